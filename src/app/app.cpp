@@ -1,0 +1,80 @@
+#include "app/app.hpp"
+
+#include "core/log.hpp"
+#include "http/cookies.hpp"
+#include "storage/migrate.hpp"
+#include "web/i18n.hpp"
+#include "web/layout.hpp"
+
+namespace haven {
+namespace {
+
+std::string choose_locale(const http::Request& request) {
+    const auto& messages = web::Messages::shipped();
+    if (auto chosen = http::find_cookie(request.header("Cookie"), "haven_lang"); chosen && messages.supports(*chosen))
+        return *chosen;
+    if (auto negotiated = messages.negotiate(request.header("Accept-Language")); !negotiated.empty()) return negotiated;
+    return "en";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& clock) {
+    std::unique_ptr<App> app(new App(config, clock));
+    app->started_ms_ = clock.now_ms();
+    storage::DbOptions options;
+    options.pool_size = config.db_pool;
+    options.group_commit = config.group_commit;
+    try {
+        app->db_ = storage::open_database(config.db, options);
+    } catch (const storage::DbError& e) {
+        return make_error(ErrorKind::unavailable, "db_unavailable", e.what(), "db");
+    }
+    auto migrated = storage::migrate(*app->db_);
+    if (!migrated) return migrated.error();
+
+    add_routes(*app);
+
+    auto* db = app->db_.get();
+    app->metrics_.add_gauge("haven_db_pool_size", "Database connections in the read pool.", [db] { return double(db->stats().pool_size); });
+    app->metrics_.add_gauge("haven_db_pool_in_use", "Database connections in use.", [db] { return double(db->stats().pool_in_use); });
+    app->metrics_.add_gauge("haven_db_write_queue_depth", "Writes waiting for the SQLite writer.", [db] { return double(db->stats().write_queue); });
+    app->metrics_.add_gauge("haven_db_commits", "Transactions committed since start (a group counts once).", [db] { return double(db->stats().commits); });
+
+    http::PipelineHooks hooks;
+    hooks.choose_locale = choose_locale;
+    hooks.error_page = [](const http::Request& q, int status, const Error& e) { return web::error_page(q, status, e); };
+    hooks.hsts = config.secure_cookies;
+    app->pipeline_ = std::make_unique<http::Pipeline>(app->router_, app->metrics_, hooks);
+
+    http::ServerLimits limits;
+    limits.workers = config.workers;
+    limits.max_connections = config.max_connections;
+    limits.max_queue = config.max_queue;
+    auto* pipeline = app->pipeline_.get();
+    app->server_ = std::make_unique<http::Server>(
+        limits, http::ServerHooks{[pipeline](http::Request& q) { return pipeline->handle(q); },
+                                  [pipeline](int status, const std::string& code, const std::string& message) {
+                                      return pipeline->reject(status, code, message);
+                                  }});
+    auto* server = app->server_.get();
+    app->metrics_.add_gauge("haven_http_connections_open", "Open client connections.", [server] { return double(server->stats().open_connections); });
+    app->metrics_.add_gauge("haven_http_queue_depth", "Requests waiting for or in a handler.", [server] { return double(server->stats().queued_requests); });
+    return app;
+}
+
+App::~App() { stop(); }
+
+uint16_t App::listen() {
+    uint16_t port = server_->listen(config_.listen_host, config_.listen_port);
+    log::info("listening", {{"host", config_.listen_host}, {"port", int(port)}, {"db", db_->engine()}});
+    return port;
+}
+
+void App::start() { server_->start(); }
+void App::run_until_signal() { server_->run_until_signal(); }
+void App::stop() {
+    if (server_) server_->stop();
+}
+
+}  // namespace haven

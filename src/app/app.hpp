@@ -1,0 +1,52 @@
+// One Haven process: configuration, database, routes, pipeline and server wired together.
+// Used by `haven serve` and by the integration tests (which boot it in-process on port 0).
+#pragma once
+
+#include <memory>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/result.hpp"
+#include "http/metrics.hpp"
+#include "http/pipeline.hpp"
+#include "http/router.hpp"
+#include "http/transport/server.hpp"
+#include "storage/db.hpp"
+
+namespace haven {
+
+class App {
+public:
+    // Opens the database, applies migrations (refusing a newer schema) and builds the routes.
+    static Result<std::unique_ptr<App>> create(const Config& config, const Clock& clock);
+    ~App();
+
+    // Binds (port 0 picks a free one) and returns the port.
+    uint16_t listen();
+    void start();               // serves on background threads
+    void run_until_signal();    // serves on this thread
+    void stop();
+
+    const Config& config() const { return config_; }
+    storage::Database& db() { return *db_; }
+    const http::Router& router() const { return router_; }
+    http::Pipeline& pipeline() { return *pipeline_; }
+
+private:
+    App(const Config& config, const Clock& clock) : config_(config), clock_(clock) {}
+    Config config_;
+    const Clock& clock_;
+    int64_t started_ms_ = 0;
+    std::unique_ptr<storage::Database> db_;
+    http::Metrics metrics_;
+    http::Router router_;
+    std::unique_ptr<http::Pipeline> pipeline_;
+    std::unique_ptr<http::Server> server_;
+
+    friend void add_routes(App& app);
+};
+
+// src/app/routes.cpp: the one file that lists every URL.
+void add_routes(App& app);
+
+}  // namespace haven

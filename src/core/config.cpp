@@ -1,0 +1,177 @@
+#include "core/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "core/log.hpp"
+
+namespace haven {
+namespace {
+
+std::string env_name(const std::string& key) {
+    std::string name = "HAVEN_";
+    for (char c : key) name += (c == '-') ? '_' : char(std::toupper(static_cast<unsigned char>(c)));
+    return name;
+}
+
+Error bad(const std::string& key, const RawSetting& raw, const std::string& why) {
+    return make_error(ErrorKind::invalid, "bad_config", "setting '" + key + "' (from " + raw.source + ") " + why, key);
+}
+
+Result<int> parse_int(const std::string& key, const RawSetting& raw, int lo, int hi) {
+    int v = 0;
+    const char* b = raw.value.data();
+    const char* e = b + raw.value.size();
+    auto [p, ec] = std::from_chars(b, e, v);
+    if (ec != std::errc() || p != e || raw.value.empty())
+        return bad(key, raw, "must be a whole number");
+    if (v < lo || v > hi)
+        return bad(key, raw, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    return v;
+}
+
+Result<bool> parse_bool(const std::string& key, const RawSetting& raw) {
+    if (raw.value == "true" || raw.value == "1" || raw.value == "yes") return true;
+    if (raw.value == "false" || raw.value == "0" || raw.value == "no") return false;
+    return bad(key, raw, "must be true or false");
+}
+
+Status parse_listen(const RawSetting& raw, Config& c) {
+    auto colon = raw.value.rfind(':');
+    if (colon == std::string::npos || colon == 0)
+        return bad("listen", raw, "must look like HOST:PORT, e.g. 127.0.0.1:8080");
+    std::string host = raw.value.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    RawSetting port{raw.value.substr(colon + 1), raw.source};
+    auto p = parse_int("listen", port, 0, 65535);
+    if (!p) return bad("listen", raw, "has a port that is not a number from 0 to 65535");
+    c.listen_host = host;
+    c.listen_port = static_cast<uint16_t>(*p);
+    return {};
+}
+
+// Reads haven.toml into raw strings, refusing unknown keys and tables.
+Result<std::map<std::string, RawSetting>> read_toml(const std::string& text) {
+    toml::table table;
+    try {
+        table = toml::parse(std::string_view(text), std::string_view("haven.toml"));
+    } catch (const toml::parse_error& e) {
+        std::ostringstream msg;
+        msg << "haven.toml line " << e.source().begin.line << ": " << e.description();
+        return make_error(ErrorKind::invalid, "bad_config", msg.str(), "haven.toml");
+    }
+    std::map<std::string, RawSetting> out;
+    for (auto&& [k, node] : table) {
+        std::string key(k.str());
+        if (!config_keys().count(key) || key == "data")
+            return make_error(ErrorKind::invalid, "bad_config", "haven.toml: unknown key '" + key + "'", key);
+        RawSetting raw{"", "haven.toml"};
+        if (auto s = node.value_exact<std::string>()) raw.value = *s;
+        else if (auto i = node.value_exact<int64_t>()) raw.value = std::to_string(*i);
+        else if (auto b = node.value_exact<bool>()) raw.value = *b ? "true" : "false";
+        else return make_error(ErrorKind::invalid, "bad_config", "haven.toml: key '" + key + "' must be a string, number or boolean", key);
+        out[key] = raw;
+    }
+    return out;
+}
+
+}  // namespace
+
+const std::map<std::string, std::string>& config_keys() {
+    static const std::map<std::string, std::string> keys = {
+        {"data", "data directory (store, haven.toml)"},
+        {"db", "database: sqlite:PATH or postgresql://... (default sqlite:DATA/haven.db)"},
+        {"listen", "address to serve on, HOST:PORT (default 127.0.0.1:8080)"},
+        {"workers", "handler threads (default 8)"},
+        {"max-connections", "open connections at most (default 512)"},
+        {"max-queue", "requests waiting for a handler at most; more get 503 (default 256)"},
+        {"db-pool", "database connections for reading (default 4)"},
+        {"group-commit", "SQLite: let concurrent writes share one fsync (default true)"},
+        {"test-routes", "mount /api/v1/test/* used by the durability tests (default false)"},
+        {"secure-cookies", "mark cookies Secure; false only for a plain-HTTP demo (default true)"},
+        {"log-level", "debug, info, warn or error (default info)"},
+    };
+    return keys;
+}
+
+std::optional<std::string> process_env(const std::string& name) {
+    if (const char* v = std::getenv(name.c_str())) return std::string(v);
+    return std::nullopt;
+}
+
+Result<Config> load_config(const ConfigSources& sources) {
+    std::optional<std::string> data;
+    if (auto it = sources.flags.find("data"); it != sources.flags.end()) data = it->second;
+    else if (sources.env) data = sources.env("HAVEN_DATA");
+    std::optional<std::string> text;
+    if (data && !data->empty()) {
+        std::ifstream in(*data + "/haven.toml");
+        if (in) {
+            std::stringstream ss;
+            ss << in.rdbuf();
+            text = ss.str();
+        }
+    }
+    return load_config(sources, text);
+}
+
+Result<Config> load_config(const ConfigSources& sources, const std::optional<std::string>& toml_text) {
+    std::map<std::string, RawSetting> file;
+    if (toml_text) {
+        auto parsed = read_toml(*toml_text);
+        if (!parsed) return parsed.error();
+        file = std::move(parsed.value());
+    }
+    auto lookup = [&](const std::string& key) -> std::optional<RawSetting> {
+        if (auto it = sources.flags.find(key); it != sources.flags.end()) return RawSetting{it->second, "--" + key};
+        if (sources.env) {
+            if (auto v = sources.env(env_name(key))) return RawSetting{*v, env_name(key)};
+        }
+        if (auto it = file.find(key); it != file.end()) return it->second;
+        return std::nullopt;
+    };
+
+    Config c;
+    if (auto v = lookup("data")) c.data_dir = v->value;
+    if (auto v = lookup("db")) {
+        if (v->value.rfind("sqlite:", 0) != 0 && v->value.rfind("postgresql://", 0) != 0 &&
+            v->value.rfind("postgres://", 0) != 0)
+            return bad("db", *v, "must start with sqlite: or postgresql://");
+        if (v->value == "sqlite:") return bad("db", *v, "needs a path after sqlite:");
+        c.db = v->value;
+    } else if (!c.data_dir.empty()) {
+        c.db = "sqlite:" + c.data_dir + "/haven.db";
+    }
+    if (auto v = lookup("listen")) {
+        if (auto s = parse_listen(*v, c); !s) return s.error();
+    }
+    struct IntKey { const char* key; int* target; int lo; int hi; };
+    for (IntKey k : {IntKey{"workers", &c.workers, 1, 256}, IntKey{"max-connections", &c.max_connections, 1, 100000},
+                     IntKey{"max-queue", &c.max_queue, 1, 100000}, IntKey{"db-pool", &c.db_pool, 1, 64}}) {
+        if (auto v = lookup(k.key)) {
+            auto n = parse_int(k.key, *v, k.lo, k.hi);
+            if (!n) return n.error();
+            *k.target = *n;
+        }
+    }
+    struct BoolKey { const char* key; bool* target; };
+    for (BoolKey k : {BoolKey{"group-commit", &c.group_commit}, BoolKey{"test-routes", &c.test_routes},
+                      BoolKey{"secure-cookies", &c.secure_cookies}}) {
+        if (auto v = lookup(k.key)) {
+            auto b = parse_bool(k.key, *v);
+            if (!b) return b.error();
+            *k.target = *b;
+        }
+    }
+    if (auto v = lookup("log-level")) {
+        log::Level l;
+        if (!log::parse_level(v->value, l)) return bad("log-level", *v, "must be debug, info, warn or error");
+        c.log_level = v->value;
+    }
+    return c;
+}
+
+}  // namespace haven

@@ -1,0 +1,53 @@
+// Configuration: every setting has a flag (--key), an environment variable (HAVEN_KEY) and a key in
+// DIR/haven.toml. A flag beats the environment, which beats the file, which beats the default.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/result.hpp"
+
+namespace haven {
+
+struct Config {
+    std::string data_dir;                       // data: where the store, logs and haven.toml live
+    std::string db;                             // db: sqlite:PATH or postgresql://...
+    std::string listen_host = "127.0.0.1";      // listen: HOST:PORT
+    uint16_t listen_port = 8080;
+    int workers = 8;                            // handler threads
+    int max_connections = 512;                  // open connections; more are closed at once
+    int max_queue = 256;                        // requests waiting for a worker; more get 503
+    int db_pool = 4;                            // reader connections (SQLite) or pool size (PostgreSQL)
+    bool group_commit = true;                   // SQLite: many writes share one fsync
+    bool test_routes = false;                   // mounts /api/v1/test/* (durability probe); never in production
+    bool secure_cookies = true;                 // false only for a plain-HTTP demo on loopback
+    std::string log_level = "info";
+};
+
+// One setting as given by its source, before parsing.
+struct RawSetting {
+    std::string value;
+    std::string source;  // "--workers", "HAVEN_WORKERS", "haven.toml"
+};
+
+// Where settings come from. `flags` holds only flags the user gave; `env` looks up a variable.
+struct ConfigSources {
+    std::map<std::string, std::string> flags;
+    std::function<std::optional<std::string>(const std::string&)> env;
+};
+
+// The settings this binary knows, in the order `--help` shows them.
+const std::map<std::string, std::string>& config_keys();
+
+// Resolves every setting. A bad value or an unknown key in haven.toml is an Error naming the key.
+Result<Config> load_config(const ConfigSources& sources);
+
+// Same, but with the file text given (unit tests; `path_for_messages` only names it in errors).
+Result<Config> load_config(const ConfigSources& sources, const std::optional<std::string>& toml_text);
+
+std::optional<std::string> process_env(const std::string& name);
+
+}  // namespace haven

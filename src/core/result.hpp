@@ -1,0 +1,80 @@
+// Result<T>: an expected failure as a value (g++ 12 has no std::expected).
+// Exceptions are kept for broken infrastructure; anything a user can cause is an Error.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace haven {
+
+// What went wrong, in words a client can act on. `code` is stable (scripts match on it),
+// `message` is for people, `field` names the input at fault when there is one.
+// None of them may carry a personal value.
+enum class ErrorKind {
+    bad_request,       // 400: malformed input
+    unauthorized,      // 401
+    forbidden,         // 403
+    not_found,         // 404
+    conflict,          // 409
+    too_large,         // 413
+    unsupported_media, // 415: wrong Content-Type
+    invalid,           // 422: well-formed but breaks a rule
+    too_many,          // 429
+    unavailable,       // 503
+};
+
+struct Error {
+    ErrorKind kind = ErrorKind::bad_request;
+    std::string code;
+    std::string message;
+    std::string field;
+};
+
+inline Error make_error(ErrorKind kind, std::string code, std::string message, std::string field = {}) {
+    return Error{kind, std::move(code), std::move(message), std::move(field)};
+}
+
+template <class T>
+class [[nodiscard]] Result {
+public:
+    Result(T value) : v_(std::move(value)) {}
+    Result(Error error) : v_(std::move(error)) {}
+
+    bool ok() const { return v_.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    T& value() & { return std::get<0>(v_); }
+    const T& value() const& { return std::get<0>(v_); }
+    T&& value() && { return std::get<0>(std::move(v_)); }
+    T* operator->() { return &value(); }
+    const T* operator->() const { return &value(); }
+    T& operator*() { return value(); }
+    const Error& error() const { return std::get<1>(v_); }
+
+private:
+    std::variant<T, Error> v_;
+};
+
+template <>
+class [[nodiscard]] Result<void> {
+public:
+    Result() = default;
+    Result(Error error) : error_(std::move(error)), ok_(false) {}
+    bool ok() const { return ok_; }
+    explicit operator bool() const { return ok_; }
+    const Error& error() const { return error_; }
+
+private:
+    Error error_;
+    bool ok_ = true;
+};
+
+using Status = Result<void>;
+
+}  // namespace haven
+
+// Returns early with the error of a failed Result; otherwise yields its value.
+#define HAVEN_TRY(var, expr)                     \
+    auto var##_result = (expr);                  \
+    if (!var##_result.ok()) return var##_result.error(); \
+    auto var = std::move(var##_result).value()

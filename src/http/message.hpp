@@ -1,0 +1,51 @@
+// Plain request and response types: what handlers see. No Beast here.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace haven::http {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+    std::string method;   // "GET", "POST", ...
+    std::string target;   // as received, e.g. "/api/v1/x?y=1" (never logged)
+    std::string path;     // percent-decoded, validated path
+    std::string query;    // raw query string, without '?'
+    Headers headers;
+    std::string body;
+    std::string remote_address;
+
+    // Filled in by the pipeline.
+    std::string request_id;
+    std::string route;                          // the matching pattern, e.g. "/api/v1/items/{id}"
+    std::map<std::string, std::string> params;  // path parameters by name
+    std::string locale = "en";
+
+    // Case-insensitive lookup; empty when absent.
+    std::string_view header(std::string_view name) const;
+    bool is_api() const { return (path.empty() ? target : path).rfind("/api/", 0) == 0; }
+};
+
+struct Response {
+    int status = 200;
+    Headers headers;
+    std::string body;
+
+    void set_header(std::string name, std::string value);
+    std::string_view header(std::string_view name) const;
+
+    static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+    static Response html(int status, std::string body);
+    static Response json(int status, std::string body);
+    static Response redirect(std::string location, int status = 303);
+};
+
+bool iequals(std::string_view a, std::string_view b);
+
+}  // namespace haven::http

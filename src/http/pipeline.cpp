@@ -1,0 +1,191 @@
+#include "http/pipeline.hpp"
+
+#include <chrono>
+#include <random>
+#include <typeinfo>
+
+#include "core/log.hpp"
+#include "http/target.hpp"
+
+namespace haven::http {
+
+int status_for(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::bad_request: return 400;
+        case ErrorKind::unauthorized: return 401;
+        case ErrorKind::forbidden: return 403;
+        case ErrorKind::not_found: return 404;
+        case ErrorKind::conflict: return 409;
+        case ErrorKind::too_large: return 413;
+        case ErrorKind::unsupported_media: return 415;
+        case ErrorKind::invalid: return 422;
+        case ErrorKind::too_many: return 429;
+        case ErrorKind::unavailable: return 503;
+    }
+    return 500;
+}
+
+namespace {
+
+// Statuses the transport or the pipeline itself produce, beyond those of ErrorKind.
+ErrorKind kind_for(int status) {
+    switch (status) {
+        case 404: return ErrorKind::not_found;
+        case 413: return ErrorKind::too_large;
+        case 429: return ErrorKind::too_many;
+        case 503: return ErrorKind::unavailable;
+        default: return ErrorKind::bad_request;
+    }
+}
+
+void set_security_headers(Response& r, bool hsts) {
+    r.set_header("Content-Security-Policy",
+                 "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+    r.set_header("X-Content-Type-Options", "nosniff");
+    r.set_header("X-Frame-Options", "DENY");
+    r.set_header("Referrer-Policy", "no-referrer");
+    r.set_header("Cross-Origin-Opener-Policy", "same-origin");
+    r.set_header("Cross-Origin-Resource-Policy", "same-origin");
+    r.set_header("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()");
+    if (hsts) r.set_header("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+    if (r.header("Cache-Control").empty()) r.set_header("Cache-Control", "no-store");
+}
+
+// A browser names where a request comes from; a state-changing request from another site is refused.
+// (Per-form CSRF tokens add to this once there are sessions.)
+Status check_origin(const Request& request) {
+    if (request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS") return {};
+    if (request.header("Sec-Fetch-Site") == "cross-site")
+        return make_error(ErrorKind::forbidden, "cross_origin", "Requests from other sites are refused.");
+    std::string_view origin = request.header("Origin");
+    if (origin.empty()) return {};
+    std::string_view host = request.header("Host");
+    auto scheme_end = origin.find("://");
+    std::string_view origin_host = scheme_end == std::string_view::npos ? origin : origin.substr(scheme_end + 3);
+    if (origin == "null" || origin_host != host)
+        return make_error(ErrorKind::forbidden, "cross_origin", "Requests from other sites are refused.");
+    return {};
+}
+
+}  // namespace
+
+std::string new_request_id() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    static const char* hex = "0123456789abcdef";
+    uint64_t v = rng();
+    std::string id(16, '0');
+    for (int i = 0; i < 16; ++i) id[i] = hex[(v >> (i * 4)) & 15];
+    return id;
+}
+
+std::string error_json(const Error& error, const std::string& request_id) {
+    std::string out = "{\"error\":{\"code\":";
+    log::append_json_string(out, error.code.empty() ? "error" : error.code);
+    out += ",\"message\":";
+    log::append_json_string(out, error.message);
+    if (!error.field.empty()) {
+        out += ",\"fields\":{";
+        log::append_json_string(out, error.field);
+        out += ':';
+        log::append_json_string(out, error.message);
+        out += '}';
+    }
+    out += "}";
+    if (!request_id.empty()) {
+        out += ",\"request_id\":";
+        log::append_json_string(out, request_id);
+    }
+    out += "}";
+    return out;
+}
+
+Pipeline::Pipeline(const Router& router, Metrics& metrics, PipelineHooks hooks)
+    : router_(router), metrics_(metrics), hooks_(std::move(hooks)) {}
+
+Response Pipeline::render_error(const Request& request, const Error& error) const {
+    int status = status_for(error.kind);
+    if (!request.is_api() && hooks_.error_page) {
+        try {
+            return hooks_.error_page(request, status, error);
+        } catch (...) {
+            // Fall through to the JSON answer: an error page must never turn into a 500.
+        }
+    }
+    return Response::json(status, error_json(error, request.request_id));
+}
+
+void Pipeline::finish(Response& response, const Request& request) const {
+    set_security_headers(response, hooks_.hsts);
+    if (!request.request_id.empty()) response.set_header("X-Request-Id", request.request_id);
+}
+
+Response Pipeline::handle(Request& request) {
+    const auto started = std::chrono::steady_clock::now();
+    request.request_id = new_request_id();
+    Response response;
+    try {
+        response = [&]() -> Response {
+            auto target = parse_target(request.target);
+            if (!target) return render_error(request, target.error());
+            request.path = target->path;
+            request.query = target->query;
+            if (hooks_.choose_locale) request.locale = hooks_.choose_locale(request);
+            auto match = router_.match(request.method, target->segments);
+            if (!match.route) {
+                if (!match.allow.empty()) {
+                    Response r = render_error(request, make_error(ErrorKind::bad_request, "method_not_allowed",
+                                                                  "This URL does not accept " + request.method + "."));
+                    r.status = 405;
+                    r.set_header("Allow", match.allow);
+                    return r;
+                }
+                return render_error(request, make_error(ErrorKind::not_found, "not_found", "There is nothing at this address."));
+            }
+            if (auto s = check_origin(request); !s) return render_error(request, s.error());
+            request.route = match.route->pattern;
+            request.params = std::move(match.params);
+            if (hooks_.gate) {
+                if (auto s = hooks_.gate(request); !s) return render_error(request, s.error());
+            }
+            auto result = match.route->handler(request);
+            if (!result) return render_error(request, result.error());
+            return std::move(result).value();
+        }();
+    } catch (const std::exception& e) {
+        // Exception text may come from a library and could hold anything: log only its type.
+        log::error("handler_exception", {{"id", request.request_id}, {"route", request.route}, {"type", typeid(e).name()}});
+        Error err = make_error(ErrorKind::unavailable, "internal_error",
+                               "Something went wrong on our side. Quote request id " + request.request_id + " to an administrator.");
+        response = render_error(request, err);
+        response.status = 500;
+    } catch (...) {
+        log::error("handler_exception", {{"id", request.request_id}, {"route", request.route}, {"type", "unknown"}});
+        response = Response::json(500, error_json(make_error(ErrorKind::unavailable, "internal_error", "Something went wrong on our side."),
+                                                  request.request_id));
+    }
+    finish(response, request);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const std::string& route = request.route.empty() ? std::string("unmatched") : request.route;
+    metrics_.record(route, request.method, response.status, seconds);
+    log::info("http", {{"id", request.request_id},
+                       {"method", request.method},
+                       {"route", route},
+                       {"status", response.status},
+                       {"ms", seconds * 1000.0},
+                       {"bytes", response.body.size()}});
+    return response;
+}
+
+Response Pipeline::reject(int status, const std::string& code, const std::string& message) const {
+    Request none;
+    none.request_id = new_request_id();
+    Response r = Response::json(status, error_json(make_error(kind_for(status), code, message), none.request_id));
+    r.status = status;
+    finish(r, none);
+    metrics_.record("rejected", "-", status, 0.0);
+    log::info("http_rejected", {{"id", none.request_id}, {"status", status}, {"code", code}});
+    return r;
+}
+
+}  // namespace haven::http
+

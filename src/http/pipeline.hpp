@@ -1,0 +1,49 @@
+// What happens to every request between the transport and a handler, in this order:
+// request id → target check → locale → route → handler (exceptions become 500) → error rendering →
+// security headers → metrics → access log. Security headers and CSP are set here and nowhere else.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "core/result.hpp"
+#include "http/message.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+
+namespace haven::http {
+
+struct PipelineHooks {
+    // Picks the reader's language (cookie, account, Accept-Language).
+    std::function<std::string(const Request&)> choose_locale;
+    // Renders an error as an HTML page for browsers (API paths always get JSON).
+    std::function<Response(const Request&, int status, const Error&)> error_page;
+    // Runs before routing; an Error stops the request (e.g. 503 while sealed).
+    std::function<Status(const Request&)> gate;
+    bool hsts = false;
+};
+
+class Pipeline {
+public:
+    Pipeline(const Router& router, Metrics& metrics, PipelineHooks hooks);
+
+    // Never throws.
+    Response handle(Request& request);
+    // The answer for a request the transport refuses before it is complete.
+    Response reject(int status, const std::string& code, const std::string& message) const;
+
+private:
+    Response render_error(const Request& request, const Error& error) const;
+    void finish(Response& response, const Request& request) const;
+
+    const Router& router_;
+    Metrics& metrics_;
+    PipelineHooks hooks_;
+};
+
+int status_for(ErrorKind kind);
+// {"error":{"code":…,"message":…,"fields":{…}},"request_id":…}
+std::string error_json(const Error& error, const std::string& request_id);
+std::string new_request_id();
+
+}  // namespace haven::http

@@ -1,0 +1,291 @@
+#include "http/transport/server.hpp"
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <thread>
+#include <vector>
+
+#include "core/log.hpp"
+
+namespace haven::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using asio::awaitable;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+
+struct Server::Impl {
+    ServerLimits limits;
+    ServerHooks hooks;
+    asio::io_context io;
+    asio::thread_pool workers;
+    tcp::acceptor acceptor{io};
+    std::vector<std::thread> threads;
+    std::atomic<int64_t> open{0};
+    std::atomic<int64_t> queued{0};
+    std::atomic<bool> stopped{false};
+
+    Impl(ServerLimits l, ServerHooks h) : limits(l), hooks(std::move(h)), workers(size_t(l.workers)) {}
+
+    awaitable<void> accept_loop();
+    awaitable<void> serve_connection(tcp::socket socket);
+    struct Exchange {
+        Request request;
+        Response response;
+    };
+    awaitable<void> on_worker(std::shared_ptr<Exchange> exchange);
+    awaitable<bool> write_response(beast::tcp_stream& stream, Response& response, unsigned version, bool keep_alive, bool head);
+    awaitable<void> refuse(beast::tcp_stream& stream, int status, const char* code, const char* message);
+};
+
+namespace {
+
+struct ConnectionCount {
+    std::atomic<int64_t>& n;
+    explicit ConnectionCount(std::atomic<int64_t>& c) : n(c) { ++n; }
+    ~ConnectionCount() { --n; }
+};
+
+bool header_value_safe(const std::string& v) {
+    for (char c : v)
+        if (c == '\r' || c == '\n' || c == '\0') return false;
+    return true;
+}
+
+bhttp::response<bhttp::string_body> to_beast(Response&& r, unsigned version, bool keep_alive) {
+    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+    for (auto& [k, v] : r.headers) {
+        if (!header_value_safe(k) || !header_value_safe(v)) {
+            log::error("response_header_dropped", {{"reason", "control character"}});
+            continue;
+        }
+        res.insert(k, v);
+    }
+    res.body() = std::move(r.body);
+    res.keep_alive(keep_alive);
+    res.prepare_payload();
+    return res;
+}
+
+}  // namespace
+
+// Runs the handler on a worker thread and resumes the connection's coroutine on its own executor.
+// The exchange lives on the heap: g++ 12 mishandles non-trivial values moved through coroutine lambdas.
+awaitable<void> Server::Impl::on_worker(std::shared_ptr<Exchange> exchange) {
+    auto& pool = workers;
+    auto& handle = hooks.handle;
+    co_await asio::async_initiate<decltype(use_awaitable), void()>(
+        [&pool, &handle, exchange](auto completion) {
+            asio::post(pool, [&handle, exchange, completion = std::move(completion)]() mutable {
+                exchange->response = handle(exchange->request);
+                auto executor = asio::get_associated_executor(completion);
+                asio::post(executor, std::move(completion));
+            });
+        },
+        use_awaitable);
+}
+
+// Coroutines here take references, never non-trivial values: g++ 12 mishandles those in coroutine frames.
+awaitable<bool> Server::Impl::write_response(beast::tcp_stream& stream, Response& response, unsigned version, bool keep_alive,
+                                             bool head) {
+    auto res = to_beast(std::move(response), version, keep_alive);
+    stream.expires_after(limits.write_timeout);
+    beast::error_code ec;
+    if (head) {
+        bhttp::response_serializer<bhttp::string_body> sr{res};
+        co_await bhttp::async_write_header(stream, sr, asio::redirect_error(use_awaitable, ec));
+    } else {
+        co_await bhttp::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+    }
+    co_return !ec;
+}
+
+awaitable<void> Server::Impl::refuse(beast::tcp_stream& stream, int status, const char* code, const char* message) {
+    Response response = hooks.reject(status, code, message);
+    co_await write_response(stream, response, 11, false, false);
+}
+
+awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
+    ConnectionCount count(open);
+    beast::tcp_stream stream(std::move(socket));
+    beast::error_code ec;
+    std::string remote;
+    {
+        auto ep = stream.socket().remote_endpoint(ec);
+        if (!ec) remote = ep.address().to_string();
+    }
+    beast::flat_buffer buffer;
+    while (!stopped) {
+        // Wait (idle timeout) for the first byte of the next request, then give the whole header its own deadline,
+        // so a client that trickles bytes cannot hold the connection open.
+        if (buffer.size() == 0) {
+            stream.expires_after(limits.idle_timeout);
+            size_t n = co_await stream.async_read_some(buffer.prepare(4096), asio::redirect_error(use_awaitable, ec));
+            if (ec) break;
+            buffer.commit(n);
+        }
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(limits.max_target_bytes + limits.max_header_bytes + 64));
+        parser.body_limit(limits.max_body_bytes);
+        stream.expires_after(limits.header_timeout);
+        co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+        if (ec == bhttp::error::header_limit) {
+            co_await refuse(stream, 431, "headers_too_large", "The request line and headers are too large.");
+            break;
+        }
+        if (ec == beast::error::timeout) {
+            co_await refuse(stream, 408, "timeout", "The request took too long to arrive.");
+            break;
+        }
+        if (ec) {
+            if (ec != bhttp::error::end_of_stream && ec != asio::error::eof && ec != asio::error::connection_reset)
+                co_await refuse(stream, 400, "bad_request", "The request is not valid HTTP/1.1.");
+            break;
+        }
+        auto& header = parser.get();
+        if (header.target().size() > limits.max_target_bytes) {
+            co_await refuse(stream, 414, "uri_too_long", "The URL is longer than 8 KB.");
+            break;
+        }
+        size_t fields = 0, header_bytes = 0;
+        for (const auto& f : header) {
+            ++fields;
+            header_bytes += f.name_string().size() + f.value().size() + 4;
+        }
+        if (fields > limits.max_header_fields || header_bytes > limits.max_header_bytes) {
+            co_await refuse(stream, 431, "headers_too_large", "Too many header fields, or they are too large.");
+            break;
+        }
+        if (auto len = parser.content_length(); len && *len > limits.max_body_bytes) {
+            co_await refuse(stream, 413, "body_too_large", "The request body is larger than allowed.");
+            break;
+        }
+        if (bhttp::token_list{header[bhttp::field::expect]}.exists("100-continue")) {
+            bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, header.version()};
+            stream.expires_after(limits.write_timeout);
+            co_await bhttp::async_write(stream, cont, asio::redirect_error(use_awaitable, ec));
+            if (ec) break;
+        }
+        stream.expires_after(limits.body_timeout);
+        co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+        if (ec == bhttp::error::body_limit) {
+            co_await refuse(stream, 413, "body_too_large", "The request body is larger than allowed.");
+            break;
+        }
+        if (ec == beast::error::timeout) {
+            co_await refuse(stream, 408, "timeout", "The request body took too long to arrive.");
+            break;
+        }
+        if (ec) {
+            if (ec != bhttp::error::partial_message && ec != asio::error::eof && ec != asio::error::connection_reset)
+                co_await refuse(stream, 400, "bad_request", "The request body is not valid.");
+            break;
+        }
+
+        auto message = parser.release();
+        const unsigned version = message.version();
+        const bool keep_alive = message.keep_alive();
+        const bool head = message.method() == bhttp::verb::head;
+
+        if (queued.load() >= limits.max_queue) {
+            Response busy = hooks.reject(503, "busy", "The server is busy; try again shortly.");
+            busy.set_header("Retry-After", "1");
+            co_await write_response(stream, busy, version, false, false);
+            break;
+        }
+
+        auto exchange = std::make_shared<Exchange>();
+        Request& request = exchange->request;
+        request.method = std::string(message.method_string());
+        request.target = std::string(message.target());
+        request.remote_address = remote;
+        request.headers.reserve(fields);
+        for (const auto& f : message) request.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+        request.body = std::move(message.body());
+
+        ++queued;
+        co_await on_worker(exchange);
+        --queued;
+
+        if (!co_await write_response(stream, exchange->response, version, keep_alive, head)) break;
+        if (!keep_alive) break;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream.socket().close(ec);
+}
+
+awaitable<void> Server::Impl::accept_loop() {
+    for (;;) {
+        beast::error_code ec;
+        tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+        if (ec) {
+            if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+            // Out of file descriptors and the like: log, breathe, go on.
+            log::warn("accept_failed", {{"error", ec.message()}});
+            asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(50));
+            co_await t.async_wait(asio::redirect_error(use_awaitable, ec));
+            continue;
+        }
+        if (open.load() >= limits.max_connections) {
+            socket.close(ec);
+            continue;
+        }
+        socket.set_option(tcp::no_delay(true), ec);
+        asio::co_spawn(acceptor.get_executor(), serve_connection(std::move(socket)), asio::detached);
+    }
+}
+
+Server::Server(ServerLimits limits, ServerHooks hooks) : impl_(std::make_unique<Impl>(limits, std::move(hooks))) {}
+
+Server::~Server() { stop(); }
+
+uint16_t Server::listen(const std::string& host, uint16_t port) {
+    auto address = asio::ip::make_address(host);
+    tcp::endpoint endpoint{address, port};
+    impl_->acceptor.open(endpoint.protocol());
+    impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
+    impl_->acceptor.bind(endpoint);
+    impl_->acceptor.listen(asio::socket_base::max_listen_connections);
+    asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+    return impl_->acceptor.local_endpoint().port();
+}
+
+void Server::start() {
+    for (int i = 0; i < impl_->limits.io_threads; ++i) impl_->threads.emplace_back([this] { impl_->io.run(); });
+}
+
+void Server::run_until_signal() {
+    asio::signal_set signals(impl_->io, SIGINT, SIGTERM);
+    signals.async_wait([this](const beast::error_code& ec, int sig) {
+        if (!ec) log::info("signal", {{"signal", sig}});
+        impl_->stopped = true;
+        beast::error_code ignored;
+        impl_->acceptor.close(ignored);
+        impl_->io.stop();
+    });
+    for (int i = 1; i < impl_->limits.io_threads; ++i) impl_->threads.emplace_back([this] { impl_->io.run(); });
+    impl_->io.run();
+    stop();
+}
+
+void Server::stop() {
+    if (!impl_) return;
+    impl_->stopped = true;
+    asio::post(impl_->io, [this] {
+        beast::error_code ignored;
+        impl_->acceptor.close(ignored);
+    });
+    impl_->io.stop();
+    for (auto& t : impl_->threads)
+        if (t.joinable() && t.get_id() != std::this_thread::get_id()) t.join();
+    impl_->threads.clear();
+    impl_->workers.join();
+}
+
+ServerStats Server::stats() const { return {impl_->open.load(), impl_->queued.load()}; }
+
+}  // namespace haven::http

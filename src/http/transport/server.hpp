@@ -1,0 +1,66 @@
+// The HTTP server: the only place that knows Beast and Asio (and the only place with coroutines).
+// It reads requests within the limits below, hands each to a bounded pool of worker threads as a plain
+// Request, and writes the Response back. Everything it refuses itself goes through `reject`, so those
+// answers look like every other error.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/message.hpp"
+
+namespace haven::http {
+
+struct ServerLimits {
+    size_t max_target_bytes = 8 * 1024;    // request line target (414 beyond)
+    size_t max_header_bytes = 8 * 1024;    // all header fields together (431 beyond)
+    size_t max_header_fields = 100;        // (431 beyond)
+    size_t max_body_bytes = 1024 * 1024;   // (413 beyond)
+    std::chrono::seconds header_timeout{10};  // from the first byte of a request to its last header byte
+    std::chrono::seconds body_timeout{30};    // to read the whole body
+    std::chrono::seconds write_timeout{30};   // to write the whole response
+    std::chrono::seconds idle_timeout{60};    // a kept-alive connection with no request
+    int max_connections = 512;
+    int max_queue = 256;   // requests waiting for or in a worker
+    int workers = 8;
+    int io_threads = 1;
+};
+
+struct ServerHooks {
+    // Runs on a worker thread. Must not throw (the pipeline catches).
+    std::function<Response(Request&)> handle;
+    // Builds the answer to a request the transport refuses itself (status, stable code, message).
+    std::function<Response(int status, const std::string& code, const std::string& message)> reject;
+};
+
+struct ServerStats {
+    int64_t open_connections = 0;
+    int64_t queued_requests = 0;
+};
+
+class Server {
+public:
+    Server(ServerLimits limits, ServerHooks hooks);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds and starts listening; returns the port (useful with port 0). Throws if it cannot bind.
+    uint16_t listen(const std::string& host, uint16_t port);
+    // Serves on background threads until stop().
+    void start();
+    // Serves on this thread (and io_threads-1 more) until SIGINT/SIGTERM or stop().
+    void run_until_signal();
+    void stop();
+    ServerStats stats() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace haven::http

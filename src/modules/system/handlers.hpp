@@ -1,0 +1,26 @@
+// Machine-facing endpoints: health, metrics, static assets, and the durability probe used by tests.
+#pragma once
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "http/message.hpp"
+#include "http/metrics.hpp"
+#include "storage/db.hpp"
+
+namespace haven::system {
+
+using http::Request;
+using http::Response;
+
+// GET /healthz — 200 {"status":"ok","sealed":false} while the process serves. No auth, no personal data.
+Result<Response> health_show(Request& request);
+// GET /metrics — Prometheus text.
+Result<Response> metrics_show(Request& request, const http::Metrics& metrics);
+// GET /assets/{file} — a content-hashed asset.
+Result<Response> asset_show(Request& request);
+// POST /api/v1/test/writes {"id","payload"} — one durable write; 201 once committed, 409 if the id exists.
+Result<Response> probe_save(Request& request, storage::Database& db, const Clock& clock);
+// GET /api/v1/test/writes/{id} — 200 if present, 404 otherwise.
+Result<Response> probe_show(Request& request, storage::Database& db);
+
+}  // namespace haven::system

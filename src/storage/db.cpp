@@ -1,0 +1,45 @@
+#include "storage/db.hpp"
+
+#include "storage/postgres/postgres_db.hpp"
+#include "storage/sqlite/sqlite_db.hpp"
+
+namespace haven::storage {
+namespace {
+const char* type_name(const Value& v) {
+    switch (v.index()) {
+        case 0: return "null";
+        case 1: return "integer";
+        case 2: return "real";
+        case 3: return "text";
+        default: return "blob";
+    }
+}
+template <class T>
+const T& get(const Row& row, size_t i, const char* wanted) {
+    const Value& v = row.values.at(i);
+    if (auto* p = std::get_if<T>(&v)) return *p;
+    throw DbError(DbError::Kind::other, std::string("column ") + std::to_string(i) + " is " + type_name(v) + ", not " + wanted);
+}
+}  // namespace
+
+int64_t Row::integer(size_t i) const { return get<int64_t>(*this, i, "integer"); }
+double Row::real(size_t i) const {
+    if (auto* p = std::get_if<int64_t>(&values.at(i))) return double(*p);
+    return get<double>(*this, i, "real");
+}
+const std::string& Row::text(size_t i) const { return get<std::string>(*this, i, "text"); }
+const Blob& Row::blob(size_t i) const { return get<Blob>(*this, i, "blob"); }
+
+Rows Database::query(std::string_view sql, const Params& params) {
+    Rows rows;
+    read([&](Tx& tx) { rows = tx.query(sql, params); });
+    return rows;
+}
+
+std::unique_ptr<Database> open_database(const std::string& url, const DbOptions& options) {
+    if (url.rfind("sqlite:", 0) == 0) return open_sqlite(url.substr(7), options);
+    if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) return open_postgres(url, options);
+    throw DbError(DbError::Kind::other, "database URL must start with sqlite: or postgresql://");
+}
+
+}  // namespace haven::storage

@@ -1,0 +1,95 @@
+// The storage interface every module uses. One SQL text serves both engines: placeholders are $1..$n
+// (bound by name on SQLite), timestamps are epoch milliseconds in INTEGER/BIGINT columns.
+// Modules never include sqlite3.h or libpq-fe.h.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace haven::storage {
+
+struct Blob {
+    std::vector<unsigned char> bytes;
+    bool operator==(const Blob&) const = default;
+};
+
+using Value = std::variant<std::nullptr_t, int64_t, double, std::string, Blob>;
+using Params = std::vector<Value>;
+
+struct Row {
+    std::vector<Value> values;
+
+    bool is_null(size_t i) const { return std::holds_alternative<std::nullptr_t>(values.at(i)); }
+    int64_t integer(size_t i) const;        // throws DbError if the column is not an integer
+    double real(size_t i) const;
+    const std::string& text(size_t i) const;
+    const Blob& blob(size_t i) const;
+};
+using Rows = std::vector<Row>;
+
+// Broken infrastructure or a broken statement. Its message never holds a bound value (SQLite's
+// messages name columns only; for PostgreSQL we keep the primary message and SQLSTATE, never DETAIL).
+class DbError : public std::runtime_error {
+public:
+    enum class Kind { constraint, unavailable, other };
+    DbError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+    Kind kind() const { return kind_; }
+
+private:
+    Kind kind_;
+};
+
+// One transaction, handed to the function given to Database::write or Database::read.
+class Tx {
+public:
+    virtual ~Tx() = default;
+    virtual Rows query(std::string_view sql, const Params& params = {}) = 0;
+    // Returns the number of rows changed.
+    virtual int64_t exec(std::string_view sql, const Params& params = {}) = 0;
+    // Several statements, no parameters (migrations).
+    virtual void exec_script(std::string_view sql) = 0;
+};
+
+struct DbStats {
+    int64_t pool_size = 0;       // reader connections (SQLite) or connections (PostgreSQL)
+    int64_t pool_in_use = 0;
+    int64_t write_queue = 0;     // writes waiting for the SQLite writer
+    int64_t commits = 0;         // transactions committed (a group counts once)
+    int64_t writes = 0;          // write() calls that succeeded
+};
+
+struct DbOptions {
+    int pool_size = 4;
+    bool group_commit = true;    // SQLite: false gives one transaction and one fsync per write()
+    int max_batch = 256;         // SQLite: writes that may share one commit
+};
+
+class Database {
+public:
+    virtual ~Database() = default;
+    virtual std::string engine() const = 0;  // "sqlite" or "postgres"
+
+    // Runs `fn` in a transaction and returns only once the commit is durable. If `fn` returns an error
+    // (or throws), its changes are rolled back and the error (or exception) is passed on.
+    virtual Status write(const std::function<Status(Tx&)>& fn) = 0;
+    // Runs `fn` in a read-only snapshot.
+    virtual void read(const std::function<void(Tx&)>& fn) = 0;
+    // One statement in its own read snapshot.
+    Rows query(std::string_view sql, const Params& params = {});
+
+    virtual DbStats stats() const = 0;
+};
+
+// Opens "sqlite:PATH" or "postgresql://...". Verifies the engine settings Haven relies on and throws
+// DbError when they do not hold.
+std::unique_ptr<Database> open_database(const std::string& url, const DbOptions& options = {});
+
+}  // namespace haven::storage

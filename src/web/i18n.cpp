@@ -1,0 +1,152 @@
+#include "web/i18n.hpp"
+
+#include <unicode/msgfmt.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+
+#include "core/log.hpp"
+
+namespace haven::web {
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+Messages::Messages(std::span<const EmbeddedFile> files) {
+    for (const auto& f : files) {
+        std::string name(f.name);
+        if (!name.ends_with(".txt")) continue;
+        std::string locale = name.substr(0, name.size() - 4);
+        auto& cat = catalogues_[locale];
+        std::string_view data = f.data;
+        size_t line_no = 0;
+        while (!data.empty()) {
+            size_t nl = data.find('\n');
+            std::string_view line = trim(data.substr(0, nl));
+            data = nl == std::string_view::npos ? std::string_view{} : data.substr(nl + 1);
+            ++line_no;
+            if (line.empty() || line.front() == '#') continue;
+            size_t eq = line.find('=');
+            if (eq == std::string_view::npos)
+                throw std::runtime_error(name + ":" + std::to_string(line_no) + ": expected 'key = message'");
+            std::string key(trim(line.substr(0, eq)));
+            if (!cat.emplace(key, std::string(trim(line.substr(eq + 1)))).second)
+                throw std::runtime_error(name + ":" + std::to_string(line_no) + ": duplicate key " + key);
+        }
+        locales_.push_back(locale);
+    }
+    std::sort(locales_.begin(), locales_.end(), [](const std::string& a, const std::string& b) {
+        if (a == "en" || b == "en") return a == "en" && b != "en";
+        return a < b;
+    });
+}
+
+const Messages& Messages::shipped() {
+    static const Messages messages(message_files());
+    return messages;
+}
+
+bool Messages::supports(std::string_view locale) const {
+    return std::find(locales_.begin(), locales_.end(), locale) != locales_.end();
+}
+
+const std::map<std::string, std::string>* Messages::catalogue(std::string_view locale) const {
+    auto it = catalogues_.find(locale);
+    return it == catalogues_.end() ? nullptr : &it->second;
+}
+
+const std::string* Messages::find(std::string_view locale, std::string_view key) const {
+    for (std::string_view l : {locale, std::string_view("en")}) {
+        if (auto* cat = catalogue(l)) {
+            auto it = cat->find(std::string(key));
+            if (it != cat->end()) return &it->second;
+        }
+    }
+    return nullptr;
+}
+
+std::string Messages::t(std::string_view locale, std::string_view key) const { return t(locale, key, {}); }
+
+std::string Messages::t(std::string_view locale, std::string_view key,
+                        std::initializer_list<std::pair<std::string_view, MessageArg>> args) const {
+    const std::string* pattern = find(locale, key);
+    if (!pattern) {
+        log::warn("message_missing", {{"key", key}, {"locale", locale}});
+        return std::string(key);
+    }
+    std::string out;
+    if (!format_message(locale, *pattern, args, out)) {
+        log::warn("message_malformed", {{"key", key}, {"locale", locale}});
+        return std::string(key);
+    }
+    return out;
+}
+
+std::string Messages::negotiate(std::string_view header) const {
+    std::string best;
+    double best_q = 0;
+    while (!header.empty()) {
+        size_t comma = header.find(',');
+        std::string_view item = trim(header.substr(0, comma));
+        header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+        double q = 1.0;
+        if (size_t semi = item.find(';'); semi != std::string_view::npos) {
+            std::string_view param = trim(item.substr(semi + 1));
+            item = trim(item.substr(0, semi));
+            if (param.starts_with("q=")) {
+                try {
+                    q = std::stod(std::string(param.substr(2, 8)));
+                } catch (...) {
+                    q = 0;
+                }
+            }
+        }
+        std::string primary(item.substr(0, item.find('-')));
+        std::transform(primary.begin(), primary.end(), primary.begin(), [](char c) { return char(std::tolower((unsigned char)c)); });
+        if (q > best_q && supports(primary)) {
+            best = primary;
+            best_q = q;
+        }
+    }
+    return best;
+}
+
+bool format_message(std::string_view locale, std::string_view pattern,
+                    std::initializer_list<std::pair<std::string_view, MessageArg>> args, std::string& out) {
+    if (pattern.find_first_of("{}'") == std::string_view::npos) {
+        out.assign(pattern);
+        return true;
+    }
+    UErrorCode status = U_ZERO_ERROR;
+    icu::Locale loc(std::string(locale).c_str());
+    UParseError parse_error;
+    icu::MessageFormat format(icu::UnicodeString::fromUTF8(icu::StringPiece(pattern.data(), int32_t(pattern.size()))), loc,
+                              parse_error, status);
+    if (U_FAILURE(status)) return false;
+    std::vector<icu::UnicodeString> names;
+    std::vector<icu::Formattable> values;
+    for (const auto& [name, value] : args) {
+        names.push_back(icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), int32_t(name.size()))));
+        if (auto* n = std::get_if<int64_t>(&value)) values.emplace_back(static_cast<int64_t>(*n));
+        else {
+            const auto& s = std::get<std::string>(value);
+            values.emplace_back(icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), int32_t(s.size()))));
+        }
+    }
+    icu::UnicodeString result;
+    format.format(names.data(), values.data(), int32_t(values.size()), result, status);
+    if (U_FAILURE(status)) return false;
+    out.clear();
+    result.toUTF8String(out);
+    return true;
+}
+
+}  // namespace haven::web

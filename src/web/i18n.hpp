@@ -1,0 +1,51 @@
+// Every string a person reads comes from a message catalogue (src/web/messages/<locale>.txt), in ICU
+// MessageFormat syntax so plurals follow each language's rules ("{n, plural, one {…} few {…} …}").
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "core/embedded.hpp"
+
+namespace haven::web {
+
+using MessageArg = std::variant<int64_t, std::string>;
+
+class Messages {
+public:
+    // Parses catalogue files named <locale>.txt: "key = message" lines, '#' comments.
+    // Throws std::runtime_error on a malformed line (a build mistake; a unit test loads them).
+    explicit Messages(std::span<const EmbeddedFile> files);
+    static const Messages& shipped();  // the catalogues compiled into the binary
+
+    // The message for `key` in `locale` (falling back to English, then to the key itself).
+    std::string t(std::string_view locale, std::string_view key) const;
+    std::string t(std::string_view locale, std::string_view key,
+                  std::initializer_list<std::pair<std::string_view, MessageArg>> args) const;
+
+    const std::vector<std::string>& locales() const { return locales_; }  // "en" first
+    bool supports(std::string_view locale) const;
+    // The best supported locale for an Accept-Language header, or "" when none fits.
+    std::string negotiate(std::string_view accept_language) const;
+
+    // For tests: the raw catalogue.
+    const std::map<std::string, std::string>* catalogue(std::string_view locale) const;
+
+private:
+    const std::string* find(std::string_view locale, std::string_view key) const;
+    std::map<std::string, std::map<std::string, std::string>, std::less<>> catalogues_;
+    std::vector<std::string> locales_;
+};
+
+// Formats an ICU MessageFormat pattern; returns false and an error text when the pattern is malformed.
+bool format_message(std::string_view locale, std::string_view pattern,
+                    std::initializer_list<std::pair<std::string_view, MessageArg>> args, std::string& out);
+
+}  // namespace haven::web

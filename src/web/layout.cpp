@@ -1,0 +1,74 @@
+#include "web/layout.hpp"
+
+#include "web/assets.hpp"
+
+namespace haven::web {
+
+http::Response page(const PageContext& ctx, int status, std::string_view title_key, const std::function<void(Html&)>& main) {
+    const std::string& locale = ctx.request.locale;
+    Html h;
+    h.raw("<!doctype html>");
+    h.open("html", {{"lang", locale}});
+    h.element("head", {}, [&] {
+        h.empty("meta", {{"charset", "utf-8"}});
+        h.empty("meta", {{"name", "viewport"}, {"content", "width=device-width, initial-scale=1"}});
+        h.element("title", {}, ctx.t(title_key) + " · Haven");
+        h.empty("link", {{"rel", "stylesheet"}, {"href", asset_url("app.css")}});
+        h.script_asset("app.js");
+    });
+    h.open("body");
+    h.element("a", {{"class", "skip"}, {"href", "#main"}}, ctx.t("layout.skip"));
+    h.element("header", {{"class", "top"}}, [&] {
+        h.element("div", {{"class", "brand"}}, [&] {
+            h.element("a", {{"href", "/"}, {"class", "logo"}}, "Haven");
+            if (!ctx.site_name.empty()) h.element("span", {{"class", "site"}}, ctx.site_name);
+        });
+        h.element("nav", {{"aria-label", ctx.t("layout.nav")}}, [&] {
+            h.element("ul", {}, [&] {
+                h.element("li", {}, [&] {
+                    h.element("a", {{"href", "/"}, {"aria-current", ctx.request.path == "/" ? "page" : "false"}}, ctx.t("nav.home"));
+                });
+            });
+        });
+        h.element("div", {{"class", "account"}},
+                  ctx.user_name.empty() ? ctx.t("layout.signed_out") : ctx.t("layout.signed_in", {{"name", ctx.user_name}}));
+    });
+    h.element("main", {{"id", "main"}}, [&] {
+        h.element("h1", {}, ctx.t(title_key));
+        main(h);
+    });
+    h.element("footer", {}, [&] {
+        h.element("form", {{"class", "language"}, {"method", "post"}, {"action", "/language"}}, [&] {
+            h.empty("input", {{"type", "hidden"}, {"name", "return"}, {"value", ctx.request.path}});
+            h.element("label", {{"for", "language"}}, ctx.t("layout.language"));
+            h.element("select", {{"id", "language"}, {"name", "lang"}}, [&] {
+                for (const auto& l : ctx.messages.locales()) {
+                    // Each language is named in itself, so a reader can always find their own.
+                    std::string name = ctx.messages.t(l, "language.self");
+                    if (l == locale) h.element("option", {{"value", l}, {"lang", l}, {"selected", "selected"}}, name);
+                    else h.element("option", {{"value", l}, {"lang", l}}, name);
+                }
+            });
+            h.element("button", {{"type", "submit"}}, ctx.t("layout.language_change"));
+        });
+        h.element("p", {{"class", "small"}}, ctx.t("layout.footer"));
+    });
+    h.close();  // body
+    h.close();  // html
+    return http::Response::html(status, h.take());
+}
+
+http::Response error_page(const http::Request& request, int status, const Error& error) {
+    PageContext ctx{request, Messages::shipped(), {}, {}};
+    std::string key = "error." + error.code;
+    const auto* catalogue = ctx.messages.catalogue(request.locale);
+    std::string message = catalogue && catalogue->count(key) ? ctx.t(key) : error.message;
+    std::string_view title = status == 404 ? "error.not_found_title" : status >= 500 ? "error.server_title" : "error.bad_request_title";
+    return page(ctx, status, title, [&](Html& h) {
+        h.element("p", {{"class", "notice"}}, message);
+        if (!request.request_id.empty()) h.element("p", {{"class", "small"}}, ctx.t("error.request_id", {{"id", request.request_id}}));
+        h.element("p", {}, [&] { h.element("a", {{"href", "/"}}, ctx.t("error.back_home")); });
+    });
+}
+
+}  // namespace haven::web
