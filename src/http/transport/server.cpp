@@ -1,5 +1,6 @@
 #include "http/transport/server.hpp"
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -37,7 +38,7 @@ struct Server::Impl {
         Request request;
         Response response;
     };
-    awaitable<void> on_worker(std::shared_ptr<Exchange> exchange);
+    awaitable<void> on_worker(std::shared_ptr<Exchange>& exchange);
     awaitable<bool> write_response(beast::tcp_stream& stream, Response& response, unsigned version, bool keep_alive, bool head);
     awaitable<void> refuse(beast::tcp_stream& stream, int status, const char* code, const char* message);
 };
@@ -74,14 +75,18 @@ bhttp::response<bhttp::string_body> to_beast(Response&& r, unsigned version, boo
 }  // namespace
 
 // Runs the handler on a worker thread and resumes the connection's coroutine on its own executor.
-// The exchange lives on the heap: g++ 12 mishandles non-trivial values moved through coroutine lambdas.
-awaitable<void> Server::Impl::on_worker(std::shared_ptr<Exchange> exchange) {
-    auto& pool = workers;
-    auto& handle = hooks.handle;
+// g++ 12 mishandles lambdas with non-trivial captures inside co_await expressions, so the initiation
+// captures only pointers; the worker itself holds a shared_ptr, so the exchange outlives a connection
+// that is torn down while its handler runs.
+awaitable<void> Server::Impl::on_worker(std::shared_ptr<Exchange>& exchange) {
+    auto* pool = &workers;
+    auto* handle = &hooks.handle;
+    auto* shared = &exchange;
     co_await asio::async_initiate<decltype(use_awaitable), void()>(
-        [&pool, &handle, exchange](auto completion) {
-            asio::post(pool, [&handle, exchange, completion = std::move(completion)]() mutable {
-                exchange->response = handle(exchange->request);
+        [pool, handle, shared](auto completion) {
+            std::shared_ptr<Exchange> keep = *shared;
+            asio::post(*pool, [handle, keep, completion = std::move(completion)]() mutable {
+                keep->response = (*handle)(keep->request);
                 auto executor = asio::get_associated_executor(completion);
                 asio::post(executor, std::move(completion));
             });
@@ -104,9 +109,20 @@ awaitable<bool> Server::Impl::write_response(beast::tcp_stream& stream, Response
     co_return !ec;
 }
 
+// Answers, then reads and drops what the client still sends for a moment before closing ("lingering
+// close"): closing with unread bytes would reset the connection and the client could lose the answer.
 awaitable<void> Server::Impl::refuse(beast::tcp_stream& stream, int status, const char* code, const char* message) {
     Response response = hooks.reject(status, code, message);
-    co_await write_response(stream, response, 11, false, false);
+    if (!co_await write_response(stream, response, 11, false, false)) co_return;
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.expires_after(std::chrono::seconds(2));
+    std::array<char, 16384> sink;
+    for (size_t total = 0; total < 16 * 1024 * 1024;) {
+        size_t n = co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+        if (ec) break;
+        total += n;
+    }
 }
 
 awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
@@ -134,7 +150,16 @@ awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
         stream.expires_after(limits.header_timeout);
         co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
         if (ec == bhttp::error::header_limit) {
-            co_await refuse(stream, 431, "headers_too_large", "The request line and headers are too large.");
+            // No line end yet: it is the request line, so the URL, that is too long.
+            std::string_view seen(static_cast<const char*>(buffer.data().data()), buffer.size());
+            if (seen.find("\r\n") == std::string_view::npos || seen.find("\r\n") > limits.max_target_bytes + 16)
+                co_await refuse(stream, 414, "uri_too_long", "The URL is longer than 8 KB.");
+            else
+                co_await refuse(stream, 431, "headers_too_large", "The request line and headers are too large.");
+            break;
+        }
+        if (ec == bhttp::error::body_limit) {  // Content-Length above the limit, seen with the header
+            co_await refuse(stream, 413, "body_too_large", "The request body is larger than allowed.");
             break;
         }
         if (ec == beast::error::timeout) {

@@ -1,0 +1,253 @@
+// The whole server booted in-process on port 0, on each engine, driven over real sockets.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/app.hpp"
+#include "support/engines.hpp"
+#include "support/http_client.hpp"
+#include "web/assets.hpp"
+
+namespace haven {
+namespace {
+
+using testing::Connection;
+using testing::request;
+
+class Server : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override {
+        dir_ = testing::temp_dir("haven-it");
+        std::string url;
+        testing::fresh_database(GetParam(), dir_, url);
+        if (url.empty()) return;
+        Config c;
+        c.data_dir = dir_;
+        c.db = url;
+        c.listen_port = 0;
+        c.workers = 4;
+        c.test_routes = true;
+        c.log_level = "warn";
+        auto app = App::create(c, clock_);
+        ASSERT_TRUE(app.ok()) << app.error().message;
+        app_ = std::move(app).value();
+        port_ = app_->listen();
+        app_->start();
+    }
+    void TearDown() override {
+        app_.reset();
+        std::filesystem::remove_all(dir_);
+    }
+    void expect_healthy() {
+        auto r = request(port_, "GET", "/healthz");
+        EXPECT_EQ(r.status, 200);
+        EXPECT_EQ(r.body, R"({"status":"ok","sealed":false})");
+    }
+
+    SystemClock clock_;
+    std::string dir_;
+    std::unique_ptr<App> app_;
+    uint16_t port_ = 0;
+};
+
+TEST_P(Server, ServesTheHomePageWithSecurityHeaders) {
+    if (!app_) return;
+    auto r = request(port_, "GET", "/");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.header("Content-Security-Policy"),
+              "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+    EXPECT_EQ(r.header("X-Content-Type-Options"), "nosniff");
+    EXPECT_EQ(r.header("Cache-Control"), "no-store");
+    EXPECT_EQ(r.header("X-Request-Id").size(), 16u);
+    EXPECT_NE(r.body.find("<html lang=\"en\">"), std::string::npos);
+    EXPECT_NE(r.body.find("Welcome to Haven"), std::string::npos);
+    EXPECT_EQ(r.body.find("<script>"), std::string::npos);
+    EXPECT_EQ(r.body.find("style="), std::string::npos);
+}
+
+TEST_P(Server, ChoosesTheLanguageFromCookieThenAcceptLanguage) {
+    if (!app_) return;
+    EXPECT_NE(request(port_, "GET", "/", "", "Accept-Language: ru-RU,ru;q=0.9\r\n").body.find("Добро пожаловать"), std::string::npos);
+    EXPECT_NE(request(port_, "GET", "/", "", "Accept-Language: ru\r\nCookie: haven_lang=en\r\n").body.find("Welcome"), std::string::npos);
+    EXPECT_NE(request(port_, "GET", "/", "", "Accept-Language: de\r\n").body.find("Welcome"), std::string::npos);
+    auto saved = request(port_, "POST", "/language", "lang=ru&return=%2F", "Content-Type: application/x-www-form-urlencoded\r\n");
+    EXPECT_EQ(saved.status, 303);
+    EXPECT_EQ(saved.header("Location"), "/");
+    EXPECT_NE(saved.header("Set-Cookie").find("haven_lang=ru"), std::string::npos);
+    auto open_redirect = request(port_, "POST", "/language", "lang=ru&return=%2F%2Fevil.example", "Content-Type: application/x-www-form-urlencoded\r\n");
+    EXPECT_EQ(open_redirect.header("Location"), "/");
+    auto bad = request(port_, "POST", "/language", "lang=xx", "Content-Type: application/x-www-form-urlencoded\r\n");
+    EXPECT_EQ(bad.status, 422);
+    auto foreign = request(port_, "POST", "/language", "lang=ru",
+                           "Content-Type: application/x-www-form-urlencoded\r\nOrigin: https://evil.example\r\n");
+    EXPECT_EQ(foreign.status, 403);
+}
+
+TEST_P(Server, AnswersErrorsAsJsonForTheApiAndAsPagesOtherwise) {
+    if (!app_) return;
+    auto api = request(port_, "GET", "/api/v1/nothing");
+    EXPECT_EQ(api.status, 404);
+    EXPECT_EQ(api.header("Content-Type"), "application/json");
+    EXPECT_NE(api.body.find(R"("code":"not_found")"), std::string::npos);
+    auto page = request(port_, "GET", "/nothing", "", "Accept-Language: ru\r\n");
+    EXPECT_EQ(page.status, 404);
+    EXPECT_NE(page.body.find("По этому адресу ничего нет."), std::string::npos);
+    auto method = request(port_, "DELETE", "/healthz");
+    EXPECT_EQ(method.status, 405);
+    EXPECT_EQ(method.header("Allow"), "GET");
+}
+
+TEST_P(Server, ValidatesTheProbeAndKeepsItsWrites) {
+    if (!app_) return;
+    const std::string json = "Content-Type: application/json\r\n";
+    EXPECT_EQ(request(port_, "POST", "/api/v1/test/writes", R"({"id":"w1","payload":"Анна"})", json).status, 201);
+    EXPECT_EQ(request(port_, "POST", "/api/v1/test/writes", R"({"id":"w1"})", json).status, 409);
+    auto invalid = request(port_, "POST", "/api/v1/test/writes", R"({"id":"no spaces"})", json);
+    EXPECT_EQ(invalid.status, 422);
+    EXPECT_NE(invalid.body.find(R"("fields":{"id":)"), std::string::npos) << invalid.body;
+    EXPECT_EQ(request(port_, "POST", "/api/v1/test/writes", R"({"id":"w2"})", "Content-Type: text/plain\r\n").status, 415);
+    EXPECT_EQ(request(port_, "POST", "/api/v1/test/writes", R"({"id":)", json).status, 400);
+    auto shown = request(port_, "GET", "/api/v1/test/writes/w1");
+    EXPECT_EQ(shown.status, 200);
+    EXPECT_NE(shown.body.find("Анна"), std::string::npos);
+    EXPECT_EQ(request(port_, "GET", "/api/v1/test/writes/w9").status, 404);
+}
+
+TEST_P(Server, ServesAssetsAtHashedUrls) {
+    if (!app_) return;
+    auto css = request(port_, "GET", web::asset_url("app.css"));
+    EXPECT_EQ(css.status, 200);
+    EXPECT_EQ(css.header("Cache-Control"), "public, max-age=31536000, immutable");
+    EXPECT_EQ(css.header("Content-Type"), "text/css; charset=utf-8");
+    EXPECT_EQ(request(port_, "GET", "/assets/app.0000000000000000.css").status, 404);
+}
+
+TEST_P(Server, MetricsPassPromtool) {
+    if (!app_) return;
+    request(port_, "GET", "/");
+    request(port_, "GET", "/nothing");
+    auto m = request(port_, "GET", "/metrics");
+    ASSERT_EQ(m.status, 200);
+    EXPECT_NE(m.body.find("haven_http_requests_total{route=\"/\",method=\"GET\",status=\"200\"} 1"), std::string::npos);
+    EXPECT_NE(m.body.find("haven_db_write_queue_depth"), std::string::npos);
+    EXPECT_EQ(m.body.find("/nothing"), std::string::npos) << "unmatched paths must not become labels";
+    std::string file = dir_ + "/metrics.txt";
+    std::ofstream(file) << m.body;
+    int rc = std::system(("promtool check metrics < " + file + " > " + dir_ + "/promtool.txt 2>&1").c_str());
+    std::ifstream out(dir_ + "/promtool.txt");
+    std::stringstream ss;
+    ss << out.rdbuf();
+    EXPECT_EQ(rc, 0) << ss.str();
+}
+
+// Each hostile input gets the right 4xx or a closed connection, and the server stays healthy.
+TEST_P(Server, SurvivesHostileInput) {
+    if (!app_) return;
+    {
+        SCOPED_TRACE("70 KB URL");
+        auto r = request(port_, "GET", "/" + std::string(70 * 1024, 'a'));
+        EXPECT_EQ(r.status, 414);
+    }
+    {
+        SCOPED_TRACE("10 MB body announced");
+        Connection c(port_);
+        c.send("POST /api/v1/test/writes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10485760\r\n\r\n");
+        c.send(std::string(64 * 1024, 'x'));
+        EXPECT_EQ(c.read_reply().status, 413);
+    }
+    {
+        SCOPED_TRACE("10 MB body chunked");
+        Connection c(port_);
+        c.send("POST /api/v1/test/writes HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+        std::string chunk = "100000\r\n" + std::string(0x100000, 'x') + "\r\n";
+        int status = 0;
+        for (int i = 0; i < 10 && c.send(chunk); ++i) {
+        }
+        status = c.read_reply().status;
+        EXPECT_EQ(status, 413);
+    }
+    {
+        SCOPED_TRACE("1,000 headers");
+        std::string headers;
+        for (int i = 0; i < 1000; ++i) headers += "X-H" + std::to_string(i) + ": v\r\n";
+        EXPECT_EQ(request(port_, "GET", "/healthz", "", headers).status, 431);
+    }
+    {
+        SCOPED_TRACE("invalid UTF-8");
+        EXPECT_EQ(request(port_, "GET", "/api/v1/test/writes/%ff%fe").status, 400);
+        EXPECT_EQ(request(port_, "POST", "/api/v1/test/writes", "{\"id\":\"\xff\"}", "Content-Type: application/json\r\n").status, 400);
+        EXPECT_EQ(request(port_, "POST", "/language", "lang=%ff", "Content-Type: application/x-www-form-urlencoded\r\n").status, 400);
+    }
+    {
+        SCOPED_TRACE("JSON nested 10,000 deep");
+        std::string deep = std::string(10000, '[') + std::string(10000, ']');
+        auto r = request(port_, "POST", "/api/v1/test/writes", deep, "Content-Type: application/json\r\n");
+        EXPECT_EQ(r.status, 400);
+        EXPECT_NE(r.body.find("too_deep"), std::string::npos);
+    }
+    {
+        SCOPED_TRACE("truncated chunked body");
+        Connection c(port_);
+        c.send("POST /api/v1/test/writes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{\"id\":");
+        c.shutdown_write();
+        EXPECT_TRUE(c.closed_within(3000));
+    }
+    {
+        SCOPED_TRACE("dot segments and NUL");
+        EXPECT_EQ(request(port_, "GET", "/assets/../../etc/passwd").status, 400);
+        EXPECT_EQ(request(port_, "GET", "/assets/%2e%2e/x").status, 400);
+        EXPECT_EQ(request(port_, "GET", "/healthz%00").status, 400);
+        EXPECT_EQ(request(port_, "GET", "/api/v1/test/writes/a%00b").status, 400);
+    }
+    {
+        SCOPED_TRACE("not HTTP at all");
+        Connection c(port_);
+        c.send("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 garbage\r\n\r\n");
+        EXPECT_EQ(c.read_reply().status, 400);
+    }
+    expect_healthy();
+}
+
+// A client that sends its header one byte per second is cut off by the 10 s header deadline.
+TEST_P(Server, CutsOffSlowloris) {
+    if (!app_ || GetParam() != "sqlite") GTEST_SKIP() << "transport-only; once is enough";
+    Connection c(port_);
+    const std::string header = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(40, 'a') + "\r\n\r\n";
+    auto start = std::chrono::steady_clock::now();
+    bool cut = false;
+    for (char ch : header) {
+        if (!c.send(std::string(1, ch))) {
+            cut = true;
+            break;
+        }
+        if (c.closed_within(1000)) {
+            cut = true;
+            break;
+        }
+    }
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_TRUE(cut);
+    EXPECT_LT(seconds, 14.0);
+    EXPECT_GE(seconds, 9.0);
+    expect_healthy();
+}
+
+TEST_P(Server, RouteTableMatchesTheGoldenFile) {
+    if (!app_ || GetParam() != "sqlite") GTEST_SKIP() << "the table does not depend on the engine";
+    std::string got;
+    for (const auto& r : app_->router().routes()) got += r.method + " " + r.pattern + "\n";
+    const std::string golden = HAVEN_SOURCE_DIR "/tests/golden/routes.txt";
+    std::ifstream in(golden);
+    std::stringstream want;
+    want << in.rdbuf();
+    if (std::getenv("HAVEN_UPDATE_GOLDEN")) std::ofstream(golden) << got;
+    EXPECT_EQ(got, want.str()) << "URLs changed: review, then run with HAVEN_UPDATE_GOLDEN=1";
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Server, ::testing::Values("sqlite", "postgres"), testing::engine_name);
+
+}  // namespace
+}  // namespace haven

@@ -1,0 +1,199 @@
+// The storage contract, run on both engines: what a module may rely on whichever one is configured.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <limits>
+#include <thread>
+
+#include "storage/db.hpp"
+#include "storage/migrate.hpp"
+#include "support/engines.hpp"
+
+namespace haven::storage {
+namespace {
+
+class Storage : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override {
+        dir_ = testing::temp_dir("haven-storage");
+        testing::fresh_database(GetParam(), dir_, url_);
+        if (url_.empty()) return;
+        db_ = open_database(url_, {4, true, 256});
+        write_script("CREATE TABLE item (id BIGINT PRIMARY KEY, name TEXT NOT NULL UNIQUE, score DOUBLE PRECISION, data BYTEA)");
+    }
+    void TearDown() override {
+        db_.reset();
+        std::filesystem::remove_all(dir_);
+    }
+    void write_script(const std::string& sql) {
+        ASSERT_TRUE(db_->write([&](Tx& tx) -> Status {
+            tx.exec_script(sql);
+            return {};
+        }).ok());
+    }
+    int64_t count() { return db_->query("SELECT COUNT(*) FROM item").at(0).integer(0); }
+
+    std::string dir_, url_;
+    std::unique_ptr<Database> db_;
+};
+
+TEST_P(Storage, RoundTripsEveryType) {
+    if (!db_) return;
+    const int64_t big = std::numeric_limits<int64_t>::max(), small = std::numeric_limits<int64_t>::min();
+    Blob blob{{0, 1, 2, 255, 0, 128}};
+    ASSERT_TRUE(db_->write([&](Tx& tx) -> Status {
+        tx.exec("INSERT INTO item (id, name, score, data) VALUES ($1, $2, $3, $4)", {big, std::string("Анна 😀 \"'; --"), 2.5, blob});
+        tx.exec("INSERT INTO item (id, name, score, data) VALUES ($1, $2, $3, $4)", {small, std::string("Ivan"), nullptr, nullptr});
+        return {};
+    }).ok());
+    auto rows = db_->query("SELECT id, name, score, data FROM item ORDER BY id DESC");
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].integer(0), big);
+    EXPECT_EQ(rows[0].text(1), "Анна 😀 \"'; --");
+    EXPECT_DOUBLE_EQ(rows[0].real(2), 2.5);
+    EXPECT_EQ(rows[0].blob(3), blob);
+    EXPECT_EQ(rows[1].integer(0), small);
+    EXPECT_TRUE(rows[1].is_null(2));
+    EXPECT_TRUE(rows[1].is_null(3));
+    EXPECT_THROW(rows[1].text(0), DbError);
+}
+
+TEST_P(Storage, BindsPlaceholdersByNumberNotPosition) {
+    if (!db_) return;
+    ASSERT_TRUE(db_->write([&](Tx& tx) -> Status {
+        // $2 comes first in the text.
+        tx.exec("INSERT INTO item (name, score, id) VALUES ($2, $3, $1)", {int64_t(7), std::string("seven"), 14.0});
+        return {};
+    }).ok());
+    // $1 is used twice.
+    auto rows = db_->query("SELECT id, name, score FROM item WHERE name = $1 OR name = $1 || 'x'", {std::string("seven")});
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].integer(0), 7);
+    EXPECT_DOUBLE_EQ(rows[0].real(2), 14.0);
+    EXPECT_THROW(db_->query("SELECT id FROM item WHERE id = $1 AND name = $2", {int64_t(7)}), DbError);
+}
+
+TEST_P(Storage, AnErrorOrAnExceptionRollsBackOnlyThatWrite) {
+    if (!db_) return;
+    Status refused = db_->write([&](Tx& tx) -> Status {
+        tx.exec("INSERT INTO item (id, name) VALUES (1, 'one')");
+        return make_error(ErrorKind::invalid, "no", "changed my mind");
+    });
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, "no");
+    EXPECT_THROW((void)db_->write([&](Tx& tx) -> Status {
+        tx.exec("INSERT INTO item (id, name) VALUES (2, 'two')");
+        throw std::runtime_error("boom");
+    }),
+                 std::runtime_error);
+    EXPECT_EQ(count(), 0);
+    ASSERT_TRUE(db_->write([&](Tx& tx) -> Status {
+        tx.exec("INSERT INTO item (id, name) VALUES (3, 'three')");
+        return {};
+    }).ok());
+    EXPECT_EQ(count(), 1);
+}
+
+TEST_P(Storage, ConstraintViolationsAreTypedAndLeakNoValues) {
+    if (!db_) return;
+    auto insert = [&] {
+        return db_->write([&](Tx& tx) -> Status {
+            tx.exec("INSERT INTO item (id, name) VALUES ($1, $2)", {int64_t(1), std::string("Secret Name")});
+            return {};
+        });
+    };
+    ASSERT_TRUE(insert().ok());
+    try {
+        (void)insert();
+        FAIL() << "expected a constraint violation";
+    } catch (const DbError& e) {
+        EXPECT_EQ(e.kind(), DbError::Kind::constraint);
+        EXPECT_EQ(std::string(e.what()).find("Secret"), std::string::npos) << e.what();
+    }
+}
+
+TEST_P(Storage, ConcurrentWritesAllLandAndShareCommits) {
+    if (!db_) return;
+    constexpr int threads = 32, per_thread = 25;
+    std::atomic<int> failures{0};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+        pool.emplace_back([&, t] {
+            for (int i = 0; i < per_thread; ++i) {
+                int64_t id = t * 1000 + i;
+                Status s = db_->write([&](Tx& tx) -> Status {
+                    tx.exec("INSERT INTO item (id, name) VALUES ($1, $2)", {id, "n" + std::to_string(id)});
+                    return {};
+                });
+                if (!s) ++failures;
+            }
+        });
+    }
+    for (auto& t : pool) t.join();
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_EQ(count(), threads * per_thread);
+    auto stats = db_->stats();
+    EXPECT_GE(stats.writes, threads * per_thread);
+    if (GetParam() == "sqlite") EXPECT_LT(stats.commits, stats.writes) << "group commit never grouped";
+}
+
+TEST_P(Storage, ReadsSeeEveryAcknowledgedWrite) {
+    if (!db_) return;
+    for (int64_t i = 0; i < 50; ++i) {
+        ASSERT_TRUE(db_->write([&](Tx& tx) -> Status {
+            tx.exec("INSERT INTO item (id, name) VALUES ($1, $2)", {i, "n" + std::to_string(i)});
+            return {};
+        }).ok());
+        EXPECT_EQ(count(), i + 1);
+    }
+}
+
+TEST_P(Storage, MigratesOnceAndRefusesANewerSchema) {
+    if (!db_) return;
+    auto first = migrate(*db_);
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    EXPECT_EQ(first.value(), int(migrations_for(db_->engine()).size()));
+    auto again = migrate(*db_);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again.value(), 0);
+    ASSERT_TRUE(db_->write([](Tx& tx) -> Status {
+        tx.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)");
+        return {};
+    }).ok());
+    auto refused = migrate(*db_);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, "schema_too_new");
+}
+
+TEST_P(Storage, AFailedMigrationLeavesNothingBehind) {
+    if (!db_) return;
+    std::vector<EmbeddedFile> files = {
+        {"0001_good.sql", "CREATE TABLE good (id BIGINT PRIMARY KEY);"},
+        {"0002_bad.sql", "CREATE TABLE half (id BIGINT PRIMARY KEY); THIS IS NOT SQL;"},
+    };
+    EXPECT_THROW((void)migrate(*db_, files), DbError);
+    EXPECT_EQ(schema_version(*db_), 1);
+    EXPECT_NO_THROW(db_->query("SELECT COUNT(*) FROM good"));
+    EXPECT_THROW(db_->query("SELECT COUNT(*) FROM half"), DbError);
+}
+
+TEST(Migrations, PicksTheEngineSpecificPart) {
+    std::vector<EmbeddedFile> files = {
+        {"0001_a.sql", "common;"}, {"0001_a.sqlite.sql", "lite;"}, {"0001_a.postgres.sql", "pg;"}, {"0002_b.sql", "b;"}};
+    auto lite = migrations_for("sqlite", files);
+    ASSERT_EQ(lite.size(), 2u);
+    EXPECT_EQ(lite[0].sql, "common;\nlite;");
+    EXPECT_EQ(migrations_for("postgres", files)[0].sql, "common;\npg;");
+    std::vector<EmbeddedFile> gap = {{"0001_a.sql", "x"}, {"0003_c.sql", "y"}};
+    EXPECT_THROW(migrations_for("sqlite", gap), std::logic_error);
+}
+
+TEST(Sqlite, RefusesAPathItCannotOpen) {
+    EXPECT_THROW(open_database("sqlite:/nonexistent-dir/x/haven.db"), DbError);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Storage, ::testing::Values("sqlite", "postgres"), testing::engine_name);
+
+}  // namespace
+}  // namespace haven::storage
