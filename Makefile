@@ -1,0 +1,45 @@
+# The two commands of the README, and a few more. Every target installs what it lacks first.
+.PHONY: run test build deps unit asan e2e fuzz bench clean
+
+BUILD := build
+
+deps:
+	@./scripts/install-deps
+
+$(BUILD)/build.ninja:
+	cmake --preset release >/dev/null
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD)
+
+# Serves http://127.0.0.1:8080 from ./var (created on the first run). Plain HTTP on loopback, so
+# cookies are not marked Secure here; a real deployment sits behind TLS with the default secure-cookies.
+run: build
+	@[ -d var ] || ./$(BUILD)/haven init --data var
+	./$(BUILD)/haven serve --data var --listen 127.0.0.1:8080 --secure-cookies false
+
+# Unit, storage (SQLite and PostgreSQL), integration, crash and e2e tests.
+test: build
+	./scripts/run-tests $(BUILD)
+
+# Unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan: deps
+	cmake --preset debug >/dev/null
+	cmake --build build-asan --target haven_unit_tests haven_storage_tests
+	./build-asan/tests/haven_unit_tests
+	HAVEN_TEST_SKIP_PG=1 ./build-asan/tests/haven_storage_tests
+
+e2e: build
+	./scripts/run-tests $(BUILD) e2e
+
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build build-fuzz
+	./scripts/run-fuzzers build-fuzz $(FUZZ_SECONDS)
+
+bench: build
+	./$(BUILD)/bench/haven_bench
+
+clean:
+	rm -rf build build-asan build-fuzz
