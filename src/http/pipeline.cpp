@@ -43,7 +43,8 @@ void set_security_headers(Response& r, bool hsts) {
                  "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
     r.set_header("X-Content-Type-Options", "nosniff");
     r.set_header("X-Frame-Options", "DENY");
-    r.set_header("Referrer-Policy", "no-referrer");
+    // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on our own form posts.
+    r.set_header("Referrer-Policy", "same-origin");
     r.set_header("Cross-Origin-Opener-Policy", "same-origin");
     r.set_header("Cross-Origin-Resource-Policy", "same-origin");
     r.set_header("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()");

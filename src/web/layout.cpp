@@ -14,6 +14,7 @@ http::Response page(const PageContext& ctx, int status, std::string_view title_k
         h.empty("meta", {{"name", "viewport"}, {"content", "width=device-width, initial-scale=1"}});
         h.element("title", {}, ctx.t(title_key) + " · Haven");
         h.empty("link", {{"rel", "stylesheet"}, {"href", asset_url("app.css")}});
+        h.empty("link", {{"rel", "icon"}, {"type", "image/svg+xml"}, {"href", asset_url("icon.svg")}});
         h.script_asset("app.js");
     });
     h.open("body");
