@@ -35,7 +35,7 @@ e2e: build
 FUZZ_SECONDS ?= 30
 fuzz: deps
 	cmake --preset fuzz >/dev/null
-	cmake --build build-fuzz
+	cmake --build build-fuzz --target fuzzers
 	./scripts/run-fuzzers build-fuzz $(FUZZ_SECONDS)
 
 bench: build
