@@ -1,0 +1,201 @@
+// Haven's performance targets, each measured against a baseline in the same run (machines here are
+// shared and noisy: read the ratios, not the absolute figures).
+//   1. requests/s and p99 through the full middleware stack vs a bare Beast server with the same bytes;
+//   2. durable writes/s with group commit vs one fsync per write, 64 writers, synchronous=FULL;
+//   3. idle RSS and start-to-ready time of `haven serve`.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "app/app.hpp"
+#include "core/log.hpp"
+#include "bare_server.hpp"
+#include "storage/db.hpp"
+#include "support/http_client.hpp"
+
+using namespace haven;
+using Clock_ = std::chrono::steady_clock;
+
+namespace {
+
+struct Load {
+    double rps = 0;
+    double p50_us = 0, p99_us = 0;
+};
+
+// `connections` keep-alive clients hammer GET target for `seconds`.
+Load run_load(uint16_t port, const std::string& target, int connections, double seconds) {
+    std::atomic<bool> stop{false};
+    std::vector<std::vector<double>> latencies(connections);
+    std::vector<std::thread> threads;
+    const std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    for (int i = 0; i < connections; ++i) {
+        threads.emplace_back([&, i] {
+            testing::Connection c(port);
+            while (!stop) {
+                auto t0 = Clock_::now();
+                if (!c.send(req) || c.read_reply().status != 200) {
+                    std::fprintf(stderr, "load: request failed\n");
+                    return;
+                }
+                latencies[i].push_back(std::chrono::duration<double, std::micro>(Clock_::now() - t0).count());
+            }
+        });
+    }
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    stop = true;
+    for (auto& t : threads) t.join();
+    std::vector<double> all;
+    for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+    std::sort(all.begin(), all.end());
+    Load r;
+    if (all.empty()) return r;
+    r.rps = double(all.size()) / seconds;
+    r.p50_us = all[all.size() / 2];
+    r.p99_us = all[std::min(all.size() - 1, size_t(double(all.size()) * 0.99))];
+    return r;
+}
+
+void bench_http(const std::string& dir) {
+    Config c;
+    c.data_dir = dir;
+    c.db = "sqlite:" + dir + "/http.db";
+    c.listen_port = 0;
+    c.log_level = "warn";
+    if (const char* w = std::getenv("HAVEN_BENCH_WORKERS")) c.workers = std::atoi(w);
+    log::set_level(log::Level::warn);
+    static SystemClock clock;
+    auto app = App::create(c, clock);
+    if (!app) {
+        std::printf("http: cannot start: %s\n", app.error().message.c_str());
+        return;
+    }
+    uint16_t haven_port = app.value()->listen();
+    app.value()->start();
+    // The bare server answers with exactly the bytes Haven answers /healthz with.
+    testing::Connection probe(haven_port);
+    probe.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto sample = probe.read_reply();
+    std::vector<std::pair<std::string, std::string>> headers;
+    size_t pos = sample.headers.find("\r\n") + 2;
+    while (pos < sample.headers.size()) {
+        size_t end = sample.headers.find("\r\n", pos);
+        std::string line = sample.headers.substr(pos, end - pos);
+        pos = end + 2;
+        auto colon = line.find(':');
+        std::string name = line.substr(0, colon);
+        if (name == "Content-Length") continue;
+        headers.emplace_back(name, line.substr(colon + 2));
+    }
+    uint16_t bare_port = bench::start_bare_server(headers, sample.body);
+
+    const int connections = 8;
+    const double seconds = 3.0;
+    run_load(haven_port, "/healthz", connections, 0.5);  // warm up
+    run_load(bare_port, "/healthz", connections, 0.5);
+    Load bare = run_load(bare_port, "/healthz", connections, seconds);
+    Load full = run_load(haven_port, "/healthz", connections, seconds);
+    std::printf("http  bare Beast      : %9.0f req/s   p50 %6.0f us   p99 %6.0f us\n", bare.rps, bare.p50_us, bare.p99_us);
+    std::printf("http  Haven full stack: %9.0f req/s   p50 %6.0f us   p99 %6.0f us\n", full.rps, full.p50_us, full.p99_us);
+    std::printf("http  ratio Haven/bare: %.2f of the throughput (target >= 0.60), p99 x%.2f\n", full.rps / bare.rps,
+                full.p99_us / bare.p99_us);
+    app.value()->stop();
+}
+
+double durable_writes_per_second(const std::string& path, bool group_commit, int writers, double seconds) {
+    std::filesystem::remove(path);
+    std::filesystem::remove(path + "-wal");
+    std::filesystem::remove(path + "-shm");
+    auto db = storage::open_database("sqlite:" + path, {2, group_commit, 256});
+    (void)db->write([](storage::Tx& tx) -> Status {
+        tx.exec_script("CREATE TABLE w (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
+        return {};
+    });
+    std::atomic<bool> stop{false};
+    std::atomic<int64_t> done{0}, next{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < writers; ++i) {
+        threads.emplace_back([&] {
+            while (!stop) {
+                int64_t id = next++;
+                auto s = db->write([&](storage::Tx& tx) -> Status {
+                    tx.exec("INSERT INTO w (id, payload) VALUES ($1, $2)", {id, std::string(100, 'x')});
+                    return {};
+                });
+                if (s) ++done;
+            }
+        });
+    }
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    stop = true;
+    for (auto& t : threads) t.join();
+    return double(done.load()) / seconds;
+}
+
+void bench_writes(const std::string& dir) {
+    const int writers = 64;
+    double naive = durable_writes_per_second(dir + "/naive.db", false, writers, 3.0);
+    double grouped = durable_writes_per_second(dir + "/grouped.db", true, writers, 3.0);
+    std::printf("write one fsync per write : %9.0f writes/s (64 writers, synchronous=FULL)\n", naive);
+    std::printf("write group commit        : %9.0f writes/s\n", grouped);
+    std::printf("write ratio group/naive   : %.1fx (target >= 10x)\n", grouped / naive);
+}
+
+long rss_kb(pid_t pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+    return -1;
+}
+
+void bench_startup(const std::string& dir) {
+    std::string data = dir + "/serve";
+    std::system((std::string(HAVEN_BINARY) + " init --data " + data + " > /dev/null").c_str());
+    std::vector<double> ready_ms;
+    long rss = 0;
+    for (int run = 0; run < 5; ++run) {
+        auto t0 = Clock_::now();
+        std::fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            std::freopen("/dev/null", "w", stdout);
+            std::freopen("/dev/null", "w", stderr);
+            execl(HAVEN_BINARY, HAVEN_BINARY, "serve", "--data", data.c_str(), "--listen", "127.0.0.1:18599", nullptr);
+            _exit(127);
+        }
+        while (testing::request(18599, "GET", "/healthz").status != 200) std::this_thread::sleep_for(std::chrono::microseconds(500));
+        ready_ms.push_back(std::chrono::duration<double, std::milli>(Clock_::now() - t0).count());
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        rss = std::max(rss, rss_kb(pid));
+        kill(pid, SIGTERM);
+        waitpid(pid, nullptr, 0);
+    }
+    std::sort(ready_ms.begin(), ready_ms.end());
+    std::printf("start start-to-ready     : %6.1f ms median of 5 (target <= 200 ms)\n", ready_ms[2]);
+    std::printf("start idle RSS           : %6.1f MB (target <= 25 MB)\n", double(rss) / 1024.0);
+}
+
+}  // namespace
+
+int main() {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
+    // On disk beside the build, not in a tmpfs, so that fsync costs what it costs.
+    std::string dir = std::filesystem::absolute("bench-data").string();
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    bench_http(dir);
+    bench_writes(dir);
+    bench_startup(dir);
+    std::filesystem::remove_all(dir);
+    return 0;
+}
