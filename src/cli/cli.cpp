@@ -39,6 +39,17 @@ std::optional<Config> resolve(const SettingFlags& flags) {
     return std::move(config).value();
 }
 
+void add_command(CLI::App& app, const std::string& name, const std::string& help, int& exit_code,
+                 std::function<int(const Config&)> body) {
+    auto* cmd = app.add_subcommand(name, help);
+    auto flags = std::make_shared<SettingFlags>();
+    add_setting_flags(*cmd, *flags);
+    cmd->callback([flags, &exit_code, body = std::move(body)] {
+        auto config = resolve(*flags);
+        exit_code = config ? body(*config) : 2;
+    });
+}
+
 int run(int argc, char** argv) {
     CLI::App app{"Haven: runs a welcome centre for people fleeing persecution, built so a seized server gives away little."};
     app.require_subcommand(1);

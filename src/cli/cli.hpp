@@ -2,6 +2,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -20,6 +21,11 @@ void add_setting_flags(CLI::App& command, SettingFlags& flags);
 // Resolves the settings (flags > HAVEN_* > DIR/haven.toml > defaults); prints the error and returns
 // nullopt on a bad one.
 std::optional<Config> resolve(const SettingFlags& flags);
+
+// Adds a subcommand that takes every setting; `body` runs with the resolved Config and returns the exit code
+// (2 when the settings are bad).
+void add_command(CLI::App& app, const std::string& name, const std::string& help, int& exit_code,
+                 std::function<int(const Config&)> body);
 
 void add_init(CLI::App& app, int& exit_code);
 void add_serve(CLI::App& app, int& exit_code);

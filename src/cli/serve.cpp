@@ -9,39 +9,29 @@
 namespace haven::cli {
 
 void add_serve(CLI::App& app, int& exit_code) {
-    auto* cmd = app.add_subcommand("serve", "Serve the web pages and the API.");
-    auto flags = std::make_shared<SettingFlags>();
-    add_setting_flags(*cmd, *flags);
-    cmd->callback([flags, &exit_code] {
-        auto config = resolve(*flags);
-        if (!config) {
-            exit_code = 2;
-            return;
-        }
-        if (!std::filesystem::is_directory(config->data_dir)) {
-            std::cerr << "haven: no data directory at " << config->data_dir << "; run `haven init --data "
-                      << config->data_dir << "` first\n";
-            exit_code = 2;
-            return;
+    add_command(app, "serve", "Serve the web pages and the API.", exit_code, [](const Config& config) -> int {
+        if (!std::filesystem::is_directory(config.data_dir)) {
+            std::cerr << "haven: no data directory at " << config.data_dir << "; run `haven init --data "
+                      << config.data_dir << "` first\n";
+            return 2;
         }
         static SystemClock clock;
-        auto created = App::create(*config, clock);
+        auto created = App::create(config, clock);
         if (!created) {
             std::cerr << "haven: " << created.error().message << "\n";
-            exit_code = 1;
-            return;
+            return 1;
         }
         auto& server = *created.value();
         try {
             uint16_t port = server.listen();
-            std::cout << "Haven serves http://" << config->listen_host << ":" << port << "/" << std::endl;
+            std::cout << "Haven serves http://" << config.listen_host << ":" << port << "/" << std::endl;
         } catch (const std::exception& e) {
-            std::cerr << "haven: cannot listen on " << config->listen_host << ":" << config->listen_port << ": " << e.what() << "\n";
-            exit_code = 1;
-            return;
+            std::cerr << "haven: cannot listen on " << config.listen_host << ":" << config.listen_port << ": " << e.what() << "\n";
+            return 1;
         }
         server.run_until_signal();
         log::info("stopped");
+        return 0;
     });
 }
 
