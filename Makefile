@@ -22,12 +22,14 @@ run: build
 test: build
 	./scripts/run-tests $(BUILD)
 
-# Unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+# Unit, storage and in-process server tests under AddressSanitizer and UndefinedBehaviorSanitizer
+# (SQLite only: the release run covers PostgreSQL).
 asan: deps
 	cmake --preset debug >/dev/null
-	cmake --build build-asan --target haven_unit_tests haven_storage_tests
+	cmake --build build-asan --target haven_unit_tests haven_storage_tests haven_integration_tests
 	./build-asan/tests/haven_unit_tests
 	HAVEN_TEST_SKIP_PG=1 ./build-asan/tests/haven_storage_tests
+	HAVEN_TEST_SKIP_PG=1 ./build-asan/tests/haven_integration_tests
 
 e2e: build
 	./scripts/run-tests $(BUILD) e2e

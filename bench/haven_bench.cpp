@@ -19,11 +19,13 @@
 #include "app/app.hpp"
 #include "core/log.hpp"
 #include "bare_server.hpp"
+#include "http/transport/server.hpp"
 #include "storage/db.hpp"
 #include "support/http_client.hpp"
 
 using namespace haven;
 using Clock_ = std::chrono::steady_clock;
+using http::Response;
 
 namespace {
 
@@ -102,8 +104,20 @@ void bench_http(const std::string& dir) {
     const double seconds = 3.0;
     run_load(haven_port, "/healthz", connections, 0.5);  // warm up
     run_load(bare_port, "/healthz", connections, 0.5);
+    // The transport alone (worker hand-off included, no pipeline): where the gap comes from.
+    http::ServerLimits limits;
+    limits.workers = c.workers;
+    Response fixed = Response::json(200, sample.body);
+    for (auto& [k, v] : headers) fixed.set_header(k, v);
+    http::Server transport(limits, {[&fixed](http::Request&) { return fixed; },
+                                    [](int s, const std::string&, const std::string&) { return Response::text(s, ""); }});
+    uint16_t transport_port = transport.listen("127.0.0.1", 0);
+    transport.start();
+    run_load(transport_port, "/healthz", connections, 0.5);
     Load bare = run_load(bare_port, "/healthz", connections, seconds);
+    Load only = run_load(transport_port, "/healthz", connections, seconds);
     Load full = run_load(haven_port, "/healthz", connections, seconds);
+    std::printf("http  transport only  : %9.0f req/s   p50 %6.0f us   p99 %6.0f us\n", only.rps, only.p50_us, only.p99_us);
     std::printf("http  bare Beast      : %9.0f req/s   p50 %6.0f us   p99 %6.0f us\n", bare.rps, bare.p50_us, bare.p99_us);
     std::printf("http  Haven full stack: %9.0f req/s   p50 %6.0f us   p99 %6.0f us\n", full.rps, full.p50_us, full.p99_us);
     std::printf("http  ratio Haven/bare: %.2f of the throughput (target >= 0.60), p99 x%.2f\n", full.rps / bare.rps,

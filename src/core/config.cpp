@@ -1,6 +1,8 @@
 #include "core/config.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <thread>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -80,12 +82,14 @@ Result<std::map<std::string, RawSetting>> read_toml(const std::string& text) {
 
 }  // namespace
 
+int default_workers() { return int(std::max(4u, 2 * std::thread::hardware_concurrency())); }
+
 const std::map<std::string, std::string>& config_keys() {
     static const std::map<std::string, std::string> keys = {
         {"data", "data directory (store, haven.toml)"},
         {"db", "database: sqlite:PATH or postgresql://... (default sqlite:DATA/haven.db)"},
         {"listen", "address to serve on, HOST:PORT (default 127.0.0.1:8080)"},
-        {"workers", "handler threads (default 8)"},
+        {"workers", "handlers running at once (default: twice the cores, at least 4)"},
         {"max-connections", "open connections at most (default 512)"},
         {"max-queue", "requests waiting for a handler at most; more get 503 (default 256)"},
         {"db-pool", "database connections for reading (default 4)"},

@@ -12,12 +12,16 @@
 
 namespace haven {
 
+// Twice the cores, at least 4: handlers mostly wait on the database, yet more threads than that
+// cost more in switching than they gain on a small machine (see bench/).
+int default_workers();
+
 struct Config {
     std::string data_dir;                       // data: where the store, logs and haven.toml live
     std::string db;                             // db: sqlite:PATH or postgresql://...
     std::string listen_host = "127.0.0.1";      // listen: HOST:PORT
     uint16_t listen_port = 8080;
-    int workers = 8;                            // handler threads
+    int workers = default_workers();            // handlers at once (the pool has one thread more)
     int max_connections = 512;                  // open connections; more are closed at once
     int max_queue = 256;                        // requests waiting for a worker; more get 503
     int db_pool = 4;                            // reader connections (SQLite) or pool size (PostgreSQL)

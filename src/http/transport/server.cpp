@@ -2,6 +2,8 @@
 
 #include <array>
 #include <atomic>
+#include <deque>
+#include <mutex>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -23,22 +25,21 @@ struct Server::Impl {
     ServerLimits limits;
     ServerHooks hooks;
     asio::io_context io;
-    asio::thread_pool workers;
     tcp::acceptor acceptor{io};
     std::vector<std::thread> threads;
     std::atomic<int64_t> open{0};
-    std::atomic<int64_t> queued{0};
+    std::atomic<int64_t> queued{0};  // requests running a handler or waiting for a slot
+    std::mutex slot_mutex;
+    int running = 0;                           // handlers running (at most limits.workers)
+    std::deque<asio::steady_timer*> waiting;   // requests waiting for a handler slot, oldest first
     std::atomic<bool> stopped{false};
 
-    Impl(ServerLimits l, ServerHooks h) : limits(l), hooks(std::move(h)), workers(size_t(l.workers)) {}
+    Impl(ServerLimits l, ServerHooks h) : limits(l), hooks(std::move(h)), io(l.workers + 1) {}
 
     awaitable<void> accept_loop();
     awaitable<void> serve_connection(tcp::socket socket);
-    struct Exchange {
-        Request request;
-        Response response;
-    };
-    awaitable<void> on_worker(std::shared_ptr<Exchange>& exchange);
+    awaitable<bool> acquire_slot();
+    void release_slot();
     awaitable<bool> write_response(beast::tcp_stream& stream, Response& response, unsigned version, bool keep_alive, bool head);
     awaitable<void> refuse(beast::tcp_stream& stream, int status, const char* code, const char* message);
 };
@@ -74,24 +75,37 @@ bhttp::response<bhttp::string_body> to_beast(Response&& r, unsigned version, boo
 
 }  // namespace
 
-// Runs the handler on a worker thread and resumes the connection's coroutine on its own executor.
-// g++ 12 mishandles lambdas with non-trivial captures inside co_await expressions, so the initiation
-// captures only pointers; the worker itself holds a shared_ptr, so the exchange outlives a connection
-// that is torn down while its handler runs.
-awaitable<void> Server::Impl::on_worker(std::shared_ptr<Exchange>& exchange) {
-    auto* pool = &workers;
-    auto* handle = &hooks.handle;
-    auto* shared = &exchange;
-    co_await asio::async_initiate<decltype(use_awaitable), void()>(
-        [pool, handle, shared](auto completion) {
-            std::shared_ptr<Exchange> keep = *shared;
-            asio::post(*pool, [handle, keep, completion = std::move(completion)]() mutable {
-                keep->response = (*handle)(keep->request);
-                auto executor = asio::get_associated_executor(completion);
-                asio::post(executor, std::move(completion));
-            });
-        },
-        use_awaitable);
+// Handler slots. A request runs its handler only while it holds one of limits.workers slots; the others
+// wait, in order, up to limits.max_queue of them (beyond that: 503). The pool has one thread more than
+// slots, so with every slot busy there is still a thread for I/O, timeouts and 503s.
+// Returns false when the queue is full.
+awaitable<bool> Server::Impl::acquire_slot() {
+    asio::steady_timer wake(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
+    {
+        std::lock_guard lock(slot_mutex);
+        if (running < limits.workers) {
+            ++running;
+            co_return true;
+        }
+        if (int(waiting.size()) >= limits.max_queue) co_return false;
+        waiting.push_back(&wake);
+    }
+    // release_slot hands its slot over by cancelling this timer (on this connection's strand, so only
+    // after this coroutine has suspended here).
+    beast::error_code ec;
+    co_await wake.async_wait(asio::redirect_error(use_awaitable, ec));
+    co_return true;
+}
+
+void Server::Impl::release_slot() {
+    std::lock_guard lock(slot_mutex);
+    if (waiting.empty()) {
+        --running;
+        return;
+    }
+    asio::steady_timer* next = waiting.front();
+    waiting.pop_front();
+    asio::post(next->get_executor(), [next] { next->cancel(); });
 }
 
 // Coroutines here take references, never non-trivial values: g++ 12 mishandles those in coroutine frames.
@@ -216,15 +230,8 @@ awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
         const bool keep_alive = message.keep_alive();
         const bool head = message.method() == bhttp::verb::head;
 
-        if (queued.load() >= limits.max_queue) {
-            Response busy = hooks.reject(503, "busy", "The server is busy; try again shortly.");
-            busy.set_header("Retry-After", "1");
-            co_await write_response(stream, busy, version, false, false);
-            break;
-        }
 
-        auto exchange = std::make_shared<Exchange>();
-        Request& request = exchange->request;
+        Request request;
         request.method = std::string(message.method_string());
         request.target = std::string(message.target());
         request.remote_address = remote;
@@ -233,10 +240,19 @@ awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
         request.body = std::move(message.body());
 
         ++queued;
-        co_await on_worker(exchange);
+        if (!co_await acquire_slot()) {
+            --queued;
+            Response busy = hooks.reject(503, "busy", "The server is busy; try again shortly.");
+            busy.set_header("Retry-After", "1");
+            co_await write_response(stream, busy, version, false, false);
+            break;
+        }
+        // The handler runs here, synchronously, on one of the pool's threads (this connection's strand).
+        Response response = hooks.handle(request);
+        release_slot();
         --queued;
 
-        if (!co_await write_response(stream, exchange->response, version, keep_alive, head)) break;
+        if (!co_await write_response(stream, response, version, keep_alive, head)) break;
         if (!keep_alive) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -246,7 +262,8 @@ awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
 awaitable<void> Server::Impl::accept_loop() {
     for (;;) {
         beast::error_code ec;
-        tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+        // Each connection gets its own strand: its coroutine and its timers never run concurrently.
+        tcp::socket socket = co_await acceptor.async_accept(asio::make_strand(io), asio::redirect_error(use_awaitable, ec));
         if (ec) {
             if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
             // Out of file descriptors and the like: log, breathe, go on.
@@ -260,7 +277,8 @@ awaitable<void> Server::Impl::accept_loop() {
             continue;
         }
         socket.set_option(tcp::no_delay(true), ec);
-        asio::co_spawn(acceptor.get_executor(), serve_connection(std::move(socket)), asio::detached);
+        auto executor = socket.get_executor();
+        asio::co_spawn(executor, serve_connection(std::move(socket)), asio::detached);
     }
 }
 
@@ -280,7 +298,7 @@ uint16_t Server::listen(const std::string& host, uint16_t port) {
 }
 
 void Server::start() {
-    for (int i = 0; i < impl_->limits.io_threads; ++i) impl_->threads.emplace_back([this] { impl_->io.run(); });
+    for (int i = 0; i <= impl_->limits.workers; ++i) impl_->threads.emplace_back([this] { impl_->io.run(); });
 }
 
 void Server::run_until_signal() {
@@ -292,7 +310,7 @@ void Server::run_until_signal() {
         impl_->acceptor.close(ignored);
         impl_->io.stop();
     });
-    for (int i = 1; i < impl_->limits.io_threads; ++i) impl_->threads.emplace_back([this] { impl_->io.run(); });
+    for (int i = 1; i <= impl_->limits.workers; ++i) impl_->threads.emplace_back([this] { impl_->io.run(); });
     impl_->io.run();
     stop();
 }
@@ -308,7 +326,6 @@ void Server::stop() {
     for (auto& t : impl_->threads)
         if (t.joinable() && t.get_id() != std::this_thread::get_id()) t.join();
     impl_->threads.clear();
-    impl_->workers.join();
 }
 
 ServerStats Server::stats() const { return {impl_->open.load(), impl_->queued.load()}; }

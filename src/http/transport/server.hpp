@@ -1,6 +1,7 @@
 // The HTTP server: the only place that knows Beast and Asio (and the only place with coroutines).
-// It reads requests within the limits below, hands each to a bounded pool of worker threads as a plain
-// Request, and writes the Response back. Everything it refuses itself goes through `reject`, so those
+// It reads requests within the limits below and runs the handler, a plain synchronous function, on a
+// bounded pool of threads that also drive the I/O (one strand per connection; at most `workers`
+// handlers at once, one thread kept free for I/O), then writes the Response back. Everything it refuses itself goes through `reject`, so those
 // answers look like every other error.
 #pragma once
 
@@ -25,9 +26,8 @@ struct ServerLimits {
     std::chrono::seconds write_timeout{30};   // to write the whole response
     std::chrono::seconds idle_timeout{60};    // a kept-alive connection with no request
     int max_connections = 512;
-    int max_queue = 256;   // requests waiting for or in a worker
-    int workers = 8;
-    int io_threads = 1;
+    int max_queue = 256;   // requests waiting for a handler slot (503 beyond)
+    int workers = 8;       // handlers running at once; the pool has one thread more, kept for I/O
 };
 
 struct ServerHooks {
@@ -53,7 +53,7 @@ public:
     uint16_t listen(const std::string& host, uint16_t port);
     // Serves on background threads until stop().
     void start();
-    // Serves on this thread (and io_threads-1 more) until SIGINT/SIGTERM or stop().
+    // Serves on this thread (and `workers` more) until SIGINT/SIGTERM or stop().
     void run_until_signal();
     void stop();
     ServerStats stats() const;
