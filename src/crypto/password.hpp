@@ -1,0 +1,22 @@
+// Passwords: Argon2id through libsodium's crypto_pwhash_str, and the rules a new password must meet.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+namespace haven::crypto {
+
+constexpr size_t min_password_length = 12;
+constexpr size_t max_password_length = 256;
+
+std::string hash_password(std::string_view password);
+bool verify_password(const std::string& stored_hash, std::string_view password);
+// Verifies against a fixed hash: used for an unknown user so that timing does not tell them apart.
+void verify_dummy_password(std::string_view password);
+
+// Refuses (422, field "password") a short, overlong, or commonly used password, or one equal to the username.
+Status check_new_password(std::string_view password, std::string_view username);
+
+}  // namespace haven::crypto

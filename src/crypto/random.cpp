@@ -1,0 +1,48 @@
+#include "crypto/random.hpp"
+
+#include <sodium.h>
+
+#include <stdexcept>
+
+namespace haven::crypto {
+
+void init() {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+}
+
+std::string random_bytes(size_t n) {
+    init();
+    std::string out(n, '\0');
+    randombytes_buf(out.data(), n);
+    return out;
+}
+
+std::string base64url(std::string_view bytes) {
+    std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    out.resize(out.size() - 1);  // the terminating NUL
+    return out;
+}
+
+std::string random_token() { return base64url(random_bytes(32)); }
+
+std::string hex(std::string_view bytes) {
+    std::string out(bytes.size() * 2 + 1, '\0');
+    sodium_bin2hex(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+    out.resize(bytes.size() * 2);
+    return out;
+}
+
+std::string token_hash(std::string_view token) {
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr, 0);
+    return hex(std::string_view(reinterpret_cast<const char*>(h), sizeof h));
+}
+
+bool equal_secret(std::string_view a, std::string_view b) {
+    if (a.size() != b.size() || a.empty()) return false;
+    return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace haven::crypto

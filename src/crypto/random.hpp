@@ -1,0 +1,23 @@
+// Random secrets and their encodings, from libsodium's CSPRNG.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace haven::crypto {
+
+// Initialises libsodium (idempotent); throws if it cannot.
+void init();
+
+std::string random_bytes(size_t n);
+// A 256-bit secret as URL-safe base64 without padding (43 characters): session ids, tokens, links.
+std::string random_token();
+std::string base64url(std::string_view bytes);
+std::string hex(std::string_view bytes);
+// BLAKE2b-256 of a token, in hex: how tokens and session ids are stored (never the token itself).
+std::string token_hash(std::string_view token);
+// Constant-time equality for secrets of equal length (false when lengths differ).
+bool equal_secret(std::string_view a, std::string_view b);
+
+}  // namespace haven::crypto
