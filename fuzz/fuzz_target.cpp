@@ -13,13 +13,13 @@ static const Router& router() {
     static Router r = [] {
         Router r;
         auto ok = [](Request&) -> haven::Result<Response> { return Response::text(200, "ok"); };
-        r.get("/", ok);
-        r.get("/healthz", ok);
-        r.get("/assets/{file}", ok);
-        r.get("/api/v1/items/{id}", ok);
-        r.get("/api/v1/items/new", ok);
-        r.post("/api/v1/items", ok);
-        r.get("/a/{x}/b/{y}", ok);
+        r.get("/", "public", ok);
+        r.get("/healthz", "public", ok);
+        r.get("/assets/{file}", "public", ok);
+        r.get("/api/v1/items/{id}", "public", ok);
+        r.get("/api/v1/items/new", "public", ok);
+        r.post("/api/v1/items", "public", ok);
+        r.get("/a/{x}/b/{y}", "public", ok);
         return r;
     }();
     return r;

@@ -21,6 +21,7 @@ std::string choose_locale(const http::Request& request) {
 
 Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& clock) {
     std::unique_ptr<App> app(new App(config, clock));
+    if (log::Level level; log::parse_level(config.log_level, level)) log::set_level(level);
     app->started_ms_ = clock.now_ms();
     storage::DbOptions options;
     options.pool_size = config.db_pool;
@@ -33,7 +34,13 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     auto migrated = storage::migrate(*app->db_);
     if (!migrated) return migrated.error();
 
+    accounts::SessionPolicy policy{int64_t(config.session_idle_minutes) * 60 * 1000, int64_t(config.session_max_hours) * 3600 * 1000};
+    app->accounts_ = std::make_unique<accounts::Service>(*app->db_, clock, policy);
+    app->gate_ = std::make_unique<accounts::Gate>(*app->accounts_, config.secure_cookies);
+    app->accounts_context_ = std::make_unique<accounts::Context>(accounts::Context{*app->accounts_, *app->gate_});
     add_routes(*app);
+    for (const auto& r : app->router_.routes())
+        if (!accounts::known_access(r.access)) throw std::logic_error("route " + r.pattern + " has an unknown access rule " + r.access);
 
     auto* db = app->db_.get();
     app->metrics_.add_gauge("haven_db_pool_size", "Database connections in the read pool.", [db] { return double(db->stats().pool_size); });
@@ -45,6 +52,9 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     hooks.choose_locale = choose_locale;
     hooks.error_page = [](const http::Request& q, int status, const Error& e) { return web::error_page(q, status, e); };
     hooks.hsts = config.secure_cookies;
+    auto* gate = app->gate_.get();
+    hooks.gate = [gate](http::Request& q) { return gate->check(q); };
+    hooks.after = [gate](const http::Request& q, http::Response& r) { gate->after(q, r); };
     app->pipeline_ = std::make_unique<http::Pipeline>(app->router_, app->metrics_, hooks);
 
     http::ServerLimits limits;

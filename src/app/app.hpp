@@ -11,6 +11,8 @@
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
 #include "http/transport/server.hpp"
+#include "modules/accounts/gate.hpp"
+#include "modules/accounts/handlers.hpp"
 #include "storage/db.hpp"
 
 namespace haven {
@@ -31,6 +33,7 @@ public:
     storage::Database& db() { return *db_; }
     const http::Router& router() const { return router_; }
     http::Pipeline& pipeline() { return *pipeline_; }
+    accounts::Service& accounts() { return *accounts_; }
 
 private:
     App(const Config& config, const Clock& clock) : config_(config), clock_(clock) {}
@@ -38,6 +41,9 @@ private:
     const Clock& clock_;
     int64_t started_ms_ = 0;
     std::unique_ptr<storage::Database> db_;
+    std::unique_ptr<accounts::Service> accounts_;
+    std::unique_ptr<accounts::Gate> gate_;
+    std::unique_ptr<accounts::Context> accounts_context_;
     http::Metrics metrics_;
     http::Router router_;
     std::unique_ptr<http::Pipeline> pipeline_;

@@ -1,6 +1,9 @@
-// Every URL Haven serves, in one place. A test dumps this table to tests/golden/routes.txt, so a
-// change of URL shows in review.
+// Every URL Haven serves, in one place, with who may call it: "public", "signed-in", or an action of
+// the permission table (src/modules/accounts/permissions.cpp), checked against the URL's {site}.
+// A test dumps this table to tests/golden/routes.txt, so a change of URL or access shows in review,
+// and tests/integration/authorization_test.cpp walks every route with every role.
 #include "app/app.hpp"
+#include "modules/accounts/handlers.hpp"
 #include "modules/home/handlers.hpp"
 #include "modules/system/handlers.hpp"
 
@@ -12,20 +15,50 @@ void add_routes(App& app) {
     const Clock& clock = app.clock_;
     const bool secure = app.config_.secure_cookies;
     home::Installation installation{db, clock, app.started_ms_};
+    auto& ac = *app.accounts_context_;
+    // Binds an accounts handler to the module's context.
+    auto acc = [&ac](Result<http::Response> (*handler)(http::Request&, accounts::Context&)) {
+        return [&ac, handler](http::Request& q) { return handler(q, ac); };
+    };
 
     // Machines
-    r.get("/healthz", [](http::Request& q) { return system::health_show(q); });
-    r.get("/metrics", [&m = app.metrics_](http::Request& q) { return system::metrics_show(q, m); });
-    r.get("/assets/{file}", [](http::Request& q) { return system::asset_show(q); });
+    r.get("/healthz", "public", [](http::Request& q) { return system::health_show(q); });
+    r.get("/metrics", "public", [&m = app.metrics_](http::Request& q) { return system::metrics_show(q, m); });
+    r.get("/assets/{file}", "public", [](http::Request& q) { return system::asset_show(q); });
 
     // Pages
-    r.get("/", [installation](http::Request& q) { return home::home_show(q, installation); });
-    r.post("/language", [secure](http::Request& q) { return home::language_save(q, secure); });
+    r.get("/", "public", [installation](http::Request& q) { return home::home_show(q, installation); });
+    r.post("/language", "public", [secure](http::Request& q) { return home::language_save(q, secure); });
+    r.get("/login", "public", acc(accounts::login_show));
+    r.post("/login", "public", acc(accounts::login_save));
+    r.post("/logout", "signed-in", acc(accounts::logout_save));
+    r.get("/enrol/{token}", "public", acc(accounts::enrol_show));
+    r.post("/enrol/{token}", "public", acc(accounts::enrol_password_save));
+    r.post("/enrol/{token}/code", "public", acc(accounts::enrol_code_save));
+    r.get("/account", "signed-in", acc(accounts::account_show));
+    r.post("/account/sessions/{id}/revoke", "signed-in", acc(accounts::session_revoke));
+    r.post("/account/sessions/revoke-all", "signed-in", acc(accounts::sessions_revoke_all));
+    r.get("/sites", "signed-in", acc(accounts::sites_show));
+    r.post("/sites", "sites.manage", acc(accounts::site_save));
+    r.get("/sites/{site}/accounts", "accounts.view", acc(accounts::site_accounts_show));
+    r.post("/sites/{site}/accounts", "accounts.manage", acc(accounts::invite_save));
+    r.post("/sites/{site}/accounts/{id}/roles", "accounts.manage", acc(accounts::account_roles_save));
+    r.post("/sites/{site}/accounts/{id}/status", "accounts.manage", acc(accounts::account_status_save));
+
+    // JSON API
+    r.post("/api/v1/auth/login", "public", acc(accounts::api_login));
+    r.post("/api/v1/auth/logout", "signed-in", acc(accounts::api_logout));
+    r.get("/api/v1/me", "signed-in", acc(accounts::api_me));
+    r.get("/api/v1/sites", "signed-in", acc(accounts::api_sites));
+    r.post("/api/v1/sites", "sites.manage", acc(accounts::api_site_create));
+    r.get("/api/v1/sites/{site}/accounts", "accounts.view", acc(accounts::api_site_accounts));
+    r.post("/api/v1/sites/{site}/accounts", "accounts.manage", acc(accounts::api_invite));
+    r.post("/api/v1/sites/{site}/accounts/{id}/status", "accounts.manage", acc(accounts::api_account_status));
 
     // Test-only (config test-routes = true): the durability probe of the crash test and benchmarks.
     if (app.config_.test_routes) {
-        r.post("/api/v1/test/writes", [&db, &clock](http::Request& q) { return system::probe_save(q, db, clock); });
-        r.get("/api/v1/test/writes/{id}", [&db](http::Request& q) { return system::probe_show(q, db); });
+        r.post("/api/v1/test/writes", "public", [&db, &clock](http::Request& q) { return system::probe_save(q, db, clock); });
+        r.get("/api/v1/test/writes/{id}", "public", [&db](http::Request& q) { return system::probe_show(q, db); });
     }
 }
 

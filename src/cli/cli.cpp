@@ -39,8 +39,8 @@ std::optional<Config> resolve(const SettingFlags& flags) {
     return std::move(config).value();
 }
 
-void add_command(CLI::App& app, const std::string& name, const std::string& help, int& exit_code,
-                 std::function<int(const Config&)> body) {
+CLI::App* add_command(CLI::App& app, const std::string& name, const std::string& help, int& exit_code,
+                      std::function<int(const Config&)> body) {
     auto* cmd = app.add_subcommand(name, help);
     auto flags = std::make_shared<SettingFlags>();
     add_setting_flags(*cmd, *flags);
@@ -48,6 +48,7 @@ void add_command(CLI::App& app, const std::string& name, const std::string& help
         auto config = resolve(*flags);
         exit_code = config ? body(*config) : 2;
     });
+    return cmd;
 }
 
 int run(int argc, char** argv) {
@@ -56,6 +57,9 @@ int run(int argc, char** argv) {
     int exit_code = 0;
     add_init(app, exit_code);
     add_serve(app, exit_code);
+    add_site(app, exit_code);
+    add_user(app, exit_code);
+    add_token(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -97,6 +97,8 @@ const std::map<std::string, std::string>& config_keys() {
         {"test-routes", "mount /api/v1/test/* used by the durability tests (default false)"},
         {"secure-cookies", "mark cookies Secure; false only for a plain-HTTP demo (default true)"},
         {"log-level", "debug, info, warn or error (default info)"},
+        {"session-idle-minutes", "a session ends after this many minutes without a request (default 30)"},
+        {"session-max-hours", "a session ends this many hours after login (default 12)"},
     };
     return keys;
 }
@@ -154,7 +156,9 @@ Result<Config> load_config(const ConfigSources& sources, const std::optional<std
     }
     struct IntKey { const char* key; int* target; int lo; int hi; };
     for (IntKey k : {IntKey{"workers", &c.workers, 1, 256}, IntKey{"max-connections", &c.max_connections, 1, 100000},
-                     IntKey{"max-queue", &c.max_queue, 1, 100000}, IntKey{"db-pool", &c.db_pool, 1, 64}}) {
+                     IntKey{"max-queue", &c.max_queue, 1, 100000}, IntKey{"db-pool", &c.db_pool, 1, 64},
+                     IntKey{"session-idle-minutes", &c.session_idle_minutes, 1, 24 * 60},
+                     IntKey{"session-max-hours", &c.session_max_hours, 1, 24 * 7}}) {
         if (auto v = lookup(k.key)) {
             auto n = parse_int(k.key, *v, k.lo, k.hi);
             if (!n) return n.error();

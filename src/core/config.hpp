@@ -28,6 +28,8 @@ struct Config {
     bool group_commit = true;                   // SQLite: many writes share one fsync
     bool test_routes = false;                   // mounts /api/v1/test/* (durability probe); never in production
     bool secure_cookies = true;                 // false only for a plain-HTTP demo on loopback
+    int session_idle_minutes = 30;              // a session ends after this long without a request
+    int session_max_hours = 12;                 // and this long after login, whatever happens
     std::string log_level = "info";
 };
 

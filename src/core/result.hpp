@@ -29,6 +29,7 @@ struct Error {
     std::string code;
     std::string message;
     std::string field;
+    int retry_after_seconds = 0;  // with too_many / unavailable: sent as Retry-After
 };
 
 inline Error make_error(ErrorKind kind, std::string code, std::string message, std::string field = {}) {

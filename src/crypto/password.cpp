@@ -40,7 +40,7 @@ const std::set<std::string>& common_passwords() {
     return list;
 }
 
-Error weak(std::string message) { return make_error(ErrorKind::invalid, "weak_password", std::move(message), "password"); }
+Error weak(const char* code, std::string message) { return make_error(ErrorKind::invalid, code, std::move(message), "password"); }
 
 }  // namespace
 
@@ -63,16 +63,16 @@ void verify_dummy_password(std::string_view password) {
 }
 
 Status check_new_password(std::string_view password, std::string_view username) {
-    if (!valid_utf8(password)) return weak("The password is not valid text.");
+    if (!valid_utf8(password)) return weak("password_invalid", "The password is not valid text.");
     // Length in characters, not bytes: a Cyrillic letter is two bytes.
     size_t chars = 0;
     for (unsigned char c : password) chars += (c & 0xC0) != 0x80;
-    if (chars < min_password_length) return weak("Use at least 12 characters; a few unrelated words work well.");
-    if (password.size() > max_password_length) return weak("Use at most 256 bytes.");
+    if (chars < min_password_length) return weak("password_too_short", "Use at least 12 characters; a few unrelated words work well.");
+    if (password.size() > max_password_length) return weak("password_too_long", "Use at most 256 bytes.");
     std::string lower = lower_ascii(password);
-    if (common_passwords().count(lower)) return weak("This password is among the most commonly used; choose another.");
+    if (common_passwords().count(lower)) return weak("password_common", "This password is among the most commonly used; choose another.");
     if (!username.empty() && lower.find(lower_ascii(username)) != std::string::npos)
-        return weak("The password may not contain the username.");
+        return weak("password_has_username", "The password may not contain the username.");
     return {};
 }
 

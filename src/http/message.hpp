@@ -3,10 +3,13 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/principal.hpp"
 
 namespace haven::http {
 
@@ -26,6 +29,9 @@ struct Request {
     std::string route;                          // the matching pattern, e.g. "/api/v1/items/{id}"
     std::map<std::string, std::string> params;  // path parameters by name
     std::string locale = "en";
+    std::string access;                         // the route's access rule, e.g. "public", "sites.manage"
+    std::optional<Principal> principal;         // set by the gate when signed in
+    std::string csrf_token;                     // the token forms must carry back (see accounts/gate)
 
     // Case-insensitive lookup; empty when absent.
     std::string_view header(std::string_view name) const;
@@ -38,6 +44,7 @@ struct Response {
     std::string body;
 
     void set_header(std::string name, std::string value);
+    void add_header(std::string name, std::string value);  // another field of the same name (Set-Cookie)
     std::string_view header(std::string_view name) const;
 
     static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");

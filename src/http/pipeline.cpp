@@ -105,14 +105,19 @@ Pipeline::Pipeline(const Router& router, Metrics& metrics, PipelineHooks hooks)
 
 Response Pipeline::render_error(const Request& request, const Error& error) const {
     int status = status_for(error.kind);
+    Response r;
+    bool rendered = false;
     if (!request.is_api() && hooks_.error_page) {
         try {
-            return hooks_.error_page(request, status, error);
+            r = hooks_.error_page(request, status, error);
+            rendered = true;
         } catch (...) {
             // Fall through to the JSON answer: an error page must never turn into a 500.
         }
     }
-    return Response::json(status, error_json(error, request.request_id));
+    if (!rendered) r = Response::json(status, error_json(error, request.request_id));
+    if (error.retry_after_seconds > 0) r.set_header("Retry-After", std::to_string(error.retry_after_seconds));
+    return r;
 }
 
 void Pipeline::finish(Response& response, const Request& request) const {
@@ -144,13 +149,17 @@ Response Pipeline::handle(Request& request) {
             }
             if (auto s = check_origin(request); !s) return render_error(request, s.error());
             request.route = match.route->pattern;
+            request.access = match.route->access;
             request.params = std::move(match.params);
             if (hooks_.gate) {
                 if (auto s = hooks_.gate(request); !s) return render_error(request, s.error());
+            } else if (request.access != "public") {
+                return render_error(request, make_error(ErrorKind::forbidden, "forbidden", "Not allowed."));
             }
             auto result = match.route->handler(request);
-            if (!result) return render_error(request, result.error());
-            return std::move(result).value();
+            Response r = result ? std::move(result).value() : render_error(request, result.error());
+            if (hooks_.after) hooks_.after(request, r);
+            return r;
         }();
     } catch (const std::exception& e) {
         // Exception text may come from a library and could hold anything: log only its type.

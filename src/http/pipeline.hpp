@@ -18,8 +18,11 @@ struct PipelineHooks {
     std::function<std::string(const Request&)> choose_locale;
     // Renders an error as an HTML page for browsers (API paths always get JSON).
     std::function<Response(const Request&, int status, const Error&)> error_page;
-    // Runs before routing; an Error stops the request (e.g. 503 while sealed).
-    std::function<Status(const Request&)> gate;
+    // Runs after routing, before the handler: authenticates, checks CSRF and the route's access rule.
+    // An Error stops the request. Without a gate only "public" routes are served (deny by default).
+    std::function<Status(Request&)> gate;
+    // Runs on every response of a routed request (e.g. to set the CSRF cookie).
+    std::function<void(const Request&, Response&)> after;
     bool hsts = false;
 };
 

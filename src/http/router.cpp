@@ -44,8 +44,9 @@ bool path_matches(const Route& r, const std::vector<std::string>& segments, std:
 
 }  // namespace
 
-void Router::add(std::string method, std::string pattern, Handler handler) {
-    Route r{std::move(method), std::move(pattern), {}, std::move(handler)};
+void Router::add(std::string method, std::string pattern, std::string access, Handler handler) {
+    if (access.empty()) throw std::logic_error("route without an access rule: " + pattern);
+    Route r{std::move(method), std::move(pattern), {}, std::move(access), std::move(handler)};
     r.segments = split_pattern(r.pattern);
     for (const auto& existing : routes_) {
         if (existing.method == r.method && existing.segments.size() == r.segments.size()) {

@@ -19,6 +19,7 @@ struct Route {
     std::string method;
     std::string pattern;                 // "/api/v1/items/{id}"
     std::vector<std::string> segments;   // {"api","v1","items","{id}"}
+    std::string access;                  // who may call it: "public", "signed-in" or an action name
     Handler handler;
 };
 
@@ -31,9 +32,10 @@ struct RouteMatch {
 class Router {
 public:
     // Throws std::logic_error on a malformed pattern or a duplicate (a programming error, caught at start-up).
-    void add(std::string method, std::string pattern, Handler handler);
-    void get(std::string pattern, Handler h) { add("GET", std::move(pattern), std::move(h)); }
-    void post(std::string pattern, Handler h) { add("POST", std::move(pattern), std::move(h)); }
+    // `access` says who may call the route (checked by the pipeline's gate, deny by default).
+    void add(std::string method, std::string pattern, std::string access, Handler handler);
+    void get(std::string pattern, std::string access, Handler h) { add("GET", std::move(pattern), std::move(access), std::move(h)); }
+    void post(std::string pattern, std::string access, Handler h) { add("POST", std::move(pattern), std::move(access), std::move(h)); }
 
     // A literal segment beats a parameter at the same place; HEAD falls back to GET.
     RouteMatch match(std::string_view method, const std::vector<std::string>& segments) const;

@@ -23,11 +23,11 @@ std::string call(const Router& r, const char* method, const char* path, std::str
 
 TEST(Router, MatchesLiteralsParamsAndMethods) {
     Router r;
-    r.get("/", named("root"));
-    r.get("/items", named("list"));
-    r.get("/items/{id}", named("show"));
-    r.get("/items/new", named("new"));
-    r.post("/items", named("create"));
+    r.get("/", "public", named("root"));
+    r.get("/items", "public", named("list"));
+    r.get("/items/{id}", "public", named("show"));
+    r.get("/items/new", "public", named("new"));
+    r.post("/items", "public", named("create"));
     std::string id;
     EXPECT_EQ(call(r, "GET", "/"), "root");
     EXPECT_EQ(call(r, "GET", "/items"), "list");
@@ -46,11 +46,11 @@ TEST(Router, MatchesLiteralsParamsAndMethods) {
 
 TEST(Router, RefusesDuplicatesAndBadPatterns) {
     Router r;
-    r.get("/a/{id}", named("a"));
-    EXPECT_THROW(r.get("/a/{other}", named("b")), std::logic_error);
-    EXPECT_THROW(r.get("a", named("c")), std::logic_error);
-    EXPECT_THROW(r.get("/a//b", named("d")), std::logic_error);
-    EXPECT_NO_THROW(r.post("/a/{id}", named("e")));
+    r.get("/a/{id}", "public", named("a"));
+    EXPECT_THROW(r.get("/a/{other}", "public", named("b")), std::logic_error);
+    EXPECT_THROW(r.get("a", "public", named("c")), std::logic_error);
+    EXPECT_THROW(r.get("/a//b", "public", named("d")), std::logic_error);
+    EXPECT_NO_THROW(r.post("/a/{id}", "public", named("e")));
 }
 
 }  // namespace

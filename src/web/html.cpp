@@ -66,6 +66,16 @@ Html& Html::open(Name tag, std::initializer_list<Attr> attrs) {
     return *this;
 }
 
+Html& Html::open(Name tag, std::initializer_list<Attr> attrs, std::initializer_list<Attr> more) {
+    out_ += '<';
+    out_ += tag.view();
+    write_attrs(attrs);
+    write_attrs(more);
+    out_ += '>';
+    open_.push_back(tag.view());
+    return *this;
+}
+
 Html& Html::close() {
     if (open_.empty()) throw std::logic_error("Html::close with no open tag");
     out_ += "</";

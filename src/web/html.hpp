@@ -54,6 +54,7 @@ void escape_into(std::string& out, std::string_view text);
 class Html {
 public:
     Html& open(Name tag, std::initializer_list<Attr> attrs = {});
+    Html& open(Name tag, std::initializer_list<Attr> attrs, std::initializer_list<Attr> more);
     Html& close();                      // closes the innermost open tag
     Html& empty(Name tag, std::initializer_list<Attr> attrs = {});  // <input>, <meta>, <link>
     Html& text(std::string_view text);  // escaped

@@ -24,22 +24,37 @@ http::Response page(const PageContext& ctx, int status, std::string_view title_k
             h.element("a", {{"href", "/"}, {"class", "logo"}}, "Haven");
             if (!ctx.site_name.empty()) h.element("span", {{"class", "site"}}, ctx.site_name);
         });
+        const auto& who = ctx.request.principal;
         h.element("nav", {{"aria-label", ctx.t("layout.nav")}}, [&] {
             h.element("ul", {}, [&] {
-                h.element("li", {}, [&] {
-                    h.element("a", {{"href", "/"}, {"aria-current", ctx.request.path == "/" ? "page" : "false"}}, ctx.t("nav.home"));
-                });
+                auto item = [&](const char* href, const char* key) {
+                    const bool here = ctx.request.path == href || (std::string_view(href) != "/" && ctx.request.path.starts_with(href));
+                    h.element("li", {}, [&] { h.element("a", {{"href", href}, {"aria-current", here ? "page" : "false"}}, ctx.t(key)); });
+                };
+                item("/", "nav.home");
+                if (who) {
+                    item("/sites", "nav.sites");
+                    item("/account", "nav.account");
+                }
             });
         });
-        h.element("div", {{"class", "account"}},
-                  ctx.user_name.empty() ? ctx.t("layout.signed_out") : ctx.t("layout.signed_in", {{"name", ctx.user_name}}));
+        h.element("div", {{"class", "account"}}, [&] {
+            if (!who) {
+                h.element("a", {{"href", "/login"}}, ctx.t("layout.sign_in"));
+                return;
+            }
+            h.element("span", {}, ctx.t("layout.signed_in", {{"name", who->username}}));
+            post_form(h, ctx.request, "/logout", {{"class", "inline"}}, [&] {
+                h.element("button", {{"type", "submit"}, {"class", "link"}}, ctx.t("layout.sign_out"));
+            });
+        });
     });
     h.element("main", {{"id", "main"}}, [&] {
         h.element("h1", {}, ctx.t(title_key));
         main(h);
     });
     h.element("footer", {}, [&] {
-        h.element("form", {{"class", "language"}, {"method", "post"}, {"action", "/language"}}, [&] {
+        post_form(h, ctx.request, "/language", {{"class", "language"}}, [&] {
             h.empty("input", {{"type", "hidden"}, {"name", "return"}, {"value", ctx.request.path}});
             h.element("label", {{"for", "language"}}, ctx.t("layout.language"));
             h.element("select", {{"id", "language"}, {"name", "lang"}}, [&] {
@@ -59,14 +74,27 @@ http::Response page(const PageContext& ctx, int status, std::string_view title_k
     return http::Response::html(status, h.take());
 }
 
+void csrf_field(Html& h, const http::Request& request) {
+    h.empty("input", {{"type", "hidden"}, {"name", "_csrf"}, {"value", request.csrf_token}});
+}
+
+void post_form(Html& h, const http::Request& request, const std::string& action, std::initializer_list<Attr> attrs,
+               const std::function<void()>& fields) {
+    h.open("form", {{"method", "post"}, {"action", action}}, attrs);
+    csrf_field(h, request);
+    fields();
+    h.close();
+}
+
 http::Response error_page(const http::Request& request, int status, const Error& error) {
-    PageContext ctx{request, Messages::shipped(), {}, {}};
+    PageContext ctx{request, Messages::shipped(), {}};
     std::string key = "error." + error.code;
     const auto* catalogue = ctx.messages.catalogue(request.locale);
     std::string message = catalogue && catalogue->count(key) ? ctx.t(key) : error.message;
     std::string_view title = status == 404 ? "error.not_found_title" : status >= 500 ? "error.server_title" : "error.bad_request_title";
     return page(ctx, status, title, [&](Html& h) {
         h.element("p", {{"class", "notice"}}, message);
+        if (status == 401) h.element("p", {}, [&] { h.element("a", {{"href", "/login"}, {"class", "button"}}, ctx.t("layout.sign_in")); });
         if (!request.request_id.empty()) h.element("p", {{"class", "small"}}, ctx.t("error.request_id", {{"id", request.request_id}}));
         h.element("p", {}, [&] { h.element("a", {{"href", "/"}}, ctx.t("error.back_home")); });
     });

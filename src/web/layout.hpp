@@ -16,8 +16,7 @@ namespace haven::web {
 struct PageContext {
     const http::Request& request;
     const Messages& messages;
-    std::string site_name;  // empty until the deployment has sites
-    std::string user_name;  // empty when nobody is signed in
+    std::string site_name;  // the site the page is about, if any
 
     std::string t(std::string_view key) const { return messages.t(request.locale, key); }
     std::string t(std::string_view key, std::initializer_list<std::pair<std::string_view, MessageArg>> args) const {
@@ -27,6 +26,13 @@ struct PageContext {
 
 // A whole page; `title_key` is a message key. Pages with personal data keep the pipeline's no-store.
 http::Response page(const PageContext& ctx, int status, std::string_view title_key, const std::function<void(Html&)>& main);
+
+// <input type=hidden name=_csrf>: every form that posts carries it (see modules/accounts/gate.hpp).
+void csrf_field(Html& h, const http::Request& request);
+
+// A form that posts to `action` with its CSRF field; `fields` writes the rest.
+void post_form(Html& h, const http::Request& request, const std::string& action, std::initializer_list<Attr> attrs,
+               const std::function<void()>& fields);
 
 // The page for an error (404, 400, 500 …) in the reader's language: the catalogue's "error.<code>" when it
 // has one, else the error's own message.

@@ -5,7 +5,7 @@
 namespace haven::home {
 
 Result<Response> home_show(Request& request, const Installation& inst) {
-    web::PageContext ctx{request, web::Messages::shipped(), {}, {}};
+    web::PageContext ctx{request, web::Messages::shipped(), {}};
     const int64_t schema = storage::schema_version(inst.db);
     const int64_t minutes = (inst.clock.now_ms() - inst.started_ms) / 60000;
     return web::page(ctx, 200, "home.title", [&](web::Html& h) {

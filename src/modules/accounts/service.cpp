@@ -1,0 +1,450 @@
+#include "modules/accounts/service.hpp"
+
+#include <sodium.h>
+#include <unicode/timezone.h>
+
+#include <algorithm>
+
+#include "crypto/password.hpp"
+#include "crypto/random.hpp"
+#include "crypto/totp.hpp"
+#include "modules/accounts/store.hpp"
+
+namespace haven::accounts {
+namespace {
+
+constexpr int64_t hour_ms = 3600 * 1000;
+constexpr int64_t enrolment_lifetime_ms = 72 * hour_ms;
+constexpr int64_t max_failures_per_hour = 100;
+constexpr int free_failures_per_source = 4;        // then 1 s, 2 s, 4 s … 15 min
+constexpr int64_t max_backoff_ms = 15 * 60 * 1000;
+constexpr int64_t touch_every_ms = 60 * 1000;      // last_seen is written at most once a minute
+
+Error denied() { return make_error(ErrorKind::forbidden, "forbidden", "You are not allowed to do this."); }
+Error bad_credentials() {
+    return make_error(ErrorKind::unauthorized, "invalid_credentials", "The username, password or code is not right.");
+}
+Error bad_link() {
+    return make_error(ErrorKind::not_found, "invalid_link", "This link is not valid any more. Ask an administrator for a new one.");
+}
+Error signed_out() { return make_error(ErrorKind::unauthorized, "signed_out", "Please sign in."); }
+
+Status check_text(const std::string& value, const char* field, size_t max) {
+    if (value.empty()) return make_error(ErrorKind::invalid, "validation_failed", std::string(field) + " is required.", field);
+    if (value.size() > max)
+        return make_error(ErrorKind::invalid, "validation_failed", std::string(field) + " is too long.", field);
+    return {};
+}
+
+bool valid_time_zone(const std::string& id) {
+    std::unique_ptr<icu::TimeZone> tz(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(id)));
+    icu::UnicodeString unknown;
+    icu::TimeZone::getUnknown().getID(unknown);
+    icu::UnicodeString got;
+    tz->getID(got);
+    return got != unknown && id != "Etc/Unknown";
+}
+
+}  // namespace
+
+Result<std::string> check_username(std::string_view username) {
+    std::string u;
+    for (char c : username) u += char(std::tolower((unsigned char)c));
+    bool ok = u.size() >= 3 && u.size() <= 32;
+    for (char c : u) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
+    if (!ok)
+        return make_error(ErrorKind::invalid, "validation_failed",
+                          "A username is 3 to 32 of: latin letters, digits, '.', '_' and '-'. Use a chosen name, not a legal name.",
+                          "username");
+    return u;
+}
+
+Service::Service(storage::Database& db, const Clock& clock, SessionPolicy policy)
+    : db_(db), clock_(clock), policy_(policy), throttle_key_(crypto::random_bytes(32)) {}
+
+std::string Service::source_key(const std::string& source) const {
+    unsigned char h[16];
+    crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(source.data()), source.size(),
+                       reinterpret_cast<const unsigned char*>(throttle_key_.data()), throttle_key_.size());
+    return crypto::hex(std::string_view(reinterpret_cast<const char*>(h), sizeof h));
+}
+
+Principal Service::principal_of(storage::Tx& tx, int64_t account_id) {
+    auto row = store::account(tx, account_id);
+    Principal p;
+    if (!row) return p;
+    p.account_id = row->account.id;
+    p.username = row->account.username;
+    p.roles = row->account.roles;
+    p.locale = row->locale.value_or("");
+    return p;
+}
+
+// ---- Sites ----
+
+Result<Site> Service::create_site(const Principal* actor, const SiteInput& in) {
+    if (actor && !may(*actor, Action::sites_manage, std::nullopt)) return denied();
+    for (auto [value, field, max] : {std::tuple{&in.name, "name", 100}, std::tuple{&in.city, "city", 100},
+                                     std::tuple{&in.country, "country", 100}, std::tuple{&in.time_zone, "time_zone", 64}}) {
+        if (auto s = check_text(*value, field, size_t(max)); !s) return s.error();
+    }
+    if (!valid_time_zone(in.time_zone))
+        return make_error(ErrorKind::invalid, "validation_failed", "time_zone must be an IANA zone such as Europe/Paris.", "time_zone");
+    Site site{store::new_id(), in.name, in.city, in.country, in.time_zone, in.require_second_factor};
+    Status s = db_.write([&](storage::Tx& tx) -> Status {
+        if (store::site_by_name(tx, in.name))
+            return make_error(ErrorKind::conflict, "exists", "A site with this name exists.", "name");
+        store::insert_site(tx, site, clock_.now_ms());
+        // The creator administers the new site too.
+        if (actor) store::set_roles_at_site(tx, actor->account_id, site.id, {Role::administrator});
+        return {};
+    });
+    if (!s) return s.error();
+    return site;
+}
+
+std::vector<Site> Service::sites_visible_to(const Principal& actor) {
+    std::vector<Site> out;
+    db_.read([&](storage::Tx& tx) {
+        for (auto& s : store::sites(tx)) {
+            bool member = std::any_of(actor.roles.begin(), actor.roles.end(), [&](const SiteRole& r) { return r.site_id == s.id; });
+            if (member) out.push_back(std::move(s));
+        }
+    });
+    return out;
+}
+
+Result<Site> Service::site_for(const Principal& actor, int64_t site_id, Action action) {
+    if (!may(actor, action, site_id)) return denied();
+    std::optional<Site> site;
+    db_.read([&](storage::Tx& tx) { site = store::site(tx, site_id); });
+    if (!site) return make_error(ErrorKind::not_found, "not_found", "There is no such site.");
+    return *site;
+}
+
+std::optional<Site> Service::site_named(const std::string& name) {
+    std::optional<Site> site;
+    db_.read([&](storage::Tx& tx) { site = store::site_by_name(tx, name); });
+    return site;
+}
+
+// ---- Accounts ----
+
+Result<Invitation> Service::invite(const Principal* actor, int64_t site_id, const std::string& username_in, Role role) {
+    if (actor && !may(*actor, Action::accounts_manage, site_id)) return denied();
+    HAVEN_TRY(username, check_username(username_in));
+    Invitation inv;
+    inv.token = crypto::random_token();
+    inv.expires_at = clock_.now_ms() + enrolment_lifetime_ms;
+    Status s = db_.write([&](storage::Tx& tx) -> Status {
+        if (!store::site(tx, site_id)) return make_error(ErrorKind::not_found, "not_found", "There is no such site.");
+        if (store::account_by_username(tx, username))
+            return make_error(ErrorKind::conflict, "exists", "This username is taken.", "username");
+        int64_t id = store::new_id();
+        store::insert_account(tx, id, username, AccountStatus::invited, clock_.now_ms());
+        store::set_roles_at_site(tx, id, site_id, {role});
+        store::insert_enrolment(tx, crypto::token_hash(inv.token), id, inv.expires_at);
+        inv.account = Account{id, username, AccountStatus::invited, {{site_id, role}}, false};
+        return {};
+    });
+    if (!s) return s.error();
+    return inv;
+}
+
+Result<std::vector<Account>> Service::accounts_at(const Principal& actor, int64_t site_id) {
+    if (!may(actor, Action::accounts_view, site_id)) return denied();
+    std::vector<Account> out;
+    db_.read([&](storage::Tx& tx) {
+        for (auto& a : store::accounts_at_site(tx, site_id)) {
+            // Only the roles at this site: another site's staff list is not this site's business.
+            std::erase_if(a.roles, [&](const SiteRole& r) { return r.site_id != site_id; });
+            out.push_back(std::move(a));
+        }
+    });
+    return out;
+}
+
+Status Service::set_roles(const Principal& actor, int64_t site_id, int64_t account_id, const std::vector<Role>& roles) {
+    if (!may(actor, Action::accounts_manage, site_id)) return denied();
+    return db_.write([&](storage::Tx& tx) -> Status {
+        auto row = store::account(tx, account_id);
+        bool here = row && std::any_of(row->account.roles.begin(), row->account.roles.end(),
+                                       [&](const SiteRole& r) { return r.site_id == site_id; });
+        if (!here) return make_error(ErrorKind::not_found, "not_found", "There is no such account at this site.");
+        if (account_id == actor.account_id && std::find(roles.begin(), roles.end(), Role::administrator) == roles.end())
+            return make_error(ErrorKind::invalid, "validation_failed", "You cannot remove your own administrator role.", "role");
+        store::set_roles_at_site(tx, account_id, site_id, roles);
+        store::delete_sessions_of(tx, account_id);
+        return {};
+    });
+}
+
+Status Service::set_status(const Principal* actor, int64_t site_id, int64_t account_id, AccountStatus status) {
+    if (actor && !may(*actor, Action::accounts_manage, site_id)) return denied();
+    if (actor && actor->account_id == account_id)
+        return make_error(ErrorKind::invalid, "validation_failed", "You cannot suspend or offboard yourself.", "account");
+    return db_.write([&](storage::Tx& tx) -> Status {
+        auto row = store::account(tx, account_id);
+        bool here = row && std::any_of(row->account.roles.begin(), row->account.roles.end(),
+                                       [&](const SiteRole& r) { return r.site_id == site_id; });
+        if (!here) return make_error(ErrorKind::not_found, "not_found", "There is no such account at this site.");
+        const int64_t now = clock_.now_ms();
+        store::set_status(tx, account_id, status, now);
+        if (status != AccountStatus::active) {
+            store::delete_sessions_of(tx, account_id);
+            store::revoke_tokens_of(tx, account_id, now);
+        }
+        if (status == AccountStatus::offboarded) {
+            tx.exec("DELETE FROM account_roles WHERE account_id = $1", {account_id});
+            tx.exec("DELETE FROM assignments WHERE account_id = $1", {account_id});
+        }
+        return {};
+    });
+}
+
+// ---- Enrolment ----
+
+Result<Enrolment> Service::enrolment(const std::string& token) {
+    if (token.size() > 64) return bad_link();
+    std::optional<Enrolment> e;
+    db_.read([&](storage::Tx& tx) {
+        auto account_id = store::enrolment_account(tx, crypto::token_hash(token), clock_.now_ms());
+        if (!account_id) return;
+        auto row = store::account(tx, *account_id);
+        if (!row || row->account.status == AccountStatus::suspended || row->account.status == AccountStatus::offboarded) return;
+        Enrolment out;
+        out.account = row->account;
+        out.password_set = row->password_hash.has_value();
+        out.second_factor_needed = !row->totp_secret && second_factor_required(row->account.roles, store::sites(tx));
+        out.totp_secret = row->totp_pending.value_or("");
+        e = std::move(out);
+    });
+    if (!e) return bad_link();
+    return *e;
+}
+
+Status Service::enrol_password(const std::string& token, const std::string& password) {
+    HAVEN_TRY(e, enrolment(token));
+    if (auto s = crypto::check_new_password(password, e.account.username); !s) return s;
+    const std::string hash = crypto::hash_password(password);  // outside the write: Argon2 takes a while
+    const std::string secret = crypto::new_totp_secret();
+    return db_.write([&](storage::Tx& tx) -> Status {
+        const int64_t now = clock_.now_ms();
+        store::set_password(tx, e.account.id, hash, now);
+        if (e.second_factor_needed) {
+            store::set_totp_pending(tx, e.account.id, secret);
+        } else {
+            store::set_status(tx, e.account.id, AccountStatus::active, now);
+            store::finish_enrolment(tx, crypto::token_hash(token), now);
+        }
+        return {};
+    });
+}
+
+Result<std::vector<std::string>> Service::enrol_second_factor(const std::string& token, const std::string& code) {
+    HAVEN_TRY(e, enrolment(token));
+    if (!e.password_set || e.totp_secret.empty())
+        return make_error(ErrorKind::invalid, "validation_failed", "Set a password first.", "password");
+    auto step = crypto::totp_match(e.totp_secret, code, clock_.now_ms() / 1000);
+    if (!step) return make_error(ErrorKind::invalid, "wrong_code", "This code is not right; check the time on your phone.", "code");
+    std::vector<std::string> codes = crypto::new_recovery_codes();
+    std::vector<std::string> hashes;
+    for (const auto& c : codes) hashes.push_back(crypto::token_hash(crypto::normalise_recovery_code(c)));
+    Status s = db_.write([&](storage::Tx& tx) -> Status {
+        const int64_t now = clock_.now_ms();
+        store::confirm_totp(tx, e.account.id, *step);
+        store::insert_recovery_codes(tx, e.account.id, hashes);
+        store::set_status(tx, e.account.id, AccountStatus::active, now);
+        store::finish_enrolment(tx, crypto::token_hash(token), now);
+        return {};
+    });
+    if (!s) return s.error();
+    return codes;
+}
+
+// ---- Login ----
+
+Result<Login> Service::login(const LoginInput& in) {
+    const int64_t now = clock_.now_ms();
+    const std::string source = source_key(in.source);
+    store::Throttle throttle;
+    std::optional<store::AccountRow> row;
+    std::vector<Site> sites;
+    std::string username = check_username(in.username).ok() ? check_username(in.username).value() : std::string();
+    int64_t recent_failures = 0;
+    db_.read([&](storage::Tx& tx) {
+        throttle = store::throttle(tx, source);
+        if (!username.empty()) row = store::account_by_username(tx, username);
+        if (row) recent_failures = store::login_failures_since(tx, row->account.id, now - hour_ms);
+        sites = store::sites(tx);
+    });
+    if (throttle.next_allowed_at > now) {
+        Error e = make_error(ErrorKind::too_many, "too_many_attempts", "Too many failed attempts from here. Wait a little and try again.");
+        e.retry_after_seconds = int((throttle.next_allowed_at - now + 999) / 1000);
+        return e;
+    }
+
+    // Always one Argon2id verification, so a wrong username and a wrong password take the same time.
+    bool ok = false;
+    if (row && row->password_hash) ok = crypto::verify_password(*row->password_hash, in.password);
+    else crypto::verify_dummy_password(in.password);
+    ok = ok && row->account.status == AccountStatus::active;
+    if (ok && recent_failures >= max_failures_per_hour) {
+        Error e = make_error(ErrorKind::too_many, "too_many_attempts", "Too many failed attempts for this account. Try again in an hour.");
+        e.retry_after_seconds = 3600;
+        return e;
+    }
+
+    Login out;
+    Status s = db_.write([&](storage::Tx& tx) -> Status {
+        if (ok && row->totp_secret) {
+            auto step = crypto::totp_match(*row->totp_secret, in.code, now / 1000);
+            if (step) ok = store::use_totp_step(tx, row->account.id, *step);  // refuses a replayed code
+            else ok = !in.code.empty() && store::use_recovery_code(tx, row->account.id,
+                                                                   crypto::token_hash(crypto::normalise_recovery_code(in.code)), now);
+        } else if (ok && second_factor_required(row->account.roles, sites)) {
+            ok = false;  // required but never set up: only a new enrolment link helps
+        }
+        if (!ok) {
+            if (row) store::record_login_failure(tx, row->account.id, now);
+            store::Throttle t{throttle.failures + 1, 0};
+            if (t.failures > free_failures_per_source)
+                t.next_allowed_at = now + std::min<int64_t>(max_backoff_ms, int64_t(1000) << std::min<int64_t>(t.failures - free_failures_per_source - 1, 20));
+            store::set_throttle(tx, source, t, now);
+            return {};
+        }
+        store::clear_throttle(tx, source);
+        // A new session id at every login: whatever cookie the browser had before is never promoted.
+        out.session_token = crypto::random_token();
+        store::insert_session(tx, crypto::token_hash(out.session_token), crypto::base64url(crypto::random_bytes(9)),
+                              row->account.id, now, now + policy_.absolute_ms);
+        out.principal = principal_of(tx, row->account.id);
+        out.principal.via = "session";
+        return {};
+    });
+    if (!s) return s.error();
+    if (!ok) return bad_credentials();
+    return out;
+}
+
+Result<Principal> Service::principal_for_session(const std::string& token) {
+    if (token.empty() || token.size() > 64) return signed_out();
+    const std::string id_hash = crypto::token_hash(token);
+    const int64_t now = clock_.now_ms();
+    std::optional<store::SessionRow> session;
+    Principal p;
+    bool active = false;
+    db_.read([&](storage::Tx& tx) {
+        session = store::session(tx, id_hash);
+        if (!session) return;
+        auto row = store::account(tx, session->account_id);
+        active = row && row->account.status == AccountStatus::active;
+        p = principal_of(tx, session->account_id);
+    });
+    if (!session) return signed_out();
+    const bool expired = now >= session->expires_at || now - session->last_seen_at >= policy_.idle_ms;
+    if (expired || !active) {
+        (void)db_.write([&](storage::Tx& tx) -> Status {
+            store::delete_session(tx, id_hash);
+            return {};
+        });
+        return signed_out();
+    }
+    if (now - session->last_seen_at >= touch_every_ms) {
+        (void)db_.write([&](storage::Tx& tx) -> Status {
+            store::touch_session(tx, id_hash, now);
+            return {};
+        });
+    }
+    p.via = "session";
+    p.session_public_id = session->public_id;
+    return p;
+}
+
+Result<Principal> Service::principal_for_token(const std::string& bearer) {
+    if (bearer.empty() || bearer.size() > 64) return signed_out();
+    std::optional<store::TokenRow> token;
+    Principal p;
+    bool active = false;
+    db_.read([&](storage::Tx& tx) {
+        token = store::live_token(tx, crypto::token_hash(bearer), clock_.now_ms());
+        if (!token) return;
+        auto row = store::account(tx, token->account_id);
+        active = row && row->account.status == AccountStatus::active;
+        p = principal_of(tx, token->account_id);
+    });
+    if (!token || !active) return make_error(ErrorKind::unauthorized, "invalid_token", "This token is not valid.");
+    p.via = "token";
+    p.read_only = token->scope == "read";
+    return p;
+}
+
+void Service::logout(const std::string& token) {
+    if (token.empty() || token.size() > 64) return;
+    (void)db_.write([&](storage::Tx& tx) -> Status {
+        store::delete_session(tx, crypto::token_hash(token));
+        return {};
+    });
+}
+
+std::vector<SessionInfo> Service::sessions(const Principal& actor) {
+    std::vector<SessionInfo> out;
+    db_.read([&](storage::Tx& tx) { out = store::sessions_of(tx, actor.account_id); });
+    for (auto& s : out) s.current = s.public_id == actor.session_public_id;
+    return out;
+}
+
+Status Service::revoke_session(const Principal& actor, const std::string& public_id) {
+    bool found = false;
+    Status s = db_.write([&](storage::Tx& tx) -> Status {
+        found = store::delete_session_by_public_id(tx, actor.account_id, public_id);
+        return {};
+    });
+    if (!s) return s;
+    if (!found) return make_error(ErrorKind::not_found, "not_found", "There is no such session.");
+    return {};
+}
+
+void Service::revoke_all_sessions(const Principal& actor) {
+    (void)db_.write([&](storage::Tx& tx) -> Status {
+        store::delete_sessions_of(tx, actor.account_id);
+        return {};
+    });
+}
+
+Result<std::string> Service::create_token(const std::string& username, const std::string& label, const std::string& scope, int days) {
+    if (scope != "read" && scope != "write")
+        return make_error(ErrorKind::invalid, "validation_failed", "scope must be read or write.", "scope");
+    if (days < 1 || days > 365) return make_error(ErrorKind::invalid, "validation_failed", "A token lives 1 to 365 days.", "days");
+    if (auto s = check_text(label, "label", 100); !s) return s.error();
+    std::string token = crypto::random_token();
+    Status s = db_.write([&](storage::Tx& tx) -> Status {
+        auto row = store::account_by_username(tx, username);
+        if (!row || row->account.status != AccountStatus::active)
+            return make_error(ErrorKind::not_found, "not_found", "There is no active account with this username.", "user");
+        const int64_t now = clock_.now_ms();
+        store::insert_token(tx, store::new_id(), crypto::token_hash(token), row->account.id, label, scope, now,
+                            now + int64_t(days) * 24 * hour_ms);
+        return {};
+    });
+    if (!s) return s.error();
+    return token;
+}
+
+Status Service::assign(const Principal* actor, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t until_ms) {
+    if (until_ms <= clock_.now_ms())
+        return make_error(ErrorKind::invalid, "validation_failed", "An assignment must end in the future.", "until");
+    return db_.write([&](storage::Tx& tx) -> Status {
+        store::insert_assignment(tx, store::new_id(), account_id, record_type, record_id, until_ms, actor ? actor->account_id : 0,
+                                 clock_.now_ms());
+        return {};
+    });
+}
+
+bool Service::is_assigned(const Principal& actor, const std::string& record_type, int64_t record_id) {
+    bool yes = false;
+    db_.read([&](storage::Tx& tx) { yes = store::has_assignment(tx, actor.account_id, record_type, record_id, clock_.now_ms()); });
+    return yes;
+}
+
+}  // namespace haven::accounts

@@ -1,0 +1,100 @@
+// The rules of accounts, sites, enrolment, login, sessions, tokens and assignments. Every function that
+// acts for somebody takes the acting Principal and checks the permission table itself (never trusting
+// that a page was shown only to the right people). `actor == nullptr` means the operator at the
+// command line, who holds the server's files anyway.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "modules/accounts/types.hpp"
+#include "storage/db.hpp"
+
+namespace haven::accounts {
+
+struct SiteInput {
+    std::string name, city, country, time_zone;
+    bool require_second_factor = false;
+};
+
+struct Invitation {
+    Account account;
+    std::string token;       // shown once: /enrol/<token>
+    int64_t expires_at = 0;
+};
+
+struct Enrolment {
+    Account account;
+    bool password_set = false;
+    bool second_factor_needed = false;  // the account must set up TOTP before it can log in
+    std::string totp_secret;            // the pending secret, once the password is set
+};
+
+struct LoginInput {
+    std::string username, password, code;  // code: TOTP or a recovery code
+    std::string source;                    // the client address (hashed before storage)
+};
+
+struct Login {
+    std::string session_token;  // the cookie value; stored only hashed
+    Principal principal;
+};
+
+class Service {
+public:
+    Service(storage::Database& db, const Clock& clock, SessionPolicy policy = {});
+
+    // Sites
+    Result<Site> create_site(const Principal* actor, const SiteInput& input);
+    std::vector<Site> sites_visible_to(const Principal& actor);
+    Result<Site> site_for(const Principal& actor, int64_t site_id, Action action);
+    std::optional<Site> site_named(const std::string& name);
+
+    // Accounts
+    Result<Invitation> invite(const Principal* actor, int64_t site_id, const std::string& username, Role role);
+    Result<std::vector<Account>> accounts_at(const Principal& actor, int64_t site_id);
+    // Replaces the account's roles at the site. The account's sessions end (privilege change).
+    Status set_roles(const Principal& actor, int64_t site_id, int64_t account_id, const std::vector<Role>& roles);
+    // Suspend or offboard: sessions and tokens are revoked in the same transaction.
+    Status set_status(const Principal* actor, int64_t site_id, int64_t account_id, AccountStatus status);
+
+    // Enrolment through the one-time link
+    Result<Enrolment> enrolment(const std::string& token);
+    Status enrol_password(const std::string& token, const std::string& password);
+    // Returns the ten recovery codes (shown once).
+    Result<std::vector<std::string>> enrol_second_factor(const std::string& token, const std::string& code);
+
+    // Login and sessions
+    Result<Login> login(const LoginInput& input);
+    Result<Principal> principal_for_session(const std::string& session_token);
+    Result<Principal> principal_for_token(const std::string& bearer);
+    void logout(const std::string& session_token);
+    std::vector<SessionInfo> sessions(const Principal& actor);
+    Status revoke_session(const Principal& actor, const std::string& public_id);
+    void revoke_all_sessions(const Principal& actor);
+
+    // API tokens for scripts: printed once, stored hashed.
+    Result<std::string> create_token(const std::string& username, const std::string& label, const std::string& scope, int days);
+
+    // Assignments: record-level access used by casework, counselling and the emergency network.
+    Status assign(const Principal* actor, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t until_ms);
+    bool is_assigned(const Principal& actor, const std::string& record_type, int64_t record_id);
+
+    const SessionPolicy& policy() const { return policy_; }
+
+private:
+    Principal principal_of(storage::Tx& tx, int64_t account_id);
+    std::string source_key(const std::string& source) const;
+
+    storage::Database& db_;
+    const Clock& clock_;
+    SessionPolicy policy_;
+    std::string throttle_key_;  // per process: hides client addresses in login_throttle
+};
+
+// Usernames: 3 to 32 of a-z, 0-9, '.', '_', '-' (chosen names, not legal names; folded to lower case).
+Result<std::string> check_username(std::string_view username);
+
+}  // namespace haven::accounts

@@ -1,0 +1,262 @@
+#include "modules/accounts/store.hpp"
+
+#include "crypto/random.hpp"
+
+namespace haven::accounts::store {
+namespace {
+
+using storage::Blob;
+using storage::Row;
+using storage::Value;
+
+Value text_or_null(const std::optional<std::string>& s) {
+    if (!s) return nullptr;
+    return *s;
+}
+Value blob_or_null(const std::optional<std::string>& s) {
+    if (!s) return nullptr;
+    return Blob{{s->begin(), s->end()}};
+}
+std::optional<std::string> opt_text(const Row& r, size_t i) {
+    if (r.is_null(i)) return std::nullopt;
+    return r.text(i);
+}
+std::optional<std::string> opt_blob(const Row& r, size_t i) {
+    if (r.is_null(i)) return std::nullopt;
+    const auto& b = r.blob(i).bytes;
+    return std::string(b.begin(), b.end());
+}
+
+Site site_from(const Row& r) {
+    return Site{r.integer(0), r.text(1), r.text(2), r.text(3), r.text(4), r.integer(5) != 0};
+}
+constexpr const char* site_columns = "SELECT id, name, city, country, time_zone, require_second_factor FROM sites";
+
+std::vector<SiteRole> roles_of(Tx& tx, int64_t account_id) {
+    std::vector<SiteRole> out;
+    for (const auto& r : tx.query("SELECT site_id, role FROM account_roles WHERE account_id = $1 ORDER BY site_id, role", {account_id}))
+        if (auto role = parse_role(r.text(1))) out.push_back({r.integer(0), *role});
+    return out;
+}
+
+std::optional<AccountRow> account_where(Tx& tx, const char* where, const Value& key) {
+    auto rows = tx.query(std::string("SELECT id, username, status, password_hash, totp_secret, totp_pending, totp_last_step, locale "
+                                     "FROM accounts WHERE ") + where, {key});
+    if (rows.empty()) return std::nullopt;
+    const Row& r = rows[0];
+    AccountRow a;
+    a.account.id = r.integer(0);
+    a.account.username = r.text(1);
+    a.account.status = parse_status(r.text(2)).value_or(AccountStatus::suspended);
+    a.password_hash = opt_text(r, 3);
+    a.totp_secret = opt_blob(r, 4);
+    a.totp_pending = opt_blob(r, 5);
+    a.totp_last_step = r.integer(6);
+    a.locale = opt_text(r, 7);
+    a.account.has_second_factor = a.totp_secret.has_value();
+    a.account.roles = roles_of(tx, a.account.id);
+    return a;
+}
+
+}  // namespace
+
+int64_t new_id() {
+    std::string b = crypto::random_bytes(8);
+    uint64_t v = 0;
+    for (unsigned char c : b) v = (v << 8) | c;
+    v &= (uint64_t(1) << 53) - 1;
+    return v == 0 ? 1 : int64_t(v);
+}
+
+void insert_site(Tx& tx, const Site& s, int64_t now) {
+    tx.exec("INSERT INTO sites (id, name, city, country, time_zone, require_second_factor, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            {s.id, s.name, s.city, s.country, s.time_zone, int64_t(s.require_second_factor), now});
+}
+
+std::vector<Site> sites(Tx& tx) {
+    std::vector<Site> out;
+    for (const auto& r : tx.query(std::string(site_columns) + " ORDER BY name")) out.push_back(site_from(r));
+    return out;
+}
+
+std::optional<Site> site(Tx& tx, int64_t id) {
+    auto rows = tx.query(std::string(site_columns) + " WHERE id = $1", {id});
+    if (rows.empty()) return std::nullopt;
+    return site_from(rows[0]);
+}
+
+std::optional<Site> site_by_name(Tx& tx, const std::string& name) {
+    auto rows = tx.query(std::string(site_columns) + " WHERE name = $1", {name});
+    if (rows.empty()) return std::nullopt;
+    return site_from(rows[0]);
+}
+
+void insert_account(Tx& tx, int64_t id, const std::string& username, AccountStatus status, int64_t now) {
+    tx.exec("INSERT INTO accounts (id, username, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
+            {id, username, std::string(status_name(status)), now});
+}
+
+std::optional<AccountRow> account(Tx& tx, int64_t id) { return account_where(tx, "id = $1", id); }
+
+std::optional<AccountRow> account_by_username(Tx& tx, const std::string& username) {
+    return account_where(tx, "username = $1", username);
+}
+
+std::vector<Account> accounts_at_site(Tx& tx, int64_t site_id) {
+    std::vector<Account> out;
+    auto rows = tx.query("SELECT DISTINCT a.id, a.username, a.status, a.totp_secret IS NOT NULL FROM accounts a "
+                         "JOIN account_roles r ON r.account_id = a.id WHERE r.site_id = $1 ORDER BY a.username",
+                         {site_id});
+    for (const auto& r : rows) {
+        Account a;
+        a.id = r.integer(0);
+        a.username = r.text(1);
+        a.status = parse_status(r.text(2)).value_or(AccountStatus::suspended);
+        a.has_second_factor = r.integer(3) != 0;
+        a.roles = roles_of(tx, a.id);
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+void set_status(Tx& tx, int64_t account_id, AccountStatus status, int64_t now) {
+    tx.exec("UPDATE accounts SET status = $2, updated_at = $3 WHERE id = $1", {account_id, std::string(status_name(status)), now});
+}
+
+void set_password(Tx& tx, int64_t account_id, const std::string& hash, int64_t now) {
+    tx.exec("UPDATE accounts SET password_hash = $2, updated_at = $3 WHERE id = $1", {account_id, hash, now});
+}
+
+void set_totp_pending(Tx& tx, int64_t account_id, const std::optional<std::string>& secret) {
+    tx.exec("UPDATE accounts SET totp_pending = $2 WHERE id = $1", {account_id, blob_or_null(secret)});
+}
+
+void confirm_totp(Tx& tx, int64_t account_id, int64_t step) {
+    tx.exec("UPDATE accounts SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $2 WHERE id = $1",
+            {account_id, step});
+}
+
+bool use_totp_step(Tx& tx, int64_t account_id, int64_t step) {
+    return tx.exec("UPDATE accounts SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2", {account_id, step}) == 1;
+}
+
+void set_roles_at_site(Tx& tx, int64_t account_id, int64_t site_id, const std::vector<Role>& roles) {
+    tx.exec("DELETE FROM account_roles WHERE account_id = $1 AND site_id = $2", {account_id, site_id});
+    for (Role role : roles)
+        tx.exec("INSERT INTO account_roles (account_id, site_id, role) VALUES ($1, $2, $3)",
+                {account_id, site_id, std::string(role_name(role))});
+}
+
+void insert_enrolment(Tx& tx, const std::string& token_hash, int64_t account_id, int64_t expires_at) {
+    tx.exec("INSERT INTO enrolments (token_hash, account_id, expires_at) VALUES ($1, $2, $3)", {token_hash, account_id, expires_at});
+}
+
+std::optional<int64_t> enrolment_account(Tx& tx, const std::string& token_hash, int64_t now) {
+    auto rows = tx.query("SELECT account_id FROM enrolments WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+                         {token_hash, now});
+    if (rows.empty()) return std::nullopt;
+    return rows[0].integer(0);
+}
+
+void finish_enrolment(Tx& tx, const std::string& token_hash, int64_t now) {
+    tx.exec("UPDATE enrolments SET used_at = $2 WHERE token_hash = $1", {token_hash, now});
+}
+
+void insert_recovery_codes(Tx& tx, int64_t account_id, const std::vector<std::string>& hashes) {
+    tx.exec("DELETE FROM recovery_codes WHERE account_id = $1", {account_id});
+    for (const auto& h : hashes) tx.exec("INSERT INTO recovery_codes (account_id, code_hash) VALUES ($1, $2)", {account_id, h});
+}
+
+bool use_recovery_code(Tx& tx, int64_t account_id, const std::string& code_hash, int64_t now) {
+    return tx.exec("UPDATE recovery_codes SET used_at = $3 WHERE account_id = $1 AND code_hash = $2 AND used_at IS NULL",
+                   {account_id, code_hash, now}) == 1;
+}
+
+void insert_session(Tx& tx, const std::string& id_hash, const std::string& public_id, int64_t account_id, int64_t now,
+                    int64_t expires_at) {
+    tx.exec("INSERT INTO sessions (id_hash, public_id, account_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)",
+            {id_hash, public_id, account_id, now, expires_at});
+}
+
+std::optional<SessionRow> session(Tx& tx, const std::string& id_hash) {
+    auto rows = tx.query("SELECT account_id, public_id, created_at, last_seen_at, expires_at FROM sessions WHERE id_hash = $1", {id_hash});
+    if (rows.empty()) return std::nullopt;
+    const Row& r = rows[0];
+    return SessionRow{r.integer(0), r.text(1), r.integer(2), r.integer(3), r.integer(4)};
+}
+
+void touch_session(Tx& tx, const std::string& id_hash, int64_t now) {
+    tx.exec("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1", {id_hash, now});
+}
+
+void delete_session(Tx& tx, const std::string& id_hash) { tx.exec("DELETE FROM sessions WHERE id_hash = $1", {id_hash}); }
+
+bool delete_session_by_public_id(Tx& tx, int64_t account_id, const std::string& public_id) {
+    return tx.exec("DELETE FROM sessions WHERE account_id = $1 AND public_id = $2", {account_id, public_id}) == 1;
+}
+
+void delete_sessions_of(Tx& tx, int64_t account_id) { tx.exec("DELETE FROM sessions WHERE account_id = $1", {account_id}); }
+
+std::vector<SessionInfo> sessions_of(Tx& tx, int64_t account_id) {
+    std::vector<SessionInfo> out;
+    for (const auto& r : tx.query("SELECT public_id, created_at, last_seen_at, expires_at FROM sessions WHERE account_id = $1 "
+                                  "ORDER BY last_seen_at DESC", {account_id}))
+        out.push_back({r.text(0), r.integer(1), r.integer(2), r.integer(3), false});
+    return out;
+}
+
+void insert_token(Tx& tx, int64_t id, const std::string& token_hash, int64_t account_id, const std::string& label,
+                  const std::string& scope, int64_t now, int64_t expires_at) {
+    tx.exec("INSERT INTO api_tokens (id, token_hash, account_id, label, scope, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            {id, token_hash, account_id, label, scope, now, expires_at});
+}
+
+std::optional<TokenRow> live_token(Tx& tx, const std::string& token_hash, int64_t now) {
+    auto rows = tx.query("SELECT account_id, scope FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
+                         {token_hash, now});
+    if (rows.empty()) return std::nullopt;
+    return TokenRow{rows[0].integer(0), rows[0].text(1)};
+}
+
+void revoke_tokens_of(Tx& tx, int64_t account_id, int64_t now) {
+    tx.exec("UPDATE api_tokens SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL", {account_id, now});
+}
+
+void record_login_failure(Tx& tx, int64_t account_id, int64_t now) {
+    tx.exec("INSERT INTO login_failures (account_id, at) VALUES ($1, $2)", {account_id, now});
+    tx.exec("DELETE FROM login_failures WHERE account_id = $1 AND at < $2", {account_id, now - 24 * 3600 * 1000});
+}
+
+int64_t login_failures_since(Tx& tx, int64_t account_id, int64_t since) {
+    return tx.query("SELECT COUNT(*) FROM login_failures WHERE account_id = $1 AND at >= $2", {account_id, since}).at(0).integer(0);
+}
+
+Throttle throttle(Tx& tx, const std::string& source_hash) {
+    auto rows = tx.query("SELECT failures, next_allowed_at FROM login_throttle WHERE source_hash = $1", {source_hash});
+    if (rows.empty()) return {};
+    return Throttle{rows[0].integer(0), rows[0].integer(1)};
+}
+
+void set_throttle(Tx& tx, const std::string& source_hash, const Throttle& t, int64_t now) {
+    tx.exec("INSERT INTO login_throttle (source_hash, failures, next_allowed_at, updated_at) VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT (source_hash) DO UPDATE SET failures = $2, next_allowed_at = $3, updated_at = $4",
+            {source_hash, t.failures, t.next_allowed_at, now});
+}
+
+void clear_throttle(Tx& tx, const std::string& source_hash) {
+    tx.exec("DELETE FROM login_throttle WHERE source_hash = $1", {source_hash});
+}
+
+void insert_assignment(Tx& tx, int64_t id, int64_t account_id, const std::string& record_type, int64_t record_id,
+                       int64_t expires_at, int64_t granted_by, int64_t now) {
+    tx.exec("INSERT INTO assignments (id, account_id, record_type, record_id, expires_at, granted_by, created_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            {id, account_id, record_type, record_id, expires_at, granted_by, now});
+}
+
+bool has_assignment(Tx& tx, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t now) {
+    return tx.query("SELECT COUNT(*) FROM assignments WHERE account_id = $1 AND record_type = $2 AND record_id = $3 AND expires_at > $4",
+                    {account_id, record_type, record_id, now}).at(0).integer(0) > 0;
+}
+
+}  // namespace haven::accounts::store

@@ -1,0 +1,88 @@
+// All SQL of the accounts module. Functions take a Tx so a service can make several of them one
+// transaction; none of them checks permissions (the service does).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "modules/accounts/types.hpp"
+#include "storage/db.hpp"
+
+namespace haven::accounts::store {
+
+using storage::Tx;
+
+int64_t new_id();  // random, 1 .. 2^53-1
+
+void insert_site(Tx& tx, const Site& site, int64_t now);
+std::vector<Site> sites(Tx& tx);
+std::optional<Site> site(Tx& tx, int64_t id);
+std::optional<Site> site_by_name(Tx& tx, const std::string& name);
+
+struct AccountRow {
+    Account account;
+    std::optional<std::string> password_hash;
+    std::optional<std::string> totp_secret, totp_pending;
+    int64_t totp_last_step = 0;
+    std::optional<std::string> locale;
+};
+void insert_account(Tx& tx, int64_t id, const std::string& username, AccountStatus status, int64_t now);
+std::optional<AccountRow> account(Tx& tx, int64_t id);
+std::optional<AccountRow> account_by_username(Tx& tx, const std::string& username);
+std::vector<Account> accounts_at_site(Tx& tx, int64_t site_id);
+void set_status(Tx& tx, int64_t account_id, AccountStatus status, int64_t now);
+void set_password(Tx& tx, int64_t account_id, const std::string& hash, int64_t now);
+void set_totp_pending(Tx& tx, int64_t account_id, const std::optional<std::string>& secret);
+void confirm_totp(Tx& tx, int64_t account_id, int64_t step);
+// Records `step` as used unless it is not newer than the last one; false means a replay.
+bool use_totp_step(Tx& tx, int64_t account_id, int64_t step);
+void set_roles_at_site(Tx& tx, int64_t account_id, int64_t site_id, const std::vector<Role>& roles);
+
+void insert_enrolment(Tx& tx, const std::string& token_hash, int64_t account_id, int64_t expires_at);
+// The account of an unused, unexpired enrolment link.
+std::optional<int64_t> enrolment_account(Tx& tx, const std::string& token_hash, int64_t now);
+void finish_enrolment(Tx& tx, const std::string& token_hash, int64_t now);
+
+void insert_recovery_codes(Tx& tx, int64_t account_id, const std::vector<std::string>& code_hashes);
+// Marks the code used; false when it does not exist or was used before.
+bool use_recovery_code(Tx& tx, int64_t account_id, const std::string& code_hash, int64_t now);
+
+void insert_session(Tx& tx, const std::string& id_hash, const std::string& public_id, int64_t account_id, int64_t now,
+                    int64_t expires_at);
+struct SessionRow {
+    int64_t account_id = 0;
+    std::string public_id;
+    int64_t created_at = 0, last_seen_at = 0, expires_at = 0;
+};
+std::optional<SessionRow> session(Tx& tx, const std::string& id_hash);
+void touch_session(Tx& tx, const std::string& id_hash, int64_t now);
+void delete_session(Tx& tx, const std::string& id_hash);
+bool delete_session_by_public_id(Tx& tx, int64_t account_id, const std::string& public_id);
+void delete_sessions_of(Tx& tx, int64_t account_id);
+std::vector<SessionInfo> sessions_of(Tx& tx, int64_t account_id);
+
+void insert_token(Tx& tx, int64_t id, const std::string& token_hash, int64_t account_id, const std::string& label,
+                  const std::string& scope, int64_t now, int64_t expires_at);
+struct TokenRow {
+    int64_t account_id = 0;
+    std::string scope;
+};
+std::optional<TokenRow> live_token(Tx& tx, const std::string& token_hash, int64_t now);
+void revoke_tokens_of(Tx& tx, int64_t account_id, int64_t now);
+
+void record_login_failure(Tx& tx, int64_t account_id, int64_t now);
+int64_t login_failures_since(Tx& tx, int64_t account_id, int64_t since);
+struct Throttle {
+    int64_t failures = 0;
+    int64_t next_allowed_at = 0;
+};
+Throttle throttle(Tx& tx, const std::string& source_hash);
+void set_throttle(Tx& tx, const std::string& source_hash, const Throttle& t, int64_t now);
+void clear_throttle(Tx& tx, const std::string& source_hash);
+
+void insert_assignment(Tx& tx, int64_t id, int64_t account_id, const std::string& record_type, int64_t record_id,
+                       int64_t expires_at, int64_t granted_by, int64_t now);
+bool has_assignment(Tx& tx, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t now);
+
+}  // namespace haven::accounts::store

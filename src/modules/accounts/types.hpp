@@ -1,0 +1,65 @@
+// Sites, accounts, roles, sessions and tokens: the words of the accounts module.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/principal.hpp"
+
+namespace haven::accounts {
+
+struct Site {
+    int64_t id = 0;
+    std::string name, city, country, time_zone;
+    bool require_second_factor = false;  // for every role, volunteers included
+};
+
+enum class AccountStatus { invited, active, suspended, offboarded };
+
+struct Account {
+    int64_t id = 0;
+    std::string username;
+    AccountStatus status = AccountStatus::invited;
+    std::vector<SiteRole> roles;
+    bool has_second_factor = false;
+};
+
+struct SessionInfo {
+    std::string public_id;
+    int64_t created_at = 0, last_seen_at = 0, expires_at = 0;
+    bool current = false;
+};
+
+struct SessionPolicy {
+    int64_t idle_ms = 30 * 60 * 1000;            // 30 minutes without a request
+    int64_t absolute_ms = 12 * 60 * 60 * 1000;   // 12 hours after login
+};
+
+// What may be done. Each route names one of these (or "public" / "signed-in"); the table that says
+// which role may do what is in permissions.cpp and nowhere else.
+enum class Action {
+    sites_view,        // see a site's overview
+    sites_manage,      // create sites
+    accounts_view,     // list a site's accounts
+    accounts_manage,   // invite, change roles, suspend, offboard at a site
+};
+
+const std::vector<Role>& all_roles();
+std::string_view role_name(Role role);                   // "legal_adviser"
+std::optional<Role> parse_role(std::string_view name);
+std::string_view status_name(AccountStatus status);
+std::optional<AccountStatus> parse_status(std::string_view name);
+std::string_view action_name(Action action);             // "accounts.manage"
+std::optional<Action> parse_action(std::string_view name);
+
+// True when `role` allows `action` (the table in permissions.cpp).
+bool role_allows(Role role, Action action);
+// True when some role the principal holds at `site_id` allows `action`; with no site, at any site.
+bool may(const Principal& principal, Action action, std::optional<int64_t> site_id);
+// Every role except volunteer must use a second factor (SECURITY.md); a site may require it of all.
+bool second_factor_required(const std::vector<SiteRole>& roles, const std::vector<Site>& sites);
+
+}  // namespace haven::accounts

@@ -1,0 +1,183 @@
+// The authorization matrix: every route × every role (and anonymous, and a suspended account) × own
+// site and another site → allowed or denied, as this hand-written table says. A route missing from the
+// table fails the test, so no URL ships without someone deciding who may call it.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "app/app.hpp"
+#include "support/accounts.hpp"
+#include "support/engines.hpp"
+#include "support/http_client.hpp"
+
+namespace haven {
+namespace {
+
+using enum Role;
+
+// Who may call each route. "public": everyone; "signed-in": any active account; otherwise the roles
+// that may, at their own site only when the URL has a {site}.
+struct Rule {
+    bool is_public = false;
+    bool signed_in = false;
+    std::set<Role> roles;
+};
+const Rule anyone{true, false, {}};
+const Rule member{false, true, {}};
+Rule only(std::set<Role> roles) { return Rule{false, false, std::move(roles)}; }
+
+const std::map<std::string, Rule>& expected() {
+    static const std::map<std::string, Rule> table = {
+        {"GET /healthz", anyone},
+        {"GET /metrics", anyone},
+        {"GET /assets/{file}", anyone},
+        {"GET /", anyone},
+        {"POST /language", anyone},
+        {"GET /login", anyone},
+        {"POST /login", anyone},
+        {"POST /logout", member},
+        {"GET /enrol/{token}", anyone},
+        {"POST /enrol/{token}", anyone},
+        {"POST /enrol/{token}/code", anyone},
+        {"GET /account", member},
+        {"POST /account/sessions/{id}/revoke", member},
+        {"POST /account/sessions/revoke-all", member},
+        {"GET /sites", member},
+        {"POST /sites", only({administrator})},
+        {"GET /sites/{site}/accounts", only({administrator, coordinator})},
+        {"POST /sites/{site}/accounts", only({administrator})},
+        {"POST /sites/{site}/accounts/{id}/roles", only({administrator})},
+        {"POST /sites/{site}/accounts/{id}/status", only({administrator})},
+        {"POST /api/v1/auth/login", anyone},
+        {"POST /api/v1/auth/logout", member},
+        {"GET /api/v1/me", member},
+        {"GET /api/v1/sites", member},
+        {"POST /api/v1/sites", only({administrator})},
+        {"GET /api/v1/sites/{site}/accounts", only({administrator, coordinator})},
+        {"POST /api/v1/sites/{site}/accounts", only({administrator})},
+        {"POST /api/v1/sites/{site}/accounts/{id}/status", only({administrator})},
+    };
+    return table;
+}
+
+class Authorization : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override {
+        dir_ = testing::temp_dir("haven-authz");
+        std::string url;
+        testing::fresh_database(GetParam(), dir_, url);
+        if (url.empty()) return;
+        Config c;
+        c.data_dir = dir_;
+        c.db = url;
+        c.listen_port = 0;
+        c.workers = 4;
+        c.log_level = "warn";
+        auto app = App::create(c, clock_);
+        ASSERT_TRUE(app.ok()) << app.error().message;
+        app_ = std::move(app).value();
+        port_ = app_->listen();
+        app_->start();
+    }
+    void TearDown() override {
+        app_.reset();
+        std::filesystem::remove_all(dir_);
+    }
+
+    ManualClock clock_{1'800'000'000'000};
+    std::string dir_;
+    std::unique_ptr<App> app_;
+    uint16_t port_ = 0;
+};
+
+std::string fill(std::string pattern, int64_t site, int64_t account) {
+    auto replace = [&](const std::string& from, const std::string& to) {
+        if (auto p = pattern.find(from); p != std::string::npos) pattern.replace(p, from.size(), to);
+    };
+    replace("{site}", std::to_string(site));
+    replace("{id}", std::to_string(account));
+    replace("{token}", "not-a-token");
+    replace("{file}", "app.0000000000000000.css");
+    return pattern;
+}
+
+TEST_P(Authorization, EveryRouteEveryRoleBothSites) {
+    if (!app_) return;
+    auto& svc = app_->accounts();
+    auto home = svc.create_site(nullptr, {"Paris", "Paris", "France", "Europe/Paris", false});
+    auto other = svc.create_site(nullptr, {"Berlin", "Berlin", "Germany", "Europe/Berlin", false});
+    ASSERT_TRUE(home.ok() && other.ok());
+    // Someone at each site for the {id} of account routes.
+    auto target_home = testing::make_account(svc, clock_, "target-home", volunteer, home->id);
+    auto target_other = testing::make_account(svc, clock_, "target-other", volunteer, other->id);
+
+    struct Who {
+        std::string name;
+        std::optional<Role> role;
+        bool suspended = false;
+        int64_t account_id = 0;
+    };
+    std::vector<Who> people = {{"anonymous", std::nullopt}};
+    for (Role role : accounts::all_roles()) {
+        auto a = testing::make_account(svc, clock_, "as-" + std::string(accounts::role_name(role)), role, home->id);
+        people.push_back({std::string(accounts::role_name(role)), role, false, a.id});
+    }
+    auto gone = testing::make_account(svc, clock_, "suspended-admin", administrator, home->id);
+    ASSERT_TRUE(svc.set_status(nullptr, home->id, gone.id, accounts::AccountStatus::suspended).ok());
+    people.push_back({"suspended administrator", administrator, true, gone.id});
+
+    // Every route has a rule, and every rule a route.
+    std::set<std::string> routes;
+    for (const auto& r : app_->router().routes()) {
+        std::string key = r.method + " " + r.pattern;
+        routes.insert(key);
+        EXPECT_TRUE(expected().count(key)) << "no authorization rule for " << key << ": add it to this test's table";
+    }
+    for (const auto& [key, rule] : expected()) EXPECT_TRUE(routes.count(key)) << "the table names a route that does not exist: " << key;
+
+    const std::string csrf = crypto::random_token();
+    int checked = 0;
+    for (const auto& r : app_->router().routes()) {
+        const std::string key = r.method + " " + r.pattern;
+        if (!expected().count(key)) continue;
+        const Rule& rule = expected().at(key);
+        const bool has_site = r.pattern.find("{site}") != std::string::npos;
+        for (bool own : {true, false}) {
+            if (!own && !has_site) continue;
+            const std::string url = fill(r.pattern, own ? home->id : other->id, own ? target_home.id : target_other.id);
+            for (const auto& who : people) {
+                std::string cookies = "__Host-haven_csrf=" + csrf;
+                if (who.role) cookies += "; __Host-haven_session=" + testing::session_for(app_->db(), clock_, who.account_id);
+                const bool api = r.pattern.starts_with("/api/");
+                std::string headers = "Cookie: " + cookies + "\r\nX-CSRF-Token: " + csrf + "\r\n";
+                std::string body;
+                if (r.method == "POST") {
+                    headers += api ? "Content-Type: application/json\r\n" : "Content-Type: application/x-www-form-urlencoded\r\n";
+                    body = api ? "{}" : "_csrf=" + csrf;
+                }
+                auto reply = testing::request(port_, r.method, url, body, headers);
+                ASSERT_NE(reply.status, 0) << key;
+                EXPECT_NE(reply.status, 500) << key << " as " << who.name;
+
+                bool allowed;
+                const bool active = who.role && !who.suspended;
+                if (rule.is_public) allowed = true;
+                else if (rule.signed_in) allowed = active;
+                else allowed = active && rule.roles.count(*who.role) && (own || !has_site);
+                const bool login_route = r.pattern.ends_with("/login");
+                const bool denied = reply.status == 403 || (reply.status == 401 && !login_route);
+                EXPECT_EQ(!denied, allowed) << key << " at " << (own ? "own" : "other") << " site as " << who.name
+                                            << ": status " << reply.status;
+                ++checked;
+            }
+        }
+    }
+    EXPECT_GT(checked, 300);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Authorization, ::testing::Values("sqlite", "postgres"), testing::engine_name);
+
+}  // namespace
+}  // namespace haven
