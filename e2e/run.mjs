@@ -24,7 +24,9 @@ async function startHaven() {
     child.on("exit", (code) => reject(new Error(`haven exited with ${code}`)));
     setTimeout(() => reject(new Error("haven did not start within 10 s")), 10000);
   });
-  return { base, stop: () => { child.kill("SIGTERM"); rmSync(dir, { recursive: true, force: true }); } };
+  // `cli(args…)` runs another haven command on the same data directory (sites, invitations).
+  const cli = (...args) => execFileSync(binary, [...args, "--data", dir], { encoding: "utf8" });
+  return { base, cli, stop: () => { child.kill("SIGTERM"); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 // Flags from the machine notes: without the networking ones Chromium tries to reach Google and fails.
@@ -46,7 +48,7 @@ for (const file of specs) {
     page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
     page.on("pageerror", (e) => problems.push(String(e)));
     try {
-      await test({ page, base: haven.base, context });
+      await test({ page, base: haven.base, context, cli: haven.cli });
       if (problems.length) throw new Error("browser console errors (CSP?): " + problems.join(" | "));
       passed++;
       console.log(`ok   ${file} › ${name}`);

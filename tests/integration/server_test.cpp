@@ -9,6 +9,7 @@
 #include "app/app.hpp"
 #include "support/engines.hpp"
 #include "support/http_client.hpp"
+#include "crypto/random.hpp"
 #include "web/assets.hpp"
 
 namespace haven {
@@ -48,6 +49,7 @@ protected:
     }
 
     SystemClock clock_;
+    const std::string csrf_ = crypto::random_token();
     std::string dir_;
     std::unique_ptr<App> app_;
     uint16_t port_ = 0;
@@ -73,16 +75,17 @@ TEST_P(Server, ChoosesTheLanguageFromCookieThenAcceptLanguage) {
     EXPECT_NE(request(port_, "GET", "/", "", "Accept-Language: ru-RU,ru;q=0.9\r\n").body.find("Добро пожаловать"), std::string::npos);
     EXPECT_NE(request(port_, "GET", "/", "", "Accept-Language: ru\r\nCookie: haven_lang=en\r\n").body.find("Welcome"), std::string::npos);
     EXPECT_NE(request(port_, "GET", "/", "", "Accept-Language: de\r\n").body.find("Welcome"), std::string::npos);
-    auto saved = request(port_, "POST", "/language", "lang=ru&return=%2F", "Content-Type: application/x-www-form-urlencoded\r\n");
+    const std::string form = "Content-Type: application/x-www-form-urlencoded\r\nCookie: __Host-haven_csrf=" + csrf_ + "\r\n";
+    auto saved = request(port_, "POST", "/language", "lang=ru&return=%2F&_csrf=" + csrf_, form);
     EXPECT_EQ(saved.status, 303);
     EXPECT_EQ(saved.header("Location"), "/");
     EXPECT_NE(saved.header("Set-Cookie").find("haven_lang=ru"), std::string::npos);
-    auto open_redirect = request(port_, "POST", "/language", "lang=ru&return=%2F%2Fevil.example", "Content-Type: application/x-www-form-urlencoded\r\n");
+    auto open_redirect = request(port_, "POST", "/language", "lang=ru&return=%2F%2Fevil.example&_csrf=" + csrf_, form);
     EXPECT_EQ(open_redirect.header("Location"), "/");
-    auto bad = request(port_, "POST", "/language", "lang=xx", "Content-Type: application/x-www-form-urlencoded\r\n");
+    auto bad = request(port_, "POST", "/language", "lang=xx&_csrf=" + csrf_, form);
+    EXPECT_EQ(request(port_, "POST", "/language", "lang=ru", form).status, 403) << "no CSRF field";
     EXPECT_EQ(bad.status, 422);
-    auto foreign = request(port_, "POST", "/language", "lang=ru",
-                           "Content-Type: application/x-www-form-urlencoded\r\nOrigin: https://evil.example\r\n");
+    auto foreign = request(port_, "POST", "/language", "lang=ru&_csrf=" + csrf_, form + "Origin: https://evil.example\r\n");
     EXPECT_EQ(foreign.status, 403);
 }
 
@@ -238,7 +241,7 @@ TEST_P(Server, CutsOffSlowloris) {
 TEST_P(Server, RouteTableMatchesTheGoldenFile) {
     if (!app_ || GetParam() != "sqlite") GTEST_SKIP() << "the table does not depend on the engine";
     std::string got;
-    for (const auto& r : app_->router().routes()) got += r.method + " " + r.pattern + "\n";
+    for (const auto& r : app_->router().routes()) got += r.method + " " + r.pattern + "  " + r.access + "\n";
     const std::string golden = HAVEN_SOURCE_DIR "/tests/golden/routes.txt";
     std::ifstream in(golden);
     std::stringstream want;

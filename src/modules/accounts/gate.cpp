@@ -64,13 +64,20 @@ Status Gate::check(http::Request& request) {
     // 2. CSRF (double submit, with a __Host- cookie so another site cannot plant it).
     auto cookie = http::find_cookie(request.header("Cookie"), csrf_cookie());
     request.csrf_token = cookie && well_formed_token(*cookie) ? *cookie : crypto::random_token();
+    // Needed where a browser could be tricked into sending the request with its ambient credentials:
+    // every form post, and every API call that carries a session cookie. An API call with neither
+    // cookie nor bearer is anonymous and must be application/json, which no other site can send
+    // without a CORS preflight (which Haven never grants).
+    const bool has_session_cookie = !session_token(request).empty();
     if (state_changing(request.method)) {
         if (bearer) {
             if (request.principal->read_only) return make_error(ErrorKind::forbidden, "read_only_token", "This token may only read.");
-        } else {
+        } else if (!request.is_api() || has_session_cookie) {
             std::string sent(request.header("X-CSRF-Token"));
             if (sent.empty() && request.header("Content-Type").starts_with("application/x-www-form-urlencoded")) {
-                if (auto form = http::Form::parse(request.body)) sent = form->get("_csrf");
+                auto form = http::Form::parse(request.body);
+                if (!form) return form.error();  // a malformed form is a 400, whoever sent it
+                sent = form->get("_csrf");
             }
             if (!cookie || !crypto::equal_secret(sent, *cookie)) return csrf_error();
         }

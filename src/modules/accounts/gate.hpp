@@ -1,7 +1,8 @@
 // The gate every routed request passes before its handler (http::PipelineHooks::gate):
 // 1. who is asking — a session cookie, or `Authorization: Bearer` for scripts;
-// 2. CSRF — a state-changing browser request must carry the token of its CSRF cookie (form field
-//    `_csrf` or header `X-CSRF-Token`); bearer requests are exempt, read-only tokens may not change state;
+// 2. CSRF — a state-changing form post, or API call with a session cookie, must carry the token of its
+//    CSRF cookie (form field `_csrf` or header `X-CSRF-Token`); bearer requests are exempt (read-only
+//    tokens may not change state), and so are anonymous JSON calls;
 // 3. the route's access rule — "public", "signed-in", or an action of the permission table, checked
 //    against the `{site}` of the URL when it has one.
 #pragma once
