@@ -7,6 +7,7 @@
 #include "app/app.hpp"
 #include "modules/accounts/store.hpp"
 #include "support/accounts.hpp"
+#include "support/app_fixture.hpp"
 #include "support/engines.hpp"
 #include "support/http_client.hpp"
 
@@ -15,31 +16,14 @@ namespace {
 
 using testing::HttpReply;
 
-class Accounts : public ::testing::TestWithParam<std::string> {
+class Accounts : public testing::AppFixture<ManualClock> {
 protected:
     void SetUp() override {
-        dir_ = testing::temp_dir("haven-acc");
-        std::string url;
-        testing::fresh_database(GetParam(), dir_, url);
-        if (url.empty()) return;
-        Config c;
-        c.data_dir = dir_;
-        c.db = url;
-        c.listen_port = 0;
-        c.workers = 4;
-        c.log_level = "warn";
-        auto app = App::create(c, clock_);
-        ASSERT_TRUE(app.ok()) << app.error().message;
-        app_ = std::move(app).value();
-        port_ = app_->listen();
-        app_->start();
+        AppFixture::SetUp();
+        if (!app_) return;
         auto site = app_->accounts().create_site(nullptr, {"Paris", "Paris", "France", "Europe/Paris", false});
         ASSERT_TRUE(site.ok());
         site_ = site->id;
-    }
-    void TearDown() override {
-        app_.reset();
-        std::filesystem::remove_all(dir_);
     }
 
     HttpReply api_login(const std::string& user, const std::string& password, const std::string& code,
@@ -65,10 +49,6 @@ protected:
                                                                  "\r\n" + headers);
     }
 
-    ManualClock clock_{1'800'000'000'000};
-    std::string dir_;
-    std::unique_ptr<App> app_;
-    uint16_t port_ = 0;
     int64_t site_ = 0;
     const std::string csrf_ = crypto::random_token();
 };

@@ -9,6 +9,7 @@
 
 #include "app/app.hpp"
 #include "support/accounts.hpp"
+#include "support/app_fixture.hpp"
 #include "support/engines.hpp"
 #include "support/http_client.hpp"
 
@@ -58,39 +59,14 @@ const std::map<std::string, Rule>& expected() {
         {"GET /api/v1/sites/{site}/accounts", only({administrator, coordinator})},
         {"POST /api/v1/sites/{site}/accounts", only({administrator})},
         {"POST /api/v1/sites/{site}/accounts/{id}/status", only({administrator})},
+        // Mounted only with test-routes = true (as in this test).
+        {"POST /api/v1/test/writes", anyone},
+        {"GET /api/v1/test/writes/{id}", anyone},
     };
     return table;
 }
 
-class Authorization : public ::testing::TestWithParam<std::string> {
-protected:
-    void SetUp() override {
-        dir_ = testing::temp_dir("haven-authz");
-        std::string url;
-        testing::fresh_database(GetParam(), dir_, url);
-        if (url.empty()) return;
-        Config c;
-        c.data_dir = dir_;
-        c.db = url;
-        c.listen_port = 0;
-        c.workers = 4;
-        c.log_level = "warn";
-        auto app = App::create(c, clock_);
-        ASSERT_TRUE(app.ok()) << app.error().message;
-        app_ = std::move(app).value();
-        port_ = app_->listen();
-        app_->start();
-    }
-    void TearDown() override {
-        app_.reset();
-        std::filesystem::remove_all(dir_);
-    }
-
-    ManualClock clock_{1'800'000'000'000};
-    std::string dir_;
-    std::unique_ptr<App> app_;
-    uint16_t port_ = 0;
-};
+class Authorization : public testing::AppFixture<ManualClock> {};
 
 std::string fill(std::string pattern, int64_t site, int64_t account) {
     auto replace = [&](const std::string& from, const std::string& to) {

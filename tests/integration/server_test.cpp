@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "app/app.hpp"
+#include "support/app_fixture.hpp"
 #include "support/engines.hpp"
 #include "support/http_client.hpp"
 #include "crypto/random.hpp"
@@ -18,41 +19,15 @@ namespace {
 using testing::Connection;
 using testing::request;
 
-class Server : public ::testing::TestWithParam<std::string> {
+class Server : public testing::AppFixture<SystemClock> {
 protected:
-    void SetUp() override {
-        dir_ = testing::temp_dir("haven-it");
-        std::string url;
-        testing::fresh_database(GetParam(), dir_, url);
-        if (url.empty()) return;
-        Config c;
-        c.data_dir = dir_;
-        c.db = url;
-        c.listen_port = 0;
-        c.workers = 4;
-        c.test_routes = true;
-        c.log_level = "warn";
-        auto app = App::create(c, clock_);
-        ASSERT_TRUE(app.ok()) << app.error().message;
-        app_ = std::move(app).value();
-        port_ = app_->listen();
-        app_->start();
-    }
-    void TearDown() override {
-        app_.reset();
-        std::filesystem::remove_all(dir_);
-    }
     void expect_healthy() {
         auto r = request(port_, "GET", "/healthz");
         EXPECT_EQ(r.status, 200);
         EXPECT_EQ(r.body, R"({"status":"ok","sealed":false})");
     }
 
-    SystemClock clock_;
     const std::string csrf_ = crypto::random_token();
-    std::string dir_;
-    std::unique_ptr<App> app_;
-    uint16_t port_ = 0;
 };
 
 TEST_P(Server, ServesTheHomePageWithSecurityHeaders) {
