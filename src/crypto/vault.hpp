@@ -1,0 +1,106 @@
+// The vault: Haven's root key, stored only wrapped, and everything derived from it.
+//
+// The root key is 256 random bits. On disk (DATA/vault.json) it exists only encrypted
+// (XChaCha20-Poly1305): under a key derived from the operators' passphrase (Argon2id, libsodium's MODERATE
+// limits), and/or under each k-subset of n operator key files (the k files' keys hashed together with
+// BLAKE2b; standard libsodium calls only, no home-made secret sharing). In memory the root key and every
+// subkey live in sodium_malloc'd, mlock'ed pages, and seal() wipes them all at once.
+//
+// Subkeys are derived per purpose with crypto_kdf, and per field with keyed BLAKE2b, so that a leak of
+// one index key does not open the data.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+
+namespace haven::crypto {
+
+// 32 bytes in guarded memory (guard pages, mlock), zeroed when destroyed.
+class SecretKey {
+public:
+    SecretKey();  // random
+    explicit SecretKey(std::string_view bytes);
+    ~SecretKey();
+    SecretKey(const SecretKey&) = delete;
+    SecretKey& operator=(const SecretKey&) = delete;
+    const unsigned char* data() const { return bytes_; }
+    static constexpr size_t size = 32;
+
+private:
+    unsigned char* bytes_;
+};
+
+// Subkey purposes (crypto_kdf ids). Never renumber: data on disk depends on them.
+enum class KeyPurpose : uint64_t {
+    fields = 1,        // encrypted columns (then per table.column)
+    blind_index = 2,   // search indexes (then per index)
+    audit_signing = 3, // Ed25519 seed for audit checkpoints
+    audit_ids = 4,     // keyed hashes of ids in audit entries
+    backup = 5,        // backup files
+};
+
+struct VaultCreated {
+    std::string passphrase;                   // empty when none was asked for
+    std::vector<std::string> operator_files;  // contents of the n operator key files
+};
+
+class Vault {
+public:
+    explicit Vault(std::string path, const Clock& clock);
+    ~Vault();
+
+    // Writes a new vault file (refusing to overwrite one). With `with_passphrase`, a passphrase is generated;
+    // with n > 0, n operator key files of which any k open the vault. Leaves this vault unsealed.
+    Result<VaultCreated> create(bool with_passphrase, int k, int n);
+    bool exists() const;
+
+    // Refused (401 "wrong_passphrase") and rate-limited (429) on failure.
+    Status unseal_with_passphrase(const std::string& passphrase);
+    Status unseal_with_operator_files(const std::vector<std::string>& files);
+    // Drops every key from memory at once ("panic seal").
+    void seal();
+    bool sealed() const;
+    std::string audit_public_key() const;  // Ed25519, readable while sealed (for `haven audit verify`)
+
+    // While unsealed: a subkey for `purpose` and `context` (e.g. "accounts.email"). Throws VaultSealed when sealed.
+    std::unique_ptr<SecretKey> subkey(KeyPurpose purpose, std::string_view context) const;
+    std::unique_ptr<SecretKey> subkey(KeyPurpose purpose) const;
+
+    // Encrypted fields: XChaCha20-Poly1305, random nonce, associated data binding the value to its table,
+    // column and row id. A value moved to another row, flipped or truncated is refused, never decrypted.
+    std::string seal_field(std::string_view table, std::string_view column, int64_t row_id, std::string_view plaintext) const;
+    Result<std::string> open_field(std::string_view table, std::string_view column, int64_t row_id, std::string_view sealed) const;
+
+    // The root key, wrapped for a backup under `passphrase`-independent backup key (see backup).
+    const std::string& path() const { return path_; }
+
+private:
+    Status check_throttle();
+    void record_failure();
+    Status install(std::string_view root);
+    Status load();
+
+    std::string path_;
+    const Clock& clock_;
+    mutable std::shared_mutex mutex_;
+    std::unique_ptr<SecretKey> root_;
+    std::string file_text_;
+    std::mutex throttle_mutex_;
+    int failures_ = 0;
+    int64_t next_attempt_ms_ = 0;
+};
+
+class VaultSealed : public std::runtime_error {
+public:
+    VaultSealed() : std::runtime_error("the vault is sealed") {}
+};
+
+}  // namespace haven::crypto
