@@ -14,15 +14,15 @@ build: deps $(BUILD)/build.ninja
 
 # Serves http://127.0.0.1:8080 from ./var (created on the first run). Plain HTTP on loopback, so
 # cookies are not marked Secure here; a real deployment sits behind TLS with the default secure-cookies.
-# On the first run it also creates a demo site and prints a one-time enrolment link for the first
-# administrator (open it to set a password and a second factor).
+# On the first run it also creates the vault (printing the unseal passphrase, kept in var/unseal-passphrase
+# for this demo only), a demo site, and a one-time enrolment link for the first administrator.
 run: build
 	@if [ ! -d var ]; then \
 	    ./$(BUILD)/haven init --data var && \
 	    ./$(BUILD)/haven site add --data var --name Paris --city Paris --country France --time-zone Europe/Paris && \
 	    ./$(BUILD)/haven user add --data var --name admin --role administrator --site Paris --base-url http://127.0.0.1:8080; \
 	fi
-	./$(BUILD)/haven serve --data var --listen 127.0.0.1:8080 --secure-cookies false
+	./$(BUILD)/haven serve --data var --listen 127.0.0.1:8080 --secure-cookies false --passphrase-file var/unseal-passphrase
 
 # Unit, storage (SQLite and PostgreSQL), integration, crash and e2e tests.
 test: build

@@ -12,7 +12,8 @@ if (!binary) throw new Error("usage: node run.mjs PATH_TO_HAVEN");
 async function startHaven() {
   const dir = mkdtempSync(join(tmpdir(), "haven-e2e-"));
   execFileSync(binary, ["init", "--data", dir], { stdio: "ignore" });
-  const child = spawn(binary, ["serve", "--data", dir, "--listen", "127.0.0.1:0", "--secure-cookies", "false", "--log-level", "warn"],
+  const child = spawn(binary, ["serve", "--data", dir, "--listen", "127.0.0.1:0", "--secure-cookies", "false", "--log-level", "warn",
+     "--passphrase-file", join(dir, "unseal-passphrase")],
     { stdio: ["ignore", "pipe", "inherit"] });
   const base = await new Promise((resolve, reject) => {
     let out = "";

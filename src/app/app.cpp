@@ -1,5 +1,7 @@
 #include "app/app.hpp"
 
+#include <fstream>
+
 #include "core/log.hpp"
 #include "http/cookies.hpp"
 #include "storage/migrate.hpp"
@@ -8,6 +10,11 @@
 
 namespace haven {
 namespace {
+
+bool sealed_ok(const std::string& route) {
+    return route == "/healthz" || route == "/metrics" || route == "/assets/{file}" || route == "/unseal" ||
+           route == "/api/v1/vault/unseal" || route == "/api/v1/vault/seal" || route == "/language";
+}
 
 std::string choose_locale(const http::Request& request) {
     const auto& messages = web::Messages::shipped();
@@ -34,8 +41,24 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     auto migrated = storage::migrate(*app->db_);
     if (!migrated) return migrated.error();
 
+    app->vault_ = std::make_unique<crypto::Vault>(config.data_dir + "/vault.json", clock);
+    if (!app->vault_->exists())
+        return make_error(ErrorKind::unavailable, "no_vault", "There is no vault in " + config.data_dir + ": run `haven init` first.", "data");
+    std::string seal_token;
+    if (std::ifstream in(config.data_dir + "/seal-token"); in) std::getline(in, seal_token);
+    app->vault_context_ = std::make_unique<vault::Context>(vault::Context{*app->vault_, seal_token});
+    if (!config.passphrase_file.empty()) {
+        std::ifstream in(config.passphrase_file);
+        std::string passphrase;
+        std::getline(in, passphrase);
+        if (!in && passphrase.empty())
+            return make_error(ErrorKind::invalid, "bad_config", "Cannot read the passphrase file.", "passphrase-file");
+        if (auto s = app->vault_->unseal_with_passphrase(passphrase); !s)
+            return make_error(ErrorKind::invalid, "bad_config", "The passphrase file does not open the vault.", "passphrase-file");
+    }
+
     accounts::SessionPolicy policy{int64_t(config.session_idle_minutes) * 60 * 1000, int64_t(config.session_max_hours) * 3600 * 1000};
-    app->accounts_ = std::make_unique<accounts::Service>(*app->db_, clock, policy);
+    app->accounts_ = std::make_unique<accounts::Service>(*app->db_, *app->vault_, clock, policy);
     app->gate_ = std::make_unique<accounts::Gate>(*app->accounts_, config.secure_cookies);
     app->accounts_context_ = std::make_unique<accounts::Context>(accounts::Context{*app->accounts_, *app->gate_});
     add_routes(*app);
@@ -50,10 +73,20 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
 
     http::PipelineHooks hooks;
     hooks.choose_locale = choose_locale;
-    hooks.error_page = [](const http::Request& q, int status, const Error& e) { return web::error_page(q, status, e); };
+    hooks.error_page = [](const http::Request& q, int status, const Error& e) {
+        return e.code == "sealed" ? vault::sealed_page(q) : web::error_page(q, status, e);
+    };
     hooks.hsts = config.secure_cookies;
     auto* gate = app->gate_.get();
-    hooks.gate = [gate](http::Request& q) { return gate->check(q); };
+    auto* vault = app->vault_.get();
+    // Sealed: only what an operator needs to unseal, and what monitoring needs, answers.
+    hooks.gate = [gate, vault](http::Request& q) -> Status {
+        if (vault->sealed() && !sealed_ok(q.route)) {
+            Error e = make_error(ErrorKind::unavailable, "sealed", "Haven is sealed. An operator must unseal it.");
+            return e;
+        }
+        return gate->check(q);
+    };
     hooks.after = [gate](const http::Request& q, http::Response& r) { gate->after(q, r); };
     app->pipeline_ = std::make_unique<http::Pipeline>(app->router_, app->metrics_, hooks);
 

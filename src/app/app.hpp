@@ -12,7 +12,9 @@
 #include "http/router.hpp"
 #include "http/transport/server.hpp"
 #include "modules/accounts/gate.hpp"
+#include "crypto/vault.hpp"
 #include "modules/accounts/handlers.hpp"
+#include "modules/vault/handlers.hpp"
 #include "storage/db.hpp"
 
 namespace haven {
@@ -34,6 +36,7 @@ public:
     const http::Router& router() const { return router_; }
     http::Pipeline& pipeline() { return *pipeline_; }
     accounts::Service& accounts() { return *accounts_; }
+    crypto::Vault& vault() { return *vault_; }
 
 private:
     App(const Config& config, const Clock& clock) : config_(config), clock_(clock) {}
@@ -41,6 +44,8 @@ private:
     const Clock& clock_;
     int64_t started_ms_ = 0;
     std::unique_ptr<storage::Database> db_;
+    std::unique_ptr<crypto::Vault> vault_;
+    std::unique_ptr<vault::Context> vault_context_;
     std::unique_ptr<accounts::Service> accounts_;
     std::unique_ptr<accounts::Gate> gate_;
     std::unique_ptr<accounts::Context> accounts_context_;

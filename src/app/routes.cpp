@@ -22,7 +22,7 @@ void add_routes(App& app) {
     };
 
     // Machines
-    r.get("/healthz", "public", [](http::Request& q) { return system::health_show(q); });
+    r.get("/healthz", "public", [&v = *app.vault_](http::Request& q) { return system::health_show(q, v.sealed()); });
     r.get("/metrics", "public", [&m = app.metrics_](http::Request& q) { return system::metrics_show(q, m); });
     r.get("/assets/{file}", "public", [](http::Request& q) { return system::asset_show(q); });
 
@@ -44,6 +44,17 @@ void add_routes(App& app) {
     r.post("/sites/{site}/accounts", "accounts.manage", acc(accounts::invite_save));
     r.post("/sites/{site}/accounts/{id}/roles", "accounts.manage", acc(accounts::account_roles_save));
     r.post("/sites/{site}/accounts/{id}/status", "accounts.manage", acc(accounts::account_status_save));
+
+    // The vault
+    auto& vc = *app.vault_context_;
+    auto vlt = [&vc](Result<http::Response> (*handler)(http::Request&, vault::Context&)) {
+        return [&vc, handler](http::Request& q) { return handler(q, vc); };
+    };
+    r.get("/unseal", "public", vlt(vault::unseal_show));
+    r.post("/unseal", "public", vlt(vault::unseal_save));
+    r.post("/seal", "vault.seal", vlt(vault::seal_save));
+    r.post("/api/v1/vault/unseal", "public", vlt(vault::api_unseal));
+    r.post("/api/v1/vault/seal", "public", vlt(vault::api_seal));
 
     // JSON API
     r.post("/api/v1/auth/login", "public", acc(accounts::api_login));

@@ -5,8 +5,6 @@
 
 namespace haven::cli {
 
-void print_error(const Error& e);
-
 void add_site(CLI::App& app, int& exit_code) {
     auto* site = app.add_subcommand("site", "Manage sites (hubs).");
     site->require_subcommand(1);

@@ -19,7 +19,8 @@ int with_store(const Config& config, const std::function<int(StoreSession&)>& bo
             std::cerr << "haven: " << m.error().message << "\n";
             return 1;
         }
-        s.accounts = std::make_unique<accounts::Service>(*s.db, s.clock);
+        s.vault = std::make_unique<crypto::Vault>(config.data_dir + "/vault.json", s.clock);
+        s.accounts = std::make_unique<accounts::Service>(*s.db, *s.vault, s.clock);
         return body(s);
     } catch (const storage::DbError& e) {
         std::cerr << "haven: " << e.what() << "\n";

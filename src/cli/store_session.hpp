@@ -5,6 +5,7 @@
 
 #include "cli/cli.hpp"
 #include "core/clock.hpp"
+#include "crypto/vault.hpp"
 #include "modules/accounts/service.hpp"
 #include "storage/db.hpp"
 
@@ -13,7 +14,10 @@ namespace haven::cli {
 struct StoreSession {
     SystemClock clock;
     std::unique_ptr<storage::Database> db;
+    std::unique_ptr<crypto::Vault> vault;  // sealed: these commands need no key
     std::unique_ptr<accounts::Service> accounts;
 };
+
+void print_error(const Error& e);
 
 }  // namespace haven::cli

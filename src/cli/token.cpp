@@ -5,8 +5,6 @@
 
 namespace haven::cli {
 
-void print_error(const Error& e);
-
 struct TokenInput {
     std::string user, scope = "read", label = "script";
     int days = 30;

@@ -5,8 +5,6 @@
 
 namespace haven::cli {
 
-void print_error(const Error& e);
-
 struct UserInput {
     std::string name, role, site, base_url = "http://127.0.0.1:8080";
 };

@@ -97,6 +97,7 @@ const std::map<std::string, std::string>& config_keys() {
         {"test-routes", "mount /api/v1/test/* used by the durability tests (default false)"},
         {"secure-cookies", "mark cookies Secure; false only for a plain-HTTP demo (default true)"},
         {"log-level", "debug, info, warn or error (default info)"},
+        {"passphrase-file", "file holding the unseal passphrase (init: written there; serve: unseal at start)"},
         {"session-idle-minutes", "a session ends after this many minutes without a request (default 30)"},
         {"session-max-hours", "a session ends this many hours after login (default 12)"},
     };
@@ -174,6 +175,7 @@ Result<Config> load_config(const ConfigSources& sources, const std::optional<std
             *k.target = *b;
         }
     }
+    if (auto v = lookup("passphrase-file")) c.passphrase_file = v->value;
     if (auto v = lookup("log-level")) {
         log::Level l;
         if (!log::parse_level(v->value, l)) return bad("log-level", *v, "must be debug, info, warn or error");

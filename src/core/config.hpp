@@ -30,6 +30,7 @@ struct Config {
     bool secure_cookies = true;                 // false only for a plain-HTTP demo on loopback
     int session_idle_minutes = 30;              // a session ends after this long without a request
     int session_max_hours = 12;                 // and this long after login, whatever happens
+    std::string passphrase_file;                // serve: unseal at start with this passphrase (else start sealed)
     std::string log_level = "info";
 };
 

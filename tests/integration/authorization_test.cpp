@@ -51,6 +51,11 @@ const std::map<std::string, Rule>& expected() {
         {"POST /sites/{site}/accounts", only({administrator})},
         {"POST /sites/{site}/accounts/{id}/roles", only({administrator})},
         {"POST /sites/{site}/accounts/{id}/status", only({administrator})},
+        {"GET /unseal", anyone},
+        {"POST /unseal", anyone},
+        {"POST /seal", only({administrator})},
+        {"POST /api/v1/vault/unseal", anyone},
+        {"POST /api/v1/vault/seal", anyone},  // anyone holding DATA/seal-token, which this test sends
         {"POST /api/v1/auth/login", anyone},
         {"POST /api/v1/auth/logout", member},
         {"GET /api/v1/me", member},
@@ -127,13 +132,14 @@ TEST_P(Authorization, EveryRouteEveryRoleBothSites) {
                 std::string cookies = "__Host-haven_csrf=" + csrf;
                 if (who.role) cookies += "; __Host-haven_session=" + testing::session_for(app_->db(), clock_, who.account_id);
                 const bool api = r.pattern.starts_with("/api/");
-                std::string headers = "Cookie: " + cookies + "\r\nX-CSRF-Token: " + csrf + "\r\n";
+                std::string headers = "Cookie: " + cookies + "\r\nX-CSRF-Token: " + csrf + "\r\nX-Seal-Token: " + seal_token_ + "\r\n";
                 std::string body;
                 if (r.method == "POST") {
                     headers += api ? "Content-Type: application/json\r\n" : "Content-Type: application/x-www-form-urlencoded\r\n";
                     body = api ? "{}" : "_csrf=" + csrf;
                 }
                 auto reply = testing::request(port_, r.method, url, body, headers);
+                if (app_->vault().sealed()) ASSERT_TRUE(app_->vault().unseal_with_operator_files({operator_file_}).ok());
                 ASSERT_NE(reply.status, 0) << key;
                 EXPECT_NE(reply.status, 500) << key << " as " << who.name;
 

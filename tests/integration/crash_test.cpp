@@ -41,7 +41,8 @@ ServerProcess start_server(const std::string& dir, const std::string& url) {
         FILE* err = std::freopen((dir + "/server.log").c_str(), "a", stderr);
         (void)err;
         execl(HAVEN_BINARY, HAVEN_BINARY, "serve", "--data", dir.c_str(), "--db", url.c_str(), "--listen", "127.0.0.1:0",
-              "--test-routes", "true", "--log-level", "warn", static_cast<char*>(nullptr));
+              "--test-routes", "true", "--log-level", "warn", "--passphrase-file", (dir + "/unseal-passphrase").c_str(),
+              static_cast<char*>(nullptr));
         _exit(127);
     }
     close(out[1]);

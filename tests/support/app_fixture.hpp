@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 #include "app/app.hpp"
+#include "crypto/vault.hpp"
 #include "support/engines.hpp"
 
 namespace haven::testing {
@@ -26,9 +28,18 @@ protected:
         c.workers = 4;
         c.test_routes = true;
         c.log_level = "warn";
+        // A vault opened by one operator key file: no Argon2id in every test (the vault's own tests cover it).
+        {
+            crypto::Vault vault(dir_ + "/vault.json", clock_);
+            auto created = vault.create(false, 1, 1);
+            ASSERT_TRUE(created.ok());
+            operator_file_ = created->operator_files.at(0);
+        }
+        std::ofstream(dir_ + "/seal-token") << seal_token_ << "\n";
         auto app = App::create(c, clock_);
         ASSERT_TRUE(app.ok()) << app.error().message;
         app_ = std::move(app).value();
+        ASSERT_TRUE(app_->vault().unseal_with_operator_files({operator_file_}).ok());
         port_ = app_->listen();
         app_->start();
     }
@@ -39,6 +50,8 @@ protected:
 
     ClockType clock_;
     std::string dir_;
+    std::string operator_file_;
+    const std::string seal_token_ = "test-seal-token-0123456789";
     std::unique_ptr<App> app_;
     uint16_t port_ = 0;
 };

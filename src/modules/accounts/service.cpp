@@ -59,8 +59,8 @@ Result<std::string> check_username(std::string_view username) {
     return u;
 }
 
-Service::Service(storage::Database& db, const Clock& clock, SessionPolicy policy)
-    : db_(db), clock_(clock), policy_(policy), throttle_key_(crypto::random_bytes(32)) {}
+Service::Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, SessionPolicy policy)
+    : db_(db), vault_(vault), clock_(clock), policy_(policy), throttle_key_(crypto::random_bytes(32)) {}
 
 std::string Service::source_key(const std::string& source) const {
     unsigned char h[16];
@@ -216,7 +216,10 @@ Result<Enrolment> Service::enrolment(const std::string& token) {
         out.account = row->account;
         out.password_set = row->password_hash.has_value();
         out.second_factor_needed = !row->totp_secret && second_factor_required(row->account.roles, store::sites(tx));
-        out.totp_secret = row->totp_pending.value_or("");
+        if (row->totp_pending) {
+            auto secret = vault_.open_field("accounts", "totp_pending", row->account.id, *row->totp_pending);
+            if (secret) out.totp_secret = secret.value();
+        }
         e = std::move(out);
     });
     if (!e) return bad_link();
@@ -232,7 +235,7 @@ Status Service::enrol_password(const std::string& token, const std::string& pass
         const int64_t now = clock_.now_ms();
         store::set_password(tx, e.account.id, hash, now);
         if (e.second_factor_needed) {
-            store::set_totp_pending(tx, e.account.id, secret);
+            store::set_totp_pending(tx, e.account.id, vault_.seal_field("accounts", "totp_pending", e.account.id, secret));
         } else {
             store::set_status(tx, e.account.id, AccountStatus::active, now);
             store::finish_enrolment(tx, crypto::token_hash(token), now);
@@ -252,7 +255,7 @@ Result<std::vector<std::string>> Service::enrol_second_factor(const std::string&
     for (const auto& c : codes) hashes.push_back(crypto::token_hash(crypto::normalise_recovery_code(c)));
     Status s = db_.write([&](storage::Tx& tx) -> Status {
         const int64_t now = clock_.now_ms();
-        store::confirm_totp(tx, e.account.id, *step);
+        store::confirm_totp(tx, e.account.id, *step, vault_.seal_field("accounts", "totp_secret", e.account.id, e.totp_secret));
         store::insert_recovery_codes(tx, e.account.id, hashes);
         store::set_status(tx, e.account.id, AccountStatus::active, now);
         store::finish_enrolment(tx, crypto::token_hash(token), now);
@@ -298,7 +301,8 @@ Result<Login> Service::login(const LoginInput& in) {
     Login out;
     Status s = db_.write([&](storage::Tx& tx) -> Status {
         if (ok && row->totp_secret) {
-            auto step = crypto::totp_match(*row->totp_secret, in.code, now / 1000);
+            auto secret = vault_.open_field("accounts", "totp_secret", row->account.id, *row->totp_secret);
+            auto step = secret ? crypto::totp_match(secret.value(), in.code, now / 1000) : std::nullopt;
             if (step) ok = store::use_totp_step(tx, row->account.id, *step);  // refuses a replayed code
             else ok = !in.code.empty() && store::use_recovery_code(tx, row->account.id,
                                                                    crypto::token_hash(crypto::normalise_recovery_code(in.code)), now);
@@ -408,6 +412,45 @@ Status Service::revoke_session(const Principal& actor, const std::string& public
 void Service::revoke_all_sessions(const Principal& actor) {
     (void)db_.write([&](storage::Tx& tx) -> Status {
         store::delete_sessions_of(tx, actor.account_id);
+        return {};
+    });
+}
+
+Result<Service::Contact> Service::contact(const Principal& actor) {
+    Contact c;
+    Status s = Status{};
+    db_.read([&](storage::Tx& tx) {
+        auto rows = tx.query("SELECT real_name, email, phone FROM accounts WHERE id = $1", {actor.account_id});
+        if (rows.empty()) return;
+        std::string* out[] = {&c.real_name, &c.email, &c.phone};
+        const char* columns[] = {"real_name", "email", "phone"};
+        for (size_t i = 0; i < 3; ++i) {
+            if (rows[0].is_null(i)) continue;
+            const auto& b = rows[0].blob(i).bytes;
+            auto plain = vault_.open_field("accounts", columns[i], actor.account_id, std::string(b.begin(), b.end()));
+            if (!plain) s = plain.error();
+            else *out[i] = plain.value();
+        }
+    });
+    if (!s) return s.error();
+    return c;
+}
+
+Status Service::set_contact(const Principal& actor, const Contact& c) {
+    for (auto [value, field, max] : {std::tuple{&c.real_name, "real_name", 200}, std::tuple{&c.email, "email", 254}, std::tuple{&c.phone, "phone", 40}}) {
+        if (value->size() > size_t(max))
+            return make_error(ErrorKind::invalid, "validation_failed", std::string(field) + " is too long.", field);
+    }
+    if (!c.email.empty() && (c.email.find('@') == std::string::npos || c.email.find_first_of(" \t\r\n") != std::string::npos))
+        return make_error(ErrorKind::invalid, "validation_failed", "email must look like name@example.org.", "email");
+    auto sealed = [&](const std::string& value, const char* column) -> storage::Value {
+        if (value.empty()) return nullptr;
+        std::string s = vault_.seal_field("accounts", column, actor.account_id, value);
+        return storage::Blob{{s.begin(), s.end()}};
+    };
+    return db_.write([&](storage::Tx& tx) -> Status {
+        tx.exec("UPDATE accounts SET real_name = $2, email = $3, phone = $4, updated_at = $5 WHERE id = $1",
+                {actor.account_id, sealed(c.real_name, "real_name"), sealed(c.email, "email"), sealed(c.phone, "phone"), clock_.now_ms()});
         return {};
     });
 }

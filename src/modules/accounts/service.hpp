@@ -9,6 +9,7 @@
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
+#include "crypto/vault.hpp"
 #include "modules/accounts/types.hpp"
 #include "storage/db.hpp"
 
@@ -44,7 +45,7 @@ struct Login {
 
 class Service {
 public:
-    Service(storage::Database& db, const Clock& clock, SessionPolicy policy = {});
+    Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, SessionPolicy policy = {});
 
     // Sites
     Result<Site> create_site(const Principal* actor, const SiteInput& input);
@@ -75,6 +76,13 @@ public:
     Status revoke_session(const Principal& actor, const std::string& public_id);
     void revoke_all_sessions(const Principal& actor);
 
+    // Contact details of one's own account, encrypted in the vault (accounts.real_name/email/phone).
+    struct Contact {
+        std::string real_name, email, phone;
+    };
+    Result<Contact> contact(const Principal& actor);
+    Status set_contact(const Principal& actor, const Contact& contact);
+
     // API tokens for scripts: printed once, stored hashed.
     Result<std::string> create_token(const std::string& username, const std::string& label, const std::string& scope, int days);
 
@@ -89,6 +97,7 @@ private:
     std::string source_key(const std::string& source) const;
 
     storage::Database& db_;
+    const crypto::Vault& vault_;
     const Clock& clock_;
     SessionPolicy policy_;
     std::string throttle_key_;  // per process: hides client addresses in login_throttle

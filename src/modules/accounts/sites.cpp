@@ -24,6 +24,13 @@ Response sites_page(Request& request, Context& c, int status, const std::string&
                 });
             }
         });
+        if (may(me, Action::vault_seal, std::nullopt)) {
+            h.element("h2", {}, ctx.t("vault.panic_heading"));
+            h.element("p", {}, ctx.t("vault.panic_help"));
+            web::post_form(h, request, "/seal", {}, [&] {
+                h.element("button", {{"type", "submit"}, {"class", "danger"}, {"id", "panic-seal"}}, ctx.t("vault.panic"));
+            });
+        }
         if (may(me, Action::sites_manage, std::nullopt)) {
             h.element("h2", {}, ctx.t("sites.new"));
             web::post_form(h, request, "/sites", {{"class", "stack"}}, [&] {

@@ -131,9 +131,9 @@ void set_totp_pending(Tx& tx, int64_t account_id, const std::optional<std::strin
     tx.exec("UPDATE accounts SET totp_pending = $2 WHERE id = $1", {account_id, blob_or_null(secret)});
 }
 
-void confirm_totp(Tx& tx, int64_t account_id, int64_t step) {
-    tx.exec("UPDATE accounts SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $2 WHERE id = $1",
-            {account_id, step});
+void confirm_totp(Tx& tx, int64_t account_id, int64_t step, const std::string& sealed_secret) {
+    tx.exec("UPDATE accounts SET totp_secret = $3, totp_pending = NULL, totp_last_step = $2 WHERE id = $1",
+            {account_id, step, Blob{{sealed_secret.begin(), sealed_secret.end()}}});
 }
 
 bool use_totp_step(Tx& tx, int64_t account_id, int64_t step) {

@@ -34,7 +34,8 @@ std::vector<Account> accounts_at_site(Tx& tx, int64_t site_id);
 void set_status(Tx& tx, int64_t account_id, AccountStatus status, int64_t now);
 void set_password(Tx& tx, int64_t account_id, const std::string& hash, int64_t now);
 void set_totp_pending(Tx& tx, int64_t account_id, const std::optional<std::string>& secret);
-void confirm_totp(Tx& tx, int64_t account_id, int64_t step);
+// Replaces the pending secret by `sealed_secret` (sealed for the totp_secret column) and records its first step.
+void confirm_totp(Tx& tx, int64_t account_id, int64_t step, const std::string& sealed_secret);
 // Records `step` as used unless it is not newer than the last one; false means a replay.
 bool use_totp_step(Tx& tx, int64_t account_id, int64_t step);
 void set_roles_at_site(Tx& tx, int64_t account_id, int64_t site_id, const std::vector<Role>& roles);

@@ -45,6 +45,7 @@ enum class Action {
     sites_manage,      // create sites
     accounts_view,     // list a site's accounts
     accounts_manage,   // invite, change roles, suspend, offboard at a site
+    vault_seal,        // panic seal: drop every key from memory
 };
 
 const std::vector<Role>& all_roles();

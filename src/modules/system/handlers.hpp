@@ -13,7 +13,7 @@ using http::Request;
 using http::Response;
 
 // GET /healthz — 200 {"status":"ok","sealed":false} while the process serves. No auth, no personal data.
-Result<Response> health_show(Request& request);
+Result<Response> health_show(Request& request, bool sealed);
 // GET /metrics — Prometheus text.
 Result<Response> metrics_show(Request& request, const http::Metrics& metrics);
 // GET /assets/{file} — a content-hashed asset.

@@ -2,9 +2,8 @@
 
 namespace haven::system {
 
-Result<Response> health_show(Request&) {
-    // Sealing arrives with the vault; until then a serving process is always unsealed.
-    return Response::json(200, R"({"status":"ok","sealed":false})");
+Result<Response> health_show(Request&, bool sealed) {
+    return Response::json(200, sealed ? R"({"status":"ok","sealed":true})" : R"({"status":"ok","sealed":false})");
 }
 
 }  // namespace haven::system

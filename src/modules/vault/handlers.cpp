@@ -1,0 +1,114 @@
+#include "modules/vault/handlers.hpp"
+
+#include <boost/json.hpp>
+
+#include "crypto/random.hpp"
+#include "http/form.hpp"
+#include "http/json.hpp"
+#include "web/layout.hpp"
+
+namespace haven::vault {
+namespace {
+
+namespace json = boost::json;
+
+Response unseal_page(const Request& request, int status, const std::string& error) {
+    web::PageContext ctx{request, web::Messages::shipped(), {}};
+    return web::page(ctx, status, "vault.sealed_title", [&](web::Html& h) {
+        h.element("p", {{"class", "lead"}}, ctx.t("vault.sealed_lead"));
+        if (!error.empty()) h.element("p", {{"class", "notice error"}, {"role", "alert"}}, error);
+        web::post_form(h, request, "/unseal", {{"class", "stack"}}, [&] {
+            h.element("div", {{"class", "field"}}, [&] {
+                h.element("label", {{"for", "passphrase"}}, ctx.t("vault.passphrase"));
+                h.empty("input", {{"id", "passphrase"}, {"name", "passphrase"}, {"type", "password"}, {"autocomplete", "off"}});
+            });
+            h.element("div", {{"class", "field"}}, [&] {
+                h.element("label", {{"for", "operator_keys"}}, ctx.t("vault.operator_keys"));
+                h.element("textarea", {{"id", "operator_keys"}, {"name", "operator_keys"}, {"rows", "5"}, {"autocomplete", "off"}}, "");
+            });
+            h.element("button", {{"type", "submit"}}, ctx.t("vault.unseal"));
+        });
+    });
+}
+
+Status unseal(Context& c, const std::string& passphrase, const std::vector<std::string>& files) {
+    if (!c.vault.sealed()) return {};
+    if (!passphrase.empty()) return c.vault.unseal_with_passphrase(passphrase);
+    if (!files.empty()) return c.vault.unseal_with_operator_files(files);
+    return make_error(ErrorKind::invalid, "validation_failed", "Give the passphrase or operator key files.", "passphrase");
+}
+
+}  // namespace
+
+std::vector<std::string> split_operator_files(std::string_view text) {
+    std::vector<std::string> out;
+    const std::string_view magic = "haven operator key v1";
+    size_t p = text.find(magic);
+    while (p != std::string_view::npos && out.size() < 10) {
+        size_t next = text.find(magic, p + magic.size());
+        std::string one(text.substr(p, next == std::string_view::npos ? std::string_view::npos : next - p));
+        std::erase(one, '\r');
+        out.push_back(one);
+        p = next;
+    }
+    return out;
+}
+
+Response sealed_page(const Request& request) { return unseal_page(request, 503, ""); }
+
+Result<Response> unseal_show(Request& request, Context& c) {
+    if (!c.vault.sealed()) return Response::redirect("/");
+    return unseal_page(request, 200, "");
+}
+
+Result<Response> unseal_save(Request& request, Context& c) {
+    HAVEN_TRY(form, http::Form::parse(request.body));
+    Status s = unseal(c, std::string(form.get("passphrase")), split_operator_files(form.get("operator_keys")));
+    if (!s) {
+        web::PageContext ctx{request, web::Messages::shipped(), {}};
+        Response r = unseal_page(request, s.error().kind == ErrorKind::too_many ? 429 : 401,
+                                 ctx.t(s.error().kind == ErrorKind::too_many ? "vault.too_many" : "vault.wrong"));
+        if (s.error().retry_after_seconds) r.set_header("Retry-After", std::to_string(s.error().retry_after_seconds));
+        return r;
+    }
+    return Response::redirect("/");
+}
+
+Result<Response> seal_save(Request&, Context& c) {
+    c.vault.seal();
+    return Response::redirect("/unseal");
+}
+
+Result<Response> api_unseal(Request& request, Context& c) {
+    if (!request.header("Content-Type").starts_with("application/json"))
+        return make_error(ErrorKind::unsupported_media, "unsupported_media_type", "Send the body as application/json.");
+    HAVEN_TRY(body, http::parse_json(request.body));
+    if (!body.is_object()) return make_error(ErrorKind::bad_request, "bad_json", "The body must be a JSON object.");
+    std::string passphrase;
+    std::vector<std::string> files;
+    if (const auto* p = body.as_object().if_contains("passphrase")) {
+        if (!p->is_string() || p->get_string().size() > 1024)
+            return make_error(ErrorKind::invalid, "validation_failed", "passphrase must be a string.", "passphrase");
+        passphrase = p->get_string();
+    }
+    if (const auto* k = body.as_object().if_contains("operator_keys")) {
+        if (!k->is_array() || k->get_array().size() > 10)
+            return make_error(ErrorKind::invalid, "validation_failed", "operator_keys must be a list of key files.", "operator_keys");
+        for (const auto& f : k->get_array()) {
+            if (!f.is_string() || f.get_string().size() > 4096)
+                return make_error(ErrorKind::invalid, "validation_failed", "operator_keys must be a list of key files.", "operator_keys");
+            files.emplace_back(f.get_string());
+        }
+    }
+    if (auto s = unseal(c, passphrase, files); !s) return s.error();
+    return Response::json(200, R"({"sealed":false})");
+}
+
+Result<Response> api_seal(Request& request, Context& c) {
+    if (!crypto::equal_secret(request.header("X-Seal-Token"), c.seal_token))
+        return make_error(ErrorKind::forbidden, "forbidden", "A valid X-Seal-Token is needed.");
+    c.vault.seal();
+    return Response::json(200, R"({"sealed":true})");
+}
+
+}  // namespace haven::vault

@@ -1,0 +1,31 @@
+// Sealing and unsealing a running server. While sealed, only /healthz, /metrics, assets and these
+// routes answer (see the sealed gate in src/app/app.cpp).
+#pragma once
+
+#include "core/result.hpp"
+#include "crypto/vault.hpp"
+#include "http/message.hpp"
+
+namespace haven::vault {
+
+using http::Request;
+using http::Response;
+
+struct Context {
+    crypto::Vault& vault;
+    std::string seal_token;  // DATA/seal-token: lets `haven seal` on the server panic-seal without a session
+};
+
+Result<Response> unseal_show(Request& request, Context& c);   // GET  /unseal
+Result<Response> unseal_save(Request& request, Context& c);   // POST /unseal (passphrase, or pasted operator key files)
+Result<Response> seal_save(Request& request, Context& c);     // POST /seal (administrators' panic button)
+Result<Response> api_unseal(Request& request, Context& c);    // POST /api/v1/vault/unseal {"passphrase"} or {"operator_keys":[…]}
+Result<Response> api_seal(Request& request, Context& c);      // POST /api/v1/vault/seal, header X-Seal-Token
+
+// The page every sealed request gets (503).
+Response sealed_page(const Request& request);
+
+// Splits pasted text holding one or more operator key files.
+std::vector<std::string> split_operator_files(std::string_view text);
+
+}  // namespace haven::vault

@@ -1,0 +1,90 @@
+// The sealed server: after a panic seal every API answers 503 "sealed" and pages show only the unseal
+// form; the keys are gone (the state is checked, not RAM). Stored secrets are ciphertext bound to their row.
+#include <gtest/gtest.h>
+
+#include "core/log.hpp"
+#include "modules/accounts/store.hpp"
+#include "support/accounts.hpp"
+#include "support/app_fixture.hpp"
+#include "support/http_client.hpp"
+
+namespace haven {
+namespace {
+
+class Sealing : public testing::AppFixture<ManualClock> {};
+
+TEST_P(Sealing, APanicSealClosesEveryApiUntilUnsealed) {
+    if (!app_) return;
+    auto sealed = testing::request(port_, "POST", "/api/v1/vault/seal", "{}",
+                                   "Content-Type: application/json\r\nX-Seal-Token: " + seal_token_ + "\r\n");
+    ASSERT_EQ(sealed.status, 200);
+    EXPECT_TRUE(app_->vault().sealed());
+    EXPECT_THROW(app_->vault().subkey(crypto::KeyPurpose::fields), crypto::VaultSealed);
+    EXPECT_EQ(testing::request(port_, "GET", "/healthz").body, R"({"status":"ok","sealed":true})");
+
+    int apis = 0;
+    for (const auto& r : app_->router().routes()) {
+        if (!r.pattern.starts_with("/api/") || r.pattern.starts_with("/api/v1/vault/")) continue;
+        std::string url = r.pattern;
+        for (const char* p : {"{site}", "{id}"})
+            if (auto i = url.find(p); i != std::string::npos) url.replace(i, std::string(p).size(), "1");
+        auto reply = testing::request(port_, r.method, url, r.method == "POST" ? "{}" : "", "Content-Type: application/json\r\n");
+        EXPECT_EQ(reply.status, 503) << r.method << " " << r.pattern;
+        EXPECT_NE(reply.body.find(R"("code":"sealed")"), std::string::npos) << r.pattern;
+        ++apis;
+    }
+    EXPECT_GT(apis, 8);
+    auto page = testing::request(port_, "GET", "/sites");
+    EXPECT_EQ(page.status, 503);
+    EXPECT_NE(page.body.find("action=\"/unseal\""), std::string::npos);
+
+    auto wrong = testing::request(port_, "POST", "/api/v1/vault/unseal", R"({"operator_keys":["haven operator key v1\nindex 0\nkey AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"]})",
+                                  "Content-Type: application/json\r\n");
+    EXPECT_EQ(wrong.status, 401);
+    EXPECT_TRUE(app_->vault().sealed());
+    std::string body = "{\"operator_keys\":[";
+    log::append_json_string(body, operator_file_);
+    body += "]}";
+    EXPECT_EQ(testing::request(port_, "POST", "/api/v1/vault/unseal", body, "Content-Type: application/json\r\n").status, 200);
+    EXPECT_FALSE(app_->vault().sealed());
+    EXPECT_EQ(testing::request(port_, "GET", "/api/v1/me").status, 401) << "unsealed: back to the ordinary answers";
+}
+
+TEST_P(Sealing, TheSealTokenIsNeeded) {
+    if (!app_) return;
+    EXPECT_EQ(testing::request(port_, "POST", "/api/v1/vault/seal", "{}", "Content-Type: application/json\r\n").status, 403);
+    EXPECT_EQ(testing::request(port_, "POST", "/api/v1/vault/seal", "{}", "Content-Type: application/json\r\nX-Seal-Token: guess\r\n").status, 403);
+    EXPECT_FALSE(app_->vault().sealed());
+}
+
+TEST_P(Sealing, StoredSecretsAreCiphertextBoundToTheirRow) {
+    if (!app_) return;
+    auto site = app_->accounts().create_site(nullptr, {"Paris", "Paris", "France", "Europe/Paris", false});
+    auto a = testing::make_account(app_->accounts(), clock_, "anna", Role::counsellor, site->id);
+    auto b = testing::make_account(app_->accounts(), clock_, "boris", Role::counsellor, site->id);
+    Principal pa;
+    pa.account_id = a.id;
+    ASSERT_TRUE(app_->accounts().set_contact(pa, {"Анна Петровна Смирнова", "anna@example.org", "+33 6 12 34 56 78"}).ok());
+    EXPECT_EQ(app_->accounts().contact(pa)->real_name, "Анна Петровна Смирнова");
+
+    auto raw = app_->db().query("SELECT totp_secret, real_name, email, phone FROM accounts WHERE id = $1", {a.id});
+    ASSERT_EQ(raw.size(), 1u);
+    auto bytes = [&](size_t i) { return std::string(raw[0].blob(i).bytes.begin(), raw[0].blob(i).bytes.end()); };
+    EXPECT_EQ(bytes(0).find(a.totp_secret), std::string::npos);
+    EXPECT_EQ(bytes(1).find("Анна"), std::string::npos);
+    EXPECT_EQ(bytes(2).find("anna@"), std::string::npos);
+    EXPECT_EQ(bytes(3).find("12 34"), std::string::npos);
+
+    // Boris's sealed TOTP secret copied onto Anna's row does not decrypt there: her login fails.
+    (void)app_->db().write([&](storage::Tx& tx) -> Status {
+        tx.exec("UPDATE accounts SET totp_secret = (SELECT totp_secret FROM accounts WHERE id = $2) WHERE id = $1", {a.id, b.id});
+        return {};
+    });
+    auto login = app_->accounts().login({"anna", testing::test_password, testing::current_code(b, clock_), "127.0.0.1"});
+    EXPECT_FALSE(login.ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Sealing, ::testing::Values("sqlite", "postgres"), testing::engine_name);
+
+}  // namespace
+}  // namespace haven
