@@ -1,0 +1,168 @@
+#include "audit/audit.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "crypto/random.hpp"
+
+namespace haven::audit {
+namespace {
+
+std::string blake(std::string_view data) {
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(data.data()), data.size(), nullptr, 0);
+    return crypto::hex(std::string_view(reinterpret_cast<const char*>(h), sizeof h));
+}
+
+std::string signed_message(int64_t seq, const std::string& hash) { return "haven audit v1|" + std::to_string(seq) + "|" + hash; }
+
+std::optional<std::string> unhex(const std::string& hex) {
+    std::string out(hex.size() / 2, '\0');
+    size_t len = 0;
+    if (sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.data(), hex.size(), nullptr, &len, nullptr) != 0 ||
+        len != out.size())
+        return std::nullopt;
+    return out;
+}
+
+bool signature_ok(const std::string& public_key, int64_t seq, const std::string& hash, const std::string& signature_hex) {
+    auto sig = unhex(signature_hex);
+    if (!sig || sig->size() != crypto_sign_BYTES || public_key.size() != crypto_sign_PUBLICKEYBYTES) return false;
+    std::string msg = signed_message(seq, hash);
+    return crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(sig->data()), reinterpret_cast<const unsigned char*>(msg.data()),
+                                       msg.size(), reinterpret_cast<const unsigned char*>(public_key.data())) == 0;
+}
+
+Stored from_row(const storage::Row& r) {
+    return Stored{r.integer(0), r.integer(1), r.integer(5), r.text(2), r.text(3), r.text(4), r.text(6), r.text(7), r.text(8), r.text(9)};
+}
+constexpr const char* columns = "SELECT seq, at, actor, action, object, site_id, outcome, prev_hash, hash, signature FROM audit_log";
+
+}  // namespace
+
+std::string canonical(const Stored& e) {
+    std::string out;
+    for (const std::string& part : {std::to_string(e.seq), std::to_string(e.at), e.actor, e.action, e.object, std::to_string(e.site_id), e.outcome}) {
+        out += std::to_string(part.size());  // length-prefixed: no two entries share bytes
+        out += ':';
+        out += part;
+    }
+    return out;
+}
+
+std::string Recorder::subject(std::string_view type, int64_t id) const {
+    auto key = vault_.subkey(crypto::KeyPurpose::audit_ids);
+    std::string msg = std::string(type) + ":" + std::to_string(id);
+    unsigned char h[12];
+    crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), key->data(), crypto::SecretKey::size);
+    return std::string(type) + ":" + crypto::hex(std::string_view(reinterpret_cast<const char*>(h), sizeof h));
+}
+
+void Recorder::record(storage::Tx& tx, const Entry& entry) const {
+    // Taking the head row serialises appenders on PostgreSQL (row lock) as the single writer does on SQLite.
+    auto head = tx.query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash");
+    if (head.empty()) throw storage::DbError(storage::DbError::Kind::other, "audit_head is missing");
+    Stored e;
+    e.seq = head[0].integer(0);
+    e.prev_hash = head[0].text(1);
+    e.at = clock_.now_ms();
+    e.actor = entry.actor;
+    e.action = entry.action;
+    e.object = entry.object;
+    e.site_id = entry.site_id;
+    e.outcome = entry.outcome;
+    auto prev = unhex(e.prev_hash).value_or(std::string(32, '\0'));
+    e.hash = blake(prev + canonical(e));
+
+    auto seed = vault_.subkey(crypto::KeyPurpose::audit_signing);
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES], sig[crypto_sign_BYTES];
+    crypto_sign_seed_keypair(pk, sk, seed->data());
+    std::string msg = signed_message(e.seq, e.hash);
+    crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), sk);
+    sodium_memzero(sk, sizeof sk);
+    e.signature = crypto::hex(std::string_view(reinterpret_cast<const char*>(sig), sizeof sig));
+
+    tx.exec("INSERT INTO audit_log (seq, at, actor, action, object, site_id, outcome, prev_hash, hash, signature) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            {e.seq, e.at, e.actor, e.action, e.object, e.site_id, e.outcome, e.prev_hash, e.hash, e.signature});
+    tx.exec("UPDATE audit_head SET hash = $1 WHERE id = 1", {e.hash});
+}
+
+Verification verify(storage::Database& db, const std::string& public_key, const std::optional<Checkpoint>& checkpoint) {
+    Verification v;
+    auto fail = [&](int64_t seq, std::string problem) {
+        if (!v.bad_seq) {
+            v.bad_seq = seq;
+            v.problem = std::move(problem);
+        }
+    };
+    std::string prev(64, '0');
+    int64_t expected = 1;
+    bool checkpoint_seen = false;
+    db.read([&](storage::Tx& tx) {
+        // In pages of 5,000, so a long log never sits in memory whole.
+        for (int64_t from = 0;; ) {
+            auto rows = tx.query(std::string(columns) + " WHERE seq > $1 ORDER BY seq LIMIT 5000", {from});
+            if (rows.empty()) break;
+            for (const auto& r : rows) {
+                Stored e = from_row(r);
+                from = e.seq;
+                ++v.entries;
+                if (e.seq != expected) fail(expected, e.seq > expected ? "missing (the next entry is " + std::to_string(e.seq) + ")" : "out of order");
+                expected = e.seq + 1;
+                if (e.prev_hash != prev) fail(e.seq, "does not follow the entry before it (deleted, swapped or rewritten)");
+                auto prev_bytes = unhex(e.prev_hash).value_or(std::string(32, '\0'));
+                if (blake(prev_bytes + canonical(e)) != e.hash) fail(e.seq, "its content does not match its hash (altered)");
+                if (!signature_ok(public_key, e.seq, e.hash, e.signature)) fail(e.seq, "its signature is not valid (rewritten without the key)");
+                if (checkpoint && e.seq == checkpoint->seq) {
+                    checkpoint_seen = true;
+                    if (e.hash != checkpoint->hash) fail(e.seq, "differs from the exported checkpoint");
+                }
+                prev = e.hash;
+            }
+        }
+        auto head = tx.query("SELECT seq, hash FROM audit_head WHERE id = 1");
+        if (head.empty()) fail(0, "the head record is missing");
+        else if (head[0].integer(0) != expected - 1 || head[0].text(1) != prev)
+            fail(expected, "the log ends before its head (entries " + std::to_string(expected) + " to " +
+                               std::to_string(head[0].integer(0)) + " truncated)");
+    });
+    if (checkpoint && !checkpoint_seen) fail(checkpoint->seq, "the exported checkpoint's entry is gone (truncated)");
+    if (checkpoint && !signature_ok(public_key, checkpoint->seq, checkpoint->hash, checkpoint->signature))
+        fail(checkpoint->seq, "the checkpoint file's signature is not valid");
+    return v;
+}
+
+std::optional<Checkpoint> latest_checkpoint(storage::Database& db) {
+    auto rows = db.query("SELECT seq, hash, signature FROM audit_log ORDER BY seq DESC LIMIT 1");
+    if (rows.empty()) return std::nullopt;
+    return Checkpoint{rows[0].integer(0), rows[0].text(1), rows[0].text(2)};
+}
+
+std::string format_checkpoint(const Checkpoint& c) {
+    return "haven audit checkpoint v1\nseq " + std::to_string(c.seq) + "\nhash " + c.hash + "\nsignature " + c.signature + "\n";
+}
+
+std::optional<Checkpoint> parse_checkpoint(const std::string& text) {
+    std::istringstream in(text);
+    std::string magic, w;
+    Checkpoint c;
+    std::getline(in, magic);
+    in >> w >> c.seq >> w >> c.hash >> w >> c.signature;
+    if (magic != "haven audit checkpoint v1" || c.seq <= 0 || c.hash.size() != 64) return std::nullopt;
+    return c;
+}
+
+std::vector<Stored> search(storage::Database& db, const Filter& f) {
+    std::vector<Stored> out;
+    auto rows = db.query(std::string(columns) +
+                             " WHERE ($1 = '' OR actor = $1) AND ($2 = '' OR action = $2) AND (CAST($3 AS BIGINT) = 0 OR at >= CAST($3 AS BIGINT)) AND (CAST($4 AS BIGINT) = 0 OR at < CAST($4 AS BIGINT))"
+                             " ORDER BY seq DESC LIMIT $5",
+                         {f.actor, f.action, f.from, f.to, int64_t(std::clamp(f.limit, 1, 1000))});
+    for (const auto& r : rows) out.push_back(from_row(r));
+    return out;
+}
+
+}  // namespace haven::audit
