@@ -19,8 +19,8 @@ build: deps $(BUILD)/build.ninja
 run: build
 	@if [ ! -d var ]; then \
 	    ./$(BUILD)/haven init --data var && \
-	    ./$(BUILD)/haven site add --data var --name Paris --city Paris --country France --time-zone Europe/Paris && \
-	    ./$(BUILD)/haven user add --data var --name admin --role administrator --site Paris --base-url http://127.0.0.1:8080; \
+	    ./$(BUILD)/haven site add --data var --passphrase-file var/unseal-passphrase --name Paris --city Paris --country France --time-zone Europe/Paris && \
+	    ./$(BUILD)/haven user add --data var --passphrase-file var/unseal-passphrase --name admin --role administrator --site Paris --base-url http://127.0.0.1:8080; \
 	fi
 	./$(BUILD)/haven serve --data var --listen 127.0.0.1:8080 --secure-cookies false --passphrase-file var/unseal-passphrase
 

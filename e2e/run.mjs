@@ -26,7 +26,8 @@ async function startHaven() {
     setTimeout(() => reject(new Error("haven did not start within 10 s")), 10000);
   });
   // `cli(args…)` runs another haven command on the same data directory (sites, invitations).
-  const cli = (...args) => execFileSync(binary, [...args, "--data", dir], { encoding: "utf8" });
+  const cli = (...args) => execFileSync(binary, [...args, "--data", dir, "--passphrase-file", join(dir, "unseal-passphrase")],
+                                       { encoding: "utf8" });
   return { base, cli, stop: () => { child.kill("SIGTERM"); rmSync(dir, { recursive: true, force: true }); } };
 }
 

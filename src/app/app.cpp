@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "audit/audit.hpp"
 #include "core/log.hpp"
 #include "http/cookies.hpp"
 #include "storage/migrate.hpp"
@@ -46,7 +47,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
         return make_error(ErrorKind::unavailable, "no_vault", "There is no vault in " + config.data_dir + ": run `haven init` first.", "data");
     std::string seal_token;
     if (std::ifstream in(config.data_dir + "/seal-token"); in) std::getline(in, seal_token);
-    app->vault_context_ = std::make_unique<vault::Context>(vault::Context{*app->vault_, seal_token});
+    app->vault_context_ = std::make_unique<vault::Context>(vault::Context{*app->vault_, seal_token, *app->db_, audit::Recorder(*app->vault_, clock)});
     if (!config.passphrase_file.empty()) {
         std::ifstream in(config.passphrase_file);
         std::string passphrase;
@@ -55,6 +56,10 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
             return make_error(ErrorKind::invalid, "bad_config", "Cannot read the passphrase file.", "passphrase-file");
         if (auto s = app->vault_->unseal_with_passphrase(passphrase); !s)
             return make_error(ErrorKind::invalid, "bad_config", "The passphrase file does not open the vault.", "passphrase-file");
+        (void)app->db_->write([&](storage::Tx& tx) -> Status {
+            audit::Recorder(*app->vault_, clock).record(tx, {"vault.unseal", "operator", "", 0, "ok"});
+            return {};
+        });
     }
 
     accounts::SessionPolicy policy{int64_t(config.session_idle_minutes) * 60 * 1000, int64_t(config.session_max_hours) * 3600 * 1000};

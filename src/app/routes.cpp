@@ -44,6 +44,7 @@ void add_routes(App& app) {
     r.post("/sites/{site}/accounts", "accounts.manage", acc(accounts::invite_save));
     r.post("/sites/{site}/accounts/{id}/roles", "accounts.manage", acc(accounts::account_roles_save));
     r.post("/sites/{site}/accounts/{id}/status", "accounts.manage", acc(accounts::account_status_save));
+    r.get("/audit", "audit.view", acc(accounts::audit_show));
 
     // The vault
     auto& vc = *app.vault_context_;

@@ -1,6 +1,7 @@
 #include "cli/store_session.hpp"
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "storage/migrate.hpp"
@@ -20,11 +21,24 @@ int with_store(const Config& config, const std::function<int(StoreSession&)>& bo
             return 1;
         }
         s.vault = std::make_unique<crypto::Vault>(config.data_dir + "/vault.json", s.clock);
+        // Changes are audited, and audit entries are signed: the vault must be open for them.
+        if (!config.passphrase_file.empty()) {
+            std::ifstream in(config.passphrase_file);
+            std::string passphrase;
+            std::getline(in, passphrase);
+            if (auto u = s.vault->unseal_with_passphrase(passphrase); !u) {
+                std::cerr << "haven: the passphrase file does not open the vault\n";
+                return 2;
+            }
+        }
         s.accounts = std::make_unique<accounts::Service>(*s.db, *s.vault, s.clock);
         return body(s);
     } catch (const storage::DbError& e) {
         std::cerr << "haven: " << e.what() << "\n";
         return 1;
+    } catch (const crypto::VaultSealed&) {
+        std::cerr << "haven: this command is audited and needs the vault open: give --passphrase-file F\n";
+        return 2;
     }
 }
 

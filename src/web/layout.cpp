@@ -34,6 +34,7 @@ http::Response page(const PageContext& ctx, int status, std::string_view title_k
                 item("/", "nav.home");
                 if (who) {
                     item("/sites", "nav.sites");
+                    if (who->holds_anywhere(Role::administrator)) item("/audit", "nav.audit");
                     item("/account", "nav.account");
                 }
             });

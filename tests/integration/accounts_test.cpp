@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "app/app.hpp"
+#include "audit/audit.hpp"
 #include "modules/accounts/store.hpp"
 #include "support/accounts.hpp"
 #include "support/app_fixture.hpp"
@@ -230,6 +231,33 @@ TEST_P(Accounts, AnAssignmentEndsOnTime) {
     EXPECT_FALSE(app_->accounts().is_assigned(p, "request", 43));
     clock_.advance_ms(3600 * 1000);
     EXPECT_FALSE(app_->accounts().is_assigned(p, "request", 42));
+}
+
+TEST_P(Accounts, EveryLoginAndPersonalReadLeavesAVerifiableAuditEntry) {
+    if (!app_) return;
+    auto admin = testing::make_account(app_->accounts(), clock_, "auditor", Role::administrator, site_);
+    auto anna = testing::make_account(app_->accounts(), clock_, "anna", Role::coordinator, site_);
+    EXPECT_EQ(api_login("anna", "wrong password here", "").status, 401);
+    std::string s = session_of(api_login("anna", testing::test_password, testing::current_code(anna, clock_)));
+    Principal pa;
+    pa.account_id = anna.id;
+    ASSERT_TRUE(app_->accounts().contact(pa).ok());
+    std::string admin_session = session_of(api_login("auditor", testing::test_password, testing::current_code(admin, clock_)));
+
+    auto page = get("/audit?account=anna", admin_session);
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("<td>anna</td><td>login</td><td>refused</td>"), std::string::npos) << page.body.substr(0, 200);
+    EXPECT_NE(page.body.find("<td>anna</td><td>login</td><td>ok</td>"), std::string::npos);
+    EXPECT_NE(page.body.find("<td>anna</td><td>contact.read</td>"), std::string::npos);
+    EXPECT_EQ(get("/audit", s).status, 403) << "a coordinator does not read the audit log";
+
+    auto v = audit::verify(app_->db(), app_->vault().audit_public_key());
+    EXPECT_FALSE(v.bad_seq.has_value()) << v.problem;
+    EXPECT_GE(v.entries, 8);
+    // Entries carry no username: only keyed hashes.
+    auto raw = app_->db().query("SELECT actor, action, object FROM audit_log");
+    for (const auto& r : raw)
+        for (size_t i = 0; i < 3; ++i) EXPECT_EQ(r.text(i).find("anna"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Accounts, ::testing::Values("sqlite", "postgres"), testing::engine_name);

@@ -51,6 +51,7 @@ const std::map<std::string, Rule>& expected() {
         {"POST /sites/{site}/accounts", only({administrator})},
         {"POST /sites/{site}/accounts/{id}/roles", only({administrator})},
         {"POST /sites/{site}/accounts/{id}/status", only({administrator})},
+        {"GET /audit", only({administrator})},
         {"GET /unseal", anyone},
         {"POST /unseal", anyone},
         {"POST /seal", only({administrator})},

@@ -32,6 +32,7 @@ Result<Response> site_accounts_show(Request& request, Context& c);    // GET  /s
 Result<Response> invite_save(Request& request, Context& c);           // POST /sites/{site}/accounts
 Result<Response> account_roles_save(Request& request, Context& c);    // POST /sites/{site}/accounts/{id}/roles
 Result<Response> account_status_save(Request& request, Context& c);   // POST /sites/{site}/accounts/{id}/status
+Result<Response> audit_show(Request& request, Context& c);            // GET  /audit?account=&action=&from=&to=
 
 // JSON API
 Result<Response> api_login(Request& request, Context& c);             // POST /api/v1/auth/login

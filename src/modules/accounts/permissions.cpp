@@ -14,14 +14,15 @@ struct Grant {
     std::vector<Role> roles;
 };
 
-const std::array<Grant, 5>& table() {
+const std::array<Grant, 6>& table() {
     using enum Role;
-    static const std::array<Grant, 5> grants = {{
+    static const std::array<Grant, 6> grants = {{
         {Action::sites_view, {administrator, coordinator}},
         {Action::sites_manage, {administrator}},
         {Action::accounts_view, {administrator, coordinator}},
         {Action::accounts_manage, {administrator}},
         {Action::vault_seal, {administrator}},
+        {Action::audit_view, {administrator}},
     }};
     return grants;
 }
@@ -43,12 +44,13 @@ constexpr std::array<Named, 10> role_names = {{
     {Role::report_editor, "report_editor"},
 }};
 
-constexpr std::array<std::pair<Action, std::string_view>, 5> action_names = {{
+constexpr std::array<std::pair<Action, std::string_view>, 6> action_names = {{
     {Action::sites_view, "sites.view"},
     {Action::sites_manage, "sites.manage"},
     {Action::accounts_view, "accounts.view"},
     {Action::accounts_manage, "accounts.manage"},
     {Action::vault_seal, "vault.seal"},
+    {Action::audit_view, "audit.view"},
 }};
 
 constexpr std::array<std::pair<AccountStatus, std::string_view>, 4> status_names = {{

@@ -4,6 +4,8 @@
 #include <unicode/timezone.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "crypto/password.hpp"
 #include "crypto/random.hpp"
@@ -60,7 +62,18 @@ Result<std::string> check_username(std::string_view username) {
 }
 
 Service::Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, SessionPolicy policy)
-    : db_(db), vault_(vault), clock_(clock), policy_(policy), throttle_key_(crypto::random_bytes(32)) {}
+    : db_(db), vault_(vault), clock_(clock), recorder_(vault, clock), policy_(policy), throttle_key_(crypto::random_bytes(32)) {}
+
+void Service::audit(storage::Tx& tx, std::string_view action, int64_t actor_id, std::string_view object_type, int64_t object_id,
+                    int64_t site_id, std::string_view outcome) {
+    audit::Entry e;
+    e.action = std::string(action);
+    e.actor = actor_id > 0 ? recorder_.subject("account", actor_id) : actor_id == 0 ? "operator" : "unknown";
+    e.object = object_type.empty() ? "" : recorder_.subject(object_type, object_id);
+    e.site_id = site_id;
+    e.outcome = std::string(outcome);
+    recorder_.record(tx, e);
+}
 
 std::string Service::source_key(const std::string& source) const {
     unsigned char h[16];
@@ -95,6 +108,7 @@ Result<Site> Service::create_site(const Principal* actor, const SiteInput& in) {
         if (store::site_by_name(tx, in.name))
             return make_error(ErrorKind::conflict, "exists", "A site with this name exists.", "name");
         store::insert_site(tx, site, clock_.now_ms());
+        audit(tx, "site.create", actor ? actor->account_id : 0, "site", site.id, site.id);
         // The creator administers the new site too.
         if (actor) store::set_roles_at_site(tx, actor->account_id, site.id, {Role::administrator});
         return {};
@@ -145,6 +159,7 @@ Result<Invitation> Service::invite(const Principal* actor, int64_t site_id, cons
         store::set_roles_at_site(tx, id, site_id, {role});
         store::insert_enrolment(tx, crypto::token_hash(inv.token), id, inv.expires_at);
         inv.account = Account{id, username, AccountStatus::invited, {{site_id, role}}, false};
+        audit(tx, "account.invite", actor ? actor->account_id : 0, "account", id, site_id);
         return {};
     });
     if (!s) return s.error();
@@ -175,6 +190,7 @@ Status Service::set_roles(const Principal& actor, int64_t site_id, int64_t accou
             return make_error(ErrorKind::invalid, "validation_failed", "You cannot remove your own administrator role.", "role");
         store::set_roles_at_site(tx, account_id, site_id, roles);
         store::delete_sessions_of(tx, account_id);
+        audit(tx, "account.roles", actor.account_id, "account", account_id, site_id);
         return {};
     });
 }
@@ -198,6 +214,7 @@ Status Service::set_status(const Principal* actor, int64_t site_id, int64_t acco
             tx.exec("DELETE FROM account_roles WHERE account_id = $1", {account_id});
             tx.exec("DELETE FROM assignments WHERE account_id = $1", {account_id});
         }
+        audit(tx, "account." + std::string(status_name(status)), actor ? actor->account_id : 0, "account", account_id, site_id);
         return {};
     });
 }
@@ -234,6 +251,7 @@ Status Service::enrol_password(const std::string& token, const std::string& pass
     return db_.write([&](storage::Tx& tx) -> Status {
         const int64_t now = clock_.now_ms();
         store::set_password(tx, e.account.id, hash, now);
+        audit(tx, "enrol.password", e.account.id, "account", e.account.id);
         if (e.second_factor_needed) {
             store::set_totp_pending(tx, e.account.id, vault_.seal_field("accounts", "totp_pending", e.account.id, secret));
         } else {
@@ -256,6 +274,7 @@ Result<std::vector<std::string>> Service::enrol_second_factor(const std::string&
     Status s = db_.write([&](storage::Tx& tx) -> Status {
         const int64_t now = clock_.now_ms();
         store::confirm_totp(tx, e.account.id, *step, vault_.seal_field("accounts", "totp_secret", e.account.id, e.totp_secret));
+        audit(tx, "enrol.second_factor", e.account.id, "account", e.account.id);
         store::insert_recovery_codes(tx, e.account.id, hashes);
         store::set_status(tx, e.account.id, AccountStatus::active, now);
         store::finish_enrolment(tx, crypto::token_hash(token), now);
@@ -311,6 +330,7 @@ Result<Login> Service::login(const LoginInput& in) {
         }
         if (!ok) {
             if (row) store::record_login_failure(tx, row->account.id, now);
+            audit(tx, "login", row ? row->account.id : -1, {}, 0, 0, "refused");
             store::Throttle t{throttle.failures + 1, 0};
             if (t.failures > free_failures_per_source)
                 t.next_allowed_at = now + std::min<int64_t>(max_backoff_ms, int64_t(1000) << std::min<int64_t>(t.failures - free_failures_per_source - 1, 20));
@@ -324,6 +344,7 @@ Result<Login> Service::login(const LoginInput& in) {
                               row->account.id, now, now + policy_.absolute_ms);
         out.principal = principal_of(tx, row->account.id);
         out.principal.via = "session";
+        audit(tx, "login", row->account.id);
         return {};
     });
     if (!s) return s.error();
@@ -386,7 +407,9 @@ Result<Principal> Service::principal_for_token(const std::string& bearer) {
 void Service::logout(const std::string& token) {
     if (token.empty() || token.size() > 64) return;
     (void)db_.write([&](storage::Tx& tx) -> Status {
+        auto session = store::session(tx, crypto::token_hash(token));
         store::delete_session(tx, crypto::token_hash(token));
+        if (session) audit(tx, "logout", session->account_id);
         return {};
     });
 }
@@ -402,6 +425,7 @@ Status Service::revoke_session(const Principal& actor, const std::string& public
     bool found = false;
     Status s = db_.write([&](storage::Tx& tx) -> Status {
         found = store::delete_session_by_public_id(tx, actor.account_id, public_id);
+        if (found) audit(tx, "session.revoke", actor.account_id);
         return {};
     });
     if (!s) return s;
@@ -412,6 +436,7 @@ Status Service::revoke_session(const Principal& actor, const std::string& public
 void Service::revoke_all_sessions(const Principal& actor) {
     (void)db_.write([&](storage::Tx& tx) -> Status {
         store::delete_sessions_of(tx, actor.account_id);
+        audit(tx, "session.revoke_all", actor.account_id);
         return {};
     });
 }
@@ -419,9 +444,11 @@ void Service::revoke_all_sessions(const Principal& actor) {
 Result<Service::Contact> Service::contact(const Principal& actor) {
     Contact c;
     Status s = Status{};
-    db_.read([&](storage::Tx& tx) {
+    // A read of personal data is audited in the same transaction, so it is a write.
+    Status w = db_.write([&](storage::Tx& tx) -> Status {
         auto rows = tx.query("SELECT real_name, email, phone FROM accounts WHERE id = $1", {actor.account_id});
-        if (rows.empty()) return;
+        audit(tx, "contact.read", actor.account_id, "account", actor.account_id);
+        if (rows.empty()) return {};
         std::string* out[] = {&c.real_name, &c.email, &c.phone};
         const char* columns[] = {"real_name", "email", "phone"};
         for (size_t i = 0; i < 3; ++i) {
@@ -431,7 +458,9 @@ Result<Service::Contact> Service::contact(const Principal& actor) {
             if (!plain) s = plain.error();
             else *out[i] = plain.value();
         }
+        return {};
     });
+    if (!w) return w.error();
     if (!s) return s.error();
     return c;
 }
@@ -451,8 +480,39 @@ Status Service::set_contact(const Principal& actor, const Contact& c) {
     return db_.write([&](storage::Tx& tx) -> Status {
         tx.exec("UPDATE accounts SET real_name = $2, email = $3, phone = $4, updated_at = $5 WHERE id = $1",
                 {actor.account_id, sealed(c.real_name, "real_name"), sealed(c.email, "email"), sealed(c.phone, "phone"), clock_.now_ms()});
+        audit(tx, "contact.write", actor.account_id, "account", actor.account_id);
         return {};
     });
+}
+
+Result<std::vector<Service::AuditLine>> Service::audit_log(const Principal& actor, const std::string& username, const std::string& action,
+                                                          int64_t from, int64_t to) {
+    if (!may(actor, Action::audit_view, std::nullopt)) return denied();
+    std::set<int64_t> sites;
+    for (const auto& r : actor.roles)
+        if (role_allows(r.role, Action::audit_view)) sites.insert(r.site_id);
+    std::map<std::string, std::string> names;  // keyed hash → username, for the accounts of those sites
+    db_.read([&](storage::Tx& tx) {
+        for (int64_t site : sites)
+            for (const auto& a : store::accounts_at_site(tx, site)) names[recorder_.subject("account", a.id)] = a.username;
+    });
+    std::string actor_filter;
+    if (!username.empty()) {
+        for (const auto& [hash, name] : names)
+            if (name == username) actor_filter = hash;
+        if (actor_filter.empty()) return std::vector<AuditLine>{};
+    }
+    std::vector<AuditLine> out;
+    for (auto& e : audit::search(db_, {actor_filter, action, from, to, 500})) {
+        if (e.site_id != 0 && !sites.count(e.site_id)) continue;
+        auto it = names.find(e.actor);
+        out.push_back({e, it != names.end() ? it->second : e.actor});
+    }
+    (void)db_.write([&](storage::Tx& tx) -> Status {
+        audit(tx, "audit.read", actor.account_id);
+        return {};
+    });
+    return out;
 }
 
 Result<std::string> Service::create_token(const std::string& username, const std::string& label, const std::string& scope, int days) {
@@ -468,6 +528,7 @@ Result<std::string> Service::create_token(const std::string& username, const std
         const int64_t now = clock_.now_ms();
         store::insert_token(tx, store::new_id(), crypto::token_hash(token), row->account.id, label, scope, now,
                             now + int64_t(days) * 24 * hour_ms);
+        audit(tx, "token.create", 0, "account", row->account.id);
         return {};
     });
     if (!s) return s.error();
@@ -480,6 +541,7 @@ Status Service::assign(const Principal* actor, int64_t account_id, const std::st
     return db_.write([&](storage::Tx& tx) -> Status {
         store::insert_assignment(tx, store::new_id(), account_id, record_type, record_id, until_ms, actor ? actor->account_id : 0,
                                  clock_.now_ms());
+        audit(tx, "assignment.grant", actor ? actor->account_id : 0, "account", account_id);
         return {};
     });
 }

@@ -9,6 +9,7 @@
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
+#include "audit/audit.hpp"
 #include "crypto/vault.hpp"
 #include "modules/accounts/types.hpp"
 #include "storage/db.hpp"
@@ -90,15 +91,28 @@ public:
     Status assign(const Principal* actor, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t until_ms);
     bool is_assigned(const Principal& actor, const std::string& record_type, int64_t record_id);
 
+    // The audit log as an administrator sees it: entries of their sites (and site-less ones), with the
+    // accounts they can see named. Reading it is itself audited.
+    struct AuditLine {
+        audit::Stored entry;
+        std::string who;  // a username, or the keyed hash when it names nobody the reader can see
+    };
+    Result<std::vector<AuditLine>> audit_log(const Principal& actor, const std::string& username, const std::string& action,
+                                             int64_t from, int64_t to);
+
     const SessionPolicy& policy() const { return policy_; }
 
 private:
     Principal principal_of(storage::Tx& tx, int64_t account_id);
+    // Appends an audit entry in `tx`: `actor_id` 0 is the operator at the command line, -1 an unknown user.
+    void audit(storage::Tx& tx, std::string_view action, int64_t actor_id, std::string_view object_type = {}, int64_t object_id = 0,
+               int64_t site_id = 0, std::string_view outcome = "ok");
     std::string source_key(const std::string& source) const;
 
     storage::Database& db_;
     const crypto::Vault& vault_;
     const Clock& clock_;
+    audit::Recorder recorder_;
     SessionPolicy policy_;
     std::string throttle_key_;  // per process: hides client addresses in login_throttle
 };

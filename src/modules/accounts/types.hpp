@@ -46,6 +46,7 @@ enum class Action {
     accounts_view,     // list a site's accounts
     accounts_manage,   // invite, change roles, suspend, offboard at a site
     vault_seal,        // panic seal: drop every key from memory
+    audit_view,        // read the audit log
 };
 
 const std::vector<Role>& all_roles();

@@ -31,11 +31,29 @@ Response unseal_page(const Request& request, int status, const std::string& erro
     });
 }
 
-Status unseal(Context& c, const std::string& passphrase, const std::vector<std::string>& files) {
+// Key operations are audited: the unseal right after it (the keys are needed to sign), the seal right
+// before it.
+void record(Context& c, const char* action, const Request& request) {
+    (void)c.db.write([&](storage::Tx& tx) -> Status {
+        audit::Entry e{action, request.principal ? c.recorder.subject("account", request.principal->account_id) : "operator", "", 0, "ok"};
+        c.recorder.record(tx, e);
+        return {};
+    });
+}
+
+Status unseal(Context& c, const Request& request, const std::string& passphrase, const std::vector<std::string>& files) {
     if (!c.vault.sealed()) return {};
-    if (!passphrase.empty()) return c.vault.unseal_with_passphrase(passphrase);
-    if (!files.empty()) return c.vault.unseal_with_operator_files(files);
-    return make_error(ErrorKind::invalid, "validation_failed", "Give the passphrase or operator key files.", "passphrase");
+    Status s = !passphrase.empty() ? c.vault.unseal_with_passphrase(passphrase)
+             : !files.empty()      ? c.vault.unseal_with_operator_files(files)
+                                   : Status(make_error(ErrorKind::invalid, "validation_failed", "Give the passphrase or operator key files.", "passphrase"));
+    if (s) record(c, "vault.unseal", request);
+    return s;
+}
+
+void seal(Context& c, const Request& request) {
+    if (c.vault.sealed()) return;
+    record(c, "vault.seal", request);
+    c.vault.seal();
 }
 
 }  // namespace
@@ -63,7 +81,7 @@ Result<Response> unseal_show(Request& request, Context& c) {
 
 Result<Response> unseal_save(Request& request, Context& c) {
     HAVEN_TRY(form, http::Form::parse(request.body));
-    Status s = unseal(c, std::string(form.get("passphrase")), split_operator_files(form.get("operator_keys")));
+    Status s = unseal(c, request, std::string(form.get("passphrase")), split_operator_files(form.get("operator_keys")));
     if (!s) {
         web::PageContext ctx{request, web::Messages::shipped(), {}};
         Response r = unseal_page(request, s.error().kind == ErrorKind::too_many ? 429 : 401,
@@ -74,8 +92,8 @@ Result<Response> unseal_save(Request& request, Context& c) {
     return Response::redirect("/");
 }
 
-Result<Response> seal_save(Request&, Context& c) {
-    c.vault.seal();
+Result<Response> seal_save(Request& request, Context& c) {
+    seal(c, request);
     return Response::redirect("/unseal");
 }
 
@@ -100,14 +118,14 @@ Result<Response> api_unseal(Request& request, Context& c) {
             files.emplace_back(f.get_string());
         }
     }
-    if (auto s = unseal(c, passphrase, files); !s) return s.error();
+    if (auto s = unseal(c, request, passphrase, files); !s) return s.error();
     return Response::json(200, R"({"sealed":false})");
 }
 
 Result<Response> api_seal(Request& request, Context& c) {
     if (!crypto::equal_secret(request.header("X-Seal-Token"), c.seal_token))
         return make_error(ErrorKind::forbidden, "forbidden", "A valid X-Seal-Token is needed.");
-    c.vault.seal();
+    seal(c, request);
     return Response::json(200, R"({"sealed":true})");
 }
 

@@ -3,7 +3,9 @@
 #pragma once
 
 #include "core/result.hpp"
+#include "audit/audit.hpp"
 #include "crypto/vault.hpp"
+#include "storage/db.hpp"
 #include "http/message.hpp"
 
 namespace haven::vault {
@@ -14,6 +16,8 @@ using http::Response;
 struct Context {
     crypto::Vault& vault;
     std::string seal_token;  // DATA/seal-token: lets `haven seal` on the server panic-seal without a session
+    storage::Database& db;
+    audit::Recorder recorder;
 };
 
 Result<Response> unseal_show(Request& request, Context& c);   // GET  /unseal
