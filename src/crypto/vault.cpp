@@ -127,6 +127,14 @@ std::unique_ptr<SecretKey> passphrase_key(const std::string& passphrase, std::st
     return k;
 }
 
+// The vault file as JSON, or an error when it is missing or damaged (e.g. edited by hand).
+Result<json::object> parsed_file(const std::string& text) {
+    boost::system::error_code ec;
+    json::value v = json::parse(text, ec);
+    if (ec || !v.is_object()) return make_error(ErrorKind::unavailable, "no_vault", "There is no readable vault file.");
+    return std::move(v.as_object());
+}
+
 Error wrong(const char* code, const char* message) { return make_error(ErrorKind::unauthorized, code, message); }
 
 }  // namespace
@@ -247,13 +255,8 @@ Status Vault::install(std::string_view root) {
 
 Status Vault::unseal_with_passphrase(const std::string& passphrase) {
     if (auto s = check_throttle(); !s) return s;
-    json::value file;
-    try {
-        file = json::parse(file_text_);
-    } catch (...) {
-        return make_error(ErrorKind::unavailable, "no_vault", "There is no readable vault file.");
-    }
-    const auto* p = file.as_object().if_contains("passphrase");
+    HAVEN_TRY(file, parsed_file(file_text_));
+    const auto* p = file.if_contains("passphrase");
     if (!p) return make_error(ErrorKind::invalid, "no_passphrase", "This vault has no passphrase; use operator key files.");
     const auto& o = p->as_object();
     auto salt = unb64(o.at("salt").as_string());
@@ -272,13 +275,8 @@ Status Vault::unseal_with_passphrase(const std::string& passphrase) {
 
 Status Vault::unseal_with_operator_files(const std::vector<std::string>& files) {
     if (auto s = check_throttle(); !s) return s;
-    json::value file;
-    try {
-        file = json::parse(file_text_);
-    } catch (...) {
-        return make_error(ErrorKind::unavailable, "no_vault", "There is no readable vault file.");
-    }
-    const auto* ops = file.as_object().if_contains("operators");
+    HAVEN_TRY(file, parsed_file(file_text_));
+    const auto* ops = file.if_contains("operators");
     if (!ops) return make_error(ErrorKind::invalid, "no_operators", "This vault has no operator key files; use the passphrase.");
     const int k = int(ops->as_object().at("k").as_int64());
     std::map<int, std::string> given;
