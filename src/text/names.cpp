@@ -1,0 +1,155 @@
+#include "text/names.hpp"
+
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace haven::text {
+namespace {
+
+constexpr size_t max_alternatives = 32;
+
+// Cyrillic letters (folded, without diacritics) to skeleton classes. Vowels, й, ь and ъ vanish; г may be
+// Ukrainian h. Classes: B D F G H J(ж) K L M N P Q(щ) R S(с/ш) T V X(ц) Z C(ч).
+const std::map<std::u32string, std::vector<std::string>>& cyrillic() {
+    static const std::map<std::u32string, std::vector<std::string>> m = {
+        {U"а", {""}}, {U"б", {"B"}}, {U"в", {"V"}}, {U"г", {"G", "H"}}, {U"ґ", {"G"}}, {U"д", {"D"}}, {U"е", {""}},
+        {U"є", {""}}, {U"ж", {"J"}}, {U"з", {"Z"}}, {U"и", {""}}, {U"і", {""}}, {U"ї", {""}}, {U"й", {""}}, {U"к", {"K"}},
+        {U"л", {"L"}}, {U"м", {"M"}}, {U"н", {"N"}}, {U"о", {""}}, {U"п", {"P"}}, {U"р", {"R"}}, {U"с", {"S"}},
+        {U"т", {"T"}}, {U"у", {""}}, {U"ў", {""}}, {U"ф", {"F"}}, {U"х", {"H"}}, {U"ц", {"X"}}, {U"ч", {"C"}},
+        {U"ш", {"S"}}, {U"щ", {"Q"}}, {U"ъ", {""}}, {U"ы", {""}}, {U"ь", {""}}, {U"э", {""}}, {U"ю", {""}}, {U"я", {""}},
+    };
+    return m;
+}
+
+// Latin spellings to the same classes, longest first. Where schemes disagree a spelling has several
+// readings: German "sch" is ш, ж or щ; "ch" is ч (English), ш (French) or х (German); "z" is з or German ц;
+// "s" is с or German з; "j" is French ж or German/ICAO й.
+const std::vector<std::pair<std::u32string, std::vector<std::string>>>& latin() {
+    static const std::vector<std::pair<std::u32string, std::vector<std::string>>> rules = {
+        {U"schtsch", {"Q"}}, {U"shtch", {"Q"}}, {U"chtch", {"Q"}}, {U"shch", {"Q"}}, {U"sch", {"S", "J", "Q"}},
+        {U"tsch", {"C"}}, {U"tch", {"C"}}, {U"zh", {"J"}}, {U"kh", {"H"}}, {U"sh", {"S"}}, {U"ch", {"C", "S", "H"}},
+        {U"ts", {"X"}}, {U"tz", {"X"}}, {U"ks", {"KS"}}, {U"ph", {"F"}}, {U"ck", {"K"}}, {U"gu", {"G"}},
+        {U"x", {"KS"}}, {U"w", {"V"}}, {U"v", {"V"}}, {U"j", {"J", ""}}, {U"z", {"Z", "X"}}, {U"s", {"S", "Z"}},
+        {U"c", {"X", "K"}}, {U"q", {"K"}}, {U"h", {"H", ""}}, {U"g", {"G", "H"}},
+        {U"a", {""}}, {U"e", {""}}, {U"i", {""}}, {U"o", {""}}, {U"u", {""}}, {U"y", {""}},
+        {U"b", {"B"}}, {U"d", {"D"}}, {U"f", {"F", "V"}}, {U"k", {"K"}}, {U"l", {"L"}}, {U"m", {"M"}}, {U"n", {"N"}},
+        {U"p", {"P"}}, {U"r", {"R"}}, {U"t", {"T"}},
+    };
+    return rules;
+}
+
+std::u32string to_u32(std::string_view utf8) {
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), int32_t(utf8.size())));
+    std::u32string out;
+    for (int32_t i = 0; i < u.length();) {
+        UChar32 c = u.char32At(i);
+        out += char32_t(c);
+        i += U16_LENGTH(c);
+    }
+    return out;
+}
+
+// Doubled classes collapse ("NN" → "N"): Tarassov and Тарасов, Ivanoff and Иванов meet.
+std::string collapse(const std::string& s) {
+    std::string out;
+    for (char c : s)
+        if (out.empty() || out.back() != c) out += c;
+    return out;
+}
+
+}  // namespace
+
+std::string fold(std::string_view text) {
+    static std::once_flag once;
+    static std::unique_ptr<icu::Transliterator> folder;
+    static std::mutex mutex;
+    std::call_once(once, [] {
+        UErrorCode status = U_ZERO_ERROR;
+        // Decompose, drop combining marks (ё→е, й→и, ï→i, é→e), recompose, lower-case.
+        folder.reset(icu::Transliterator::createInstance("NFKD; [:Nonspacing Mark:] Remove; NFC; Any-Lower", UTRANS_FORWARD, status));
+        if (U_FAILURE(status)) folder.reset();
+    });
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), int32_t(text.size())));
+    if (folder) {
+        std::lock_guard lock(mutex);  // a Transliterator is not safe for concurrent use
+        folder->transliterate(u);
+    } else {
+        u.foldCase();
+    }
+    std::string out;
+    u.toUTF8String(out);
+    return out;
+}
+
+std::vector<std::string> words(std::string_view name) {
+    std::vector<std::string> out;
+    std::u32string current;
+    auto flush = [&] {
+        if (current.empty()) return;
+        icu::UnicodeString u;
+        for (char32_t c : current) u.append(UChar32(c));
+        std::string w;
+        u.toUTF8String(w);
+        out.push_back(w);
+        current.clear();
+    };
+    for (char32_t c : to_u32(fold(name))) {
+        if (u_isalpha(UChar32(c))) current += c;
+        else flush();
+    }
+    flush();
+    return out;
+}
+
+std::set<std::string> word_keys(std::string_view folded_word) {
+    const std::u32string w = to_u32(folded_word);
+    std::vector<std::string> partial = {""};
+    for (size_t i = 0; i < w.size();) {
+        const std::vector<std::string>* readings = nullptr;
+        size_t used = 1;
+        if (auto it = cyrillic().find(std::u32string(1, w[i])); it != cyrillic().end()) {
+            readings = &it->second;
+        } else {
+            for (const auto& [spelling, r] : latin()) {
+                if (w.compare(i, spelling.size(), spelling) == 0) {
+                    readings = &r;
+                    used = spelling.size();
+                    break;
+                }
+            }
+        }
+        i += used;
+        if (!readings) continue;  // a letter of another script: ignored
+        std::vector<std::string> next;
+        for (const auto& p : partial)
+            for (const auto& r : *readings)
+                if (next.size() < max_alternatives) next.push_back(p + r);
+        partial = std::move(next);
+    }
+    std::set<std::string> keys;
+    for (const auto& p : partial) keys.insert(collapse(p));
+    return keys;
+}
+
+bool may_be_same_person(std::string_view a, std::string_view b) {
+    auto wa = words(a), wb = words(b);
+    if (wa.empty() || wb.empty()) return false;
+    if (wa.size() > wb.size()) std::swap(wa, wb);
+    std::vector<std::set<std::string>> kb;
+    for (const auto& w : wb) kb.push_back(word_keys(w));
+    for (const auto& w : wa) {
+        auto ka = word_keys(w);
+        bool found = std::any_of(kb.begin(), kb.end(), [&](const std::set<std::string>& other) {
+            return std::any_of(ka.begin(), ka.end(), [&](const std::string& k) { return other.count(k) > 0; });
+        });
+        if (!found) return false;
+    }
+    return true;
+}
+
+}  // namespace haven::text
