@@ -322,6 +322,8 @@ Status Vault::unseal_with_operator_files(const std::vector<std::string>& files) 
 void Vault::seal() {
     std::unique_lock lock(mutex_);
     root_.reset();  // sodium_free zeroes the page
+    std::lock_guard cache(cache_mutex_);
+    field_keys_.clear();
 }
 
 bool Vault::sealed() const {
@@ -369,16 +371,35 @@ std::string field_ad(std::string_view table, std::string_view column, int64_t ro
 constexpr char field_format = 1;  // first byte of every sealed field
 }  // namespace
 
+const SecretKey& Vault::field_key(std::string_view table, std::string_view column) const {
+    if (!root_) throw VaultSealed();
+    const std::string name = std::string(table) + "." + std::string(column);
+    std::lock_guard cache(cache_mutex_);
+    auto it = field_keys_.find(name);
+    if (it != field_keys_.end()) return *it->second;
+    std::string master(32, '\0'), out(32, '\0');
+    crypto_kdf_derive_from_key(reinterpret_cast<unsigned char*>(master.data()), 32, uint64_t(KeyPurpose::fields), kdf_context, root_->data());
+    crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), 32, reinterpret_cast<const unsigned char*>(name.data()), name.size(),
+                       reinterpret_cast<const unsigned char*>(master.data()), 32);
+    auto& slot = field_keys_[name];
+    slot = std::make_unique<SecretKey>(out);
+    sodium_memzero(master.data(), master.size());
+    sodium_memzero(out.data(), out.size());
+    return *slot;
+}
+
 std::string Vault::seal_field(std::string_view table, std::string_view column, int64_t row_id, std::string_view plaintext) const {
-    auto key = subkey(KeyPurpose::fields, std::string(table) + "." + std::string(column));
-    return std::string(1, field_format) + aead_seal(plaintext, key->data(), field_ad(table, column, row_id));
+    std::shared_lock lock(mutex_);
+    const SecretKey& key = field_key(table, column);
+    return std::string(1, field_format) + aead_seal(plaintext, key.data(), field_ad(table, column, row_id));
 }
 
 Result<std::string> Vault::open_field(std::string_view table, std::string_view column, int64_t row_id, std::string_view sealed) const {
     if (sealed.empty() || sealed[0] != field_format)
         return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored value is damaged.");
-    auto key = subkey(KeyPurpose::fields, std::string(table) + "." + std::string(column));
-    auto plain = aead_open(sealed.substr(1), key->data(), field_ad(table, column, row_id));
+    std::shared_lock lock(mutex_);
+    const SecretKey& key = field_key(table, column);
+    auto plain = aead_open(sealed.substr(1), key.data(), field_ad(table, column, row_id));
     if (!plain) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored value is damaged or was moved.");
     return *plain;
 }

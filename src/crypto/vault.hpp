@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -88,10 +89,16 @@ private:
     Status install(std::string_view root);
     Status load();
 
+    // A field key from the cache (derived once per unseal; the cache is wiped with the root key).
+    // The caller holds mutex_ (shared) for as long as it uses the key.
+    const SecretKey& field_key(std::string_view table, std::string_view column) const;
+
     std::string path_;
     const Clock& clock_;
     mutable std::shared_mutex mutex_;
     std::unique_ptr<SecretKey> root_;
+    mutable std::mutex cache_mutex_;
+    mutable std::map<std::string, std::unique_ptr<SecretKey>, std::less<>> field_keys_;
     std::string file_text_;
     std::mutex throttle_mutex_;
     int failures_ = 0;

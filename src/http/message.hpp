@@ -31,7 +31,9 @@ struct Request {
     std::string locale = "en";
     std::string access;                         // the route's access rule, e.g. "public", "sites.manage"
     std::optional<Principal> principal;         // set by the gate when signed in
-    std::string csrf_token;                     // the token forms must carry back (see accounts/gate)
+    // The token forms must carry back (see accounts/gate): the cookie's, or one made when a page first
+    // needs it (web::csrf_field) — mutable so rendering can make it; the gate then sets the cookie.
+    mutable std::string csrf_token;
 
     // Case-insensitive lookup; empty when absent.
     std::string_view header(std::string_view name) const;

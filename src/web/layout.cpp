@@ -1,5 +1,7 @@
 #include "web/layout.hpp"
 
+#include <sodium.h>
+
 #include "web/assets.hpp"
 
 namespace haven::web {
@@ -76,6 +78,14 @@ http::Response page(const PageContext& ctx, int status, std::string_view title_k
 }
 
 void csrf_field(Html& h, const http::Request& request) {
+    if (request.csrf_token.empty()) {
+        // Made only when a page has a form: most requests never pay for the randomness.
+        unsigned char raw[32];
+        randombytes_buf(raw, sizeof raw);
+        char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+        sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        request.csrf_token = b64;
+    }
     h.empty("input", {{"type", "hidden"}, {"name", "_csrf"}, {"value", request.csrf_token}});
 }
 

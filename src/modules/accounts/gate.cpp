@@ -63,7 +63,7 @@ Status Gate::check(http::Request& request) {
 
     // 2. CSRF (double submit, with a __Host- cookie so another site cannot plant it).
     auto cookie = http::find_cookie(request.header("Cookie"), csrf_cookie());
-    request.csrf_token = cookie && well_formed_token(*cookie) ? *cookie : crypto::random_token();
+    if (cookie && well_formed_token(*cookie)) request.csrf_token = *cookie;
     // Needed where a browser could be tricked into sending the request with its ambient credentials:
     // every form post, and every API call that carries a session cookie. An API call with neither
     // cookie nor bearer is anonymous and must be application/json, which no other site can send
