@@ -61,6 +61,8 @@ void add_routes(App& app) {
     r.post("/api/v1/auth/login", "public", acc(accounts::api_login));
     r.post("/api/v1/auth/logout", "signed-in", acc(accounts::api_logout));
     r.get("/api/v1/me", "signed-in", acc(accounts::api_me));
+    r.get("/api/v1/me/contact", "signed-in", acc(accounts::api_contact));
+    r.post("/api/v1/me/contact", "signed-in", acc(accounts::api_contact_save));
     r.get("/api/v1/sites", "signed-in", acc(accounts::api_sites));
     r.post("/api/v1/sites", "sites.manage", acc(accounts::api_site_create));
     r.get("/api/v1/sites/{site}/accounts", "accounts.view", acc(accounts::api_site_accounts));

@@ -86,6 +86,11 @@ public:
     Rows query(std::string_view sql, const Params& params = {});
 
     virtual DbStats stats() const = 0;
+
+    // Moves everything written into the main database files and empties the write-ahead log, so that
+    // deleted values do not linger there (SQLite: wal_checkpoint(TRUNCATE) with secure_delete; PostgreSQL:
+    // CHECKPOINT). Used after erasure.
+    virtual void checkpoint() = 0;
 };
 
 // Opens "sqlite:PATH" or "postgresql://...". Verifies the engine settings Haven relies on and throws

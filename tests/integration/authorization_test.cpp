@@ -60,6 +60,8 @@ const std::map<std::string, Rule>& expected() {
         {"POST /api/v1/auth/login", anyone},
         {"POST /api/v1/auth/logout", member},
         {"GET /api/v1/me", member},
+        {"GET /api/v1/me/contact", member},
+        {"POST /api/v1/me/contact", member},
         {"GET /api/v1/sites", member},
         {"POST /api/v1/sites", only({administrator})},
         {"GET /api/v1/sites/{site}/accounts", only({administrator, coordinator})},

@@ -178,6 +178,17 @@ TEST_P(Storage, AFailedMigrationLeavesNothingBehind) {
     EXPECT_THROW(db_->query("SELECT COUNT(*) FROM half"), DbError);
 }
 
+TEST_P(Storage, CheckpointEmptiesTheLog) {
+    if (!db_) return;
+    ASSERT_TRUE(db_->write([&](Tx& tx) -> Status {
+        tx.exec("INSERT INTO item (id, name) VALUES (1, 'to be erased')");
+        return {};
+    }).ok());
+    EXPECT_NO_THROW(db_->checkpoint());
+    if (GetParam() == "sqlite") EXPECT_EQ(std::filesystem::file_size(dir_ + "/haven.db-wal"), 0u);
+    EXPECT_EQ(count(), 1);
+}
+
 TEST(Migrations, PicksTheEngineSpecificPart) {
     std::vector<EmbeddedFile> files = {
         {"0001_a.sql", "common;"}, {"0001_a.sqlite.sql", "lite;"}, {"0001_a.postgres.sql", "pg;"}, {"0002_b.sql", "b;"}};

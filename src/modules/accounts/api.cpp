@@ -64,6 +64,20 @@ Result<Response> api_logout(Request& request, Context& c) {
 
 Result<Response> api_me(Request& request, Context&) { return ok(200, me_json(*request.principal)); }
 
+Result<Response> api_contact(Request& request, Context& c) {
+    HAVEN_TRY(contact, c.service.contact(*request.principal));
+    return ok(200, json::object{{"real_name", contact.real_name}, {"email", contact.email}, {"phone", contact.phone}});
+}
+
+Result<Response> api_contact_save(Request& request, Context& c) {
+    HAVEN_TRY(body, json_body(request));
+    HAVEN_TRY(real_name, text(body, "real_name", 200));
+    HAVEN_TRY(email, text(body, "email", 254));
+    HAVEN_TRY(phone, text(body, "phone", 40));
+    if (auto s = c.service.set_contact(*request.principal, {real_name, email, phone}); !s) return s.error();
+    return ok(200, json::object{{"saved", true}});
+}
+
 Result<Response> api_sites(Request& request, Context& c) {
     json::array sites;
     for (const auto& s : c.service.sites_visible_to(*request.principal)) sites.push_back(site_json(s));

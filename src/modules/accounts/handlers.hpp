@@ -38,6 +38,8 @@ Result<Response> audit_show(Request& request, Context& c);            // GET  /a
 Result<Response> api_login(Request& request, Context& c);             // POST /api/v1/auth/login
 Result<Response> api_logout(Request& request, Context& c);            // POST /api/v1/auth/logout
 Result<Response> api_me(Request& request, Context& c);                // GET  /api/v1/me
+Result<Response> api_contact(Request& request, Context& c);           // GET  /api/v1/me/contact
+Result<Response> api_contact_save(Request& request, Context& c);      // POST /api/v1/me/contact {"real_name","email","phone"}
 Result<Response> api_sites(Request& request, Context& c);             // GET  /api/v1/sites
 Result<Response> api_site_create(Request& request, Context& c);       // POST /api/v1/sites
 Result<Response> api_site_accounts(Request& request, Context& c);     // GET  /api/v1/sites/{site}/accounts

@@ -190,6 +190,10 @@ public:
         });
     }
 
+    void checkpoint() override {
+        with_connection([](Connection& c) { c.exec_script("CHECKPOINT"); });
+    }
+
     DbStats stats() const override {
         std::lock_guard lock(mutex_);
         DbStats s;

@@ -241,6 +241,11 @@ public:
         c->simple("COMMIT");
     }
 
+    void checkpoint() override {
+        std::lock_guard lock(writer_mutex_);
+        writer_conn_->simple("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+
     DbStats stats() const override {
         DbStats s;
         std::lock_guard lock(pool_mutex_);
@@ -297,6 +302,7 @@ private:
                     queue_.pop_front();
                 }
             }
+            std::lock_guard lock(writer_mutex_);
             run_batch(c, batch);
         }
     }
@@ -350,6 +356,7 @@ private:
     }
 
     DbOptions options_;
+    std::mutex writer_mutex_;  // the writer connection: the writer thread, or checkpoint()
     std::unique_ptr<Connection> writer_conn_;
     std::vector<std::unique_ptr<Connection>> readers_;
     std::vector<Connection*> free_;

@@ -1,0 +1,204 @@
+// What a seized server surrenders. 1,000 distinct strings (Cyrillic and Latin) are planted through the API
+// as people's contact details, the server is stopped, and every file it wrote — database, WAL, SHM,
+// logs, temp files, and for PostgreSQL the cluster's own files — is searched for each string and its
+// romanisation: none may be found. Then they are deleted, the database checkpointed, and searched again.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <unordered_map>
+
+#include "core/log.hpp"
+#include "storage/db.hpp"
+#include "support/engines.hpp"
+#include "support/http_client.hpp"
+
+namespace haven {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Cyrillic to BGN-style Latin, enough to also look for the romanised form of what was planted.
+std::string romanise(const std::string& s) {
+    static const std::unordered_map<std::string, std::string> m = {
+        {"а", "a"}, {"б", "b"}, {"в", "v"}, {"г", "g"}, {"д", "d"}, {"е", "e"}, {"ж", "zh"}, {"з", "z"}, {"и", "i"}, {"й", "y"},
+        {"к", "k"}, {"л", "l"}, {"м", "m"}, {"н", "n"}, {"о", "o"}, {"п", "p"}, {"р", "r"}, {"с", "s"}, {"т", "t"}, {"у", "u"},
+        {"ф", "f"}, {"х", "kh"}, {"ц", "ts"}, {"ч", "ch"}, {"ш", "sh"}, {"щ", "shch"}, {"ы", "y"}, {"э", "e"}, {"ю", "yu"}, {"я", "ya"},
+        {"Ж", "Zh"}, {"Щ", "Shch"}, {" ", " "}};
+    std::string out;
+    for (size_t i = 0; i < s.size();) {
+        size_t len = (static_cast<unsigned char>(s[i]) >= 0xC0) ? 2 : 1;
+        auto it = m.find(s.substr(i, len));
+        out += it != m.end() ? it->second : s.substr(i, len);
+        i += len;
+    }
+    return out;
+}
+
+struct Needles {
+    std::vector<std::string> all;
+    std::unordered_map<std::string_view, std::vector<const std::string*>> by_prefix;  // first 6 bytes
+    void index() {
+        for (const auto& n : all) by_prefix[std::string_view(n).substr(0, 6)].push_back(&n);
+    }
+    // Strings of `all` found in `data`.
+    int count_in(const std::string& data, std::vector<std::string>* found) const {
+        int hits = 0;
+        for (size_t i = 0; i + 6 <= data.size(); ++i) {
+            auto it = by_prefix.find(std::string_view(data).substr(i, 6));
+            if (it == by_prefix.end()) continue;
+            for (const auto* n : it->second)
+                if (data.compare(i, n->size(), *n) == 0) {
+                    ++hits;
+                    if (found && found->size() < 5) found->push_back(*n);
+                }
+        }
+        return hits;
+    }
+};
+
+int search_tree(const std::string& root, const Needles& needles, std::vector<std::string>* found, int* files) {
+    int hits = 0;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec); it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+        if (ec || !it->is_regular_file(ec)) continue;
+        std::ifstream in(it->path(), std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        hits += needles.count_in(ss.str(), found);
+        ++*files;
+    }
+    return hits;
+}
+
+class Seizure : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
+    const std::string dir = testing::temp_dir("haven-seizure");
+    std::string url;
+    testing::fresh_database(GetParam(), dir, url);
+    if (url.empty()) return;
+    const std::string bin = HAVEN_BINARY, pass = dir + "/unseal-passphrase";
+    auto run = [&](const std::string& args) {
+        std::string out;
+        FILE* p = popen((bin + " " + args + " --data " + dir + " --db '" + url + "' --passphrase-file " + pass + " 2>&1").c_str(), "r");
+        char buf[512];
+        while (fgets(buf, sizeof buf, p)) out += buf;
+        EXPECT_EQ(pclose(p), 0) << args << ": " << out;
+        return out;
+    };
+    run("init");
+    run("site add --name Paris --city Paris --country France --time-zone Europe/Paris");
+    fs::create_directories(dir + "/tmp");
+
+    // The server, with its log and temp files in the data directory so they are searched too.
+    int out[2];
+    ASSERT_EQ(pipe(out), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(out[1], 1);
+        close(out[0]);
+        FILE* err = std::freopen((dir + "/server.log").c_str(), "a", stderr);
+        (void)err;
+        setenv("TMPDIR", (dir + "/tmp").c_str(), 1);
+        execl(bin.c_str(), bin.c_str(), "serve", "--data", dir.c_str(), "--db", url.c_str(), "--listen", "127.0.0.1:0", "--passphrase-file",
+              pass.c_str(), "--secure-cookies", "false", "--log-level", "debug", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    close(out[1]);
+    std::string line;
+    for (char c; read(out[0], &c, 1) == 1 && c != '\n';) line += c;
+    const uint16_t port = uint16_t(std::atoi(line.c_str() + line.rfind(':') + 1));
+    ASSERT_GT(port, 0) << line;
+
+    // Ten volunteers enrol and sign in through the pages and the API.
+    const std::string csrf = "c" + std::string(42, 'x');
+    std::vector<std::string> sessions;
+    for (int i = 0; i < 10; ++i) {
+        std::string link = run("user add --name vol" + std::to_string(i) + " --role volunteer --site Paris");
+        std::string token = link.substr(link.find("/enrol/") + 7);
+        token = token.substr(0, token.find_first_of("\r\n"));
+        auto enrol = testing::request(port, "POST", "/enrol/" + token, "_csrf=" + csrf + "&password=quiet+river+lantern+7",
+                                      "Content-Type: application/x-www-form-urlencoded\r\nCookie: haven_csrf=" + csrf + "\r\n");
+        ASSERT_EQ(enrol.status, 200) << enrol.body.substr(0, 300);
+        auto login = testing::request(port, "POST", "/api/v1/auth/login",
+                                      R"({"username":"vol)" + std::to_string(i) + R"(","password":"quiet river lantern 7"})",
+                                      "Content-Type: application/json\r\n");
+        ASSERT_EQ(login.status, 200) << login.body;
+        std::string cookie = login.headers.substr(login.headers.find("haven_session=") + 14);
+        sessions.push_back(cookie.substr(0, cookie.find(';')));
+    }
+
+    // 1,000 strings: 500 Cyrillic names and 500 Latin e-mail addresses, each unique.
+    std::mt19937 rng(20261126);
+    const std::vector<std::string> cyr = {"ж", "щ", "ю", "я", "ф", "ц", "ш", "э", "б", "ы", "л", "д"};
+    Needles needles;
+    for (int n = 0; n < 500; ++n) {
+        std::string name = "Жемчужная ", mail = "zephyrine.";
+        for (int k = 0; k < 6; ++k) name += cyr[rng() % cyr.size()];
+        for (int k = 0; k < 6; ++k) mail += char('a' + rng() % 26);
+        name += std::to_string(n);
+        mail += std::to_string(n) + "@example.org";
+        needles.all.push_back(name);
+        needles.all.push_back(mail);
+        needles.all.push_back(romanise(name));
+        std::string body = "{\"real_name\":";
+        log::append_json_string(body, name);
+        body += ",\"email\":";
+        log::append_json_string(body, mail);
+        body += ",\"phone\":\"+33 6 00 00 " + std::to_string(1000 + n) + "\"}";
+        const std::string& s = sessions[size_t(n) % sessions.size()];
+        auto r = testing::request(port, "POST", "/api/v1/me/contact", body,
+                                  "Content-Type: application/json\r\nCookie: haven_session=" + s + "; haven_csrf=" + csrf + "\r\nX-CSRF-Token: " + csrf + "\r\n");
+        ASSERT_EQ(r.status, 200) << r.body;
+        auto back = testing::request(port, "GET", "/api/v1/me/contact", "", "Cookie: haven_session=" + s + "\r\n");
+        ASSERT_NE(back.body.find(mail), std::string::npos) << "the API gives the value back to its owner";
+    }
+    needles.index();
+    ASSERT_EQ(needles.all.size(), 1500u);
+    // The search itself can find: a planted string inside other bytes is seen.
+    ASSERT_EQ(needles.count_in("\x01\x02" + needles.all[7] + "\xff", nullptr), 1);
+    ASSERT_EQ(needles.count_in(needles.all[8].substr(1), nullptr), 0);
+
+    kill(pid, SIGTERM);
+    waitpid(pid, nullptr, 0);
+
+    const char* pg_dir = std::getenv("HAVEN_TEST_PG_DIR");
+    auto search_all = [&](const char* when) {
+        std::vector<std::string> found;
+        int files = 0;
+        int hits = search_tree(dir, needles, &found, &files);
+        if (GetParam() == "postgres") {
+            ASSERT_NE(pg_dir, nullptr) << "HAVEN_TEST_PG_DIR: the cluster's files must be searched too";
+            hits += search_tree(pg_dir, needles, &found, &files);
+        }
+        EXPECT_EQ(hits, 0) << when << ": planted strings found, e.g. " << (found.empty() ? "" : found[0]);
+        EXPECT_GT(files, 3) << when;
+        std::printf("seizure test (%s, %s): %d files searched for %zu strings: %d found\n", GetParam().c_str(), when, files,
+                    needles.all.size(), hits);
+    };
+    search_all("after planting");
+
+    // Delete them (clear every account's contact), checkpoint, search again.
+    {
+        auto db = storage::open_database(url, {1});
+        (void)db->write([](storage::Tx& tx) -> Status {
+            tx.exec("UPDATE accounts SET real_name = NULL, email = NULL, phone = NULL");
+            return {};
+        });
+        db->checkpoint();
+    }
+    search_all("after deleting and checkpointing");
+    if (!::testing::Test::HasFailure()) fs::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Seizure, ::testing::Values("sqlite", "postgres"), testing::engine_name);
+
+}  // namespace
+}  // namespace haven
