@@ -29,6 +29,18 @@ void add_token(CLI::App& app, int& exit_code) {
     create->add_option("--scope", in->scope, "read or write (default read)");
     create->add_option("--days", in->days, "lifetime in days, 1 to 365 (default 30)");
     create->add_option("--label", in->label, "what the token is for");
+    auto* revoke = add_command(*token, "revoke", "Revoke every token of an account at once.", exit_code, [in](const Config& config) {
+        return with_store(config, [&](StoreSession& s) {
+            auto n = s.accounts->revoke_tokens(in->user);
+            if (!n) {
+                print_error(n.error());
+                return 1;
+            }
+            std::cout << n.value() << " token(s) revoked.\n";
+            return 0;
+        });
+    });
+    revoke->add_option("--user", in->user, "username whose tokens end")->required();
 }
 
 }  // namespace haven::cli

@@ -203,6 +203,22 @@ TEST_P(Accounts, OffboardingEndsSessionsAndTokensAtOnce) {
     EXPECT_EQ(api_login("leaver", testing::test_password, testing::current_code(leaver, clock_)).status, 401);
 }
 
+TEST_P(Accounts, ATokenCanBeRevoked) {
+    if (!app_) return;
+    testing::make_account(app_->accounts(), clock_, "script-owner", Role::coordinator, site_);
+    auto token = app_->accounts().create_token("script-owner", "export", "write", 7);
+    ASSERT_TRUE(token.ok());
+    const std::string bearer = "Authorization: Bearer " + token.value() + "\r\n";
+    EXPECT_EQ(testing::request(port_, "GET", "/api/v1/me", "", bearer).status, 200);
+    EXPECT_EQ(app_->accounts().revoke_tokens("script-owner").value(), 1);
+    EXPECT_EQ(testing::request(port_, "GET", "/api/v1/me", "", bearer).status, 401);
+    clock_.advance_ms(8LL * 24 * 3600 * 1000);
+    auto expired = app_->accounts().create_token("script-owner", "short", "read", 1);
+    clock_.advance_ms(2LL * 24 * 3600 * 1000);
+    EXPECT_EQ(testing::request(port_, "GET", "/api/v1/me", "", "Authorization: Bearer " + expired.value() + "\r\n").status, 401)
+        << "expired";
+}
+
 TEST_P(Accounts, MySessionsCanBeListedAndRevoked) {
     if (!app_) return;
     auto a = testing::make_account(app_->accounts(), clock_, "mira", Role::coordinator, site_);

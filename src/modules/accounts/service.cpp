@@ -535,6 +535,19 @@ Result<std::string> Service::create_token(const std::string& username, const std
     return token;
 }
 
+Result<int64_t> Service::revoke_tokens(const std::string& username) {
+    int64_t revoked = 0;
+    Status s = db_.write([&](storage::Tx& tx) -> Status {
+        auto row = store::account_by_username(tx, username);
+        if (!row) return make_error(ErrorKind::not_found, "not_found", "There is no account with this username.", "user");
+        revoked = tx.exec("UPDATE api_tokens SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL", {row->account.id, clock_.now_ms()});
+        audit(tx, "token.revoke", 0, "account", row->account.id);
+        return {};
+    });
+    if (!s) return s.error();
+    return revoked;
+}
+
 Status Service::assign(const Principal* actor, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t until_ms) {
     if (until_ms <= clock_.now_ms())
         return make_error(ErrorKind::invalid, "validation_failed", "An assignment must end in the future.", "until");

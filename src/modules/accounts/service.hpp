@@ -86,6 +86,8 @@ public:
 
     // API tokens for scripts: printed once, stored hashed.
     Result<std::string> create_token(const std::string& username, const std::string& label, const std::string& scope, int days);
+    // Revokes every live token of the account; returns how many.
+    Result<int64_t> revoke_tokens(const std::string& username);
 
     // Assignments: record-level access used by casework, counselling and the emergency network.
     Status assign(const Principal* actor, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t until_ms);
