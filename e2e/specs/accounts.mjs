@@ -64,6 +64,14 @@ export const tests = {
     const refused = await p.goto(`${base}/sites/${berlinId}/accounts`);
     assert.equal(refused.status(), 403);
 
+    // Their own contact details, stored sealed, shown back only to them.
+    await p.goto(base + "/account");
+    await p.fill("#real_name", "Анна Смирнова");
+    await p.fill("#email", "anna@example.org");
+    await Promise.all([p.waitForNavigation(), p.click("text=Save")]);
+    assert.equal(await p.inputValue("#real_name"), "Анна Смирнова");
+    assert.match(await p.locator(".notice").first().textContent(), /Saved/);
+
     // Sign out: the session is gone.
     await p.goto(base + "/sites");
     await Promise.all([p.waitForNavigation(), p.click("header .account button")]);

@@ -36,6 +36,7 @@ void add_routes(App& app) {
     r.post("/enrol/{token}", "public", acc(accounts::enrol_password_save));
     r.post("/enrol/{token}/code", "public", acc(accounts::enrol_code_save));
     r.get("/account", "signed-in", acc(accounts::account_show));
+    r.post("/account/contact", "signed-in", acc(accounts::contact_save));
     r.post("/account/sessions/{id}/revoke", "signed-in", acc(accounts::session_revoke));
     r.post("/account/sessions/revoke-all", "signed-in", acc(accounts::sessions_revoke_all));
     r.get("/sites", "signed-in", acc(accounts::sites_show));

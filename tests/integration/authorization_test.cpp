@@ -43,6 +43,7 @@ const std::map<std::string, Rule>& expected() {
         {"POST /enrol/{token}", anyone},
         {"POST /enrol/{token}/code", anyone},
         {"GET /account", member},
+        {"POST /account/contact", member},
         {"POST /account/sessions/{id}/revoke", member},
         {"POST /account/sessions/revoke-all", member},
         {"GET /sites", member},

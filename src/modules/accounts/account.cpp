@@ -2,12 +2,26 @@
 
 namespace haven::accounts {
 
-Result<Response> account_show(Request& request, Context& c) {
+namespace {
+
+Response account_page(Request& request, Context& c, int status, const std::string& message, bool error) {
     auto ctx = page_context(request);
     const Principal& me = *request.principal;
     auto sessions = c.service.sessions(me);
-    return web::page(ctx, 200, "account.title", [&](web::Html& h) {
+    auto contact = c.service.contact(me);
+    return web::page(ctx, status, "account.title", [&](web::Html& h) {
         h.element("p", {{"class", "lead"}}, ctx.t("layout.signed_in", {{"name", me.username}}));
+        notice(h, message, error);
+        h.element("h2", {}, ctx.t("account.contact"));
+        h.element("p", {}, ctx.t("account.contact_help"));
+        web::post_form(h, request, "/account/contact", {{"class", "stack"}}, [&] {
+            const Service::Contact none;
+            const auto& cd = contact.ok() ? contact.value() : none;
+            field(h, ctx, "real_name", "account.real_name", "text", cd.real_name, "name");
+            field(h, ctx, "email", "account.email", "email", cd.email, "email");
+            field(h, ctx, "phone", "account.phone", "tel", cd.phone, "tel");
+            h.element("button", {{"type", "submit"}}, ctx.t("account.save"));
+        });
         h.element("h2", {}, ctx.t("account.sessions"));
         h.element("p", {}, ctx.t("account.sessions_help"));
         h.element("table", {{"class", "list"}}, [&] {
@@ -40,6 +54,20 @@ Result<Response> account_show(Request& request, Context& c) {
             h.element("button", {{"type", "submit"}, {"class", "danger"}}, ctx.t("account.revoke_all"));
         });
     });
+}
+
+}  // namespace
+
+Result<Response> account_show(Request& request, Context& c) { return account_page(request, c, 200, "", false); }
+
+Result<Response> contact_save(Request& request, Context& c) {
+    HAVEN_TRY(form, form_body(request));
+    Service::Contact in{std::string(form.get("real_name")), std::string(form.get("email")), std::string(form.get("phone"))};
+    if (auto s = c.service.set_contact(*request.principal, in); !s) {
+        if (s.error().field.empty()) return s.error();
+        return account_page(request, c, 422, localized(page_context(request), s.error()), true);
+    }
+    return account_page(request, c, 200, page_context(request).t("account.saved"), false);
 }
 
 Result<Response> session_revoke(Request& request, Context& c) {

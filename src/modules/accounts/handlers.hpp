@@ -24,6 +24,7 @@ Result<Response> enrol_show(Request& request, Context& c);            // GET  /e
 Result<Response> enrol_password_save(Request& request, Context& c);   // POST /enrol/{token}
 Result<Response> enrol_code_save(Request& request, Context& c);       // POST /enrol/{token}/code
 Result<Response> account_show(Request& request, Context& c);          // GET  /account
+Result<Response> contact_save(Request& request, Context& c);          // POST /account/contact
 Result<Response> session_revoke(Request& request, Context& c);        // POST /account/sessions/{id}/revoke
 Result<Response> sessions_revoke_all(Request& request, Context& c);   // POST /account/sessions/revoke-all
 Result<Response> sites_show(Request& request, Context& c);            // GET  /sites
