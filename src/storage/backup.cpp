@@ -1,0 +1,271 @@
+#include "storage/backup.hpp"
+
+#include <sodium.h>
+
+#include <boost/json.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "storage/migrate.hpp"
+
+namespace haven::storage {
+namespace {
+
+namespace json = boost::json;
+constexpr const char* magic = "HAVEN-BACKUP 1\n";
+constexpr size_t chunk = 64 * 1024;
+
+// Tables in creation order (parents before children), without the migration bookkeeping.
+std::vector<std::string> tables(Database& db) {
+    std::vector<std::string> out;
+    Rows rows = db.engine() == "sqlite"
+                    ? db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")
+                    : db.query("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                               "WHERE n.nspname = current_schema() AND c.relkind = 'r' ORDER BY c.oid");
+    for (const auto& r : rows)
+        if (r.text(0) != "schema_migrations") out.push_back(r.text(0));
+    return out;
+}
+
+std::vector<std::string> columns(Tx& tx, const std::string& engine, const std::string& table) {
+    std::vector<std::string> out;
+    if (engine == "sqlite") {
+        for (const auto& r : tx.query("SELECT name FROM pragma_table_info($1) ORDER BY cid", {table})) out.push_back(r.text(0));
+    } else {
+        for (const auto& r : tx.query("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                                      "AND table_name = $1 ORDER BY ordinal_position", {table}))
+            out.push_back(r.text(0));
+    }
+    return out;
+}
+
+json::value to_json(const Value& v) {
+    switch (v.index()) {
+        case 0: return nullptr;
+        case 1: return std::get<int64_t>(v);
+        case 2: return std::get<double>(v);
+        case 3: return json::object{{"t", std::get<std::string>(v)}};
+        default: {
+            const auto& b = std::get<Blob>(v).bytes;
+            std::string out(sodium_base64_encoded_len(b.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+            sodium_bin2base64(out.data(), out.size(), b.data(), b.size(), sodium_base64_VARIANT_ORIGINAL);
+            out.resize(out.size() - 1);
+            return json::object{{"b", out}};
+        }
+    }
+}
+
+Value from_json(const json::value& v) {
+    if (v.is_null()) return nullptr;
+    if (v.is_int64()) return v.get_int64();
+    if (v.is_uint64()) return int64_t(v.get_uint64());
+    if (v.is_double()) return v.get_double();
+    const auto& o = v.as_object();
+    if (auto* t = o.if_contains("t")) return std::string(t->as_string());
+    std::string text(o.at("b").as_string());
+    std::vector<unsigned char> bytes(text.size());
+    size_t len = 0;
+    sodium_base642bin(bytes.data(), bytes.size(), text.data(), text.size(), nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL);
+    bytes.resize(len);
+    return Blob{bytes};
+}
+
+Error bad_file(const std::string& why) { return make_error(ErrorKind::invalid, "bad_backup", "Not a usable Haven backup: " + why, "in"); }
+
+struct Reader {
+    std::ifstream in;
+    std::string vault_text;
+    unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+};
+
+Result<std::unique_ptr<Reader>> open_backup(const std::string& path) {
+    auto r = std::make_unique<Reader>();
+    r->in.open(path, std::ios::binary);
+    if (!r->in) return bad_file("cannot open it");
+    std::string m(std::strlen(magic), '\0');
+    r->in.read(m.data(), std::streamsize(m.size()));
+    if (m != magic) return bad_file("wrong format");
+    uint32_t len = 0;
+    r->in.read(reinterpret_cast<char*>(&len), 4);
+    if (!r->in || len > 1'000'000) return bad_file("damaged header");
+    r->vault_text.resize(len);
+    r->in.read(r->vault_text.data(), len);
+    r->in.read(reinterpret_cast<char*>(r->header), sizeof r->header);
+    if (!r->in) return bad_file("truncated header");
+    return r;
+}
+
+// Decrypts the whole stream, calling `line` for each JSON line. Refuses a truncated or altered stream.
+Status read_lines(Reader& r, const crypto::Vault& vault, const std::function<Status(const json::value&)>& line) {
+    auto key = vault.subkey(crypto::KeyPurpose::backup);
+    crypto_secretstream_xchacha20poly1305_state st;
+    if (crypto_secretstream_xchacha20poly1305_init_pull(&st, r.header, key->data()) != 0) return bad_file("wrong key");
+    std::string pending;
+    bool finished = false;
+    std::vector<unsigned char> in(chunk + crypto_secretstream_xchacha20poly1305_ABYTES + 4), out(chunk);
+    while (!finished) {
+        uint32_t n = 0;
+        r.in.read(reinterpret_cast<char*>(&n), 4);
+        if (!r.in || n > in.size()) return bad_file("truncated");
+        r.in.read(reinterpret_cast<char*>(in.data()), n);
+        if (!r.in) return bad_file("truncated");
+        unsigned long long got = 0;
+        unsigned char tag = 0;
+        if (crypto_secretstream_xchacha20poly1305_pull(&st, out.data(), &got, &tag, in.data(), n, nullptr, 0) != 0)
+            return bad_file("altered, or made with another vault");
+        pending.append(reinterpret_cast<char*>(out.data()), got);
+        finished = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+        for (size_t nl; (nl = pending.find('\n')) != std::string::npos;) {
+            boost::system::error_code ec;
+            auto v = json::parse(std::string_view(pending).substr(0, nl), ec);
+            if (ec) return bad_file("damaged content");
+            if (auto s = line(v); !s) return s;
+            pending.erase(0, nl + 1);
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<BackupSummary> write_backup(Database& db, const crypto::Vault& vault, const std::string& vault_text, const std::string& path) {
+    BackupSummary summary;
+    const std::string tmp = path + ".tmp";
+    {
+        auto key = vault.subkey(crypto::KeyPurpose::backup);
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) return make_error(ErrorKind::invalid, "io", "Cannot write " + path, "out");
+        out << magic;
+        uint32_t len = uint32_t(vault_text.size());
+        out.write(reinterpret_cast<const char*>(&len), 4);
+        out << vault_text;
+        crypto_secretstream_xchacha20poly1305_state st;
+        unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+        crypto_secretstream_xchacha20poly1305_init_push(&st, header, key->data());
+        out.write(reinterpret_cast<const char*>(header), sizeof header);
+        std::string buffer;
+        std::vector<unsigned char> sealed(chunk + crypto_secretstream_xchacha20poly1305_ABYTES);
+        auto flush = [&](bool final) {
+            while (buffer.size() >= chunk || (final && !buffer.empty()) || final) {
+                size_t n = std::min(buffer.size(), chunk);
+                const bool last = final && n == buffer.size();
+                unsigned long long clen = 0;
+                crypto_secretstream_xchacha20poly1305_push(&st, sealed.data(), &clen, reinterpret_cast<const unsigned char*>(buffer.data()), n,
+                                                           nullptr, 0, last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
+                uint32_t c = uint32_t(clen);
+                out.write(reinterpret_cast<const char*>(&c), 4);
+                out.write(reinterpret_cast<const char*>(sealed.data()), std::streamsize(clen));
+                buffer.erase(0, n);
+                if (last) break;
+            }
+        };
+        const int version = schema_version(db);
+        buffer += json::serialize(json::object{{"schema", version}}) + "\n";
+        // One consistent snapshot of every table.
+        db.read([&](Tx& tx) {
+            for (const auto& table : tables(db)) {
+                auto cols = columns(tx, db.engine(), table);
+                json::array names;
+                std::string select = "SELECT ";
+                for (size_t i = 0; i < cols.size(); ++i) {
+                    names.push_back(json::string(cols[i]));
+                    select += (i ? ", " : "") + cols[i];
+                }
+                buffer += json::serialize(json::object{{"table", table}, {"columns", names}}) + "\n";
+                ++summary.tables;
+                for (const auto& row : tx.query(select + " FROM " + table)) {
+                    json::array values;
+                    for (const auto& v : row.values) values.push_back(to_json(v));
+                    buffer += json::serialize(values) + "\n";
+                    ++summary.rows;
+                    if (buffer.size() >= chunk) flush(false);
+                }
+            }
+        });
+        buffer += json::serialize(json::object{{"end", summary.rows}}) + "\n";
+        flush(true);
+        out.close();
+        if (!out) return make_error(ErrorKind::unavailable, "io", "Writing the backup failed.", "out");
+    }
+    // Read it back before calling it a backup.
+    auto reader = open_backup(tmp);
+    if (!reader) return reader.error();
+    int64_t rows = 0;
+    bool ended = false;
+    Status s = read_lines(*reader.value(), vault, [&](const json::value& v) -> Status {
+        if (v.is_array()) ++rows;
+        if (v.is_object() && v.as_object().contains("end")) ended = v.as_object().at("end").as_int64() == rows;
+        return {};
+    });
+    if (!s || !ended || rows != summary.rows) {
+        std::filesystem::remove(tmp);
+        return make_error(ErrorKind::unavailable, "backup_unverified", "The backup did not read back whole; nothing was kept.", "out");
+    }
+    std::filesystem::rename(tmp, path);
+    summary.bytes = int64_t(std::filesystem::file_size(path));
+    return summary;
+}
+
+Result<std::string> backup_vault_file(const std::string& path) {
+    HAVEN_TRY(reader, open_backup(path));
+    return reader->vault_text;
+}
+
+Result<BackupSummary> restore_backup(Database& db, const crypto::Vault& vault, const std::string& path) {
+    HAVEN_TRY(reader, open_backup(path));
+    BackupSummary summary;
+    const int version = schema_version(db);
+    Status s = db.write([&](Tx& tx) -> Status {
+        auto existing = tables(db);
+        // Children first, so foreign keys never stand in the way of emptying the tables.
+        for (auto it = existing.rbegin(); it != existing.rend(); ++it) tx.exec("DELETE FROM " + *it);
+        std::string insert;
+        size_t width = 0;
+        bool ended = false;
+        Status r = read_lines(*reader, vault, [&](const json::value& v) -> Status {
+            if (v.is_object()) {
+                const auto& o = v.as_object();
+                if (auto* schema = o.if_contains("schema"); schema && schema->as_int64() != version)
+                    return make_error(ErrorKind::conflict, "schema_mismatch",
+                                      "The backup is at schema version " + std::to_string(schema->as_int64()) + ", this database at " +
+                                          std::to_string(version) + ": restore with the Haven that made it.", "in");
+                if (auto* t = o.if_contains("table")) {
+                    std::string table(t->as_string());
+                    if (std::find(existing.begin(), existing.end(), table) == existing.end())
+                        return bad_file("unknown table " + table);
+                    const auto& cols = o.at("columns").as_array();
+                    width = cols.size();
+                    insert = "INSERT INTO " + table + " (";
+                    std::string params;
+                    for (size_t i = 0; i < cols.size(); ++i) {
+                        insert += (i ? ", " : "") + std::string(cols[i].as_string());
+                        params += (i ? ", $" : "$") + std::to_string(i + 1);
+                    }
+                    insert += ") VALUES (" + params + ")";
+                    ++summary.tables;
+                }
+                if (o.contains("end")) ended = true;
+                return {};
+            }
+            const auto& a = v.as_array();
+            if (a.size() != width) return bad_file("a row does not fit its table");
+            Params p;
+            for (const auto& x : a) p.push_back(from_json(x));
+            tx.exec(insert, p);
+            ++summary.rows;
+            return {};
+        });
+        if (!r) return r;
+        if (!ended) return bad_file("it ends early");
+        return {};
+    });
+    if (!s) return s.error();
+    return summary;
+}
+
+}  // namespace haven::storage
