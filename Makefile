@@ -47,7 +47,7 @@ fuzz: deps
 	./scripts/run-fuzzers build-fuzz $(FUZZ_SECONDS)
 
 bench: build
-	./$(BUILD)/bench/haven_bench
+	./scripts/run-tests $(BUILD) bench
 
 clean:
 	rm -rf build build-asan build-fuzz
