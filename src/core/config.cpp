@@ -97,6 +97,9 @@ const std::map<std::string, std::string>& config_keys() {
         {"test-routes", "mount /api/v1/test/* used by the durability tests (default false)"},
         {"secure-cookies", "mark cookies Secure; false only for a plain-HTTP demo (default true)"},
         {"log-level", "debug, info, warn or error (default info)"},
+        {"mass-read-limit", "records one account may open per window before administrators are alerted (default 50)"},
+        {"mass-read-window-minutes", "the window of mass-read-limit (default 60)"},
+        {"mass-read-suspend", "also suspend an account that passes mass-read-limit (default false)"},
         {"passphrase-file", "file holding the unseal passphrase (init: written there; serve: unseal at start)"},
         {"session-idle-minutes", "a session ends after this many minutes without a request (default 30)"},
         {"session-max-hours", "a session ends this many hours after login (default 12)"},
@@ -159,7 +162,9 @@ Result<Config> load_config(const ConfigSources& sources, const std::optional<std
     for (IntKey k : {IntKey{"workers", &c.workers, 1, 256}, IntKey{"max-connections", &c.max_connections, 1, 100000},
                      IntKey{"max-queue", &c.max_queue, 1, 100000}, IntKey{"db-pool", &c.db_pool, 1, 64},
                      IntKey{"session-idle-minutes", &c.session_idle_minutes, 1, 24 * 60},
-                     IntKey{"session-max-hours", &c.session_max_hours, 1, 24 * 7}}) {
+                     IntKey{"session-max-hours", &c.session_max_hours, 1, 24 * 7},
+                     IntKey{"mass-read-limit", &c.mass_read_limit, 1, 1000000},
+                     IntKey{"mass-read-window-minutes", &c.mass_read_window_minutes, 1, 7 * 24 * 60}}) {
         if (auto v = lookup(k.key)) {
             auto n = parse_int(k.key, *v, k.lo, k.hi);
             if (!n) return n.error();
@@ -168,7 +173,8 @@ Result<Config> load_config(const ConfigSources& sources, const std::optional<std
     }
     struct BoolKey { const char* key; bool* target; };
     for (BoolKey k : {BoolKey{"group-commit", &c.group_commit}, BoolKey{"test-routes", &c.test_routes},
-                      BoolKey{"secure-cookies", &c.secure_cookies}}) {
+                      BoolKey{"secure-cookies", &c.secure_cookies},
+                      BoolKey{"mass-read-suspend", &c.mass_read_suspend}}) {
         if (auto v = lookup(k.key)) {
             auto b = parse_bool(k.key, *v);
             if (!b) return b.error();

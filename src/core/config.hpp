@@ -30,6 +30,9 @@ struct Config {
     bool secure_cookies = true;                 // false only for a plain-HTTP demo on loopback
     int session_idle_minutes = 30;              // a session ends after this long without a request
     int session_max_hours = 12;                 // and this long after login, whatever happens
+    int mass_read_limit = 50;                   // distinct records one account may open per window
+    int mass_read_window_minutes = 60;
+    bool mass_read_suspend = false;             // suspend at once, besides alerting administrators
     std::string passphrase_file;                // serve: unseal at start with this passphrase (else start sealed)
     std::string log_level = "info";
 };

@@ -17,7 +17,8 @@ TEST(Messages, EveryCatalogueHasTheSameKeysAndValidPatterns) {
             EXPECT_TRUE(en->count(key)) << locale << " has an extra key " << key;
             std::string out;
             EXPECT_TRUE(format_message(locale, pattern, {{"count", int64_t(1)}, {"minutes", int64_t(1)}, {"name", std::string("x")},
-                                                         {"id", std::string("x")}, {"engine", std::string("x")}}, out))
+                                                         {"id", std::string("x")}, {"engine", std::string("x")},
+                                                         {"time", std::string("x")}}, out))
                 << locale << " " << key;
         }
     }

@@ -276,6 +276,40 @@ TEST_P(Accounts, EveryLoginAndPersonalReadLeavesAVerifiableAuditEntry) {
         for (size_t i = 0; i < 3; ++i) EXPECT_EQ(r.text(i).find("anna"), std::string::npos);
 }
 
+TEST_P(Accounts, MassReadsAlertAdministratorsAndCanSuspend) {
+    if (!app_) return;
+    auto admin = testing::make_account(app_->accounts(), clock_, "watch", Role::administrator, site_);
+    auto reader = testing::make_account(app_->accounts(), clock_, "hoover", Role::volunteer, site_);
+    Principal who;
+    who.account_id = reader.id;
+    app_->accounts().set_read_policy({5, 60 * 60 * 1000, false});
+    for (int64_t record = 1; record <= 5; ++record) ASSERT_TRUE(app_->accounts().record_read(who, "person", record).ok());
+    ASSERT_TRUE(app_->accounts().record_read(who, "person", 3).ok()) << "re-reading one record counts once";
+    Principal admin_p;
+    admin_p.account_id = admin.id;
+    admin_p.roles = {{site_, Role::administrator}};
+    EXPECT_TRUE(app_->accounts().read_alarms(admin_p).empty());
+    ASSERT_TRUE(app_->accounts().record_read(who, "person", 6).ok());
+    auto alarms = app_->accounts().read_alarms(admin_p);
+    ASSERT_EQ(alarms.size(), 1u);
+    EXPECT_EQ(alarms[0].username, "hoover");
+    EXPECT_EQ(alarms[0].records, 6);
+    EXPECT_FALSE(alarms[0].suspended);
+    std::string admin_session = session_of(api_login("watch", testing::test_password, testing::current_code(admin, clock_)));
+    auto page = get("/audit", admin_session);
+    EXPECT_NE(page.body.find("hoover opened 6 records within 60 minutes"), std::string::npos);
+
+    // With suspension: the next window's excess suspends at once and ends the sessions.
+    std::string s = session_of(api_login("hoover", testing::test_password, ""));
+    ASSERT_EQ(get("/api/v1/me", s).status, 200);
+    clock_.advance_ms(61 * 60 * 1000);
+    app_->accounts().set_read_policy({5, 60 * 60 * 1000, true});
+    for (int64_t record = 100; record <= 106; ++record) ASSERT_TRUE(app_->accounts().record_read(who, "person", record).ok());
+    EXPECT_EQ(get("/api/v1/me", s).status, 401);
+    EXPECT_TRUE(app_->accounts().read_alarms(admin_p).front().suspended);
+    EXPECT_FALSE(audit::verify(app_->db(), app_->vault().audit_public_key()).bad_seq.has_value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Accounts, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 
 }  // namespace

@@ -24,6 +24,16 @@ Result<Response> audit_show(Request& request, Context& c) {
     auto ctx = page_context(request);
     return web::page(ctx, 200, "audit.title", [&](web::Html& h) {
         h.element("p", {}, ctx.t("audit.help"));
+        auto alarms = c.service.read_alarms(*request.principal);
+        if (!alarms.empty()) {
+            h.element("h2", {}, ctx.t("audit.alarms"));
+            h.element("ul", {{"class", "alarms"}, {"id", "alarms"}}, [&] {
+                for (const auto& a : alarms)
+                    h.element("li", {{"class", "notice error"}},
+                              ctx.t(a.suspended ? "audit.alarm_suspended" : "audit.alarm",
+                                    {{"name", a.username}, {"count", a.records}, {"minutes", a.window_ms / 60000}, {"time", utc_time(a.raised_at)}}));
+            });
+        }
         h.element("form", {{"method", "get"}, {"action", "/audit"}, {"class", "filters"}}, [&] {
             field(h, ctx, "account", "audit.account", "text", account);
             field(h, ctx, "action", "audit.action", "text", action);

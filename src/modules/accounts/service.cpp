@@ -515,6 +515,48 @@ Result<std::vector<Service::AuditLine>> Service::audit_log(const Principal& acto
     return out;
 }
 
+void Service::record_read(storage::Tx& tx, const Principal& reader, std::string_view record_type, int64_t record_id) {
+    audit(tx, std::string(record_type) + ".read", reader.account_id, record_type, record_id);
+    const int64_t now = clock_.now_ms();
+    const std::string actor = recorder_.subject("account", reader.account_id);
+    const int64_t records = tx.query("SELECT COUNT(DISTINCT object) FROM audit_log WHERE actor = $1 AND at >= $2 AND action = $3",
+                                     {actor, now - read_policy_.window_ms, std::string(record_type) + ".read"})
+                                .at(0)
+                                .integer(0);
+    if (records <= read_policy_.limit) return;
+    // One alarm per window, not one per read.
+    if (tx.query("SELECT COUNT(*) FROM read_alarms WHERE account_id = $1 AND raised_at >= $2", {reader.account_id, now - read_policy_.window_ms})
+            .at(0)
+            .integer(0) > 0)
+        return;
+    tx.exec("INSERT INTO read_alarms (id, account_id, raised_at, records, window_ms, suspended) VALUES ($1, $2, $3, $4, $5, $6)",
+            {store::new_id(), reader.account_id, now, records, read_policy_.window_ms, int64_t(read_policy_.suspend)});
+    audit(tx, "alarm.mass_read", reader.account_id, "account", reader.account_id, 0, read_policy_.suspend ? "suspended" : "flagged");
+    if (read_policy_.suspend) {
+        store::set_status(tx, reader.account_id, AccountStatus::suspended, now);
+        store::delete_sessions_of(tx, reader.account_id);
+        store::revoke_tokens_of(tx, reader.account_id, now);
+    }
+}
+
+Status Service::record_read(const Principal& reader, std::string_view record_type, int64_t record_id) {
+    return db_.write([&](storage::Tx& tx) -> Status {
+        record_read(tx, reader, record_type, record_id);
+        return {};
+    });
+}
+
+std::vector<ReadAlarm> Service::read_alarms(const Principal& actor) {
+    std::vector<ReadAlarm> out;
+    if (!may(actor, Action::audit_view, std::nullopt)) return out;
+    db_.read([&](storage::Tx& tx) {
+        for (const auto& r : tx.query("SELECT r.id, r.account_id, r.raised_at, r.records, r.window_ms, r.suspended, a.username "
+                                      "FROM read_alarms r JOIN accounts a ON a.id = r.account_id ORDER BY r.raised_at DESC LIMIT 100"))
+            out.push_back({r.integer(0), r.integer(1), r.integer(2), r.integer(3), r.integer(4), r.text(6), r.integer(5) != 0});
+    });
+    return out;
+}
+
 Result<std::string> Service::create_token(const std::string& username, const std::string& label, const std::string& scope, int days) {
     if (scope != "read" && scope != "write")
         return make_error(ErrorKind::invalid, "validation_failed", "scope must be read or write.", "scope");

@@ -102,6 +102,13 @@ public:
     Result<std::vector<AuditLine>> audit_log(const Principal& actor, const std::string& username, const std::string& action,
                                              int64_t from, int64_t to);
 
+    // Every module that shows a person's record calls this in the same transaction: it audits the read
+    // ("<type>.read") and raises a mass-read alarm when the reader passes the policy's limit.
+    void record_read(storage::Tx& tx, const Principal& reader, std::string_view record_type, int64_t record_id);
+    Status record_read(const Principal& reader, std::string_view record_type, int64_t record_id);
+    std::vector<ReadAlarm> read_alarms(const Principal& actor);
+    void set_read_policy(const ReadPolicy& policy) { read_policy_ = policy; }
+
     const SessionPolicy& policy() const { return policy_; }
 
 private:
@@ -116,6 +123,7 @@ private:
     const Clock& clock_;
     audit::Recorder recorder_;
     SessionPolicy policy_;
+    ReadPolicy read_policy_;
     std::string throttle_key_;  // per process: hides client addresses in login_throttle
 };
 

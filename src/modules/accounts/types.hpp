@@ -33,6 +33,20 @@ struct SessionInfo {
     bool current = false;
 };
 
+// How many distinct records one account may open in a window before administrators are alerted (and, if
+// asked, the account suspended at once). Settings mass-read-limit, mass-read-window-minutes, mass-read-suspend.
+struct ReadPolicy {
+    int64_t limit = 50;
+    int64_t window_ms = 60 * 60 * 1000;
+    bool suspend = false;
+};
+
+struct ReadAlarm {
+    int64_t id = 0, account_id = 0, raised_at = 0, records = 0, window_ms = 0;
+    std::string username;
+    bool suspended = false;
+};
+
 struct SessionPolicy {
     int64_t idle_ms = 30 * 60 * 1000;            // 30 minutes without a request
     int64_t absolute_ms = 12 * 60 * 60 * 1000;   // 12 hours after login
