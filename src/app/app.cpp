@@ -15,6 +15,7 @@ namespace {
 bool sealed_ok(const std::string& route) {
     return route == "/healthz" || route == "/metrics" || route == "/assets/{file}" || route == "/unseal" ||
            route == "/api/v1/vault/unseal" || route == "/api/v1/vault/seal" || route == "/language";
+    // (rotate is not here: it needs the keys, so a sealed server answers it 503 like any other API.)
 }
 
 std::string choose_locale(const http::Request& request) {

@@ -57,6 +57,7 @@ void add_routes(App& app) {
     r.post("/seal", "vault.seal", vlt(vault::seal_save));
     r.post("/api/v1/vault/unseal", "public", vlt(vault::api_unseal));
     r.post("/api/v1/vault/seal", "public", vlt(vault::api_seal));
+    r.post("/api/v1/vault/rotate", "public", vlt(vault::api_rotate));
 
     // JSON API
     r.post("/api/v1/auth/login", "public", acc(accounts::api_login));

@@ -76,6 +76,16 @@ void add_vault_commands(CLI::App& app, int& exit_code) {
                     body += "}";
                     return report(post(config, "/api/v1/vault/unseal", body, ""), "Unsealed.");
                 });
+    auto* keys = app.add_subcommand("keys", "Manage the vault's keys.");
+    keys->require_subcommand(1);
+    auto resume = std::make_shared<bool>(false);
+    auto* rotate = add_command(*keys, "rotate", "Re-seal every stored value under a new field-key version, while serving.", exit_code,
+                               [resume](const Config& config) {
+        std::string token = first_line(config.data_dir + "/seal-token");
+        auto r = post(config, "/api/v1/vault/rotate", *resume ? R"({"resume":true})" : "{}", "X-Seal-Token: " + token + "\r\n");
+        return report(r, ("Rotated: " + r.second).c_str());
+    });
+    rotate->add_flag("--resume", *resume, "finish an interrupted rotation without starting a new version");
     add_command(app, "seal", "Panic seal: the running server drops every key from memory at once.", exit_code,
                 [](const Config& config) {
                     std::string token = first_line(config.data_dir + "/seal-token");

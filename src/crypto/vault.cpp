@@ -159,6 +159,8 @@ Vault::Vault(std::string path, const Clock& clock) : path_(std::move(path)), clo
         std::stringstream ss;
         ss << in.rdbuf();
         file_text_ = ss.str();
+        if (auto file = parsed_file(file_text_); file.ok())
+            if (auto* v = file->if_contains("field_key_version"); v && v->is_int64()) field_version_ = uint32_t(v->as_int64());
     }
 }
 
@@ -361,19 +363,36 @@ std::unique_ptr<SecretKey> Vault::subkey(KeyPurpose purpose, std::string_view co
 }
 
 namespace {
-std::string field_ad(std::string_view table, std::string_view column, int64_t row_id) {
+// Associated data: the value's place (and its key version), so a value moved elsewhere never decrypts.
+std::string field_ad(std::string_view table, std::string_view column, int64_t row_id, uint32_t version) {
     std::string ad;
     ad.append(table).push_back('\0');
     ad.append(column).push_back('\0');
     ad += std::to_string(row_id);
+    ad.push_back('\0');
+    ad += std::to_string(version);
     return ad;
 }
-constexpr char field_format = 1;  // first byte of every sealed field
+// A sealed field: format byte ‖ key version (u32, big endian) ‖ nonce ‖ ciphertext and tag.
+constexpr char field_format = 1;
+constexpr size_t field_header = 5;
 }  // namespace
 
-const SecretKey& Vault::field_key(std::string_view table, std::string_view column) const {
+uint32_t Vault::field_key_version() const {
+    std::shared_lock lock(mutex_);
+    return field_version_;
+}
+
+std::optional<uint32_t> Vault::version_of(std::string_view sealed) {
+    if (sealed.size() < field_header || sealed[0] != field_format) return std::nullopt;
+    uint32_t v = 0;
+    for (size_t i = 1; i < field_header; ++i) v = (v << 8) | static_cast<unsigned char>(sealed[i]);
+    return v;
+}
+
+const SecretKey& Vault::field_key(std::string_view table, std::string_view column, uint32_t version) const {
     if (!root_) throw VaultSealed();
-    const std::string name = std::string(table) + "." + std::string(column);
+    const std::string name = std::string(table) + "." + std::string(column) + "#" + std::to_string(version);
     std::lock_guard cache(cache_mutex_);
     auto it = field_keys_.find(name);
     if (it != field_keys_.end()) return *it->second;
@@ -390,18 +409,41 @@ const SecretKey& Vault::field_key(std::string_view table, std::string_view colum
 
 std::string Vault::seal_field(std::string_view table, std::string_view column, int64_t row_id, std::string_view plaintext) const {
     std::shared_lock lock(mutex_);
-    const SecretKey& key = field_key(table, column);
-    return std::string(1, field_format) + aead_seal(plaintext, key.data(), field_ad(table, column, row_id));
+    const uint32_t v = field_version_;
+    const SecretKey& key = field_key(table, column, v);
+    std::string header(1, field_format);
+    for (int i = 3; i >= 0; --i) header += char((v >> (i * 8)) & 0xff);
+    return header + aead_seal(plaintext, key.data(), field_ad(table, column, row_id, v));
 }
 
 Result<std::string> Vault::open_field(std::string_view table, std::string_view column, int64_t row_id, std::string_view sealed) const {
-    if (sealed.empty() || sealed[0] != field_format)
-        return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored value is damaged.");
+    auto version = version_of(sealed);
+    if (!version) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored value is damaged.");
     std::shared_lock lock(mutex_);
-    const SecretKey& key = field_key(table, column);
-    auto plain = aead_open(sealed.substr(1), key.data(), field_ad(table, column, row_id));
+    if (*version > field_version_) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored value is damaged.");
+    const SecretKey& key = field_key(table, column, *version);
+    auto plain = aead_open(sealed.substr(field_header), key.data(), field_ad(table, column, row_id, *version));
     if (!plain) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored value is damaged or was moved.");
     return *plain;
+}
+
+Result<uint32_t> Vault::next_field_key_version() {
+    std::unique_lock lock(mutex_);
+    if (!root_) throw VaultSealed();
+    HAVEN_TRY(file, parsed_file(file_text_));
+    file["field_key_version"] = field_version_ + 1;
+    std::string text = json::serialize(file);
+    const std::string tmp = path_ + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << text << "\n";
+        out.close();
+        if (!out) return make_error(ErrorKind::unavailable, "io", "Cannot write the vault file.");
+    }
+    ::chmod(tmp.c_str(), 0600);
+    std::filesystem::rename(tmp, path_);
+    file_text_ = text;
+    return ++field_version_;
 }
 
 }  // namespace haven::crypto

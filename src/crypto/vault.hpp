@@ -80,7 +80,13 @@ public:
     std::string seal_field(std::string_view table, std::string_view column, int64_t row_id, std::string_view plaintext) const;
     Result<std::string> open_field(std::string_view table, std::string_view column, int64_t row_id, std::string_view sealed) const;
 
-    // The root key, wrapped for a backup under `passphrase`-independent backup key (see backup).
+    // Key rotation: field keys have versions (kept in vault.json); new values are sealed under the current
+    // one, and every stored value names the version that opens it. next_field_key_version() starts a new
+    // version; re-sealing the stored values is the job of the rotation (modules/vault/rotation.cpp).
+    uint32_t field_key_version() const;
+    Result<uint32_t> next_field_key_version();
+    static std::optional<uint32_t> version_of(std::string_view sealed);
+
     const std::string& path() const { return path_; }
 
 private:
@@ -91,12 +97,13 @@ private:
 
     // A field key from the cache (derived once per unseal; the cache is wiped with the root key).
     // The caller holds mutex_ (shared) for as long as it uses the key.
-    const SecretKey& field_key(std::string_view table, std::string_view column) const;
+    const SecretKey& field_key(std::string_view table, std::string_view column, uint32_t version) const;
 
     std::string path_;
     const Clock& clock_;
     mutable std::shared_mutex mutex_;
     std::unique_ptr<SecretKey> root_;
+    uint32_t field_version_ = 0;
     mutable std::mutex cache_mutex_;
     mutable std::map<std::string, std::unique_ptr<SecretKey>, std::less<>> field_keys_;
     std::string file_text_;

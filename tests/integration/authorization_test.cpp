@@ -57,7 +57,8 @@ const std::map<std::string, Rule>& expected() {
         {"POST /unseal", anyone},
         {"POST /seal", only({administrator})},
         {"POST /api/v1/vault/unseal", anyone},
-        {"POST /api/v1/vault/seal", anyone},  // anyone holding DATA/seal-token, which this test sends
+        {"POST /api/v1/vault/seal", anyone},    // anyone holding DATA/seal-token, which this test sends
+        {"POST /api/v1/vault/rotate", anyone},  // likewise
         {"POST /api/v1/auth/login", anyone},
         {"POST /api/v1/auth/logout", member},
         {"GET /api/v1/me", member},

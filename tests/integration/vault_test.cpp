@@ -2,6 +2,9 @@
 // form; the keys are gone (the state is checked, not RAM). Stored secrets are ciphertext bound to their row.
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include "audit/audit.hpp"
 #include "core/log.hpp"
 #include "modules/accounts/store.hpp"
 #include "support/accounts.hpp"
@@ -82,6 +85,50 @@ TEST_P(Sealing, StoredSecretsAreCiphertextBoundToTheirRow) {
     });
     auto login = app_->accounts().login({"anna", testing::test_password, testing::current_code(b, clock_), "127.0.0.1"});
     EXPECT_FALSE(login.ok());
+}
+
+TEST_P(Sealing, RotationReSealsEveryValueWhileServingAndResumes) {
+    if (!app_) return;
+    auto site = app_->accounts().create_site(nullptr, {"Paris", "Paris", "France", "Europe/Paris", false});
+    auto a = testing::make_account(app_->accounts(), clock_, "anna", Role::counsellor, site->id);
+    auto b = testing::make_account(app_->accounts(), clock_, "boris", Role::legal_adviser, site->id);
+    Principal pa;
+    pa.account_id = a.id;
+    ASSERT_TRUE(app_->accounts().set_contact(pa, {"Анна Смирнова", "anna@example.org", "+33 6 11 22 33 44"}).ok());
+    auto versions = [&] {
+        std::set<uint32_t> seen;
+        for (const auto& r : app_->db().query("SELECT totp_secret, real_name, email, phone FROM accounts"))
+            for (size_t i = 0; i < 4; ++i)
+                if (!r.is_null(i)) seen.insert(crypto::Vault::version_of(std::string(r.blob(i).bytes.begin(), r.blob(i).bytes.end())).value());
+        return seen;
+    };
+    EXPECT_EQ(versions(), std::set<uint32_t>{0});
+    const std::string seal = "Content-Type: application/json\r\nX-Seal-Token: " + seal_token_ + "\r\n";
+    EXPECT_EQ(testing::request(port_, "POST", "/api/v1/vault/rotate", "{}", "Content-Type: application/json\r\n").status, 403);
+
+    auto rotated = testing::request(port_, "POST", "/api/v1/vault/rotate", "{}", seal);
+    ASSERT_EQ(rotated.status, 200) << rotated.body;
+    EXPECT_NE(rotated.body.find(R"("version":1)"), std::string::npos) << rotated.body;
+    EXPECT_NE(rotated.body.find(R"("resealed":5)"), std::string::npos) << rotated.body;  // 2 TOTP secrets + 3 contact fields
+    EXPECT_EQ(versions(), std::set<uint32_t>{1});
+    EXPECT_EQ(app_->accounts().contact(pa)->real_name, "Анна Смирнова");
+    EXPECT_TRUE(app_->accounts().login({"boris", testing::test_password, testing::current_code(b, clock_), "127.0.0.1"}).ok())
+        << "the re-sealed TOTP secret still opens";
+
+    // Interrupted: a new version started, nothing re-sealed yet. Old values still open; resume finishes.
+    ASSERT_EQ(app_->vault().next_field_key_version().value(), 2u);
+    EXPECT_EQ(app_->accounts().contact(pa)->email, "anna@example.org");
+    auto resumed = testing::request(port_, "POST", "/api/v1/vault/rotate", R"({"resume":true})", seal);
+    ASSERT_EQ(resumed.status, 200);
+    EXPECT_NE(resumed.body.find(R"("version":2)"), std::string::npos) << resumed.body;
+    EXPECT_EQ(versions(), std::set<uint32_t>{2});
+    auto again = testing::request(port_, "POST", "/api/v1/vault/rotate", R"({"resume":true})", seal);
+    EXPECT_NE(again.body.find(R"("resealed":0)"), std::string::npos) << "resuming a finished rotation changes nothing";
+
+    // The version survives a restart: a new vault object reads it from vault.json.
+    crypto::Vault reloaded(dir_ + "/vault.json", clock_);
+    EXPECT_EQ(reloaded.field_key_version(), 2u);
+    EXPECT_FALSE(audit::verify(app_->db(), app_->vault().audit_public_key()).bad_seq.has_value());
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Sealing, ::testing::Values("sqlite", "postgres"), testing::engine_name);

@@ -5,6 +5,7 @@
 #include "crypto/random.hpp"
 #include "http/form.hpp"
 #include "http/json.hpp"
+#include "modules/vault/rotation.hpp"
 #include "web/layout.hpp"
 
 namespace haven::vault {
@@ -120,6 +121,23 @@ Result<Response> api_unseal(Request& request, Context& c) {
     }
     if (auto s = unseal(c, request, passphrase, files); !s) return s.error();
     return Response::json(200, R"({"sealed":false})");
+}
+
+Result<Response> api_rotate(Request& request, Context& c) {
+    if (!crypto::equal_secret(request.header("X-Seal-Token"), c.seal_token))
+        return make_error(ErrorKind::forbidden, "forbidden", "A valid X-Seal-Token is needed.");
+    bool resume = false;
+    if (!request.body.empty()) {
+        HAVEN_TRY(body, http::parse_json(request.body));
+        if (const auto* r = body.is_object() ? body.as_object().if_contains("resume") : nullptr; r && r->is_bool()) resume = r->as_bool();
+    }
+    if (!resume) {
+        auto v = c.vault.next_field_key_version();
+        if (!v) return v.error();
+    }
+    HAVEN_TRY(report, reseal_all(c.db, c.vault, c.recorder));
+    return Response::json(200, json::serialize(json::object{{"version", report.version}, {"resealed", report.resealed},
+                                                            {"already_current", report.current}, {"damaged", report.damaged}}));
 }
 
 Result<Response> api_seal(Request& request, Context& c) {

@@ -25,6 +25,9 @@ Result<Response> unseal_save(Request& request, Context& c);   // POST /unseal (p
 Result<Response> seal_save(Request& request, Context& c);     // POST /seal (administrators' panic button)
 Result<Response> api_unseal(Request& request, Context& c);    // POST /api/v1/vault/unseal {"passphrase"} or {"operator_keys":[…]}
 Result<Response> api_seal(Request& request, Context& c);      // POST /api/v1/vault/seal, header X-Seal-Token
+// POST /api/v1/vault/rotate {"resume":false}, header X-Seal-Token: a new field-key version, then every
+// stored value re-sealed under it ({"resume":true} only finishes an interrupted rotation).
+Result<Response> api_rotate(Request& request, Context& c);
 
 // The page every sealed request gets (503).
 Response sealed_page(const Request& request);

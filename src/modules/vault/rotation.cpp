@@ -1,0 +1,55 @@
+#include "modules/vault/rotation.hpp"
+
+namespace haven::vault {
+
+const std::vector<SealedColumn>& sealed_columns() {
+    static const std::vector<SealedColumn> columns = {
+        {"accounts", "real_name"}, {"accounts", "email"}, {"accounts", "phone"}, {"accounts", "totp_secret"}, {"accounts", "totp_pending"},
+    };
+    return columns;
+}
+
+Result<RotationReport> reseal_all(storage::Database& db, const crypto::Vault& vault, const audit::Recorder& audit) {
+    RotationReport report;
+    report.version = vault.field_key_version();
+    for (const auto& c : sealed_columns()) {
+        const std::string table = c.table, column = c.column;
+        int64_t last_id = -1;
+        for (;;) {
+            auto rows = db.query("SELECT id, " + column + " FROM " + table + " WHERE " + column + " IS NOT NULL AND id > $1 ORDER BY id LIMIT 200",
+                                 {last_id});
+            if (rows.empty()) break;
+            Status s = db.write([&](storage::Tx& tx) -> Status {
+                for (const auto& r : rows) {
+                    const int64_t id = r.integer(0);
+                    last_id = id;
+                    const auto& bytes = r.blob(1).bytes;
+                    const std::string old(bytes.begin(), bytes.end());
+                    auto version = crypto::Vault::version_of(old);
+                    if (version && *version == report.version) {
+                        ++report.current;
+                        continue;
+                    }
+                    auto plain = vault.open_field(table, column, id, old);
+                    if (!plain) {
+                        ++report.damaged;
+                        continue;
+                    }
+                    const std::string fresh = vault.seal_field(table, column, id, plain.value());
+                    tx.exec("UPDATE " + table + " SET " + column + " = $1 WHERE id = $2 AND " + column + " = $3",
+                            {storage::Blob{{fresh.begin(), fresh.end()}}, id, storage::Blob{{old.begin(), old.end()}}});
+                    ++report.resealed;
+                }
+                return {};
+            });
+            if (!s) return s.error();
+        }
+    }
+    (void)db.write([&](storage::Tx& tx) -> Status {
+        audit.record(tx, {"keys.rotate", "operator", "", 0, report.damaged ? "damaged_values" : "ok"});
+        return {};
+    });
+    return report;
+}
+
+}  // namespace haven::vault
