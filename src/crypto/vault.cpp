@@ -135,6 +135,20 @@ Result<json::object> parsed_file(const std::string& text) {
     return std::move(v.as_object());
 }
 
+// Replaces the vault file whole (write to a temporary file, then rename), readable by its owner only.
+Status write_file(const std::string& path, const std::string& text) {
+    const std::string tmp = path + ".tmp";
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text << "\n";
+    out.close();
+    if (!out) return make_error(ErrorKind::unavailable, "io", "Cannot write the vault file.");
+    ::chmod(tmp.c_str(), 0600);
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) return make_error(ErrorKind::unavailable, "io", "Cannot replace the vault file.");
+    return {};
+}
+
 Error wrong(const char* code, const char* message) { return make_error(ErrorKind::unauthorized, code, message); }
 
 }  // namespace
@@ -214,15 +228,7 @@ Result<VaultCreated> Vault::create(bool with_passphrase, int k, int n) {
         file["audit_public_key"] = b64(std::string_view(reinterpret_cast<const char*>(pk), sizeof pk));
     }
     file_text_ = json::serialize(file);
-    {
-        std::string tmp = path_ + ".tmp";
-        std::ofstream out(tmp, std::ios::trunc);
-        out << file_text_ << "\n";
-        out.close();
-        if (!out) return make_error(ErrorKind::unavailable, "io", "Cannot write the vault file.");
-        ::chmod(tmp.c_str(), 0600);
-        std::filesystem::rename(tmp, path_);
-    }
+    if (auto s = write_file(path_, file_text_); !s) return s.error();
     if (auto s = install(std::string_view(reinterpret_cast<const char*>(root.data()), SecretKey::size)); !s) return s.error();
     return created;
 }
@@ -433,15 +439,7 @@ Result<uint32_t> Vault::next_field_key_version() {
     HAVEN_TRY(file, parsed_file(file_text_));
     file["field_key_version"] = field_version_ + 1;
     std::string text = json::serialize(file);
-    const std::string tmp = path_ + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << text << "\n";
-        out.close();
-        if (!out) return make_error(ErrorKind::unavailable, "io", "Cannot write the vault file.");
-    }
-    ::chmod(tmp.c_str(), 0600);
-    std::filesystem::rename(tmp, path_);
+    if (auto s = write_file(path_, text); !s) return s.error();
     file_text_ = text;
     return ++field_version_;
 }
