@@ -1,7 +1,7 @@
 // What a seized server surrenders. 1,000 distinct strings (Cyrillic and Latin) are planted through the API
-// as people's contact details, the server is stopped, and every file it wrote — database, WAL, SHM,
-// logs, temp files, and for PostgreSQL the cluster's own files — is searched for each string and its
-// romanisation: none may be found. Then they are deleted, the database checkpointed, and searched again.
+// as people's contact details, a backup is made, the server is stopped, and every file it wrote —
+// database, WAL, SHM, backup, logs, temp files, and for PostgreSQL the cluster's own files — is searched for
+// each string and its romanisation: none may be found. Then they are deleted, the database checkpointed, and searched again.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -165,6 +165,10 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
     // The search itself can find: a planted string inside other bytes is seen.
     ASSERT_EQ(needles.count_in("\x01\x02" + needles.all[7] + "\xff", nullptr), 1);
     ASSERT_EQ(needles.count_in(needles.all[8].substr(1), nullptr), 0);
+
+    // A backup, made while serving, lies in the data directory too and is searched with the rest.
+    run("backup --out " + dir + "/haven.backup");
+    ASSERT_TRUE(fs::exists(dir + "/haven.backup"));
 
     kill(pid, SIGTERM);
     waitpid(pid, nullptr, 0);
