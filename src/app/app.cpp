@@ -50,12 +50,10 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     if (std::ifstream in(config.data_dir + "/seal-token"); in) std::getline(in, seal_token);
     app->vault_context_ = std::make_unique<vault::Context>(vault::Context{*app->vault_, seal_token, *app->db_, audit::Recorder(*app->vault_, clock)});
     if (!config.passphrase_file.empty()) {
-        std::ifstream in(config.passphrase_file);
-        std::string passphrase;
-        std::getline(in, passphrase);
-        if (!in && passphrase.empty())
+        auto passphrase = read_secret_file(config.passphrase_file);
+        if (!passphrase || passphrase->empty())
             return make_error(ErrorKind::invalid, "bad_config", "Cannot read the passphrase file.", "passphrase-file");
-        if (auto s = app->vault_->unseal_with_passphrase(passphrase); !s)
+        if (auto s = app->vault_->unseal_with_passphrase(*passphrase); !s)
             return make_error(ErrorKind::invalid, "bad_config", "The passphrase file does not open the vault.", "passphrase-file");
         (void)app->db_->write([&](storage::Tx& tx) -> Status {
             audit::Recorder(*app->vault_, clock).record(tx, {"vault.unseal", "operator", "", 0, "ok"});

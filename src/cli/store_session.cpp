@@ -23,9 +23,7 @@ int with_store(const Config& config, const std::function<int(StoreSession&)>& bo
         s.vault = std::make_unique<crypto::Vault>(config.data_dir + "/vault.json", s.clock);
         // Changes are audited, and audit entries are signed: the vault must be open for them.
         if (!config.passphrase_file.empty()) {
-            std::ifstream in(config.passphrase_file);
-            std::string passphrase;
-            std::getline(in, passphrase);
+            auto passphrase = read_secret_file(config.passphrase_file).value_or("");
             if (auto u = s.vault->unseal_with_passphrase(passphrase); !u) {
                 std::cerr << "haven: the passphrase file does not open the vault\n";
                 return 2;

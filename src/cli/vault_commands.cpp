@@ -72,7 +72,7 @@ void add_vault_commands(CLI::App& app, int& exit_code) {
                         return 2;
                     }
                     std::string body = "{\"passphrase\":";
-                    log::append_json_string(body, first_line(config.passphrase_file));
+                    log::append_json_string(body, read_secret_file(config.passphrase_file).value_or(""));
                     body += "}";
                     return report(post(config, "/api/v1/vault/unseal", body, ""), "Unsealed.");
                 });

@@ -112,6 +112,16 @@ std::optional<std::string> process_env(const std::string& name) {
     return std::nullopt;
 }
 
+std::optional<std::string> read_secret_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return std::nullopt;
+    std::string line;
+    std::getline(in, line);
+    const auto first = line.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return std::string();
+    return line.substr(first, line.find_last_not_of(" \t\r\n") - first + 1);
+}
+
 Result<Config> load_config(const ConfigSources& sources) {
     std::optional<std::string> data;
     if (auto it = sources.flags.find("data"); it != sources.flags.end()) data = it->second;

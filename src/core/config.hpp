@@ -60,4 +60,8 @@ Result<Config> load_config(const ConfigSources& sources, const std::optional<std
 
 std::optional<std::string> process_env(const std::string& name);
 
+// The first line of a secret file (passphrase, token) without its line ending or surrounding blanks, so a
+// file saved by any editor works; nullopt when it cannot be read.
+std::optional<std::string> read_secret_file(const std::string& path);
+
 }  // namespace haven

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 namespace haven {
 namespace {
 
@@ -55,6 +58,16 @@ TEST(Config, RefusesBadValuesNamingTheKey) {
         EXPECT_NE(r.error().message.find(c.key == "haven.toml" ? "haven.toml" : "'" + c.key + "'"), std::string::npos)
             << r.error().message;
     }
+}
+
+TEST(Config, SecretFilesForgiveLineEndingsAndBlanks) {
+    const std::string path = std::filesystem::temp_directory_path() / "haven-secret-test.txt";
+    std::ofstream(path) << "  abc-def-ghi \r\nsecond line\n";
+    EXPECT_EQ(read_secret_file(path), "abc-def-ghi");
+    std::ofstream(path, std::ios::trunc) << "\n";
+    EXPECT_EQ(read_secret_file(path), "");
+    std::filesystem::remove(path);
+    EXPECT_EQ(read_secret_file(path), std::nullopt);
 }
 
 }  // namespace
