@@ -4,7 +4,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <iostream>
 
 #include "cli/cli.hpp"
@@ -42,12 +41,6 @@ std::pair<int, std::string> post(const Config& config, const std::string& path, 
     return {status, p == std::string::npos ? "" : reply.substr(p + 4)};
 }
 
-std::string first_line(const std::string& path) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    return line;
-}
 
 int report(const std::pair<int, std::string>& r, const char* done) {
     if (r.first == 0) {
@@ -81,14 +74,14 @@ void add_vault_commands(CLI::App& app, int& exit_code) {
     auto resume = std::make_shared<bool>(false);
     auto* rotate = add_command(*keys, "rotate", "Re-seal every stored value under a new field-key version, while serving.", exit_code,
                                [resume](const Config& config) {
-        std::string token = first_line(config.data_dir + "/seal-token");
+        std::string token = read_secret_file(config.data_dir + "/seal-token").value_or("");
         auto r = post(config, "/api/v1/vault/rotate", *resume ? R"({"resume":true})" : "{}", "X-Seal-Token: " + token + "\r\n");
         return report(r, ("Rotated: " + r.second).c_str());
     });
     rotate->add_flag("--resume", *resume, "finish an interrupted rotation without starting a new version");
     add_command(app, "seal", "Panic seal: the running server drops every key from memory at once.", exit_code,
                 [](const Config& config) {
-                    std::string token = first_line(config.data_dir + "/seal-token");
+                    std::string token = read_secret_file(config.data_dir + "/seal-token").value_or("");
                     return report(post(config, "/api/v1/vault/seal", "{}", "X-Seal-Token: " + token + "\r\n"), "Sealed.");
                 });
 }

@@ -57,9 +57,9 @@ bool verify_password(const std::string& stored_hash, std::string_view password) 
     return crypto_pwhash_str_verify(stored_hash.c_str(), password.data(), password.size()) == 0;
 }
 
-void verify_dummy_password(std::string_view password) {
-    static const std::string dummy = hash_password(random_token());
-    (void)verify_password(dummy, password);
+void equalise_login_time(std::string_view password) {
+    static const std::string reference = hash_password(random_token());
+    (void)verify_password(reference, password);
 }
 
 Status check_new_password(std::string_view password, std::string_view username) {

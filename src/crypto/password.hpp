@@ -13,8 +13,9 @@ constexpr size_t max_password_length = 256;
 
 std::string hash_password(std::string_view password);
 bool verify_password(const std::string& stored_hash, std::string_view password);
-// Verifies against a fixed hash: used for an unknown user so that timing does not tell them apart.
-void verify_dummy_password(std::string_view password);
+// For an unknown user: spends one Argon2id verification (against a hash made once per process), so that
+// a wrong username takes as long as a wrong password.
+void equalise_login_time(std::string_view password);
 
 // Refuses (422, field "password") a short, overlong, or commonly used password, or one equal to the username.
 Status check_new_password(std::string_view password, std::string_view username);

@@ -77,6 +77,12 @@ http::Response page(const PageContext& ctx, int status, std::string_view title_k
     return http::Response::html(status, h.take());
 }
 
+std::string localized(const PageContext& ctx, const Error& error) {
+    const std::string key = "error." + error.code;
+    const auto* catalogue = ctx.messages.catalogue(ctx.request.locale);
+    return catalogue && catalogue->count(key) ? ctx.t(key) : error.message;
+}
+
 void csrf_field(Html& h, const http::Request& request) {
     if (request.csrf_token.empty()) {
         // Made only when a page has a form: most requests never pay for the randomness.
@@ -99,9 +105,7 @@ void post_form(Html& h, const http::Request& request, const std::string& action,
 
 http::Response error_page(const http::Request& request, int status, const Error& error) {
     PageContext ctx{request, Messages::shipped(), {}};
-    std::string key = "error." + error.code;
-    const auto* catalogue = ctx.messages.catalogue(request.locale);
-    std::string message = catalogue && catalogue->count(key) ? ctx.t(key) : error.message;
+    const std::string message = localized(ctx, error);
     std::string_view title = status == 404 ? "error.not_found_title" : status >= 500 ? "error.server_title" : "error.bad_request_title";
     return page(ctx, status, title, [&](Html& h) {
         h.element("p", {{"class", "notice"}}, message);

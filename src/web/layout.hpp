@@ -27,6 +27,9 @@ struct PageContext {
 // A whole page; `title_key` is a message key. Pages with personal data keep the pipeline's no-store.
 http::Response page(const PageContext& ctx, int status, std::string_view title_key, const std::function<void(Html&)>& main);
 
+// An error in the reader's language: the catalogue's "error.<code>" when it has one, else its message.
+std::string localized(const PageContext& ctx, const Error& error);
+
 // <input type=hidden name=_csrf>: every form that posts carries it (see modules/accounts/gate.hpp).
 void csrf_field(Html& h, const http::Request& request);
 

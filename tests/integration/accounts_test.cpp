@@ -203,6 +203,19 @@ TEST_P(Accounts, OffboardingEndsSessionsAndTokensAtOnce) {
     EXPECT_EQ(api_login("leaver", testing::test_password, testing::current_code(leaver, clock_)).status, 401);
 }
 
+TEST_P(Accounts, AChangeOfRoleEndsTheAccountsSessions) {
+    if (!app_) return;
+    auto admin = testing::make_account(app_->accounts(), clock_, "boss", Role::administrator, site_);
+    auto c = testing::make_account(app_->accounts(), clock_, "clerk", Role::coordinator, site_);
+    std::string s = session_of(api_login("clerk", testing::test_password, testing::current_code(c, clock_)));
+    ASSERT_EQ(get("/api/v1/me", s).status, 200);
+    Principal boss;
+    boss.account_id = admin.id;
+    boss.roles = {{site_, Role::administrator}};
+    ASSERT_TRUE(app_->accounts().set_roles(boss, site_, c.id, {Role::teacher}).ok());
+    EXPECT_EQ(get("/api/v1/me", s).status, 401) << "privileges changed: the old session must not carry on";
+}
+
 TEST_P(Accounts, ATokenCanBeRevoked) {
     if (!app_) return;
     testing::make_account(app_->accounts(), clock_, "script-owner", Role::coordinator, site_);

@@ -16,6 +16,7 @@
 
 #include "storage/db.hpp"
 #include "support/engines.hpp"
+#include "support/haven_process.hpp"
 #include "support/http_client.hpp"
 
 namespace haven {
@@ -25,35 +26,10 @@ constexpr int target_acknowledged = 5000;
 constexpr int minimum_kills = 20;
 constexpr int clients = 8;
 
-struct ServerProcess {
-    pid_t pid = -1;
-    uint16_t port = 0;
-};
-
-ServerProcess start_server(const std::string& dir, const std::string& url) {
-    int out[2];
-    if (pipe(out) != 0) return {};
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(out[1], 1);
-        close(out[0]);
-        close(out[1]);
-        FILE* err = std::freopen((dir + "/server.log").c_str(), "a", stderr);
-        (void)err;
-        execl(HAVEN_BINARY, HAVEN_BINARY, "serve", "--data", dir.c_str(), "--db", url.c_str(), "--listen", "127.0.0.1:0",
-              "--test-routes", "true", "--log-level", "warn", "--passphrase-file", (dir + "/unseal-passphrase").c_str(),
-              static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char c;
-    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    close(out[0]);
-    // "Haven serves http://127.0.0.1:PORT/"
-    auto colon = line.rfind(':');
-    uint16_t port = colon == std::string::npos ? 0 : uint16_t(std::atoi(line.c_str() + colon + 1));
-    return {pid, port};
+testing::HavenProcess start_server(const std::string& dir, const std::string& url) {
+    return testing::start_haven({"--data", dir, "--db", url, "--test-routes", "true", "--log-level", "warn", "--passphrase-file",
+                                 dir + "/unseal-passphrase"},
+                                dir + "/server.log");
 }
 
 class Crash : public ::testing::TestWithParam<std::string> {};
@@ -109,7 +85,7 @@ TEST_P(Crash, AcknowledgedWritesSurviveSigkill) {
         }
     };
 
-    ServerProcess server = start_server(dir, url);
+    auto server = start_server(dir, url);
     ASSERT_GT(server.port, 0);
     port = server.port;
     std::vector<std::thread> pool;

@@ -16,6 +16,7 @@
 #include "core/log.hpp"
 #include "storage/db.hpp"
 #include "support/engines.hpp"
+#include "support/haven_process.hpp"
 #include "support/http_client.hpp"
 
 namespace haven {
@@ -98,24 +99,12 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
     fs::create_directories(dir + "/tmp");
 
     // The server, with its log and temp files in the data directory so they are searched too.
-    int out[2];
-    ASSERT_EQ(pipe(out), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(out[1], 1);
-        close(out[0]);
-        FILE* err = std::freopen((dir + "/server.log").c_str(), "a", stderr);
-        (void)err;
-        setenv("TMPDIR", (dir + "/tmp").c_str(), 1);
-        execl(bin.c_str(), bin.c_str(), "serve", "--data", dir.c_str(), "--db", url.c_str(), "--listen", "127.0.0.1:0", "--passphrase-file",
-              pass.c_str(), "--secure-cookies", "false", "--log-level", "debug", static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    for (char c; read(out[0], &c, 1) == 1 && c != '\n';) line += c;
-    const uint16_t port = uint16_t(std::atoi(line.c_str() + line.rfind(':') + 1));
-    ASSERT_GT(port, 0) << line;
+    auto server = testing::start_haven({"--data", dir, "--db", url, "--passphrase-file", pass, "--secure-cookies", "false",
+                                        "--log-level", "debug"},
+                                       dir + "/server.log", dir + "/tmp");
+    const pid_t pid = server.pid;
+    const uint16_t port = server.port;
+    ASSERT_GT(port, 0) << "see " << dir << "/server.log";
 
     // Ten volunteers enrol and sign in through the pages and the API.
     const std::string csrf = "c" + std::string(42, 'x');

@@ -49,11 +49,7 @@ inline void field(web::Html& h, const web::PageContext& ctx, const char* name, c
     });
 }
 
-// An error in the reader's language: the catalogue's "error.<code>" when it has one.
-inline std::string localized(const web::PageContext& ctx, const Error& e) {
-    const auto* cat = ctx.messages.catalogue(ctx.request.locale);
-    return cat && cat->count("error." + e.code) ? ctx.t("error." + e.code) : e.message;
-}
+using web::localized;
 
 inline void notice(web::Html& h, const std::string& text, bool error = true) {
     if (!text.empty()) h.element("p", {{"class", error ? "notice error" : "notice"}, {"role", error ? "alert" : "status"}}, text);

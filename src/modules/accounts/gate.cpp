@@ -52,12 +52,13 @@ Status Gate::check(http::Request& request) {
     // 1. Who is asking.
     std::string_view authorization = request.header("Authorization");
     const bool bearer = authorization.starts_with("Bearer ");
+    const std::string session = bearer ? std::string() : session_token(request);
     if (bearer) {
         auto p = service_.principal_for_token(std::string(authorization.substr(7)));
         if (!p) return p.error();
         request.principal = std::move(p).value();
-    } else if (std::string token = session_token(request); !token.empty()) {
-        if (auto p = service_.principal_for_session(token)) request.principal = std::move(p).value();
+    } else if (!session.empty()) {
+        if (auto p = service_.principal_for_session(session)) request.principal = std::move(p).value();
     }
     if (request.principal && !request.principal->locale.empty()) request.locale = request.principal->locale;
 
@@ -68,11 +69,10 @@ Status Gate::check(http::Request& request) {
     // every form post, and every API call that carries a session cookie. An API call with neither
     // cookie nor bearer is anonymous and must be application/json, which no other site can send
     // without a CORS preflight (which Haven never grants).
-    const bool has_session_cookie = !session_token(request).empty();
     if (state_changing(request.method)) {
         if (bearer) {
             if (request.principal->read_only) return make_error(ErrorKind::forbidden, "read_only_token", "This token may only read.");
-        } else if (!request.is_api() || has_session_cookie) {
+        } else if (!request.is_api() || !session.empty()) {
             std::string sent(request.header("X-CSRF-Token"));
             if (sent.empty() && request.header("Content-Type").starts_with("application/x-www-form-urlencoded")) {
                 auto form = http::Form::parse(request.body);

@@ -27,85 +27,58 @@ const std::array<Grant, 6>& table() {
     return grants;
 }
 
-struct Named {
-    Role role;
-    std::string_view name;
+// The names of roles, actions and statuses as they appear in URLs, forms, the database and the API.
+template <class E>
+using Names = std::vector<std::pair<E, std::string_view>>;
+
+const Names<Role> role_names = {
+    {Role::administrator, "administrator"},   {Role::coordinator, "coordinator"},
+    {Role::volunteer, "volunteer"},           {Role::legal_adviser, "legal_adviser"},
+    {Role::counsellor, "counsellor"},         {Role::teacher, "teacher"},
+    {Role::studio_technician, "studio_technician"}, {Role::emergency_operator, "emergency_operator"},
+    {Role::prisoner_support, "prisoner_support"},   {Role::report_editor, "report_editor"},
 };
-constexpr std::array<Named, 10> role_names = {{
-    {Role::administrator, "administrator"},
-    {Role::coordinator, "coordinator"},
-    {Role::volunteer, "volunteer"},
-    {Role::legal_adviser, "legal_adviser"},
-    {Role::counsellor, "counsellor"},
-    {Role::teacher, "teacher"},
-    {Role::studio_technician, "studio_technician"},
-    {Role::emergency_operator, "emergency_operator"},
-    {Role::prisoner_support, "prisoner_support"},
-    {Role::report_editor, "report_editor"},
-}};
+const Names<Action> action_names = {
+    {Action::sites_view, "sites.view"},       {Action::sites_manage, "sites.manage"},
+    {Action::accounts_view, "accounts.view"}, {Action::accounts_manage, "accounts.manage"},
+    {Action::vault_seal, "vault.seal"},       {Action::audit_view, "audit.view"},
+};
+const Names<AccountStatus> status_names = {
+    {AccountStatus::invited, "invited"},     {AccountStatus::active, "active"},
+    {AccountStatus::suspended, "suspended"}, {AccountStatus::offboarded, "offboarded"},
+};
 
-constexpr std::array<std::pair<Action, std::string_view>, 6> action_names = {{
-    {Action::sites_view, "sites.view"},
-    {Action::sites_manage, "sites.manage"},
-    {Action::accounts_view, "accounts.view"},
-    {Action::accounts_manage, "accounts.manage"},
-    {Action::vault_seal, "vault.seal"},
-    {Action::audit_view, "audit.view"},
-}};
+template <class E>
+std::string_view name_of(const Names<E>& names, E value) {
+    for (const auto& [v, n] : names)
+        if (v == value) return n;
+    return "unknown";
+}
 
-constexpr std::array<std::pair<AccountStatus, std::string_view>, 4> status_names = {{
-    {AccountStatus::invited, "invited"},
-    {AccountStatus::active, "active"},
-    {AccountStatus::suspended, "suspended"},
-    {AccountStatus::offboarded, "offboarded"},
-}};
+template <class E>
+std::optional<E> value_of(const Names<E>& names, std::string_view name) {
+    for (const auto& [v, n] : names)
+        if (n == name) return v;
+    return std::nullopt;
+}
 
 }  // namespace
 
 const std::vector<Role>& all_roles() {
     static const std::vector<Role> roles = [] {
         std::vector<Role> r;
-        for (const auto& n : role_names) r.push_back(n.role);
+        for (const auto& [role, name] : role_names) r.push_back(role);
         return r;
     }();
     return roles;
 }
 
-std::string_view role_name(Role role) {
-    for (const auto& n : role_names)
-        if (n.role == role) return n.name;
-    return "unknown";
-}
-
-std::optional<Role> parse_role(std::string_view name) {
-    for (const auto& n : role_names)
-        if (n.name == name) return n.role;
-    return std::nullopt;
-}
-
-std::string_view status_name(AccountStatus status) {
-    for (const auto& [s, n] : status_names)
-        if (s == status) return n;
-    return "unknown";
-}
-
-std::optional<AccountStatus> parse_status(std::string_view name) {
-    for (const auto& [s, n] : status_names)
-        if (n == name) return s;
-    return std::nullopt;
-}
-
-std::string_view action_name(Action action) {
-    for (const auto& [a, n] : action_names)
-        if (a == action) return n;
-    return "unknown";
-}
-
-std::optional<Action> parse_action(std::string_view name) {
-    for (const auto& [a, n] : action_names)
-        if (n == name) return a;
-    return std::nullopt;
-}
+std::string_view role_name(Role role) { return name_of(role_names, role); }
+std::optional<Role> parse_role(std::string_view name) { return value_of(role_names, name); }
+std::string_view status_name(AccountStatus status) { return name_of(status_names, status); }
+std::optional<AccountStatus> parse_status(std::string_view name) { return value_of(status_names, name); }
+std::string_view action_name(Action action) { return name_of(action_names, action); }
+std::optional<Action> parse_action(std::string_view name) { return value_of(action_names, name); }
 
 bool role_allows(Role role, Action action) {
     for (const auto& g : table())

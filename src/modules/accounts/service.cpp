@@ -82,10 +82,11 @@ std::string Service::source_key(const std::string& source) const {
     return crypto::hex(std::string_view(reinterpret_cast<const char*>(h), sizeof h));
 }
 
-Principal Service::principal_of(storage::Tx& tx, int64_t account_id) {
+// The principal of an active account (one read of the account and its roles); none otherwise.
+std::optional<Principal> Service::active_principal(storage::Tx& tx, int64_t account_id) {
     auto row = store::account(tx, account_id);
+    if (!row || row->account.status != AccountStatus::active) return std::nullopt;
     Principal p;
-    if (!row) return p;
     p.account_id = row->account.id;
     p.username = row->account.username;
     p.roles = row->account.roles;
@@ -292,7 +293,8 @@ Result<Login> Service::login(const LoginInput& in) {
     store::Throttle throttle;
     std::optional<store::AccountRow> row;
     std::vector<Site> sites;
-    std::string username = check_username(in.username).ok() ? check_username(in.username).value() : std::string();
+    auto checked = check_username(in.username);
+    const std::string username = checked ? checked.value() : std::string();
     int64_t recent_failures = 0;
     db_.read([&](storage::Tx& tx) {
         throttle = store::throttle(tx, source);
@@ -309,7 +311,7 @@ Result<Login> Service::login(const LoginInput& in) {
     // Always one Argon2id verification, so a wrong username and a wrong password take the same time.
     bool ok = false;
     if (row && row->password_hash) ok = crypto::verify_password(*row->password_hash, in.password);
-    else crypto::verify_dummy_password(in.password);
+    else crypto::equalise_login_time(in.password);
     ok = ok && row->account.status == AccountStatus::active;
     if (ok && recent_failures >= max_failures_per_hour) {
         Error e = make_error(ErrorKind::too_many, "too_many_attempts", "Too many failed attempts for this account. Try again in an hour.");
@@ -342,7 +344,7 @@ Result<Login> Service::login(const LoginInput& in) {
         out.session_token = crypto::random_token();
         store::insert_session(tx, crypto::token_hash(out.session_token), crypto::base64url(crypto::random_bytes(9)),
                               row->account.id, now, now + policy_.absolute_ms);
-        out.principal = principal_of(tx, row->account.id);
+        out.principal = active_principal(tx, row->account.id).value();
         out.principal.via = "session";
         audit(tx, "login", row->account.id);
         return {};
@@ -357,18 +359,14 @@ Result<Principal> Service::principal_for_session(const std::string& token) {
     const std::string id_hash = crypto::token_hash(token);
     const int64_t now = clock_.now_ms();
     std::optional<store::SessionRow> session;
-    Principal p;
-    bool active = false;
+    std::optional<Principal> p;
     db_.read([&](storage::Tx& tx) {
         session = store::session(tx, id_hash);
-        if (!session) return;
-        auto row = store::account(tx, session->account_id);
-        active = row && row->account.status == AccountStatus::active;
-        p = principal_of(tx, session->account_id);
+        if (session) p = active_principal(tx, session->account_id);
     });
     if (!session) return signed_out();
     const bool expired = now >= session->expires_at || now - session->last_seen_at >= policy_.idle_ms;
-    if (expired || !active) {
+    if (expired || !p) {
         (void)db_.write([&](storage::Tx& tx) -> Status {
             store::delete_session(tx, id_hash);
             return {};
@@ -381,27 +379,23 @@ Result<Principal> Service::principal_for_session(const std::string& token) {
             return {};
         });
     }
-    p.via = "session";
-    p.session_public_id = session->public_id;
-    return p;
+    p->via = "session";
+    p->session_public_id = session->public_id;
+    return *p;
 }
 
 Result<Principal> Service::principal_for_token(const std::string& bearer) {
     if (bearer.empty() || bearer.size() > 64) return signed_out();
     std::optional<store::TokenRow> token;
-    Principal p;
-    bool active = false;
+    std::optional<Principal> p;
     db_.read([&](storage::Tx& tx) {
         token = store::live_token(tx, crypto::token_hash(bearer), clock_.now_ms());
-        if (!token) return;
-        auto row = store::account(tx, token->account_id);
-        active = row && row->account.status == AccountStatus::active;
-        p = principal_of(tx, token->account_id);
+        if (token) p = active_principal(tx, token->account_id);
     });
-    if (!token || !active) return make_error(ErrorKind::unauthorized, "invalid_token", "This token is not valid.");
-    p.via = "token";
-    p.read_only = token->scope == "read";
-    return p;
+    if (!p) return make_error(ErrorKind::unauthorized, "invalid_token", "This token is not valid.");
+    p->via = "token";
+    p->read_only = token->scope == "read";
+    return *p;
 }
 
 void Service::logout(const std::string& token) {

@@ -112,7 +112,7 @@ public:
     const SessionPolicy& policy() const { return policy_; }
 
 private:
-    Principal principal_of(storage::Tx& tx, int64_t account_id);
+    std::optional<Principal> active_principal(storage::Tx& tx, int64_t account_id);
     // Appends an audit entry in `tx`: `actor_id` 0 is the operator at the command line, -1 an unknown user.
     void audit(storage::Tx& tx, std::string_view action, int64_t actor_id, std::string_view object_type = {}, int64_t object_id = 0,
                int64_t site_id = 0, std::string_view outcome = "ok");

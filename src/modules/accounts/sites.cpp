@@ -148,8 +148,6 @@ Result<Response> site_save(Request& request, Context& c) {
         if (site.error().field.empty()) return site.error();
         return sites_page(request, c, 422, localized(page_context(request), site.error()));
     }
-    // The creator now administers the new site: refresh what the page knows of their roles.
-    request.principal->roles.push_back({site->id, Role::administrator});
     return Response::redirect("/sites");
 }
 
