@@ -66,7 +66,18 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     app->accounts_->set_read_policy({config.mass_read_limit, int64_t(config.mass_read_window_minutes) * 60 * 1000, config.mass_read_suspend});
     app->gate_ = std::make_unique<accounts::Gate>(*app->accounts_, config.secure_cookies);
     app->accounts_context_ = std::make_unique<accounts::Context>(accounts::Context{*app->accounts_, *app->gate_});
+    app->people_ = std::make_unique<people::Service>(*app->db_, *app->vault_, clock, *app->accounts_,
+                                                     people::Settings{config.retention_months, config.name_index_bits});
+    app->importer_ = std::make_unique<people::Importer>(*app->people_);
+    app->people_context_ = std::make_unique<people::Context>(people::Context{*app->people_, *app->accounts_, *app->importer_});
     add_routes(*app);
+    web::set_navigation([](const Principal& who) {
+        std::vector<web::NavItem> items = {{"/sites", "nav.sites"}};
+        if (accounts::may(who, accounts::Action::people_open, std::nullopt)) items.push_back({"/people", "nav.people"});
+        if (accounts::may(who, accounts::Action::audit_view, std::nullopt)) items.push_back({"/audit", "nav.audit"});
+        items.push_back({"/account", "nav.account"});
+        return items;
+    });
     for (const auto& r : app->router_.routes())
         if (!accounts::known_access(r.access)) throw std::logic_error("route " + r.pattern + " has an unknown access rule " + r.access);
 
@@ -123,6 +134,7 @@ void App::start() { server_->start(); }
 void App::run_until_signal() { server_->run_until_signal(); }
 void App::stop() {
     if (server_) server_->stop();
+    importer_.reset();  // waits for a running import
 }
 
 }  // namespace haven

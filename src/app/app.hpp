@@ -14,6 +14,7 @@
 #include "modules/accounts/gate.hpp"
 #include "crypto/vault.hpp"
 #include "modules/accounts/handlers.hpp"
+#include "modules/people/handlers.hpp"
 #include "modules/vault/handlers.hpp"
 #include "storage/db.hpp"
 
@@ -36,6 +37,7 @@ public:
     const http::Router& router() const { return router_; }
     http::Pipeline& pipeline() { return *pipeline_; }
     accounts::Service& accounts() { return *accounts_; }
+    people::Service& people() { return *people_; }
     crypto::Vault& vault() { return *vault_; }
 
 private:
@@ -49,6 +51,9 @@ private:
     std::unique_ptr<accounts::Service> accounts_;
     std::unique_ptr<accounts::Gate> gate_;
     std::unique_ptr<accounts::Context> accounts_context_;
+    std::unique_ptr<people::Service> people_;
+    std::unique_ptr<people::Importer> importer_;
+    std::unique_ptr<people::Context> people_context_;
     http::Metrics metrics_;
     http::Router router_;
     std::unique_ptr<http::Pipeline> pipeline_;

@@ -5,6 +5,7 @@
 #include "app/app.hpp"
 #include "modules/accounts/handlers.hpp"
 #include "modules/home/handlers.hpp"
+#include "modules/people/handlers.hpp"
 #include "modules/system/handlers.hpp"
 
 namespace haven {
@@ -58,6 +59,37 @@ void add_routes(App& app) {
     r.post("/api/v1/vault/unseal", "public", vlt(vault::api_unseal));
     r.post("/api/v1/vault/seal", "public", vlt(vault::api_seal));
     r.post("/api/v1/vault/rotate", "public", vlt(vault::api_rotate));
+
+    // People
+    auto& pc = *app.people_context_;
+    auto ppl = [&pc](Result<http::Response> (*handler)(http::Request&, people::Context&)) {
+        return [&pc, handler](http::Request& q) { return handler(q, pc); };
+    };
+    r.get("/people", "people.open", ppl(people::people_home));
+    r.get("/sites/{site}/people", "people.open", ppl(people::people_show));
+    r.post("/sites/{site}/people/search", "people.open", ppl(people::people_search));
+    r.get("/sites/{site}/people/new", "people.manage", ppl(people::intake_show));
+    r.post("/sites/{site}/people", "people.manage", ppl(people::intake_save));
+    r.get("/sites/{site}/people/retention", "people.erase", ppl(people::retention_show));
+    r.get("/sites/{site}/people/import", "people.transfer", ppl(people::import_show));
+    r.post("/sites/{site}/people/import/preview", "people.transfer", ppl(people::import_preview));
+    r.post("/sites/{site}/people/import", "people.transfer", ppl(people::import_save));
+    r.get("/sites/{site}/people/import/{id}", "people.transfer", ppl(people::import_progress));
+    r.get("/sites/{site}/people/export", "people.transfer", ppl(people::export_csv_show));
+    r.get("/people/{id}", "people.open", ppl(people::person_show));
+    r.post("/people/{id}", "people.manage", ppl(people::person_save));
+    r.post("/people/{id}/consents", "people.manage", ppl(people::consent_save));
+    r.post("/people/{id}/erase", "people.erase", ppl(people::erase_save));
+    r.post("/api/v1/people", "people.manage", ppl(people::api_people_create));
+    r.get("/api/v1/people", "people.open", ppl(people::api_people_search));
+    r.get("/api/v1/people/{id}", "people.open", ppl(people::api_person));
+    r.add("PUT", "/api/v1/people/{id}", "people.manage", ppl(people::api_person_update));
+    r.add("DELETE", "/api/v1/people/{id}", "people.erase", ppl(people::api_person_erase));
+    r.get("/api/v1/people/{id}/consents", "people.open", ppl(people::api_consents));
+    r.post("/api/v1/people/{id}/consents", "people.manage", ppl(people::api_consent_save));
+    r.get("/api/v1/sites/{site}/people/retention", "people.erase", ppl(people::api_retention));
+    r.post("/api/v1/sites/{site}/people/import", "people.transfer", ppl(people::api_import));
+    r.get("/api/v1/sites/{site}/people/export", "people.transfer", ppl(people::export_csv_show));
 
     // JSON API
     r.post("/api/v1/auth/login", "public", acc(accounts::api_login));

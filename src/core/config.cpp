@@ -99,6 +99,8 @@ const std::map<std::string, std::string>& config_keys() {
         {"log-level", "debug, info, warn or error (default info)"},
         {"mass-read-limit", "records one account may open per window before administrators are alerted (default 50)"},
         {"mass-read-window-minutes", "the window of mass-read-limit (default 60)"},
+        {"retention-months", "people inactive this long are proposed for erasure (default 24)"},
+        {"name-index-bits", "width of the blind index over names, 8..24; set before recording people (default 14)"},
         {"mass-read-suspend", "also suspend an account that passes mass-read-limit (default false)"},
         {"passphrase-file", "file holding the unseal passphrase (init: written there; serve: unseal at start)"},
         {"session-idle-minutes", "a session ends after this many minutes without a request (default 30)"},
@@ -174,6 +176,8 @@ Result<Config> load_config(const ConfigSources& sources, const std::optional<std
                      IntKey{"session-idle-minutes", &c.session_idle_minutes, 1, 24 * 60},
                      IntKey{"session-max-hours", &c.session_max_hours, 1, 24 * 7},
                      IntKey{"mass-read-limit", &c.mass_read_limit, 1, 1000000},
+                     IntKey{"retention-months", &c.retention_months, 1, 600},
+                     IntKey{"name-index-bits", &c.name_index_bits, 8, 24},
                      IntKey{"mass-read-window-minutes", &c.mass_read_window_minutes, 1, 7 * 24 * 60}}) {
         if (auto v = lookup(k.key)) {
             auto n = parse_int(k.key, *v, k.lo, k.hi);

@@ -33,6 +33,8 @@ struct Config {
     int mass_read_limit = 50;                   // distinct records one account may open per window
     int mass_read_window_minutes = 60;
     bool mass_read_suspend = false;             // suspend at once, besides alerting administrators
+    int retention_months = 24;                  // people inactive this long are proposed for erasure
+    int name_index_bits = 14;                   // blind index width for names; fixed once people are recorded
     std::string passphrase_file;                // serve: unseal at start with this passphrase (else start sealed)
     std::string log_level = "info";
 };

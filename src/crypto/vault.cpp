@@ -40,32 +40,6 @@ std::optional<std::string> unb64(std::string_view text) {
     return out;
 }
 
-// XChaCha20-Poly1305: nonce ‖ ciphertext+tag.
-std::string aead_seal(std::string_view plaintext, const unsigned char* key, std::string_view ad) {
-    std::string out(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plaintext.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
-    auto* nonce = reinterpret_cast<unsigned char*>(out.data());
-    randombytes_buf(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-    unsigned long long len = 0;
-    crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &len,
-                                               reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(),
-                                               reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr, nonce, key);
-    return out;
-}
-
-std::optional<std::string> aead_open(std::string_view sealed, const unsigned char* key, std::string_view ad) {
-    if (sealed.size() < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES) return std::nullopt;
-    const auto* nonce = reinterpret_cast<const unsigned char*>(sealed.data());
-    const auto* ct = nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-    const size_t ct_len = sealed.size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-    std::string out(ct_len - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
-    unsigned long long len = 0;
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char*>(out.data()), &len, nullptr, ct, ct_len,
-                                                   reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nonce, key) != 0)
-        return std::nullopt;
-    out.resize(len);
-    return out;
-}
-
 // The key that opens the root key for one k-subset of operator files: BLAKE2b over their keys in index order.
 std::unique_ptr<SecretKey> subset_key(const std::vector<std::pair<int, std::string>>& members) {
     crypto_generichash_state st;
@@ -152,6 +126,33 @@ Status write_file(const std::string& path, const std::string& text) {
 Error wrong(const char* code, const char* message) { return make_error(ErrorKind::unauthorized, code, message); }
 
 }  // namespace
+
+// XChaCha20-Poly1305: nonce ‖ ciphertext+tag.
+std::string aead_seal(std::string_view plaintext, const unsigned char* key, std::string_view ad) {
+    std::string out(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plaintext.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
+    auto* nonce = reinterpret_cast<unsigned char*>(out.data());
+    randombytes_buf(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+    unsigned long long len = 0;
+    crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &len,
+                                               reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(),
+                                               reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr, nonce, key);
+    return out;
+}
+
+std::optional<std::string> aead_open(std::string_view sealed, const unsigned char* key, std::string_view ad) {
+    if (sealed.size() < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES) return std::nullopt;
+    const auto* nonce = reinterpret_cast<const unsigned char*>(sealed.data());
+    const auto* ct = nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+    const size_t ct_len = sealed.size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+    std::string out(ct_len - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
+    unsigned long long len = 0;
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char*>(out.data()), &len, nullptr, ct, ct_len,
+                                                   reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nonce, key) != 0)
+        return std::nullopt;
+    out.resize(len);
+    return out;
+}
+
 
 SecretKey::SecretKey() : bytes_(static_cast<unsigned char*>(sodium_malloc(size))) {
     if (!bytes_) throw std::bad_alloc();

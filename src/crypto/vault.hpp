@@ -112,6 +112,11 @@ private:
     int64_t next_attempt_ms_ = 0;
 };
 
+// XChaCha20-Poly1305 under a 32-byte key, random nonce: nonce ‖ ciphertext ‖ tag. The vault's own fields use
+// it; modules use it directly under keys the vault seals for them (a person's data key, see modules/people).
+std::string aead_seal(std::string_view plaintext, const unsigned char* key, std::string_view ad);
+std::optional<std::string> aead_open(std::string_view sealed, const unsigned char* key, std::string_view ad);
+
 class VaultSealed : public std::runtime_error {
 public:
     VaultSealed() : std::runtime_error("the vault is sealed") {}

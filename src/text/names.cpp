@@ -136,10 +136,11 @@ std::set<std::string> word_keys(std::string_view folded_word) {
     return keys;
 }
 
-bool may_be_same_person(std::string_view a, std::string_view b) {
-    auto wa = words(a), wb = words(b);
+namespace {
+
+// Every word of `wa` shares a key with some word of `wb`.
+bool covers(const std::vector<std::string>& wa, const std::vector<std::string>& wb) {
     if (wa.empty() || wb.empty()) return false;
-    if (wa.size() > wb.size()) std::swap(wa, wb);
     std::vector<std::set<std::string>> kb;
     for (const auto& w : wb) kb.push_back(word_keys(w));
     for (const auto& w : wa) {
@@ -151,5 +152,15 @@ bool may_be_same_person(std::string_view a, std::string_view b) {
     }
     return true;
 }
+
+}  // namespace
+
+bool may_be_same_person(std::string_view a, std::string_view b) {
+    auto wa = words(a), wb = words(b);
+    if (wa.size() > wb.size()) std::swap(wa, wb);
+    return covers(wa, wb);
+}
+
+bool matches_query(std::string_view query, std::string_view name) { return covers(words(query), words(name)); }
 
 }  // namespace haven::text

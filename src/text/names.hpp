@@ -28,4 +28,7 @@ std::set<std::string> word_keys(std::string_view folded_word);
 // the other, whatever the order (so patronymics and name order do not matter).
 bool may_be_same_person(std::string_view a, std::string_view b);
 
+// Whether a search finds a name: every word of the query shares a key with some word of the name.
+bool matches_query(std::string_view query, std::string_view name);
+
 }  // namespace haven::text

@@ -18,7 +18,8 @@ TEST(Messages, EveryCatalogueHasTheSameKeysAndValidPatterns) {
             std::string out;
             EXPECT_TRUE(format_message(locale, pattern, {{"count", int64_t(1)}, {"minutes", int64_t(1)}, {"name", std::string("x")},
                                                          {"id", std::string("x")}, {"engine", std::string("x")},
-                                                         {"time", std::string("x")}}, out))
+                                                         {"time", std::string("x")}, {"what", std::string("x")}, {"rows", int64_t(2)},
+                                                         {"errors", int64_t(0)}, {"done", int64_t(1)}, {"total", int64_t(5)}}, out))
                 << locale << " " << key;
         }
     }

@@ -6,6 +6,15 @@
 
 namespace haven::web {
 
+namespace {
+std::function<std::vector<NavItem>(const Principal&)>& navigation() {
+    static std::function<std::vector<NavItem>(const Principal&)> items;
+    return items;
+}
+}  // namespace
+
+void set_navigation(std::function<std::vector<NavItem>(const Principal&)> items) { navigation() = std::move(items); }
+
 http::Response page(const PageContext& ctx, int status, std::string_view title_key, const std::function<void(Html&)>& main) {
     const std::string& locale = ctx.request.locale;
     Html h;
@@ -34,11 +43,8 @@ http::Response page(const PageContext& ctx, int status, std::string_view title_k
                     h.element("li", {}, [&] { h.element("a", {{"href", href}, {"aria-current", here ? "page" : "false"}}, ctx.t(key)); });
                 };
                 item("/", "nav.home");
-                if (who) {
-                    item("/sites", "nav.sites");
-                    if (who->holds_anywhere(Role::administrator)) item("/audit", "nav.audit");
-                    item("/account", "nav.account");
-                }
+                if (who && navigation())
+                    for (const auto& n : navigation()(*who)) item(n.href.c_str(), n.key.c_str());
             });
         });
         h.element("div", {{"class", "account"}}, [&] {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,14 @@ struct PageContext {
         return messages.t(request.locale, key, args);
     }
 };
+
+// The navigation a signed-in person sees beyond Home, decided by the app from the permission table
+// (src/app/app.cpp); set once at start-up.
+struct NavItem {
+    std::string href;
+    std::string key;  // message key
+};
+void set_navigation(std::function<std::vector<NavItem>(const Principal&)> items);
 
 // A whole page; `title_key` is a message key. Pages with personal data keep the pipeline's no-store.
 http::Response page(const PageContext& ctx, int status, std::string_view title_key, const std::function<void(Html&)>& main);

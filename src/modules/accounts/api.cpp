@@ -6,26 +6,6 @@
 namespace haven::accounts {
 namespace {
 
-namespace json = boost::json;
-
-Result<json::object> json_body(const Request& request) {
-    if (!request.header("Content-Type").starts_with("application/json"))
-        return make_error(ErrorKind::unsupported_media, "unsupported_media_type", "Send the body as application/json.");
-    HAVEN_TRY(v, http::parse_json(request.body));
-    if (!v.is_object()) return make_error(ErrorKind::bad_request, "bad_json", "The body must be a JSON object.");
-    return std::move(v.as_object());
-}
-
-// A string member, "" when absent; an error naming the field when it is not a string or too long.
-Result<std::string> text(const json::object& o, const char* name, size_t max = 1000) {
-    const auto* v = o.if_contains(name);
-    if (!v) return std::string();
-    if (!v->is_string() || v->get_string().size() > max)
-        return make_error(ErrorKind::invalid, "validation_failed", std::string(name) + " must be a string of at most " + std::to_string(max) + " bytes.", name);
-    return std::string(v->get_string());
-}
-
-Response ok(int status, const json::value& v) { return Response::json(status, json::serialize(v)); }
 
 json::object site_json(const Site& s) {
     return {{"id", s.id}, {"name", s.name}, {"city", s.city}, {"country", s.country}, {"time_zone", s.time_zone},

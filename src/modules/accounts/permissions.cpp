@@ -14,15 +14,20 @@ struct Grant {
     std::vector<Role> roles;
 };
 
-const std::array<Grant, 6>& table() {
+const std::array<Grant, 11>& table() {
     using enum Role;
-    static const std::array<Grant, 6> grants = {{
+    static const std::array<Grant, 11> grants = {{
         {Action::sites_view, {administrator, coordinator}},
         {Action::sites_manage, {administrator}},
         {Action::accounts_view, {administrator, coordinator}},
         {Action::accounts_manage, {administrator}},
         {Action::vault_seal, {administrator}},
         {Action::audit_view, {administrator}},
+        {Action::people_view, {administrator, coordinator}},
+        {Action::people_open, {administrator, coordinator, legal_adviser, counsellor}},
+        {Action::people_manage, {administrator, coordinator}},
+        {Action::people_erase, {administrator, coordinator}},
+        {Action::people_transfer, {administrator, coordinator}},
     }};
     return grants;
 }
@@ -42,6 +47,9 @@ const Names<Action> action_names = {
     {Action::sites_view, "sites.view"},       {Action::sites_manage, "sites.manage"},
     {Action::accounts_view, "accounts.view"}, {Action::accounts_manage, "accounts.manage"},
     {Action::vault_seal, "vault.seal"},       {Action::audit_view, "audit.view"},
+    {Action::people_view, "people.view"},     {Action::people_open, "people.open"},
+    {Action::people_manage, "people.manage"}, {Action::people_erase, "people.erase"},
+    {Action::people_transfer, "people.transfer"},
 };
 const Names<AccountStatus> status_names = {
     {AccountStatus::invited, "invited"},     {AccountStatus::active, "active"},

@@ -111,11 +111,13 @@ public:
 
     const SessionPolicy& policy() const { return policy_; }
 
-private:
-    std::optional<Principal> active_principal(storage::Tx& tx, int64_t account_id);
-    // Appends an audit entry in `tx`: `actor_id` 0 is the operator at the command line, -1 an unknown user.
+    // Appends an audit entry in `tx` (every module audits through here): `actor_id` 0 is the operator at the
+    // command line, -1 an unknown user. Objects are named by keyed hashes, never by value.
     void audit(storage::Tx& tx, std::string_view action, int64_t actor_id, std::string_view object_type = {}, int64_t object_id = 0,
                int64_t site_id = 0, std::string_view outcome = "ok");
+
+private:
+    std::optional<Principal> active_principal(storage::Tx& tx, int64_t account_id);
     std::string source_key(const std::string& source) const;
 
     storage::Database& db_;

@@ -19,6 +19,8 @@ Response sites_page(Request& request, Context& c, int status, const std::string&
                         for (const auto& r : me.roles)
                             if (r.site_id == s.id) h.element("li", {}, role_label(ctx, r.role));
                     });
+                    if (may(me, Action::people_open, s.id))
+                        h.element("p", {}, [&] { h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/people"}}, ctx.t("sites.people_link")); });
                     if (may(me, Action::accounts_view, s.id))
                         h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/accounts"}}, ctx.t("sites.accounts_link"));
                 });

@@ -61,6 +61,11 @@ enum class Action {
     accounts_manage,   // invite, change roles, suspend, offboard at a site
     vault_seal,        // panic seal: drop every key from memory
     audit_view,        // read the audit log
+    people_view,       // read every person of a site
+    people_open,       // open the people one is assigned to (and reach the people pages at all)
+    people_manage,     // intake, edit, consent
+    people_erase,      // erase a person for good
+    people_transfer,   // import and export spreadsheets of people
 };
 
 const std::vector<Role>& all_roles();

@@ -1,0 +1,207 @@
+#include "modules/people/import.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "text/csv.hpp"
+#include "text/names.hpp"
+
+namespace haven::people {
+namespace {
+
+std::vector<std::string> split(std::string_view text, std::string_view separators) {
+    std::vector<std::string> out;
+    std::string current;
+    auto flush = [&] {
+        while (!current.empty() && current.back() == ' ') current.pop_back();
+        if (!current.empty()) out.push_back(current);
+        current.clear();
+    };
+    for (char c : text) {
+        if (separators.find(c) != std::string_view::npos) flush();
+        else if (c != ' ' || !current.empty()) current += c;
+    }
+    flush();
+    return out;
+}
+
+// Needs as centres write them; a language course counts as "courses".
+std::optional<std::string> need_kind(const std::string& word) {
+    static const std::map<std::string, std::string> words = {
+        {"housing", "housing"}, {"logement", "housing"}, {"wohnung", "housing"}, {"жильё", "housing"}, {"жилье", "housing"},
+        {"legal", "legal"}, {"juridique", "legal"}, {"rechtlich", "legal"}, {"юридическая", "legal"}, {"юрист", "legal"},
+        {"psychological", "psychological"}, {"psychologique", "psychological"}, {"psychologisch", "psychological"},
+        {"психолог", "psychological"}, {"desk", "desk"}, {"bureau", "desk"}, {"arbeitsplatz", "desk"}, {"рабочее место", "desk"},
+        {"studio", "studio"}, {"студия", "studio"}, {"courses", "courses"}, {"cours", "courses"}, {"kurse", "courses"},
+        {"курсы", "courses"}, {"french", "courses"}, {"german", "courses"}, {"english", "courses"}, {"français", "courses"},
+        {"francais", "courses"}, {"allemand", "courses"}, {"deutsch", "courses"}, {"französisch", "courses"},
+        {"французский", "courses"}, {"немецкий", "courses"}, {"английский", "courses"},
+    };
+    auto it = words.find(text::fold(word));
+    if (it == words.end()) return std::nullopt;
+    return it->second;
+}
+
+}  // namespace
+
+const std::vector<std::pair<Column, std::string_view>>& column_names() {
+    static const std::vector<std::pair<Column, std::string_view>> names = {
+        {Column::ignore, "ignore"},         {Column::pseudonym, "pseudonym"},     {Column::legal_name, "legal_name"},
+        {Column::birth_date, "birth_date"}, {Column::nationality, "nationality"}, {Column::languages, "languages"},
+        {Column::phone, "phone"},           {Column::email, "email"},             {Column::messenger, "messenger"},
+        {Column::arrival_date, "arrival_date"}, {Column::status, "status"},       {Column::needs, "needs"},
+        {Column::notes, "notes"},
+    };
+    return names;
+}
+
+std::string_view column_name(Column column) {
+    for (const auto& [c, n] : column_names())
+        if (c == column) return n;
+    return "ignore";
+}
+
+std::optional<Column> parse_column(std::string_view name) {
+    for (const auto& [c, n] : column_names())
+        if (n == name) return c;
+    return std::nullopt;
+}
+
+Column guess_column(std::string_view header) {
+    const std::string h = text::fold(header);
+    auto has = [&](std::initializer_list<const char*> words) {
+        return std::any_of(words.begin(), words.end(), [&](const char* w) { return h.find(w) != std::string::npos; });
+    };
+    if (has({"pseudonym", "pseudonyme", "псевдоним", "alias"})) return Column::pseudonym;
+    if (has({"birth", "naissance", "geburt", "рожд"})) return Column::birth_date;
+    if (has({"arriv", "ankunft", "прибыт", "приезд"})) return Column::arrival_date;
+    if (has({"nationalit", "staatsangeh", "гражданств", "citizenship"})) return Column::nationality;
+    if (has({"language", "langue", "sprache", "язык"})) return Column::languages;
+    if (has({"phone", "téléphone", "telephone", "telefon", "телефон"})) return Column::phone;
+    if (has({"mail", "почта"})) return Column::email;
+    if (has({"telegram", "signal", "whatsapp", "messenger", "телеграм"})) return Column::messenger;
+    if (has({"status", "statut", "статус"})) return Column::status;
+    if (has({"need", "besoin", "bedarf", "потребност", "нужд"})) return Column::needs;
+    if (has({"note", "comment", "bemerk", "примечан", "заметк", "коммент"})) return Column::notes;
+    if (has({"name", "nom", "фио", "имя", "фамилия"})) return Column::legal_name;
+    return Column::ignore;
+}
+
+std::string iso_date(std::string_view t) {
+    std::string s(t);
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    while (!s.empty() && s.front() == ' ') s.erase(s.begin());
+    if (s.size() >= 10 && s[4] == '-' && s[7] == '-') return s.substr(0, 10);  // ISO, maybe with a time
+    const auto sep = s.find_first_of("./");
+    if (sep == 1 || sep == 2) {
+        const auto sep2 = s.find(s[sep], sep + 1);
+        if (sep2 != std::string::npos && s.size() - sep2 - 1 == 4) {
+            std::string d = s.substr(0, sep), m = s.substr(sep + 1, sep2 - sep - 1), y = s.substr(sep2 + 1);
+            if (d.size() == 1) d = "0" + d;
+            if (m.size() == 1) m = "0" + m;
+            if (m.size() == 2) return y + "-" + m + "-" + d;
+        }
+    }
+    return s;
+}
+
+Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns, int64_t today_ms) {
+    HAVEN_TRY(table, text::parse_csv(csv, {max_import_rows + 1, 200, 10000}));
+    ImportPlan plan;
+    plan.delimiter = table.delimiter;
+    if (table.records.empty()) return make_error(ErrorKind::invalid, "validation_failed", "The file is empty.", "file");
+    plan.headers = table.records[0].fields;
+    if (columns.empty())
+        for (const auto& h : plan.headers) columns.push_back(guess_column(h));
+    if (columns.size() != plan.headers.size())
+        return make_error(ErrorKind::invalid, "validation_failed", "The mapping names " + std::to_string(columns.size()) + " columns; the file has " +
+                                                                       std::to_string(plan.headers.size()) + ".", "columns");
+    if (std::count(columns.begin(), columns.end(), Column::pseudonym) != 1)
+        return make_error(ErrorKind::invalid, "validation_failed", "Exactly one column must hold the pseudonym.", "columns");
+    plan.columns = columns;
+    std::vector<size_t> legal_columns;
+    for (size_t c = 0; c < columns.size(); ++c)
+        if (columns[c] == Column::legal_name) legal_columns.push_back(c);
+
+    auto add_error = [&](size_t line, std::string column, std::string message) {
+        if (plan.errors.size() < max_errors) plan.errors.push_back({line, std::move(column), std::move(message)});
+    };
+    for (size_t r = 1; r < table.records.size(); ++r) {
+        const auto& rec = table.records[r];
+        ++plan.rows;
+        if (rec.fields.size() > plan.headers.size()) {
+            add_error(rec.line, "", "the row has " + std::to_string(rec.fields.size()) + " cells; the header has " + std::to_string(plan.headers.size()) + ".");
+            continue;
+        }
+        Person p;
+        p.status = "resident";
+        bool row_ok = true;
+        for (size_t c = 0; c < rec.fields.size() && row_ok; ++c) {
+            const std::string& v = rec.fields[c];
+            switch (columns[c]) {
+                case Column::ignore: break;
+                case Column::pseudonym: p.pseudonym = v; break;
+                case Column::legal_name: p.legal_names.push_back(v); break;
+                case Column::birth_date: p.birth_date = iso_date(v); break;
+                case Column::nationality: p.nationality = v; break;
+                case Column::languages: p.languages = split(v, ",;/ "); break;
+                case Column::phone: p.phone = v; break;
+                case Column::email: p.email = v; break;
+                case Column::messenger: p.messenger = v; break;
+                case Column::arrival_date: p.arrival_date = iso_date(v); break;
+                case Column::status: if (!v.empty()) p.status = text::fold(v); break;
+                case Column::notes: p.notes = v; break;
+                case Column::needs:
+                    for (const auto& word : split(v, ";,")) {
+                        auto kind = need_kind(word);
+                        if (!kind) {
+                            add_error(rec.line, plan.headers[c], "unknown need: use housing, legal, psychological, desk, courses or studio.");
+                            row_ok = false;
+                            break;
+                        }
+                        if (std::find(p.needs.begin(), p.needs.end(), *kind) == p.needs.end()) p.needs.push_back(*kind);
+                    }
+                    break;
+            }
+        }
+        if (!row_ok) continue;
+        // Empty legal-name cells do not count as names; check() drops them, but keep their column positions for errors.
+        if (auto s = check(p, today_ms); !s) {
+            std::string column;
+            const std::string& field = s.error().field;
+            if (field.starts_with("legal_names[")) {
+                const size_t i = std::stoul(field.substr(12));
+                if (i < legal_columns.size()) column = plan.headers[legal_columns[i]];
+            } else {
+                std::string base = field.substr(0, field.find('['));
+                for (size_t c = 0; c < columns.size(); ++c)
+                    if (column_name(columns[c]) == base) column = plan.headers[c];
+            }
+            add_error(rec.line, column, s.error().message);
+            continue;
+        }
+        plan.people.push_back(std::move(p));
+        plan.lines.push_back(rec.line);
+    }
+    if (plan.rows > max_import_rows)
+        return make_error(ErrorKind::too_large, "too_large", "A file may hold at most " + std::to_string(max_import_rows) + " people.", "file");
+    if (!plan.errors.empty()) plan.people.clear();
+    return plan;
+}
+
+std::string export_csv(const std::vector<Person>& people) {
+    std::string out = "\xEF\xBB\xBF";
+    out += text::csv_line({"pseudonym", "legal_names", "birth_date", "nationality", "languages", "phone", "email", "messenger",
+                           "arrival_date", "status", "needs", "notes"});
+    auto list = [](const std::vector<std::string>& v, const char* sep) {
+        std::string s;
+        for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+        return s;
+    };
+    for (const auto& p : people)
+        out += text::csv_line({p.pseudonym, list(p.legal_names, "; "), p.birth_date, p.nationality, list(p.languages, ", "), p.phone, p.email,
+                               p.messenger, p.arrival_date, p.status, list(p.needs, "; "), p.notes});
+    return out;
+}
+
+}  // namespace haven::people

@@ -1,0 +1,54 @@
+// Importing residents from a spreadsheet saved as CSV: columns mapped to a person's fields (guessed from the
+// headers in English, French, German and Russian, changeable on the preview), every row read and checked
+// before anything is written, each error naming the line the record starts on and its column. Writing is
+// Service::create_all (one transaction: all or nothing). Exporting writes the same columns back.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "modules/people/person.hpp"
+
+namespace haven::people {
+
+enum class Column { ignore, pseudonym, legal_name, birth_date, nationality, languages, phone, email, messenger, arrival_date, status, needs, notes };
+
+const std::vector<std::pair<Column, std::string_view>>& column_names();  // {Column::legal_name, "legal_name"} …
+std::string_view column_name(Column column);
+std::optional<Column> parse_column(std::string_view name);
+// What a header most likely holds ("Date of birth", "Date de naissance", "Geburtsdatum", "Дата рождения" → birth_date).
+Column guess_column(std::string_view header);
+
+struct RowError {
+    size_t line = 0;      // physical line the record starts on
+    std::string column;   // the header of the column at fault ("" when the row as a whole is)
+    std::string message;
+};
+
+struct ImportPlan {
+    char delimiter = ',';
+    std::vector<std::string> headers;
+    std::vector<Column> columns;      // one per header
+    std::vector<Person> people;       // checked, ready to write (empty when there are errors)
+    std::vector<size_t> lines;        // the line each person starts on
+    std::vector<RowError> errors;     // at most max_errors are kept
+    size_t rows = 0;
+};
+
+constexpr size_t max_import_rows = 20000, max_errors = 100;
+
+// Reads `csv` (first record = headers). `columns` empty: guessed. An Error only when the file cannot be
+// read as CSV at all or the mapping does not fit; bad rows go to plan.errors.
+Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns, int64_t today_ms);
+
+// "28.05.1975", "28/05/1975", "1975-05-28" → "1975-05-28"; anything else is returned as given, so that
+// check() names it.
+std::string iso_date(std::string_view text);
+
+// The export: a header row and one row per person, as CSV (UTF-8 with BOM, comma, CRLF) safe to open.
+std::string export_csv(const std::vector<Person>& people);
+
+}  // namespace haven::people

@@ -1,0 +1,202 @@
+// Import from a spreadsheet (upload → preview with column mapping and errors per row → import with a
+// progress bar) and export. The file travels in the form body, never in a URL.
+#include "crypto/random.hpp"
+#include "modules/accounts/common.hpp"
+#include "modules/people/handlers.hpp"
+#include "modules/people/import.hpp"
+
+namespace haven::people {
+
+using accounts::Action;
+using accounts::form_body;
+using accounts::id_param;
+using accounts::may;
+using accounts::notice;
+using accounts::page_context;
+
+Importer::~Importer() {
+    for (auto& t : threads_) t.join();
+}
+
+std::string Importer::start(const Principal& actor, int64_t site_id, std::vector<Person> people) {
+    auto job = std::make_shared<Job>();
+    job->site_id = site_id;
+    job->account_id = actor.account_id;
+    job->total = people.size();
+    const std::string id = crypto::random_token();
+    std::lock_guard lock(mutex_);
+    jobs_[id] = job;
+    threads_.emplace_back([this, job, actor, site_id, people = std::move(people)]() mutable {
+        auto result = service_.create_all(actor, site_id, std::move(people), [&](size_t done) { job->done = done; });
+        if (result) job->ok = true;
+        else job->error = result.error();
+        job->finished = true;
+    });
+    return id;
+}
+
+std::shared_ptr<Importer::Job> Importer::job(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    auto it = jobs_.find(id);
+    return it == jobs_.end() ? nullptr : it->second;
+}
+
+namespace {
+
+std::string import_url(int64_t site) { return "/sites/" + std::to_string(site) + "/people/import"; }
+
+Error not_allowed() { return make_error(ErrorKind::forbidden, "forbidden", "Your role does not allow this at this site."); }
+
+// The mapping chosen on the preview (col_0, col_1 …), or empty to guess.
+std::vector<Column> mapping_from(const http::Form& form) {
+    std::vector<Column> out;
+    for (size_t i = 0;; ++i) {
+        auto v = form.get("col_" + std::to_string(i));
+        if (v.empty()) break;
+        out.push_back(parse_column(v).value_or(Column::ignore));
+    }
+    return out;
+}
+
+Response preview_page(Request& request, int64_t site, const std::string& csv, const ImportPlan& plan, int status) {
+    auto ctx = page_context(request);
+    return web::page(ctx, status, "import.title", [&](web::Html& h) {
+        h.element("p", {{"id", "import-summary"}}, ctx.t("import.summary", {{"rows", int64_t(plan.rows)}, {"errors", int64_t(plan.errors.size())}}));
+        if (!plan.errors.empty()) {
+            h.element("p", {{"class", "notice error"}, {"role", "alert"}}, ctx.t("import.nothing_until_fixed"));
+            h.element("table", {{"class", "list"}, {"id", "import-errors"}}, [&] {
+                h.element("thead", {}, [&] {
+                    h.element("tr", {}, [&] {
+                        h.element("th", {{"scope", "col"}}, ctx.t("import.line"));
+                        h.element("th", {{"scope", "col"}}, ctx.t("import.column"));
+                        h.element("th", {{"scope", "col"}}, ctx.t("import.problem"));
+                    });
+                });
+                h.element("tbody", {}, [&] {
+                    for (const auto& e : plan.errors)
+                        h.element("tr", {}, [&] {
+                            h.element("td", {}, std::to_string(e.line));
+                            h.element("td", {}, e.column);
+                            h.element("td", {}, e.message);
+                        });
+                });
+            });
+        }
+        web::post_form(h, request, import_url(site), {{"class", "stack"}, {"id", "import-form"}}, [&] {
+            h.empty("input", {{"type", "hidden"}, {"name", "csv"}, {"value", csv}});
+            h.element("table", {{"class", "list"}, {"id", "mapping"}}, [&] {
+                h.element("thead", {}, [&] {
+                    h.element("tr", {}, [&] {
+                        h.element("th", {{"scope", "col"}}, ctx.t("import.header"));
+                        h.element("th", {{"scope", "col"}}, ctx.t("import.field"));
+                    });
+                });
+                h.element("tbody", {}, [&] {
+                    for (size_t i = 0; i < plan.headers.size(); ++i)
+                        h.element("tr", {}, [&] {
+                            const std::string name = "col_" + std::to_string(i);
+                            h.element("td", {}, [&] { h.element("label", {{"for", name}}, plan.headers[i]); });
+                            h.element("td", {}, [&] {
+                                h.element("select", {{"id", name}, {"name", name}}, [&] {
+                                    for (const auto& [column, cname] : column_names()) {
+                                        const std::string v(cname), label = ctx.t("import.col_" + v);
+                                        if (plan.columns[i] == column) h.element("option", {{"value", v}, {"selected", "selected"}}, label);
+                                        else h.element("option", {{"value", v}}, label);
+                                    }
+                                });
+                            });
+                        });
+                });
+            });
+            if (!plan.people.empty()) {
+                h.element("h2", {}, ctx.t("import.sample"));
+                h.element("ul", {{"id", "import-sample"}}, [&] {
+                    for (size_t i = 0; i < plan.people.size() && i < 5; ++i) {
+                        const auto& p = plan.people[i];
+                        std::string names;
+                        for (const auto& n : p.legal_names) names += " · " + n;
+                        h.element("li", {}, p.pseudonym + names + (p.birth_date.empty() ? "" : " · " + p.birth_date));
+                    }
+                });
+            }
+            h.element("p", {{"class", "actions"}}, [&] {
+                h.element("button", {{"type", "submit"}, {"class", "secondary"}, {"formaction", import_url(site) + "/preview"}}, ctx.t("import.preview_again"));
+                if (!plan.people.empty())
+                    h.element("button", {{"type", "submit"}, {"id", "import-go"}}, ctx.t("import.go", {{"count", int64_t(plan.people.size())}}));
+            });
+        });
+    });
+}
+
+}  // namespace
+
+Result<Response> import_show(Request& request, Context&) {
+    HAVEN_TRY(site, id_param(request, "site"));
+    if (!may(*request.principal, Action::people_transfer, site)) return not_allowed();
+    auto ctx = page_context(request);
+    return web::page(ctx, 200, "import.title", [&](web::Html& h) {
+        h.element("p", {}, ctx.t("import.help"));
+        web::post_form(h, request, import_url(site) + "/preview", {{"class", "stack"}, {"id", "upload"}}, [&] {
+            h.element("div", {{"class", "field js-only"}}, [&] {
+                h.element("label", {{"for", "csv-file"}}, ctx.t("import.file"));
+                h.empty("input", {{"id", "csv-file"}, {"type", "file"}, {"accept", ".csv,text/csv"}, {"data-fills", "csv"}});
+            });
+            h.element("div", {{"class", "field"}}, [&] {
+                h.element("label", {{"for", "csv"}}, ctx.t("import.paste"));
+                h.element("textarea", {{"id", "csv"}, {"name", "csv"}, {"rows", "8"}}, "");
+            });
+            h.element("button", {{"type", "submit"}}, ctx.t("import.preview"));
+        });
+    });
+}
+
+Result<Response> import_preview(Request& request, Context& c) {
+    HAVEN_TRY(site, id_param(request, "site"));
+    if (!may(*request.principal, Action::people_transfer, site)) return not_allowed();
+    HAVEN_TRY(form, form_body(request));
+    const std::string csv(form.get("csv"));
+    HAVEN_TRY(plan, plan_import(csv, mapping_from(form), c.people.now_ms()));
+    return preview_page(request, site, csv, plan, plan.errors.empty() ? 200 : 422);
+}
+
+Result<Response> import_save(Request& request, Context& c) {
+    HAVEN_TRY(site, id_param(request, "site"));
+    if (!may(*request.principal, Action::people_transfer, site)) return not_allowed();
+    HAVEN_TRY(form, form_body(request));
+    const std::string csv(form.get("csv"));
+    HAVEN_TRY(plan, plan_import(csv, mapping_from(form), c.people.now_ms()));
+    if (!plan.errors.empty()) return preview_page(request, site, csv, plan, 422);
+    const std::string job = c.importer.start(*request.principal, site, std::move(plan.people));
+    return Response::redirect(import_url(site) + "/" + job);
+}
+
+Result<Response> import_progress(Request& request, Context& c) {
+    HAVEN_TRY(site, id_param(request, "site"));
+    auto job = c.importer.job(request.params.at("id"));
+    if (!job || job->site_id != site || job->account_id != request.principal->account_id)
+        return make_error(ErrorKind::not_found, "not_found", "There is nothing at this address.");
+    auto ctx = page_context(request);
+    const bool finished = job->finished;
+    return web::page(ctx, 200, "import.title", [&](web::Html& h) {
+        if (!finished) {
+            h.element("p", {{"id", "import-state"}, {"data-refresh", "1"}}, ctx.t("import.running", {{"done", int64_t(job->done)}, {"total", int64_t(job->total)}}));
+            h.element("progress", {{"value", std::to_string(job->done)}, {"max", std::to_string(job->total)}}, "");
+            h.element("p", {}, [&] { h.element("a", {{"href", import_url(site) + "/" + request.params.at("id")}}, ctx.t("import.refresh")); });
+        } else if (job->ok) {
+            h.element("p", {{"id", "import-state"}, {"class", "notice"}, {"role", "status"}}, ctx.t("import.done", {{"total", int64_t(job->total)}}));
+            h.element("p", {}, [&] { h.element("a", {{"href", "/sites/" + std::to_string(site) + "/people"}}, ctx.t("people.title")); });
+        } else {
+            notice(h, ctx.t("import.failed") + " " + accounts::localized(ctx, job->error));
+        }
+    });
+}
+
+Result<Response> export_csv_show(Request& request, Context& c) {
+    HAVEN_TRY(site, id_param(request, "site"));
+    HAVEN_TRY(people, c.people.export_site(*request.principal, site));
+    Response r = Response::text(200, export_csv(people), "text/csv; charset=utf-8");
+    r.set_header("Content-Disposition", "attachment; filename=\"people.csv\"");
+    return r;
+}
+
+}  // namespace haven::people

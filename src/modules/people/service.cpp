@@ -1,0 +1,423 @@
+#include "modules/people/service.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <ctime>
+#include <set>
+
+#include "core/utf8.hpp"
+#include "crypto/blind_index.hpp"
+#include "crypto/random.hpp"
+#include "http/json.hpp"
+#include "modules/accounts/store.hpp"
+#include "text/names.hpp"
+
+namespace haven::people {
+
+using accounts::Action;
+using accounts::may;
+using storage::Blob;
+using storage::Tx;
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* index_name = "people.name";
+constexpr int64_t day_ms = 24LL * 60 * 60 * 1000;
+constexpr size_t max_query = 200;
+
+Blob blob(std::string_view s) { return Blob{{s.begin(), s.end()}}; }
+std::string bytes(const Blob& b) { return std::string(b.bytes.begin(), b.bytes.end()); }
+
+std::string record_ad(std::string_view table, int64_t id) { return std::string(table) + '\0' + "record" + '\0' + std::to_string(id); }
+
+// A person's data key, wiped when it goes out of scope.
+struct PersonKey {
+    std::string bytes;
+    ~PersonKey() { sodium_memzero(bytes.data(), bytes.size()); }
+    const unsigned char* data() const { return reinterpret_cast<const unsigned char*>(bytes.data()); }
+};
+
+Error not_found() { return make_error(ErrorKind::not_found, "not_found", "There is no such person, or you may not see them."); }
+Error forbidden() { return make_error(ErrorKind::forbidden, "forbidden", "Your role does not allow this at this site."); }
+
+std::string month_of(const std::string& date, int64_t now_ms) {
+    if (date.size() >= 7) return date.substr(0, 7);
+    std::time_t t = std::time_t(now_ms / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[8];
+    std::strftime(buf, sizeof buf, "%Y-%m", &tm);
+    return buf;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += n + " ";
+    return out;
+}
+
+std::string in_list(size_t first, size_t count) {
+    std::string s;
+    for (size_t i = 0; i < count; ++i) s += (i ? ", $" : "$") + std::to_string(first + i);
+    return s;
+}
+
+}  // namespace
+
+struct Service::Row {
+    int64_t id = 0, site_id = 0, created_at = 0, active_at = 0;
+    std::string person_key, record;
+};
+
+const std::vector<std::string_view>& consent_purposes() {
+    static const std::vector<std::string_view> v = {"data_processing", "contact", "share_with_partners", "photo_video", "funder_reports"};
+    return v;
+}
+
+Service::Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, accounts::Service& accounts, Settings settings)
+    : db_(db), vault_(vault), clock_(clock), accounts_(accounts), settings_(settings) {}
+
+Result<int64_t> Service::default_site(const Principal& actor, Action action) const {
+    std::set<int64_t> sites;
+    for (const auto& r : actor.roles)
+        if (accounts::role_allows(r.role, action)) sites.insert(r.site_id);
+    if (sites.empty()) return forbidden();
+    if (sites.size() > 1) return make_error(ErrorKind::invalid, "validation_failed", "site_id is required: you work at several sites.", "site_id");
+    return *sites.begin();
+}
+
+bool Service::may_read(Tx& tx, const Principal& actor, int64_t site_id, int64_t person_id) const {
+    if (may(actor, Action::people_view, site_id)) return true;
+    return may(actor, Action::people_open, site_id) && accounts::store::has_assignment(tx, actor.account_id, "person", person_id, clock_.now_ms());
+}
+
+std::optional<Service::Row> Service::load(Tx& tx, int64_t id) {
+    auto rows = tx.query("SELECT id, site_id, person_key, record, created_at, active_at FROM people WHERE id = $1", {id});
+    if (rows.empty()) return std::nullopt;
+    const auto& r = rows[0];
+    return Row{r.integer(0), r.integer(1), r.integer(4), r.integer(5), bytes(r.blob(2)), bytes(r.blob(3))};
+}
+
+Result<Person> Service::open(const Row& row) const {
+    auto key_result = vault_.open_field("people", "person_key", row.id, row.person_key);
+    if (!key_result) return key_result.error();
+    PersonKey key{std::move(key_result).value()};
+    auto plain = crypto::aead_open(row.record, key.data(), record_ad("people", row.id));
+    if (!plain || key.bytes.size() != crypto::SecretKey::size)
+        return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored person is damaged.");
+    auto v = http::parse_json(*plain);
+    if (!v || !v->is_object()) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored person is damaged.");
+    HAVEN_TRY(person, from_json(v->as_object()));
+    person.id = row.id;
+    person.site_id = row.site_id;
+    person.created_at = row.created_at;
+    person.active_at = row.active_at;
+    return person;
+}
+
+void Service::write_index(Tx& tx, int64_t id, const std::vector<std::string>& names) {
+    std::set<int64_t> values;
+    for (const auto& n : names) values.merge(crypto::name_index_values(vault_, index_name, n, settings_.name_index_bits));
+    tx.exec("DELETE FROM people_names WHERE person_id = $1", {id});
+    for (int64_t v : values) tx.exec("INSERT INTO people_names (value, person_id) VALUES ($1, $2)", {v, id});
+}
+
+void Service::insert(Tx& tx, Person& p, int64_t now) {
+    p.id = accounts::store::new_id();
+    p.created_at = p.active_at = now;
+    PersonKey key{crypto::random_bytes(crypto::SecretKey::size)};
+    const std::string sealed_key = vault_.seal_field("people", "person_key", p.id, key.bytes);
+    const std::string record = crypto::aead_seal(json::serialize(to_json(p)), key.data(), record_ad("people", p.id));
+    tx.exec("INSERT INTO people (id, site_id, person_key, record, created_at, active_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            {p.id, p.site_id, blob(sealed_key), blob(record), now, now});
+    write_index(tx, p.id, p.names());
+    tx.exec("INSERT INTO arrivals (site_id, month, people) VALUES ($1, $2, 1) "
+            "ON CONFLICT (site_id, month) DO UPDATE SET people = arrivals.people + 1",
+            {p.site_id, month_of(p.arrival_date, now)});
+}
+
+Result<Service::Created> Service::create(const Principal& actor, Person person) {
+    if (person.site_id == 0) {
+        HAVEN_TRY(site, default_site(actor, Action::people_manage));
+        person.site_id = site;
+    }
+    if (!may(actor, Action::people_manage, person.site_id)) return forbidden();
+    if (auto s = check(person, clock_.now_ms()); !s) return s.error();
+    Created created;
+    HAVEN_TRY(dups, possible_duplicates(actor, person.site_id, person.names()));
+    created.possible_duplicates = std::move(dups);
+    Status s = db_.write([&](Tx& tx) -> Status {
+        insert(tx, person, clock_.now_ms());
+        accounts_.audit(tx, "person.create", actor.account_id, "person", person.id, person.site_id);
+        return {};
+    });
+    if (!s) return s.error();
+    created.id = person.id;
+    return created;
+}
+
+std::vector<int64_t> Service::candidates(Tx& tx, std::string_view query) {
+    std::optional<std::set<int64_t>> result;
+    for (const auto& word : text::words(query)) {
+        auto values = crypto::name_index_values(vault_, index_name, word, settings_.name_index_bits);
+        if (values.empty()) continue;
+        storage::Params params(values.begin(), values.end());
+        std::set<int64_t> ids;
+        for (const auto& r : tx.query("SELECT DISTINCT person_id FROM people_names WHERE value IN (" + in_list(1, params.size()) + ")", params))
+            ids.insert(r.integer(0));
+        if (!result) result = std::move(ids);
+        else {
+            std::set<int64_t> both;
+            std::set_intersection(result->begin(), result->end(), ids.begin(), ids.end(), std::inserter(both, both.end()));
+            result = std::move(both);
+        }
+        if (result->empty()) break;
+    }
+    if (!result) return {};
+    return {result->begin(), result->end()};
+}
+
+std::vector<Match> Service::matches(Tx& tx, const Principal& actor, std::optional<int64_t> site_id, std::vector<int64_t> ids,
+                                    const std::function<bool(const Person&)>& keep, size_t limit) {
+    std::vector<Match> out;
+    constexpr size_t chunk = 500;
+    for (size_t at = 0; at < ids.size(); at += chunk) {
+        storage::Params params(ids.begin() + at, ids.begin() + std::min(ids.size(), at + chunk));
+        for (const auto& r : tx.query("SELECT id, site_id, person_key, record, created_at, active_at FROM people WHERE id IN (" +
+                                          in_list(1, params.size()) + ")", params)) {
+            Row row{r.integer(0), r.integer(1), r.integer(4), r.integer(5), bytes(r.blob(2)), bytes(r.blob(3))};
+            if ((site_id && row.site_id != *site_id) || !may_read(tx, actor, row.site_id, row.id)) continue;
+            auto p = open(row);
+            if (!p || (keep && !keep(*p))) continue;
+            out.push_back({p->id, p->site_id, p->pseudonym, p->legal_names, p->active_at});
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.pseudonym < b.pseudonym; });
+    if (out.size() > limit) out.resize(limit);
+    return out;
+}
+
+Result<std::vector<Match>> Service::possible_duplicates(const Principal& actor, int64_t site_id, const std::vector<std::string>& names) {
+    if (!may(actor, Action::people_open, site_id)) return forbidden();
+    std::vector<Match> out;
+    db_.read([&](Tx& tx) {
+        std::set<int64_t> ids;
+        for (const auto& n : names)
+            for (int64_t id : candidates(tx, n)) ids.insert(id);
+        const std::string pseudonym = names.empty() ? "" : text::fold(names.front());
+        const std::vector<std::string> legal(names.begin() + (names.empty() ? 0 : 1), names.end());
+        out = matches(tx, actor, site_id, {ids.begin(), ids.end()}, [&](const Person& p) {
+            if (!pseudonym.empty() && text::fold(p.pseudonym) == pseudonym) return true;
+            for (const auto& mine : legal)
+                for (const auto& theirs : p.legal_names)
+                    if (text::may_be_same_person(mine, theirs)) return true;
+            return false;
+        }, 20);
+    });
+    return out;
+}
+
+Result<Person> Service::read(const Principal& actor, int64_t id) {
+    std::optional<Row> row;
+    Status s = db_.write([&](Tx& tx) -> Status {
+        row = load(tx, id);
+        if (!row || !may_read(tx, actor, row->site_id, id)) return not_found();
+        accounts_.record_read(tx, actor, "person", id);
+        return {};
+    });
+    if (!s) return s.error();
+    return open(*row);
+}
+
+Status Service::update(const Principal& actor, Person person) {
+    if (auto s = check(person, clock_.now_ms()); !s) return s;
+    return db_.write([&](Tx& tx) -> Status {
+        auto row = load(tx, person.id);
+        if (!row || !may_read(tx, actor, row->site_id, person.id)) return not_found();
+        if (!may(actor, Action::people_manage, row->site_id)) return forbidden();
+        auto key_result = vault_.open_field("people", "person_key", row->id, row->person_key);
+        if (!key_result) return key_result.error();
+        PersonKey key{std::move(key_result).value()};
+        const std::string record = crypto::aead_seal(json::serialize(to_json(person)), key.data(), record_ad("people", row->id));
+        tx.exec("UPDATE people SET record = $1, active_at = $2 WHERE id = $3", {blob(record), clock_.now_ms(), row->id});
+        write_index(tx, row->id, person.names());
+        accounts_.audit(tx, "person.update", actor.account_id, "person", row->id, row->site_id);
+        return {};
+    });
+}
+
+Result<std::vector<Match>> Service::search(const Principal& actor, std::string_view query, size_t limit) {
+    if (query.size() > max_query) return make_error(ErrorKind::invalid, "validation_failed", "q is longer than 200 bytes.", "q");
+    if (!may(actor, Action::people_open, std::nullopt)) return forbidden();
+    const std::string folded = text::fold(query);
+    const bool digits = std::any_of(folded.begin(), folded.end(), [](char c) { return c >= '0' && c <= '9'; });
+    std::vector<Match> out;
+    Status s = db_.write([&](Tx& tx) -> Status {
+        out = matches(tx, actor, std::nullopt, candidates(tx, query), [&](const Person& p) {
+            const std::string all = joined(p.names());
+            if (!text::matches_query(query, all)) return false;
+            return !digits || text::fold(all).find(folded) != std::string::npos;
+        }, limit);
+        // Exact pseudonym first: "Sever1377" before the other Severs.
+        std::stable_sort(out.begin(), out.end(), [&](const Match& a, const Match& b) {
+            return (text::fold(a.pseudonym) == folded) > (text::fold(b.pseudonym) == folded);
+        });
+        accounts_.audit(tx, "people.search", actor.account_id);
+        return {};
+    });
+    if (!s) return s.error();
+    return out;
+}
+
+Result<std::vector<Match>> Service::recent(const Principal& actor, int64_t site_id, size_t limit) {
+    if (!may(actor, Action::people_open, site_id)) return forbidden();
+    std::vector<Match> out;
+    db_.read([&](Tx& tx) {
+        std::vector<int64_t> ids;
+        const bool all = may(actor, Action::people_view, site_id);
+        auto rows = all ? tx.query("SELECT id FROM people WHERE site_id = $1 ORDER BY active_at DESC LIMIT $2", {site_id, int64_t(limit)})
+                        : tx.query("SELECT p.id FROM people p JOIN assignments a ON a.record_id = p.id AND a.record_type = 'person' "
+                                   "WHERE p.site_id = $1 AND a.account_id = $2 AND a.expires_at > $3 ORDER BY p.active_at DESC LIMIT $4",
+                                   {site_id, actor.account_id, clock_.now_ms(), int64_t(limit)});
+        for (const auto& r : rows) ids.push_back(r.integer(0));
+        out = matches(tx, actor, site_id, ids, {}, limit);
+        std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.active_at > b.active_at; });
+    });
+    return out;
+}
+
+Status Service::add_consent(const Principal& actor, int64_t person_id, Consent consent) {
+    for (const auto& p : consent.purposes)
+        if (std::find(consent_purposes().begin(), consent_purposes().end(), p) == consent_purposes().end())
+            return make_error(ErrorKind::invalid, "validation_failed", "purposes must be among the listed purposes.", "purposes");
+    if (consent.note.size() > 1000 || !valid_utf8(consent.note))
+        return make_error(ErrorKind::invalid, "validation_failed", "note must be UTF-8 text of at most 1000 bytes.", "note");
+    return db_.write([&](Tx& tx) -> Status {
+        auto row = load(tx, person_id);
+        if (!row || !may_read(tx, actor, row->site_id, person_id)) return not_found();
+        if (!may(actor, Action::people_manage, row->site_id)) return forbidden();
+        auto key_result = vault_.open_field("people", "person_key", row->id, row->person_key);
+        if (!key_result) return key_result.error();
+        PersonKey key{std::move(key_result).value()};
+        json::array purposes;
+        for (const auto& p : consent.purposes) purposes.emplace_back(p);
+        const int64_t id = accounts::store::new_id(), now = clock_.now_ms();
+        const std::string sealed =
+            crypto::aead_seal(json::serialize(json::object{{"purposes", purposes}, {"note", consent.note}}), key.data(), record_ad("consents", id));
+        tx.exec("INSERT INTO consents (id, person_id, record, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)",
+                {id, person_id, blob(sealed), actor.account_id, now});
+        tx.exec("UPDATE people SET active_at = $1 WHERE id = $2", {now, person_id});
+        accounts_.audit(tx, "consent.record", actor.account_id, "person", person_id, row->site_id);
+        return {};
+    });
+}
+
+Result<std::vector<Consent>> Service::consents(const Principal& actor, int64_t person_id) {
+    std::vector<Consent> out;
+    std::optional<Row> row;
+    storage::Rows rows;
+    db_.read([&](Tx& tx) {
+        row = load(tx, person_id);
+        if (!row || !may_read(tx, actor, row->site_id, person_id)) return;
+        rows = tx.query("SELECT c.id, c.record, c.recorded_at, a.username FROM consents c LEFT JOIN accounts a ON a.id = c.recorded_by "
+                        "WHERE c.person_id = $1 ORDER BY c.recorded_at DESC", {person_id});
+    });
+    if (!row) return not_found();
+    auto key_result = vault_.open_field("people", "person_key", row->id, row->person_key);
+    if (!key_result) return key_result.error();
+    PersonKey key{std::move(key_result).value()};
+    for (const auto& r : rows) {
+        Consent c{r.integer(0), {}, {}, r.integer(2), r.is_null(3) ? "" : r.text(3)};
+        auto plain = crypto::aead_open(bytes(r.blob(1)), key.data(), record_ad("consents", c.id));
+        if (!plain) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored consent is damaged.");
+        auto v = http::parse_json(*plain);
+        if (!v || !v->is_object()) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored consent is damaged.");
+        for (const auto& p : v->as_object()["purposes"].as_array()) c.purposes.emplace_back(p.as_string());
+        c.note = std::string(v->as_object()["note"].as_string());
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+Result<std::vector<Match>> Service::retention_due(const Principal& actor, int64_t site_id) {
+    if (!may(actor, Action::people_erase, site_id)) return forbidden();
+    const int64_t before = clock_.now_ms() - int64_t(settings_.retention_months) * 30 * day_ms;
+    std::vector<Match> out;
+    db_.read([&](Tx& tx) {
+        std::vector<int64_t> ids;
+        for (const auto& r : tx.query("SELECT id FROM people WHERE site_id = $1 AND active_at < $2 ORDER BY active_at LIMIT 200", {site_id, before}))
+            ids.push_back(r.integer(0));
+        out = matches(tx, actor, site_id, ids, {}, 200);
+        std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.active_at < b.active_at; });
+    });
+    return out;
+}
+
+Result<int64_t> Service::erase(const Principal& actor, int64_t id) {
+    int64_t site = 0;
+    Status s = db_.write([&](Tx& tx) -> Status {
+        auto row = load(tx, id);
+        if (!row || !may_read(tx, actor, row->site_id, id)) return not_found();
+        if (!may(actor, Action::people_erase, row->site_id)) return forbidden();
+        tx.exec("DELETE FROM assignments WHERE record_type = 'person' AND record_id = $1", {id});
+        tx.exec("DELETE FROM people WHERE id = $1", {id});  // names and consents follow (ON DELETE CASCADE)
+        accounts_.audit(tx, "person.erase", actor.account_id, "person", id, row->site_id);
+        site = row->site_id;
+        return {};
+    });
+    if (!s) return s.error();
+    db_.checkpoint();  // leave nothing of theirs in the write-ahead log
+    return site;
+}
+
+Result<std::vector<int64_t>> Service::create_all(const Principal& actor, int64_t site_id, std::vector<Person> people,
+                                                 const std::function<void(size_t)>& progress) {
+    if (!may(actor, Action::people_transfer, site_id)) return forbidden();
+    std::vector<int64_t> ids;
+    Status s = db_.write([&](Tx& tx) -> Status {
+        ids.clear();
+        const int64_t now = clock_.now_ms();
+        for (size_t i = 0; i < people.size(); ++i) {
+            people[i].site_id = site_id;
+            insert(tx, people[i], now);
+            ids.push_back(people[i].id);
+            if (progress && (i + 1) % 50 == 0) progress(i + 1);
+        }
+        accounts_.audit(tx, "people.import", actor.account_id, "site", site_id, site_id, std::to_string(people.size()));
+        return {};
+    });
+    if (!s) return s.error();
+    if (progress) progress(people.size());
+    return ids;
+}
+
+Result<std::vector<Person>> Service::export_site(const Principal& actor, int64_t site_id) {
+    if (!may(actor, Action::people_transfer, site_id)) return forbidden();
+    std::vector<Row> rows;
+    Status s = db_.write([&](Tx& tx) -> Status {
+        for (const auto& r : tx.query("SELECT id, site_id, person_key, record, created_at, active_at FROM people WHERE site_id = $1 ORDER BY created_at, id",
+                                      {site_id}))
+            rows.push_back({r.integer(0), r.integer(1), r.integer(4), r.integer(5), bytes(r.blob(2)), bytes(r.blob(3))});
+        accounts_.audit(tx, "people.export", actor.account_id, "site", site_id, site_id, std::to_string(rows.size()));
+        return {};
+    });
+    if (!s) return s.error();
+    std::vector<Person> out;
+    for (const auto& row : rows) {
+        HAVEN_TRY(p, open(row));
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+std::vector<std::pair<std::string, int64_t>> Service::arrivals(int64_t site_id, size_t months) {
+    std::vector<std::pair<std::string, int64_t>> out;
+    for (const auto& r : db_.query("SELECT month, people FROM arrivals WHERE site_id = $1 ORDER BY month DESC LIMIT $2", {site_id, int64_t(months)}))
+        out.emplace_back(r.text(0), r.integer(1));
+    return out;
+}
+
+}  // namespace haven::people

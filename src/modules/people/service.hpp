@@ -1,0 +1,110 @@
+// The rules of people: intake with a duplicate warning, search in any alphabet, reading (audited, by site
+// role or by assignment), consent, retention and erasure. Every function checks the acting Principal itself.
+//
+// Storage (migrations/0006_people.sql): a person is one JSON document sealed under the person's own random
+// key; that key is sealed by the vault. Erasure deletes both (crypto-shredding). Names are found through a
+// truncated blind index, then confirmed after decryption.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/principal.hpp"
+#include "core/result.hpp"
+#include "crypto/vault.hpp"
+#include "modules/accounts/service.hpp"
+#include "modules/people/person.hpp"
+#include "storage/db.hpp"
+
+namespace haven::people {
+
+// A person as a list shows them.
+struct Match {
+    int64_t id = 0, site_id = 0;
+    std::string pseudonym;
+    std::vector<std::string> legal_names;
+    int64_t active_at = 0;
+};
+
+// What a person agreed to, when, and who recorded it.
+const std::vector<std::string_view>& consent_purposes();  // data_processing, contact, share_with_partners, photo_video, funder_reports
+struct Consent {
+    int64_t id = 0;
+    std::vector<std::string> purposes;  // what was agreed (absent = refused)
+    std::string note;
+    int64_t recorded_at = 0;
+    std::string recorded_by;  // username
+};
+
+struct Settings {
+    int retention_months = 24;
+    int name_index_bits = 14;
+};
+
+class Service {
+public:
+    Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, accounts::Service& accounts, Settings settings = {});
+
+    struct Created {
+        int64_t id = 0;
+        std::vector<Match> possible_duplicates;  // people at the site whose names may be the same person's
+    };
+    // Intake. The site must be one where the actor may manage people (0: the actor's only such site).
+    Result<Created> create(const Principal& actor, Person person);
+    // People at `site_id` the actor may see whose names may belong to the same person (any alphabet).
+    Result<std::vector<Match>> possible_duplicates(const Principal& actor, int64_t site_id, const std::vector<std::string>& names);
+
+    // Reads one person (audited; counts towards the mass-read alarm). Not found when the actor may not see them.
+    Result<Person> read(const Principal& actor, int64_t id);
+    Status update(const Principal& actor, Person person);
+
+    // Every name in every alphabet and spelling; people the actor may see, best first, at most `limit`.
+    Result<std::vector<Match>> search(const Principal& actor, std::string_view query, size_t limit = 50);
+    // The people of a site, most recently active first (no query).
+    Result<std::vector<Match>> recent(const Principal& actor, int64_t site_id, size_t limit = 50);
+
+    Status add_consent(const Principal& actor, int64_t person_id, Consent consent);
+    Result<std::vector<Consent>> consents(const Principal& actor, int64_t person_id);
+
+    // Retention: people of the site not active for the configured period, proposed for erasure.
+    Result<std::vector<Match>> retention_due(const Principal& actor, int64_t site_id);
+    // Erasure: deletes the person, their key, index entries, consents and assignments; leaves one audit entry.
+    // Returns the site the person was at.
+    Result<int64_t> erase(const Principal& actor, int64_t id);
+
+    // Import: all or nothing. `people` are checked already; `progress(done)` is called between batches.
+    Result<std::vector<int64_t>> create_all(const Principal& actor, int64_t site_id, std::vector<Person> people,
+                                            const std::function<void(size_t)>& progress = {});
+    // Export: every person of the site, audited as one export.
+    Result<std::vector<Person>> export_site(const Principal& actor, int64_t site_id);
+
+    // The site the actor acts for when none is named: their only site where `action` is allowed.
+    Result<int64_t> default_site(const Principal& actor, accounts::Action action) const;
+    bool may_read(storage::Tx& tx, const Principal& actor, int64_t site_id, int64_t person_id) const;
+
+    int64_t now_ms() const { return clock_.now_ms(); }
+
+    // Arrivals per month ("2026-11") at a site, counted at intake.
+    std::vector<std::pair<std::string, int64_t>> arrivals(int64_t site_id, size_t months);
+
+private:
+    struct Row;
+    std::optional<Row> load(storage::Tx& tx, int64_t id);
+    Result<Person> open(const Row& row) const;
+    void insert(storage::Tx& tx, Person& person, int64_t now);
+    void write_index(storage::Tx& tx, int64_t id, const std::vector<std::string>& names);
+    std::vector<int64_t> candidates(storage::Tx& tx, std::string_view query);
+    std::vector<Match> matches(storage::Tx& tx, const Principal& actor, std::optional<int64_t> site_id, std::vector<int64_t> ids,
+                               const std::function<bool(const Person&)>& keep, size_t limit);
+
+    storage::Database& db_;
+    const crypto::Vault& vault_;
+    const Clock& clock_;
+    accounts::Service& accounts_;
+    Settings settings_;
+};
+
+}  // namespace haven::people
