@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <boost/json.hpp>
 #include <ctime>
 #include <set>
@@ -260,11 +261,12 @@ Result<std::vector<Match>> Service::search(const Principal& actor, std::string_v
             const std::string all = joined(p.names());
             if (!text::matches_query(query, all)) return false;
             return !digits || text::fold(all).find(folded) != std::string::npos;
-        }, limit);
-        // Exact pseudonym first: "Sever1377" before the other Severs.
+        }, SIZE_MAX);
+        // Exact pseudonym first ("Sever1377" before the other Severs), then by pseudonym.
         std::stable_sort(out.begin(), out.end(), [&](const Match& a, const Match& b) {
             return (text::fold(a.pseudonym) == folded) > (text::fold(b.pseudonym) == folded);
         });
+        if (out.size() > limit) out.resize(limit);
         accounts_.audit(tx, "people.search", actor.account_id);
         return {};
     });

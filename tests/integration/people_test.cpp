@@ -1,0 +1,228 @@
+// People over HTTP on both engines: the API contract, search in both alphabets, the duplicate warning,
+// record-level access (assignments ending with the injected clock), import of the shared spreadsheets,
+// consent, retention and erasure.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/app.hpp"
+#include "support/accounts.hpp"
+#include "support/app_fixture.hpp"
+#include "support/engines.hpp"
+#include "support/http_client.hpp"
+
+namespace haven {
+namespace {
+
+namespace json = boost::json;
+using testing::HttpReply;
+
+std::string test_data(const char* name) {
+    std::ifstream in(std::string(HAVEN_SOURCE_DIR) + "/tests/data/" + name, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+class People : public testing::AppFixture<ManualClock> {
+protected:
+    void SetUp() override {
+        AppFixture::SetUp();
+        if (!app_) return;
+        auto& svc = app_->accounts();
+        auto site = svc.create_site(nullptr, {"Paris", "Paris", "France", "Europe/Paris", false});
+        auto other = svc.create_site(nullptr, {"Berlin", "Berlin", "Germany", "Europe/Berlin", false});
+        ASSERT_TRUE(site.ok() && other.ok());
+        site_ = site->id;
+        other_ = other->id;
+        coordinator_ = login(testing::make_account(svc, clock_, "coord", Role::coordinator, site_).id);
+    }
+
+    std::string login(int64_t account_id) { return testing::session_for(app_->db(), clock_, account_id); }
+
+    HttpReply call(const std::string& method, const std::string& target, const std::string& session, const std::string& body = {},
+                   const std::string& type = "application/json") {
+        std::string headers = "Cookie: __Host-haven_session=" + session + "; __Host-haven_csrf=" + csrf_ + "\r\nX-CSRF-Token: " + csrf_ + "\r\n";
+        if (!body.empty()) headers += "Content-Type: " + type + "\r\n";
+        // Keep the session alive across the clock moves of a test.
+        auto reply = testing::request(port_, method, target, body, headers);
+        return reply;
+    }
+
+    int64_t create(const std::string& session, const json::object& person) {
+        auto r = call("POST", "/api/v1/people", session, json::serialize(person));
+        EXPECT_EQ(r.status, 201) << r.body;
+        if (r.status != 201) return 0;
+        return json::parse(r.body).at("id").as_int64();
+    }
+
+    std::vector<std::string> search(const std::string& session, const std::string& q) {
+        std::string encoded;
+        for (unsigned char c : q) {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", c);
+            encoded += buf;
+        }
+        auto r = call("GET", "/api/v1/people?q=" + encoded, session);
+        EXPECT_EQ(r.status, 200) << r.body;
+        std::vector<std::string> out;
+        if (r.status != 200) return out;
+        const json::value reply = json::parse(r.body);
+        for (const auto& item : reply.at("items").as_array()) out.emplace_back(item.at("pseudonym").as_string());
+        return out;
+    }
+
+    int64_t people_count() { return app_->db().query("SELECT COUNT(*) FROM people").at(0).integer(0); }
+
+    int64_t site_ = 0, other_ = 0;
+    std::string coordinator_;
+    const std::string csrf_ = crypto::random_token();
+};
+
+TEST_P(People, ApiContractCreateSearchReadErase) {
+    if (!app_) return;
+    const int64_t id = create(coordinator_, {{"pseudonym", "Sever"}, {"legal_names", json::array{"Соловьёв Даниил Тимурович", "SOLOVEV DANIIL"}},
+                                             {"birth_date", "1980-02-28"}, {"languages", json::array{"ru", "de"}},
+                                             {"circumstances", json::array{"deserter"}}});
+    ASSERT_GT(id, 0);
+    // Any alphabet, any spelling.
+    for (const char* q : {"Соловьёв", "соловьев", "Solovev", "Solowjow", "Solovyov Daniil", "Даниил", "Sever"})
+        EXPECT_EQ(search(coordinator_, q), std::vector<std::string>{"Sever"}) << q;
+    EXPECT_TRUE(search(coordinator_, "Petrova").empty());
+
+    auto r = call("GET", "/api/v1/people/" + std::to_string(id), coordinator_);
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto person = json::parse(r.body).as_object();
+    EXPECT_EQ(person.at("pseudonym").as_string(), "Sever");
+    EXPECT_EQ(person.at("site_id").as_int64(), site_);
+    EXPECT_EQ(person.at("birth_date").as_string(), "1980-02-28");
+    EXPECT_EQ(person.at("circumstances").as_array().size(), 1u);
+
+    // Invalid input: 422 naming the field, nothing written.
+    const int64_t before = people_count();
+    for (auto [body, field] : {std::pair{R"({"legal_names":["x"]})", "pseudonym"}, {R"({"pseudonym":"A","birth_date":"1980-02-31"})", "birth_date"},
+                               {R"({"pseudonym":"A","legal_names":"not a list"})", "legal_names"},
+                               {R"({"pseudonym":"A","needs":["flying"]})", "needs"}, {R"({"pseudonym":"A","site_id":"x"})", "site_id"}}) {
+        auto bad = call("POST", "/api/v1/people", coordinator_, body);
+        EXPECT_EQ(bad.status, 422) << body;
+        EXPECT_NE(bad.body.find(std::string("\"fields\":{\"") + field), std::string::npos) << bad.body;
+    }
+    EXPECT_EQ(call("POST", "/api/v1/people", coordinator_, "{not json").status, 400);
+    EXPECT_EQ(people_count(), before);
+
+    // Erasure: gone from reads and search; one audit entry remains.
+    auto erased = call("DELETE", "/api/v1/people/" + std::to_string(id), coordinator_);
+    EXPECT_EQ(erased.status, 200) << erased.body;
+    EXPECT_EQ(call("GET", "/api/v1/people/" + std::to_string(id), coordinator_).status, 404);
+    EXPECT_TRUE(search(coordinator_, "Соловьёв").empty());
+    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM people_names").at(0).integer(0), 0);
+    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM audit_log WHERE action = 'person.erase'").at(0).integer(0), 1);
+    EXPECT_EQ(call("DELETE", "/api/v1/people/" + std::to_string(id), coordinator_).status, 404);
+}
+
+TEST_P(People, DuplicateWarningAcrossSpellings) {
+    if (!app_) return;
+    ASSERT_GT(create(coordinator_, {{"pseudonym", "Kot"}, {"legal_names", json::array{"Шевченко Анна"}}}), 0);
+    auto r = call("POST", "/api/v1/people", coordinator_, R"({"pseudonym":"Anya","legal_names":["Chevtchenko Anna"]})");
+    ASSERT_EQ(r.status, 201);
+    auto dups = json::parse(r.body).at("possible_duplicates").as_array();
+    ASSERT_EQ(dups.size(), 1u);
+    EXPECT_EQ(dups[0].at("pseudonym").as_string(), "Kot");
+    auto none = call("POST", "/api/v1/people", coordinator_, R"({"pseudonym":"Lis","legal_names":["Petrova Olga"]})");
+    EXPECT_EQ(json::parse(none.body).at("possible_duplicates").as_array().size(), 0u);
+}
+
+TEST_P(People, AccessFollowsSiteRolesAndAssignmentsThatEnd) {
+    if (!app_) return;
+    auto& svc = app_->accounts();
+    const int64_t id = create(coordinator_, {{"pseudonym", "Luna"}, {"legal_names", json::array{"Климова Яна"}}});
+    const std::string url = "/api/v1/people/" + std::to_string(id);
+    auto adviser = testing::make_account(svc, clock_, "adviser", Role::legal_adviser, site_);
+    auto volunteer = testing::make_account(svc, clock_, "helper", Role::volunteer, site_);
+    auto berlin = testing::make_account(svc, clock_, "berlin-coord", Role::coordinator, other_);
+
+    EXPECT_EQ(call("GET", url, login(adviser.id)).status, 404);      // not assigned: not even told it exists
+    EXPECT_EQ(call("GET", url, login(volunteer.id)).status, 403);    // volunteers reach people only through their tasks
+    EXPECT_EQ(call("GET", url, login(berlin.id)).status, 404);       // another site
+    EXPECT_TRUE(search(login(berlin.id), "Климова").empty());
+    EXPECT_TRUE(search(login(adviser.id), "Климова").empty());
+
+    // Assigned until tomorrow: the adviser reads and finds the person, cannot edit or erase them.
+    ASSERT_TRUE(svc.assign(nullptr, adviser.id, "person", id, clock_.now_ms() + 24 * 3600 * 1000).ok());
+    EXPECT_EQ(call("GET", url, login(adviser.id)).status, 200);
+    EXPECT_EQ(search(login(adviser.id), "Klimova"), std::vector<std::string>{"Luna"});
+    EXPECT_EQ(call("PUT", url, login(adviser.id), R"({"pseudonym":"X"})").status, 403);
+    EXPECT_EQ(call("DELETE", url, login(adviser.id)).status, 403);
+
+    // The assignment ends: so does access.
+    clock_.advance_ms(25 * 3600 * 1000);
+    EXPECT_EQ(call("GET", url, login(adviser.id)).status, 404);
+    EXPECT_TRUE(search(login(adviser.id), "Klimova").empty());
+
+    // Every read is audited.
+    EXPECT_GE(app_->db().query("SELECT COUNT(*) FROM audit_log WHERE action = 'person.read'").at(0).integer(0), 1);
+}
+
+TEST_P(People, UpdateConsentAndRetention) {
+    if (!app_) return;
+    const int64_t id = create(coordinator_, {{"pseudonym", "Ptitsa"}, {"legal_names", json::array{"Денисова Ульяна"}}});
+    const std::string url = "/api/v1/people/" + std::to_string(id);
+    auto up = call("PUT", url, coordinator_, R"({"pseudonym":"Ptitsa","legal_names":["Denisova Uliana"],"status":"resident"})");
+    ASSERT_EQ(up.status, 200) << up.body;
+    EXPECT_EQ(search(coordinator_, "Денисова"), std::vector<std::string>{"Ptitsa"});  // re-indexed under the new spelling
+
+    auto c = call("POST", url + "/consents", coordinator_, R"({"purposes":["data_processing","contact"],"note":"oral, with interpreter"})");
+    ASSERT_EQ(c.status, 201) << c.body;
+    EXPECT_EQ(call("POST", url + "/consents", coordinator_, R"({"purposes":["everything"]})").status, 422);
+    auto list = json::parse(call("GET", url + "/consents", coordinator_).body).at("items").as_array();
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(list[0].at("recorded_by").as_string(), "coord");
+    EXPECT_EQ(list[0].at("purposes").as_array().size(), 2u);
+
+    const std::string retention = "/api/v1/sites/" + std::to_string(site_) + "/people/retention";
+    EXPECT_EQ(json::parse(call("GET", retention, coordinator_).body).at("items").as_array().size(), 0u);
+    clock_.advance_ms(int64_t(25) * 30 * 24 * 3600 * 1000);  // past 24 months
+    coordinator_ = login(app_->db().query("SELECT id FROM accounts WHERE username = 'coord'").at(0).integer(0));
+    auto due = json::parse(call("GET", retention, coordinator_).body).at("items").as_array();
+    ASSERT_EQ(due.size(), 1u);
+    EXPECT_EQ(due[0].at("id").as_int64(), id);
+}
+
+TEST_P(People, ImportTheSharedSpreadsheets) {
+    if (!app_) return;
+    const std::string url = "/api/v1/sites/" + std::to_string(site_) + "/people/import";
+    auto bad = call("POST", url, coordinator_, test_data("residents-2000-bad-row.csv"), "text/csv");
+    ASSERT_EQ(bad.status, 422) << bad.body.substr(0, 500);
+    auto rows = json::parse(bad.body).at("rows").as_array();
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].at("line").as_int64(), 1527);
+    EXPECT_EQ(rows[0].at("column").as_string(), "Date of birth");
+    EXPECT_EQ(people_count(), 0);
+
+    auto good = call("POST", url, coordinator_, test_data("residents-2000.csv"), "text/csv");
+    ASSERT_EQ(good.status, 201) << good.body.substr(0, 500);
+    EXPECT_EQ(json::parse(good.body).at("imported").as_int64(), 2000);
+    EXPECT_EQ(people_count(), 2000);
+    // Names searchable in both alphabets (Grom1: Хохлов Андрей Борисович / KHOKHLOV ANDREI).
+    for (const char* q : {"Хохлов Андрей", "Khokhlov Andrei", "Chochlow Andrej", "Grom1"}) {
+        auto found = search(coordinator_, q);
+        EXPECT_FALSE(found.empty()) << q;
+        if (!found.empty()) EXPECT_EQ(found[0], "Grom1") << q;
+    }
+    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM audit_log WHERE action = 'people.import'").at(0).integer(0), 1);
+
+    // The export reads back the same people, disarmed against formulas.
+    auto exported = call("GET", "/api/v1/sites/" + std::to_string(site_) + "/people/export", coordinator_);
+    ASSERT_EQ(exported.status, 200);
+    EXPECT_NE(exported.body.find("Хохлов Андрей Борисович"), std::string::npos);
+    EXPECT_NE(exported.body.find("'+49 1516538289"), std::string::npos);
+    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM audit_log WHERE action = 'people.export'").at(0).integer(0), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, People, ::testing::Values("sqlite", "postgres"), testing::engine_name);
+
+}  // namespace
+}  // namespace haven
