@@ -69,11 +69,21 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     app->people_ = std::make_unique<people::Service>(*app->db_, *app->vault_, clock, *app->accounts_,
                                                      people::Settings{config.retention_months, config.name_index_bits});
     app->importer_ = std::make_unique<people::Importer>(*app->people_);
-    app->people_context_ = std::make_unique<people::Context>(people::Context{*app->people_, *app->accounts_, *app->importer_});
+    app->casework_ = std::make_unique<casework::Service>(*app->db_, *app->vault_, clock, *app->accounts_, *app->people_);
+    app->casework_context_ = std::make_unique<casework::Context>(casework::Context{*app->casework_, *app->people_, *app->accounts_});
+    app->people_context_ = std::make_unique<people::Context>(people::Context{
+        *app->people_, *app->accounts_, *app->importer_,
+        [cc = app->casework_context_.get()](web::Html& h, const web::PageContext& ctx, const http::Request& q, const people::Person& p) {
+            casework::person_sections(h, ctx, q, *cc, p);
+        }});
     add_routes(*app);
     web::set_navigation([](const Principal& who) {
         std::vector<web::NavItem> items = {{"/sites", "nav.sites"}};
         if (accounts::may(who, accounts::Action::people_open, std::nullopt)) items.push_back({"/people", "nav.people"});
+        if (who.holds_anywhere(Role::legal_adviser)) items.push_back({"/deadlines", "nav.deadlines"});
+        if (accounts::may(who, accounts::Action::counselling_write, std::nullopt)) items.push_back({"/counselling", "nav.counselling"});
+        if (who.holds_anywhere(Role::volunteer)) items.push_back({"/tasks", "nav.tasks"});
+        if (accounts::may(who, accounts::Action::templates_manage, std::nullopt)) items.push_back({"/templates", "nav.templates"});
         if (accounts::may(who, accounts::Action::audit_view, std::nullopt)) items.push_back({"/audit", "nav.audit"});
         items.push_back({"/account", "nav.account"});
         return items;

@@ -14,6 +14,7 @@
 #include "modules/accounts/gate.hpp"
 #include "crypto/vault.hpp"
 #include "modules/accounts/handlers.hpp"
+#include "modules/casework/handlers.hpp"
 #include "modules/people/handlers.hpp"
 #include "modules/vault/handlers.hpp"
 #include "storage/db.hpp"
@@ -38,6 +39,7 @@ public:
     http::Pipeline& pipeline() { return *pipeline_; }
     accounts::Service& accounts() { return *accounts_; }
     people::Service& people() { return *people_; }
+    casework::Service& casework() { return *casework_; }
     crypto::Vault& vault() { return *vault_; }
 
 private:
@@ -54,6 +56,8 @@ private:
     std::unique_ptr<people::Service> people_;
     std::unique_ptr<people::Importer> importer_;
     std::unique_ptr<people::Context> people_context_;
+    std::unique_ptr<casework::Service> casework_;
+    std::unique_ptr<casework::Context> casework_context_;
     http::Metrics metrics_;
     http::Router router_;
     std::unique_ptr<http::Pipeline> pipeline_;

@@ -4,6 +4,7 @@
 // and tests/integration/authorization_test.cpp walks every route with every role.
 #include "app/app.hpp"
 #include "modules/accounts/handlers.hpp"
+#include "modules/casework/handlers.hpp"
 #include "modules/home/handlers.hpp"
 #include "modules/people/handlers.hpp"
 #include "modules/system/handlers.hpp"
@@ -90,6 +91,56 @@ void add_routes(App& app) {
     r.get("/api/v1/sites/{site}/people/retention", "people.erase", ppl(people::api_retention));
     r.post("/api/v1/sites/{site}/people/import", "people.transfer", ppl(people::api_import));
     r.get("/api/v1/sites/{site}/people/export", "people.transfer", ppl(people::export_csv_show));
+
+    // Casework
+    auto& cc = *app.casework_context_;
+    auto cw = [&cc](Result<http::Response> (*handler)(http::Request&, casework::Context&)) {
+        return [&cc, handler](http::Request& q) { return handler(q, cc); };
+    };
+    r.post("/people/{id}/cases", "cases.work", cw(casework::case_open_save));
+    r.get("/cases/{id}", "cases.work", cw(casework::case_show));
+    r.post("/cases/{id}/steps/{step}", "cases.work", cw(casework::step_save));
+    r.post("/cases/{id}/documents/{doc}", "cases.work", cw(casework::document_save));
+    r.post("/cases/{id}/close", "cases.work", cw(casework::case_close_save));
+    r.get("/deadlines", "cases.work", cw(casework::deadlines_show));
+    r.get("/templates", "templates.manage", cw(casework::templates_show));
+    r.post("/templates/{id}", "templates.manage", cw(casework::template_save));
+    r.post("/people/{id}/counselling", "counselling.assign", cw(casework::counsellor_save));
+    r.get("/counselling", "counselling.write", cw(casework::counselling_show));
+    r.get("/counselling/{id}", "counselling.write", cw(casework::compartment_show));
+    r.post("/counselling/{id}/notes", "counselling.write", cw(casework::note_save));
+    r.get("/volunteer", "signed-in", cw(casework::volunteer_show));
+    r.post("/volunteer", "signed-in", cw(casework::volunteer_save));
+    r.post("/people/{id}/requests", "requests.manage", cw(casework::request_save));
+    r.get("/sites/{site}/requests", "requests.manage", cw(casework::requests_show));
+    r.post("/requests/{id}/assign", "requests.manage", cw(casework::assign_save));
+    r.get("/tasks", "signed-in", cw(casework::tasks_show));
+    r.post("/tasks/{id}/done", "signed-in", cw(casework::task_done_save));
+    r.get("/sites/{site}/dashboard", "dashboard.view", cw(casework::dashboard_show));
+    r.get("/api/v1/templates", "cases.work", cw(casework::api_templates));
+    r.add("PUT", "/api/v1/templates/{id}", "templates.manage", cw(casework::api_template_save));
+    r.post("/api/v1/people/{id}/cases", "cases.work", cw(casework::api_case_open));
+    r.get("/api/v1/people/{id}/cases", "cases.work", cw(casework::api_cases_of));
+    r.get("/api/v1/cases/{id}", "cases.work", cw(casework::api_case));
+    r.post("/api/v1/cases/{id}/steps/{step}", "cases.work", cw(casework::api_step_save));
+    r.post("/api/v1/cases/{id}/documents/{doc}", "cases.work", cw(casework::api_document_save));
+    r.post("/api/v1/cases/{id}/close", "cases.work", cw(casework::api_case_close));
+    r.get("/api/v1/deadlines", "cases.work", cw(casework::api_deadlines));
+    r.post("/api/v1/people/{id}/counselling", "counselling.assign", cw(casework::api_counsellor_save));
+    r.get("/api/v1/people/{id}/counselling", "counselling.assign", cw(casework::api_compartments_of));
+    r.get("/api/v1/counselling", "counselling.write", cw(casework::api_my_compartments));
+    r.get("/api/v1/counselling/{id}/notes", "counselling.write", cw(casework::api_notes));
+    r.post("/api/v1/counselling/{id}/notes", "counselling.write", cw(casework::api_note_save));
+    r.get("/api/v1/me/volunteer", "signed-in", cw(casework::api_volunteer));
+    r.add("PUT", "/api/v1/me/volunteer", "signed-in", cw(casework::api_volunteer_save));
+    r.get("/api/v1/sites/{site}/volunteers", "requests.manage", cw(casework::api_volunteers));
+    r.post("/api/v1/people/{id}/requests", "requests.manage", cw(casework::api_request_save));
+    r.get("/api/v1/sites/{site}/requests", "requests.manage", cw(casework::api_requests));
+    r.get("/api/v1/requests/{id}/suggestions", "requests.manage", cw(casework::api_suggestions));
+    r.post("/api/v1/requests/{id}/assign", "requests.manage", cw(casework::api_assign));
+    r.get("/api/v1/tasks", "signed-in", cw(casework::api_tasks));
+    r.post("/api/v1/tasks/{id}/done", "signed-in", cw(casework::api_task_done));
+    r.get("/api/v1/sites/{site}/dashboard", "dashboard.view", cw(casework::api_dashboard));
 
     // JSON API
     r.post("/api/v1/auth/login", "public", acc(accounts::api_login));

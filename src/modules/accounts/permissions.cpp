@@ -14,9 +14,9 @@ struct Grant {
     std::vector<Role> roles;
 };
 
-const std::array<Grant, 11>& table() {
+const std::array<Grant, 18>& table() {
     using enum Role;
-    static const std::array<Grant, 11> grants = {{
+    static const std::array<Grant, 18> grants = {{
         {Action::sites_view, {administrator, coordinator}},
         {Action::sites_manage, {administrator}},
         {Action::accounts_view, {administrator, coordinator}},
@@ -28,6 +28,13 @@ const std::array<Grant, 11>& table() {
         {Action::people_manage, {administrator, coordinator}},
         {Action::people_erase, {administrator, coordinator}},
         {Action::people_transfer, {administrator, coordinator}},
+        {Action::cases_view, {administrator, coordinator}},
+        {Action::cases_work, {administrator, coordinator, legal_adviser}},
+        {Action::templates_manage, {administrator}},
+        {Action::counselling_assign, {administrator, coordinator}},
+        {Action::counselling_write, {counsellor}},
+        {Action::requests_manage, {administrator, coordinator}},
+        {Action::dashboard_view, {administrator, coordinator, report_editor}},
     }};
     return grants;
 }
@@ -49,7 +56,10 @@ const Names<Action> action_names = {
     {Action::vault_seal, "vault.seal"},       {Action::audit_view, "audit.view"},
     {Action::people_view, "people.view"},     {Action::people_open, "people.open"},
     {Action::people_manage, "people.manage"}, {Action::people_erase, "people.erase"},
-    {Action::people_transfer, "people.transfer"},
+    {Action::people_transfer, "people.transfer"}, {Action::cases_view, "cases.view"},
+    {Action::cases_work, "cases.work"},       {Action::templates_manage, "templates.manage"},
+    {Action::counselling_assign, "counselling.assign"}, {Action::counselling_write, "counselling.write"},
+    {Action::requests_manage, "requests.manage"}, {Action::dashboard_view, "dashboard.view"},
 };
 const Names<AccountStatus> status_names = {
     {AccountStatus::invited, "invited"},     {AccountStatus::active, "active"},

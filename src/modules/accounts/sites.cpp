@@ -19,6 +19,10 @@ Response sites_page(Request& request, Context& c, int status, const std::string&
                         for (const auto& r : me.roles)
                             if (r.site_id == s.id) h.element("li", {}, role_label(ctx, r.role));
                     });
+                    if (may(me, Action::dashboard_view, s.id))
+                        h.element("p", {}, [&] { h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/dashboard"}}, ctx.t("sites.dashboard_link")); });
+                    if (may(me, Action::requests_manage, s.id))
+                        h.element("p", {}, [&] { h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/requests"}}, ctx.t("sites.requests_link")); });
                     if (may(me, Action::people_open, s.id))
                         h.element("p", {}, [&] { h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/people"}}, ctx.t("sites.people_link")); });
                     if (may(me, Action::accounts_view, s.id))

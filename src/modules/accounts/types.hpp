@@ -66,6 +66,13 @@ enum class Action {
     people_manage,     // intake, edit, consent
     people_erase,      // erase a person for good
     people_transfer,   // import and export spreadsheets of people
+    cases_view,        // see every case and deadline of a site
+    cases_work,        // open, follow and close legal cases (advisers: those they follow)
+    templates_manage,  // edit the procedure templates
+    counselling_assign,// give a person a counsellor (never read the notes)
+    counselling_write, // keep counselling notes (only in one's own compartments)
+    requests_manage,   // requests for help, volunteers' profiles, assigning volunteers
+    dashboard_view,    // a site's figures
 };
 
 const std::vector<Role>& all_roles();

@@ -13,6 +13,7 @@
 #include "http/message.hpp"
 #include "modules/accounts/service.hpp"
 #include "modules/people/service.hpp"
+#include "web/layout.hpp"
 
 namespace haven::people {
 
@@ -47,6 +48,8 @@ struct Context {
     Service& people;
     accounts::Service& accounts;
     Importer& importer;
+    // What other modules add to a person's page (casework: cases, counselling, requests).
+    std::function<void(web::Html&, const web::PageContext&, const Request&, const Person&)> sections;
 };
 
 // Pages

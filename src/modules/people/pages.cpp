@@ -293,6 +293,7 @@ Result<Response> person_show(Request& request, Context& c) {
                                         (k.note.empty() ? "" : " — " + k.note));
             }
         });
+        if (c.sections) c.sections(h, ctx, request, p);
         if (manage) {
             web::post_form(h, request, person_url(id) + "/consents", {{"class", "stack"}, {"id", "consent-form"}}, [&] {
                 consent_fields(h, ctx, {});

@@ -344,6 +344,36 @@ Result<std::vector<Consent>> Service::consents(const Principal& actor, int64_t p
     return out;
 }
 
+Service::Sealer::~Sealer() { sodium_memzero(key_.data(), key_.size()); }
+
+std::string Service::Sealer::seal(std::string_view table, int64_t row_id, std::string_view plaintext) const {
+    return crypto::aead_seal(plaintext, reinterpret_cast<const unsigned char*>(key_.data()), record_ad(table, row_id));
+}
+
+Result<std::string> Service::Sealer::open(std::string_view table, int64_t row_id, std::string_view sealed) const {
+    auto plain = crypto::aead_open(sealed, reinterpret_cast<const unsigned char*>(key_.data()), record_ad(table, row_id));
+    if (!plain) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored value is damaged or was moved.");
+    return *plain;
+}
+
+Result<Service::Sealer> Service::sealer(Tx& tx, int64_t person_id) {
+    auto row = load(tx, person_id);
+    if (!row) return not_found();
+    auto key = vault_.open_field("people", "person_key", row->id, row->person_key);
+    if (!key) return key.error();
+    Sealer s;
+    s.person_id = row->id;
+    s.site_id = row->site_id;
+    s.key_ = std::move(key).value();
+    return s;
+}
+
+Result<Person> Service::person_in(Tx& tx, int64_t person_id) {
+    auto row = load(tx, person_id);
+    if (!row) return not_found();
+    return open(*row);
+}
+
 Result<std::vector<Match>> Service::retention_due(const Principal& actor, int64_t site_id) {
     if (!may(actor, Action::people_erase, site_id)) return forbidden();
     const int64_t before = clock_.now_ms() - int64_t(settings_.retention_months) * 30 * day_ms;
@@ -364,8 +394,9 @@ Result<int64_t> Service::erase(const Principal& actor, int64_t id) {
         auto row = load(tx, id);
         if (!row || !may_read(tx, actor, row->site_id, id)) return not_found();
         if (!may(actor, Action::people_erase, row->site_id)) return forbidden();
+        tx.exec("DELETE FROM assignments WHERE record_type = 'request' AND record_id IN (SELECT id FROM help_requests WHERE person_id = $1)", {id});
         tx.exec("DELETE FROM assignments WHERE record_type = 'person' AND record_id = $1", {id});
-        tx.exec("DELETE FROM people WHERE id = $1", {id});  // names and consents follow (ON DELETE CASCADE)
+        tx.exec("DELETE FROM people WHERE id = $1", {id});  // names, consents, cases, compartments, requests follow (CASCADE)
         accounts_.audit(tx, "person.erase", actor.account_id, "person", id, row->site_id);
         site = row->site_id;
         return {};

@@ -87,6 +87,26 @@ public:
 
     int64_t now_ms() const { return clock_.now_ms(); }
 
+    // Sealing under a person's key, for modules that keep data about a person (cases, requests): each
+    // value bound to its table and row. Erasing the person shreds these too.
+    class Sealer {
+    public:
+        std::string seal(std::string_view table, int64_t row_id, std::string_view plaintext) const;
+        Result<std::string> open(std::string_view table, int64_t row_id, std::string_view sealed) const;
+        ~Sealer();
+        Sealer(Sealer&&) = default;
+        int64_t person_id = 0, site_id = 0;
+
+    private:
+        friend class Service;
+        Sealer() = default;
+        std::string key_;
+    };
+    // Not found when there is no such person.
+    Result<Sealer> sealer(storage::Tx& tx, int64_t person_id);
+    // Every piece of a person as the actor may see it, for modules that show a person in passing.
+    Result<Person> person_in(storage::Tx& tx, int64_t person_id);
+
     // Arrivals per month ("2026-11") at a site, counted at intake.
     std::vector<std::pair<std::string, int64_t>> arrivals(int64_t site_id, size_t months);
 

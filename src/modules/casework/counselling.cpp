@@ -1,0 +1,144 @@
+// Counselling compartments: one key per person and counsellor, notes sealed under it, readable only by that
+// counsellor while the compartment is open. Administrators and coordinators assign; they never read.
+#include <sodium.h>
+
+#include "core/utf8.hpp"
+#include "crypto/random.hpp"
+#include "modules/accounts/store.hpp"
+#include "modules/casework/service.hpp"
+
+namespace haven::casework {
+
+using accounts::Action;
+using accounts::may;
+using storage::Blob;
+using storage::Tx;
+
+namespace {
+
+constexpr int64_t day_ms = 24LL * 3600 * 1000;
+constexpr size_t max_note = 20000;
+
+Blob blob(std::string_view s) { return Blob{{s.begin(), s.end()}}; }
+std::string bytes(const Blob& b) { return std::string(b.bytes.begin(), b.bytes.end()); }
+std::string note_ad(int64_t compartment, int64_t note) {
+    return std::string("counselling_notes") + '\0' + std::to_string(compartment) + '\0' + std::to_string(note);
+}
+Error not_found() { return make_error(ErrorKind::not_found, "not_found", "There is no such compartment, or it is not yours."); }
+
+// The compartment's key, when `actor` is its counsellor and it is open; wiped when it goes out of scope.
+struct CompartmentKey {
+    std::string bytes;
+    int64_t site_id = 0, person_id = 0;
+    ~CompartmentKey() { sodium_memzero(bytes.data(), bytes.size()); }
+    const unsigned char* data() const { return reinterpret_cast<const unsigned char*>(bytes.data()); }
+};
+
+Result<CompartmentKey> open_compartment(Tx& tx, const crypto::Vault& vault, const Principal& actor, int64_t id) {
+    auto rows = tx.query("SELECT site_id, person_id, counsellor_id, compartment_key, closed_at FROM counselling WHERE id = $1", {id});
+    if (rows.empty()) return not_found();
+    const auto& r = rows[0];
+    // Only the counsellor it was opened for, while they are a counsellor there and it is open.
+    if (r.integer(2) != actor.account_id || !r.is_null(4) || !may(actor, Action::counselling_write, r.integer(0))) return not_found();
+    auto key = vault.open_field("counselling", "compartment_key", id, bytes(r.blob(3)));
+    if (!key) return key.error();
+    CompartmentKey k;
+    k.bytes = std::move(key).value();
+    k.site_id = r.integer(0);
+    k.person_id = r.integer(1);
+    return k;
+}
+
+}  // namespace
+
+Result<int64_t> Service::assign_counsellor(const Principal& actor, int64_t person_id, int64_t counsellor_id) {
+    const int64_t id = accounts::store::new_id();
+    Status s = db_.write([&](Tx& tx) -> Status {
+        HAVEN_TRY(sealer, people_.sealer(tx, person_id));
+        if (!may(actor, Action::counselling_assign, sealer.site_id)) return make_error(ErrorKind::forbidden, "forbidden", "Your role does not allow this at this site.");
+        auto counsellor = accounts::store::account(tx, counsellor_id);
+        bool ok = false;
+        if (counsellor && counsellor->account.status == accounts::AccountStatus::active)
+            for (const auto& r : counsellor->account.roles) ok = ok || (r.site_id == sealer.site_id && r.role == Role::counsellor);
+        if (!ok) return make_error(ErrorKind::invalid, "validation_failed", "counsellor_id must be an active counsellor of the site.", "counsellor_id");
+        const int64_t now = clock_.now_ms();
+        // The compartments open until now close for good: their notes stay sealed, and nobody reads them again.
+        for (const auto& r : tx.query("SELECT id, counsellor_id FROM counselling WHERE person_id = $1 AND closed_at IS NULL", {person_id})) {
+            tx.exec("UPDATE counselling SET closed_at = $1 WHERE id = $2", {now, r.integer(0)});
+            end_grant(tx, r.integer(1), "person", person_id);
+        }
+        const std::string key = crypto::random_bytes(crypto::SecretKey::size);
+        std::string sealed = vault_.seal_field("counselling", "compartment_key", id, key);
+        tx.exec("INSERT INTO counselling (id, person_id, site_id, counsellor_id, compartment_key, opened_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                {id, person_id, sealer.site_id, counsellor_id, blob(sealed), now});
+        grant(tx, actor, counsellor_id, "person", person_id, now + 365 * day_ms);
+        accounts_.audit(tx, "counselling.assign", actor.account_id, "person", person_id, sealer.site_id);
+        return {};
+    });
+    if (!s) return s.error();
+    return id;
+}
+
+std::vector<Compartment> Service::my_compartments(const Principal& actor) {
+    std::vector<Compartment> out;
+    db_.read([&](Tx& tx) {
+        for (const auto& r : tx.query("SELECT id, person_id, site_id, opened_at FROM counselling WHERE counsellor_id = $1 AND closed_at IS NULL ORDER BY opened_at",
+                                      {actor.account_id})) {
+            if (!may(actor, Action::counselling_write, r.integer(2))) continue;
+            auto person = people_.person_in(tx, r.integer(1));
+            out.push_back({r.integer(0), r.integer(1), r.integer(2), actor.account_id, r.integer(3), 0, actor.username,
+                           person ? person->pseudonym : std::string()});
+        }
+    });
+    return out;
+}
+
+Result<std::vector<Compartment>> Service::compartments_of(const Principal& actor, int64_t person_id) {
+    std::vector<Compartment> out;
+    Status s = db_.write([&](Tx& tx) -> Status {
+        HAVEN_TRY(sealer, people_.sealer(tx, person_id));
+        const bool assigner = may(actor, Action::counselling_assign, sealer.site_id);
+        for (const auto& r : tx.query("SELECT c.id, c.counsellor_id, c.opened_at, c.closed_at, a.username FROM counselling c JOIN accounts a ON a.id = c.counsellor_id "
+                                      "WHERE c.person_id = $1 ORDER BY c.opened_at",
+                                      {person_id})) {
+            if (!assigner && r.integer(1) != actor.account_id) continue;
+            out.push_back({r.integer(0), person_id, sealer.site_id, r.integer(1), r.integer(2), r.is_null(3) ? 0 : r.integer(3), r.text(4), ""});
+        }
+        return {};
+    });
+    if (!s) return s.error();
+    return out;
+}
+
+Result<std::vector<Note>> Service::notes(const Principal& actor, int64_t compartment_id) {
+    std::vector<Note> out;
+    Status s = db_.write([&](Tx& tx) -> Status {
+        HAVEN_TRY(key, open_compartment(tx, vault_, actor, compartment_id));
+        for (const auto& r : tx.query("SELECT id, written_at, record FROM counselling_notes WHERE compartment_id = $1 ORDER BY written_at DESC",
+                                      {compartment_id})) {
+            auto text = crypto::aead_open(bytes(r.blob(2)), key.data(), note_ad(compartment_id, r.integer(0)));
+            if (!text) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored note is damaged.");
+            out.push_back({r.integer(0), r.integer(1), *text});
+        }
+        accounts_.record_read(tx, actor, "counselling", compartment_id);
+        return {};
+    });
+    if (!s) return s.error();
+    return out;
+}
+
+Status Service::add_note(const Principal& actor, int64_t compartment_id, const std::string& text) {
+    if (text.empty() || text.size() > max_note || !valid_utf8(text) || has_control_chars(text))
+        return make_error(ErrorKind::invalid, "validation_failed", "text is required: UTF-8 of at most 20000 bytes.", "text");
+    return db_.write([&](Tx& tx) -> Status {
+        HAVEN_TRY(key, open_compartment(tx, vault_, actor, compartment_id));
+        const int64_t id = accounts::store::new_id(), now = clock_.now_ms();
+        tx.exec("INSERT INTO counselling_notes (id, compartment_id, written_at, record) VALUES ($1, $2, $3, $4)",
+                {id, compartment_id, now, blob(crypto::aead_seal(text, key.data(), note_ad(compartment_id, id)))});
+        tx.exec("UPDATE people SET active_at = $1 WHERE id = $2", {now, key.person_id});
+        accounts_.audit(tx, "counselling.write", actor.account_id, "counselling", compartment_id, key.site_id);
+        return {};
+    });
+}
+
+}  // namespace haven::casework

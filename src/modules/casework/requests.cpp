@@ -1,0 +1,329 @@
+// Volunteers, requests for help with ranked suggestions, tasks limited to what a request needs, and a
+// site's dashboard.
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <ctime>
+
+#include "core/utf8.hpp"
+#include "http/json.hpp"
+#include "modules/accounts/store.hpp"
+#include "modules/casework/service.hpp"
+
+namespace haven::casework {
+
+using accounts::Action;
+using accounts::may;
+using storage::Blob;
+using storage::Tx;
+namespace json = boost::json;
+
+namespace {
+
+constexpr int64_t day_ms = 24LL * 3600 * 1000;
+
+Blob blob(std::string_view s) { return Blob{{s.begin(), s.end()}}; }
+std::string bytes(const Blob& b) { return std::string(b.bytes.begin(), b.bytes.end()); }
+Error forbidden() { return make_error(ErrorKind::forbidden, "forbidden", "Your role does not allow this at this site."); }
+Error invalid(const std::string& field, const std::string& message) { return make_error(ErrorKind::invalid, "validation_failed", message, field); }
+
+json::array to_array(const std::vector<std::string>& v) {
+    json::array a;
+    for (const auto& x : v) a.emplace_back(x);
+    return a;
+}
+std::vector<std::string> from_array(const json::object& o, const char* key) {
+    std::vector<std::string> out;
+    if (const auto* v = o.if_contains(key); v && v->is_array())
+        for (const auto& x : v->as_array())
+            if (x.is_string()) out.emplace_back(x.get_string());
+    return out;
+}
+std::string str(const json::object& o, const char* key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+Status subset(std::vector<std::string>& values, const std::vector<std::string_view>& allowed, const char* field) {
+    std::vector<std::string> out;
+    for (const auto& v : values) {
+        if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+            std::string list;
+            for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+            return invalid(field, std::string(field) + " must be among: " + list + ".");
+        }
+        if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+    }
+    values = std::move(out);
+    return {};
+}
+
+Status languages(std::vector<std::string>& values, const char* field) {
+    if (values.size() > 10) return invalid(field, std::string(field) + " holds more than 10 values.");
+    for (auto& l : values) {
+        std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+        if (l.size() < 2 || l.size() > 3 || !std::all_of(l.begin(), l.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+            return invalid(field, std::string(field) + " are two- or three-letter codes such as ru, fr, de.");
+    }
+    return {};
+}
+
+bool holds_role_at(const accounts::store::AccountRow& a, int64_t site) {
+    if (a.account.status != accounts::AccountStatus::active) return false;
+    return std::any_of(a.account.roles.begin(), a.account.roles.end(), [&](const SiteRole& r) { return r.site_id == site; });
+}
+
+std::string weekday_of(int64_t ms) {
+    std::time_t t = std::time_t(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    return std::string(weekdays()[size_t((tm.tm_wday + 6) % 7)]);
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& skills() {
+    static const std::vector<std::string_view> v = {"translation", "accompaniment", "paperwork", "housing", "it", "childcare", "transport", "legal_orientation"};
+    return v;
+}
+const std::vector<std::string_view>& weekdays() {
+    static const std::vector<std::string_view> v = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    return v;
+}
+const std::vector<std::string_view>& shareable_fields() {
+    static const std::vector<std::string_view> v = {"pseudonym", "phone", "messenger", "email", "languages"};
+    return v;
+}
+
+// ---- Profiles ----
+
+Status Service::save_profile(const Principal& actor, Profile p) {
+    if (p.site_id == 0 && !actor.roles.empty()) p.site_id = actor.roles.front().site_id;
+    if (!actor.holds(Role::volunteer, p.site_id)) return invalid("site_id", "A profile belongs to a site where you volunteer.");
+    if (auto s = subset(p.skills, skills(), "skills"); !s) return s;
+    if (auto s = subset(p.days, weekdays(), "days"); !s) return s;
+    if (auto s = languages(p.languages, "languages"); !s) return s;
+    if (p.note.size() > 1000 || !valid_utf8(p.note) || has_control_chars(p.note)) return invalid("note", "note must be UTF-8 text of at most 1000 bytes.");
+    const std::string record = json::serialize(
+        json::object{{"skills", to_array(p.skills)}, {"languages", to_array(p.languages)}, {"days", to_array(p.days)}, {"note", p.note}});
+    return db_.write([&](Tx& tx) -> Status {
+        tx.exec("DELETE FROM volunteer_profiles WHERE id = $1", {actor.account_id});
+        tx.exec("INSERT INTO volunteer_profiles (id, site_id, record, updated_at) VALUES ($1, $2, $3, $4)",
+                {actor.account_id, p.site_id, blob(vault_.seal_field("volunteer_profiles", "record", actor.account_id, record)), clock_.now_ms()});
+        accounts_.audit(tx, "volunteer.profile", actor.account_id, "account", actor.account_id, p.site_id);
+        return {};
+    });
+}
+
+namespace {
+Result<Profile> profile_from(const crypto::Vault& vault, const storage::Row& r) {
+    auto plain = vault.open_field("volunteer_profiles", "record", r.integer(0), bytes(r.blob(2)));
+    if (!plain) return plain.error();
+    auto v = http::parse_json(*plain);
+    if (!v || !v->is_object()) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored profile is damaged.");
+    const auto& o = v->as_object();
+    return Profile{r.integer(0), r.integer(1), r.text(3), from_array(o, "skills"), from_array(o, "languages"), from_array(o, "days"), str(o, "note"),
+                   r.integer(4)};
+}
+constexpr const char* profile_query =
+    "SELECT p.id, p.site_id, p.record, a.username, "
+    "(SELECT COUNT(*) FROM help_requests r WHERE r.volunteer_id = p.id AND r.status = 'assigned') "
+    "FROM volunteer_profiles p JOIN accounts a ON a.id = p.id ";
+}  // namespace
+
+Result<Profile> Service::my_profile(const Principal& actor) {
+    storage::Rows rows = db_.query(std::string(profile_query) + "WHERE p.id = $1", {actor.account_id});
+    if (rows.empty()) return Profile{0, 0, actor.username, {}, {}, {}, {}, 0};
+    return profile_from(vault_, rows[0]);
+}
+
+Result<std::vector<Profile>> Service::profiles(const Principal& actor, int64_t site_id) {
+    if (!may(actor, Action::requests_manage, site_id)) return forbidden();
+    std::vector<Profile> out;
+    for (const auto& r : db_.query(std::string(profile_query) + "WHERE p.site_id = $1 AND a.status = 'active' ORDER BY a.username", {site_id})) {
+        HAVEN_TRY(p, profile_from(vault_, r));
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+// ---- Requests ----
+
+Result<int64_t> Service::create_request(const Principal& actor, HelpRequest q) {
+    if (q.what.empty() || q.what.size() > 1000 || !valid_utf8(q.what) || has_control_chars(q.what))
+        return invalid("what", "what is required: UTF-8 text of at most 1000 bytes.");
+    if (!q.skill.empty() && std::find(skills().begin(), skills().end(), q.skill) == skills().end())
+        return invalid("skill", "skill must be one of the skills Haven knows.");
+    std::vector<std::string> language{q.language};
+    if (!q.language.empty())
+        if (auto s = languages(language, "language"); !s) return s.error();
+    if (!q.language.empty()) q.language = language[0];
+    if (q.fields.empty()) q.fields = {"pseudonym"};
+    if (auto s = subset(q.fields, shareable_fields(), "fields"); !s) return s.error();
+    std::optional<int64_t> due;
+    if (!q.due_date.empty() && !(due = day_start(q.due_date))) return invalid("due_date", "due_date must be a date written YYYY-MM-DD.");
+    const int64_t id = accounts::store::new_id();
+    Status s = db_.write([&](Tx& tx) -> Status {
+        HAVEN_TRY(sealer, people_.sealer(tx, q.person_id));
+        if (!may(actor, Action::requests_manage, sealer.site_id) || !people_.may_read(tx, actor, sealer.site_id, q.person_id))
+            return make_error(ErrorKind::not_found, "not_found", "There is no such person, or you may not see them.");
+        const std::string record = json::serialize(
+            json::object{{"what", q.what}, {"skill", q.skill}, {"language", q.language}, {"fields", to_array(q.fields)}});
+        tx.exec("INSERT INTO help_requests (id, site_id, person_id, status, due_at, record, created_by, created_at) VALUES ($1, $2, $3, 'open', $4, $5, $6, $7)",
+                {id, sealer.site_id, q.person_id, due ? storage::Value(*due) : storage::Value(nullptr), blob(sealer.seal("help_requests", id, record)),
+                 actor.account_id, clock_.now_ms()});
+        accounts_.audit(tx, "request.create", actor.account_id, "person", q.person_id, sealer.site_id);
+        return {};
+    });
+    if (!s) return s.error();
+    return id;
+}
+
+Result<HelpRequest> Service::request_in(Tx& tx, int64_t id) {
+    auto rows = tx.query("SELECT r.id, r.site_id, r.person_id, r.status, r.due_at, r.volunteer_id, r.record, a.username FROM help_requests r "
+                         "LEFT JOIN accounts a ON a.id = r.volunteer_id WHERE r.id = $1", {id});
+    if (rows.empty()) return make_error(ErrorKind::not_found, "not_found", "There is no such request.");
+    const auto& r = rows[0];
+    HAVEN_TRY(sealer, people_.sealer(tx, r.integer(2)));
+    HAVEN_TRY(plain, sealer.open("help_requests", id, bytes(r.blob(6))));
+    auto v = http::parse_json(plain);
+    if (!v || !v->is_object()) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored request is damaged.");
+    const auto& o = v->as_object();
+    HAVEN_TRY(person, people_.person_in(tx, r.integer(2)));
+    return HelpRequest{id, r.integer(1), r.integer(2), r.is_null(5) ? 0 : r.integer(5), r.text(3), str(o, "what"), str(o, "skill"), str(o, "language"),
+                       r.is_null(4) ? "" : date_of(r.integer(4)), person.pseudonym, r.is_null(7) ? "" : r.text(7), from_array(o, "fields")};
+}
+
+Result<std::vector<HelpRequest>> Service::requests(const Principal& actor, int64_t site_id) {
+    if (!may(actor, Action::requests_manage, site_id)) return forbidden();
+    std::vector<HelpRequest> out;
+    Status s = db_.write([&](Tx& tx) -> Status {
+        for (const auto& r : tx.query("SELECT id FROM help_requests WHERE site_id = $1 AND status <> 'done' ORDER BY due_at, created_at", {site_id})) {
+            HAVEN_TRY(q, request_in(tx, r.integer(0)));
+            out.push_back(std::move(q));
+        }
+        accounts_.audit(tx, "requests.read", actor.account_id, "site", site_id, site_id);
+        return {};
+    });
+    if (!s) return s.error();
+    return out;
+}
+
+Result<HelpRequest> Service::read_request(const Principal& actor, int64_t id) {
+    HelpRequest out;
+    Status s = db_.write([&](Tx& tx) -> Status {
+        HAVEN_TRY(q, request_in(tx, id));
+        if (!may(actor, Action::requests_manage, q.site_id)) return make_error(ErrorKind::not_found, "not_found", "There is no such request.");
+        out = std::move(q);
+        return {};
+    });
+    if (!s) return s.error();
+    return out;
+}
+
+Result<std::vector<Suggestion>> Service::suggestions(const Principal& actor, int64_t request_id) {
+    HAVEN_TRY(q, read_request(actor, request_id));
+    HAVEN_TRY(volunteers, profiles(actor, q.site_id));
+    const std::string day = q.due_date.empty() ? "" : weekday_of(*day_start(q.due_date));
+    std::vector<Suggestion> out;
+    for (auto& v : volunteers) {
+        Suggestion s{v, 0, {}};
+        auto has = [](const std::vector<std::string>& list, const std::string& x) { return std::find(list.begin(), list.end(), x) != list.end(); };
+        if (!q.language.empty() && has(v.languages, q.language)) s.score += 4, s.reasons.push_back("language");
+        if (!q.skill.empty() && has(v.skills, q.skill)) s.score += 3, s.reasons.push_back("skill");
+        if (!day.empty() && has(v.days, day)) s.score += 2, s.reasons.push_back("available");
+        if (v.open_tasks == 0) s.score += 1, s.reasons.push_back("free");
+        out.push_back(std::move(s));
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Suggestion& a, const Suggestion& b) {
+        return a.score != b.score ? a.score > b.score : a.volunteer.open_tasks < b.volunteer.open_tasks;
+    });
+    if (out.size() > 10) out.resize(10);
+    return out;
+}
+
+Status Service::assign_volunteer(const Principal& actor, int64_t request_id, int64_t volunteer_id, const std::string& until_date) {
+    std::optional<int64_t> until;
+    if (!until_date.empty() && !(until = day_start(until_date))) return invalid("until", "until must be a date written YYYY-MM-DD.");
+    return db_.write([&](Tx& tx) -> Status {
+        HAVEN_TRY(q, request_in(tx, request_id));
+        if (!may(actor, Action::requests_manage, q.site_id)) return make_error(ErrorKind::not_found, "not_found", "There is no such request.");
+        if (q.status == "done") return make_error(ErrorKind::conflict, "conflict", "This request is done.");
+        auto volunteer = accounts::store::account(tx, volunteer_id);
+        if (!volunteer || !holds_role_at(*volunteer, q.site_id))
+            return invalid("volunteer_id", "volunteer_id must be an active account of the site.");
+        const int64_t now = clock_.now_ms();
+        // Access lasts until the given day ends, else a day past the due date, else two weeks.
+        int64_t ends = until ? *until + day_ms : !q.due_date.empty() ? *day_start(q.due_date) + 2 * day_ms : now + 14 * day_ms;
+        if (ends <= now) return invalid("until", "until must not be in the past.");
+        if (q.volunteer_id) end_grant(tx, q.volunteer_id, "request", request_id);
+        tx.exec("UPDATE help_requests SET volunteer_id = $1, status = 'assigned' WHERE id = $2", {volunteer_id, request_id});
+        grant(tx, actor, volunteer_id, "request", request_id, ends);
+        accounts_.audit(tx, "request.assign", actor.account_id, "account", volunteer_id, q.site_id);
+        return {};
+    });
+}
+
+std::vector<Task> Service::tasks(const Principal& actor) {
+    std::vector<Task> out;
+    (void)db_.write([&](Tx& tx) -> Status {
+        for (const auto& r : tx.query("SELECT r.id, MAX(a.expires_at) FROM help_requests r JOIN assignments a ON a.record_type = 'request' AND a.record_id = r.id "
+                                      "AND a.account_id = $1 WHERE r.volunteer_id = $1 AND r.status = 'assigned' AND a.expires_at > $2 GROUP BY r.id",
+                                      {actor.account_id, clock_.now_ms()})) {
+            auto q = request_in(tx, r.integer(0));
+            if (!q) continue;
+            auto person = people_.person_in(tx, q->person_id);
+            if (!person) continue;
+            Task t{*q, {}, r.integer(1)};
+            t.request.pseudonym.clear();
+            for (const auto& f : q->fields) {
+                std::string value = f == "pseudonym" ? person->pseudonym : f == "phone" ? person->phone : f == "messenger" ? person->messenger
+                                  : f == "email"     ? person->email
+                                                     : "";
+                if (f == "languages")
+                    for (const auto& l : person->languages) value += (value.empty() ? "" : ", ") + l;
+                if (f == "pseudonym") t.request.pseudonym = value;
+                t.person.emplace_back(f, value);
+            }
+            accounts_.record_read(tx, actor, "request", q->id);
+            out.push_back(std::move(t));
+        }
+        return {};
+    });
+    std::sort(out.begin(), out.end(), [](const Task& a, const Task& b) { return a.request.due_date < b.request.due_date; });
+    return out;
+}
+
+Status Service::complete_task(const Principal& actor, int64_t request_id) {
+    return db_.write([&](Tx& tx) -> Status {
+        HAVEN_TRY(q, request_in(tx, request_id));
+        const bool mine = q.volunteer_id == actor.account_id && accounts::store::has_assignment(tx, actor.account_id, "request", request_id, clock_.now_ms());
+        if (!mine && !may(actor, Action::requests_manage, q.site_id)) return make_error(ErrorKind::not_found, "not_found", "There is no such request.");
+        tx.exec("UPDATE help_requests SET status = 'done' WHERE id = $1", {request_id});
+        if (q.volunteer_id) end_grant(tx, q.volunteer_id, "request", request_id);
+        accounts_.audit(tx, "request.done", actor.account_id, "person", q.person_id, q.site_id);
+        return {};
+    });
+}
+
+Result<Dashboard> Service::dashboard(const Principal& actor, int64_t site_id) {
+    if (!may(actor, Action::dashboard_view, site_id)) return forbidden();
+    Dashboard d;
+    d.arrivals = people_.arrivals(site_id, 12);
+    const int64_t today = clock_.now_ms() / day_ms * day_ms;
+    db_.read([&](Tx& tx) {
+        auto count = [&](const char* sql, storage::Params params) { return tx.query(sql, params).at(0).integer(0); };
+        d.people = count("SELECT COUNT(*) FROM people WHERE site_id = $1", {site_id});
+        d.open_cases = count("SELECT COUNT(*) FROM cases WHERE site_id = $1 AND status = 'open'", {site_id});
+        d.deadlines_this_week = count("SELECT COUNT(*) FROM case_steps s JOIN cases c ON c.id = s.case_id WHERE c.site_id = $1 AND c.status = 'open' "
+                                      "AND s.done_at IS NULL AND s.due_at >= $2 AND s.due_at < $3",
+                                      {site_id, today, today + 7 * day_ms});
+        d.overdue = count("SELECT COUNT(*) FROM case_steps s JOIN cases c ON c.id = s.case_id WHERE c.site_id = $1 AND c.status = 'open' "
+                          "AND s.done_at IS NULL AND s.due_at < $2",
+                          {site_id, today});
+        d.open_requests = count("SELECT COUNT(*) FROM help_requests WHERE site_id = $1 AND status <> 'done'", {site_id});
+    });
+    return d;
+}
+
+}  // namespace haven::casework
