@@ -27,6 +27,7 @@ public:
     explicit ManualClock(int64_t start_ms = 1'700'000'000'000) : now_(start_ms) {}
     int64_t now_ms() const override { return now_.load(); }
     void advance_ms(int64_t ms) { now_ += ms; }
+    void set_ms(int64_t ms) { now_ = ms; }
 
 private:
     std::atomic<int64_t> now_;

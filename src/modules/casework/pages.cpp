@@ -65,7 +65,6 @@ std::vector<std::string> all(const http::Form& f, const char* name) {
     return out;
 }
 
-Error forbidden() { return make_error(ErrorKind::forbidden, "forbidden", "Your role does not allow this at this site."); }
 
 }  // namespace
 
