@@ -1,6 +1,7 @@
 // What a seized server surrenders. 1,000 distinct strings (Cyrillic and Latin) are planted through the API
 // as accounts' contact details, and 200 people (pseudonyms, legal names in both alphabets, phones, notes,
-// consent notes, sensitive circumstances) are recorded by a coordinator, through the API and a CSV import;
+// consent notes, sensitive circumstances) are recorded by a coordinator, through the API and a CSV import,
+// 40 of them with a legal case (step notes), counselling notes and a request for help;
 // a backup is made, the server is stopped, and every file it wrote — database, WAL, SHM, backup, logs, temp
 // files, and for PostgreSQL the cluster's own files — is searched for each string and its romanisation:
 // none may be found. Then they are deleted, the database checkpointed, and searched again.
@@ -154,32 +155,34 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
         auto back = testing::request(port, "GET", "/api/v1/me/contact", "", "Cookie: haven_session=" + s + "\r\n");
         ASSERT_NE(back.body.find(mail), std::string::npos) << "the API gives the value back to its owner";
     }
-    // A coordinator enrols (password, TOTP, then signs in with a recovery code) and records 200 people.
-    std::string coordinator;
-    {
-        std::string link = run("user add --name coord --role coordinator --site Paris");
+    // Staff with a second factor enrol (password, TOTP, then sign in with a recovery code).
+    auto enrol_staff = [&](const std::string& name, const std::string& role) -> std::string {
+        std::string link = run("user add --name " + name + " --role " + role + " --site Paris");
         std::string token = link.substr(link.find("/enrol/") + 7);
         token = token.substr(0, token.find_first_of("\r\n"));
         const std::string form = "Content-Type: application/x-www-form-urlencoded\r\nCookie: haven_csrf=" + csrf + "\r\n";
         auto enrol = testing::request(port, "POST", "/enrol/" + token, "_csrf=" + csrf + "&password=quiet+river+lantern+7", form);
         auto at = enrol.body.find("id=\"totp-secret\">");
-        ASSERT_NE(at, std::string::npos) << enrol.body.substr(0, 300);
+        if (at == std::string::npos) return ADD_FAILURE() << enrol.body.substr(0, 300), "";
         at = enrol.body.find(">", at) + 1;
         auto secret = crypto::base32_decode(enrol.body.substr(at, enrol.body.find('<', at) - at));
-        ASSERT_TRUE(secret.has_value());
+        if (!secret) return ADD_FAILURE() << "no TOTP secret", "";
         auto done = testing::request(port, "POST", "/enrol/" + token + "/code",
                                      "_csrf=" + csrf + "&code=" + crypto::totp_code(*secret, time(nullptr)), form);
         auto codes = done.body.find("id=\"recovery-codes\"><li><code>");
-        ASSERT_NE(codes, std::string::npos) << done.body.substr(done.body.find("<main"), 1500);
+        if (codes == std::string::npos) return ADD_FAILURE() << "enrolment refused the code", "";
         codes += 30;
         const std::string recovery = done.body.substr(codes, done.body.find('<', codes) - codes);
         auto login = testing::request(port, "POST", "/api/v1/auth/login",
-                                      R"({"username":"coord","password":"quiet river lantern 7","totp":")" + recovery + "\"}",
+                                      R"({"username":")" + name + R"(","password":"quiet river lantern 7","totp":")" + recovery + "\"}",
                                       "Content-Type: application/json\r\n");
-        ASSERT_EQ(login.status, 200) << login.body;
+        if (login.status != 200) return ADD_FAILURE() << login.body, "";
         std::string cookie = login.headers.substr(login.headers.find("haven_session=") + 14);
-        coordinator = cookie.substr(0, cookie.find(';'));
-    }
+        return cookie.substr(0, cookie.find(';'));
+    };
+    // A coordinator records 200 people.
+    const std::string coordinator = enrol_staff("coord", "coordinator");
+    ASSERT_FALSE(coordinator.empty());
     const std::string as_coordinator = "Content-Type: application/json\r\nCookie: haven_session=" + coordinator + "; haven_csrf=" + csrf +
                                        "\r\nX-CSRF-Token: " + csrf + "\r\n";
     std::vector<int64_t> person_ids;
@@ -238,8 +241,43 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
     }
     erased_keys.index();
 
+    // Casework for 40 of the people: a legal case with a step note, a counsellor's note, a request for help.
+    const std::string counsellor = enrol_staff("couns", "counsellor");
+    ASSERT_FALSE(counsellor.empty());
+    auto me = testing::request(port, "GET", "/api/v1/me", "", "Cookie: haven_session=" + counsellor + "\r\n");
+    const std::string counsellor_id = me.body.substr(me.body.find("\"id\":") + 5, me.body.find(',', me.body.find("\"id\":")) - me.body.find("\"id\":") - 5);
+    const std::string as_counsellor = "Content-Type: application/json\r\nCookie: haven_session=" + counsellor + "; haven_csrf=" + csrf +
+                                      "\r\nX-CSRF-Token: " + csrf + "\r\n";
+    auto id_in = [](const std::string& body, const char* key) {
+        const std::string k = std::string("\"") + key + "\":";
+        return body.substr(body.find(k) + k.size(), body.find_first_of(",}", body.find(k)) - body.find(k) - k.size());
+    };
+    for (size_t i = 10; i < 50; ++i) {
+        const std::string person = "/api/v1/people/" + std::to_string(person_ids[i]);
+        const std::string step_note = "Appeal drafted with Maitre Orlovskaya" + std::to_string(i),
+                          counselling_note = "Nightmares about the Lefortovo cell, Zhuravleva" + std::to_string(i),
+                          what = "Accompany to the Cimade office with Belozerskaya" + std::to_string(i);
+        for (const auto& v : {step_note, counselling_note, what}) needles.all.push_back(v);
+        auto kase = testing::request(port, "POST", person + "/cases", R"({"template_id":1})", as_coordinator);
+        ASSERT_EQ(kase.status, 201) << kase.body;
+        const std::string case_url = "/api/v1/cases/" + id_in(kase.body, "id");
+        auto read = testing::request(port, "GET", case_url, "", "Cookie: haven_session=" + coordinator + "\r\n");
+        const std::string step = id_in(read.body.substr(read.body.find("\"steps\"")), "id");
+        ASSERT_EQ(testing::request(port, "POST", case_url + "/steps/" + step, R"({"done":true,"note":")" + step_note + "\"}", as_coordinator).status, 200);
+        auto compartment = testing::request(port, "POST", person + "/counselling", R"({"counsellor_id":)" + counsellor_id + "}", as_coordinator);
+        ASSERT_EQ(compartment.status, 201) << compartment.body;
+        ASSERT_EQ(testing::request(port, "POST", "/api/v1/counselling/" + id_in(compartment.body, "compartment_id") + "/notes",
+                                   R"({"text":")" + counselling_note + "\"}", as_counsellor)
+                      .status,
+                  201);
+        ASSERT_EQ(testing::request(port, "POST", person + "/requests", R"({"what":")" + what + R"(","language":"ru","fields":["pseudonym","phone"]})",
+                                   as_coordinator)
+                      .status,
+                  201);
+    }
+
     needles.index();
-    ASSERT_EQ(needles.all.size(), 1500u + 1000u + 100u);
+    ASSERT_EQ(needles.all.size(), 1500u + 1000u + 100u + 120u);
     // The search itself can find: a planted string inside other bytes is seen.
     ASSERT_EQ(needles.count_in("\x01\x02" + needles.all[7] + "\xff", nullptr), 1);
     ASSERT_EQ(needles.count_in(needles.all[8].substr(1), nullptr), 0);
