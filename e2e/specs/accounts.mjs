@@ -2,31 +2,7 @@
 // sees only their own site, signs out; three wrong codes are refused.
 import assert from "node:assert/strict";
 import { totp, nextStep } from "../totp.mjs";
-
-const PASSWORD = "quiet river lantern 7";
-
-async function enrol(page, link) {
-  await page.goto(link);
-  await page.fill("#password", PASSWORD);
-  await page.click("form.stack button[type=submit]");
-  await page.waitForSelector("#totp-secret");
-  assert.equal(await page.locator(".qr svg path").count(), 1, "a QR code is shown");
-  const secret = (await page.locator("#totp-secret").textContent()).trim();
-  await page.fill("#code", totp(secret));
-  await page.click("form.stack button[type=submit]");
-  await page.waitForSelector("#recovery-codes");
-  const codes = await page.locator("#recovery-codes code").allTextContents();
-  assert.equal(codes.length, 10);
-  return { secret, codes };
-}
-
-async function signIn(page, base, username, code) {
-  await page.goto(base + "/login");
-  await page.fill("#username", username);
-  await page.fill("#password", PASSWORD);
-  await page.fill("#code", code);
-  return Promise.all([page.waitForNavigation(), page.click("form.stack button[type=submit]")]).then(([r]) => r);
-}
+import { enrol, signIn } from "../staff.mjs";
 
 export const tests = {
   async "an administrator invites a coordinator who enrols and sees only their site"({ page, base, context, cli }) {

@@ -259,7 +259,7 @@ Result<Response> person_show(Request& request, Context& c) {
         h.element("p", {}, [&] { h.element("a", {{"href", site_url(p.site_id)}}, ctx.t("people.back")); });
         if (query.get("created") == "1") notice(h, ctx.t("people.created"), false);
         if (query.get("saved") == "1") notice(h, ctx.t("people.saved"), false);
-        h.element("h2", {{"id", "pseudonym"}}, p.pseudonym);
+        h.element("h2", {{"id", "person-name"}}, p.pseudonym);
         h.element("dl", {{"class", "facts"}, {"id", "person"}}, [&] {
             auto fact = [&](const char* key, const std::string& value) {
                 if (value.empty()) return;
