@@ -1,6 +1,8 @@
 // The whole server booted in-process on port 0, on each engine, driven over real sockets.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -223,6 +225,27 @@ TEST_P(Server, RouteTableMatchesTheGoldenFile) {
     want << in.rdbuf();
     if (std::getenv("HAVEN_UPDATE_GOLDEN")) std::ofstream(golden) << got;
     EXPECT_EQ(got, want.str()) << "URLs changed: review, then run with HAVEN_UPDATE_GOLDEN=1";
+}
+
+// Every JSON endpoint is described in docs/api/openapi.yaml, under its path with its method.
+TEST_P(Server, EveryApiRouteIsInTheOpenApiDocument) {
+    if (!app_ || GetParam() != "sqlite") GTEST_SKIP() << "the table does not depend on the engine";
+    std::ifstream in(HAVEN_SOURCE_DIR "/docs/api/openapi.yaml");
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string doc = text.str();
+    int checked = 0;
+    for (const auto& r : app_->router().routes()) {
+        if (!r.pattern.starts_with("/api/")) continue;
+        const auto at = doc.find("\n  " + r.pattern + ":\n");
+        ASSERT_NE(at, std::string::npos) << r.pattern << " is not in docs/api/openapi.yaml";
+        auto next = doc.find("\n  /", at + 1);
+        std::string method = r.method;
+        std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+        EXPECT_NE(doc.substr(at, next - at).find("\n    " + method + ":"), std::string::npos) << r.method << " " << r.pattern << " is not documented";
+        ++checked;
+    }
+    EXPECT_GT(checked, 40);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Server, ::testing::Values("sqlite", "postgres"), testing::engine_name);
