@@ -18,6 +18,12 @@ bool sealed_ok(const std::string& route) {
     // (rotate is not here: it needs the keys, so a sealed server answers it 503 like any other API.)
 }
 
+// Spreadsheet imports may carry up to the transport's upload limit (16 MB); every other request 1 MB.
+bool is_upload(std::string_view method, std::string_view target) {
+    const std::string_view path = target.substr(0, target.find('?'));
+    return method == "POST" && (path.ends_with("/people/import") || path.ends_with("/people/import/preview"));
+}
+
 std::string choose_locale(const http::Request& request) {
     const auto& messages = web::Messages::shipped();
     if (auto chosen = http::find_cookie(request.header("Cookie"), "haven_lang"); chosen && messages.supports(*chosen))
@@ -125,7 +131,8 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
         limits, http::ServerHooks{[pipeline](http::Request& q) { return pipeline->handle(q); },
                                   [pipeline](int status, const std::string& code, const std::string& message) {
                                       return pipeline->reject(status, code, message);
-                                  }});
+                                  },
+                                  is_upload});
     auto* server = app->server_.get();
     app->metrics_.add_gauge("haven_http_connections_open", "Open client connections.", [server] { return double(server->stats().open_connections); });
     app->metrics_.add_gauge("haven_http_queue_depth", "Requests waiting for or in a handler.", [server] { return double(server->stats().queued_requests); });

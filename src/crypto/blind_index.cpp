@@ -14,20 +14,30 @@ int blind_index_bits(int64_t records) {
     return std::max(1, std::min(bits, 32));
 }
 
+namespace {
+
+int64_t truncated(const SecretKey& key, std::string_view text, int bits) {
+    unsigned char h[8];
+    crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(text.data()), text.size(), key.data(), SecretKey::size);
+    uint64_t v = 0;
+    for (unsigned char c : h) v = (v << 8) | c;
+    return int64_t(v >> (64 - bits));
+}
+
+}  // namespace
+
 std::set<int64_t> name_index_values(const Vault& vault, std::string_view index_name, std::string_view name, int bits) {
     auto key = vault.subkey(KeyPurpose::blind_index, index_name);
     std::set<int64_t> out;
-    for (const auto& word : text::words(name)) {
-        for (const auto& k : text::word_keys(word)) {
-            if (k.empty()) continue;
-            unsigned char h[8];
-            crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(k.data()), k.size(), key->data(), SecretKey::size);
-            uint64_t v = 0;
-            for (unsigned char c : h) v = (v << 8) | c;
-            out.insert(int64_t(v >> (64 - bits)));
-        }
-    }
+    for (const auto& word : text::words(name))
+        for (const auto& k : text::word_keys(word))
+            if (!k.empty()) out.insert(truncated(*key, k, bits));
     return out;
+}
+
+int64_t exact_index_value(const Vault& vault, std::string_view index_name, std::string_view text, int bits) {
+    auto key = vault.subkey(KeyPurpose::blind_index, index_name);
+    return truncated(*key, text::fold(text), bits);
 }
 
 }  // namespace haven::crypto

@@ -19,4 +19,7 @@ int blind_index_bits(int64_t expected_records);
 // The index values of a name (every word, every spelling key), for the index `index_name` ("people.name").
 std::set<int64_t> name_index_values(const Vault& vault, std::string_view index_name, std::string_view name, int bits);
 
+// The index value of a whole text as typed (folded), e.g. a pseudonym: finds exact matches first.
+int64_t exact_index_value(const Vault& vault, std::string_view index_name, std::string_view text, int bits);
+
 }  // namespace haven::crypto

@@ -65,22 +65,19 @@ std::string collapse(const std::string& s) {
 }  // namespace
 
 std::string fold(std::string_view text) {
-    static std::once_flag once;
-    static std::unique_ptr<icu::Transliterator> folder;
-    static std::mutex mutex;
-    std::call_once(once, [] {
+    // Decompose, drop combining marks (ё→е, й→и, ï→i, é→e), recompose, lower-case. A Transliterator is not safe
+    // for concurrent use, so each thread folds with its own copy of one made at first use.
+    static const std::unique_ptr<icu::Transliterator> prototype = [] {
         UErrorCode status = U_ZERO_ERROR;
-        // Decompose, drop combining marks (ё→е, й→и, ï→i, é→e), recompose, lower-case.
-        folder.reset(icu::Transliterator::createInstance("NFKD; [:Nonspacing Mark:] Remove; NFC; Any-Lower", UTRANS_FORWARD, status));
-        if (U_FAILURE(status)) folder.reset();
-    });
+        std::unique_ptr<icu::Transliterator> t(
+            icu::Transliterator::createInstance("NFKD; [:Nonspacing Mark:] Remove; NFC; Any-Lower", UTRANS_FORWARD, status));
+        if (U_FAILURE(status)) t.reset();
+        return t;
+    }();
+    thread_local const std::unique_ptr<icu::Transliterator> folder(prototype ? prototype->clone() : nullptr);
     icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), int32_t(text.size())));
-    if (folder) {
-        std::lock_guard lock(mutex);  // a Transliterator is not safe for concurrent use
-        folder->transliterate(u);
-    } else {
-        u.foldCase();
-    }
+    if (folder) folder->transliterate(u);
+    else u.foldCase();
     std::string out;
     u.toUTF8String(out);
     return out;
@@ -136,16 +133,19 @@ std::set<std::string> word_keys(std::string_view folded_word) {
     return keys;
 }
 
+NameKeys name_keys(std::string_view name) {
+    NameKeys k;
+    for (const auto& w : words(name)) k.words.push_back(word_keys(w));
+    return k;
+}
+
 namespace {
 
-// Every word of `wa` shares a key with some word of `wb`.
-bool covers(const std::vector<std::string>& wa, const std::vector<std::string>& wb) {
-    if (wa.empty() || wb.empty()) return false;
-    std::vector<std::set<std::string>> kb;
-    for (const auto& w : wb) kb.push_back(word_keys(w));
-    for (const auto& w : wa) {
-        auto ka = word_keys(w);
-        bool found = std::any_of(kb.begin(), kb.end(), [&](const std::set<std::string>& other) {
+// Every word of `a` shares a key with some word of `b`.
+bool covers(const NameKeys& a, const NameKeys& b) {
+    if (a.words.empty() || b.words.empty()) return false;
+    for (const auto& ka : a.words) {
+        bool found = std::any_of(b.words.begin(), b.words.end(), [&](const std::set<std::string>& other) {
             return std::any_of(ka.begin(), ka.end(), [&](const std::string& k) { return other.count(k) > 0; });
         });
         if (!found) return false;
@@ -155,12 +155,12 @@ bool covers(const std::vector<std::string>& wa, const std::vector<std::string>& 
 
 }  // namespace
 
-bool may_be_same_person(std::string_view a, std::string_view b) {
-    auto wa = words(a), wb = words(b);
-    if (wa.size() > wb.size()) std::swap(wa, wb);
-    return covers(wa, wb);
+bool may_be_same_person(const NameKeys& a, const NameKeys& b) {
+    return a.words.size() <= b.words.size() ? covers(a, b) : covers(b, a);
 }
+bool may_be_same_person(std::string_view a, std::string_view b) { return may_be_same_person(name_keys(a), name_keys(b)); }
 
-bool matches_query(std::string_view query, std::string_view name) { return covers(words(query), words(name)); }
+bool matches_query(const NameKeys& query, const NameKeys& name) { return covers(query, name); }
+bool matches_query(std::string_view query, std::string_view name) { return covers(name_keys(query), name_keys(name)); }
 
 }  // namespace haven::text

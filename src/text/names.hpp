@@ -24,11 +24,19 @@ std::vector<std::string> words(std::string_view name);
 // The skeleton keys of one folded word (at most 32 alternatives).
 std::set<std::string> word_keys(std::string_view folded_word);
 
+// A name's words' keys, computed once to compare a name with many others.
+struct NameKeys {
+    std::vector<std::set<std::string>> words;
+};
+NameKeys name_keys(std::string_view name);
+
 // Whether two names may be the same person: every word of the shorter name shares a key with some word of
 // the other, whatever the order (so patronymics and name order do not matter).
+bool may_be_same_person(const NameKeys& a, const NameKeys& b);
 bool may_be_same_person(std::string_view a, std::string_view b);
 
 // Whether a search finds a name: every word of the query shares a key with some word of the name.
+bool matches_query(const NameKeys& query, const NameKeys& name);
 bool matches_query(std::string_view query, std::string_view name);
 
 }  // namespace haven::text

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "app/app.hpp"
 #include "support/accounts.hpp"
@@ -220,6 +221,55 @@ TEST_P(People, ImportTheSharedSpreadsheets) {
     EXPECT_NE(exported.body.find("Хохлов Андрей Борисович"), std::string::npos);
     EXPECT_NE(exported.body.find("'+49 1516538289"), std::string::npos);
     EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM audit_log WHERE action = 'people.export'").at(0).integer(0), 1);
+}
+
+// The import pages: preview with errors by line and column, then the import with its progress page.
+TEST_P(People, ImportPagesPreviewThenImportWithProgress) {
+    if (!app_) return;
+    auto form = [&](const std::string& target, const std::string& csv, const std::string& extra = "") {
+        std::string body = "_csrf=" + csrf_ + extra + "&csv=";
+        for (unsigned char ch : csv) {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", ch);
+            body += buf;
+        }
+        return testing::request(port_, "POST", target, body,
+                                "Cookie: __Host-haven_session=" + coordinator_ + "; __Host-haven_csrf=" + csrf_ +
+                                    "\r\nContent-Type: application/x-www-form-urlencoded\r\n");
+    };
+    const std::string base = "/sites/" + std::to_string(site_) + "/people/import";
+    auto bad = form(base + "/preview", test_data("residents-2000-bad-row.csv"));
+    EXPECT_EQ(bad.status, 422);
+    EXPECT_NE(bad.body.find("<td>1527</td><td>Date of birth</td>"), std::string::npos);
+    EXPECT_EQ(bad.body.find("id=\"import-go\""), std::string::npos) << "no import button while a row is wrong";
+    // Posting the import anyway changes nothing.
+    EXPECT_EQ(form(base, test_data("residents-2000-bad-row.csv")).status, 422);
+    EXPECT_EQ(people_count(), 0);
+
+    auto good = form(base + "/preview", test_data("residents-2000.csv"));
+    ASSERT_EQ(good.status, 200);
+    EXPECT_NE(good.body.find("id=\"import-go\""), std::string::npos);
+    EXPECT_NE(good.body.find("Import 2,000 people"), std::string::npos);
+    // A mapping chosen on the preview is used: ignoring the notes column still imports.
+    std::string mapping;
+    const char* columns[] = {"pseudonym", "legal_name", "legal_name", "birth_date", "nationality", "languages", "phone", "messenger",
+                             "arrival_date", "needs", "ignore"};
+    for (int i = 0; i < 11; ++i) mapping += "&col_" + std::to_string(i) + "=" + columns[i];
+    auto started = form(base, test_data("residents-2000.csv"), mapping);
+    ASSERT_EQ(started.status, 303) << started.body.substr(0, 300);
+    const auto at = started.headers.find("Location: ") + 10;
+    const std::string progress = started.headers.substr(at, started.headers.find("\r\n", at) - at);
+    std::string page;
+    for (int i = 0; i < 300; ++i) {
+        page = testing::request(port_, "GET", progress, "", "Cookie: __Host-haven_session=" + coordinator_ + "\r\n").body;
+        if (page.find("people imported") != std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_NE(page.find("2,000 people imported."), std::string::npos) << page.substr(page.find("<main"), 400);
+    EXPECT_EQ(people_count(), 2000);
+    // Another account cannot watch this import.
+    auto other = login(testing::make_account(app_->accounts(), clock_, "coord2", Role::coordinator, site_).id);
+    EXPECT_EQ(testing::request(port_, "GET", progress, "", "Cookie: __Host-haven_session=" + other + "\r\n").status, 404);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, People, ::testing::Values("sqlite", "postgres"), testing::engine_name);

@@ -160,7 +160,7 @@ awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
         }
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(limits.max_target_bytes + limits.max_header_bytes + 64));
-        parser.body_limit(limits.max_body_bytes);
+        parser.body_limit(std::max(limits.max_body_bytes, limits.max_upload_bytes));  // the route's own limit is set below
         stream.expires_after(limits.header_timeout);
         co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
         if (ec == bhttp::error::header_limit) {
@@ -199,7 +199,11 @@ awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
             co_await refuse(stream, 431, "headers_too_large", "Too many header fields, or they are too large.");
             break;
         }
-        if (auto len = parser.content_length(); len && *len > limits.max_body_bytes) {
+        const size_t body_limit =
+            hooks.is_upload && hooks.is_upload(std::string_view(header.method_string()), std::string_view(header.target())) ? limits.max_upload_bytes
+                                                                                                                              : limits.max_body_bytes;
+        parser.body_limit(body_limit);
+        if (auto len = parser.content_length(); len && *len > body_limit) {
             co_await refuse(stream, 413, "body_too_large", "The request body is larger than allowed.");
             break;
         }

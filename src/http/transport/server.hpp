@@ -21,6 +21,7 @@ struct ServerLimits {
     size_t max_header_bytes = 8 * 1024;    // all header fields together (431 beyond)
     size_t max_header_fields = 100;        // (431 beyond)
     size_t max_body_bytes = 1024 * 1024;   // (413 beyond)
+    size_t max_upload_bytes = 16 * 1024 * 1024;  // for the requests ServerHooks::is_upload names (413 beyond)
     std::chrono::seconds header_timeout{10};  // from the first byte of a request to its last header byte
     std::chrono::seconds body_timeout{30};    // to read the whole body
     std::chrono::seconds write_timeout{30};   // to write the whole response
@@ -35,6 +36,9 @@ struct ServerHooks {
     std::function<Response(Request&)> handle;
     // Builds the answer to a request the transport refuses itself (status, stable code, message).
     std::function<Response(int status, const std::string& code, const std::string& message)> reject;
+    // True for the requests that may carry up to max_upload_bytes (spreadsheet imports); decided from the
+    // method and the raw target once the header is read.
+    std::function<bool(std::string_view method, std::string_view target)> is_upload;
 };
 
 struct ServerStats {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <boost/json.hpp>
 #include <ctime>
+#include <map>
 #include <set>
 
 #include "core/utf8.hpp"
@@ -26,6 +27,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* index_name = "people.name";
+constexpr const char* pseudonym_index = "people.pseudonym";
 constexpr int64_t day_ms = 24LL * 60 * 60 * 1000;
 constexpr size_t max_query = 200;
 
@@ -122,6 +124,7 @@ Result<Person> Service::open(const Row& row) const {
 void Service::write_index(Tx& tx, int64_t id, const std::vector<std::string>& names) {
     std::set<int64_t> values;
     for (const auto& n : names) values.merge(crypto::name_index_values(vault_, index_name, n, settings_.name_index_bits));
+    if (!names.empty()) values.insert(crypto::exact_index_value(vault_, pseudonym_index, names.front(), settings_.name_index_bits));
     tx.exec("DELETE FROM people_names WHERE person_id = $1", {id});
     for (int64_t v : values) tx.exec("INSERT INTO people_names (value, person_id) VALUES ($1, $2)", {v, id});
 }
@@ -161,14 +164,18 @@ Result<Service::Created> Service::create(const Principal& actor, Person person) 
 }
 
 std::vector<int64_t> Service::candidates(Tx& tx, std::string_view query) {
-    std::optional<std::set<int64_t>> result;
-    for (const auto& word : text::words(query)) {
-        auto values = crypto::name_index_values(vault_, index_name, word, settings_.name_index_bits);
-        if (values.empty()) continue;
+    auto ids_with = [&](const std::set<int64_t>& values) {
         storage::Params params(values.begin(), values.end());
         std::set<int64_t> ids;
         for (const auto& r : tx.query("SELECT DISTINCT person_id FROM people_names WHERE value IN (" + in_list(1, params.size()) + ")", params))
             ids.insert(r.integer(0));
+        return ids;
+    };
+    std::optional<std::set<int64_t>> result;
+    for (const auto& word : text::words(query)) {
+        auto values = crypto::name_index_values(vault_, index_name, word, settings_.name_index_bits);
+        if (values.empty()) continue;
+        auto ids = ids_with(values);
         if (!result) result = std::move(ids);
         else {
             std::set<int64_t> both;
@@ -177,47 +184,63 @@ std::vector<int64_t> Service::candidates(Tx& tx, std::string_view query) {
         }
         if (result->empty()) break;
     }
-    if (!result) return {};
-    return {result->begin(), result->end()};
+    // Whoever bears the query as their pseudonym comes first (then the rest, in id order: random, so fair).
+    std::vector<int64_t> out;
+    for (int64_t id : ids_with({crypto::exact_index_value(vault_, pseudonym_index, query, settings_.name_index_bits)}))
+        if (!result || result->erase(id)) out.push_back(id);
+    if (result) out.insert(out.end(), result->begin(), result->end());
+    return out;
 }
 
 std::vector<Match> Service::matches(Tx& tx, const Principal& actor, std::optional<int64_t> site_id, std::vector<int64_t> ids,
                                     const std::function<bool(const Person&)>& keep, size_t limit) {
+    // Decrypts candidates in the order given until `limit` are kept: a broad query costs `limit` matches, not
+    // every namesake.
     std::vector<Match> out;
-    constexpr size_t chunk = 500;
-    for (size_t at = 0; at < ids.size(); at += chunk) {
-        storage::Params params(ids.begin() + at, ids.begin() + std::min(ids.size(), at + chunk));
+    constexpr size_t chunk = 200;
+    for (size_t at = 0; at < ids.size() && out.size() < limit; at += chunk) {
+        std::vector<int64_t> slice(ids.begin() + at, ids.begin() + std::min(ids.size(), at + chunk));
+        storage::Params params(slice.begin(), slice.end());
+        std::map<int64_t, Row> rows;
         for (const auto& r : tx.query("SELECT id, site_id, person_key, record, created_at, active_at FROM people WHERE id IN (" +
-                                          in_list(1, params.size()) + ")", params)) {
-            Row row{r.integer(0), r.integer(1), r.integer(4), r.integer(5), bytes(r.blob(2)), bytes(r.blob(3))};
+                                          in_list(1, params.size()) + ")", params))
+            rows[r.integer(0)] = Row{r.integer(0), r.integer(1), r.integer(4), r.integer(5), bytes(r.blob(2)), bytes(r.blob(3))};
+        for (int64_t id : slice) {
+            auto it = rows.find(id);
+            if (it == rows.end() || out.size() >= limit) continue;
+            const Row& row = it->second;
             if ((site_id && row.site_id != *site_id) || !may_read(tx, actor, row.site_id, row.id)) continue;
             auto p = open(row);
             if (!p || (keep && !keep(*p))) continue;
             out.push_back({p->id, p->site_id, p->pseudonym, p->legal_names, p->active_at});
         }
     }
-    std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.pseudonym < b.pseudonym; });
-    if (out.size() > limit) out.resize(limit);
     return out;
 }
 
 Result<std::vector<Match>> Service::possible_duplicates(const Principal& actor, int64_t site_id, const std::vector<std::string>& names) {
     if (!may(actor, Action::people_open, site_id)) return forbidden();
+    const std::string pseudonym = names.empty() ? "" : text::fold(names.front());
+    std::vector<text::NameKeys> mine;
+    for (size_t i = 1; i < names.size(); ++i) mine.push_back(text::name_keys(names[i]));
     std::vector<Match> out;
     db_.read([&](Tx& tx) {
-        std::set<int64_t> ids;
+        std::vector<int64_t> ids;
+        std::set<int64_t> seen;
         for (const auto& n : names)
-            for (int64_t id : candidates(tx, n)) ids.insert(id);
-        const std::string pseudonym = names.empty() ? "" : text::fold(names.front());
-        const std::vector<std::string> legal(names.begin() + (names.empty() ? 0 : 1), names.end());
-        out = matches(tx, actor, site_id, {ids.begin(), ids.end()}, [&](const Person& p) {
+            for (int64_t id : candidates(tx, n))
+                if (seen.insert(id).second) ids.push_back(id);
+        out = matches(tx, actor, site_id, ids, [&](const Person& p) {
             if (!pseudonym.empty() && text::fold(p.pseudonym) == pseudonym) return true;
-            for (const auto& mine : legal)
-                for (const auto& theirs : p.legal_names)
-                    if (text::may_be_same_person(mine, theirs)) return true;
+            for (const auto& theirs : p.legal_names) {
+                const auto keys = text::name_keys(theirs);
+                for (const auto& m : mine)
+                    if (text::may_be_same_person(m, keys)) return true;
+            }
             return false;
         }, 20);
     });
+    std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.pseudonym < b.pseudonym; });
     return out;
 }
 
@@ -255,18 +278,21 @@ Result<std::vector<Match>> Service::search(const Principal& actor, std::string_v
     if (!may(actor, Action::people_open, std::nullopt)) return forbidden();
     const std::string folded = text::fold(query);
     const bool digits = std::any_of(folded.begin(), folded.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const text::NameKeys wanted = text::name_keys(query);
     std::vector<Match> out;
-    Status s = db_.write([&](Tx& tx) -> Status {
+    db_.read([&](Tx& tx) {
         out = matches(tx, actor, std::nullopt, candidates(tx, query), [&](const Person& p) {
             const std::string all = joined(p.names());
-            if (!text::matches_query(query, all)) return false;
+            if (!text::matches_query(wanted, text::name_keys(all))) return false;
             return !digits || text::fold(all).find(folded) != std::string::npos;
-        }, SIZE_MAX);
-        // Exact pseudonym first ("Sever1377" before the other Severs), then by pseudonym.
-        std::stable_sort(out.begin(), out.end(), [&](const Match& a, const Match& b) {
-            return (text::fold(a.pseudonym) == folded) > (text::fold(b.pseudonym) == folded);
-        });
-        if (out.size() > limit) out.resize(limit);
+        }, limit);
+    });
+    // Exact pseudonym first ("Sever1377" before the other Severs), then by pseudonym.
+    std::stable_sort(out.begin(), out.end(), [&](const Match& a, const Match& b) {
+        const bool ea = text::fold(a.pseudonym) == folded, eb = text::fold(b.pseudonym) == folded;
+        return ea != eb ? ea : a.pseudonym < b.pseudonym;
+    });
+    Status s = db_.write([&](Tx& tx) -> Status {
         accounts_.audit(tx, "people.search", actor.account_id);
         return {};
     });
