@@ -30,6 +30,7 @@ constexpr const char* index_name = "people.name";
 constexpr const char* pseudonym_index = "people.pseudonym";
 constexpr int64_t day_ms = 24LL * 60 * 60 * 1000;
 constexpr size_t max_query = 200;
+constexpr size_t max_candidates = 20000;  // per query: beyond this many namesakes, a longer query is needed
 
 Blob blob(std::string_view s) { return Blob{{s.begin(), s.end()}}; }
 std::string bytes(const Blob& b) { return std::string(b.bytes.begin(), b.bytes.end()); }
@@ -163,32 +164,26 @@ Result<Service::Created> Service::create(const Principal& actor, Person person) 
     return created;
 }
 
-std::vector<int64_t> Service::candidates(Tx& tx, std::string_view query) {
-    auto ids_with = [&](const std::set<int64_t>& values) {
-        storage::Params params(values.begin(), values.end());
-        std::set<int64_t> ids;
-        for (const auto& r : tx.query("SELECT DISTINCT person_id FROM people_names WHERE value IN (" + in_list(1, params.size()) + ")", params))
-            ids.insert(r.integer(0));
-        return ids;
-    };
-    std::optional<std::set<int64_t>> result;
-    for (const auto& word : text::words(query)) {
-        auto values = crypto::name_index_values(vault_, index_name, word, settings_.name_index_bits);
-        if (values.empty()) continue;
-        auto ids = ids_with(values);
-        if (!result) result = std::move(ids);
-        else {
-            std::set<int64_t> both;
-            std::set_intersection(result->begin(), result->end(), ids.begin(), ids.end(), std::inserter(both, both.end()));
-            result = std::move(both);
+std::vector<int64_t> Service::candidates(Tx& tx, std::string_view query, bool words) {
+    // One query: the people holding a value of every word (INTERSECT in the database, so only the survivors
+    // travel), and apart, whoever bears the query as their pseudonym, who comes first.
+    std::string sql;
+    storage::Params params;
+    if (words)
+        for (const auto& word : text::words(query)) {
+            auto values = crypto::name_index_values(vault_, index_name, word, settings_.name_index_bits);
+            if (values.empty()) continue;
+            if (!sql.empty()) sql += " INTERSECT ";
+            sql += "SELECT DISTINCT person_id FROM people_names WHERE value IN (" + in_list(params.size() + 1, values.size()) + ")";
+            params.insert(params.end(), values.begin(), values.end());
         }
-        if (result->empty()) break;
-    }
-    // Whoever bears the query as their pseudonym comes first (then the rest, in id order: random, so fair).
     std::vector<int64_t> out;
-    for (int64_t id : ids_with({crypto::exact_index_value(vault_, pseudonym_index, query, settings_.name_index_bits)}))
-        if (!result || result->erase(id)) out.push_back(id);
-    if (result) out.insert(out.end(), result->begin(), result->end());
+    const int64_t exact = crypto::exact_index_value(vault_, pseudonym_index, query, settings_.name_index_bits);
+    for (const auto& r : tx.query("SELECT DISTINCT person_id FROM people_names WHERE value = $1", {exact})) out.push_back(r.integer(0));
+    if (sql.empty()) return out;
+    const std::set<int64_t> first(out.begin(), out.end());
+    for (const auto& r : tx.query(sql + " ORDER BY 1 LIMIT " + std::to_string(max_candidates), params))
+        if (!first.count(r.integer(0))) out.push_back(r.integer(0));
     return out;
 }
 
@@ -227,8 +222,9 @@ Result<std::vector<Match>> Service::possible_duplicates(const Principal& actor, 
     db_.read([&](Tx& tx) {
         std::vector<int64_t> ids;
         std::set<int64_t> seen;
-        for (const auto& n : names)
-            for (int64_t id : candidates(tx, n))
+        // The pseudonym only as a whole (word-wise, "Grom1" would meet every "Grom"); legal names word by word.
+        for (size_t i = 0; i < names.size(); ++i)
+            for (int64_t id : candidates(tx, names[i], i > 0))
                 if (seen.insert(id).second) ids.push_back(id);
         out = matches(tx, actor, site_id, ids, [&](const Person& p) {
             if (!pseudonym.empty() && text::fold(p.pseudonym) == pseudonym) return true;

@@ -116,7 +116,8 @@ private:
     Result<Person> open(const Row& row) const;
     void insert(storage::Tx& tx, Person& person, int64_t now);
     void write_index(storage::Tx& tx, int64_t id, const std::vector<std::string>& names);
-    std::vector<int64_t> candidates(storage::Tx& tx, std::string_view query);
+    // Ids that may match `query`: whoever bears it as pseudonym first, then (with `words`) those holding every word.
+    std::vector<int64_t> candidates(storage::Tx& tx, std::string_view query, bool words = true);
     std::vector<Match> matches(storage::Tx& tx, const Principal& actor, std::optional<int64_t> site_id, std::vector<int64_t> ids,
                                const std::function<bool(const Person&)>& keep, size_t limit);
 
