@@ -124,7 +124,7 @@ void bench_http(const std::string& dir) {
     Response fixed = Response::json(200, sample.body);
     for (auto& [k, v] : headers) fixed.set_header(k, v);
     http::Server transport(limits, {[&fixed](http::Request&) { return fixed; },
-                                    [](int s, const std::string&, const std::string&) { return Response::text(s, ""); }});
+                                    [](int s, const std::string&, const std::string&) { return Response::text(s, ""); }, {}});
     uint16_t transport_port = transport.listen("127.0.0.1", 0);
     transport.start();
     run_load(transport_port, "/healthz", connections, 0.5);

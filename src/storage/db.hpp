@@ -19,6 +19,8 @@ namespace haven::storage {
 struct Blob {
     std::vector<unsigned char> bytes;
     bool operator==(const Blob&) const = default;
+    static Blob of(std::string_view s) { return Blob{{s.begin(), s.end()}}; }
+    std::string str() const { return std::string(bytes.begin(), bytes.end()); }
 };
 
 using Value = std::variant<std::nullptr_t, int64_t, double, std::string, Blob>;

@@ -215,7 +215,9 @@ TEST_P(Authorization, EveryRouteEveryRoleBothSites) {
                     body = api ? "{}" : "_csrf=" + csrf;
                 }
                 auto reply = testing::request(port_, r.method, url, body, headers);
-                if (app_->vault().sealed()) ASSERT_TRUE(app_->vault().unseal_with_operator_files({operator_file_}).ok());
+                if (app_->vault().sealed()) {
+                    ASSERT_TRUE(app_->vault().unseal_with_operator_files({operator_file_}).ok());
+                }
                 ASSERT_NE(reply.status, 0) << key;
                 EXPECT_NE(reply.status, 500) << key << " as " << who.name;
 

@@ -130,14 +130,14 @@ TEST_P(Casework, AVolunteerSeesOnlyTheirTaskAndOnlyWhileAssigned) {
     EXPECT_EQ(call("POST", "/api/v1/tasks/" + std::to_string(request) + "/done", v2).status, 404);
 
     // The assignment ends with 2026-12-02: so does the task.
-    clock_.set_ms(*casework::day_start("2026-12-03") + 3600 * 1000);
+    clock_.set_ms(*day_start("2026-12-03") + 3600 * 1000);
     EXPECT_EQ(ok_json(call("GET", "/api/v1/tasks", v1)).at("items").as_array().size(), 0u);
     EXPECT_EQ(call("POST", "/api/v1/tasks/" + std::to_string(request) + "/done", v1).status, 404);
 }
 
 TEST_P(Casework, CasesFollowTheTemplateAndTheirDeadlines) {
     if (!app_) return;
-    clock_.set_ms(*casework::day_start("2026-11-26") + 9 * 3600 * 1000);
+    clock_.set_ms(*day_start("2026-11-26") + 9 * 3600 * 1000);
     const int64_t adviser = account("adviser", Role::legal_adviser), admin = account("admin", Role::administrator);
     const int64_t p = person(R"({"pseudonym":"Ryzhik","legal_names":["Федотов Тимур"]})");
     auto templates = ok_json(call("GET", "/api/v1/templates", adviser)).at("items").as_array();
@@ -175,7 +175,7 @@ TEST_P(Casework, CasesFollowTheTemplateAndTheirDeadlines) {
     EXPECT_EQ(dash.at("people").as_int64(), 1);
 
     // Overdue shows; closing ends the adviser's access to the person.
-    clock_.set_ms(*casework::day_start("2026-12-22"));
+    clock_.set_ms(*day_start("2026-12-22"));
     due = ok_json(call("GET", "/api/v1/deadlines?days=7", adviser)).at("items").as_array();
     ASSERT_EQ(due.size(), 1u);
     EXPECT_TRUE(due[0].at("overdue").as_bool());

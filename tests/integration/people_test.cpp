@@ -211,7 +211,9 @@ TEST_P(People, ImportTheSharedSpreadsheets) {
     for (const char* q : {"Хохлов Андрей", "Khokhlov Andrei", "Chochlow Andrej", "Grom1"}) {
         auto found = search(coordinator_, q);
         EXPECT_FALSE(found.empty()) << q;
-        if (!found.empty()) EXPECT_EQ(found[0], "Grom1") << q;
+        if (!found.empty()) {
+            EXPECT_EQ(found[0], "Grom1") << q;
+        }
     }
     EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM audit_log WHERE action = 'people.import'").at(0).integer(0), 1);
 

@@ -1,26 +1,13 @@
-#include <ctime>
-
+#include "core/dates.hpp"
 #include "http/form.hpp"
 #include "modules/accounts/common.hpp"
 
 namespace haven::accounts {
-namespace {
-
-// "2026-11-26" → epoch ms at 00:00 UTC; 0 when empty or malformed.
-int64_t day_ms(std::string_view text) {
-    std::tm tm{};
-    std::string s(text);
-    if (s.size() != 10 || !strptime(s.c_str(), "%Y-%m-%d", &tm)) return 0;
-    return int64_t(timegm(&tm)) * 1000;
-}
-
-}  // namespace
-
 Result<Response> audit_show(Request& request, Context& c) {
     HAVEN_TRY(query, http::Form::parse(request.query));
     const std::string account(query.get("account")), action(query.get("action")), from(query.get("from")), to(query.get("to"));
-    const int64_t to_ms = day_ms(to);
-    HAVEN_TRY(lines, c.service.audit_log(*request.principal, account, action, day_ms(from), to_ms ? to_ms + 24 * 3600 * 1000 : 0));
+    const int64_t to_ms = day_start(to).value_or(0);
+    HAVEN_TRY(lines, c.service.audit_log(*request.principal, account, action, day_start(from).value_or(0), to_ms ? to_ms + 24 * 3600 * 1000 : 0));
     auto ctx = page_context(request);
     return web::page(ctx, 200, "audit.title", [&](web::Html& h) {
         h.element("p", {}, ctx.t("audit.help"));

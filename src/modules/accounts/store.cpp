@@ -9,10 +9,6 @@ using storage::Blob;
 using storage::Row;
 using storage::Value;
 
-Value text_or_null(const std::optional<std::string>& s) {
-    if (!s) return nullptr;
-    return *s;
-}
 Value blob_or_null(const std::optional<std::string>& s) {
     if (!s) return nullptr;
     return Blob{{s->begin(), s->end()}};

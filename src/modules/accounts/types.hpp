@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/principal.hpp"
+#include "core/result.hpp"
 
 namespace haven::accounts {
 
@@ -82,6 +83,9 @@ std::string_view status_name(AccountStatus status);
 std::optional<AccountStatus> parse_status(std::string_view name);
 std::string_view action_name(Action action);             // "accounts.manage"
 std::optional<Action> parse_action(std::string_view name);
+
+// The answer when the table says no (403): the same words everywhere.
+inline Error role_forbids() { return make_error(ErrorKind::forbidden, "forbidden", "Your role does not allow this at this site."); }
 
 // True when `role` allows `action` (the table in permissions.cpp).
 bool role_allows(Role role, Action action);

@@ -1,10 +1,9 @@
 // Legal cases: procedure templates, steps with due dates, document checklists, deadlines.
 #include <boost/json.hpp>
 
-#include <ctime>
-
 #include "core/utf8.hpp"
 #include "http/json.hpp"
+#include "core/dates.hpp"
 #include "modules/accounts/store.hpp"
 #include "modules/casework/service.hpp"
 #include "modules/people/person.hpp"
@@ -19,17 +18,11 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int64_t day_ms = 24LL * 3600 * 1000;
-
-Blob blob(std::string_view s) { return Blob{{s.begin(), s.end()}}; }
-std::string bytes(const Blob& b) { return std::string(b.bytes.begin(), b.bytes.end()); }
-
 Error not_found() { return make_error(ErrorKind::not_found, "not_found", "There is no such case, or you may not see it."); }
-Error forbidden() { return make_error(ErrorKind::forbidden, "forbidden", "Your role does not allow this at this site."); }
 Error damaged() { return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored case is damaged."); }
 
 Result<json::object> open_json(const people::Service::Sealer& s, std::string_view table, int64_t id, const Blob& sealed) {
-    auto plain = s.open(table, id, bytes(sealed));
+    auto plain = s.open(table, id, sealed.str());
     if (!plain) return plain.error();
     auto v = http::parse_json(*plain);
     if (!v || !v->is_object()) return damaged();
@@ -48,24 +41,6 @@ Status check_text(const std::string& value, const char* field, size_t max) {
 }
 
 }  // namespace
-
-std::optional<int64_t> day_start(std::string_view date) {
-    if (!people::valid_date(date)) return std::nullopt;
-    std::tm tm{};
-    tm.tm_year = std::stoi(std::string(date.substr(0, 4))) - 1900;
-    tm.tm_mon = std::stoi(std::string(date.substr(5, 2))) - 1;
-    tm.tm_mday = std::stoi(std::string(date.substr(8, 2)));
-    return int64_t(timegm(&tm)) * 1000;
-}
-
-std::string date_of(int64_t ms) {
-    std::time_t t = std::time_t(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
 
 struct Service::CaseRow {
     int64_t id = 0, person_id = 0, site_id = 0, adviser_id = 0;
@@ -107,7 +82,7 @@ std::vector<Template> Service::templates() {
 }
 
 Status Service::save_template(const Principal& actor, const Template& t) {
-    if (!may(actor, Action::templates_manage, std::nullopt)) return forbidden();
+    if (!may(actor, Action::templates_manage, std::nullopt)) return accounts::role_forbids();
     if (t.country.size() != 2) return make_error(ErrorKind::invalid, "validation_failed", "country must be a two-letter code such as FR.", "country");
     if (auto s = check_text(t.name, "name", 200); !s || t.name.empty())
         return make_error(ErrorKind::invalid, "validation_failed", "name is required (at most 200 bytes).", "name");
@@ -152,7 +127,7 @@ Result<int64_t> Service::open_case(const Principal& actor, const CaseInput& in) 
         HAVEN_TRY(sealer, people_.sealer(tx, in.person_id));
         if (!people_.may_read(tx, actor, sealer.site_id, in.person_id))
             return make_error(ErrorKind::not_found, "not_found", "There is no such person, or you may not see them.");
-        if (!may(actor, Action::cases_work, sealer.site_id)) return forbidden();
+        if (!may(actor, Action::cases_work, sealer.site_id)) return accounts::role_forbids();
         std::string adviser_name;
         if (in.adviser_id) {
             auto row = accounts::store::account(tx, in.adviser_id);
@@ -165,7 +140,7 @@ Result<int64_t> Service::open_case(const Principal& actor, const CaseInput& in) 
         const int64_t now = clock_.now_ms();
         tx.exec("INSERT INTO cases (id, person_id, site_id, adviser_id, status, record, created_at, updated_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $6)",
                 {id, in.person_id, sealer.site_id, in.adviser_id ? storage::Value(in.adviser_id) : storage::Value(nullptr),
-                 blob(sealer.seal("cases", id, json::serialize(json::object{{"title", chosen.name + " (" + chosen.country + ")"}, {"notes", ""}}))), now});
+                 Blob::of(sealer.seal("cases", id, json::serialize(json::object{{"title", chosen.name + " (" + chosen.country + ")"}, {"notes", ""}}))), now});
         int64_t due = *start;
         int position = 0, doc_position = 0;
         std::vector<std::string> documents;
@@ -173,14 +148,14 @@ Result<int64_t> Service::open_case(const Principal& actor, const CaseInput& in) 
             due += int64_t(step.days) * day_ms;
             const int64_t step_id = accounts::store::new_id();
             tx.exec("INSERT INTO case_steps (id, case_id, position, due_at, record) VALUES ($1, $2, $3, $4, $5)",
-                    {step_id, id, int64_t(position++), due, blob(sealer.seal("case_steps", step_id, json::serialize(json::object{{"title", step.title}, {"note", ""}})))});
+                    {step_id, id, int64_t(position++), due, Blob::of(sealer.seal("case_steps", step_id, json::serialize(json::object{{"title", step.title}, {"note", ""}})))});
             for (const auto& d : step.documents)
                 if (std::find(documents.begin(), documents.end(), d) == documents.end()) documents.push_back(d);
         }
         for (const auto& d : documents) {
             const int64_t doc_id = accounts::store::new_id();
             tx.exec("INSERT INTO case_documents (id, case_id, position, record) VALUES ($1, $2, $3, $4)",
-                    {doc_id, id, int64_t(doc_position++), blob(sealer.seal("case_documents", doc_id, json::serialize(json::object{{"name", d}})))});
+                    {doc_id, id, int64_t(doc_position++), Blob::of(sealer.seal("case_documents", doc_id, json::serialize(json::object{{"name", d}})))});
         }
         // The adviser may open the person for as long as the case lasts (at most a year at a time).
         if (in.adviser_id) grant(tx, actor, in.adviser_id, "person", in.person_id, now + 365 * day_ms);
@@ -260,7 +235,7 @@ Status Service::update_step(const Principal& actor, int64_t case_id, int64_t ste
     return db_.write([&](Tx& tx) -> Status {
         auto row = case_row(tx, case_id);
         if (!row || !may_see_case(actor, *row)) return not_found();
-        if (!may(actor, Action::cases_work, row->site_id)) return forbidden();
+        if (!may(actor, Action::cases_work, row->site_id)) return accounts::role_forbids();
         auto steps = tx.query("SELECT record FROM case_steps WHERE id = $1 AND case_id = $2", {step_id, case_id});
         if (steps.empty()) return make_error(ErrorKind::not_found, "not_found", "There is no such step in this case.");
         const int64_t now = clock_.now_ms();
@@ -270,7 +245,7 @@ Status Service::update_step(const Principal& actor, int64_t case_id, int64_t ste
             HAVEN_TRY(sealer, people_.sealer(tx, row->person_id));
             HAVEN_TRY(record, open_json(sealer, "case_steps", step_id, steps[0].blob(0)));
             record["note"] = *note;
-            tx.exec("UPDATE case_steps SET record = $1 WHERE id = $2", {blob(sealer.seal("case_steps", step_id, json::serialize(record))), step_id});
+            tx.exec("UPDATE case_steps SET record = $1 WHERE id = $2", {Blob::of(sealer.seal("case_steps", step_id, json::serialize(record))), step_id});
         }
         tx.exec("UPDATE cases SET updated_at = $1 WHERE id = $2", {now, case_id});
         tx.exec("UPDATE people SET active_at = $1 WHERE id = $2", {now, row->person_id});
@@ -283,7 +258,7 @@ Status Service::set_document(const Principal& actor, int64_t case_id, int64_t do
     return db_.write([&](Tx& tx) -> Status {
         auto row = case_row(tx, case_id);
         if (!row || !may_see_case(actor, *row)) return not_found();
-        if (!may(actor, Action::cases_work, row->site_id)) return forbidden();
+        if (!may(actor, Action::cases_work, row->site_id)) return accounts::role_forbids();
         if (tx.exec("UPDATE case_documents SET received_at = $1 WHERE id = $2 AND case_id = $3",
                     {received ? storage::Value(clock_.now_ms()) : storage::Value(nullptr), document_id, case_id}) == 0)
             return make_error(ErrorKind::not_found, "not_found", "There is no such document in this case.");
@@ -296,7 +271,7 @@ Status Service::close_case(const Principal& actor, int64_t case_id) {
     return db_.write([&](Tx& tx) -> Status {
         auto row = case_row(tx, case_id);
         if (!row || !may_see_case(actor, *row)) return not_found();
-        if (!may(actor, Action::cases_work, row->site_id)) return forbidden();
+        if (!may(actor, Action::cases_work, row->site_id)) return accounts::role_forbids();
         tx.exec("UPDATE cases SET status = 'closed', updated_at = $1 WHERE id = $2", {clock_.now_ms(), case_id});
         // The adviser's access to the person ends with their last open case.
         if (row->adviser_id &&
@@ -312,7 +287,7 @@ Status Service::close_case(const Principal& actor, int64_t case_id) {
 Result<std::vector<Deadline>> Service::deadlines(const Principal& actor, std::optional<int64_t> site_id, int days) {
     if (days < 1 || days > 366) return make_error(ErrorKind::invalid, "validation_failed", "days must be 1 to 366.", "days");
     const bool whole_site = site_id && may(actor, Action::cases_view, *site_id);
-    if (!whole_site && !may(actor, Action::cases_work, site_id)) return forbidden();
+    if (!whole_site && !may(actor, Action::cases_work, site_id)) return accounts::role_forbids();
     const int64_t today = clock_.now_ms() / day_ms * day_ms, until = today + int64_t(days) * day_ms;
     std::vector<Deadline> out;
     Status s = db_.write([&](Tx& tx) -> Status {

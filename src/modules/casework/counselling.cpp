@@ -4,6 +4,7 @@
 
 #include "core/utf8.hpp"
 #include "crypto/random.hpp"
+#include "core/dates.hpp"
 #include "modules/accounts/store.hpp"
 #include "modules/casework/service.hpp"
 
@@ -16,11 +17,8 @@ using storage::Tx;
 
 namespace {
 
-constexpr int64_t day_ms = 24LL * 3600 * 1000;
 constexpr size_t max_note = 20000;
 
-Blob blob(std::string_view s) { return Blob{{s.begin(), s.end()}}; }
-std::string bytes(const Blob& b) { return std::string(b.bytes.begin(), b.bytes.end()); }
 std::string note_ad(int64_t compartment, int64_t note) {
     return std::string("counselling_notes") + '\0' + std::to_string(compartment) + '\0' + std::to_string(note);
 }
@@ -40,7 +38,7 @@ Result<CompartmentKey> open_compartment(Tx& tx, const crypto::Vault& vault, cons
     const auto& r = rows[0];
     // Only the counsellor it was opened for, while they are a counsellor there and it is open.
     if (r.integer(2) != actor.account_id || !r.is_null(4) || !may(actor, Action::counselling_write, r.integer(0))) return not_found();
-    auto key = vault.open_field("counselling", "compartment_key", id, bytes(r.blob(3)));
+    auto key = vault.open_field("counselling", "compartment_key", id, r.blob(3).str());
     if (!key) return key.error();
     CompartmentKey k;
     k.bytes = std::move(key).value();
@@ -55,7 +53,7 @@ Result<int64_t> Service::assign_counsellor(const Principal& actor, int64_t perso
     const int64_t id = accounts::store::new_id();
     Status s = db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(sealer, people_.sealer(tx, person_id));
-        if (!may(actor, Action::counselling_assign, sealer.site_id)) return make_error(ErrorKind::forbidden, "forbidden", "Your role does not allow this at this site.");
+        if (!may(actor, Action::counselling_assign, sealer.site_id)) return accounts::role_forbids();
         auto counsellor = accounts::store::account(tx, counsellor_id);
         bool ok = false;
         if (counsellor && counsellor->account.status == accounts::AccountStatus::active)
@@ -70,7 +68,7 @@ Result<int64_t> Service::assign_counsellor(const Principal& actor, int64_t perso
         const std::string key = crypto::random_bytes(crypto::SecretKey::size);
         std::string sealed = vault_.seal_field("counselling", "compartment_key", id, key);
         tx.exec("INSERT INTO counselling (id, person_id, site_id, counsellor_id, compartment_key, opened_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                {id, person_id, sealer.site_id, counsellor_id, blob(sealed), now});
+                {id, person_id, sealer.site_id, counsellor_id, Blob::of(sealed), now});
         grant(tx, actor, counsellor_id, "person", person_id, now + 365 * day_ms);
         accounts_.audit(tx, "counselling.assign", actor.account_id, "person", person_id, sealer.site_id);
         return {};
@@ -116,7 +114,7 @@ Result<std::vector<Note>> Service::notes(const Principal& actor, int64_t compart
         HAVEN_TRY(key, open_compartment(tx, vault_, actor, compartment_id));
         for (const auto& r : tx.query("SELECT id, written_at, record FROM counselling_notes WHERE compartment_id = $1 ORDER BY written_at DESC",
                                       {compartment_id})) {
-            auto text = crypto::aead_open(bytes(r.blob(2)), key.data(), note_ad(compartment_id, r.integer(0)));
+            auto text = crypto::aead_open(r.blob(2).str(), key.data(), note_ad(compartment_id, r.integer(0)));
             if (!text) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored note is damaged.");
             out.push_back({r.integer(0), r.integer(1), *text});
         }
@@ -134,7 +132,7 @@ Status Service::add_note(const Principal& actor, int64_t compartment_id, const s
         HAVEN_TRY(key, open_compartment(tx, vault_, actor, compartment_id));
         const int64_t id = accounts::store::new_id(), now = clock_.now_ms();
         tx.exec("INSERT INTO counselling_notes (id, compartment_id, written_at, record) VALUES ($1, $2, $3, $4)",
-                {id, compartment_id, now, blob(crypto::aead_seal(text, key.data(), note_ad(compartment_id, id)))});
+                {id, compartment_id, now, Blob::of(crypto::aead_seal(text, key.data(), note_ad(compartment_id, id)))});
         tx.exec("UPDATE people SET active_at = $1 WHERE id = $2", {now, key.person_id});
         accounts_.audit(tx, "counselling.write", actor.account_id, "counselling", compartment_id, key.site_id);
         return {};

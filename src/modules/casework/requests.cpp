@@ -7,6 +7,7 @@
 
 #include "core/utf8.hpp"
 #include "http/json.hpp"
+#include "core/dates.hpp"
 #include "modules/accounts/store.hpp"
 #include "modules/casework/service.hpp"
 
@@ -20,11 +21,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int64_t day_ms = 24LL * 3600 * 1000;
-
-Blob blob(std::string_view s) { return Blob{{s.begin(), s.end()}}; }
-std::string bytes(const Blob& b) { return std::string(b.bytes.begin(), b.bytes.end()); }
-Error forbidden() { return make_error(ErrorKind::forbidden, "forbidden", "Your role does not allow this at this site."); }
 Error invalid(const std::string& field, const std::string& message) { return make_error(ErrorKind::invalid, "validation_failed", message, field); }
 
 json::array to_array(const std::vector<std::string>& v) {
@@ -109,7 +105,7 @@ Status Service::save_profile(const Principal& actor, Profile p) {
     return db_.write([&](Tx& tx) -> Status {
         tx.exec("DELETE FROM volunteer_profiles WHERE id = $1", {actor.account_id});
         tx.exec("INSERT INTO volunteer_profiles (id, site_id, record, updated_at) VALUES ($1, $2, $3, $4)",
-                {actor.account_id, p.site_id, blob(vault_.seal_field("volunteer_profiles", "record", actor.account_id, record)), clock_.now_ms()});
+                {actor.account_id, p.site_id, Blob::of(vault_.seal_field("volunteer_profiles", "record", actor.account_id, record)), clock_.now_ms()});
         accounts_.audit(tx, "volunteer.profile", actor.account_id, "account", actor.account_id, p.site_id);
         return {};
     });
@@ -117,7 +113,7 @@ Status Service::save_profile(const Principal& actor, Profile p) {
 
 namespace {
 Result<Profile> profile_from(const crypto::Vault& vault, const storage::Row& r) {
-    auto plain = vault.open_field("volunteer_profiles", "record", r.integer(0), bytes(r.blob(2)));
+    auto plain = vault.open_field("volunteer_profiles", "record", r.integer(0), r.blob(2).str());
     if (!plain) return plain.error();
     auto v = http::parse_json(*plain);
     if (!v || !v->is_object()) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored profile is damaged.");
@@ -138,7 +134,7 @@ Result<Profile> Service::my_profile(const Principal& actor) {
 }
 
 Result<std::vector<Profile>> Service::profiles(const Principal& actor, int64_t site_id) {
-    if (!may(actor, Action::requests_manage, site_id)) return forbidden();
+    if (!may(actor, Action::requests_manage, site_id)) return accounts::role_forbids();
     std::vector<Profile> out;
     for (const auto& r : db_.query(std::string(profile_query) + "WHERE p.site_id = $1 AND a.status = 'active' ORDER BY a.username", {site_id})) {
         HAVEN_TRY(p, profile_from(vault_, r));
@@ -170,7 +166,7 @@ Result<int64_t> Service::create_request(const Principal& actor, HelpRequest q) {
         const std::string record = json::serialize(
             json::object{{"what", q.what}, {"skill", q.skill}, {"language", q.language}, {"fields", to_array(q.fields)}});
         tx.exec("INSERT INTO help_requests (id, site_id, person_id, status, due_at, record, created_by, created_at) VALUES ($1, $2, $3, 'open', $4, $5, $6, $7)",
-                {id, sealer.site_id, q.person_id, due ? storage::Value(*due) : storage::Value(nullptr), blob(sealer.seal("help_requests", id, record)),
+                {id, sealer.site_id, q.person_id, due ? storage::Value(*due) : storage::Value(nullptr), Blob::of(sealer.seal("help_requests", id, record)),
                  actor.account_id, clock_.now_ms()});
         accounts_.audit(tx, "request.create", actor.account_id, "person", q.person_id, sealer.site_id);
         return {};
@@ -185,7 +181,7 @@ Result<HelpRequest> Service::request_in(Tx& tx, int64_t id) {
     if (rows.empty()) return make_error(ErrorKind::not_found, "not_found", "There is no such request.");
     const auto& r = rows[0];
     HAVEN_TRY(sealer, people_.sealer(tx, r.integer(2)));
-    HAVEN_TRY(plain, sealer.open("help_requests", id, bytes(r.blob(6))));
+    HAVEN_TRY(plain, sealer.open("help_requests", id, r.blob(6).str()));
     auto v = http::parse_json(plain);
     if (!v || !v->is_object()) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored request is damaged.");
     const auto& o = v->as_object();
@@ -195,7 +191,7 @@ Result<HelpRequest> Service::request_in(Tx& tx, int64_t id) {
 }
 
 Result<std::vector<HelpRequest>> Service::requests(const Principal& actor, int64_t site_id) {
-    if (!may(actor, Action::requests_manage, site_id)) return forbidden();
+    if (!may(actor, Action::requests_manage, site_id)) return accounts::role_forbids();
     std::vector<HelpRequest> out;
     Status s = db_.write([&](Tx& tx) -> Status {
         for (const auto& r : tx.query("SELECT id FROM help_requests WHERE site_id = $1 AND status <> 'done' ORDER BY due_at, created_at", {site_id})) {
@@ -307,7 +303,7 @@ Status Service::complete_task(const Principal& actor, int64_t request_id) {
 }
 
 Result<Dashboard> Service::dashboard(const Principal& actor, int64_t site_id) {
-    if (!may(actor, Action::dashboard_view, site_id)) return forbidden();
+    if (!may(actor, Action::dashboard_view, site_id)) return accounts::role_forbids();
     Dashboard d;
     d.arrivals = people_.arrivals(site_id, 12);
     const int64_t today = clock_.now_ms() / day_ms * day_ms;

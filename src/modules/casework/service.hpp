@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/dates.hpp"
 #include "core/principal.hpp"
 #include "core/result.hpp"
 #include "crypto/vault.hpp"
@@ -154,9 +155,5 @@ private:
     accounts::Service& accounts_;
     people::Service& people_;
 };
-
-// "YYYY-MM-DD" ↔ epoch ms at 00:00 UTC (dates here are days; the site's time zone does not move them).
-std::optional<int64_t> day_start(std::string_view date);
-std::string date_of(int64_t ms);
 
 }  // namespace haven::casework

@@ -45,7 +45,6 @@ namespace {
 
 std::string import_url(int64_t site) { return "/sites/" + std::to_string(site) + "/people/import"; }
 
-Error not_allowed() { return make_error(ErrorKind::forbidden, "forbidden", "Your role does not allow this at this site."); }
 
 // The mapping chosen on the preview (col_0, col_1 …), or empty to guess.
 std::vector<Column> mapping_from(const http::Form& form) {
@@ -132,7 +131,7 @@ Response preview_page(Request& request, int64_t site, const std::string& csv, co
 
 Result<Response> import_show(Request& request, Context&) {
     HAVEN_TRY(site, id_param(request, "site"));
-    if (!may(*request.principal, Action::people_transfer, site)) return not_allowed();
+    if (!may(*request.principal, Action::people_transfer, site)) return accounts::role_forbids();
     auto ctx = page_context(request);
     return web::page(ctx, 200, "import.title", [&](web::Html& h) {
         h.element("p", {}, ctx.t("import.help"));
@@ -152,7 +151,7 @@ Result<Response> import_show(Request& request, Context&) {
 
 Result<Response> import_preview(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
-    if (!may(*request.principal, Action::people_transfer, site)) return not_allowed();
+    if (!may(*request.principal, Action::people_transfer, site)) return accounts::role_forbids();
     HAVEN_TRY(form, form_body(request));
     const std::string csv(form.get("csv"));
     HAVEN_TRY(plan, plan_import(csv, mapping_from(form), c.people.now_ms()));
@@ -161,7 +160,7 @@ Result<Response> import_preview(Request& request, Context& c) {
 
 Result<Response> import_save(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
-    if (!may(*request.principal, Action::people_transfer, site)) return not_allowed();
+    if (!may(*request.principal, Action::people_transfer, site)) return accounts::role_forbids();
     HAVEN_TRY(form, form_body(request));
     const std::string csv(form.get("csv"));
     HAVEN_TRY(plan, plan_import(csv, mapping_from(form), c.people.now_ms()));

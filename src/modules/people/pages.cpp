@@ -146,7 +146,7 @@ void match_list(web::Html& h, const std::vector<Match>& matches, const char* id)
 
 Result<Response> people_page(Request& request, Context& c, int64_t site, const std::string& query) {
     const Principal& me = *request.principal;
-    if (!may(me, Action::people_open, site)) return make_error(ErrorKind::forbidden, "forbidden", "Your role does not allow this at this site.");
+    if (!may(me, Action::people_open, site)) return accounts::role_forbids();
     auto ctx = page_context(request);
     Result<std::vector<Match>> list = query.empty() ? c.people.recent(me, site) : c.people.search(me, query);
     if (!list) return list.error();
@@ -203,7 +203,7 @@ Result<Response> people_home(Request& request, Context& c) {
     for (const auto& r : request.principal->roles)
         if (accounts::role_allows(r.role, Action::people_open)) return Response::redirect(site_url(r.site_id));
     (void)c;
-    return make_error(ErrorKind::forbidden, "forbidden", "Your role does not allow this at this site.");
+    return accounts::role_forbids();
 }
 
 Result<Response> people_show(Request& request, Context& c) {
@@ -220,7 +220,7 @@ Result<Response> people_search(Request& request, Context& c) {
 Result<Response> intake_show(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     if (!may(*request.principal, Action::people_manage, site))
-        return make_error(ErrorKind::forbidden, "forbidden", "Your role does not allow this at this site.");
+        return accounts::role_forbids();
     (void)c;
     Person p;
     p.arrival_date = "";

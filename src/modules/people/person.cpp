@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <ctime>
 
 #include "core/utf8.hpp"
 
@@ -47,15 +46,6 @@ Status one_of(std::vector<std::string>& values, const std::vector<std::string_vi
     }
     values = std::move(out);
     return {};
-}
-
-std::string today(int64_t now_ms) {
-    std::time_t t = std::time_t(now_ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
 }
 
 Result<std::string> member_text(const json::object& o, const char* name) {
@@ -106,17 +96,6 @@ std::vector<std::string> Person::names() const {
     return out;
 }
 
-bool valid_date(std::string_view s) {
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (s[i] < '0' || s[i] > '9') return false;
-    const int y = std::stoi(std::string(s.substr(0, 4))), m = std::stoi(std::string(s.substr(5, 2))), d = std::stoi(std::string(s.substr(8, 2)));
-    if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return false;
-    static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
-}
-
 Status check(Person& p, int64_t today_ms) {
     if (auto s = text(p.pseudonym, "pseudonym", max_pseudonym); !s) return s;
     if (p.pseudonym.empty()) return invalid("pseudonym", "pseudonym is required: how the person is known in the centre.");
@@ -128,7 +107,7 @@ Status check(Person& p, int64_t today_ms) {
         if (!p.legal_names[i].empty() && std::find(names.begin(), names.end(), p.legal_names[i]) == names.end()) names.push_back(p.legal_names[i]);
     }
     p.legal_names = std::move(names);
-    const std::string now = today(today_ms);
+    const std::string now = date_of(today_ms);
     for (auto [value, field] : {std::pair{&p.birth_date, "birth_date"}, std::pair{&p.arrival_date, "arrival_date"}}) {
         *value = trim(*value);
         if (value->empty()) continue;

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/dates.hpp"
 #include "core/result.hpp"
 
 namespace haven::people {
@@ -44,9 +45,6 @@ constexpr size_t max_pseudonym = 100, max_name = 200, max_names = 10, max_langua
 // Trims and checks every field, folding list values to their canonical form. The error names the field
 // ("legal_names[2]", "birth_date").
 Status check(Person& person, int64_t today_ms);
-
-// "YYYY-MM-DD" that exists in the calendar (leap years included), 1900 to 2100.
-bool valid_date(std::string_view text);
 
 // The sealed document and the API's shape.
 boost::json::object to_json(const Person& person, bool with_circumstances = true);

@@ -7,18 +7,6 @@ namespace {
 
 constexpr int64_t today = 1795700000000;  // 2026-11-26
 
-TEST(Person, DatesMustExist) {
-    EXPECT_TRUE(valid_date("1980-02-29"));
-    EXPECT_FALSE(valid_date("1981-02-29"));
-    EXPECT_TRUE(valid_date("2000-02-29"));
-    EXPECT_FALSE(valid_date("1900-02-29"));
-    EXPECT_FALSE(valid_date("1980-02-31"));
-    EXPECT_FALSE(valid_date("1980-13-01"));
-    EXPECT_FALSE(valid_date("80-01-01"));
-    EXPECT_FALSE(valid_date("1980-1-01"));
-    EXPECT_FALSE(valid_date("1899-12-31"));
-}
-
 TEST(Person, CheckNamesTheFieldAtFault) {
     auto field_of = [](Person p) {
         auto s = check(p, today);

@@ -1,3 +1,4 @@
+#include "core/dates.hpp"
 #include "modules/people/service.hpp"
 
 #include <sodium.h>
@@ -5,7 +6,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <boost/json.hpp>
-#include <ctime>
 #include <map>
 #include <set>
 
@@ -28,12 +28,9 @@ namespace {
 
 constexpr const char* index_name = "people.name";
 constexpr const char* pseudonym_index = "people.pseudonym";
-constexpr int64_t day_ms = 24LL * 60 * 60 * 1000;
 constexpr size_t max_query = 200;
 constexpr size_t max_candidates = 20000;  // per query: beyond this many namesakes, a longer query is needed
 
-Blob blob(std::string_view s) { return Blob{{s.begin(), s.end()}}; }
-std::string bytes(const Blob& b) { return std::string(b.bytes.begin(), b.bytes.end()); }
 
 std::string record_ad(std::string_view table, int64_t id) { return std::string(table) + '\0' + "record" + '\0' + std::to_string(id); }
 
@@ -45,17 +42,8 @@ struct PersonKey {
 };
 
 Error not_found() { return make_error(ErrorKind::not_found, "not_found", "There is no such person, or you may not see them."); }
-Error forbidden() { return make_error(ErrorKind::forbidden, "forbidden", "Your role does not allow this at this site."); }
 
-std::string month_of(const std::string& date, int64_t now_ms) {
-    if (date.size() >= 7) return date.substr(0, 7);
-    std::time_t t = std::time_t(now_ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[8];
-    std::strftime(buf, sizeof buf, "%Y-%m", &tm);
-    return buf;
-}
+std::string month_of(const std::string& date, int64_t now_ms) { return (date.size() >= 7 ? date : date_of(now_ms)).substr(0, 7); }
 
 std::string joined(const std::vector<std::string>& names) {
     std::string out;
@@ -88,7 +76,7 @@ Result<int64_t> Service::default_site(const Principal& actor, Action action) con
     std::set<int64_t> sites;
     for (const auto& r : actor.roles)
         if (accounts::role_allows(r.role, action)) sites.insert(r.site_id);
-    if (sites.empty()) return forbidden();
+    if (sites.empty()) return accounts::role_forbids();
     if (sites.size() > 1) return make_error(ErrorKind::invalid, "validation_failed", "site_id is required: you work at several sites.", "site_id");
     return *sites.begin();
 }
@@ -98,11 +86,18 @@ bool Service::may_read(Tx& tx, const Principal& actor, int64_t site_id, int64_t 
     return may(actor, Action::people_open, site_id) && accounts::store::has_assignment(tx, actor.account_id, "person", person_id, clock_.now_ms());
 }
 
+namespace {
+constexpr const char* person_columns = "SELECT id, site_id, person_key, record, created_at, active_at FROM people ";
+}  // namespace
+
+Service::Row Service::row_from(const storage::Row& r) {
+    return Row{r.integer(0), r.integer(1), r.integer(4), r.integer(5), r.blob(2).str(), r.blob(3).str()};
+}
+
 std::optional<Service::Row> Service::load(Tx& tx, int64_t id) {
-    auto rows = tx.query("SELECT id, site_id, person_key, record, created_at, active_at FROM people WHERE id = $1", {id});
+    auto rows = tx.query(std::string(person_columns) + "WHERE id = $1", {id});
     if (rows.empty()) return std::nullopt;
-    const auto& r = rows[0];
-    return Row{r.integer(0), r.integer(1), r.integer(4), r.integer(5), bytes(r.blob(2)), bytes(r.blob(3))};
+    return row_from(rows[0]);
 }
 
 Result<Person> Service::open(const Row& row) const {
@@ -137,7 +132,7 @@ void Service::insert(Tx& tx, Person& p, int64_t now) {
     const std::string sealed_key = vault_.seal_field("people", "person_key", p.id, key.bytes);
     const std::string record = crypto::aead_seal(json::serialize(to_json(p)), key.data(), record_ad("people", p.id));
     tx.exec("INSERT INTO people (id, site_id, person_key, record, created_at, active_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            {p.id, p.site_id, blob(sealed_key), blob(record), now, now});
+            {p.id, p.site_id, Blob::of(sealed_key), Blob::of(record), now, now});
     write_index(tx, p.id, p.names());
     tx.exec("INSERT INTO arrivals (site_id, month, people) VALUES ($1, $2, 1) "
             "ON CONFLICT (site_id, month) DO UPDATE SET people = arrivals.people + 1",
@@ -149,7 +144,7 @@ Result<Service::Created> Service::create(const Principal& actor, Person person) 
         HAVEN_TRY(site, default_site(actor, Action::people_manage));
         person.site_id = site;
     }
-    if (!may(actor, Action::people_manage, person.site_id)) return forbidden();
+    if (!may(actor, Action::people_manage, person.site_id)) return accounts::role_forbids();
     if (auto s = check(person, clock_.now_ms()); !s) return s.error();
     Created created;
     HAVEN_TRY(dups, possible_duplicates(actor, person.site_id, person.names()));
@@ -197,9 +192,8 @@ std::vector<Match> Service::matches(Tx& tx, const Principal& actor, std::optiona
         std::vector<int64_t> slice(ids.begin() + at, ids.begin() + std::min(ids.size(), at + chunk));
         storage::Params params(slice.begin(), slice.end());
         std::map<int64_t, Row> rows;
-        for (const auto& r : tx.query("SELECT id, site_id, person_key, record, created_at, active_at FROM people WHERE id IN (" +
-                                          in_list(1, params.size()) + ")", params))
-            rows[r.integer(0)] = Row{r.integer(0), r.integer(1), r.integer(4), r.integer(5), bytes(r.blob(2)), bytes(r.blob(3))};
+        for (const auto& r : tx.query(std::string(person_columns) + "WHERE id IN (" + in_list(1, params.size()) + ")", params))
+            rows[r.integer(0)] = row_from(r);
         for (int64_t id : slice) {
             auto it = rows.find(id);
             if (it == rows.end() || out.size() >= limit) continue;
@@ -214,7 +208,7 @@ std::vector<Match> Service::matches(Tx& tx, const Principal& actor, std::optiona
 }
 
 Result<std::vector<Match>> Service::possible_duplicates(const Principal& actor, int64_t site_id, const std::vector<std::string>& names) {
-    if (!may(actor, Action::people_open, site_id)) return forbidden();
+    if (!may(actor, Action::people_open, site_id)) return accounts::role_forbids();
     const std::string pseudonym = names.empty() ? "" : text::fold(names.front());
     std::vector<text::NameKeys> mine;
     for (size_t i = 1; i < names.size(); ++i) mine.push_back(text::name_keys(names[i]));
@@ -257,12 +251,12 @@ Status Service::update(const Principal& actor, Person person) {
     return db_.write([&](Tx& tx) -> Status {
         auto row = load(tx, person.id);
         if (!row || !may_read(tx, actor, row->site_id, person.id)) return not_found();
-        if (!may(actor, Action::people_manage, row->site_id)) return forbidden();
+        if (!may(actor, Action::people_manage, row->site_id)) return accounts::role_forbids();
         auto key_result = vault_.open_field("people", "person_key", row->id, row->person_key);
         if (!key_result) return key_result.error();
         PersonKey key{std::move(key_result).value()};
         const std::string record = crypto::aead_seal(json::serialize(to_json(person)), key.data(), record_ad("people", row->id));
-        tx.exec("UPDATE people SET record = $1, active_at = $2 WHERE id = $3", {blob(record), clock_.now_ms(), row->id});
+        tx.exec("UPDATE people SET record = $1, active_at = $2 WHERE id = $3", {Blob::of(record), clock_.now_ms(), row->id});
         write_index(tx, row->id, person.names());
         accounts_.audit(tx, "person.update", actor.account_id, "person", row->id, row->site_id);
         return {};
@@ -271,7 +265,7 @@ Status Service::update(const Principal& actor, Person person) {
 
 Result<std::vector<Match>> Service::search(const Principal& actor, std::string_view query, size_t limit) {
     if (query.size() > max_query) return make_error(ErrorKind::invalid, "validation_failed", "q is longer than 200 bytes.", "q");
-    if (!may(actor, Action::people_open, std::nullopt)) return forbidden();
+    if (!may(actor, Action::people_open, std::nullopt)) return accounts::role_forbids();
     const std::string folded = text::fold(query);
     const bool digits = std::any_of(folded.begin(), folded.end(), [](char c) { return c >= '0' && c <= '9'; });
     const text::NameKeys wanted = text::name_keys(query);
@@ -297,7 +291,7 @@ Result<std::vector<Match>> Service::search(const Principal& actor, std::string_v
 }
 
 Result<std::vector<Match>> Service::recent(const Principal& actor, int64_t site_id, size_t limit) {
-    if (!may(actor, Action::people_open, site_id)) return forbidden();
+    if (!may(actor, Action::people_open, site_id)) return accounts::role_forbids();
     std::vector<Match> out;
     db_.read([&](Tx& tx) {
         std::vector<int64_t> ids;
@@ -322,7 +316,7 @@ Status Service::add_consent(const Principal& actor, int64_t person_id, Consent c
     return db_.write([&](Tx& tx) -> Status {
         auto row = load(tx, person_id);
         if (!row || !may_read(tx, actor, row->site_id, person_id)) return not_found();
-        if (!may(actor, Action::people_manage, row->site_id)) return forbidden();
+        if (!may(actor, Action::people_manage, row->site_id)) return accounts::role_forbids();
         auto key_result = vault_.open_field("people", "person_key", row->id, row->person_key);
         if (!key_result) return key_result.error();
         PersonKey key{std::move(key_result).value()};
@@ -332,7 +326,7 @@ Status Service::add_consent(const Principal& actor, int64_t person_id, Consent c
         const std::string sealed =
             crypto::aead_seal(json::serialize(json::object{{"purposes", purposes}, {"note", consent.note}}), key.data(), record_ad("consents", id));
         tx.exec("INSERT INTO consents (id, person_id, record, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)",
-                {id, person_id, blob(sealed), actor.account_id, now});
+                {id, person_id, Blob::of(sealed), actor.account_id, now});
         tx.exec("UPDATE people SET active_at = $1 WHERE id = $2", {now, person_id});
         accounts_.audit(tx, "consent.record", actor.account_id, "person", person_id, row->site_id);
         return {};
@@ -355,7 +349,7 @@ Result<std::vector<Consent>> Service::consents(const Principal& actor, int64_t p
     PersonKey key{std::move(key_result).value()};
     for (const auto& r : rows) {
         Consent c{r.integer(0), {}, {}, r.integer(2), r.is_null(3) ? "" : r.text(3)};
-        auto plain = crypto::aead_open(bytes(r.blob(1)), key.data(), record_ad("consents", c.id));
+        auto plain = crypto::aead_open(r.blob(1).str(), key.data(), record_ad("consents", c.id));
         if (!plain) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored consent is damaged.");
         auto v = http::parse_json(*plain);
         if (!v || !v->is_object()) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored consent is damaged.");
@@ -397,7 +391,7 @@ Result<Person> Service::person_in(Tx& tx, int64_t person_id) {
 }
 
 Result<std::vector<Match>> Service::retention_due(const Principal& actor, int64_t site_id) {
-    if (!may(actor, Action::people_erase, site_id)) return forbidden();
+    if (!may(actor, Action::people_erase, site_id)) return accounts::role_forbids();
     const int64_t before = clock_.now_ms() - int64_t(settings_.retention_months) * 30 * day_ms;
     std::vector<Match> out;
     db_.read([&](Tx& tx) {
@@ -415,7 +409,7 @@ Result<int64_t> Service::erase(const Principal& actor, int64_t id) {
     Status s = db_.write([&](Tx& tx) -> Status {
         auto row = load(tx, id);
         if (!row || !may_read(tx, actor, row->site_id, id)) return not_found();
-        if (!may(actor, Action::people_erase, row->site_id)) return forbidden();
+        if (!may(actor, Action::people_erase, row->site_id)) return accounts::role_forbids();
         tx.exec("DELETE FROM assignments WHERE record_type = 'request' AND record_id IN (SELECT id FROM help_requests WHERE person_id = $1)", {id});
         tx.exec("DELETE FROM assignments WHERE record_type = 'person' AND record_id = $1", {id});
         tx.exec("DELETE FROM people WHERE id = $1", {id});  // names, consents, cases, compartments, requests follow (CASCADE)
@@ -430,7 +424,7 @@ Result<int64_t> Service::erase(const Principal& actor, int64_t id) {
 
 Result<std::vector<int64_t>> Service::create_all(const Principal& actor, int64_t site_id, std::vector<Person> people,
                                                  const std::function<void(size_t)>& progress) {
-    if (!may(actor, Action::people_transfer, site_id)) return forbidden();
+    if (!may(actor, Action::people_transfer, site_id)) return accounts::role_forbids();
     std::vector<int64_t> ids;
     Status s = db_.write([&](Tx& tx) -> Status {
         ids.clear();
@@ -450,12 +444,11 @@ Result<std::vector<int64_t>> Service::create_all(const Principal& actor, int64_t
 }
 
 Result<std::vector<Person>> Service::export_site(const Principal& actor, int64_t site_id) {
-    if (!may(actor, Action::people_transfer, site_id)) return forbidden();
+    if (!may(actor, Action::people_transfer, site_id)) return accounts::role_forbids();
     std::vector<Row> rows;
     Status s = db_.write([&](Tx& tx) -> Status {
-        for (const auto& r : tx.query("SELECT id, site_id, person_key, record, created_at, active_at FROM people WHERE site_id = $1 ORDER BY created_at, id",
-                                      {site_id}))
-            rows.push_back({r.integer(0), r.integer(1), r.integer(4), r.integer(5), bytes(r.blob(2)), bytes(r.blob(3))});
+        for (const auto& r : tx.query(std::string(person_columns) + "WHERE site_id = $1 ORDER BY created_at, id", {site_id}))
+            rows.push_back(row_from(r));
         accounts_.audit(tx, "people.export", actor.account_id, "site", site_id, site_id, std::to_string(rows.size()));
         return {};
     });

@@ -112,6 +112,7 @@ public:
 
 private:
     struct Row;
+    static Row row_from(const storage::Row& r);
     std::optional<Row> load(storage::Tx& tx, int64_t id);
     Result<Person> open(const Row& row) const;
     void insert(storage::Tx& tx, Person& person, int64_t now);
