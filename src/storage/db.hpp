@@ -93,6 +93,11 @@ public:
     // deleted values do not linger there (SQLite: wal_checkpoint(TRUNCATE) with secure_delete; PostgreSQL:
     // CHECKPOINT). Used after erasure.
     virtual void checkpoint() = 0;
+    // After an erasure: drops what the engine keeps of deleted rows where that is cheap — SQLite: the same
+    // checkpoint (the WAL is truncated; secure_delete has zeroed the pages). PostgreSQL: nothing; a CHECKPOINT
+    // flushes the whole buffer pool (seconds under load, for any coordinator's click) and would not remove the
+    // WAL's copies anyway (docs/SECURITY.md, erasure).
+    virtual void purge_deleted() = 0;
 };
 
 // Opens "sqlite:PATH" or "postgresql://...". Verifies the engine settings Haven relies on and throws

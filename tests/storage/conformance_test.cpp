@@ -135,7 +135,9 @@ TEST_P(Storage, ConcurrentWritesAllLandAndShareCommits) {
     EXPECT_EQ(count(), threads * per_thread);
     auto stats = db_->stats();
     EXPECT_GE(stats.writes, threads * per_thread);
-    if (GetParam() == "sqlite") EXPECT_LT(stats.commits, stats.writes) << "group commit never grouped";
+    if (GetParam() == "sqlite") {
+        EXPECT_LT(stats.commits, stats.writes) << "group commit never grouped";
+    }
 }
 
 TEST_P(Storage, ReadsSeeEveryAcknowledgedWrite) {
@@ -185,7 +187,9 @@ TEST_P(Storage, CheckpointEmptiesTheLog) {
         return {};
     }).ok());
     EXPECT_NO_THROW(db_->checkpoint());
-    if (GetParam() == "sqlite") EXPECT_EQ(std::filesystem::file_size(dir_ + "/haven.db-wal"), 0u);
+    if (GetParam() == "sqlite") {
+        EXPECT_EQ(std::filesystem::file_size(dir_ + "/haven.db-wal"), 0u);
+    }
     EXPECT_EQ(count(), 1);
 }
 

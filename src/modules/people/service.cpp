@@ -418,7 +418,7 @@ Result<int64_t> Service::erase(const Principal& actor, int64_t id) {
         return {};
     });
     if (!s) return s.error();
-    db_.checkpoint();  // leave nothing of theirs in the write-ahead log
+    db_.purge_deleted();  // SQLite: leave nothing of theirs in the write-ahead log
     return site;
 }
 

@@ -190,6 +190,8 @@ public:
         });
     }
 
+    void purge_deleted() override {}
+
     void checkpoint() override {
         with_connection([](Connection& c) { c.exec_script("CHECKPOINT"); });
     }

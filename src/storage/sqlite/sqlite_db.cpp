@@ -241,6 +241,8 @@ public:
         c->simple("COMMIT");
     }
 
+    void purge_deleted() override { checkpoint(); }
+
     void checkpoint() override {
         std::lock_guard lock(writer_mutex_);
         writer_conn_->simple("PRAGMA wal_checkpoint(TRUNCATE)");
