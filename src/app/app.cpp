@@ -70,6 +70,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     accounts::SessionPolicy policy{int64_t(config.session_idle_minutes) * 60 * 1000, int64_t(config.session_max_hours) * 3600 * 1000};
     app->accounts_ = std::make_unique<accounts::Service>(*app->db_, *app->vault_, clock, policy);
     app->accounts_->set_read_policy({config.mass_read_limit, int64_t(config.mass_read_window_minutes) * 60 * 1000, config.mass_read_suspend});
+    app->vault_->on_seal([accounts = app->accounts_.get()] { accounts->forget_personal_keys(); });
     app->gate_ = std::make_unique<accounts::Gate>(*app->accounts_, config.secure_cookies);
     app->accounts_context_ = std::make_unique<accounts::Context>(accounts::Context{*app->accounts_, *app->gate_});
     app->people_ = std::make_unique<people::Service>(*app->db_, *app->vault_, clock, *app->accounts_,

@@ -76,4 +76,15 @@ Status check_new_password(std::string_view password, std::string_view username) 
     return {};
 }
 
+std::unique_ptr<SecretKey> personal_key(std::string_view password, std::string_view salt) {
+    if (salt.size() != crypto_pwhash_SALTBYTES) throw std::invalid_argument("personal key salt");
+    unsigned char out[SecretKey::size];
+    if (crypto_pwhash(out, sizeof out, password.data(), password.size(), reinterpret_cast<const unsigned char*>(salt.data()),
+                      crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+        throw std::bad_alloc();
+    auto key = std::make_unique<SecretKey>(std::string_view(reinterpret_cast<const char*>(out), sizeof out));
+    sodium_memzero(out, sizeof out);
+    return key;
+}
+
 }  // namespace haven::crypto

@@ -4,7 +4,10 @@
 #include <string>
 #include <string_view>
 
+#include <memory>
+
 #include "core/result.hpp"
+#include "crypto/vault.hpp"
 
 namespace haven::crypto {
 
@@ -16,6 +19,10 @@ bool verify_password(const std::string& stored_hash, std::string_view password);
 // For an unknown user: spends one Argon2id verification (against a hash made once per process), so that
 // a wrong username takes as long as a wrong password.
 void equalise_login_time(std::string_view password);
+
+// A key only the person holding the password can make: Argon2id (libsodium INTERACTIVE limits) of the
+// password with a per-account 16-byte salt. Opens that account's personal secrets (counselling notes).
+std::unique_ptr<SecretKey> personal_key(std::string_view password, std::string_view salt);
 
 // Refuses (422, field "password") a short, overlong, or commonly used password, or one equal to the username.
 Status check_new_password(std::string_view password, std::string_view username);

@@ -179,7 +179,13 @@ Vault::Vault(std::string path, const Clock& clock) : path_(std::move(path)), clo
     }
 }
 
-Vault::~Vault() { seal(); }
+Vault::~Vault() {
+    {
+        std::lock_guard hooks(hooks_mutex_);
+        seal_hooks_.clear();  // their owners may be gone already
+    }
+    seal();
+}
 
 bool Vault::exists() const { return std::filesystem::exists(path_); }
 
@@ -329,10 +335,19 @@ Status Vault::unseal_with_operator_files(const std::vector<std::string>& files) 
 }
 
 void Vault::seal() {
-    std::unique_lock lock(mutex_);
-    root_.reset();  // sodium_free zeroes the page
-    std::lock_guard cache(cache_mutex_);
-    field_keys_.clear();
+    {
+        std::unique_lock lock(mutex_);
+        root_.reset();  // sodium_free zeroes the page
+        std::lock_guard cache(cache_mutex_);
+        field_keys_.clear();
+    }
+    std::lock_guard hooks(hooks_mutex_);
+    for (const auto& hook : seal_hooks_) hook();
+}
+
+void Vault::on_seal(std::function<void()> hook) {
+    std::lock_guard hooks(hooks_mutex_);
+    seal_hooks_.push_back(std::move(hook));
 }
 
 bool Vault::sealed() const {

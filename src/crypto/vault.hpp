@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -66,8 +67,10 @@ public:
     // Refused (401 "wrong_passphrase") and rate-limited (429) on failure.
     Status unseal_with_passphrase(const std::string& passphrase);
     Status unseal_with_operator_files(const std::vector<std::string>& files);
-    // Drops every key from memory at once ("panic seal").
+    // Drops every key from memory at once ("panic seal"), then runs the seal hooks (other keys held in memory,
+    // such as signed-in counsellors' personal keys, go too).
     void seal();
+    void on_seal(std::function<void()> hook);
     bool sealed() const;
     std::string audit_public_key() const;  // Ed25519, readable while sealed (for `haven audit verify`)
 
@@ -108,6 +111,8 @@ private:
     mutable std::map<std::string, std::unique_ptr<SecretKey>, std::less<>> field_keys_;
     std::string file_text_;
     std::mutex throttle_mutex_;
+    std::mutex hooks_mutex_;
+    std::vector<std::function<void()>> seal_hooks_;
     int failures_ = 0;
     int64_t next_attempt_ms_ = 0;
 };

@@ -29,15 +29,32 @@ protected:
     }
 
     int64_t account(const std::string& name, Role role) { return testing::make_account(app_->accounts(), clock_, name, role, site_).id; }
+    // A session made in the store: no password was typed, so no personal key is open.
+    std::string as(int64_t who) { return testing::session_for(app_->db(), clock_, who); }
+    // A real sign-in with password and TOTP: a counsellor's personal key opens for this session.
+    std::string sign_in(const testing::TestAccount& a) {
+        clock_.advance_ms(30'000);
+        auto r = testing::request(port_, "POST", "/api/v1/auth/login",
+                                  R"({"username":")" + a.username + R"(","password":")" + testing::test_password + R"(","totp":")" +
+                                      testing::current_code(a, clock_) + "\"}",
+                                  "Content-Type: application/json\r\n");
+        EXPECT_EQ(r.status, 200) << r.body;
+        auto at = r.headers.find("haven_session=");
+        if (at == std::string::npos) return "";
+        at += 14;
+        return r.headers.substr(at, r.headers.find(';', at) - at);
+    }
 
     HttpReply call(const std::string& method, const std::string& target, int64_t who, const std::string& body = {}) {
-        std::string headers = "Cookie: __Host-haven_session=" + testing::session_for(app_->db(), clock_, who) + "; __Host-haven_csrf=" + csrf_ +
-                              "\r\nX-CSRF-Token: " + csrf_ + "\r\n";
+        return call(method, target, as(who), body);
+    }
+    HttpReply call(const std::string& method, const std::string& target, const std::string& session, const std::string& body = {}) {
+        std::string headers = "Cookie: __Host-haven_session=" + session + "; __Host-haven_csrf=" + csrf_ + "\r\nX-CSRF-Token: " + csrf_ + "\r\n";
         if (!body.empty()) headers += "Content-Type: application/json\r\n";
         return testing::request(port_, method, target, body, headers);
     }
     json::value ok_json(const HttpReply& r, int status = 200) {
-        EXPECT_EQ(r.status, status) << r.body;
+        EXPECT_EQ(r.status, status) << r.body.substr(0, 400);
         if (r.status != status) return json::object{};
         return json::parse(r.body);
     }
@@ -52,45 +69,64 @@ protected:
 
 TEST_P(Casework, CounsellingNotesAreTheirCounsellorsAlone) {
     if (!app_) return;
-    const int64_t a = account("counsellor-a", Role::counsellor), b = account("counsellor-b", Role::counsellor);
+    auto& svc = app_->accounts();
+    const auto ta = testing::make_account(svc, clock_, "counsellor-a", Role::counsellor, site_);
+    const auto tb = testing::make_account(svc, clock_, "counsellor-b", Role::counsellor, site_);
+    const int64_t a = ta.id, b = tb.id;
     const int64_t admin = account("admin", Role::administrator);
     const int64_t p = person(R"({"pseudonym":"Sova","legal_names":["Исаева Ольга"]})");
     const std::string people = "/api/v1/people/" + std::to_string(p);
 
+    // A counsellor's notes need the key made at their first sign-in.
+    EXPECT_EQ(call("POST", people + "/counselling", coordinator_, R"({"counsellor_id":)" + std::to_string(a) + "}").status, 422);
+    const std::string sa = sign_in(ta), sb = sign_in(tb);
     auto assigned = ok_json(call("POST", people + "/counselling", coordinator_, R"({"counsellor_id":)" + std::to_string(a) + "}"), 201);
     const int64_t compartment = assigned.at("compartment_id").as_int64();
     const std::string notes = "/api/v1/counselling/" + std::to_string(compartment) + "/notes";
-    EXPECT_EQ(call("POST", notes, a, R"({"text":"Sleeps badly since the border; talked about her brother."})").status, 201);
-    auto read = ok_json(call("GET", notes, a));
+    EXPECT_EQ(call("POST", notes, sa, R"({"text":"Sleeps badly since the border; talked about her brother."})").status, 201);
+    auto read = ok_json(call("GET", notes, sa));
     ASSERT_EQ(read.at("items").as_array().size(), 1u);
     EXPECT_EQ(read.at("items").as_array()[0].at("text").as_string(), "Sleeps badly since the border; talked about her brother.");
     // The counsellor may open the person (assignment), and sees them in their list.
-    EXPECT_EQ(call("GET", people, a).status, 200);
-    EXPECT_EQ(ok_json(call("GET", "/api/v1/counselling", a)).at("items").as_array().size(), 1u);
+    EXPECT_EQ(call("GET", people, sa).status, 200);
+    EXPECT_EQ(ok_json(call("GET", "/api/v1/counselling", sa)).at("items").as_array().size(), 1u);
+    // Even A, without the password in this session (a session made without it, or after a restart): no.
+    auto no_key = call("GET", notes, a);
+    EXPECT_EQ(no_key.status, 403);
+    EXPECT_NE(no_key.body.find("sign_in_again"), std::string::npos);
 
-    EXPECT_EQ(call("GET", notes, b).status, 404);                  // another counsellor: not theirs
-    EXPECT_EQ(call("POST", notes, b, R"({"text":"x"})").status, 404);
+    EXPECT_EQ(call("GET", notes, sb).status, 404);                 // another counsellor: not theirs
+    EXPECT_EQ(call("POST", notes, sb, R"({"text":"x"})").status, 404);
     EXPECT_EQ(call("GET", notes, admin).status, 403);              // administrators assign, never read
     EXPECT_EQ(call("GET", notes, coordinator_).status, 403);
     auto who = ok_json(call("GET", people + "/counselling", admin));  // they see who, not what
     ASSERT_EQ(who.at("items").as_array().size(), 1u);
     EXPECT_EQ(who.at("items").as_array()[0].at("counsellor").as_string(), "counsellor-a");
+    // Nor does the vault open a compartment: its key is sealed to the counsellor.
+    auto stored_key = app_->db().query("SELECT compartment_key FROM counselling WHERE id = $1", {compartment});
+    EXPECT_FALSE(app_->vault().open_field("counselling", "compartment_key", compartment, stored_key.at(0).blob(0).str()).ok());
+
+    // Panic seal, then unseal: signed-in counsellors' keys left memory; they sign in again to read.
+    app_->vault().seal();
+    ASSERT_TRUE(app_->vault().unseal_with_operator_files({operator_file_}).ok());
+    EXPECT_EQ(call("GET", notes, sa).status, 403);
+    const std::string sa2 = sign_in(ta), sb2 = sign_in(tb);
+    EXPECT_EQ(ok_json(call("GET", notes, sa2)).at("items").as_array().size(), 1u);
 
     // Reassigned to B: B starts an empty compartment; A's notes close for good, for A and for B.
     auto again = ok_json(call("POST", people + "/counselling", admin, R"({"counsellor_id":)" + std::to_string(b) + "}"), 201);
     const std::string b_notes = "/api/v1/counselling/" + std::to_string(again.at("compartment_id").as_int64()) + "/notes";
-    EXPECT_EQ(ok_json(call("GET", b_notes, b)).at("items").as_array().size(), 0u);
-    EXPECT_EQ(call("GET", notes, b).status, 404);
-    EXPECT_EQ(call("GET", notes, a).status, 404);
-    EXPECT_EQ(call("GET", people, a).status, 404);  // A's access to the person ended too
-    EXPECT_EQ(call("GET", b_notes, a).status, 404);
+    EXPECT_EQ(ok_json(call("GET", b_notes, sb2)).at("items").as_array().size(), 0u);
+    EXPECT_EQ(call("GET", notes, sb2).status, 404);
+    EXPECT_EQ(call("GET", notes, sa2).status, 404);
+    EXPECT_EQ(call("GET", people, sa2).status, 404);  // A's access to the person ended too
+    EXPECT_EQ(call("GET", b_notes, sa2).status, 404);
     // A counsellor cannot be someone without the role.
     EXPECT_EQ(call("POST", people + "/counselling", admin, R"({"counsellor_id":)" + std::to_string(coordinator_) + "}").status, 422);
     // The note is stored sealed.
     auto stored = app_->db().query("SELECT record FROM counselling_notes");
     ASSERT_EQ(stored.size(), 1u);
-    const std::string bytes(stored[0].blob(0).bytes.begin(), stored[0].blob(0).bytes.end());
-    EXPECT_EQ(bytes.find("brother"), std::string::npos);
+    EXPECT_EQ(stored[0].blob(0).str().find("brother"), std::string::npos);
 }
 
 TEST_P(Casework, AVolunteerSeesOnlyTheirTaskAndOnlyWhileAssigned) {

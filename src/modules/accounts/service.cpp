@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "core/log.hpp"
 #include "crypto/password.hpp"
 #include "crypto/random.hpp"
 #include "crypto/totp.hpp"
@@ -191,6 +192,7 @@ Status Service::set_roles(const Principal& actor, int64_t site_id, int64_t accou
             return make_error(ErrorKind::invalid, "validation_failed", "You cannot remove your own administrator role.", "role");
         store::set_roles_at_site(tx, account_id, site_id, roles);
         store::delete_sessions_of(tx, account_id);
+        keyring_.forget_account(account_id);
         audit(tx, "account.roles", actor.account_id, "account", account_id, site_id);
         return {};
     });
@@ -209,6 +211,7 @@ Status Service::set_status(const Principal* actor, int64_t site_id, int64_t acco
         store::set_status(tx, account_id, status, now);
         if (status != AccountStatus::active) {
             store::delete_sessions_of(tx, account_id);
+            keyring_.forget_account(account_id);
             store::revoke_tokens_of(tx, account_id, now);
         }
         if (status == AccountStatus::offboarded) {
@@ -319,7 +322,13 @@ Result<Login> Service::login(const LoginInput& in) {
         return e;
     }
 
+    // Counsellors' personal keys open with the password: derived here, outside the write (Argon2id takes time).
+    std::optional<BoxKeys> box;
+    if (ok && std::any_of(row->account.roles.begin(), row->account.roles.end(), [](const SiteRole& r) { return r.role == Role::counsellor; }))
+        box = open_box(row->account.id, in.password);
+
     Login out;
+    std::string public_id;
     Status s = db_.write([&](storage::Tx& tx) -> Status {
         if (ok && row->totp_secret) {
             auto secret = vault_.open_field("accounts", "totp_secret", row->account.id, *row->totp_secret);
@@ -342,8 +351,11 @@ Result<Login> Service::login(const LoginInput& in) {
         store::clear_throttle(tx, source);
         // A new session id at every login: whatever cookie the browser had before is never promoted.
         out.session_token = crypto::random_token();
-        store::insert_session(tx, crypto::token_hash(out.session_token), crypto::base64url(crypto::random_bytes(9)),
-                              row->account.id, now, now + policy_.absolute_ms);
+        public_id = crypto::base64url(crypto::random_bytes(9));
+        store::insert_session(tx, crypto::token_hash(out.session_token), public_id, row->account.id, now, now + policy_.absolute_ms);
+        if (box && box->created)
+            tx.exec("UPDATE accounts SET box_public = $1, box_secret = $2, box_salt = $3 WHERE id = $4 AND box_public IS NULL",
+                    {storage::Blob::of(box->public_key), storage::Blob::of(box->sealed_secret), storage::Blob::of(box->salt), row->account.id});
         out.principal = active_principal(tx, row->account.id).value();
         out.principal.via = "session";
         audit(tx, "login", row->account.id);
@@ -351,7 +363,52 @@ Result<Login> Service::login(const LoginInput& in) {
     });
     if (!s) return s.error();
     if (!ok) return bad_credentials();
+    if (box) {
+        keyring_.put(public_id, row->account.id, now + policy_.absolute_ms, box->secret, now);
+        sodium_memzero(box->secret.data(), box->secret.size());
+    }
     return out;
+}
+
+std::optional<Service::BoxKeys> Service::open_box(int64_t account_id, const std::string& password) {
+    storage::Rows rows = db_.query("SELECT box_public, box_secret, box_salt FROM accounts WHERE id = $1", {account_id});
+    if (rows.empty()) return std::nullopt;
+    const std::string ad = "accounts\0box_secret\0" + std::to_string(account_id);
+    BoxKeys k;
+    if (rows[0].is_null(0)) {
+        // First login as a counsellor: a new key pair, its secret sealed under the password's key.
+        k.created = true;
+        k.salt = crypto::random_bytes(crypto_pwhash_SALTBYTES);
+        std::string pk(crypto_box_PUBLICKEYBYTES, '\0'), sk(crypto_box_SECRETKEYBYTES, '\0');
+        crypto_box_keypair(reinterpret_cast<unsigned char*>(pk.data()), reinterpret_cast<unsigned char*>(sk.data()));
+        auto key = crypto::personal_key(password, k.salt);
+        k.public_key = pk;
+        k.sealed_secret = crypto::aead_seal(sk, key->data(), ad);
+        k.secret = std::move(sk);
+        return k;
+    }
+    k.public_key = rows[0].blob(0).str();
+    k.sealed_secret = rows[0].blob(1).str();
+    k.salt = rows[0].blob(2).str();
+    auto key = crypto::personal_key(password, k.salt);
+    auto secret = crypto::aead_open(k.sealed_secret, key->data(), ad);
+    if (!secret) {
+        log::error("personal_key_unopened", {{"account", account_id}});
+        return std::nullopt;
+    }
+    k.secret = std::move(*secret);
+    return k;
+}
+
+std::optional<std::string> Service::box_public(storage::Tx& tx, int64_t account_id) {
+    auto rows = tx.query("SELECT box_public FROM accounts WHERE id = $1", {account_id});
+    if (rows.empty() || rows[0].is_null(0)) return std::nullopt;
+    return rows[0].blob(0).str();
+}
+
+std::optional<std::string> Service::box_secret(const Principal& actor) const {
+    if (actor.via != "session") return std::nullopt;
+    return keyring_.get(actor.session_public_id, actor.account_id, clock_.now_ms());
 }
 
 Result<Principal> Service::principal_for_session(const std::string& token) {
@@ -403,7 +460,10 @@ void Service::logout(const std::string& token) {
     (void)db_.write([&](storage::Tx& tx) -> Status {
         auto session = store::session(tx, crypto::token_hash(token));
         store::delete_session(tx, crypto::token_hash(token));
-        if (session) audit(tx, "logout", session->account_id);
+        if (session) {
+            keyring_.forget_session(session->public_id);
+            audit(tx, "logout", session->account_id);
+        }
         return {};
     });
 }
@@ -419,7 +479,10 @@ Status Service::revoke_session(const Principal& actor, const std::string& public
     bool found = false;
     Status s = db_.write([&](storage::Tx& tx) -> Status {
         found = store::delete_session_by_public_id(tx, actor.account_id, public_id);
-        if (found) audit(tx, "session.revoke", actor.account_id);
+        if (found) {
+            keyring_.forget_session(public_id);
+            audit(tx, "session.revoke", actor.account_id);
+        }
         return {};
     });
     if (!s) return s;
@@ -430,6 +493,7 @@ Status Service::revoke_session(const Principal& actor, const std::string& public
 void Service::revoke_all_sessions(const Principal& actor) {
     (void)db_.write([&](storage::Tx& tx) -> Status {
         store::delete_sessions_of(tx, actor.account_id);
+        keyring_.forget_account(actor.account_id);
         audit(tx, "session.revoke_all", actor.account_id);
         return {};
     });

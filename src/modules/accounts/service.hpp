@@ -11,6 +11,7 @@
 #include "core/result.hpp"
 #include "audit/audit.hpp"
 #include "crypto/vault.hpp"
+#include "modules/accounts/keyring.hpp"
 #include "modules/accounts/types.hpp"
 #include "storage/db.hpp"
 
@@ -89,6 +90,14 @@ public:
     // Revokes every live token of the account; returns how many.
     Result<int64_t> revoke_tokens(const std::string& username);
 
+    // Personal keys (counsellors): a key pair whose secret half is sealed under the account's password, opened
+    // at login and kept in memory for the session only. The public key seals compartment keys to them.
+    std::optional<std::string> box_public(storage::Tx& tx, int64_t account_id);
+    // The secret key of the caller's session, if they signed in with their password (wipe the copy after use).
+    std::optional<std::string> box_secret(const Principal& actor) const;
+    // Panic seal: every personal key leaves memory.
+    void forget_personal_keys() { keyring_.clear(); }
+
     // Assignments: record-level access used by casework, counselling and the emergency network.
     Status assign(const Principal* actor, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t until_ms);
     bool is_assigned(const Principal& actor, const std::string& record_type, int64_t record_id);
@@ -127,6 +136,13 @@ private:
     SessionPolicy policy_;
     ReadPolicy read_policy_;
     std::string throttle_key_;  // per process: hides client addresses in login_throttle
+    Keyring keyring_;
+    // At login, for an account that keeps personal notes: opens (or first makes) its key pair with the password.
+    struct BoxKeys {
+        std::string salt, public_key, sealed_secret, secret;
+        bool created = false;
+    };
+    std::optional<BoxKeys> open_box(int64_t account_id, const std::string& password);
 };
 
 // Usernames: 3 to 32 of a-z, 0-9, '.', '_', '-' (chosen names, not legal names; folded to lower case).

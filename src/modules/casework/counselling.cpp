@@ -1,5 +1,7 @@
-// Counselling compartments: one key per person and counsellor, notes sealed under it, readable only by that
-// counsellor while the compartment is open. Administrators and coordinators assign; they never read.
+// Counselling compartments: one key per person and counsellor, sealed to that counsellor's personal public
+// key; notes sealed under it. Only that counsellor — signed in with their password, so that their secret key
+// is open in memory — reads them, while the compartment is open. Administrators and coordinators assign;
+// neither they, nor the server, nor whoever holds the vault can read.
 #include <sodium.h>
 
 #include "core/utf8.hpp"
@@ -24,7 +26,8 @@ std::string note_ad(int64_t compartment, int64_t note) {
 }
 Error not_found() { return make_error(ErrorKind::not_found, "not_found", "There is no such compartment, or it is not yours."); }
 
-// The compartment's key, when `actor` is its counsellor and it is open; wiped when it goes out of scope.
+// The compartment's key, when `actor` is its counsellor, it is open, and they signed in with their password
+// in this session (their personal secret key is in memory); wiped when it goes out of scope.
 struct CompartmentKey {
     std::string bytes;
     int64_t site_id = 0, person_id = 0;
@@ -32,18 +35,28 @@ struct CompartmentKey {
     const unsigned char* data() const { return reinterpret_cast<const unsigned char*>(bytes.data()); }
 };
 
-Result<CompartmentKey> open_compartment(Tx& tx, const crypto::Vault& vault, const Principal& actor, int64_t id) {
+Result<CompartmentKey> open_compartment(Tx& tx, accounts::Service& accounts, const Principal& actor, int64_t id) {
     auto rows = tx.query("SELECT site_id, person_id, counsellor_id, compartment_key, closed_at FROM counselling WHERE id = $1", {id});
     if (rows.empty()) return not_found();
     const auto& r = rows[0];
     // Only the counsellor it was opened for, while they are a counsellor there and it is open.
     if (r.integer(2) != actor.account_id || !r.is_null(4) || !may(actor, Action::counselling_write, r.integer(0))) return not_found();
-    auto key = vault.open_field("counselling", "compartment_key", id, r.blob(3).str());
-    if (!key) return key.error();
+    auto secret = accounts.box_secret(actor);
+    auto public_key = accounts.box_public(tx, actor.account_id);
+    if (!secret || !public_key)
+        return make_error(ErrorKind::forbidden, "sign_in_again",
+                          "Your notes open only with your password: sign in again (not with a token) to read or write them.");
+    const std::string sealed = r.blob(3).str();
     CompartmentKey k;
-    k.bytes = std::move(key).value();
     k.site_id = r.integer(0);
     k.person_id = r.integer(1);
+    k.bytes.assign(crypto::SecretKey::size, '\0');
+    const bool opened = sealed.size() == crypto_box_SEALBYTES + crypto::SecretKey::size &&
+                        crypto_box_seal_open(reinterpret_cast<unsigned char*>(k.bytes.data()), reinterpret_cast<const unsigned char*>(sealed.data()),
+                                             sealed.size(), reinterpret_cast<const unsigned char*>(public_key->data()),
+                                             reinterpret_cast<const unsigned char*>(secret->data())) == 0;
+    sodium_memzero(secret->data(), secret->size());
+    if (!opened) return make_error(ErrorKind::unavailable, "bad_ciphertext", "This compartment's key is damaged.");
     return k;
 }
 
@@ -59,14 +72,22 @@ Result<int64_t> Service::assign_counsellor(const Principal& actor, int64_t perso
         if (counsellor && counsellor->account.status == accounts::AccountStatus::active)
             for (const auto& r : counsellor->account.roles) ok = ok || (r.site_id == sealer.site_id && r.role == Role::counsellor);
         if (!ok) return make_error(ErrorKind::invalid, "validation_failed", "counsellor_id must be an active counsellor of the site.", "counsellor_id");
+        auto public_key = accounts_.box_public(tx, counsellor_id);
+        if (!public_key)
+            return make_error(ErrorKind::invalid, "validation_failed",
+                              "This counsellor has not signed in yet: their notes need the key made at their first sign-in.", "counsellor_id");
         const int64_t now = clock_.now_ms();
         // The compartments open until now close for good: their notes stay sealed, and nobody reads them again.
         for (const auto& r : tx.query("SELECT id, counsellor_id FROM counselling WHERE person_id = $1 AND closed_at IS NULL", {person_id})) {
             tx.exec("UPDATE counselling SET closed_at = $1 WHERE id = $2", {now, r.integer(0)});
             end_grant(tx, r.integer(1), "person", person_id);
         }
-        const std::string key = crypto::random_bytes(crypto::SecretKey::size);
-        std::string sealed = vault_.seal_field("counselling", "compartment_key", id, key);
+        // A new key, sealed to the counsellor alone; the server forgets it at once.
+        std::string key = crypto::random_bytes(crypto::SecretKey::size);
+        std::string sealed(crypto_box_SEALBYTES + key.size(), '\0');
+        crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()), reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+                        reinterpret_cast<const unsigned char*>(public_key->data()));
+        sodium_memzero(key.data(), key.size());
         tx.exec("INSERT INTO counselling (id, person_id, site_id, counsellor_id, compartment_key, opened_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 {id, person_id, sealer.site_id, counsellor_id, Blob::of(sealed), now});
         grant(tx, actor, counsellor_id, "person", person_id, now + 365 * day_ms);
@@ -111,7 +132,7 @@ Result<std::vector<Compartment>> Service::compartments_of(const Principal& actor
 Result<std::vector<Note>> Service::notes(const Principal& actor, int64_t compartment_id) {
     std::vector<Note> out;
     Status s = db_.write([&](Tx& tx) -> Status {
-        HAVEN_TRY(key, open_compartment(tx, vault_, actor, compartment_id));
+        HAVEN_TRY(key, open_compartment(tx, accounts_, actor, compartment_id));
         for (const auto& r : tx.query("SELECT id, written_at, record FROM counselling_notes WHERE compartment_id = $1 ORDER BY written_at DESC",
                                       {compartment_id})) {
             auto text = crypto::aead_open(r.blob(2).str(), key.data(), note_ad(compartment_id, r.integer(0)));
@@ -129,7 +150,7 @@ Status Service::add_note(const Principal& actor, int64_t compartment_id, const s
     if (text.empty() || text.size() > max_note || !valid_utf8(text) || has_control_chars(text))
         return make_error(ErrorKind::invalid, "validation_failed", "text is required: UTF-8 of at most 20000 bytes.", "text");
     return db_.write([&](Tx& tx) -> Status {
-        HAVEN_TRY(key, open_compartment(tx, vault_, actor, compartment_id));
+        HAVEN_TRY(key, open_compartment(tx, accounts_, actor, compartment_id));
         const int64_t id = accounts::store::new_id(), now = clock_.now_ms();
         tx.exec("INSERT INTO counselling_notes (id, compartment_id, written_at, record) VALUES ($1, $2, $3, $4)",
                 {id, compartment_id, now, Blob::of(crypto::aead_seal(text, key.data(), note_ad(compartment_id, id)))});

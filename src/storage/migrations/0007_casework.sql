@@ -48,9 +48,9 @@ CREATE TABLE case_documents (
 );
 CREATE INDEX case_documents_by_case ON case_documents (case_id, position);
 
--- Counselling: one compartment per person and counsellor. Its key (sealed by the vault under
--- counselling.compartment_key) opens its notes; only that counsellor is ever given them. Reassignment opens
--- a new compartment for the new counsellor and closes the old one: nobody reads it again.
+-- Counselling: one compartment per person and counsellor. Its key, sealed to the counsellor's personal
+-- public key (0008), opens its notes: only that counsellor can open it. Reassignment opens a new compartment
+-- for the new counsellor and closes the old one: nobody reads it again.
 CREATE TABLE counselling (
     id BIGINT PRIMARY KEY,
     person_id BIGINT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
