@@ -53,10 +53,11 @@ std::string canonical(const Stored& e) {
 }
 
 std::string Recorder::subject(std::string_view type, int64_t id) const {
-    auto key = vault_.subkey(crypto::KeyPurpose::audit_ids);
     std::string msg = std::string(type) + ":" + std::to_string(id);
     unsigned char h[12];
-    crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), key->data(), crypto::SecretKey::size);
+    vault_.with_key(crypto::KeyPurpose::audit_ids, "", [&](const crypto::SecretKey& key) {
+        crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), key.data(), crypto::SecretKey::size);
+    });
     return std::string(type) + ":" + crypto::hex(std::string_view(reinterpret_cast<const char*>(h), sizeof h));
 }
 
@@ -76,9 +77,8 @@ void Recorder::record(storage::Tx& tx, const Entry& entry) const {
     auto prev = unhex(e.prev_hash).value_or(std::string(32, '\0'));
     e.hash = blake(prev + canonical(e));
 
-    auto seed = vault_.subkey(crypto::KeyPurpose::audit_signing);
     unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES], sig[crypto_sign_BYTES];
-    crypto_sign_seed_keypair(pk, sk, seed->data());
+    vault_.with_key(crypto::KeyPurpose::audit_signing, "", [&](const crypto::SecretKey& seed) { crypto_sign_seed_keypair(pk, sk, seed.data()); });
     std::string msg = signed_message(e.seq, e.hash);
     crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), sk);
     sodium_memzero(sk, sizeof sk);

@@ -3,6 +3,8 @@
 #include <sodium.h>
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "text/names.hpp"
 
@@ -27,17 +29,22 @@ int64_t truncated(const SecretKey& key, std::string_view text, int bits) {
 }  // namespace
 
 std::set<int64_t> name_index_values(const Vault& vault, std::string_view index_name, std::string_view name, int bits) {
-    auto key = vault.subkey(KeyPurpose::blind_index, index_name);
-    std::set<int64_t> out;
+    std::vector<std::string> keys;
     for (const auto& word : text::words(name))
         for (const auto& k : text::word_keys(word))
-            if (!k.empty()) out.insert(truncated(*key, k, bits));
+            if (!k.empty()) keys.push_back(k);
+    std::set<int64_t> out;
+    vault.with_key(KeyPurpose::blind_index, index_name, [&](const SecretKey& key) {
+        for (const auto& k : keys) out.insert(truncated(key, k, bits));
+    });
     return out;
 }
 
 int64_t exact_index_value(const Vault& vault, std::string_view index_name, std::string_view text, int bits) {
-    auto key = vault.subkey(KeyPurpose::blind_index, index_name);
-    return truncated(*key, text::fold(text), bits);
+    const std::string folded = text::fold(text);
+    int64_t out = 0;
+    vault.with_key(KeyPurpose::blind_index, index_name, [&](const SecretKey& key) { out = truncated(key, folded, bits); });
+    return out;
 }
 
 }  // namespace haven::crypto

@@ -384,6 +384,30 @@ std::unique_ptr<SecretKey> Vault::subkey(KeyPurpose purpose, std::string_view co
     return k;
 }
 
+void Vault::with_key(KeyPurpose purpose, std::string_view context, const std::function<void(const SecretKey&)>& use) const {
+    std::shared_lock lock(mutex_);
+    if (!root_) throw VaultSealed();
+    const std::string name = "#" + std::to_string(uint64_t(purpose)) + "/" + std::string(context);  // field keys never start with '#'
+    const SecretKey* key = nullptr;
+    {
+        std::lock_guard cache(cache_mutex_);
+        auto& slot = field_keys_[name];
+        if (!slot) {
+            std::string master(32, '\0'), out(32, '\0');
+            crypto_kdf_derive_from_key(reinterpret_cast<unsigned char*>(master.data()), 32, uint64_t(purpose), kdf_context, root_->data());
+            if (context.empty()) out = master;
+            else
+                crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), 32, reinterpret_cast<const unsigned char*>(context.data()),
+                                   context.size(), reinterpret_cast<const unsigned char*>(master.data()), 32);
+            slot = std::make_unique<SecretKey>(out);
+            sodium_memzero(master.data(), master.size());
+            sodium_memzero(out.data(), out.size());
+        }
+        key = slot.get();
+    }
+    use(*key);
+}
+
 namespace {
 // Associated data: the value's place (and its key version), so a value moved elsewhere never decrypts.
 std::string field_ad(std::string_view table, std::string_view column, int64_t row_id, uint32_t version) {

@@ -77,6 +77,11 @@ public:
     // While unsealed: a subkey for `purpose` and `context` (e.g. "accounts.email"). Throws VaultSealed when sealed.
     std::unique_ptr<SecretKey> subkey(KeyPurpose purpose, std::string_view context) const;
     std::unique_ptr<SecretKey> subkey(KeyPurpose purpose) const;
+    // The same key (empty context: the purpose's own), derived once per unseal and kept in the guarded cache:
+    // `use` runs with it while the vault stays unsealed, and must not call the vault. For keys used on every
+    // request (audit ids and signatures, blind indexes), where a derivation and a guarded allocation each time
+    // cost more than the work.
+    void with_key(KeyPurpose purpose, std::string_view context, const std::function<void(const SecretKey&)>& use) const;
 
     // Encrypted fields: XChaCha20-Poly1305, random nonce, associated data binding the value to its table,
     // column and row id. A value moved to another row, flipped or truncated is refused, never decrypted.

@@ -490,8 +490,10 @@ Result<Response> dashboard_show(Request& request, Context& c) {
         for (const auto& [m, n] : d.arrivals) most = std::max(most, n);
         h.element("table", {{"class", "list"}, {"id", "arrivals"}}, [&] {
             h.element("tbody", {}, [&] {
-                for (const auto& [month, n] : d.arrivals)
+                for (const auto& arrival : d.arrivals)
                     h.element("tr", {}, [&] {
+                        const std::string& month = arrival.first;  // (no structured binding: clang 14 cannot capture one)
+                        const int64_t n = arrival.second;
                         h.element("th", {{"scope", "row"}}, month);
                         h.element("td", {}, [&] {
                             h.element("meter", {{"min", "0"}, {"max", std::to_string(most)}, {"value", std::to_string(n)}}, std::to_string(n));
