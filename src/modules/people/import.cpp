@@ -185,7 +185,10 @@ Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns
     }
     if (plan.rows > max_import_rows)
         return make_error(ErrorKind::too_large, "too_large", "A file may hold at most " + std::to_string(max_import_rows) + " people.", "file");
-    if (!plan.errors.empty()) plan.people.clear();
+    if (!plan.errors.empty()) {
+        plan.people.clear();
+        plan.lines.clear();
+    }
     return plan;
 }
 
