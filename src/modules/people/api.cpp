@@ -60,21 +60,21 @@ Result<Response> api_people_create(Request& request, Context& c) {
 
 Result<Response> api_people_search(Request& request, Context& c) {
     HAVEN_TRY(query, http::Form::parse(request.query));
+    std::optional<int64_t> site;
+    if (query.has("site")) {
+        site = std::atoll(std::string(query.get("site")).c_str());
+        if (*site <= 0) return make_error(ErrorKind::invalid, "validation_failed", "site must be a site's id.", "site");
+    }
     const std::string q(query.get("q"));
     if (!q.empty()) {
-        HAVEN_TRY(found, c.people.search(*request.principal, q));
+        HAVEN_TRY(found, c.people.search(*request.principal, q, 50, site));
         return ok(200, json::object{{"items", matches_json(found)}});
     }
-    int64_t site = 0;
-    if (query.has("site")) {
-        auto n = std::string(query.get("site"));
-        site = std::atoll(n.c_str());
-        if (site <= 0) return make_error(ErrorKind::invalid, "validation_failed", "site must be a site's id.", "site");
-    } else {
+    if (!site) {
         HAVEN_TRY(s, c.people.default_site(*request.principal, accounts::Action::people_open));
         site = s;
     }
-    HAVEN_TRY(recent, c.people.recent(*request.principal, site));
+    HAVEN_TRY(recent, c.people.recent(*request.principal, *site));
     return ok(200, json::object{{"items", matches_json(recent)}});
 }
 

@@ -148,11 +148,9 @@ Result<Response> people_page(Request& request, Context& c, int64_t site, const s
     const Principal& me = *request.principal;
     if (!may(me, Action::people_open, site)) return accounts::role_forbids();
     auto ctx = page_context(request);
-    Result<std::vector<Match>> list = query.empty() ? c.people.recent(me, site) : c.people.search(me, query);
+    Result<std::vector<Match>> list = query.empty() ? c.people.recent(me, site) : c.people.search(me, query, 50, site);
     if (!list) return list.error();
-    std::vector<Match> shown;
-    for (auto& m : list.value())
-        if (m.site_id == site) shown.push_back(std::move(m));
+    const std::vector<Match>& shown = list.value();
     return web::page(ctx, 200, "people.title", [&](web::Html& h) {
         h.element("p", {{"class", "actions"}}, [&] {
             if (may(me, Action::people_manage, site)) h.element("a", {{"href", site_url(site) + "/new"}, {"class", "button"}, {"id", "new-arrival"}}, ctx.t("people.new"));
@@ -240,7 +238,7 @@ Result<Response> intake_save(Request& request, Context& c) {
         HAVEN_TRY(dups, c.people.possible_duplicates(*request.principal, site, p.names()));
         if (!dups.empty()) return intake_page(request, p, site, 200, "", dups, consent);
     }
-    auto created = c.people.create(*request.principal, p);
+    auto created = c.people.create(*request.principal, p, false);  // just looked, or told there is no one
     if (!created) return intake_page(request, p, site, 422, localized(ctx, created.error()), {}, consent);
     if (auto s = c.people.add_consent(*request.principal, created->id, {0, consent, std::string(form.get("consent_note")), 0, {}}); !s)
         return s.error();

@@ -139,7 +139,7 @@ void Service::insert(Tx& tx, Person& p, int64_t now) {
             {p.site_id, month_of(p.arrival_date, now)});
 }
 
-Result<Service::Created> Service::create(const Principal& actor, Person person) {
+Result<Service::Created> Service::create(const Principal& actor, Person person, bool look_for_duplicates) {
     if (person.site_id == 0) {
         HAVEN_TRY(site, default_site(actor, Action::people_manage));
         person.site_id = site;
@@ -147,8 +147,10 @@ Result<Service::Created> Service::create(const Principal& actor, Person person) 
     if (!may(actor, Action::people_manage, person.site_id)) return accounts::role_forbids();
     if (auto s = check(person, clock_.now_ms()); !s) return s.error();
     Created created;
-    HAVEN_TRY(dups, possible_duplicates(actor, person.site_id, person.names()));
-    created.possible_duplicates = std::move(dups);
+    if (look_for_duplicates) {
+        HAVEN_TRY(dups, possible_duplicates(actor, person.site_id, person.names()));
+        created.possible_duplicates = std::move(dups);
+    }
     Status s = db_.write([&](Tx& tx) -> Status {
         insert(tx, person, clock_.now_ms());
         accounts_.audit(tx, "person.create", actor.account_id, "person", person.id, person.site_id);
@@ -263,7 +265,7 @@ Status Service::update(const Principal& actor, Person person) {
     });
 }
 
-Result<std::vector<Match>> Service::search(const Principal& actor, std::string_view query, size_t limit) {
+Result<std::vector<Match>> Service::search(const Principal& actor, std::string_view query, size_t limit, std::optional<int64_t> site_id) {
     if (query.size() > max_query) return make_error(ErrorKind::invalid, "validation_failed", "q is longer than 200 bytes.", "q");
     if (!may(actor, Action::people_open, std::nullopt)) return accounts::role_forbids();
     const std::string folded = text::fold(query);
@@ -271,7 +273,7 @@ Result<std::vector<Match>> Service::search(const Principal& actor, std::string_v
     const text::NameKeys wanted = text::name_keys(query);
     std::vector<Match> out;
     db_.read([&](Tx& tx) {
-        out = matches(tx, actor, std::nullopt, candidates(tx, query), [&](const Person& p) {
+        out = matches(tx, actor, site_id, candidates(tx, query), [&](const Person& p) {
             const std::string all = joined(p.names());
             if (!text::matches_query(wanted, text::name_keys(all))) return false;
             return !digits || text::fold(all).find(folded) != std::string::npos;

@@ -53,7 +53,8 @@ public:
         std::vector<Match> possible_duplicates;  // people at the site whose names may be the same person's
     };
     // Intake. The site must be one where the actor may manage people (0: the actor's only such site).
-    Result<Created> create(const Principal& actor, Person person);
+    // `look_for_duplicates` false when the caller has just looked (the intake page).
+    Result<Created> create(const Principal& actor, Person person, bool look_for_duplicates = true);
     // People at `site_id` the actor may see whose names may belong to the same person (any alphabet).
     Result<std::vector<Match>> possible_duplicates(const Principal& actor, int64_t site_id, const std::vector<std::string>& names);
 
@@ -62,7 +63,9 @@ public:
     Status update(const Principal& actor, Person person);
 
     // Every name in every alphabet and spelling; people the actor may see, best first, at most `limit`.
-    Result<std::vector<Match>> search(const Principal& actor, std::string_view query, size_t limit = 50);
+    // With `site_id`, only that site's people.
+    Result<std::vector<Match>> search(const Principal& actor, std::string_view query, size_t limit = 50,
+                                      std::optional<int64_t> site_id = std::nullopt);
     // The people of a site, most recently active first (no query).
     Result<std::vector<Match>> recent(const Principal& actor, int64_t site_id, size_t limit = 50);
 
