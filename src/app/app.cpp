@@ -83,6 +83,8 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
         [cc = app->casework_context_.get()](web::Html& h, const web::PageContext& ctx, const http::Request& q, const people::Person& p) {
             casework::person_sections(h, ctx, q, *cc, p);
         }});
+    app->spaces_ = std::make_unique<spaces::Service>(*app->db_, *app->vault_, clock, *app->accounts_);
+    app->spaces_context_ = std::make_unique<spaces::Context>(spaces::Context{*app->spaces_});
     add_routes(*app);
     web::set_navigation([](const Principal& who) {
         std::vector<web::NavItem> items = {{"/sites", "nav.sites"}};

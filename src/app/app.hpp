@@ -16,6 +16,7 @@
 #include "modules/accounts/handlers.hpp"
 #include "modules/casework/handlers.hpp"
 #include "modules/people/handlers.hpp"
+#include "modules/spaces/handlers.hpp"
 #include "modules/vault/handlers.hpp"
 #include "storage/db.hpp"
 
@@ -58,6 +59,8 @@ private:
     std::unique_ptr<people::Context> people_context_;
     std::unique_ptr<casework::Service> casework_;
     std::unique_ptr<casework::Context> casework_context_;
+    std::unique_ptr<spaces::Service> spaces_;
+    std::unique_ptr<spaces::Context> spaces_context_;
     http::Metrics metrics_;
     http::Router router_;
     std::unique_ptr<http::Pipeline> pipeline_;

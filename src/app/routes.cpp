@@ -7,6 +7,7 @@
 #include "modules/casework/handlers.hpp"
 #include "modules/home/handlers.hpp"
 #include "modules/people/handlers.hpp"
+#include "modules/spaces/handlers.hpp"
 #include "modules/system/handlers.hpp"
 
 namespace haven {
@@ -141,6 +142,18 @@ void add_routes(App& app) {
     r.get("/api/v1/tasks", "signed-in", cw(casework::api_tasks));
     r.post("/api/v1/tasks/{id}/done", "signed-in", cw(casework::api_task_done));
     r.get("/api/v1/sites/{site}/dashboard", "dashboard.view", cw(casework::api_dashboard));
+
+    // Spaces and bookings
+    auto& sc = *app.spaces_context_;
+    auto sp = [&sc](Result<http::Response> (*handler)(http::Request&, spaces::Context&)) {
+        return [&sc, handler](http::Request& q) { return handler(q, sc); };
+    };
+    r.post("/api/v1/spaces", "spaces.manage", sp(spaces::api_space_create));
+    r.get("/api/v1/spaces/{id}", "spaces.view", sp(spaces::api_space));
+    r.get("/api/v1/sites/{site}/spaces", "spaces.view", sp(spaces::api_spaces));
+    r.post("/api/v1/bookings", "bookings.make", sp(spaces::api_booking_create));
+    r.get("/api/v1/spaces/{id}/bookings", "spaces.view", sp(spaces::api_bookings));
+    r.add("DELETE", "/api/v1/bookings/{id}", "bookings.make", sp(spaces::api_booking_cancel));
 
     // JSON API
     r.post("/api/v1/auth/login", "public", acc(accounts::api_login));

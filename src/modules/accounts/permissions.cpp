@@ -14,9 +14,9 @@ struct Grant {
     std::vector<Role> roles;
 };
 
-const std::array<Grant, 18>& table() {
+const std::array<Grant, 21>& table() {
     using enum Role;
-    static const std::array<Grant, 18> grants = {{
+    static const std::array<Grant, 21> grants = {{
         {Action::sites_view, {administrator, coordinator}},
         {Action::sites_manage, {administrator}},
         {Action::accounts_view, {administrator, coordinator}},
@@ -35,6 +35,10 @@ const std::array<Grant, 18>& table() {
         {Action::counselling_write, {counsellor}},
         {Action::requests_manage, {administrator, coordinator}},
         {Action::dashboard_view, {administrator, coordinator, report_editor}},
+        {Action::spaces_view, {administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, emergency_operator,
+                               prisoner_support, report_editor}},
+        {Action::spaces_manage, {administrator, coordinator, studio_technician}},
+        {Action::bookings_make, {administrator, coordinator, legal_adviser, counsellor, teacher, studio_technician}},
     }};
     return grants;
 }
@@ -60,6 +64,8 @@ const Names<Action> action_names = {
     {Action::cases_work, "cases.work"},       {Action::templates_manage, "templates.manage"},
     {Action::counselling_assign, "counselling.assign"}, {Action::counselling_write, "counselling.write"},
     {Action::requests_manage, "requests.manage"}, {Action::dashboard_view, "dashboard.view"},
+    {Action::spaces_view, "spaces.view"},     {Action::spaces_manage, "spaces.manage"},
+    {Action::bookings_make, "bookings.make"},
 };
 const Names<AccountStatus> status_names = {
     {AccountStatus::invited, "invited"},     {AccountStatus::active, "active"},

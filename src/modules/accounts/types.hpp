@@ -74,6 +74,9 @@ enum class Action {
     counselling_write, // keep counselling notes (only in one's own compartments)
     requests_manage,   // requests for help, volunteers' profiles, assigning volunteers
     dashboard_view,    // a site's figures
+    spaces_view,       // see a site's spaces and their bookings
+    spaces_manage,     // create spaces; cancel anyone's booking
+    bookings_make,     // book a room, a desk or the studio
 };
 
 const std::vector<Role>& all_roles();

@@ -1,0 +1,25 @@
+// The JSON endpoints of spaces and bookings (pages, calendar feeds, courses and events come next).
+// Routes are in src/app/routes.cpp.
+#pragma once
+
+#include "core/result.hpp"
+#include "http/message.hpp"
+#include "modules/spaces/service.hpp"
+
+namespace haven::spaces {
+
+using http::Request;
+using http::Response;
+
+struct Context {
+    Service& spaces;
+};
+
+Result<Response> api_space_create(Request& request, Context& c);   // POST   /api/v1/spaces
+Result<Response> api_space(Request& request, Context& c);          // GET    /api/v1/spaces/{id}
+Result<Response> api_spaces(Request& request, Context& c);         // GET    /api/v1/sites/{site}/spaces
+Result<Response> api_booking_create(Request& request, Context& c); // POST   /api/v1/bookings
+Result<Response> api_bookings(Request& request, Context& c);       // GET    /api/v1/spaces/{id}/bookings?from=&to=
+Result<Response> api_booking_cancel(Request& request, Context& c); // DELETE /api/v1/bookings/{id}?series=true
+
+}  // namespace haven::spaces

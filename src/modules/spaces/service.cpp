@@ -1,0 +1,185 @@
+#include "modules/spaces/service.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "core/utf8.hpp"
+#include "http/json.hpp"
+#include "modules/accounts/store.hpp"
+
+namespace haven::spaces {
+
+using accounts::Action;
+using accounts::may;
+using storage::Blob;
+using storage::Tx;
+namespace json = boost::json;
+
+namespace {
+
+constexpr int64_t hour_ms = 3600 * 1000;
+constexpr int64_t longest = 24 * hour_ms;  // no booking lasts longer: bounds the conflict query
+
+Error not_found() { return make_error(ErrorKind::not_found, "not_found", "There is no such space."); }
+
+std::optional<Space> load_space(Tx& tx, int64_t id) {
+    auto rows = tx.query("SELECT s.id, s.site_id, s.kind, s.name, s.equipment, t.time_zone FROM spaces s JOIN sites t ON t.id = s.site_id WHERE s.id = $1",
+                         {id});
+    if (rows.empty()) return std::nullopt;
+    const auto& r = rows[0];
+    Space s{r.integer(0), r.integer(1), r.text(2), r.text(3), r.text(5), {}};
+    if (auto v = http::parse_json(r.text(4)); v && v->is_array())
+        for (const auto& e : v->as_array())
+            if (e.is_string()) s.equipment.emplace_back(e.get_string());
+    return s;
+}
+
+// The first active booking of the space overlapping [start, end); touching ends do not overlap.
+std::optional<Booking> overlapping(Tx& tx, int64_t space_id, int64_t start, int64_t end) {
+    auto rows = tx.query("SELECT b.id, b.series_id, b.start_at, b.end_at, a.username FROM bookings b JOIN accounts a ON a.id = b.booked_by "
+                         "WHERE b.space_id = $1 AND b.cancelled_at IS NULL AND b.start_at < $2 AND b.start_at > $3 AND b.end_at > $4 "
+                         "ORDER BY b.start_at LIMIT 1",
+                         {space_id, end, start - longest, start});
+    if (rows.empty()) return std::nullopt;
+    const auto& r = rows[0];
+    return Booking{r.integer(0), r.integer(1), space_id, r.integer(2), r.integer(3), r.text(4)};
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& kinds() {
+    static const std::vector<std::string_view> v = {"desk", "room", "studio"};
+    return v;
+}
+
+Service::Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, accounts::Service& accounts)
+    : db_(db), vault_(vault), clock_(clock), accounts_(accounts) {}
+
+Result<Space> Service::create_space(const Principal& actor, Space s) {
+    if (!may(actor, Action::spaces_manage, s.site_id)) return accounts::role_forbids();
+    if (std::find(kinds().begin(), kinds().end(), s.kind) == kinds().end())
+        return make_error(ErrorKind::invalid, "validation_failed", "kind must be desk, room or studio.", "kind");
+    if (s.name.empty() || s.name.size() > 100 || !valid_utf8(s.name) || has_control_chars(s.name))
+        return make_error(ErrorKind::invalid, "validation_failed", "name is required (at most 100 bytes).", "name");
+    if (s.equipment.size() > 100) return make_error(ErrorKind::invalid, "validation_failed", "equipment lists at most 100 items.", "equipment");
+    json::array equipment;
+    for (const auto& e : s.equipment) {
+        if (e.empty() || e.size() > 200 || !valid_utf8(e) || has_control_chars(e))
+            return make_error(ErrorKind::invalid, "validation_failed", "equipment items are 1 to 200 bytes of text.", "equipment");
+        equipment.emplace_back(e);
+    }
+    s.id = accounts::store::new_id();
+    Status st = db_.write([&](Tx& tx) -> Status {
+        tx.exec("INSERT INTO spaces (id, site_id, kind, name, equipment, bookings_version, created_at) VALUES ($1, $2, $3, $4, $5, 0, $6)",
+                {s.id, s.site_id, s.kind, s.name, json::serialize(equipment), clock_.now_ms()});
+        accounts_.audit(tx, "space.create", actor.account_id, "space", s.id, s.site_id);
+        return {};
+    });
+    if (!st) return st.error();
+    return space(actor, s.id);
+}
+
+Result<Space> Service::space(const Principal& actor, int64_t id) {
+    std::optional<Space> s;
+    db_.read([&](Tx& tx) { s = load_space(tx, id); });
+    if (!s || !may(actor, Action::spaces_view, s->site_id)) return not_found();
+    return *s;
+}
+
+Result<std::vector<Space>> Service::spaces_at(const Principal& actor, int64_t site_id) {
+    if (!may(actor, Action::spaces_view, site_id)) return accounts::role_forbids();
+    std::vector<Space> out;
+    db_.read([&](Tx& tx) {
+        for (const auto& r : tx.query("SELECT id FROM spaces WHERE site_id = $1 ORDER BY kind, name", {site_id}))
+            if (auto s = load_space(tx, r.integer(0))) out.push_back(std::move(*s));
+    });
+    return out;
+}
+
+std::vector<Occurrence> Service::free_near(Tx& tx, int64_t space_id, const Occurrence& wanted, size_t how_many) {
+    // Candidate starts: the ends and (minus the length) the starts of the bookings within a week either side,
+    // and the wanted start itself; keep those free, nearest first.
+    const int64_t length = wanted.end - wanted.start, week = 7 * 24 * hour_ms;
+    std::vector<int64_t> starts;
+    for (const auto& r : tx.query("SELECT start_at, end_at FROM bookings WHERE space_id = $1 AND cancelled_at IS NULL AND start_at < $2 AND end_at > $3",
+                                  {space_id, wanted.start + week, wanted.start - week})) {
+        starts.push_back(r.integer(1));
+        starts.push_back(r.integer(0) - length);
+    }
+    std::sort(starts.begin(), starts.end(), [&](int64_t a, int64_t b) { return std::llabs(a - wanted.start) < std::llabs(b - wanted.start); });
+    std::vector<Occurrence> out;
+    for (int64_t s : starts) {
+        if (out.size() >= how_many) break;
+        if (s < clock_.now_ms() || std::any_of(out.begin(), out.end(), [&](const Occurrence& o) { return o.start == s; })) continue;
+        if (!overlapping(tx, space_id, s, s + length)) out.push_back({s, s + length});
+    }
+    std::sort(out.begin(), out.end(), [](const Occurrence& a, const Occurrence& b) { return a.start < b.start; });
+    return out;
+}
+
+Result<Booked> Service::book(const Principal& actor, const BookingInput& in, std::optional<Clash>& clash) {
+    clash.reset();
+    if (in.note.size() > 1000 || !valid_utf8(in.note) || has_control_chars(in.note))
+        return make_error(ErrorKind::invalid, "validation_failed", "note must be UTF-8 text of at most 1000 bytes.", "note");
+    HAVEN_TRY(space_row, space(actor, in.space_id));
+    if (!may(actor, Action::bookings_make, space_row.site_id)) return accounts::role_forbids();
+    HAVEN_TRY(occurrences, expand(in.start, in.end, in.recurrence, space_row.time_zone));
+    Booked booked;
+    booked.series_id = accounts::store::new_id();
+    Status s = db_.write([&](Tx& tx) -> Status {
+        // Take the space's row first: concurrent bookings of this space wait here (PostgreSQL row lock).
+        tx.exec("UPDATE spaces SET bookings_version = bookings_version + 1 WHERE id = $1", {in.space_id});
+        for (const auto& o : occurrences)
+            if (auto other = overlapping(tx, in.space_id, o.start, o.end)) {
+                clash = Clash{*other, o, free_near(tx, in.space_id, o, 3)};
+                return make_error(ErrorKind::conflict, "conflict", "The space is booked then.");
+            }
+        const int64_t now = clock_.now_ms();
+        for (const auto& o : occurrences) {
+            const int64_t id = accounts::store::new_id();
+            const storage::Value note = in.note.empty() ? storage::Value(nullptr) : storage::Value(Blob::of(vault_.seal_field("bookings", "note", id, in.note)));
+            tx.exec("INSERT INTO bookings (id, space_id, series_id, start_at, end_at, booked_by, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    {id, in.space_id, booked.series_id, o.start, o.end, actor.account_id, note, now});
+            booked.ids.push_back(id);
+        }
+        accounts_.audit(tx, "booking.create", actor.account_id, "space", in.space_id, space_row.site_id);
+        return {};
+    });
+    if (!s) return s.error();
+    return booked;
+}
+
+Result<std::vector<Booking>> Service::bookings(const Principal& actor, int64_t space_id, int64_t from, int64_t to) {
+    HAVEN_TRY(space_row, space(actor, space_id));
+    if (to <= from || to - from > 62LL * 24 * hour_ms)
+        return make_error(ErrorKind::invalid, "validation_failed", "Ask for at most 62 days at once.", "to");
+    std::vector<Booking> out;
+    for (const auto& r : db_.query("SELECT b.id, b.series_id, b.start_at, b.end_at, a.username FROM bookings b JOIN accounts a ON a.id = b.booked_by "
+                                   "WHERE b.space_id = $1 AND b.cancelled_at IS NULL AND b.start_at < $2 AND b.start_at > $3 AND b.end_at > $4 "
+                                   "ORDER BY b.start_at",
+                                   {space_id, to, from - longest, from}))
+        out.push_back({r.integer(0), r.integer(1), space_id, r.integer(2), r.integer(3), r.text(4)});
+    (void)space_row;
+    return out;
+}
+
+Status Service::cancel(const Principal& actor, int64_t booking_id, bool whole_series) {
+    return db_.write([&](Tx& tx) -> Status {
+        auto rows = tx.query("SELECT b.space_id, b.series_id, b.booked_by, s.site_id FROM bookings b JOIN spaces s ON s.id = b.space_id WHERE b.id = $1",
+                             {booking_id});
+        if (rows.empty() || !may(actor, Action::spaces_view, rows[0].integer(3)))
+            return make_error(ErrorKind::not_found, "not_found", "There is no such booking.");
+        const auto& r = rows[0];
+        if (r.integer(2) != actor.account_id && !may(actor, Action::spaces_manage, r.integer(3))) return accounts::role_forbids();
+        const int64_t now = clock_.now_ms();
+        if (whole_series)
+            tx.exec("UPDATE bookings SET cancelled_at = $1 WHERE series_id = $2 AND cancelled_at IS NULL AND start_at >= $1", {now, r.integer(1)});
+        else
+            tx.exec("UPDATE bookings SET cancelled_at = $1 WHERE id = $2", {now, booking_id});
+        accounts_.audit(tx, "booking.cancel", actor.account_id, "space", r.integer(0), r.integer(3));
+        return {};
+    });
+}
+
+}  // namespace haven::spaces

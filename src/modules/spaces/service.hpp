@@ -1,0 +1,73 @@
+// Spaces and bookings: desks, rooms and the studio of a site, booked by the hour, once or recurring, never
+// twice at once. A refused booking names the clash and the nearest free slots of the same length.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/principal.hpp"
+#include "core/result.hpp"
+#include "crypto/vault.hpp"
+#include "modules/accounts/service.hpp"
+#include "modules/spaces/calendar.hpp"
+#include "storage/db.hpp"
+
+namespace haven::spaces {
+
+const std::vector<std::string_view>& kinds();  // desk, room, studio
+
+struct Space {
+    int64_t id = 0, site_id = 0;
+    std::string kind, name, time_zone;
+    std::vector<std::string> equipment;
+};
+
+struct BookingInput {
+    int64_t space_id = 0;
+    int64_t start = 0, end = 0;  // the first occurrence, epoch ms
+    Recurrence recurrence;
+    std::string note;            // what is produced (studio); sealed
+};
+
+struct Booking {
+    int64_t id = 0, series_id = 0, space_id = 0, start = 0, end = 0;
+    std::string booked_by;
+};
+
+// A refusal: the booking in the way, and free slots of the same length nearest to the one asked for.
+struct Clash {
+    Booking with;
+    Occurrence wanted;
+    std::vector<Occurrence> free;
+};
+
+struct Booked {
+    int64_t series_id = 0;
+    std::vector<int64_t> ids;
+};
+
+class Service {
+public:
+    Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, accounts::Service& accounts);
+
+    Result<Space> create_space(const Principal& actor, Space space);
+    Result<Space> space(const Principal& actor, int64_t id);
+    Result<std::vector<Space>> spaces_at(const Principal& actor, int64_t site_id);
+
+    // Either every occurrence is booked, or none and the first clash is returned (as `clash`).
+    Result<Booked> book(const Principal& actor, const BookingInput& input, std::optional<Clash>& clash);
+    Result<std::vector<Booking>> bookings(const Principal& actor, int64_t space_id, int64_t from, int64_t to);
+    Status cancel(const Principal& actor, int64_t booking_id, bool whole_series);
+
+private:
+    std::vector<Occurrence> free_near(storage::Tx& tx, int64_t space_id, const Occurrence& wanted, size_t how_many);
+
+    storage::Database& db_;
+    const crypto::Vault& vault_;
+    const Clock& clock_;
+    accounts::Service& accounts_;
+};
+
+}  // namespace haven::spaces
