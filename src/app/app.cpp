@@ -84,7 +84,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
             casework::person_sections(h, ctx, q, *cc, p);
         }});
     app->spaces_ = std::make_unique<spaces::Service>(*app->db_, *app->vault_, clock, *app->accounts_);
-    app->spaces_context_ = std::make_unique<spaces::Context>(spaces::Context{*app->spaces_});
+    app->spaces_context_ = std::make_unique<spaces::Context>(spaces::Context{*app->spaces_, config.secure_cookies});
     add_routes(*app);
     web::set_navigation([](const Principal& who) {
         std::vector<web::NavItem> items = {{"/sites", "nav.sites"}};

@@ -154,6 +154,8 @@ void add_routes(App& app) {
     r.post("/api/v1/bookings", "bookings.make", sp(spaces::api_booking_create));
     r.get("/api/v1/spaces/{id}/bookings", "spaces.view", sp(spaces::api_bookings));
     r.add("DELETE", "/api/v1/bookings/{id}", "bookings.make", sp(spaces::api_booking_cancel));
+    r.post("/api/v1/spaces/{id}/feed/rotate", "spaces.manage", sp(spaces::api_feed_rotate));
+    r.get("/feeds/spaces/{token}", "public", sp(spaces::feed_show));
 
     // JSON API
     r.post("/api/v1/auth/login", "public", acc(accounts::api_login));

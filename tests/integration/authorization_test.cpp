@@ -147,6 +147,8 @@ const std::map<std::string, Rule>& expected() {
         {"GET /api/v1/spaces/{id}/bookings", only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician,
                                                    emergency_operator, prisoner_support, report_editor})},
         {"DELETE /api/v1/bookings/{id}", only({administrator, coordinator, legal_adviser, counsellor, teacher, studio_technician})},
+        {"POST /api/v1/spaces/{id}/feed/rotate", only({administrator, coordinator, studio_technician})},
+        {"GET /feeds/spaces/{token}", anyone},  // the token is the key; a wrong one gets 404
         // Mounted only with test-routes = true (as in this test).
         {"POST /api/v1/test/writes", anyone},
         {"GET /api/v1/test/writes/{id}", anyone},

@@ -24,7 +24,7 @@ TEST(Transport, QueuesBeyondTheWorkersAndRefusesBeyondTheQueue) {
                                --running;
                                return Response::text(200, "done");
                            },
-                           [](int status, const std::string& code, const std::string&) { return Response::text(status, code); }});
+                           [](int status, const std::string& code, const std::string&) { return Response::text(status, code); }, {}});
     uint16_t port = server.listen("127.0.0.1", 0);
     server.start();
 

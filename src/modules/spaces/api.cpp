@@ -82,10 +82,32 @@ Result<Response> api_space_create(Request& request, Context& c) {
     return ok(201, space_json(created));
 }
 
+namespace {
+// The feed's address as the caller reached this server (the Host they used).
+std::string feed_url(const Request& request, const Context& c, const std::string& token) {
+    return std::string(c.secure ? "https://" : "http://") + std::string(request.header("Host")) + "/feeds/spaces/" + token;
+}
+}  // namespace
+
 Result<Response> api_space(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(s, c.spaces.space(*request.principal, id));
-    return ok(200, space_json(s));
+    HAVEN_TRY(token, c.spaces.feed_token(*request.principal, id));
+    json::object out = space_json(s);
+    out["ical_url"] = feed_url(request, c, token);
+    return ok(200, out);
+}
+
+Result<Response> api_feed_rotate(Request& request, Context& c) {
+    HAVEN_TRY(id, id_param(request, "id"));
+    HAVEN_TRY(token, c.spaces.rotate_feed(*request.principal, id));
+    return ok(200, json::object{{"ical_url", feed_url(request, c, token)}});
+}
+
+Result<Response> feed_show(Request& request, Context& c) {
+    auto feed = c.spaces.feed(request.params.at("token"));
+    if (!feed) return make_error(ErrorKind::not_found, "not_found", "There is nothing at this address.");
+    return Response::text(200, std::move(*feed), "text/calendar; charset=utf-8");
 }
 
 Result<Response> api_spaces(Request& request, Context& c) {

@@ -13,6 +13,7 @@ using http::Response;
 
 struct Context {
     Service& spaces;
+    bool secure = true;  // feed URLs are https unless the demo serves plain HTTP
 };
 
 Result<Response> api_space_create(Request& request, Context& c);   // POST   /api/v1/spaces
@@ -21,5 +22,7 @@ Result<Response> api_spaces(Request& request, Context& c);         // GET    /ap
 Result<Response> api_booking_create(Request& request, Context& c); // POST   /api/v1/bookings
 Result<Response> api_bookings(Request& request, Context& c);       // GET    /api/v1/spaces/{id}/bookings?from=&to=
 Result<Response> api_booking_cancel(Request& request, Context& c); // DELETE /api/v1/bookings/{id}?series=true
+Result<Response> api_feed_rotate(Request& request, Context& c);    // POST   /api/v1/spaces/{id}/feed/rotate
+Result<Response> feed_show(Request& request, Context& c);          // GET    /feeds/spaces/{token} (public: the token is the key)
 
 }  // namespace haven::spaces

@@ -6,7 +6,9 @@
 
 #include "core/utf8.hpp"
 #include "http/json.hpp"
+#include "crypto/random.hpp"
 #include "modules/accounts/store.hpp"
+#include "modules/spaces/ical.hpp"
 
 namespace haven::spaces {
 
@@ -180,6 +182,63 @@ Status Service::cancel(const Principal& actor, int64_t booking_id, bool whole_se
         accounts_.audit(tx, "booking.cancel", actor.account_id, "space", r.integer(0), r.integer(3));
         return {};
     });
+}
+
+std::string Service::new_feed_token(Tx& tx, int64_t space_id) {
+    const std::string token = crypto::random_token();
+    tx.exec("UPDATE spaces SET feed_token = $1, feed_token_hash = $2 WHERE id = $3",
+            {Blob::of(vault_.seal_field("spaces", "feed_token", space_id, token)), crypto::token_hash(token), space_id});
+    return token;
+}
+
+Result<std::string> Service::feed_token(const Principal& actor, int64_t space_id) {
+    HAVEN_TRY(s, space(actor, space_id));
+    std::string token;
+    Status st = db_.write([&](Tx& tx) -> Status {
+        auto rows = tx.query("SELECT feed_token FROM spaces WHERE id = $1", {space_id});
+        if (!rows.empty() && !rows[0].is_null(0)) {
+            auto opened = vault_.open_field("spaces", "feed_token", space_id, rows[0].blob(0).str());
+            if (!opened) return opened.error();
+            token = opened.value();
+            return {};
+        }
+        token = new_feed_token(tx, space_id);
+        return {};
+    });
+    if (!st) return st.error();
+    (void)s;
+    return token;
+}
+
+Result<std::string> Service::rotate_feed(const Principal& actor, int64_t space_id) {
+    HAVEN_TRY(s, space(actor, space_id));
+    if (!may(actor, Action::spaces_manage, s.site_id)) return accounts::role_forbids();
+    std::string token;
+    Status st = db_.write([&](Tx& tx) -> Status {
+        token = new_feed_token(tx, space_id);
+        accounts_.audit(tx, "space.feed_rotate", actor.account_id, "space", space_id, s.site_id);
+        return {};
+    });
+    if (!st) return st.error();
+    return token;
+}
+
+std::optional<std::string> Service::feed(const std::string& token) {
+    if (token.empty() || token.size() > 64) return std::nullopt;
+    std::optional<std::string> out;
+    const int64_t now = clock_.now_ms(), day = 24 * hour_ms;
+    db_.read([&](Tx& tx) {
+        auto rows = tx.query("SELECT id, name FROM spaces WHERE feed_token_hash = $1", {crypto::token_hash(token)});
+        if (rows.empty()) return;
+        std::vector<FeedEvent> events;
+        // A month back, a year ahead; "Booked" only: a feed never names who booked or what is produced.
+        for (const auto& r : tx.query("SELECT id, start_at, end_at FROM bookings WHERE space_id = $1 AND cancelled_at IS NULL "
+                                      "AND start_at >= $2 AND start_at < $3 ORDER BY start_at",
+                                      {rows[0].integer(0), now - 31 * day, now + 366 * day}))
+            events.push_back({"booking-" + std::to_string(r.integer(0)) + "@haven", r.integer(1), r.integer(2), "Booked"});
+        out = ical_feed(rows[0].text(1), events, now);
+    });
+    return out;
 }
 
 }  // namespace haven::spaces

@@ -61,7 +61,14 @@ public:
     Result<std::vector<Booking>> bookings(const Principal& actor, int64_t space_id, int64_t from, int64_t to);
     Status cancel(const Principal& actor, int64_t booking_id, bool whole_series);
 
+    // Calendar feeds at secret URLs: the space's token (made on first use), a new one (the old URL stops
+    // working), and the feed for a token — nullopt for a token that names nothing.
+    Result<std::string> feed_token(const Principal& actor, int64_t space_id);
+    Result<std::string> rotate_feed(const Principal& actor, int64_t space_id);
+    std::optional<std::string> feed(const std::string& token);
+
 private:
+    std::string new_feed_token(storage::Tx& tx, int64_t space_id);
     std::vector<Occurrence> free_near(storage::Tx& tx, int64_t space_id, const Occurrence& wanted, size_t how_many);
 
     storage::Database& db_;
