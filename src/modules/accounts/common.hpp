@@ -76,6 +76,14 @@ inline Result<std::string> text(const json::object& o, const char* name, size_t 
 
 inline Response ok(int status, const json::value& v) { return Response::json(status, json::serialize(v)); }
 
+// 200 {"items": [to_json(x) for x in list]}: the shape of every list the API returns.
+template <class List, class ToJson>
+Response items(const List& list, ToJson to_json) {
+    json::array out;
+    for (const auto& x : list) out.push_back(to_json(x));
+    return ok(200, json::object{{"items", out}});
+}
+
 
 
 inline void notice(web::Html& h, const std::string& text, bool error = true) {

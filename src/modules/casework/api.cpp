@@ -254,9 +254,7 @@ Result<Response> api_volunteer_save(Request& request, Context& c) {
 Result<Response> api_volunteers(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(list, c.casework.profiles(*request.principal, site));
-    json::array out;
-    for (const auto& p : list) out.push_back(profile_json(p));
-    return ok(200, json::object{{"items", out}});
+    return accounts::items(list, profile_json);
 }
 
 Result<Response> api_request_save(Request& request, Context& c) {
@@ -281,9 +279,7 @@ Result<Response> api_request_save(Request& request, Context& c) {
 Result<Response> api_requests(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(list, c.casework.requests(*request.principal, site));
-    json::array out;
-    for (const auto& q : list) out.push_back(request_json(q));
-    return ok(200, json::object{{"items", out}});
+    return accounts::items(list, request_json);
 }
 
 Result<Response> api_suggestions(Request& request, Context& c) {

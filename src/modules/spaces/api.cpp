@@ -113,9 +113,7 @@ Result<Response> feed_show(Request& request, Context& c) {
 Result<Response> api_spaces(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(list, c.spaces.spaces_at(*request.principal, site));
-    json::array out;
-    for (const auto& s : list) out.push_back(space_json(s));
-    return ok(200, json::object{{"items", out}});
+    return accounts::items(list, space_json);
 }
 
 Result<Response> api_booking_create(Request& request, Context& c) {
