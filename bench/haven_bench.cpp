@@ -5,7 +5,8 @@
 //   3. idle RSS and start-to-ready time of `haven serve`;
 //   4. the vault's unseal and field sealing;
 //   5. people over 100,000 records on both engines: import, intake writes/s (vs plain durable writes) and
-//      name search p50/p99.
+//      name search p50/p99;
+//   6. bookings over 10,000: conflict check refused and accepted, a week's listing, both engines.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@
 #include "crypto/blind_index.hpp"
 #include "crypto/vault.hpp"
 #include "modules/people/service.hpp"
+#include "modules/spaces/service.hpp"
 #include "storage/migrate.hpp"
 #include "http/transport/server.hpp"
 #include "storage/db.hpp"
@@ -372,6 +374,66 @@ void bench_people(const std::string& dir, const std::string& url) {
                 engine, records, us[us.size() / 2] / 1000.0, us[us.size() * 99 / 100] / 1000.0, double(found_total) / searches);
 }
 
+// Bookings: 10,000 one-hour bookings of one room (working hours over about two years), then the conflict check
+// as a client meets it — a refused booking (clash + nearest free slots) and an accepted one — and a week's
+// listing, p50/p99, on both engines. Baseline in the same run: a one-row durable write.
+void bench_bookings(const std::string& dir, const std::string& url) {
+    ManualClock clock(1'767'600'000'000);  // 2026-01-05
+    crypto::Vault v(dir + "/bookings-vault-" + std::to_string(url.size()) + ".json", clock);
+    if (!v.create(false, 1, 1).ok()) return;
+    if (url.starts_with("postgres")) {
+        auto fresh = storage::open_database(url, {1});
+        (void)fresh->write([](storage::Tx& tx) -> Status {
+            tx.exec_script("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;");
+            return {};
+        });
+    }
+    auto db = storage::open_database(url, {4, true, 256});
+    if (!storage::migrate(*db)) return;
+    accounts::Service accounts(*db, v, clock);
+    spaces::Service spaces(*db, v, clock, accounts);
+    auto site = accounts.create_site(nullptr, {"Bench", "Paris", "France", "Europe/Paris", false});
+    auto inv = accounts.invite(nullptr, site->id, "bench", Role::coordinator);
+    if (!site || !inv) return;
+    Principal coordinator{inv->account.id, "bench", {{site->id, Role::coordinator}}, "session", "", false, "en"};
+    auto room = spaces.create_space(coordinator, {0, site->id, "room", "Room", "", {}});
+    if (!room) return;
+    const int64_t hour = 3600 * 1000, day = 24 * hour, first = clock.now_ms() + day;
+    std::vector<int64_t> starts;
+    for (int64_t d = 0; starts.size() < 10'000; ++d)
+        for (int h = 8; h < 20 && starts.size() < 10'000; ++h) starts.push_back(first + d * day + h * hour);
+    (void)db->write([&](storage::Tx& tx) -> Status {
+        for (size_t i = 0; i < starts.size(); ++i)
+            tx.exec("INSERT INTO bookings (id, space_id, series_id, start_at, end_at, booked_by, created_at) VALUES ($1, $2, $1, $3, $4, $5, 0)",
+                    {int64_t(i + 1), room->id, starts[i], starts[i] + hour, coordinator.account_id});
+        return {};
+    });
+    std::mt19937 rng(11);
+    auto timed = [](const std::function<void()>& f) {
+        auto t = Clock_::now();
+        f();
+        return std::chrono::duration<double, std::micro>(Clock_::now() - t).count();
+    };
+    std::vector<double> refused, accepted, week;
+    for (int i = 0; i < 300; ++i) {
+        const int64_t s = starts[rng() % starts.size()] + 30 * 60 * 1000;  // half into a booked hour
+        std::optional<spaces::Clash> clash;
+        refused.push_back(timed([&] { (void)spaces.book(coordinator, {room->id, s, s + hour, {}, ""}, clash); }));
+        const int64_t night = first + int64_t(rng() % 800) * day + 22 * hour + (i % 2) * 30 * 60 * 1000;  // 22:00 or 22:30: free
+        accepted.push_back(timed([&] { (void)spaces.book(coordinator, {room->id, night, night + 30 * 60 * 1000, {}, ""}, clash); }));
+        const int64_t monday = first + int64_t(rng() % 100) * 7 * day;
+        week.push_back(timed([&] { (void)spaces.bookings(coordinator, room->id, monday, monday + 7 * day); }));
+    }
+    auto pct = [](std::vector<double>& v, double p) {
+        std::sort(v.begin(), v.end());
+        return v[std::min(v.size() - 1, size_t(double(v.size()) * p))] / 1000.0;
+    };
+    const char* engine = db->engine() == "sqlite" ? "sqlite" : "postgres";
+    std::printf("bookings %-8s over 10,000: refused (clash + free slots) p50 %.2f ms p99 %.2f ms; accepted (durable) p50 %.2f ms p99 %.2f ms; "
+                "week listing p50 %.2f ms p99 %.2f ms\n",
+                engine, pct(refused, 0.5), pct(refused, 0.99), pct(accepted, 0.5), pct(accepted, 0.99), pct(week, 0.5), pct(week, 0.99));
+}
+
 }  // namespace
 
 int main() {
@@ -387,6 +449,14 @@ int main() {
         bench_writes(dir);
         bench_startup(dir);
         bench_vault(dir);
+    }
+    if (!std::getenv("HAVEN_BENCH_ONLY") || std::string(std::getenv("HAVEN_BENCH_ONLY")) == "bookings") {
+        bench_bookings(dir, "sqlite:" + dir + "/bookings.db");
+        if (const char* pg = std::getenv("HAVEN_TEST_PG_URL")) bench_bookings(dir, pg);
+    }
+    if (std::getenv("HAVEN_BENCH_ONLY") && std::string(std::getenv("HAVEN_BENCH_ONLY")) == "bookings") {
+        std::filesystem::remove_all(dir);
+        return 0;
     }
     bench_people(dir, "sqlite:" + dir + "/people.db");
     if (const char* pg = std::getenv("HAVEN_TEST_PG_URL")) bench_people(dir, pg);
