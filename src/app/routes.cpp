@@ -148,6 +148,9 @@ void add_routes(App& app) {
     auto sp = [&sc](Result<http::Response> (*handler)(http::Request&, spaces::Context&)) {
         return [&sc, handler](http::Request& q) { return handler(q, sc); };
     };
+    r.get("/sites/{site}/spaces", "spaces.view", sp(spaces::spaces_show));
+    r.get("/spaces/{id}", "spaces.view", sp(spaces::space_show));
+    r.post("/spaces/{id}/bookings", "bookings.make", sp(spaces::booking_save));
     r.post("/api/v1/spaces", "spaces.manage", sp(spaces::api_space_create));
     r.get("/api/v1/spaces/{id}", "spaces.view", sp(spaces::api_space));
     r.get("/api/v1/sites/{site}/spaces", "spaces.view", sp(spaces::api_spaces));

@@ -239,6 +239,37 @@ TEST_P(Spaces, FeedsReadByTwoParsersAtSecretRevocableUrls) {
     EXPECT_EQ(testing::request(port_, "GET", fresh.substr(fresh.find("/feeds/"))).status, 200);
 }
 
+// The pages: a site's spaces, a week in the site's time, and the booking form answering a clash with free slots.
+TEST_P(Spaces, WeekPageAndBookingFormInLocalTime) {
+    if (!app_) return;
+    const int64_t studio = space(tech_, paris_, "Studio", "studio");
+    ASSERT_EQ(book(tech_, studio, "2026-03-29T10:00:00+02:00", "2026-03-29T12:00:00+02:00").status, 201);
+    auto list = call("GET", "/sites/" + std::to_string(paris_) + "/spaces", tech_);
+    ASSERT_EQ(list.status, 200);
+    EXPECT_NE(list.body.find("/spaces/" + std::to_string(studio)), std::string::npos);
+    auto week = call("GET", "/spaces/" + std::to_string(studio) + "?week=2026-03-25", tech_);
+    ASSERT_EQ(week.status, 200);
+    EXPECT_NE(week.body.find("2026-03-29"), std::string::npos);
+    EXPECT_NE(week.body.find("10:00–12:00 · tech"), std::string::npos) << "shown in Paris time, the day the clocks change";
+    EXPECT_EQ(call("GET", "/spaces/" + std::to_string(studio) + "?week=soon", tech_).status, 400);
+
+    auto form = [&](const std::string& date, const std::string& from, const std::string& to) {
+        return testing::request(port_, "POST", "/spaces/" + std::to_string(studio) + "/bookings",
+                                "_csrf=" + csrf_ + "&date=" + date + "&from=" + from + "&to=" + to,
+                                "Cookie: __Host-haven_session=" + tech_ + "; __Host-haven_csrf=" + csrf_ +
+                                    "\r\nContent-Type: application/x-www-form-urlencoded\r\n");
+    };
+    auto clash = form("2026-03-29", "11%3A00", "12%3A30");
+    EXPECT_EQ(clash.status, 409);
+    EXPECT_NE(clash.body.find("id=\"clash\""), std::string::npos);
+    EXPECT_NE(clash.body.find("2026-03-29 10:00–12:00"), std::string::npos);
+    EXPECT_NE(clash.body.find("id=\"free-slots\""), std::string::npos);
+    EXPECT_NE(clash.body.find("12:00–13:30"), std::string::npos) << "the slot right after, same length";
+    EXPECT_EQ(form("2026-03-29", "25%3A00", "26%3A00").status, 422);
+    auto ok = form("2026-03-29", "12%3A00", "13%3A30");
+    EXPECT_EQ(ok.status, 303) << ok.body.substr(0, 300);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Spaces, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 
 }  // namespace

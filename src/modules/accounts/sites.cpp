@@ -25,6 +25,8 @@ Response sites_page(Request& request, Context& c, int status, const std::string&
                         h.element("p", {}, [&] { h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/requests"}}, ctx.t("sites.requests_link")); });
                     if (may(me, Action::people_open, s.id))
                         h.element("p", {}, [&] { h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/people"}}, ctx.t("sites.people_link")); });
+                    if (may(me, Action::spaces_view, s.id))
+                        h.element("p", {}, [&] { h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/spaces"}}, ctx.t("sites.spaces_link")); });
                     if (may(me, Action::accounts_view, s.id))
                         h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/accounts"}}, ctx.t("sites.accounts_link"));
                 });

@@ -5,6 +5,7 @@
 #include "core/result.hpp"
 #include "http/message.hpp"
 #include "modules/spaces/service.hpp"
+#include "web/layout.hpp"
 
 namespace haven::spaces {
 
@@ -16,6 +17,12 @@ struct Context {
     bool secure = true;  // feed URLs are https unless the demo serves plain HTTP
 };
 
+// Pages
+Result<Response> spaces_show(Request& request, Context& c);        // GET    /sites/{site}/spaces
+Result<Response> space_show(Request& request, Context& c);         // GET    /spaces/{id}?week=YYYY-MM-DD
+Result<Response> booking_save(Request& request, Context& c);       // POST   /spaces/{id}/bookings
+
+// JSON API
 Result<Response> api_space_create(Request& request, Context& c);   // POST   /api/v1/spaces
 Result<Response> api_space(Request& request, Context& c);          // GET    /api/v1/spaces/{id}
 Result<Response> api_spaces(Request& request, Context& c);         // GET    /api/v1/sites/{site}/spaces

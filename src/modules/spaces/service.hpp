@@ -67,6 +67,8 @@ public:
     Result<std::string> rotate_feed(const Principal& actor, int64_t space_id);
     std::optional<std::string> feed(const std::string& token);
 
+    int64_t now_ms() const { return clock_.now_ms(); }
+
 private:
     std::string new_feed_token(storage::Tx& tx, int64_t space_id);
     std::vector<Occurrence> free_near(storage::Tx& tx, int64_t space_id, const Occurrence& wanted, size_t how_many);

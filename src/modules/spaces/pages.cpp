@@ -1,0 +1,161 @@
+// Spaces pages: a site's spaces, a space's week (in the site's time zone, one column a day, usable on a
+// phone: the days stack), and the booking form, which answers a clash with the nearest free slots.
+#include <array>
+#include <cctype>
+#include <cstdio>
+
+#include "modules/accounts/common.hpp"
+#include "core/dates.hpp"
+#include "modules/spaces/handlers.hpp"
+
+namespace haven::spaces {
+
+using accounts::Action;
+using accounts::field;
+using accounts::form_body;
+using accounts::id_param;
+using accounts::may;
+using accounts::notice;
+using accounts::page_context;
+
+namespace {
+
+std::string two(int n) {
+    char b[4];
+    std::snprintf(b, sizeof b, "%02d", n % 100);
+    return b;
+}
+std::string date_text(const WallTime& w) { return std::to_string(w.year) + "-" + two(w.month) + "-" + two(w.day); }
+std::string hm(const WallTime& w) { return two(w.hour) + ":" + two(w.minute); }
+
+// The Monday (00:00 local) of the week holding `ms`.
+WallTime monday_of(int64_t ms, const std::string& zone) {
+    WallTime w = to_wall(ms, zone);
+    w = add_days(w, -weekday(w));
+    w.hour = w.minute = 0;
+    return w;
+}
+
+// "2026-03-29" and "10:00" in the site's zone → epoch ms (nullopt when malformed).
+std::optional<int64_t> local_instant(std::string_view date, std::string_view time, const std::string& zone) {
+    if (!valid_date(date) || time.size() != 5 || time[2] != ':') return std::nullopt;
+    const int h = std::atoi(std::string(time.substr(0, 2)).c_str()), m = std::atoi(std::string(time.substr(3, 2)).c_str());
+    if (h < 0 || h > 23 || m < 0 || m > 59 || !std::isdigit(static_cast<unsigned char>(time[0])) || !std::isdigit(static_cast<unsigned char>(time[3])))
+        return std::nullopt;
+    WallTime w{std::atoi(std::string(date.substr(0, 4)).c_str()), std::atoi(std::string(date.substr(5, 2)).c_str()),
+               std::atoi(std::string(date.substr(8, 2)).c_str()), h, m};
+    return from_wall(w, zone);
+}
+
+Response week_page(Request& request, Context& c, const Space& s, const WallTime& monday, int status, const std::string& message,
+                   const std::optional<Clash>& clash, const std::string& date, const std::string& from, const std::string& to) {
+    auto ctx = page_context(request);
+    const int64_t start = from_wall(monday, s.time_zone), end = from_wall(add_days(monday, 7), s.time_zone);
+    auto list = c.spaces.bookings(*request.principal, s.id, start, end);
+    const std::string base = "/spaces/" + std::to_string(s.id);
+    return web::page(ctx, status, "spaces.week_title", [&](web::Html& h) {
+        h.element("h2", {{"id", "space-name"}}, s.name);
+        h.element("p", {{"class", "small"}}, ctx.t("spaces.kind_" + s.kind) + " · " + s.time_zone);
+        notice(h, message, clash.has_value() || status >= 400);
+        if (clash) {
+            h.element("div", {{"class", "notice error"}, {"role", "alert"}, {"id", "clash"}}, [&] {
+                const WallTime a = to_wall(clash->with.start, s.time_zone), b = to_wall(clash->with.end, s.time_zone);
+                h.element("p", {}, ctx.t("spaces.clash", {{"time", date_text(a) + " " + hm(a) + "–" + hm(b)}, {"name", clash->with.booked_by}}));
+                if (!clash->free.empty()) {
+                    h.element("p", {}, ctx.t("spaces.free_slots"));
+                    h.element("ul", {{"id", "free-slots"}}, [&] {
+                        for (const auto& f : clash->free) {
+                            const WallTime fa = to_wall(f.start, s.time_zone), fb = to_wall(f.end, s.time_zone);
+                            h.element("li", {}, date_text(fa) + " " + hm(fa) + "–" + hm(fb));
+                        }
+                    });
+                }
+            });
+        }
+        h.element("p", {{"class", "actions"}}, [&] {
+            h.element("a", {{"href", base + "?week=" + date_text(add_days(monday, -7))}}, ctx.t("spaces.previous_week"));
+            h.text(" · ");
+            h.element("a", {{"href", base + "?week=" + date_text(add_days(monday, 7))}}, ctx.t("spaces.next_week"));
+        });
+        h.element("div", {{"class", "week"}, {"id", "week"}}, [&] {
+            for (int d = 0; d < 7; ++d) {
+                const WallTime day = add_days(monday, d);
+                h.element("section", {{"class", "day"}}, [&] {
+                    h.element("h3", {}, ctx.t("day." + std::string(std::array<const char*, 7>{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}[size_t(d)])) +
+                                            " " + date_text(day));
+                    h.element("ul", {}, [&] {
+                        for (const auto& b : list ? list.value() : std::vector<Booking>{}) {
+                            const WallTime a = to_wall(b.start, s.time_zone), e = to_wall(b.end, s.time_zone);
+                            if (a.year != day.year || a.month != day.month || a.day != day.day) continue;
+                            h.element("li", {{"class", "booking"}}, hm(a) + "–" + hm(e) + " · " + b.booked_by);
+                        }
+                    });
+                });
+            }
+        });
+        if (!may(*request.principal, Action::bookings_make, s.site_id)) return;
+        h.element("h2", {}, ctx.t("spaces.book"));
+        web::post_form(h, request, base + "/bookings", {{"class", "stack"}, {"id", "book"}}, [&] {
+            field(h, ctx, "date", "spaces.date", "date", date);
+            field(h, ctx, "from", "spaces.from", "time", from);
+            field(h, ctx, "to", "spaces.to", "time", to);
+            if (s.kind == "studio") field(h, ctx, "note", "spaces.note", "text");
+            h.element("button", {{"type", "submit"}}, ctx.t("spaces.book_button"));
+        });
+    });
+}
+
+}  // namespace
+
+Result<Response> spaces_show(Request& request, Context& c) {
+    HAVEN_TRY(site, id_param(request, "site"));
+    HAVEN_TRY(list, c.spaces.spaces_at(*request.principal, site));
+    auto ctx = page_context(request);
+    return web::page(ctx, 200, "spaces.title", [&](web::Html& h) {
+        if (list.empty()) h.element("p", {}, ctx.t("spaces.none"));
+        h.element("ul", {{"class", "cards"}, {"id", "spaces"}}, [&] {
+            for (const auto& s : list)
+                h.element("li", {{"class", "card"}}, [&] {
+                    h.element("h2", {}, [&] { h.element("a", {{"href", "/spaces/" + std::to_string(s.id)}}, s.name); });
+                    h.element("p", {{"class", "small"}}, ctx.t("spaces.kind_" + s.kind));
+                    if (!s.equipment.empty()) {
+                        std::string e;
+                        for (const auto& x : s.equipment) e += (e.empty() ? "" : ", ") + x;
+                        h.element("p", {{"class", "small"}}, e);
+                    }
+                });
+        });
+    });
+}
+
+Result<Response> space_show(Request& request, Context& c) {
+    HAVEN_TRY(id, id_param(request, "id"));
+    HAVEN_TRY(s, c.spaces.space(*request.principal, id));
+    HAVEN_TRY(query, http::Form::parse(request.query));
+    int64_t at = c.spaces.now_ms();
+    if (auto week = query.get("week"); !week.empty()) {
+        auto t = local_instant(week, "12:00", s.time_zone);
+        if (!t) return make_error(ErrorKind::bad_request, "bad_request", "week must be a date written YYYY-MM-DD.", "week");
+        at = *t;
+    }
+    return week_page(request, c, s, monday_of(at, s.time_zone), 200, "", std::nullopt, "", "", "");
+}
+
+Result<Response> booking_save(Request& request, Context& c) {
+    HAVEN_TRY(id, id_param(request, "id"));
+    HAVEN_TRY(s, c.spaces.space(*request.principal, id));
+    HAVEN_TRY(form, form_body(request));
+    const std::string date(form.get("date")), from(form.get("from")), to(form.get("to"));
+    auto ctx = page_context(request);
+    auto start = local_instant(date, from, s.time_zone), end = local_instant(date, to, s.time_zone);
+    const WallTime shown = monday_of(start ? *start : c.spaces.now_ms(), s.time_zone);
+    if (!start || !end)
+        return week_page(request, c, s, shown, 422, ctx.t("spaces.bad_time"), std::nullopt, date, from, to);
+    std::optional<Clash> clash;
+    auto booked = c.spaces.book(*request.principal, {id, *start, *end, {}, std::string(form.get("note"))}, clash);
+    if (clash) return week_page(request, c, s, shown, 409, "", clash, date, from, to);
+    if (!booked) return week_page(request, c, s, shown, 422, accounts::localized(ctx, booked.error()), std::nullopt, date, from, to);
+    return Response::redirect("/spaces/" + std::to_string(id) + "?week=" + date);
+}
+
+}  // namespace haven::spaces
