@@ -245,6 +245,22 @@ void bench_vault(const std::string& dir) {
     std::printf("vault seal+open of a 6-field record: %6.1f us (%zu bytes round-tripped)\n", per_record_us, total / rounds);
 }
 
+// A new vault (1-of-1 operator file, no Argon2id) and an empty, migrated database at `url` (on PostgreSQL the
+// schema is dropped first); null when either fails.
+std::unique_ptr<storage::Database> fresh_store(const std::string& url, crypto::Vault& vault) {
+    if (!vault.create(false, 1, 1).ok()) return nullptr;
+    if (url.starts_with("postgres")) {
+        auto fresh = storage::open_database(url, {1});
+        (void)fresh->write([](storage::Tx& tx) -> Status {
+            tx.exec_script("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;");
+            return {};
+        });
+    }
+    auto db = storage::open_database(url, {4, true, 256});
+    if (!storage::migrate(*db)) return nullptr;
+    return db;
+}
+
 // People over 100,000 records, through the real service (sealed records, blind index, audit), both engines:
 // the import path (create_all, 2,000 per transaction), intake writes/s by 8 coordinators at once (each intake
 // is a duplicate check then one durable transaction) beside plain durable one-row writes at the same
@@ -254,16 +270,8 @@ void bench_vault(const std::string& dir) {
 void bench_people(const std::string& dir, const std::string& url) {
     ManualClock clock(1'795'700'000'000);
     crypto::Vault v(dir + "/people-vault-" + std::to_string(url.size()) + ".json", clock);
-    if (!v.create(false, 1, 1).ok()) return;
-    if (url.starts_with("postgres")) {
-        auto fresh = storage::open_database(url, {1});
-        (void)fresh->write([](storage::Tx& tx) -> Status {
-            tx.exec_script("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;");
-            return {};
-        });
-    }
-    auto db = storage::open_database(url, {4, true, 256});
-    if (!storage::migrate(*db)) return;
+    auto db = fresh_store(url, v);
+    if (!db) return;
     const bool sqlite = db->engine() == "sqlite";
     accounts::Service accounts(*db, v, clock);
     people::Service people(*db, v, clock, accounts);
@@ -380,16 +388,8 @@ void bench_people(const std::string& dir, const std::string& url) {
 void bench_bookings(const std::string& dir, const std::string& url) {
     ManualClock clock(1'767'600'000'000);  // 2026-01-05
     crypto::Vault v(dir + "/bookings-vault-" + std::to_string(url.size()) + ".json", clock);
-    if (!v.create(false, 1, 1).ok()) return;
-    if (url.starts_with("postgres")) {
-        auto fresh = storage::open_database(url, {1});
-        (void)fresh->write([](storage::Tx& tx) -> Status {
-            tx.exec_script("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;");
-            return {};
-        });
-    }
-    auto db = storage::open_database(url, {4, true, 256});
-    if (!storage::migrate(*db)) return;
+    auto db = fresh_store(url, v);
+    if (!db) return;
     accounts::Service accounts(*db, v, clock);
     spaces::Service spaces(*db, v, clock, accounts);
     auto site = accounts.create_site(nullptr, {"Bench", "Paris", "France", "Europe/Paris", false});

@@ -227,6 +227,45 @@ TEST_P(Casework, CasesFollowTheTemplateAndTheirDeadlines) {
     EXPECT_EQ(call("PUT", tpl, coordinator_, R"({"country":"FR","name":"x","steps":[{"title":"y"}]})").status, 403);
 }
 
+// The casework pages as people use them: an administrator edits a procedure in its one-step-a-line form, a
+// coordinator opens a case from the person's page, the adviser ticks a step and sees it leave "due this week".
+TEST_P(Casework, PagesEditAProcedureOpenACaseAndTickAStep) {
+    if (!app_) return;
+    clock_.set_ms(*day_start("2026-11-26") + 9 * 3600 * 1000);
+    const int64_t admin = account("admin", Role::administrator), adviser = account("adviser", Role::legal_adviser);
+    const int64_t p = person(R"({"pseudonym":"Luna","legal_names":["Климова Яна"]})");
+    auto form = [&](const std::string& target, int64_t who, const std::string& body) {
+        return testing::request(port_, "POST", target, "_csrf=" + csrf_ + "&" + body,
+                                "Cookie: __Host-haven_session=" + as(who) + "; __Host-haven_csrf=" + csrf_ +
+                                    "\r\nContent-Type: application/x-www-form-urlencoded\r\n");
+    };
+    // "days | title | documents; …", one step a line; a line without "|" is refused.
+    EXPECT_EQ(form("/templates/1", admin, "country=FR&name=Asylum&steps=just+a+title").status, 422);
+    auto saved = form("/templates/1", admin, "country=FR&name=Asylum+(OFPRA)&steps=2+%7C+GUDA+%7C+Passport%3B+Photos%0D%0A10+%7C+OFPRA+file+%7C+");
+    ASSERT_EQ(saved.status, 303) << saved.body.substr(0, 300);
+    json::value first;
+    const json::value templates = ok_json(call("GET", "/api/v1/templates", admin));
+    for (const auto& t : templates.at("items").as_array())
+        if (t.at("id").as_int64() == 1) first = t;
+    ASSERT_TRUE(first.is_object());
+    ASSERT_EQ(first.at("steps").as_array().size(), 2u);
+    EXPECT_EQ(first.at("steps").as_array()[0].at("documents").as_array().size(), 2u);
+
+    auto opened = form("/people/" + std::to_string(p) + "/cases", coordinator_, "template_id=1&adviser_id=" + std::to_string(adviser));
+    ASSERT_EQ(opened.status, 303) << opened.body.substr(0, 300);
+    const auto at = opened.headers.find("Location: ") + 10;
+    const std::string case_url = opened.headers.substr(at, opened.headers.find("\r\n", at) - at);
+    auto page = call("GET", case_url, adviser);
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("GUDA — due 2026-11-28"), std::string::npos);
+    auto deadlines = call("GET", "/deadlines", adviser);
+    EXPECT_NE(deadlines.body.find("GUDA"), std::string::npos);
+    const std::string kase = "/api/v1/cases/" + case_url.substr(case_url.rfind('/') + 1);
+    const std::string step = std::to_string(ok_json(call("GET", kase, adviser)).at("steps").as_array()[0].at("id").as_int64());
+    EXPECT_EQ(form(case_url + "/steps/" + step, adviser, "done=1&due_date=2026-11-28").status, 303);
+    EXPECT_EQ(call("GET", "/deadlines", adviser).body.find("GUDA"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Casework, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 
 }  // namespace

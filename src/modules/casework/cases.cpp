@@ -183,7 +183,7 @@ Result<Case> Service::read_case(const Principal& actor, int64_t id) {
         auto row = case_row(tx, id);
         if (!row || !may_see_case(actor, *row)) return not_found();
         HAVEN_TRY(sealer, people_.sealer(tx, row->person_id));
-        HAVEN_TRY(person, people_.person_in(tx, row->person_id));
+        HAVEN_TRY(person, sealer.person());
         HAVEN_TRY(record, open_json(sealer, "cases", id, row->record));
         c = Case{id, row->person_id, row->site_id, row->adviser_id, "", person.pseudonym, row->status, str(record, "title"), str(record, "notes"), {}, {}};
         if (row->adviser_id)
@@ -300,7 +300,7 @@ Result<std::vector<Deadline>> Service::deadlines(const Principal& actor, std::op
                                    {actor.account_id, until});
         for (const auto& r : rows) {
             HAVEN_TRY(sealer, people_.sealer(tx, r.integer(4)));
-            HAVEN_TRY(person, people_.person_in(tx, r.integer(4)));
+            HAVEN_TRY(person, sealer.person());
             HAVEN_TRY(step, open_json(sealer, "case_steps", r.integer(0), r.blob(3)));
             HAVEN_TRY(kase, open_json(sealer, "cases", r.integer(1), r.blob(5)));
             Deadline d{r.integer(1), r.integer(4), person.pseudonym, str(kase, "title"), str(step, "title"), date_of(r.integer(2)), "", r.integer(2) < today};

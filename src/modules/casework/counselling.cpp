@@ -104,7 +104,8 @@ std::vector<Compartment> Service::my_compartments(const Principal& actor) {
         for (const auto& r : tx.query("SELECT id, person_id, site_id, opened_at FROM counselling WHERE counsellor_id = $1 AND closed_at IS NULL ORDER BY opened_at",
                                       {actor.account_id})) {
             if (!may(actor, Action::counselling_write, r.integer(2))) continue;
-            auto person = people_.person_in(tx, r.integer(1));
+            auto sealer = people_.sealer(tx, r.integer(1));
+            auto person = sealer ? sealer->person() : Result<people::Person>(sealer.error());
             out.push_back({r.integer(0), r.integer(1), r.integer(2), actor.account_id, r.integer(3), 0, actor.username,
                            person ? person->pseudonym : std::string()});
         }

@@ -185,7 +185,7 @@ Result<HelpRequest> Service::request_in(Tx& tx, int64_t id) {
     auto v = http::parse_json(plain);
     if (!v || !v->is_object()) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored request is damaged.");
     const auto& o = v->as_object();
-    HAVEN_TRY(person, people_.person_in(tx, r.integer(2)));
+    HAVEN_TRY(person, sealer.person());
     return HelpRequest{id, r.integer(1), r.integer(2), r.is_null(5) ? 0 : r.integer(5), r.text(3), str(o, "what"), str(o, "skill"), str(o, "language"),
                        r.is_null(4) ? "" : date_of(r.integer(4)), person.pseudonym, r.is_null(7) ? "" : r.text(7), from_array(o, "fields")};
 }
@@ -268,7 +268,9 @@ std::vector<Task> Service::tasks(const Principal& actor) {
                                       {actor.account_id, clock_.now_ms()})) {
             auto q = request_in(tx, r.integer(0));
             if (!q) continue;
-            auto person = people_.person_in(tx, q->person_id);
+            auto sealer = people_.sealer(tx, q->person_id);
+            if (!sealer) continue;
+            auto person = sealer->person();
             if (!person) continue;
             Task t{*q, {}, r.integer(1)};
             t.request.pseudonym.clear();

@@ -101,20 +101,8 @@ std::optional<Service::Row> Service::load(Tx& tx, int64_t id) {
 }
 
 Result<Person> Service::open(const Row& row) const {
-    auto key_result = vault_.open_field("people", "person_key", row.id, row.person_key);
-    if (!key_result) return key_result.error();
-    PersonKey key{std::move(key_result).value()};
-    auto plain = crypto::aead_open(row.record, key.data(), record_ad("people", row.id));
-    if (!plain || key.bytes.size() != crypto::SecretKey::size)
-        return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored person is damaged.");
-    auto v = http::parse_json(*plain);
-    if (!v || !v->is_object()) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored person is damaged.");
-    HAVEN_TRY(person, from_json(v->as_object()));
-    person.id = row.id;
-    person.site_id = row.site_id;
-    person.created_at = row.created_at;
-    person.active_at = row.active_at;
-    return person;
+    HAVEN_TRY(sealer, sealer_for(row));
+    return sealer.person();
 }
 
 void Service::write_index(Tx& tx, int64_t id, const std::vector<std::string>& names) {
@@ -254,10 +242,8 @@ Status Service::update(const Principal& actor, Person person) {
         auto row = load(tx, person.id);
         if (!row || !may_read(tx, actor, row->site_id, person.id)) return not_found();
         if (!may(actor, Action::people_manage, row->site_id)) return accounts::role_forbids();
-        auto key_result = vault_.open_field("people", "person_key", row->id, row->person_key);
-        if (!key_result) return key_result.error();
-        PersonKey key{std::move(key_result).value()};
-        const std::string record = crypto::aead_seal(json::serialize(to_json(person)), key.data(), record_ad("people", row->id));
+        HAVEN_TRY(sealer, sealer_for(*row));
+        const std::string record = sealer.seal("people", row->id, json::serialize(to_json(person)));
         tx.exec("UPDATE people SET record = $1, active_at = $2 WHERE id = $3", {Blob::of(record), clock_.now_ms(), row->id});
         write_index(tx, row->id, person.names());
         accounts_.audit(tx, "person.update", actor.account_id, "person", row->id, row->site_id);
@@ -319,14 +305,11 @@ Status Service::add_consent(const Principal& actor, int64_t person_id, Consent c
         auto row = load(tx, person_id);
         if (!row || !may_read(tx, actor, row->site_id, person_id)) return not_found();
         if (!may(actor, Action::people_manage, row->site_id)) return accounts::role_forbids();
-        auto key_result = vault_.open_field("people", "person_key", row->id, row->person_key);
-        if (!key_result) return key_result.error();
-        PersonKey key{std::move(key_result).value()};
+        HAVEN_TRY(sealer, sealer_for(*row));
         json::array purposes;
         for (const auto& p : consent.purposes) purposes.emplace_back(p);
         const int64_t id = accounts::store::new_id(), now = clock_.now_ms();
-        const std::string sealed =
-            crypto::aead_seal(json::serialize(json::object{{"purposes", purposes}, {"note", consent.note}}), key.data(), record_ad("consents", id));
+        const std::string sealed = sealer.seal("consents", id, json::serialize(json::object{{"purposes", purposes}, {"note", consent.note}}));
         tx.exec("INSERT INTO consents (id, person_id, record, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)",
                 {id, person_id, Blob::of(sealed), actor.account_id, now});
         tx.exec("UPDATE people SET active_at = $1 WHERE id = $2", {now, person_id});
@@ -341,19 +324,17 @@ Result<std::vector<Consent>> Service::consents(const Principal& actor, int64_t p
     storage::Rows rows;
     db_.read([&](Tx& tx) {
         row = load(tx, person_id);
-        if (!row || !may_read(tx, actor, row->site_id, person_id)) return;
+        if (row && !may_read(tx, actor, row->site_id, person_id)) row.reset();  // not told it exists
+        if (!row) return;
         rows = tx.query("SELECT c.id, c.record, c.recorded_at, a.username FROM consents c LEFT JOIN accounts a ON a.id = c.recorded_by "
                         "WHERE c.person_id = $1 ORDER BY c.recorded_at DESC", {person_id});
     });
     if (!row) return not_found();
-    auto key_result = vault_.open_field("people", "person_key", row->id, row->person_key);
-    if (!key_result) return key_result.error();
-    PersonKey key{std::move(key_result).value()};
+    HAVEN_TRY(sealer, sealer_for(*row));
     for (const auto& r : rows) {
         Consent c{r.integer(0), {}, {}, r.integer(2), r.is_null(3) ? "" : r.text(3)};
-        auto plain = crypto::aead_open(r.blob(1).str(), key.data(), record_ad("consents", c.id));
-        if (!plain) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored consent is damaged.");
-        auto v = http::parse_json(*plain);
+        HAVEN_TRY(plain, sealer.open("consents", c.id, r.blob(1).str()));
+        auto v = http::parse_json(plain);
         if (!v || !v->is_object()) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored consent is damaged.");
         for (const auto& p : v->as_object()["purposes"].as_array()) c.purposes.emplace_back(p.as_string());
         c.note = std::string(v->as_object()["note"].as_string());
@@ -374,22 +355,37 @@ Result<std::string> Service::Sealer::open(std::string_view table, int64_t row_id
     return *plain;
 }
 
-Result<Service::Sealer> Service::sealer(Tx& tx, int64_t person_id) {
-    auto row = load(tx, person_id);
-    if (!row) return not_found();
-    auto key = vault_.open_field("people", "person_key", row->id, row->person_key);
+Result<Person> Service::Sealer::person() const {
+    auto plain = open("people", person_id, record_);
+    if (!plain) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored person is damaged.");
+    auto v = http::parse_json(*plain);
+    if (!v || !v->is_object()) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored person is damaged.");
+    HAVEN_TRY(p, from_json(v->as_object()));
+    p.id = person_id;
+    p.site_id = site_id;
+    p.created_at = created_at_;
+    p.active_at = active_at_;
+    return p;
+}
+
+Result<Service::Sealer> Service::sealer_for(const Row& row) const {
+    auto key = vault_.open_field("people", "person_key", row.id, row.person_key);
     if (!key) return key.error();
+    if (key->size() != crypto::SecretKey::size) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored person is damaged.");
     Sealer s;
-    s.person_id = row->id;
-    s.site_id = row->site_id;
+    s.person_id = row.id;
+    s.site_id = row.site_id;
     s.key_ = std::move(key).value();
+    s.record_ = row.record;
+    s.created_at_ = row.created_at;
+    s.active_at_ = row.active_at;
     return s;
 }
 
-Result<Person> Service::person_in(Tx& tx, int64_t person_id) {
+Result<Service::Sealer> Service::sealer(Tx& tx, int64_t person_id) {
     auto row = load(tx, person_id);
     if (!row) return not_found();
-    return open(*row);
+    return sealer_for(*row);
 }
 
 Result<std::vector<Match>> Service::retention_due(const Principal& actor, int64_t site_id) {

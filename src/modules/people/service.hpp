@@ -92,10 +92,12 @@ public:
 
     // Sealing under a person's key, for modules that keep data about a person (cases, requests): each
     // value bound to its table and row. Erasing the person shreds these too.
+    // It also opens the person themself (one read, one key), for modules that show a person in passing.
     class Sealer {
     public:
         std::string seal(std::string_view table, int64_t row_id, std::string_view plaintext) const;
         Result<std::string> open(std::string_view table, int64_t row_id, std::string_view sealed) const;
+        Result<Person> person() const;
         ~Sealer();
         Sealer(Sealer&&) = default;
         int64_t person_id = 0, site_id = 0;
@@ -103,12 +105,11 @@ public:
     private:
         friend class Service;
         Sealer() = default;
-        std::string key_;
+        std::string key_, record_;
+        int64_t created_at_ = 0, active_at_ = 0;
     };
     // Not found when there is no such person.
     Result<Sealer> sealer(storage::Tx& tx, int64_t person_id);
-    // Every piece of a person as the actor may see it, for modules that show a person in passing.
-    Result<Person> person_in(storage::Tx& tx, int64_t person_id);
 
     // Arrivals per month ("2026-11") at a site, counted at intake.
     std::vector<std::pair<std::string, int64_t>> arrivals(int64_t site_id, size_t months);
@@ -117,6 +118,7 @@ private:
     struct Row;
     static Row row_from(const storage::Row& r);
     std::optional<Row> load(storage::Tx& tx, int64_t id);
+    Result<Sealer> sealer_for(const Row& row) const;  // the one place a person's key is opened
     Result<Person> open(const Row& row) const;
     void insert(storage::Tx& tx, Person& person, int64_t now);
     void write_index(storage::Tx& tx, int64_t id, const std::vector<std::string>& names);
