@@ -78,13 +78,18 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     app->importer_ = std::make_unique<people::Importer>(*app->people_);
     app->casework_ = std::make_unique<casework::Service>(*app->db_, *app->vault_, clock, *app->accounts_, *app->people_);
     app->casework_context_ = std::make_unique<casework::Context>(casework::Context{*app->casework_, *app->people_, *app->accounts_});
-    app->people_context_ = std::make_unique<people::Context>(people::Context{
-        *app->people_, *app->accounts_, *app->importer_,
-        [cc = app->casework_context_.get()](web::Html& h, const web::PageContext& ctx, const http::Request& q, const people::Person& p) {
-            casework::person_sections(h, ctx, q, *cc, p);
-        }});
     app->spaces_ = std::make_unique<spaces::Service>(*app->db_, *app->vault_, clock, *app->accounts_);
     app->spaces_context_ = std::make_unique<spaces::Context>(spaces::Context{*app->spaces_, config.secure_cookies});
+    app->centre_ = std::make_unique<centre::Service>(*app->db_, *app->vault_, clock, *app->accounts_, *app->people_, *app->spaces_);
+    app->centre_context_ =
+        std::make_unique<centre::Context>(centre::Context{*app->centre_, *app->people_, *app->accounts_, *app->spaces_, config.secure_cookies});
+    app->people_context_ = std::make_unique<people::Context>(people::Context{
+        *app->people_, *app->accounts_, *app->importer_,
+        [cc = app->casework_context_.get(), ce = app->centre_context_.get()](web::Html& h, const web::PageContext& ctx, const http::Request& q,
+                                                                             const people::Person& p) {
+            casework::person_sections(h, ctx, q, *cc, p);
+            centre::person_sections(h, ctx, q, *ce, p);
+        }});
     add_routes(*app);
     web::set_navigation([](const Principal& who) {
         std::vector<web::NavItem> items = {{"/sites", "nav.sites"}};

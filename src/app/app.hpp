@@ -15,6 +15,7 @@
 #include "crypto/vault.hpp"
 #include "modules/accounts/handlers.hpp"
 #include "modules/casework/handlers.hpp"
+#include "modules/centre/handlers.hpp"
 #include "modules/people/handlers.hpp"
 #include "modules/spaces/handlers.hpp"
 #include "modules/vault/handlers.hpp"
@@ -41,6 +42,7 @@ public:
     accounts::Service& accounts() { return *accounts_; }
     people::Service& people() { return *people_; }
     casework::Service& casework() { return *casework_; }
+    centre::Service& centre() { return *centre_; }
     crypto::Vault& vault() { return *vault_; }
 
 private:
@@ -61,6 +63,8 @@ private:
     std::unique_ptr<casework::Context> casework_context_;
     std::unique_ptr<spaces::Service> spaces_;
     std::unique_ptr<spaces::Context> spaces_context_;
+    std::unique_ptr<centre::Service> centre_;
+    std::unique_ptr<centre::Context> centre_context_;
     http::Metrics metrics_;
     http::Router router_;
     std::unique_ptr<http::Pipeline> pipeline_;

@@ -8,6 +8,7 @@
 #include "modules/home/handlers.hpp"
 #include "modules/people/handlers.hpp"
 #include "modules/spaces/handlers.hpp"
+#include "modules/centre/handlers.hpp"
 #include "modules/system/handlers.hpp"
 
 namespace haven {
@@ -159,6 +160,67 @@ void add_routes(App& app) {
     r.add("DELETE", "/api/v1/bookings/{id}", "bookings.make", sp(spaces::api_booking_cancel));
     r.post("/api/v1/spaces/{id}/feed/rotate", "spaces.manage", sp(spaces::api_feed_rotate));
     r.get("/feeds/spaces/{token}", "public", sp(spaces::feed_show));
+    r.add("PUT", "/api/v1/spaces/{id}/opening-hours", "spaces.manage", sp(spaces::api_space_hours));
+    r.post("/bookings/{id}/cancel", "bookings.make", sp(spaces::booking_cancel));
+
+    // Desks, courses, events, occupancy, one's own calendar
+    auto& ce = *app.centre_context_;
+    auto cn = [&ce](Result<http::Response> (*handler)(http::Request&, centre::Context&)) {
+        return [&ce, handler](http::Request& q) { return handler(q, ce); };
+    };
+    r.get("/sites/{site}/desks", "spaces.view", cn(centre::desks_show));
+    r.post("/people/{id}/desk", "desks.manage", cn(centre::desk_allocate));
+    r.post("/people/{id}/desk-waitlist", "desks.manage", cn(centre::desk_wait));
+    r.post("/desk-allocations/{id}/release", "desks.manage", cn(centre::desk_release));
+    r.post("/desk-waitlist/{id}/remove", "desks.manage", cn(centre::desk_unwait));
+    r.get("/sites/{site}/courses", "courses.view", cn(centre::courses_show));
+    r.post("/sites/{site}/courses", "courses.manage", cn(centre::course_save));
+    r.get("/courses/{id}", "courses.view", cn(centre::course_show));
+    r.post("/courses/{id}/sessions", "courses.manage", cn(centre::sessions_save));
+    r.post("/people/{id}/courses", "courses.manage", cn(centre::enrolment_save));
+    r.post("/course-enrolments/{id}/leave", "courses.manage", cn(centre::enrolment_leave));
+    r.get("/course-enrolments/{id}/certificate", "courses.manage", cn(centre::certificate_show));
+    r.get("/course-sessions/{id}", "attendance.take", cn(centre::attendance_show));
+    r.post("/course-sessions/{id}", "attendance.take", cn(centre::attendance_save));
+    r.get("/sites/{site}/events", "events.view", cn(centre::events_show));
+    r.post("/sites/{site}/events", "events.manage", cn(centre::event_save));
+    r.get("/events/{id}", "events.view", cn(centre::event_show));
+    r.post("/events/{id}/registrations", "events.manage", cn(centre::guest_save));
+    r.post("/people/{id}/events", "events.manage", cn(centre::person_register));
+    r.post("/registrations/{id}/cancel", "events.manage", cn(centre::guest_cancel));
+    r.get("/registrations/{id}/ticket", "events.manage", cn(centre::guest_ticket));
+    r.post("/events/{id}/check-in", "events.checkin", cn(centre::check_in_save));
+    r.post("/events/{id}/headcount", "events.checkin", cn(centre::headcount_save));
+    r.get("/sites/{site}/occupancy", "dashboard.view", cn(centre::occupancy_show));
+    r.get("/account/feed", "signed-in", cn(centre::own_feed_show));
+    r.post("/account/feed", "signed-in", cn(centre::own_feed_save));
+    r.post("/account/feed/rotate", "signed-in", cn(centre::own_feed_rotate));
+    r.get("/feeds/people/{token}", "public", cn(centre::feed_show));
+    r.get("/api/v1/sites/{site}/desks", "spaces.view", cn(centre::api_desks));
+    r.post("/api/v1/desks/{id}/allocations", "desks.manage", cn(centre::api_desk_allocate));
+    r.add("DELETE", "/api/v1/desk-allocations/{id}", "desks.manage", cn(centre::api_desk_release));
+    r.post("/api/v1/desk-waitlist", "desks.manage", cn(centre::api_desk_wait));
+    r.add("DELETE", "/api/v1/desk-waitlist/{id}", "desks.manage", cn(centre::api_desk_unwait));
+    r.post("/api/v1/courses", "courses.manage", cn(centre::api_course_create));
+    r.get("/api/v1/courses/{id}", "courses.view", cn(centre::api_course));
+    r.get("/api/v1/sites/{site}/courses", "courses.view", cn(centre::api_courses));
+    r.post("/api/v1/courses/{id}/sessions", "courses.manage", cn(centre::api_sessions_add));
+    r.get("/api/v1/courses/{id}/enrolments", "courses.view", cn(centre::api_enrolments));
+    r.post("/api/v1/courses/{id}/enrolments", "courses.manage", cn(centre::api_enrol));
+    r.add("DELETE", "/api/v1/course-enrolments/{id}", "courses.manage", cn(centre::api_leave));
+    r.add("PUT", "/api/v1/course-sessions/{id}/attendance", "attendance.take", cn(centre::api_attendance));
+    r.post("/api/v1/events", "events.manage", cn(centre::api_event_create));
+    r.get("/api/v1/events/{id}", "events.view", cn(centre::api_event));
+    r.get("/api/v1/sites/{site}/events", "events.view", cn(centre::api_events));
+    r.post("/api/v1/events/{id}/registrations", "events.manage", cn(centre::api_register));
+    r.get("/api/v1/events/{id}/registrations", "events.view", cn(centre::api_registrations));
+    r.add("DELETE", "/api/v1/registrations/{id}", "events.manage", cn(centre::api_unregister));
+    r.post("/api/v1/events/{id}/check-in", "events.checkin", cn(centre::api_check_in));
+    r.post("/api/v1/events/{id}/headcount", "events.checkin", cn(centre::api_headcount));
+    r.get("/api/v1/sites/{site}/occupancy", "dashboard.view", cn(centre::api_occupancy));
+    r.get("/api/v1/account/feed", "signed-in", cn(centre::api_own_feed));
+    r.add("PUT", "/api/v1/account/feed", "signed-in", cn(centre::api_own_feed));
+    r.post("/api/v1/account/feed/rotate", "signed-in", cn(centre::api_own_feed_rotate));
 
     // JSON API
     r.post("/api/v1/auth/login", "public", acc(accounts::api_login));

@@ -12,6 +12,7 @@ Response account_page(Request& request, Context& c, int status, const std::strin
     return web::page(ctx, status, "account.title", [&](web::Html& h) {
         h.element("p", {{"class", "lead"}}, ctx.t("layout.signed_in", {{"name", me.username}}));
         notice(h, message, error);
+        h.element("p", {}, [&] { h.element("a", {{"href", "/account/feed"}}, ctx.t("account.feed_link")); });
         h.element("h2", {}, ctx.t("account.contact"));
         h.element("p", {}, ctx.t("account.contact_help"));
         web::post_form(h, request, "/account/contact", {{"class", "stack"}}, [&] {

@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "crypto/totp.hpp"
 #include "http/form.hpp"
 #include "http/json.hpp"
 #include "modules/accounts/handlers.hpp"
@@ -50,6 +51,43 @@ inline void field(web::Html& h, const web::PageContext& ctx, const char* name, c
         h.element("label", {{"for", name}}, ctx.t(label_key));
         h.empty("input", {{"id", name}, {"name", name}, {"type", type}, {"value", value}, {"autocomplete", autocomplete}});
     });
+}
+
+// A labelled drop-down of (value, label) options.
+inline void select_field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key,
+                         const std::vector<std::pair<std::string, std::string>>& options, const std::string& chosen = {}) {
+    h.element("div", {{"class", "field"}}, [&] {
+        h.element("label", {{"for", name}}, ctx.t(label_key));
+        h.element("select", {{"id", name}, {"name", name}}, [&] {
+            for (const auto& [value, label] : options) {
+                if (value == chosen && !chosen.empty())
+                    h.element("option", {{"value", value}, {"selected", "selected"}}, label);
+                else
+                    h.element("option", {{"value", value}}, label);
+            }
+        });
+    });
+}
+
+// The QR code of `text`, drawn as SVG (scales to the page; prints sharp).
+inline void qr_code(web::Html& h, const std::string& text, const std::string& label) {
+    const auto qr = crypto::qr_path(text);
+    h.element("div", {{"class", "qr"}}, [&] {
+        const std::string box = "0 0 " + std::to_string(qr.size) + " " + std::to_string(qr.size);
+        h.element("svg", {{"xmlns", "http://www.w3.org/2000/svg"}, {"viewbox", box}, {"role", "img"}, {"aria-label", label}, {"shape-rendering", "crispEdges"}},
+                  [&] { h.empty("path", {{"d", qr.d}, {"fill", "currentColor"}}); });
+    });
+}
+
+// (id, username) of the active accounts holding `role` at `site`, as options for a drop-down.
+inline std::vector<std::pair<std::string, std::string>> accounts_with(accounts::Service& svc, const Principal& me, int64_t site, Role role) {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto list = svc.accounts_at(me, site);
+    if (!list) return out;
+    for (const auto& a : list.value())
+        for (const auto& r : a.roles)
+            if (r.site_id == site && r.role == role && a.status == accounts::AccountStatus::active) out.emplace_back(std::to_string(a.id), a.username);
+    return out;
 }
 
 using web::localized;

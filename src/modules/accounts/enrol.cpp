@@ -22,15 +22,9 @@ Response enrol_page(Request& request, Context& c, const Enrolment& e, int status
         }
         // Password set; the second factor remains.
         const std::string uri = crypto::totp_uri(e.account.username, e.totp_secret);
-        const auto qr = crypto::qr_path(uri);
         h.element("h2", {}, ctx.t("enrol.totp_heading"));
         h.element("p", {}, ctx.t("enrol.totp_help"));
-        h.element("div", {{"class", "qr"}}, [&] {
-            const std::string box = "0 0 " + std::to_string(qr.size) + " " + std::to_string(qr.size);
-            h.element("svg", {{"xmlns", "http://www.w3.org/2000/svg"}, {"viewbox", box}, {"role", "img"},
-                              {"aria-label", ctx.t("enrol.qr_label")}, {"shape-rendering", "crispEdges"}},
-                      [&] { h.empty("path", {{"d", qr.d}, {"fill", "currentColor"}}); });
-        });
+        qr_code(h, uri, ctx.t("enrol.qr_label"));
         h.element("p", {}, [&] {
             h.text(ctx.t("enrol.secret_text"));
             h.text(" ");

@@ -14,9 +14,9 @@ struct Grant {
     std::vector<Role> roles;
 };
 
-const std::array<Grant, 21>& table() {
+const std::array<Grant, 28>& table() {
     using enum Role;
-    static const std::array<Grant, 21> grants = {{
+    static const std::array<Grant, 28> grants = {{
         {Action::sites_view, {administrator, coordinator}},
         {Action::sites_manage, {administrator}},
         {Action::accounts_view, {administrator, coordinator}},
@@ -39,6 +39,13 @@ const std::array<Grant, 21>& table() {
                                prisoner_support, report_editor}},
         {Action::spaces_manage, {administrator, coordinator, studio_technician}},
         {Action::bookings_make, {administrator, coordinator, legal_adviser, counsellor, teacher, studio_technician}},
+        {Action::desks_manage, {administrator, coordinator}},
+        {Action::courses_view, {administrator, coordinator, teacher, report_editor}},
+        {Action::courses_manage, {administrator, coordinator}},
+        {Action::attendance_take, {administrator, coordinator, teacher}},
+        {Action::events_view, {administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, report_editor}},
+        {Action::events_manage, {administrator, coordinator}},
+        {Action::events_checkin, {administrator, coordinator, volunteer}},
     }};
     return grants;
 }
@@ -65,7 +72,10 @@ const Names<Action> action_names = {
     {Action::counselling_assign, "counselling.assign"}, {Action::counselling_write, "counselling.write"},
     {Action::requests_manage, "requests.manage"}, {Action::dashboard_view, "dashboard.view"},
     {Action::spaces_view, "spaces.view"},     {Action::spaces_manage, "spaces.manage"},
-    {Action::bookings_make, "bookings.make"},
+    {Action::bookings_make, "bookings.make"},     {Action::desks_manage, "desks.manage"},
+    {Action::courses_view, "courses.view"},       {Action::courses_manage, "courses.manage"},
+    {Action::attendance_take, "attendance.take"}, {Action::events_view, "events.view"},
+    {Action::events_manage, "events.manage"},     {Action::events_checkin, "events.checkin"},
 };
 const Names<AccountStatus> status_names = {
     {AccountStatus::invited, "invited"},     {AccountStatus::active, "active"},

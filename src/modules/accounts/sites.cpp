@@ -19,14 +19,15 @@ Response sites_page(Request& request, Context& c, int status, const std::string&
                         for (const auto& r : me.roles)
                             if (r.site_id == s.id) h.element("li", {}, role_label(ctx, r.role));
                     });
-                    if (may(me, Action::dashboard_view, s.id))
-                        h.element("p", {}, [&] { h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/dashboard"}}, ctx.t("sites.dashboard_link")); });
-                    if (may(me, Action::requests_manage, s.id))
-                        h.element("p", {}, [&] { h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/requests"}}, ctx.t("sites.requests_link")); });
-                    if (may(me, Action::people_open, s.id))
-                        h.element("p", {}, [&] { h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/people"}}, ctx.t("sites.people_link")); });
-                    if (may(me, Action::spaces_view, s.id))
-                        h.element("p", {}, [&] { h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/spaces"}}, ctx.t("sites.spaces_link")); });
+                    const std::pair<Action, const char*> links[] = {
+                        {Action::dashboard_view, "dashboard"}, {Action::dashboard_view, "occupancy"}, {Action::requests_manage, "requests"},
+                        {Action::people_open, "people"},       {Action::spaces_view, "spaces"},       {Action::spaces_view, "desks"},
+                        {Action::courses_view, "courses"},     {Action::events_view, "events"}};
+                    for (const auto& [action, page] : links)
+                        if (may(me, action, s.id))
+                            h.element("p", {}, [&] {
+                                h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/" + page}}, ctx.t("sites." + std::string(page) + "_link"));
+                            });
                     if (may(me, Action::accounts_view, s.id))
                         h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/accounts"}}, ctx.t("sites.accounts_link"));
                 });

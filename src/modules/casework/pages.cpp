@@ -12,6 +12,8 @@ using accounts::id_param;
 using accounts::may;
 using accounts::notice;
 using accounts::page_context;
+using accounts::select_field;
+using accounts::accounts_with;
 
 namespace {
 
@@ -21,16 +23,6 @@ std::string joined(const std::vector<std::string>& v, const char* sep) {
     std::string s;
     for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
     return s;
-}
-
-void select_field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key,
-                  const std::vector<std::pair<std::string, std::string>>& options) {
-    h.element("div", {{"class", "field"}}, [&] {
-        h.element("label", {{"for", name}}, ctx.t(label_key));
-        h.element("select", {{"id", name}, {"name", name}}, [&] {
-            for (const auto& [value, label] : options) h.element("option", {{"value", value}}, label);
-        });
-    });
 }
 
 void checkboxes(web::Html& h, const web::PageContext& ctx, const char* name, const char* legend_key, const std::vector<std::string_view>& values,
@@ -49,15 +41,6 @@ void checkboxes(web::Html& h, const web::PageContext& ctx, const char* name, con
     });
 }
 
-std::vector<std::pair<std::string, std::string>> accounts_with(accounts::Service& svc, const Principal& me, int64_t site, Role role) {
-    std::vector<std::pair<std::string, std::string>> out;
-    auto list = svc.accounts_at(me, site);
-    if (!list) return out;
-    for (const auto& a : list.value())
-        for (const auto& r : a.roles)
-            if (r.site_id == site && r.role == role && a.status == accounts::AccountStatus::active) out.emplace_back(std::to_string(a.id), a.username);
-    return out;
-}
 
 std::vector<std::string> all(const http::Form& f, const char* name) {
     std::vector<std::string> out;

@@ -16,10 +16,14 @@ Error bad(const std::string& field, const std::string& message) { return make_er
 json::object space_json(const Space& s) {
     json::array equipment;
     for (const auto& e : s.equipment) equipment.emplace_back(e);
-    return {{"id", s.id}, {"site_id", s.site_id}, {"kind", s.kind}, {"name", s.name}, {"time_zone", s.time_zone}, {"equipment", equipment}};
+    return {{"id", s.id}, {"site_id", s.site_id}, {"kind", s.kind}, {"name", s.name}, {"time_zone", s.time_zone}, {"equipment", equipment},
+            {"opening_hours", format_hours(s.hours)}};
 }
 
 json::object occurrence_json(const Occurrence& o) { return {{"start", format_rfc3339(o.start)}, {"end", format_rfc3339(o.end)}}; }
+
+
+}  // namespace
 
 Result<int64_t> instant(const json::object& body, const char* name) {
     HAVEN_TRY(text, accounts::text(body, name, 40));
@@ -54,7 +58,19 @@ Result<Recurrence> recurrence_from(const json::object& body) {
     return r;
 }
 
-}  // namespace
+
+Response clash_response(const Clash& clash) {
+    json::array free;
+    for (const auto& f : clash.free) free.push_back(occurrence_json(f));
+    const auto& w = clash.with;
+    return ok(409, json::object{{"error", json::object{{"code", "conflict"},
+                                                       {"message", "The space is already booked from " + format_rfc3339(w.start) + " to " +
+                                                                       format_rfc3339(w.end) + " by " + w.booked_by + "."}}},
+                                {"clash", json::object{{"booking_id", w.id}, {"start", format_rfc3339(w.start)}, {"end", format_rfc3339(w.end)},
+                                                       {"booked_by", w.booked_by}}},
+                                {"wanted", occurrence_json(clash.wanted)},
+                                {"free", free}});
+}
 
 Result<Response> api_space_create(Request& request, Context& c) {
     HAVEN_TRY(body, json_body(request));
@@ -78,30 +94,39 @@ Result<Response> api_space_create(Request& request, Context& c) {
             s.equipment.emplace_back(e.get_string());
         }
     }
+    HAVEN_TRY(hours_text, accounts::text(body, "opening_hours", 200));
+    HAVEN_TRY(hours, parse_hours(hours_text));
+    s.hours = hours;
     HAVEN_TRY(created, c.spaces.create_space(*request.principal, s));
     return ok(201, space_json(created));
 }
 
-namespace {
-// The feed's address as the caller reached this server (the Host they used).
-std::string feed_url(const Request& request, const Context& c, const std::string& token) {
-    return std::string(c.secure ? "https://" : "http://") + std::string(request.header("Host")) + "/feeds/spaces/" + token;
+std::string feed_url(const Request& request, bool secure, const std::string& path) {
+    return std::string(secure ? "https://" : "http://") + std::string(request.header("Host")) + path;
 }
-}  // namespace
 
 Result<Response> api_space(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(s, c.spaces.space(*request.principal, id));
     HAVEN_TRY(token, c.spaces.feed_token(*request.principal, id));
     json::object out = space_json(s);
-    out["ical_url"] = feed_url(request, c, token);
+    out["ical_url"] = feed_url(request, c.secure, "/feeds/spaces/" + token);
     return ok(200, out);
+}
+
+Result<Response> api_space_hours(Request& request, Context& c) {
+    HAVEN_TRY(id, id_param(request, "id"));
+    HAVEN_TRY(body, json_body(request));
+    HAVEN_TRY(text, accounts::text(body, "opening_hours", 200));
+    HAVEN_TRY(hours, parse_hours(text));
+    if (auto s = c.spaces.set_hours(*request.principal, id, hours); !s) return s.error();
+    return ok(200, json::object{{"opening_hours", format_hours(hours)}});
 }
 
 Result<Response> api_feed_rotate(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(token, c.spaces.rotate_feed(*request.principal, id));
-    return ok(200, json::object{{"ical_url", feed_url(request, c, token)}});
+    return ok(200, json::object{{"ical_url", feed_url(request, c.secure, "/feeds/spaces/" + token)}});
 }
 
 Result<Response> feed_show(Request& request, Context& c) {
@@ -132,18 +157,7 @@ Result<Response> api_booking_create(Request& request, Context& c) {
     in.note = note;
     std::optional<Clash> clash;
     auto booked = c.spaces.book(*request.principal, in, clash);
-    if (clash) {
-        json::array free;
-        for (const auto& f : clash->free) free.push_back(occurrence_json(f));
-        const auto& w = clash->with;
-        return ok(409, json::object{{"error", json::object{{"code", "conflict"},
-                                                           {"message", "The space is already booked from " + format_rfc3339(w.start) + " to " +
-                                                                           format_rfc3339(w.end) + " by " + w.booked_by + "."}}},
-                                    {"clash", json::object{{"booking_id", w.id}, {"start", format_rfc3339(w.start)}, {"end", format_rfc3339(w.end)},
-                                                           {"booked_by", w.booked_by}}},
-                                    {"wanted", occurrence_json(clash->wanted)},
-                                    {"free", free}});
-    }
+    if (clash) return clash_response(*clash);
     if (!booked) return booked.error();
     json::array ids;
     for (int64_t id : booked->ids) ids.emplace_back(id);

@@ -4,6 +4,9 @@
 #include <unicode/timezone.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include "core/dates.hpp"
@@ -171,6 +174,25 @@ Result<std::vector<Occurrence>> expand(int64_t start, int64_t end, const Recurre
     }
     if (out.empty()) return invalid("recurrence", "Every occurrence is an exception: nothing to book.");
     return out;
+}
+
+// "2026-03-29" and "10:00" in the site's zone → epoch ms (nullopt when malformed).
+std::optional<int64_t> local_instant(std::string_view date, std::string_view time, std::string_view zone) {
+    if (!valid_date(date) || time.size() != 5 || time[2] != ':') return std::nullopt;
+    for (size_t i : {0, 1, 3, 4})
+        if (!std::isdigit(static_cast<unsigned char>(time[i]))) return std::nullopt;
+    const int h = std::atoi(std::string(time.substr(0, 2)).c_str()), m = std::atoi(std::string(time.substr(3, 2)).c_str());
+    if (h > 23 || m > 59) return std::nullopt;
+    WallTime w{std::atoi(std::string(date.substr(0, 4)).c_str()), std::atoi(std::string(date.substr(5, 2)).c_str()),
+               std::atoi(std::string(date.substr(8, 2)).c_str()), h, m};
+    return from_wall(w, zone);
+}
+
+std::string local_text(int64_t ms, std::string_view zone) {
+    const WallTime w = to_wall(ms, zone);
+    char b[32];
+    std::snprintf(b, sizeof b, "%04d-%02d-%02d %02d:%02d", w.year, w.month, w.day, w.hour, w.minute);
+    return b;
 }
 
 }  // namespace haven::spaces

@@ -34,6 +34,11 @@ int64_t from_wall(const WallTime& wall, std::string_view zone);
 WallTime add_days(WallTime wall, int days);
 int weekday(const WallTime& wall);  // 0 = Monday
 
+// What a form gives: "2026-03-29" and "10:00" in `zone` → epoch ms (nullopt when malformed).
+std::optional<int64_t> local_instant(std::string_view date, std::string_view time, std::string_view zone);
+// "2026-03-29 10:00" in `zone`.
+std::string local_text(int64_t ms, std::string_view zone);
+
 struct Recurrence {
     std::string freq;                        // "" (once), "daily", "weekly"
     int interval = 1;                        // every N days / weeks

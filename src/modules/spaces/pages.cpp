@@ -36,17 +36,6 @@ WallTime monday_of(int64_t ms, const std::string& zone) {
     return w;
 }
 
-// "2026-03-29" and "10:00" in the site's zone → epoch ms (nullopt when malformed).
-std::optional<int64_t> local_instant(std::string_view date, std::string_view time, const std::string& zone) {
-    if (!valid_date(date) || time.size() != 5 || time[2] != ':') return std::nullopt;
-    const int h = std::atoi(std::string(time.substr(0, 2)).c_str()), m = std::atoi(std::string(time.substr(3, 2)).c_str());
-    if (h < 0 || h > 23 || m < 0 || m > 59 || !std::isdigit(static_cast<unsigned char>(time[0])) || !std::isdigit(static_cast<unsigned char>(time[3])))
-        return std::nullopt;
-    WallTime w{std::atoi(std::string(date.substr(0, 4)).c_str()), std::atoi(std::string(date.substr(5, 2)).c_str()),
-               std::atoi(std::string(date.substr(8, 2)).c_str()), h, m};
-    return from_wall(w, zone);
-}
-
 Response week_page(Request& request, Context& c, const Space& s, const WallTime& monday, int status, const std::string& message,
                    const std::optional<Clash>& clash, const std::string& date, const std::string& from, const std::string& to) {
     auto ctx = page_context(request);
@@ -87,7 +76,19 @@ Response week_page(Request& request, Context& c, const Space& s, const WallTime&
                         for (const auto& b : list ? list.value() : std::vector<Booking>{}) {
                             const WallTime a = to_wall(b.start, s.time_zone), e = to_wall(b.end, s.time_zone);
                             if (a.year != day.year || a.month != day.month || a.day != day.day) continue;
-                            h.element("li", {{"class", "booking"}}, hm(a) + "–" + hm(e) + " · " + b.booked_by);
+                            h.element("li", {{"class", "booking"}}, [&] {
+                                h.text(hm(a) + "–" + hm(e) + " · " + b.booked_by + " ");
+                                if (b.booked_by != request.principal->username && !may(*request.principal, Action::spaces_manage, s.site_id)) return;
+                                web::post_form(h, request, "/bookings/" + std::to_string(b.id) + "/cancel", {{"class", "inline"}}, [&] {
+                                    h.element("button", {{"type", "submit"}, {"class", "link"}}, ctx.t("spaces.cancel"));
+                                    if (b.series_id != b.id) {
+                                        h.element("label", {}, [&] {
+                                            h.empty("input", {{"type", "checkbox"}, {"name", "series"}, {"value", "1"}});
+                                            h.text(" " + ctx.t("spaces.whole_series"));
+                                        });
+                                    }
+                                });
+                            });
                         }
                     });
                 });
@@ -99,7 +100,12 @@ Response week_page(Request& request, Context& c, const Space& s, const WallTime&
             field(h, ctx, "date", "spaces.date", "date", date);
             field(h, ctx, "from", "spaces.from", "time", from);
             field(h, ctx, "to", "spaces.to", "time", to);
+            accounts::select_field(h, ctx, "repeat", "spaces.repeat",
+                                   {{"", ctx.t("spaces.repeat_none")}, {"daily", ctx.t("spaces.repeat_daily")}, {"weekly", ctx.t("spaces.repeat_weekly")}});
+            field(h, ctx, "count", "spaces.count", "number", "1");
+            field(h, ctx, "except", "spaces.except", "text");
             if (s.kind == "studio") field(h, ctx, "note", "spaces.note", "text");
+            if (!format_hours(s.hours).empty()) h.element("p", {{"class", "small"}}, ctx.t("spaces.opening_hours") + " " + format_hours(s.hours));
             h.element("button", {{"type", "submit"}}, ctx.t("spaces.book_button"));
         });
     });
@@ -151,11 +157,34 @@ Result<Response> booking_save(Request& request, Context& c) {
     const WallTime shown = monday_of(start ? *start : c.spaces.now_ms(), s.time_zone);
     if (!start || !end)
         return week_page(request, c, s, shown, 422, ctx.t("spaces.bad_time"), std::nullopt, date, from, to);
+    Recurrence rule;
+    rule.freq = form.get("repeat");
+    if (!rule.freq.empty()) {
+        rule.count = std::atoi(std::string(form.get("count")).c_str());
+        // Dates skipped, "2026-12-24 2026-12-31" (spaces or commas between them).
+        std::string except(form.get("except"));
+        for (char& ch : except)
+            if (ch == ',') ch = ' ';
+        for (size_t at = 0; at < except.size();) {
+            const size_t next = std::min(except.find(' ', at), except.size());
+            if (next > at) rule.except.push_back(except.substr(at, next - at));
+            at = next + 1;
+        }
+    }
     std::optional<Clash> clash;
-    auto booked = c.spaces.book(*request.principal, {id, *start, *end, {}, std::string(form.get("note"))}, clash);
+    auto booked = c.spaces.book(*request.principal, {id, *start, *end, rule, std::string(form.get("note"))}, clash);
     if (clash) return week_page(request, c, s, shown, 409, "", clash, date, from, to);
     if (!booked) return week_page(request, c, s, shown, 422, accounts::localized(ctx, booked.error()), std::nullopt, date, from, to);
     return Response::redirect("/spaces/" + std::to_string(id) + "?week=" + date);
+}
+
+Result<Response> booking_cancel(Request& request, Context& c) {
+    HAVEN_TRY(id, id_param(request, "id"));
+    HAVEN_TRY(form, form_body(request));
+    HAVEN_TRY(b, c.spaces.booking(*request.principal, id));
+    HAVEN_TRY(s, c.spaces.space(*request.principal, b.space_id));
+    if (auto done = c.spaces.cancel(*request.principal, id, !form.get("series").empty()); !done) return done.error();
+    return Response::redirect("/spaces/" + std::to_string(b.space_id) + "?week=" + date_text(to_wall(b.start, s.time_zone)));
 }
 
 }  // namespace haven::spaces

@@ -12,6 +12,7 @@
 #include "crypto/vault.hpp"
 #include "modules/accounts/service.hpp"
 #include "modules/spaces/calendar.hpp"
+#include "modules/spaces/hours.hpp"
 #include "storage/db.hpp"
 
 namespace haven::spaces {
@@ -22,6 +23,7 @@ struct Space {
     int64_t id = 0, site_id = 0;
     std::string kind, name, time_zone;
     std::vector<std::string> equipment;
+    OpeningHours hours;
 };
 
 struct BookingInput {
@@ -55,11 +57,17 @@ public:
     Result<Space> create_space(const Principal& actor, Space space);
     Result<Space> space(const Principal& actor, int64_t id);
     Result<std::vector<Space>> spaces_at(const Principal& actor, int64_t site_id);
+    Status set_hours(const Principal& actor, int64_t space_id, const OpeningHours& hours);
 
     // Either every occurrence is booked, or none and the first clash is returned (as `clash`).
     Result<Booked> book(const Principal& actor, const BookingInput& input, std::optional<Clash>& clash);
+    // The same inside the caller's transaction (courses book their room with their sessions).
+    Result<Booked> book_in(storage::Tx& tx, const Principal& actor, const Space& space, const std::vector<Occurrence>& occurrences,
+                           const std::string& note, std::optional<Clash>& clash);
     Result<std::vector<Booking>> bookings(const Principal& actor, int64_t space_id, int64_t from, int64_t to);
     Status cancel(const Principal& actor, int64_t booking_id, bool whole_series);
+    // The series of a booking (to cancel it from the week page).
+    Result<Booking> booking(const Principal& actor, int64_t booking_id);
 
     // Calendar feeds at secret URLs: the space's token (made on first use), a new one (the old URL stops
     // working), and the feed for a token — nullopt for a token that names nothing.
@@ -71,7 +79,7 @@ public:
 
 private:
     std::string new_feed_token(storage::Tx& tx, int64_t space_id);
-    std::vector<Occurrence> free_near(storage::Tx& tx, int64_t space_id, const Occurrence& wanted, size_t how_many);
+    std::vector<Occurrence> free_near(storage::Tx& tx, const Space& space, const Occurrence& wanted, size_t how_many);
 
     storage::Database& db_;
     const crypto::Vault& vault_;

@@ -7,6 +7,7 @@ const std::vector<SealedColumn>& sealed_columns() {
         {"accounts", "real_name"}, {"accounts", "email"}, {"accounts", "phone"}, {"accounts", "totp_secret"}, {"accounts", "totp_pending"},
         {"people", "person_key"},  // each person's data key; their record is sealed under it (modules/people)
         {"volunteer_profiles", "record"}, {"bookings", "note"}, {"spaces", "feed_token"},
+        {"events", "title"}, {"registrations", "visitor"}, {"registrations", "code"}, {"account_feeds", "token"},
     };
     return columns;
 }

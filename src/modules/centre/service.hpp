@@ -1,0 +1,177 @@
+// The centre's day: desks held by residents (and the waitlist for them), language courses (groups, sessions,
+// enrolment with a waitlist that promotes, attendance, certificates), events (registration of known people or
+// visitors, a waitlist that promotes, check-in by QR code or by name, anonymous headcounts), the occupancy
+// figures of a site and month, and each staff member's own calendar feed.
+//
+// Every function checks the acting Principal itself. People appear by pseudonym to those who run the desk,
+// the course or the door; their legal name only on a certificate, printed by coordinators. A visitor's first
+// name and an event's title are sealed by the vault; the rest is ids, times and states.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/principal.hpp"
+#include "core/result.hpp"
+#include "crypto/vault.hpp"
+#include "modules/accounts/service.hpp"
+#include "modules/people/service.hpp"
+#include "modules/spaces/service.hpp"
+#include "storage/db.hpp"
+
+namespace haven::centre {
+
+// ---- Desks ----
+struct Holding {
+    int64_t id = 0, desk_id = 0, person_id = 0;
+    std::string desk, person, from, to;  // person: pseudonym ("" to those who may not see it); dates YYYY-MM-DD
+};
+struct Desk {
+    int64_t id = 0;
+    std::string name;
+    std::optional<Holding> held;  // on the day asked for
+};
+struct Waiting {
+    int64_t id = 0, person_id = 0, since = 0;
+    std::string person;
+};
+struct Desks {
+    std::string date;
+    std::vector<Desk> desks;
+    std::vector<Waiting> waitlist;  // first come first
+    size_t free() const;
+};
+
+// ---- Courses ----
+const std::vector<std::string_view>& levels();  // CEFR: A1 … C2
+struct CourseInput {
+    int64_t site_id = 0, teacher_id = 0, capacity = 0, space_id = 0;  // teacher and room optional (0)
+    std::string title, language, level;
+};
+struct Course {
+    int64_t id = 0, site_id = 0, teacher_id = 0, capacity = 0, space_id = 0;
+    std::string title, language, level, teacher, time_zone;
+    int64_t enrolled = 0, waiting = 0;
+};
+struct Session {
+    int64_t id = 0, course_id = 0, start = 0, end = 0, present = 0, marked = 0;
+};
+struct Enrolment {
+    int64_t id = 0, course_id = 0, person_id = 0, since = 0, attended = 0;
+    std::string person, status;  // enrolled, waitlisted, left
+    std::string course;          // its title, in a person's list
+};
+struct Certificate {
+    Course course;
+    std::string name, first_session, last_session;  // legal name (pseudonym when none); dates YYYY-MM-DD
+    int64_t attended = 0, sessions = 0, minutes = 0;
+};
+
+// ---- Events ----
+struct EventInput {
+    int64_t site_id = 0, start = 0, end = 0, capacity = 0;  // capacity 0: drop-in, headcounts only
+    std::string title;
+};
+struct Event {
+    int64_t id = 0, site_id = 0, start = 0, end = 0, capacity = 0;
+    std::string title, time_zone;
+    int64_t registered = 0, waiting = 0, checked_in = 0, headcount = 0;
+};
+struct Registration {
+    int64_t id = 0, event_id = 0, person_id = 0, since = 0, checked_in_at = 0;  // person_id 0: a visitor
+    std::string name, status;  // pseudonym or visitor's first name; registered, waitlisted, cancelled
+};
+
+// ---- Occupancy of a site in a month ----
+struct Occupancy {
+    std::string month;  // YYYY-MM
+    int64_t desks = 0, desk_days_used = 0, desk_days_available = 0;
+    int64_t studio_minutes = 0, room_minutes = 0;
+    int64_t sessions = 0, present = 0, marked = 0;
+    int64_t events = 0, registered = 0, checked_in = 0, headcount = 0;
+};
+
+class Service {
+public:
+    Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, accounts::Service& accounts, people::Service& people,
+            spaces::Service& spaces);
+
+    // Desks of a site on a date (the site's today when empty).
+    Result<Desks> desks(const Principal& actor, int64_t site_id, std::string date = {});
+    // A desk held by a person from a date to a date (inclusive); 409 when someone holds it on one of those days.
+    // Takes the person off the site's waitlist.
+    Result<int64_t> allocate(const Principal& actor, int64_t desk_id, int64_t person_id, const std::string& from, const std::string& to);
+    // Ends a holding today (or drops it when it has not begun). Returns the desk's site.
+    Result<int64_t> release(const Principal& actor, int64_t allocation_id);
+    Result<int64_t> wait_for_desk(const Principal& actor, int64_t person_id);
+    Result<int64_t> leave_waitlist(const Principal& actor, int64_t waiting_id);  // returns the site
+    Result<std::vector<Holding>> desks_of(const Principal& actor, int64_t person_id);
+
+    Result<Course> create_course(const Principal& actor, const CourseInput& in);
+    Result<Course> course(const Principal& actor, int64_t id);
+    Result<std::vector<Course>> courses_at(const Principal& actor, int64_t site_id);
+    // Sessions from `start`–`end` repeated by `rule`; with a room, its bookings are made in the same transaction
+    // (all or none; `clash` names the booking in the way).
+    Result<std::vector<int64_t>> add_sessions(const Principal& actor, int64_t course_id, int64_t start, int64_t end, const spaces::Recurrence& rule,
+                                              std::optional<spaces::Clash>& clash);
+    Result<std::vector<Session>> sessions(const Principal& actor, int64_t course_id);
+    Result<Session> session(const Principal& actor, int64_t session_id);
+    // Enrolled while there is room, waitlisted after.
+    Result<Enrolment> enrol(const Principal& actor, int64_t course_id, int64_t person_id);
+    // The person leaves; the first on the waitlist takes the place (returned).
+    Result<std::optional<Enrolment>> leave(const Principal& actor, int64_t enrolment_id);
+    Result<std::vector<Enrolment>> enrolments(const Principal& actor, int64_t course_id);
+    Result<std::vector<Enrolment>> courses_of(const Principal& actor, int64_t person_id);
+    // Attendance of a session: `present` are enrolment ids; every other enrolled person is marked absent.
+    Status mark(const Principal& actor, int64_t session_id, const std::vector<int64_t>& present);
+    // Who was present at a session (enrolment ids).
+    Result<std::vector<int64_t>> present_at(const Principal& actor, int64_t session_id);
+    Result<Certificate> certificate(const Principal& actor, int64_t enrolment_id);
+
+    Result<Event> create_event(const Principal& actor, const EventInput& in);
+    Result<Event> event(const Principal& actor, int64_t id);
+    // The site's events from a day back on, soonest first.
+    Result<std::vector<Event>> events_at(const Principal& actor, int64_t site_id);
+    // A known person (person_id) or a visitor (first_name). Registered while there is room, waitlisted after.
+    // Returns the registration and its check-in code (what the QR code carries).
+    Result<std::pair<Registration, std::string>> register_for(const Principal& actor, int64_t event_id, int64_t person_id,
+                                                              const std::string& first_name);
+    Result<std::optional<Registration>> cancel_registration(const Principal& actor, int64_t registration_id);
+    Result<std::vector<Registration>> registrations(const Principal& actor, int64_t event_id);
+    // The check-in code of a registration, to show its QR code again.
+    Result<std::string> code_of(const Principal& actor, int64_t registration_id);
+    // By the scanned code, or by registration id (chosen by name at the door). 409 when already checked in.
+    Result<Registration> check_in(const Principal& actor, int64_t event_id, const std::string& code, int64_t registration_id);
+    Result<int64_t> add_headcount(const Principal& actor, int64_t event_id, int64_t count);
+
+    Result<Occupancy> occupancy(const Principal& actor, int64_t site_id, const std::string& month);
+
+    // The actor's own calendar feed: its token (made on first use), with names of spaces and courses or not;
+    // `rotate` makes a new one (the old URL stops working). The feed for a token, nullopt when it names nothing.
+    Result<std::pair<std::string, bool>> own_feed(const Principal& actor, std::optional<bool> show_names, bool rotate);
+    std::optional<std::string> feed(const std::string& token);
+
+    int64_t now_ms() const { return clock_.now_ms(); }
+    std::string site_zone(int64_t site_id);                  // "UTC" for no such site
+    int64_t course_of_enrolment(int64_t enrolment_id);       // 0 for none (for redirects; reads nothing personal)
+    int64_t event_of_registration(int64_t registration_id);  // 0 for none
+
+private:
+    struct Door;
+    Result<Course> load_course(storage::Tx& tx, const Principal& actor, int64_t id);
+    Result<Event> load_event(storage::Tx& tx, const Principal& actor, int64_t id);
+    Result<std::string> pseudonym(storage::Tx& tx, int64_t person_id, int64_t site_id);
+    std::optional<Enrolment> promote(storage::Tx& tx, int64_t course_id);
+    std::optional<Registration> promote_guest(storage::Tx& tx, int64_t event_id, int64_t capacity);
+
+    storage::Database& db_;
+    const crypto::Vault& vault_;
+    const Clock& clock_;
+    accounts::Service& accounts_;
+    people::Service& people_;
+    spaces::Service& spaces_;
+};
+
+}  // namespace haven::centre
