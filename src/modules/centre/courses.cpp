@@ -163,6 +163,7 @@ Result<Enrolment> Service::enrol(const Principal& actor, int64_t course_id, int6
             return make_error(ErrorKind::conflict, "conflict", "The person is enrolled or waiting already.");
         const int64_t taken = tx.query("SELECT COUNT(*) FROM course_enrolments WHERE course_id = $1 AND status = 'enrolled'", {course_id})[0].integer(0);
         e.status = taken < cap[0].integer(0) ? "enrolled" : "waitlisted";
+        e.since = queue_place(tx, "SELECT MAX(since) FROM course_enrolments WHERE course_id = $1", course_id, e.since);
         tx.exec("INSERT INTO course_enrolments (id, course_id, person_id, status, since, changed_at) VALUES ($1, $2, $3, $4, $5, $5)",
                 {e.id, course_id, person_id, e.status, e.since});
         accounts_.audit(tx, "course.enrol", actor.account_id, "course", course_id, c.site_id);

@@ -136,8 +136,9 @@ Result<int64_t> Service::wait_for_desk(const Principal& actor, int64_t person_id
         if (!may(actor, Action::desks_manage, sealer.site_id)) return accounts::role_forbids();
         if (!tx.query("SELECT 1 FROM desk_waitlist WHERE person_id = $1 AND site_id = $2", {person_id, sealer.site_id}).empty())
             return make_error(ErrorKind::conflict, "conflict", "The person is on the desk waitlist already.");
+        const int64_t since = queue_place(tx, "SELECT MAX(since) FROM desk_waitlist WHERE site_id = $1", sealer.site_id, clock_.now_ms());
         tx.exec("INSERT INTO desk_waitlist (id, site_id, person_id, since, created_by) VALUES ($1, $2, $3, $4, $5)",
-                {id, sealer.site_id, person_id, clock_.now_ms(), actor.account_id});
+                {id, sealer.site_id, person_id, since, actor.account_id});
         accounts_.audit(tx, "desk.wait", actor.account_id, "person", person_id, sealer.site_id);
         return {};
     });

@@ -20,7 +20,7 @@ constexpr const char* event_columns =
     "(SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'registered'), "
     "(SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'waitlisted'), "
     "(SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id AND r.checked_in_at IS NOT NULL), "
-    "(SELECT COALESCE(SUM(h.count), 0) FROM headcounts h WHERE h.event_id = e.id) "
+    "(SELECT CAST(COALESCE(SUM(h.count), 0) AS BIGINT) FROM headcounts h WHERE h.event_id = e.id) "
     "FROM events e JOIN sites t ON t.id = e.site_id ";
 
 constexpr const char* registration_columns = "SELECT id, event_id, person_id, since, checked_in_at, status, visitor FROM registrations ";
@@ -95,6 +95,7 @@ Result<std::pair<Registration, std::string>> Service::register_for(const Princip
             return make_error(ErrorKind::conflict, "conflict", "The person is registered or waiting already.");
         const int64_t taken = tx.query("SELECT COUNT(*) FROM registrations WHERE event_id = $1 AND status = 'registered'", {event_id})[0].integer(0);
         reg.status = taken < e.capacity ? "registered" : "waitlisted";
+        reg.since = queue_place(tx, "SELECT MAX(since) FROM registrations WHERE event_id = $1", event_id, reg.since);
         const storage::Value visitor = first_name.empty() ? storage::Value(nullptr) : storage::Value(Blob::of(vault_.seal_field("registrations", "visitor", reg.id, first_name)));
         tx.exec("INSERT INTO registrations (id, event_id, person_id, visitor, status, since, code, code_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 {reg.id, event_id, person_id ? storage::Value(person_id) : storage::Value(nullptr), visitor, reg.status, reg.since,

@@ -46,25 +46,16 @@ Result<Occupancy> Service::occupancy(const Principal& actor, int64_t site_id, co
             if (r.text(0) == "studio") o.studio_minutes += minutes;
             if (r.text(0) == "room") o.room_minutes += minutes;
         }
-        const auto sessions = tx.query(
-            "SELECT COUNT(*), COALESCE(SUM((SELECT COUNT(*) FROM attendance x WHERE x.session_id = s.id AND x.present = 1)), 0), "
-            "COALESCE(SUM((SELECT COUNT(*) FROM attendance x WHERE x.session_id = s.id)), 0) "
-            "FROM course_sessions s JOIN courses c ON c.id = s.course_id WHERE c.site_id = $1 AND s.start_at >= $2 AND s.start_at < $3",
-            {site_id, from, to});
-        o.sessions = sessions[0].integer(0);
-        o.present = sessions[0].integer(1);
-        o.marked = sessions[0].integer(2);
-        const auto events = tx.query(
-            "SELECT COUNT(*), "
-            "COALESCE(SUM((SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'registered')), 0), "
-            "COALESCE(SUM((SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id AND r.checked_in_at IS NOT NULL)), 0), "
-            "COALESCE(SUM((SELECT COALESCE(SUM(h.count), 0) FROM headcounts h WHERE h.event_id = e.id)), 0) "
-            "FROM events e WHERE e.site_id = $1 AND e.start_at >= $2 AND e.start_at < $3",
-            {site_id, from, to});
-        o.events = events[0].integer(0);
-        o.registered = events[0].integer(1);
-        o.checked_in = events[0].integer(2);
-        o.headcount = events[0].integer(3);
+        auto count = [&](const std::string& sql) { return tx.query(sql, {site_id, from, to})[0].integer(0); };
+        const std::string in_sessions = " FROM course_sessions s JOIN courses c ON c.id = s.course_id WHERE c.site_id = $1 AND s.start_at >= $2 AND s.start_at < $3";
+        const std::string in_events = " FROM events e WHERE e.site_id = $1 AND e.start_at >= $2 AND e.start_at < $3";
+        o.sessions = count("SELECT COUNT(*)" + in_sessions);
+        o.present = count("SELECT COUNT(*) FROM attendance x WHERE x.present = 1 AND x.session_id IN (SELECT s.id" + in_sessions + ")");
+        o.marked = count("SELECT COUNT(*) FROM attendance x WHERE x.session_id IN (SELECT s.id" + in_sessions + ")");
+        o.events = count("SELECT COUNT(*)" + in_events);
+        o.registered = count("SELECT COUNT(*) FROM registrations r WHERE r.status = 'registered' AND r.event_id IN (SELECT e.id" + in_events + ")");
+        o.checked_in = count("SELECT COUNT(*) FROM registrations r WHERE r.checked_in_at IS NOT NULL AND r.event_id IN (SELECT e.id" + in_events + ")");
+        o.headcount = count("SELECT CAST(COALESCE(SUM(h.count), 0) AS BIGINT) FROM headcounts h WHERE h.event_id IN (SELECT e.id" + in_events + ")");
     });
     return o;
 }
