@@ -150,6 +150,7 @@ void add_routes(App& app) {
         return [&sc, handler](http::Request& q) { return handler(q, sc); };
     };
     r.get("/sites/{site}/spaces", "spaces.view", sp(spaces::spaces_show));
+    r.post("/sites/{site}/spaces", "spaces.manage", sp(spaces::space_save));
     r.get("/spaces/{id}", "spaces.view", sp(spaces::space_show));
     r.post("/spaces/{id}/bookings", "bookings.make", sp(spaces::booking_save));
     r.post("/api/v1/spaces", "spaces.manage", sp(spaces::api_space_create));

@@ -23,10 +23,10 @@ Response sites_page(Request& request, Context& c, int status, const std::string&
                         {Action::dashboard_view, "dashboard"}, {Action::dashboard_view, "occupancy"}, {Action::requests_manage, "requests"},
                         {Action::people_open, "people"},       {Action::spaces_view, "spaces"},       {Action::spaces_view, "desks"},
                         {Action::courses_view, "courses"},     {Action::events_view, "events"}};
-                    for (const auto& [action, page] : links)
-                        if (may(me, action, s.id))
+                    for (const auto& link : links)
+                        if (const std::string page = link.second; may(me, link.first, s.id))
                             h.element("p", {}, [&] {
-                                h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/" + page}}, ctx.t("sites." + std::string(page) + "_link"));
+                                h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/" + page}}, ctx.t("sites." + page + "_link"));
                             });
                     if (may(me, Action::accounts_view, s.id))
                         h.element("a", {{"href", "/sites/" + std::to_string(s.id) + "/accounts"}}, ctx.t("sites.accounts_link"));

@@ -113,17 +113,18 @@ Response week_page(Request& request, Context& c, const Space& s, const WallTime&
 
 }  // namespace
 
-Result<Response> spaces_show(Request& request, Context& c) {
-    HAVEN_TRY(site, id_param(request, "site"));
-    HAVEN_TRY(list, c.spaces.spaces_at(*request.principal, site));
+namespace {
+Response spaces_page(Request& request, Context& c, int64_t site, int status, const std::string& message) {
+    auto list = c.spaces.spaces_at(*request.principal, site);
     auto ctx = page_context(request);
-    return web::page(ctx, 200, "spaces.title", [&](web::Html& h) {
-        if (list.empty()) h.element("p", {}, ctx.t("spaces.none"));
+    return web::page(ctx, status, "spaces.title", [&](web::Html& h) {
+        notice(h, message, status >= 400);
+        if (list && list->empty()) h.element("p", {}, ctx.t("spaces.none"));
         h.element("ul", {{"class", "cards"}, {"id", "spaces"}}, [&] {
-            for (const auto& s : list)
+            for (const auto& s : list ? list.value() : std::vector<Space>{})
                 h.element("li", {{"class", "card"}}, [&] {
                     h.element("h2", {}, [&] { h.element("a", {{"href", "/spaces/" + std::to_string(s.id)}}, s.name); });
-                    h.element("p", {{"class", "small"}}, ctx.t("spaces.kind_" + s.kind));
+                    h.element("p", {{"class", "small"}}, ctx.t("spaces.kind_" + s.kind) + (s.hours.always ? "" : " · " + format_hours(s.hours)));
                     if (!s.equipment.empty()) {
                         std::string e;
                         for (const auto& x : s.equipment) e += (e.empty() ? "" : ", ") + x;
@@ -131,7 +132,55 @@ Result<Response> spaces_show(Request& request, Context& c) {
                     }
                 });
         });
+        if (!may(*request.principal, Action::spaces_manage, site)) return;
+        h.element("h2", {}, ctx.t("spaces.new"));
+        web::post_form(h, request, "/sites/" + std::to_string(site) + "/spaces", {{"class", "stack"}, {"id", "new-space"}}, [&] {
+            field(h, ctx, "name", "spaces.name", "text");
+            accounts::select_field(h, ctx, "kind", "spaces.kind",
+                                   {{"room", ctx.t("spaces.kind_room")}, {"studio", ctx.t("spaces.kind_studio")}, {"desk", ctx.t("spaces.kind_desk")}});
+            field(h, ctx, "equipment", "spaces.equipment", "text");
+            field(h, ctx, "opening_hours", "spaces.hours", "text");
+            h.element("p", {{"class", "small"}}, ctx.t("spaces.hours_help"));
+            h.element("button", {{"type", "submit"}}, ctx.t("spaces.create"));
+        });
     });
+}
+}  // namespace
+
+Result<Response> spaces_show(Request& request, Context& c) {
+    HAVEN_TRY(site, id_param(request, "site"));
+    HAVEN_TRY(list, c.spaces.spaces_at(*request.principal, site));  // 403 before anything is drawn
+    (void)list;
+    return spaces_page(request, c, site, 200, "");
+}
+
+Result<Response> space_save(Request& request, Context& c) {
+    HAVEN_TRY(site, id_param(request, "site"));
+    HAVEN_TRY(form, form_body(request));
+    auto ctx = page_context(request);
+    Space s;
+    s.site_id = site;
+    s.name = form.get("name");
+    s.kind = form.get("kind");
+    // "2 cameras, lights": one item per comma.
+    const std::string equipment(form.get("equipment"));
+    for (size_t at = 0; at < equipment.size();) {
+        size_t next = std::min(equipment.find(',', at), equipment.size());
+        std::string item = equipment.substr(at, next - at);
+        item.erase(0, item.find_first_not_of(' '));
+        item.erase(item.find_last_not_of(' ') + 1);
+        if (!item.empty()) s.equipment.push_back(item);
+        at = next + 1;
+    }
+    auto hours = parse_hours(form.get("opening_hours"));
+    if (!hours) return spaces_page(request, c, site, 422, accounts::localized(ctx, hours.error()));
+    s.hours = hours.value();
+    auto made = c.spaces.create_space(*request.principal, s);
+    if (!made) {
+        if (made.error().kind == ErrorKind::forbidden) return made.error();
+        return spaces_page(request, c, site, 422, accounts::localized(ctx, made.error()));
+    }
+    return Response::redirect("/spaces/" + std::to_string(made->id));
 }
 
 Result<Response> space_show(Request& request, Context& c) {
