@@ -39,7 +39,9 @@ const browser = await chromium.launch({
 });
 
 let failed = 0, passed = 0;
-const specs = readdirSync(new URL("./specs", import.meta.url)).filter((f) => f.endsWith(".mjs")).sort();
+// HAVEN_E2E_ONLY=centre.mjs runs one spec file.
+const specs = readdirSync(new URL("./specs", import.meta.url))
+  .filter((f) => f.endsWith(".mjs") && (!process.env.HAVEN_E2E_ONLY || f === process.env.HAVEN_E2E_ONLY)).sort();
 for (const file of specs) {
   const spec = await import(`./specs/${file}`);
   for (const [name, test] of Object.entries(spec.tests)) {

@@ -67,21 +67,30 @@ Response week_page(Request& request, Context& c, const Space& s, const WallTime&
             h.element("a", {{"href", base + "?week=" + date_text(add_days(monday, 7))}}, ctx.t("spaces.next_week"));
         });
         h.element("div", {{"class", "week"}, {"id", "week"}}, [&] {
+            // Wall times once per booking (ICU), then one column a day.
+            struct Shown {
+                const Booking* booking;
+                WallTime start, end;
+            };
+            std::vector<Shown> shown;
+            if (list)
+                for (const auto& b : list.value()) shown.push_back({&b, to_wall(b.start, s.time_zone), to_wall(b.end, s.time_zone)});
             for (int d = 0; d < 7; ++d) {
                 const WallTime day = add_days(monday, d);
                 h.element("section", {{"class", "day"}}, [&] {
                     h.element("h3", {}, ctx.t("day." + std::string(std::array<const char*, 7>{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}[size_t(d)])) +
                                             " " + date_text(day));
                     h.element("ul", {}, [&] {
-                        for (const auto& b : list ? list.value() : std::vector<Booking>{}) {
-                            const WallTime a = to_wall(b.start, s.time_zone), e = to_wall(b.end, s.time_zone);
+                        for (const auto& one : shown) {
+                            const Booking& b = *one.booking;
+                            const WallTime &a = one.start, &e = one.end;
                             if (a.year != day.year || a.month != day.month || a.day != day.day) continue;
                             h.element("li", {{"class", "booking"}}, [&] {
                                 h.text(hm(a) + "–" + hm(e) + " · " + b.booked_by + " ");
                                 if (b.booked_by != request.principal->username && !may(*request.principal, Action::spaces_manage, s.site_id)) return;
                                 web::post_form(h, request, "/bookings/" + std::to_string(b.id) + "/cancel", {{"class", "inline"}}, [&] {
                                     h.element("button", {{"type", "submit"}, {"class", "link"}}, ctx.t("spaces.cancel"));
-                                    if (b.series_id != b.id) {
+                                    if (b.recurring) {
                                         h.element("label", {}, [&] {
                                             h.empty("input", {{"type", "checkbox"}, {"name", "series"}, {"value", "1"}});
                                             h.text(" " + ctx.t("spaces.whole_series"));

@@ -218,11 +218,12 @@ Result<std::vector<Booking>> Service::bookings(const Principal& actor, int64_t s
     if (to <= from || to - from > 62LL * 24 * hour_ms)
         return make_error(ErrorKind::invalid, "validation_failed", "Ask for at most 62 days at once.", "to");
     std::vector<Booking> out;
-    for (const auto& r : db_.query("SELECT b.id, b.series_id, b.start_at, b.end_at, a.username FROM bookings b JOIN accounts a ON a.id = b.booked_by "
+    for (const auto& r : db_.query("SELECT b.id, b.series_id, b.start_at, b.end_at, a.username, "
+                                   "(SELECT COUNT(*) FROM bookings c WHERE c.series_id = b.series_id) FROM bookings b JOIN accounts a ON a.id = b.booked_by "
                                    "WHERE b.space_id = $1 AND b.cancelled_at IS NULL AND b.start_at < $2 AND b.start_at > $3 AND b.end_at > $4 "
                                    "ORDER BY b.start_at",
                                    {space_id, to, from - longest, from}))
-        out.push_back({r.integer(0), r.integer(1), space_id, r.integer(2), r.integer(3), r.text(4)});
+        out.push_back({r.integer(0), r.integer(1), space_id, r.integer(2), r.integer(3), r.text(4), r.integer(5) > 1});
     (void)space_row;
     return out;
 }
