@@ -1,7 +1,8 @@
 // What a seized server surrenders. 1,000 distinct strings (Cyrillic and Latin) are planted through the API
 // as accounts' contact details, and 200 people (pseudonyms, legal names in both alphabets, phones, notes,
 // consent notes, sensitive circumstances) are recorded by a coordinator, through the API and a CSV import,
-// 40 of them with a legal case (step notes), counselling notes and a request for help;
+// 40 of them with a legal case (step notes), counselling notes and a request for help; 20 events (sealed
+// titles) each with a visitor (sealed first name) checked in by QR code;
 // a backup is made, the server is stopped, and every file it wrote — database, WAL, SHM, backup, logs, temp
 // files, and for PostgreSQL the cluster's own files — is searched for each string and its romanisation:
 // none may be found. Then they are deleted, the database checkpointed, and searched again.
@@ -276,8 +277,27 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
                   201);
     }
 
+    // Events: 20 titles (a gathering's name tells who meets where) and 20 visitors' first names, each checked in by
+    // the code of their QR ticket.
+    for (int i = 0; i < 20; ++i) {
+        const std::string title = "Evening of the Pchelkina circle" + std::to_string(i), visitor = "Zlatoslava" + std::to_string(i);
+        needles.all.push_back(title);
+        needles.all.push_back(visitor);
+        auto event = testing::request(port, "POST", "/api/v1/events",
+                                      R"({"site_id":)" + site + R"(,"title":")" + title +
+                                          R"(","start":"2030-01-10T19:00:00+01:00","end":"2030-01-10T22:00:00+01:00","capacity":5})",
+                                      as_coordinator);
+        ASSERT_EQ(event.status, 201) << event.body;
+        const std::string base = "/api/v1/events/" + id_in(event.body, "id");
+        auto guest = testing::request(port, "POST", base + "/registrations", R"({"first_name":")" + visitor + "\"}", as_coordinator);
+        ASSERT_EQ(guest.status, 201) << guest.body;
+        const size_t code_at = guest.body.find("\"code\":\"") + 8;
+        const std::string code = guest.body.substr(code_at, guest.body.find('"', code_at) - code_at);
+        ASSERT_EQ(testing::request(port, "POST", base + "/check-in", R"({"code":")" + code + "\"}", as_coordinator).status, 200);
+    }
+
     needles.index();
-    ASSERT_EQ(needles.all.size(), 1500u + 1000u + 100u + 120u);
+    ASSERT_EQ(needles.all.size(), 1500u + 1000u + 100u + 120u + 40u);
     // The search itself can find: a planted string inside other bytes is seen.
     ASSERT_EQ(needles.count_in("\x01\x02" + needles.all[7] + "\xff", nullptr), 1);
     ASSERT_EQ(needles.count_in(needles.all[8].substr(1), nullptr), 0);
