@@ -397,7 +397,7 @@ void bench_bookings(const std::string& dir, const std::string& url) {
     auto inv = accounts.invite(nullptr, site->id, "bench", Role::coordinator);
     if (!site || !inv) return;
     Principal coordinator{inv->account.id, "bench", {{site->id, Role::coordinator}}, "session", "", false, "en"};
-    auto room = spaces.create_space(coordinator, {0, site->id, "room", "Room", "", {}});
+    auto room = spaces.create_space(coordinator, {0, site->id, "room", "Room", "", {}, {}});
     if (!room) return;
     const int64_t hour = 3600 * 1000, day = 24 * hour, first = clock.now_ms() + day;
     std::vector<int64_t> starts;

@@ -346,6 +346,61 @@ TEST_P(Centre, OwnFeedShowsNamesOnlyWhenItsOwnerAllows) {
     EXPECT_EQ(wrong.body.find("VCALENDAR"), std::string::npos);
 }
 
+// The pages as a coordinator and a teacher use them: a desk given from the person's page, the desks at a glance,
+// attendance ticked on the session's page, the desk released; then the person is erased and every trace of them
+// in the centre goes with them.
+TEST_P(Centre, PagesGiveADeskTakeAttendanceAndErasureRemovesTheTraces) {
+    if (!app_) return;
+    auto form = [&](const std::string& target, const std::string& who, const std::string& body) {
+        return testing::request(port_, "POST", target, "_csrf=" + csrf_ + "&" + body,
+                                "Cookie: __Host-haven_session=" + who + "; __Host-haven_csrf=" + csrf_ +
+                                    "\r\nContent-Type: application/x-www-form-urlencoded\r\n");
+    };
+    const int64_t desk = space("Desk 7", "desk");
+    const int64_t lis = person("Lis");
+    const std::string person_page = "/people/" + std::to_string(lis);
+    auto page = call("GET", person_page, coordinator_);
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("id=\"allocate-desk\""), std::string::npos);
+    EXPECT_EQ(form(person_page + "/desk", coordinator_, "desk_id=" + std::to_string(desk) + "&from=2026-11-02&to=2026-11-30").status, 303);
+    auto desks = call("GET", "/sites/" + std::to_string(site_) + "/desks", coordinator_);
+    ASSERT_EQ(desks.status, 200);
+    EXPECT_NE(desks.body.find("0 of 1 desks free"), std::string::npos);
+    EXPECT_NE(desks.body.find("Lis"), std::string::npos);
+    auto seen = call("GET", "/sites/" + std::to_string(site_) + "/desks", volunteer_);
+    EXPECT_EQ(seen.body.find("Lis"), std::string::npos) << "a volunteer sees the desk held, not by whom";
+
+    auto course = ok_json(call("POST", "/api/v1/courses", coordinator_,
+                               R"({"site_id":)" + std::to_string(site_) + R"(,"title":"Deutsch","language":"de","level":"B1","capacity":5,"teacher_id":)" +
+                                   std::to_string(teacher_id_) + "}"),
+                          201);
+    const std::string course_id = std::to_string(course.at("id").as_int64());
+    EXPECT_EQ(form(person_page + "/courses", coordinator_, "course_id=" + course_id).status, 303);
+    EXPECT_EQ(form("/courses/" + course_id + "/sessions", coordinator_, "date=2026-11-04&from=18%3A00&to=19%3A30&weeks=4").status, 303);
+    auto sessions = ok_json(call("GET", "/api/v1/courses/" + course_id, coordinator_)).at("sessions").as_array();
+    ASSERT_EQ(sessions.size(), 4u);
+    const std::string session_page = "/course-sessions/" + std::to_string(sessions[0].at("id").as_int64());
+    auto sheet = call("GET", session_page, teacher_);
+    ASSERT_EQ(sheet.status, 200);
+    const int64_t enrolment = ok_json(call("GET", "/api/v1/courses/" + course_id + "/enrolments", teacher_)).at("items").at(0).at("id").as_int64();
+    EXPECT_NE(sheet.body.find("present-" + std::to_string(enrolment)), std::string::npos);
+    EXPECT_EQ(form(session_page, teacher_, "present=" + std::to_string(enrolment)).status, 303);
+    EXPECT_NE(call("GET", session_page + "?saved=1", teacher_).body.find("checked"), std::string::npos);
+    EXPECT_EQ(call("GET", session_page, other_teacher_).status, 403);
+
+    // Released from the desks page; then erased: no desk, enrolment, attendance or registration of theirs remains.
+    const int64_t held = app_->db().query("SELECT id FROM desk_allocations WHERE person_id = $1", {lis}).at(0).integer(0);
+    EXPECT_EQ(form("/desk-allocations/" + std::to_string(held) + "/release", coordinator_, "").status, 303);
+    auto e = ok_json(call("POST", "/api/v1/events", coordinator_,
+                          R"({"site_id":)" + std::to_string(site_) + R"(,"title":"Picnic","start":"2026-11-08T12:00:00+01:00","end":"2026-11-08T15:00:00+01:00","capacity":9})"),
+                     201);
+    EXPECT_EQ(form(person_page + "/events", coordinator_, "event_id=" + std::to_string(e.at("id").as_int64())).status, 303);
+    ASSERT_EQ(call("DELETE", "/api/v1/people/" + std::to_string(lis), coordinator_).status, 200);
+    for (const char* table : {"desk_allocations", "course_enrolments", "registrations"})
+        EXPECT_EQ(app_->db().query(std::string("SELECT COUNT(*) FROM ") + table + " WHERE person_id = $1", {lis}).at(0).integer(0), 0) << table;
+    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM attendance").at(0).integer(0), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Centre, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 
 }  // namespace

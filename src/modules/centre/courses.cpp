@@ -153,7 +153,7 @@ Result<Session> Service::session(const Principal& actor, int64_t session_id) {
 Result<Enrolment> Service::enrol(const Principal& actor, int64_t course_id, int64_t person_id) {
     HAVEN_TRY(c, course(actor, course_id));
     if (!may(actor, Action::courses_manage, c.site_id)) return accounts::role_forbids();
-    Enrolment e{accounts::store::new_id(), course_id, person_id, clock_.now_ms(), 0, "", ""};
+    Enrolment e{accounts::store::new_id(), course_id, person_id, clock_.now_ms(), 0, "", "", ""};
     Status s = db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(name, pseudonym(tx, person_id, c.site_id));
         e.person = name;
@@ -181,7 +181,7 @@ std::optional<Enrolment> Service::promote(Tx& tx, int64_t course_id) {
     if (next.empty()) return std::nullopt;
     const auto& r = next[0];
     tx.exec("UPDATE course_enrolments SET status = 'enrolled', changed_at = $1 WHERE id = $2", {clock_.now_ms(), r.integer(0)});
-    Enrolment e{r.integer(0), r.integer(1), r.integer(2), r.integer(3), r.integer(4), "", "enrolled"};
+    Enrolment e{r.integer(0), r.integer(1), r.integer(2), r.integer(3), r.integer(4), "", "enrolled", ""};
     if (auto name = pseudonym(tx, e.person_id, 0)) e.person = name.value();
     return e;
 }
@@ -210,7 +210,7 @@ Result<std::vector<Enrolment>> Service::enrolments(const Principal& actor, int64
     Status s = read(db_, [&](Tx& tx) -> Status {
         for (const auto& r : tx.query(std::string(enrolment_columns) + "WHERE e.course_id = $1 AND e.status <> 'left' ORDER BY e.status, e.since, e.id",
                                       {course_id})) {
-            Enrolment e{r.integer(0), r.integer(1), r.integer(2), r.integer(3), r.integer(4), "", r.text(5)};
+            Enrolment e{r.integer(0), r.integer(1), r.integer(2), r.integer(3), r.integer(4), "", r.text(5), ""};
             HAVEN_TRY(name, pseudonym(tx, e.person_id, 0));
             e.person = name;
             out.push_back(std::move(e));
@@ -229,7 +229,7 @@ Result<std::vector<Enrolment>> Service::courses_of(const Principal& actor, int64
         for (const auto& r : tx.query("SELECT e.id, e.course_id, e.since, e.status, c.title, c.level FROM course_enrolments e JOIN courses c ON c.id = e.course_id "
                                       "WHERE e.person_id = $1 AND e.status <> 'left' ORDER BY e.since",
                                       {person_id})) {
-            Enrolment e{r.integer(0), r.integer(1), person_id, r.integer(2), 0, "", r.text(3)};
+            Enrolment e{r.integer(0), r.integer(1), person_id, r.integer(2), 0, "", r.text(3), ""};
             e.course = r.text(4) + " (" + r.text(5) + ")";
             out.push_back(std::move(e));
         }

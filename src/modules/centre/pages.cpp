@@ -2,6 +2,7 @@
 // their waitlist, attendance in a few taps, a printable certificate, events with check-in by QR code or by
 // name and a headcount button, the month's occupancy, and one's own calendar feed.
 #include "core/dates.hpp"
+#include "http/pipeline.hpp"
 #include "modules/accounts/common.hpp"
 #include "modules/centre/common.hpp"
 #include "modules/centre/handlers.hpp"
@@ -122,7 +123,10 @@ Result<Response> desks_show(Request& request, Context& c) {
                     h.element("tr", {{"class", k.held ? "held" : "free"}}, [&] {
                         h.element("td", {}, k.name);
                         h.element("td", {}, [&] {
-                            if (!k.held) return h.element("strong", {}, ctx.t("desks.free"));
+                            if (!k.held) {
+                                h.element("strong", {}, ctx.t("desks.free"));
+                                return;
+                            }
                             if (manage) h.element("a", {{"href", url("/people/", k.held->person_id)}}, k.held->person);
                             else h.text(ctx.t("desks.held"));
                             h.text(" · " + k.held->from + " → " + k.held->to);
@@ -309,7 +313,7 @@ Result<Response> sessions_save(Request& request, Context& c) {
     std::optional<spaces::Clash> clash;
     auto added = c.centre.add_sessions(*request.principal, id, *start, *end, rule, clash);
     if (clash) return course_page(request, c, k, 409, "", clash);
-    if (!added) return course_page(request, c, k, added.error().kind == ErrorKind::forbidden ? 403 : 422, accounts::localized(ctx, added.error()), std::nullopt);
+    if (!added) return course_page(request, c, k, http::status_for(added.error().kind), accounts::localized(ctx, added.error()), std::nullopt);
     return back(url("/courses/", id));
 }
 
@@ -336,7 +340,10 @@ Response attendance_page(Request& request, Context& c, int64_t session_id, const
     auto k = s ? c.centre.course(me, s->course_id) : Result<Course>(s.error());
     auto people = k ? c.centre.enrolments(me, k->id) : Result<std::vector<Enrolment>>(k.error());
     auto present = c.centre.present_at(me, session_id);
-    if (!people || !present) return web::error_page(request, people ? 403 : 404, people ? present.error() : people.error());
+    if (!people || !present) {
+        const Error& e = people ? present.error() : people.error();
+        return web::error_page(request, http::status_for(e.kind), e);
+    }
     return web::page(ctx, 200, "courses.attendance", [&](web::Html& h) {
         h.element("h2", {}, k->title + " · " + local_text(s->start, k->time_zone));
         notice(h, message, false);
@@ -560,8 +567,7 @@ Result<Response> check_in_save(Request& request, Context& c) {
     auto r = c.centre.check_in(*request.principal, id, code, registration);
     HAVEN_TRY(fresh, c.centre.event(*request.principal, id));
     if (!r) {
-        const int status = r.error().kind == ErrorKind::conflict ? 409 : r.error().kind == ErrorKind::forbidden ? 403 : r.error().kind == ErrorKind::not_found ? 404 : 422;
-        return event_page(request, c, fresh, status, accounts::localized(ctx, r.error()));
+        return event_page(request, c, fresh, http::status_for(r.error().kind), accounts::localized(ctx, r.error()));
     }
     return event_page(request, c, fresh, 200, ctx.t("events.welcome", {{"name", r->name}}));
 }
