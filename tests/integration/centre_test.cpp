@@ -6,6 +6,9 @@
 
 #include <boost/json.hpp>
 
+#include <atomic>
+#include <thread>
+
 #include "app/app.hpp"
 #include "modules/spaces/calendar.hpp"
 #include "support/accounts.hpp"
@@ -217,6 +220,31 @@ TEST_P(Centre, CourseOverCapacityWaitlistsThenPromotesAndTheTeacherTakesAttendan
     EXPECT_NE(page.body.find("Захаров Денис"), std::string::npos);
     EXPECT_NE(page.body.find("1 of 1 sessions (2 hours)"), std::string::npos) << page.body.substr(page.body.find("certificate"), 600);
     EXPECT_EQ(call("GET", cert, teacher_).status, 403);
+}
+
+// Twenty coordinators enrol twenty people at once in a course of five places: exactly five get in, fifteen wait,
+// on both engines (the course's row is taken first, as a space's row is for bookings).
+TEST_P(Centre, TwentyEnrolmentsAtOnceNeverOverfillACourse) {
+    if (!app_) return;
+    auto made = ok_json(call("POST", "/api/v1/courses", coordinator_,
+                             R"({"site_id":)" + std::to_string(site_) + R"(,"title":"English","language":"en","level":"B2","capacity":5})"),
+                        201);
+    const std::string enrolments = "/api/v1/courses/" + std::to_string(made.at("id").as_int64()) + "/enrolments";
+    std::vector<int64_t> people;
+    for (int i = 0; i < 20; ++i) people.push_back(person("P" + std::to_string(i)));
+    std::vector<std::thread> threads;
+    std::atomic<int> created{0};
+    for (int64_t p : people)
+        threads.emplace_back([&, p] {
+            if (call("POST", enrolments, coordinator_, R"({"person_id":)" + std::to_string(p) + "}").status == 201) ++created;
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(created.load(), 20);
+    int enrolled = 0, waiting = 0;
+    const auto list = ok_json(call("GET", enrolments, coordinator_));
+    for (const auto& e : list.at("items").as_array()) (e.at("status").as_string() == "enrolled" ? enrolled : waiting)++;
+    EXPECT_EQ(enrolled, 5);
+    EXPECT_EQ(waiting, 15);
 }
 
 TEST_P(Centre, EventWaitlistPromotesAndAGuestChecksInOnceByQrCode) {

@@ -48,11 +48,11 @@ Result<std::string> Service::pseudonym(Tx& tx, int64_t person_id, int64_t site_i
     return person.pseudonym;
 }
 
-Result<Desks> Service::desks(const Principal& actor, int64_t site_id, std::string date) {
+Result<Desks> Service::desks(const Principal& actor, int64_t site_id, std::string date, bool with_names) {
     if (!may(actor, Action::spaces_view, site_id)) return accounts::role_forbids();
     if (date.empty()) date = local_date(clock_.now_ms(), site_zone(site_id));
     if (!valid_date(date)) return invalid("date", "date must be written YYYY-MM-DD.");
-    const bool names = may(actor, Action::desks_manage, site_id);
+    const bool names = with_names && may(actor, Action::desks_manage, site_id);
     Desks out;
     out.date = date;
     Status s = read(db_, [&](Tx& tx) -> Status {

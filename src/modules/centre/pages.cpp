@@ -53,7 +53,7 @@ void person_sections(web::Html& h, const web::PageContext& ctx, const Request& r
         h.element("ul", {{"id", "person-desks"}}, [&] {
             for (const auto& d : held ? held.value() : std::vector<Holding>{}) h.element("li", {}, d.desk + " · " + d.from + " → " + d.to);
         });
-        auto desks = c.centre.desks(me, p.site_id);
+        auto desks = c.centre.desks(me, p.site_id, {}, false);  // only which are free
         std::vector<std::pair<std::string, std::string>> free;
         for (const auto& d : desks ? desks->desks : std::vector<Desk>{})
             if (!d.held) free.emplace_back(std::to_string(d.id), d.name);

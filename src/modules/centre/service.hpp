@@ -98,8 +98,8 @@ public:
     Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, accounts::Service& accounts, people::Service& people,
             spaces::Service& spaces);
 
-    // Desks of a site on a date (the site's today when empty).
-    Result<Desks> desks(const Principal& actor, int64_t site_id, std::string date = {});
+    // Desks of a site on a date (the site's today when empty); `names` false skips opening the holders' records.
+    Result<Desks> desks(const Principal& actor, int64_t site_id, std::string date = {}, bool names = true);
     // A desk held by a person from a date to a date (inclusive); 409 when someone holds it on one of those days.
     // Takes the person off the site's waitlist.
     Result<int64_t> allocate(const Principal& actor, int64_t desk_id, int64_t person_id, const std::string& from, const std::string& to);
