@@ -49,9 +49,7 @@ protected:
         return call(method, target, as(who), body);
     }
     HttpReply call(const std::string& method, const std::string& target, const std::string& session, const std::string& body = {}) {
-        std::string headers = "Cookie: __Host-haven_session=" + session + "; __Host-haven_csrf=" + csrf_ + "\r\nX-CSRF-Token: " + csrf_ + "\r\n";
-        if (!body.empty()) headers += "Content-Type: application/json\r\n";
-        return testing::request(port_, method, target, body, headers);
+        return testing::signed_request(port_, method, target, session, csrf_, body);
     }
     json::value ok_json(const HttpReply& r, int status = 200) {
         EXPECT_EQ(r.status, status) << r.body.substr(0, 400);

@@ -47,9 +47,7 @@ protected:
         return testing::session_for(app_->db(), clock_, testing::make_account(app_->accounts(), clock_, name, role, site).id);
     }
     HttpReply call(const std::string& method, const std::string& target, const std::string& who, const std::string& body = {}) {
-        std::string headers = "Cookie: __Host-haven_session=" + who + "; __Host-haven_csrf=" + csrf_ + "\r\nX-CSRF-Token: " + csrf_ + "\r\n";
-        if (!body.empty()) headers += "Content-Type: application/json\r\n";
-        return testing::request(port_, method, target, body, headers);
+        return testing::signed_request(port_, method, target, who, csrf_, body);
     }
     json::value ok_json(const HttpReply& r, int status = 200) {
         EXPECT_EQ(r.status, status) << r.body.substr(0, 400);

@@ -127,7 +127,9 @@ TEST_P(Crash, AcknowledgedWritesSurviveSigkill) {
     for (const auto& id : present) phantom += !acknowledged.count(id) && !unknown.count(id);
     EXPECT_EQ(lost, 0) << "acknowledged writes lost";
     EXPECT_EQ(phantom, 0) << "writes present that were never sent";
-    if (GetParam() == "sqlite") EXPECT_EQ(db->query("PRAGMA integrity_check").at(0).text(0), "ok");
+    if (GetParam() == "sqlite") {
+        EXPECT_EQ(db->query("PRAGMA integrity_check").at(0).text(0), "ok");
+    }
     std::printf("crash test (%s): %d kills, %d acknowledged, %zu unacknowledged (of which %d committed)\n", GetParam().c_str(),
                 kills, acked_count.load(), unknown.size(), int(present.size() - acknowledged.size()));
     db.reset();

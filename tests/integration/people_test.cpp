@@ -46,10 +46,8 @@ protected:
 
     HttpReply call(const std::string& method, const std::string& target, const std::string& session, const std::string& body = {},
                    const std::string& type = "application/json") {
-        std::string headers = "Cookie: __Host-haven_session=" + session + "; __Host-haven_csrf=" + csrf_ + "\r\nX-CSRF-Token: " + csrf_ + "\r\n";
-        if (!body.empty()) headers += "Content-Type: " + type + "\r\n";
         // Keep the session alive across the clock moves of a test.
-        auto reply = testing::request(port_, method, target, body, headers);
+        auto reply = testing::signed_request(port_, method, target, session, csrf_, body, type);
         return reply;
     }
 

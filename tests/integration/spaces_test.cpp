@@ -42,9 +42,7 @@ protected:
     }
     std::string session(int64_t id) { return testing::session_for(app_->db(), clock_, id); }
     HttpReply call(const std::string& method, const std::string& target, const std::string& who, const std::string& body = {}) {
-        std::string headers = "Cookie: __Host-haven_session=" + who + "; __Host-haven_csrf=" + csrf_ + "\r\nX-CSRF-Token: " + csrf_ + "\r\n";
-        if (!body.empty()) headers += "Content-Type: application/json\r\n";
-        return testing::request(port_, method, target, body, headers);
+        return testing::signed_request(port_, method, target, who, csrf_, body);
     }
     int64_t space(const std::string& who, int64_t site, const char* name, const char* kind) {
         auto r = call("POST", "/api/v1/spaces", who,

@@ -135,4 +135,13 @@ inline HttpReply request(uint16_t port, const std::string& method, const std::st
     return c.read_reply();
 }
 
+// A request as a signed-in browser or script sends it: the session cookie, the CSRF cookie and header, and
+// the body's type when there is one.
+inline HttpReply signed_request(uint16_t port, const std::string& method, const std::string& target, const std::string& session,
+                                const std::string& csrf, const std::string& body = {}, const std::string& type = "application/json") {
+    std::string headers = "Cookie: __Host-haven_session=" + session + "; __Host-haven_csrf=" + csrf + "\r\nX-CSRF-Token: " + csrf + "\r\n";
+    if (!body.empty()) headers += "Content-Type: " + type + "\r\n";
+    return request(port, method, target, body, headers);
+}
+
 }  // namespace haven::testing
