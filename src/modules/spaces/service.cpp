@@ -35,7 +35,8 @@ bool within_hours(const Space& s, const Occurrence& o) {
     if (s.hours.always) return true;
     const WallTime a = to_wall(o.start, s.time_zone), b = to_wall(o.end, s.time_zone);
     const bool same_day = a.year == b.year && a.month == b.month && a.day == b.day;
-    const bool ends_at_midnight = b.hour == 0 && b.minute == 0 && add_days(a, 1).day == b.day;
+    const WallTime next = add_days(a, 1);
+    const bool ends_at_midnight = b.hour == 0 && b.minute == 0 && next.year == b.year && next.month == b.month && next.day == b.day;
     if (!same_day && !ends_at_midnight) return false;
     return open_during(s.hours, weekday(a), a.hour * 60 + a.minute, ends_at_midnight ? 24 * 60 : b.hour * 60 + b.minute);
 }
