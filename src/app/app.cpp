@@ -18,10 +18,13 @@ bool sealed_ok(const std::string& route) {
     // (rotate is not here: it needs the keys, so a sealed server answers it 503 like any other API.)
 }
 
-// Spreadsheet imports may carry up to the transport's upload limit (16 MB); every other request 1 MB.
+// Spreadsheet imports, the network's wraps (≈ 260,000 members an upload) and its roster may carry up to the
+// transport's upload limit (16 MB); every other request 1 MB.
 bool is_upload(std::string_view method, std::string_view target) {
     const std::string_view path = target.substr(0, target.find('?'));
-    return method == "POST" && (path.ends_with("/people/import") || path.ends_with("/people/import/preview"));
+    return (method == "POST" && (path.ends_with("/people/import") || path.ends_with("/people/import/preview") ||
+                                 (path.starts_with("/api/v1/network/activations/") && path.ends_with("/wraps")))) ||
+           (method == "PUT" && path == "/api/v1/network/roster");
 }
 
 std::string choose_locale(const http::Request& request) {
@@ -90,6 +93,10 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
             casework::person_sections(h, ctx, q, *cc, p);
             centre::person_sections(h, ctx, q, *ce, p);
         }});
+    network::Limits network_limits;
+    network_limits.max_waiters = std::max<size_t>(1, size_t(config.workers) / 2);
+    app->network_ = std::make_unique<network::Service>(*app->db_, clock, *app->accounts_, network_limits);
+    app->network_context_ = std::make_unique<network::Context>(network::Context{*app->network_});
     add_routes(*app);
     web::set_navigation([](const Principal& who) {
         std::vector<web::NavItem> items = {{"/sites", "nav.sites"}};

@@ -16,6 +16,7 @@
 #include "modules/accounts/handlers.hpp"
 #include "modules/casework/handlers.hpp"
 #include "modules/centre/handlers.hpp"
+#include "modules/network/handlers.hpp"
 #include "modules/people/handlers.hpp"
 #include "modules/spaces/handlers.hpp"
 #include "modules/vault/handlers.hpp"
@@ -43,6 +44,7 @@ public:
     people::Service& people() { return *people_; }
     casework::Service& casework() { return *casework_; }
     centre::Service& centre() { return *centre_; }
+    network::Service& network() { return *network_; }
     crypto::Vault& vault() { return *vault_; }
 
 private:
@@ -65,6 +67,8 @@ private:
     std::unique_ptr<spaces::Context> spaces_context_;
     std::unique_ptr<centre::Service> centre_;
     std::unique_ptr<centre::Context> centre_context_;
+    std::unique_ptr<network::Service> network_;
+    std::unique_ptr<network::Context> network_context_;
     http::Metrics metrics_;
     http::Router router_;
     std::unique_ptr<http::Pipeline> pipeline_;

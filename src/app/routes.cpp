@@ -9,6 +9,7 @@
 #include "modules/people/handlers.hpp"
 #include "modules/spaces/handlers.hpp"
 #include "modules/centre/handlers.hpp"
+#include "modules/network/handlers.hpp"
 #include "modules/system/handlers.hpp"
 
 namespace haven {
@@ -222,6 +223,29 @@ void add_routes(App& app) {
     r.get("/api/v1/account/feed", "signed-in", cn(centre::api_own_feed));
     r.add("PUT", "/api/v1/account/feed", "signed-in", cn(centre::api_own_feed));
     r.post("/api/v1/account/feed/rotate", "signed-in", cn(centre::api_own_feed_rotate));
+
+    // The emergency network: operators, then members' devices (docs/EMERGENCY.md)
+    auto& nc = *app.network_context_;
+    auto nw = [&nc](Result<http::Response> (*handler)(http::Request&, network::Context&)) {
+        return [&nc, handler](http::Request& q) { return handler(q, nc); };
+    };
+    r.post("/api/v1/network/enrolments", "network.operate", nw(network::api_enrolment));
+    r.get("/api/v1/network/members", "network.operate", nw(network::api_members));
+    r.get("/api/v1/network/inbox", "network.operate", nw(network::api_inbox));
+    r.add("DELETE", "/api/v1/network/inbox/{id}", "network.operate", nw(network::api_inbox_drop));
+    r.get("/api/v1/network/roster", "network.operate", nw(network::api_roster));
+    r.add("PUT", "/api/v1/network/roster", "network.operate", nw(network::api_roster_put));
+    r.post("/api/v1/network/activations", "network.operate", nw(network::api_activation_create));
+    r.post("/api/v1/network/activations/{id}/wraps", "network.operate", nw(network::api_wraps_add));
+    r.post("/api/v1/network/activations/{id}/publish", "network.operate", nw(network::api_publish));
+    r.get("/api/v1/network/activations/{id}/state", "network.operate", nw(network::api_state));
+    r.get("/api/v1/network/activations/{id}/acks", "network.operate", nw(network::api_acks));
+    r.post("/api/v1/network/members", "public", nw(network::api_register));
+    r.add("PUT", "/api/v1/network/members/{id}/prekey", "public", nw(network::api_prekey));
+    r.get("/api/v1/network/activations", "public", nw(network::api_activations));
+    r.get("/api/v1/network/activations/{id}", "public", nw(network::api_body));
+    r.get("/api/v1/network/activations/{id}/wraps/{locator}", "public", nw(network::api_wrap));
+    r.post("/api/v1/network/activations/{id}/acks", "public", nw(network::api_ack));
 
     // JSON API
     r.post("/api/v1/auth/login", "public", acc(accounts::api_login));

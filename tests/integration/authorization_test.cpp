@@ -210,6 +210,23 @@ const std::map<std::string, Rule>& expected() {
         {"GET /api/v1/account/feed", member},
         {"PUT /api/v1/account/feed", member},
         {"POST /api/v1/account/feed/rotate", member},
+        {"POST /api/v1/network/enrolments", only({emergency_operator})},
+        {"GET /api/v1/network/members", only({emergency_operator})},
+        {"GET /api/v1/network/inbox", only({emergency_operator})},
+        {"DELETE /api/v1/network/inbox/{id}", only({emergency_operator})},
+        {"GET /api/v1/network/roster", only({emergency_operator})},
+        {"PUT /api/v1/network/roster", only({emergency_operator})},
+        {"POST /api/v1/network/activations", only({emergency_operator})},
+        {"POST /api/v1/network/activations/{id}/wraps", only({emergency_operator})},
+        {"POST /api/v1/network/activations/{id}/publish", only({emergency_operator})},
+        {"GET /api/v1/network/activations/{id}/state", only({emergency_operator})},
+        {"GET /api/v1/network/activations/{id}/acks", only({emergency_operator})},
+        {"POST /api/v1/network/members", anyone},
+        {"PUT /api/v1/network/members/{id}/prekey", anyone},
+        {"GET /api/v1/network/activations", anyone},
+        {"GET /api/v1/network/activations/{id}", anyone},
+        {"GET /api/v1/network/activations/{id}/wraps/{locator}", anyone},
+        {"POST /api/v1/network/activations/{id}/acks", anyone},
         // Mounted only with test-routes = true (as in this test).
         {"POST /api/v1/test/writes", anyone},
         {"GET /api/v1/test/writes/{id}", anyone},
@@ -228,6 +245,7 @@ std::string fill(std::string pattern, int64_t site, int64_t account) {
     replace("{token}", "not-a-token");
     replace("{step}", "1");
     replace("{doc}", "1");
+    replace("{locator}", "00");
     replace("{file}", "app.0000000000000000.css");
     return pattern;
 }

@@ -14,9 +14,9 @@ struct Grant {
     std::vector<Role> roles;
 };
 
-const std::array<Grant, 28>& table() {
+const std::array<Grant, 29>& table() {
     using enum Role;
-    static const std::array<Grant, 28> grants = {{
+    static const std::array<Grant, 29> grants = {{
         {Action::sites_view, {administrator, coordinator}},
         {Action::sites_manage, {administrator}},
         {Action::accounts_view, {administrator, coordinator}},
@@ -46,6 +46,7 @@ const std::array<Grant, 28>& table() {
         {Action::events_view, {administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, report_editor}},
         {Action::events_manage, {administrator, coordinator}},
         {Action::events_checkin, {administrator, coordinator, volunteer}},
+        {Action::network_operate, {emergency_operator}},
     }};
     return grants;
 }
@@ -76,6 +77,7 @@ const Names<Action> action_names = {
     {Action::courses_view, "courses.view"},       {Action::courses_manage, "courses.manage"},
     {Action::attendance_take, "attendance.take"}, {Action::events_view, "events.view"},
     {Action::events_manage, "events.manage"},     {Action::events_checkin, "events.checkin"},
+    {Action::network_operate, "network.operate"},
 };
 const Names<AccountStatus> status_names = {
     {AccountStatus::invited, "invited"},     {AccountStatus::active, "active"},

@@ -76,14 +76,15 @@ enum class Action {
     dashboard_view,    // a site's figures
     spaces_view,       // see a site's spaces and their bookings
     spaces_manage,     // create spaces; cancel anyone's booking
-    bookings_make,
+    bookings_make,     // book a room, a desk or the studio
     desks_manage,      // allocate desks to residents, keep the desk waitlist
     courses_view,      // see a site's courses (a teacher: the groups they teach)
     courses_manage,    // create courses and sessions, enrol and withdraw people, print certificates
     attendance_take,   // mark who came (a teacher: their own groups)
     events_view,       // see a site's events
     events_manage,     // create events, register people and visitors
-    events_checkin,    // check guests in at the door, count drop-in visitors     // book a room, a desk or the studio
+    events_checkin,    // check guests in at the door, count drop-in visitors
+    network_operate,   // enrol members of the emergency network, keep its sealed roster, upload activations
 };
 
 const std::vector<Role>& all_roles();

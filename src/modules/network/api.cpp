@@ -1,0 +1,164 @@
+#include <charconv>
+
+#include "http/form.hpp"
+#include "modules/accounts/common.hpp"
+#include "modules/network/handlers.hpp"
+
+namespace haven::network {
+
+using accounts::json_body;
+using accounts::ok;
+namespace json = boost::json;
+
+namespace {
+
+Error invalid(const std::string& field, const std::string& message) { return make_error(ErrorKind::invalid, "validation_failed", message, field); }
+
+Result<Bytes> hex_in(const json::object& body, const char* name, size_t max_bytes) {
+    HAVEN_TRY(text, accounts::text(body, name, max_bytes * 2));
+    auto bytes = from_hex(text);
+    if (!bytes || bytes->empty()) return invalid(name, std::string(name) + " must be hex.");
+    return *bytes;
+}
+
+Result<SignedPrekey> prekey_in(const json::object& body) {
+    HAVEN_TRY(prekey, hex_in(body, "prekey", 32));
+    HAVEN_TRY(signature, hex_in(body, "signature", 64));
+    const auto* n = body.if_contains("not_after");
+    if (!n || !n->is_int64() || n->get_int64() <= 0) return invalid("not_after", "not_after is the prekey's expiry, epoch milliseconds.");
+    return SignedPrekey{prekey, n->get_int64(), signature};
+}
+
+Result<Bytes> octets(const Request& request) {
+    if (!request.header("Content-Type").starts_with("application/octet-stream"))
+        return make_error(ErrorKind::unsupported_media, "unsupported_media_type", "Send the bytes as application/octet-stream.");
+    return request.body;
+}
+
+Response bytes(Bytes b) { return Response::text(200, std::move(b), "application/octet-stream"); }
+
+int64_t number(std::string_view text, int64_t fallback) {
+    int64_t n = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    return ec == std::errc() && p == text.data() + text.size() ? n : fallback;
+}
+
+Error nothing_here() { return make_error(ErrorKind::not_found, "not_found", "There is nothing at this address."); }
+
+}  // namespace
+
+Result<Response> api_enrolment(Request& request, Context& c) {
+    HAVEN_TRY(e, c.network.new_enrolment(*request.principal));
+    return ok(201, json::object{{"code", e.code}, {"expires_at", e.expires_at}});
+}
+
+Result<Response> api_members(Request& request, Context& c) {
+    HAVEN_TRY(list, c.network.members(*request.principal));
+    return accounts::items(list, [](const MemberKey& m) {
+        return json::object{{"member_id", m.member_id}, {"prekey", to_hex(m.prekey.prekey)}, {"not_after", m.prekey.not_after},
+                            {"signature", to_hex(m.prekey.signature)}};
+    });
+}
+
+Result<Response> api_inbox(Request& request, Context& c) {
+    HAVEN_TRY(list, c.network.inbox(*request.principal));
+    return accounts::items(list, [](const InboxItem& i) { return json::object{{"id", i.id}, {"created_at", i.created_at}, {"sealed", to_hex(i.sealed)}}; });
+}
+
+Result<Response> api_inbox_drop(Request& request, Context& c) {
+    HAVEN_TRY(id, accounts::id_param(request, "id"));
+    if (auto s = c.network.drop_inbox(*request.principal, id); !s) return s.error();
+    return ok(200, json::object{{"deleted", true}});
+}
+
+Result<Response> api_roster(Request& request, Context& c) {
+    HAVEN_TRY(r, c.network.roster(*request.principal));
+    Response out = bytes(r.blob);
+    out.set_header("ETag", "\"" + std::to_string(r.version) + "\"");
+    return out;
+}
+
+Result<Response> api_roster_put(Request& request, Context& c) {
+    HAVEN_TRY(blob, octets(request));
+    std::string match(request.header("If-Match"));
+    if (match.size() >= 2 && match.front() == '"' && match.back() == '"') match = match.substr(1, match.size() - 2);
+    const int64_t expected = number(match, -1);
+    if (expected < 0) return make_error(ErrorKind::bad_request, "bad_request", "Send If-Match with the version you read (ETag; \"0\" for none).", "If-Match");
+    HAVEN_TRY(version, c.network.put_roster(*request.principal, blob, expected));
+    return ok(200, json::object{{"version", version}});
+}
+
+Result<Response> api_activation_create(Request& request, Context& c) {
+    HAVEN_TRY(body, octets(request));
+    HAVEN_TRY(query, http::Form::parse(request.query));
+    HAVEN_TRY(id, c.network.create_activation(*request.principal, body, number(query.get("expires_at"), 0)));
+    return ok(201, json::object{{"id", id}});
+}
+
+Result<Response> api_wraps_add(Request& request, Context& c) {
+    HAVEN_TRY(wraps, octets(request));
+    HAVEN_TRY(total, c.network.add_wraps(*request.principal, request.params.at("id"), wraps));
+    return ok(200, json::object{{"wraps", total}});
+}
+
+Result<Response> api_publish(Request& request, Context& c) {
+    if (auto s = c.network.publish(*request.principal, request.params.at("id")); !s) return s.error();
+    return ok(200, json::object{{"published", true}});
+}
+
+Result<Response> api_state(Request& request, Context& c) {
+    HAVEN_TRY(s, c.network.status(*request.principal, request.params.at("id")));
+    return ok(200, json::object{{"wraps", s.wraps}, {"acks", s.acks}, {"published_at", s.published_at}, {"expires_at", s.expires_at}});
+}
+
+Result<Response> api_acks(Request& request, Context& c) {
+    HAVEN_TRY(list, c.network.acks(*request.principal, request.params.at("id")));
+    json::array out;
+    for (const auto& a : list) out.emplace_back(to_hex(a));
+    return ok(200, json::object{{"items", out}});
+}
+
+Result<Response> api_register(Request& request, Context& c) {
+    HAVEN_TRY(body, json_body(request));
+    HAVEN_TRY(code, accounts::text(body, "code", 100));
+    HAVEN_TRY(prekey, prekey_in(body));
+    HAVEN_TRY(packet, hex_in(body, "packet", 8192));
+    HAVEN_TRY(r, c.network.register_member(code, prekey, packet));
+    return ok(201, json::object{{"member_id", r.member_id}, {"token", r.token}});
+}
+
+Result<Response> api_prekey(Request& request, Context& c) {
+    HAVEN_TRY(body, json_body(request));
+    HAVEN_TRY(prekey, prekey_in(body));
+    if (auto s = c.network.rotate_prekey(request.params.at("id"), std::string(request.header("X-Member-Token")), prekey); !s) return s.error();
+    return ok(200, json::object{{"rotated", true}});
+}
+
+Result<Response> api_activations(Request& request, Context& c) {
+    HAVEN_TRY(query, http::Form::parse(request.query));
+    const int64_t after = number(query.get("after"), 0), wait = std::min<int64_t>(number(query.get("wait"), 0), 25) * 1000;
+    json::array out;
+    for (const auto& a : c.network.activations(after, wait))
+        out.push_back(json::object{{"id", a.id}, {"size", a.size}, {"published_at", a.published_at}, {"expires_at", a.expires_at}});
+    return ok(200, json::object{{"items", out}});
+}
+
+Result<Response> api_body(Request& request, Context& c) {
+    auto b = c.network.body(request.params.at("id"));
+    if (!b) return nothing_here();
+    return bytes(std::move(*b));
+}
+
+Result<Response> api_wrap(Request& request, Context& c) {
+    auto w = c.network.wrap(request.params.at("id"), request.params.at("locator"));
+    if (!w) return nothing_here();
+    return bytes(std::move(*w));
+}
+
+Result<Response> api_ack(Request& request, Context& c) {
+    HAVEN_TRY(sealed, octets(request));
+    if (auto s = c.network.add_ack(request.params.at("id"), sealed); !s) return s.error();
+    return ok(201, json::object{{"received", true}});
+}
+
+}  // namespace haven::network

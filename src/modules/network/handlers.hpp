@@ -1,0 +1,39 @@
+// The emergency network's HTTP endpoints (routes in src/app/routes.cpp; docs/EMERGENCY.md). Binary payloads
+// (bodies, wraps, answers, the roster) travel as application/octet-stream; keys and small values as hex in JSON.
+#pragma once
+
+#include "core/result.hpp"
+#include "http/message.hpp"
+#include "modules/network/service.hpp"
+
+namespace haven::network {
+
+using http::Request;
+using http::Response;
+
+struct Context {
+    Service& network;
+};
+
+// Operators (network.operate)
+Result<Response> api_enrolment(Request& request, Context& c);        // POST   /api/v1/network/enrolments
+Result<Response> api_members(Request& request, Context& c);          // GET    /api/v1/network/members
+Result<Response> api_inbox(Request& request, Context& c);            // GET    /api/v1/network/inbox
+Result<Response> api_inbox_drop(Request& request, Context& c);       // DELETE /api/v1/network/inbox/{id}
+Result<Response> api_roster(Request& request, Context& c);           // GET    /api/v1/network/roster (ETag: version)
+Result<Response> api_roster_put(Request& request, Context& c);       // PUT    /api/v1/network/roster (If-Match: version)
+Result<Response> api_activation_create(Request& request, Context& c);// POST   /api/v1/network/activations?expires_at=
+Result<Response> api_wraps_add(Request& request, Context& c);        // POST   /api/v1/network/activations/{id}/wraps
+Result<Response> api_publish(Request& request, Context& c);          // POST   /api/v1/network/activations/{id}/publish
+Result<Response> api_state(Request& request, Context& c);            // GET    /api/v1/network/activations/{id}/state
+Result<Response> api_acks(Request& request, Context& c);             // GET    /api/v1/network/activations/{id}/acks
+
+// Members' devices (public: the server cannot and must not know who asks)
+Result<Response> api_register(Request& request, Context& c);         // POST   /api/v1/network/members
+Result<Response> api_prekey(Request& request, Context& c);           // PUT    /api/v1/network/members/{id}/prekey (X-Member-Token)
+Result<Response> api_activations(Request& request, Context& c);      // GET    /api/v1/network/activations?after=&wait=
+Result<Response> api_body(Request& request, Context& c);             // GET    /api/v1/network/activations/{id}
+Result<Response> api_wrap(Request& request, Context& c);             // GET    /api/v1/network/activations/{id}/wraps/{locator}
+Result<Response> api_ack(Request& request, Context& c);              // POST   /api/v1/network/activations/{id}/acks
+
+}  // namespace haven::network

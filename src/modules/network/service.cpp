@@ -1,0 +1,278 @@
+#include "modules/network/service.hpp"
+
+#include <chrono>
+
+#include "crypto/random.hpp"
+#include "modules/accounts/store.hpp"
+
+namespace haven::network {
+
+using accounts::Action;
+using accounts::may;
+using storage::Blob;
+using storage::Tx;
+
+namespace {
+
+Error invalid(const std::string& field, const std::string& message) { return make_error(ErrorKind::invalid, "validation_failed", message, field); }
+Error no_activation() { return make_error(ErrorKind::not_found, "not_found", "There is no such activation."); }
+
+Status check_prekey(const SignedPrekey& p) {
+    if (p.prekey.size() != 32) return invalid("prekey", "prekey is an X25519 public key (32 bytes, hex).");
+    if (p.signature.size() != 64) return invalid("signature", "signature is an Ed25519 signature (64 bytes, hex).");
+    return {};
+}
+
+bool hex_id(const std::string& id, size_t bytes) {
+    auto raw = from_hex(id);
+    return raw && raw->size() == bytes;
+}
+
+}  // namespace
+
+Service::Service(storage::Database& db, const Clock& clock, accounts::Service& accounts, Limits limits)
+    : db_(db), clock_(clock), accounts_(accounts), limits_(limits) {}
+
+Status Service::operator_only(const Principal& p) const {
+    if (!may(p, Action::network_operate, std::nullopt)) return accounts::role_forbids();
+    return {};
+}
+
+Result<Enrolment> Service::new_enrolment(const Principal& op) {
+    if (auto s = operator_only(op); !s) return s.error();
+    Enrolment e{crypto::random_token(), clock_.now_ms() + limits_.enrolment_hours * 3600 * 1000};
+    Status s = db_.write([&](Tx& tx) -> Status {
+        tx.exec("INSERT INTO network_enrolments (id, code_hash, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                {accounts::store::new_id(), crypto::token_hash(e.code), op.account_id, clock_.now_ms(), e.expires_at});
+        accounts_.audit(tx, "network.enrolment_code", op.account_id);
+        return {};
+    });
+    if (!s) return s.error();
+    return e;
+}
+
+Result<Registered> Service::register_member(const std::string& code, const SignedPrekey& prekey, const Bytes& packet) {
+    if (auto s = check_prekey(prekey); !s) return s.error();
+    if (packet.empty() || packet.size() > limits_.max_inbox_item)
+        return invalid("packet", "packet is what the device seals for the operators (at most " + std::to_string(limits_.max_inbox_item) + " bytes).");
+    Registered out{to_hex(crypto::random_bytes(16)), crypto::random_token()};
+    const int64_t now = clock_.now_ms();
+    Status s = db_.write([&](Tx& tx) -> Status {
+        auto rows = tx.query("SELECT id FROM network_enrolments WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2", {crypto::token_hash(code), now});
+        if (rows.empty()) return make_error(ErrorKind::not_found, "not_found", "This enrolment code is unknown, used or expired.", "code");
+        tx.exec("UPDATE network_enrolments SET used_at = $1 WHERE id = $2", {now, rows[0].integer(0)});
+        tx.exec("INSERT INTO network_members (id, prekey, not_after, signature, token_hash, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                {out.member_id, Blob::of(prekey.prekey), prekey.not_after, Blob::of(prekey.signature), crypto::token_hash(out.token), now});
+        tx.exec("INSERT INTO network_inbox (id, sealed, created_at) VALUES ($1, $2, $3)", {accounts::store::new_id(), Blob::of(packet), now});
+        return {};
+    });
+    if (!s) return s.error();
+    return out;
+}
+
+Status Service::rotate_prekey(const std::string& member_id, const std::string& token, const SignedPrekey& prekey) {
+    if (auto s = check_prekey(prekey); !s) return s;
+    return db_.write([&](Tx& tx) -> Status {
+        auto rows = tx.query("SELECT token_hash FROM network_members WHERE id = $1", {member_id});
+        if (rows.empty() || !crypto::equal_secret(rows[0].text(0), crypto::token_hash(token)))
+            return make_error(ErrorKind::not_found, "not_found", "There is no such member.");
+        tx.exec("UPDATE network_members SET prekey = $1, not_after = $2, signature = $3, updated_at = $4 WHERE id = $5",
+                {Blob::of(prekey.prekey), prekey.not_after, Blob::of(prekey.signature), clock_.now_ms(), member_id});
+        return {};
+    });
+}
+
+Result<std::vector<MemberKey>> Service::members(const Principal& op) {
+    if (auto s = operator_only(op); !s) return s.error();
+    std::vector<MemberKey> out;
+    for (const auto& r : db_.query("SELECT id, prekey, not_after, signature FROM network_members ORDER BY id", {}))
+        out.push_back({r.text(0), {r.blob(1).str(), r.integer(2), r.blob(3).str()}});
+    return out;
+}
+
+Result<std::vector<InboxItem>> Service::inbox(const Principal& op) {
+    if (auto s = operator_only(op); !s) return s.error();
+    std::vector<InboxItem> out;
+    for (const auto& r : db_.query("SELECT id, created_at, sealed FROM network_inbox ORDER BY created_at, id", {}))
+        out.push_back({r.integer(0), r.integer(1), r.blob(2).str()});
+    return out;
+}
+
+Status Service::drop_inbox(const Principal& op, int64_t id) {
+    if (auto s = operator_only(op); !s) return s;
+    return db_.write([&](Tx& tx) -> Status {
+        tx.exec("DELETE FROM network_inbox WHERE id = $1", {id});
+        return {};
+    });
+}
+
+Result<Roster> Service::roster(const Principal& op) {
+    if (auto s = operator_only(op); !s) return s.error();
+    auto rows = db_.query("SELECT blob, version FROM network_roster WHERE id = 1", {});
+    if (rows.empty()) return Roster{};
+    return Roster{rows[0].blob(0).str(), rows[0].integer(1)};
+}
+
+Result<int64_t> Service::put_roster(const Principal& op, const Bytes& blob, int64_t expected) {
+    if (auto s = operator_only(op); !s) return s.error();
+    if (blob.empty() || blob.size() > limits_.max_roster) return invalid("roster", "The roster is at most 8 MB sealed.");
+    int64_t version = 0;
+    Status s = db_.write([&](Tx& tx) -> Status {
+        auto rows = tx.query("SELECT version FROM network_roster WHERE id = 1", {});
+        const int64_t current = rows.empty() ? 0 : rows[0].integer(0);
+        if (current != expected)
+            return make_error(ErrorKind::conflict, "conflict", "Another operator changed the roster (version " + std::to_string(current) + "): merge and retry.",
+                              "version");
+        version = current + 1;
+        if (rows.empty())
+            tx.exec("INSERT INTO network_roster (id, blob, version, updated_at) VALUES (1, $1, $2, $3)", {Blob::of(blob), version, clock_.now_ms()});
+        else
+            tx.exec("UPDATE network_roster SET blob = $1, version = $2, updated_at = $3 WHERE id = 1", {Blob::of(blob), version, clock_.now_ms()});
+        accounts_.audit(tx, "network.roster", op.account_id);
+        return {};
+    });
+    if (!s) return s.error();
+    return version;
+}
+
+Result<std::string> Service::create_activation(const Principal& op, const Bytes& body, int64_t expires_at) {
+    if (auto s = operator_only(op); !s) return s.error();
+    const size_t frame = body.size() >= header_size + 16 ? body.size() - header_size - 16 : 0;
+    if (body.empty() || body[0] != '\x01' || std::find(buckets.begin(), buckets.end(), frame) == buckets.end())
+        return invalid("body", "body is a version-1 activation: header then a frame of 1, 4, 16 or 64 KiB, encrypted.");
+    const int64_t now = clock_.now_ms();
+    if (expires_at <= now || expires_at > now + limits_.longest_activation_ms) return invalid("expires_at", "expires_at is within the next 30 days.");
+    const std::string id = to_hex(body.substr(1, 16));
+    Status s = db_.write([&](Tx& tx) -> Status {
+        if (!tx.query("SELECT 1 FROM network_activations WHERE id = $1", {id}).empty())
+            return make_error(ErrorKind::conflict, "conflict", "This activation exists already.");
+        tx.exec("INSERT INTO network_activations (id, body, created_at, expires_at) VALUES ($1, $2, $3, $4)", {id, Blob::of(body), now, expires_at});
+        accounts_.audit(tx, "network.activation", op.account_id);
+        return {};
+    });
+    if (!s) return s.error();
+    return id;
+}
+
+Result<int64_t> Service::add_wraps(const Principal& op, const std::string& id, const Bytes& wraps) {
+    if (auto s = operator_only(op); !s) return s.error();
+    constexpr size_t entry = locator_size + wrap_size;
+    if (wraps.empty() || wraps.size() % entry) return invalid("wraps", "wraps are locator (16 bytes) and wrap (48 bytes), repeated.");
+    int64_t total = 0;
+    Status s = db_.write([&](Tx& tx) -> Status {
+        auto rows = tx.query("SELECT published_at FROM network_activations WHERE id = $1", {id});
+        if (rows.empty()) return no_activation();
+        if (!rows[0].is_null(0)) return make_error(ErrorKind::conflict, "conflict", "The activation is published: its wraps are final.");
+        for (size_t at = 0; at < wraps.size(); at += entry)
+            tx.exec("INSERT INTO network_wraps (activation_id, locator, wrap) VALUES ($1, $2, $3) ON CONFLICT (activation_id, locator) DO UPDATE SET wrap = excluded.wrap",
+                    {id, to_hex(wraps.substr(at, locator_size)), Blob::of(wraps.substr(at + locator_size, wrap_size))});
+        total = tx.query("SELECT COUNT(*) FROM network_wraps WHERE activation_id = $1", {id})[0].integer(0);
+        return {};
+    });
+    if (!s) return s.error();
+    return total;
+}
+
+Status Service::publish(const Principal& op, const std::string& id) {
+    if (auto s = operator_only(op); !s) return s;
+    const int64_t now = clock_.now_ms();
+    Status s = db_.write([&](Tx& tx) -> Status {
+        auto rows = tx.query("SELECT published_at FROM network_activations WHERE id = $1", {id});
+        if (rows.empty()) return no_activation();
+        if (rows[0].is_null(0)) tx.exec("UPDATE network_activations SET published_at = $1 WHERE id = $2", {now, id});
+        return {};
+    });
+    if (!s) return s;
+    {
+        std::lock_guard lock(mutex_);
+        last_published_ = now;
+    }
+    published_.notify_all();
+    return {};
+}
+
+Result<ActivationState> Service::status(const Principal& op, const std::string& id) {
+    if (auto s = operator_only(op); !s) return s.error();
+    auto rows = db_.query("SELECT published_at, expires_at, (SELECT COUNT(*) FROM network_wraps w WHERE w.activation_id = a.id), "
+                          "(SELECT COUNT(*) FROM network_acks k WHERE k.activation_id = a.id) FROM network_activations a WHERE a.id = $1",
+                          {id});
+    if (rows.empty()) return no_activation();
+    const auto& r = rows[0];
+    return ActivationState{r.integer(2), r.integer(3), r.is_null(0) ? 0 : r.integer(0), r.integer(1)};
+}
+
+Result<std::vector<Bytes>> Service::acks(const Principal& op, const std::string& id) {
+    if (auto s = operator_only(op); !s) return s.error();
+    std::vector<Bytes> out;
+    for (const auto& r : db_.query("SELECT sealed FROM network_acks WHERE activation_id = $1 ORDER BY created_at, id", {id})) out.push_back(r.blob(0).str());
+    return out;
+}
+
+std::vector<Listed> Service::list(int64_t after) {
+    // Expired activations go within a minute of their expiry, swept by the polls themselves.
+    const int64_t now = clock_.now_ms();
+    if (int64_t last = last_sweep_.load(); now - last >= 60'000 && last_sweep_.compare_exchange_strong(last, now)) sweep();
+    std::vector<Listed> out;
+    for (const auto& r : db_.query("SELECT id, LENGTH(body), published_at, expires_at FROM network_activations WHERE published_at IS NOT NULL "
+                                   "AND published_at > $1 AND expires_at > $2 ORDER BY published_at LIMIT 100",
+                                   {after, clock_.now_ms()}))
+        out.push_back({r.text(0), r.integer(1), r.integer(2), r.integer(3)});
+    return out;
+}
+
+std::vector<Listed> Service::activations(int64_t after, int64_t wait_ms) {
+    auto out = list(after);
+    if (!out.empty() || wait_ms <= 0) return out;
+    {
+        std::unique_lock lock(mutex_);
+        if (waiters_ >= limits_.max_waiters) return out;  // the caller polls again later
+        ++waiters_;
+        published_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return last_published_ > after; });
+        --waiters_;
+    }
+    return list(after);
+}
+
+std::optional<Bytes> Service::body(const std::string& id) {
+    if (!hex_id(id, 16)) return std::nullopt;
+    auto rows = db_.query("SELECT body FROM network_activations WHERE id = $1 AND published_at IS NOT NULL AND expires_at > $2", {id, clock_.now_ms()});
+    if (rows.empty()) return std::nullopt;
+    return rows[0].blob(0).str();
+}
+
+std::optional<Bytes> Service::wrap(const std::string& id, const std::string& locator_hex) {
+    if (!hex_id(id, 16) || !hex_id(locator_hex, locator_size)) return std::nullopt;
+    auto rows = db_.query("SELECT w.wrap FROM network_wraps w JOIN network_activations a ON a.id = w.activation_id WHERE w.activation_id = $1 "
+                          "AND w.locator = $2 AND a.published_at IS NOT NULL AND a.expires_at > $3",
+                          {id, locator_hex, clock_.now_ms()});
+    if (rows.empty()) return std::nullopt;
+    return rows[0].blob(0).str();
+}
+
+Status Service::add_ack(const std::string& id, const Bytes& sealed) {
+    if (sealed.size() < 48 + 64 || sealed.size() > limits_.max_ack) return invalid("ack", "An answer is a sealed box of at most 4096 bytes.");
+    if (!body(id)) return no_activation();
+    return db_.write([&](Tx& tx) -> Status {
+        tx.exec("INSERT INTO network_acks (id, activation_id, sealed, created_at) VALUES ($1, $2, $3, $4)",
+                {accounts::store::new_id(), id, Blob::of(sealed), clock_.now_ms()});
+        return {};
+    });
+}
+
+int64_t Service::sweep() {
+    const int64_t now = clock_.now_ms();
+    int64_t gone = 0;
+    (void)db_.write([&](Tx& tx) -> Status {
+        gone = tx.query("SELECT COUNT(*) FROM network_activations WHERE expires_at <= $1", {now})[0].integer(0);
+        if (gone) {
+            tx.exec("DELETE FROM network_acks WHERE activation_id IN (SELECT id FROM network_activations WHERE expires_at <= $1)", {now});
+            tx.exec("DELETE FROM network_wraps WHERE activation_id IN (SELECT id FROM network_activations WHERE expires_at <= $1)", {now});
+            tx.exec("DELETE FROM network_activations WHERE expires_at <= $1", {now});
+        }
+        tx.exec("DELETE FROM network_enrolments WHERE expires_at <= $1", {now});
+        return {};
+    });
+    return gone;
+}
+
+}  // namespace haven::network

@@ -1,0 +1,108 @@
+// The emergency network's server: opaque mailboxes (docs/EMERGENCY.md). It stores what the operators' and the
+// members' devices produce and serves it back; it holds no key that opens any of it. Operators (the
+// emergency_operator role) make enrolment codes, read the members' prekeys and the sealed inbox, keep the
+// encrypted roster and upload activations; members' devices (no account: a code, then a member token for
+// their own prekey only) enrol, rotate their prekey, poll, fetch their wrap by locator and post sealed answers.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/principal.hpp"
+#include "core/result.hpp"
+#include "modules/accounts/service.hpp"
+#include "network/wire.hpp"
+#include "storage/db.hpp"
+
+namespace haven::network {
+
+struct Enrolment {
+    std::string code;
+    int64_t expires_at = 0;
+};
+struct Registered {
+    std::string member_id, token;
+};
+struct MemberKey {
+    std::string member_id;
+    SignedPrekey prekey;
+};
+struct InboxItem {
+    int64_t id = 0, created_at = 0;
+    Bytes sealed;
+};
+struct Roster {
+    Bytes blob;
+    int64_t version = 0;
+};
+struct Listed {
+    std::string id;
+    int64_t size = 0, published_at = 0, expires_at = 0;
+};
+struct ActivationState {
+    int64_t wraps = 0, acks = 0, published_at = 0, expires_at = 0;
+};
+
+struct Limits {
+    int64_t enrolment_hours = 48;
+    size_t max_inbox_item = 8192, max_roster = 8 * 1024 * 1024, max_ack = 4096;
+    int64_t longest_activation_ms = 30LL * 24 * 3600 * 1000;
+    size_t max_waiters = 4;  // long polls held at once (each holds a worker thread: see docs/EMERGENCY.md)
+};
+
+class Service {
+public:
+    Service(storage::Database& db, const Clock& clock, accounts::Service& accounts, Limits limits = {});
+
+    Result<Enrolment> new_enrolment(const Principal& operator_);
+    // A device enrolling with a code: its signed prekey, and a packet sealed to the operators.
+    Result<Registered> register_member(const std::string& code, const SignedPrekey& prekey, const Bytes& packet);
+    Status rotate_prekey(const std::string& member_id, const std::string& token, const SignedPrekey& prekey);
+    Result<std::vector<MemberKey>> members(const Principal& operator_);
+
+    Result<std::vector<InboxItem>> inbox(const Principal& operator_);
+    Status drop_inbox(const Principal& operator_, int64_t id);
+    Result<Roster> roster(const Principal& operator_);
+    // Replaces the roster if `expected_version` is the stored one (409 otherwise); returns the new version.
+    Result<int64_t> put_roster(const Principal& operator_, const Bytes& blob, int64_t expected_version);
+
+    // An activation is created (body), filled (wraps, in as many uploads as needed), then published: members see
+    // it only whole. `wraps` is locator[16] || wrap[48], repeated.
+    Result<std::string> create_activation(const Principal& operator_, const Bytes& body, int64_t expires_at);
+    Result<int64_t> add_wraps(const Principal& operator_, const std::string& id, const Bytes& wraps);
+    Status publish(const Principal& operator_, const std::string& id);
+    Result<ActivationState> status(const Principal& operator_, const std::string& id);
+    Result<std::vector<Bytes>> acks(const Principal& operator_, const std::string& id);
+
+    // Members' side (no account): published, unexpired activations after `after` (waiting up to `wait_ms` for one
+    // when there is none yet), a body, a wrap by locator, a sealed answer.
+    std::vector<Listed> activations(int64_t after, int64_t wait_ms);
+    std::optional<Bytes> body(const std::string& id);
+    std::optional<Bytes> wrap(const std::string& id, const std::string& locator_hex);
+    Status add_ack(const std::string& id, const Bytes& sealed);
+
+    // Deletes expired activations with their wraps and answers, and expired enrolment codes. Returns how many
+    // activations went.
+    int64_t sweep();
+
+private:
+    std::vector<Listed> list(int64_t after);
+    Status operator_only(const Principal& p) const;
+
+    storage::Database& db_;
+    const Clock& clock_;
+    accounts::Service& accounts_;
+    Limits limits_;
+    std::mutex mutex_;
+    std::condition_variable published_;
+    size_t waiters_ = 0;
+    int64_t last_published_ = 0;
+    std::atomic<int64_t> last_sweep_{0};
+};
+
+}  // namespace haven::network

@@ -1,0 +1,223 @@
+// The emergency network's mailboxes over HTTP on both engines: members enrol with single-use codes, an
+// operator uploads an activation wrapped for every member and publishes it, each member finds theirs by
+// locator, opens it and answers; the operator counts and opens the answers; the roster is an opaque blob kept
+// by version; expired activations disappear with their wraps and answers; a poll waits for the next activation.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <thread>
+
+#include "app/app.hpp"
+#include "network/wire.hpp"
+#include "support/accounts.hpp"
+#include "support/app_fixture.hpp"
+#include "support/engines.hpp"
+#include "support/http_client.hpp"
+
+namespace haven {
+namespace {
+
+namespace json = boost::json;
+using namespace network;
+using testing::HttpReply;
+
+class Network : public testing::AppFixture<ManualClock> {
+protected:
+    void SetUp() override {
+        AppFixture::SetUp();
+        if (!app_) return;
+        clock_.set_ms(1'795'700'000'000);
+        auto site = app_->accounts().create_site(nullptr, {"Hub", "Riga", "Latvia", "Europe/Riga", false});
+        ASSERT_TRUE(site.ok());
+        site_ = site->id;
+        operator_ = testing::session_for(app_->db(), clock_, testing::make_account(app_->accounts(), clock_, "operator", Role::emergency_operator, site->id).id);
+        coordinator_ = testing::session_for(app_->db(), clock_, testing::make_account(app_->accounts(), clock_, "coord", Role::coordinator, site->id).id);
+    }
+    HttpReply as_operator(const std::string& method, const std::string& target, const std::string& body = {}, const std::string& type = "application/json") {
+        return testing::signed_request(port_, method, target, operator_, csrf_, body, type);
+    }
+    // A device: no cookie, no account.
+    HttpReply device(const std::string& method, const std::string& target, const std::string& body = {}, const std::string& headers = {}) {
+        return testing::request(port_, method, target, body,
+                                headers + (body.empty() ? "" : (body[0] == '{' ? "Content-Type: application/json\r\n" : "Content-Type: application/octet-stream\r\n")));
+    }
+    std::string code() {
+        auto r = as_operator("POST", "/api/v1/network/enrolments", "{}");
+        EXPECT_EQ(r.status, 201) << r.body;
+        return std::string(json::parse(r.body).at("code").as_string());
+    }
+
+    struct Member {
+        SigningKeys identity = new_signing_keys();
+        BoxKeys prekey = new_box_keys();
+        Bytes mailbox;
+        std::string id, token;
+    };
+    Member enrol(const BoxKeys& operators) {
+        Member m;
+        m.mailbox = Bytes(32, '\0');
+        for (auto& ch : m.mailbox) ch = char(std::rand());
+        auto p = sign_prekey(m.identity, m.prekey.public_key, clock_.now_ms() + 8LL * 24 * 3600 * 1000);
+        // The packet for the operators: in the real client the identity key, mailbox secret and who they are.
+        const Bytes packet = seal_ack(m.identity, Bytes(16, '\0'), to_hex(m.identity.public_key) + ":" + to_hex(m.mailbox), operators.public_key);
+        auto r = device("POST", "/api/v1/network/members",
+                        R"({"code":")" + code() + R"(","prekey":")" + to_hex(p.prekey) + R"(","not_after":)" + std::to_string(p.not_after) +
+                            R"(,"signature":")" + to_hex(p.signature) + R"(","packet":")" + to_hex(packet) + "\"}");
+        EXPECT_EQ(r.status, 201) << r.body;
+        if (r.status == 201) {
+            auto v = json::parse(r.body);
+            m.id = std::string(v.at("member_id").as_string());
+            m.token = std::string(v.at("token").as_string());
+        }
+        return m;
+    }
+
+    std::string operator_, coordinator_;
+    int64_t site_ = 0;
+    const std::string csrf_ = crypto::random_token();
+};
+
+TEST_P(Network, AnActivationReachesEveryMemberAndTheAnswersComeBackSealed) {
+    if (!app_) return;
+    const SigningKeys org = new_signing_keys();
+    const BoxKeys operators = new_box_keys(), ack_keys = new_box_keys();
+    std::vector<Member> members;
+    for (int i = 0; i < 6; ++i) members.push_back(enrol(operators));
+    ASSERT_EQ(members.back().id.size(), 32u);
+
+    // The operator's client reads the inbox (sealed packets) and the prekeys, and wraps for everyone.
+    auto inbox = json::parse(as_operator("GET", "/api/v1/network/inbox").body);
+    ASSERT_EQ(inbox.at("items").as_array().size(), 6u);
+    auto opened = open_ack(*from_hex(std::string(inbox.at("items").at(0).at("sealed").as_string())), operators);
+    ASSERT_TRUE(opened) << "only the operators' key opens what a device sent";
+    auto keys = json::parse(as_operator("GET", "/api/v1/network/members").body);
+    std::vector<Recipient> to;
+    for (const auto& m : members)
+        for (const auto& k : keys.at("items").as_array())
+            if (k.at("member_id").as_string() == m.id) {
+                SignedPrekey p{*from_hex(std::string(k.at("prekey").as_string())), k.at("not_after").as_int64(), *from_hex(std::string(k.at("signature").as_string()))};
+                ASSERT_TRUE(verify_prekey(m.identity.public_key, p));
+                to.push_back({m.mailbox, p.prekey});
+            }
+    ASSERT_EQ(to.size(), 6u);
+    const std::string message = R"({"v":1,"status":"real","type":"alert","text":"Safe flat needed tonight","ack_pk":")" + to_hex(ack_keys.public_key) + "\"}";
+    auto sealed = seal_activation(org, message, to);
+    ASSERT_TRUE(sealed.ok());
+    const int64_t expires = clock_.now_ms() + 3600 * 1000;
+    auto created = as_operator("POST", "/api/v1/network/activations?expires_at=" + std::to_string(expires), sealed->body, "application/octet-stream");
+    ASSERT_EQ(created.status, 201) << created.body;
+    const std::string id(json::parse(created.body).at("id").as_string());
+    EXPECT_EQ(id, to_hex(sealed->activation_id));
+    Bytes packed;
+    for (const auto& w : sealed->wraps) packed += w.locator + w.wrap;
+    EXPECT_EQ(as_operator("POST", "/api/v1/network/activations/" + id + "/wraps", packed.substr(0, 3 * 64), "application/octet-stream").status, 200);
+    // Not published yet: members see nothing.
+    EXPECT_TRUE(json::parse(device("GET", "/api/v1/network/activations").body).at("items").as_array().empty());
+    EXPECT_EQ(device("GET", "/api/v1/network/activations/" + id).status, 404);
+    auto filled = as_operator("POST", "/api/v1/network/activations/" + id + "/wraps", packed.substr(3 * 64), "application/octet-stream");
+    EXPECT_EQ(json::parse(filled.body).at("wraps").as_int64(), 6);
+    ASSERT_EQ(as_operator("POST", "/api/v1/network/activations/" + id + "/publish", "{}").status, 200);
+    EXPECT_EQ(as_operator("POST", "/api/v1/network/activations/" + id + "/wraps", packed.substr(0, 64), "application/octet-stream").status, 409);
+
+    // Each member: list, body, own wrap by locator, open, answer.
+    for (const auto& m : members) {
+        auto list = json::parse(device("GET", "/api/v1/network/activations?after=0").body);
+        ASSERT_EQ(list.at("items").as_array().size(), 1u);
+        EXPECT_EQ(list.at("items").at(0).at("size").as_int64(), int64_t(header_size + 1024 + 16));
+        auto body = device("GET", "/api/v1/network/activations/" + id);
+        auto wrap = device("GET", "/api/v1/network/activations/" + id + "/wraps/" + to_hex(locator(m.mailbox, sealed->activation_id)));
+        ASSERT_EQ(wrap.status, 200);
+        auto text = open_activation(body.body, wrap.body, {m.prekey}, org.public_key);
+        ASSERT_TRUE(text);
+        EXPECT_EQ(*text, message);
+        EXPECT_EQ(device("POST", "/api/v1/network/activations/" + id + "/acks",
+                         seal_ack(m.identity, sealed->activation_id, R"({"member_id":")" + m.id + R"(","answer":"can"})", ack_keys.public_key))
+                      .status,
+                  201);
+    }
+    EXPECT_EQ(device("GET", "/api/v1/network/activations/" + id + "/wraps/" + std::string(32, '0')).status, 404);
+    EXPECT_EQ(device("POST", "/api/v1/network/activations/" + id + "/acks", std::string(10, 'x')).status, 422);
+    auto state = json::parse(as_operator("GET", "/api/v1/network/activations/" + id + "/state").body);
+    EXPECT_EQ(state.at("acks").as_int64(), 6);
+    int verified = 0;
+    const auto answers = json::parse(as_operator("GET", "/api/v1/network/activations/" + id + "/acks").body);
+    for (const auto& a : answers.at("items").as_array()) {
+        auto ack = open_ack(*from_hex(std::string(a.as_string())), ack_keys);
+        ASSERT_TRUE(ack);
+        for (const auto& m : members) verified += verify_ack(m.identity.public_key, sealed->activation_id, *ack);
+    }
+    EXPECT_EQ(verified, 6);
+    // Others may not operate.
+    EXPECT_EQ(testing::signed_request(port_, "GET", "/api/v1/network/members", coordinator_, csrf_).status, 403);
+
+    // Expired: gone with its wraps and answers at the next sweep.
+    clock_.advance_ms(3600 * 1000 + 61'000);
+    operator_ = testing::session_for(app_->db(), clock_, testing::make_account(app_->accounts(), clock_, "operator-2", Role::emergency_operator, site_).id);
+    EXPECT_TRUE(json::parse(device("GET", "/api/v1/network/activations").body).at("items").as_array().empty());
+    for (const char* table : {"network_activations", "network_wraps", "network_acks"})
+        EXPECT_EQ(app_->db().query(std::string("SELECT COUNT(*) FROM ") + table).at(0).integer(0), 0) << table;
+}
+
+TEST_P(Network, CodesAreSingleUsePrekeysRotateAndTheRosterKeepsItsVersion) {
+    if (!app_) return;
+    const BoxKeys operators = new_box_keys();
+    const std::string c = code();
+    Member m;
+    auto p = sign_prekey(m.identity, m.prekey.public_key, clock_.now_ms() + 1000);
+    const std::string body = R"({"code":")" + c + R"(","prekey":")" + to_hex(p.prekey) + R"(","not_after":)" + std::to_string(p.not_after) + R"(,"signature":")" +
+                             to_hex(p.signature) + R"(","packet":"00ff"})";
+    EXPECT_EQ(device("POST", "/api/v1/network/members", body).status, 201);
+    EXPECT_EQ(device("POST", "/api/v1/network/members", body).status, 404) << "a code works once";
+    auto bad = device("POST", "/api/v1/network/members", R"({"code":"x","prekey":"00","not_after":1,"signature":"00","packet":"00"})");
+    EXPECT_EQ(bad.status, 422);
+    Member a = enrol(operators);
+    const BoxKeys next = new_box_keys();
+    auto q = sign_prekey(a.identity, next.public_key, clock_.now_ms() + 7LL * 24 * 3600 * 1000);
+    const std::string rotate = R"({"prekey":")" + to_hex(q.prekey) + R"(","not_after":)" + std::to_string(q.not_after) + R"(,"signature":")" + to_hex(q.signature) + "\"}";
+    EXPECT_EQ(device("PUT", "/api/v1/network/members/" + a.id + "/prekey", rotate, "X-Member-Token: wrong\r\n").status, 404);
+    EXPECT_EQ(device("PUT", "/api/v1/network/members/" + a.id + "/prekey", rotate, "X-Member-Token: " + a.token + "\r\n").status, 200);
+    bool found = false;
+    const auto listed = json::parse(as_operator("GET", "/api/v1/network/members").body);
+    for (const auto& k : listed.at("items").as_array())
+        if (k.at("member_id").as_string() == a.id) found = k.at("prekey").as_string() == to_hex(next.public_key);
+    EXPECT_TRUE(found);
+
+    // The roster: opaque bytes, replaced only from the version read.
+    const Bytes key(32, 'r');
+    const Bytes v1 = seal_secret(key, "Lis;tver;driver;lis@example.org");
+    EXPECT_EQ(as_operator("PUT", "/api/v1/network/roster", v1, "application/octet-stream").status, 400) << "If-Match is required";
+    auto put = testing::request(port_, "PUT", "/api/v1/network/roster", v1,
+                                "Cookie: __Host-haven_session=" + operator_ + "; __Host-haven_csrf=" + csrf_ + "\r\nX-CSRF-Token: " + csrf_ +
+                                    "\r\nContent-Type: application/octet-stream\r\nIf-Match: \"0\"\r\n");
+    EXPECT_EQ(put.status, 200) << put.body;
+    auto stale = testing::request(port_, "PUT", "/api/v1/network/roster", v1,
+                                  "Cookie: __Host-haven_session=" + operator_ + "; __Host-haven_csrf=" + csrf_ + "\r\nX-CSRF-Token: " + csrf_ +
+                                      "\r\nContent-Type: application/octet-stream\r\nIf-Match: \"0\"\r\n");
+    EXPECT_EQ(stale.status, 409);
+    auto got = as_operator("GET", "/api/v1/network/roster");
+    EXPECT_NE(got.headers.find("\"1\""), std::string::npos);
+    EXPECT_EQ(open_secret(key, got.body).value_or(""), "Lis;tver;driver;lis@example.org");
+}
+
+TEST_P(Network, APollWaitsForTheNextActivation) {
+    if (!app_) return;
+    const SigningKeys org = new_signing_keys();
+    auto sealed = seal_activation(org, "{}", {});
+    ASSERT_TRUE(sealed.ok());
+    auto created = as_operator("POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 60'000), sealed->body, "application/octet-stream");
+    ASSERT_EQ(created.status, 201);
+    const std::string id(json::parse(created.body).at("id").as_string());
+    HttpReply polled;
+    std::thread poller([&] { polled = device("GET", "/api/v1/network/activations?after=0&wait=20"); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto started = std::chrono::steady_clock::now();
+    ASSERT_EQ(as_operator("POST", "/api/v1/network/activations/" + id + "/publish", "{}").status, 200);
+    poller.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5)) << "answered at publication, not at the timeout";
+    EXPECT_EQ(json::parse(polled.body).at("items").at(0).at("id").as_string(), id);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Network, ::testing::Values("sqlite", "postgres"), testing::engine_name);
+
+}  // namespace
+}  // namespace haven
