@@ -2,7 +2,8 @@
 // as accounts' contact details, and 200 people (pseudonyms, legal names in both alphabets, phones, notes,
 // consent notes, sensitive circumstances) are recorded by a coordinator, through the API and a CSV import,
 // 40 of them with a legal case (step notes), counselling notes and a request for help; 20 events (sealed
-// titles) each with a visitor (sealed first name) checked in by QR code;
+// titles) each with a visitor (sealed first name) checked in by QR code; and the emergency network's 1,000
+// members (roster values), a real activation and a drill, with 50 answers each;
 // a backup is made, the server is stopped, and every file it wrote — database, WAL, SHM, backup, logs, temp
 // files, and for PostgreSQL the cluster's own files — is searched for each string and its romanisation:
 // none may be found. Then they are deleted, the database checkpointed, and searched again.
@@ -13,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -20,7 +22,9 @@
 #include <unordered_map>
 
 #include "core/log.hpp"
+#include "crypto/random.hpp"
 #include "crypto/totp.hpp"
+#include "network/wire.hpp"
 #include "storage/db.hpp"
 #include "support/engines.hpp"
 #include "support/haven_process.hpp"
@@ -296,8 +300,82 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
         ASSERT_EQ(testing::request(port, "POST", base + "/check-in", R"({"code":")" + code + "\"}", as_coordinator).status, 200);
     }
 
+    // The emergency network: 1,000 members enrolled by their devices; the operators' roster (pseudonyms, regions,
+    // skills, e-mail addresses) sealed on the operator's side; a real activation and a drill wrapped for all of
+    // them; 50 members answer each. Nothing of it may be readable on the server.
+    {
+        using namespace network;
+        const std::string op = enrol_staff("netop", "emergency_operator");
+        ASSERT_FALSE(op.empty());
+        const std::string as_operator = "Cookie: haven_session=" + op + "; haven_csrf=" + csrf + "\r\nX-CSRF-Token: " + csrf + "\r\n";
+        const SigningKeys org = new_signing_keys();
+        const BoxKeys operators = new_box_keys();
+        const Bytes roster_key = crypto::random_bytes(32);
+        struct Device {
+            SigningKeys identity;
+            BoxKeys prekey;
+            Bytes mailbox;
+        };
+        std::vector<Device> devices;
+        std::vector<Recipient> to;
+        std::string roster;
+        for (int i = 0; i < 1000; ++i) {
+            Device d{new_signing_keys(), new_box_keys(), crypto::random_bytes(32)};
+            auto code = testing::request(port, "POST", "/api/v1/network/enrolments", "{}", "Content-Type: application/json\r\n" + as_operator);
+            ASSERT_EQ(code.status, 201) << code.body;
+            const size_t c = code.body.find("\"code\":\"") + 8;
+            const auto p = sign_prekey(d.identity, d.prekey.public_key, 4'000'000'000'000);
+            const std::string pseudonym = "Sinitsa-driver" + std::to_string(i), region = "Pskovskaya-oblast" + std::to_string(i),
+                              skill = "boat-skipper" + std::to_string(i), email = "kestrel" + std::to_string(i) + "@proton.example";
+            for (const auto& v : {pseudonym, region, skill, email}) needles.all.push_back(v);
+            const std::string who = pseudonym + ";" + region + ";" + skill + ";" + email;
+            const Bytes packet = seal_ack(d.identity, Bytes(16, '\0'), who + ";" + to_hex(d.mailbox), operators.public_key);
+            auto r = testing::request(port, "POST", "/api/v1/network/members",
+                                      R"({"code":")" + code.body.substr(c, code.body.find('"', c) - c) + R"(","prekey":")" + to_hex(p.prekey) +
+                                          R"(","not_after":)" + std::to_string(p.not_after) + R"(,"signature":")" + to_hex(p.signature) +
+                                          R"(","packet":")" + to_hex(packet) + "\"}",
+                                      "Content-Type: application/json\r\n");
+            ASSERT_EQ(r.status, 201) << r.body;
+            roster += who + "\n";
+            to.push_back({d.mailbox, d.prekey.public_key});
+            devices.push_back(std::move(d));
+        }
+        ASSERT_EQ(testing::request(port, "PUT", "/api/v1/network/roster", seal_secret(roster_key, roster),
+                                   "Content-Type: application/octet-stream\r\nIf-Match: \"0\"\r\n" + as_operator)
+                      .status,
+                  200);
+        for (const char* status : {"real", "exercise"}) {
+            const BoxKeys ack = new_box_keys();
+            const std::string text = std::string("Evacuation from Ivangorod crossing, contact Grachev ") + status;
+            needles.all.push_back(text);
+            auto sealed = seal_activation(org, std::string(R"({"v":1,"status":")") + status + R"(","text":")" + text + "\"}", to, 2);
+            ASSERT_TRUE(sealed.ok());
+            const int64_t tomorrow =
+                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count() + 24LL * 3600 * 1000;
+            auto made = testing::request(port, "POST", "/api/v1/network/activations?expires_at=" + std::to_string(tomorrow), sealed->body,
+                                         "Content-Type: application/octet-stream\r\n" + as_operator);
+            ASSERT_EQ(made.status, 201) << made.body;
+            const std::string id = to_hex(sealed->activation_id), base = "/api/v1/network/activations/" + id;
+            Bytes packed;
+            for (const auto& w : sealed->wraps) packed += w.locator + w.wrap;
+            ASSERT_EQ(testing::request(port, "POST", base + "/wraps", packed, "Content-Type: application/octet-stream\r\n" + as_operator).status, 200);
+            ASSERT_EQ(testing::request(port, "POST", base + "/publish", "{}", "Content-Type: application/json\r\n" + as_operator).status, 200);
+            for (size_t i = 0; i < 50; ++i) {
+                auto wrap = testing::request(port, "GET", base + "/wraps/" + to_hex(locator(devices[i].mailbox, sealed->activation_id)));
+                auto body = testing::request(port, "GET", base);
+                ASSERT_TRUE(open_activation(body.body, wrap.body, {devices[i].prekey}, org.public_key));
+                const std::string answer = std::string("can drive the Mazda from Pechory ") + status + std::to_string(i);
+                needles.all.push_back(answer);
+                ASSERT_EQ(testing::request(port, "POST", base + "/acks", seal_ack(devices[i].identity, sealed->activation_id, answer, ack.public_key),
+                                           "Content-Type: application/octet-stream\r\n")
+                              .status,
+                          201);
+            }
+        }
+    }
+
     needles.index();
-    ASSERT_EQ(needles.all.size(), 1500u + 1000u + 100u + 120u + 40u);
+    ASSERT_EQ(needles.all.size(), 1500u + 1000u + 100u + 120u + 40u + 4000u + 2u + 100u);
     // The search itself can find: a planted string inside other bytes is seen.
     ASSERT_EQ(needles.count_in("\x01\x02" + needles.all[7] + "\xff", nullptr), 1);
     ASSERT_EQ(needles.count_in(needles.all[8].substr(1), nullptr), 0);
