@@ -6,8 +6,10 @@
 //   4. the vault's unseal and field sealing;
 //   5. people over 100,000 records on both engines: import, intake writes/s (vs plain durable writes) and
 //      name search p50/p99;
-//   6. bookings over 10,000: conflict check refused and accepted, a week's listing and its page render, both engines.
+//   6. bookings over 10,000: conflict check refused and accepted, a week's listing and its page render, both engines;
+//   7. the emergency network's fan-out to 8,000 and 1,000,000 members vs the pure-crypto bound, and a member's decrypt.
 #include <signal.h>
+#include <sodium.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <thread>
 #include <vector>
@@ -25,8 +28,10 @@
 #include "core/log.hpp"
 #include "bare_server.hpp"
 #include "crypto/blind_index.hpp"
+#include "crypto/random.hpp"
 #include "crypto/vault.hpp"
 #include "modules/people/service.hpp"
+#include "network/wire.hpp"
 #include "modules/spaces/handlers.hpp"
 #include "modules/spaces/service.hpp"
 #include "storage/migrate.hpp"
@@ -451,6 +456,53 @@ void bench_bookings(const std::string& dir, const std::string& url) {
                 pct(page, 0.99), pct(page, 0.5) / std::max(listing50, 1e-6));
 }
 
+// The emergency network's fan-out: sealing one activation for N members (one X25519 + BLAKE2b + a 32-byte AEAD
+// each, on every core) against the pure-crypto bound measured in the same run — N X25519 on the same cores —
+// target <= 1.3x; and a member's decrypt (wrap + body + signature).
+void bench_network(size_t members) {
+    using namespace network;
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const SigningKeys org = new_signing_keys();
+    std::vector<Recipient> to(members);
+    for (auto& r : to) {
+        r.mailbox_secret = crypto::random_bytes(32);
+        r.prekey = crypto::random_bytes(32);  // any 32 bytes are an X25519 public key; made fast for a million
+    }
+    auto seconds = [](const std::function<void()>& f) {
+        auto t = Clock_::now();
+        f();
+        return std::chrono::duration<double>(Clock_::now() - t).count();
+    };
+    const Bytes scalar = crypto::random_bytes(32);
+    const double bound = seconds([&] {
+        std::vector<std::thread> pool;
+        for (unsigned c = 0; c < cores; ++c)
+            pool.emplace_back([&, c] {
+                unsigned char out[32];
+                for (size_t i = c; i < members; i += cores)
+                    (void)crypto_scalarmult(out, reinterpret_cast<const unsigned char*>(scalar.data()), reinterpret_cast<const unsigned char*>(to[i].prekey.data()));
+            });
+        for (auto& t : pool) t.join();
+    });
+    std::optional<Result<Sealed>> sealed;
+    const double took = seconds([&] { sealed.emplace(seal_activation(org, std::string(600, 'x'), to, cores)); });
+    if (!sealed->ok()) return;
+    std::printf("network fan-out to %zu members on %u cores: %.2f s; pure-crypto bound (N X25519 / cores) %.2f s; ratio %.2fx (target <= 1.3x); "
+                "upload %.1f MB\n",
+                members, cores, took, bound, took / bound, double(sealed->value().wraps.size() * (locator_size + wrap_size) + sealed->value().body.size()) / 1e6);
+    if (members > 10'000) return;
+    const BoxKeys prekey = new_box_keys();
+    auto one = seal_activation(org, std::string(600, 'x'), {{Bytes(32, 'm'), prekey.public_key}}).value();
+    std::vector<double> us;
+    for (int i = 0; i < 2000; ++i) {
+        auto t = Clock_::now();
+        (void)open_activation(one.body, one.wraps[0].wrap, {prekey}, org.public_key);
+        us.push_back(std::chrono::duration<double, std::micro>(Clock_::now() - t).count());
+    }
+    std::sort(us.begin(), us.end());
+    std::printf("network member decrypt (wrap, 1 KiB body, signature): p50 %.0f us, p99 %.0f us\n", us[us.size() / 2], us[us.size() * 99 / 100]);
+}
+
 }  // namespace
 
 int main() {
@@ -459,25 +511,30 @@ int main() {
     std::string dir = std::filesystem::absolute("bench-data").string();
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    // HAVEN_BENCH_ONLY=people runs only the people figures (HAVEN_BENCH_PEOPLE=N for fewer than 100,000).
-    const bool all = !std::getenv("HAVEN_BENCH_ONLY");
-    if (all) {
+    // HAVEN_BENCH_ONLY=http|bookings|people|network runs one part (HAVEN_BENCH_PEOPLE=N for fewer than 100,000 people).
+    auto only = [](const char* part) {
+        const char* chosen = std::getenv("HAVEN_BENCH_ONLY");
+        return !chosen || std::string(chosen) == part;
+    };
+    if (only("http")) {
         bench_http(dir);
         bench_writes(dir);
         bench_startup(dir);
         bench_vault(dir);
     }
-    if (!std::getenv("HAVEN_BENCH_ONLY") || std::string(std::getenv("HAVEN_BENCH_ONLY")) == "bookings") {
+    if (only("bookings")) {
         bench_bookings(dir, "sqlite:" + dir + "/bookings.db");
         if (const char* pg = std::getenv("HAVEN_TEST_PG_URL")) bench_bookings(dir, pg);
     }
-    if (std::getenv("HAVEN_BENCH_ONLY") && std::string(std::getenv("HAVEN_BENCH_ONLY")) == "bookings") {
-        std::filesystem::remove_all(dir);
-        return 0;
+    if (only("network")) {
+        bench_network(8'000);
+        bench_network(1'000'000);
     }
-    bench_people(dir, "sqlite:" + dir + "/people.db");
-    if (const char* pg = std::getenv("HAVEN_TEST_PG_URL")) bench_people(dir, pg);
-    else std::printf("people postgres: skipped (make bench starts a throwaway cluster; HAVEN_TEST_PG_URL unset)\n");
+    if (only("people")) {
+        bench_people(dir, "sqlite:" + dir + "/people.db");
+        if (const char* pg = std::getenv("HAVEN_TEST_PG_URL")) bench_people(dir, pg);
+        else std::printf("people postgres: skipped (make bench starts a throwaway cluster; HAVEN_TEST_PG_URL unset)\n");
+    }
     std::filesystem::remove_all(dir);
     return 0;
 }
