@@ -1,0 +1,94 @@
+#include "network/alert.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+namespace haven::network {
+namespace json = boost::json;
+
+namespace {
+
+std::vector<std::string> strings(const json::object& o, const char* key) {
+    std::vector<std::string> out;
+    if (const auto* v = o.if_contains(key); v && v->is_array())
+        for (const auto& e : v->get_array())
+            if (e.is_string()) out.emplace_back(e.get_string());
+    return out;
+}
+
+std::string text(const json::object& o, const char* key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+int64_t number(const json::object& o, const char* key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_int64() ? v->get_int64() : 0;
+}
+
+bool meets(const std::vector<std::string>& wanted, const std::vector<std::string>& mine) {
+    return wanted.empty() || std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return std::find(mine.begin(), mine.end(), w) != mine.end(); });
+}
+
+}  // namespace
+
+std::optional<Alert> parse_alert(const std::string& message) {
+    boost::system::error_code ec;
+    json::value v = json::parse(message, ec);
+    if (ec || !v.is_object() || number(v.as_object(), "v") != 1) return std::nullopt;
+    const auto& o = v.as_object();
+    Alert a{text(o, "id"), text(o, "status"), text(o, "type"), text(o, "refers_to"), text(o, "text"), text(o, "ack_pk"), {}, number(o, "issued_at"),
+            number(o, "expires_at")};
+    if (a.status != "real" && a.status != "exercise" && a.status != "test") return std::nullopt;
+    if (a.type != "alert" && a.type != "update" && a.type != "cancel") return std::nullopt;
+    if (a.type != "alert" && a.refers_to.empty()) return std::nullopt;
+    if (const auto* tiers = o.if_contains("tiers"); tiers && tiers->is_array())
+        for (const auto& t : tiers->get_array())
+            if (t.is_object()) a.tiers.push_back({strings(t.get_object(), "regions"), strings(t.get_object(), "skills"), number(t.get_object(), "release_at")});
+    return a;
+}
+
+std::string alert_message(const Alert& a) {
+    json::array tiers;
+    for (const auto& t : a.tiers) {
+        json::array regions(t.regions.begin(), t.regions.end()), skills(t.skills.begin(), t.skills.end());
+        tiers.push_back(json::object{{"regions", regions}, {"skills", skills}, {"release_at", t.release_at}});
+    }
+    return json::serialize(json::object{{"v", 1},
+                                        {"id", a.id},
+                                        {"status", a.status},
+                                        {"type", a.type},
+                                        {"refers_to", a.refers_to.empty() ? json::value(nullptr) : json::value(a.refers_to)},
+                                        {"tiers", tiers},
+                                        {"text", a.text},
+                                        {"issued_at", a.issued_at},
+                                        {"expires_at", a.expires_at},
+                                        {"ack_pk", a.ack_pk}});
+}
+
+std::vector<Shown> visible(const std::vector<Alert>& received, const Profile& me, int64_t now) {
+    std::vector<Shown> out;
+    for (const auto& a : received) {
+        if (a.type != "alert" || now >= a.expires_at) continue;
+        const bool cancelled = std::any_of(received.begin(), received.end(), [&](const Alert& c) { return c.type == "cancel" && c.refers_to == a.id; });
+        if (cancelled) continue;
+        // The first tier (in release order) that reaches this member; shown once it is released.
+        std::optional<size_t> tier;
+        for (size_t i = 0; i < a.tiers.size(); ++i)
+            if (meets(a.tiers[i].regions, me.regions) && meets(a.tiers[i].skills, me.skills) && (!tier || a.tiers[i].release_at < a.tiers[*tier].release_at))
+                tier = i;
+        if (!tier || now < a.tiers[*tier].release_at) continue;
+        Shown s{a, *tier};
+        int64_t latest = a.issued_at;
+        for (const auto& u : received)
+            if (u.type == "update" && u.refers_to == a.id && u.issued_at >= latest) {
+                s.alert.text = u.text;
+                latest = u.issued_at;
+            }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+}  // namespace haven::network
