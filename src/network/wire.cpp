@@ -179,6 +179,20 @@ bool verify_ack(const Bytes& identity_public, const Bytes& activation_id, const 
     return verify(identity_public, "haven-ack-v1" + activation_id + ack.answer, ack.signature);
 }
 
+Bytes seal_to(const Bytes& public_key, std::string_view plaintext) {
+    Bytes out(plaintext.size() + crypto_box_SEALBYTES, '\0');
+    crypto_box_seal(u(out), reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(), u(public_key));
+    return out;
+}
+
+std::optional<std::string> open_sealed(const BoxKeys& keys, const Bytes& sealed) {
+    if (sealed.size() < crypto_box_SEALBYTES) return std::nullopt;
+    std::string out(sealed.size() - crypto_box_SEALBYTES, '\0');
+    if (crypto_box_seal_open(reinterpret_cast<unsigned char*>(out.data()), u(sealed), sealed.size(), u(keys.public_key), u(keys.secret_key)) != 0)
+        return std::nullopt;
+    return out;
+}
+
 Bytes seal_secret(const Bytes& key, std::string_view plaintext) {
     const Bytes nonce = crypto::random_bytes(24);
     Bytes out = nonce;

@@ -85,6 +85,11 @@ struct Ack {
 std::optional<Ack> open_ack(const Bytes& sealed, const BoxKeys& ack_keys);
 bool verify_ack(const Bytes& identity_public, const Bytes& activation_id, const Ack& ack);
 
+// A new member's packet for the operators (who they are, their identity key, their mailbox secret): anonymous
+// sealed box (crypto_box_seal) to the operators' key.
+Bytes seal_to(const Bytes& public_key, std::string_view plaintext);
+std::optional<std::string> open_sealed(const BoxKeys& keys, const Bytes& sealed);
+
 // The roster (and any operator-side state) sealed under a key the operators hold: nonce(24) || ciphertext.
 Bytes seal_secret(const Bytes& key, std::string_view plaintext);
 std::optional<std::string> open_secret(const Bytes& key, const Bytes& sealed);

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/app.hpp"
+#include "crypto/random.hpp"
 #include "network/wire.hpp"
 #include "support/accounts.hpp"
 #include "support/app_fixture.hpp"
@@ -59,14 +60,15 @@ protected:
         for (auto& ch : m.mailbox) ch = char(std::rand());
         auto p = sign_prekey(m.identity, m.prekey.public_key, clock_.now_ms() + 8LL * 24 * 3600 * 1000);
         // The packet for the operators: in the real client the identity key, mailbox secret and who they are.
-        const Bytes packet = seal_ack(m.identity, Bytes(16, '\0'), to_hex(m.identity.public_key) + ":" + to_hex(m.mailbox), operators.public_key);
+        m.id = to_hex(crypto::random_bytes(16));
+        const Bytes packet = seal_to(operators.public_key, m.id + ":" + to_hex(m.identity.public_key) + ":" + to_hex(m.mailbox));
         auto r = device("POST", "/api/v1/network/members",
-                        R"({"code":")" + code() + R"(","prekey":")" + to_hex(p.prekey) + R"(","not_after":)" + std::to_string(p.not_after) +
+                        R"({"code":")" + code() + R"(","member_id":")" + m.id + R"(","prekey":")" + to_hex(p.prekey) + R"(","not_after":)" + std::to_string(p.not_after) +
                             R"(,"signature":")" + to_hex(p.signature) + R"(","packet":")" + to_hex(packet) + "\"}");
         EXPECT_EQ(r.status, 201) << r.body;
         if (r.status == 201) {
             auto v = json::parse(r.body);
-            m.id = std::string(v.at("member_id").as_string());
+            EXPECT_EQ(v.at("member_id").as_string(), m.id);
             m.token = std::string(v.at("token").as_string());
         }
         return m;
@@ -88,7 +90,7 @@ TEST_P(Network, AnActivationReachesEveryMemberAndTheAnswersComeBackSealed) {
     // The operator's client reads the inbox (sealed packets) and the prekeys, and wraps for everyone.
     auto inbox = json::parse(as_operator("GET", "/api/v1/network/inbox").body);
     ASSERT_EQ(inbox.at("items").as_array().size(), 6u);
-    auto opened = open_ack(*from_hex(std::string(inbox.at("items").at(0).at("sealed").as_string())), operators);
+    auto opened = open_sealed(operators, *from_hex(std::string(inbox.at("items").at(0).at("sealed").as_string())));
     ASSERT_TRUE(opened) << "only the operators' key opens what a device sent";
     auto keys = json::parse(as_operator("GET", "/api/v1/network/members").body);
     std::vector<Recipient> to;
@@ -164,11 +166,11 @@ TEST_P(Network, CodesAreSingleUsePrekeysRotateAndTheRosterKeepsItsVersion) {
     const std::string c = code();
     Member m;
     auto p = sign_prekey(m.identity, m.prekey.public_key, clock_.now_ms() + 1000);
-    const std::string body = R"({"code":")" + c + R"(","prekey":")" + to_hex(p.prekey) + R"(","not_after":)" + std::to_string(p.not_after) + R"(,"signature":")" +
+    const std::string body = R"({"code":")" + c + R"(","member_id":")" + to_hex(crypto::random_bytes(16)) + R"(","prekey":")" + to_hex(p.prekey) + R"(","not_after":)" + std::to_string(p.not_after) + R"(,"signature":")" +
                              to_hex(p.signature) + R"(","packet":"00ff"})";
     EXPECT_EQ(device("POST", "/api/v1/network/members", body).status, 201);
     EXPECT_EQ(device("POST", "/api/v1/network/members", body).status, 404) << "a code works once";
-    auto bad = device("POST", "/api/v1/network/members", R"({"code":"x","prekey":"00","not_after":1,"signature":"00","packet":"00"})");
+    auto bad = device("POST", "/api/v1/network/members", R"({"code":"x","member_id":"00","prekey":"00","not_after":1,"signature":"00","packet":"00"})");
     EXPECT_EQ(bad.status, 422);
     Member a = enrol(operators);
     const BoxKeys next = new_box_keys();

@@ -161,29 +161,10 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
         ASSERT_NE(back.body.find(mail), std::string::npos) << "the API gives the value back to its owner";
     }
     // Staff with a second factor enrol (password, TOTP, then sign in with a recovery code).
-    auto enrol_staff = [&](const std::string& name, const std::string& role) -> std::string {
-        std::string link = run("user add --name " + name + " --role " + role + " --site Paris");
-        std::string token = link.substr(link.find("/enrol/") + 7);
-        token = token.substr(0, token.find_first_of("\r\n"));
-        const std::string form = "Content-Type: application/x-www-form-urlencoded\r\nCookie: haven_csrf=" + csrf + "\r\n";
-        auto enrol = testing::request(port, "POST", "/enrol/" + token, "_csrf=" + csrf + "&password=quiet+river+lantern+7", form);
-        auto at = enrol.body.find("id=\"totp-secret\">");
-        if (at == std::string::npos) return ADD_FAILURE() << enrol.body.substr(0, 300), "";
-        at = enrol.body.find(">", at) + 1;
-        auto secret = crypto::base32_decode(enrol.body.substr(at, enrol.body.find('<', at) - at));
-        if (!secret) return ADD_FAILURE() << "no TOTP secret", "";
-        auto done = testing::request(port, "POST", "/enrol/" + token + "/code",
-                                     "_csrf=" + csrf + "&code=" + crypto::totp_code(*secret, time(nullptr)), form);
-        auto codes = done.body.find("id=\"recovery-codes\"><li><code>");
-        if (codes == std::string::npos) return ADD_FAILURE() << "enrolment refused the code", "";
-        codes += 30;
-        const std::string recovery = done.body.substr(codes, done.body.find('<', codes) - codes);
-        auto login = testing::request(port, "POST", "/api/v1/auth/login",
-                                      R"({"username":")" + name + R"(","password":"quiet river lantern 7","totp":")" + recovery + "\"}",
-                                      "Content-Type: application/json\r\n");
-        if (login.status != 200) return ADD_FAILURE() << login.body, "";
-        std::string cookie = login.headers.substr(login.headers.find("haven_session=") + 14);
-        return cookie.substr(0, cookie.find(';'));
+    auto enrol_staff = [&](const std::string& name, const std::string& role) {
+        const std::string session = testing::enrol_and_sign_in(port, run("user add --name " + name + " --role " + role + " --site Paris"), name, csrf);
+        EXPECT_FALSE(session.empty()) << name << " could not enrol and sign in";
+        return session;
     };
     // A coordinator records 200 people.
     const std::string coordinator = enrol_staff("coord", "coordinator");
@@ -329,9 +310,10 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
                               skill = "boat-skipper" + std::to_string(i), email = "kestrel" + std::to_string(i) + "@proton.example";
             for (const auto& v : {pseudonym, region, skill, email}) needles.all.push_back(v);
             const std::string who = pseudonym + ";" + region + ";" + skill + ";" + email;
-            const Bytes packet = seal_ack(d.identity, Bytes(16, '\0'), who + ";" + to_hex(d.mailbox), operators.public_key);
+            const std::string member_id = to_hex(crypto::random_bytes(16));
+            const Bytes packet = seal_to(operators.public_key, member_id + ";" + who + ";" + to_hex(d.mailbox));
             auto r = testing::request(port, "POST", "/api/v1/network/members",
-                                      R"({"code":")" + code.body.substr(c, code.body.find('"', c) - c) + R"(","prekey":")" + to_hex(p.prekey) +
+                                      R"({"code":")" + code.body.substr(c, code.body.find('"', c) - c) + R"(","member_id":")" + member_id + R"(","prekey":")" + to_hex(p.prekey) +
                                           R"(","not_after":)" + std::to_string(p.not_after) + R"(,"signature":")" + to_hex(p.signature) +
                                           R"(","packet":")" + to_hex(packet) + "\"}",
                                       "Content-Type: application/json\r\n");

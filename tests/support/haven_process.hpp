@@ -5,8 +5,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 #include <vector>
+
+#include "crypto/totp.hpp"
+#include "support/http_client.hpp"
 
 namespace haven::testing {
 
@@ -42,6 +46,31 @@ inline HavenProcess start_haven(const std::vector<std::string>& args, const std:
     close(out[0]);
     auto colon = line.rfind(':');
     return {pid, colon == std::string::npos ? uint16_t(0) : uint16_t(std::atoi(line.c_str() + colon + 1))};
+}
+
+// Enrols the account whose `haven user add` output is `link_output` through the pages (password, then TOTP for
+// roles that need it) and signs in through the API. Returns the session cookie's value, "" on failure.
+inline std::string enrol_and_sign_in(uint16_t port, const std::string& link_output, const std::string& username, const std::string& csrf) {
+    std::string token = link_output.substr(link_output.find("/enrol/") + 7);
+    token = token.substr(0, token.find_first_of("\r\n"));
+    const std::string form = "Content-Type: application/x-www-form-urlencoded\r\nCookie: haven_csrf=" + csrf + "\r\n";
+    auto enrol = request(port, "POST", "/enrol/" + token, "_csrf=" + csrf + "&password=quiet+river+lantern+7", form);
+    std::string second = "";
+    if (auto at = enrol.body.find("id=\"totp-secret\">"); at != std::string::npos) {
+        at = enrol.body.find(">", at) + 1;
+        auto secret = crypto::base32_decode(enrol.body.substr(at, enrol.body.find('<', at) - at));
+        if (!secret) return "";
+        auto done = request(port, "POST", "/enrol/" + token + "/code", "_csrf=" + csrf + "&code=" + crypto::totp_code(*secret, time(nullptr)), form);
+        auto codes = done.body.find("id=\"recovery-codes\"><li><code>");
+        if (codes == std::string::npos) return "";
+        codes += 30;
+        second = R"(,"totp":")" + done.body.substr(codes, done.body.find('<', codes) - codes) + "\"";
+    }
+    auto login = request(port, "POST", "/api/v1/auth/login", R"({"username":")" + username + R"(","password":"quiet river lantern 7")" + second + "}",
+                         "Content-Type: application/json\r\n");
+    if (login.status != 200) return "";
+    std::string cookie = login.headers.substr(login.headers.find("haven_session=") + 14);
+    return cookie.substr(0, cookie.find(';'));
 }
 
 }  // namespace haven::testing

@@ -121,10 +121,11 @@ Result<Response> api_acks(Request& request, Context& c) {
 Result<Response> api_register(Request& request, Context& c) {
     HAVEN_TRY(body, json_body(request));
     HAVEN_TRY(code, accounts::text(body, "code", 100));
+    HAVEN_TRY(member, accounts::text(body, "member_id", 32));
     HAVEN_TRY(prekey, prekey_in(body));
     HAVEN_TRY(packet, hex_in(body, "packet", 8192));
-    HAVEN_TRY(r, c.network.register_member(code, prekey, packet));
-    return ok(201, json::object{{"member_id", r.member_id}, {"token", r.token}});
+    HAVEN_TRY(r, c.network.register_member(code, member, prekey, packet));
+    return ok(201, json::object{{"member_id", member}, {"token", r.token}});
 }
 
 Result<Response> api_prekey(Request& request, Context& c) {

@@ -51,18 +51,21 @@ Result<Enrolment> Service::new_enrolment(const Principal& op) {
     return e;
 }
 
-Result<Registered> Service::register_member(const std::string& code, const SignedPrekey& prekey, const Bytes& packet) {
+Result<Registered> Service::register_member(const std::string& code, const std::string& member_id, const SignedPrekey& prekey, const Bytes& packet) {
+    if (!hex_id(member_id, 16)) return invalid("member_id", "member_id is 16 random bytes, hex (the device chooses it).");
     if (auto s = check_prekey(prekey); !s) return s.error();
     if (packet.empty() || packet.size() > limits_.max_inbox_item)
         return invalid("packet", "packet is what the device seals for the operators (at most " + std::to_string(limits_.max_inbox_item) + " bytes).");
-    Registered out{to_hex(crypto::random_bytes(16)), crypto::random_token()};
+    Registered out{crypto::random_token()};
     const int64_t now = clock_.now_ms();
     Status s = db_.write([&](Tx& tx) -> Status {
         auto rows = tx.query("SELECT id FROM network_enrolments WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2", {crypto::token_hash(code), now});
         if (rows.empty()) return make_error(ErrorKind::not_found, "not_found", "This enrolment code is unknown, used or expired.", "code");
+        if (!tx.query("SELECT 1 FROM network_members WHERE id = $1", {member_id}).empty())
+            return make_error(ErrorKind::conflict, "conflict", "This member id is taken: the device must choose another.", "member_id");
         tx.exec("UPDATE network_enrolments SET used_at = $1 WHERE id = $2", {now, rows[0].integer(0)});
         tx.exec("INSERT INTO network_members (id, prekey, not_after, signature, token_hash, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                {out.member_id, Blob::of(prekey.prekey), prekey.not_after, Blob::of(prekey.signature), crypto::token_hash(out.token), now});
+                {member_id, Blob::of(prekey.prekey), prekey.not_after, Blob::of(prekey.signature), crypto::token_hash(out.token), now});
         tx.exec("INSERT INTO network_inbox (id, sealed, created_at) VALUES ($1, $2, $3)", {accounts::store::new_id(), Blob::of(packet), now});
         return {};
     });

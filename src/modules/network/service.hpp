@@ -26,7 +26,7 @@ struct Enrolment {
     int64_t expires_at = 0;
 };
 struct Registered {
-    std::string member_id, token;
+    std::string token;
 };
 struct MemberKey {
     std::string member_id;
@@ -60,8 +60,9 @@ public:
     Service(storage::Database& db, const Clock& clock, accounts::Service& accounts, Limits limits = {});
 
     Result<Enrolment> new_enrolment(const Principal& operator_);
-    // A device enrolling with a code: its signed prekey, and a packet sealed to the operators.
-    Result<Registered> register_member(const std::string& code, const SignedPrekey& prekey, const Bytes& packet);
+    // A device enrolling with a code: the random id it chose (16 bytes, hex), its signed prekey, and a packet sealed
+    // to the operators (which names that id, so that operators can tie the roster entry to its prekey).
+    Result<Registered> register_member(const std::string& code, const std::string& member_id, const SignedPrekey& prekey, const Bytes& packet);
     Status rotate_prekey(const std::string& member_id, const std::string& token, const SignedPrekey& prekey);
     Result<std::vector<MemberKey>> members(const Principal& operator_);
 

@@ -1,0 +1,207 @@
+// haven-member: a member's device for the emergency network. It makes its own keys, enrols with the code an
+// operator shows in person, rotates its alert prekey weekly (keeping the previous secret a week, then deleting
+// it), polls the server's mailboxes, opens what is for it, decides locally whether and when an alert concerns
+// this member, and answers "can help / cannot" sealed to the operator. See docs/EMERGENCY.md.
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <iostream>
+
+#include "crypto/random.hpp"
+#include "network/alert.hpp"
+#include "network/client/http.hpp"
+#include "network/client/state.hpp"
+#include "network/wire.hpp"
+
+namespace json = boost::json;
+using namespace haven;
+using namespace haven::network;
+using namespace haven::network::client;
+
+namespace {
+
+constexpr int64_t week_ms = 7LL * 24 * 3600 * 1000;
+
+int64_t now_ms() {
+    if (const char* fixed = std::getenv("HAVEN_MEMBER_NOW_MS")) return std::stoll(fixed);  // tests: an injected clock
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+[[noreturn]] void fail(const std::string& message) {
+    std::cerr << "haven-member: " << message << "\n";
+    std::exit(1);
+}
+
+template <class T>
+T must(Result<T> r) {
+    if (!r) fail(r.error().message);
+    return std::move(r.value());
+}
+
+Bytes hex(const json::object& o, const char* key) {
+    auto b = from_hex(hex_of(o, key));
+    if (!b) fail(std::string("the state lacks ") + key);
+    return *b;
+}
+
+Endpoint server_of(const json::object& state) { return {hex_of(state, "server"), "", hex_of(state, "ca_file")}; }
+
+json::object new_prekey(const SigningKeys& identity, int64_t now) {
+    const BoxKeys p = new_box_keys();
+    const SignedPrekey s = sign_prekey(identity, p.public_key, now + 2 * week_ms);
+    return {{"pk", to_hex(p.public_key)}, {"sk", to_hex(p.secret_key)}, {"made_at", now}, {"not_after", s.not_after}, {"signature", to_hex(s.signature)}};
+}
+
+std::string prekey_body(const json::object& p) {
+    return json::serialize(json::object{{"prekey", hex_of(p, "pk")}, {"not_after", p.at("not_after")}, {"signature", hex_of(p, "signature")}});
+}
+
+void show(const json::object& state, int64_t now) {
+    std::vector<Alert> received;
+    for (const auto& r : state.at("received").as_array()) {
+        auto a = parse_alert(std::string(r.at("message").as_string()));
+        if (!a) continue;
+        a->id = std::string(r.at("id").as_string());  // the signed activation id, not whatever the message says
+        received.push_back(*a);
+    }
+    Profile me;
+    for (const auto& r : state.at("regions").as_array()) me.regions.emplace_back(r.as_string());
+    for (const auto& s : state.at("skills").as_array()) me.skills.emplace_back(s.as_string());
+    for (const auto& s : visible(received, me, now))
+        std::cout << s.alert.id << "\t" << s.alert.status << "\ttier " << s.tier + 1 << "\t" << s.alert.text << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"haven-member: a member's device for the emergency network (docs/EMERGENCY.md)."};
+    app.require_subcommand(1);
+    std::string state_path = "member.state", passphrase_file;
+    app.add_option("--state", state_path, "This device's sealed state.");
+    app.add_option("--passphrase-file", passphrase_file, "File whose first line opens the state.")->required();
+
+    std::string link, pseudonym, ca_file;
+    std::vector<std::string> regions, skills, contacts;
+    auto* enrol = app.add_subcommand("enrol", "Make this device's keys and enrol with the text of the operator's QR code.");
+    enrol->add_option("link", link, "haven-enrol:1;…")->required();
+    enrol->add_option("--pseudonym", pseudonym, "How the operators know you.")->required();
+    enrol->add_option("--region", regions, "A region you can act in (repeat).");
+    enrol->add_option("--skill", skills, "driver, safe_flat, lawyer, medic … (repeat).");
+    enrol->add_option("--contact", contacts, "A way to reach you, for the operators only (repeat).");
+    enrol->add_option("--ca-file", ca_file, "CA of a hub with its own certificate.");
+
+    auto* rotate = app.add_subcommand("rotate", "A new alert prekey (weekly); secrets older than the grace are deleted.");
+    int wait = 0;
+    auto* poll = app.add_subcommand("poll", "Fetch and open new activations, then show what concerns you.");
+    poll->add_option("--wait", wait, "Seconds to wait for a new one (long poll, at most 25).")->check(CLI::Range(0, 25));
+    auto* show_cmd = app.add_subcommand("show", "Show the alerts that concern you now.");
+    std::string activation, answer;
+    int eta = 0;
+    auto* reply = app.add_subcommand("answer", "Answer an alert, sealed to the operator.");
+    reply->add_option("id", activation)->required();
+    reply->add_option("answer", answer, "can | cannot")->required()->check(CLI::IsMember({"can", "cannot"}));
+    reply->add_option("--eta", eta, "Minutes until you can be there.")->check(CLI::Range(0, 10000));
+
+    CLI11_PARSE(app, argc, argv);
+    crypto::init();
+    const std::string passphrase = must(read_passphrase(passphrase_file));
+    const int64_t now = now_ms();
+
+    if (*enrol) {
+        std::vector<std::string> parts;
+        std::stringstream in(link);
+        for (std::string p; std::getline(in, p, ';');) parts.push_back(p);
+        if (parts.size() != 5 || parts[0] != "haven-enrol:1") fail("this is not a Haven enrolment code");
+        const SigningKeys identity = new_signing_keys();
+        const std::string member_id = to_hex(crypto::random_bytes(16));
+        const Bytes mailbox = crypto::random_bytes(32);
+        json::object prekey = new_prekey(identity, now);
+        // Who this is, for the operators' roster only: sealed to their key before it leaves the device.
+        const json::object packet{{"member_id", member_id}, {"identity_pk", to_hex(identity.public_key)}, {"mailbox", to_hex(mailbox)},
+                                  {"pseudonym", pseudonym}, {"regions", json::array(regions.begin(), regions.end())},
+                                  {"skills", json::array(skills.begin(), skills.end())}, {"contacts", json::array(contacts.begin(), contacts.end())},
+                                  {"enrolled_at", now}};
+        auto operators = from_hex(parts[4]);
+        if (!operators || operators->size() != 32 || from_hex(parts[3]).value_or("").size() != 32) fail("the enrolment code is damaged");
+        json::object body{{"code", parts[2]}, {"member_id", member_id}, {"prekey", hex_of(prekey, "pk")}, {"not_after", prekey.at("not_after")},
+                          {"signature", hex_of(prekey, "signature")}, {"packet", to_hex(seal_to(*operators, json::serialize(packet)))}};
+        auto r = must(request({parts[1], "", ca_file}, "POST", "/api/v1/network/members", json::serialize(body), "application/json"));
+        if (r.status != 201) fail("enrolment refused: " + std::to_string(r.status) + " " + r.body.substr(0, 300));
+        json::object state{{"server", parts[1]}, {"ca_file", ca_file}, {"org_pk", parts[3]}, {"member_id", member_id},
+                           {"token", std::string(json::parse(r.body).at("token").as_string())}, {"identity_pk", to_hex(identity.public_key)},
+                           {"identity_sk", to_hex(identity.secret_key)}, {"mailbox", to_hex(mailbox)}, {"prekeys", json::array{prekey}},
+                           {"regions", json::array(regions.begin(), regions.end())}, {"skills", json::array(skills.begin(), skills.end())},
+                           {"seen_after", 0}, {"received", json::array{}}};
+        if (auto s = save_state(state_path, passphrase, state); !s) fail(s.error().message);
+        std::cout << "enrolled as " << member_id << "\n";
+        return 0;
+    }
+    json::object state = must(load_state(state_path, passphrase));
+    const SigningKeys identity{hex(state, "identity_pk"), hex(state, "identity_sk")};
+
+    if (*rotate) {
+        json::object fresh = new_prekey(identity, now);
+        auto r = must(request(server_of(state), "PUT", "/api/v1/network/members/" + hex_of(state, "member_id") + "/prekey", prekey_body(fresh),
+                              "application/json", {{"X-Member-Token", hex_of(state, "token")}}));
+        if (r.status != 200) fail("rotation refused: " + std::to_string(r.status));
+        // Keep the new one and those younger than the grace; the rest are deleted with this state's rewrite.
+        json::array kept{fresh};
+        for (const auto& p : state.at("prekeys").as_array())
+            if (now - p.at("made_at").as_int64() < week_ms + week_ms) kept.push_back(p);
+        if (kept.size() > 2) kept.resize(2);
+        state["prekeys"] = kept;
+        if (auto s = save_state(state_path, passphrase, state); !s) fail(s.error().message);
+        std::cout << "prekey rotated\n";
+        return 0;
+    }
+    if (*poll) {
+        const Endpoint server = server_of(state);
+        auto r = must(request(server, "GET", "/api/v1/network/activations?after=" + std::to_string(state.at("seen_after").as_int64()) +
+                                                 "&wait=" + std::to_string(wait)));
+        if (r.status != 200) fail("poll refused: " + std::to_string(r.status));
+        std::vector<BoxKeys> prekeys;
+        for (const auto& p : state.at("prekeys").as_array()) prekeys.push_back({*from_hex(hex_of(p.as_object(), "pk")), *from_hex(hex_of(p.as_object(), "sk"))});
+        const Bytes org = hex(state, "org_pk"), mailbox = hex(state, "mailbox");
+        int64_t seen = state.at("seen_after").as_int64();
+        int opened = 0, refused = 0;
+        const auto listed = json::parse(r.body);
+        for (const auto& a : listed.at("items").as_array()) {
+            const std::string id(a.at("id").as_string());
+            seen = std::max(seen, a.at("published_at").as_int64());
+            auto body = must(request(server, "GET", "/api/v1/network/activations/" + id));
+            auto wrap = must(request(server, "GET", "/api/v1/network/activations/" + id + "/wraps/" + to_hex(locator(mailbox, *from_hex(id)))));
+            auto message = body.status == 200 && wrap.status == 200 ? open_activation(body.body, wrap.body, prekeys, org) : std::nullopt;
+            if (!message || !parse_alert(*message)) {
+                ++refused;  // not for us, tampered, or not signed by the organisation: never shown
+                continue;
+            }
+            state["received"].as_array().push_back(json::object{{"id", id}, {"message", *message}});
+            ++opened;
+        }
+        state["seen_after"] = seen;
+        if (auto s = save_state(state_path, passphrase, state); !s) fail(s.error().message);
+        if (refused) std::cerr << refused << " activation(s) did not open or verify\n";
+        (void)opened;
+        show(state, now);
+        return 0;
+    }
+    if (*show_cmd) {
+        show(state, now);
+        return 0;
+    }
+    if (*reply) {
+        std::string message;
+        for (const auto& r : state.at("received").as_array())
+            if (r.at("id").as_string() == activation) message = std::string(r.at("message").as_string());
+        auto a = parse_alert(message);
+        if (!a) fail("no such alert on this device");
+        const std::string text = json::serialize(json::object{{"member_id", hex_of(state, "member_id")}, {"answer", answer}, {"eta_minutes", eta}, {"at", now}});
+        auto r = must(request(server_of(state), "POST", "/api/v1/network/activations/" + activation + "/acks",
+                              seal_ack(identity, *from_hex(activation), text, *from_hex(a->ack_pk)), "application/octet-stream"));
+        if (r.status != 201) fail("answer refused: " + std::to_string(r.status));
+        std::cout << "answered\n";
+        return 0;
+    }
+    return 0;
+}
