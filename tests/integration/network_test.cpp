@@ -37,10 +37,12 @@ protected:
     HttpReply as_operator(const std::string& method, const std::string& target, const std::string& body = {}, const std::string& type = "application/json") {
         return testing::signed_request(port_, method, target, operator_, csrf_, body, type);
     }
-    // A device: no cookie, no account.
+    // A device: no cookie, no account. JSON unless told it sends bytes.
     HttpReply device(const std::string& method, const std::string& target, const std::string& body = {}, const std::string& headers = {}) {
-        return testing::request(port_, method, target, body,
-                                headers + (body.empty() ? "" : (body[0] == '{' ? "Content-Type: application/json\r\n" : "Content-Type: application/octet-stream\r\n")));
+        return testing::request(port_, method, target, body, headers + (body.empty() ? "" : "Content-Type: application/json\r\n"));
+    }
+    HttpReply device_bytes(const std::string& target, const Bytes& bytes) {
+        return testing::request(port_, "POST", target, bytes, "Content-Type: application/octet-stream\r\n");
     }
     std::string code() {
         auto r = as_operator("POST", "/api/v1/network/enrolments", "{}");
@@ -132,13 +134,13 @@ TEST_P(Network, AnActivationReachesEveryMemberAndTheAnswersComeBackSealed) {
         auto text = open_activation(body.body, wrap.body, {m.prekey}, org.public_key);
         ASSERT_TRUE(text);
         EXPECT_EQ(*text, message);
-        EXPECT_EQ(device("POST", "/api/v1/network/activations/" + id + "/acks",
+        EXPECT_EQ(device_bytes("/api/v1/network/activations/" + id + "/acks",
                          seal_ack(m.identity, sealed->activation_id, R"({"member_id":")" + m.id + R"(","answer":"can"})", ack_keys.public_key))
                       .status,
                   201);
     }
     EXPECT_EQ(device("GET", "/api/v1/network/activations/" + id + "/wraps/" + std::string(32, '0')).status, 404);
-    EXPECT_EQ(device("POST", "/api/v1/network/activations/" + id + "/acks", std::string(10, 'x')).status, 422);
+    EXPECT_EQ(device_bytes("/api/v1/network/activations/" + id + "/acks", std::string(10, 'x')).status, 422);
     auto state = json::parse(as_operator("GET", "/api/v1/network/activations/" + id + "/state").body);
     EXPECT_EQ(state.at("acks").as_int64(), 6);
     int verified = 0;
@@ -217,6 +219,20 @@ TEST_P(Network, APollWaitsForTheNextActivation) {
     poller.join();
     EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5)) << "answered at publication, not at the timeout";
     EXPECT_EQ(json::parse(polled.body).at("items").at(0).at("id").as_string(), id);
+}
+
+// Answers are anonymous, so anyone can post them: the server bounds them (twice the members, and 100) and the
+// operator's client discards what does not open and verify.
+TEST_P(Network, AnswersAreBoundedAgainstAFlood) {
+    if (!app_) return;
+    auto sealed = seal_activation(new_signing_keys(), "{}", {});
+    auto created = as_operator("POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 60'000), sealed->body, "application/octet-stream");
+    ASSERT_EQ(created.status, 201);
+    const std::string id(json::parse(created.body).at("id").as_string());
+    EXPECT_EQ(device_bytes("/api/v1/network/activations/" + id + "/acks", crypto::random_bytes(200)).status, 404) << "not published yet";
+    ASSERT_EQ(as_operator("POST", "/api/v1/network/activations/" + id + "/publish", "{}").status, 200);
+    for (int i = 0; i < 100; ++i) ASSERT_EQ(device_bytes("/api/v1/network/activations/" + id + "/acks", crypto::random_bytes(200)).status, 201);
+    EXPECT_EQ(device_bytes("/api/v1/network/activations/" + id + "/acks", crypto::random_bytes(200)).status, 429);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Network, ::testing::Values("sqlite", "postgres"), testing::engine_name);

@@ -254,8 +254,14 @@ std::optional<Bytes> Service::wrap(const std::string& id, const std::string& loc
 
 Status Service::add_ack(const std::string& id, const Bytes& sealed) {
     if (sealed.size() < 48 + 64 || sealed.size() > limits_.max_ack) return invalid("ack", "An answer is a sealed box of at most 4096 bytes.");
-    if (!body(id)) return no_activation();
+    if (!hex_id(id, 16)) return no_activation();
     return db_.write([&](Tx& tx) -> Status {
+        if (tx.query("SELECT 1 FROM network_activations WHERE id = $1 AND published_at IS NOT NULL AND expires_at > $2", {id, clock_.now_ms()}).empty())
+            return no_activation();
+        // Anyone may post (the server must not know who answers), so answers are bounded: twice the members, and some.
+        const int64_t members = tx.query("SELECT COUNT(*) FROM network_members", {})[0].integer(0);
+        if (tx.query("SELECT COUNT(*) FROM network_acks WHERE activation_id = $1", {id})[0].integer(0) >= 2 * members + 100)
+            return make_error(ErrorKind::too_many, "too_many", "This activation has received all the answers it can hold.");
         tx.exec("INSERT INTO network_acks (id, activation_id, sealed, created_at) VALUES ($1, $2, $3, $4)",
                 {accounts::store::new_id(), id, Blob::of(sealed), clock_.now_ms()});
         return {};
