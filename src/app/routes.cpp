@@ -240,6 +240,7 @@ void add_routes(App& app) {
     r.post("/api/v1/network/activations/{id}/publish", "network.operate", nw(network::api_publish));
     r.get("/api/v1/network/activations/{id}/state", "network.operate", nw(network::api_state));
     r.get("/api/v1/network/activations/{id}/acks", "network.operate", nw(network::api_acks));
+    r.get("/network/app", "public", nw(network::member_app));
     r.post("/api/v1/network/members", "public", nw(network::api_register));
     r.add("PUT", "/api/v1/network/members/{id}/prekey", "public", nw(network::api_prekey));
     r.get("/api/v1/network/activations", "public", nw(network::api_activations));

@@ -38,9 +38,11 @@ ErrorKind kind_for(int status) {
     }
 }
 
-void set_security_headers(Response& r, bool hsts) {
-    r.set_header("Content-Security-Policy",
-                 "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+void set_security_headers(Response& r, bool hsts, bool wasm) {
+    // The emergency network's member app (/network/app) runs libsodium compiled to WebAssembly: that page alone
+    // may compile WebAssembly ('wasm-unsafe-eval' allows no JavaScript eval). Scripts stay our own, same origin.
+    r.set_header("Content-Security-Policy", std::string("default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'") +
+                                                (wasm ? "; script-src 'self' 'wasm-unsafe-eval'" : ""));
     r.set_header("X-Content-Type-Options", "nosniff");
     r.set_header("X-Frame-Options", "DENY");
     // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on our own form posts.
@@ -121,7 +123,7 @@ Response Pipeline::render_error(const Request& request, const Error& error) cons
 }
 
 void Pipeline::finish(Response& response, const Request& request) const {
-    set_security_headers(response, hooks_.hsts);
+    set_security_headers(response, hooks_.hsts, request.route == "/network/app");
     if (!request.request_id.empty()) response.set_header("X-Request-Id", request.request_id);
 }
 

@@ -27,6 +27,7 @@ http::Response page(const PageContext& ctx, int status, std::string_view title_k
         h.empty("link", {{"rel", "stylesheet"}, {"href", asset_url("app.css")}});
         h.empty("link", {{"rel", "icon"}, {"type", "image/svg+xml"}, {"href", asset_url("icon.svg")}});
         h.script_asset("app.js");
+        for (const auto& s : ctx.scripts) h.script_asset(s);
     });
     h.open("body");
     h.element("a", {{"class", "skip"}, {"href", "#main"}}, ctx.t("layout.skip"));

@@ -221,6 +221,7 @@ const std::map<std::string, Rule>& expected() {
         {"POST /api/v1/network/activations/{id}/publish", only({emergency_operator})},
         {"GET /api/v1/network/activations/{id}/state", only({emergency_operator})},
         {"GET /api/v1/network/activations/{id}/acks", only({emergency_operator})},
+        {"GET /network/app", anyone},
         {"POST /api/v1/network/members", anyone},
         {"PUT /api/v1/network/members/{id}/prekey", anyone},
         {"GET /api/v1/network/activations", anyone},

@@ -29,6 +29,7 @@ Result<Response> api_state(Request& request, Context& c);            // GET    /
 Result<Response> api_acks(Request& request, Context& c);             // GET    /api/v1/network/activations/{id}/acks
 
 // Members' devices (public: the server cannot and must not know who asks)
+Result<Response> member_app(Request& request, Context& c);           // GET    /network/app (the member app for phones)
 Result<Response> api_register(Request& request, Context& c);         // POST   /api/v1/network/members
 Result<Response> api_prekey(Request& request, Context& c);           // PUT    /api/v1/network/members/{id}/prekey (X-Member-Token)
 Result<Response> api_activations(Request& request, Context& c);      // GET    /api/v1/network/activations?after=&wait=

@@ -1,0 +1,56 @@
+// The emergency network in a phone's browser: the operator (haven-operator, keys on the laptop) shows an
+// enrolment code; the member app makes its keys in the browser and joins; the operator activates; the app
+// opens the alert, decides it concerns this member, and answers; the operator reads the answer.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { staff } from "../staff.mjs";
+
+const bin = dirname(resolve(process.argv[2]));
+
+export const tests = {
+  async "operator activates from haven-operator, the member web client decrypts, shows and answers"({ base, context, cli, page }) {
+    cli("site", "add", "--name", "Hub", "--city", "Riga", "--country", "Latvia", "--time-zone", "Europe/Riga");
+    await staff(context, base, cli, "netop", "emergency_operator", "Hub");  // enrolled with TOTP through the pages
+    const token = cli("token", "create", "--user", "netop", "--scope", "write", "--label", "laptop").trim().split(/\s+/).pop();
+    const dir = mkdtempSync(join(tmpdir(), "haven-operator-"));
+    try {
+      writeFileSync(join(dir, "pass"), "the operator's long passphrase\n");
+      const op = (...args) => execFileSync(join(bin, "haven-operator"), ["--state", join(dir, "state"), "--passphrase-file", join(dir, "pass"), ...args],
+                                           { encoding: "utf8" });
+      op("init", "--server", base, "--token", token);
+      const link = op("enrol").split("\n")[0];
+      assert.match(link, /^haven-enrol:1;/);
+
+      // The member's phone: keys made in the browser, the profile sealed to the operators.
+      await page.goto(base + "/network/app");
+      await page.waitForSelector("#member-enrol:not([hidden])");
+      await page.fill("#link", link);
+      await page.fill("#pseudonym", "Vera");
+      await page.fill("#regions", "tver");
+      await page.fill("#skills", "driver");
+      await page.click("#member-enrol button[type=submit]");
+      await page.waitForSelector("#member-alerts:not([hidden])");
+      assert.match(op("sync"), /1 members added/);
+
+      const sent = op("activate", "--status", "exercise", "--tier", "regions=tver;skills=driver;after=0", "--text", "Driver needed: Tver to Riga tonight");
+      const id = sent.split("\t")[0];
+      await page.click("#poll");
+      await page.waitForSelector("#alerts li");
+      assert.match(await page.locator("#alerts").textContent(), /\[exercise\] tier 1: Driver needed: Tver to Riga tonight/);
+      await page.fill(`#eta-${id}`, "20");
+      await page.click("#alerts .answer-can");
+      await page.waitForSelector("#alerts .answered");
+
+      const report = op("answers", id);
+      assert.match(report, /answers: 1 of 1 members/);
+      assert.match(report, /skill driver: 1 can, 0 cannot/);
+      // The alert was opened and is kept in the browser, beside the keys.
+      assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem("haven-member")).received.length), 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
