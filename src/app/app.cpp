@@ -96,7 +96,21 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     network::Limits network_limits;
     network_limits.max_waiters = std::max<size_t>(1, size_t(config.workers) / 2);
     app->network_ = std::make_unique<network::Service>(*app->db_, clock, *app->accounts_, network_limits);
-    app->network_context_ = std::make_unique<network::Context>(network::Context{*app->network_});
+    app->doorbells_ = std::make_unique<network::Doorbells>(*app->db_, *app->vault_, clock);
+    const int bell_timeout = config.doorbell_timeout_seconds;
+    app->doorbells_->set_ringer("webhook", network::webhook_ringer(bell_timeout));
+    if (!config.doorbell_smtp.empty())
+        app->doorbells_->set_ringer("email", network::smtp_ringer(config.doorbell_smtp, config.doorbell_from, bell_timeout));
+    if (!config.doorbell_matrix.empty()) {
+        auto token = read_secret_file(config.doorbell_matrix_token_file);
+        if (!token || token->empty())
+            return make_error(ErrorKind::invalid, "bad_config", "doorbell-matrix needs doorbell-matrix-token-file with the bot's access token.",
+                              "doorbell-matrix-token-file");
+        app->doorbells_->set_ringer("matrix", network::matrix_ringer(config.doorbell_matrix, *token, bell_timeout));
+    }
+    app->network_->on_publish([d = app->doorbells_.get()](bool urgent) { (void)d->ring_all(urgent); });
+    app->doorbells_->start();
+    app->network_context_ = std::make_unique<network::Context>(network::Context{*app->network_, *app->doorbells_});
     add_routes(*app);
     web::set_navigation([](const Principal& who) {
         std::vector<web::NavItem> items = {{"/sites", "nav.sites"}};

@@ -45,6 +45,7 @@ public:
     casework::Service& casework() { return *casework_; }
     centre::Service& centre() { return *centre_; }
     network::Service& network() { return *network_; }
+    network::Doorbells& doorbells() { return *doorbells_; }
     crypto::Vault& vault() { return *vault_; }
 
 private:
@@ -68,6 +69,7 @@ private:
     std::unique_ptr<centre::Service> centre_;
     std::unique_ptr<centre::Context> centre_context_;
     std::unique_ptr<network::Service> network_;
+    std::unique_ptr<network::Doorbells> doorbells_;
     std::unique_ptr<network::Context> network_context_;
     http::Metrics metrics_;
     http::Router router_;

@@ -240,6 +240,9 @@ void add_routes(App& app) {
     r.post("/api/v1/network/activations/{id}/publish", "network.operate", nw(network::api_publish));
     r.get("/api/v1/network/activations/{id}/state", "network.operate", nw(network::api_state));
     r.get("/api/v1/network/activations/{id}/acks", "network.operate", nw(network::api_acks));
+    r.get("/api/v1/network/doorbells/queues", "network.operate", nw(network::api_queues));
+    r.post("/api/v1/network/doorbells", "public", nw(network::api_doorbell));
+    r.add("DELETE", "/api/v1/network/doorbells/{id}", "public", nw(network::api_doorbell_drop));
     r.get("/network/app", "public", nw(network::member_app));
     r.post("/api/v1/network/members", "public", nw(network::api_register));
     r.add("PUT", "/api/v1/network/members/{id}/prekey", "public", nw(network::api_prekey));

@@ -105,6 +105,11 @@ const std::map<std::string, std::string>& config_keys() {
         {"passphrase-file", "file holding the unseal passphrase (init: written there; serve: unseal at start)"},
         {"session-idle-minutes", "a session ends after this many minutes without a request (default 30)"},
         {"session-max-hours", "a session ends this many hours after login (default 12)"},
+        {"doorbell-smtp", "emergency network: SMTP relay for e-mail doorbells, HOST:PORT (default: off)"},
+        {"doorbell-from", "emergency network: the From of doorbell e-mails (default haven@localhost)"},
+        {"doorbell-matrix", "emergency network: Matrix homeserver for doorbells, https://… (default: off)"},
+        {"doorbell-matrix-token-file", "emergency network: file holding the Matrix bot's access token"},
+        {"doorbell-timeout-seconds", "emergency network: one doorbell delivery attempt at most this long (default 10)"},
     };
     return keys;
 }
@@ -178,6 +183,7 @@ Result<Config> load_config(const ConfigSources& sources, const std::optional<std
                      IntKey{"mass-read-limit", &c.mass_read_limit, 1, 1000000},
                      IntKey{"retention-months", &c.retention_months, 1, 600},
                      IntKey{"name-index-bits", &c.name_index_bits, 8, 24},
+                     IntKey{"doorbell-timeout-seconds", &c.doorbell_timeout_seconds, 1, 120},
                      IntKey{"mass-read-window-minutes", &c.mass_read_window_minutes, 1, 7 * 24 * 60}}) {
         if (auto v = lookup(k.key)) {
             auto n = parse_int(k.key, *v, k.lo, k.hi);
@@ -196,6 +202,9 @@ Result<Config> load_config(const ConfigSources& sources, const std::optional<std
         }
     }
     if (auto v = lookup("passphrase-file")) c.passphrase_file = v->value;
+    for (auto [key, target] : {std::pair{"doorbell-smtp", &c.doorbell_smtp}, std::pair{"doorbell-from", &c.doorbell_from},
+                               std::pair{"doorbell-matrix", &c.doorbell_matrix}, std::pair{"doorbell-matrix-token-file", &c.doorbell_matrix_token_file}})
+        if (auto v = lookup(key)) *target = v->value;
     if (auto v = lookup("log-level")) {
         log::Level l;
         if (!log::parse_level(v->value, l)) return bad("log-level", *v, "must be debug, info, warn or error");

@@ -36,6 +36,10 @@ struct Config {
     int retention_months = 24;                  // people inactive this long are proposed for erasure
     int name_index_bits = 14;                   // blind index width for names; fixed once people are recorded
     std::string passphrase_file;                // serve: unseal at start with this passphrase (else start sealed)
+    // The emergency network's doorbells ("check your mailbox"): an SMTP relay, the From of its mails, a Matrix
+    // homeserver and the file holding its bot's access token. Empty: that channel is off.
+    std::string doorbell_smtp, doorbell_from = "haven@localhost", doorbell_matrix, doorbell_matrix_token_file;
+    int doorbell_timeout_seconds = 10;          // one delivery attempt on one channel at most this long
     std::string log_level = "info";
 };
 

@@ -28,6 +28,7 @@ protected:
         c.workers = 4;
         c.test_routes = true;
         c.log_level = "warn";
+        configure(c);
         // A vault opened by one operator key file: no Argon2id in every test (the vault's own tests cover it).
         {
             crypto::Vault vault(dir_ + "/vault.json", clock_);
@@ -43,6 +44,8 @@ protected:
         port_ = app_->listen();
         app_->start();
     }
+    // A test's own settings, before the app starts.
+    virtual void configure(Config&) {}
     void TearDown() override {
         app_.reset();
         std::filesystem::remove_all(dir_);

@@ -102,7 +102,8 @@ Result<Response> api_wraps_add(Request& request, Context& c) {
 }
 
 Result<Response> api_publish(Request& request, Context& c) {
-    if (auto s = c.network.publish(*request.principal, request.params.at("id")); !s) return s.error();
+    HAVEN_TRY(query, http::Form::parse(request.query));
+    if (auto s = c.network.publish(*request.principal, request.params.at("id"), query.get("urgent") == "true"); !s) return s.error();
     return ok(200, json::object{{"published", true}});
 }
 
@@ -160,6 +161,28 @@ Result<Response> api_ack(Request& request, Context& c) {
     HAVEN_TRY(sealed, octets(request));
     if (auto s = c.network.add_ack(request.params.at("id"), sealed); !s) return s.error();
     return ok(201, json::object{{"received", true}});
+}
+
+Result<Response> api_queues(Request& request, Context& c) {
+    if (!accounts::may(*request.principal, accounts::Action::network_operate, std::nullopt)) return accounts::role_forbids();
+    return accounts::items(c.doorbells.queues(), [](const QueueState& q) {
+        return json::object{{"channel", q.channel}, {"depth", q.depth}, {"oldest_ms", q.oldest_ms}, {"delivered", q.delivered}, {"failed", q.failed}};
+    });
+}
+
+Result<Response> api_doorbell(Request& request, Context& c) {
+    HAVEN_TRY(body, json_body(request));
+    HAVEN_TRY(channel, accounts::text(body, "channel", 20));
+    HAVEN_TRY(address, accounts::text(body, "address", 500));
+    HAVEN_TRY(secret, accounts::text(body, "secret", 200));
+    HAVEN_TRY(made, c.doorbells.subscribe(channel, address, secret));
+    return ok(201, json::object{{"id", made.id}, {"token", made.token}});
+}
+
+Result<Response> api_doorbell_drop(Request& request, Context& c) {
+    HAVEN_TRY(id, accounts::id_param(request, "id"));
+    if (auto s = c.doorbells.unsubscribe(id, std::string(request.header("X-Doorbell-Token"))); !s) return s.error();
+    return ok(200, json::object{{"deleted", true}});
 }
 
 }  // namespace haven::network

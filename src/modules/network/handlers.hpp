@@ -4,6 +4,7 @@
 
 #include "core/result.hpp"
 #include "http/message.hpp"
+#include "modules/network/doorbells.hpp"
 #include "modules/network/service.hpp"
 
 namespace haven::network {
@@ -13,6 +14,7 @@ using http::Response;
 
 struct Context {
     Service& network;
+    Doorbells& doorbells;
 };
 
 // Operators (network.operate)
@@ -27,6 +29,7 @@ Result<Response> api_wraps_add(Request& request, Context& c);        // POST   /
 Result<Response> api_publish(Request& request, Context& c);          // POST   /api/v1/network/activations/{id}/publish
 Result<Response> api_state(Request& request, Context& c);            // GET    /api/v1/network/activations/{id}/state
 Result<Response> api_acks(Request& request, Context& c);             // GET    /api/v1/network/activations/{id}/acks
+Result<Response> api_queues(Request& request, Context& c);           // GET    /api/v1/network/doorbells/queues
 
 // Members' devices (public: the server cannot and must not know who asks)
 Result<Response> member_app(Request& request, Context& c);           // GET    /network/app (the member app for phones)
@@ -36,5 +39,7 @@ Result<Response> api_activations(Request& request, Context& c);      // GET    /
 Result<Response> api_body(Request& request, Context& c);             // GET    /api/v1/network/activations/{id}
 Result<Response> api_wrap(Request& request, Context& c);             // GET    /api/v1/network/activations/{id}/wraps/{locator}
 Result<Response> api_ack(Request& request, Context& c);              // POST   /api/v1/network/activations/{id}/acks
+Result<Response> api_doorbell(Request& request, Context& c);         // POST   /api/v1/network/doorbells
+Result<Response> api_doorbell_drop(Request& request, Context& c);    // DELETE /api/v1/network/doorbells/{id} (X-Doorbell-Token)
 
 }  // namespace haven::network

@@ -176,7 +176,7 @@ Result<int64_t> Service::add_wraps(const Principal& op, const std::string& id, c
     return total;
 }
 
-Status Service::publish(const Principal& op, const std::string& id) {
+Status Service::publish(const Principal& op, const std::string& id, bool urgent) {
     if (auto s = operator_only(op); !s) return s;
     const int64_t now = clock_.now_ms();
     Status s = db_.write([&](Tx& tx) -> Status {
@@ -191,6 +191,7 @@ Status Service::publish(const Principal& op, const std::string& id) {
         last_published_ = now;
     }
     published_.notify_all();
+    if (ring_) ring_(urgent);
     return {};
 }
 

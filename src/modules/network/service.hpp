@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -76,7 +77,10 @@ public:
     // it only whole. `wraps` is locator[16] || wrap[48], repeated.
     Result<std::string> create_activation(const Principal& operator_, const Bytes& body, int64_t expires_at);
     Result<int64_t> add_wraps(const Principal& operator_, const std::string& id, const Bytes& wraps);
-    Status publish(const Principal& operator_, const std::string& id);
+    // Publishes; then rings every doorbell (urgent ones — an update, a cancel — before the rest; the server learns
+    // only that flag).
+    Status publish(const Principal& operator_, const std::string& id, bool urgent = false);
+    void on_publish(std::function<void(bool urgent)> ring) { ring_ = std::move(ring); }
     Result<ActivationState> status(const Principal& operator_, const std::string& id);
     Result<std::vector<Bytes>> acks(const Principal& operator_, const std::string& id);
 
@@ -104,6 +108,7 @@ private:
     size_t waiters_ = 0;
     int64_t last_published_ = 0;
     std::atomic<int64_t> last_sweep_{0};
+    std::function<void(bool)> ring_;
 };
 
 }  // namespace haven::network

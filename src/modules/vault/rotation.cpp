@@ -8,6 +8,7 @@ const std::vector<SealedColumn>& sealed_columns() {
         {"people", "person_key"},  // each person's data key; their record is sealed under it (modules/people)
         {"volunteer_profiles", "record"}, {"bookings", "note"}, {"spaces", "feed_token"},
         {"events", "title"}, {"registrations", "visitor"}, {"registrations", "code"}, {"account_feeds", "token"},
+        {"network_doorbells", "address"}, {"network_doorbells", "secret"},
     };
     return columns;
 }

@@ -96,6 +96,11 @@ int main(int argc, char** argv) {
     auto* poll = app.add_subcommand("poll", "Fetch and open new activations, then show what concerns you.");
     poll->add_option("--wait", wait, "Seconds to wait for a new one (long poll, at most 25).")->check(CLI::Range(0, 25));
     auto* show_cmd = app.add_subcommand("show", "Show the alerts that concern you now.");
+    std::string bell_channel, bell_address, bell_secret;
+    auto* doorbell = app.add_subcommand("doorbell", "Be rung (\"check your mailbox\", nothing more) when an activation is published.");
+    doorbell->add_option("channel", bell_channel, "email | webhook | matrix")->required()->check(CLI::IsMember({"email", "webhook", "matrix"}));
+    doorbell->add_option("address", bell_address, "an alias address, a webhook URL or a Matrix room id — better one that does not name you")->required();
+    doorbell->add_option("--secret", bell_secret, "webhook: the key its receiver checks signatures with");
     std::string activation, answer;
     int eta = 0;
     auto* reply = app.add_subcommand("answer", "Answer an alert, sealed to the operator.");
@@ -184,6 +189,16 @@ int main(int argc, char** argv) {
         if (refused) std::cerr << refused << " activation(s) did not open or verify\n";
         (void)opened;
         show(state, now);
+        return 0;
+    }
+    if (*doorbell) {
+        const std::string body = json::serialize(json::object{{"channel", bell_channel}, {"address", bell_address}, {"secret", bell_secret}});
+        auto r = must(request(server_of(state), "POST", "/api/v1/network/doorbells", body, "application/json"));
+        if (r.status != 201) fail("doorbell refused: " + r.body.substr(0, 300));
+        auto made = json::parse(r.body);
+        state["doorbells"] = json::array{json::object{{"id", made.at("id")}, {"token", made.at("token")}, {"channel", bell_channel}}};
+        if (auto s = save_state(state_path, passphrase, state); !s) fail(s.error().message);
+        std::cout << "doorbell set\n";
         return 0;
     }
     if (*show_cmd) {

@@ -131,6 +131,7 @@ int main(int argc, char** argv) {
     activate->add_option("--text", text, "What members read.")->required();
     activate->add_option("--expires-hours", expires_hours, "Deleted from the server after (hours).")->check(CLI::Range(1, 720));
 
+    auto* queues = app.add_subcommand("queues", "The doorbell queues: depth and oldest ring per channel.");
     std::string activation;
     auto* answers = app.add_subcommand("answers", "Open the answers to an activation: by skill and region, and how fast.");
     answers->add_option("id", activation)->required();
@@ -225,11 +226,19 @@ int main(int argc, char** argv) {
             for (size_t i = from; i < std::min(sealed.wraps.size(), from + per_upload); ++i) packed += sealed.wraps[i].locator + sealed.wraps[i].wrap;
             call(state, "POST", "/api/v1/network/activations/" + id + "/wraps", packed, "application/octet-stream");
         }
-        call(state, "POST", "/api/v1/network/activations/" + id + "/publish", "{}", "application/json");
+        // Updates and cancels ring the doorbells first: the server learns that flag, not the type.
+        call(state, "POST", "/api/v1/network/activations/" + id + "/publish" + std::string(type == "alert" ? "" : "?urgent=true"), "{}", "application/json");
         state["activations"].as_array().push_back(json::object{{"id", id}, {"ack_pk", to_hex(ack.public_key)}, {"ack_sk", to_hex(ack.secret_key)},
                                                                 {"issued_at", t0}, {"status", status}, {"type", type}});
         if (auto s = save_state(state_path, passphrase, state); !s) fail(s.error().message);
         std::cout << id << "\t" << to.size() << " members" << (refused ? " (" + std::to_string(refused) + " without a valid prekey)" : "") << "\n";
+        return 0;
+    }
+    if (*queues) {
+        const auto listed = json::parse(call(state, "GET", "/api/v1/network/doorbells/queues").body);
+        for (const auto& q : listed.at("items").as_array())
+            std::cout << q.at("channel").as_string() << "\tdepth " << q.at("depth").as_int64() << "\toldest " << q.at("oldest_ms").as_int64() / 1000
+                      << " s\tdelivered " << q.at("delivered").as_int64() << "\tgiven up " << q.at("failed").as_int64() << "\n";
         return 0;
     }
     if (*answers) {

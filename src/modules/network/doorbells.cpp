@@ -1,0 +1,273 @@
+#include "modules/network/doorbells.hpp"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <sodium.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+
+#include "core/log.hpp"
+#include "crypto/random.hpp"
+#include "modules/accounts/store.hpp"
+#include "network/client/http.hpp"
+#include "network/wire.hpp"
+
+namespace haven::network {
+
+using storage::Blob;
+using storage::Tx;
+
+const std::vector<std::string>& doorbell_channels() {
+    static const std::vector<std::string> v = {"email", "webhook", "matrix"};
+    return v;
+}
+
+namespace {
+
+Error invalid(const std::string& field, const std::string& message) { return make_error(ErrorKind::invalid, "validation_failed", message, field); }
+
+Status check_address(const std::string& channel, const std::string& a) {
+    if (a.empty() || a.size() > 500 || a.find_first_of("\r\n\t ") != std::string::npos) return invalid("address", "address is one line of at most 500 bytes.");
+    if (channel == "email" && (a.find('@') == std::string::npos || a.find('@') == 0 || a.find('@') == a.size() - 1 || a.find_first_of("<>") != std::string::npos))
+        return invalid("address", "An e-mail doorbell needs an address such as alias@example.org.");
+    if (channel == "webhook" && a.rfind("https://", 0) != 0 && a.rfind("http://", 0) != 0) return invalid("address", "A webhook is an http(s):// URL.");
+    if (channel == "matrix" && (a.size() < 4 || a[0] != '!' || a.find(':') == std::string::npos))
+        return invalid("address", "A Matrix doorbell is a room id such as !abc:example.org.");
+    return {};
+}
+
+}  // namespace
+
+Doorbells::Doorbells(storage::Database& db, const crypto::Vault& vault, const Clock& clock) : db_(db), vault_(vault), clock_(clock) {
+    for (const auto& c : doorbell_channels()) {
+        delivered_[c] = std::make_unique<std::atomic<int64_t>>(0);
+        failed_[c] = std::make_unique<std::atomic<int64_t>>(0);
+    }
+}
+
+Doorbells::~Doorbells() { stop(); }
+
+void Doorbells::set_ringer(const std::string& channel, Ringer ringer) { ringers_[channel] = std::move(ringer); }
+
+void Doorbells::start() {
+    for (const auto& [channel, ringer] : ringers_) workers_.emplace_back([this, c = channel] { work(c); });
+}
+
+void Doorbells::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto& t : workers_)
+        if (t.joinable()) t.join();
+    workers_.clear();
+}
+
+int64_t Doorbells::backoff_ms(int64_t attempts) const { return std::min<int64_t>(5'000LL << std::min<int64_t>(attempts - 1, 20), 600'000); }
+
+Result<Doorbells::Made> Doorbells::subscribe(const std::string& channel, const std::string& address, const std::string& secret) {
+    if (!ringers_.count(channel)) return invalid("channel", "This server does not ring on " + channel + " (e-mail, webhook or Matrix, as configured).");
+    if (auto s = check_address(channel, address); !s) return s.error();
+    if (channel == "webhook" && (secret.size() < 16 || secret.size() > 200)) return invalid("secret", "A webhook needs a secret of 16 to 200 bytes to sign with.");
+    Made made{accounts::store::new_id(), crypto::random_token()};
+    Status s = db_.write([&](Tx& tx) -> Status {
+        tx.exec("INSERT INTO network_doorbells (id, channel, address, secret, token_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                {made.id, channel, Blob::of(vault_.seal_field("network_doorbells", "address", made.id, address)),
+                 secret.empty() ? storage::Value(nullptr) : storage::Value(Blob::of(vault_.seal_field("network_doorbells", "secret", made.id, secret))),
+                 crypto::token_hash(made.token), clock_.now_ms()});
+        return {};
+    });
+    if (!s) return s.error();
+    return made;
+}
+
+Status Doorbells::unsubscribe(int64_t id, const std::string& token) {
+    return db_.write([&](Tx& tx) -> Status {
+        auto rows = tx.query("SELECT token_hash FROM network_doorbells WHERE id = $1", {id});
+        if (rows.empty() || !crypto::equal_secret(rows[0].text(0), crypto::token_hash(token)))
+            return make_error(ErrorKind::not_found, "not_found", "There is no such doorbell.");
+        tx.exec("DELETE FROM network_doorbells WHERE id = $1", {id});
+        return {};
+    });
+}
+
+Result<int64_t> Doorbells::ring_all(bool urgent) {
+    int64_t rung = 0;
+    const int64_t now = clock_.now_ms();
+    Status s = db_.write([&](Tx& tx) -> Status {
+        for (const auto& r : tx.query("SELECT id, channel FROM network_doorbells", {})) {
+            tx.exec("INSERT INTO network_rings (id, doorbell_id, channel, priority, attempts, next_at, created_at, idempotency_key) "
+                    "VALUES ($1, $2, $3, $4, 0, $5, $5, $6)",
+                    {accounts::store::new_id(), r.integer(0), r.text(1), int64_t(urgent ? 0 : 1), now, crypto::random_token()});
+            ++rung;
+        }
+        return {};
+    });
+    if (!s) return s.error();
+    wake_.notify_all();
+    return rung;
+}
+
+std::vector<QueueState> Doorbells::queues() {
+    std::vector<QueueState> out;
+    const int64_t now = clock_.now_ms();
+    for (const auto& c : doorbell_channels()) {
+        if (!ringers_.count(c)) continue;
+        auto r = db_.query("SELECT COUNT(*), MIN(created_at) FROM network_rings WHERE channel = $1", {c});
+        out.push_back({c, r[0].integer(0), r[0].is_null(1) ? 0 : now - r[0].integer(1), delivered_[c]->load(), failed_[c]->load()});
+    }
+    return out;
+}
+
+// Takes the most urgent due ring of the channel and tries it once. False when nothing is due.
+bool Doorbells::deliver_one(const std::string& channel) {
+    const int64_t now = clock_.now_ms();
+    auto rows = db_.query("SELECT r.id, r.attempts, r.idempotency_key, d.id, d.address, d.secret FROM network_rings r JOIN network_doorbells d ON d.id = r.doorbell_id "
+                          "WHERE r.channel = $1 AND r.next_at <= $2 ORDER BY r.priority, r.next_at, r.id LIMIT 1",
+                          {channel, now});
+    if (rows.empty()) return false;
+    const auto& r = rows[0];
+    const int64_t ring = r.integer(0), attempts = r.integer(1) + 1, doorbell = r.integer(3);
+    Bell bell{"", "", r.text(2)};
+    auto address = vault_.open_field("network_doorbells", "address", doorbell, r.blob(4).str());
+    if (address) bell.address = address.value();
+    if (!r.is_null(5))
+        if (auto secret = vault_.open_field("network_doorbells", "secret", doorbell, r.blob(5).str())) bell.secret = secret.value();
+    Status sent = address ? ringers_.at(channel)(bell) : Status(address.error());
+    (void)db_.write([&](Tx& tx) -> Status {
+        if (sent || attempts >= max_attempts) tx.exec("DELETE FROM network_rings WHERE id = $1", {ring});
+        else tx.exec("UPDATE network_rings SET attempts = $1, priority = 2, next_at = $2 WHERE id = $3", {attempts, clock_.now_ms() + backoff_ms(attempts), ring});
+        return {};
+    });
+    if (sent) ++*delivered_[channel];
+    else {
+        log::warn("doorbell_failed", {{"channel", channel}, {"attempt", std::to_string(attempts)}, {"why", sent.error().message}});
+        if (attempts >= max_attempts) ++*failed_[channel];
+    }
+    return true;
+}
+
+void Doorbells::work(const std::string& channel) {
+    for (;;) {
+        bool busy = false;
+        try {
+            busy = deliver_one(channel);
+        } catch (const std::exception&) {
+            log::error("doorbell_worker", {{"channel", channel}});
+        }
+        std::unique_lock lock(mutex_);
+        if (stopping_) return;
+        if (!busy) wake_.wait_for(lock, std::chrono::milliseconds(200));
+    }
+}
+
+// ---- Channels ----
+
+namespace {
+
+// A line-oriented SMTP conversation over a plain TCP connection with timeouts: the relay (a local postfix, or
+// a smarthost) does TLS onwards.
+class Smtp {
+public:
+    Smtp(const std::string& relay, int timeout_seconds) {
+        const auto colon = relay.rfind(':');
+        addrinfo hints{};
+        hints.ai_socktype = SOCK_STREAM;
+        addrinfo* found = nullptr;
+        if (colon == std::string::npos || getaddrinfo(relay.substr(0, colon).c_str(), relay.substr(colon + 1).c_str(), &hints, &found) != 0) return;
+        for (addrinfo* a = found; a && fd_ < 0; a = a->ai_next) {
+            int fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+            if (fd < 0) continue;
+            timeval tv{timeout_seconds, 0};
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+            if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0) fd_ = fd;
+            else ::close(fd);
+        }
+        freeaddrinfo(found);
+    }
+    ~Smtp() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    bool ok() const { return fd_ >= 0; }
+    // The reply's code (multi-line replies read whole), 0 on a timeout or a closed connection.
+    int reply() {
+        for (;;) {
+            const auto end = buffer_.find("\r\n");
+            if (end != std::string::npos) {
+                const std::string line = buffer_.substr(0, end);
+                buffer_.erase(0, end + 2);
+                if (line.size() >= 4 && line[3] == '-') continue;
+                return line.size() >= 3 ? std::atoi(line.substr(0, 3).c_str()) : 0;
+            }
+            char chunk[512];
+            const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+            if (n <= 0) return 0;
+            buffer_.append(chunk, size_t(n));
+        }
+    }
+    int say(const std::string& line) {
+        const std::string out = line + "\r\n";
+        if (::send(fd_, out.data(), out.size(), MSG_NOSIGNAL) != ssize_t(out.size())) return 0;
+        return reply();
+    }
+
+private:
+    int fd_ = -1;
+    std::string buffer_;
+};
+
+Error failed(const std::string& why) { return make_error(ErrorKind::unavailable, "doorbell_failed", why); }
+
+}  // namespace
+
+Ringer smtp_ringer(const std::string& relay, const std::string& from, int timeout_seconds) {
+    return [relay, from, timeout_seconds](const Bell& bell) -> Status {
+        Smtp smtp(relay, timeout_seconds);
+        if (!smtp.ok() || smtp.reply() != 220) return failed("the SMTP relay did not greet");
+        if (smtp.say("EHLO haven") != 250) return failed("EHLO refused");
+        if (smtp.say("MAIL FROM:<" + from + ">") != 250) return failed("MAIL FROM refused");
+        if (smtp.say("RCPT TO:<" + bell.address + ">") / 10 != 25) return failed("RCPT TO refused");
+        if (smtp.say("DATA") != 354) return failed("DATA refused");
+        // Nothing in it: no activation, no name, nothing to read but "look".
+        const std::string mail = "From: <" + from + ">\r\nTo: <" + bell.address + ">\r\nSubject: Haven\r\nMessage-ID: <" + bell.idempotency_key +
+                                 "@haven>\r\n\r\nCheck your mailbox.\r\n.";
+        if (smtp.say(mail) != 250) return failed("the message was refused");
+        smtp.say("QUIT");
+        return {};
+    };
+}
+
+Ringer webhook_ringer(int timeout_seconds) {
+    return [timeout_seconds](const Bell& bell) -> Status {
+        const std::string body = boost::json::serialize(boost::json::object{{"event", "check_mailbox"}, {"id", bell.idempotency_key}});
+        unsigned char mac[crypto_auth_hmacsha256_BYTES];
+        crypto_auth_hmacsha256_state state;
+        crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(bell.secret.data()), bell.secret.size());
+        crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(body.data()), body.size());
+        crypto_auth_hmacsha256_final(&state, mac);
+        auto r = client::request({bell.address, "", "", timeout_seconds}, "POST", "", body, "application/json",
+                                 {{"Idempotency-Key", bell.idempotency_key}, {"X-Haven-Signature", "sha256=" + to_hex(Bytes(reinterpret_cast<char*>(mac), sizeof mac))}});
+        if (!r) return r.error();
+        if (r->status / 100 != 2) return failed("the webhook answered " + std::to_string(r->status));
+        return {};
+    };
+}
+
+Ringer matrix_ringer(const std::string& homeserver, const std::string& access_token, int timeout_seconds) {
+    return [homeserver, access_token, timeout_seconds](const Bell& bell) -> Status {
+        // PUT …/send/m.room.message/{txnId}: the transaction id makes a retry idempotent.
+        auto r = client::request({homeserver, access_token, "", timeout_seconds}, "PUT",
+                                 "/_matrix/client/v3/rooms/" + bell.address + "/send/m.room.message/" + bell.idempotency_key,
+                                 R"({"msgtype":"m.text","body":"Check your mailbox."})", "application/json");
+        if (!r) return r.error();
+        if (r->status / 100 != 2) return failed("the homeserver answered " + std::to_string(r->status));
+        return {};
+    };
+}
+
+}  // namespace haven::network

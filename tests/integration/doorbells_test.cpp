@@ -1,0 +1,170 @@
+// Doorbells on real servers on loopback, both engines: an e-mail to Debian's aiosmtpd, a webhook whose
+// receiver checks the HMAC signature, and a Matrix homeserver that has stalled (it accepts and never answers).
+// Publishing an activation rings all three; e-mail and webhook deliver at once while Matrix hangs; the stalled
+// ring is retried later with its back-off kept in the database. Nothing of the activation is in the doorbells.
+#include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "app/app.hpp"
+#include "crypto/random.hpp"
+#include "network/wire.hpp"
+#include "support/accounts.hpp"
+#include "support/app_fixture.hpp"
+#include "support/engines.hpp"
+#include "support/http_client.hpp"
+
+namespace haven {
+namespace {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+pid_t spawn(const std::vector<std::string>& args) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        std::vector<char*> argv;
+        for (auto& a : const_cast<std::vector<std::string>&>(args)) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+bool listening(uint16_t port) {
+    for (int i = 0; i < 100; ++i) {
+        testing::Connection c(port);
+        if (c.ok()) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return false;
+}
+
+// A port free now (the kernel's choice), for a helper to listen on.
+uint16_t free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t n = sizeof a;
+    uint16_t port = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n) == 0) port = ntohs(a.sin_port);
+    ::close(fd);
+    return port;
+}
+
+class Doorbells : public testing::AppFixture<ManualClock> {
+protected:
+    void configure(Config& c) override {
+        helpers_ = testing::temp_dir("haven-bells");
+        smtp_ = free_port();
+        hook_ = free_port();
+        hole_ = free_port();
+        // aiosmtpd makes the maildir (cur, new, tmp) itself, only when the folder does not exist yet.
+        std::ofstream(helpers_ + "/matrix-token") << "syt_bot_token\n";
+        pids_.push_back(spawn({"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(smtp_), "-c", "aiosmtpd.handlers.Mailbox",
+                               helpers_ + "/maildir"}));
+        pids_.push_back(spawn({"/usr/bin/python3", HAVEN_SOURCE_DIR "/tests/interop/webhook_receiver.py", std::to_string(hook_), secret_, helpers_ + "/hook.log"}));
+        pids_.push_back(spawn({"/usr/bin/python3", HAVEN_SOURCE_DIR "/tests/interop/black_hole.py", std::to_string(hole_)}));
+        c.doorbell_smtp = "127.0.0.1:" + std::to_string(smtp_);
+        c.doorbell_from = "bell@haven.test";
+        c.doorbell_matrix = "http://127.0.0.1:" + std::to_string(hole_);
+        c.doorbell_matrix_token_file = helpers_ + "/matrix-token";
+        c.doorbell_timeout_seconds = 3;
+    }
+    void TearDown() override {
+        AppFixture::TearDown();
+        for (pid_t p : pids_) {
+            kill(p, SIGTERM);
+            waitpid(p, nullptr, 0);
+        }
+        fs::remove_all(helpers_);
+    }
+    std::string helpers_, secret_ = "shared-secret-for-the-hook";
+    uint16_t smtp_ = 0, hook_ = 0, hole_ = 0;
+    std::vector<pid_t> pids_;
+};
+
+std::string read_all(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+TEST_P(Doorbells, EmailAndWebhookRingAtOnceWhileAStalledMatrixWaitsItsTurn) {
+    if (!app_) return;
+    ASSERT_TRUE(listening(smtp_) && listening(hook_) && listening(hole_)) << "helpers did not start";
+    auto device = [&](const std::string& body) { return testing::request(port_, "POST", "/api/v1/network/doorbells", body, "Content-Type: application/json\r\n"); };
+    ASSERT_EQ(device(R"({"channel":"email","address":"alias-7@example.org"})").status, 201);
+    ASSERT_EQ(device(R"({"channel":"webhook","address":"http://127.0.0.1:)" + std::to_string(hook_) + R"(/bell","secret":")" + secret_ + "\"}").status, 201);
+    ASSERT_EQ(device(R"({"channel":"matrix","address":"!bells:example.org"})").status, 201);
+    auto bad = device(R"({"channel":"email","address":"nobody"})");
+    EXPECT_EQ(bad.status, 422);
+    EXPECT_EQ(device(R"({"channel":"pigeon","address":"x"})").status, 422);
+    EXPECT_EQ(device(R"({"channel":"webhook","address":"http://127.0.0.1/x","secret":"short"})").status, 422);
+
+    // An operator publishes an activation: every doorbell rings.
+    auto site = app_->accounts().create_site(nullptr, {"Hub", "Riga", "Latvia", "Europe/Riga", false});
+    const std::string op = testing::session_for(app_->db(), clock_, testing::make_account(app_->accounts(), clock_, "operator", Role::emergency_operator, site->id).id);
+    const std::string csrf = crypto::random_token();
+    auto sealed = network::seal_activation(network::new_signing_keys(), R"({"text":"Secret convoy plan"})", {});
+    auto made = testing::signed_request(port_, "POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 3600'000), op, csrf,
+                                        sealed->body, "application/octet-stream");
+    ASSERT_EQ(made.status, 201);
+    const std::string id(json::parse(made.body).at("id").as_string());
+    const auto started = std::chrono::steady_clock::now();
+    ASSERT_EQ(testing::signed_request(port_, "POST", "/api/v1/network/activations/" + id + "/publish", op, csrf, "{}").status, 200);
+
+    // E-mail and webhook arrive while the Matrix attempt hangs for its 3 s.
+    std::string mail;
+    while (std::chrono::steady_clock::now() - started < 2500ms) {
+        for (const auto& sub : {"new", "cur"})
+            if (fs::exists(helpers_ + "/maildir/" + sub))
+                for (const auto& f : fs::directory_iterator(helpers_ + "/maildir/" + sub)) mail = read_all(f.path());
+        if (!mail.empty() && read_all(helpers_ + "/hook.log").find("ok ") != std::string::npos) break;
+        std::this_thread::sleep_for(50ms);
+    }
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_LT(took, 2500ms) << "a stalled channel must not delay the others";
+    EXPECT_NE(mail.find("Check your mailbox."), std::string::npos) << mail;
+    EXPECT_NE(mail.find("alias-7@example.org"), std::string::npos);
+    EXPECT_EQ(mail.find(id), std::string::npos) << "a doorbell says nothing of the activation";
+    const std::string hook = read_all(helpers_ + "/hook.log");
+    EXPECT_EQ(hook.rfind("ok ", 0), 0u) << "the receiver verified the signature: " << hook;
+
+    auto queues = json::parse(testing::signed_request(port_, "GET", "/api/v1/network/doorbells/queues", op, csrf).body);
+    int64_t matrix_depth = -1, email_delivered = -1;
+    for (const auto& q : queues.at("items").as_array()) {
+        if (q.at("channel").as_string() == "matrix") matrix_depth = q.at("depth").as_int64();
+        if (q.at("channel").as_string() == "email") email_delivered = q.at("delivered").as_int64();
+    }
+    EXPECT_EQ(matrix_depth, 1) << "the stalled ring waits in its own queue";
+    EXPECT_EQ(email_delivered, 1);
+
+    // After its timeout the Matrix ring is rescheduled: attempts and back-off are in the database.
+    std::this_thread::sleep_for(3500ms);
+    auto ring = app_->db().query("SELECT attempts, priority, next_at FROM network_rings WHERE channel = 'matrix'");
+    ASSERT_EQ(ring.size(), 1u);
+    EXPECT_EQ(ring[0].integer(0), 1);
+    EXPECT_EQ(ring[0].integer(1), 2) << "a retry goes after first waves";
+    EXPECT_EQ(ring[0].integer(2), clock_.now_ms() + 5000);
+    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM network_rings WHERE channel <> 'matrix'").at(0).integer(0), 0) << "delivered rings leave no trace";
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Doorbells, ::testing::Values("sqlite", "postgres"), testing::engine_name);
+
+}  // namespace
+}  // namespace haven
