@@ -36,6 +36,11 @@ inline Error make_error(ErrorKind kind, std::string code, std::string message, s
     return Error{kind, std::move(code), std::move(message), std::move(field)};
 }
 
+// 422 naming the field at fault: the answer to input that is well-formed but breaks a rule.
+inline Error invalid(std::string field, std::string message) {
+    return Error{ErrorKind::invalid, "validation_failed", std::move(message), std::move(field)};
+}
+
 template <class T>
 class [[nodiscard]] Result {
 public:

@@ -21,7 +21,6 @@ namespace json = boost::json;
 
 namespace {
 
-Error invalid(const std::string& field, const std::string& message) { return make_error(ErrorKind::invalid, "validation_failed", message, field); }
 
 json::array to_array(const std::vector<std::string>& v) {
     json::array a;

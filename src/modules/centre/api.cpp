@@ -261,9 +261,7 @@ Result<Response> api_headcount(Request& request, Context& c) {
 Result<Response> api_occupancy(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(query, http::Form::parse(request.query));
-    std::string month(query.get("month"));
-    if (month.empty()) month = local_date(c.centre.now_ms(), c.centre.site_zone(site)).substr(0, 7);
-    HAVEN_TRY(o, c.centre.occupancy(*request.principal, site, month));
+    HAVEN_TRY(o, c.centre.occupancy(*request.principal, site, std::string(query.get("month"))));
     return ok(200, json::object{{"month", o.month},
                                 {"desks", json::object{{"count", o.desks}, {"days_used", o.desk_days_used}, {"days_available", o.desk_days_available}}},
                                 {"studio_hours", double(o.studio_minutes) / 60},

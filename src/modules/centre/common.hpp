@@ -12,9 +12,6 @@
 
 namespace haven::centre {
 
-inline Error invalid(const std::string& field, const std::string& message) {
-    return make_error(ErrorKind::invalid, "validation_failed", message, field);
-}
 inline Error not_found(const std::string& what) { return make_error(ErrorKind::not_found, "not_found", "There is no such " + what + "."); }
 
 // A read that can fail part way (a sealed value that does not open).

@@ -14,8 +14,9 @@ using accounts::may;
 using storage::Blob;
 using storage::Tx;
 
-Result<Occupancy> Service::occupancy(const Principal& actor, int64_t site_id, const std::string& month) {
+Result<Occupancy> Service::occupancy(const Principal& actor, int64_t site_id, std::string month) {
     if (!may(actor, Action::dashboard_view, site_id)) return accounts::role_forbids();
+    if (month.empty()) month = local_date(clock_.now_ms(), site_zone(site_id)).substr(0, 7);
     if (month.size() != 7 || !valid_date(month + "-01")) return invalid("month", "month must be written YYYY-MM.");
     auto zone_rows = db_.query("SELECT time_zone FROM sites WHERE id = $1", {site_id});
     if (zone_rows.empty()) return not_found("site");

@@ -585,9 +585,7 @@ Result<Response> headcount_save(Request& request, Context& c) {
 Result<Response> occupancy_show(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(query, http::Form::parse(request.query));
-    std::string month(query.get("month"));
-    if (month.empty()) month = local_date(c.centre.now_ms(), c.centre.site_zone(site)).substr(0, 7);
-    HAVEN_TRY(o, c.centre.occupancy(*request.principal, site, month));
+    HAVEN_TRY(o, c.centre.occupancy(*request.principal, site, std::string(query.get("month"))));
     auto ctx = page_context(request);
     auto hours = [](int64_t minutes) { return std::to_string(minutes / 60) + (minutes % 60 >= 30 ? ".5" : ""); };
     return web::page(ctx, 200, "occupancy.title", [&](web::Html& h) {

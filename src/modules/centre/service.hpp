@@ -146,7 +146,8 @@ public:
     Result<Registration> check_in(const Principal& actor, int64_t event_id, const std::string& code, int64_t registration_id);
     Result<int64_t> add_headcount(const Principal& actor, int64_t event_id, int64_t count);
 
-    Result<Occupancy> occupancy(const Principal& actor, int64_t site_id, const std::string& month);
+    // A site's month ("YYYY-MM"; empty: this month in the site's time zone).
+    Result<Occupancy> occupancy(const Principal& actor, int64_t site_id, std::string month);
 
     // The actor's own calendar feed: its token (made on first use), with names of spaces and courses or not;
     // `rotate` makes a new one (the old URL stops working). The feed for a token, nullopt when it names nothing.

@@ -12,7 +12,6 @@ namespace json = boost::json;
 
 namespace {
 
-Error invalid(const std::string& field, const std::string& message) { return make_error(ErrorKind::invalid, "validation_failed", message, field); }
 
 Result<Bytes> hex_in(const json::object& body, const char* name, size_t max_bytes) {
     HAVEN_TRY(text, accounts::text(body, name, max_bytes * 2));

@@ -27,7 +27,6 @@ const std::vector<std::string>& doorbell_channels() {
 
 namespace {
 
-Error invalid(const std::string& field, const std::string& message) { return make_error(ErrorKind::invalid, "validation_failed", message, field); }
 
 Status check_address(const std::string& channel, const std::string& a) {
     if (a.empty() || a.size() > 500 || a.find_first_of("\r\n\t ") != std::string::npos) return invalid("address", "address is one line of at most 500 bytes.");

@@ -14,7 +14,6 @@ using storage::Tx;
 
 namespace {
 
-Error invalid(const std::string& field, const std::string& message) { return make_error(ErrorKind::invalid, "validation_failed", message, field); }
 Error no_activation() { return make_error(ErrorKind::not_found, "not_found", "There is no such activation."); }
 
 Status check_prekey(const SignedPrekey& p) {

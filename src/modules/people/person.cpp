@@ -12,10 +12,6 @@ namespace {
 
 namespace json = boost::json;
 
-Error invalid(const std::string& field, const std::string& message) {
-    return make_error(ErrorKind::invalid, "validation_failed", message, field);
-}
-
 std::string trim(std::string_view s) {
     const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
     while (!s.empty() && blank(s.front())) s.remove_prefix(1);

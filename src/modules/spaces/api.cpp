@@ -11,7 +11,6 @@ namespace json = boost::json;
 
 namespace {
 
-Error bad(const std::string& field, const std::string& message) { return make_error(ErrorKind::invalid, "validation_failed", message, field); }
 
 json::object space_json(const Space& s) {
     json::array equipment;
@@ -28,7 +27,7 @@ json::object occurrence_json(const Occurrence& o) { return {{"start", format_rfc
 Result<int64_t> instant(const json::object& body, const char* name) {
     HAVEN_TRY(text, accounts::text(body, name, 40));
     auto ms = parse_rfc3339(text);
-    if (!ms) return bad(name, std::string(name) + " must be an RFC 3339 time such as 2026-12-01T10:00:00+01:00.");
+    if (!ms) return invalid(name, std::string(name) + " must be an RFC 3339 time such as 2026-12-01T10:00:00+01:00.");
     return *ms;
 }
 
@@ -36,7 +35,7 @@ Result<Recurrence> recurrence_from(const json::object& body) {
     Recurrence r;
     const auto* v = body.if_contains("recurrence");
     if (!v || v->is_null()) return r;
-    if (!v->is_object()) return bad("recurrence", "recurrence must be an object {freq, interval, count | until, except}.");
+    if (!v->is_object()) return invalid("recurrence", "recurrence must be an object {freq, interval, count | until, except}.");
     const auto& o = v->get_object();
     HAVEN_TRY(freq, accounts::text(o, "freq", 10));
     HAVEN_TRY(until, accounts::text(o, "until", 10));
@@ -45,13 +44,13 @@ Result<Recurrence> recurrence_from(const json::object& body) {
     for (auto [name, target] : {std::pair{"interval", &r.interval}, std::pair{"count", &r.count}})
         if (const auto* n = o.if_contains(name); n && !n->is_null()) {
             if (!n->is_int64() || n->get_int64() < 0 || n->get_int64() > 1000)
-                return bad(std::string("recurrence.") + name, std::string("recurrence.") + name + " must be a small whole number.");
+                return invalid(std::string("recurrence.") + name, std::string("recurrence.") + name + " must be a small whole number.");
             *target = int(n->get_int64());
         }
     if (const auto* e = o.if_contains("except"); e && !e->is_null()) {
-        if (!e->is_array() || e->get_array().size() > 400) return bad("recurrence.except", "recurrence.except must be a list of dates.");
+        if (!e->is_array() || e->get_array().size() > 400) return invalid("recurrence.except", "recurrence.except must be a list of dates.");
         for (const auto& d : e->get_array()) {
-            if (!d.is_string()) return bad("recurrence.except", "recurrence.except must be a list of dates.");
+            if (!d.is_string()) return invalid("recurrence.except", "recurrence.except must be a list of dates.");
             r.except.emplace_back(d.get_string());
         }
     }
@@ -80,17 +79,17 @@ Result<Response> api_space_create(Request& request, Context& c) {
     s.name = name;
     s.kind = kind;
     if (const auto* v = body.if_contains("site_id"); v && !v->is_null()) {
-        if (!v->is_int64() || v->get_int64() <= 0) return bad("site_id", "site_id must be a site's id.");
+        if (!v->is_int64() || v->get_int64() <= 0) return invalid("site_id", "site_id must be a site's id.");
         s.site_id = v->get_int64();
     } else {
         for (const auto& r : request.principal->roles)
             if (accounts::role_allows(r.role, accounts::Action::spaces_manage)) s.site_id = s.site_id ? -1 : r.site_id;
-        if (s.site_id <= 0) return bad("site_id", "site_id is required: say which site the space belongs to.");
+        if (s.site_id <= 0) return invalid("site_id", "site_id is required: say which site the space belongs to.");
     }
     if (const auto* v = body.if_contains("equipment"); v && !v->is_null()) {
-        if (!v->is_array()) return bad("equipment", "equipment must be a list of strings.");
+        if (!v->is_array()) return invalid("equipment", "equipment must be a list of strings.");
         for (const auto& e : v->get_array()) {
-            if (!e.is_string()) return bad("equipment", "equipment must be a list of strings.");
+            if (!e.is_string()) return invalid("equipment", "equipment must be a list of strings.");
             s.equipment.emplace_back(e.get_string());
         }
     }
@@ -145,7 +144,7 @@ Result<Response> api_booking_create(Request& request, Context& c) {
     HAVEN_TRY(body, json_body(request));
     BookingInput in;
     const auto* space = body.if_contains("space_id");
-    if (!space || !space->is_int64() || space->get_int64() <= 0) return bad("space_id", "space_id must be a space's id.");
+    if (!space || !space->is_int64() || space->get_int64() <= 0) return invalid("space_id", "space_id must be a space's id.");
     in.space_id = space->get_int64();
     HAVEN_TRY(start, instant(body, "start"));
     HAVEN_TRY(end, instant(body, "end"));
@@ -168,8 +167,8 @@ Result<Response> api_bookings(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(query, http::Form::parse(request.query));
     auto from = parse_rfc3339(query.get("from")), to = parse_rfc3339(query.get("to"));
-    if (!from) return bad("from", "from must be an RFC 3339 time.");
-    if (!to) return bad("to", "to must be an RFC 3339 time.");
+    if (!from) return invalid("from", "from must be an RFC 3339 time.");
+    if (!to) return invalid("to", "to must be an RFC 3339 time.");
     HAVEN_TRY(list, c.spaces.bookings(*request.principal, id, *from, *to));
     json::array out;
     for (const auto& b : list)

@@ -51,7 +51,6 @@ std::unique_ptr<icu::BasicTimeZone> zone_of(std::string_view zone) {
 bool digits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }); }
 int number(std::string_view s) { return std::stoi(std::string(s)); }
 
-Error invalid(const char* field, const std::string& message) { return make_error(ErrorKind::invalid, "validation_failed", message, field); }
 
 }  // namespace
 

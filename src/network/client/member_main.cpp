@@ -10,6 +10,7 @@
 
 #include "crypto/random.hpp"
 #include "network/alert.hpp"
+#include "network/client/common.hpp"
 #include "network/client/http.hpp"
 #include "network/client/state.hpp"
 #include "network/wire.hpp"
@@ -23,27 +24,6 @@ namespace {
 
 constexpr int64_t week_ms = 7LL * 24 * 3600 * 1000;
 
-int64_t now_ms() {
-    if (const char* fixed = std::getenv("HAVEN_MEMBER_NOW_MS")) return std::stoll(fixed);  // tests: an injected clock
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-[[noreturn]] void fail(const std::string& message) {
-    std::cerr << "haven-member: " << message << "\n";
-    std::exit(1);
-}
-
-template <class T>
-T must(Result<T> r) {
-    if (!r) fail(r.error().message);
-    return std::move(r.value());
-}
-
-Bytes hex(const json::object& o, const char* key) {
-    auto b = from_hex(hex_of(o, key));
-    if (!b) fail(std::string("the state lacks ") + key);
-    return *b;
-}
 
 Endpoint server_of(const json::object& state) { return {hex_of(state, "server"), "", hex_of(state, "ca_file")}; }
 
@@ -108,6 +88,7 @@ int main(int argc, char** argv) {
     reply->add_option("answer", answer, "can | cannot")->required()->check(CLI::IsMember({"can", "cannot"}));
     reply->add_option("--eta", eta, "Minutes until you can be there.")->check(CLI::Range(0, 10000));
 
+    program() = "haven-member";
     CLI11_PARSE(app, argc, argv);
     crypto::init();
     const std::string passphrase = must(read_passphrase(passphrase_file));

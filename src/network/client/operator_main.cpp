@@ -13,6 +13,7 @@
 
 #include "crypto/random.hpp"
 #include "network/alert.hpp"
+#include "network/client/common.hpp"
 #include "network/client/http.hpp"
 #include "network/client/state.hpp"
 #include "network/wire.hpp"
@@ -24,26 +25,6 @@ using namespace haven::network::client;
 
 namespace {
 
-int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-[[noreturn]] void fail(const std::string& message) {
-    std::cerr << "haven-operator: " << message << "\n";
-    std::exit(1);
-}
-
-template <class T>
-T must(Result<T> r) {
-    if (!r) fail(r.error().message);
-    return std::move(r.value());
-}
-
-Bytes hex(const json::object& o, const char* key) {
-    auto b = from_hex(hex_of(o, key));
-    if (!b) fail(std::string("the state lacks ") + key);
-    return *b;
-}
 
 Reply call(const json::object& state, const std::string& method, const std::string& target, const std::string& body = {}, const std::string& type = {},
            const std::vector<std::pair<std::string, std::string>>& headers = {}) {
@@ -136,6 +117,7 @@ int main(int argc, char** argv) {
     auto* answers = app.add_subcommand("answers", "Open the answers to an activation: by skill and region, and how fast.");
     answers->add_option("id", activation)->required();
 
+    program() = "haven-operator";
     CLI11_PARSE(app, argc, argv);
     crypto::init();
     const std::string passphrase = must(read_passphrase(passphrase_file));
