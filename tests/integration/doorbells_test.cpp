@@ -107,7 +107,29 @@ std::string read_all(const std::string& path) {
 TEST_P(Doorbells, EmailAndWebhookRingAtOnceWhileAStalledMatrixWaitsItsTurn) {
     if (!app_) return;
     ASSERT_TRUE(listening(smtp_) && listening(hook_) && listening(hole_)) << "helpers did not start";
-    auto device = [&](const std::string& body) { return testing::request(port_, "POST", "/api/v1/network/doorbells", body, "Content-Type: application/json\r\n"); };
+    // An operator, and a member's device enrolled with a code (only members may set doorbells).
+    auto site = app_->accounts().create_site(nullptr, {"Hub", "Riga", "Latvia", "Europe/Riga", false});
+    const std::string op = testing::session_for(app_->db(), clock_, testing::make_account(app_->accounts(), clock_, "operator", Role::emergency_operator, site->id).id);
+    const std::string csrf = crypto::random_token();
+    auto code = testing::signed_request(port_, "POST", "/api/v1/network/enrolments", op, csrf, "{}");
+    const std::string member = network::to_hex(crypto::random_bytes(16));
+    const auto identity = network::new_signing_keys();
+    const auto prekey = network::sign_prekey(identity, network::new_box_keys().public_key, clock_.now_ms() + 86'400'000);
+    auto joined = testing::request(port_, "POST", "/api/v1/network/members",
+                                   R"({"code":")" + std::string(json::parse(code.body).at("code").as_string()) + R"(","member_id":")" + member + R"(","prekey":")" +
+                                       network::to_hex(prekey.prekey) + R"(","not_after":)" + std::to_string(prekey.not_after) + R"(,"signature":")" +
+                                       network::to_hex(prekey.signature) + R"(","packet":"00ff"})",
+                                   "Content-Type: application/json\r\n");
+    ASSERT_EQ(joined.status, 201) << joined.body;
+    const std::string member_headers = "X-Member-Id: " + member + "\r\nX-Member-Token: " + std::string(json::parse(joined.body).at("token").as_string()) + "\r\n";
+    auto device = [&](const std::string& body) {
+        return testing::request(port_, "POST", "/api/v1/network/doorbells", body, "Content-Type: application/json\r\n" + member_headers);
+    };
+    EXPECT_EQ(testing::request(port_, "POST", "/api/v1/network/doorbells", R"({"channel":"email","address":"victim@example.org"})",
+                               "Content-Type: application/json\r\n")
+                  .status,
+              404)
+        << "strangers may not make the server mail anyone";
     ASSERT_EQ(device(R"({"channel":"email","address":"alias-7@example.org"})").status, 201);
     ASSERT_EQ(device(R"({"channel":"webhook","address":"http://127.0.0.1:)" + std::to_string(hook_) + R"(/bell","secret":")" + secret_ + "\"}").status, 201);
     ASSERT_EQ(device(R"({"channel":"matrix","address":"!bells:example.org"})").status, 201);
@@ -116,10 +138,7 @@ TEST_P(Doorbells, EmailAndWebhookRingAtOnceWhileAStalledMatrixWaitsItsTurn) {
     EXPECT_EQ(device(R"({"channel":"pigeon","address":"x"})").status, 422);
     EXPECT_EQ(device(R"({"channel":"webhook","address":"http://127.0.0.1/x","secret":"short"})").status, 422);
 
-    // An operator publishes an activation: every doorbell rings.
-    auto site = app_->accounts().create_site(nullptr, {"Hub", "Riga", "Latvia", "Europe/Riga", false});
-    const std::string op = testing::session_for(app_->db(), clock_, testing::make_account(app_->accounts(), clock_, "operator", Role::emergency_operator, site->id).id);
-    const std::string csrf = crypto::random_token();
+    // The operator publishes an activation: every doorbell rings.
     auto sealed = network::seal_activation(network::new_signing_keys(), R"({"text":"Secret convoy plan"})", {});
     auto made = testing::signed_request(port_, "POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 3600'000), op, csrf,
                                         sealed->body, "application/octet-stream");

@@ -170,6 +170,10 @@ Result<Response> api_queues(Request& request, Context& c) {
 }
 
 Result<Response> api_doorbell(Request& request, Context& c) {
+    // Only a member's device may set one (else anyone could have the server mail strangers); the doorbell is not
+    // tied to the member in storage.
+    if (!c.network.is_member(std::string(request.header("X-Member-Id")), std::string(request.header("X-Member-Token"))))
+        return make_error(ErrorKind::not_found, "not_found", "There is no such member: a doorbell is set by a member's device (X-Member-Id, X-Member-Token).");
     HAVEN_TRY(body, json_body(request));
     HAVEN_TRY(channel, accounts::text(body, "channel", 20));
     HAVEN_TRY(address, accounts::text(body, "address", 500));

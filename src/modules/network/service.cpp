@@ -84,6 +84,12 @@ Status Service::rotate_prekey(const std::string& member_id, const std::string& t
     });
 }
 
+bool Service::is_member(const std::string& member_id, const std::string& token) {
+    if (!hex_id(member_id, 16) || token.empty()) return false;
+    auto rows = db_.query("SELECT token_hash FROM network_members WHERE id = $1", {member_id});
+    return !rows.empty() && crypto::equal_secret(rows[0].text(0), crypto::token_hash(token));
+}
+
 Result<std::vector<MemberKey>> Service::members(const Principal& op) {
     if (auto s = operator_only(op); !s) return s.error();
     std::vector<MemberKey> out;

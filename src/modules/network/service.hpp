@@ -66,6 +66,8 @@ public:
     Result<Registered> register_member(const std::string& code, const std::string& member_id, const SignedPrekey& prekey, const Bytes& packet);
     Status rotate_prekey(const std::string& member_id, const std::string& token, const SignedPrekey& prekey);
     Result<std::vector<MemberKey>> members(const Principal& operator_);
+    // Whether a device holds a member's token (for what only members may do, such as setting a doorbell).
+    bool is_member(const std::string& member_id, const std::string& token);
 
     Result<std::vector<InboxItem>> inbox(const Principal& operator_);
     Status drop_inbox(const Principal& operator_, int64_t id);

@@ -174,7 +174,8 @@ int main(int argc, char** argv) {
     }
     if (*doorbell) {
         const std::string body = json::serialize(json::object{{"channel", bell_channel}, {"address", bell_address}, {"secret", bell_secret}});
-        auto r = must(request(server_of(state), "POST", "/api/v1/network/doorbells", body, "application/json"));
+        auto r = must(request(server_of(state), "POST", "/api/v1/network/doorbells", body, "application/json",
+                              {{"X-Member-Id", hex_of(state, "member_id")}, {"X-Member-Token", hex_of(state, "token")}}));
         if (r.status != 201) fail("doorbell refused: " + r.body.substr(0, 300));
         auto made = json::parse(r.body);
         state["doorbells"] = json::array{json::object{{"id", made.at("id")}, {"token", made.at("token")}, {"channel", bell_channel}}};
