@@ -1,9 +1,6 @@
 #include "network/client/http.hpp"
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -25,25 +22,6 @@ std::string Reply::header(const std::string& name) const {
         if (std::equal(k.begin(), k.end(), name.begin(), name.end(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) return v;
     return {};
 }
-
-namespace {
-
-// Every step asynchronous under the stream's deadline (a synchronous Beast read ignores timeouts: a server that
-// accepts and never answers would hold the caller for ever).
-template <class Stream>
-asio::awaitable<Reply> exchange(Stream& stream, bhttp::request<bhttp::string_body>& req) {
-    co_await bhttp::async_write(stream, req, asio::use_awaitable);
-    beast::flat_buffer buffer;
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(256 * 1024 * 1024);
-    co_await bhttp::async_read(stream, buffer, parser, asio::use_awaitable);
-    auto res = parser.release();
-    Reply out{int(res.result_int()), std::move(res.body()), {}};
-    for (const auto& f : res) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-    co_return out;
-}
-
-}  // namespace
 
 Result<Reply> request(const Endpoint& to, const std::string& method, const std::string& target, const std::string& body, const std::string& content_type,
                       const std::vector<std::pair<std::string, std::string>>& headers) {
@@ -72,38 +50,65 @@ Result<Reply> request(const Endpoint& to, const std::string& method, const std::
     req.prepare_payload();
     const auto deadline = std::chrono::seconds(to.timeout_seconds);
 
+    // Every step asynchronous under the stream's deadline (a synchronous Beast read ignores timeouts: a server
+    // that accepts and never answers would hold the caller for ever). Plain callbacks, all on this thread's
+    // io_context, referring to the locals below, which outlive run_for. (No coroutines: clang 14 cannot build
+    // them with the fuzzers' instrumentation.)
     asio::io_context io;
     asio::ssl::context ctx(asio::ssl::context::tls_client);
-    std::optional<Result<Reply>> result;
-    auto run = [&]() -> asio::awaitable<void> {
-        try {
-            asio::ip::tcp::resolver resolver(io);
-            const auto endpoints = co_await resolver.async_resolve(host, port, asio::use_awaitable);
-            if (!tls) {
-                beast::tcp_stream stream(io);
-                stream.expires_after(deadline);
-                co_await stream.async_connect(endpoints, asio::use_awaitable);
-                result = co_await exchange(stream, req);
-                co_return;
-            }
-            ctx.set_default_verify_paths();
-            if (!to.ca_file.empty()) ctx.load_verify_file(to.ca_file);
-            ctx.set_verify_mode(asio::ssl::verify_peer);
-            beast::ssl_stream<beast::tcp_stream> stream(io, ctx);
-            if (!SSL_set_tlsext_host_name(stream.native_handle(), host.c_str())) {
-                result = make_error(ErrorKind::unavailable, "tls", "Cannot set the TLS server name.");
-                co_return;
-            }
-            stream.set_verify_callback(asio::ssl::host_name_verification(host));
-            beast::get_lowest_layer(stream).expires_after(deadline);
-            co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::use_awaitable);
-            co_await stream.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
-            result = co_await exchange(stream, req);
-        } catch (const std::exception& e) {
-            result = make_error(ErrorKind::unavailable, "unreachable", std::string("The server cannot be reached: ") + e.what(), "server");
+    if (tls) {
+        ctx.set_default_verify_paths();
+        if (!to.ca_file.empty()) {
+            boost::system::error_code ec;
+            ctx.load_verify_file(to.ca_file, ec);
+            if (ec) return make_error(ErrorKind::invalid, "bad_ca", "Cannot read the CA file.", "ca-file");
         }
+        ctx.set_verify_mode(asio::ssl::verify_peer);
+    }
+    asio::ip::tcp::resolver resolver(io);
+    beast::tcp_stream plain(io);
+    beast::ssl_stream<beast::tcp_stream> secure(io, ctx);
+    beast::flat_buffer buffer;
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(256 * 1024 * 1024);
+    std::optional<Result<Reply>> result;
+    auto failed = [&](const beast::error_code& ec) {
+        result = make_error(ErrorKind::unavailable, "unreachable", "The server cannot be reached: " + ec.message() + ".", "server");
     };
-    asio::co_spawn(io, run(), asio::detached);
+    auto exchange = [&](auto& stream) {
+        bhttp::async_write(stream, req, [&](beast::error_code ec, std::size_t) {
+            if (ec) return failed(ec);
+            bhttp::async_read(stream, buffer, parser, [&](beast::error_code ec, std::size_t) {
+                if (ec) return failed(ec);
+                auto res = parser.release();
+                Reply out{int(res.result_int()), std::move(res.body()), {}};
+                for (const auto& f : res) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+                result = std::move(out);
+            });
+        });
+    };
+    if (tls && !SSL_set_tlsext_host_name(secure.native_handle(), host.c_str()))
+        return make_error(ErrorKind::unavailable, "tls", "Cannot set the TLS server name.");
+    if (tls) secure.set_verify_callback(asio::ssl::host_name_verification(host));
+    resolver.async_resolve(host, port, [&](beast::error_code ec, const asio::ip::tcp::resolver::results_type& endpoints) {
+        if (ec) return failed(ec);
+        if (!tls) {
+            plain.expires_after(deadline);
+            plain.async_connect(endpoints, [&](beast::error_code ec, const asio::ip::tcp::endpoint&) {
+                if (ec) return failed(ec);
+                exchange(plain);
+            });
+            return;
+        }
+        beast::get_lowest_layer(secure).expires_after(deadline);
+        beast::get_lowest_layer(secure).async_connect(endpoints, [&](beast::error_code ec, const asio::ip::tcp::endpoint&) {
+            if (ec) return failed(ec);
+            secure.async_handshake(asio::ssl::stream_base::client, [&](beast::error_code ec) {
+                if (ec) return failed(ec);
+                exchange(secure);
+            });
+        });
+    });
     io.run_for(deadline + std::chrono::seconds(1));  // the resolver has no deadline of its own
     if (!result) return make_error(ErrorKind::unavailable, "timeout", "The server did not answer in time.", "server");
     return std::move(*result);
