@@ -67,17 +67,21 @@ std::string alert_message(const Alert& a) {
                                         {"ack_pk", a.ack_pk}});
 }
 
+std::optional<size_t> tier_for(const Alert& a, const Profile& me) {
+    std::optional<size_t> tier;
+    for (size_t i = 0; i < a.tiers.size(); ++i)
+        if (meets(a.tiers[i].regions, me.regions) && meets(a.tiers[i].skills, me.skills) && (!tier || a.tiers[i].release_at < a.tiers[*tier].release_at))
+            tier = i;
+    return tier;
+}
+
 std::vector<Shown> visible(const std::vector<Alert>& received, const Profile& me, int64_t now) {
     std::vector<Shown> out;
     for (const auto& a : received) {
         if (a.type != "alert" || now >= a.expires_at) continue;
         const bool cancelled = std::any_of(received.begin(), received.end(), [&](const Alert& c) { return c.type == "cancel" && c.refers_to == a.id; });
         if (cancelled) continue;
-        // The first tier (in release order) that reaches this member; shown once it is released.
-        std::optional<size_t> tier;
-        for (size_t i = 0; i < a.tiers.size(); ++i)
-            if (meets(a.tiers[i].regions, me.regions) && meets(a.tiers[i].skills, me.skills) && (!tier || a.tiers[i].release_at < a.tiers[*tier].release_at))
-                tier = i;
+        const auto tier = tier_for(a, me);  // shown once it is released
         if (!tier || now < a.tiers[*tier].release_at) continue;
         Shown s{a, *tier};
         int64_t latest = a.issued_at;

@@ -31,6 +31,9 @@ struct Profile {
     std::vector<std::string> regions, skills;
 };
 
+// The first tier (in release order) whose regions and skills reach this member, if any.
+std::optional<size_t> tier_for(const Alert& alert, const Profile& me);
+
 struct Shown {
     Alert alert;        // with the text of its latest update
     size_t tier = 0;    // the first tier that reaches this member

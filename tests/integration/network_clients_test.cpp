@@ -105,6 +105,8 @@ TEST_P(NetworkClients, OperatorActivatesMembersDecideAloneAndAnswer) {
     EXPECT_NE(report.out.find("answers: 1 of 3 members"), std::string::npos) << report.out;
     EXPECT_NE(report.out.find("skill driver: 1 can, 0 cannot"), std::string::npos) << report.out;
     EXPECT_NE(report.out.find("region tver: 1 can"), std::string::npos) << report.out;
+    EXPECT_NE(report.out.find("tier 1 (+0 min): 1 members reached, 1 answered"), std::string::npos) << report.out;
+    EXPECT_NE(report.out.find("tier 2 (+15 min): 1 members reached, 0 answered"), std::string::npos) << report.out;
 
     // A signed cancel: Pavel's device never shows tier 2, even after its release time.
     ASSERT_EQ(sh(op + "activate --type cancel --refers-to " + id + " --text 'Stand down'").status, 0);

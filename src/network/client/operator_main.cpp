@@ -211,7 +211,7 @@ int main(int argc, char** argv) {
         // Updates and cancels ring the doorbells first: the server learns that flag, not the type.
         call(state, "POST", "/api/v1/network/activations/" + id + "/publish" + std::string(type == "alert" ? "" : "?urgent=true"), "{}", "application/json");
         state["activations"].as_array().push_back(json::object{{"id", id}, {"ack_pk", to_hex(ack.public_key)}, {"ack_sk", to_hex(ack.secret_key)},
-                                                                {"issued_at", t0}, {"status", status}, {"type", type}});
+                                                                {"issued_at", t0}, {"status", status}, {"type", type}, {"message", alert_message(a)}});
         if (auto s = save_state(state_path, passphrase, state); !s) fail(s.error().message);
         std::cout << id << "\t" << to.size() << " members" << (refused ? " (" + std::to_string(refused) + " without a valid prekey)" : "") << "\n";
         return 0;
@@ -261,6 +261,22 @@ int main(int argc, char** argv) {
         std::cout << "\n";
         for (int i = 0; i < 3; ++i)
             std::cout << "within " << std::array<int, 3>{5, 15, 30}[size_t(i)] << " min: " << (everyone ? within[i] * 100 / int(everyone) : 0) << " %\n";
+        // Coverage per tier: the members each tier reaches first (as their devices decide) and how many of them answered.
+        if (auto sent_alert = parse_alert(hex_of(*mine, "message"))) {
+            std::vector<std::pair<int64_t, int64_t>> per_tier(sent_alert->tiers.size());  // reached, answered
+            for (const auto& [member, entry] : by_id) {
+                Profile p;
+                for (const auto& r : entry.at("regions").as_array()) p.regions.emplace_back(r.as_string());
+                for (const auto& k : entry.at("skills").as_array()) p.skills.emplace_back(k.as_string());
+                if (auto t = tier_for(*sent_alert, p)) {
+                    ++per_tier[*t].first;
+                    per_tier[*t].second += answered.count(member);
+                }
+            }
+            for (size_t i = 0; i < per_tier.size(); ++i)
+                std::cout << "tier " << i + 1 << " (+" << (sent_alert->tiers[i].release_at - issued) / 60'000 << " min): " << per_tier[i].first
+                          << " members reached, " << per_tier[i].second << " answered\n";
+        }
         for (const auto& [skill, n] : by_skill) std::cout << "skill " << skill << ": " << n.first << " can, " << n.second << " cannot\n";
         for (const auto& [region, n] : by_region) std::cout << "region " << region << ": " << n.first << " can, " << n.second << " cannot\n";
         return 0;
