@@ -12,7 +12,7 @@
 #include "core/log.hpp"
 #include "crypto/random.hpp"
 #include "modules/accounts/store.hpp"
-#include "network/client/http.hpp"
+#include "http/transport/client.hpp"
 #include "network/wire.hpp"
 
 namespace haven::network {
@@ -107,6 +107,10 @@ Result<int64_t> Doorbells::ring_all(bool urgent) {
         return {};
     });
     if (!s) return s.error();
+    {
+        std::lock_guard lock(mutex_);
+        ++rung_;
+    }
     wake_.notify_all();
     return rung;
 }
@@ -152,6 +156,11 @@ bool Doorbells::deliver_one(const std::string& channel) {
 
 void Doorbells::work(const std::string& channel) {
     for (;;) {
+        int64_t seen;
+        {
+            std::lock_guard lock(mutex_);
+            seen = rung_;
+        }
         bool busy = false;
         try {
             busy = deliver_one(channel);
@@ -160,7 +169,9 @@ void Doorbells::work(const std::string& channel) {
         }
         std::unique_lock lock(mutex_);
         if (stopping_) return;
-        if (!busy) wake_.wait_for(lock, std::chrono::milliseconds(200));
+        // A publication wakes the workers at once (even one rung while this one was busy); idle, they look for
+        // due retries once a second.
+        if (!busy) wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || rung_ != seen; });
     }
 }
 
@@ -249,7 +260,7 @@ Ringer webhook_ringer(int timeout_seconds) {
         crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(bell.secret.data()), bell.secret.size());
         crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(body.data()), body.size());
         crypto_auth_hmacsha256_final(&state, mac);
-        auto r = client::request({bell.address, "", "", timeout_seconds}, "POST", "", body, "application/json",
+        auto r = http::client::request({bell.address, "", "", timeout_seconds}, "POST", "", body, "application/json",
                                  {{"Idempotency-Key", bell.idempotency_key}, {"X-Haven-Signature", "sha256=" + to_hex(Bytes(reinterpret_cast<char*>(mac), sizeof mac))}});
         if (!r) return r.error();
         if (r->status / 100 != 2) return failed("the webhook answered " + std::to_string(r->status));
@@ -260,7 +271,7 @@ Ringer webhook_ringer(int timeout_seconds) {
 Ringer matrix_ringer(const std::string& homeserver, const std::string& access_token, int timeout_seconds) {
     return [homeserver, access_token, timeout_seconds](const Bell& bell) -> Status {
         // PUT …/send/m.room.message/{txnId}: the transaction id makes a retry idempotent.
-        auto r = client::request({homeserver, access_token, "", timeout_seconds}, "PUT",
+        auto r = http::client::request({homeserver, access_token, "", timeout_seconds}, "PUT",
                                  "/_matrix/client/v3/rooms/" + bell.address + "/send/m.room.message/" + bell.idempotency_key,
                                  R"({"msgtype":"m.text","body":"Check your mailbox."})", "application/json");
         if (!r) return r.error();

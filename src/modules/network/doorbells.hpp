@@ -70,6 +70,7 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
+    int64_t rung_ = 0;  // publications rung so far: a worker that saw an older count does not sleep
 };
 
 // The real channels. Each has its own timeout (seconds).

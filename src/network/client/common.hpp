@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/result.hpp"
+#include "network/alert.hpp"
 #include "network/client/state.hpp"
 #include "network/wire.hpp"
 
@@ -42,6 +43,14 @@ inline Bytes hex(const boost::json::object& o, const char* key) {
     auto b = from_hex(hex_of(o, key));
     if (!b) fail(std::string("the state lacks ") + key);
     return *b;
+}
+
+// The regions and skills of a member's state or of a roster entry.
+inline Profile profile_of(const boost::json::object& o) {
+    Profile p;
+    for (const auto& r : o.at("regions").as_array()) p.regions.emplace_back(r.as_string());
+    for (const auto& s : o.at("skills").as_array()) p.skills.emplace_back(s.as_string());
+    return p;
 }
 
 }  // namespace haven::network::client

@@ -11,7 +11,7 @@
 #include "crypto/random.hpp"
 #include "network/alert.hpp"
 #include "network/client/common.hpp"
-#include "network/client/http.hpp"
+#include "http/transport/client.hpp"
 #include "network/client/state.hpp"
 #include "network/wire.hpp"
 
@@ -19,6 +19,9 @@ namespace json = boost::json;
 using namespace haven;
 using namespace haven::network;
 using namespace haven::network::client;
+using haven::http::client::Endpoint;
+using haven::http::client::Reply;
+using haven::http::client::request;
 
 namespace {
 
@@ -45,10 +48,7 @@ void show(const json::object& state, int64_t now) {
         a->id = std::string(r.at("id").as_string());  // the signed activation id, not whatever the message says
         received.push_back(*a);
     }
-    Profile me;
-    for (const auto& r : state.at("regions").as_array()) me.regions.emplace_back(r.as_string());
-    for (const auto& s : state.at("skills").as_array()) me.skills.emplace_back(s.as_string());
-    for (const auto& s : visible(received, me, now))
+    for (const auto& s : visible(received, profile_of(state), now))
         std::cout << s.alert.id << "\t" << s.alert.status << "\ttier " << s.tier + 1 << "\t" << s.alert.text << "\n";
 }
 

@@ -14,7 +14,7 @@
 #include "crypto/random.hpp"
 #include "network/alert.hpp"
 #include "network/client/common.hpp"
-#include "network/client/http.hpp"
+#include "http/transport/client.hpp"
 #include "network/client/state.hpp"
 #include "network/wire.hpp"
 
@@ -22,6 +22,9 @@ namespace json = boost::json;
 using namespace haven;
 using namespace haven::network;
 using namespace haven::network::client;
+using haven::http::client::Endpoint;
+using haven::http::client::Reply;
+using haven::http::client::request;
 
 namespace {
 
@@ -265,10 +268,7 @@ int main(int argc, char** argv) {
         if (auto sent_alert = parse_alert(hex_of(*mine, "message"))) {
             std::vector<std::pair<int64_t, int64_t>> per_tier(sent_alert->tiers.size());  // reached, answered
             for (const auto& [member, entry] : by_id) {
-                Profile p;
-                for (const auto& r : entry.at("regions").as_array()) p.regions.emplace_back(r.as_string());
-                for (const auto& k : entry.at("skills").as_array()) p.skills.emplace_back(k.as_string());
-                if (auto t = tier_for(*sent_alert, p)) {
+                if (auto t = tier_for(*sent_alert, profile_of(entry))) {
                     ++per_tier[*t].first;
                     per_tier[*t].second += answered.count(member);
                 }

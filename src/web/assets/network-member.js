@@ -149,15 +149,21 @@
         done.textContent = root.dataset.answered;
         li.appendChild(done);
       } else {
+        // The minutes to get there, with a visible label (phones read it out; a hint inside the field would vanish).
+        const label = document.createElement("label");
+        label.htmlFor = "eta-" + v.alert.id;
+        label.textContent = root.dataset.eta + " ";
         const eta = document.createElement("input");
-        eta.type = "number"; eta.id = "eta-" + v.alert.id; eta.min = "0"; eta.placeholder = root.dataset.eta;
+        eta.type = "number";
+        eta.id = "eta-" + v.alert.id;
+        eta.min = "0";
         const yes = document.createElement("button");
         yes.type = "button"; yes.className = "answer-can"; yes.textContent = root.dataset.can;
         yes.addEventListener("click", () => answer(s, v.alert, true));
         const no = document.createElement("button");
         no.type = "button"; no.className = "secondary answer-cannot"; no.textContent = root.dataset.cannot;
         no.addEventListener("click", () => answer(s, v.alert, false));
-        li.append(eta, yes, no);
+        li.append(label, eta, yes, no);
       }
       ul.appendChild(li);
     }

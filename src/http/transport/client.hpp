@@ -1,5 +1,6 @@
-// A small blocking HTTP(S) client for the network's command-line clients: one request per connection, the
-// system's CA store (or a given CA file) for https, a timeout. The only place the clients know Beast.
+// A small blocking HTTP(S) client: one request per connection, the system's CA store (or a given CA file) for
+// https, a deadline on every step. Used by the emergency network's command-line clients and by its doorbells
+// (webhook, Matrix). Beside the server, the other place that knows Beast and Asio.
 #pragma once
 
 #include <string>
@@ -8,7 +9,7 @@
 
 #include "core/result.hpp"
 
-namespace haven::network::client {
+namespace haven::http::client {
 
 struct Reply {
     int status = 0;
@@ -28,4 +29,4 @@ struct Endpoint {
 Result<Reply> request(const Endpoint& to, const std::string& method, const std::string& target, const std::string& body = {},
                       const std::string& content_type = {}, const std::vector<std::pair<std::string, std::string>>& headers = {});
 
-}  // namespace haven::network::client
+}  // namespace haven::http::client

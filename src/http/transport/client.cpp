@@ -1,4 +1,4 @@
-#include "network/client/http.hpp"
+#include "http/transport/client.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,7 +11,7 @@
 #include <cctype>
 #include <optional>
 
-namespace haven::network::client {
+namespace haven::http::client {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -114,4 +114,4 @@ Result<Reply> request(const Endpoint& to, const std::string& method, const std::
     return std::move(*result);
 }
 
-}  // namespace haven::network::client
+}  // namespace haven::http::client
