@@ -1,5 +1,7 @@
 #include "app/app.hpp"
 
+#include <sys/resource.h>
+
 #include <fstream>
 
 #include "audit/audit.hpp"
@@ -25,6 +27,25 @@ bool is_upload(std::string_view method, std::string_view target) {
     return (method == "POST" && (path.ends_with("/people/import") || path.ends_with("/people/import/preview") ||
                                  (path.starts_with("/api/v1/network/activations/") && path.ends_with("/wraps")))) ||
            (method == "PUT" && path == "/api/v1/network/roster");
+}
+
+// Each connection is a file descriptor (and a waiting member device holds one): raises the soft limit towards the
+// hard one, and lowers max-connections, with a warning, when the system allows fewer. Keeps 256 for the database,
+// logs and outgoing doorbells.
+int open_files_for(int max_connections) {
+    constexpr rlim_t spare = 256;
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return max_connections;
+    const rlim_t wanted = rlim_t(max_connections) + spare;
+    if (limit.rlim_cur < wanted) {
+        limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+        (void)setrlimit(RLIMIT_NOFILE, &limit);
+        (void)getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    if (limit.rlim_cur >= wanted) return max_connections;
+    const int allowed = limit.rlim_cur > spare * 2 ? int(limit.rlim_cur - spare) : int(limit.rlim_cur / 2);
+    log::warn("max_connections_lowered", {{"configured", max_connections}, {"allowed", allowed}, {"open_files_limit", int64_t(limit.rlim_cur)}});
+    return allowed;
 }
 
 std::string choose_locale(const http::Request& request) {
@@ -93,9 +114,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
             casework::person_sections(h, ctx, q, *cc, p);
             centre::person_sections(h, ctx, q, *ce, p);
         }});
-    network::Limits network_limits;
-    network_limits.max_waiters = std::max<size_t>(1, size_t(config.workers) / 2);
-    app->network_ = std::make_unique<network::Service>(*app->db_, clock, *app->accounts_, network_limits);
+    app->network_ = std::make_unique<network::Service>(*app->db_, clock, *app->accounts_);
     app->doorbells_ = std::make_unique<network::Doorbells>(*app->db_, *app->vault_, clock);
     const int bell_timeout = config.doorbell_timeout_seconds;
     app->doorbells_->set_ringer("webhook", network::webhook_ringer(bell_timeout));
@@ -153,7 +172,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
 
     http::ServerLimits limits;
     limits.workers = config.workers;
-    limits.max_connections = config.max_connections;
+    limits.max_connections = open_files_for(config.max_connections);
     limits.max_queue = config.max_queue;
     auto* pipeline = app->pipeline_.get();
     app->server_ = std::make_unique<http::Server>(
@@ -165,6 +184,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     auto* server = app->server_.get();
     app->metrics_.add_gauge("haven_http_connections_open", "Open client connections.", [server] { return double(server->stats().open_connections); });
     app->metrics_.add_gauge("haven_http_queue_depth", "Requests waiting for or in a handler.", [server] { return double(server->stats().queued_requests); });
+    app->metrics_.add_gauge("haven_http_parked", "Long polls waiting for a publication (no thread held).", [server] { return double(server->stats().parked_requests); });
     return app;
 }
 

@@ -90,7 +90,7 @@ const std::map<std::string, std::string>& config_keys() {
         {"db", "database: sqlite:PATH or postgresql://... (default sqlite:DATA/haven.db)"},
         {"listen", "address to serve on, HOST:PORT (default 127.0.0.1:8080)"},
         {"workers", "handlers running at once (default: twice the cores, at least 4)"},
-        {"max-connections", "open connections at most (default 512)"},
+        {"max-connections", "open connections at most (default 10000; each member device long-polling holds one)"},
         {"max-queue", "requests waiting for a handler at most; more get 503 (default 256)"},
         {"db-pool", "database connections for reading (default 4)"},
         {"group-commit", "SQLite: let concurrent writes share one fsync (default true)"},

@@ -22,7 +22,7 @@ struct Config {
     std::string listen_host = "127.0.0.1";      // listen: HOST:PORT
     uint16_t listen_port = 8080;
     int workers = default_workers();            // handlers at once (the pool has one thread more)
-    int max_connections = 512;                  // open connections; more are closed at once
+    int max_connections = 10000;                // open connections (a waiting member device holds one); more are closed at once
     int max_queue = 256;                        // requests waiting for a worker; more get 503
     int db_pool = 4;                            // reader connections (SQLite) or pool size (PostgreSQL)
     bool group_commit = true;                   // SQLite: many writes share one fsync

@@ -56,4 +56,10 @@ Response Response::redirect(std::string location, int status) {
     return r;
 }
 
+Response Response::park(Signal& signal, uint64_t seen, std::chrono::steady_clock::duration wait) {
+    Response r;
+    r.parked = Park{&signal, seen, std::chrono::steady_clock::now() + wait};
+    return r;
+}
+
 }  // namespace haven::http

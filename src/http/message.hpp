@@ -1,6 +1,7 @@
 // Plain request and response types: what handlers see. No Beast here.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -14,6 +15,18 @@
 namespace haven::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
+
+class Signal;
+
+// A handler with nothing to answer yet (a long poll) answers Response::park(...): the transport then holds the
+// connection — no thread, no handler slot — until `signal` moves past `seen` or `until` passes, and runs the
+// handler again, with Request::park_over set once the wait is over (its first deadline passed, or the server
+// holds as many parked requests as it may). Parking again keeps the first deadline.
+struct Park {
+    Signal* signal = nullptr;
+    uint64_t seen = 0;
+    std::chrono::steady_clock::time_point until;
+};
 
 struct Request {
     std::string method;   // "GET", "POST", ...
@@ -34,6 +47,8 @@ struct Request {
     // The token forms must carry back (see accounts/gate): the cookie's, or one made when a page first
     // needs it (web::csrf_field) — mutable so rendering can make it; the gate then sets the cookie.
     mutable std::string csrf_token;
+    // Set by the transport when this request was parked and must now be answered with what there is.
+    bool park_over = false;
 
     // Case-insensitive lookup; empty when absent.
     std::string_view header(std::string_view name) const;
@@ -44,6 +59,7 @@ struct Response {
     int status = 200;
     Headers headers;
     std::string body;
+    std::optional<Park> parked;  // not an answer yet: see Park
 
     void set_header(std::string name, std::string value);
     void add_header(std::string name, std::string value);  // another field of the same name (Set-Cookie)
@@ -53,6 +69,7 @@ struct Response {
     static Response html(int status, std::string body);
     static Response json(int status, std::string body);
     static Response redirect(std::string location, int status = 303);
+    static Response park(Signal& signal, uint64_t seen, std::chrono::steady_clock::duration wait);
 };
 
 bool iequals(std::string_view a, std::string_view b);

@@ -129,7 +129,7 @@ void Pipeline::finish(Response& response, const Request& request) const {
 
 Response Pipeline::handle(Request& request) {
     const auto started = std::chrono::steady_clock::now();
-    request.request_id = new_request_id();
+    if (request.request_id.empty()) request.request_id = new_request_id();  // a parked request keeps its id
     Response response;
     try {
         response = [&]() -> Response {
@@ -160,7 +160,7 @@ Response Pipeline::handle(Request& request) {
             }
             auto result = match.route->handler(request);
             Response r = result ? std::move(result).value() : render_error(request, result.error());
-            if (hooks_.after) hooks_.after(request, r);
+            if (hooks_.after && !r.parked) hooks_.after(request, r);
             return r;
         }();
     } catch (const std::exception& e) {
@@ -175,6 +175,7 @@ Response Pipeline::handle(Request& request) {
         response = Response::json(500, error_json(make_error(ErrorKind::unavailable, "internal_error", "Something went wrong on our side."),
                                                   request.request_id));
     }
+    if (response.parked) return response;  // not an answer yet: logged and measured when it is one
     finish(response, request);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const std::string& route = request.route.empty() ? std::string("unmatched") : request.route;

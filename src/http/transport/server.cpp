@@ -4,6 +4,7 @@
 #include <atomic>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "http/signal.hpp"
 
 namespace haven::http {
 
@@ -29,6 +31,7 @@ struct Server::Impl {
     std::vector<std::thread> threads;
     std::atomic<int64_t> open{0};
     std::atomic<int64_t> queued{0};  // requests running a handler or waiting for a slot
+    std::atomic<int64_t> parked{0};  // long polls waiting for their signal (no slot, no thread)
     std::mutex slot_mutex;
     int running = 0;                           // handlers running (at most limits.workers)
     std::deque<asio::steady_timer*> waiting;   // requests waiting for a handler slot, oldest first
@@ -38,8 +41,9 @@ struct Server::Impl {
 
     awaitable<void> accept_loop();
     awaitable<void> serve_connection(tcp::socket socket);
-    awaitable<bool> acquire_slot();
+    awaitable<bool> acquire_slot(bool admitted = false);
     void release_slot();
+    awaitable<bool> wait_parked(const Park& park, const std::chrono::steady_clock::time_point& until);
     awaitable<bool> write_response(beast::tcp_stream& stream, Response& response, unsigned version, bool keep_alive, bool head);
     awaitable<void> refuse(beast::tcp_stream& stream, int status, const char* code, const char* message);
 };
@@ -78,8 +82,9 @@ bhttp::response<bhttp::string_body> to_beast(Response&& r, unsigned version, boo
 // Handler slots. A request runs its handler only while it holds one of limits.workers slots; the others
 // wait, in order, up to limits.max_queue of them (beyond that: 503). The pool has one thread more than
 // slots, so with every slot busy there is still a thread for I/O, timeouts and 503s.
-// Returns false when the queue is full.
-awaitable<bool> Server::Impl::acquire_slot() {
+// Returns false when the queue is full. A woken long poll was admitted once already and always waits (there are at
+// most as many as open connections): a publication that wakes thousands must not turn them into 503s.
+awaitable<bool> Server::Impl::acquire_slot(bool admitted) {
     asio::steady_timer wake(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
     {
         std::lock_guard lock(slot_mutex);
@@ -87,7 +92,7 @@ awaitable<bool> Server::Impl::acquire_slot() {
             ++running;
             co_return true;
         }
-        if (int(waiting.size()) >= limits.max_queue) co_return false;
+        if (!admitted && int(waiting.size()) >= limits.max_queue) co_return false;
         waiting.push_back(&wake);
     }
     // release_slot hands its slot over by cancelling this timer (on this connection's strand, so only
@@ -106,6 +111,29 @@ void Server::Impl::release_slot() {
     asio::steady_timer* next = waiting.front();
     waiting.pop_front();
     asio::post(next->get_executor(), [next] { next->cancel(); });
+}
+
+// A parked request (a long poll) waits here with no slot and no thread: a timer on its connection's strand that
+// its deadline ends, or the signal cancels. True when the signal woke it, false when the deadline passed.
+awaitable<bool> Server::Impl::wait_parked(const Park& park, const std::chrono::steady_clock::time_point& until) {
+    auto timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor, until);
+    // The listener runs on the notifying thread: it only posts the cancel to this strand (where it runs after
+    // this coroutine has suspended, or finds the timer already done). Forgotten however this frame ends.
+    struct Listening {
+        Signal& signal;
+        uint64_t ticket;
+        std::atomic<int64_t>& parked;
+        ~Listening() {
+            signal.forget(ticket);
+            --parked;
+        }
+    };
+    ++parked;
+    Listening listening{*park.signal, park.signal->listen(park.seen, [timer] { asio::post(timer->get_executor(), [timer] { timer->cancel(); }); }),
+                        parked};
+    beast::error_code ec;
+    co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
+    co_return ec == asio::error::operation_aborted && !stopped;
 }
 
 // Coroutines here take references, never non-trivial values: g++ 12 mishandles those in coroutine frames.
@@ -255,6 +283,20 @@ awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
         Response response = hooks.handle(request);
         release_slot();
         --queued;
+        // A long poll parks without its slot until its signal or its first deadline, then asks the handler again.
+        std::optional<std::chrono::steady_clock::time_point> until;
+        while (response.parked) {
+            const Park park = *response.parked;
+            until = std::min(until.value_or(park.until), park.until);
+            if (!co_await wait_parked(park, *until)) request.park_over = true;
+            if (stopped) break;
+            ++queued;
+            co_await acquire_slot(true);
+            response = hooks.handle(request);
+            release_slot();
+            --queued;
+        }
+        if (response.parked) break;  // stopping
 
         if (!co_await write_response(stream, response, version, keep_alive, head)) break;
         if (!keep_alive) break;
@@ -332,6 +374,6 @@ void Server::stop() {
     impl_->threads.clear();
 }
 
-ServerStats Server::stats() const { return {impl_->open.load(), impl_->queued.load()}; }
+ServerStats Server::stats() const { return {impl_->open.load(), impl_->queued.load(), impl_->parked.load()}; }
 
 }  // namespace haven::http

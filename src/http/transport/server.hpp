@@ -1,7 +1,8 @@
 // The HTTP server: the only place that knows Beast and Asio (and the only place with coroutines).
 // It reads requests within the limits below and runs the handler, a plain synchronous function, on a
 // bounded pool of threads that also drive the I/O (one strand per connection; at most `workers`
-// handlers at once, one thread kept free for I/O), then writes the Response back. Everything it refuses itself goes through `reject`, so those
+// handlers at once, one thread kept free for I/O), then writes the Response back. A handler may park a request
+// (a long poll, see Park in http/message.hpp): it then waits here on a timer, holding neither a thread nor a slot. Everything it refuses itself goes through `reject`, so those
 // answers look like every other error.
 #pragma once
 
@@ -26,7 +27,7 @@ struct ServerLimits {
     std::chrono::seconds body_timeout{30};    // to read the whole body
     std::chrono::seconds write_timeout{30};   // to write the whole response
     std::chrono::seconds idle_timeout{60};    // a kept-alive connection with no request
-    int max_connections = 512;
+    int max_connections = 10000;  // parked long polls count here: one member device each
     int max_queue = 256;   // requests waiting for a handler slot (503 beyond)
     int workers = 8;       // handlers running at once; the pool has one thread more, kept for I/O
 };
@@ -44,6 +45,7 @@ struct ServerHooks {
 struct ServerStats {
     int64_t open_connections = 0;
     int64_t queued_requests = 0;
+    int64_t parked_requests = 0;  // long polls waiting (see Park)
 };
 
 class Server {

@@ -137,9 +137,13 @@ Result<Response> api_prekey(Request& request, Context& c) {
 
 Result<Response> api_activations(Request& request, Context& c) {
     HAVEN_TRY(query, http::Form::parse(request.query));
-    const int64_t after = number(query.get("after"), 0), wait = std::min<int64_t>(number(query.get("wait"), 0), 25) * 1000;
+    const int64_t after = number(query.get("after"), 0), wait = std::min<int64_t>(number(query.get("wait"), 0), 25);
+    // Read before looking, so that a publication between the two still wakes the parked poll.
+    const uint64_t seen = c.network.published().generation();
+    auto found = c.network.activations(after);
+    if (found.empty() && wait > 0 && !request.park_over) return http::Response::park(c.network.published(), seen, std::chrono::seconds(wait));
     json::array out;
-    for (const auto& a : c.network.activations(after, wait))
+    for (const auto& a : found)
         out.push_back(json::object{{"id", a.id}, {"size", a.size}, {"published_at", a.published_at}, {"expires_at", a.expires_at}});
     return ok(200, json::object{{"items", out}});
 }

@@ -193,9 +193,9 @@ Status Service::publish(const Principal& op, const std::string& id, bool urgent)
     if (!s) return s;
     {
         std::lock_guard lock(mutex_);
-        last_published_ = now;
+        recent_loaded_ = -1;
     }
-    published_.notify_all();
+    published_.notify();
     if (ring_) ring_(urgent);
     return {};
 }
@@ -217,29 +217,27 @@ Result<std::vector<Bytes>> Service::acks(const Principal& op, const std::string&
     return out;
 }
 
-std::vector<Listed> Service::list(int64_t after) {
+const std::vector<Listed>& Service::recent(std::unique_lock<std::mutex>&) {
+    const int64_t now = clock_.now_ms();
+    if (recent_loaded_ >= 0 && now >= recent_loaded_ && now - recent_loaded_ < 1000) return recent_;
+    recent_.clear();
+    for (const auto& r : db_.query("SELECT id, LENGTH(body), published_at, expires_at FROM network_activations WHERE published_at IS NOT NULL "
+                                   "AND expires_at > $1 ORDER BY published_at, id",
+                                   {now}))
+        recent_.push_back({r.text(0), r.integer(1), r.integer(2), r.integer(3)});
+    recent_loaded_ = now;
+    return recent_;
+}
+
+std::vector<Listed> Service::activations(int64_t after) {
     // Expired activations go within a minute of their expiry, swept by the polls themselves.
     const int64_t now = clock_.now_ms();
     if (int64_t last = last_sweep_.load(); now - last >= 60'000 && last_sweep_.compare_exchange_strong(last, now)) sweep();
     std::vector<Listed> out;
-    for (const auto& r : db_.query("SELECT id, LENGTH(body), published_at, expires_at FROM network_activations WHERE published_at IS NOT NULL "
-                                   "AND published_at > $1 AND expires_at > $2 ORDER BY published_at LIMIT 100",
-                                   {after, clock_.now_ms()}))
-        out.push_back({r.text(0), r.integer(1), r.integer(2), r.integer(3)});
+    std::unique_lock lock(mutex_);
+    for (const auto& a : recent(lock))
+        if (a.published_at > after && a.expires_at > now && out.size() < 100) out.push_back(a);
     return out;
-}
-
-std::vector<Listed> Service::activations(int64_t after, int64_t wait_ms) {
-    auto out = list(after);
-    if (!out.empty() || wait_ms <= 0) return out;
-    {
-        std::unique_lock lock(mutex_);
-        if (waiters_ >= limits_.max_waiters) return out;  // the caller polls again later
-        ++waiters_;
-        published_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return last_published_ > after; });
-        --waiters_;
-    }
-    return list(after);
 }
 
 std::optional<Bytes> Service::body(const std::string& id) {

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -16,6 +15,7 @@
 #include "core/clock.hpp"
 #include "core/principal.hpp"
 #include "core/result.hpp"
+#include "http/signal.hpp"
 #include "modules/accounts/service.hpp"
 #include "network/wire.hpp"
 #include "storage/db.hpp"
@@ -53,7 +53,6 @@ struct Limits {
     int64_t enrolment_hours = 48;
     size_t max_inbox_item = 8192, max_roster = 8 * 1024 * 1024, max_ack = 4096;
     int64_t longest_activation_ms = 30LL * 24 * 3600 * 1000;
-    size_t max_waiters = 4;  // long polls held at once (each holds a worker thread: see docs/EMERGENCY.md)
 };
 
 class Service {
@@ -86,9 +85,11 @@ public:
     Result<ActivationState> status(const Principal& operator_, const std::string& id);
     Result<std::vector<Bytes>> acks(const Principal& operator_, const std::string& id);
 
-    // Members' side (no account): published, unexpired activations after `after` (waiting up to `wait_ms` for one
-    // when there is none yet), a body, a wrap by locator, a sealed answer.
-    std::vector<Listed> activations(int64_t after, int64_t wait_ms);
+    // Members' side (no account): published, unexpired activations after `after` (at most 100, oldest first), a
+    // body, a wrap by locator, a sealed answer. A long poll reads published().generation() before asking, and
+    // parks on it when there is nothing yet (the transport holds the request, no thread: see http::Park).
+    std::vector<Listed> activations(int64_t after);
+    http::Signal& published() { return published_; }
     std::optional<Bytes> body(const std::string& id);
     std::optional<Bytes> wrap(const std::string& id, const std::string& locator_hex);
     Status add_ack(const std::string& id, const Bytes& sealed);
@@ -98,17 +99,19 @@ public:
     int64_t sweep();
 
 private:
-    std::vector<Listed> list(int64_t after);
+    const std::vector<Listed>& recent(std::unique_lock<std::mutex>& lock);
     Status operator_only(const Principal& p) const;
 
     storage::Database& db_;
     const Clock& clock_;
     accounts::Service& accounts_;
     Limits limits_;
+    http::Signal published_;
+    // Published, unexpired activations, read once for the thousands of polls a publication wakes: reloaded
+    // after a publication or a sweep here, and at least every second (another server on the same database).
     std::mutex mutex_;
-    std::condition_variable published_;
-    size_t waiters_ = 0;
-    int64_t last_published_ = 0;
+    std::vector<Listed> recent_;
+    int64_t recent_loaded_ = -1;  // clock ms; -1: load before use
     std::atomic<int64_t> last_sweep_{0};
     std::function<void(bool)> ring_;
 };
