@@ -7,9 +7,15 @@
 //   5. people over 100,000 records on both engines: import, intake writes/s (vs plain durable writes) and
 //      name search p50/p99;
 //   6. bookings over 10,000: conflict check refused and accepted, a week's listing and its page render, both engines;
-//   7. the emergency network's fan-out to 8,000 and 1,000,000 members vs the pure-crypto bound, and a member's decrypt.
+//   7. the emergency network's fan-out to 8,000 and 1,000,000 members vs the pure-crypto bound, and a member's decrypt;
+//   8. 8,000 member devices long-polling at once: server memory, a request's p99 while they wait, publication to answers.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sodium.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +28,7 @@
 #include <functional>
 #include <random>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "app/app.hpp"
@@ -83,10 +90,23 @@ Load run_load(uint16_t port, const std::string& target, int connections, double 
     return r;
 }
 
-void bench_http(const std::string& dir) {
+// A PostgreSQL database left by an earlier run is emptied (SQLite files start in a new directory).
+void empty_if_postgres(const std::string& url) {
+    if (!url.starts_with("postgres")) return;
+    auto fresh = storage::open_database(url, {1});
+    (void)fresh->write([](storage::Tx& tx) -> Status {
+        tx.exec_script("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;");
+        return {};
+    });
+}
+
+// Haven in this process, with a new vault in `dir` and an empty database, unsealed, serving on a free port.
+std::unique_ptr<App> started_app(const std::string& dir, const std::string& db, uint16_t& port) {
+    std::filesystem::create_directories(dir);
+    empty_if_postgres(db);
     Config c;
     c.data_dir = dir;
-    c.db = "sqlite:" + dir + "/http.db";
+    c.db = db;
     c.listen_port = 0;
     c.log_level = "warn";
     if (const char* w = std::getenv("HAVEN_BENCH_WORKERS")) c.workers = std::atoi(w);
@@ -99,12 +119,19 @@ void bench_http(const std::string& dir) {
     }
     auto app = App::create(c, clock);
     if (!app) {
-        std::printf("http: cannot start: %s\n", app.error().message.c_str());
-        return;
+        std::printf("cannot start Haven: %s\n", app.error().message.c_str());
+        return nullptr;
     }
     (void)app.value()->vault().unseal_with_operator_files({operator_file});
-    uint16_t haven_port = app.value()->listen();
+    port = app.value()->listen();
     app.value()->start();
+    return std::move(app).value();
+}
+
+void bench_http(const std::string& dir) {
+    uint16_t haven_port = 0;
+    auto started = started_app(dir, "sqlite:" + dir + "/http.db", haven_port);
+    if (!started) return;
     // The bare server answers with exactly the bytes Haven answers /healthz with.
     testing::Connection probe(haven_port);
     probe.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -128,7 +155,8 @@ void bench_http(const std::string& dir) {
     run_load(bare_port, "/healthz", connections, 0.5);
     // The transport alone (worker hand-off included, no pipeline): where the gap comes from.
     http::ServerLimits limits;
-    limits.workers = c.workers;
+    limits.workers = Config{}.workers;
+    if (const char* w = std::getenv("HAVEN_BENCH_WORKERS")) limits.workers = std::atoi(w);
     Response fixed = Response::json(200, sample.body);
     for (auto& [k, v] : headers) fixed.set_header(k, v);
     http::Server transport(limits, {[&fixed](http::Request&) { return fixed; },
@@ -144,7 +172,7 @@ void bench_http(const std::string& dir) {
     std::printf("http  Haven full stack: %9.0f req/s   p50 %6.0f us   p99 %6.0f us\n", full.rps, full.p50_us, full.p99_us);
     std::printf("http  ratio Haven/bare: %.2f of the throughput (target >= 0.60), p99 x%.2f\n", full.rps / bare.rps,
                 full.p99_us / bare.p99_us);
-    app.value()->stop();
+    started->stop();
 }
 
 double durable_writes_per_second(const std::string& path, bool group_commit, int writers, double seconds) {
@@ -255,13 +283,7 @@ void bench_vault(const std::string& dir) {
 // schema is dropped first); null when either fails.
 std::unique_ptr<storage::Database> fresh_store(const std::string& url, crypto::Vault& vault) {
     if (!vault.create(false, 1, 1).ok()) return nullptr;
-    if (url.starts_with("postgres")) {
-        auto fresh = storage::open_database(url, {1});
-        (void)fresh->write([](storage::Tx& tx) -> Status {
-            tx.exec_script("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;");
-            return {};
-        });
-    }
+    empty_if_postgres(url);
     auto db = storage::open_database(url, {4, true, 256});
     if (!storage::migrate(*db)) return nullptr;
     return db;
@@ -505,6 +527,114 @@ void bench_network(size_t members) {
     std::printf("network member decrypt (wrap, 1 KiB body, signature): p50 %.0f us, p99 %.0f us\n", us[us.size() / 2], us[us.size() * 99 / 100]);
 }
 
+// The network's long poll: `members` devices waiting at once (each a connection parked in the transport, holding
+// no thread), the server's memory for them, a plain request's latency while they wait against none waiting (same
+// run), and the time from a publication to each of them holding its answer.
+void bench_long_poll(const std::string& dir, const std::string& db, int members) {
+    const char* engine = db.rfind("sqlite:", 0) == 0 ? "sqlite" : "postgres";
+    rlimit files{};
+    getrlimit(RLIMIT_NOFILE, &files);
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+    if (files.rlim_cur < rlim_t(2 * members + 512)) {
+        std::printf("network long poll: skipped (open files limit %lu, needs %d)\n", (unsigned long)files.rlim_cur, 2 * members + 512);
+        return;
+    }
+    uint16_t port = 0;
+    auto app = started_app(dir + "/poll-" + engine, db, port);
+    if (!app) return;
+    auto parked = [port] {
+        const std::string metrics = testing::request(port, "GET", "/metrics").body;
+        const auto at = metrics.find("\nhaven_http_parked ");
+        return at == std::string::npos ? -1L : std::atol(metrics.c_str() + at + 19);
+    };
+    Principal op{1, "operator", {{1, Role::emergency_operator}}};
+    auto sealed = network::seal_activation(network::new_signing_keys(), "{}", {});
+    auto id = app->network().create_activation(op, sealed->body, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                                       std::chrono::system_clock::now().time_since_epoch()).count() + 3'600'000);
+    if (!id) {
+        std::printf("network long poll: cannot create an activation: %s\n", id.error().message.c_str());
+        return;
+    }
+    run_load(port, "/healthz", 4, 0.5);  // warm up
+    const Load idle = run_load(port, "/healthz", 4, 2.0);
+    if (auto probe = testing::request(port, "GET", "/api/v1/network/activations?after=0"); probe.status != 200) {
+        std::printf("network long poll: the poll answers %d: %s\n", probe.status, probe.body.c_str());
+        return;
+    }
+    const long rss_before = rss_kb(getpid());
+
+    const auto t_open = Clock_::now();
+    std::vector<int> fds;
+    const std::string poll = "GET /api/v1/network/activations?after=0&wait=25 HTTP/1.1\r\nHost: x\r\n\r\n";
+    for (int i = 0; i < members; ++i) {
+        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(port);
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+            ::send(fd, poll.data(), poll.size(), MSG_NOSIGNAL) != ssize_t(poll.size())) {
+            std::printf("network long poll: connection %d failed\n", i);
+            return;
+        }
+        fds.push_back(fd);
+    }
+    long waiting = 0;
+    while ((waiting = parked()) < members && Clock_::now() - t_open < std::chrono::seconds(60)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const double open_s = std::chrono::duration<double>(Clock_::now() - t_open).count();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const long rss_parked = rss_kb(getpid());
+    const Load during = run_load(port, "/healthz", 4, 2.0);
+
+    // Publication: every waiting device is answered; the time each answer is whole in its socket.
+    const int ep = epoll_create1(0);
+    for (int fd : fds) {
+        epoll_event e{};
+        e.events = EPOLLIN;
+        e.data.fd = fd;
+        epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e);
+    }
+    std::unordered_map<int, std::string> got;
+    std::vector<double> ms;
+    int wrong = 0;
+    const auto t0 = Clock_::now();
+    if (auto s = app->network().publish(op, *id); !s) std::printf("network long poll: publish failed\n");
+    std::vector<epoll_event> ready(1024);
+    while (int(ms.size()) + wrong < members && Clock_::now() - t0 < std::chrono::seconds(30)) {
+        const int n = epoll_wait(ep, ready.data(), int(ready.size()), 100);
+        for (int k = 0; k < n; ++k) {
+            const int fd = ready[size_t(k)].data.fd;
+            char buf[4096];
+            const ssize_t r = ::recv(fd, buf, sizeof buf, 0);
+            if (r <= 0) {
+                ++wrong;
+                epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
+                continue;
+            }
+            std::string& text = got[fd];
+            text.append(buf, size_t(r));
+            const auto end = text.find("\r\n\r\n");
+            const auto length = text.find("Content-Length: ");
+            if (end == std::string::npos || length == std::string::npos || text.size() < end + 4 + std::stoul(text.substr(length + 16))) continue;
+            if (text.rfind("HTTP/1.1 200", 0) == 0 && text.find(*id) != std::string::npos) ms.push_back(std::chrono::duration<double, std::milli>(Clock_::now() - t0).count());
+            else ++wrong;
+            epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
+        }
+    }
+    ::close(ep);
+    for (int fd : fds) ::close(fd);
+    std::sort(ms.begin(), ms.end());
+    auto pct = [&](double q) { return ms.empty() ? -1.0 : ms[std::min(ms.size() - 1, size_t(double(ms.size()) * q))]; };
+    std::printf("network long poll %-8s: %d devices waiting (%ld parked, opened in %.1f s); server memory +%.1f MB (%.1f KB a device)\n", engine, members,
+                waiting, open_s, double(rss_parked - rss_before) / 1024.0, double(rss_parked - rss_before) / members);
+    std::printf("network long poll %-8s: GET /healthz while they wait p50 %.0f us p99 %.0f us, none waiting p50 %.0f us p99 %.0f us (p99 x%.2f)\n", engine,
+                during.p50_us, during.p99_us, idle.p50_us, idle.p99_us, during.p99_us / std::max(idle.p99_us, 1.0));
+    std::printf("network long poll %-8s: publication to answer: p50 %.0f ms, p99 %.0f ms, all %zu in %.0f ms (%d wrong or lost)\n", engine, pct(0.5),
+                pct(0.99), ms.size(), ms.empty() ? -1.0 : ms.back(), wrong);
+    app->stop();
+}
+
 }  // namespace
 
 int main() {
@@ -513,7 +643,7 @@ int main() {
     std::string dir = std::filesystem::absolute("bench-data").string();
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    // HAVEN_BENCH_ONLY=http|bookings|people|network runs one part (HAVEN_BENCH_PEOPLE=N for fewer than 100,000 people).
+    // HAVEN_BENCH_ONLY=http|bookings|people|network|longpoll runs one part (HAVEN_BENCH_PEOPLE=N for fewer than 100,000 people).
     auto only = [](const char* part) {
         const char* chosen = std::getenv("HAVEN_BENCH_ONLY");
         return !chosen || std::string(chosen) == part;
@@ -527,6 +657,10 @@ int main() {
     if (only("bookings")) {
         bench_bookings(dir, "sqlite:" + dir + "/bookings.db");
         if (const char* pg = std::getenv("HAVEN_TEST_PG_URL")) bench_bookings(dir, pg);
+    }
+    if (only("network") || only("longpoll")) {
+        bench_long_poll(dir, "sqlite:" + dir + "/poll.db", 8'000);
+        if (const char* pg = std::getenv("HAVEN_TEST_PG_URL")) bench_long_poll(dir, pg, 8'000);
     }
     if (only("network")) {
         bench_network(8'000);
