@@ -37,8 +37,8 @@ export const tests = {
 
       const sent = op("activate", "--status", "exercise", "--tier", "regions=tver;skills=driver;after=0", "--text", "Driver needed: Tver to Riga tonight");
       const id = sent.split("\t")[0];
-      await page.click("#poll");
-      await page.waitForSelector("#alerts li");
+      // No click: the open page keeps a long poll waiting, and the publication answers it.
+      await page.waitForSelector("#alerts li", { timeout: 5000 });
       assert.match(await page.locator("#alerts").textContent(), /\[exercise\] tier 1: Driver needed: Tver to Riga tonight/);
       await page.fill(`#eta-${id}`, "20");
       await page.click("#alerts .answer-can");

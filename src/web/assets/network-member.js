@@ -170,29 +170,46 @@
   }
 
   async function poll(wait) {
-    const s = load();
-    if (!s) return;
+    let s = load();
+    if (!s) return false;
     await rotateIfDue(s);
     const r = await fetch("/api/v1/network/activations?after=" + s.seen_after + "&wait=" + wait);
     if (r.status === 200) {
-      for (const item of (await r.json()).items) {
+      const items = (await r.json()).items;
+      s = load();  // the state as it is now: a long poll may have waited while an answer was saved
+      if (!s) return false;
+      for (const item of items) {
         s.seen_after = Math.max(s.seen_after, item.published_at);
         const locator = sodium.to_hex(sodium.crypto_generichash(16, cat(enc.encode("haven-locator-v1"), sodium.from_hex(item.id)), sodium.from_hex(s.mailbox)));
         const [b, w] = await Promise.all([fetch("/api/v1/network/activations/" + item.id), fetch("/api/v1/network/activations/" + item.id + "/wraps/" + locator)]);
         if (b.status !== 200 || w.status !== 200) continue;
         const alert = open(s, item.id, new Uint8Array(await b.arrayBuffer()), new Uint8Array(await w.arrayBuffer()));
-        if (alert) s.received.push(alert);  // anything that does not open and verify is never shown
+        // Anything that does not open and verify is never shown; one already here (an overlapping poll) is kept once.
+        if (alert && !s.received.some((a) => a.id === alert.id)) s.received.push(alert);
       }
       save(s);
     }
     render(s);
+    return r.status === 200;
+  }
+
+  // While the page is open it keeps one long poll waiting (the server holds it without a thread): an alert shows
+  // within a second of its publication. A failure waits 5 s, then 10 s … at most a minute, before the next.
+  async function listen() {
+    let pause = 0;
+    while (load()) {
+      let ok = false;
+      try { ok = await poll(25); } catch (e) { ok = false; }
+      pause = ok ? 0 : Math.min(60000, pause ? pause * 2 : 5000);
+      if (pause) await new Promise((done) => setTimeout(done, pause));
+    }
   }
 
   function show() {
     const s = load();
     $("member-enrol").hidden = !!s;
     $("member-alerts").hidden = !s;
-    if (s) poll(0);
+    if (s) poll(0).then(listen);
     else status("");
   }
 
@@ -200,6 +217,5 @@
     $("member-enrol").addEventListener("submit", enrol);
     $("poll").addEventListener("click", () => poll(0));
     show();
-    setInterval(() => { if (load()) poll(0); }, 30000);
   });
 })();
