@@ -127,7 +127,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
                               "doorbell-matrix-token-file");
         app->doorbells_->set_ringer("matrix", network::matrix_ringer(config.doorbell_matrix, *token, bell_timeout));
     }
-    app->network_->on_publish([d = app->doorbells_.get()](bool urgent) { (void)d->ring_all(urgent); });
+    app->network_->on_publish([d = app->doorbells_.get()](const std::string& id, bool urgent) { (void)d->ring_all(id, urgent); });
     app->doorbells_->start();
     app->network_context_ = std::make_unique<network::Context>(network::Context{*app->network_, *app->doorbells_});
     add_routes(*app);

@@ -13,6 +13,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <array>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -172,6 +174,18 @@ TEST_P(Doorbells, EmailAndWebhookRingAtOnceWhileAStalledMatrixWaitsItsTurn) {
     }
     EXPECT_EQ(matrix_depth, 1) << "the stalled ring waits in its own queue";
     EXPECT_EQ(email_delivered, 1);
+    // The drill report's delivery per channel, for this activation.
+    auto state = json::parse(testing::signed_request(port_, "GET", "/api/v1/network/activations/" + id + "/state", op, csrf).body);
+    std::map<std::string, std::array<int64_t, 4>> by_channel;  // delivered, failed, waiting, last_at
+    for (const auto& d : state.at("doorbells").as_array())
+        by_channel[std::string(d.at("channel").as_string())] = {d.at("delivered").as_int64(), d.at("failed").as_int64(), d.at("waiting").as_int64(),
+                                                                 d.at("last_at").as_int64()};
+    ASSERT_EQ(by_channel.size(), 3u);
+    EXPECT_EQ(by_channel["email"][0], 1);
+    EXPECT_EQ(by_channel["webhook"][0], 1);
+    EXPECT_EQ(by_channel["email"][3], clock_.now_ms()) << "when it was delivered";
+    EXPECT_EQ(by_channel["matrix"][0], 0);
+    EXPECT_EQ(by_channel["matrix"][2], 1) << "still waiting";
 
     // After its timeout the Matrix ring is rescheduled: attempts and back-off are in the database.
     std::this_thread::sleep_for(3500ms);
@@ -181,6 +195,12 @@ TEST_P(Doorbells, EmailAndWebhookRingAtOnceWhileAStalledMatrixWaitsItsTurn) {
     EXPECT_EQ(ring[0].integer(1), 2) << "a retry goes after first waves";
     EXPECT_EQ(ring[0].integer(2), clock_.now_ms() + 5000);
     EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM network_rings WHERE channel <> 'matrix'").at(0).integer(0), 0) << "delivered rings leave no trace";
+
+    // At the activation's expiry its rings and delivery counts go with it.
+    clock_.advance_ms(3600'000);
+    EXPECT_EQ(app_->network().sweep(), 1);
+    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM network_rings").at(0).integer(0), 0);
+    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM network_deliveries").at(0).integer(0), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Doorbells, ::testing::Values("sqlite", "postgres"), testing::engine_name);

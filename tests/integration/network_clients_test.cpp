@@ -107,6 +107,7 @@ TEST_P(NetworkClients, OperatorActivatesMembersDecideAloneAndAnswer) {
     EXPECT_NE(report.out.find("region tver: 1 can"), std::string::npos) << report.out;
     EXPECT_NE(report.out.find("tier 1 (+0 min): 1 members reached, 1 answered"), std::string::npos) << report.out;
     EXPECT_NE(report.out.find("tier 2 (+15 min): 1 members reached, 0 answered"), std::string::npos) << report.out;
+    EXPECT_NE(report.out.find("mailbox: 3 fetches of 3 wraps"), std::string::npos) << "every device collected it: " << report.out;
 
     // A signed cancel: Pavel's device never shows tier 2, even after its release time.
     ASSERT_EQ(sh(op + "activate --type cancel --refers-to " + id + " --text 'Stand down'").status, 0);

@@ -143,6 +143,8 @@ TEST_P(Network, AnActivationReachesEveryMemberAndTheAnswersComeBackSealed) {
     EXPECT_EQ(device_bytes("/api/v1/network/activations/" + id + "/acks", std::string(10, 'x')).status, 422);
     auto state = json::parse(as_operator("GET", "/api/v1/network/activations/" + id + "/state").body);
     EXPECT_EQ(state.at("acks").as_int64(), 6);
+    EXPECT_EQ(state.at("fetched").as_int64(), 6) << "six wraps fetched (the unknown locator is not one)";
+    EXPECT_TRUE(state.at("doorbells").as_array().size() <= 3);
     int verified = 0;
     const auto answers = json::parse(as_operator("GET", "/api/v1/network/activations/" + id + "/acks").body);
     for (const auto& a : answers.at("items").as_array()) {

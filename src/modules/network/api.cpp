@@ -108,7 +108,15 @@ Result<Response> api_publish(Request& request, Context& c) {
 
 Result<Response> api_state(Request& request, Context& c) {
     HAVEN_TRY(s, c.network.status(*request.principal, request.params.at("id")));
-    return ok(200, json::object{{"wraps", s.wraps}, {"acks", s.acks}, {"published_at", s.published_at}, {"expires_at", s.expires_at}});
+    json::array channels;
+    for (const auto& d : c.doorbells.deliveries(request.params.at("id")))
+        channels.push_back(json::object{{"channel", d.channel}, {"delivered", d.delivered}, {"failed", d.failed}, {"waiting", d.waiting}, {"last_at", d.last_at}});
+    return ok(200, json::object{{"wraps", s.wraps},
+                                {"acks", s.acks},
+                                {"published_at", s.published_at},
+                                {"expires_at", s.expires_at},
+                                {"fetched", s.fetched},
+                                {"doorbells", channels}});
 }
 
 Result<Response> api_acks(Request& request, Context& c) {

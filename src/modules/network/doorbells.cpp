@@ -94,14 +94,14 @@ Status Doorbells::unsubscribe(int64_t id, const std::string& token) {
     });
 }
 
-Result<int64_t> Doorbells::ring_all(bool urgent) {
+Result<int64_t> Doorbells::ring_all(const std::string& activation_id, bool urgent) {
     int64_t rung = 0;
     const int64_t now = clock_.now_ms();
     Status s = db_.write([&](Tx& tx) -> Status {
         for (const auto& r : tx.query("SELECT id, channel FROM network_doorbells", {})) {
-            tx.exec("INSERT INTO network_rings (id, doorbell_id, channel, priority, attempts, next_at, created_at, idempotency_key) "
-                    "VALUES ($1, $2, $3, $4, 0, $5, $5, $6)",
-                    {accounts::store::new_id(), r.integer(0), r.text(1), int64_t(urgent ? 0 : 1), now, crypto::random_token()});
+            tx.exec("INSERT INTO network_rings (id, doorbell_id, channel, priority, attempts, next_at, created_at, idempotency_key, activation_id) "
+                    "VALUES ($1, $2, $3, $4, 0, $5, $5, $6, $7)",
+                    {accounts::store::new_id(), r.integer(0), r.text(1), int64_t(urgent ? 0 : 1), now, crypto::random_token(), activation_id});
             ++rung;
         }
         return {};
@@ -126,10 +126,24 @@ std::vector<QueueState> Doorbells::queues() {
     return out;
 }
 
+std::vector<Delivery> Doorbells::deliveries(const std::string& activation_id) {
+    std::vector<Delivery> out;
+    for (const auto& c : doorbell_channels()) {
+        if (!ringers_.count(c)) continue;
+        Delivery d{c};
+        if (auto r = db_.query("SELECT delivered, failed, last_at FROM network_deliveries WHERE activation_id = $1 AND channel = $2", {activation_id, c}); !r.empty())
+            d = {c, r[0].integer(0), r[0].integer(1), 0, r[0].integer(2)};
+        d.waiting = db_.query("SELECT COUNT(*) FROM network_rings WHERE activation_id = $1 AND channel = $2", {activation_id, c})[0].integer(0);
+        out.push_back(d);
+    }
+    return out;
+}
+
 // Takes the most urgent due ring of the channel and tries it once. False when nothing is due.
 bool Doorbells::deliver_one(const std::string& channel) {
     const int64_t now = clock_.now_ms();
-    auto rows = db_.query("SELECT r.id, r.attempts, r.idempotency_key, d.id, d.address, d.secret FROM network_rings r JOIN network_doorbells d ON d.id = r.doorbell_id "
+    auto rows = db_.query("SELECT r.id, r.attempts, r.idempotency_key, d.id, d.address, d.secret, r.activation_id FROM network_rings r "
+                          "JOIN network_doorbells d ON d.id = r.doorbell_id "
                           "WHERE r.channel = $1 AND r.next_at <= $2 ORDER BY r.priority, r.next_at, r.id LIMIT 1",
                           {channel, now});
     if (rows.empty()) return false;
@@ -141,9 +155,19 @@ bool Doorbells::deliver_one(const std::string& channel) {
     if (!r.is_null(5))
         if (auto secret = vault_.open_field("network_doorbells", "secret", doorbell, r.blob(5).str())) bell.secret = secret.value();
     Status sent = address ? ringers_.at(channel)(bell) : Status(address.error());
+    const bool done = sent || attempts >= max_attempts;
     (void)db_.write([&](Tx& tx) -> Status {
-        if (sent || attempts >= max_attempts) tx.exec("DELETE FROM network_rings WHERE id = $1", {ring});
-        else tx.exec("UPDATE network_rings SET attempts = $1, priority = 2, next_at = $2 WHERE id = $3", {attempts, clock_.now_ms() + backoff_ms(attempts), ring});
+        if (!done) {
+            tx.exec("UPDATE network_rings SET attempts = $1, priority = 2, next_at = $2 WHERE id = $3", {attempts, clock_.now_ms() + backoff_ms(attempts), ring});
+            return {};
+        }
+        tx.exec("DELETE FROM network_rings WHERE id = $1", {ring});
+        if (!r.is_null(6))
+            tx.exec("INSERT INTO network_deliveries (activation_id, channel, delivered, failed, last_at) VALUES ($1, $2, $3, $4, $5) "
+                    "ON CONFLICT (activation_id, channel) DO UPDATE SET delivered = network_deliveries.delivered + excluded.delivered, "
+                    "failed = network_deliveries.failed + excluded.failed, "
+                    "last_at = CASE WHEN excluded.delivered > 0 THEN excluded.last_at ELSE network_deliveries.last_at END",
+                    {r.text(6), channel, int64_t(sent ? 1 : 0), int64_t(sent ? 0 : 1), sent ? clock_.now_ms() : int64_t(0)});
         return {};
     });
     if (sent) ++*delivered_[channel];

@@ -34,6 +34,12 @@ struct QueueState {
     int64_t depth = 0, oldest_ms = 0, delivered = 0, failed = 0;  // oldest: age of the oldest waiting ring
 };
 
+// What one channel did for one activation's rings (the drill report's "delivered per channel").
+struct Delivery {
+    std::string channel;
+    int64_t delivered = 0, failed = 0, waiting = 0, last_at = 0;  // last_at: when the last was delivered (ms)
+};
+
 class Doorbells {
 public:
     Doorbells(storage::Database& db, const crypto::Vault& vault, const Clock& clock);
@@ -50,9 +56,11 @@ public:
     };
     Result<Made> subscribe(const std::string& channel, const std::string& address, const std::string& secret);
     Status unsubscribe(int64_t id, const std::string& token);
-    // Queues a ring for every doorbell; urgent ones go before the rest. Returns how many.
-    Result<int64_t> ring_all(bool urgent);
+    // Queues a ring for every doorbell, for a published activation; urgent ones go before the rest. Returns how many.
+    Result<int64_t> ring_all(const std::string& activation_id, bool urgent);
     std::vector<QueueState> queues();
+    // Per configured channel: that activation's rings delivered, given up and still waiting.
+    std::vector<Delivery> deliveries(const std::string& activation_id);
 
     static constexpr int max_attempts = 8;
     int64_t backoff_ms(int64_t attempts) const;  // 5 s, 10 s, 20 s … at most 10 min

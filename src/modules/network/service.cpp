@@ -196,18 +196,38 @@ Status Service::publish(const Principal& op, const std::string& id, bool urgent)
         recent_loaded_ = -1;
     }
     published_.notify();
-    if (ring_) ring_(urgent);
+    if (ring_) ring_(id, urgent);
     return {};
 }
 
 Result<ActivationState> Service::status(const Principal& op, const std::string& id) {
     if (auto s = operator_only(op); !s) return s.error();
+    flush_fetched();
     auto rows = db_.query("SELECT published_at, expires_at, (SELECT COUNT(*) FROM network_wraps w WHERE w.activation_id = a.id), "
-                          "(SELECT COUNT(*) FROM network_acks k WHERE k.activation_id = a.id) FROM network_activations a WHERE a.id = $1",
+                          "(SELECT COUNT(*) FROM network_acks k WHERE k.activation_id = a.id), fetched FROM network_activations a WHERE a.id = $1",
                           {id});
     if (rows.empty()) return no_activation();
     const auto& r = rows[0];
-    return ActivationState{r.integer(2), r.integer(3), r.is_null(0) ? 0 : r.integer(0), r.integer(1)};
+    return ActivationState{r.integer(2), r.integer(3), r.is_null(0) ? 0 : r.integer(0), r.integer(1), r.integer(4)};
+}
+
+// Fetch counts live in memory between flushes (a write per fetch would cost thousands of commits in the minute
+// after a publication); a kill -9 loses at most a minute of them — a statistic, never an acknowledged write.
+void Service::flush_fetched() {
+    std::map<std::string, int64_t> counts;
+    {
+        std::lock_guard lock(mutex_);
+        counts.swap(fetched_);
+    }
+    if (counts.empty()) return;
+    Status s = db_.write([&](Tx& tx) -> Status {
+        for (const auto& [id, n] : counts) tx.exec("UPDATE network_activations SET fetched = fetched + $1 WHERE id = $2", {n, id});
+        return {};
+    });
+    if (!s) {  // kept for the next flush
+        std::lock_guard lock(mutex_);
+        for (const auto& [id, n] : counts) fetched_[id] += n;
+    }
 }
 
 Result<std::vector<Bytes>> Service::acks(const Principal& op, const std::string& id) {
@@ -253,6 +273,10 @@ std::optional<Bytes> Service::wrap(const std::string& id, const std::string& loc
                           "AND w.locator = $2 AND a.published_at IS NOT NULL AND a.expires_at > $3",
                           {id, locator_hex, clock_.now_ms()});
     if (rows.empty()) return std::nullopt;
+    {
+        std::lock_guard lock(mutex_);
+        ++fetched_[id];
+    }
     return rows[0].blob(0).str();
 }
 
@@ -273,13 +297,14 @@ Status Service::add_ack(const std::string& id, const Bytes& sealed) {
 }
 
 int64_t Service::sweep() {
+    flush_fetched();
     const int64_t now = clock_.now_ms();
     int64_t gone = 0;
     (void)db_.write([&](Tx& tx) -> Status {
         gone = tx.query("SELECT COUNT(*) FROM network_activations WHERE expires_at <= $1", {now})[0].integer(0);
         if (gone) {
-            tx.exec("DELETE FROM network_acks WHERE activation_id IN (SELECT id FROM network_activations WHERE expires_at <= $1)", {now});
-            tx.exec("DELETE FROM network_wraps WHERE activation_id IN (SELECT id FROM network_activations WHERE expires_at <= $1)", {now});
+            for (const char* table : {"network_acks", "network_wraps", "network_rings", "network_deliveries"})
+                tx.exec(std::string("DELETE FROM ") + table + " WHERE activation_id IN (SELECT id FROM network_activations WHERE expires_at <= $1)", {now});
             tx.exec("DELETE FROM network_activations WHERE expires_at <= $1", {now});
         }
         tx.exec("DELETE FROM network_enrolments WHERE expires_at <= $1", {now});

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -47,6 +48,7 @@ struct Listed {
 };
 struct ActivationState {
     int64_t wraps = 0, acks = 0, published_at = 0, expires_at = 0;
+    int64_t fetched = 0;  // wraps fetched by members' devices (a count; refetches count again)
 };
 
 struct Limits {
@@ -81,7 +83,7 @@ public:
     // Publishes; then rings every doorbell (urgent ones — an update, a cancel — before the rest; the server learns
     // only that flag).
     Status publish(const Principal& operator_, const std::string& id, bool urgent = false);
-    void on_publish(std::function<void(bool urgent)> ring) { ring_ = std::move(ring); }
+    void on_publish(std::function<void(const std::string& id, bool urgent)> ring) { ring_ = std::move(ring); }
     Result<ActivationState> status(const Principal& operator_, const std::string& id);
     Result<std::vector<Bytes>> acks(const Principal& operator_, const std::string& id);
 
@@ -94,8 +96,8 @@ public:
     std::optional<Bytes> wrap(const std::string& id, const std::string& locator_hex);
     Status add_ack(const std::string& id, const Bytes& sealed);
 
-    // Deletes expired activations with their wraps and answers, and expired enrolment codes. Returns how many
-    // activations went.
+    // Deletes expired activations with their wraps, answers, doorbell rings and delivery counts, and expired
+    // enrolment codes; first adds the fetch counts kept in memory to the database. Returns how many activations went.
     int64_t sweep();
 
 private:
@@ -113,7 +115,9 @@ private:
     std::vector<Listed> recent_;
     int64_t recent_loaded_ = -1;  // clock ms; -1: load before use
     std::atomic<int64_t> last_sweep_{0};
-    std::function<void(bool)> ring_;
+    std::function<void(const std::string&, bool)> ring_;
+    std::map<std::string, int64_t> fetched_;  // wraps fetched since the last flush, by activation (under mutex_)
+    void flush_fetched();
 };
 
 }  // namespace haven::network

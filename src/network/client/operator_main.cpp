@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
 
     auto* queues = app.add_subcommand("queues", "The doorbell queues: depth and oldest ring per channel.");
     std::string activation;
-    auto* answers = app.add_subcommand("answers", "Open the answers to an activation: by skill and region, and how fast.");
+    auto* answers = app.add_subcommand("answers", "Open the answers to an activation: by skill and region, how fast, coverage per tier, delivery per channel.");
     answers->add_option("id", activation)->required();
 
     program() = "haven-operator";
@@ -262,6 +262,18 @@ int main(int argc, char** argv) {
         std::cout << "answers: " << answered.size() << " of " << everyone << " members";
         if (first) std::cout << "; first after " << (first - issued) / 1000 << " s";
         std::cout << "\n";
+        // Delivery per channel: the mailbox (wraps members' devices fetched) and each doorbell channel's rings.
+        const auto state_now = json::parse(call(state, "GET", "/api/v1/network/activations/" + activation + "/state").body);
+        const auto& delivery = state_now.as_object();
+        const int64_t published = delivery.at("published_at").as_int64();
+        std::cout << "mailbox: " << delivery.at("fetched").as_int64() << " fetches of " << delivery.at("wraps").as_int64() << " wraps\n";
+        for (const auto& d : delivery.at("doorbells").as_array()) {
+            const auto& c = d.as_object();
+            std::cout << "doorbell " << c.at("channel").as_string() << ": " << c.at("delivered").as_int64() << " delivered, " << c.at("failed").as_int64()
+                      << " given up, " << c.at("waiting").as_int64() << " waiting";
+            if (c.at("last_at").as_int64()) std::cout << "; last delivered " << (c.at("last_at").as_int64() - published) / 1000 << " s after publication";
+            std::cout << "\n";
+        }
         for (int i = 0; i < 3; ++i)
             std::cout << "within " << std::array<int, 3>{5, 15, 30}[size_t(i)] << " min: " << (everyone ? within[i] * 100 / int(everyone) : 0) << " %\n";
         // Coverage per tier: the members each tier reaches first (as their devices decide) and how many of them answered.
