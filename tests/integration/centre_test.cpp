@@ -427,6 +427,38 @@ TEST_P(Centre, PagesGiveADeskTakeAttendanceAndErasureRemovesTheTraces) {
     EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM attendance").at(0).integer(0), 0);
 }
 
+// Erasing a person gives their course place and their event place to the first waiting, as leaving would.
+TEST_P(Centre, ErasureGivesThePersonsPlacesToTheFirstWaiting) {
+    if (!app_) return;
+    auto course = ok_json(call("POST", "/api/v1/courses", coordinator_,
+                               R"({"site_id":)" + std::to_string(site_) + R"(,"title":"Deutsch","language":"de","level":"A1","capacity":1,"teacher_id":)" +
+                                   std::to_string(teacher_id_) + "}"),
+                          201);
+    const std::string course_base = "/api/v1/courses/" + std::to_string(course.at("id").as_int64());
+    auto event = ok_json(call("POST", "/api/v1/events", coordinator_,
+                              R"({"site_id":)" + std::to_string(site_) +
+                                  R"(,"title":"Picnic","start":"2026-11-08T12:00:00+01:00","end":"2026-11-08T15:00:00+01:00","capacity":1})"),
+                         201);
+    const std::string event_base = "/api/v1/events/" + std::to_string(event.at("id").as_int64());
+    const int64_t lis = person("Lis"), kot = person("Kot");
+    for (int64_t who : {lis, kot}) {
+        const std::string body = R"({"person_id":)" + std::to_string(who) + "}";
+        ok_json(call("POST", course_base + "/enrolments", coordinator_, body), 201);
+        ok_json(call("POST", event_base + "/registrations", coordinator_, body), 201);
+    }
+    EXPECT_EQ(ok_json(call("GET", course_base, coordinator_)).at("waitlisted").as_int64(), 1);
+
+    ASSERT_EQ(call("DELETE", "/api/v1/people/" + std::to_string(lis), coordinator_).status, 200);
+    auto course_now = ok_json(call("GET", course_base, coordinator_));
+    EXPECT_EQ(course_now.at("enrolled").as_int64(), 1);
+    EXPECT_EQ(course_now.at("waitlisted").as_int64(), 0);
+    auto event_now = ok_json(call("GET", event_base, coordinator_));
+    EXPECT_EQ(event_now.at("registered").as_int64(), 1);
+    EXPECT_EQ(event_now.at("waitlisted").as_int64(), 0);
+    EXPECT_EQ(app_->db().query("SELECT status FROM course_enrolments WHERE person_id = $1", {kot}).at(0).text(0), "enrolled");
+    EXPECT_EQ(app_->db().query("SELECT status FROM registrations WHERE person_id = $1", {kot}).at(0).text(0), "registered");
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Centre, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 
 }  // namespace

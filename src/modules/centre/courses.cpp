@@ -186,6 +186,21 @@ std::optional<Enrolment> Service::promote(Tx& tx, int64_t course_id) {
     return e;
 }
 
+void Service::give_up_places(Tx& tx, int64_t person_id) {
+    for (const auto& r : tx.query("SELECT id, course_id FROM course_enrolments WHERE person_id = $1 AND status = 'enrolled'", {person_id})) {
+        tx.exec("UPDATE courses SET capacity = capacity WHERE id = $1", {r.integer(1)});  // the course's lock, as in leave()
+        tx.exec("UPDATE course_enrolments SET status = 'left', changed_at = $1 WHERE id = $2", {clock_.now_ms(), r.integer(0)});
+        promote(tx, r.integer(1));
+    }
+    for (const auto& r : tx.query("SELECT g.id, g.event_id, e.capacity FROM registrations g JOIN events e ON e.id = g.event_id "
+                                  "WHERE g.person_id = $1 AND g.status = 'registered'",
+                                  {person_id})) {
+        tx.exec("UPDATE events SET capacity = capacity WHERE id = $1", {r.integer(1)});
+        tx.exec("UPDATE registrations SET status = 'cancelled' WHERE id = $1", {r.integer(0)});
+        promote_guest(tx, r.integer(1), r.integer(2));
+    }
+}
+
 Result<std::optional<Enrolment>> Service::leave(const Principal& actor, int64_t enrolment_id) {
     auto rows = db_.query("SELECT course_id FROM course_enrolments WHERE id = $1 AND status <> 'left'", {enrolment_id});
     if (rows.empty()) return not_found("enrolment");

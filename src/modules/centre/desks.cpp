@@ -24,7 +24,9 @@ size_t Desks::free() const {
 
 Service::Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, accounts::Service& accounts, people::Service& people,
                  spaces::Service& spaces)
-    : db_(db), vault_(vault), clock_(clock), accounts_(accounts), people_(people), spaces_(spaces) {}
+    : db_(db), vault_(vault), clock_(clock), accounts_(accounts), people_(people), spaces_(spaces) {
+    people_.on_erase([this](Tx& tx, int64_t person_id) { give_up_places(tx, person_id); });
+}
 
 std::string Service::site_zone(int64_t site_id) {
     auto rows = db_.query("SELECT time_zone FROM sites WHERE id = $1", {site_id});

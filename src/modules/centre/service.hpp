@@ -165,6 +165,9 @@ private:
     Result<Event> load_event(storage::Tx& tx, const Principal& actor, int64_t id);
     Result<std::string> pseudonym(storage::Tx& tx, int64_t person_id, int64_t site_id);
     std::optional<Enrolment> promote(storage::Tx& tx, int64_t course_id);
+    // A person being erased leaves their courses and events: each place goes to the first waiting, as when
+    // someone leaves (the rows themselves go with the person).
+    void give_up_places(storage::Tx& tx, int64_t person_id);
     std::optional<Registration> promote_guest(storage::Tx& tx, int64_t event_id, int64_t capacity);
 
     storage::Database& db_;

@@ -410,6 +410,7 @@ Result<int64_t> Service::erase(const Principal& actor, int64_t id) {
         if (!may(actor, Action::people_erase, row->site_id)) return accounts::role_forbids();
         tx.exec("DELETE FROM assignments WHERE record_type = 'request' AND record_id IN (SELECT id FROM help_requests WHERE person_id = $1)", {id});
         tx.exec("DELETE FROM assignments WHERE record_type = 'person' AND record_id = $1", {id});
+        for (const auto& hook : erase_hooks_) hook(tx, id);
         tx.exec("DELETE FROM people WHERE id = $1", {id});  // names, consents, cases, compartments, requests follow (CASCADE)
         accounts_.audit(tx, "person.erase", actor.account_id, "person", id, row->site_id);
         site = row->site_id;

@@ -77,6 +77,9 @@ public:
     // Erasure: deletes the person, their key, index entries, consents and assignments; leaves one audit entry.
     // Returns the site the person was at.
     Result<int64_t> erase(const Principal& actor, int64_t id);
+    // Runs in erasure's transaction before the person's rows go: a module gives up what the person held (a
+    // course place goes to the first waiting). Registered at start-up.
+    void on_erase(std::function<void(storage::Tx&, int64_t person_id)> hook) { erase_hooks_.push_back(std::move(hook)); }
 
     // Import: all or nothing. `people` are checked already; `progress(done)` is called between batches.
     Result<std::vector<int64_t>> create_all(const Principal& actor, int64_t site_id, std::vector<Person> people,
@@ -132,6 +135,7 @@ private:
     const Clock& clock_;
     accounts::Service& accounts_;
     Settings settings_;
+    std::vector<std::function<void(storage::Tx&, int64_t)>> erase_hooks_;
 };
 
 }  // namespace haven::people
