@@ -31,6 +31,10 @@ export const tests = {
       await page.fill("#pseudonym", "Vera");
       await page.fill("#regions", "tver");
       await page.fill("#skills", "driver");
+      await page.fill("#passphrase", "short");
+      await page.click("#member-enrol button[type=submit]");
+      await page.waitForSelector("#member-status:has-text('at least 8')");
+      await page.fill("#passphrase", "vera's long passphrase");
       await page.click("#member-enrol button[type=submit]");
       await page.waitForSelector("#member-alerts:not([hidden])");
       assert.match(op("sync"), /1 members added/);
@@ -47,8 +51,23 @@ export const tests = {
       const report = op("answers", id);
       assert.match(report, /answers: 1 of 1 members/);
       assert.match(report, /skill driver: 1 can, 0 cannot/);
-      // The alert was opened and is kept in the browser, beside the keys.
-      assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem("haven-member")).received.length), 1);
+      // The alert and the keys are kept in the browser sealed under the passphrase: nothing readable in storage.
+      const kept = await page.evaluate(() => localStorage.getItem("haven-member"));
+      assert.equal(JSON.parse(kept).v, 2);
+      for (const plain of ["Driver needed", "Vera", "tver", "identity_sk", "member_id"]) assert.ok(!kept.includes(plain), plain + " in storage");
+      // Reopened: locked until the passphrase; a wrong one does not open it; the right one shows the alert again.
+      await page.reload();
+      await page.waitForSelector("#member-unlock:not([hidden])");
+      assert.ok(await page.locator("#member-alerts").isHidden());
+      await page.fill("#unlock-passphrase", "not vera's passphrase");
+      await page.click("#member-unlock button[type=submit]");
+      await page.waitForSelector("#member-status:has-text('does not open')");
+      await page.fill("#unlock-passphrase", "vera's long passphrase");
+      await page.click("#member-unlock button[type=submit]");
+      await page.waitForSelector("#alerts li");
+      assert.match(await page.locator("#alerts").textContent(), /Driver needed: Tver to Riga tonight/);
+      await page.click("#lock");
+      await page.waitForSelector("#member-unlock:not([hidden])");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -133,6 +133,21 @@ TEST(Transport, AParkedPollIsAnsweredAtItsFirstDeadline) {
     EXPECT_LT(std::chrono::steady_clock::now() - parked_at, std::chrono::milliseconds(1500)) << "a second park must not wait a new 1000 ms";
 }
 
+TEST(Transport, StoppingWithParkedPollsLeavesNoListener) {
+    Poll poll;
+    {
+        Server server = poll.serve({});
+        const uint16_t port = server.listen("127.0.0.1", 0);
+        server.start();
+        testing::Connection c(port);
+        ASSERT_TRUE(c.send("GET /poll HTTP/1.1\r\nHost: x\r\n\r\n"));
+        ASSERT_TRUE(eventually([&] { return server.stats().parked_requests == 1; }));
+        EXPECT_EQ(poll.signal.listeners(), 1u);
+    }
+    EXPECT_EQ(poll.signal.listeners(), 0u) << "a stopped server's parked polls must not stay listening";
+    poll.signal.notify();  // and a later publication touches nothing of it
+}
+
 TEST(Transport, ANotifyBetweenLookingAndParkingIsNotLost) {
     // The handler read the generation, found nothing, and the signal moved before the transport listened: the
     // listener is called at once.

@@ -20,7 +20,11 @@ Result<Response> member_app(Request& request, Context& c) {
                           {"data-cannot", ctx.t("network.cannot")},
                           {"data-eta", ctx.t("network.eta")},
                           {"data-tier", ctx.t("network.tier")},
-                          {"data-failed", ctx.t("network.failed")}},
+                          {"data-failed", ctx.t("network.failed")},
+                          {"data-short", ctx.t("network.passphrase_short")},
+                          {"data-wrong", ctx.t("network.passphrase_wrong")},
+                          {"data-locked", ctx.t("network.locked")},
+                          {"data-choose", ctx.t("network.choose_passphrase")}},
                   [&] {
                       h.element("p", {{"class", "notice"}, {"id", "member-status"}, {"role", "status"}}, ctx.t("network.loading"));
                       h.element("form", {{"id", "member-enrol"}, {"class", "stack"}, {"hidden", "hidden"}}, [&] {
@@ -29,12 +33,18 @@ Result<Response> member_app(Request& request, Context& c) {
                           accounts::field(h, ctx, "pseudonym", "network.pseudonym", "text");
                           accounts::field(h, ctx, "regions", "network.regions", "text");
                           accounts::field(h, ctx, "skills", "network.skills", "text");
+                          accounts::field(h, ctx, "passphrase", "network.passphrase", "password", {}, "new-password");
                           h.element("button", {{"type", "submit"}}, ctx.t("network.enrol"));
+                      });
+                      h.element("form", {{"id", "member-unlock"}, {"class", "stack"}, {"hidden", "hidden"}}, [&] {
+                          accounts::field(h, ctx, "unlock-passphrase", "network.passphrase", "password", {}, "current-password");
+                          h.element("button", {{"type", "submit"}}, ctx.t("network.unlock"));
                       });
                       h.element("section", {{"id", "member-alerts"}, {"hidden", "hidden"}}, [&] {
                           h.element("h2", {}, ctx.t("network.alerts"));
                           h.element("ul", {{"id", "alerts"}, {"class", "people"}}, "");
                           h.element("button", {{"type", "button"}, {"id", "poll"}, {"class", "secondary"}}, ctx.t("network.check"));
+                          h.element("button", {{"type", "button"}, {"id", "lock"}, {"class", "secondary"}}, ctx.t("network.lock"));
                       });
                       h.element("noscript", {}, ctx.t("network.needs_js"));
                   });

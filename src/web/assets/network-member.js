@@ -1,6 +1,7 @@
 // The emergency network's member app (docs/EMERGENCY.md), run in the phone's browser with libsodium: it makes
-// and keeps this member's keys (localStorage), enrols with the operator's code, polls the mailboxes, opens and
-// verifies activations, decides alone whether and when an alert concerns this member, and seals its answers.
+// and keeps this member's keys, enrols with the operator's code, polls the mailboxes, opens and verifies
+// activations, decides alone whether and when an alert concerns this member, and seals its answers. Its state
+// (keys, alerts, answers) is stored sealed under the member's passphrase and open only in memory while unlocked.
 // The same wire format as src/network/wire.cpp; the same decision as src/network/alert.cpp.
 "use strict";
 (function () {
@@ -24,8 +25,26 @@
     for (let i = 0; i < 8; i++) { out[i] = Number(v & 0xffn); v >>= 8n; }
     return out;
   };
-  const load = () => JSON.parse(localStorage.getItem(KEY) || "null");
-  const save = (s) => localStorage.setItem(KEY, JSON.stringify(s));
+  // Locked storage: {v: 2, salt, rounds, nonce, box}, box = XChaCha20-Poly1305(state) under a key made from the
+  // passphrase by PBKDF2-SHA256 (the browser's WebCrypto; libsodium.js's standard build has no Argon2).
+  const ROUNDS = 600000, AD = enc.encode("haven-member-state-v2");
+  let state = null, lockKey = null, lockSalt = null;
+  const stored = () => JSON.parse(localStorage.getItem(KEY) || "null");
+  const load = () => (state ? JSON.parse(JSON.stringify(state)) : null);
+  const save = (s) => {
+    state = s;
+    const nonce = sodium.randombytes_buf(24);
+    const box = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(enc.encode(JSON.stringify(s)), AD, null, nonce, lockKey);
+    localStorage.setItem(KEY, JSON.stringify({ v: 2, salt: sodium.to_hex(lockSalt), rounds: ROUNDS, nonce: sodium.to_hex(nonce), box: sodium.to_hex(box) }));
+  };
+  async function deriveKey(passphrase, salt, rounds) {
+    const base = await crypto.subtle.importKey("raw", enc.encode(passphrase), "PBKDF2", false, ["deriveBits"]);
+    return new Uint8Array(await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations: rounds }, base, 256));
+  }
+  async function newLock(passphrase) {
+    lockSalt = sodium.randombytes_buf(16);
+    lockKey = await deriveKey(passphrase, lockSalt, ROUNDS);
+  }
   const list = (text) => text.split(",").map((x) => x.trim()).filter(Boolean);
 
   function newPrekey(identitySk) {
@@ -39,6 +58,7 @@
     event.preventDefault();
     const parts = $("link").value.trim().split(";");
     if (parts.length !== 5 || parts[0] !== "haven-enrol:1") { status(root.dataset.failed); return; }
+    if ($("passphrase").value.length < 8) { status(root.dataset.short); return; }
     const identity = sodium.crypto_sign_keypair();
     const memberId = sodium.to_hex(sodium.randombytes_buf(16));
     const mailbox = sodium.randombytes_buf(32);
@@ -53,6 +73,8 @@
                              signature: prekey.signature, packet: sodium.to_hex(sealed) }) });
     if (r.status !== 201) { status(root.dataset.failed); return; }
     const token = (await r.json()).token;
+    await newLock($("passphrase").value);
+    $("passphrase").value = "";
     save({ member_id: memberId, token, org_pk: parts[3], identity_pk: sodium.to_hex(identity.publicKey),
            identity_sk: sodium.to_hex(identity.privateKey), mailbox: sodium.to_hex(mailbox), prekeys: [prekey],
            regions, skills, seen_after: 0, received: [] });
@@ -195,9 +217,11 @@
 
   // While the page is open it keeps one long poll waiting (the server holds it without a thread): an alert shows
   // within a second of its publication. A failure waits 5 s, then 10 s … at most a minute, before the next.
+  let listening = 0;  // the newest listener; an older one (from before a lock) stops
   async function listen() {
+    const mine = ++listening;
     let pause = 0;
-    while (load()) {
+    while (load() && mine === listening) {
       let ok = false;
       try { ok = await poll(25); } catch (e) { ok = false; }
       pause = ok ? 0 : Math.min(60000, pause ? pause * 2 : 5000);
@@ -205,17 +229,49 @@
     }
   }
 
+  // Opens the stored state with the passphrase (or, for a state kept unsealed by an earlier version of this page,
+  // seals it under the passphrase now chosen).
+  async function unlock(event) {
+    event.preventDefault();
+    const passphrase = $("unlock-passphrase").value;
+    const kept = stored();
+    if (!kept) { show(); return; }
+    if (kept.v !== 2) {
+      if (passphrase.length < 8) { status(root.dataset.short); return; }
+      await newLock(passphrase);
+      save(kept);
+    } else {
+      const salt = sodium.from_hex(kept.salt), key = await deriveKey(passphrase, salt, kept.rounds);
+      try {
+        state = JSON.parse(dec.decode(sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, sodium.from_hex(kept.box), AD, sodium.from_hex(kept.nonce), key)));
+      } catch (e) { status(root.dataset.wrong); return; }
+      lockKey = key;
+      lockSalt = salt;
+    }
+    $("unlock-passphrase").value = "";
+    show();
+  }
+
+  function lock() {
+    state = null;
+    lockKey = null;
+    show();
+  }
+
   function show() {
-    const s = load();
-    $("member-enrol").hidden = !!s;
+    const s = load(), kept = stored();
+    $("member-enrol").hidden = !!s || !!kept;
+    $("member-unlock").hidden = !!s || !kept;
     $("member-alerts").hidden = !s;
     if (s) poll(0).then(listen);
-    else status("");
+    else status(kept ? (kept.v === 2 ? root.dataset.locked : root.dataset.choose) : "");
   }
 
   sodium.ready.then(() => {
     $("member-enrol").addEventListener("submit", enrol);
+    $("member-unlock").addEventListener("submit", unlock);
     $("poll").addEventListener("click", () => poll(0));
+    $("lock").addEventListener("click", lock);
     show();
   });
 })();
