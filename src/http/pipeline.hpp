@@ -1,6 +1,7 @@
 // What happens to every request between the transport and a handler, in this order:
 // request id → target check → locale → route → handler (exceptions become 500) → error rendering →
-// security headers → metrics → access log. Security headers and CSP are set here and nowhere else.
+// security headers → metrics → access log. Security headers and CSP are set here and nowhere else. A parked
+// answer (a long poll, http::Park) skips the last three until the transport runs it again and it is an answer.
 #pragma once
 
 #include <functional>

@@ -2,8 +2,8 @@
 // It reads requests within the limits below and runs the handler, a plain synchronous function, on a
 // bounded pool of threads that also drive the I/O (one strand per connection; at most `workers`
 // handlers at once, one thread kept free for I/O), then writes the Response back. A handler may park a request
-// (a long poll, see Park in http/message.hpp): it then waits here on a timer, holding neither a thread nor a slot. Everything it refuses itself goes through `reject`, so those
-// answers look like every other error.
+// (a long poll, see Park in http/message.hpp): it then waits here on a timer, holding neither a thread nor a
+// slot. Everything it refuses itself goes through `reject`, so those answers look like every other error.
 #pragma once
 
 #include <chrono>
