@@ -427,6 +427,28 @@ TEST_P(Centre, PagesGiveADeskTakeAttendanceAndErasureRemovesTheTraces) {
     EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM attendance").at(0).integer(0), 0);
 }
 
+// The space form on the pages: opening hours that do not parse are refused (422), the page naming them and keeping
+// nothing; good ones make the space.
+TEST_P(Centre, TheSpaceFormRefusesOpeningHoursItCannotRead) {
+    if (!app_) return;
+    auto post = [&](const std::string& hours) {
+        return testing::request(port_, "POST", "/sites/" + std::to_string(site_) + "/spaces",
+                                "_csrf=" + csrf_ + "&name=Studio+B&kind=studio&equipment=&opening_hours=" + hours,
+                                "Cookie: __Host-haven_session=" + coordinator_ + "; __Host-haven_csrf=" + csrf_ +
+                                    "\r\nContent-Type: application/x-www-form-urlencoded\r\n");
+    };
+    for (const char* bad : {"Mo-Fr+18%3A00-09%3A00", "Xx+09%3A00-18%3A00", "Mo+25%3A00-26%3A00"}) {
+        auto refused = post(bad);
+        EXPECT_EQ(refused.status, 422) << bad;
+        EXPECT_NE(refused.body.find("role=\"alert\">opening_hours: "), std::string::npos) << "the notice names the field: " << bad;
+    }
+    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM spaces WHERE name = 'Studio B'").at(0).integer(0), 0) << "nothing kept";
+    auto made = post("Mo-Fr+09%3A00-18%3A00%3B+Sa+10%3A00-14%3A00");
+    ASSERT_EQ(made.status, 303);
+    auto shown = call("GET", made.header("Location"), coordinator_);
+    EXPECT_NE(shown.body.find("Mo-Fr 09:00-18:00; Sa 10:00-14:00"), std::string::npos);
+}
+
 // Erasing a person gives their course place and their event place to the first waiting, as leaving would.
 TEST_P(Centre, ErasureGivesThePersonsPlacesToTheFirstWaiting) {
     if (!app_) return;
