@@ -20,8 +20,8 @@ class Signal;
 
 // A handler with nothing to answer yet (a long poll) answers Response::park(...): the transport then holds the
 // connection — no thread, no handler slot — until `signal` moves past `seen` or `until` passes, and runs the
-// handler again, with Request::park_over set once its first deadline has passed. Parking again keeps the first
-// deadline. A parked request is logged and measured once, when it is answered.
+// handler again, with Request::park_over set once its first deadline has passed; it must then answer (parking
+// again is answered 500). Parking again before that keeps the first deadline. A parked request is logged and measured once, when it is answered.
 struct Park {
     Signal* signal = nullptr;
     uint64_t seen = 0;

@@ -221,6 +221,14 @@ TEST_P(Network, APollWaitsForTheNextActivation) {
     poller.join();
     EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5)) << "answered at publication, not at the timeout";
     EXPECT_EQ(json::parse(polled.body).at("items").at(0).at("id").as_string(), id);
+
+    // With nothing new, the poll is answered empty when its wait ends.
+    const std::string after = std::to_string(json::parse(polled.body).at("items").at(0).at("published_at").as_int64());
+    const auto asked = std::chrono::steady_clock::now();
+    auto empty = device("GET", "/api/v1/network/activations?after=" + after + "&wait=1");
+    EXPECT_EQ(empty.status, 200);
+    EXPECT_TRUE(json::parse(empty.body).at("items").as_array().empty());
+    EXPECT_GE(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(900));
 }
 
 // Answers are anonymous, so anyone can post them: the server bounds them (twice the members, and 100) and the

@@ -133,6 +133,16 @@ TEST(Transport, AParkedPollIsAnsweredAtItsFirstDeadline) {
     EXPECT_LT(std::chrono::steady_clock::now() - parked_at, std::chrono::milliseconds(1500)) << "a second park must not wait a new 1000 ms";
 }
 
+TEST(Transport, AHandlerThatParksPastItsDeadlineIsAnsweredNotSpunOn) {
+    Signal signal;
+    Server server({}, {[&](Request&) { return Response::park(signal, signal.generation(), std::chrono::milliseconds(200)); },
+                       [](int status, const std::string& code, const std::string&) { return Response::text(status, code); }, {}});
+    const uint16_t port = server.listen("127.0.0.1", 0);
+    server.start();
+    EXPECT_EQ(testing::request(port, "GET", "/poll").status, 500);
+    EXPECT_EQ(server.stats().parked_requests, 0);
+}
+
 TEST(Transport, StoppingWithParkedPollsLeavesNoListener) {
     Poll poll;
     {

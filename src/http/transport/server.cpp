@@ -286,6 +286,11 @@ awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
         // A long poll parks without its slot until its signal or its first deadline, then asks the handler again.
         std::optional<std::chrono::steady_clock::time_point> until;
         while (response.parked) {
+            if (request.park_over) {  // parked again once its wait was over: a handler bug, answered rather than spun on
+                log::error("parked_after_deadline", {});
+                response = hooks.reject(500, "internal_error", "Something went wrong on our side.");
+                break;
+            }
             const Park park = *response.parked;
             until = std::min(until.value_or(park.until), park.until);
             if (!co_await wait_parked(park, *until)) request.park_over = true;

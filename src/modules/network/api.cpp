@@ -12,7 +12,6 @@ namespace json = boost::json;
 
 namespace {
 
-
 Result<Bytes> hex_in(const json::object& body, const char* name, size_t max_bytes) {
     HAVEN_TRY(text, accounts::text(body, name, max_bytes * 2));
     auto bytes = from_hex(text);
