@@ -513,7 +513,7 @@ void bench_network(size_t members) {
     if (!sealed->ok()) return;
     std::printf("network fan-out to %zu members on %u cores: %.2f s; pure-crypto bound (N X25519 / cores) %.2f s; ratio %.2fx (target <= 1.3x); "
                 "upload %.1f MB\n",
-                members, cores, took, bound, took / bound, double(sealed->value().wraps.size() * (locator_size + wrap_size) + sealed->value().body.size()) / 1e6);
+                members, cores, took, bound, took / bound, double(sealed->value().wraps.size() * (locator_size + wrap_size + ack_tag_size) + sealed->value().body.size()) / 1e6);
     if (members > 10'000) return;
     const BoxKeys prekey = new_box_keys();
     auto one = seal_activation(org, std::string(600, 'x'), {{Bytes(32, 'm'), prekey.public_key}}).value();
@@ -543,8 +543,9 @@ void bench_long_poll(const std::string& dir, const std::string& db, int members)
     uint16_t port = 0;
     auto app = started_app(dir + "/poll-" + engine, db, port);
     if (!app) return;
-    auto parked = [port] {
-        const std::string metrics = testing::request(port, "GET", "/metrics").body;
+    const std::string metrics_auth = "Authorization: Bearer " + read_secret_file(dir + "/poll-" + engine + "/metrics-token").value_or("") + "\r\n";
+    auto parked = [port, metrics_auth] {
+        const std::string metrics = testing::request(port, "GET", "/metrics", "", metrics_auth).body;
         const auto at = metrics.find("\nhaven_http_parked ");
         return at == std::string::npos ? -1L : std::atol(metrics.c_str() + at + 19);
     };

@@ -7,6 +7,7 @@
 #include "audit/audit.hpp"
 #include "core/log.hpp"
 #include "http/cookies.hpp"
+#include "modules/system/handlers.hpp"
 #include "storage/migrate.hpp"
 #include "web/i18n.hpp"
 #include "web/layout.hpp"
@@ -18,15 +19,6 @@ bool sealed_ok(const std::string& route) {
     return route == "/healthz" || route == "/metrics" || route == "/assets/{file}" || route == "/unseal" ||
            route == "/api/v1/vault/unseal" || route == "/api/v1/vault/seal" || route == "/language";
     // (rotate is not here: it needs the keys, so a sealed server answers it 503 like any other API.)
-}
-
-// Spreadsheet imports, the network's wraps (≈ 260,000 members an upload) and its roster may carry up to the
-// transport's upload limit (16 MB); every other request 1 MB.
-bool is_upload(std::string_view method, std::string_view target) {
-    const std::string_view path = target.substr(0, target.find('?'));
-    return (method == "POST" && (path.ends_with("/people/import") || path.ends_with("/people/import/preview") ||
-                                 (path.starts_with("/api/v1/network/activations/") && path.ends_with("/wraps")))) ||
-           (method == "PUT" && path == "/api/v1/network/roster");
 }
 
 // Each connection is a file descriptor (and a waiting member device holds one): raises the soft limit towards the
@@ -78,7 +70,8 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
         return make_error(ErrorKind::unavailable, "no_vault", "There is no vault in " + config.data_dir + ": run `haven init` first.", "data");
     std::string seal_token;
     if (std::ifstream in(config.data_dir + "/seal-token"); in) std::getline(in, seal_token);
-    app->vault_context_ = std::make_unique<vault::Context>(vault::Context{*app->vault_, seal_token, *app->db_, audit::Recorder(*app->vault_, clock)});
+    app->vault_context_ = std::make_unique<vault::Context>(vault::Context{*app->vault_, seal_token, *app->db_, audit::Recorder(*app->vault_, clock),
+                                                                          std::make_unique<vault::UnsealThrottle>(clock)});
     if (!config.passphrase_file.empty()) {
         auto passphrase = read_secret_file(config.passphrase_file);
         if (!passphrase || passphrase->empty())
@@ -143,7 +136,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
         return items;
     });
     for (const auto& r : app->router_.routes())
-        if (!accounts::known_access(r.access)) throw std::logic_error("route " + r.pattern + " has an unknown access rule " + r.access);
+        if (r.access != system::metrics_access && !accounts::known_access(r.access)) throw std::logic_error("route " + r.pattern + " has an unknown access rule " + r.access);
 
     auto* db = app->db_.get();
     app->metrics_.add_gauge("haven_db_pool_size", "Database connections in the read pool.", [db] { return double(db->stats().pool_size); });
@@ -159,8 +152,10 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     hooks.hsts = config.secure_cookies;
     auto* gate = app->gate_.get();
     auto* vault = app->vault_.get();
+    // The metrics answer their own token (Prometheus' bearer_token_file), sealed or not, and nothing else.
     // Sealed: only what an operator needs to unseal, and what monitoring needs, answers.
-    hooks.gate = [gate, vault](http::Request& q) -> Status {
+    hooks.gate = [gate, vault, metrics_token = system::metrics_token(config.data_dir)](http::Request& q) -> Status {
+        if (q.access == system::metrics_access) return system::check_metrics_token(q, metrics_token);
         if (vault->sealed() && !sealed_ok(q.route)) {
             Error e = make_error(ErrorKind::unavailable, "sealed", "Haven is sealed. An operator must unseal it.");
             return e;
@@ -174,16 +169,20 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     limits.workers = config.workers;
     limits.max_connections = open_files_for(config.max_connections);
     limits.max_queue = config.max_queue;
+    limits.max_body_bytes_in_flight = size_t(config.body_memory_mb) * 1024 * 1024;
     auto* pipeline = app->pipeline_.get();
     app->server_ = std::make_unique<http::Server>(
         limits, http::ServerHooks{[pipeline](http::Request& q) { return pipeline->handle(q); },
                                   [pipeline](int status, const std::string& code, const std::string& message) {
                                       return pipeline->reject(status, code, message);
                                   },
-                                  is_upload});
+                                  [pipeline](std::string_view method, std::string_view target) { return pipeline->body_limit(method, target); },
+                                  [pipeline](const http::Request& q) { return pipeline->admits_large_body(q); }});
     auto* server = app->server_.get();
     app->metrics_.add_gauge("haven_http_connections_open", "Open client connections.", [server] { return double(server->stats().open_connections); });
     app->metrics_.add_gauge("haven_http_queue_depth", "Requests waiting for or in a handler.", [server] { return double(server->stats().queued_requests); });
+    app->metrics_.add_gauge("haven_http_body_bytes_in_flight", "Request body bytes being read or handled (bounded by body-memory-mb).",
+                            [server] { return double(server->stats().body_bytes_in_flight); });
     app->metrics_.add_gauge("haven_http_parked", "Long polls waiting for a publication (no thread held).", [server] { return double(server->stats().parked_requests); });
     return app;
 }

@@ -21,6 +21,9 @@ void add_routes(App& app) {
     const bool secure = app.config_.secure_cookies;
     home::Installation installation{db, clock, app.started_ms_};
     auto& ac = *app.accounts_context_;
+    // Spreadsheet imports and the network's wraps (≈ 260,000 members an upload) and roster take bodies this large
+    // (`.takes_body`); every other route the transport's 1 MB. Only a caller the gate admits may send more.
+    constexpr size_t upload = 16 * 1024 * 1024;
     // Binds an accounts handler to the module's context.
     auto acc = [&ac](Result<http::Response> (*handler)(http::Request&, accounts::Context&)) {
         return [&ac, handler](http::Request& q) { return handler(q, ac); };
@@ -28,7 +31,7 @@ void add_routes(App& app) {
 
     // Machines
     r.get("/healthz", "public", [&v = *app.vault_](http::Request& q) { return system::health_show(q, v.sealed()); });
-    r.get("/metrics", "public", [&m = app.metrics_](http::Request& q) { return system::metrics_show(q, m); });
+    r.get("/metrics", system::metrics_access, [&m = app.metrics_](http::Request& q) { return system::metrics_show(q, m); });
     r.get("/assets/{file}", "public", [](http::Request& q) { return system::asset_show(q); });
 
     // Pages
@@ -76,8 +79,8 @@ void add_routes(App& app) {
     r.post("/sites/{site}/people", "people.manage", ppl(people::intake_save));
     r.get("/sites/{site}/people/retention", "people.erase", ppl(people::retention_show));
     r.get("/sites/{site}/people/import", "people.transfer", ppl(people::import_show));
-    r.post("/sites/{site}/people/import/preview", "people.transfer", ppl(people::import_preview));
-    r.post("/sites/{site}/people/import", "people.transfer", ppl(people::import_save));
+    r.post("/sites/{site}/people/import/preview", "people.transfer", ppl(people::import_preview)).takes_body(upload);
+    r.post("/sites/{site}/people/import", "people.transfer", ppl(people::import_save)).takes_body(upload);
     r.get("/sites/{site}/people/import/{id}", "people.transfer", ppl(people::import_progress));
     r.get("/sites/{site}/people/export", "people.transfer", ppl(people::export_csv_show));
     r.get("/people/{id}", "people.open", ppl(people::person_show));
@@ -92,7 +95,7 @@ void add_routes(App& app) {
     r.get("/api/v1/people/{id}/consents", "people.open", ppl(people::api_consents));
     r.post("/api/v1/people/{id}/consents", "people.manage", ppl(people::api_consent_save));
     r.get("/api/v1/sites/{site}/people/retention", "people.erase", ppl(people::api_retention));
-    r.post("/api/v1/sites/{site}/people/import", "people.transfer", ppl(people::api_import));
+    r.post("/api/v1/sites/{site}/people/import", "people.transfer", ppl(people::api_import)).takes_body(upload);
     r.get("/api/v1/sites/{site}/people/export", "people.transfer", ppl(people::export_csv_show));
 
     // Casework
@@ -234,9 +237,9 @@ void add_routes(App& app) {
     r.get("/api/v1/network/inbox", "network.operate", nw(network::api_inbox));
     r.add("DELETE", "/api/v1/network/inbox/{id}", "network.operate", nw(network::api_inbox_drop));
     r.get("/api/v1/network/roster", "network.operate", nw(network::api_roster));
-    r.add("PUT", "/api/v1/network/roster", "network.operate", nw(network::api_roster_put));
+    r.add("PUT", "/api/v1/network/roster", "network.operate", nw(network::api_roster_put)).takes_body(upload);
     r.post("/api/v1/network/activations", "network.operate", nw(network::api_activation_create));
-    r.post("/api/v1/network/activations/{id}/wraps", "network.operate", nw(network::api_wraps_add));
+    r.post("/api/v1/network/activations/{id}/wraps", "network.operate", nw(network::api_wraps_add)).takes_body(upload);
     r.post("/api/v1/network/activations/{id}/publish", "network.operate", nw(network::api_publish));
     r.get("/api/v1/network/activations/{id}/state", "network.operate", nw(network::api_state));
     r.get("/api/v1/network/activations/{id}/acks", "network.operate", nw(network::api_acks));

@@ -67,6 +67,9 @@ void add_init(CLI::App& app, int& exit_code) {
                 std::cout << "Operator key file " << (i + 1) << " of " << operators_n << ": " << f << " — give it to one operator and delete it here.\n";
             }
         }
+        // Prometheus reads /metrics with this token (bearer_token_file); made here too for older data directories.
+        if (!std::filesystem::exists(config.data_dir + "/metrics-token") && !write_secret(config.data_dir + "/metrics-token", crypto::random_token()))
+            return 1;
         try {
             auto db = storage::open_database(config.db);
             auto migrated = storage::migrate(*db);

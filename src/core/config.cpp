@@ -92,6 +92,7 @@ const std::map<std::string, std::string>& config_keys() {
         {"workers", "handlers running at once (default: twice the cores, at least 4)"},
         {"max-connections", "open connections at most (default 10000; each member device long-polling holds one)"},
         {"max-queue", "requests waiting for a handler at most; more get 503 (default 256)"},
+        {"body-memory-mb", "request bodies being read at once, in all, at most this many MB; more get 503 (default 64)"},
         {"db-pool", "database connections for reading (default 4)"},
         {"group-commit", "SQLite: let concurrent writes share one fsync (default true)"},
         {"test-routes", "mount /api/v1/test/* used by the durability tests (default false)"},
@@ -178,6 +179,7 @@ Result<Config> load_config(const ConfigSources& sources, const std::optional<std
     struct IntKey { const char* key; int* target; int lo; int hi; };
     for (IntKey k : {IntKey{"workers", &c.workers, 1, 256}, IntKey{"max-connections", &c.max_connections, 1, 100000},
                      IntKey{"max-queue", &c.max_queue, 1, 100000}, IntKey{"db-pool", &c.db_pool, 1, 64},
+                     IntKey{"body-memory-mb", &c.body_memory_mb, 16, 65536},
                      IntKey{"session-idle-minutes", &c.session_idle_minutes, 1, 24 * 60},
                      IntKey{"session-max-hours", &c.session_max_hours, 1, 24 * 7},
                      IntKey{"mass-read-limit", &c.mass_read_limit, 1, 1000000},

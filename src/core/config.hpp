@@ -24,6 +24,7 @@ struct Config {
     int workers = default_workers();            // handlers at once (the pool has one thread more)
     int max_connections = 10000;                // open connections (a waiting member device holds one); more are closed at once
     int max_queue = 256;                        // requests waiting for a worker; more get 503
+    int body_memory_mb = 64;                    // request bodies being read at once, in all; more get 503
     int db_pool = 4;                            // reader connections (SQLite) or pool size (PostgreSQL)
     bool group_commit = true;                   // SQLite: many writes share one fsync
     bool test_routes = false;                   // mounts /api/v1/test/* (durability probe); never in production

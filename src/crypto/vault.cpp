@@ -240,36 +240,14 @@ Result<VaultCreated> Vault::create(bool with_passphrase, int k, int n) {
     return created;
 }
 
-Status Vault::check_throttle() {
-    std::lock_guard lock(throttle_mutex_);
-    const int64_t now = clock_.now_ms();
-    if (now < next_attempt_ms_) {
-        Error e = make_error(ErrorKind::too_many, "too_many_attempts", "Too many wrong attempts. Wait and try again.");
-        e.retry_after_seconds = int((next_attempt_ms_ - now + 999) / 1000);
-        return e;
-    }
-    return {};
-}
-
-void Vault::record_failure() {
-    std::lock_guard lock(throttle_mutex_);
-    ++failures_;
-    // Three attempts, then 2 s, 4 s, 8 s … up to 10 minutes (Argon2id already costs about a second each).
-    if (failures_ >= 3) next_attempt_ms_ = clock_.now_ms() + std::min<int64_t>(600'000, int64_t(1000) << std::min(failures_ - 2, 20));
-}
-
 Status Vault::install(std::string_view root) {
     auto key = std::make_unique<SecretKey>(root);
     std::unique_lock lock(mutex_);
     root_ = std::move(key);
-    std::lock_guard t(throttle_mutex_);
-    failures_ = 0;
-    next_attempt_ms_ = 0;
     return {};
 }
 
 Status Vault::unseal_with_passphrase(const std::string& passphrase) {
-    if (auto s = check_throttle(); !s) return s;
     HAVEN_TRY(file, parsed_file(file_text_));
     const auto* p = file.if_contains("passphrase");
     if (!p) return make_error(ErrorKind::invalid, "no_passphrase", "This vault has no passphrase; use operator key files.");
@@ -280,7 +258,6 @@ Status Vault::unseal_with_passphrase(const std::string& passphrase) {
     auto key = passphrase_key(passphrase, *salt, o.at("opslimit").to_number<unsigned long long>(), o.at("memlimit").to_number<size_t>());
     auto root = aead_open(*wrapped, key->data(), passphrase_ad);
     if (!root) {
-        record_failure();
         return wrong("wrong_passphrase", "This passphrase does not open the vault.");
     }
     Status s = install(*root);
@@ -289,7 +266,6 @@ Status Vault::unseal_with_passphrase(const std::string& passphrase) {
 }
 
 Status Vault::unseal_with_operator_files(const std::vector<std::string>& files) {
-    if (auto s = check_throttle(); !s) return s;
     HAVEN_TRY(file, parsed_file(file_text_));
     const auto* ops = file.if_contains("operators");
     if (!ops) return make_error(ErrorKind::invalid, "no_operators", "This vault has no operator key files; use the passphrase.");
@@ -308,7 +284,6 @@ Status Vault::unseal_with_operator_files(const std::vector<std::string>& files) 
         given[index] = *key;
     }
     if (int(given.size()) < k) {
-        record_failure();
         return wrong("not_enough_operators", "More operator key files are needed to open the vault.");
     }
     std::vector<std::pair<int, std::string>> members;
@@ -330,7 +305,6 @@ Status Vault::unseal_with_operator_files(const std::vector<std::string>& files) 
         sodium_memzero(root->data(), root->size());
         return s;
     }
-    record_failure();
     return wrong("wrong_operator_files", "These operator key files do not open the vault.");
 }
 

@@ -64,7 +64,8 @@ public:
     Result<VaultCreated> create(bool with_passphrase, int k, int n);
     bool exists() const;
 
-    // Refused (401 "wrong_passphrase") and rate-limited (429) on failure.
+    // Refused (401 "wrong_passphrase") on failure. Not rate-limited here: callers that strangers reach limit their
+    // attempts by source (modules/vault/unseal_throttle.hpp); local ones (a passphrase file) need no limit.
     Status unseal_with_passphrase(const std::string& passphrase);
     Status unseal_with_operator_files(const std::vector<std::string>& files);
     // Drops every key from memory at once ("panic seal"), then runs the seal hooks (other keys held in memory,
@@ -98,8 +99,6 @@ public:
     const std::string& path() const { return path_; }
 
 private:
-    Status check_throttle();
-    void record_failure();
     Status install(std::string_view root);
     Status load();
 
@@ -115,11 +114,8 @@ private:
     mutable std::mutex cache_mutex_;
     mutable std::map<std::string, std::unique_ptr<SecretKey>, std::less<>> field_keys_;
     std::string file_text_;
-    std::mutex throttle_mutex_;
     std::mutex hooks_mutex_;
     std::vector<std::function<void()>> seal_hooks_;
-    int failures_ = 0;
-    int64_t next_attempt_ms_ = 0;
 };
 
 // XChaCha20-Poly1305 under a 32-byte key, random nonce: nonce ‖ ciphertext ‖ tag. The vault's own fields use

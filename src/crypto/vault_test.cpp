@@ -20,7 +20,9 @@ struct VaultFile {
     ~VaultFile() { std::filesystem::remove(path); }
 };
 
-TEST(Vault, PassphraseOpensItAndAWrongOneIsRefusedThenThrottled) {
+// The vault itself does not rate-limit: strangers' attempts are limited per source where they arrive
+// (modules/vault/unseal_throttle_test.cpp), so none of them can lock the operator out.
+TEST(Vault, PassphraseOpensItAndAWrongOneIsRefused) {
     VaultFile f;
     ManualClock clock;
     VaultCreated created;
@@ -39,11 +41,6 @@ TEST(Vault, PassphraseOpensItAndAWrongOneIsRefusedThenThrottled) {
         ASSERT_FALSE(s.ok());
         EXPECT_EQ(s.error().code, "wrong_passphrase");
     }
-    auto throttled = v.unseal_with_passphrase(created.passphrase);
-    ASSERT_FALSE(throttled.ok());
-    EXPECT_EQ(throttled.error().code, "too_many_attempts");
-    EXPECT_GT(throttled.error().retry_after_seconds, 0);
-    clock.advance_ms(3000);
     EXPECT_TRUE(v.unseal_with_passphrase(created.passphrase).ok());
     EXPECT_FALSE(v.sealed());
 }

@@ -154,7 +154,12 @@ Response Pipeline::handle(Request& request) {
             request.access = match.route->access;
             request.params = std::move(match.params);
             if (hooks_.gate) {
-                if (auto s = hooks_.gate(request); !s) return render_error(request, s.error());
+                if (auto s = hooks_.gate(request); !s) {
+                    // A refusal may be a page with a form (the sealed page's unseal form): it needs its CSRF cookie.
+                    Response r = render_error(request, s.error());
+                    if (hooks_.after) hooks_.after(request, r);
+                    return r;
+                }
             } else if (request.access != "public") {
                 return render_error(request, make_error(ErrorKind::forbidden, "forbidden", "Not allowed."));
             }
@@ -187,6 +192,36 @@ Response Pipeline::handle(Request& request) {
                        {"ms", seconds * 1000.0},
                        {"bytes", response.body.size()}});
     return response;
+}
+
+size_t Pipeline::body_limit(std::string_view method, std::string_view target) const {
+    auto parsed = parse_target(target);
+    if (!parsed) return 0;
+    auto match = router_.match(method, parsed->segments);
+    return match.route ? match.route->max_body_bytes : 0;
+}
+
+bool Pipeline::admits_large_body(const Request& header_only) const {
+    try {
+        auto target = parse_target(header_only.target);
+        if (!target || !hooks_.gate) return false;
+        auto match = router_.match(header_only.method, target->segments);
+        if (!match.route) return false;
+        Request probe;
+        probe.method = "GET";
+        probe.target = header_only.target;
+        probe.path = target->path;
+        probe.query = target->query;
+        probe.headers = header_only.headers;
+        probe.remote_address = header_only.remote_address;
+        probe.route = match.route->pattern;
+        probe.access = match.route->access;
+        probe.params = std::move(match.params);
+        return hooks_.gate(probe).ok();
+    } catch (...) {
+        log::error("body_admission_exception", {{"type", "unknown"}});
+        return false;
+    }
 }
 
 Response Pipeline::reject(int status, const std::string& code, const std::string& message) const {

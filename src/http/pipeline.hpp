@@ -36,6 +36,15 @@ public:
     // The answer for a request the transport refuses before it is complete.
     Response reject(int status, const std::string& code, const std::string& message) const;
 
+    // Asked by the transport once a request's header is read, before any of its body. The body limit of the route
+    // the method and target match exactly (Route::max_body_bytes; 0 when unmatched or the default). No I/O.
+    size_t body_limit(std::string_view method, std::string_view target) const;
+    // Whether the caller of a header-only request passes the gate for its route (who asks — session or bearer —
+    // and the route's access rule; sealed, nobody does), so that it may send more than the default body. Asked
+    // as a read: a form's CSRF token is in the body, and is checked with it when the request is handled.
+    // Never throws.
+    bool admits_large_body(const Request& header_only) const;
+
 private:
     Response render_error(const Request& request, const Error& error) const;
     void finish(Response& response, const Request& request) const;

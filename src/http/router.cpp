@@ -44,7 +44,7 @@ bool path_matches(const Route& r, const std::vector<std::string>& segments, std:
 
 }  // namespace
 
-void Router::add(std::string method, std::string pattern, std::string access, Handler handler) {
+Route& Router::add(std::string method, std::string pattern, std::string access, Handler handler) {
     if (access.empty()) throw std::logic_error("route without an access rule: " + pattern);
     Route r{std::move(method), std::move(pattern), {}, std::move(access), std::move(handler)};
     r.segments = split_pattern(r.pattern);
@@ -57,6 +57,7 @@ void Router::add(std::string method, std::string pattern, std::string access, Ha
         }
     }
     routes_.push_back(std::move(r));
+    return routes_.back();
 }
 
 RouteMatch Router::match(std::string_view method, const std::vector<std::string>& segments) const {

@@ -1,6 +1,7 @@
 // Maps (method, path) to a handler. Patterns are literal segments and {name} parameters; no regex.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <string>
@@ -21,6 +22,14 @@ struct Route {
     std::vector<std::string> segments;   // {"api","v1","items","{id}"}
     std::string access;                  // who may call it: "public", "signed-in" or an action name
     Handler handler;
+    // The largest body the route takes; 0: the transport's default (1 MB). More is read only for a caller the gate
+    // admits from the header alone (see Pipeline::admits_large_body), so strangers never send it.
+    size_t max_body_bytes = 0;
+
+    Route& takes_body(size_t bytes) {
+        max_body_bytes = bytes;
+        return *this;
+    }
 };
 
 struct RouteMatch {
@@ -33,9 +42,10 @@ class Router {
 public:
     // Throws std::logic_error on a malformed pattern or a duplicate (a programming error, caught at start-up).
     // `access` says who may call the route (checked by the pipeline's gate, deny by default).
-    void add(std::string method, std::string pattern, std::string access, Handler handler);
-    void get(std::string pattern, std::string access, Handler h) { add("GET", std::move(pattern), std::move(access), std::move(h)); }
-    void post(std::string pattern, std::string access, Handler h) { add("POST", std::move(pattern), std::move(access), std::move(h)); }
+    // Returns the route, to set its body limit in the same statement (the reference lasts until the next add).
+    Route& add(std::string method, std::string pattern, std::string access, Handler handler);
+    Route& get(std::string pattern, std::string access, Handler h) { return add("GET", std::move(pattern), std::move(access), std::move(h)); }
+    Route& post(std::string pattern, std::string access, Handler h) { return add("POST", std::move(pattern), std::move(access), std::move(h)); }
 
     // A literal segment beats a parameter at the same place; HEAD falls back to GET.
     RouteMatch match(std::string_view method, const std::vector<std::string>& segments) const;

@@ -80,6 +80,19 @@ Bytes locator(const Bytes& mailbox_secret, const Bytes& activation_id) {
     return out;
 }
 
+Bytes ack_capability(const Bytes& mailbox_secret, const Bytes& activation_id) {
+    const Bytes message = "haven-ack-capability-v1" + activation_id;
+    Bytes out(capability_size, '\0');
+    crypto_generichash(u(out), out.size(), u(message), message.size(), u(mailbox_secret), mailbox_secret.size());
+    return out;
+}
+
+Bytes ack_tag(const Bytes& capability) {
+    Bytes out(ack_tag_size, '\0');
+    crypto_generichash(u(out), out.size(), u(capability), capability.size(), nullptr, 0);
+    return out;
+}
+
 Result<Sealed> seal_activation(const SigningKeys& organisation, const std::string& message, const std::vector<Recipient>& recipients, unsigned threads) {
     crypto::init();
     Sealed out;
@@ -111,6 +124,7 @@ Result<Sealed> seal_activation(const SigningKeys& organisation, const std::strin
             auto key = wrap_key(ephemeral.secret_key, r.prekey, ephemeral.public_key, r.prekey);
             Wrapped& w = out.wraps[i];
             w.locator = locator(r.mailbox_secret, out.activation_id);
+            w.ack_tag = ack_tag(ack_capability(r.mailbox_secret, out.activation_id));
             w.wrap.assign(wrap_size, '\0');
             if (!key) {  // a malformed prekey: this member gets random bytes (and cannot be singled out)
                 randombytes_buf(w.wrap.data(), w.wrap.size());

@@ -10,6 +10,8 @@
 //   wrap (48 bytes)   XChaCha20-Poly1305(body_key, ad = activation_id, nonce = 0^24,
 //                                        key = BLAKE2b-256(X25519(e, prekey) || ephemeral_pk || prekey_pk))
 //   locator (16)      BLAKE2b-128(key = mailbox_secret, "haven-locator-v1" || activation_id)
+//   ack capability    BLAKE2b-128(key = mailbox_secret, "haven-ack-capability-v1" || activation_id), sent with an
+//   (16)              answer; the server keeps only its tag BLAKE2b-128(capability) beside the member's wrap
 //   acknowledgement   crypto_box_seal(ack_pk, signature(64) || answer), signature = Ed25519(identity,
 //                     "haven-ack-v1" || activation_id || answer)
 #pragma once
@@ -48,6 +50,8 @@ bool verify_prekey(const Bytes& identity_public, const SignedPrekey& prekey);
 constexpr size_t header_size = 1 + 16 + 32 + 24;
 constexpr size_t wrap_size = 48;
 constexpr size_t locator_size = 16;
+constexpr size_t ack_tag_size = 16;
+constexpr size_t capability_size = 16;
 // Frames are padded to the smallest of these that holds them; a message that does not fit the largest is refused.
 constexpr std::array<size_t, 4> buckets = {1024, 4096, 16384, 65536};
 
@@ -57,7 +61,7 @@ struct Recipient {
     Bytes prekey;          // X25519 public, 32
 };
 struct Wrapped {
-    Bytes locator, wrap;   // 16, 48
+    Bytes locator, wrap, ack_tag;   // 16, 48, 16
 };
 struct Sealed {
     Bytes activation_id;   // 16
@@ -70,6 +74,11 @@ struct Sealed {
 Result<Sealed> seal_activation(const SigningKeys& organisation, const std::string& message, const std::vector<Recipient>& recipients,
                                unsigned threads = 1);
 Bytes locator(const Bytes& mailbox_secret, const Bytes& activation_id);
+// What lets a member's answer in: only a holder of the mailbox secret (the member, and the operators through the
+// roster) can make it, and it differs per activation. The server stores ack_tag(capability) and checks an answer's
+// capability against it, so it can refuse strangers without learning who answers.
+Bytes ack_capability(const Bytes& mailbox_secret, const Bytes& activation_id);
+Bytes ack_tag(const Bytes& capability);
 
 // The member's side: the body key from their wrap (trying each of their prekey secrets, newest first), then the
 // message, checked against the organisation's public key. nullopt when anything does not open or verify.

@@ -52,6 +52,23 @@ TEST(Wire, TamperedOrUnsignedActivationsAreRejected) {
     EXPECT_FALSE(open_activation(forged->body, forged->wraps[0].wrap, {m.prekey}, org.public_key));
 }
 
+TEST(Wire, EachWrapCarriesTheTagOfItsMembersAnswerCapabilityForThisActivationOnly) {
+    const SigningKeys org = new_signing_keys();
+    Member a, b;
+    b.mailbox = std::string(32, 'n');
+    auto first = seal_activation(org, "one", {{a.mailbox, a.prekey.public_key}, {b.mailbox, b.prekey.public_key}});
+    auto second = seal_activation(org, "two", {{a.mailbox, a.prekey.public_key}});
+    ASSERT_TRUE(first.ok() && second.ok());
+    const Bytes cap = ack_capability(a.mailbox, first->activation_id);
+    EXPECT_EQ(cap.size(), capability_size);
+    EXPECT_EQ(first->wraps[0].ack_tag, ack_tag(cap));
+    EXPECT_EQ(first->wraps[0].ack_tag.size(), ack_tag_size);
+    EXPECT_NE(first->wraps[1].ack_tag, ack_tag(cap)) << "another member's capability";
+    EXPECT_NE(second->wraps[0].ack_tag, ack_tag(cap)) << "another activation's capability";
+    EXPECT_NE(cap, first->wraps[0].locator) << "the locator, which the server sees, does not give the capability";
+    EXPECT_NE(ack_tag(cap), cap);
+}
+
 TEST(Wire, LastWeeksPrekeyStillOpensDuringTheGrace) {
     const SigningKeys org = new_signing_keys();
     Member m;

@@ -11,6 +11,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <array>
@@ -85,6 +86,7 @@ protected:
         c.doorbell_matrix = "http://127.0.0.1:" + std::to_string(hole_);
         c.doorbell_matrix_token_file = helpers_ + "/matrix-token";
         c.doorbell_timeout_seconds = 3;
+        c.doorbell_allow_private_targets = true;  // the receivers here are on loopback
     }
     void TearDown() override {
         AppFixture::TearDown();
@@ -94,17 +96,88 @@ protected:
         }
         fs::remove_all(helpers_);
     }
+    // An operator (made once), a device enrolled with a code, an activation published.
+    void as_operator() {
+        if (!op_.empty()) return;
+        auto site = app_->accounts().create_site(nullptr, {"Bells", "Riga", "Latvia", "Europe/Riga", false});
+        op_ = testing::session_for(app_->db(), clock_, testing::make_account(app_->accounts(), clock_, "bells-operator", Role::emergency_operator, site->id).id);
+    }
+    struct Device {
+        std::string id, token, headers;
+    };
+    Device device() {
+        as_operator();
+        auto code = testing::signed_request(port_, "POST", "/api/v1/network/enrolments", op_, csrf_, "{}");
+        Device d{network::to_hex(crypto::random_bytes(16)), "", ""};
+        const auto prekey = network::sign_prekey(network::new_signing_keys(), network::new_box_keys().public_key, clock_.now_ms() + 86'400'000);
+        auto joined = testing::request(port_, "POST", "/api/v1/network/members",
+                                       R"({"code":")" + std::string(json::parse(code.body).at("code").as_string()) + R"(","member_id":")" + d.id +
+                                           R"(","prekey":")" + network::to_hex(prekey.prekey) + R"(","not_after":)" + std::to_string(prekey.not_after) +
+                                           R"(,"signature":")" + network::to_hex(prekey.signature) + R"(","packet":"00ff"})",
+                                       "Content-Type: application/json\r\n");
+        EXPECT_EQ(joined.status, 201) << joined.body;
+        d.token = std::string(json::parse(joined.body).at("token").as_string());
+        d.headers = "X-Member-Id: " + d.id + "\r\nX-Member-Token: " + d.token + "\r\n";
+        return d;
+    }
+    testing::HttpReply bell(const Device& d, const std::string& body) {
+        return testing::request(port_, "POST", "/api/v1/network/doorbells", body, "Content-Type: application/json\r\n" + d.headers);
+    }
+    std::string webhook(uint16_t port) {
+        return R"({"channel":"webhook","address":"http://127.0.0.1:)" + std::to_string(port) + R"(/bell","secret":")" + secret_ + "\"}";
+    }
+    std::string create_activation() {
+        as_operator();
+        auto sealed = network::seal_activation(network::new_signing_keys(), "{}", {});
+        auto made = testing::signed_request(port_, "POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 3600'000), op_, csrf_,
+                                            sealed->body, "application/octet-stream");
+        EXPECT_EQ(made.status, 201) << made.body;
+        return std::string(json::parse(made.body).at("id").as_string());
+    }
+    int publish(const std::string& id) { return testing::signed_request(port_, "POST", "/api/v1/network/activations/" + id + "/publish", op_, csrf_, "{}").status; }
+    // Waits up to `limit` for the webhook receiver's n-th verified ring; the time it took.
+    std::chrono::milliseconds until_hook(size_t n, std::chrono::milliseconds limit) {
+        const auto started = std::chrono::steady_clock::now();
+        for (;;) {
+            const std::string log = read_all(helpers_ + "/hook.log");
+            size_t rings = 0;
+            for (size_t at = log.find("ok "); at != std::string::npos; at = log.find("ok ", at + 1)) ++rings;
+            const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+            if (rings >= n || took > limit) return took;
+            std::this_thread::sleep_for(20ms);
+        }
+    }
+    static std::string read_all(const std::string& path) {
+        std::ifstream in(path);
+        std::stringstream s;
+        s << in.rdbuf();
+        return s.str();
+    }
+
     std::string helpers_, secret_ = "shared-secret-for-the-hook";
     uint16_t smtp_ = 0, hook_ = 0, hole_ = 0;
     std::vector<pid_t> pids_;
+    std::string op_;
+    const std::string csrf_ = crypto::random_token();
 };
 
-std::string read_all(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+// As deployed: webhooks may not reach private, loopback or link-local addresses.
+class DoorbellsAsDeployed : public Doorbells {
+protected:
+    void configure(Config& c) override {
+        Doorbells::configure(c);
+        c.doorbell_allow_private_targets = false;
+    }
+};
+
+// A short deadline, to measure what slow targets cost the others.
+class DoorbellDeadlines : public Doorbells {
+protected:
+    void configure(Config& c) override {
+        Doorbells::configure(c);
+        c.doorbell_timeout_seconds = 2;
+    }
+};
 
 TEST_P(Doorbells, EmailAndWebhookRingAtOnceWhileAStalledMatrixWaitsItsTurn) {
     if (!app_) return;
@@ -133,8 +206,9 @@ TEST_P(Doorbells, EmailAndWebhookRingAtOnceWhileAStalledMatrixWaitsItsTurn) {
               404)
         << "strangers may not make the server mail anyone";
     ASSERT_EQ(device(R"({"channel":"email","address":"alias-7@example.org"})").status, 201);
-    ASSERT_EQ(device(R"({"channel":"webhook","address":"http://127.0.0.1:)" + std::to_string(hook_) + R"(/bell","secret":")" + secret_ + "\"}").status, 201);
-    ASSERT_EQ(device(R"({"channel":"matrix","address":"!bells:example.org"})").status, 201);
+    // One doorbell a device: the webhook and the Matrix room are two other members' devices.
+    ASSERT_EQ(bell(Doorbells::device(), webhook(hook_)).status, 201);
+    ASSERT_EQ(bell(Doorbells::device(), R"({"channel":"matrix","address":"!bells:example.org"})").status, 201);
     auto bad = device(R"({"channel":"email","address":"nobody"})");
     EXPECT_EQ(bad.status, 422);
     EXPECT_EQ(device(R"({"channel":"pigeon","address":"x"})").status, 422);
@@ -203,7 +277,94 @@ TEST_P(Doorbells, EmailAndWebhookRingAtOnceWhileAStalledMatrixWaitsItsTurn) {
     EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM network_deliveries").at(0).integer(0), 0);
 }
 
+// Finding 6 of issue 13: the server POSTed to http://127.0.0.1:PORT/… for anyone enrolled (SSRF), and a room id
+// steered the Matrix bot's authenticated PUT.
+TEST_P(DoorbellsAsDeployed, WebhooksToPrivateAddressesAreRefusedAndNamesResolvingThereAreNeverCalled) {
+    if (!app_) return;
+    ASSERT_TRUE(listening(hook_));
+    const Device d = device();
+    for (const std::string& host : {"127.0.0.1:" + std::to_string(hook_), "[::1]:" + std::to_string(hook_), "[::ffff:127.0.0.1]:" + std::to_string(hook_),
+                                   std::string("169.254.169.254"), std::string("10.1.2.3:8080"), std::string("192.168.0.10"), std::string("[fe80::1]")}) {
+        auto r = bell(d, R"({"channel":"webhook","address":"http://)" + host + R"(/bell","secret":")" + secret_ + "\"}");
+        EXPECT_EQ(r.status, 422) << host << " " << r.body;
+        EXPECT_NE(r.body.find("\"fields\":{\"address\""), std::string::npos) << r.body;
+    }
+    auto room = bell(d, R"({"channel":"matrix","address":"!victim:example.org/state/m.room.power_levels/?x="})");
+    EXPECT_EQ(room.status, 422) << room.body;
+    EXPECT_NE(room.body.find("\"fields\":{\"address\""), std::string::npos) << room.body;
+    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM network_doorbells").at(0).integer(0), 0);
+
+    // A name is accepted (it may point anywhere, and change), and checked after resolving at every delivery:
+    // "localhost" resolves to loopback, so the receiver listening there is never called.
+    ASSERT_EQ(bell(d, R"({"channel":"webhook","address":"http://localhost:)" + std::to_string(hook_) + R"(/bell","secret":")" + secret_ + "\"}").status, 201);
+    ASSERT_EQ(publish(create_activation()), 200);
+    for (int i = 0; i < 100 && app_->db().query("SELECT attempts FROM network_rings").at(0).integer(0) == 0; ++i) std::this_thread::sleep_for(20ms);
+    auto ring = app_->db().query("SELECT attempts FROM network_rings");
+    ASSERT_EQ(ring.size(), 1u);
+    EXPECT_EQ(ring[0].integer(0), 1) << "tried, refused, rescheduled";
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(read_all(helpers_ + "/hook.log"), "") << "nothing reached the loopback receiver";
+}
+
+TEST_P(Doorbells, ADeviceHasOneDoorbellWhichGoesWithIt) {
+    if (!app_) return;
+    const Device d = device(), other = device();
+    ASSERT_EQ(bell(d, R"({"channel":"email","address":"alias-1@example.org"})").status, 201);
+    ASSERT_EQ(bell(d, webhook(hook_)).status, 201);
+    ASSERT_EQ(bell(other, R"({"channel":"email","address":"alias-2@example.org"})").status, 201);
+    auto rows = app_->db().query("SELECT channel FROM network_doorbells ORDER BY channel");
+    ASSERT_EQ(rows.size(), 2u) << "the second doorbell of a device replaced its first";
+    EXPECT_EQ(rows[0].text(0), "email");
+    EXPECT_EQ(rows[1].text(0), "webhook");
+    EXPECT_EQ(testing::request(port_, "DELETE", "/api/v1/network/members/" + d.id, "", "X-Member-Token: wrong\r\n").status, 404);
+    auto left = testing::request(port_, "DELETE", "/api/v1/network/members/" + d.id, "", "X-Member-Token: " + d.token + "\r\n");
+    EXPECT_EQ(left.status, 200) << left.body;
+    rows = app_->db().query("SELECT channel FROM network_doorbells");
+    ASSERT_EQ(rows.size(), 1u) << "the device's doorbell went with it";
+    EXPECT_EQ(rows[0].text(0), "email");
+    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM network_members WHERE id = $1", {d.id}).at(0).integer(0), 0);
+    EXPECT_EQ(bell(d, webhook(hook_)).status, 404) << "a device that left is no member";
+}
+
+// 25 doorbells that accept and never answer used to hold the one webhook worker for 2 s each, before a real ring.
+TEST_P(DoorbellDeadlines, TwentyFiveBlackHoledWebhooksDoNotDelayARealRing) {
+    if (!app_) return;
+    ASSERT_TRUE(listening(hook_) && listening(hole_));
+    for (int i = 0; i < 25; ++i) ASSERT_EQ(bell(device(), webhook(hole_)).status, 201);
+    ASSERT_EQ(bell(device(), webhook(hook_)).status, 201);
+    // Two publications: the order of rings within one is random, so one alone could put the real ring first.
+    for (size_t round = 1; round <= 2; ++round) {
+        const std::string id = create_activation();
+        ASSERT_EQ(publish(id), 200);
+        const auto took = until_hook(round, 8000ms);
+        std::printf("[ measured ] round %zu: the real ring arrived %lld ms after publication, beside 25 black holes (deadline 2 s)\n", round,
+                    static_cast<long long>(took.count()));
+        EXPECT_LT(took, 1500ms) << "less than one deadline";
+        std::this_thread::sleep_for(2500ms);  // the black holes' deadlines pass; they are rescheduled
+    }
+}
+
+// Finding 16: rings need the vault to open their addresses. While it is sealed they wait, their attempts untouched,
+// and go out once it is unsealed.
+TEST_P(Doorbells, RingsWaitWhileTheVaultIsSealedAndGoOutWhenUnsealed) {
+    if (!app_) return;
+    ASSERT_TRUE(listening(hook_));
+    ASSERT_EQ(bell(device(), webhook(hook_)).status, 201);
+    const std::string id = create_activation();
+    ASSERT_EQ(testing::request(port_, "POST", "/api/v1/vault/seal", "{}", "Content-Type: application/json\r\nX-Seal-Token: " + seal_token_ + "\r\n").status, 200);
+    ASSERT_EQ(publish(id), 200) << "an activation made before the seal can be published through it";
+    std::this_thread::sleep_for(1500ms);
+    EXPECT_EQ(read_all(helpers_ + "/hook.log"), "");
+    auto waiting = app_->db().query("SELECT attempts FROM network_rings WHERE channel = 'webhook'");
+    ASSERT_EQ(waiting.size(), 1u);
+    EXPECT_EQ(waiting[0].integer(0), 0) << "no attempt burnt while sealed";
+    ASSERT_TRUE(app_->vault().unseal_with_operator_files({operator_file_}).ok());
+    EXPECT_LT(until_hook(1, 5000ms), 3000ms);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Doorbells, ::testing::Values("sqlite", "postgres"), testing::engine_name);
+INSTANTIATE_TEST_SUITE_P(Engines, DoorbellsAsDeployed, ::testing::Values("sqlite", "postgres"), testing::engine_name);
+INSTANTIATE_TEST_SUITE_P(Engines, DoorbellDeadlines, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 
 }  // namespace
 }  // namespace haven

@@ -53,6 +53,7 @@ TEST(NetworkInterop, Python3NaclOpensTheAlertAndItsAnswerOpensHere) {
                        {"prekey_pk", to_hex(m.prekey.public_key)},
                        {"org_pk", to_hex(org.public_key)},
                        {"identity_seed", to_hex(m.identity.secret_key.substr(0, 32))},
+                       {"mailbox", to_hex(m.mailbox)},
                        {"member_id", "m-0001"}};
         const std::string file = dir + "/input.json";
         std::ofstream(file) << json::serialize(o);
@@ -70,6 +71,11 @@ TEST(NetworkInterop, Python3NaclOpensTheAlertAndItsAnswerOpensHere) {
     EXPECT_TRUE(verify_ack(members[1].identity.public_key, sealed->activation_id, *opened));
     EXPECT_FALSE(verify_ack(members[0].identity.public_key, sealed->activation_id, *opened));
     EXPECT_EQ(json::parse(opened->answer).at("answer").as_string(), "can");
+    // The answer capability, made independently from the mailbox secret, is the one whose tag our operator code
+    // put beside this member's wrap (and no other's).
+    EXPECT_EQ(reply.at("capability").as_string(), to_hex(ack_capability(members[1].mailbox, sealed->activation_id)));
+    EXPECT_EQ(reply.at("ack_tag").as_string(), to_hex(sealed->wraps[1].ack_tag));
+    EXPECT_NE(reply.at("ack_tag").as_string(), to_hex(sealed->wraps[0].ack_tag));
 
     Bytes tampered = sealed->body;
     tampered[100] ^= 1;

@@ -41,8 +41,8 @@ protected:
     HttpReply device(const std::string& method, const std::string& target, const std::string& body = {}, const std::string& headers = {}) {
         return testing::request(port_, method, target, body, headers + (body.empty() ? "" : "Content-Type: application/json\r\n"));
     }
-    HttpReply device_bytes(const std::string& target, const Bytes& bytes) {
-        return testing::request(port_, "POST", target, bytes, "Content-Type: application/octet-stream\r\n");
+    HttpReply device_bytes(const std::string& target, const Bytes& bytes, const std::string& headers = {}) {
+        return testing::request(port_, "POST", target, bytes, "Content-Type: application/octet-stream\r\n" + headers);
     }
     std::string code() {
         auto r = as_operator("POST", "/api/v1/network/enrolments", "{}");
@@ -76,6 +76,35 @@ protected:
         return m;
     }
 
+    // A member's answer with the capability their device derives from its mailbox secret.
+    HttpReply answer(const Member& m, const Bytes& activation_id, const BoxKeys& ack_keys, const std::string& text = "can") {
+        return device_bytes("/api/v1/network/activations/" + to_hex(activation_id) + "/acks",
+                            seal_ack(m.identity, activation_id, R"({"member_id":")" + m.id + R"(","answer":")" + text + "\"}", ack_keys.public_key),
+                            "X-Ack-Capability: " + to_hex(ack_capability(m.mailbox, activation_id)) + "\r\n");
+    }
+    // Created, wrapped for `members`, published; returns the id (bytes).
+    Bytes activate(const std::vector<Member>& members, const BoxKeys& ack_keys) {
+        std::vector<Recipient> to;
+        for (const auto& m : members) to.push_back({m.mailbox, m.prekey.public_key});
+        auto sealed = seal_activation(new_signing_keys(), R"({"v":1,"ack_pk":")" + to_hex(ack_keys.public_key) + "\"}", to);
+        EXPECT_TRUE(sealed.ok());
+        auto created = as_operator("POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 3600'000), sealed->body,
+                                   "application/octet-stream");
+        EXPECT_EQ(created.status, 201) << created.body;
+        Bytes packed;
+        for (const auto& w : sealed->wraps) packed += w.locator + w.wrap + w.ack_tag;
+        EXPECT_EQ(as_operator("POST", "/api/v1/network/activations/" + to_hex(sealed->activation_id) + "/wraps", packed, "application/octet-stream").status, 200);
+        EXPECT_EQ(as_operator("POST", "/api/v1/network/activations/" + to_hex(sealed->activation_id) + "/publish", "{}").status, 200);
+        return sealed->activation_id;
+    }
+    std::vector<Bytes> answers(const Bytes& activation_id) {
+        std::vector<Bytes> out;
+        auto r = as_operator("GET", "/api/v1/network/activations/" + to_hex(activation_id) + "/acks");
+        EXPECT_EQ(r.status, 200) << r.body;
+        const auto listed = json::parse(r.body);
+        for (const auto& a : listed.at("items").as_array()) out.push_back(*from_hex(std::string(a.as_string())));
+        return out;
+    }
     std::string operator_, coordinator_;
     int64_t site_ = 0;
     const std::string csrf_ = crypto::random_token();
@@ -113,15 +142,18 @@ TEST_P(Network, AnActivationReachesEveryMemberAndTheAnswersComeBackSealed) {
     const std::string id(json::parse(created.body).at("id").as_string());
     EXPECT_EQ(id, to_hex(sealed->activation_id));
     Bytes packed;
-    for (const auto& w : sealed->wraps) packed += w.locator + w.wrap;
-    EXPECT_EQ(as_operator("POST", "/api/v1/network/activations/" + id + "/wraps", packed.substr(0, 3 * 64), "application/octet-stream").status, 200);
+    for (const auto& w : sealed->wraps) packed += w.locator + w.wrap + w.ack_tag;
+    constexpr size_t record = locator_size + wrap_size + ack_tag_size;
+    EXPECT_EQ(as_operator("POST", "/api/v1/network/activations/" + id + "/wraps", packed.substr(0, 3 * record), "application/octet-stream").status, 200);
+    EXPECT_EQ(as_operator("POST", "/api/v1/network/activations/" + id + "/wraps", packed.substr(0, 64), "application/octet-stream").status, 422)
+        << "the records of before, without the answer tag, are refused";
     // Not published yet: members see nothing.
     EXPECT_TRUE(json::parse(device("GET", "/api/v1/network/activations").body).at("items").as_array().empty());
     EXPECT_EQ(device("GET", "/api/v1/network/activations/" + id).status, 404);
-    auto filled = as_operator("POST", "/api/v1/network/activations/" + id + "/wraps", packed.substr(3 * 64), "application/octet-stream");
+    auto filled = as_operator("POST", "/api/v1/network/activations/" + id + "/wraps", packed.substr(3 * record), "application/octet-stream");
     EXPECT_EQ(json::parse(filled.body).at("wraps").as_int64(), 6);
     ASSERT_EQ(as_operator("POST", "/api/v1/network/activations/" + id + "/publish", "{}").status, 200);
-    EXPECT_EQ(as_operator("POST", "/api/v1/network/activations/" + id + "/wraps", packed.substr(0, 64), "application/octet-stream").status, 409);
+    EXPECT_EQ(as_operator("POST", "/api/v1/network/activations/" + id + "/wraps", packed.substr(0, record), "application/octet-stream").status, 409);
 
     // Each member: list, body, own wrap by locator, open, answer.
     for (const auto& m : members) {
@@ -134,13 +166,13 @@ TEST_P(Network, AnActivationReachesEveryMemberAndTheAnswersComeBackSealed) {
         auto text = open_activation(body.body, wrap.body, {m.prekey}, org.public_key);
         ASSERT_TRUE(text);
         EXPECT_EQ(*text, message);
-        EXPECT_EQ(device_bytes("/api/v1/network/activations/" + id + "/acks",
-                         seal_ack(m.identity, sealed->activation_id, R"({"member_id":")" + m.id + R"(","answer":"can"})", ack_keys.public_key))
-                      .status,
-                  201);
+        EXPECT_EQ(answer(m, sealed->activation_id, ack_keys).status, 201);
     }
     EXPECT_EQ(device("GET", "/api/v1/network/activations/" + id + "/wraps/" + std::string(32, '0')).status, 404);
-    EXPECT_EQ(device_bytes("/api/v1/network/activations/" + id + "/acks", std::string(10, 'x')).status, 422);
+    EXPECT_EQ(device_bytes("/api/v1/network/activations/" + id + "/acks", std::string(10, 'x'),
+                           "X-Ack-Capability: " + to_hex(ack_capability(members[0].mailbox, sealed->activation_id)) + "\r\n")
+                  .status,
+              422);
     auto state = json::parse(as_operator("GET", "/api/v1/network/activations/" + id + "/state").body);
     EXPECT_EQ(state.at("acks").as_int64(), 6);
     EXPECT_EQ(state.at("fetched").as_int64(), 6) << "six wraps fetched (the unknown locator is not one)";
@@ -231,18 +263,134 @@ TEST_P(Network, APollWaitsForTheNextActivation) {
     EXPECT_GE(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(900));
 }
 
-// Answers are anonymous, so anyone can post them: the server bounds them (twice the members, and 100) and the
-// operator's client discards what does not open and verify.
-TEST_P(Network, AnswersAreBoundedAgainstAFlood) {
+// Finding 2 of issue 13: activation ids are listed and answers were accepted from anyone up to twice the members
+// and 100, so ~104 anonymous posts made every member's real answer 429. Now an answer needs its member's
+// capability: strangers are refused before anything is written, and use up nobody's room.
+TEST_P(Network, AThousandAnonymousAnswersDoNotSilenceAMember) {
     if (!app_) return;
-    auto sealed = seal_activation(new_signing_keys(), "{}", {});
-    auto created = as_operator("POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 60'000), sealed->body, "application/octet-stream");
-    ASSERT_EQ(created.status, 201);
-    const std::string id(json::parse(created.body).at("id").as_string());
-    EXPECT_EQ(device_bytes("/api/v1/network/activations/" + id + "/acks", crypto::random_bytes(200)).status, 404) << "not published yet";
+    const BoxKeys operators = new_box_keys(), ack_keys = new_box_keys();
+    std::vector<Member> members;
+    for (int i = 0; i < 3; ++i) members.push_back(enrol(operators));
+    const Bytes id = activate(members, ack_keys);
+    const std::string target = "/api/v1/network/activations/" + to_hex(id) + "/acks";
+    for (int i = 0; i < 1000; ++i) {
+        // Garbage answers: without a capability, with a random one, with a malformed one.
+        const std::string header = i % 3 == 0 ? "" : i % 3 == 1 ? "X-Ack-Capability: " + to_hex(crypto::random_bytes(16)) + "\r\n" : "X-Ack-Capability: zz\r\n";
+        auto r = device_bytes(target, crypto::random_bytes(200), header);
+        ASSERT_EQ(r.status, 403) << i << " " << r.body;
+        if (i == 0) {
+            EXPECT_NE(r.body.find("X-Ack-Capability"), std::string::npos) << "the refusal names what is missing: " << r.body;
+        }
+    }
+    EXPECT_TRUE(answers(id).empty()) << "nothing of the flood is stored";
+    auto real = answer(members[1], id, ack_keys);
+    ASSERT_EQ(real.status, 201) << real.body;
+    const auto got = answers(id);
+    ASSERT_EQ(got.size(), 1u);
+    auto opened = open_ack(got[0], ack_keys);
+    ASSERT_TRUE(opened);
+    EXPECT_TRUE(verify_ack(members[1].identity.public_key, id, *opened)) << "the operator reads the member's real answer";
+}
+
+TEST_P(Network, AnAnswerCapabilityOpensOnlyItsOwnActivation) {
+    if (!app_) return;
+    const BoxKeys operators = new_box_keys(), ack_keys = new_box_keys();
+    std::vector<Member> members = {enrol(operators), enrol(operators)};
+    const Bytes first = activate(members, ack_keys), second = activate({members[0]}, ack_keys);
+    // Member 0's capability for the first activation, on the second.
+    auto crossed = device_bytes("/api/v1/network/activations/" + to_hex(second) + "/acks",
+                                seal_ack(members[0].identity, second, R"({"answer":"can"})", ack_keys.public_key),
+                                "X-Ack-Capability: " + to_hex(ack_capability(members[0].mailbox, first)) + "\r\n");
+    EXPECT_EQ(crossed.status, 403) << crossed.body;
+    EXPECT_EQ(answer(members[1], second, ack_keys).status, 403) << "a member the activation was not wrapped for";
+    EXPECT_EQ(device_bytes("/api/v1/network/activations/" + std::string(32, 'a') + "/acks", crypto::random_bytes(200),
+                           "X-Ack-Capability: " + to_hex(ack_capability(members[0].mailbox, first)) + "\r\n")
+                  .status,
+              403)
+        << "an activation that does not exist has no wrap with this tag either";
+    EXPECT_TRUE(answers(second).empty());
+    EXPECT_EQ(answer(members[0], second, ack_keys).status, 201);
+    EXPECT_EQ(answer(members[1], first, ack_keys).status, 201);
+}
+
+TEST_P(Network, AMemberMayChangeTheirAnswerAFewTimesAndNoMore) {
+    if (!app_) return;
+    const BoxKeys operators = new_box_keys(), ack_keys = new_box_keys();
+    std::vector<Member> members = {enrol(operators), enrol(operators)};
+    const Bytes id = activate(members, ack_keys);
+    for (int i = 0; i < 5; ++i) {
+        ASSERT_EQ(answer(members[0], id, ack_keys, i % 2 ? "can" : "cannot").status, 201) << i;
+    }
+    auto more = answer(members[0], id, ack_keys);
+    EXPECT_EQ(more.status, 429) << more.body;
+    EXPECT_EQ(answer(members[1], id, ack_keys).status, 201) << "one member's bound is not another's";
+    EXPECT_EQ(answers(id).size(), 6u);
+    EXPECT_EQ(json::parse(as_operator("GET", "/api/v1/network/activations/" + to_hex(id) + "/state").body).at("acks").as_int64(), 6);
+}
+
+// Finding 16 of issue 13: a panic seal took the network down (503) exactly when it is needed. Its endpoints need
+// no vault key: members poll, fetch and answer, and operators read the answers, while the vault is sealed; what
+// needs the vault (an audited operator change, a doorbell's sealed address) answers 503 "sealed".
+TEST_P(Network, ThroughAPanicSealMembersPollFetchAndAnswerAndOperatorsReadTheAnswers) {
+    if (!app_) return;
+    const BoxKeys operators = new_box_keys(), ack_keys = new_box_keys();
+    std::vector<Member> members = {enrol(operators), enrol(operators)};
+    const SigningKeys org = new_signing_keys();
+    auto sealed = seal_activation(org, R"({"v":1,"text":"Raid at the hub: stay away"})", {{members[0].mailbox, members[0].prekey.public_key},
+                                                                                             {members[1].mailbox, members[1].prekey.public_key}});
+    ASSERT_TRUE(sealed.ok());
+    const std::string id = to_hex(sealed->activation_id);
+    ASSERT_EQ(as_operator("POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 3600'000), sealed->body,
+                          "application/octet-stream").status,
+              201);
+    Bytes packed;
+    for (const auto& w : sealed->wraps) packed += w.locator + w.wrap + w.ack_tag;
+    ASSERT_EQ(as_operator("POST", "/api/v1/network/activations/" + id + "/wraps", packed, "application/octet-stream").status, 200);
+
+    auto seal = testing::request(port_, "POST", "/api/v1/vault/seal", "{}", "Content-Type: application/json\r\nX-Seal-Token: " + seal_token_ + "\r\n");
+    ASSERT_EQ(seal.status, 200) << seal.body;
+    ASSERT_TRUE(app_->vault().sealed());
+    EXPECT_EQ(as_operator("GET", "/account").status, 503) << "the rest of Haven is sealed";
+
+    // The operator publishes what was ready; a member's poll, body, wrap and answer all work.
     ASSERT_EQ(as_operator("POST", "/api/v1/network/activations/" + id + "/publish", "{}").status, 200);
-    for (int i = 0; i < 100; ++i) ASSERT_EQ(device_bytes("/api/v1/network/activations/" + id + "/acks", crypto::random_bytes(200)).status, 201);
-    EXPECT_EQ(device_bytes("/api/v1/network/activations/" + id + "/acks", crypto::random_bytes(200)).status, 429);
+    auto polled = device("GET", "/api/v1/network/activations?after=0");
+    ASSERT_EQ(polled.status, 200) << polled.body;
+    ASSERT_EQ(json::parse(polled.body).at("items").as_array().size(), 1u);
+    auto body = device("GET", "/api/v1/network/activations/" + id);
+    auto wrap = device("GET", "/api/v1/network/activations/" + id + "/wraps/" + to_hex(locator(members[0].mailbox, sealed->activation_id)));
+    ASSERT_EQ(body.status, 200);
+    ASSERT_EQ(wrap.status, 200);
+    EXPECT_TRUE(open_activation(body.body, wrap.body, {members[0].prekey}, org.public_key));
+    EXPECT_EQ(answer(members[0], sealed->activation_id, ack_keys).status, 201);
+    // A member rotates their prekey.
+    auto p = sign_prekey(members[1].identity, new_box_keys().public_key, clock_.now_ms() + 86'400'000);
+    EXPECT_EQ(device("PUT", "/api/v1/network/members/" + members[1].id + "/prekey",
+                     R"({"prekey":")" + to_hex(p.prekey) + R"(","not_after":)" + std::to_string(p.not_after) + R"(,"signature":")" + to_hex(p.signature) + "\"}",
+                     "X-Member-Token: " + members[1].token + "\r\n")
+                  .status,
+              200);
+
+    // The operator reads the answer and the activation's state.
+    const auto got = answers(sealed->activation_id);
+    ASSERT_EQ(got.size(), 1u);
+    auto opened = open_ack(got[0], ack_keys);
+    ASSERT_TRUE(opened);
+    EXPECT_TRUE(verify_ack(members[0].identity.public_key, sealed->activation_id, *opened));
+    EXPECT_EQ(as_operator("GET", "/api/v1/network/activations/" + id + "/state").status, 200);
+    EXPECT_EQ(as_operator("GET", "/api/v1/network/members").status, 200);
+
+    // What needs the vault waits: an operator's audited change, a doorbell's sealed address.
+    auto audited = as_operator("POST", "/api/v1/network/enrolments", "{}");
+    EXPECT_EQ(audited.status, 503) << audited.body;
+    EXPECT_NE(audited.body.find("sealed"), std::string::npos);
+    auto made = as_operator("POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 3600'000),
+                            seal_activation(org, "{}", {})->body, "application/octet-stream");
+    EXPECT_EQ(made.status, 503) << made.body;
+    auto bell = device("POST", "/api/v1/network/doorbells", R"({"channel":"webhook","address":"https://hooks.example.org/x","secret":"0123456789abcdef"})",
+                       "X-Member-Id: " + members[0].id + "\r\nX-Member-Token: " + members[0].token + "\r\n");
+    EXPECT_EQ(bell.status, 503) << bell.body;
+    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM network_activations").at(0).integer(0), 1) << "nothing half-made";
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Network, ::testing::Values("sqlite", "postgres"), testing::engine_name);

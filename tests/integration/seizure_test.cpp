@@ -339,7 +339,7 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
             ASSERT_EQ(made.status, 201) << made.body;
             const std::string id = to_hex(sealed->activation_id), base = "/api/v1/network/activations/" + id;
             Bytes packed;
-            for (const auto& w : sealed->wraps) packed += w.locator + w.wrap;
+            for (const auto& w : sealed->wraps) packed += w.locator + w.wrap + w.ack_tag;
             ASSERT_EQ(testing::request(port, "POST", base + "/wraps", packed, "Content-Type: application/octet-stream\r\n" + as_operator).status, 200);
             ASSERT_EQ(testing::request(port, "POST", base + "/publish", "{}", "Content-Type: application/json\r\n" + as_operator).status, 200);
             for (size_t i = 0; i < 50; ++i) {
@@ -349,7 +349,8 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
                 const std::string answer = std::string("can drive the Mazda from Pechory ") + status + std::to_string(i);
                 needles.all.push_back(answer);
                 ASSERT_EQ(testing::request(port, "POST", base + "/acks", seal_ack(devices[i].identity, sealed->activation_id, answer, ack.public_key),
-                                           "Content-Type: application/octet-stream\r\n")
+                                           "Content-Type: application/octet-stream\r\nX-Ack-Capability: " +
+                                               to_hex(ack_capability(devices[i].mailbox, sealed->activation_id)) + "\r\n")
                               .status,
                           201);
             }

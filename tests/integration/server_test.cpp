@@ -3,12 +3,17 @@
 
 #include <algorithm>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <sstream>
+#include <sys/stat.h>
+#include <thread>
 
 #include "app/app.hpp"
+#include "support/accounts.hpp"
 #include "support/app_fixture.hpp"
 #include "support/engines.hpp"
 #include "support/http_client.hpp"
@@ -31,6 +36,18 @@ protected:
 
     const std::string csrf_ = crypto::random_token();
 };
+
+// The resident memory of this process, where the server runs, in MB (/proc/self/status).
+long resident_mb() {
+    std::ifstream in("/proc/self/status");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6)) / 1024;
+    return -1;
+}
+
+std::string metrics_auth(const std::string& dir) {
+    return "Authorization: Bearer " + read_secret_file(dir + "/metrics-token").value_or("") + "\r\n";
+}
 
 TEST_P(Server, ServesTheHomePageWithSecurityHeaders) {
     if (!app_) return;
@@ -109,7 +126,7 @@ TEST_P(Server, MetricsPassPromtool) {
     if (!app_) return;
     request(port_, "GET", "/");
     request(port_, "GET", "/nothing");
-    auto m = request(port_, "GET", "/metrics");
+    auto m = request(port_, "GET", "/metrics", "", metrics_auth(dir_));
     ASSERT_EQ(m.status, 200);
     EXPECT_NE(m.body.find("haven_http_requests_total{route=\"/\",method=\"GET\",status=\"200\"} 1"), std::string::npos);
     EXPECT_NE(m.body.find("haven_db_write_queue_depth"), std::string::npos);
@@ -121,6 +138,49 @@ TEST_P(Server, MetricsPassPromtool) {
     std::stringstream ss;
     ss << out.rdbuf();
     EXPECT_EQ(rc, 0) << ss.str();
+}
+
+// A large body is read only for a caller the gate admits from the header: a stranger's is refused at once,
+// unread, and the route is matched exactly (POST /people/import is the route /people/{id}: 1 MB).
+TEST_P(Server, AStrangersLargeBodyIsRefusedBeforeAnyOfItIsRead) {
+    if (!app_) return;
+    for (const char* target : {"POST /sites/1/people/import", "POST /sites/1/people/import/preview", "POST /api/v1/sites/1/people/import",
+                               "POST /people/import", "PUT /api/v1/network/roster", "POST /api/v1/network/activations/1/wraps"}) {
+        Connection c(port_);
+        ASSERT_TRUE(c.send(std::string(target) + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nContent-Length: 2097152\r\n\r\n"));
+        EXPECT_EQ(c.read_reply(2000).status, 413) << target << ": answered before the body, which never comes";
+    }
+    expect_healthy();
+}
+
+// 40 strangers each sending 15 MB of a 16 MB body to upload routes: the server keeps none of it (it took the
+// server from 141 to 734 MB before the gate came before the body).
+TEST_P(Server, FortyStrangersSixteenMegabyteBodiesDoNotGrowMemory) {
+    if (!app_ || GetParam() != "sqlite") GTEST_SKIP() << "transport; once is enough";
+    const long before = resident_mb();
+    std::atomic<int> sent{0};
+    std::atomic<bool> measured{false};
+    std::vector<std::future<void>> strangers;
+    for (int i = 0; i < 40; ++i)
+        strangers.push_back(std::async(std::launch::async, [&, i] {
+            Connection c(port_);
+            const std::string target = i % 2 ? "/people/import" : "/api/v1/sites/1/people/import";
+            const std::string chunk(256 * 1024, 'x');
+            if (c.send("POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nContent-Length: 16777216\r\n\r\n"))
+                for (int n = 0; n < 60 && c.send(chunk); ++n) {
+                }
+            ++sent;
+            while (!measured) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (sent < 40 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const long during = resident_mb();
+    measured = true;
+    for (auto& s : strangers) s.get();
+    std::printf("resident memory: %ld MB before, %ld MB with 40 strangers' 16 MB bodies arriving\n", before, during);
+    EXPECT_LT(during - before, 64) << "the server kept strangers' bodies";
+    expect_healthy();
 }
 
 // Each hostile input gets the right 4xx or a closed connection, and the server stays healthy.
@@ -218,7 +278,8 @@ TEST_P(Server, CutsOffSlowloris) {
 TEST_P(Server, RouteTableMatchesTheGoldenFile) {
     if (!app_ || GetParam() != "sqlite") GTEST_SKIP() << "the table does not depend on the engine";
     std::string got;
-    for (const auto& r : app_->router().routes()) got += r.method + " " + r.pattern + "  " + r.access + "\n";
+    for (const auto& r : app_->router().routes())
+        got += r.method + " " + r.pattern + "  " + r.access + (r.max_body_bytes ? "  body " + std::to_string(r.max_body_bytes >> 20) + " MB" : "") + "\n";
     const std::string golden = HAVEN_SOURCE_DIR "/tests/golden/routes.txt";
     std::ifstream in(golden);
     std::stringstream want;
@@ -249,6 +310,65 @@ TEST_P(Server, EveryApiRouteIsInTheOpenApiDocument) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Server, ::testing::Values("sqlite", "postgres"), testing::engine_name);
+
+// The same server with accounts, on a clock the test moves.
+class ServerWithAccounts : public testing::AppFixture<ManualClock> {
+protected:
+    void SetUp() override {
+        AppFixture::SetUp();
+        if (!app_) return;
+        auto site = app_->accounts().create_site(nullptr, {"Paris", "Paris", "France", "Europe/Paris", false});
+        ASSERT_TRUE(site.ok());
+        site_ = site->id;
+        auto coordinator = testing::make_account(app_->accounts(), clock_, "coord", Role::coordinator, site_);
+        coordinator_ = testing::session_for(app_->db(), clock_, coordinator.id);
+        auto administrator = testing::make_account(app_->accounts(), clock_, "admin", Role::administrator, site_);
+        administrator_ = testing::session_for(app_->db(), clock_, administrator.id);
+    }
+    int64_t site_ = 0;
+    std::string coordinator_, administrator_;
+    const std::string csrf_ = crypto::random_token();
+};
+
+// The upload routes still take large bodies from those allowed to call them, here 10 MB of spreadsheet.
+TEST_P(ServerWithAccounts, ACoordinatorsTenMegabyteImportStillWorks) {
+    if (!app_) return;
+    std::string csv = "Pseudonym,Padding\r\n";
+    for (int i = 0; i < 1100; ++i) csv += "Resident" + std::to_string(i) + "," + std::string(9600, 'p') + "\r\n";
+    ASSERT_GT(csv.size(), 10u * 1024 * 1024);
+    auto imported = testing::signed_request(port_, "POST", "/api/v1/sites/" + std::to_string(site_) + "/people/import", coordinator_, csrf_,
+                                            csv, "text/csv");
+    ASSERT_EQ(imported.status, 201) << imported.body.substr(0, 300);
+    EXPECT_NE(imported.body.find(R"("imported":1100)"), std::string::npos) << imported.body;
+    // Signed in but not allowed to import: held to 1 MB, refused before the body.
+    auto volunteer = testing::make_account(app_->accounts(), clock_, "vol", Role::volunteer, site_);
+    Connection c(port_);
+    ASSERT_TRUE(c.send("POST /api/v1/sites/" + std::to_string(site_) + "/people/import HTTP/1.1\r\nHost: x\r\nCookie: __Host-haven_session=" +
+                       testing::session_for(app_->db(), clock_, volunteer.id) + "; __Host-haven_csrf=" + csrf_ + "\r\nX-CSRF-Token: " + csrf_ +
+                       "\r\nContent-Type: text/csv\r\nContent-Length: 10485760\r\n\r\n"));
+    EXPECT_EQ(c.read_reply(2000).status, 413);
+}
+
+// /metrics shows what the centre does (notes written, exports, activations): only the holder of
+// DATA/metrics-token reads it — not the public, not a signed-in administrator — sealed or not.
+TEST_P(ServerWithAccounts, MetricsAnswerOnlyTheMetricsToken) {
+    if (!app_) return;
+    struct stat st{};
+    ASSERT_EQ(::stat((dir_ + "/metrics-token").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    EXPECT_EQ(request(port_, "GET", "/metrics").status, 401);
+    EXPECT_EQ(request(port_, "GET", "/metrics", "", "Authorization: Bearer " + crypto::random_token() + "\r\n").status, 401);
+    EXPECT_EQ(request(port_, "GET", "/metrics", "", "Cookie: __Host-haven_session=" + administrator_ + "\r\n").status, 401);
+    auto shown = request(port_, "GET", "/metrics", "", metrics_auth(dir_));
+    EXPECT_EQ(shown.status, 200);
+    EXPECT_NE(shown.body.find("haven_http_requests_total"), std::string::npos);
+
+    ASSERT_EQ(request(port_, "POST", "/api/v1/vault/seal", "{}", "Content-Type: application/json\r\nX-Seal-Token: " + seal_token_ + "\r\n").status, 200);
+    EXPECT_EQ(request(port_, "GET", "/metrics").status, 401) << "sealed, still the token only";
+    EXPECT_EQ(request(port_, "GET", "/metrics", "", metrics_auth(dir_)).status, 200) << "and monitoring goes on while sealed";
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, ServerWithAccounts, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 
 }  // namespace
 }  // namespace haven

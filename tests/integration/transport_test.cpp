@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <memory>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "http/signal.hpp"
 #include "http/transport/server.hpp"
@@ -156,6 +159,93 @@ TEST(Transport, StoppingWithParkedPollsLeavesNoListener) {
     }
     EXPECT_EQ(poll.signal.listeners(), 0u) << "a stopped server's parked polls must not stay listening";
     poll.signal.notify();  // and a later publication touches nothing of it
+}
+
+// A server whose "/upload" takes 16 MB from callers that send "X-Allowed: yes", and 1 MB from everyone else.
+struct Uploads {
+    std::atomic<int> asked{0};
+    Server serve(ServerLimits limits) {
+        return Server(limits, {[](Request& q) { return Response::text(200, std::to_string(q.body.size())); },
+                               [](int status, const std::string& code, const std::string&) { return Response::text(status, code); },
+                               [](std::string_view, std::string_view target) { return target == "/upload" ? size_t(16 << 20) : size_t(0); },
+                               [this](const Request& q) {
+                                   ++asked;
+                                   return q.header("X-Allowed") == "yes";
+                               }});
+    }
+};
+
+long resident_mb() {
+    std::ifstream in("/proc/self/status");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6)) / 1024;
+    return -1;
+}
+
+TEST(Transport, ALargeBodyIsReadOnlyForACallerAdmittedFromTheHeader) {
+    Uploads uploads;
+    Server server = uploads.serve({});
+    const uint16_t port = server.listen("127.0.0.1", 0);
+    server.start();
+    const std::string two_mb(2 << 20, 'x');
+    {
+        testing::Connection c(port);
+        ASSERT_TRUE(c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 2097152\r\n\r\n"));
+        EXPECT_EQ(c.read_reply(2000).status, 413) << "refused on the header, before any of the body";
+    }
+    EXPECT_EQ(uploads.asked, 1);
+    EXPECT_EQ(testing::request(port, "POST", "/upload", two_mb, "X-Allowed: yes\r\n").body, std::to_string(two_mb.size()));
+    EXPECT_EQ(testing::request(port, "POST", "/other", two_mb, "X-Allowed: yes\r\n").status, 413) << "the route's limit, not the caller's";
+    EXPECT_EQ(testing::request(port, "POST", "/upload", "small").body, "5");
+    EXPECT_EQ(uploads.asked, 2) << "asked only when a body would pass the default";
+    {
+        testing::Connection c(port);  // chunked: the caller is asked before any chunk is read
+        ASSERT_TRUE(c.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        const std::string chunk = "100000\r\n" + std::string(0x100000, 'x') + "\r\n";
+        for (int i = 0; i < 3 && c.send(chunk); ++i) {
+        }
+        EXPECT_EQ(c.read_reply(3000).status, 413);
+    }
+    EXPECT_EQ(uploads.asked, 3);
+    EXPECT_TRUE(eventually([&] { return server.stats().body_bytes_in_flight == 0; })) << "every share given back";
+}
+
+// 40 admitted callers each sending 15 MB of a 16 MB body: at most the budget (here 32 MB) is read at once, the
+// others are answered 503 at once, and memory grows by no more than that.
+TEST(Transport, BodiesBeingReadStayWithinTheBudgetAcrossConnections) {
+    ServerLimits limits;
+    limits.max_body_bytes_in_flight = 32 << 20;
+    Uploads uploads;
+    Server server = uploads.serve(limits);
+    const uint16_t port = server.listen("127.0.0.1", 0);
+    server.start();
+    const long before = resident_mb();
+    std::atomic<int> sent{0}, busy{0};
+    std::atomic<bool> measured{false};
+    std::vector<std::future<void>> callers;
+    for (int i = 0; i < 40; ++i)
+        callers.push_back(std::async(std::launch::async, [&] {
+            testing::Connection c(port);
+            const std::string chunk(256 * 1024, 'x');
+            if (c.send("POST /upload HTTP/1.1\r\nHost: x\r\nX-Allowed: yes\r\nContent-Length: 16777216\r\n\r\n"))
+                for (int n = 0; n < 60 && c.send(chunk); ++n) {
+                }
+            ++sent;
+            while (!measured) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            busy += c.read_reply(100).status == 503;
+        }));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (sent < 40 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const int64_t in_flight = server.stats().body_bytes_in_flight;
+    const long during = resident_mb();
+    measured = true;
+    for (auto& c : callers) c.get();
+    std::printf("resident memory: %ld MB before, %ld MB with 40 admitted 16 MB bodies arriving (budget 32 MB); %lld bytes in flight\n",
+                before, during, (long long)in_flight);
+    EXPECT_LE(in_flight, int64_t(32) << 20);
+    EXPECT_GE(busy.load(), 38) << "only two 16 MB bodies fit the budget";
+    EXPECT_LT(during - before, 32 + 24);
 }
 
 TEST(Transport, ANotifyBetweenLookingAndParkingIsNotLost) {

@@ -2,10 +2,17 @@
 // form; the keys are gone (the state is checked, not RAM). Stored secrets are ciphertext bound to their row.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <set>
 
 #include "audit/audit.hpp"
 #include "core/log.hpp"
+#include "crypto/random.hpp"
 #include "modules/accounts/store.hpp"
 #include "support/accounts.hpp"
 #include "support/app_fixture.hpp"
@@ -14,7 +21,59 @@
 namespace haven {
 namespace {
 
-class Sealing : public testing::AppFixture<ManualClock> {};
+class Sealing : public testing::AppFixture<ManualClock> {
+protected:
+    testing::HttpReply seal() {
+        return testing::request(port_, "POST", "/api/v1/vault/seal", "{}", "Content-Type: application/json\r\nX-Seal-Token: " + seal_token_ + "\r\n");
+    }
+    std::string operator_keys_json() const {
+        std::string body = "{\"operator_keys\":[";
+        log::append_json_string(body, operator_file_);
+        return body + "]}";
+    }
+};
+
+const std::string wrong_keys_json =
+    R"({"operator_keys":["haven operator key v1\nindex 0\nkey AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"]})";
+
+std::string form_encoded(std::string_view text) {
+    std::string out;
+    for (unsigned char ch : text) {
+        char buf[4];
+        std::snprintf(buf, sizeof buf, "%%%02X", ch);
+        out += buf;
+    }
+    return out;
+}
+
+// One request from another loopback address (127.0.0.2): another source, as the server sees it.
+testing::HttpReply request_from(const char* source, uint16_t port, const std::string& raw) {
+    testing::HttpReply reply;
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in from{}, to{};
+    from.sin_family = to.sin_family = AF_INET;
+    ::inet_pton(AF_INET, source, &from.sin_addr);
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+        ::close(fd);
+        return reply;
+    }
+    (void)::send(fd, raw.data(), raw.size(), MSG_NOSIGNAL);
+    std::string got;
+    char buf[16384];
+    for (pollfd p{fd, POLLIN, 0}; ::poll(&p, 1, 5000) > 0;) {
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        got.append(buf, size_t(n));
+    }
+    ::close(fd);
+    const auto end = got.find("\r\n\r\n");
+    if (got.size() > 12) reply.status = std::atoi(got.c_str() + 9);
+    reply.headers = got.substr(0, end == std::string::npos ? got.size() : end + 2);
+    if (end != std::string::npos) reply.body = got.substr(end + 4);
+    return reply;
+}
 
 TEST_P(Sealing, APanicSealClosesEveryApiUntilUnsealed) {
     if (!app_) return;
@@ -129,6 +188,62 @@ TEST_P(Sealing, RotationReSealsEveryValueWhileServingAndResumes) {
     crypto::Vault reloaded(dir_ + "/vault.json", clock_);
     EXPECT_EQ(reloaded.field_key_version(), 2u);
     EXPECT_FALSE(audit::verify(app_->db(), app_->vault().audit_public_key()).bad_seq.has_value());
+}
+
+// Strangers' wrong unseal attempts (here eight, from this address) hold back their own source only: the operator's
+// `haven unseal` on the server (it sends DATA/seal-token) is never throttled, nor is another address.
+TEST_P(Sealing, StrangersWrongUnsealAttemptsNeverHoldBackTheOperator) {
+    if (!app_) return;
+    ASSERT_EQ(seal().status, 200);
+    const std::string json = "Content-Type: application/json\r\n";
+    int refused = 0, throttled = 0;
+    for (int i = 0; i < 8; ++i) {
+        const int status = testing::request(port_, "POST", "/api/v1/vault/unseal", wrong_keys_json, json).status;
+        refused += status == 401;
+        throttled += status == 429;
+    }
+    EXPECT_EQ(refused, 3);
+    EXPECT_EQ(throttled, 5);
+    EXPECT_EQ(testing::request(port_, "POST", "/api/v1/vault/unseal", operator_keys_json(), json).status, 429)
+        << "this source waits, even with the right keys";
+
+    // Another address, through the form: its own count.
+    const std::string csrf = crypto::random_token();
+    const std::string body = "_csrf=" + csrf + "&operator_keys=" + form_encoded(operator_file_);
+    auto other = request_from("127.0.0.2", port_, "POST /unseal HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nCookie: __Host-haven_csrf=" + csrf +
+                                                     "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+                                                     std::to_string(body.size()) + "\r\n\r\n" + body);
+    EXPECT_EQ(other.status, 303) << other.body.substr(0, 300);
+    EXPECT_FALSE(app_->vault().sealed());
+
+    // Sealed again and this address still held back: the operator's own path (what `haven unseal` sends) opens.
+    ASSERT_EQ(seal().status, 200);
+    for (int i = 0; i < 4; ++i) testing::request(port_, "POST", "/api/v1/vault/unseal", wrong_keys_json, json);
+    ASSERT_EQ(testing::request(port_, "POST", "/api/v1/vault/unseal", wrong_keys_json, json).status, 429);
+    auto by_operator = testing::request(port_, "POST", "/api/v1/vault/unseal", operator_keys_json(), json + "X-Seal-Token: " + seal_token_ + "\r\n");
+    EXPECT_EQ(by_operator.status, 200) << by_operator.body;
+    EXPECT_FALSE(app_->vault().sealed());
+}
+
+// The unseal form is on every page a sealed server shows, and it works from there: the page sets the CSRF cookie
+// its form carries.
+TEST_P(Sealing, TheUnsealFormOnAnySealedPageUnseals) {
+    if (!app_) return;
+    ASSERT_EQ(seal().status, 200);
+    auto page = testing::request(port_, "GET", "/sites");
+    ASSERT_EQ(page.status, 503);
+    const std::string cookie = page.header("Set-Cookie");
+    ASSERT_EQ(cookie.rfind("__Host-haven_csrf=", 0), 0u) << "no CSRF cookie for the page's form: " << page.headers;
+    const std::string token = cookie.substr(18, cookie.find(';') - 18);
+    const auto field = page.body.find("name=\"_csrf\" value=\"");
+    ASSERT_NE(field, std::string::npos);
+    EXPECT_EQ(page.body.substr(field + 20, token.size()), token);
+
+    const std::string body = "_csrf=" + token + "&operator_keys=" + form_encoded(operator_file_);
+    auto posted = testing::request(port_, "POST", "/unseal", body,
+                                   "Cookie: __Host-haven_csrf=" + token + "\r\nContent-Type: application/x-www-form-urlencoded\r\n");
+    EXPECT_EQ(posted.status, 303) << posted.body.substr(0, 300);
+    EXPECT_FALSE(app_->vault().sealed());
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Sealing, ::testing::Values("sqlite", "postgres"), testing::engine_name);

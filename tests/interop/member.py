@@ -1,6 +1,7 @@
 """An independent member client for the emergency network's wire format, written from docs/EMERGENCY.md only,
 with Debian's python3-nacl. Reads a JSON file of hex values, opens the activation, checks the organisation's
-signature, and answers with a sealed, signed acknowledgement. Prints JSON: {"message": ..., "ack": hex}."""
+signature, and answers with a sealed, signed acknowledgement and the answer capability that goes with it. Prints
+JSON: {"message": ..., "ack": hex, "capability": hex, "ack_tag": hex}."""
 import json
 import struct
 import sys
@@ -36,4 +37,8 @@ answer = json.dumps({"member_id": given["member_id"], "answer": "can", "eta_minu
 identity = SigningKey(given["identity_seed"])
 ack_signature = identity.sign(b"haven-ack-v1" + activation_id + answer).signature
 ack = SealedBox(PublicKey(bytes.fromhex(alert["ack_pk"]))).encrypt(ack_signature + answer)
-print(json.dumps({"message": message.decode("utf-8"), "ack": ack.hex()}))
+# The answer capability that lets the server accept it from a member the activation was wrapped for, and the
+# tag the operator uploaded beside the wrap (the server's check: BLAKE2b-128 of the capability).
+capability = blake2b(b"haven-ack-capability-v1" + activation_id, key=given["mailbox"], digest_size=16, encoder=RawEncoder)
+tag = blake2b(capability, digest_size=16, encoder=RawEncoder)
+print(json.dumps({"message": message.decode("utf-8"), "ack": ack.hex(), "capability": capability.hex(), "ack_tag": tag.hex()}))

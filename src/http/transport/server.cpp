@@ -32,6 +32,7 @@ struct Server::Impl {
     std::atomic<int64_t> open{0};
     std::atomic<int64_t> queued{0};  // requests running a handler or waiting for a slot
     std::atomic<int64_t> parked{0};  // long polls waiting for their signal (no slot, no thread)
+    std::atomic<size_t> body_bytes{0};  // bodies being read or handled (at most limits.max_body_bytes_in_flight)
     std::mutex slot_mutex;
     int running = 0;                           // handlers running (at most limits.workers)
     std::deque<asio::steady_timer*> waiting;   // requests waiting for a handler slot, oldest first
@@ -43,6 +44,7 @@ struct Server::Impl {
     awaitable<void> serve_connection(tcp::socket socket);
     awaitable<bool> acquire_slot(bool admitted = false);
     void release_slot();
+    bool reserve_body(size_t bytes);
     awaitable<bool> wait_parked(const Park& park, const std::chrono::steady_clock::time_point& until);
     awaitable<bool> write_response(beast::tcp_stream& stream, Response& response, unsigned version, bool keep_alive, bool head);
     awaitable<void> refuse(beast::tcp_stream& stream, int status, const char* code, const char* message);
@@ -54,6 +56,14 @@ struct ConnectionCount {
     std::atomic<int64_t>& n;
     explicit ConnectionCount(std::atomic<int64_t>& c) : n(c) { ++n; }
     ~ConnectionCount() { --n; }
+};
+
+// A request's share of the body budget, given back however its iteration of the connection loop ends.
+struct BodyShare {
+    std::atomic<size_t>& in_flight;
+    size_t bytes = 0;
+    explicit BodyShare(std::atomic<size_t>& b) : in_flight(b) {}
+    ~BodyShare() { in_flight -= bytes; }
 };
 
 bool header_value_safe(const std::string& v) {
@@ -113,6 +123,16 @@ void Server::Impl::release_slot() {
     asio::post(next->get_executor(), [next] { next->cancel(); });
 }
 
+// The body budget: false when `bytes` more would pass max_body_bytes_in_flight (the request then gets 503 at once,
+// before its body is read: waiting would hold a connection and its socket buffers for a share that may not come).
+bool Server::Impl::reserve_body(size_t bytes) {
+    size_t now = body_bytes.load();
+    do {
+        if (bytes > limits.max_body_bytes_in_flight || now > limits.max_body_bytes_in_flight - bytes) return false;
+    } while (!body_bytes.compare_exchange_weak(now, now + bytes));
+    return true;
+}
+
 // A parked request (a long poll) waits here with no slot and no thread: a timer on its connection's strand that
 // its deadline ends, or the signal cancels. True when the signal woke it, false when the deadline passed.
 awaitable<bool> Server::Impl::wait_parked(const Park& park, const std::chrono::steady_clock::time_point& until) {
@@ -155,6 +175,7 @@ awaitable<bool> Server::Impl::write_response(beast::tcp_stream& stream, Response
 // close"): closing with unread bytes would reset the connection and the client could lose the answer.
 awaitable<void> Server::Impl::refuse(beast::tcp_stream& stream, int status, const char* code, const char* message) {
     Response response = hooks.reject(status, code, message);
+    if (status == 503) response.set_header("Retry-After", "1");
     if (!co_await write_response(stream, response, 11, false, false)) co_return;
     beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -188,7 +209,7 @@ awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
         }
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(limits.max_target_bytes + limits.max_header_bytes + 64));
-        parser.body_limit(std::max(limits.max_body_bytes, limits.max_upload_bytes));  // the route's own limit is set below
+        parser.body_limit(boost::none);  // decided below, once the header says who sends what where
         stream.expires_after(limits.header_timeout);
         co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
         if (ec == bhttp::error::header_limit) {
@@ -198,10 +219,6 @@ awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
                 co_await refuse(stream, 414, "uri_too_long", "The URL is longer than 8 KB.");
             else
                 co_await refuse(stream, 431, "headers_too_large", "The request line and headers are too large.");
-            break;
-        }
-        if (ec == bhttp::error::body_limit) {  // Content-Length above the limit, seen with the header
-            co_await refuse(stream, 413, "body_too_large", "The request body is larger than allowed.");
             break;
         }
         if (ec == beast::error::timeout) {
@@ -227,14 +244,45 @@ awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
             co_await refuse(stream, 431, "headers_too_large", "Too many header fields, or they are too large.");
             break;
         }
-        const size_t body_limit =
-            hooks.is_upload && hooks.is_upload(std::string_view(header.method_string()), std::string_view(header.target())) ? limits.max_upload_bytes
-                                                                                                                              : limits.max_body_bytes;
-        parser.body_limit(body_limit);
-        if (auto len = parser.content_length(); len && *len > body_limit) {
+        Request request;
+        request.method = std::string(header.method_string());
+        request.target = std::string(header.target());
+        request.remote_address = remote;
+        request.headers.reserve(fields);
+        for (const auto& f : header) request.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+
+        // The body: at most max_body_bytes, unless the route takes more (matched exactly by the route table) and
+        // the gate admits this caller from the header alone — so a stranger never sends a large body — and only
+        // while the body budget across all connections allows. Decided before any of the body is read.
+        const auto declared = parser.content_length();
+        const bool chunked = parser.chunked();
+        size_t body_limit = limits.max_body_bytes;
+        const size_t route_limit = hooks.body_limit ? hooks.body_limit(request.method, request.target) : 0;
+        if (route_limit > body_limit && (chunked || (declared && *declared > body_limit && *declared <= route_limit))) {
+            ++queued;
+            if (!co_await acquire_slot()) {
+                --queued;
+                co_await refuse(stream, 503, "busy", "The server is busy; try again shortly.");
+                break;
+            }
+            const bool admitted = hooks.admits_large_body && hooks.admits_large_body(request);
+            release_slot();
+            --queued;
+            if (admitted) body_limit = route_limit;
+        }
+        if (declared && *declared > body_limit) {
             co_await refuse(stream, 413, "body_too_large", "The request body is larger than allowed.");
             break;
         }
+        BodyShare share(body_bytes);
+        if (const size_t wanted = declared ? size_t(*declared) : chunked ? body_limit : 0; wanted > 0) {
+            if (!reserve_body(wanted)) {
+                co_await refuse(stream, 503, "busy", "The server is busy; try again shortly.");
+                break;
+            }
+            share.bytes = wanted;
+        }
+        parser.body_limit(body_limit);
         if (bhttp::token_list{header[bhttp::field::expect]}.exists("100-continue")) {
             bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, header.version()};
             stream.expires_after(limits.write_timeout);
@@ -257,18 +305,10 @@ awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
             break;
         }
 
-        auto message = parser.release();
+        auto& message = parser.get();
         const unsigned version = message.version();
         const bool keep_alive = message.keep_alive();
         const bool head = message.method() == bhttp::verb::head;
-
-
-        Request request;
-        request.method = std::string(message.method_string());
-        request.target = std::string(message.target());
-        request.remote_address = remote;
-        request.headers.reserve(fields);
-        for (const auto& f : message) request.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
         request.body = std::move(message.body());
 
         ++queued;
@@ -379,6 +419,8 @@ void Server::stop() {
     impl_->threads.clear();
 }
 
-ServerStats Server::stats() const { return {impl_->open.load(), impl_->queued.load(), impl_->parked.load()}; }
+ServerStats Server::stats() const {
+    return {impl_->open.load(), impl_->queued.load(), impl_->parked.load(), int64_t(impl_->body_bytes.load())};
+}
 
 }  // namespace haven::http

@@ -21,8 +21,10 @@ struct ServerLimits {
     size_t max_target_bytes = 8 * 1024;    // request line target (414 beyond)
     size_t max_header_bytes = 8 * 1024;    // all header fields together (431 beyond)
     size_t max_header_fields = 100;        // (431 beyond)
-    size_t max_body_bytes = 1024 * 1024;   // (413 beyond)
-    size_t max_upload_bytes = 16 * 1024 * 1024;  // for the requests ServerHooks::is_upload names (413 beyond)
+    size_t max_body_bytes = 1024 * 1024;   // (413 beyond), unless the route takes more and admits the caller
+    // Body bytes being read and held, across all connections: a request whose body would pass it gets 503 at
+    // once, before any of its body is read (a Content-Length counts whole; a chunked body counts its limit).
+    size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
     std::chrono::seconds header_timeout{10};  // from the first byte of a request to its last header byte
     std::chrono::seconds body_timeout{30};    // to read the whole body
     std::chrono::seconds write_timeout{30};   // to write the whole response
@@ -37,15 +39,19 @@ struct ServerHooks {
     std::function<Response(Request&)> handle;
     // Builds the answer to a request the transport refuses itself (status, stable code, message).
     std::function<Response(int status, const std::string& code, const std::string& message)> reject;
-    // True for the requests that may carry up to max_upload_bytes (spreadsheet imports); decided from the
-    // method and the raw target once the header is read.
-    std::function<bool(std::string_view method, std::string_view target)> is_upload;
+    // Asked once the header is read, before any of the body: the most body bytes the route of this method and raw
+    // target takes (0: max_body_bytes). No I/O. Without it every request is held to max_body_bytes.
+    std::function<size_t(std::string_view method, std::string_view target)> body_limit;
+    // Asked, in a handler slot, when a request would send more than max_body_bytes to a route that takes more:
+    // whether this caller may (decided from the header alone). When not, it is held to max_body_bytes.
+    std::function<bool(const Request& header_only)> admits_large_body;
 };
 
 struct ServerStats {
     int64_t open_connections = 0;
     int64_t queued_requests = 0;
     int64_t parked_requests = 0;  // long polls waiting (see Park)
+    int64_t body_bytes_in_flight = 0;  // request bodies being read or handled (see max_body_bytes_in_flight)
 };
 
 class Server {

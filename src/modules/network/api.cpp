@@ -169,7 +169,7 @@ Result<Response> api_wrap(Request& request, Context& c) {
 
 Result<Response> api_ack(Request& request, Context& c) {
     HAVEN_TRY(sealed, octets(request));
-    if (auto s = c.network.add_ack(request.params.at("id"), sealed); !s) return s.error();
+    if (auto s = c.network.add_ack(request.params.at("id"), std::string(request.header("X-Ack-Capability")), sealed); !s) return s.error();
     return ok(201, json::object{{"received", true}});
 }
 
@@ -181,16 +181,27 @@ Result<Response> api_queues(Request& request, Context& c) {
 }
 
 Result<Response> api_doorbell(Request& request, Context& c) {
-    // Only a member's device may set one (else anyone could have the server mail strangers); the doorbell is not
-    // tied to the member in storage.
-    if (!c.network.is_member(std::string(request.header("X-Member-Id")), std::string(request.header("X-Member-Token"))))
+    // Only a member's device may set one (else anyone could have the server mail strangers), and one only: a new
+    // one replaces the device's last. Storage ties it to the member only through a keyed hash (Doorbells).
+    const std::string member(request.header("X-Member-Id"));
+    if (!c.network.is_member(member, std::string(request.header("X-Member-Token"))))
         return make_error(ErrorKind::not_found, "not_found", "There is no such member: a doorbell is set by a member's device (X-Member-Id, X-Member-Token).");
     HAVEN_TRY(body, json_body(request));
     HAVEN_TRY(channel, accounts::text(body, "channel", 20));
     HAVEN_TRY(address, accounts::text(body, "address", 500));
     HAVEN_TRY(secret, accounts::text(body, "secret", 200));
-    HAVEN_TRY(made, c.doorbells.subscribe(channel, address, secret));
+    HAVEN_TRY(made, c.doorbells.subscribe(member, channel, address, secret));
     return ok(201, json::object{{"id", made.id}, {"token", made.token}});
+}
+
+Result<Response> api_member_leave(Request& request, Context& c) {
+    const std::string& member = request.params.at("id");
+    const std::string token(request.header("X-Member-Token"));
+    if (!c.network.is_member(member, token)) return make_error(ErrorKind::not_found, "not_found", "There is no such member.");
+    // The doorbell first: it needs the vault (503 while sealed), and a member gone must leave no doorbell behind.
+    if (auto s = c.doorbells.forget(member); !s) return s.error();
+    if (auto s = c.network.leave(member, token); !s) return s.error();
+    return ok(200, json::object{{"deleted", true}});
 }
 
 Result<Response> api_doorbell_drop(Request& request, Context& c) {

@@ -7,12 +7,15 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <cctype>
 #include <chrono>
 
 #include "core/log.hpp"
 #include "crypto/random.hpp"
-#include "modules/accounts/store.hpp"
+#include "crypto/vault.hpp"
 #include "http/transport/client.hpp"
+#include "modules/accounts/store.hpp"
+#include "modules/network/store.hpp"
 #include "network/wire.hpp"
 
 namespace haven::network {
@@ -27,18 +30,86 @@ const std::vector<std::string>& doorbell_channels() {
 
 namespace {
 
+// The host of an http(s) URL: between the scheme and the first '/', '?' or '#', without userinfo or port.
+std::string url_host(const std::string& url) {
+    std::string rest = url.substr(url.find("://") + 3);
+    rest = rest.substr(0, rest.find_first_of("/?#"));
+    if (const size_t at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
+    if (!rest.empty() && rest.front() == '[') return rest.substr(0, rest.find(']') + 1);
+    return rest.substr(0, rest.find(':'));
+}
 
-Status check_address(const std::string& channel, const std::string& a) {
+Status check_address(const std::string& channel, const std::string& a, bool private_targets) {
     if (a.empty() || a.size() > 500 || a.find_first_of("\r\n\t ") != std::string::npos) return invalid("address", "address is one line of at most 500 bytes.");
     if (channel == "email" && (a.find('@') == std::string::npos || a.find('@') == 0 || a.find('@') == a.size() - 1 || a.find_first_of("<>") != std::string::npos))
         return invalid("address", "An e-mail doorbell needs an address such as alias@example.org.");
-    if (channel == "webhook" && a.rfind("https://", 0) != 0 && a.rfind("http://", 0) != 0) return invalid("address", "A webhook is an http(s):// URL.");
-    if (channel == "matrix" && (a.size() < 4 || a[0] != '!' || a.find(':') == std::string::npos))
-        return invalid("address", "A Matrix doorbell is a room id such as !abc:example.org.");
+    if (channel == "webhook") {
+        if (a.rfind("https://", 0) != 0 && a.rfind("http://", 0) != 0) return invalid("address", "A webhook is an http(s):// URL.");
+        const std::string host = url_host(a);
+        if (host.empty() || a.find('@') != std::string::npos) return invalid("address", "A webhook URL names a host, without user or password.");
+        // Names are checked again at every delivery, after resolving (a name may point anywhere, and change).
+        if (!private_targets && http::client::public_address(host) == false)
+            return invalid("address", "A webhook may not point to a private, loopback or link-local address.");
+    }
+    if (channel == "matrix" && !valid_room_id(a))
+        return invalid("address", "A Matrix doorbell is a room id such as !abc123:example.org (letters, digits and ._=+- before the colon, a server name after).");
     return {};
 }
 
+char hex_digit(int v) { return "0123456789ABCDEF"[v & 15]; }
+
 }  // namespace
+
+// `!opaque:server`: the opaque part from a conservative alphabet (what homeservers make: letters, digits and
+// ._=+-), the server a DNS name, an IPv4 address or a bracketed IPv6 one, with an optional port; 255 bytes in all
+// (the Matrix limit). Nothing else, so that no room id can reach another endpoint of the bot's homeserver.
+bool valid_room_id(std::string_view id) {
+    if (id.size() < 4 || id.size() > 255 || id[0] != '!') return false;
+    const size_t colon = id.find(':');
+    if (colon == std::string_view::npos || colon == 1) return false;
+    for (char c : id.substr(1, colon - 1))
+        if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("._=+-").find(c) == std::string_view::npos) return false;
+    std::string_view server = id.substr(colon + 1), port;
+    if (!server.empty() && server[0] == '[') {
+        const size_t close = server.find(']');
+        if (close == std::string_view::npos || close < 3) return false;
+        for (char c : server.substr(1, close - 1))
+            if (!std::isxdigit(static_cast<unsigned char>(c)) && c != ':' && c != '.') return false;
+        port = server.substr(close + 1);
+    } else {
+        const size_t p = server.find(':');
+        port = p == std::string_view::npos ? std::string_view() : server.substr(p);
+        server = server.substr(0, p);
+        if (server.empty() || server.front() == '.' || server.front() == '-' || server.back() == '.' || server.back() == '-') return false;
+        for (char c : server)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') return false;
+    }
+    if (!port.empty()) {
+        if (port[0] != ':' || port.size() < 2 || port.size() > 6) return false;
+        for (char c : port.substr(1))
+            if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+    }
+    return true;
+}
+
+namespace {
+
+// Every byte outside RFC 3986's unreserved set is percent-encoded, '!' and ':' included (the Matrix
+// specification's own examples encode room ids so).
+std::string path_segment(std::string_view raw) {
+    std::string out;
+    for (unsigned char c : raw) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out.push_back(char(c));
+        else out += {'%', hex_digit(c >> 4), hex_digit(c)};
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string matrix_send_path(std::string_view room_id, std::string_view transaction_id) {
+    return "/_matrix/client/v3/rooms/" + path_segment(room_id) + "/send/m.room.message/" + path_segment(transaction_id);
+}
 
 Doorbells::Doorbells(storage::Database& db, const crypto::Vault& vault, const Clock& clock) : db_(db), vault_(vault), clock_(clock) {
     for (const auto& c : doorbell_channels()) {
@@ -52,7 +123,13 @@ Doorbells::~Doorbells() { stop(); }
 void Doorbells::set_ringer(const std::string& channel, Ringer ringer) { ringers_[channel] = std::move(ringer); }
 
 void Doorbells::start() {
-    for (const auto& [channel, ringer] : ringers_) workers_.emplace_back([this, c = channel] { work(c); });
+    for (const auto& [channel, ringer] : ringers_) {
+        {
+            std::lock_guard lock(mutex_);
+            lanes_[channel];  // made before the deliverers run: they hold references to it
+        }
+        for (size_t i = 0; i < parallel_deliveries; ++i) workers_.emplace_back([this, c = channel, i] { work(c, i); });
+    }
 }
 
 void Doorbells::stop() {
@@ -60,7 +137,7 @@ void Doorbells::stop() {
         std::lock_guard lock(mutex_);
         stopping_ = true;
     }
-    wake_.notify_all();
+    for (auto& [channel, lane] : lanes_) lane.wake.notify_all();
     for (auto& t : workers_)
         if (t.joinable()) t.join();
     workers_.clear();
@@ -68,20 +145,44 @@ void Doorbells::stop() {
 
 int64_t Doorbells::backoff_ms(int64_t attempts) const { return std::min<int64_t>(5'000LL << std::min<int64_t>(attempts - 1, 20), 600'000); }
 
-Result<Doorbells::Made> Doorbells::subscribe(const std::string& channel, const std::string& address, const std::string& secret) {
+Result<std::string> Doorbells::owner_of(const std::string& member_id) const {
+    if (vault_.sealed()) return make_error(ErrorKind::unavailable, "sealed", "Haven is sealed: doorbells wait until it is unsealed.");
+    unsigned char h[16];
+    try {
+        vault_.with_key(crypto::KeyPurpose::blind_index, "network_doorbells.owner", [&](const crypto::SecretKey& key) {
+            crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(member_id.data()), member_id.size(), key.data(), crypto::SecretKey::size);
+        });
+    } catch (const crypto::VaultSealed&) {  // sealed in between
+        return make_error(ErrorKind::unavailable, "sealed", "Haven is sealed: doorbells wait until it is unsealed.");
+    }
+    return to_hex(Bytes(reinterpret_cast<const char*>(h), sizeof h));
+}
+
+Result<Doorbells::Made> Doorbells::subscribe(const std::string& member_id, const std::string& channel, const std::string& address, const std::string& secret) {
     if (!ringers_.count(channel)) return invalid("channel", "This server does not ring on " + channel + " (e-mail, webhook or Matrix, as configured).");
-    if (auto s = check_address(channel, address); !s) return s.error();
+    if (auto s = check_address(channel, address, private_targets_); !s) return s.error();
     if (channel == "webhook" && (secret.size() < 16 || secret.size() > 200)) return invalid("secret", "A webhook needs a secret of 16 to 200 bytes to sign with.");
+    HAVEN_TRY(owner, owner_of(member_id));
     Made made{accounts::store::new_id(), crypto::random_token()};
     Status s = db_.write([&](Tx& tx) -> Status {
-        tx.exec("INSERT INTO network_doorbells (id, channel, address, secret, token_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        // One a device: the new one replaces the last (its waiting rings go with it).
+        if (auto old = store::doorbell_of(tx, owner)) store::delete_doorbell(tx, *old);
+        tx.exec("INSERT INTO network_doorbells (id, channel, address, secret, token_hash, created_at, owner) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 {made.id, channel, Blob::of(vault_.seal_field("network_doorbells", "address", made.id, address)),
                  secret.empty() ? storage::Value(nullptr) : storage::Value(Blob::of(vault_.seal_field("network_doorbells", "secret", made.id, secret))),
-                 crypto::token_hash(made.token), clock_.now_ms()});
+                 crypto::token_hash(made.token), clock_.now_ms(), owner});
         return {};
     });
     if (!s) return s.error();
     return made;
+}
+
+Status Doorbells::forget(const std::string& member_id) {
+    HAVEN_TRY(owner, owner_of(member_id));
+    return db_.write([&](Tx& tx) -> Status {
+        if (auto id = store::doorbell_of(tx, owner)) store::delete_doorbell(tx, *id);
+        return {};
+    });
 }
 
 Status Doorbells::unsubscribe(int64_t id, const std::string& token) {
@@ -109,9 +210,9 @@ Result<int64_t> Doorbells::ring_all(const std::string& activation_id, bool urgen
     if (!s) return s.error();
     {
         std::lock_guard lock(mutex_);
-        ++rung_;
+        for (auto& [channel, lane] : lanes_) ++lane.generation;
     }
-    wake_.notify_all();
+    for (auto& [channel, lane] : lanes_) lane.wake.notify_all();
     return rung;
 }
 
@@ -139,35 +240,52 @@ std::vector<Delivery> Doorbells::deliveries(const std::string& activation_id) {
     return out;
 }
 
-// Takes the most urgent due ring of the channel and tries it once. False when nothing is due.
-bool Doorbells::deliver_one(const std::string& channel) {
-    const int64_t now = clock_.now_ms();
-    auto rows = db_.query("SELECT r.id, r.attempts, r.idempotency_key, d.id, d.address, d.secret, r.activation_id FROM network_rings r "
-                          "JOIN network_doorbells d ON d.id = r.doorbell_id "
-                          "WHERE r.channel = $1 AND r.next_at <= $2 ORDER BY r.priority, r.next_at, r.id LIMIT 1",
-                          {channel, now});
-    if (rows.empty()) return false;
-    const auto& r = rows[0];
-    const int64_t ring = r.integer(0), attempts = r.integer(1) + 1, doorbell = r.integer(3);
-    Bell bell{"", "", r.text(2)};
-    auto address = vault_.open_field("network_doorbells", "address", doorbell, r.blob(4).str());
-    if (address) bell.address = address.value();
-    if (!r.is_null(5))
-        if (auto secret = vault_.open_field("network_doorbells", "secret", doorbell, r.blob(5).str())) bell.secret = secret.value();
-    Status sent = address ? ringers_.at(channel)(bell) : Status(address.error());
+// Takes the channel's most urgent due ring that nobody is delivering, and marks it in flight. The query runs under
+// the lock, so that no two deliverers take one ring, nor one just delivered and deleted.
+std::optional<Doorbells::Due> Doorbells::claim(const std::string& channel) {
+    std::lock_guard lock(mutex_);
+    auto& busy = lanes_.at(channel).in_flight;
+    for (const auto& r : db_.query("SELECT r.id, r.attempts, r.idempotency_key, d.id, d.address, d.secret, r.activation_id FROM network_rings r "
+                                   "JOIN network_doorbells d ON d.id = r.doorbell_id "
+                                   "WHERE r.channel = $1 AND r.next_at <= $2 ORDER BY r.priority, r.next_at, r.id LIMIT $3",
+                                   {channel, clock_.now_ms(), int64_t(busy.size() + 1)})) {
+        if (busy.count(r.integer(0))) continue;
+        busy.insert(r.integer(0));
+        return Due{r.integer(0), r.integer(1), r.integer(3), r.text(2), r.blob(4).str(), r.is_null(5) ? "" : r.blob(5).str(),
+                   r.is_null(6) ? "" : r.text(6), !r.is_null(5), !r.is_null(6)};
+    }
+    return std::nullopt;
+}
+
+// Tries one ring once, on its own thread, within the ringer's deadline; then reschedules, drops or counts it.
+void Doorbells::deliver(const std::string& channel, const Due& ring) {
+    const int64_t attempts = ring.attempts + 1;
+    Bell bell{"", "", ring.idempotency_key};
+    Status sent;
+    try {
+        auto address = vault_.open_field("network_doorbells", "address", ring.doorbell, ring.address);
+        if (address) bell.address = address.value();
+        if (ring.has_secret)
+            if (auto secret = vault_.open_field("network_doorbells", "secret", ring.doorbell, ring.secret)) bell.secret = secret.value();
+        sent = address ? ringers_.at(channel)(bell) : Status(address.error());
+    } catch (const crypto::VaultSealed&) {
+        return;  // sealed in between: the ring waits, its attempts untouched
+    }
+    sodium_memzero(bell.secret.data(), bell.secret.size());
     const bool done = sent || attempts >= max_attempts;
     (void)db_.write([&](Tx& tx) -> Status {
         if (!done) {
-            tx.exec("UPDATE network_rings SET attempts = $1, priority = 2, next_at = $2 WHERE id = $3", {attempts, clock_.now_ms() + backoff_ms(attempts), ring});
+            tx.exec("UPDATE network_rings SET attempts = $1, priority = 2, next_at = $2 WHERE id = $3",
+                    {attempts, clock_.now_ms() + backoff_ms(attempts), ring.ring});
             return {};
         }
-        tx.exec("DELETE FROM network_rings WHERE id = $1", {ring});
-        if (!r.is_null(6))
+        tx.exec("DELETE FROM network_rings WHERE id = $1", {ring.ring});
+        if (ring.has_activation)
             tx.exec("INSERT INTO network_deliveries (activation_id, channel, delivered, failed, last_at) VALUES ($1, $2, $3, $4, $5) "
                     "ON CONFLICT (activation_id, channel) DO UPDATE SET delivered = network_deliveries.delivered + excluded.delivered, "
                     "failed = network_deliveries.failed + excluded.failed, "
                     "last_at = CASE WHEN excluded.delivered > 0 THEN excluded.last_at ELSE network_deliveries.last_at END",
-                    {r.text(6), channel, int64_t(sent ? 1 : 0), int64_t(sent ? 0 : 1), sent ? clock_.now_ms() : int64_t(0)});
+                    {ring.activation_id, channel, int64_t(sent ? 1 : 0), int64_t(sent ? 0 : 1), sent ? clock_.now_ms() : int64_t(0)});
         return {};
     });
     if (sent) ++*delivered_[channel];
@@ -175,27 +293,52 @@ bool Doorbells::deliver_one(const std::string& channel) {
         log::warn("doorbell_failed", {{"channel", channel}, {"attempt", std::to_string(attempts)}, {"why", sent.error().message}});
         if (attempts >= max_attempts) ++*failed_[channel];
     }
-    return true;
 }
 
-void Doorbells::work(const std::string& channel) {
+// One of the channel's `parallel_deliveries` deliverers: each takes a ring, delivers it within its deadline, and
+// takes the next; a target that never answers holds one deliverer for one deadline and delays nobody else.
+void Doorbells::work(const std::string& channel, size_t index) {
+    Lane* lane = nullptr;
+    {
+        std::lock_guard lock(mutex_);
+        lane = &lanes_.at(channel);
+    }
     for (;;) {
-        int64_t seen;
+        uint64_t seen;
         {
             std::lock_guard lock(mutex_);
-            seen = rung_;
+            if (stopping_) return;
+            seen = lane->generation;
         }
-        bool busy = false;
-        try {
-            busy = deliver_one(channel);
-        } catch (const std::exception&) {
-            log::error("doorbell_worker", {{"channel", channel}});
+        std::optional<Due> ring;
+        // While the vault is sealed no address can be opened: rings wait, their attempts untouched.
+        if (!vault_.sealed()) {
+            try {
+                ring = claim(channel);
+            } catch (const std::exception&) {
+                log::error("doorbell_worker", {{"channel", channel}});
+            }
+        }
+        if (ring) {
+            {
+                std::lock_guard lock(mutex_);
+                ++lane->generation;
+            }
+            lane->wake.notify_one();  // a sibling looks for the next ring meanwhile
+            try {
+                deliver(channel, *ring);
+            } catch (const std::exception&) {
+                log::error("doorbell_worker", {{"channel", channel}});
+            }
+            std::lock_guard lock(mutex_);
+            lane->in_flight.erase(ring->ring);
+            continue;
         }
         std::unique_lock lock(mutex_);
-        if (stopping_) return;
-        // A publication wakes the workers at once (even one rung while this one was busy); idle, they look for
-        // due retries once a second.
-        if (!busy) wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || rung_ != seen; });
+        auto woken = [&] { return stopping_ || lane->generation != seen; };
+        // A publication wakes the deliverers at once; idle, the first of them looks for due retries once a second.
+        if (index == 0) lane->wake.wait_for(lock, std::chrono::seconds(1), woken);
+        else lane->wake.wait(lock, woken);
     }
 }
 
@@ -276,15 +419,16 @@ Ringer smtp_ringer(const std::string& relay, const std::string& from, int timeou
     };
 }
 
-Ringer webhook_ringer(int timeout_seconds) {
-    return [timeout_seconds](const Bell& bell) -> Status {
+Ringer webhook_ringer(int timeout_seconds, bool private_targets) {
+    return [timeout_seconds, private_targets](const Bell& bell) -> Status {
         const std::string body = boost::json::serialize(boost::json::object{{"event", "check_mailbox"}, {"id", bell.idempotency_key}});
         unsigned char mac[crypto_auth_hmacsha256_BYTES];
         crypto_auth_hmacsha256_state state;
         crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(bell.secret.data()), bell.secret.size());
         crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(body.data()), body.size());
         crypto_auth_hmacsha256_final(&state, mac);
-        auto r = http::client::request({bell.address, "", "", timeout_seconds}, "POST", "", body, "application/json",
+        // A stranger chose this address: every address it resolves to must be public, and is the one connected to.
+        auto r = http::client::request({bell.address, "", "", timeout_seconds, !private_targets}, "POST", "", body, "application/json",
                                  {{"Idempotency-Key", bell.idempotency_key}, {"X-Haven-Signature", "sha256=" + to_hex(Bytes(reinterpret_cast<char*>(mac), sizeof mac))}});
         if (!r) return r.error();
         if (r->status / 100 != 2) return failed("the webhook answered " + std::to_string(r->status));
@@ -295,9 +439,10 @@ Ringer webhook_ringer(int timeout_seconds) {
 Ringer matrix_ringer(const std::string& homeserver, const std::string& access_token, int timeout_seconds) {
     return [homeserver, access_token, timeout_seconds](const Bell& bell) -> Status {
         // PUT …/send/m.room.message/{txnId}: the transaction id makes a retry idempotent.
-        auto r = http::client::request({homeserver, access_token, "", timeout_seconds}, "PUT",
-                                 "/_matrix/client/v3/rooms/" + bell.address + "/send/m.room.message/" + bell.idempotency_key,
-                                 R"({"msgtype":"m.text","body":"Check your mailbox."})", "application/json");
+        // The room id was checked at subscription and is percent-encoded here too: it stays one path segment.
+        if (!valid_room_id(bell.address)) return failed("not a Matrix room id");
+        auto r = http::client::request({homeserver, access_token, "", timeout_seconds}, "PUT", matrix_send_path(bell.address, bell.idempotency_key),
+                                       R"({"msgtype":"m.text","body":"Check your mailbox."})", "application/json");
         if (!r) return r.error();
         if (r->status / 100 != 2) return failed("the homeserver answered " + std::to_string(r->status));
         return {};

@@ -1,16 +1,21 @@
 // Doorbells (docs/EMERGENCY.md): a content-free "check your mailbox" sent to every member's doorbell when an
-// activation is published. One queue and one worker thread per channel (e-mail, webhook, Matrix), so that a
-// stalled channel never delays another; priorities (urgent > first wave > retries); exponential back-off kept
-// in the database; depth and oldest ring visible to operators. Addresses are sealed by the vault.
+// activation is published. One queue per channel (e-mail, webhook, Matrix), each delivering up to
+// `parallel_deliveries` rings at once with a deadline each, so that neither a stalled channel nor a slow target
+// delays the others; priorities (urgent > first wave > retries); exponential back-off kept in the database; depth
+// and oldest ring visible to operators. Addresses are sealed by the vault: while it is sealed, rings wait.
+// One doorbell per member device, found by a keyed hash of the member id.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
+#include <set>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -22,6 +27,11 @@
 namespace haven::network {
 
 const std::vector<std::string>& doorbell_channels();  // email, webhook, matrix
+
+// A Matrix room id as the doorbells accept it, `!opaque:server` (the whole grammar in doorbells.cpp).
+bool valid_room_id(std::string_view id);
+// The bot's send endpoint for a room, each variable segment percent-encoded.
+std::string matrix_send_path(std::string_view room_id, std::string_view transaction_id);
 
 // Delivers one doorbell on one channel; an error is retried later. Must return within its own timeout.
 struct Bell {
@@ -54,8 +64,14 @@ public:
         int64_t id = 0;
         std::string token;
     };
-    Result<Made> subscribe(const std::string& channel, const std::string& address, const std::string& secret);
+    // The member's device's doorbell, replacing the one it had (503 "sealed" while the vault is sealed: the
+    // address is sealed by it). Webhooks to private, loopback or link-local literal addresses are refused here,
+    // and any name resolving to one at delivery — unless `allow_private_targets` (tests only).
+    Result<Made> subscribe(const std::string& member_id, const std::string& channel, const std::string& address, const std::string& secret);
     Status unsubscribe(int64_t id, const std::string& token);
+    // Removes the doorbell of a member's device that leaves.
+    Status forget(const std::string& member_id);
+    void allow_private_targets(bool allow) { private_targets_ = allow; }
     // Queues a ring for every doorbell, for a published activation; urgent ones go before the rest. Returns how many.
     Result<int64_t> ring_all(const std::string& activation_id, bool urgent);
     std::vector<QueueState> queues();
@@ -63,11 +79,25 @@ public:
     std::vector<Delivery> deliveries(const std::string& activation_id);
 
     static constexpr int max_attempts = 8;
+    static constexpr size_t parallel_deliveries = 32;  // per channel
     int64_t backoff_ms(int64_t attempts) const;  // 5 s, 10 s, 20 s … at most 10 min
 
 private:
-    void work(const std::string& channel);
-    bool deliver_one(const std::string& channel);
+    struct Due {
+        int64_t ring = 0, attempts = 0, doorbell = 0;
+        std::string idempotency_key, address, secret, activation_id;  // address and secret sealed
+        bool has_secret = false, has_activation = false;
+    };
+    // Per channel: the rings being delivered, and a signal for its idle deliverers.
+    struct Lane {
+        std::set<int64_t> in_flight;
+        std::condition_variable wake;
+        uint64_t generation = 0;
+    };
+    void work(const std::string& channel, size_t index);
+    std::optional<Due> claim(const std::string& channel);
+    void deliver(const std::string& channel, const Due& ring);
+    Result<std::string> owner_of(const std::string& member_id) const;
 
     storage::Database& db_;
     const crypto::Vault& vault_;
@@ -76,14 +106,15 @@ private:
     std::map<std::string, std::unique_ptr<std::atomic<int64_t>>> delivered_, failed_;
     std::vector<std::thread> workers_;
     std::mutex mutex_;
-    std::condition_variable wake_;
+    std::map<std::string, Lane> lanes_;  // under mutex_
     bool stopping_ = false;
-    int64_t rung_ = 0;  // publications rung so far: a worker that saw an older count does not sleep
+    bool private_targets_ = false;
 };
 
 // The real channels. Each has its own timeout (seconds).
 Ringer smtp_ringer(const std::string& relay, const std::string& from, int timeout_seconds = 10);
-Ringer webhook_ringer(int timeout_seconds = 10);
+// `private_targets`: also call private, loopback and link-local addresses (tests with local receivers only).
+Ringer webhook_ringer(int timeout_seconds = 10, bool private_targets = false);
 Ringer matrix_ringer(const std::string& homeserver, const std::string& access_token, int timeout_seconds = 10);
 
 }  // namespace haven::network

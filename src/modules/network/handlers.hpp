@@ -35,10 +35,11 @@ Result<Response> api_queues(Request& request, Context& c);           // GET    /
 Result<Response> member_app(Request& request, Context& c);           // GET    /network/app (the member app for phones)
 Result<Response> api_register(Request& request, Context& c);         // POST   /api/v1/network/members
 Result<Response> api_prekey(Request& request, Context& c);           // PUT    /api/v1/network/members/{id}/prekey (X-Member-Token)
+Result<Response> api_member_leave(Request& request, Context& c);     // DELETE /api/v1/network/members/{id} (X-Member-Token; its doorbell too)
 Result<Response> api_activations(Request& request, Context& c);      // GET    /api/v1/network/activations?after=&wait=
 Result<Response> api_body(Request& request, Context& c);             // GET    /api/v1/network/activations/{id}
 Result<Response> api_wrap(Request& request, Context& c);             // GET    /api/v1/network/activations/{id}/wraps/{locator}
-Result<Response> api_ack(Request& request, Context& c);              // POST   /api/v1/network/activations/{id}/acks
+Result<Response> api_ack(Request& request, Context& c);              // POST   /api/v1/network/activations/{id}/acks (X-Ack-Capability)
 Result<Response> api_doorbell(Request& request, Context& c);         // POST   /api/v1/network/doorbells
 Result<Response> api_doorbell_drop(Request& request, Context& c);    // DELETE /api/v1/network/doorbells/{id} (X-Doorbell-Token)
 

@@ -3,7 +3,9 @@
 #include <chrono>
 
 #include "crypto/random.hpp"
+#include "crypto/vault.hpp"
 #include "modules/accounts/store.hpp"
+#include "modules/network/store.hpp"
 
 namespace haven::network {
 
@@ -27,6 +29,23 @@ bool hex_id(const std::string& id, size_t bytes) {
     return raw && raw->size() == bytes;
 }
 
+Error sealed_error() {
+    return make_error(ErrorKind::unavailable, "sealed",
+                      "Haven is sealed: members' devices are still served, but an operator's change is written to the signed audit log, which "
+                      "needs the vault. Unseal first.");
+}
+
+// Every change an operator makes is audited, and the audit log is signed under the vault: while the vault is
+// sealed (the network keeps serving through a panic seal) the change is refused, and rolled back with it.
+Status audited(accounts::Service& accounts, Tx& tx, std::string_view action, int64_t actor) {
+    try {
+        accounts.audit(tx, action, actor);
+    } catch (const crypto::VaultSealed&) {
+        return sealed_error();
+    }
+    return {};
+}
+
 }  // namespace
 
 Service::Service(storage::Database& db, const Clock& clock, accounts::Service& accounts, Limits limits)
@@ -43,8 +62,7 @@ Result<Enrolment> Service::new_enrolment(const Principal& op) {
     Status s = db_.write([&](Tx& tx) -> Status {
         tx.exec("INSERT INTO network_enrolments (id, code_hash, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
                 {accounts::store::new_id(), crypto::token_hash(e.code), op.account_id, clock_.now_ms(), e.expires_at});
-        accounts_.audit(tx, "network.enrolment_code", op.account_id);
-        return {};
+        return audited(accounts_, tx, "network.enrolment_code", op.account_id);
     });
     if (!s) return s.error();
     return e;
@@ -88,6 +106,16 @@ bool Service::is_member(const std::string& member_id, const std::string& token) 
     if (!hex_id(member_id, 16) || token.empty()) return false;
     auto rows = db_.query("SELECT token_hash FROM network_members WHERE id = $1", {member_id});
     return !rows.empty() && crypto::equal_secret(rows[0].text(0), crypto::token_hash(token));
+}
+
+Status Service::leave(const std::string& member_id, const std::string& token) {
+    return db_.write([&](Tx& tx) -> Status {
+        auto rows = tx.query("SELECT token_hash FROM network_members WHERE id = $1", {member_id});
+        if (rows.empty() || !crypto::equal_secret(rows[0].text(0), crypto::token_hash(token)))
+            return make_error(ErrorKind::not_found, "not_found", "There is no such member.");
+        tx.exec("DELETE FROM network_members WHERE id = $1", {member_id});
+        return {};
+    });
 }
 
 Result<std::vector<MemberKey>> Service::members(const Principal& op) {
@@ -136,8 +164,7 @@ Result<int64_t> Service::put_roster(const Principal& op, const Bytes& blob, int6
             tx.exec("INSERT INTO network_roster (id, blob, version, updated_at) VALUES (1, $1, $2, $3)", {Blob::of(blob), version, clock_.now_ms()});
         else
             tx.exec("UPDATE network_roster SET blob = $1, version = $2, updated_at = $3 WHERE id = 1", {Blob::of(blob), version, clock_.now_ms()});
-        accounts_.audit(tx, "network.roster", op.account_id);
-        return {};
+        return audited(accounts_, tx, "network.roster", op.account_id);
     });
     if (!s) return s.error();
     return version;
@@ -155,8 +182,7 @@ Result<std::string> Service::create_activation(const Principal& op, const Bytes&
         if (!tx.query("SELECT 1 FROM network_activations WHERE id = $1", {id}).empty())
             return make_error(ErrorKind::conflict, "conflict", "This activation exists already.");
         tx.exec("INSERT INTO network_activations (id, body, created_at, expires_at) VALUES ($1, $2, $3, $4)", {id, Blob::of(body), now, expires_at});
-        accounts_.audit(tx, "network.activation", op.account_id);
-        return {};
+        return audited(accounts_, tx, "network.activation", op.account_id);
     });
     if (!s) return s.error();
     return id;
@@ -164,17 +190,18 @@ Result<std::string> Service::create_activation(const Principal& op, const Bytes&
 
 Result<int64_t> Service::add_wraps(const Principal& op, const std::string& id, const Bytes& wraps) {
     if (auto s = operator_only(op); !s) return s.error();
-    constexpr size_t entry = locator_size + wrap_size;
-    if (wraps.empty() || wraps.size() % entry) return invalid("wraps", "wraps are locator (16 bytes) and wrap (48 bytes), repeated.");
+    constexpr size_t entry = locator_size + wrap_size + ack_tag_size;
+    if (wraps.empty() || wraps.size() % entry)
+        return invalid("wraps", "wraps are locator (16 bytes), wrap (48 bytes) and answer tag (16 bytes), repeated.");
     int64_t total = 0;
     Status s = db_.write([&](Tx& tx) -> Status {
         auto rows = tx.query("SELECT published_at FROM network_activations WHERE id = $1", {id});
         if (rows.empty()) return no_activation();
         if (!rows[0].is_null(0)) return make_error(ErrorKind::conflict, "conflict", "The activation is published: its wraps are final.");
         for (size_t at = 0; at < wraps.size(); at += entry)
-            tx.exec("INSERT INTO network_wraps (activation_id, locator, wrap) VALUES ($1, $2, $3) ON CONFLICT (activation_id, locator) DO UPDATE SET wrap = excluded.wrap",
-                    {id, to_hex(wraps.substr(at, locator_size)), Blob::of(wraps.substr(at + locator_size, wrap_size))});
-        total = tx.query("SELECT COUNT(*) FROM network_wraps WHERE activation_id = $1", {id})[0].integer(0);
+            store::put_wrap(tx, id, to_hex(wraps.substr(at, locator_size)), wraps.substr(at + locator_size, wrap_size),
+                            to_hex(wraps.substr(at + locator_size + wrap_size, ack_tag_size)));
+        total = store::count_wraps(tx, id);
         return {};
     });
     if (!s) return s.error();
@@ -280,18 +307,34 @@ std::optional<Bytes> Service::wrap(const std::string& id, const std::string& loc
     return rows[0].blob(0).str();
 }
 
-Status Service::add_ack(const std::string& id, const Bytes& sealed) {
-    if (sealed.size() < 48 + 64 || sealed.size() > limits_.max_ack) return invalid("ack", "An answer is a sealed box of at most 4096 bytes.");
+Status Service::add_ack(const std::string& id, const std::string& capability_hex, const Bytes& sealed) {
     if (!hex_id(id, 16)) return no_activation();
+    // 1. The capability: made from the member's mailbox secret and this activation's id, so only a member the
+    //    activation was wrapped for has it. Checked on a read before anything is written: strangers cost no write
+    //    and use up nobody's room.
+    auto capability = from_hex(capability_hex);
+    if (!capability || capability->size() != capability_size)
+        return make_error(ErrorKind::forbidden, "capability_required",
+                          "An answer carries its member's answer capability for this activation (X-Ack-Capability, 16 bytes hex).", "X-Ack-Capability");
+    if (sealed.size() < 48 + 64 || sealed.size() > limits_.max_ack) return invalid("ack", "An answer is a sealed box of at most 4096 bytes.");
+    const std::string tag = to_hex(ack_tag(*capability));
+    const int64_t now = clock_.now_ms();
+    auto refused = [&](const std::optional<int64_t>& given) -> std::optional<Error> {
+        if (!given)
+            return make_error(ErrorKind::forbidden, "capability_refused", "This answer capability does not belong to this activation.", "X-Ack-Capability");
+        // 2. A member may change their answer, a few times: the operator's client keeps the latest.
+        if (*given >= limits_.answers_per_member)
+            return make_error(ErrorKind::too_many, "too_many",
+                              "This member has answered " + std::to_string(*given) + " times; the last answer stands.", "X-Ack-Capability");
+        return std::nullopt;
+    };
+    std::optional<int64_t> given;
+    db_.read([&](Tx& tx) { given = store::answers_by_tag(tx, id, tag, now); });
+    if (auto e = refused(given)) return *e;
+    // 3. Again inside the write, so that concurrent answers with one capability cannot pass the bound together.
     return db_.write([&](Tx& tx) -> Status {
-        if (tx.query("SELECT 1 FROM network_activations WHERE id = $1 AND published_at IS NOT NULL AND expires_at > $2", {id, clock_.now_ms()}).empty())
-            return no_activation();
-        // Anyone may post (the server must not know who answers), so answers are bounded: twice the members, and some.
-        const int64_t members = tx.query("SELECT COUNT(*) FROM network_members", {})[0].integer(0);
-        if (tx.query("SELECT COUNT(*) FROM network_acks WHERE activation_id = $1", {id})[0].integer(0) >= 2 * members + 100)
-            return make_error(ErrorKind::too_many, "too_many", "This activation has received all the answers it can hold.");
-        tx.exec("INSERT INTO network_acks (id, activation_id, sealed, created_at) VALUES ($1, $2, $3, $4)",
-                {accounts::store::new_id(), id, Blob::of(sealed), clock_.now_ms()});
+        if (auto e = refused(store::answers_by_tag(tx, id, tag, now))) return *e;
+        store::add_answer(tx, accounts::store::new_id(), id, tag, sealed, now);
         return {};
     });
 }

@@ -54,6 +54,7 @@ struct ActivationState {
 struct Limits {
     int64_t enrolment_hours = 48;
     size_t max_inbox_item = 8192, max_roster = 8 * 1024 * 1024, max_ack = 4096;
+    int64_t answers_per_member = 5;  // per activation: a member may change their answer, a few times
     int64_t longest_activation_ms = 30LL * 24 * 3600 * 1000;
 };
 
@@ -77,7 +78,7 @@ public:
     Result<int64_t> put_roster(const Principal& operator_, const Bytes& blob, int64_t expected_version);
 
     // An activation is created (body), filled (wraps, in as many uploads as needed), then published: members see
-    // it only whole. `wraps` is locator[16] || wrap[48], repeated.
+    // it only whole. `wraps` is locator[16] || wrap[48] || ack_tag[16], repeated.
     Result<std::string> create_activation(const Principal& operator_, const Bytes& body, int64_t expires_at);
     Result<int64_t> add_wraps(const Principal& operator_, const std::string& id, const Bytes& wraps);
     // Publishes; then rings every doorbell (urgent ones — an update, a cancel — before the rest; the server learns
@@ -88,13 +89,17 @@ public:
     Result<std::vector<Bytes>> acks(const Principal& operator_, const std::string& id);
 
     // Members' side (no account): published, unexpired activations after `after` (at most 100, oldest first), a
-    // body, a wrap by locator, a sealed answer. A long poll reads published().generation() before asking, and
+    // body, a wrap by locator, a sealed answer (with the member's answer capability for that activation, whose tag
+    // one of its wraps carries; at most `answers_per_member` each). A long poll reads published().generation() before asking, and
     // parks on it when there is nothing yet (the transport holds the request, no thread: see http::Park).
     std::vector<Listed> activations(int64_t after);
     http::Signal& published() { return published_; }
     std::optional<Bytes> body(const std::string& id);
     std::optional<Bytes> wrap(const std::string& id, const std::string& locator_hex);
-    Status add_ack(const std::string& id, const Bytes& sealed);
+    Status add_ack(const std::string& id, const std::string& capability_hex, const Bytes& sealed);
+    // A device leaves the network (with its token): its member row and prekey go; its doorbell goes through
+    // Doorbells::forget, called first.
+    Status leave(const std::string& member_id, const std::string& token);
 
     // Deletes expired activations with their wraps, answers, doorbell rings and delivery counts, and expired
     // enrolment codes; first adds the fetch counts kept in memory to the database. Returns how many activations went.

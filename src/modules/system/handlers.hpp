@@ -14,8 +14,14 @@ using http::Response;
 
 // GET /healthz — 200 {"status":"ok","sealed":false} while the process serves. No auth, no personal data.
 Result<Response> health_show(Request& request, bool sealed);
-// GET /metrics — Prometheus text.
+// GET /metrics — Prometheus text, for the holder of the metrics token only (its route's access rule is
+// metrics_access): the per-route counters show what the centre is doing (notes written, exports, activations).
 Result<Response> metrics_show(Request& request, const http::Metrics& metrics);
+inline constexpr const char* metrics_access = "metrics-token";
+// DATA/metrics-token (0600), made if missing; empty when it can be neither read nor made (then nobody gets in).
+std::string metrics_token(const std::string& data_dir);
+// `Authorization: Bearer <token>` compared in constant time; 401 otherwise.
+Status check_metrics_token(const Request& request, const std::string& token);
 // GET /assets/{file} — a content-hashed asset.
 Result<Response> asset_show(Request& request);
 // POST /api/v1/test/writes {"id","payload"} — one durable write; 201 once committed, 409 if the id exists.

@@ -44,9 +44,27 @@ void record(Context& c, const char* action, const Request& request) {
 
 Status unseal(Context& c, const Request& request, const std::string& passphrase, const std::vector<std::string>& files) {
     if (!c.vault.sealed()) return {};
-    Status s = !passphrase.empty() ? c.vault.unseal_with_passphrase(passphrase)
-             : !files.empty()      ? c.vault.unseal_with_operator_files(files)
-                                   : Status(make_error(ErrorKind::invalid, "validation_failed", "Give the passphrase or operator key files.", "passphrase"));
+    if (passphrase.empty() && files.empty())
+        return make_error(ErrorKind::invalid, "validation_failed", "Give the passphrase or operator key files.", "passphrase");
+    // 1. The operator on the server (`haven unseal` sends DATA/seal-token) is never throttled by anyone else's
+    //    attempts; everybody else's attempts are limited per source.
+    const bool operator_on_server = !c.seal_token.empty() && crypto::equal_secret(request.header("X-Seal-Token"), c.seal_token);
+    struct Attempt {  // a stranger's attempt, reported to the throttle however it ends
+        UnsealThrottle* throttle;
+        const std::string& source;
+        bool wrong = false, unsealed = false;
+        ~Attempt() {
+            if (throttle) throttle->done(source, wrong, unsealed);
+        }
+    };
+    if (!operator_on_server) {
+        if (auto admitted = c.throttle->begin(request.remote_address); !admitted) return admitted;
+    }
+    Attempt attempt{operator_on_server ? nullptr : c.throttle.get(), request.remote_address};
+    // 2. The attempt; a wrong passphrase or wrong key files count against the source.
+    Status s = !passphrase.empty() ? c.vault.unseal_with_passphrase(passphrase) : c.vault.unseal_with_operator_files(files);
+    attempt.wrong = !s && s.error().kind == ErrorKind::unauthorized;
+    attempt.unsealed = s.ok();
     if (s) record(c, "vault.unseal", request);
     return s;
 }

@@ -7,6 +7,7 @@
 #include "crypto/vault.hpp"
 #include "storage/db.hpp"
 #include "http/message.hpp"
+#include "modules/vault/unseal_throttle.hpp"
 
 namespace haven::vault {
 
@@ -15,15 +16,19 @@ using http::Response;
 
 struct Context {
     crypto::Vault& vault;
-    std::string seal_token;  // DATA/seal-token: lets `haven seal` on the server panic-seal without a session
+    // DATA/seal-token: lets `haven seal` and `haven unseal` on the server act without a session; an unseal that
+    // carries it (X-Seal-Token) is the operator's, and strangers' wrong attempts never hold it back.
+    std::string seal_token;
     storage::Database& db;
     audit::Recorder recorder;
+    std::unique_ptr<UnsealThrottle> throttle;  // strangers' attempts, per source
 };
 
 Result<Response> unseal_show(Request& request, Context& c);   // GET  /unseal
 Result<Response> unseal_save(Request& request, Context& c);   // POST /unseal (passphrase, or pasted operator key files)
 Result<Response> seal_save(Request& request, Context& c);     // POST /seal (administrators' panic button)
-Result<Response> api_unseal(Request& request, Context& c);    // POST /api/v1/vault/unseal {"passphrase"} or {"operator_keys":[…]}
+// POST /api/v1/vault/unseal {"passphrase"} or {"operator_keys":[…]}; with X-Seal-Token, outside the throttle
+Result<Response> api_unseal(Request& request, Context& c);
 Result<Response> api_seal(Request& request, Context& c);      // POST /api/v1/vault/seal, header X-Seal-Token
 // POST /api/v1/vault/rotate {"resume":false}, header X-Seal-Token: a new field-key version, then every
 // stored value re-sealed under it ({"resume":true} only finishes an interrupted rotation).

@@ -194,9 +194,12 @@ int main(int argc, char** argv) {
         auto a = parse_alert(message);
         if (!a) fail("no such alert on this device");
         const std::string text = json::serialize(json::object{{"member_id", hex_of(state, "member_id")}, {"answer", answer}, {"eta_minutes", eta}, {"at", now}});
+        // The capability shows the server this answer comes from a member the activation was wrapped for.
+        const Bytes id = *from_hex(activation);
         auto r = must(request(server_of(state), "POST", "/api/v1/network/activations/" + activation + "/acks",
-                              seal_ack(identity, *from_hex(activation), text, *from_hex(a->ack_pk)), "application/octet-stream"));
-        if (r.status != 201) fail("answer refused: " + std::to_string(r.status));
+                              seal_ack(identity, id, text, *from_hex(a->ack_pk)), "application/octet-stream",
+                              {{"X-Ack-Capability", to_hex(ack_capability(hex(state, "mailbox"), id))}}));
+        if (r.status != 201) fail("answer refused: " + std::to_string(r.status) + " " + r.body.substr(0, 300));
         std::cout << "answered\n";
         return 0;
     }

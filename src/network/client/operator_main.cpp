@@ -208,7 +208,7 @@ int main(int argc, char** argv) {
         constexpr size_t per_upload = 200'000;
         for (size_t from = 0; from < sealed.wraps.size(); from += per_upload) {
             Bytes packed;
-            for (size_t i = from; i < std::min(sealed.wraps.size(), from + per_upload); ++i) packed += sealed.wraps[i].locator + sealed.wraps[i].wrap;
+            for (size_t i = from; i < std::min(sealed.wraps.size(), from + per_upload); ++i) packed += sealed.wraps[i].locator + sealed.wraps[i].wrap + sealed.wraps[i].ack_tag;
             call(state, "POST", "/api/v1/network/activations/" + id + "/wraps", packed, "application/octet-stream");
         }
         // Updates and cancels ring the doorbells first: the server learns that flag, not the type.
@@ -240,6 +240,8 @@ int main(int argc, char** argv) {
         std::set<std::string> answered;
         int64_t first = 0;
         int within[3] = {0, 0, 0};
+        // A member may change their answer (the server keeps a few per member): the latest signed one stands.
+        std::map<std::string, std::pair<int64_t, json::object>> latest;  // member → (at, answer)
         const auto sealed_answers = json::parse(call(state, "GET", "/api/v1/network/activations/" + activation + "/acks").body);
         for (const auto& item : sealed_answers.at("items").as_array()) {
             auto opened = open_ack(*from_hex(std::string(item.as_string())), ack);
@@ -249,10 +251,15 @@ int main(int argc, char** argv) {
             if (ec || !v.is_object()) continue;
             const std::string member = hex_of(v.as_object(), "member_id");
             auto it = by_id.find(member);
-            if (it == by_id.end() || answered.count(member) || !verify_ack(*from_hex(hex_of(it->second, "identity_pk")), id, *opened)) continue;
-            answered.insert(member);
-            const bool can = hex_of(v.as_object(), "answer") == "can";
+            if (it == by_id.end() || !verify_ack(*from_hex(hex_of(it->second, "identity_pk")), id, *opened)) continue;
             const int64_t at = v.as_object().contains("at") && v.at("at").is_int64() ? v.at("at").as_int64() : issued;
+            if (auto seen = latest.find(member); seen == latest.end() || at >= seen->second.first) latest[member] = {at, v.as_object()};
+        }
+        for (const auto& [member, given] : latest) {
+            const auto& [at, answer] = given;
+            auto it = by_id.find(member);
+            answered.insert(member);
+            const bool can = hex_of(answer, "answer") == "can";
             if (!first || at < first) first = at;
             for (int i = 0; i < 3; ++i) within[i] += at - issued <= int64_t(std::array<int, 3>{5, 15, 30}[size_t(i)]) * 60'000;
             for (const auto& s : it->second.at("skills").as_array()) (can ? by_skill[std::string(s.as_string())].first : by_skill[std::string(s.as_string())].second)++;

@@ -147,7 +147,10 @@
     const id = sodium.from_hex(a.id);
     const sig = sodium.crypto_sign_detached(cat(enc.encode("haven-ack-v1"), id, enc.encode(text)), sodium.from_hex(s.identity_sk));
     const sealed = sodium.crypto_box_seal(cat(sig, enc.encode(text)), sodium.from_hex(a.ack_pk));
-    const r = await fetch("/api/v1/network/activations/" + a.id + "/acks", { method: "POST", headers: { "Content-Type": "application/octet-stream" }, body: sealed });
+    // The capability shows the server that the answer comes from a member this activation was wrapped for.
+    const capability = sodium.crypto_generichash(16, cat(enc.encode("haven-ack-capability-v1"), id), sodium.from_hex(s.mailbox));
+    const r = await fetch("/api/v1/network/activations/" + a.id + "/acks", {
+      method: "POST", headers: { "Content-Type": "application/octet-stream", "X-Ack-Capability": sodium.to_hex(capability) }, body: sealed });
     if (r.status !== 201) { status(root.dataset.failed); return; }
     s.answered = (s.answered || []).concat([a.id]);
     save(s);

@@ -1,0 +1,38 @@
+#include "modules/network/store.hpp"
+
+namespace haven::network::store {
+
+using storage::Blob;
+
+void put_wrap(Tx& tx, const std::string& activation_id, const std::string& locator_hex, const std::string& wrap, const std::string& ack_tag_hex) {
+    tx.exec("INSERT INTO network_wraps (activation_id, locator, wrap, ack_tag) VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT (activation_id, locator) DO UPDATE SET wrap = excluded.wrap, ack_tag = excluded.ack_tag",
+            {activation_id, locator_hex, Blob::of(wrap), ack_tag_hex});
+}
+
+int64_t count_wraps(Tx& tx, const std::string& activation_id) {
+    return tx.query("SELECT COUNT(*) FROM network_wraps WHERE activation_id = $1", {activation_id})[0].integer(0);
+}
+
+std::optional<int64_t> answers_by_tag(Tx& tx, const std::string& activation_id, const std::string& ack_tag_hex, int64_t now) {
+    auto rows = tx.query("SELECT w.acks FROM network_wraps w JOIN network_activations a ON a.id = w.activation_id "
+                         "WHERE w.activation_id = $1 AND w.ack_tag = $2 AND a.published_at IS NOT NULL AND a.expires_at > $3",
+                         {activation_id, ack_tag_hex, now});
+    if (rows.empty()) return std::nullopt;
+    return rows[0].integer(0);
+}
+
+void add_answer(Tx& tx, int64_t ack_id, const std::string& activation_id, const std::string& ack_tag_hex, const std::string& sealed, int64_t now) {
+    tx.exec("UPDATE network_wraps SET acks = acks + 1 WHERE activation_id = $1 AND ack_tag = $2", {activation_id, ack_tag_hex});
+    tx.exec("INSERT INTO network_acks (id, activation_id, sealed, created_at) VALUES ($1, $2, $3, $4)", {ack_id, activation_id, Blob::of(sealed), now});
+}
+
+std::optional<int64_t> doorbell_of(Tx& tx, const std::string& owner) {
+    auto rows = tx.query("SELECT id FROM network_doorbells WHERE owner = $1", {owner});
+    if (rows.empty()) return std::nullopt;
+    return rows[0].integer(0);
+}
+
+void delete_doorbell(Tx& tx, int64_t id) { tx.exec("DELETE FROM network_doorbells WHERE id = $1", {id}); }
+
+}  // namespace haven::network::store

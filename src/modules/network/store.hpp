@@ -1,0 +1,30 @@
+// SQL of the emergency network's answers and doorbell owners (the rest of the module's SQL still sits in
+// service.cpp and doorbells.cpp). Functions take a Tx so that a rule can make several of them one transaction;
+// none checks who asks.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "storage/db.hpp"
+
+namespace haven::network::store {
+
+using storage::Tx;
+
+// One uploaded record: locator and ack tag as hex, the wrap as bytes. A record for a locator already there
+// replaces it (an upload retried).
+void put_wrap(Tx& tx, const std::string& activation_id, const std::string& locator_hex, const std::string& wrap, const std::string& ack_tag_hex);
+int64_t count_wraps(Tx& tx, const std::string& activation_id);
+
+// The answers given so far through the capability whose tag this is, on a published, unexpired activation;
+// nullopt when no wrap of that activation carries the tag.
+std::optional<int64_t> answers_by_tag(Tx& tx, const std::string& activation_id, const std::string& ack_tag_hex, int64_t now);
+// Counts one more answer on the tag's wrap and stores the sealed answer (not linked to the wrap).
+void add_answer(Tx& tx, int64_t ack_id, const std::string& activation_id, const std::string& ack_tag_hex, const std::string& sealed, int64_t now);
+
+// A device's doorbell, by the keyed hash of its member id: its id, or nullopt.
+std::optional<int64_t> doorbell_of(Tx& tx, const std::string& owner);
+void delete_doorbell(Tx& tx, int64_t id);
+
+}  // namespace haven::network::store
