@@ -16,6 +16,10 @@ namespace haven {
 namespace {
 
 bool sealed_ok(const std::string& route) {
+    // The emergency network needs no vault key and holds nothing readable, so it keeps serving through a panic
+    // seal, when it is needed most (docs/EMERGENCY.md). What in it does need the vault — a doorbell's sealed
+    // address, an operator's change (written to the signed audit log) — answers 503 "sealed" itself.
+    if (route == "/network/app" || route.starts_with("/api/v1/network/")) return true;
     return route == "/healthz" || route == "/metrics" || route == "/assets/{file}" || route == "/unseal" ||
            route == "/api/v1/vault/unseal" || route == "/api/v1/vault/seal" || route == "/language";
     // (rotate is not here: it needs the keys, so a sealed server answers it 503 like any other API.)
@@ -110,7 +114,8 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     app->network_ = std::make_unique<network::Service>(*app->db_, clock, *app->accounts_);
     app->doorbells_ = std::make_unique<network::Doorbells>(*app->db_, *app->vault_, clock);
     const int bell_timeout = config.doorbell_timeout_seconds;
-    app->doorbells_->set_ringer("webhook", network::webhook_ringer(bell_timeout));
+    app->doorbells_->allow_private_targets(config.doorbell_allow_private_targets);
+    app->doorbells_->set_ringer("webhook", network::webhook_ringer(bell_timeout, config.doorbell_allow_private_targets));
     if (!config.doorbell_smtp.empty())
         app->doorbells_->set_ringer("email", network::smtp_ringer(config.doorbell_smtp, config.doorbell_from, bell_timeout));
     if (!config.doorbell_matrix.empty()) {
@@ -150,6 +155,15 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
         return e.code == "sealed" ? vault::sealed_page(q) : web::error_page(q, status, e);
     };
     hooks.hsts = config.secure_cookies;
+    for (size_t at = 0; at < config.trusted_proxies.size();) {
+        size_t end = config.trusted_proxies.find(',', at);
+        if (end == std::string::npos) end = config.trusted_proxies.size();
+        std::string one = config.trusted_proxies.substr(at, end - at);
+        one.erase(0, one.find_first_not_of(' '));
+        one.erase(one.find_last_not_of(' ') + 1);
+        if (!one.empty()) hooks.trusted_proxies.push_back(one);
+        at = end + 1;
+    }
     auto* gate = app->gate_.get();
     auto* vault = app->vault_.get();
     // The metrics answer their own token (Prometheus' bearer_token_file), sealed or not, and nothing else.

@@ -82,7 +82,8 @@ void add_routes(App& app) {
     r.post("/sites/{site}/people/import/preview", "people.transfer", ppl(people::import_preview)).takes_body(upload);
     r.post("/sites/{site}/people/import", "people.transfer", ppl(people::import_save)).takes_body(upload);
     r.get("/sites/{site}/people/import/{id}", "people.transfer", ppl(people::import_progress));
-    r.get("/sites/{site}/people/export", "people.transfer", ppl(people::export_csv_show));
+    r.get("/sites/{site}/people/export", "people.transfer", ppl(people::export_show));
+    r.post("/sites/{site}/people/export", "people.transfer", ppl(people::export_save));
     r.get("/people/{id}", "people.open", ppl(people::person_show));
     r.post("/people/{id}", "people.manage", ppl(people::person_save));
     r.post("/people/{id}/consents", "people.manage", ppl(people::consent_save));
@@ -96,7 +97,7 @@ void add_routes(App& app) {
     r.post("/api/v1/people/{id}/consents", "people.manage", ppl(people::api_consent_save));
     r.get("/api/v1/sites/{site}/people/retention", "people.erase", ppl(people::api_retention));
     r.post("/api/v1/sites/{site}/people/import", "people.transfer", ppl(people::api_import)).takes_body(upload);
-    r.get("/api/v1/sites/{site}/people/export", "people.transfer", ppl(people::export_csv_show));
+    r.get("/api/v1/sites/{site}/people/export", "people.transfer", ppl(people::api_export));
 
     // Casework
     auto& cc = *app.casework_context_;
@@ -249,6 +250,7 @@ void add_routes(App& app) {
     r.get("/network/app", "public", nw(network::member_app));
     r.post("/api/v1/network/members", "public", nw(network::api_register));
     r.add("PUT", "/api/v1/network/members/{id}/prekey", "public", nw(network::api_prekey));
+    r.add("DELETE", "/api/v1/network/members/{id}", "public", nw(network::api_member_leave));
     r.get("/api/v1/network/activations", "public", nw(network::api_activations));
     r.get("/api/v1/network/activations/{id}", "public", nw(network::api_body));
     r.get("/api/v1/network/activations/{id}/wraps/{locator}", "public", nw(network::api_wrap));

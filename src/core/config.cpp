@@ -97,6 +97,7 @@ const std::map<std::string, std::string>& config_keys() {
         {"group-commit", "SQLite: let concurrent writes share one fsync (default true)"},
         {"test-routes", "mount /api/v1/test/* used by the durability tests (default false)"},
         {"secure-cookies", "mark cookies Secure; false only for a plain-HTTP demo (default true)"},
+        {"trusted-proxies", "addresses of the TLS proxies in front, comma-separated: only from them is X-Forwarded-For taken as the client (default none)"},
         {"log-level", "debug, info, warn or error (default info)"},
         {"mass-read-limit", "records one account may open per window before administrators are alerted (default 50)"},
         {"mass-read-window-minutes", "the window of mass-read-limit (default 60)"},
@@ -111,6 +112,7 @@ const std::map<std::string, std::string>& config_keys() {
         {"doorbell-matrix", "emergency network: Matrix homeserver for doorbells, https://… (default: off)"},
         {"doorbell-matrix-token-file", "emergency network: file holding the Matrix bot's access token"},
         {"doorbell-timeout-seconds", "emergency network: one doorbell delivery attempt at most this long (default 10)"},
+        {"doorbell-allow-private-targets", "emergency network, FOR TESTS ONLY: let webhook doorbells call loopback, private and link-local addresses (default false)"},
     };
     return keys;
 }
@@ -204,9 +206,15 @@ Result<Config> load_config(const ConfigSources& sources, const std::optional<std
         }
     }
     if (auto v = lookup("passphrase-file")) c.passphrase_file = v->value;
+    if (auto v = lookup("trusted-proxies")) c.trusted_proxies = v->value;
     for (auto [key, target] : {std::pair{"doorbell-smtp", &c.doorbell_smtp}, std::pair{"doorbell-from", &c.doorbell_from},
                                std::pair{"doorbell-matrix", &c.doorbell_matrix}, std::pair{"doorbell-matrix-token-file", &c.doorbell_matrix_token_file}})
         if (auto v = lookup(key)) *target = v->value;
+    if (auto v = lookup("doorbell-allow-private-targets")) {
+        auto b = parse_bool("doorbell-allow-private-targets", *v);
+        if (!b) return b.error();
+        c.doorbell_allow_private_targets = *b;
+    }
     if (auto v = lookup("log-level")) {
         log::Level l;
         if (!log::parse_level(v->value, l)) return bad("log-level", *v, "must be debug, info, warn or error");

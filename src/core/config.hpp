@@ -29,6 +29,7 @@ struct Config {
     bool group_commit = true;                   // SQLite: many writes share one fsync
     bool test_routes = false;                   // mounts /api/v1/test/* (durability probe); never in production
     bool secure_cookies = true;                 // false only for a plain-HTTP demo on loopback
+    std::string trusted_proxies;                // TLS proxies in front (comma-separated addresses): X-Forwarded-For believed only from them
     int session_idle_minutes = 30;              // a session ends after this long without a request
     int session_max_hours = 12;                 // and this long after login, whatever happens
     int mass_read_limit = 50;                   // distinct records one account may open per window
@@ -41,6 +42,7 @@ struct Config {
     // homeserver and the file holding its bot's access token. Empty: that channel is off.
     std::string doorbell_smtp, doorbell_from = "haven@localhost", doorbell_matrix, doorbell_matrix_token_file;
     int doorbell_timeout_seconds = 10;          // one delivery attempt on one channel at most this long
+    bool doorbell_allow_private_targets = false; // tests only: let webhooks call loopback/private addresses (SSRF otherwise)
     std::string log_level = "info";
 };
 

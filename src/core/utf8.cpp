@@ -35,4 +35,17 @@ bool has_control_chars(std::string_view text) {
     return false;
 }
 
+bool has_bidi_controls(std::string_view text) {
+    for (size_t i = 0; i + 2 < text.size(); ++i) {
+        if ((unsigned char)text[i] != 0xE2) continue;
+        const auto b = (unsigned char)text[i + 1], c = (unsigned char)text[i + 2];
+        if ((b == 0x80 && c >= 0xAA && c <= 0xAE) || (b == 0x81 && c >= 0xA6 && c <= 0xA9)) return true;
+    }
+    return false;
+}
+
+bool is_plain_line(std::string_view text) {
+    return valid_utf8(text) && !has_control_chars(text) && text.find_first_of("\t\r\n") == std::string_view::npos && !has_bidi_controls(text);
+}
+
 }  // namespace haven

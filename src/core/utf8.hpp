@@ -10,4 +10,12 @@ bool valid_utf8(std::string_view text);
 // True when `text` holds a C0 control character other than tab, CR and LF, or DEL.
 bool has_control_chars(std::string_view text);
 
+// True when `text` holds a bidirectional embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): in a
+// name they can make one pseudonym display as another, or reorder what a list shows.
+bool has_bidi_controls(std::string_view text);
+
+// One line of text as people type it into a name or contact field: valid UTF-8 without control characters
+// (tab, CR and LF included) or bidirectional controls.
+bool is_plain_line(std::string_view text);
+
 }  // namespace haven

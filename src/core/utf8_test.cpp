@@ -22,5 +22,18 @@ TEST(Utf8, FindsControlCharacters) {
     EXPECT_TRUE(has_control_chars("del\x7f"));
 }
 
+TEST(Utf8, FindsBidirectionalControlsAndPlainLines) {
+    struct Case { std::string text; bool bidi, plain; };
+    const Case cases[] = {
+        {"Сова", false, true}, {"\u202Aa", true, false}, {"a\u202E", true, false}, {"\u2066x\u2069", true, false},
+        {"\u200Fmark", false, true},  // a right-to-left mark reorders nothing by itself
+        {"\u2029", false, true}, {"tab\there", false, false}, {"line\nbreak", false, false}, {"\xe2\x80", false, false},
+    };
+    for (const auto& c : cases) {
+        EXPECT_EQ(has_bidi_controls(c.text), c.bidi) << c.text;
+        EXPECT_EQ(is_plain_line(c.text), c.plain) << c.text;
+    }
+}
+
 }  // namespace
 }  // namespace haven

@@ -1,5 +1,7 @@
 #include "crypto/password.hpp"
 
+#include <atomic>
+
 #include <sodium.h>
 
 #include <algorithm>
@@ -44,8 +46,15 @@ Error weak(const char* code, std::string message) { return make_error(ErrorKind:
 
 }  // namespace
 
+namespace {
+std::atomic<uint64_t> runs{0};
+}  // namespace
+
+uint64_t argon2_runs() { return runs.load(); }
+
 std::string hash_password(std::string_view password) {
     init();
+    ++runs;
     char out[crypto_pwhash_STRBYTES];
     if (crypto_pwhash_str(out, password.data(), password.size(), ops_limit, mem_limit) != 0)
         throw std::runtime_error("out of memory hashing a password");
@@ -54,6 +63,7 @@ std::string hash_password(std::string_view password) {
 
 bool verify_password(const std::string& stored_hash, std::string_view password) {
     init();
+    ++runs;
     return crypto_pwhash_str_verify(stored_hash.c_str(), password.data(), password.size()) == 0;
 }
 
@@ -79,6 +89,7 @@ Status check_new_password(std::string_view password, std::string_view username) 
 std::unique_ptr<SecretKey> personal_key(std::string_view password, std::string_view salt) {
     if (salt.size() != crypto_pwhash_SALTBYTES) throw std::invalid_argument("personal key salt");
     unsigned char out[SecretKey::size];
+    ++runs;
     if (crypto_pwhash(out, sizeof out, password.data(), password.size(), reinterpret_cast<const unsigned char*>(salt.data()),
                       crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
         throw std::bad_alloc();

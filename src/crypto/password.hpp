@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include <cstdint>
 #include <memory>
 
 #include "core/result.hpp"
@@ -23,6 +24,10 @@ void equalise_login_time(std::string_view password);
 // A key only the person holding the password can make: Argon2id (libsodium INTERACTIVE limits) of the
 // password with a per-account 16-byte salt. Opens that account's personal secrets (counselling notes).
 std::unique_ptr<SecretKey> personal_key(std::string_view password, std::string_view salt);
+
+// How many Argon2id computations this process has made (hashes, verifications, personal keys): the work a login
+// costs, counted, so a test can show that every failure costs the same.
+uint64_t argon2_runs();
 
 // Refuses (422, field "password") a short, overlong, or commonly used password, or one equal to the username.
 Status check_new_password(std::string_view password, std::string_view username);

@@ -1,5 +1,6 @@
 #include "http/pipeline.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <typeinfo>
@@ -56,21 +57,30 @@ void set_security_headers(Response& r, bool hsts, bool wasm) {
 
 // A browser names where a request comes from; a state-changing request from another site is refused.
 // (Per-form CSRF tokens add to this once there are sessions.)
-Status check_origin(const Request& request) {
+// The origin is scheme and host: behind TLS (`secure`) only https://HOST is ours, on a plain-HTTP demo only
+// http://HOST — a page served over the other scheme is another origin.
+Status check_origin(const Request& request, bool secure) {
     if (request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS") return {};
     if (request.header("Sec-Fetch-Site") == "cross-site")
         return make_error(ErrorKind::forbidden, "cross_origin", "Requests from other sites are refused.");
     std::string_view origin = request.header("Origin");
     if (origin.empty()) return {};
-    std::string_view host = request.header("Host");
-    auto scheme_end = origin.find("://");
-    std::string_view origin_host = scheme_end == std::string_view::npos ? origin : origin.substr(scheme_end + 3);
-    if (origin == "null" || origin_host != host)
-        return make_error(ErrorKind::forbidden, "cross_origin", "Requests from other sites are refused.");
+    const std::string ours = std::string(secure ? "https://" : "http://") + std::string(request.header("Host"));
+    if (origin != ours) return make_error(ErrorKind::forbidden, "cross_origin", "Requests from other sites are refused.");
     return {};
 }
 
 }  // namespace
+
+std::string client_address(const Request& request, const std::vector<std::string>& trusted_proxies) {
+    if (std::find(trusted_proxies.begin(), trusted_proxies.end(), request.remote_address) == trusted_proxies.end()) return request.remote_address;
+    std::string_view forwarded = request.header("X-Forwarded-For");
+    if (auto comma = forwarded.rfind(','); comma != std::string_view::npos) forwarded.remove_prefix(comma + 1);
+    while (!forwarded.empty() && forwarded.front() == ' ') forwarded.remove_prefix(1);
+    while (!forwarded.empty() && forwarded.back() == ' ') forwarded.remove_suffix(1);
+    if (forwarded.empty() || forwarded.size() > 64) return request.remote_address;
+    return std::string(forwarded);
+}
 
 std::string new_request_id() {
     thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -129,7 +139,10 @@ void Pipeline::finish(Response& response, const Request& request) const {
 
 Response Pipeline::handle(Request& request) {
     const auto started = std::chrono::steady_clock::now();
-    if (request.request_id.empty()) request.request_id = new_request_id();  // a parked request keeps its id
+    if (request.request_id.empty()) {  // a parked request keeps its id, and its client
+        request.request_id = new_request_id();
+        request.remote_address = client_address(request, hooks_.trusted_proxies);
+    }
     Response response;
     try {
         response = [&]() -> Response {
@@ -149,7 +162,7 @@ Response Pipeline::handle(Request& request) {
                 }
                 return render_error(request, make_error(ErrorKind::not_found, "not_found", "There is nothing at this address."));
             }
-            if (auto s = check_origin(request); !s) return render_error(request, s.error());
+            if (auto s = check_origin(request, hooks_.hsts); !s) return render_error(request, s.error());
             request.route = match.route->pattern;
             request.access = match.route->access;
             request.params = std::move(match.params);

@@ -4,6 +4,8 @@
 // answer (a long poll, http::Park) skips the last three until the transport runs it again and it is an answer.
 #pragma once
 
+#include <vector>
+
 #include <functional>
 #include <string>
 
@@ -25,7 +27,13 @@ struct PipelineHooks {
     // Runs on every response of a routed request (e.g. to set the CSRF cookie).
     std::function<void(const Request&, Response&)> after;
     bool hsts = false;
+    // Peers whose X-Forwarded-For is believed (the TLS proxy in front); from anyone else it is ignored.
+    std::vector<std::string> trusted_proxies;
 };
+
+// The client's address: the peer's, or — when the peer is a trusted proxy — the last address of X-Forwarded-For
+// (the one that proxy appended; whatever the client wrote before it is not believed).
+std::string client_address(const Request& request, const std::vector<std::string>& trusted_proxies);
 
 class Pipeline {
 public:

@@ -39,7 +39,8 @@ protected:
         ASSERT_TRUE(site.ok() && other.ok());
         site_ = site->id;
         other_ = other->id;
-        coordinator_ = login(testing::make_account(svc, clock_, "coord", Role::coordinator, site_).id);
+        coordinator_account_ = testing::make_account(svc, clock_, "coord", Role::coordinator, site_);
+        coordinator_ = login(coordinator_account_.id);
     }
 
     std::string login(int64_t account_id) { return testing::session_for(app_->db(), clock_, account_id); }
@@ -78,6 +79,7 @@ protected:
 
     int64_t site_ = 0, other_ = 0;
     std::string coordinator_;
+    testing::TestAccount coordinator_account_;
     const std::string csrf_ = crypto::random_token();
 };
 
@@ -216,7 +218,10 @@ TEST_P(People, ImportTheSharedSpreadsheets) {
     EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM audit_log WHERE action = 'people.import'").at(0).integer(0), 1);
 
     // The export reads back the same people, disarmed against formulas.
-    auto exported = call("GET", "/api/v1/sites/" + std::to_string(site_) + "/people/export", coordinator_);
+    // (An export asks for the second factor again.)
+    auto exported = testing::request(port_, "GET", "/api/v1/sites/" + std::to_string(site_) + "/people/export", "",
+                                     "Cookie: __Host-haven_session=" + coordinator_ + "\r\nX-Second-Factor: " +
+                                         testing::current_code(coordinator_account_, clock_) + "\r\n");
     ASSERT_EQ(exported.status, 200);
     EXPECT_NE(exported.body.find("Хохлов Андрей Борисович"), std::string::npos);
     EXPECT_NE(exported.body.find("'+49 1516538289"), std::string::npos);

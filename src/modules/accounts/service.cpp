@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/log.hpp"
+#include "core/utf8.hpp"
 #include "crypto/password.hpp"
 #include "crypto/random.hpp"
 #include "crypto/totp.hpp"
@@ -208,6 +209,24 @@ Status Service::set_status(const Principal* actor, int64_t site_id, int64_t acco
                                        [&](const SiteRole& r) { return r.site_id == site_id; });
         if (!here) return make_error(ErrorKind::not_found, "not_found", "There is no such account at this site.");
         const int64_t now = clock_.now_ms();
+        // A site's administrator acts on that site alone. Status is global (a suspended account is suspended
+        // everywhere), so changing it needs authority over every site the account holds a role at; offboarding
+        // from one site of several only takes away the roles held there.
+        const bool over_all = !actor || std::all_of(row->account.roles.begin(), row->account.roles.end(),
+                                                    [&](const SiteRole& r) { return may(*actor, Action::accounts_manage, r.site_id); });
+        if (!over_all) {
+            if (status != AccountStatus::offboarded)
+                return make_error(ErrorKind::forbidden, "other_sites",
+                                  "This account also holds roles at sites you do not manage: only someone who manages all of them may change its "
+                                  "status. Offboarding it here removes its roles at this site.");
+            store::set_roles_at_site(tx, account_id, site_id, {});
+            store::delete_sessions_of(tx, account_id);  // a change of roles ends the sessions
+            keyring_.forget_account(account_id);
+            tx.exec("DELETE FROM assignments WHERE account_id = $1 AND record_type = 'person' AND record_id IN (SELECT id FROM people WHERE site_id = $2)",
+                    {account_id, site_id});
+            audit(tx, "account.offboarded", actor->account_id, "account", account_id, site_id, "site");
+            return {};
+        }
         store::set_status(tx, account_id, status, now);
         if (status != AccountStatus::active) {
             store::delete_sessions_of(tx, account_id);
@@ -235,7 +254,7 @@ Result<Enrolment> Service::enrolment(const std::string& token) {
         if (!row || row->account.status == AccountStatus::suspended || row->account.status == AccountStatus::offboarded) return;
         Enrolment out;
         out.account = row->account;
-        out.password_set = row->password_hash.has_value();
+        out.password_set = row->password_hash.has_value() || row->password_sealed.has_value();
         out.second_factor_needed = !row->totp_secret && second_factor_required(row->account.roles, store::sites(tx));
         if (row->totp_pending) {
             auto secret = vault_.open_field("accounts", "totp_pending", row->account.id, *row->totp_pending);
@@ -254,7 +273,7 @@ Status Service::enrol_password(const std::string& token, const std::string& pass
     const std::string secret = crypto::new_totp_secret();
     return db_.write([&](storage::Tx& tx) -> Status {
         const int64_t now = clock_.now_ms();
-        store::set_password(tx, e.account.id, hash, now);
+        store::set_password(tx, e.account.id, vault_.seal_field("accounts", "password_sealed", e.account.id, hash), now);
         audit(tx, "enrol.password", e.account.id, "account", e.account.id);
         if (e.second_factor_needed) {
             store::set_totp_pending(tx, e.account.id, vault_.seal_field("accounts", "totp_pending", e.account.id, secret));
@@ -290,45 +309,50 @@ Result<std::vector<std::string>> Service::enrol_second_factor(const std::string&
 
 // ---- Login ----
 
+// Login, in an order that gives nothing away:
+// 1. Refuse before verifying anything when the source is in back-off or the account has had its hundred
+//    failures this hour — the same answer whatever the password, so a refusal never confirms one.
+// 2. One Argon2id verification whatever happens (unknown users against a dummy hash), then the second factor:
+//    every failure costs the same work, so timing does not tell a right password from a wrong one.
+// 3. Count the failure against the source and the account (known or not). A success clears nothing: another
+//    person's failures from the same address, or against the same account, stay counted until they age out.
+// 4. Only after everything passed: open a counsellor's personal key (a second Argon2id, on success only).
 Result<Login> Service::login(const LoginInput& in) {
+    if (!legacy_sealed_.exchange(true) && !vault_.sealed()) seal_legacy_credentials();  // once per process, before the first login
     const int64_t now = clock_.now_ms();
-    const std::string source = source_key(in.source);
-    store::Throttle throttle;
-    std::optional<store::AccountRow> row;
-    std::vector<Site> sites;
     auto checked = check_username(in.username);
     const std::string username = checked ? checked.value() : std::string();
-    int64_t recent_failures = 0;
+    const std::string source = source_key(in.source), account_key = source_key(std::string("account\n") + username);
+    store::Throttle by_source, by_account;
+    std::optional<store::AccountRow> row;
+    std::vector<Site> sites;
     db_.read([&](storage::Tx& tx) {
-        throttle = store::throttle(tx, source);
+        by_source = store::throttle(tx, source);
+        by_account = store::throttle(tx, account_key);
         if (!username.empty()) row = store::account_by_username(tx, username);
-        if (row) recent_failures = store::login_failures_since(tx, row->account.id, now - hour_ms);
         sites = store::sites(tx);
     });
-    if (throttle.next_allowed_at > now) {
+    // Counts age out after an hour without a failure.
+    if (now - by_source.updated_at >= hour_ms) by_source = {};
+    if (now - by_account.updated_at >= hour_ms) by_account = {};
+    if (by_source.next_allowed_at > now) {
         Error e = make_error(ErrorKind::too_many, "too_many_attempts", "Too many failed attempts from here. Wait a little and try again.");
-        e.retry_after_seconds = int((throttle.next_allowed_at - now + 999) / 1000);
+        e.retry_after_seconds = int((by_source.next_allowed_at - now + 999) / 1000);
+        return e;
+    }
+    if (by_account.next_allowed_at > now) {
+        Error e = make_error(ErrorKind::too_many, "too_many_attempts", "Too many failed attempts for this account. Try again in an hour.");
+        e.retry_after_seconds = int((by_account.next_allowed_at - now + 999) / 1000);
         return e;
     }
 
-    // Always one Argon2id verification, so a wrong username and a wrong password take the same time.
+    std::optional<std::string> hash;
+    if (row) hash = password_hash_of(*row);
     bool ok = false;
-    if (row && row->password_hash) ok = crypto::verify_password(*row->password_hash, in.password);
+    if (hash) ok = crypto::verify_password(*hash, in.password);
     else crypto::equalise_login_time(in.password);
     ok = ok && row->account.status == AccountStatus::active;
-    if (ok && recent_failures >= max_failures_per_hour) {
-        Error e = make_error(ErrorKind::too_many, "too_many_attempts", "Too many failed attempts for this account. Try again in an hour.");
-        e.retry_after_seconds = 3600;
-        return e;
-    }
 
-    // Counsellors' personal keys open with the password: derived here, outside the write (Argon2id takes time).
-    std::optional<BoxKeys> box;
-    if (ok && std::any_of(row->account.roles.begin(), row->account.roles.end(), [](const SiteRole& r) { return r.role == Role::counsellor; }))
-        box = open_box(row->account.id, in.password);
-
-    Login out;
-    std::string public_id;
     Status s = db_.write([&](storage::Tx& tx) -> Status {
         if (ok && row->totp_secret) {
             auto secret = vault_.open_field("accounts", "totp_secret", row->account.id, *row->totp_secret);
@@ -339,44 +363,95 @@ Result<Login> Service::login(const LoginInput& in) {
         } else if (ok && second_factor_required(row->account.roles, sites)) {
             ok = false;  // required but never set up: only a new enrolment link helps
         }
-        if (!ok) {
-            if (row) store::record_login_failure(tx, row->account.id, now);
-            audit(tx, "login", row ? row->account.id : -1, {}, 0, 0, "refused");
-            store::Throttle t{throttle.failures + 1, 0};
-            if (t.failures > free_failures_per_source)
-                t.next_allowed_at = now + std::min<int64_t>(max_backoff_ms, int64_t(1000) << std::min<int64_t>(t.failures - free_failures_per_source - 1, 20));
-            store::set_throttle(tx, source, t, now);
-            return {};
+        if (ok) return {};
+        audit(tx, "login", row ? row->account.id : -1, {}, 0, 0, "refused");
+        store::Throttle t{by_source.failures + 1, 0, now};
+        if (t.failures > free_failures_per_source)
+            t.next_allowed_at = now + std::min<int64_t>(max_backoff_ms, int64_t(1000) << std::min<int64_t>(t.failures - free_failures_per_source - 1, 20));
+        store::set_throttle(tx, source, t, now);
+        if (!username.empty()) {
+            store::Throttle a{by_account.failures + 1, 0, now};
+            if (a.failures >= max_failures_per_hour) a.next_allowed_at = now + hour_ms;
+            store::set_throttle(tx, account_key, a, now);
         }
-        store::clear_throttle(tx, source);
+        return {};
+    });
+    if (!s) return s.error();
+    if (!ok) return bad_credentials();
+
+    // Counsellors' personal keys open with the password: derived here, outside the write (Argon2id takes time).
+    std::optional<BoxKeys> box;
+    if (std::any_of(row->account.roles.begin(), row->account.roles.end(), [](const SiteRole& r) { return r.role == Role::counsellor; }))
+        box = open_box(row->account.id, in.password);
+
+    Login out;
+    std::string public_id;
+    s = db_.write([&](storage::Tx& tx) -> Status {
         // A new session id at every login: whatever cookie the browser had before is never promoted.
         out.session_token = crypto::random_token();
         public_id = crypto::base64url(crypto::random_bytes(9));
         store::insert_session(tx, crypto::token_hash(out.session_token), public_id, row->account.id, now, now + policy_.absolute_ms);
         if (box && box->created)
-            tx.exec("UPDATE accounts SET box_public = $1, box_secret = $2, box_salt = $3 WHERE id = $4 AND box_public IS NULL",
-                    {storage::Blob::of(box->public_key), storage::Blob::of(box->sealed_secret), storage::Blob::of(box->salt), row->account.id});
-        out.principal = active_principal(tx, row->account.id).value();
+            tx.exec("UPDATE accounts SET box_public = $1, box_sealed = $2, box_salt = $3 WHERE id = $4 AND box_public IS NULL",
+                    {storage::Blob::of(box->public_key), storage::Blob::of(vault_.seal_field("accounts", "box_sealed", row->account.id, box->sealed_secret)),
+                     storage::Blob::of(box->salt), row->account.id});
+        if (!row->password_sealed) store::set_password(tx, row->account.id, vault_.seal_field("accounts", "password_sealed", row->account.id, *hash), now);
+        auto p = active_principal(tx, row->account.id);
+        if (!p) return bad_credentials();  // suspended between the two steps
+        out.principal = std::move(*p);
         out.principal.via = "session";
         audit(tx, "login", row->account.id);
         return {};
     });
-    if (!s) return s.error();
-    if (!ok) return bad_credentials();
+    if (!s) {
+        if (box) sodium_memzero(box->secret.data(), box->secret.size());
+        return s.error();
+    }
     if (box) {
-        keyring_.put(public_id, row->account.id, now + policy_.absolute_ms, box->secret, now);
+        keyring_.put(public_id, row->account.id, now + policy_.absolute_ms, now + policy_.idle_ms, box->secret, now);
         sodium_memzero(box->secret.data(), box->secret.size());
     }
     return out;
 }
 
+// The account's Argon2id string: sealed by the vault (bound to the row), or a legacy one in the clear.
+std::optional<std::string> Service::password_hash_of(const store::AccountRow& row) const {
+    if (row.password_sealed) {
+        auto hash = vault_.open_field("accounts", "password_sealed", row.account.id, *row.password_sealed);
+        if (hash) return std::move(hash).value();
+        log::error("password_unopened", {{"account", row.account.id}});
+        return std::nullopt;
+    }
+    return row.password_hash;
+}
+
+// Wraps what an earlier version kept only under the password (hashes in the clear, personal keys under Argon2id
+// alone) under the vault too. Runs once the vault is open; a no-op when nothing is left.
+void Service::seal_legacy_credentials() {
+    auto rows = db_.query("SELECT id, password_hash, box_secret FROM accounts WHERE password_hash IS NOT NULL OR box_secret IS NOT NULL");
+    if (rows.empty()) return;
+    (void)db_.write([&](storage::Tx& tx) -> Status {
+        for (const auto& r : rows) {
+            const int64_t id = r.integer(0);
+            if (!r.is_null(1))
+                tx.exec("UPDATE accounts SET password_sealed = $1, password_hash = NULL WHERE id = $2 AND password_hash IS NOT NULL",
+                        {storage::Blob::of(vault_.seal_field("accounts", "password_sealed", id, r.text(1))), id});
+            if (!r.is_null(2))
+                tx.exec("UPDATE accounts SET box_sealed = $1, box_secret = NULL WHERE id = $2 AND box_secret IS NOT NULL",
+                        {storage::Blob::of(vault_.seal_field("accounts", "box_sealed", id, r.blob(2).str())), id});
+        }
+        return {};
+    });
+    db_.checkpoint();
+}
+
 std::optional<Service::BoxKeys> Service::open_box(int64_t account_id, const std::string& password) {
-    storage::Rows rows = db_.query("SELECT box_public, box_secret, box_salt FROM accounts WHERE id = $1", {account_id});
+    storage::Rows rows = db_.query("SELECT box_public, box_sealed, box_salt, box_secret FROM accounts WHERE id = $1", {account_id});
     if (rows.empty()) return std::nullopt;
     const std::string ad = "accounts\0box_secret\0" + std::to_string(account_id);
     BoxKeys k;
     if (rows[0].is_null(0)) {
-        // First login as a counsellor: a new key pair, its secret sealed under the password's key.
+        // First login as a counsellor: a new key pair, its secret sealed under the password's key (and by the vault).
         k.created = true;
         k.salt = crypto::random_bytes(crypto_pwhash_SALTBYTES);
         std::string pk(crypto_box_PUBLICKEYBYTES, '\0'), sk(crypto_box_SECRETKEYBYTES, '\0');
@@ -388,7 +463,16 @@ std::optional<Service::BoxKeys> Service::open_box(int64_t account_id, const std:
         return k;
     }
     k.public_key = rows[0].blob(0).str();
-    k.sealed_secret = rows[0].blob(1).str();
+    if (!rows[0].is_null(1)) {
+        auto inner = vault_.open_field("accounts", "box_sealed", account_id, rows[0].blob(1).str());
+        if (!inner) {
+            log::error("personal_key_unopened", {{"account", account_id}});
+            return std::nullopt;
+        }
+        k.sealed_secret = std::move(inner).value();
+    } else {
+        k.sealed_secret = rows[0].blob(3).str();  // legacy: under the password alone
+    }
     k.salt = rows[0].blob(2).str();
     auto key = crypto::personal_key(password, k.salt);
     auto secret = crypto::aead_open(k.sealed_secret, key->data(), ad);
@@ -423,13 +507,16 @@ Result<Principal> Service::principal_for_session(const std::string& token) {
     });
     if (!session) return signed_out();
     const bool expired = now >= session->expires_at || now - session->last_seen_at >= policy_.idle_ms;
+    keyring_.sweep(now);  // personal keys of sessions gone idle leave memory at the next request, whoever makes it
     if (expired || !p) {
+        keyring_.forget_session(session->public_id);
         (void)db_.write([&](storage::Tx& tx) -> Status {
             store::delete_session(tx, id_hash);
             return {};
         });
         return signed_out();
     }
+    keyring_.touch(session->public_id, now + policy_.idle_ms);
     if (now - session->last_seen_at >= touch_every_ms) {
         (void)db_.write([&](storage::Tx& tx) -> Status {
             store::touch_session(tx, id_hash, now);
@@ -527,6 +614,9 @@ Status Service::set_contact(const Principal& actor, const Contact& c) {
     for (auto [value, field, max] : {std::tuple{&c.real_name, "real_name", 200}, std::tuple{&c.email, "email", 254}, std::tuple{&c.phone, "phone", 40}}) {
         if (value->size() > size_t(max))
             return make_error(ErrorKind::invalid, "validation_failed", std::string(field) + " is too long.", field);
+        if (!is_plain_line(*value))
+            return make_error(ErrorKind::invalid, "validation_failed",
+                              std::string(field) + " must be one line of UTF-8 text without control or bidirectional characters.", field);
     }
     if (!c.email.empty() && (c.email.find('@') == std::string::npos || c.email.find_first_of(" \t\r\n") != std::string::npos))
         return make_error(ErrorKind::invalid, "validation_failed", "email must look like name@example.org.", "email");
@@ -575,12 +665,26 @@ Result<std::vector<Service::AuditLine>> Service::audit_log(const Principal& acto
 
 void Service::record_read(storage::Tx& tx, const Principal& reader, std::string_view record_type, int64_t record_id) {
     audit(tx, std::string(record_type) + ".read", reader.account_id, record_type, record_id);
+    record_reads(tx, reader, record_type, {record_id});
+}
+
+void Service::record_reads(storage::Tx& tx, const Principal& reader, std::string_view record_type, const std::vector<int64_t>& record_ids) {
     const int64_t now = clock_.now_ms();
-    const std::string actor = recorder_.subject("account", reader.account_id);
-    const int64_t records = tx.query("SELECT COUNT(DISTINCT object) FROM audit_log WHERE actor = $1 AND at >= $2 AND action = $3",
-                                     {actor, now - read_policy_.window_ms, std::string(record_type) + ".read"})
-                                .at(0)
-                                .integer(0);
+    constexpr size_t chunk = 200;
+    for (size_t at = 0; at < record_ids.size(); at += chunk) {
+        std::string sql = "INSERT INTO record_reads (account_id, object, at) VALUES ";
+        storage::Params params{reader.account_id, now};
+        for (size_t i = at; i < std::min(record_ids.size(), at + chunk); ++i) {
+            sql += (i == at ? "" : ", ") + std::string("($1, $") + std::to_string(params.size() + 1) + ", $2)";
+            params.emplace_back(recorder_.subject(record_type, record_ids[i]));
+        }
+        tx.exec(sql, params);
+    }
+    tx.exec("DELETE FROM record_reads WHERE account_id = $1 AND at < $2", {reader.account_id, now - read_policy_.window_ms});
+    const int64_t records =
+        tx.query("SELECT COUNT(DISTINCT object) FROM record_reads WHERE account_id = $1 AND at >= $2", {reader.account_id, now - read_policy_.window_ms})
+            .at(0)
+            .integer(0);
     if (records <= read_policy_.limit) return;
     // One alarm per window, not one per read.
     if (tx.query("SELECT COUNT(*) FROM read_alarms WHERE account_id = $1 AND raised_at >= $2", {reader.account_id, now - read_policy_.window_ms})
@@ -591,10 +695,43 @@ void Service::record_read(storage::Tx& tx, const Principal& reader, std::string_
             {store::new_id(), reader.account_id, now, records, read_policy_.window_ms, int64_t(read_policy_.suspend)});
     audit(tx, "alarm.mass_read", reader.account_id, "account", reader.account_id, 0, read_policy_.suspend ? "suspended" : "flagged");
     if (read_policy_.suspend) {
+        keyring_.forget_account(reader.account_id);
         store::set_status(tx, reader.account_id, AccountStatus::suspended, now);
         store::delete_sessions_of(tx, reader.account_id);
         store::revoke_tokens_of(tx, reader.account_id, now);
     }
+}
+
+Status Service::reconfirm(const Principal& actor, const std::string& code) {
+    const int64_t now = clock_.now_ms();
+    const std::string account_key = source_key(std::string("account\n") + actor.username);
+    bool ok = false;
+    Status s = db_.write([&](storage::Tx& tx) -> Status {
+        auto row = store::account(tx, actor.account_id);
+        if (!row || !row->totp_secret)
+            return make_error(ErrorKind::invalid, "second_factor_needed", "Set up a second factor (enrol again) before you export.", "code");
+        store::Throttle by_account = store::throttle(tx, account_key);
+        if (now - by_account.updated_at >= hour_ms) by_account = {};
+        if (by_account.next_allowed_at > now) {
+            Error e = make_error(ErrorKind::too_many, "too_many_attempts", "Too many failed attempts for this account. Try again in an hour.");
+            e.retry_after_seconds = int((by_account.next_allowed_at - now + 999) / 1000);
+            return e;
+        }
+        auto secret = vault_.open_field("accounts", "totp_secret", row->account.id, *row->totp_secret);
+        auto step = secret ? crypto::totp_match(secret.value(), code, now / 1000) : std::nullopt;
+        if (step) ok = store::use_totp_step(tx, row->account.id, *step);
+        else ok = !code.empty() && store::use_recovery_code(tx, row->account.id, crypto::token_hash(crypto::normalise_recovery_code(code)), now);
+        if (!ok) {
+            store::Throttle a{by_account.failures + 1, 0, now};
+            if (a.failures >= max_failures_per_hour) a.next_allowed_at = now + hour_ms;
+            store::set_throttle(tx, account_key, a, now);
+        }
+        audit(tx, "reconfirm", actor.account_id, {}, 0, 0, ok ? "ok" : "refused");
+        return {};
+    });
+    if (!s) return s;
+    if (!ok) return make_error(ErrorKind::invalid, "wrong_code", "This code is not right; check the time on your phone.", "code");
+    return {};
 }
 
 Status Service::record_read(const Principal& reader, std::string_view record_type, int64_t record_id) {

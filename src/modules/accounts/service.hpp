@@ -4,6 +4,7 @@
 // command line, who holds the server's files anyway.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "audit/audit.hpp"
 #include "crypto/vault.hpp"
 #include "modules/accounts/keyring.hpp"
+#include "modules/accounts/store.hpp"
 #include "modules/accounts/types.hpp"
 #include "storage/db.hpp"
 
@@ -95,8 +97,11 @@ public:
     std::optional<std::string> box_public(storage::Tx& tx, int64_t account_id);
     // The secret key of the caller's session, if they signed in with their password (wipe the copy after use).
     std::optional<std::string> box_secret(const Principal& actor) const;
+    // Wraps credentials an earlier version kept outside the vault; call once the vault is open.
+    void seal_legacy_credentials();
     // Panic seal: every personal key leaves memory.
     void forget_personal_keys() { keyring_.clear(); }
+    size_t personal_keys_held() const { return keyring_.size(); }
 
     // Assignments: record-level access used by casework, counselling and the emergency network.
     Status assign(const Principal* actor, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t until_ms);
@@ -115,6 +120,12 @@ public:
     // ("<type>.read") and raises a mass-read alarm when the reader passes the policy's limit.
     void record_read(storage::Tx& tx, const Principal& reader, std::string_view record_type, int64_t record_id);
     Status record_read(const Principal& reader, std::string_view record_type, int64_t record_id);
+    // Records shown in a list, a search or an export: counted towards the alarm like opened ones (the caller
+    // audits the list once).
+    void record_reads(storage::Tx& tx, const Principal& reader, std::string_view record_type, const std::vector<int64_t>& record_ids);
+    // Asks for the second factor again before an act that hands over many records (an export): a TOTP code not
+    // used before, or a recovery code. Failures count against the account like failed logins.
+    Status reconfirm(const Principal& actor, const std::string& code);
     std::vector<ReadAlarm> read_alarms(const Principal& actor);
     void set_read_policy(const ReadPolicy& policy) { read_policy_ = policy; }
 
@@ -136,6 +147,7 @@ private:
     SessionPolicy policy_;
     ReadPolicy read_policy_;
     std::string throttle_key_;  // per process: hides client addresses in login_throttle
+    std::atomic<bool> legacy_sealed_{false};
     Keyring keyring_;
     // At login, for an account that keeps personal notes: opens (or first makes) its key pair with the password.
     struct BoxKeys {
@@ -143,6 +155,7 @@ private:
         bool created = false;
     };
     std::optional<BoxKeys> open_box(int64_t account_id, const std::string& password);
+    std::optional<std::string> password_hash_of(const store::AccountRow& row) const;
 };
 
 // Usernames: 3 to 32 of a-z, 0-9, '.', '_', '-' (chosen names, not legal names; folded to lower case).

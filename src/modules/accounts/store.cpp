@@ -36,7 +36,7 @@ std::vector<SiteRole> roles_of(Tx& tx, int64_t account_id) {
 }
 
 std::optional<AccountRow> account_where(Tx& tx, const char* where, const Value& key) {
-    auto rows = tx.query(std::string("SELECT id, username, status, password_hash, totp_secret, totp_pending, totp_last_step, locale "
+    auto rows = tx.query(std::string("SELECT id, username, status, password_hash, totp_secret, totp_pending, totp_last_step, locale, password_sealed "
                                      "FROM accounts WHERE ") + where, {key});
     if (rows.empty()) return std::nullopt;
     const Row& r = rows[0];
@@ -49,6 +49,7 @@ std::optional<AccountRow> account_where(Tx& tx, const char* where, const Value& 
     a.totp_pending = opt_blob(r, 5);
     a.totp_last_step = r.integer(6);
     a.locale = opt_text(r, 7);
+    a.password_sealed = opt_blob(r, 8);
     a.account.has_second_factor = a.totp_secret.has_value();
     a.account.roles = roles_of(tx, a.account.id);
     return a;
@@ -119,8 +120,8 @@ void set_status(Tx& tx, int64_t account_id, AccountStatus status, int64_t now) {
     tx.exec("UPDATE accounts SET status = $2, updated_at = $3 WHERE id = $1", {account_id, std::string(status_name(status)), now});
 }
 
-void set_password(Tx& tx, int64_t account_id, const std::string& hash, int64_t now) {
-    tx.exec("UPDATE accounts SET password_hash = $2, updated_at = $3 WHERE id = $1", {account_id, hash, now});
+void set_password(Tx& tx, int64_t account_id, const std::string& sealed_hash, int64_t now) {
+    tx.exec("UPDATE accounts SET password_sealed = $2, password_hash = NULL, updated_at = $3 WHERE id = $1", {account_id, Blob::of(sealed_hash), now});
 }
 
 void set_totp_pending(Tx& tx, int64_t account_id, const std::optional<std::string>& secret) {
@@ -218,29 +219,16 @@ void revoke_tokens_of(Tx& tx, int64_t account_id, int64_t now) {
     tx.exec("UPDATE api_tokens SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL", {account_id, now});
 }
 
-void record_login_failure(Tx& tx, int64_t account_id, int64_t now) {
-    tx.exec("INSERT INTO login_failures (account_id, at) VALUES ($1, $2)", {account_id, now});
-    tx.exec("DELETE FROM login_failures WHERE account_id = $1 AND at < $2", {account_id, now - 24 * 3600 * 1000});
-}
-
-int64_t login_failures_since(Tx& tx, int64_t account_id, int64_t since) {
-    return tx.query("SELECT COUNT(*) FROM login_failures WHERE account_id = $1 AND at >= $2", {account_id, since}).at(0).integer(0);
-}
-
 Throttle throttle(Tx& tx, const std::string& source_hash) {
-    auto rows = tx.query("SELECT failures, next_allowed_at FROM login_throttle WHERE source_hash = $1", {source_hash});
+    auto rows = tx.query("SELECT failures, next_allowed_at, updated_at FROM login_throttle WHERE source_hash = $1", {source_hash});
     if (rows.empty()) return {};
-    return Throttle{rows[0].integer(0), rows[0].integer(1)};
+    return Throttle{rows[0].integer(0), rows[0].integer(1), rows[0].integer(2)};
 }
 
 void set_throttle(Tx& tx, const std::string& source_hash, const Throttle& t, int64_t now) {
     tx.exec("INSERT INTO login_throttle (source_hash, failures, next_allowed_at, updated_at) VALUES ($1, $2, $3, $4) "
             "ON CONFLICT (source_hash) DO UPDATE SET failures = $2, next_allowed_at = $3, updated_at = $4",
             {source_hash, t.failures, t.next_allowed_at, now});
-}
-
-void clear_throttle(Tx& tx, const std::string& source_hash) {
-    tx.exec("DELETE FROM login_throttle WHERE source_hash = $1", {source_hash});
 }
 
 void insert_assignment(Tx& tx, int64_t id, int64_t account_id, const std::string& record_type, int64_t record_id,

@@ -22,7 +22,8 @@ std::optional<Site> site_by_name(Tx& tx, const std::string& name);
 
 struct AccountRow {
     Account account;
-    std::optional<std::string> password_hash;
+    std::optional<std::string> password_hash;    // legacy: an Argon2id string in the clear (sealed at the next unseal)
+    std::optional<std::string> password_sealed;  // the Argon2id string sealed by the vault, bound to the row
     std::optional<std::string> totp_secret, totp_pending;
     int64_t totp_last_step = 0;
     std::optional<std::string> locale;
@@ -32,7 +33,8 @@ std::optional<AccountRow> account(Tx& tx, int64_t id);
 std::optional<AccountRow> account_by_username(Tx& tx, const std::string& username);
 std::vector<Account> accounts_at_site(Tx& tx, int64_t site_id);
 void set_status(Tx& tx, int64_t account_id, AccountStatus status, int64_t now);
-void set_password(Tx& tx, int64_t account_id, const std::string& hash, int64_t now);
+// `sealed_hash`: the Argon2id string sealed by the vault for accounts.password_sealed; the legacy column is emptied.
+void set_password(Tx& tx, int64_t account_id, const std::string& sealed_hash, int64_t now);
 void set_totp_pending(Tx& tx, int64_t account_id, const std::optional<std::string>& secret);
 // Replaces the pending secret by `sealed_secret` (sealed for the totp_secret column) and records its first step.
 void confirm_totp(Tx& tx, int64_t account_id, int64_t step, const std::string& sealed_secret);
@@ -72,15 +74,13 @@ struct TokenRow {
 std::optional<TokenRow> live_token(Tx& tx, const std::string& token_hash, int64_t now);
 void revoke_tokens_of(Tx& tx, int64_t account_id, int64_t now);
 
-void record_login_failure(Tx& tx, int64_t account_id, int64_t now);
-int64_t login_failures_since(Tx& tx, int64_t account_id, int64_t since);
 struct Throttle {
     int64_t failures = 0;
     int64_t next_allowed_at = 0;
+    int64_t updated_at = 0;
 };
 Throttle throttle(Tx& tx, const std::string& source_hash);
 void set_throttle(Tx& tx, const std::string& source_hash, const Throttle& t, int64_t now);
-void clear_throttle(Tx& tx, const std::string& source_hash);
 
 void insert_assignment(Tx& tx, int64_t id, int64_t account_id, const std::string& record_type, int64_t record_id,
                        int64_t expires_at, int64_t granted_by, int64_t now);

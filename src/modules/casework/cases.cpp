@@ -124,13 +124,18 @@ Result<int64_t> Service::open_case(const Principal& actor, const CaseInput& in) 
     if (!start) return make_error(ErrorKind::invalid, "validation_failed", "start_date must be a date written YYYY-MM-DD.", "start_date");
     int64_t id = accounts::store::new_id();
     Status s = db_.write([&](Tx& tx) -> Status {
-        HAVEN_TRY(sealer, people_.sealer(tx, in.person_id));
-        if (!people_.may_read(tx, actor, sealer.site_id, in.person_id))
-            return make_error(ErrorKind::not_found, "not_found", "There is no such person, or you may not see them.");
+        HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, in.person_id));
         if (!may(actor, Action::cases_work, sealer.site_id)) return accounts::role_forbids();
-        std::string adviser_name;
-        if (in.adviser_id) {
-            auto row = accounts::store::account(tx, in.adviser_id);
+        // Naming an adviser gives them the person for a year: only those who allocate casework (coordinators,
+        // administrators) may, and never to themselves. An adviser opening a case may name only themselves, and
+        // gains nothing by it (their access stays what their assignment says).
+        const bool allocates = may(actor, Action::cases_view, sealer.site_id);
+        if (in.adviser_id && !allocates && in.adviser_id != actor.account_id)
+            return make_error(ErrorKind::forbidden, "forbidden", "Only coordinators and administrators may name another adviser.", "adviser_id");
+        const int64_t adviser_id = allocates ? in.adviser_id : actor.account_id;  // an adviser's own case is theirs
+        const bool grants = adviser_id && allocates && adviser_id != actor.account_id;
+        if (adviser_id) {
+            auto row = accounts::store::account(tx, adviser_id);
             bool adviser = false;
             if (row && row->account.status == accounts::AccountStatus::active)
                 for (const auto& r : row->account.roles)
@@ -139,7 +144,7 @@ Result<int64_t> Service::open_case(const Principal& actor, const CaseInput& in) 
         }
         const int64_t now = clock_.now_ms();
         tx.exec("INSERT INTO cases (id, person_id, site_id, adviser_id, status, record, created_at, updated_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $6)",
-                {id, in.person_id, sealer.site_id, in.adviser_id ? storage::Value(in.adviser_id) : storage::Value(nullptr),
+                {id, in.person_id, sealer.site_id, adviser_id ? storage::Value(adviser_id) : storage::Value(nullptr),
                  Blob::of(sealer.seal("cases", id, json::serialize(json::object{{"title", chosen.name + " (" + chosen.country + ")"}, {"notes", ""}}))), now});
         int64_t due = *start;
         int position = 0, doc_position = 0;
@@ -158,7 +163,7 @@ Result<int64_t> Service::open_case(const Principal& actor, const CaseInput& in) 
                     {doc_id, id, int64_t(doc_position++), Blob::of(sealer.seal("case_documents", doc_id, json::serialize(json::object{{"name", d}})))});
         }
         // The adviser may open the person for as long as the case lasts (at most a year at a time).
-        if (in.adviser_id) grant(tx, actor, in.adviser_id, "person", in.person_id, now + 365 * day_ms);
+        if (grants) grant(tx, actor, adviser_id, "person", in.person_id, now + 365 * day_ms);
         accounts_.audit(tx, "case.open", actor.account_id, "person", in.person_id, sealer.site_id);
         return {};
     });
@@ -173,8 +178,11 @@ std::optional<Service::CaseRow> Service::case_row(Tx& tx, int64_t id) {
     return CaseRow{r.integer(0), r.integer(1), r.integer(2), r.is_null(3) ? 0 : r.integer(3), r.text(4), r.blob(5)};
 }
 
+// Coordinators see every case of their site; an adviser sees their own cases while they are open. A closed case
+// stays with the coordinators (who may reopen the matter by opening a new one).
 bool Service::may_see_case(const Principal& actor, const CaseRow& row) const {
-    return may(actor, Action::cases_view, row.site_id) || (may(actor, Action::cases_work, row.site_id) && row.adviser_id == actor.account_id);
+    return may(actor, Action::cases_view, row.site_id) ||
+           (may(actor, Action::cases_work, row.site_id) && row.adviser_id == actor.account_id && row.status == "open");
 }
 
 Result<Case> Service::read_case(const Principal& actor, int64_t id) {
@@ -206,7 +214,7 @@ Result<Case> Service::read_case(const Principal& actor, int64_t id) {
 Result<std::vector<Case>> Service::cases_of(const Principal& actor, int64_t person_id) {
     std::vector<Case> out;
     Status s = db_.write([&](Tx& tx) -> Status {
-        HAVEN_TRY(sealer, people_.sealer(tx, person_id));
+        HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, person_id));
         for (const auto& r : tx.query("SELECT id, person_id, site_id, adviser_id, status, record FROM cases WHERE person_id = $1 ORDER BY created_at DESC",
                                       {person_id})) {
             CaseRow row{r.integer(0), r.integer(1), r.integer(2), r.is_null(3) ? 0 : r.integer(3), r.text(4), r.blob(5)};

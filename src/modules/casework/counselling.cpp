@@ -65,7 +65,7 @@ Result<CompartmentKey> open_compartment(Tx& tx, accounts::Service& accounts, con
 Result<int64_t> Service::assign_counsellor(const Principal& actor, int64_t person_id, int64_t counsellor_id) {
     const int64_t id = accounts::store::new_id();
     Status s = db_.write([&](Tx& tx) -> Status {
-        HAVEN_TRY(sealer, people_.sealer(tx, person_id));
+        HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, person_id));
         if (!may(actor, Action::counselling_assign, sealer.site_id)) return accounts::role_forbids();
         auto counsellor = accounts::store::account(tx, counsellor_id);
         bool ok = false;
@@ -116,7 +116,7 @@ std::vector<Compartment> Service::my_compartments(const Principal& actor) {
 Result<std::vector<Compartment>> Service::compartments_of(const Principal& actor, int64_t person_id) {
     std::vector<Compartment> out;
     Status s = db_.write([&](Tx& tx) -> Status {
-        HAVEN_TRY(sealer, people_.sealer(tx, person_id));
+        HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, person_id));
         const bool assigner = may(actor, Action::counselling_assign, sealer.site_id);
         for (const auto& r : tx.query("SELECT c.id, c.counsellor_id, c.opened_at, c.closed_at, a.username FROM counselling c JOIN accounts a ON a.id = c.counsellor_id "
                                       "WHERE c.person_id = $1 ORDER BY c.opened_at",

@@ -102,8 +102,9 @@ Status Service::save_profile(const Principal& actor, Profile p) {
     const std::string record = json::serialize(
         json::object{{"skills", to_array(p.skills)}, {"languages", to_array(p.languages)}, {"days", to_array(p.days)}, {"note", p.note}});
     return db_.write([&](Tx& tx) -> Status {
-        tx.exec("DELETE FROM volunteer_profiles WHERE id = $1", {actor.account_id});
-        tx.exec("INSERT INTO volunteer_profiles (id, site_id, record, updated_at) VALUES ($1, $2, $3, $4)",
+        // One statement, so two saves at once on PostgreSQL do not both insert (a delete-then-insert answered 500).
+        tx.exec("INSERT INTO volunteer_profiles (id, site_id, record, updated_at) VALUES ($1, $2, $3, $4) "
+                "ON CONFLICT (id) DO UPDATE SET site_id = $2, record = $3, updated_at = $4",
                 {actor.account_id, p.site_id, Blob::of(vault_.seal_field("volunteer_profiles", "record", actor.account_id, record)), clock_.now_ms()});
         accounts_.audit(tx, "volunteer.profile", actor.account_id, "account", actor.account_id, p.site_id);
         return {};
@@ -159,7 +160,7 @@ Result<int64_t> Service::create_request(const Principal& actor, HelpRequest q) {
     if (!q.due_date.empty() && !(due = day_start(q.due_date))) return invalid("due_date", "due_date must be a date written YYYY-MM-DD.");
     const int64_t id = accounts::store::new_id();
     Status s = db_.write([&](Tx& tx) -> Status {
-        HAVEN_TRY(sealer, people_.sealer(tx, q.person_id));
+        HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, q.person_id));
         if (!may(actor, Action::requests_manage, sealer.site_id) || !people_.may_read(tx, actor, sealer.site_id, q.person_id))
             return make_error(ErrorKind::not_found, "not_found", "There is no such person, or you may not see them.");
         const std::string record = json::serialize(

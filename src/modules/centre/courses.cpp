@@ -239,7 +239,7 @@ Result<std::vector<Enrolment>> Service::enrolments(const Principal& actor, int64
 Result<std::vector<Enrolment>> Service::courses_of(const Principal& actor, int64_t person_id) {
     std::vector<Enrolment> out;
     Status s = read(db_, [&](Tx& tx) -> Status {
-        HAVEN_TRY(sealer, people_.sealer(tx, person_id));
+        HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, person_id));
         if (!may(actor, Action::courses_manage, sealer.site_id)) return accounts::role_forbids();
         for (const auto& r : tx.query("SELECT e.id, e.course_id, e.since, e.status, c.title, c.level FROM course_enrolments e JOIN courses c ON c.id = e.course_id "
                                       "WHERE e.person_id = $1 AND e.status <> 'left' ORDER BY e.since",

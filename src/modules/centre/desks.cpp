@@ -44,9 +44,11 @@ int64_t Service::event_of_registration(int64_t registration_id) {
 }
 
 Result<std::string> Service::pseudonym(Tx& tx, int64_t person_id, int64_t site_id) {
-    HAVEN_TRY(sealer, people_.sealer(tx, person_id));
-    if (site_id && sealer.site_id != site_id) return invalid("person_id", "The person is registered at another site.");
-    HAVEN_TRY(person, sealer.person());
+    // A person of another site and no person at all answer alike, so ids of other sites cannot be probed.
+    auto sealer = people_.sealer(tx, person_id);
+    if (site_id && (!sealer || sealer->site_id != site_id)) return invalid("person_id", "There is no such person at this site.");
+    if (!sealer) return sealer.error();
+    HAVEN_TRY(person, sealer->person());
     return person.pseudonym;
 }
 
@@ -134,7 +136,7 @@ Result<int64_t> Service::release(const Principal& actor, int64_t allocation_id) 
 Result<int64_t> Service::wait_for_desk(const Principal& actor, int64_t person_id) {
     const int64_t id = accounts::store::new_id();
     Status s = db_.write([&](Tx& tx) -> Status {
-        HAVEN_TRY(sealer, people_.sealer(tx, person_id));
+        HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, person_id));
         if (!may(actor, Action::desks_manage, sealer.site_id)) return accounts::role_forbids();
         if (!tx.query("SELECT 1 FROM desk_waitlist WHERE person_id = $1 AND site_id = $2", {person_id, sealer.site_id}).empty())
             return make_error(ErrorKind::conflict, "conflict", "The person is on the desk waitlist already.");
@@ -165,7 +167,7 @@ Result<int64_t> Service::leave_waitlist(const Principal& actor, int64_t waiting_
 Result<std::vector<Holding>> Service::desks_of(const Principal& actor, int64_t person_id) {
     std::vector<Holding> out;
     Status s = read(db_, [&](Tx& tx) -> Status {
-        HAVEN_TRY(sealer, people_.sealer(tx, person_id));
+        HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, person_id));
         if (!may(actor, Action::desks_manage, sealer.site_id)) return accounts::role_forbids();
         for (const auto& r : tx.query("SELECT d.id, d.space_id, s.name, d.from_date, d.to_date FROM desk_allocations d JOIN spaces s ON s.id = d.space_id "
                                       "WHERE d.person_id = $1 ORDER BY d.from_date DESC",

@@ -72,11 +72,20 @@ Result<std::pair<std::string, bool>> Service::own_feed(const Principal& actor, s
             if (show_names) tx.exec("UPDATE account_feeds SET show_names = $1 WHERE id = $2", {int64_t(out.second), actor.account_id});
             return {};
         }
+        // One statement each, so two requests at once on PostgreSQL never both insert (a delete-then-insert
+        // answered 500): a first use keeps whichever token was made first, a rotation replaces it.
         out.first = crypto::random_token();
-        tx.exec("DELETE FROM account_feeds WHERE id = $1", {actor.account_id});
-        tx.exec("INSERT INTO account_feeds (id, token, token_hash, show_names) VALUES ($1, $2, $3, $4)",
-                {actor.account_id, Blob::of(vault_.seal_field("account_feeds", "token", actor.account_id, out.first)), crypto::token_hash(out.first),
-                 int64_t(out.second)});
+        const std::string insert = "INSERT INTO account_feeds (id, token, token_hash, show_names) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO ";
+        const storage::Params values{actor.account_id, Blob::of(vault_.seal_field("account_feeds", "token", actor.account_id, out.first)),
+                                     crypto::token_hash(out.first), int64_t(out.second)};
+        if (rotate) {
+            tx.exec(insert + "UPDATE SET token = $2, token_hash = $3, show_names = $4", values);
+        } else if (tx.exec(insert + "NOTHING", values) == 0) {
+            auto kept = tx.query("SELECT token FROM account_feeds WHERE id = $1", {actor.account_id});
+            HAVEN_TRY(token, vault_.open_field("account_feeds", "token", actor.account_id, kept.at(0).blob(0).str()));
+            out.first = token;
+            return {};
+        }
         accounts_.audit(tx, rows.empty() ? "feed.create" : "feed.rotate", actor.account_id, "account", actor.account_id);
         return {};
     });
@@ -89,7 +98,9 @@ std::optional<std::string> Service::feed(const std::string& token) {
     std::optional<std::string> out;
     const int64_t now = clock_.now_ms(), day = 24LL * 3600 * 1000;
     db_.read([&](Tx& tx) {
-        auto rows = tx.query("SELECT id, show_names FROM account_feeds WHERE token_hash = $1", {crypto::token_hash(token)});
+        // A suspended or offboarded account's feed answers nothing, like an unknown one.
+        auto rows = tx.query("SELECT f.id, f.show_names FROM account_feeds f JOIN accounts a ON a.id = f.id WHERE f.token_hash = $1 AND a.status = 'active'",
+                             {crypto::token_hash(token)});
         if (rows.empty()) return;
         const int64_t account = rows[0].integer(0);
         const bool names = rows[0].integer(1) == 1;

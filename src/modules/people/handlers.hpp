@@ -3,6 +3,8 @@
 // form posts (the API's ?q= is the documented exception, and the server never logs a target).
 #pragma once
 
+#include <chrono>
+
 #include <atomic>
 #include <map>
 #include <memory>
@@ -30,6 +32,7 @@ public:
         std::atomic<bool> finished{false};
         Error error;      // when finished without success
         bool ok = false;
+        std::chrono::steady_clock::time_point finished_at;  // set before `finished`
     };
     explicit Importer(Service& service) : service_(service) {}
     ~Importer();
@@ -41,7 +44,8 @@ private:
     Service& service_;
     std::mutex mutex_;
     std::map<std::string, std::shared_ptr<Job>> jobs_;
-    std::vector<std::thread> threads_;
+    std::vector<std::pair<std::shared_ptr<Job>, std::thread>> threads_;
+    void reap();
 };
 
 struct Context {
@@ -67,7 +71,9 @@ Result<Response> import_show(Request& request, Context& c);        // GET  /site
 Result<Response> import_preview(Request& request, Context& c);     // POST /sites/{site}/people/import/preview
 Result<Response> import_save(Request& request, Context& c);        // POST /sites/{site}/people/import
 Result<Response> import_progress(Request& request, Context& c);    // GET  /sites/{site}/people/import/{id}
-Result<Response> export_csv_show(Request& request, Context& c);    // GET  /sites/{site}/people/export (and the API's)
+Result<Response> export_show(Request& request, Context& c);        // GET  /sites/{site}/people/export: asks for the code
+Result<Response> export_save(Request& request, Context& c);        // POST /sites/{site}/people/export: the file
+Result<Response> api_export(Request& request, Context& c);         // GET  /api/v1/sites/{site}/people/export
 
 // JSON API (docs/api/openapi.yaml)
 Result<Response> api_people_create(Request& request, Context& c);  // POST   /api/v1/people

@@ -15,7 +15,22 @@ using accounts::notice;
 using accounts::page_context;
 
 Importer::~Importer() {
-    for (auto& t : threads_) t.join();
+    for (auto& [job, thread] : threads_) thread.join();
+}
+
+// Joins the threads of finished imports and forgets jobs finished over an hour ago (under mutex_).
+void Importer::reap() {
+    const auto now = std::chrono::steady_clock::now();
+    for (auto it = threads_.begin(); it != threads_.end();) {
+        if (!it->first->finished) {
+            ++it;
+            continue;
+        }
+        it->second.join();
+        it = threads_.erase(it);
+    }
+    for (auto it = jobs_.begin(); it != jobs_.end();)
+        it = it->second->finished && now - it->second->finished_at > std::chrono::hours(1) ? jobs_.erase(it) : std::next(it);
 }
 
 std::string Importer::start(const Principal& actor, int64_t site_id, std::vector<Person> people) {
@@ -25,13 +40,15 @@ std::string Importer::start(const Principal& actor, int64_t site_id, std::vector
     job->total = people.size();
     const std::string id = crypto::random_token();
     std::lock_guard lock(mutex_);
+    reap();
     jobs_[id] = job;
-    threads_.emplace_back([this, job, actor, site_id, people = std::move(people)]() mutable {
+    threads_.emplace_back(job, std::thread([this, job, actor, site_id, people = std::move(people)]() mutable {
         auto result = service_.create_all(actor, site_id, std::move(people), [&](size_t done) { job->done = done; });
         if (result) job->ok = true;
         else job->error = result.error();
+        job->finished_at = std::chrono::steady_clock::now();
         job->finished = true;
-    });
+    }));
     return id;
 }
 
@@ -44,6 +61,27 @@ std::shared_ptr<Importer::Job> Importer::job(const std::string& id) {
 namespace {
 
 std::string import_url(int64_t site) { return "/sites/" + std::to_string(site) + "/people/import"; }
+
+Response csv_download(const std::vector<Person>& people) {
+    Response r = Response::text(200, export_csv(people), "text/csv; charset=utf-8");
+    r.set_header("Content-Disposition", "attachment; filename=\"people.csv\"");
+    return r;
+}
+
+Result<Response> export_page(Request& request, int64_t site, int status, const std::string& problem) {
+    auto ctx = page_context(request);
+    return web::page(ctx, status, "export.title", [&](web::Html& h) {
+        h.element("p", {}, ctx.t("export.help"));
+        if (!problem.empty()) notice(h, problem);
+        web::post_form(h, request, "/sites/" + std::to_string(site) + "/people/export", {{"class", "stack"}, {"id", "export"}}, [&] {
+            h.element("div", {{"class", "field"}}, [&] {
+                h.element("label", {{"for", "code"}}, ctx.t("export.code"));
+                h.empty("input", {{"id", "code"}, {"name", "code"}, {"autocomplete", "one-time-code"}, {"inputmode", "numeric"}, {"required", "required"}});
+            });
+            h.element("button", {{"type", "submit"}}, ctx.t("export.go"));
+        });
+    });
+}
 
 
 // The mapping chosen on the preview (col_0, col_1 …), or empty to guess.
@@ -190,12 +228,27 @@ Result<Response> import_progress(Request& request, Context& c) {
     });
 }
 
-Result<Response> export_csv_show(Request& request, Context& c) {
+// Export: the page asks for the second factor again; the file comes from the form's POST (the API sends the code
+// in the X-Second-Factor header).
+Result<Response> export_show(Request& request, Context&) {
     HAVEN_TRY(site, id_param(request, "site"));
-    HAVEN_TRY(people, c.people.export_site(*request.principal, site));
-    Response r = Response::text(200, export_csv(people), "text/csv; charset=utf-8");
-    r.set_header("Content-Disposition", "attachment; filename=\"people.csv\"");
-    return r;
+    if (!may(*request.principal, Action::people_transfer, site)) return accounts::role_forbids();
+    return export_page(request, site, 200, "");
+}
+
+Result<Response> export_save(Request& request, Context& c) {
+    HAVEN_TRY(site, id_param(request, "site"));
+    HAVEN_TRY(form, form_body(request));
+    auto people = c.people.export_site(*request.principal, site, std::string(form.get("code")));
+    if (!people && people.error().kind == ErrorKind::invalid) return export_page(request, site, 422, accounts::localized(page_context(request), people.error()));
+    if (!people) return people.error();
+    return csv_download(people.value());
+}
+
+Result<Response> api_export(Request& request, Context& c) {
+    HAVEN_TRY(site, id_param(request, "site"));
+    HAVEN_TRY(people, c.people.export_site(*request.principal, site, std::string(request.header("X-Second-Factor"))));
+    return csv_download(people);
 }
 
 }  // namespace haven::people

@@ -197,6 +197,21 @@ std::vector<Match> Service::matches(Tx& tx, const Principal& actor, std::optiona
     return out;
 }
 
+std::vector<int64_t> Service::ids_of(const std::vector<Match>& shown) {
+    std::vector<int64_t> ids;
+    for (const auto& m : shown) ids.push_back(m.id);
+    return ids;
+}
+
+// Lists show legal names: whoever sees them has read those people, for the mass-read alarm as for the audit.
+Status Service::count_shown(const Principal& actor, const std::vector<Match>& shown) {
+    if (shown.empty()) return {};
+    return db_.write([&](Tx& tx) -> Status {
+        accounts_.record_reads(tx, actor, "person", ids_of(shown));
+        return {};
+    });
+}
+
 Result<std::vector<Match>> Service::possible_duplicates(const Principal& actor, int64_t site_id, const std::vector<std::string>& names) {
     if (!may(actor, Action::people_open, site_id)) return accounts::role_forbids();
     const std::string pseudonym = names.empty() ? "" : text::fold(names.front());
@@ -221,6 +236,7 @@ Result<std::vector<Match>> Service::possible_duplicates(const Principal& actor, 
         }, 20);
     });
     std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.pseudonym < b.pseudonym; });
+    if (auto counted = count_shown(actor, out); !counted) return counted.error();
     return out;
 }
 
@@ -272,6 +288,7 @@ Result<std::vector<Match>> Service::search(const Principal& actor, std::string_v
     });
     Status s = db_.write([&](Tx& tx) -> Status {
         accounts_.audit(tx, "people.search", actor.account_id);
+        accounts_.record_reads(tx, actor, "person", ids_of(out));
         return {};
     });
     if (!s) return s.error();
@@ -292,6 +309,7 @@ Result<std::vector<Match>> Service::recent(const Principal& actor, int64_t site_
         out = matches(tx, actor, site_id, ids, {}, limit);
         std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.active_at > b.active_at; });
     });
+    if (auto counted = count_shown(actor, out); !counted) return counted.error();
     return out;
 }
 
@@ -388,6 +406,12 @@ Result<Service::Sealer> Service::sealer(Tx& tx, int64_t person_id) {
     return sealer_for(*row);
 }
 
+Result<Service::Sealer> Service::readable_sealer(Tx& tx, const Principal& actor, int64_t person_id) {
+    auto row = load(tx, person_id);
+    if (!row || !may_read(tx, actor, row->site_id, person_id)) return not_found();
+    return sealer_for(*row);
+}
+
 Result<std::vector<Match>> Service::retention_due(const Principal& actor, int64_t site_id) {
     if (!may(actor, Action::people_erase, site_id)) return accounts::role_forbids();
     const int64_t before = clock_.now_ms() - int64_t(settings_.retention_months) * 30 * day_ms;
@@ -399,6 +423,7 @@ Result<std::vector<Match>> Service::retention_due(const Principal& actor, int64_
         out = matches(tx, actor, site_id, ids, {}, 200);
         std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.active_at < b.active_at; });
     });
+    if (auto counted = count_shown(actor, out); !counted) return counted.error();
     return out;
 }
 
@@ -442,13 +467,19 @@ Result<std::vector<int64_t>> Service::create_all(const Principal& actor, int64_t
     return ids;
 }
 
-Result<std::vector<Person>> Service::export_site(const Principal& actor, int64_t site_id) {
+Result<std::vector<Person>> Service::export_site(const Principal& actor, int64_t site_id, const std::string& code) {
     if (!may(actor, Action::people_transfer, site_id)) return accounts::role_forbids();
+    // An export hands over every legal name of the site: the second factor is asked again, and every person in
+    // it counts towards the mass-read alarm.
+    if (auto ok = accounts_.reconfirm(actor, code); !ok) return ok.error();
     std::vector<Row> rows;
     Status s = db_.write([&](Tx& tx) -> Status {
         for (const auto& r : tx.query(std::string(person_columns) + "WHERE site_id = $1 ORDER BY created_at, id", {site_id}))
             rows.push_back(row_from(r));
         accounts_.audit(tx, "people.export", actor.account_id, "site", site_id, site_id, std::to_string(rows.size()));
+        std::vector<int64_t> ids;
+        for (const auto& row : rows) ids.push_back(row.id);
+        accounts_.record_reads(tx, actor, "person", ids);
         return {};
     });
     if (!s) return s.error();

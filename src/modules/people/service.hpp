@@ -85,7 +85,8 @@ public:
     Result<std::vector<int64_t>> create_all(const Principal& actor, int64_t site_id, std::vector<Person> people,
                                             const std::function<void(size_t)>& progress = {});
     // Export: every person of the site, audited as one export.
-    Result<std::vector<Person>> export_site(const Principal& actor, int64_t site_id);
+    // `code`: the actor's second factor, asked again (accounts::Service::reconfirm).
+    Result<std::vector<Person>> export_site(const Principal& actor, int64_t site_id, const std::string& code);
 
     // The site the actor acts for when none is named: their only site where `action` is allowed.
     Result<int64_t> default_site(const Principal& actor, accounts::Action action) const;
@@ -113,6 +114,9 @@ public:
     };
     // Not found when there is no such person.
     Result<Sealer> sealer(storage::Tx& tx, int64_t person_id);
+    // The same, but the same "not found" when the actor may not read the person: another site's person and no
+    // person at all answer alike, so ids cannot be probed.
+    Result<Sealer> readable_sealer(storage::Tx& tx, const Principal& actor, int64_t person_id);
 
     // Arrivals per month ("2026-11") at a site, counted at intake.
     std::vector<std::pair<std::string, int64_t>> arrivals(int64_t site_id, size_t months);
@@ -122,6 +126,8 @@ private:
     static Row row_from(const storage::Row& r);
     std::optional<Row> load(storage::Tx& tx, int64_t id);
     Result<Sealer> sealer_for(const Row& row) const;  // the one place a person's key is opened
+    static std::vector<int64_t> ids_of(const std::vector<Match>& shown);
+    Status count_shown(const Principal& actor, const std::vector<Match>& shown);
     Result<Person> open(const Row& row) const;
     void insert(storage::Tx& tx, Person& person, int64_t now);
     void write_index(storage::Tx& tx, int64_t id, const std::vector<std::string>& names);
