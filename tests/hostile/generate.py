@@ -817,7 +817,7 @@ def seed(server, s):
     if ok(r, "activation"):
         aid = r.json()["id"]
         locator = os.urandom(16)
-        ok(api(c, "POST", "/api/v1/network/activations/%s/wraps" % aid, op, locator + os.urandom(48), ctype="application/octet-stream"), "wraps")
+        ok(api(c, "POST", "/api/v1/network/activations/%s/wraps" % aid, op, locator + os.urandom(48) + os.urandom(16), ctype="application/octet-stream"), "wraps")  # locator, wrap, ack tag
         ok(api(c, "POST", "/api/v1/network/activations/%s/publish" % aid, op, None), "publish")
         s.ids["A"]["activation"] = [aid]
         s.ids["A"]["locator"] = [locator.hex()]
@@ -998,7 +998,7 @@ class Builder:
         elif op.body_type == "text/csv":
             good = "pseudonym;birth_date\nImport Probe;1991-02-03\n".encode()
         elif op.body_type == "application/octet-stream":
-            good = os.urandom(64) if op.path.endswith("/wraps") else os.urandom(200) if op.path.endswith("/acks") else \
+            good = os.urandom(80) if op.path.endswith("/wraps") else os.urandom(200) if op.path.endswith("/acks") else \
                 bytes([1]) + os.urandom(72) + os.urandom(1040)
         else:
             good = None
