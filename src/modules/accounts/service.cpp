@@ -355,11 +355,7 @@ Result<Login> Service::login(const LoginInput& in) {
 
     Status s = db_.write([&](storage::Tx& tx) -> Status {
         if (ok && row->totp_secret) {
-            auto secret = vault_.open_field("accounts", "totp_secret", row->account.id, *row->totp_secret);
-            auto step = secret ? crypto::totp_match(secret.value(), in.code, now / 1000) : std::nullopt;
-            if (step) ok = store::use_totp_step(tx, row->account.id, *step);  // refuses a replayed code
-            else ok = !in.code.empty() && store::use_recovery_code(tx, row->account.id,
-                                                                   crypto::token_hash(crypto::normalise_recovery_code(in.code)), now);
+            ok = use_second_factor(tx, *row, in.code, now);
         } else if (ok && second_factor_required(row->account.roles, sites)) {
             ok = false;  // required but never set up: only a new enrolment link helps
         }
@@ -412,6 +408,14 @@ Result<Login> Service::login(const LoginInput& in) {
         sodium_memzero(box->secret.data(), box->secret.size());
     }
     return out;
+}
+
+// A TOTP code of a step not used before (a replay is refused), or an unused recovery code; either is spent.
+bool Service::use_second_factor(storage::Tx& tx, const store::AccountRow& row, const std::string& code, int64_t now) {
+    auto secret = vault_.open_field("accounts", "totp_secret", row.account.id, *row.totp_secret);
+    auto step = secret ? crypto::totp_match(secret.value(), code, now / 1000) : std::nullopt;
+    if (step) return store::use_totp_step(tx, row.account.id, *step);
+    return !code.empty() && store::use_recovery_code(tx, row.account.id, crypto::token_hash(crypto::normalise_recovery_code(code)), now);
 }
 
 // The account's Argon2id string: sealed by the vault (bound to the row), or a legacy one in the clear.
@@ -717,10 +721,7 @@ Status Service::reconfirm(const Principal& actor, const std::string& code) {
             e.retry_after_seconds = int((by_account.next_allowed_at - now + 999) / 1000);
             return e;
         }
-        auto secret = vault_.open_field("accounts", "totp_secret", row->account.id, *row->totp_secret);
-        auto step = secret ? crypto::totp_match(secret.value(), code, now / 1000) : std::nullopt;
-        if (step) ok = store::use_totp_step(tx, row->account.id, *step);
-        else ok = !code.empty() && store::use_recovery_code(tx, row->account.id, crypto::token_hash(crypto::normalise_recovery_code(code)), now);
+        ok = use_second_factor(tx, *row, code, now);
         if (!ok) {
             store::Throttle a{by_account.failures + 1, 0, now};
             if (a.failures >= max_failures_per_hour) a.next_allowed_at = now + hour_ms;
