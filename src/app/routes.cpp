@@ -234,7 +234,10 @@ void add_routes(App& app) {
         return [&nc, handler](http::Request& q) { return handler(q, nc); };
     };
     r.post("/api/v1/network/enrolments", "network.operate", nw(network::api_enrolment));
+    r.get("/api/v1/network/enrolments", "network.operate", nw(network::api_codes));
+    r.add("DELETE", "/api/v1/network/enrolments/{id}", "network.operate", nw(network::api_code_revoke));
     r.get("/api/v1/network/members", "network.operate", nw(network::api_members));
+    r.post("/api/v1/network/members/{id}/revoke", "network.operate", nw(network::api_member_revoke));
     r.get("/api/v1/network/inbox", "network.operate", nw(network::api_inbox));
     r.add("DELETE", "/api/v1/network/inbox/{id}", "network.operate", nw(network::api_inbox_drop));
     r.get("/api/v1/network/roster", "network.operate", nw(network::api_roster));

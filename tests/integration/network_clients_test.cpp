@@ -1,8 +1,10 @@
 // The emergency network end to end with its real clients, as separate processes against `haven serve`, both
-// engines: an operator (haven-operator) enrols three members in person (haven-member), merges their sealed
-// packets into the roster, activates with two tiers; each member's device decides alone what it shows and when
-// (an injected clock for the second tier); one answers; the operator reads the answer by skill and region; a
-// signed cancel stops the second tier before it is released.
+// engines: an operator (haven-operator) enrols members in person (haven-member), approves the new members sync
+// names, activates with two tiers after showing how many each reaches; each member's device decides alone what
+// it shows and when (an injected clock for the second tier); one answers; the operator's `answers` names who
+// comes and when; a signed cancel stops the second tier. Then the operator's safety: the organisation is never
+// replaced by accident, tokens are checked at once, a restore on a second device activates the same roster, a
+// lost phone is revoked, a lost publish reply is resumed without a duplicate, a bad tier is refused cleanly.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -10,7 +12,10 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
+#include <regex>
 #include <string>
+#include <thread>
 
 #include "support/engines.hpp"
 #include "support/haven_process.hpp"
@@ -19,16 +24,15 @@
 namespace haven {
 namespace {
 
-class NetworkClients : public ::testing::TestWithParam<std::string> {};
-
 struct Run {
-    int status = 0;
+    int status = 0;  // pclose's: exited(code) or signalled
     std::string out;
+    int code() const { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
 };
 
 Run sh(const std::string& command) {
     Run r;
-    FILE* p = popen((command + " 2>&1").c_str(), "r");
+    FILE* p = popen(("{ " + command + "; } 2>&1 </dev/null").c_str(), "r");  // no terminal: nobody to ask
     char buf[1024];
     while (p && fgets(buf, sizeof buf, p)) r.out += buf;
     r.status = p ? pclose(p) : -1;
@@ -36,100 +40,294 @@ Run sh(const std::string& command) {
 }
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+bool has(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+size_t count(const std::string& haystack, const std::string& needle) {
+    size_t n = 0;
+    for (size_t at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
+    return n;
+}
+// The id `activate` prints on its last line: "<id>\tN members".
+std::string sent_id(const std::string& out) {
+    std::smatch m;
+    if (!std::regex_search(out, m, std::regex("(^|\n)([0-9a-f]{32})\t"))) return {};
+    return m[2];
+}
+// The member id in `sync`'s line for a pseudonym.
+std::string waiting_id(const std::string& sync_out, const std::string& pseudonym) {
+    std::smatch m;
+    if (!std::regex_search(sync_out, m, std::regex("waiting\t([0-9a-f]{32})\t" + pseudonym + "\t"))) return {};
+    return m[1];
+}
 
-TEST_P(NetworkClients, OperatorActivatesMembersDecideAloneAndAnswer) {
-    const std::string dir = testing::temp_dir("haven-clients");
-    std::string url;
-    testing::fresh_database(GetParam(), dir, url);
-    if (url.empty()) return;
-    const std::string bin = HAVEN_BINARY, pass = dir + "/unseal-passphrase", data = " --data " + dir + " --db '" + url + "' --passphrase-file " + pass;
-    ASSERT_EQ(sh(bin + " init" + data).status, 0);
-    ASSERT_EQ(sh(bin + " site add --name Hub --city Riga --country Latvia --time-zone Europe/Riga" + data).status, 0);
-    auto server = testing::start_haven({"--data", dir, "--db", url, "--passphrase-file", pass, "--secure-cookies", "false"}, dir + "/server.log");
-    ASSERT_GT(server.port, 0);
-    const std::string base = "http://127.0.0.1:" + std::to_string(server.port);
-
-    // The operator's account (TOTP enrolment) and an API token for their laptop's client.
-    auto added = sh(bin + " user add --name netop --role emergency_operator --site Hub" + data);
-    ASSERT_FALSE(testing::enrol_and_sign_in(server.port, added.out, "netop", "c" + std::string(42, 'x')).empty());
-    auto token = sh(bin + " token create --user netop --scope write --label laptop" + data);
-    ASSERT_EQ(token.status, 0) << token.out;
-    std::string t = token.out;
-    while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
-    t = t.substr(t.find_last_of(" \n") + 1);
-
-    std::ofstream(dir + "/op-pass") << "operator's long passphrase\n";
-    std::ofstream(dir + "/m-pass") << "member's long passphrase\n";
-    const std::string op = HAVEN_OPERATOR " --state " + dir + "/op.state --passphrase-file " + dir + "/op-pass ";
-    auto member = [&](const std::string& who) { return std::string(HAVEN_MEMBER) + " --state " + dir + "/" + who + ".state --passphrase-file " + dir + "/m-pass "; };
-    ASSERT_EQ(sh(op + "init --server " + base + " --token " + t).status, 0);
-
-    // Three members enrol in person, each with the code of the QR the operator shows.
-    const std::vector<std::pair<std::string, std::string>> who = {
-        {"vera", "--pseudonym Vera --region tver --skill driver --contact signal:+371-0000"},
-        {"pavel", "--pseudonym Pavel --region pskov --skill driver"},
-        {"olga", "--pseudonym Olga --region omsk --skill lawyer"}};
-    for (const auto& [name, profile] : who) {
-        auto code = sh(op + "enrol");
+class NetworkClients : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override {
+        dir_ = testing::temp_dir("haven-clients");
+        testing::fresh_database(GetParam(), dir_, url_);
+        if (url_.empty()) return;
+        const std::string bin = HAVEN_BINARY, pass = dir_ + "/unseal-passphrase", data = " --data " + dir_ + " --db '" + url_ + "' --passphrase-file " + pass;
+        ASSERT_EQ(sh(bin + " init" + data).status, 0);
+        ASSERT_EQ(sh(bin + " site add --name Hub --city Riga --country Latvia --time-zone Europe/Riga" + data).status, 0);
+        server_ = testing::start_haven({"--data", dir_, "--db", url_, "--passphrase-file", pass, "--secure-cookies", "false"}, dir_ + "/server.log");
+        ASSERT_GT(server_.port, 0);
+        base_ = "http://127.0.0.1:" + std::to_string(server_.port);
+        // The operator's account (TOTP enrolment) and an API token for their laptop's client.
+        auto added = sh(bin + " user add --name netop --role emergency_operator --site Hub" + data);
+        ASSERT_FALSE(testing::enrol_and_sign_in(server_.port, added.out, "netop", "c" + std::string(42, 'x')).empty());
+        token_ = new_token(bin, data);
+        std::ofstream(dir_ + "/op-pass") << "operator's long passphrase\n";
+        std::ofstream(dir_ + "/m-pass") << "member's long passphrase\n";
+        op_ = operator_on("op");
+        ASSERT_EQ(sh(op_ + "init --server " + base_ + " --token " + token_).status, 0);
+        ready_ = true;
+    }
+    void TearDown() override {
+        if (server_.pid > 0) {
+            kill(server_.pid, SIGTERM);
+            waitpid(server_.pid, nullptr, 0);
+        }
+        if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir_);
+    }
+    std::string new_token(const std::string& bin, const std::string& data) {
+        auto token = sh(bin + " token create --user netop --scope write --label laptop" + data);
+        EXPECT_EQ(token.status, 0) << token.out;
+        std::string t = token.out;
+        while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+        return t.substr(t.find_last_of(" \n") + 1);
+    }
+    std::string operator_on(const std::string& device) const {
+        return std::string(HAVEN_OPERATOR) + " --state " + dir_ + "/" + device + ".state --passphrase-file " + dir_ + "/op-pass ";
+    }
+    std::string member(const std::string& who) const {
+        return std::string(HAVEN_MEMBER) + " --state " + dir_ + "/" + who + ".state --passphrase-file " + dir_ + "/m-pass ";
+    }
+    // A member enrols in person with a fresh code; returns their id as the operator's sync names it (not approved).
+    void enrol(const std::string& name, const std::string& profile) {
+        auto code = sh(op_ + "enrol");
         ASSERT_EQ(code.status, 0) << code.out;
         auto enrolled = sh(member(name) + "enrol '" + first_line(code.out) + "' " + profile);
         ASSERT_EQ(enrolled.status, 0) << enrolled.out;
     }
-    auto synced = sh(op + "sync");
-    ASSERT_EQ(synced.status, 0) << synced.out;
-    EXPECT_NE(synced.out.find("3 members added"), std::string::npos) << synced.out;
-    EXPECT_NE(sh(op + "roster").out.find("Pavel"), std::string::npos);
+    void approve_all(const std::vector<std::string>& pseudonyms) {
+        auto synced = sh(op_ + "sync");
+        ASSERT_EQ(synced.status, 0) << synced.out;
+        for (const auto& p : pseudonyms) {
+            const std::string id = waiting_id(synced.out, p);
+            ASSERT_FALSE(id.empty()) << p << " is named in sync: " << synced.out;
+            auto approved = sh(op_ + "approve " + id);
+            ASSERT_EQ(approved.status, 0) << approved.out;
+        }
+    }
+    bool ready_ = false;
+    std::string dir_, url_, base_, token_, op_;
+    testing::HavenProcess server_{};
+};
 
-    // Tver's drivers now, Pskov's drivers in 15 minutes.
-    auto sent = sh(op + "activate --status exercise --tier 'regions=tver;skills=driver;after=0' --tier 'regions=pskov;skills=driver;after=15' "
-                        "--text 'Driver needed: Tver to Riga tonight'");
+TEST_P(NetworkClients, OperatorActivatesMembersDecideAloneAndAnswer) {
+    if (!ready_) return;
+    enrol("vera", "--pseudonym Vera --region tver --skill driver --contact signal:+371-0000");
+    enrol("pavel", "--pseudonym Pavel --region pskov --skill driver");
+    enrol("olga", "--pseudonym Olga --region omsk --skill lawyer");
+    approve_all({"Vera", "Pavel", "Olga"});
+    auto roster = sh(op_ + "roster");
+    EXPECT_TRUE(has(roster.out, "Pavel") && has(roster.out, "contacts signal:+371-0000") && has(roster.out, "enrolled ") && has(roster.out, "3 members"))
+        << roster.out;
+
+    // Tver's drivers now, Pskov's drivers in 15 minutes; the operator sees whom each tier reaches before sending.
+    auto sent = sh(op_ + "activate --yes --status exercise --tier 'regions=tver;skills=driver;after=0' --tier 'regions=pskov; skills=driver; after=15m' "
+                         "--text 'Driver needed: Tver to Riga tonight'");
     ASSERT_EQ(sent.status, 0) << sent.out;
-    const std::string id = sent.out.substr(0, sent.out.find('\t'));
-    EXPECT_NE(sent.out.find("3 members"), std::string::npos) << "blind broadcast: wrapped for everyone";
+    const std::string id = sent_id(sent.out);
+    ASSERT_FALSE(id.empty()) << sent.out;
+    EXPECT_TRUE(has(sent.out, "DRILL (exercise)")) << sent.out;
+    EXPECT_TRUE(has(sent.out, "tier 1: regions tver, skills driver, at +0 min — reaches 1 member")) << sent.out;
+    EXPECT_TRUE(has(sent.out, "tier 2: regions pskov, skills driver, at +15 min — reaches 1 member")) << sent.out;
+    EXPECT_TRUE(has(sent.out, "not reached by any tier: 1 member")) << sent.out;
+    EXPECT_TRUE(has(sent.out, "wrapped for 3 members")) << "blind broadcast: wrapped for everyone: " << sent.out;
 
     auto vera = sh(member("vera") + "poll");
     ASSERT_EQ(vera.status, 0) << vera.out;
-    EXPECT_NE(vera.out.find("Driver needed: Tver to Riga tonight"), std::string::npos) << vera.out;
-    EXPECT_NE(vera.out.find("exercise"), std::string::npos);
+    EXPECT_TRUE(has(vera.out, "Driver needed: Tver to Riga tonight")) << vera.out;
+    EXPECT_TRUE(has(vera.out, "exercise"));
     auto pavel = sh(member("pavel") + "poll");
-    EXPECT_EQ(pavel.out.find("Driver needed"), std::string::npos) << "tier 2 is not released yet";
+    EXPECT_FALSE(has(pavel.out, "Driver needed")) << "tier 2 is not released yet";
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     auto later = sh("HAVEN_MEMBER_NOW_MS=" + std::to_string(now + 16 * 60'000) + " " + member("pavel") + "show");
-    EXPECT_NE(later.out.find("tier 2"), std::string::npos) << later.out;
+    EXPECT_TRUE(has(later.out, "tier 2")) << later.out;
     auto olga = sh(member("olga") + "poll");
-    EXPECT_EQ(olga.out.find("Driver needed"), std::string::npos) << "outside the target: nothing";
+    EXPECT_FALSE(has(olga.out, "Driver needed")) << "outside the target: nothing";
 
     // Finding 2 of issue 13: a thousand anonymous answers first (activation ids are listed); Vera's still counts.
     for (int i = 0; i < 1000; ++i)
-        ASSERT_EQ(testing::request(server.port, "POST", "/api/v1/network/activations/" + id + "/acks", std::string(200, char('a' + i % 26)),
+        ASSERT_EQ(testing::request(server_.port, "POST", "/api/v1/network/activations/" + id + "/acks", std::string(200, char('a' + i % 26)),
                                    "Content-Type: application/octet-stream\r\n" + std::string(i % 2 ? "X-Ack-Capability: " + std::string(32, 'f') + "\r\n" : ""))
                       .status,
                   403)
             << i;
     auto answered = sh(member("vera") + "answer " + id + " can --eta 20");
     ASSERT_EQ(answered.status, 0) << answered.out;
-    auto report = sh(op + "answers " + id);
+    auto report = sh(op_ + "answers " + id);
     ASSERT_EQ(report.status, 0) << report.out;
-    EXPECT_NE(report.out.find("answers: 1 of 3 members"), std::string::npos) << report.out;
-    EXPECT_NE(report.out.find("skill driver: 1 can, 0 cannot"), std::string::npos) << report.out;
-    EXPECT_NE(report.out.find("region tver: 1 can"), std::string::npos) << report.out;
-    EXPECT_NE(report.out.find("tier 1 (+0 min): 1 members reached, 1 answered"), std::string::npos) << report.out;
-    EXPECT_NE(report.out.find("tier 2 (+15 min): 1 members reached, 0 answered"), std::string::npos) << report.out;
-    EXPECT_NE(report.out.find("mailbox: 3 fetches of 3 wraps"), std::string::npos) << "every device collected it: " << report.out;
+    // Who comes and when: pseudonym, roster id, ETA and the time it is due, contacts from the roster.
+    EXPECT_TRUE(has(report.out, "DRILL (exercise)")) << report.out;
+    EXPECT_TRUE(has(report.out, "answers: 1 of 3 members (1 can come)")) << report.out;
+    EXPECT_TRUE(std::regex_search(report.out, std::regex("Vera \\([0-9a-f]{32}\\): CAN, ETA 20 min, due [0-2][0-9]:[0-5][0-9]; answered [0-2][0-9]:[0-5][0-9]; "
+                                                         "contacts: signal:\\+371-0000")))
+        << report.out;
+    EXPECT_TRUE(has(report.out, "skill driver: 1 can, 0 cannot")) << report.out;
+    EXPECT_TRUE(has(report.out, "region tver: 1 can")) << report.out;
+    EXPECT_TRUE(has(report.out, "tier 1 (+0 min): 1 member reached, 1 answered")) << report.out;
+    EXPECT_TRUE(has(report.out, "tier 2 (+15 min): 1 member reached, 0 answered")) << report.out;
+    EXPECT_TRUE(has(report.out, "mailbox: 3 fetches of 3 wraps")) << "every device collected it: " << report.out;
+    EXPECT_FALSE(has(report.out, "history")) << "one answer, no history: " << report.out;
+
+    // Vera changes her mind: the later answer stands, both stay in the history.
+    ASSERT_EQ(sh(member("vera") + "answer " + id + " cannot").status, 0);
+    report = sh(op_ + "answers " + id);
+    EXPECT_TRUE(has(report.out, "answers: 1 of 3 members (0 can come)")) << report.out;
+    EXPECT_TRUE(has(report.out, "history (every answer, as received):")) << report.out;
+    EXPECT_EQ(count(report.out, "Vera ("), 3u) << "standing once, history twice: " << report.out;
 
     // A signed cancel: Pavel's device never shows tier 2, even after its release time.
-    ASSERT_EQ(sh(op + "activate --type cancel --refers-to " + id + " --text 'Stand down'").status, 0);
+    auto cancel = sh(op_ + "activate --yes --status exercise --type cancel --refers-to " + id + " --text 'Stand down'");
+    ASSERT_EQ(cancel.status, 0) << cancel.out;
     ASSERT_EQ(sh(member("pavel") + "poll").status, 0);
     later = sh("HAVEN_MEMBER_NOW_MS=" + std::to_string(now + 16 * 60'000) + " " + member("pavel") + "show");
-    EXPECT_EQ(later.out.find("Driver needed"), std::string::npos) << later.out;
+    EXPECT_FALSE(has(later.out, "Driver needed")) << later.out;
 
     // A wrong passphrase opens nothing on a seized device.
-    std::ofstream(dir + "/wrong") << "not the passphrase at all\n";
-    EXPECT_NE(sh(std::string(HAVEN_MEMBER) + " --state " + dir + "/vera.state --passphrase-file " + dir + "/wrong show").status, 0);
+    std::ofstream(dir_ + "/wrong") << "not the passphrase at all\n";
+    EXPECT_NE(sh(std::string(HAVEN_MEMBER) + " --state " + dir_ + "/vera.state --passphrase-file " + dir_ + "/wrong show").status, 0);
+}
 
-    kill(server.pid, SIGTERM);
-    waitpid(server.pid, nullptr, 0);
-    if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
+TEST_P(NetworkClients, TheOrganisationIsNeverReplacedByAccidentAndSurvivesTheLaptop) {
+    if (!ready_) return;
+    enrol("vera", "--pseudonym Vera --region tver --skill driver");
+    approve_all({"Vera"});
+
+    // init again: refused, the state untouched; with the flag but no terminal and no --yes, still refused.
+    auto again = sh(op_ + "init --server " + base_ + " --token " + token_);
+    EXPECT_EQ(again.code(), 1) << again.out;
+    EXPECT_TRUE(has(again.out, "--replace-organisation")) << again.out;
+    EXPECT_EQ(sh(op_ + "init --server " + base_ + " --token " + token_ + " --replace-organisation").code(), 1);
+    EXPECT_TRUE(has(sh(op_ + "roster").out, "Vera")) << "the roster still opens with the same roster key";
+
+    // A wrong token fails at init (no state written), and at `token`; the right one replaces it.
+    auto wrong = sh(operator_on("other") + "init --server " + base_ + " --token not-a-token");
+    EXPECT_EQ(wrong.code(), 1) << wrong.out;
+    EXPECT_TRUE(has(wrong.out, "refused this token (401)")) << wrong.out;
+    EXPECT_FALSE(std::filesystem::exists(dir_ + "/other.state"));
+    EXPECT_EQ(sh(op_ + "token not-a-token").code(), 1);
+    const std::string bin = HAVEN_BINARY, data = " --data " + dir_ + " --db '" + url_ + "' --passphrase-file " + dir_ + "/unseal-passphrase";
+    auto replaced = sh(op_ + "token " + new_token(bin, data));
+    EXPECT_EQ(replaced.status, 0) << replaced.out;
+    EXPECT_TRUE(has(sh(op_ + "roster").out, "Vera")) << "the new token works";
+
+    // The laptop is lost: an export sealed under its own passphrase restores the organisation on a second device,
+    // which activates the same roster (the member's device verifies the same organisation key).
+    std::ofstream(dir_ + "/export-pass") << "a passphrase for the export only\n";
+    auto exported = sh(op_ + "export --out " + dir_ + "/op.export --export-passphrase-file " + dir_ + "/export-pass");
+    ASSERT_EQ(exported.status, 0) << exported.out;
+    std::ofstream(dir_ + "/wrong-pass") << "not the export's passphrase\n";
+    EXPECT_EQ(sh(operator_on("second") + "import --in " + dir_ + "/op.export --export-passphrase-file " + dir_ + "/wrong-pass").code(), 1);
+    auto imported = sh(operator_on("second") + "import --in " + dir_ + "/op.export --export-passphrase-file " + dir_ + "/export-pass");
+    ASSERT_EQ(imported.status, 0) << imported.out;
+    std::filesystem::remove(dir_ + "/op.state");
+    const std::string second = operator_on("second");
+    auto sent = sh(second + "activate --yes --status real --text 'From the second device'");
+    ASSERT_EQ(sent.status, 0) << sent.out;
+    EXPECT_TRUE(has(sent.out, "wrapped for 1 member")) << sent.out;
+    auto vera = sh(member("vera") + "poll");
+    EXPECT_TRUE(has(vera.out, "From the second device")) << vera.out;
+    ASSERT_EQ(sh(member("vera") + "answer " + sent_id(sent.out) + " can --eta 5").status, 0);
+    auto report = sh(second + "answers " + sent_id(sent.out));
+    EXPECT_TRUE(has(report.out, "REAL alert")) << report.out;
+    EXPECT_TRUE(has(report.out, "Vera (")) << report.out;
+
+    // The passphrase from standard input (`-`); a missing file or none at all (no terminal) said as such.
+    const std::string bare = std::string(HAVEN_OPERATOR) + " --state " + dir_ + "/second.state ";
+    EXPECT_TRUE(has(sh("printf \"operator's long passphrase\\n\" | " + bare + "--passphrase-file - roster").out, "Vera"));
+    EXPECT_TRUE(has(sh(bare + "--passphrase-file " + dir_ + "/nowhere roster").out, "Cannot read the passphrase file"));
+    EXPECT_TRUE(has(sh(bare + "roster").out, "No passphrase: give --passphrase-file"));
+
+    // Operator input that used to crash or be silently dropped is refused, naming the problem; nothing is sent.
+    const std::vector<std::pair<std::string, std::string>> refused = {
+        {"--yes --status real --tier 'after=abc' --text x", "after=abc is not a whole number"},
+        {"--yes --status real --tier 'regions=tver;colour=red' --text x", "unknown part \"colour\""},
+        {"--yes --status real --tier 'after=99999h' --text x", "at most 30 days"},
+        {"--yes --text x", "needs --status real, exercise or test"},
+        {"--yes --status real --type cancel --refers-to 0123456789abcdef0123456789abcdef --text x", "names no alert sent from this operator state"},
+        {"--yes --status real --type update --text x", "needs --refers-to"},
+        {"--status real --text x", "add --yes"},
+    };
+    for (const auto& [args, said] : refused) {
+        auto r = sh(second + "activate " + args);
+        EXPECT_EQ(r.code(), 1) << args << ": no crash, exit 1: " << r.out;
+        EXPECT_TRUE(has(r.out, said)) << args << ": " << r.out;
+    }
+    auto hour = sh(second + "activate --yes --status test --tier 'regions=tver; skills=driver; after=1h' --text 'in an hour'");
+    EXPECT_EQ(hour.status, 0) << hour.out;
+    EXPECT_TRUE(has(hour.out, "at +60 min")) << "1h is an hour: " << hour.out;
+    EXPECT_EQ(count(testing::request(server_.port, "GET", "/api/v1/network/activations").body, "\"id\""), 2u) << "nothing refused was sent";
+}
+
+TEST_P(NetworkClients, ALostPhoneIsRevokedNewMembersWaitAndALostPublishReplyIsResumedOnce) {
+    if (!ready_) return;
+    // Enrolment codes: listed by id, and one revoked cannot be used.
+    auto made = sh(op_ + "enrol --qr-png " + dir_ + "/code.png");
+    ASSERT_EQ(made.status, 0) << made.out;
+    std::ifstream png(dir_ + "/code.png", std::ios::binary);
+    std::string magic(8, '\0');
+    png.read(magic.data(), 8);
+    EXPECT_EQ(magic, "\x89PNG\r\n\x1a\n") << "a PNG image of the QR code";
+    EXPECT_LE(count(made.out, "\n"), 40u) << made.out;
+    auto codes = sh(op_ + "codes");
+    ASSERT_TRUE(has(codes.out, "1 open code(s)")) << codes.out;
+    const std::string code_id = first_line(codes.out).substr(0, first_line(codes.out).find('\t'));
+    ASSERT_EQ(sh(op_ + "codes revoke " + code_id).status, 0);
+    auto late = sh(member("mallory") + "enrol '" + first_line(made.out) + "' --pseudonym Mallory");
+    EXPECT_NE(late.status, 0) << "a revoked code enrols nobody: " << late.out;
+    EXPECT_TRUE(has(sh(op_ + "codes").out, "0 open code(s)"));
+
+    // Whoever photographed a code waits, named, for approval: no wrap until then.
+    enrol("vera", "--pseudonym Vera --region tver --skill driver --contact signal:+371-0000");
+    enrol("ivan", "--pseudonym Ivan --region tver --skill driver");
+    auto twice = sh(member("vera") + "enrol '" + first_line(made.out) + "' --pseudonym Vera2");
+    EXPECT_EQ(twice.code(), 1) << twice.out;
+    EXPECT_TRUE(has(twice.out, "enrolled already")) << "a member's state is not replaced without --replace-state: " << twice.out;
+    auto synced = sh(op_ + "sync");
+    ASSERT_EQ(synced.status, 0) << synced.out;
+    EXPECT_TRUE(has(synced.out, "2 waiting for approval")) << synced.out;
+    EXPECT_TRUE(std::regex_search(synced.out, std::regex("waiting\t[0-9a-f]{32}\tVera\tregions tver\tskills driver\tcontacts signal:\\+371-0000"))) << synced.out;
+    auto none = sh(op_ + "activate --yes --status test --text 'nobody yet'");
+    EXPECT_TRUE(has(none.out, "wrapped for 0 members")) << none.out;
+    ASSERT_EQ(sh(op_ + "approve " + waiting_id(synced.out, "Vera")).status, 0);
+    const std::string ivan = waiting_id(synced.out, "Ivan");
+    ASSERT_EQ(sh(op_ + "reject " + ivan).status, 0);
+    EXPECT_TRUE(has(sh(op_ + "sync").out, "0 waiting")) << "approved and rejected packets leave the inbox";
+    EXPECT_NE(sh(member("ivan") + "rotate").status, 0) << "a rejected device's mailbox is gone from the hub";
+
+    // A reply to publish lost after the hub committed: the id was saved first; --resume finishes it, once.
+    auto lost = sh("HAVEN_TEST_LOSE_PUBLISH_REPLY=1 " + op_ + "activate --yes --status real --text 'Come to the north gate'");
+    EXPECT_EQ(lost.code(), 1) << lost.out;
+    auto resumed = sh(op_ + "activate --resume");
+    ASSERT_EQ(resumed.status, 0) << resumed.out;
+    EXPECT_TRUE(has(resumed.out, "published (resumed)")) << resumed.out;
+    EXPECT_TRUE(has(sh(op_ + "activate --resume").out, "nothing to resume"));
+    const std::string listed = testing::request(server_.port, "GET", "/api/v1/network/activations").body;
+    EXPECT_EQ(count(listed, "\"id\""), 2u) << "the test alert and this one, once: " << listed;
+    auto vera = sh(member("vera") + "poll");
+    EXPECT_EQ(count(vera.out, "Come to the north gate"), 1u) << vera.out;
+
+    // Vera's phone is lost: revoked, no wrap is made for her again, the roster says so.
+    const std::string vera_id = waiting_id(synced.out, "Vera");
+    ASSERT_EQ(sh(op_ + "revoke " + vera_id).status, 0);
+    EXPECT_TRUE(has(sh(op_ + "roster").out, "REVOKED")) << sh(op_ + "roster").out;
+    auto after = sh(op_ + "activate --yes --status real --text 'After the loss'");
+    ASSERT_EQ(after.status, 0) << after.out;
+    EXPECT_TRUE(has(after.out, "wrapped for 0 members")) << after.out;
+    EXPECT_FALSE(has(sh(member("vera") + "poll").out, "After the loss"));
+    EXPECT_NE(sh(member("vera") + "rotate").status, 0) << "the revoked device can do nothing more on the hub";
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, NetworkClients, ::testing::Values("sqlite", "postgres"), testing::engine_name);

@@ -50,6 +50,26 @@ Result<Response> api_enrolment(Request& request, Context& c) {
     return ok(201, json::object{{"code", e.code}, {"expires_at", e.expires_at}});
 }
 
+Result<Response> api_codes(Request& request, Context& c) {
+    HAVEN_TRY(list, c.network.open_codes(*request.principal));
+    return accounts::items(list, [](const store::OpenCode& o) { return json::object{{"id", o.id}, {"created_at", o.created_at}, {"expires_at", o.expires_at}}; });
+}
+
+Result<Response> api_code_revoke(Request& request, Context& c) {
+    HAVEN_TRY(id, accounts::id_param(request, "id"));
+    if (auto s = c.network.revoke_code(*request.principal, id); !s) return s.error();
+    return ok(200, json::object{{"deleted", true}});
+}
+
+Result<Response> api_member_revoke(Request& request, Context& c) {
+    if (!accounts::may(*request.principal, accounts::Action::network_operate, std::nullopt)) return accounts::role_forbids();
+    const std::string& member = request.params.at("id");
+    // The doorbell first, as when a device leaves: it needs the vault (503 while sealed).
+    if (auto s = c.doorbells.forget(member); !s) return s.error();
+    if (auto s = c.network.revoke_member(*request.principal, member); !s) return s.error();
+    return ok(200, json::object{{"revoked", true}});
+}
+
 Result<Response> api_members(Request& request, Context& c) {
     HAVEN_TRY(list, c.network.members(*request.principal));
     return accounts::items(list, [](const MemberKey& m) {
@@ -101,8 +121,8 @@ Result<Response> api_wraps_add(Request& request, Context& c) {
 
 Result<Response> api_publish(Request& request, Context& c) {
     HAVEN_TRY(query, http::Form::parse(request.query));
-    if (auto s = c.network.publish(*request.principal, request.params.at("id"), query.get("urgent") == "true"); !s) return s.error();
-    return ok(200, json::object{{"published", true}});
+    HAVEN_TRY(p, c.network.publish(*request.principal, request.params.at("id"), query.get("urgent") == "true"));
+    return ok(200, json::object{{"published", true}, {"published_at", p.published_at}, {"already", !p.now}});
 }
 
 Result<Response> api_state(Request& request, Context& c) {

@@ -19,7 +19,10 @@ struct Context {
 
 // Operators (network.operate)
 Result<Response> api_enrolment(Request& request, Context& c);        // POST   /api/v1/network/enrolments
+Result<Response> api_codes(Request& request, Context& c);            // GET    /api/v1/network/enrolments (open codes)
+Result<Response> api_code_revoke(Request& request, Context& c);      // DELETE /api/v1/network/enrolments/{id}
 Result<Response> api_members(Request& request, Context& c);          // GET    /api/v1/network/members
+Result<Response> api_member_revoke(Request& request, Context& c);    // POST   /api/v1/network/members/{id}/revoke (its doorbell too)
 Result<Response> api_inbox(Request& request, Context& c);            // GET    /api/v1/network/inbox
 Result<Response> api_inbox_drop(Request& request, Context& c);       // DELETE /api/v1/network/inbox/{id}
 Result<Response> api_roster(Request& request, Context& c);           // GET    /api/v1/network/roster (ETag: version)

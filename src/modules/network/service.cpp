@@ -68,6 +68,30 @@ Result<Enrolment> Service::new_enrolment(const Principal& op) {
     return e;
 }
 
+Result<std::vector<store::OpenCode>> Service::open_codes(const Principal& op) {
+    if (auto s = operator_only(op); !s) return s.error();
+    std::vector<store::OpenCode> out;
+    db_.read([&](Tx& tx) { out = store::open_codes(tx, clock_.now_ms()); });
+    return out;
+}
+
+Status Service::revoke_code(const Principal& op, int64_t id) {
+    if (auto s = operator_only(op); !s) return s;
+    return db_.write([&](Tx& tx) -> Status {
+        if (!store::delete_open_code(tx, id)) return make_error(ErrorKind::not_found, "not_found", "There is no unused enrolment code with this id.");
+        return audited(accounts_, tx, "network.enrolment_code_revoked", op.account_id);
+    });
+}
+
+Status Service::revoke_member(const Principal& op, const std::string& member_id) {
+    if (auto s = operator_only(op); !s) return s;
+    if (!hex_id(member_id, 16)) return make_error(ErrorKind::not_found, "not_found", "There is no such member.");
+    return db_.write([&](Tx& tx) -> Status {
+        if (!store::delete_member(tx, member_id)) return make_error(ErrorKind::not_found, "not_found", "There is no such member (revoked already?).");
+        return audited(accounts_, tx, "network.member_revoked", op.account_id);
+    });
+}
+
 Result<Registered> Service::register_member(const std::string& code, const std::string& member_id, const SignedPrekey& prekey, const Bytes& packet) {
     if (!hex_id(member_id, 16)) return invalid("member_id", "member_id is 16 random bytes, hex (the device chooses it).");
     if (auto s = check_prekey(prekey); !s) return s.error();
@@ -208,23 +232,26 @@ Result<int64_t> Service::add_wraps(const Principal& op, const std::string& id, c
     return total;
 }
 
-Status Service::publish(const Principal& op, const std::string& id, bool urgent) {
-    if (auto s = operator_only(op); !s) return s;
+Result<Published> Service::publish(const Principal& op, const std::string& id, bool urgent) {
+    if (auto s = operator_only(op); !s) return s.error();
     const int64_t now = clock_.now_ms();
+    Published out;
     Status s = db_.write([&](Tx& tx) -> Status {
         auto rows = tx.query("SELECT published_at FROM network_activations WHERE id = $1", {id});
         if (rows.empty()) return no_activation();
-        if (rows[0].is_null(0)) tx.exec("UPDATE network_activations SET published_at = $1 WHERE id = $2", {now, id});
+        out = rows[0].is_null(0) ? Published{now, true} : Published{rows[0].integer(0), false};
+        if (out.now) tx.exec("UPDATE network_activations SET published_at = $1 WHERE id = $2", {now, id});
         return {};
     });
-    if (!s) return s;
+    if (!s) return s.error();
+    if (!out.now) return out;  // published before: polls saw it and doorbells rang then
     {
         std::lock_guard lock(mutex_);
         recent_loaded_ = -1;
     }
     published_.notify();
     if (ring_) ring_(id, urgent);
-    return {};
+    return out;
 }
 
 Result<ActivationState> Service::status(const Principal& op, const std::string& id) {

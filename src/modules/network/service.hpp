@@ -18,6 +18,7 @@
 #include "core/result.hpp"
 #include "http/signal.hpp"
 #include "modules/accounts/service.hpp"
+#include "modules/network/store.hpp"
 #include "network/wire.hpp"
 #include "storage/db.hpp"
 
@@ -51,6 +52,11 @@ struct ActivationState {
     int64_t fetched = 0;  // wraps fetched by members' devices (a count; refetches count again)
 };
 
+struct Published {
+    int64_t published_at = 0;
+    bool now = false;  // false: it was published before (a retry), nothing rung again
+};
+
 struct Limits {
     int64_t enrolment_hours = 48;
     size_t max_inbox_item = 8192, max_roster = 8 * 1024 * 1024, max_ack = 4096;
@@ -63,6 +69,12 @@ public:
     Service(storage::Database& db, const Clock& clock, accounts::Service& accounts, Limits limits = {});
 
     Result<Enrolment> new_enrolment(const Principal& operator_);
+    // Codes made and not used yet (by id: the codes themselves are stored hashed), and revoking one.
+    Result<std::vector<store::OpenCode>> open_codes(const Principal& operator_);
+    Status revoke_code(const Principal& operator_, int64_t id);
+    // An operator removes a member (a lost phone): its prekey and token go, so no activation is wrapped for it
+    // again and its device can do nothing more; its doorbell goes through Doorbells::forget, called first.
+    Status revoke_member(const Principal& operator_, const std::string& member_id);
     // A device enrolling with a code: the random id it chose (16 bytes, hex), its signed prekey, and a packet sealed
     // to the operators (which names that id, so that operators can tie the roster entry to its prekey).
     Result<Registered> register_member(const std::string& code, const std::string& member_id, const SignedPrekey& prekey, const Bytes& packet);
@@ -82,8 +94,8 @@ public:
     Result<std::string> create_activation(const Principal& operator_, const Bytes& body, int64_t expires_at);
     Result<int64_t> add_wraps(const Principal& operator_, const std::string& id, const Bytes& wraps);
     // Publishes; then rings every doorbell (urgent ones — an update, a cancel — before the rest; the server learns
-    // only that flag).
-    Status publish(const Principal& operator_, const std::string& id, bool urgent = false);
+    // only that flag). Publishing again (a reply lost, a retry) changes nothing and rings nobody.
+    Result<Published> publish(const Principal& operator_, const std::string& id, bool urgent = false);
     void on_publish(std::function<void(const std::string& id, bool urgent)> ring) { ring_ = std::move(ring); }
     Result<ActivationState> status(const Principal& operator_, const std::string& id);
     Result<std::vector<Bytes>> acks(const Principal& operator_, const std::string& id);

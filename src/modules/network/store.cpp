@@ -27,6 +27,26 @@ void add_answer(Tx& tx, int64_t ack_id, const std::string& activation_id, const 
     tx.exec("INSERT INTO network_acks (id, activation_id, sealed, created_at) VALUES ($1, $2, $3, $4)", {ack_id, activation_id, Blob::of(sealed), now});
 }
 
+std::vector<OpenCode> open_codes(Tx& tx, int64_t now) {
+    std::vector<OpenCode> out;
+    for (const auto& r : tx.query("SELECT id, created_at, expires_at FROM network_enrolments WHERE used_at IS NULL AND expires_at > $1 ORDER BY created_at, id",
+                                  {now}))
+        out.push_back({r.integer(0), r.integer(1), r.integer(2)});
+    return out;
+}
+
+bool delete_open_code(Tx& tx, int64_t id) {
+    if (tx.query("SELECT 1 FROM network_enrolments WHERE id = $1 AND used_at IS NULL", {id}).empty()) return false;
+    tx.exec("DELETE FROM network_enrolments WHERE id = $1", {id});
+    return true;
+}
+
+bool delete_member(Tx& tx, const std::string& member_id) {
+    if (tx.query("SELECT 1 FROM network_members WHERE id = $1", {member_id}).empty()) return false;
+    tx.exec("DELETE FROM network_members WHERE id = $1", {member_id});
+    return true;
+}
+
 std::optional<int64_t> doorbell_of(Tx& tx, const std::string& owner) {
     auto rows = tx.query("SELECT id FROM network_doorbells WHERE owner = $1", {owner});
     if (rows.empty()) return std::nullopt;

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "storage/db.hpp"
 
@@ -22,6 +23,16 @@ int64_t count_wraps(Tx& tx, const std::string& activation_id);
 std::optional<int64_t> answers_by_tag(Tx& tx, const std::string& activation_id, const std::string& ack_tag_hex, int64_t now);
 // Counts one more answer on the tag's wrap and stores the sealed answer (not linked to the wrap).
 void add_answer(Tx& tx, int64_t ack_id, const std::string& activation_id, const std::string& ack_tag_hex, const std::string& sealed, int64_t now);
+
+// Open enrolment codes (unused, unexpired): id, created_at, expires_at, oldest first.
+struct OpenCode {
+    int64_t id = 0, created_at = 0, expires_at = 0;
+};
+std::vector<OpenCode> open_codes(Tx& tx, int64_t now);
+// Deletes an unused code; false when there is none.
+bool delete_open_code(Tx& tx, int64_t id);
+// Deletes a member's row (its prekey and token): no wrap can be made for it again. False when there is none.
+bool delete_member(Tx& tx, const std::string& member_id);
 
 // A device's doorbell, by the keyed hash of its member id: its id, or nullopt.
 std::optional<int64_t> doorbell_of(Tx& tx, const std::string& owner);

@@ -6,11 +6,13 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 
 #include "crypto/random.hpp"
 #include "network/alert.hpp"
 #include "network/client/common.hpp"
+#include "network/client/passphrase.hpp"
 #include "http/transport/client.hpp"
 #include "network/client/state.hpp"
 #include "network/wire.hpp"
@@ -59,7 +61,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     std::string state_path = "member.state", passphrase_file;
     app.add_option("--state", state_path, "This device's sealed state.");
-    app.add_option("--passphrase-file", passphrase_file, "File whose first line opens the state.")->required();
+    app.add_option("--passphrase-file", passphrase_file, "File whose first line opens the state; - reads it from standard input; none: asked on the terminal.");
 
     std::string link, pseudonym, ca_file;
     std::vector<std::string> regions, skills, contacts;
@@ -70,6 +72,8 @@ int main(int argc, char** argv) {
     enrol->add_option("--skill", skills, "driver, safe_flat, lawyer, medic … (repeat).");
     enrol->add_option("--contact", contacts, "A way to reach you, for the operators only (repeat).");
     enrol->add_option("--ca-file", ca_file, "CA of a hub with its own certificate.");
+    bool replace_state = false;
+    enrol->add_flag("--replace-state", replace_state, "Enrol anew over this device's state (its keys and alerts are lost).");
 
     auto* rotate = app.add_subcommand("rotate", "A new alert prekey (weekly); secrets older than the grace are deleted.");
     int wait = 0;
@@ -91,7 +95,10 @@ int main(int argc, char** argv) {
     program() = "haven-member";
     CLI11_PARSE(app, argc, argv);
     crypto::init();
-    const std::string passphrase = must(read_passphrase(passphrase_file));
+    // Enrolling over a state would silently replace this member's keys: refused before anything is asked.
+    if (*enrol && std::filesystem::exists(state_path) && !replace_state)
+        fail("this device is enrolled already (" + state_path + "): to enrol anew and lose its keys and alerts, add --replace-state");
+    const std::string passphrase = must(passphrase_from(passphrase_file));
     const int64_t now = now_ms();
 
     if (*enrol) {

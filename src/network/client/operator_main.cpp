@@ -1,88 +1,67 @@
 // haven-operator: the emergency network's operator client. Keys (organisation signing key, roster key, the
 // operators' box key, each activation's answer key) live only in this device's sealed state; the server gets
-// ciphertext. See docs/EMERGENCY.md.
+// ciphertext. The commands: this file (the state, the token, enrolment, approval, the roster), activate
+// (operator_activate.cpp), answers (operator_answers.cpp). See docs/EMERGENCY.md.
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
-#include <qrencode.h>
 
-#include <chrono>
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
-#include <map>
-#include <set>
-#include <thread>
 
 #include "crypto/random.hpp"
-#include "network/alert.hpp"
 #include "network/client/common.hpp"
-#include "http/transport/client.hpp"
-#include "network/client/state.hpp"
-#include "network/wire.hpp"
+#include "network/client/operator.hpp"
+#include "network/client/passphrase.hpp"
+#include "network/client/qr.hpp"
 
 namespace json = boost::json;
 using namespace haven;
 using namespace haven::network;
 using namespace haven::network::client;
-using haven::http::client::Endpoint;
-using haven::http::client::Reply;
-using haven::http::client::request;
 
 namespace {
 
-
-Reply call(const json::object& state, const std::string& method, const std::string& target, const std::string& body = {}, const std::string& type = {},
-           const std::vector<std::pair<std::string, std::string>>& headers = {}) {
-    Endpoint to{hex_of(state, "server"), hex_of(state, "token"), hex_of(state, "ca_file")};
-    auto r = must(request(to, method, target, body, type, headers));
-    if (r.status >= 400) fail(method + " " + target + ": " + std::to_string(r.status) + " " + r.body.substr(0, 300));
-    return r;
+// An organisation's state is never replaced by accident: that would orphan every member (they pinned its key).
+void may_replace(const std::string& path, bool replace, bool yes) {
+    if (!std::filesystem::exists(path)) return;
+    if (!replace)
+        fail("a state is at " + path + " already: its organisation key is what every member pinned. To make a new organisation anyway (every member must "
+             "enrol again), add --replace-organisation");
+    if (!yes && !confirmed("This replaces the organisation at " + path + "; every member will have to enrol again.", "replace"))
+        fail("the organisation was kept (confirm on a terminal, or add --yes)");
 }
 
-// The roster: read and opened (version from the ETag), or empty.
-std::pair<json::array, int64_t> read_roster(const json::object& state) {
-    auto r = call(state, "GET", "/api/v1/network/roster");
-    std::string etag = r.header("ETag");
-    const int64_t version = etag.size() > 2 ? std::stoll(etag.substr(1, etag.size() - 2)) : 0;
-    if (r.body.empty()) return {json::array{}, version};
-    auto opened = open_secret(hex(state, "roster_key"), r.body);
-    if (!opened) fail("the roster does not open with this device's roster key");
-    return {json::parse(*opened).at("members").as_array(), version};
-}
-
-void print_qr(const std::string& text) {
-    QRcode* qr = QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    if (!qr) return;
-    const int w = qr->width;
-    auto dark = [&](int x, int y) { return x >= 0 && y >= 0 && x < w && y < w && (qr->data[y * w + x] & 1); };
-    for (int y = -2; y < w + 2; y += 2) {
-        std::string line;
-        for (int x = -2; x < w + 2; ++x) {
-            const bool top = dark(x, y), bottom = dark(x, y + 1);
-            line += top && bottom ? " " : top ? "\u2584" : bottom ? "\u2580" : "\u2588";
-        }
-        std::cout << line << "\n";
+// The packets in the inbox that open with this device's box key (progress on stderr: there may be thousands).
+void waiting(const Operator& op, std::vector<std::pair<int64_t, json::object>>& packets) {
+    const BoxKeys box{hex(op.state, "box_pk"), hex(op.state, "box_sk")};
+    const auto inbox = json::parse(call(op.state, "GET", "/api/v1/network/inbox").body).at("items").as_array();
+    size_t done = 0;
+    for (const auto& item : inbox) {
+        if (++done % 500 == 0 || done == inbox.size()) std::cerr << "\ropened " << done << " of " << inbox.size() << " packets" << std::flush;
+        auto packet = open_sealed(box, *from_hex(std::string(item.at("sealed").as_string())));
+        boost::system::error_code ec;
+        auto v = packet ? json::parse(*packet, ec) : json::value();
+        if (!packet || ec || !v.is_object()) continue;  // not for us: left for whoever holds the key
+        packets.emplace_back(item.at("id").as_int64(), v.as_object());
     }
-    QRcode_free(qr);
+    if (!inbox.empty()) std::cerr << "\n";
 }
 
-// "regions=tver,pskov;skills=driver;after=15" → a tier released `after` minutes from now.
-Tier parse_tier(const std::string& text, int64_t t0) {
-    Tier t{{}, {}, t0};
-    std::stringstream parts(text);
-    std::string part;
-    while (std::getline(parts, part, ';')) {
-        const auto eq = part.find('=');
-        if (eq == std::string::npos) fail("a tier is regions=…;skills=…;after=MINUTES");
-        const std::string key = part.substr(0, eq), value = part.substr(eq + 1);
-        std::vector<std::string> list;
-        std::stringstream items(value);
-        for (std::string item; std::getline(items, item, ',');)
-            if (!item.empty()) list.push_back(item);
-        if (key == "regions") t.regions = list;
-        else if (key == "skills") t.skills = list;
-        else if (key == "after") t.release_at = t0 + std::stoll(value) * 60'000;
-        else fail("unknown tier part " + key);
-    }
-    return t;
+std::string list_of(const json::object& o, const char* key) {
+    std::string out;
+    if (const auto* v = o.if_contains(key); v && v->is_array())
+        for (const auto& e : v->as_array())
+            if (e.is_string()) out += (out.empty() ? "" : ",") + std::string(e.as_string());
+    return out.empty() ? "-" : out;
+}
+
+void print_member(const json::object& m) {
+    std::cout << hex_of(m, "member_id") << "\t" << hex_of(m, "pseudonym") << "\tregions " << list_of(m, "regions") << "\tskills " << list_of(m, "skills")
+              << "\tcontacts " << list_of(m, "contacts");
+    if (const auto* e = m.if_contains("enrolled_at"); e && e->is_int64()) std::cout << "\tenrolled " << date_of(e->as_int64());
+    if (const auto* r = m.if_contains("revoked_at"); r && r->is_int64()) std::cout << "\tREVOKED " << date_of(r->as_int64());
+    std::cout << "\n";
 }
 
 }  // namespace
@@ -92,213 +71,199 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     std::string state_path = "operator.state", passphrase_file;
     app.add_option("--state", state_path, "This device's sealed state.");
-    app.add_option("--passphrase-file", passphrase_file, "File whose first line opens the state.")->required();
+    app.add_option("--passphrase-file", passphrase_file, "File whose first line opens the state; - reads it from standard input; none: asked on the terminal.");
 
     std::string server, token, ca_file;
-    auto* init = app.add_subcommand("init", "Make the organisation's keys and this device's state.");
+    bool replace = false, yes = false;
+    auto* init = app.add_subcommand("init", "Make the organisation's keys and this device's state (the token is checked with the hub at once).");
     init->add_option("--server", server, "https://your-hub.example.org")->required();
     init->add_option("--token", token, "An API token of an emergency_operator account (haven token create).")->required();
     init->add_option("--ca-file", ca_file, "CA of a hub with its own certificate.");
+    init->add_flag("--replace-organisation", replace, "Replace an existing state's organisation (every member must enrol again).");
+    init->add_flag("--yes", yes, "Do not ask for confirmation.");
 
+    std::string new_token;
+    auto* token_cmd = app.add_subcommand("token", "Replace this device's API token (checked with the hub first).");
+    token_cmd->add_option("token", new_token, "The new token (haven token create).")->required();
+
+    std::string file, file_passphrase;
+    auto* export_cmd = app.add_subcommand("export", "Write the whole operator state sealed under a passphrase of its own, for a second device or a backup.");
+    export_cmd->add_option("--out", file, "The file to write.")->required();
+    export_cmd->add_option("--export-passphrase-file", file_passphrase, "Its passphrase (a file, or -); none: asked on the terminal.");
+    auto* import_cmd = app.add_subcommand("import", "Make this device's state from an export (a second operator device, a restore).");
+    import_cmd->add_option("--in", file, "The exported file.")->required();
+    import_cmd->add_option("--export-passphrase-file", file_passphrase, "The export's passphrase (a file, or -); none: asked on the terminal.");
+    import_cmd->add_flag("--replace-organisation", replace, "Replace an existing state.");
+    import_cmd->add_flag("--yes", yes, "Do not ask for confirmation.");
+
+    std::string qr_png;
     auto* enrol = app.add_subcommand("enrol", "A one-time enrolment code for a member, as text and QR code.");
-    auto* sync = app.add_subcommand("sync", "Merge new members' sealed packets into the roster.");
-    auto* roster = app.add_subcommand("roster", "List the roster.");
+    enrol->add_option("--qr-png", qr_png, "Also write the QR code as a PNG image.");
+    auto* codes = app.add_subcommand("codes", "List the enrolment codes not used yet; `codes revoke ID` withdraws one.");
+    std::string code_action, code_id;
+    codes->add_option("action", code_action, "revoke")->check(CLI::IsMember({"revoke"}));
+    codes->add_option("id", code_id, "The code's id (from the list).");
+    auto* sync = app.add_subcommand("sync", "Open new members' sealed packets: they wait, named, for approve or reject.");
+    std::string member_id;
+    auto* approve = app.add_subcommand("approve", "Add a waiting member to the roster.");
+    approve->add_option("id", member_id, "The member's id (from sync).")->required();
+    auto* reject = app.add_subcommand("reject", "Refuse a waiting member: their packet and their mailbox on the hub are deleted.");
+    reject->add_option("id", member_id, "The member's id (from sync).")->required();
+    auto* revoke = app.add_subcommand("revoke", "Remove a member (a lost phone): their mailbox goes from the hub, no alert is wrapped for them again.");
+    revoke->add_option("id", member_id, "The member's id (from roster).")->required();
+    auto* roster = app.add_subcommand("roster", "List the roster: id, pseudonym, regions, skills, contacts, enrolment date.");
 
-    std::string status = "real", type = "alert", refers_to, text;
-    std::vector<std::string> tiers;
-    int expires_hours = 24;
-    auto* activate = app.add_subcommand("activate", "Sign, encrypt once, wrap for every member, upload, publish.");
-    activate->add_option("--status", status, "real | exercise | test (only inside the ciphertext)")->check(CLI::IsMember({"real", "exercise", "test"}));
-    activate->add_option("--type", type, "alert | update | cancel")->check(CLI::IsMember({"alert", "update", "cancel"}));
-    activate->add_option("--refers-to", refers_to, "The activation an update or cancel is about.");
-    activate->add_option("--tier", tiers, "regions=a,b;skills=c;after=MINUTES (repeat; none: everyone now)");
-    activate->add_option("--text", text, "What members read.")->required();
-    activate->add_option("--expires-hours", expires_hours, "Deleted from the server after (hours).")->check(CLI::Range(1, 720));
+    ActivateOptions a;
+    bool resume_flag = false;
+    auto* activate_cmd = app.add_subcommand("activate", "Show what will be sent and to how many, ask, then sign, encrypt, wrap, upload, publish.");
+    activate_cmd->add_option("--status", a.status, "real | exercise | test (a drill is exercise; members see which)")->check(CLI::IsMember({"real", "exercise", "test"}));
+    activate_cmd->add_option("--type", a.type, "alert (default) | update | cancel")->check(CLI::IsMember({"alert", "update", "cancel"}));
+    activate_cmd->add_option("--refers-to", a.refers_to, "The alert an update or cancel is about (its id, as activate printed it).");
+    activate_cmd->add_option("--tier", a.tiers, "'regions=a,b; skills=c; after=15m' (units s, m, h; repeat; none: everyone now)");
+    activate_cmd->add_option("--text", a.text, "What members read.");
+    activate_cmd->add_option("--expires-hours", a.expires_hours, "Deleted from the server after (hours).")->check(CLI::Range(1, 720));
+    activate_cmd->add_flag("--yes", a.yes, "Send without asking (for scripts).");
+    activate_cmd->add_flag("--resume", resume_flag, "Finish an activation whose upload or publication was interrupted (same id, never sent twice).");
+    a.type = "alert";
 
     auto* queues = app.add_subcommand("queues", "The doorbell queues: depth and oldest ring per channel.");
     std::string activation;
-    auto* answers = app.add_subcommand("answers", "Open the answers to an activation: by skill and region, how fast, coverage per tier, delivery per channel.");
-    answers->add_option("id", activation)->required();
+    auto* answers_cmd = app.add_subcommand("answers", "Who answered and when they come (ETA, due time, contacts), then speed, coverage per tier, delivery.");
+    answers_cmd->add_option("id", activation)->required();
 
     program() = "haven-operator";
     CLI11_PARSE(app, argc, argv);
+    if (*activate_cmd && !resume_flag) {
+        if (a.status.empty()) fail("activate needs --status real, exercise or test (a drill is exercise): there is no default");
+        if (a.text.empty()) fail("activate needs --text, what members read");
+    }
     crypto::init();
-    const std::string passphrase = must(read_passphrase(passphrase_file));
 
     if (*init) {
+        may_replace(state_path, replace, yes);
+        check_token(server, token, ca_file);
+        const std::string passphrase = must(passphrase_from(passphrase_file, "New passphrase for this operator state: "));
         const SigningKeys org = new_signing_keys();
         const BoxKeys box = new_box_keys();
-        json::object state{{"server", server}, {"token", token}, {"ca_file", ca_file}, {"org_pk", to_hex(org.public_key)}, {"org_sk", to_hex(org.secret_key)},
-                           {"roster_key", to_hex(crypto::random_bytes(32))}, {"box_pk", to_hex(box.public_key)}, {"box_sk", to_hex(box.secret_key)},
-                           {"activations", json::array{}}};
-        if (auto s = save_state(state_path, passphrase, state); !s) fail(s.error().message);
+        Operator op{state_path, passphrase,
+                    json::object{{"server", server}, {"token", token}, {"ca_file", ca_file}, {"org_pk", to_hex(org.public_key)}, {"org_sk", to_hex(org.secret_key)},
+                                 {"roster_key", to_hex(crypto::random_bytes(32))}, {"box_pk", to_hex(box.public_key)}, {"box_sk", to_hex(box.secret_key)},
+                                 {"activations", json::array{}}}};
+        op.save();
         std::cout << "organisation key " << to_hex(org.public_key) << "\n";
         return 0;
     }
-    json::object state = must(load_state(state_path, passphrase));
-
-    if (*enrol) {
-        auto r = call(state, "POST", "/api/v1/network/enrolments", "{}", "application/json");
-        const std::string code(json::parse(r.body).at("code").as_string());
-        const std::string link = "haven-enrol:1;" + hex_of(state, "server") + ";" + code + ";" + hex_of(state, "org_pk") + ";" + hex_of(state, "box_pk");
-        std::cout << link << "\n";
-        print_qr(link);
+    if (*import_cmd) {
+        may_replace(state_path, replace, yes);
+        const std::string sealed_with = must(passphrase_from(file_passphrase, "Passphrase of the export: "));
+        json::object state = must(load_state(file, sealed_with));
+        if (hex_of(state, "org_sk").empty() || hex_of(state, "roster_key").empty()) fail(file + " is not an operator state");
+        const std::string passphrase = must(passphrase_from(passphrase_file, "New passphrase for this device's state: "));
+        Operator op{state_path, passphrase, std::move(state)};
+        check_token(hex_of(op.state, "server"), hex_of(op.state, "token"), hex_of(op.state, "ca_file"));
+        op.save();
+        std::cout << "organisation key " << hex_of(op.state, "org_pk") << " restored; " << op.state.at("activations").as_array().size()
+                  << " activation(s) with their answer keys\n";
         return 0;
     }
-    if (*sync) {
-        auto [members, version] = read_roster(state);
-        const BoxKeys box{hex(state, "box_pk"), hex(state, "box_sk")};
-        auto inbox = json::parse(call(state, "GET", "/api/v1/network/inbox").body);
-        std::vector<int64_t> merged;
-        for (const auto& item : inbox.at("items").as_array()) {
-            auto packet = open_sealed(box, *from_hex(std::string(item.at("sealed").as_string())));
-            boost::system::error_code ec;
-            auto v = packet ? json::parse(*packet, ec) : json::value();
-            if (!packet || ec || !v.is_object()) continue;  // not for us: left for whoever holds the key
-            members.push_back(v);
-            merged.push_back(item.at("id").as_int64());
+    Operator op{state_path, must(passphrase_from(passphrase_file)), {}};
+    op.state = must(load_state(state_path, op.passphrase));
+
+    if (*token_cmd) {
+        check_token(hex_of(op.state, "server"), new_token, hex_of(op.state, "ca_file"));
+        op.state["token"] = new_token;
+        op.save();
+        std::cout << "token replaced; the hub accepts it\n";
+        return 0;
+    }
+    if (*export_cmd) {
+        const std::string sealed_with = must(passphrase_from(file_passphrase, "Passphrase for the export (give it only to another operator): "));
+        if (sealed_with == op.passphrase) fail("choose a passphrase for the export other than this device's");
+        if (auto s = save_state(file, sealed_with, op.state); !s) fail(s.error().message);
+        std::cout << "the operator state (organisation key, roster key, answer keys) is sealed in " << file << "\n";
+        return 0;
+    }
+    if (*enrol) {
+        auto r = call(op.state, "POST", "/api/v1/network/enrolments", "{}", "application/json");
+        const std::string code(json::parse(r.body).at("code").as_string());
+        const std::string link = "haven-enrol:1;" + hex_of(op.state, "server") + ";" + code + ";" + hex_of(op.state, "org_pk") + ";" + hex_of(op.state, "box_pk");
+        std::cout << link << "\n";
+        print_qr(link, std::cout);
+        if (!qr_png.empty()) {
+            if (auto s = write_qr_png(link, qr_png); !s) fail(s.error().message);
+            std::cout << "QR code written to " << qr_png << "\n";
         }
-        if (merged.empty()) {
-            std::cout << "nothing new\n";
+        std::cout << "valid 48 hours, for one member; `codes` lists the codes not used yet\n";
+        return 0;
+    }
+    if (*codes) {
+        if (code_action == "revoke") {
+            if (code_id.empty()) fail("codes revoke needs the code's id (from `codes`)");
+            call(op.state, "DELETE", "/api/v1/network/enrolments/" + code_id);
+            std::cout << "code " << code_id << " revoked\n";
             return 0;
         }
-        const Bytes sealed = seal_secret(hex(state, "roster_key"), json::serialize(json::object{{"members", members}}));
-        call(state, "PUT", "/api/v1/network/roster", sealed, "application/octet-stream", {{"If-Match", "\"" + std::to_string(version) + "\""}});
-        for (int64_t id : merged) call(state, "DELETE", "/api/v1/network/inbox/" + std::to_string(id));
-        std::cout << merged.size() << " members added; " << members.size() << " in the roster\n";
+        const auto listed = json::parse(call(op.state, "GET", "/api/v1/network/enrolments").body).at("items").as_array();
+        for (const auto& c : listed)
+            std::cout << c.at("id").as_int64() << "\tmade " << date_of(c.at("created_at").as_int64()) << " " << clock_time(c.at("created_at").as_int64())
+                      << "\texpires " << date_of(c.at("expires_at").as_int64()) << " " << clock_time(c.at("expires_at").as_int64()) << "\n";
+        std::cout << listed.size() << " open code(s)\n";
+        return 0;
+    }
+    if (*sync || *approve || *reject) {
+        std::vector<std::pair<int64_t, json::object>> packets;
+        waiting(op, packets);
+        if (*sync) {
+            for (const auto& [inbox_id, m] : packets) {
+                std::cout << "waiting\t";
+                print_member(m);
+            }
+            std::cout << packets.size() << " waiting for approval" << (packets.empty() ? "" : ": approve ID or reject ID") << "\n";
+            return 0;
+        }
+        auto found = std::find_if(packets.begin(), packets.end(), [&](const auto& p) { return hex_of(p.second, "member_id") == member_id; });
+        if (found == packets.end()) fail("no member " + member_id + " is waiting (run sync to list them)");
+        if (*approve) {
+            auto roster_now = read_roster(op.state);
+            roster_now.members.push_back(found->second);
+            write_roster(op.state, roster_now);
+            call(op.state, "DELETE", "/api/v1/network/inbox/" + std::to_string(found->first));
+            std::cout << hex_of(found->second, "pseudonym") << " approved; " << members(roster_now.members.size()) << " in the roster\n";
+        } else {
+            call(op.state, "POST", "/api/v1/network/members/" + member_id + "/revoke", "{}", "application/json", {}, {404});
+            call(op.state, "DELETE", "/api/v1/network/inbox/" + std::to_string(found->first));
+            std::cout << hex_of(found->second, "pseudonym") << " rejected: their packet and mailbox are deleted\n";
+        }
+        return 0;
+    }
+    if (*revoke) {
+        auto roster_now = read_roster(op.state);
+        json::object* entry = nullptr;
+        for (auto& m : roster_now.members)
+            if (hex_of(m.as_object(), "member_id") == member_id) entry = &m.as_object();
+        if (!entry) fail("no member " + member_id + " in the roster (see `roster`)");
+        call(op.state, "POST", "/api/v1/network/members/" + member_id + "/revoke", "{}", "application/json", {}, {404});
+        if (!entry->contains("revoked_at")) {
+            (*entry)["revoked_at"] = now_ms();
+            write_roster(op.state, roster_now);
+        }
+        std::cout << hex_of(*entry, "pseudonym") << " revoked: no alert is wrapped for them again\n";
         return 0;
     }
     if (*roster) {
-        for (const auto& m : read_roster(state).first) {
-            const auto& o = m.as_object();
-            std::cout << hex_of(o, "pseudonym") << "\t" << json::serialize(o.at("regions")) << "\t" << json::serialize(o.at("skills")) << "\n";
-        }
+        const auto listed = read_roster(op.state).members;
+        for (const auto& m : listed) print_member(m.as_object());
+        std::cout << members(listed.size()) << "\n";
         return 0;
     }
-    if (*activate) {
-        const SigningKeys org{hex(state, "org_pk"), hex(state, "org_sk")};
-        const auto members = read_roster(state).first;
-        std::map<std::string, json::object> by_id;
-        for (const auto& m : members) by_id[hex_of(m.as_object(), "member_id")] = m.as_object();
-        // Every member with a prekey their identity signed and that has not expired: blind broadcast.
-        std::vector<Recipient> to;
-        size_t refused = 0;
-        const auto keys = json::parse(call(state, "GET", "/api/v1/network/members").body);
-        for (const auto& k : keys.at("items").as_array()) {
-            const auto& o = k.as_object();
-            auto it = by_id.find(hex_of(o, "member_id"));
-            if (it == by_id.end()) continue;  // enrolled but not merged yet: run sync
-            SignedPrekey p{*from_hex(hex_of(o, "prekey")), o.at("not_after").as_int64(), *from_hex(hex_of(o, "signature"))};
-            if (!verify_prekey(*from_hex(hex_of(it->second, "identity_pk")), p) || p.not_after < now_ms()) {
-                ++refused;
-                continue;
-            }
-            to.push_back({*from_hex(hex_of(it->second, "mailbox")), p.prekey});
-        }
-        const BoxKeys ack = new_box_keys();
-        const int64_t t0 = now_ms();
-        Alert a{"", status, type, refers_to, text, to_hex(ack.public_key), {}, t0, t0 + int64_t(expires_hours) * 3600 * 1000};
-        for (const auto& t : tiers) a.tiers.push_back(parse_tier(t, t0));
-        if (a.tiers.empty()) a.tiers.push_back({{}, {}, t0});
-        // The id is inside the signed message too: made here, then given to the sealer as the activation's id.
-        auto sealed = must(seal_activation(org, alert_message(a), to, std::max(1u, std::thread::hardware_concurrency())));
-        a.id = to_hex(sealed.activation_id);
-        auto created = call(state, "POST", "/api/v1/network/activations?expires_at=" + std::to_string(a.expires_at), sealed.body, "application/octet-stream");
-        const std::string id(json::parse(created.body).at("id").as_string());
-        constexpr size_t per_upload = 200'000;
-        for (size_t from = 0; from < sealed.wraps.size(); from += per_upload) {
-            Bytes packed;
-            for (size_t i = from; i < std::min(sealed.wraps.size(), from + per_upload); ++i) packed += sealed.wraps[i].locator + sealed.wraps[i].wrap + sealed.wraps[i].ack_tag;
-            call(state, "POST", "/api/v1/network/activations/" + id + "/wraps", packed, "application/octet-stream");
-        }
-        // Updates and cancels ring the doorbells first: the server learns that flag, not the type.
-        call(state, "POST", "/api/v1/network/activations/" + id + "/publish" + std::string(type == "alert" ? "" : "?urgent=true"), "{}", "application/json");
-        state["activations"].as_array().push_back(json::object{{"id", id}, {"ack_pk", to_hex(ack.public_key)}, {"ack_sk", to_hex(ack.secret_key)},
-                                                                {"issued_at", t0}, {"status", status}, {"type", type}, {"message", alert_message(a)}});
-        if (auto s = save_state(state_path, passphrase, state); !s) fail(s.error().message);
-        std::cout << id << "\t" << to.size() << " members" << (refused ? " (" + std::to_string(refused) + " without a valid prekey)" : "") << "\n";
-        return 0;
-    }
+    if (*activate_cmd) return resume_flag ? resume(op) : activate(op, a);
     if (*queues) {
-        const auto listed = json::parse(call(state, "GET", "/api/v1/network/doorbells/queues").body);
+        const auto listed = json::parse(call(op.state, "GET", "/api/v1/network/doorbells/queues").body);
         for (const auto& q : listed.at("items").as_array())
             std::cout << q.at("channel").as_string() << "\tdepth " << q.at("depth").as_int64() << "\toldest " << q.at("oldest_ms").as_int64() / 1000
                       << " s\tdelivered " << q.at("delivered").as_int64() << "\tgiven up " << q.at("failed").as_int64() << "\n";
         return 0;
     }
-    if (*answers) {
-        const json::object* mine = nullptr;
-        for (const auto& a : state.at("activations").as_array())
-            if (hex_of(a.as_object(), "id") == activation) mine = &a.as_object();
-        if (!mine) fail("this device did not send " + activation);
-        const BoxKeys ack{hex(*mine, "ack_pk"), hex(*mine, "ack_sk")};
-        const Bytes id = *from_hex(activation);
-        const int64_t issued = mine->at("issued_at").as_int64();
-        std::map<std::string, json::object> by_id;
-        for (const auto& m : read_roster(state).first) by_id[hex_of(m.as_object(), "member_id")] = m.as_object();
-        std::map<std::string, std::pair<int, int>> by_skill, by_region;  // can, cannot
-        std::set<std::string> answered;
-        int64_t first = 0;
-        int within[3] = {0, 0, 0};
-        // A member may change their answer (the server keeps a few per member): the latest signed one stands.
-        std::map<std::string, std::pair<int64_t, json::object>> latest;  // member → (at, answer)
-        const auto sealed_answers = json::parse(call(state, "GET", "/api/v1/network/activations/" + activation + "/acks").body);
-        for (const auto& item : sealed_answers.at("items").as_array()) {
-            auto opened = open_ack(*from_hex(std::string(item.as_string())), ack);
-            if (!opened) continue;
-            boost::system::error_code ec;
-            auto v = json::parse(opened->answer, ec);
-            if (ec || !v.is_object()) continue;
-            const std::string member = hex_of(v.as_object(), "member_id");
-            auto it = by_id.find(member);
-            if (it == by_id.end() || !verify_ack(*from_hex(hex_of(it->second, "identity_pk")), id, *opened)) continue;
-            const int64_t at = v.as_object().contains("at") && v.at("at").is_int64() ? v.at("at").as_int64() : issued;
-            if (auto seen = latest.find(member); seen == latest.end() || at >= seen->second.first) latest[member] = {at, v.as_object()};
-        }
-        for (const auto& [member, given] : latest) {
-            const auto& [at, answer] = given;
-            auto it = by_id.find(member);
-            answered.insert(member);
-            const bool can = hex_of(answer, "answer") == "can";
-            if (!first || at < first) first = at;
-            for (int i = 0; i < 3; ++i) within[i] += at - issued <= int64_t(std::array<int, 3>{5, 15, 30}[size_t(i)]) * 60'000;
-            for (const auto& s : it->second.at("skills").as_array()) (can ? by_skill[std::string(s.as_string())].first : by_skill[std::string(s.as_string())].second)++;
-            for (const auto& r : it->second.at("regions").as_array()) (can ? by_region[std::string(r.as_string())].first : by_region[std::string(r.as_string())].second)++;
-        }
-        const size_t everyone = by_id.size();
-        std::cout << "answers: " << answered.size() << " of " << everyone << " members";
-        if (first) std::cout << "; first after " << (first - issued) / 1000 << " s";
-        std::cout << "\n";
-        // Delivery per channel: the mailbox (wraps members' devices fetched) and each doorbell channel's rings.
-        const auto state_now = json::parse(call(state, "GET", "/api/v1/network/activations/" + activation + "/state").body);
-        const auto& delivery = state_now.as_object();
-        const int64_t published = delivery.at("published_at").as_int64();
-        std::cout << "mailbox: " << delivery.at("fetched").as_int64() << " fetches of " << delivery.at("wraps").as_int64() << " wraps\n";
-        for (const auto& d : delivery.at("doorbells").as_array()) {
-            const auto& c = d.as_object();
-            std::cout << "doorbell " << c.at("channel").as_string() << ": " << c.at("delivered").as_int64() << " delivered, " << c.at("failed").as_int64()
-                      << " given up, " << c.at("waiting").as_int64() << " waiting";
-            if (c.at("last_at").as_int64()) std::cout << "; last delivered " << (c.at("last_at").as_int64() - published) / 1000 << " s after publication";
-            std::cout << "\n";
-        }
-        for (int i = 0; i < 3; ++i)
-            std::cout << "within " << std::array<int, 3>{5, 15, 30}[size_t(i)] << " min: " << (everyone ? within[i] * 100 / int(everyone) : 0) << " %\n";
-        // Coverage per tier: the members each tier reaches first (as their devices decide) and how many of them answered.
-        if (auto sent_alert = parse_alert(hex_of(*mine, "message"))) {
-            std::vector<std::pair<int64_t, int64_t>> per_tier(sent_alert->tiers.size());  // reached, answered
-            for (const auto& [member, entry] : by_id) {
-                if (auto t = tier_for(*sent_alert, profile_of(entry))) {
-                    ++per_tier[*t].first;
-                    per_tier[*t].second += answered.count(member);
-                }
-            }
-            for (size_t i = 0; i < per_tier.size(); ++i)
-                std::cout << "tier " << i + 1 << " (+" << (sent_alert->tiers[i].release_at - issued) / 60'000 << " min): " << per_tier[i].first
-                          << " members reached, " << per_tier[i].second << " answered\n";
-        }
-        for (const auto& [skill, n] : by_skill) std::cout << "skill " << skill << ": " << n.first << " can, " << n.second << " cannot\n";
-        for (const auto& [region, n] : by_region) std::cout << "region " << region << ": " << n.first << " can, " << n.second << " cannot\n";
-        return 0;
-    }
+    if (*answers_cmd) return answers(op, activation);
     return 0;
 }
