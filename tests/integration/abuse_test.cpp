@@ -389,9 +389,9 @@ TEST_P(Abuse, PersonalKeysLeaveMemoryWhenTheSessionIdlesOrTheAlarmSuspends) {
     EXPECT_EQ(app_->accounts().personal_keys_held(), 0u);
 }
 
-// Found by the hostile-input generator on PostgreSQL: one's own volunteer profile and calendar feed were rewritten
-// by a delete and an insert, so two requests at once ended in a duplicate key and a 500.
-TEST_P(Abuse, OnesOwnProfileAndFeedSavedTwiceAtOnceNeverFail) {
+// Found by the hostile-input generator on PostgreSQL: one's own volunteer profile, calendar feed and a procedure
+// template were rewritten by a delete and an insert, so two requests at once ended in a duplicate key and a 500.
+TEST_P(Abuse, RecordsSavedTwiceAtOnceNeverFail) {
     if (!app_) return;
     const auto v = make("volunteer", Role::volunteer, paris_);
     const std::string session = as(v);
@@ -405,6 +405,18 @@ TEST_P(Abuse, OnesOwnProfileAndFeedSavedTwiceAtOnceNeverFail) {
         });
     for (auto& t : threads) t.join();
     for (size_t i = 0; i < statuses.size(); ++i) EXPECT_EQ(statuses[i], 200) << i;
+    // And an administrator saving one template twice at once.
+    const auto admin = make("admin", Role::administrator, paris_);
+    const std::string admin_session = as(admin), tpl = "/api/v1/templates/" + std::to_string(template_id());
+    std::vector<int> saves(8);
+    threads.clear();
+    for (size_t i = 0; i < saves.size(); ++i)
+        threads.emplace_back([&, i] {
+            saves[i] = call("PUT", tpl, admin_session, R"({"country":"FR","name":"Asylum )" + std::to_string(i) + R"(","steps":[{"title":"GUDA","days":2}]})").status;
+        });
+    for (auto& t : threads) t.join();
+    for (size_t i = 0; i < saves.size(); ++i) EXPECT_EQ(saves[i], 200) << i;
+
     auto feed = call("GET", "/api/v1/account/feed", session);
     ASSERT_EQ(feed.status, 200);
     const std::string url(json::parse(feed.body).at("ical_url").as_string());

@@ -106,8 +106,9 @@ Status Service::save_template(const Principal& actor, const Template& t) {
         const int64_t id = t.id ? t.id : accounts::store::new_id();
         if (t.id && tx.query("SELECT COUNT(*) FROM procedure_templates WHERE id = $1", {t.id}).at(0).integer(0) == 0)
             return make_error(ErrorKind::not_found, "not_found", "There is no such template.");
-        tx.exec("DELETE FROM procedure_templates WHERE id = $1", {id});
-        tx.exec("INSERT INTO procedure_templates (id, country, name, steps, updated_at) VALUES ($1, $2, $3, $4, $5)",
+        // One statement, so two saves at once on PostgreSQL do not both insert (a delete-then-insert answered 500).
+        tx.exec("INSERT INTO procedure_templates (id, country, name, steps, updated_at) VALUES ($1, $2, $3, $4, $5) "
+                "ON CONFLICT (id) DO UPDATE SET country = $2, name = $3, steps = $4, updated_at = $5",
                 {id, t.country, t.name, json::serialize(steps), clock_.now_ms()});
         accounts_.audit(tx, "template.save", actor.account_id);
         return {};
