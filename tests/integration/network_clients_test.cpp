@@ -249,6 +249,7 @@ TEST_P(NetworkClients, TheOrganisationIsNeverReplacedByAccidentAndSurvivesTheLap
     EXPECT_TRUE(has(sh("printf \"operator's long passphrase\\n\" | " + bare + "--passphrase-file - roster").out, "Vera"));
     EXPECT_TRUE(has(sh(bare + "--passphrase-file " + dir_ + "/nowhere roster").out, "Cannot read the passphrase file"));
     EXPECT_TRUE(has(sh(bare + "roster").out, "No passphrase: give --passphrase-file"));
+    EXPECT_TRUE(has(sh(operator_on("nowhere") + "roster").out, "no operator state at")) << "not a passphrase complaint";
 
     // Operator input that used to crash or be silently dropped is refused, naming the problem; nothing is sent.
     const std::vector<std::pair<std::string, std::string>> refused = {
@@ -281,6 +282,7 @@ TEST_P(NetworkClients, ALostPhoneIsRevokedNewMembersWaitAndALostPublishReplyIsRe
     png.read(magic.data(), 8);
     EXPECT_EQ(magic, "\x89PNG\r\n\x1a\n") << "a PNG image of the QR code";
     EXPECT_LE(count(made.out, "\n"), 40u) << made.out;
+    std::printf("[ measured ] enrol printed %zu lines (link, QR rows, notes); the link is %zu bytes\n", count(made.out, "\n"), first_line(made.out).size());
     auto codes = sh(op_ + "codes");
     ASSERT_TRUE(has(codes.out, "1 open code(s)")) << codes.out;
     const std::string code_id = first_line(codes.out).substr(0, first_line(codes.out).find('\t'));

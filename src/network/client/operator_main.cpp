@@ -166,6 +166,9 @@ int main(int argc, char** argv) {
                   << " activation(s) with their answer keys\n";
         return 0;
     }
+    if (!std::filesystem::exists(state_path))
+        fail("no operator state at " + state_path + ": make one with `init` (a new organisation) or `import` (an export of this organisation), "
+             "or give its path with --state");
     Operator op{state_path, must(passphrase_from(passphrase_file)), {}};
     op.state = must(load_state(state_path, op.passphrase));
 
