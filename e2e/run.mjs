@@ -9,12 +9,13 @@ import { chromium } from "playwright-core";
 const binary = process.argv[2];
 if (!binary) throw new Error("usage: node run.mjs PATH_TO_HAVEN");
 
-async function startHaven() {
+// `env`: settings a spec's servers need (a spec exports `env`, e.g. HAVEN_DOORBELL_ALLOW_PRIVATE_TARGETS for a loopback receiver).
+async function startHaven(env = {}) {
   const dir = mkdtempSync(join(tmpdir(), "haven-e2e-"));
   execFileSync(binary, ["init", "--data", dir], { stdio: "ignore" });
   const child = spawn(binary, ["serve", "--data", dir, "--listen", "127.0.0.1:0", "--secure-cookies", "false", "--log-level", "warn",
      "--passphrase-file", join(dir, "unseal-passphrase")],
-    { stdio: ["ignore", "pipe", "inherit"] });
+    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
   const base = await new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (chunk) => {
@@ -45,7 +46,7 @@ const specs = readdirSync(new URL("./specs", import.meta.url))
 for (const file of specs) {
   const spec = await import(`./specs/${file}`);
   for (const [name, test] of Object.entries(spec.tests)) {
-    const haven = await startHaven();
+    const haven = await startHaven(spec.env);
     const context = await browser.newContext({ locale: "en-GB" });
     const page = await context.newPage();
     const problems = [];

@@ -28,10 +28,47 @@ int64_t number(const json::object& o, const char* key) {
 }
 
 bool meets(const std::vector<std::string>& wanted, const std::vector<std::string>& mine) {
-    return wanted.empty() || std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return std::find(mine.begin(), mine.end(), w) != mine.end(); });
+    if (wanted.empty()) return true;
+    for (const auto& w : wanted)
+        for (const auto& m : mine)
+            if (normalise(w) == normalise(m)) return true;
+    return false;
 }
 
+// Russian letters а…я (U+0430…U+044F) in Latin, as street signs spell them; ь and ъ are dropped.
+constexpr const char* latin[32] = {"a", "b", "v", "g", "d", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
+                                   "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"};
+
 }  // namespace
+
+std::string normalise(std::string_view word) {
+    std::string out;
+    for (size_t i = 0; i < word.size();) {
+        const auto c = static_cast<unsigned char>(word[i]);
+        // Two-byte UTF-8 sequences of Cyrillic: Ё/ё (U+0401/U+0451) and А…я (U+0410…U+044F).
+        if ((c == 0xD0 || c == 0xD1) && i + 1 < word.size()) {
+            const unsigned cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(word[i + 1]) & 0x3Fu);
+            if (cp == 0x401 || cp == 0x451) {
+                out += 'e';
+                i += 2;
+                continue;
+            }
+            if (cp >= 0x410 && cp <= 0x44F) {
+                out += latin[(cp - 0x410) % 32];
+                i += 2;
+                continue;
+            }
+        }
+        if (c == ' ' || c == '-' || c == '_' || c == '\t') {
+            if (!out.empty() && out.back() != '_') out += '_';
+        } else {
+            out += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+        }
+        ++i;
+    }
+    while (!out.empty() && out.back() == '_') out.pop_back();
+    return out;
+}
 
 std::optional<Alert> parse_alert(const std::string& message) {
     boost::system::error_code ec;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace haven::network {
@@ -30,6 +31,11 @@ std::string alert_message(const Alert& alert);
 struct Profile {
     std::vector<std::string> regions, skills;
 };
+
+// A region or skill as tiers and profiles are compared: trimmed, lower case, Cyrillic spelled in Latin letters
+// ("Тверь" and "Tver" are both "tver"), spaces and hyphens as '_' ("safe flat" is "safe_flat"). The member app
+// (assets/network-member.js) folds the same way, so both clients decide alike.
+std::string normalise(std::string_view word);
 
 // The first tier (in release order) whose regions and skills reach this member, if any.
 std::optional<size_t> tier_for(const Alert& alert, const Profile& me);

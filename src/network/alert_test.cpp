@@ -41,6 +41,20 @@ TEST(Alerts, ASignedCancelStopsTheTiersAndUpdatesReplaceTheText) {
     EXPECT_TRUE(visible({convoy(), cancel}, tver, t0 + 11 * minute).empty());
 }
 
+TEST(Alerts, RegionsAndSkillsMatchWhateverTheCaseOrAlphabet) {
+    // The same table is checked in the member app (e2e/specs/network.mjs): both clients fold alike.
+    const std::vector<std::pair<std::string, std::string>> same = {
+        {"Pskov", "pskov"}, {"Тверь", "tver"}, {"ТВЕРЬ", "Tver"}, {"Псков", "PSKOV"}, {" safe flat ", "safe_flat"},
+        {"Великий Новгород", "velikiy-novgorod"}, {"Щёлково", "shchelkovo"}, {"Юрьев-Польский", "yurev_polskiy"}};
+    for (const auto& [a, b] : same) EXPECT_EQ(normalise(a), normalise(b)) << a << " / " << b;
+    EXPECT_NE(normalise("tver"), normalise("pskov"));
+    EXPECT_EQ(normalise("Тверь"), "tver");
+    const Alert a{"a1", "real", "alert", "", "Driver needed", "", {{{"Тверь"}, {"Driver"}, t0}}, t0, t0 + 60 * minute};
+    EXPECT_EQ(visible({a}, Profile{{"tver"}, {"driver"}}, t0).size(), 1u);
+    EXPECT_EQ(visible({a}, Profile{{"TVER"}, {"DRIVER"}}, t0).size(), 1u);
+    EXPECT_TRUE(visible({a}, Profile{{"pskov"}, {"driver"}}, t0).empty());
+}
+
 TEST(Alerts, MessagesRoundTripAndMalformedOnesAreRefused) {
     auto a = parse_alert(alert_message(convoy()));
     ASSERT_TRUE(a);

@@ -33,10 +33,12 @@ http::Response page(const PageContext& ctx, int status, std::string_view title_k
     h.element("a", {{"class", "skip"}, {"href", "#main"}}, ctx.t("layout.skip"));
     h.element("header", {{"class", "top"}}, [&] {
         h.element("div", {{"class", "brand"}}, [&] {
-            h.element("a", {{"href", "/"}, {"class", "logo"}}, "Haven");
+            if (ctx.staff_links) h.element("a", {{"href", "/"}, {"class", "logo"}}, "Haven");
+            else h.element("span", {{"class", "logo"}}, "Haven");
             if (!ctx.site_name.empty()) h.element("span", {{"class", "site"}}, ctx.site_name);
         });
         const auto& who = ctx.request.principal;
+        if (!ctx.staff_links) return;
         h.element("nav", {{"aria-label", ctx.t("layout.nav")}}, [&] {
             h.element("ul", {}, [&] {
                 auto item = [&](const char* href, const char* key) {

@@ -2,6 +2,10 @@
 // keys are made and kept on the phone, activations are opened and decided on it, answers are sealed on it. The
 // server only serves the page and the mailboxes. Honest limit (docs/EMERGENCY.md): a server that is taken over
 // could serve altered code; members who can should use haven-member.
+//
+// Order matters at 390 px: the alerts come first; a locked app shows its unlock form and nothing else (every
+// part is hidden until the script, having opened the state, shows it); joining is offered only to a phone that
+// has no member yet, or to an unlocked one whose member confirms with their passphrase.
 #include "modules/accounts/common.hpp"
 #include "modules/network/handlers.hpp"
 
@@ -10,16 +14,10 @@ namespace haven::network {
 Result<Response> member_app(Request& request, Context& c) {
     auto ctx = accounts::page_context(request);
     ctx.scripts = {"sodium.js", "sodium-wrappers.js", "network-member.js"};
+    ctx.staff_links = false;  // members are not staff: no Home, no Sign in
     (void)c;
     return web::page(ctx, 200, "network.title", [&](web::Html& h) {
         h.element("div", {{"id", "member-app"},
-                          {"data-enrolled", ctx.t("network.enrolled")},
-                          {"data-nothing", ctx.t("network.nothing")},
-                          {"data-answered", ctx.t("network.answered")},
-                          {"data-can", ctx.t("network.can")},
-                          {"data-cannot", ctx.t("network.cannot")},
-                          {"data-eta", ctx.t("network.eta")},
-                          {"data-tier", ctx.t("network.tier")},
                           {"data-failed", ctx.t("network.failed")},
                           {"data-short", ctx.t("network.passphrase_short")},
                           {"data-wrong", ctx.t("network.passphrase_wrong")},
@@ -27,6 +25,48 @@ Result<Response> member_app(Request& request, Context& c) {
                           {"data-choose", ctx.t("network.choose_passphrase")}},
                   [&] {
                       h.element("p", {{"class", "notice"}, {"id", "member-status"}, {"role", "status"}}, ctx.t("network.loading"));
+                      h.element("form", {{"id", "member-unlock"}, {"class", "stack"}, {"hidden", "hidden"}}, [&] {
+                          accounts::field(h, ctx, "unlock-passphrase", "network.passphrase", "password", {}, "current-password");
+                          h.element("button", {{"type", "submit"}}, ctx.t("network.unlock"));
+                      });
+                      h.element("section", {{"id", "member-alerts"}, {"hidden", "hidden"}, {"aria-labelledby", "member-alerts-title"}}, [&] {
+                          h.element("p", {{"id", "member-connection"}, {"class", "connection"}, {"aria-live", "polite"}}, "");
+                          h.element("h2", {{"id", "member-alerts-title"}, {"class", "visually-hidden"}}, ctx.t("network.alerts"));
+                          h.element("ul", {{"id", "alerts"}, {"class", "alerts"}}, "");
+                          h.element("p", {{"class", "actions"}}, [&] {
+                              h.element("button", {{"type", "button"}, {"id", "poll"}, {"class", "secondary"}}, ctx.t("network.check"));
+                              h.element("button", {{"type", "button"}, {"id", "lock"}, {"class", "secondary"}}, ctx.t("network.lock"));
+                          });
+                          h.element("details", {{"id", "member-wake"}}, [&] {
+                              h.element("summary", {}, ctx.t("network.wake"));
+                              h.element("p", {}, ctx.t("network.wake_help"));
+                              h.element("p", {}, [&] {
+                                  h.element("button", {{"type", "button"}, {"id", "notify"}, {"class", "secondary"}}, ctx.t("network.notify"));
+                              });
+                              h.element("form", {{"id", "member-doorbell"}, {"class", "stack"}}, [&] {
+                                  h.element("p", {}, ctx.t("network.doorbell_help"));
+                                  accounts::select_field(h, ctx, "bell-channel", "network.bell_channel",
+                                                         {{"webhook", ctx.t("network.bell_webhook")},
+                                                          {"email", ctx.t("network.bell_email")},
+                                                          {"matrix", ctx.t("network.bell_matrix")}});
+                                  accounts::field(h, ctx, "bell-address", "network.bell_address", "text");
+                                  accounts::field(h, ctx, "bell-secret", "network.bell_secret", "password", {}, "off");
+                                  h.element("button", {{"type", "submit"}}, ctx.t("network.bell_set"));
+                              });
+                          });
+                          h.element("details", {{"id", "member-rejoin"}}, [&] {
+                              h.element("summary", {}, ctx.t("network.rejoin"));
+                              h.element("form", {{"id", "member-rejoin-form"}, {"class", "stack"}}, [&] {
+                                  h.element("p", {}, ctx.t("network.rejoin_help"));
+                                  accounts::field(h, ctx, "rejoin-passphrase", "network.rejoin_passphrase", "password", {}, "current-password");
+                                  h.element("div", {{"class", "field check"}}, [&] {
+                                      h.empty("input", {{"id", "rejoin-confirm"}, {"type", "checkbox"}});
+                                      h.element("label", {{"for", "rejoin-confirm"}}, ctx.t("network.rejoin_confirm"));
+                                  });
+                                  h.element("button", {{"type", "submit"}, {"class", "danger"}}, ctx.t("network.rejoin"));
+                              });
+                          });
+                      });
                       h.element("form", {{"id", "member-enrol"}, {"class", "stack"}, {"hidden", "hidden"}}, [&] {
                           h.element("p", {}, ctx.t("network.enrol_help"));
                           accounts::field(h, ctx, "link", "network.link", "text");
@@ -35,16 +75,6 @@ Result<Response> member_app(Request& request, Context& c) {
                           accounts::field(h, ctx, "skills", "network.skills", "text");
                           accounts::field(h, ctx, "passphrase", "network.passphrase", "password", {}, "new-password");
                           h.element("button", {{"type", "submit"}}, ctx.t("network.enrol"));
-                      });
-                      h.element("form", {{"id", "member-unlock"}, {"class", "stack"}, {"hidden", "hidden"}}, [&] {
-                          accounts::field(h, ctx, "unlock-passphrase", "network.passphrase", "password", {}, "current-password");
-                          h.element("button", {{"type", "submit"}}, ctx.t("network.unlock"));
-                      });
-                      h.element("section", {{"id", "member-alerts"}, {"hidden", "hidden"}}, [&] {
-                          h.element("h2", {}, ctx.t("network.alerts"));
-                          h.element("ul", {{"id", "alerts"}, {"class", "people"}}, "");
-                          h.element("button", {{"type", "button"}, {"id", "poll"}, {"class", "secondary"}}, ctx.t("network.check"));
-                          h.element("button", {{"type", "button"}, {"id", "lock"}, {"class", "secondary"}}, ctx.t("network.lock"));
                       });
                       h.element("noscript", {}, ctx.t("network.needs_js"));
                   });

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -42,7 +43,7 @@ std::string prekey_body(const json::object& p) {
     return json::serialize(json::object{{"prekey", hex_of(p, "pk")}, {"not_after", p.at("not_after")}, {"signature", hex_of(p, "signature")}});
 }
 
-void show(const json::object& state, int64_t now) {
+std::vector<Alert> received_of(const json::object& state) {
     std::vector<Alert> received;
     for (const auto& r : state.at("received").as_array()) {
         auto a = parse_alert(std::string(r.at("message").as_string()));
@@ -50,8 +51,36 @@ void show(const json::object& state, int64_t now) {
         a->id = std::string(r.at("id").as_string());  // the signed activation id, not whatever the message says
         received.push_back(*a);
     }
+    return received;
+}
+
+std::string line_of(const Shown& s) { return s.alert.id + "\t" + s.alert.status + "\ttier " + std::to_string(s.tier + 1) + "\t" + s.alert.text; }
+
+void show(const json::object& state, int64_t now) {
+    for (const auto& s : visible(received_of(state), profile_of(state), now)) std::cout << line_of(s) << "\n";
+}
+
+// What `poll` prints: only what this device has not printed before — an alert (again when an update changed its
+// text) and the stand-down text of a cancel of one it printed. It remembers the lines in the state.
+void show_new(json::object& state, int64_t now) {
+    if (!state.contains("printed")) state["printed"] = json::array{};
+    auto& printed = state["printed"].as_array();
+    const auto seen = [&](const std::string& line) { return std::find(printed.begin(), printed.end(), json::value(line)) != printed.end(); };
+    const auto received = received_of(state);
     for (const auto& s : visible(received, profile_of(state), now))
-        std::cout << s.alert.id << "\t" << s.alert.status << "\ttier " << s.tier + 1 << "\t" << s.alert.text << "\n";
+        if (const std::string line = line_of(s); !seen(line)) {
+            std::cout << line << "\n";
+            printed.emplace_back(line);
+        }
+    for (const auto& c : received) {
+        if (c.type != "cancel") continue;
+        const bool ours = std::any_of(printed.begin(), printed.end(), [&](const json::value& p) { return p.as_string().starts_with(c.refers_to + "\t"); });
+        const std::string line = c.refers_to + "\t" + c.status + "\tcancelled\t" + c.text;
+        if (ours && !seen(line)) {
+            std::cout << line << "\n";
+            printed.emplace_back(line);
+        }
+    }
 }
 
 }  // namespace
@@ -169,14 +198,18 @@ int main(int argc, char** argv) {
                 ++refused;  // not for us, tampered, or not signed by the organisation: never shown
                 continue;
             }
+            // The same signed message under a second activation id (a publication retried) is shown once.
+            const auto& kept = state.at("received").as_array();
+            if (std::any_of(kept.begin(), kept.end(), [&](const json::value& r) { return r.at("message").as_string() == *message; })) continue;
             state["received"].as_array().push_back(json::object{{"id", id}, {"message", *message}});
             ++opened;
         }
         state["seen_after"] = seen;
-        if (auto s = save_state(state_path, passphrase, state); !s) fail(s.error().message);
         if (refused) std::cerr << refused << " activation(s) did not open or verify\n";
         (void)opened;
-        show(state, now);
+        // Release times are judged now, after the wait: what woke the poll was released after it began.
+        show_new(state, now_ms());
+        if (auto s = save_state(state_path, passphrase, state); !s) fail(s.error().message);
         return 0;
     }
     if (*doorbell) {

@@ -13,6 +13,57 @@
   const $ = (id) => document.getElementById(id);
   const status = (text) => { $("member-status").textContent = text; };
 
+  // The app's own words, in the page's language (the server's pages take theirs from src/web/messages).
+  const WORDS = {
+    en: {
+      alert: "ALERT", drill: "DRILL", test: "TEST",
+      drill_note: "This is an exercise, not a real alert. Answer as you would for real.",
+      test_note: "A test of the network, not a real alert.",
+      cancelled: "CANCELLED", cancelled_at: "Cancelled at {t}:", was: "It said:",
+      updated_at: "Updated at {t}", confirm_again: "The alert changed since you answered: please answer again.",
+      eta: "Minutes to get there", can: "I can help", cannot: "I cannot",
+      answered_can: "You answered: you can help.", answered_cannot: "You answered: you cannot.",
+      nothing: "Nothing for you right now.",
+      online: "Online: waiting for alerts (checked {t})", offline: "Offline: no connection to the server. Next try in {s} s.",
+      retrying: "Connecting again…", checking: "Checking…", checked: "Checked at {t}: nothing new.", checked_new: "Checked at {t}.",
+      title: "Alert", title_drill: "Drill", notify_on: "Notifications are on.", notify_denied: "Notifications are blocked in this browser's settings.",
+      notify_none: "This browser cannot show notifications.",
+      bell_set: "Doorbell set: {c}. It replaces any earlier one of this phone.", bell_refused: "The server refused the doorbell: {m}",
+      bell_now: "This phone's doorbell: {c}.",
+      rejoin_confirm: "Tick the box to confirm.", rejoin_ready: "Enter the new code from the operator.",
+      expired_code: "This code is used or expired: ask the operator for a new one.",
+      offline_short: "No connection: try again.",
+    },
+    ru: {
+      alert: "СИГНАЛ", drill: "УЧЕНИЯ", test: "ПРОВЕРКА",
+      drill_note: "Это учения, а не настоящий сигнал. Отвечайте, как ответили бы всерьёз.",
+      test_note: "Проверка сети, а не настоящий сигнал.",
+      cancelled: "ОТМЕНА", cancelled_at: "Отменено в {t}:", was: "Было:",
+      updated_at: "Изменено в {t}", confirm_again: "Сигнал изменился после вашего ответа: ответьте ещё раз.",
+      eta: "Минут до места", can: "Могу помочь", cannot: "Не могу",
+      answered_can: "Вы ответили: можете помочь.", answered_cannot: "Вы ответили: не можете.",
+      nothing: "Сейчас для вас ничего нет.",
+      online: "На связи: ждём сигналов (проверено в {t})", offline: "Нет связи с сервером. Следующая попытка через {s} с.",
+      retrying: "Снова подключаемся…", checking: "Проверяем…", checked: "Проверено в {t}: нового нет.", checked_new: "Проверено в {t}.",
+      title: "Сигнал", title_drill: "Учения", notify_on: "Уведомления включены.", notify_denied: "Уведомления запрещены в настройках браузера.",
+      notify_none: "Этот браузер не умеет показывать уведомления.",
+      bell_set: "Звонок задан: {c}. Он заменяет прежний звонок этого телефона.", bell_refused: "Сервер не принял звонок: {m}",
+      bell_now: "Звонок этого телефона: {c}.",
+      rejoin_confirm: "Отметьте галочку, чтобы подтвердить.", rejoin_ready: "Введите новый код от оператора.",
+      expired_code: "Этот код уже использован или просрочен: попросите у оператора новый.",
+      offline_short: "Нет связи: попробуйте ещё раз.",
+    },
+  };
+  const words = WORDS[(document.documentElement.lang || "en").slice(0, 2)] || WORDS.en;
+  const say = (key, args = {}) => words[key].replace(/\{(\w+)\}/g, (_, k) => String(args[k]));
+  const two = (n) => String(n).padStart(2, "0");
+  // HH:MM, with the day and month when it is not today.
+  const clock = (ms) => {
+    const d = new Date(ms), today = new Date();
+    const hm = two(d.getHours()) + ":" + two(d.getMinutes());
+    return d.toDateString() === today.toDateString() ? hm : two(d.getDate()) + "." + two(d.getMonth() + 1) + " " + hm;
+  };
+
   const cat = (...parts) => {
     const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
@@ -28,7 +79,7 @@
   // Locked storage: {v: 2, salt, rounds, nonce, box}, box = XChaCha20-Poly1305(state) under a key made from the
   // passphrase by PBKDF2-SHA256 (the browser's WebCrypto; libsodium.js's standard build has no Argon2).
   const ROUNDS = 600000, AD = enc.encode("haven-member-state-v2");
-  let state = null, lockKey = null, lockSalt = null;
+  let state = null, lockKey = null, lockSalt = null, rejoining = false;
   const stored = () => JSON.parse(localStorage.getItem(KEY) || "null");
   const load = () => (state ? JSON.parse(JSON.stringify(state)) : null);
   const save = (s) => {
@@ -45,7 +96,33 @@
     lockSalt = sodium.randombytes_buf(16);
     lockKey = await deriveKey(passphrase, lockSalt, ROUNDS);
   }
+  // The stored state opened with a passphrase, or null when it does not open.
+  async function opened(passphrase) {
+    const kept = stored();
+    if (!kept || kept.v !== 2) return null;
+    const salt = sodium.from_hex(kept.salt), key = await deriveKey(passphrase, salt, kept.rounds);
+    try {
+      const s = JSON.parse(dec.decode(sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, sodium.from_hex(kept.box), AD, sodium.from_hex(kept.nonce), key)));
+      return { s, key, salt };
+    } catch (e) { return null; }
+  }
   const list = (text) => text.split(",").map((x) => x.trim()).filter(Boolean);
+
+  // A region or skill as tiers and profiles are compared — the same folding as normalise() in
+  // src/network/alert.cpp: trimmed, lower case, Russian letters in Latin ("Тверь" is "tver"), spaces and hyphens '_'.
+  const LATIN = ["a", "b", "v", "g", "d", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
+                 "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"];
+  function normalise(word) {
+    let out = "";
+    for (const ch of word) {
+      const cp = ch.codePointAt(0);
+      if (cp === 0x401 || cp === 0x451) out += "e";
+      else if (cp >= 0x410 && cp <= 0x44f) out += LATIN[(cp - 0x410) % 32];
+      else if (ch === " " || ch === "-" || ch === "_" || ch === "\t") { if (out && !out.endsWith("_")) out += "_"; }
+      else out += cp >= 65 && cp <= 90 ? ch.toLowerCase() : ch;
+    }
+    return out.replace(/_+$/, "");
+  }
 
   function newPrekey(identitySk) {
     const p = sodium.crypto_box_keypair();
@@ -56,9 +133,11 @@
 
   async function enrol(event) {
     event.preventDefault();
+    const passphrase = $("passphrase").value;
+    $("passphrase").value = "";  // never left in the form, whatever happens next
     const parts = $("link").value.trim().split(";");
     if (parts.length !== 5 || parts[0] !== "haven-enrol:1") { status(root.dataset.failed); return; }
-    if ($("passphrase").value.length < 8) { status(root.dataset.short); return; }
+    if (passphrase.length < 8) { status(root.dataset.short); return; }
     const identity = sodium.crypto_sign_keypair();
     const memberId = sodium.to_hex(sodium.randombytes_buf(16));
     const mailbox = sodium.randombytes_buf(32);
@@ -66,18 +145,26 @@
     const regions = list($("regions").value), skills = list($("skills").value);
     const packet = { member_id: memberId, identity_pk: sodium.to_hex(identity.publicKey), mailbox: sodium.to_hex(mailbox),
                      pseudonym: $("pseudonym").value.trim(), regions, skills, contacts: [], enrolled_at: Date.now() };
-    const sealed = sodium.crypto_box_seal(enc.encode(JSON.stringify(packet)), sodium.from_hex(parts[4]));
-    const r = await fetch("/api/v1/network/members", {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ code: parts[2], member_id: memberId, prekey: prekey.pk, not_after: prekey.not_after,
-                             signature: prekey.signature, packet: sodium.to_hex(sealed) }) });
+    let r;
+    try {
+      const sealed = sodium.crypto_box_seal(enc.encode(JSON.stringify(packet)), sodium.from_hex(parts[4]));
+      r = await fetch("/api/v1/network/members", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ code: parts[2], member_id: memberId, prekey: prekey.pk, not_after: prekey.not_after,
+                               signature: prekey.signature, packet: sodium.to_hex(sealed) }) });
+    } catch (e) { status(root.dataset.failed); return; }
+    if (r.status === 404 || r.status === 410) { status(say("expired_code")); return; }
     if (r.status !== 201) { status(root.dataset.failed); return; }
     const token = (await r.json()).token;
-    await newLock($("passphrase").value);
-    $("passphrase").value = "";
+    // Joining again: the old member leaves the server (its prekey and doorbell go), so the roster keeps one of them.
+    const old = rejoining ? load() : null;
+    if (old) fetch("/api/v1/network/members/" + old.member_id, { method: "DELETE", headers: { "X-Member-Token": old.token } }).catch(() => {});
+    rejoining = false;
+    await newLock(passphrase);
     save({ member_id: memberId, token, org_pk: parts[3], identity_pk: sodium.to_hex(identity.publicKey),
            identity_sk: sodium.to_hex(identity.privateKey), mailbox: sodium.to_hex(mailbox), prekeys: [prekey],
-           regions, skills, seen_after: 0, received: [] });
+           regions, skills, seen_after: 0, received: [], answers: {}, rung: [] });
+    for (const id of ["link", "pseudonym", "regions", "skills"]) $(id).value = "";
     show();
   }
 
@@ -118,117 +205,300 @@
       const alert = JSON.parse(dec.decode(message));
       if (alert.v !== 1) return null;
       alert.id = idHex;  // the signed activation id, not whatever the message says
+      alert.digest = sodium.to_hex(sodium.crypto_generichash(32, message, null));  // the same message twice is one alert
       return alert;
     } catch (e) { return null; }
   }
 
-  // What to show now: the first tier that reaches this member, once released; cancels stop, updates replace the text.
+  // What to show now, newest first: each alert whose first matching tier is released, with the text of its latest
+  // update (and when it changed), or — once a signed cancel arrived — its stand-down text instead of vanishing.
+  // An alert cancelled before it ever reached this member is never shown.
   function visible(s, now) {
-    const meets = (wanted, mine) => !wanted || wanted.length === 0 || wanted.some((w) => mine.includes(w));
+    const mine = (list) => list.map(normalise);
+    const regions = mine(s.regions || []), skills = mine(s.skills || []);
+    const meets = (wanted, have) => !wanted || wanted.length === 0 || wanted.some((w) => have.includes(normalise(w)));
+    const refers = (x, a) => x.refers_to === a.id || (a.aliases || []).includes(x.refers_to);
     const out = [];
     for (const a of s.received) {
       if (a.type !== "alert" || now >= a.expires_at) continue;
-      if (s.received.some((c) => c.type === "cancel" && c.refers_to === a.id)) continue;
       let tier = -1;
       (a.tiers || []).forEach((t, i) => {
-        if (meets(t.regions, s.regions) && meets(t.skills, s.skills) && (tier < 0 || t.release_at < a.tiers[tier].release_at)) tier = i;
+        if (meets(t.regions, regions) && meets(t.skills, skills) && (tier < 0 || t.release_at < a.tiers[tier].release_at)) tier = i;
       });
       if (tier < 0 || now < a.tiers[tier].release_at) continue;
-      let text = a.text, latest = a.issued_at;
-      for (const u of s.received) if (u.type === "update" && u.refers_to === a.id && u.issued_at >= latest) { text = u.text; latest = u.issued_at; }
-      out.push({ alert: a, tier, text });
+      const released = a.tiers[tier].release_at;
+      const cancel = s.received.filter((c) => c.type === "cancel" && refers(c, a)).sort((x, y) => x.issued_at - y.issued_at)[0];
+      if (cancel && cancel.issued_at < released) continue;
+      let text = a.text, updated = 0;
+      for (const u of s.received) if (u.type === "update" && refers(u, a) && u.issued_at >= Math.max(updated, a.issued_at)) { text = u.text; updated = u.issued_at; }
+      out.push({ alert: a, text, updated, cancel: cancel || null, since: Math.max(released, a.issued_at) });
     }
-    return out;
+    return out.sort((x, y) => Math.max(y.since, y.updated, y.cancel ? y.cancel.issued_at : 0) - Math.max(x.since, x.updated, x.cancel ? x.cancel.issued_at : 0));
   }
 
-  async function answer(s, a, can) {
-    const eta = Number($("eta-" + a.id).value || 0);
-    const text = JSON.stringify({ member_id: s.member_id, answer: can ? "can" : "cannot", eta_minutes: eta, at: Date.now() });
+  async function answer(a, can) {
+    const s = load();
+    if (!s) return;
+    const eta = Number(($("eta-" + a.id) || {}).value || 0);
+    const at = Date.now();
+    const text = JSON.stringify({ member_id: s.member_id, answer: can ? "can" : "cannot", eta_minutes: eta, at });
     const id = sodium.from_hex(a.id);
     const sig = sodium.crypto_sign_detached(cat(enc.encode("haven-ack-v1"), id, enc.encode(text)), sodium.from_hex(s.identity_sk));
     const sealed = sodium.crypto_box_seal(cat(sig, enc.encode(text)), sodium.from_hex(a.ack_pk));
     // The capability shows the server that the answer comes from a member this activation was wrapped for.
     const capability = sodium.crypto_generichash(16, cat(enc.encode("haven-ack-capability-v1"), id), sodium.from_hex(s.mailbox));
-    const r = await fetch("/api/v1/network/activations/" + a.id + "/acks", {
-      method: "POST", headers: { "Content-Type": "application/octet-stream", "X-Ack-Capability": sodium.to_hex(capability) }, body: sealed });
+    let r;
+    try {
+      r = await fetch("/api/v1/network/activations/" + a.id + "/acks", {
+        method: "POST", headers: { "Content-Type": "application/octet-stream", "X-Ack-Capability": sodium.to_hex(capability) }, body: sealed });
+    } catch (e) { status(say("offline_short")); return; }
     if (r.status !== 201) { status(root.dataset.failed); return; }
-    s.answered = (s.answered || []).concat([a.id]);
-    save(s);
-    render(s);
+    const now = load();
+    now.answers = Object.assign(now.answers || {}, { [a.id]: { answer: can ? "can" : "cannot", eta, at } });
+    save(now);
+    render(now);
+  }
+
+  function element(tag, className, text) {
+    const e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function answerRow(v) {
+    const row = element("div", "answer");
+    // The minutes to get there, with a visible label (phones read it out; a hint inside the field would vanish).
+    const label = element("label", "", say("eta"));
+    label.htmlFor = "eta-" + v.alert.id;
+    const eta = element("input");
+    eta.type = "number"; eta.id = "eta-" + v.alert.id; eta.min = "0"; eta.inputMode = "numeric";
+    const yes = element("button", "answer-can", say("can"));
+    yes.type = "button";
+    yes.addEventListener("click", () => answer(v.alert, true));
+    const no = element("button", "secondary answer-cannot", say("cannot"));
+    no.type = "button";
+    no.addEventListener("click", () => answer(v.alert, false));
+    row.append(label, eta, yes, no);
+    return row;
   }
 
   function render(s) {
     const ul = $("alerts");
     ul.textContent = "";
     const shown = visible(s, Date.now());
-    status(shown.length ? root.dataset.enrolled : root.dataset.nothing);
+    ul.dataset.empty = say("nothing");  // shown by the stylesheet while the list is empty; #member-status keeps what the member did
     for (const v of shown) {
-      const li = document.createElement("li");
-      li.className = "alert " + v.alert.status;
-      const p = document.createElement("p");
-      p.textContent = "[" + v.alert.status + "] " + root.dataset.tier + " " + (v.tier + 1) + ": " + v.text;
-      li.appendChild(p);
-      if ((s.answered || []).includes(v.alert.id)) {
-        const done = document.createElement("p");
-        done.className = "small answered";
-        done.textContent = root.dataset.answered;
-        li.appendChild(done);
+      const a = v.alert, drill = a.status === "exercise" || a.status === "test";
+      const li = element("li", "alert " + a.status + (v.cancel ? " cancelled" : ""));
+      li.id = "alert-" + a.id;
+      const kind = element("p", "kind");
+      const word = v.cancel ? say("cancelled") + " · " : "";
+      kind.append(element("span", "", word + say(a.status === "exercise" ? "drill" : a.status === "test" ? "test" : "alert")));
+      const time = element("time", "", clock(v.since));
+      time.dateTime = new Date(v.since).toISOString();
+      kind.append(time);
+      li.append(kind);
+      if (drill) li.append(element("p", "drill-note", say(a.status === "exercise" ? "drill_note" : "test_note")));
+      if (v.cancel) {
+        li.append(element("p", "standdown", say("cancelled_at", { t: clock(v.cancel.issued_at) }) + " " + v.cancel.text));
+        li.append(element("p", "text was", say("was") + " " + v.text));
+        ul.appendChild(li);
+        continue;
+      }
+      li.append(element("p", "text", v.text));
+      if (v.updated) li.append(element("p", "updated", say("updated_at", { t: clock(v.updated) })));
+      const given = (s.answers || {})[a.id];
+      if (given && !(v.updated > given.at)) {
+        li.append(element("p", "small answered", say(given.answer === "can" ? "answered_can" : "answered_cannot")));
       } else {
-        // The minutes to get there, with a visible label (phones read it out; a hint inside the field would vanish).
-        const label = document.createElement("label");
-        label.htmlFor = "eta-" + v.alert.id;
-        label.textContent = root.dataset.eta + " ";
-        const eta = document.createElement("input");
-        eta.type = "number";
-        eta.id = "eta-" + v.alert.id;
-        eta.min = "0";
-        const yes = document.createElement("button");
-        yes.type = "button"; yes.className = "answer-can"; yes.textContent = root.dataset.can;
-        yes.addEventListener("click", () => answer(s, v.alert, true));
-        const no = document.createElement("button");
-        no.type = "button"; no.className = "secondary answer-cannot"; no.textContent = root.dataset.cannot;
-        no.addEventListener("click", () => answer(s, v.alert, false));
-        li.append(label, eta, yes, no);
+        if (given) li.append(element("p", "updated confirm-again", say("confirm_again")));
+        li.append(answerRow(v));
       }
       ul.appendChild(li);
     }
+    ring(s, shown);
+  }
+
+  // Waking the member while the page is open or in the background: for each alert, update or cancel not yet rung,
+  // a notification (once allowed), vibration, a tone made here (no file fetched) and the count in the title.
+  let unseen = 0, audio = null;
+  const TITLE = document.title;
+  function ring(s, shown) {
+    const fresh = shown.filter((v) => !(s.rung || []).includes(v.alert.id + ":" + v.updated + ":" + (v.cancel ? 1 : 0)));
+    if (!fresh.length) return;
+    const now = load();
+    now.rung = (now.rung || []).concat(fresh.map((v) => v.alert.id + ":" + v.updated + ":" + (v.cancel ? 1 : 0))).slice(-500);
+    save(now);
+    unseen += fresh.length;
+    const drill = fresh.every((v) => v.alert.status !== "real");
+    const name = say(drill ? "title_drill" : "title");
+    document.title = "(" + unseen + ") " + name + " — Haven";
+    if (navigator.vibrate) navigator.vibrate([400, 150, 400, 150, 800]);
+    tone();
+    if (typeof Notification !== "undefined" && Notification.permission === "granted") {
+      for (const v of fresh) {
+        try {
+          new Notification(name + " — Haven", { body: v.cancel ? v.cancel.text : v.text, tag: v.alert.id, renotify: true, requireInteraction: true });
+        } catch (e) { /* a browser that allows notifications only from a service worker */ }
+      }
+    }
+  }
+  function tone() {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      if (audio.state === "suspended") audio.resume();
+      const t = audio.currentTime, gain = audio.createGain();
+      gain.connect(audio.destination);
+      gain.gain.setValueAtTime(0.0001, t);
+      for (let i = 0; i < 3; i++) {
+        const osc = audio.createOscillator();
+        osc.type = "square";
+        osc.frequency.value = i % 2 ? 660 : 880;
+        osc.connect(gain);
+        gain.gain.exponentialRampToValueAtTime(0.3, t + i * 0.5 + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, t + i * 0.5 + 0.4);
+        osc.start(t + i * 0.5);
+        osc.stop(t + i * 0.5 + 0.4);
+      }
+    } catch (e) { /* no sound on this browser */ }
+  }
+  // Browsers start sound only after a gesture: the first touch on the page makes the audio ready for later.
+  function seen() {
+    unseen = 0;
+    document.title = TITLE;
+    if (!audio) { try { audio = new (window.AudioContext || window.webkitAudioContext)(); } catch (e) { /* none */ } }
+  }
+
+  function permission() {
+    const button = $("notify");
+    if (typeof Notification === "undefined") { button.hidden = true; return say("notify_none"); }
+    button.hidden = Notification.permission === "granted";
+    return Notification.permission === "granted" ? say("notify_on") : Notification.permission === "denied" ? say("notify_denied") : "";
+  }
+  async function askPermission() {
+    if (typeof Notification === "undefined") { status(say("notify_none")); return; }
+    await Notification.requestPermission();
+    status(permission());
+  }
+
+  async function setDoorbell(event) {
+    event.preventDefault();
+    const s = load();
+    if (!s) return;
+    const channel = $("bell-channel").value;
+    const body = { channel, address: $("bell-address").value.trim(), secret: channel === "webhook" ? $("bell-secret").value : "" };
+    let r;
+    try {
+      r = await fetch("/api/v1/network/doorbells", {
+        method: "POST", headers: { "Content-Type": "application/json", "X-Member-Id": s.member_id, "X-Member-Token": s.token }, body: JSON.stringify(body) });
+    } catch (e) { status(say("offline_short")); return; }
+    const reply = await r.json().catch(() => ({}));
+    if (r.status !== 201) { status(say("bell_refused", { m: (reply.error && reply.error.message) || r.status })); return; }
+    $("bell-secret").value = "";
+    const now = load();
+    now.doorbell = { id: reply.id, token: reply.token, channel };
+    save(now);
+    status(say("bell_set", { c: $("bell-channel").selectedOptions[0].textContent }));
+  }
+
+  async function rejoin(event) {
+    event.preventDefault();
+    const passphrase = $("rejoin-passphrase").value;
+    $("rejoin-passphrase").value = "";
+    if (!(await opened(passphrase))) { status(root.dataset.wrong); return; }
+    if (!$("rejoin-confirm").checked) { status(say("rejoin_confirm")); return; }
+    $("rejoin-confirm").checked = false;
+    rejoining = true;
+    show();
+    status(say("rejoin_ready"));
+  }
+
+  // The connection as the member should see it: online (and when it last checked), offline (and when it tries
+  // again), or connecting again.
+  let waiting = null;  // the long poll in flight
+  function connection(state, text) {
+    const p = $("member-connection");
+    p.dataset.state = state;
+    p.textContent = text;
   }
 
   async function poll(wait) {
     let s = load();
     if (!s) return false;
     await rotateIfDue(s);
-    const r = await fetch("/api/v1/network/activations?after=" + s.seen_after + "&wait=" + wait);
-    if (r.status === 200) {
-      const items = (await r.json()).items;
-      s = load();  // the state as it is now: a long poll may have waited while an answer was saved
-      if (!s) return false;
-      for (const item of items) {
-        s.seen_after = Math.max(s.seen_after, item.published_at);
-        const locator = sodium.to_hex(sodium.crypto_generichash(16, cat(enc.encode("haven-locator-v1"), sodium.from_hex(item.id)), sodium.from_hex(s.mailbox)));
-        const [b, w] = await Promise.all([fetch("/api/v1/network/activations/" + item.id), fetch("/api/v1/network/activations/" + item.id + "/wraps/" + locator)]);
-        if (b.status !== 200 || w.status !== 200) continue;
-        const alert = open(s, item.id, new Uint8Array(await b.arrayBuffer()), new Uint8Array(await w.arrayBuffer()));
-        // Anything that does not open and verify is never shown; one already here (an overlapping poll) is kept once.
-        if (alert && !s.received.some((a) => a.id === alert.id)) s.received.push(alert);
-      }
-      save(s);
+    // A long poll is dropped when the phone goes offline (it would otherwise hang on a dead connection).
+    const ctl = new AbortController();
+    if (wait) waiting = ctl;
+    const r = await fetch("/api/v1/network/activations?after=" + s.seen_after + "&wait=" + wait, { signal: ctl.signal });
+    if (r.status !== 200) return false;
+    const items = (await r.json()).items;
+    s = load();  // the state as it is now: a long poll may have waited while an answer was saved
+    if (!s) return false;
+    for (const item of items) {
+      s.seen_after = Math.max(s.seen_after, item.published_at);
+      const locator = sodium.to_hex(sodium.crypto_generichash(16, cat(enc.encode("haven-locator-v1"), sodium.from_hex(item.id)), sodium.from_hex(s.mailbox)));
+      const [b, w] = await Promise.all([fetch("/api/v1/network/activations/" + item.id), fetch("/api/v1/network/activations/" + item.id + "/wraps/" + locator)]);
+      if (b.status !== 200 || w.status !== 200) continue;
+      const alert = open(s, item.id, new Uint8Array(await b.arrayBuffer()), new Uint8Array(await w.arrayBuffer()));
+      // Anything that does not open and verify is never shown; one already here (an overlapping poll) is kept once,
+      // and so is the same signed message under a second activation id (a publication retried): its id becomes an
+      // alias, so that an update or cancel referring to either reaches it.
+      if (!alert || s.received.some((a) => a.id === alert.id)) continue;
+      const twin = s.received.find((a) => a.digest && a.digest === alert.digest);
+      if (twin) twin.aliases = (twin.aliases || []).concat([alert.id]);
+      else s.received.push(alert);
     }
+    save(s);
     render(s);
-    return r.status === 200;
+    return true;
   }
 
   // While the page is open it keeps one long poll waiting (the server holds it without a thread): an alert shows
-  // within a second of its publication. A failure waits 5 s, then 10 s … at most a minute, before the next.
-  let listening = 0;  // the newest listener; an older one (from before a lock) stops
+  // within a second of its publication. A failure is shown and retried after 2 s, 4 s … at most 15 s — at once when
+  // the phone's network comes back or "Check now" is pressed.
+  let listening = 0, wake = null;  // the newest listener (an older one, from before a lock, stops); its pause's end
+  const pause = (ms) => new Promise((done) => { wake = done; setTimeout(done, ms); });
   async function listen() {
     const mine = ++listening;
-    let pause = 0;
+    let wait = 0, failures = 0;
     while (load() && mine === listening) {
       let ok = false;
-      try { ok = await poll(25); } catch (e) { ok = false; }
-      pause = ok ? 0 : Math.min(60000, pause ? pause * 2 : 5000);
-      if (pause) await new Promise((done) => setTimeout(done, pause));
+      try { ok = await poll(wait); } catch (e) { ok = false; }
+      if (mine !== listening || !load()) return;
+      if (ok) {
+        failures = 0;
+        wait = 25;
+        connection("online", say("online", { t: clock(Date.now()) }));
+        continue;
+      }
+      failures++;
+      wait = 0;
+      const ms = navigator.onLine === false ? 15000 : Math.min(15000, 1000 * 2 ** failures);
+      connection("offline", say("offline", { s: Math.round(ms / 1000) }));
+      await pause(ms);
+      if (mine === listening && load()) connection("retrying", say("retrying"));
+    }
+  }
+  function retryNow() {
+    if (wake) { const w = wake; wake = null; w(); }
+  }
+
+  async function checkNow() {
+    if (!load()) return;
+    const button = $("poll");
+    button.disabled = true;
+    connection("retrying", say("checking"));
+    const before = (load().received || []).length;
+    let ok = false;
+    try { ok = await poll(0); } catch (e) { ok = false; }
+    button.disabled = false;
+    if (ok) {
+      connection("online", say((load().received || []).length > before ? "checked_new" : "checked", { t: clock(Date.now()) }));
+      // A listener paused after a failure tries at once; one waiting in its long poll goes on waiting.
+      retryNow();
+    } else {
+      connection("offline", say("offline_short"));
     }
   }
 
@@ -237,6 +507,7 @@
   async function unlock(event) {
     event.preventDefault();
     const passphrase = $("unlock-passphrase").value;
+    $("unlock-passphrase").value = "";
     const kept = stored();
     if (!kept) { show(); return; }
     if (kept.v !== 2) {
@@ -244,37 +515,62 @@
       await newLock(passphrase);
       save(kept);
     } else {
-      const salt = sodium.from_hex(kept.salt), key = await deriveKey(passphrase, salt, kept.rounds);
-      try {
-        state = JSON.parse(dec.decode(sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, sodium.from_hex(kept.box), AD, sodium.from_hex(kept.nonce), key)));
-      } catch (e) { status(root.dataset.wrong); return; }
-      lockKey = key;
-      lockSalt = salt;
+      const o = await opened(passphrase);
+      if (!o) { status(root.dataset.wrong); return; }
+      state = o.s;
+      lockKey = o.key;
+      lockSalt = o.salt;
     }
-    $("unlock-passphrase").value = "";
+    seen();
     show();
   }
 
   function lock() {
     state = null;
     lockKey = null;
+    rejoining = false;
+    listening++;
+    if (waiting) waiting.abort();
+    retryNow();
+    $("alerts").textContent = "";
+    for (const input of root.querySelectorAll("input")) { input.value = ""; input.checked = false; }
+    seen();
     show();
   }
 
+  // Exactly one of: the join form (no member on this phone, or joining again), the unlock form (locked), the
+  // alerts (unlocked). Nothing of the member is in the page while it is locked.
   function show() {
     const s = load(), kept = stored();
-    $("member-enrol").hidden = !!s || !!kept;
-    $("member-unlock").hidden = !!s || !kept;
-    $("member-alerts").hidden = !s;
-    if (s) poll(0).then(listen);
-    else status(kept ? (kept.v === 2 ? root.dataset.locked : root.dataset.choose) : "");
+    const joining = !kept || (rejoining && !!s);
+    $("member-enrol").hidden = !joining;
+    $("member-unlock").hidden = joining || !!s;
+    $("member-alerts").hidden = joining || !s;
+    if (s && !joining) {
+      status(permission());
+      if (s.doorbell) $("bell-channel").value = s.doorbell.channel;
+      connection("retrying", say("retrying"));
+      listen();
+    } else if (!joining) {
+      status(kept.v === 2 ? root.dataset.locked : root.dataset.choose);
+      $("unlock-passphrase").focus();
+    } else {
+      status("");
+    }
   }
 
   sodium.ready.then(() => {
     $("member-enrol").addEventListener("submit", enrol);
     $("member-unlock").addEventListener("submit", unlock);
-    $("poll").addEventListener("click", () => poll(0));
+    $("member-doorbell").addEventListener("submit", setDoorbell);
+    $("member-rejoin-form").addEventListener("submit", rejoin);
+    $("notify").addEventListener("click", askPermission);
+    $("poll").addEventListener("click", checkNow);
     $("lock").addEventListener("click", lock);
+    window.addEventListener("online", retryNow);
+    window.addEventListener("offline", () => { if (waiting) waiting.abort(); });
+    document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible" && document.hasFocus()) seen(); });
+    document.addEventListener("pointerdown", seen);
     show();
   });
 })();
