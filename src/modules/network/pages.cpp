@@ -8,6 +8,7 @@
 // has no member yet, or to an unlocked one whose member confirms with their passphrase.
 #include "modules/accounts/common.hpp"
 #include "modules/network/handlers.hpp"
+#include "web/assets.hpp"
 
 namespace haven::network {
 
@@ -18,6 +19,7 @@ Result<Response> member_app(Request& request, Context& c) {
     (void)c;
     return web::page(ctx, 200, "network.title", [&](web::Html& h) {
         h.element("div", {{"id", "member-app"},
+                          {"data-worker", web::asset_url("network-sw.js")},
                           {"data-failed", ctx.t("network.failed")},
                           {"data-short", ctx.t("network.passphrase_short")},
                           {"data-wrong", ctx.t("network.passphrase_wrong")},

@@ -28,6 +28,7 @@
       retrying: "Connecting again…", checking: "Checking…", checked: "Checked at {t}: nothing new.", checked_new: "Checked at {t}.",
       title: "Alert", title_drill: "Drill", notify_on: "Notifications are on.", notify_denied: "Notifications are blocked in this browser's settings.",
       notify_none: "This browser cannot show notifications.",
+      notify_body: "Something for you: open the app to read it.", notify_cancel: "Changed or cancelled: open the app to read it.",
       bell_set: "Doorbell set: {c}. It replaces any earlier one of this phone.", bell_refused: "The server refused the doorbell: {m}",
       bell_now: "This phone's doorbell: {c}.",
       rejoin_confirm: "Tick the box to confirm.", rejoin_ready: "Enter the new code from the operator.",
@@ -47,6 +48,7 @@
       retrying: "Снова подключаемся…", checking: "Проверяем…", checked: "Проверено в {t}: нового нет.", checked_new: "Проверено в {t}.",
       title: "Сигнал", title_drill: "Учения", notify_on: "Уведомления включены.", notify_denied: "Уведомления запрещены в настройках браузера.",
       notify_none: "Этот браузер не умеет показывать уведомления.",
+      notify_body: "Для вас есть сигнал: откройте приложение, чтобы прочитать.", notify_cancel: "Сигнал изменён или отменён: откройте приложение.",
       bell_set: "Звонок задан: {c}. Он заменяет прежний звонок этого телефона.", bell_refused: "Сервер не принял звонок: {m}",
       bell_now: "Звонок этого телефона: {c}.",
       rejoin_confirm: "Отметьте галочку, чтобы подтвердить.", rejoin_ready: "Введите новый код от оператора.",
@@ -336,13 +338,24 @@
     document.title = "(" + unseen + ") " + name + " — Haven";
     if (navigator.vibrate) navigator.vibrate([400, 150, 400, 150, 800]);
     tone();
+    // The notification names no place, person or task: a phone shows it on its lock screen, to whoever holds it.
     if (typeof Notification !== "undefined" && Notification.permission === "granted") {
-      for (const v of fresh) {
-        try {
-          new Notification(name + " — Haven", { body: v.cancel ? v.cancel.text : v.text, tag: v.alert.id, renotify: true, requireInteraction: true });
-        } catch (e) { /* a browser that allows notifications only from a service worker */ }
-      }
+      const options = { body: say(fresh.some((v) => v.cancel) ? "notify_cancel" : "notify_body"), tag: "haven-alert", renotify: true, requireInteraction: true };
+      (worker || Promise.resolve(null))
+        .then((reg) => (reg ? reg.showNotification(name + " — Haven", options) : new Notification(name + " — Haven", options)))
+        .catch(() => { try { new Notification(name + " — Haven", options); } catch (e) { /* none on this browser */ } });
     }
+  }
+  // Phones' browsers (Chrome on Android) show notifications only through a service worker: ours does nothing else.
+  let worker = null;
+  function registerWorker() {
+    if (worker || !("serviceWorker" in navigator) || !root.dataset.worker) return;
+    // Not navigator.serviceWorker.ready: the worker's scope (/assets/) does not hold this page, so wait for it here.
+    worker = navigator.serviceWorker.register(root.dataset.worker).then((reg) => (reg.active ? reg : new Promise((done) => {
+      const w = reg.installing || reg.waiting;
+      if (!w) { done(reg); return; }
+      w.addEventListener("statechange", () => { if (w.state === "activated") done(reg); });
+    }))).catch(() => null);
   }
   function tone() {
     try {
@@ -379,6 +392,7 @@
   async function askPermission() {
     if (typeof Notification === "undefined") { status(say("notify_none")); return; }
     await Notification.requestPermission();
+    registerWorker();
     status(permission());
   }
 
@@ -548,6 +562,7 @@
     $("member-alerts").hidden = joining || !s;
     if (s && !joining) {
       status(permission());
+      if (typeof Notification !== "undefined" && Notification.permission === "granted") registerWorker();
       if (s.doorbell) $("bell-channel").value = s.doorbell.channel;
       connection("retrying", say("retrying"));
       listen();
