@@ -4,6 +4,7 @@
 #include <array>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <tuple>
 
 #include "network/client/common.hpp"
@@ -30,6 +31,14 @@ std::string joined(const json::object& o, const char* key) {
     return out;
 }
 
+// What the operator must read twice: an answer from a member no tier reached, or given after the stand-down.
+std::string flags(const Answer& a, const json::object& who, const std::optional<Alert>& sent, int64_t cancelled_at) {
+    std::string out;
+    if (sent && !tier_for(*sent, profile_of(who))) out += " [no tier reached this member]";
+    if (cancelled_at && a.at > cancelled_at) out += " [after the cancel]";
+    return out;
+}
+
 std::string describe(const Answer& a, const json::object& who) {
     std::string line = hex_of(who, "pseudonym") + " (" + a.member + "): " + (a.can ? "CAN" : "cannot");
     if (a.can && a.eta_minutes >= 0)
@@ -51,6 +60,9 @@ int answers(const Operator& op, const std::string& activation) {
     const Bytes id = *from_hex(activation);
     const int64_t issued = mine->at("issued_at").as_int64();
     const auto sent_alert = parse_alert(hex_of(*mine, "message"));
+    int64_t cancelled_at = 0;  // a cancel this operator state sent about it
+    for (const auto& c : op.state.at("activations").as_array())
+        if (hex_of(c.as_object(), "type") == "cancel" && hex_of(c.as_object(), "refers_to") == activation) cancelled_at = c.at("issued_at").as_int64();
     std::map<std::string, json::object> by_id;
     for (const auto& m : read_roster(op.state).members) by_id[hex_of(m.as_object(), "member_id")] = m.as_object();
 
@@ -85,10 +97,12 @@ int answers(const Operator& op, const std::string& activation) {
     const int64_t sent_to = mine->contains("recipients") ? mine->at("recipients").as_int64() : int64_t(by_id.size());
     std::cout << (status == "real" ? "REAL alert" : status == "exercise" ? "DRILL (exercise)" : "TEST") << " " << activation << ", sent "
               << date_of(issued) << " " << clock_time(issued) << (sent_alert ? ": " + sent_alert->text : "") << "\n";
+    if (cancelled_at) std::cout << "CANCELLED at " << clock_time(cancelled_at) << "\n";
     size_t coming = 0;
     for (const auto& a : standing) coming += a.can;
     std::cout << "answers: " << standing.size() << " of " << members(size_t(sent_to)) << " (" << coming << " can come)\n";
-    for (const auto& a : standing) std::cout << "  " << describe(a, by_id.at(a.member)) << "\n";
+    for (const auto& a : standing)
+        std::cout << "  " << describe(a, by_id.at(a.member)) << flags(a, by_id.at(a.member), sent_alert, cancelled_at) << "\n";
     if (history.size() > standing.size()) {
         std::cout << "history (every answer, as received):\n";
         for (const auto& a : history) std::cout << "  " << clock_time(a.at) << " " << describe(a, by_id.at(a.member)) << "\n";
