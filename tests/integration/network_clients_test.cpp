@@ -335,6 +335,32 @@ TEST_P(NetworkClients, ALostPhoneIsRevokedNewMembersWaitAndALostPublishReplyIsRe
     EXPECT_NE(sh(member("vera") + "rotate").status, 0) << "the revoked device can do nothing more on the hub";
 }
 
+// Issue 14, item 12: `poll --wait` prints the alert that woke it (released after the poll began) and only that —
+// not again what an earlier poll printed; a later poll with nothing new prints nothing.
+TEST_P(NetworkClients, PollWaitPrintsTheAlertThatWokeItAndOnlyNewOnes) {
+    if (!ready_) return;
+    enrol("vera", "--pseudonym Vera --region Tver --skill driver");
+    approve_all({"Vera"});
+    // A first alert, printed by a plain poll (its region spelled in Cyrillic: matching is normalised).
+    ASSERT_EQ(sh(op_ + "activate --yes --status real --tier 'regions=Тверь;skills=driver;after=0' --text 'First: bring water'").status, 0);
+    auto first = sh(member("vera") + "poll");
+    EXPECT_TRUE(has(first.out, "First: bring water")) << first.out;
+
+    // A waiting poll, woken by the second alert: it prints that one, not the first again.
+    sh(member("vera") + "poll --wait 20 > " + dir_ + "/waited.out 2>&1 & echo $! > " + dir_ + "/waited.pid");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    ASSERT_EQ(sh(op_ + "activate --yes --status real --tier 'regions=tver;skills=driver;after=0' --text 'Second: driver to Riga'").status, 0);
+    for (int i = 0; i < 100 && sh("kill -0 $(cat " + dir_ + "/waited.pid)").status == 0; ++i)  // until it has printed and saved
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::ifstream in(dir_ + "/waited.out");
+    const std::string waited{std::istreambuf_iterator<char>(in), {}};
+    EXPECT_TRUE(has(waited, "Second: driver to Riga")) << "the alert that woke it: " << waited;
+    EXPECT_FALSE(has(waited, "First: bring water")) << "printed once already: " << waited;
+    auto again = sh(member("vera") + "poll");
+    EXPECT_EQ(again.status, 0) << again.out;
+    EXPECT_FALSE(has(again.out, "driver to Riga") || has(again.out, "bring water")) << "nothing new: " << again.out;
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, NetworkClients, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 
 }  // namespace
