@@ -155,6 +155,11 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
         return e.code == "sealed" ? vault::sealed_page(q) : web::error_page(q, status, e);
     };
     hooks.hsts = config.secure_cookies;
+    hooks.expected_failure = [](const std::exception& e) -> std::optional<Error> {
+        const auto* db = dynamic_cast<const storage::DbError*>(&e);
+        if (!db || db->kind() != storage::DbError::Kind::constraint) return std::nullopt;
+        return make_error(ErrorKind::conflict, "conflict", "Someone changed this at the same moment. Reload and try again.");
+    };
     for (size_t at = 0; at < config.trusted_proxies.size();) {
         size_t end = config.trusted_proxies.find(',', at);
         if (end == std::string::npos) end = config.trusted_proxies.size();

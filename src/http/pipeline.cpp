@@ -183,11 +183,16 @@ Response Pipeline::handle(Request& request) {
         }();
     } catch (const std::exception& e) {
         // Exception text may come from a library and could hold anything: log only its type.
-        log::error("handler_exception", {{"id", request.request_id}, {"route", request.route}, {"type", typeid(e).name()}});
-        Error err = make_error(ErrorKind::unavailable, "internal_error",
-                               "Something went wrong on our side. Quote request id " + request.request_id + " to an administrator.");
-        response = render_error(request, err);
-        response.status = 500;
+        if (auto expected = hooks_.expected_failure ? hooks_.expected_failure(e) : std::nullopt) {
+            log::warn("handler_conflict", {{"id", request.request_id}, {"route", request.route}, {"type", typeid(e).name()}});
+            response = render_error(request, *expected);
+        } else {
+            log::error("handler_exception", {{"id", request.request_id}, {"route", request.route}, {"type", typeid(e).name()}});
+            Error err = make_error(ErrorKind::unavailable, "internal_error",
+                                   "Something went wrong on our side. Quote request id " + request.request_id + " to an administrator.");
+            response = render_error(request, err);
+            response.status = 500;
+        }
     } catch (...) {
         log::error("handler_exception", {{"id", request.request_id}, {"route", request.route}, {"type", "unknown"}});
         response = Response::json(500, error_json(make_error(ErrorKind::unavailable, "internal_error", "Something went wrong on our side."),

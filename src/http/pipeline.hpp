@@ -4,6 +4,7 @@
 // answer (a long poll, http::Park) skips the last three until the transport runs it again and it is an answer.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include <functional>
@@ -26,6 +27,9 @@ struct PipelineHooks {
     std::function<Status(Request&)> gate;
     // Runs on every response of a routed request (e.g. to set the CSRF cookie).
     std::function<void(const Request&, Response&)> after;
+    // Turns an exception that is an expected outcome (a write that collided with another on a unique key) into
+    // an Error answered as such (409); anything else stays a 500.
+    std::function<std::optional<Error>(const std::exception&)> expected_failure;
     bool hsts = false;
     // Peers whose X-Forwarded-For is believed (the TLS proxy in front); from anyone else it is ignored.
     std::vector<std::string> trusted_proxies;

@@ -423,6 +423,26 @@ TEST_P(Abuse, RecordsSavedTwiceAtOnceNeverFail) {
     EXPECT_EQ(testing::request(port_, "GET", url.substr(url.find("/feeds/"))).status, 200) << "the feed shown is the one that works";
 }
 
+// A unique key met by two writes at once (two sites of one name) is a conflict to report, never a 500.
+TEST_P(Abuse, OneNameClaimedTwiceAtOnceIsAConflictNotAFailure) {
+    if (!app_) return;
+    const auto admin = make("admin", Role::administrator, paris_);
+    const std::string session = as(admin);
+    std::vector<int> statuses(8);
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < statuses.size(); ++i)
+        threads.emplace_back([&, i] {
+            statuses[i] = call("POST", "/api/v1/sites", session, R"({"name":"Marseille","city":"Marseille","country":"France","time_zone":"Europe/Paris"})").status;
+        });
+    for (auto& t : threads) t.join();
+    int created = 0;
+    for (int s : statuses) {
+        created += s == 201;
+        EXPECT_TRUE(s == 201 || s == 409 || s == 422) << s;
+    }
+    EXPECT_EQ(created, 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Abuse, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 
 }  // namespace
