@@ -253,6 +253,10 @@ TEST_P(NetworkClients, TheOrganisationIsNeverReplacedByAccidentAndSurvivesTheLap
     EXPECT_TRUE(has(sh(bare + "--passphrase-file " + dir_ + "/nowhere roster").out, "Cannot read the passphrase file"));
     EXPECT_TRUE(has(sh(bare + "roster").out, "No passphrase: give --passphrase-file"));
     EXPECT_TRUE(has(sh(operator_on("nowhere") + "roster").out, "no operator state at")) << "not a passphrase complaint";
+    // On a terminal (a pseudo-terminal made by script(1)) it is asked for, and what is typed is not shown.
+    auto asked = sh("(sleep 1; printf \"operator's long passphrase\\n\") | script -qfec '" + bare + "roster' /dev/null");
+    EXPECT_TRUE(has(asked.out, "Passphrase: ") && has(asked.out, "Vera")) << asked.out;
+    EXPECT_FALSE(has(asked.out, "long passphrase")) << "not echoed: " << asked.out;
 
     // Operator input that used to crash or be silently dropped is refused, naming the problem; nothing is sent.
     const std::vector<std::pair<std::string, std::string>> refused = {
@@ -273,6 +277,12 @@ TEST_P(NetworkClients, TheOrganisationIsNeverReplacedByAccidentAndSurvivesTheLap
     EXPECT_EQ(hour.status, 0) << hour.out;
     EXPECT_TRUE(has(hour.out, "at +60 min")) << "1h is an hour: " << hour.out;
     EXPECT_EQ(count(testing::request(server_.port, "GET", "/api/v1/network/activations").body, "\"id\""), 2u) << "nothing refused was sent";
+
+    // Replacing the organisation on purpose: --replace-organisation and "replace" typed on a terminal.
+    auto replaced_org = sh("(sleep 1; printf 'replace\\n') | script -qfec \"" + second + "init --server " + base_ + " --token " + token_ +
+                           " --replace-organisation\" /dev/null");
+    EXPECT_TRUE(has(replaced_org.out, "every member will have to enrol again") && has(replaced_org.out, "organisation key ")) << replaced_org.out;
+    EXPECT_FALSE(has(sh(second + "roster").out, "Vera")) << "a new organisation: the old roster no longer opens";
 }
 
 TEST_P(NetworkClients, ALostPhoneIsRevokedNewMembersWaitAndALostPublishReplyIsResumedOnce) {

@@ -27,11 +27,11 @@ std::string read_hidden(const std::string& prompt) {
     if (hidden) {
         termios quiet = old;
         quiet.c_lflag &= ~tcflag_t(ECHO);
-        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);  // keeps what was typed ahead
     }
     std::string line;
     std::getline(std::cin, line);
-    if (hidden) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    if (hidden) ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
     std::cerr << "\n";
     return line;
 }
