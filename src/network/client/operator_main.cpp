@@ -228,8 +228,13 @@ int main(int argc, char** argv) {
         if (found == packets.end()) fail("no member " + member_id + " is waiting (run sync to list them)");
         if (*approve) {
             auto roster_now = read_roster(op.state);
-            roster_now.members.push_back(found->second);
-            write_roster(op.state, roster_now);
+            // Already there when an earlier approve wrote the roster but lost the inbox deletion: not added twice.
+            const bool there = std::any_of(roster_now.members.begin(), roster_now.members.end(),
+                                           [&](const json::value& m) { return hex_of(m.as_object(), "member_id") == member_id; });
+            if (!there) {
+                roster_now.members.push_back(found->second);
+                write_roster(op.state, roster_now);
+            }
             call(op.state, "DELETE", "/api/v1/network/inbox/" + std::to_string(found->first));
             std::cout << hex_of(found->second, "pseudonym") << " approved; " << members(roster_now.members.size()) << " in the roster\n";
         } else {
