@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <iostream>
 
 #include "crypto/random.hpp"
@@ -105,8 +106,11 @@ int main(int argc, char** argv) {
     codes->add_option("id", code_id, "The code's id (from the list).");
     auto* sync = app.add_subcommand("sync", "Open new members' sealed packets: they wait, named, for approve or reject.");
     std::string member_id;
-    auto* approve = app.add_subcommand("approve", "Add a waiting member to the roster.");
-    approve->add_option("id", member_id, "The member's id (from sync).")->required();
+    std::vector<std::string> approve_ids;
+    bool approve_all = false;
+    auto* approve = app.add_subcommand("approve", "Add waiting members to the roster (one write of the roster for all of them).");
+    approve->add_option("ids", approve_ids, "Members' ids (from sync).");
+    approve->add_flag("--all", approve_all, "Every member sync lists as waiting: read the list first.");
     auto* reject = app.add_subcommand("reject", "Refuse a waiting member: their packet and their mailbox on the hub are deleted.");
     reject->add_option("id", member_id, "The member's id (from sync).")->required();
     auto* revoke = app.add_subcommand("revoke", "Remove a member (a lost phone): their mailbox goes from the hub, no alert is wrapped for them again.");
@@ -224,23 +228,40 @@ int main(int argc, char** argv) {
             std::cout << packets.size() << " waiting for approval" << (packets.empty() ? "" : ": approve ID or reject ID") << "\n";
             return 0;
         }
-        auto found = std::find_if(packets.begin(), packets.end(), [&](const auto& p) { return hex_of(p.second, "member_id") == member_id; });
-        if (found == packets.end()) fail("no member " + member_id + " is waiting (run sync to list them)");
+        auto waiting_for = [&](const std::string& id) {
+            auto found = std::find_if(packets.begin(), packets.end(), [&](const auto& p) { return hex_of(p.second, "member_id") == id; });
+            if (found == packets.end()) fail("no member " + id + " is waiting (run sync to list them); nothing was approved");
+            return *found;
+        };
         if (*approve) {
+            if (approve_ids.empty() == !approve_all) fail("approve takes members' ids (from sync) or --all");
+            std::vector<std::pair<int64_t, json::object>> chosen;
+            if (approve_all) chosen = packets;
+            for (const auto& id : approve_ids) chosen.push_back(waiting_for(id));
             auto roster_now = read_roster(op.state);
             // Already there when an earlier approve wrote the roster but lost the inbox deletion: not added twice.
-            const bool there = std::any_of(roster_now.members.begin(), roster_now.members.end(),
-                                           [&](const json::value& m) { return hex_of(m.as_object(), "member_id") == member_id; });
-            if (!there) {
-                roster_now.members.push_back(found->second);
-                write_roster(op.state, roster_now);
+            std::set<std::string> there;
+            for (const auto& m : roster_now.members) there.insert(hex_of(m.as_object(), "member_id"));
+            size_t added = 0;
+            for (const auto& [inbox_id, m] : chosen)
+                if (there.insert(hex_of(m, "member_id")).second) {
+                    roster_now.members.push_back(m);
+                    ++added;
+                }
+            if (added) write_roster(op.state, roster_now);
+            size_t done = 0;
+            for (const auto& [inbox_id, m] : chosen) {
+                call(op.state, "DELETE", "/api/v1/network/inbox/" + std::to_string(inbox_id));
+                if (++done % 500 == 0 || done == chosen.size()) std::cerr << "\rcleared " << done << " of " << chosen.size() << " packets" << std::flush;
             }
-            call(op.state, "DELETE", "/api/v1/network/inbox/" + std::to_string(found->first));
-            std::cout << hex_of(found->second, "pseudonym") << " approved; " << members(roster_now.members.size()) << " in the roster\n";
+            std::cerr << "\n";
+            for (const auto& [inbox_id, m] : chosen) std::cout << hex_of(m, "pseudonym") << " approved\n";
+            std::cout << added << " added; " << members(roster_now.members.size()) << " in the roster\n";
         } else {
+            const auto found = waiting_for(member_id);
             call(op.state, "POST", "/api/v1/network/members/" + member_id + "/revoke", "{}", "application/json", {}, {404});
-            call(op.state, "DELETE", "/api/v1/network/inbox/" + std::to_string(found->first));
-            std::cout << hex_of(found->second, "pseudonym") << " rejected: their packet and mailbox are deleted\n";
+            call(op.state, "DELETE", "/api/v1/network/inbox/" + std::to_string(found.first));
+            std::cout << hex_of(found.second, "pseudonym") << " rejected: their packet and mailbox are deleted\n";
         }
         return 0;
     }
