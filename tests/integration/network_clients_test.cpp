@@ -339,6 +339,12 @@ TEST_P(NetworkClients, ALostPhoneIsRevokedNewMembersWaitAndALostPublishReplyIsRe
     EXPECT_EQ(count(listed, "\"id\""), 2u) << "the test alert and this one, once: " << listed;
     auto vera = sh(member("vera") + "poll");
     EXPECT_EQ(count(vera.out, "Come to the north gate"), 1u) << vera.out;
+    // Publishing once more is answered as the first time, marked already, and rings nobody again.
+    const std::string north = sent_id(lost.out + resumed.out);
+    auto again = testing::request(server_.port, "POST", "/api/v1/network/activations/" + north + "/publish", "{}",
+                                  "Authorization: Bearer " + token_ + "\r\nContent-Type: application/json\r\n");
+    EXPECT_EQ(again.status, 200) << again.body;
+    EXPECT_TRUE(has(again.body, "\"already\":true")) << again.body;
 
     // Vera's phone is lost: revoked, no wrap is made for her again, the roster says so.
     const std::string vera_id = waiting_id(synced.out, "Vera");
