@@ -148,6 +148,13 @@ TEST_P(NetworkClients, OperatorActivatesMembersDecideAloneAndAnswer) {
     EXPECT_TRUE(has(sent.out, "tier 2: regions pskov, skills driver, at +15 min — reaches 1 member")) << sent.out;
     EXPECT_TRUE(has(sent.out, "not reached by any tier: 1 member")) << sent.out;
     EXPECT_TRUE(has(sent.out, "wrapped for 3 members")) << "blind broadcast: wrapped for everyone: " << sent.out;
+    EXPECT_FALSE(has(sent.out, "warning:")) << sent.out;
+    // A misspelt region is named before anything is sent; another spelling of the same one is not (normalised).
+    auto typo = sh(op_ + "activate --status exercise --tier 'regions=pskow;skills=driver' --tier 'regions=Тверь,PSKOV' --text 'not sent'");
+    EXPECT_EQ(typo.code(), 1) << "no --yes, no terminal: not sent: " << typo.out;
+    EXPECT_TRUE(has(typo.out, "warning: tier 1: no member has the region \"pskow\"")) << typo.out;
+    EXPECT_FALSE(has(typo.out, "tier 2: no member")) << typo.out;
+    EXPECT_TRUE(has(typo.out, "— reaches 2 members")) << "Тверь is Vera's tver, PSKOV Pavel's pskov: " << typo.out;
 
     auto vera = sh(member("vera") + "poll");
     ASSERT_EQ(vera.status, 0) << vera.out;

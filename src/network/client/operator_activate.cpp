@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -145,6 +146,18 @@ int activate(Operator& op, const ActivateOptions& o) {
         for (size_t i = 0; i < tiers.size(); ++i)
             std::cout << "tier " << i + 1 << ": " << tier_line(tiers[i], t0) << " — reaches " << members(per_tier[i]) << "\n";
         std::cout << "not reached by any tier: " << members(nobody) << "\n";
+        // A name no member has is most often a typo ("pskow"): said before sending, as devices compare (normalised).
+        std::set<std::string> regions, skills;
+        for (const auto* m : reached)
+            for (const auto* key : {"regions", "skills"})
+                for (const auto& v : m->at(key).as_array())
+                    if (v.is_string()) (std::string(key) == "regions" ? regions : skills).insert(normalise(v.as_string()));
+        for (size_t i = 0; i < tiers.size(); ++i) {
+            for (const auto& name : tiers[i].regions)
+                if (!regions.count(normalise(name))) std::cout << "warning: tier " << i + 1 << ": no member has the region \"" << name << "\"\n";
+            for (const auto& name : tiers[i].skills)
+                if (!skills.count(normalise(name))) std::cout << "warning: tier " << i + 1 << ": no member has the skill \"" << name << "\"\n";
+        }
     }
     std::cout << "wrapped for " << members(to.size()) << (refused ? " (" + std::to_string(refused) + " without a valid prekey)" : "") << "\n";
     if (!o.yes && !confirmed("Send it?", "yes")) fail("not sent (add --yes to send without this question)");
