@@ -362,6 +362,13 @@ TEST_P(NetworkClients, ALostPhoneIsRevokedNewMembersWaitAndALostPublishReplyIsRe
     EXPECT_TRUE(has(after.out, "wrapped for 0 members")) << after.out;
     EXPECT_FALSE(has(sh(member("vera") + "poll").out, "After the loss"));
     EXPECT_NE(sh(member("vera") + "rotate").status, 0) << "the revoked device can do nothing more on the hub";
+
+    // approve --all takes every member sync lists; approve with neither ids nor --all takes nobody.
+    enrol("boris", "--pseudonym Boris --region pskov --skill medic");
+    EXPECT_EQ(sh(op_ + "approve").code(), 1);
+    auto all = sh(op_ + "approve --all");
+    EXPECT_TRUE(has(all.out, "Boris approved") && has(all.out, "1 added")) << all.out;
+    EXPECT_TRUE(has(sh(op_ + "roster").out, "Boris"));
 }
 
 // Issue 14, item 12: `poll --wait` prints the alert that woke it (released after the poll began) and only that —
