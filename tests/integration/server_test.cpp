@@ -179,7 +179,9 @@ TEST_P(Server, FortyStrangersSixteenMegabyteBodiesDoNotGrowMemory) {
     measured = true;
     for (auto& s : strangers) s.get();
     std::printf("resident memory: %ld MB before, %ld MB with 40 strangers' 16 MB bodies arriving\n", before, during);
+#if !defined(__SANITIZE_ADDRESS__)  // ASan keeps freed memory in quarantine: resident size says nothing there
     EXPECT_LT(during - before, 64) << "the server kept strangers' bodies";
+#endif
     expect_healthy();
 }
 

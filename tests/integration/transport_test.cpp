@@ -245,7 +245,9 @@ TEST(Transport, BodiesBeingReadStayWithinTheBudgetAcrossConnections) {
                 before, during, (long long)in_flight);
     EXPECT_LE(in_flight, int64_t(32) << 20);
     EXPECT_GE(busy.load(), 38) << "only two 16 MB bodies fit the budget";
+#if !defined(__SANITIZE_ADDRESS__)  // ASan keeps freed memory in quarantine: resident size says nothing there
     EXPECT_LT(during - before, 32 + 24);
+#endif
 }
 
 TEST(Transport, ANotifyBetweenLookingAndParkingIsNotLost) {
