@@ -30,22 +30,44 @@ bool valid_utf8(std::string_view text) {
 }
 
 bool has_control_chars(std::string_view text) {
-    for (unsigned char c : text)
+    for (size_t i = 0; i < text.size(); ++i) {
+        const auto c = (unsigned char)text[i];
         if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) return true;
-    return false;
-}
-
-bool has_bidi_controls(std::string_view text) {
-    for (size_t i = 0; i + 2 < text.size(); ++i) {
-        if ((unsigned char)text[i] != 0xE2) continue;
-        const auto b = (unsigned char)text[i + 1], c = (unsigned char)text[i + 2];
-        if ((b == 0x80 && c >= 0xAA && c <= 0xAE) || (b == 0x81 && c >= 0xA6 && c <= 0xA9)) return true;
+        if (c == 0xC2 && i + 1 < text.size() && (unsigned char)text[i + 1] <= 0x9F) return true;  // C1: U+0080–U+009F (NEL, CSI …)
     }
     return false;
 }
 
+bool has_bidi_controls(std::string_view text) {
+    for (size_t i = 0; i + 1 < text.size(); ++i) {
+        const auto a = (unsigned char)text[i], b = (unsigned char)text[i + 1];
+        if (a == 0xD8 && b == 0x9C) return true;  // U+061C ARABIC LETTER MARK
+        if (a != 0xE2 || i + 2 >= text.size()) continue;
+        const auto c = (unsigned char)text[i + 2];
+        if ((b == 0x80 && (c == 0x8E || c == 0x8F || (c >= 0xAA && c <= 0xAE))) || (b == 0x81 && c >= 0xA6 && c <= 0xA9)) return true;
+    }
+    return false;
+}
+
+namespace {
+// Invisible or line-breaking characters that have no place in a one-line name: zero-width space, joiners and word
+// joiner (U+200B–U+200D, U+2060), line and paragraph separators (U+2028, U+2029), the byte-order mark (U+FEFF) and
+// tag characters (U+E0000–U+E007F).
+bool has_invisible_or_breaks(std::string_view t) {
+    for (size_t i = 0; i + 2 < t.size(); ++i) {
+        const auto a = (unsigned char)t[i], b = (unsigned char)t[i + 1], c = (unsigned char)t[i + 2];
+        if (a == 0xE2 && b == 0x80 && ((c >= 0x8B && c <= 0x8D) || c == 0xA8 || c == 0xA9)) return true;
+        if (a == 0xE2 && b == 0x81 && c == 0xA0) return true;
+        if (a == 0xEF && b == 0xBB && c == 0xBF) return true;
+        if (a == 0xF3 && b == 0xA0 && (c == 0x80 || c == 0x81)) return true;
+    }
+    return false;
+}
+}  // namespace
+
 bool is_plain_line(std::string_view text) {
-    return valid_utf8(text) && !has_control_chars(text) && text.find_first_of("\t\r\n") == std::string_view::npos && !has_bidi_controls(text);
+    return valid_utf8(text) && !has_control_chars(text) && text.find_first_of("\t\r\n") == std::string_view::npos && !has_bidi_controls(text) &&
+           !has_invisible_or_breaks(text);
 }
 
 }  // namespace haven

@@ -26,8 +26,9 @@ TEST(Utf8, FindsBidirectionalControlsAndPlainLines) {
     struct Case { std::string text; bool bidi, plain; };
     const Case cases[] = {
         {"Сова", false, true}, {"\u202Aa", true, false}, {"a\u202E", true, false}, {"\u2066x\u2069", true, false},
-        {"\u200Fmark", false, true},  // a right-to-left mark reorders nothing by itself
-        {"\u2029", false, true}, {"tab\there", false, false}, {"line\nbreak", false, false}, {"\xe2\x80", false, false},
+        {"\u200Fmark", true, false}, {"\u061Cx", true, false}, {"a\u200Bb", false, false}, {"\uFEFFx", false, false},
+        {"x\U000E0041", false, false}, {"\u0085nel", false, false}, {"\u00A0nbsp", false, true}, {"é\u00e9", false, true},
+        {"\u2029", false, false}, {"tab\there", false, false}, {"line\nbreak", false, false}, {"\xe2\x80", false, false},
     };
     for (const auto& c : cases) {
         EXPECT_EQ(has_bidi_controls(c.text), c.bidi) << c.text;

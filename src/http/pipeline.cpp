@@ -1,6 +1,7 @@
 #include "http/pipeline.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <random>
 #include <typeinfo>
@@ -74,7 +75,12 @@ Status check_origin(const Request& request, bool secure) {
 
 std::string client_address(const Request& request, const std::vector<std::string>& trusted_proxies) {
     if (std::find(trusted_proxies.begin(), trusted_proxies.end(), request.remote_address) == trusted_proxies.end()) return request.remote_address;
-    std::string_view forwarded = request.header("X-Forwarded-For");
+    // The last X-Forwarded-For line, and its last entry: what the proxy added. A client may send lines of its own,
+    // and a proxy that adds a line of its own puts it last.
+    std::string_view forwarded;
+    for (const auto& [name, value] : request.headers)
+        if (name.size() == 15 && std::equal(name.begin(), name.end(), "x-forwarded-for", [](char a, char b) { return std::tolower((unsigned char)a) == b; }))
+            forwarded = value;
     if (auto comma = forwarded.rfind(','); comma != std::string_view::npos) forwarded.remove_prefix(comma + 1);
     while (!forwarded.empty() && forwarded.front() == ' ') forwarded.remove_prefix(1);
     while (!forwarded.empty() && forwarded.back() == ' ') forwarded.remove_suffix(1);

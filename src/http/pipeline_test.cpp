@@ -30,6 +30,11 @@ TEST(ClientAddress, BelievesForwardedForFromTrustedProxiesOnly) {
     q.remote_address = "127.0.0.1";
     q.headers.emplace_back("X-Forwarded-For", "203.0.113.5");
     EXPECT_EQ(client_address(q, {}), "127.0.0.1") << "no proxy configured";
+    Request two;  // the client's own line first, the proxy's last
+    two.remote_address = "127.0.0.1";
+    two.headers.emplace_back("X-Forwarded-For", "10.9.9.9");
+    two.headers.emplace_back("x-forwarded-for", "203.0.113.5");
+    EXPECT_EQ(client_address(two, trusted), "203.0.113.5");
 }
 
 }  // namespace

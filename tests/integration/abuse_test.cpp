@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 #include <thread>
+#include <algorithm>
 
 #include "app/app.hpp"
 #include "crypto/password.hpp"
@@ -122,6 +123,67 @@ TEST_P(Abuse, AnAdviserCannotGrantAnotherAdviserNorRenewTheirOwnAccess) {
     // A coordinator still names advisers.
     EXPECT_EQ(open_case(p, as(coordinator_), b.id).status, 201);
     EXPECT_EQ(call("GET", "/api/v1/people/" + std::to_string(p), b).status, 200);
+}
+
+// Found by the attack on the fixes: an adviser's own case on a person kept their access alive after the coordinator
+// closed the case that gave it, and their own case stayed theirs after the assignment ran out.
+TEST_P(Abuse, AnAdvisersOwnCaseOutlivesNeitherTheCoordinatorsCaseNorTheAssignment) {
+    if (!app_) return;
+    const auto a = make("adviser-a", Role::legal_adviser, paris_);
+    const int64_t p = person(paris_, "Sinitsa");
+    auto given = open_case(p, as(coordinator_), a.id);
+    ASSERT_EQ(given.status, 201);
+    auto own = open_case(p, as(a), a.id);
+    ASSERT_EQ(own.status, 201);
+    const std::string own_case = "/api/v1/cases/" + std::to_string(json::parse(own.body).at("id").as_int64());
+    EXPECT_EQ(call("GET", own_case, a).status, 200);
+    ASSERT_EQ(call("POST", "/api/v1/cases/" + std::to_string(json::parse(given.body).at("id").as_int64()) + "/close", coordinator_, "{}").status, 200);
+    EXPECT_EQ(call("GET", "/api/v1/people/" + std::to_string(p), a).status, 404);
+    EXPECT_EQ(call("GET", own_case, a).status, 404) << "no assignment, no case";
+    EXPECT_EQ(json::parse(call("GET", "/api/v1/deadlines?days=366", a).body).at("items").as_array().size(), 0u);
+    EXPECT_EQ(call("GET", own_case, coordinator_).status, 200);
+}
+
+// Found by the attack on the fixes: guesses sent at once were counted as one (the count was read before the
+// password was checked and written after).
+TEST_P(Abuse, GuessesSentAtOnceAreCountedOneByOne) {
+    if (!app_) return;
+    make("target", Role::coordinator, paris_);
+    std::vector<int> statuses(24);
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < statuses.size(); ++i)
+        threads.emplace_back([&, i] { statuses[i] = login_from("192.0.2.99", "target", "guess " + std::to_string(i)).status; });
+    for (auto& t : threads) t.join();
+    const auto checked = std::count(statuses.begin(), statuses.end(), 401);
+    EXPECT_EQ(checked, 5) << "four free failures and the fifth, which starts the back-off";
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 429), 19);
+    // From as many addresses as there are guesses, twenty at a time: the username's hundred hold.
+    statuses.assign(120, 0);
+    for (size_t wave = 0; wave < statuses.size(); wave += 20) {
+        threads.clear();
+        for (size_t i = wave; i < wave + 20; ++i)
+            threads.emplace_back([&, i] { statuses[i] = login_from("10.7.0." + std::to_string(i), "target", "g" + std::to_string(i)).status; });
+        for (auto& t : threads) t.join();
+    }
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 401), 95) << "a hundred in all, five of them above";
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 429), 25);
+}
+
+// Found by the attack on the fixes: another site's enrolment or registration answered "no such course/event",
+// one that does not exist "no such enrolment/registration".
+TEST_P(Abuse, AnotherSitesRegistrationAnswersLikeNoneAtAll) {
+    if (!app_) return;
+    auto e = call("POST", "/api/v1/events", lyon_coordinator(),
+                  R"({"site_id":)" + std::to_string(lyon_) + R"(,"title":"Soirée","start":"2026-11-06T19:00:00+01:00","end":"2026-11-06T22:00:00+01:00","capacity":5})");
+    ASSERT_EQ(e.status, 201) << e.body;
+    auto reg = call("POST", "/api/v1/events/" + std::to_string(json::parse(e.body).at("id").as_int64()) + "/registrations", lyon_coordinator(),
+                    R"({"first_name":"Masha"})");
+    ASSERT_EQ(reg.status, 201) << reg.body;
+    const auto admin = make("admin", Role::administrator, paris_);
+    auto theirs = call("DELETE", "/api/v1/registrations/" + std::to_string(json::parse(reg.body).at("id").as_int64()), admin);
+    auto none = call("DELETE", "/api/v1/registrations/9007199254740000", admin);
+    EXPECT_EQ(theirs.status, 404);
+    EXPECT_EQ(without_request_id(theirs.body), without_request_id(none.body));
 }
 
 // Finding 3 (medium): the per-account limit was checked only when the password was right (an oracle), any
@@ -348,6 +410,9 @@ TEST_P(Abuse, ContactFieldsAndNamesRefuseControlAndBidiCharacters) {
         EXPECT_EQ(r.status, 422) << body;
         EXPECT_NE(r.body.find("\"fields\""), std::string::npos) << body;
     }
+    for (const std::string name : {R"(Sova\u200F)", R"(So\u0085va)", R"(So\u200Bva)", R"(Sova\t1)", R"(Sova\u2028)", R"(\uFEFFSova)"})
+        EXPECT_EQ(call("POST", "/api/v1/people", coordinator_, R"({"pseudonym":")" + name + R"("})").status, 422) << name;
+    EXPECT_EQ(call("POST", "/api/v1/sites", make("admin", Role::administrator, paris_), R"({"name":"Ly\u0000on","city":"Lyon","country":"France","time_zone":"Europe/Paris"})").status, 422);
     auto bidi = call("POST", "/api/v1/people", coordinator_, R"({"pseudonym":"Sova\u202Egnp.exe"})");
     EXPECT_EQ(bidi.status, 422);
     EXPECT_NE(bidi.body.find("pseudonym"), std::string::npos);

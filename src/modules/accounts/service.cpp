@@ -37,6 +37,9 @@ Status check_text(const std::string& value, const char* field, size_t max) {
     if (value.empty()) return make_error(ErrorKind::invalid, "validation_failed", std::string(field) + " is required.", field);
     if (value.size() > max)
         return make_error(ErrorKind::invalid, "validation_failed", std::string(field) + " is too long.", field);
+    if (!is_plain_line(value))
+        return make_error(ErrorKind::invalid, "validation_failed",
+                          std::string(field) + " must be one line of UTF-8 text without control, bidirectional or invisible characters.", field);
     return {};
 }
 
@@ -310,12 +313,14 @@ Result<std::vector<std::string>> Service::enrol_second_factor(const std::string&
 // ---- Login ----
 
 // Login, in an order that gives nothing away:
-// 1. Refuse before verifying anything when the source is in back-off or the account has had its hundred
-//    failures this hour — the same answer whatever the password, so a refusal never confirms one.
+// 1. Reserve the attempt before verifying anything: one write counts it against the source and the username
+//    (known or not) and refuses it when either is in back-off or has had its hundred failures this hour — the
+//    same answer whatever the password, so a refusal never confirms one. Counting first makes parallel guesses
+//    count one by one (the database serialises the counter; a count read before and written after would not).
 // 2. One Argon2id verification whatever happens (unknown users against a dummy hash), then the second factor:
 //    every failure costs the same work, so timing does not tell a right password from a wrong one.
-// 3. Count the failure against the source and the account (known or not). A success clears nothing: another
-//    person's failures from the same address, or against the same account, stay counted until they age out.
+// 3. A success gives back its own reservation and nothing more: other people's failures from the same address,
+//    or against the same account, stay counted until an hour without one.
 // 4. Only after everything passed: open a counsellor's personal key (a second Argon2id, on success only).
 Result<Login> Service::login(const LoginInput& in) {
     if (!legacy_sealed_.exchange(true) && !vault_.sealed()) seal_legacy_credentials();  // once per process, before the first login
@@ -323,28 +328,38 @@ Result<Login> Service::login(const LoginInput& in) {
     auto checked = check_username(in.username);
     const std::string username = checked ? checked.value() : std::string();
     const std::string source = source_key(in.source), account_key = source_key(std::string("account\n") + username);
-    store::Throttle by_source, by_account;
     std::optional<store::AccountRow> row;
     std::vector<Site> sites;
-    db_.read([&](storage::Tx& tx) {
-        by_source = store::throttle(tx, source);
-        by_account = store::throttle(tx, account_key);
-        if (!username.empty()) row = store::account_by_username(tx, username);
+    Status reserved = db_.write([&](storage::Tx& tx) -> Status {
+        // Source first, then the username: every login takes the two rows in that order.
+        const store::Throttle by_source = store::count_attempt(tx, source, now, hour_ms);
+        if (by_source.next_allowed_at > now) {  // an error rolls the count back: a refused attempt is not counted
+            Error e = make_error(ErrorKind::too_many, "too_many_attempts", "Too many failed attempts from here. Wait a little and try again.");
+            e.retry_after_seconds = int((by_source.next_allowed_at - now + 999) / 1000);
+            return e;
+        }
+        if (by_source.failures > free_failures_per_source)
+            store::set_next_allowed(tx, source, now + std::min<int64_t>(max_backoff_ms, int64_t(1000) << std::min<int64_t>(by_source.failures - free_failures_per_source - 1, 20)));
+        if (!username.empty()) {
+            const store::Throttle by_account = store::count_attempt(tx, account_key, now, hour_ms);
+            if (by_account.next_allowed_at > now) {
+                Error e = make_error(ErrorKind::too_many, "too_many_attempts", "Too many failed attempts for this account. Try again in an hour.");
+                e.retry_after_seconds = int((by_account.next_allowed_at - now + 999) / 1000);
+                return e;
+            }
+            if (by_account.failures >= max_failures_per_hour) store::set_next_allowed(tx, account_key, now + hour_ms);
+            row = store::account_by_username(tx, username);
+        }
         sites = store::sites(tx);
+        return {};
     });
-    // Counts age out after an hour without a failure.
-    if (now - by_source.updated_at >= hour_ms) by_source = {};
-    if (now - by_account.updated_at >= hour_ms) by_account = {};
-    if (by_source.next_allowed_at > now) {
-        Error e = make_error(ErrorKind::too_many, "too_many_attempts", "Too many failed attempts from here. Wait a little and try again.");
-        e.retry_after_seconds = int((by_source.next_allowed_at - now + 999) / 1000);
-        return e;
-    }
-    if (by_account.next_allowed_at > now) {
-        Error e = make_error(ErrorKind::too_many, "too_many_attempts", "Too many failed attempts for this account. Try again in an hour.");
-        e.retry_after_seconds = int((by_account.next_allowed_at - now + 999) / 1000);
-        return e;
-    }
+    if (!reserved) return reserved.error();
+    // Counts a day old hold nothing: at most once a minute, in their own write, they go.
+    if (int64_t last = last_pruned_.load(); now - last > 60'000 && last_pruned_.compare_exchange_strong(last, now))
+        (void)db_.write([&](storage::Tx& tx) -> Status {
+            store::forget_old_attempts(tx, now - 24 * hour_ms);
+            return {};
+        });
 
     std::optional<std::string> hash;
     if (row) hash = password_hash_of(*row);
@@ -359,17 +374,12 @@ Result<Login> Service::login(const LoginInput& in) {
         } else if (ok && second_factor_required(row->account.roles, sites)) {
             ok = false;  // required but never set up: only a new enrolment link helps
         }
-        if (ok) return {};
-        audit(tx, "login", row ? row->account.id : -1, {}, 0, 0, "refused");
-        store::Throttle t{by_source.failures + 1, 0, now};
-        if (t.failures > free_failures_per_source)
-            t.next_allowed_at = now + std::min<int64_t>(max_backoff_ms, int64_t(1000) << std::min<int64_t>(t.failures - free_failures_per_source - 1, 20));
-        store::set_throttle(tx, source, t, now);
-        if (!username.empty()) {
-            store::Throttle a{by_account.failures + 1, 0, now};
-            if (a.failures >= max_failures_per_hour) a.next_allowed_at = now + hour_ms;
-            store::set_throttle(tx, account_key, a, now);
+        if (!ok) {
+            audit(tx, "login", row ? row->account.id : -1, {}, 0, 0, "refused");
+            return {};
         }
+        store::uncount_attempt(tx, source, free_failures_per_source);
+        store::uncount_attempt(tx, account_key, max_failures_per_hour - 1);
         return {};
     });
     if (!s) return s.error();
@@ -714,19 +724,16 @@ Status Service::reconfirm(const Principal& actor, const std::string& code) {
         auto row = store::account(tx, actor.account_id);
         if (!row || !row->totp_secret)
             return make_error(ErrorKind::invalid, "second_factor_needed", "Set up a second factor (enrol again) before you export.", "code");
-        store::Throttle by_account = store::throttle(tx, account_key);
-        if (now - by_account.updated_at >= hour_ms) by_account = {};
+        // Counted before it is checked, like a login, against the same hundred an hour.
+        const store::Throttle by_account = store::count_attempt(tx, account_key, now, hour_ms);
         if (by_account.next_allowed_at > now) {
             Error e = make_error(ErrorKind::too_many, "too_many_attempts", "Too many failed attempts for this account. Try again in an hour.");
             e.retry_after_seconds = int((by_account.next_allowed_at - now + 999) / 1000);
             return e;
         }
+        if (by_account.failures >= max_failures_per_hour) store::set_next_allowed(tx, account_key, now + hour_ms);
         ok = use_second_factor(tx, *row, code, now);
-        if (!ok) {
-            store::Throttle a{by_account.failures + 1, 0, now};
-            if (a.failures >= max_failures_per_hour) a.next_allowed_at = now + hour_ms;
-            store::set_throttle(tx, account_key, a, now);
-        }
+        if (ok) store::uncount_attempt(tx, account_key, max_failures_per_hour - 1);
         audit(tx, "reconfirm", actor.account_id, {}, 0, 0, ok ? "ok" : "refused");
         return {};
     });

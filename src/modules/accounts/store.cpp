@@ -225,16 +225,24 @@ void revoke_tokens_of(Tx& tx, int64_t account_id, int64_t now) {
     tx.exec("UPDATE api_tokens SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL", {account_id, now});
 }
 
-Throttle throttle(Tx& tx, const std::string& source_hash) {
-    auto rows = tx.query("SELECT failures, next_allowed_at, updated_at FROM login_throttle WHERE source_hash = $1", {source_hash});
-    if (rows.empty()) return {};
-    return Throttle{rows[0].integer(0), rows[0].integer(1), rows[0].integer(2)};
+Throttle count_attempt(Tx& tx, const std::string& key, int64_t now, int64_t window_ms) {
+    auto rows = tx.query("INSERT INTO login_throttle (source_hash, failures, next_allowed_at, updated_at) VALUES ($1, 1, 0, $2) "
+                         "ON CONFLICT (source_hash) DO UPDATE SET failures = CASE WHEN login_throttle.updated_at < $3 THEN 1 "
+                         "ELSE login_throttle.failures + 1 END, updated_at = $2 RETURNING failures, next_allowed_at",
+                         {key, now, now - window_ms});
+    return Throttle{rows.at(0).integer(0), rows.at(0).integer(1), now};
 }
 
-void set_throttle(Tx& tx, const std::string& source_hash, const Throttle& t, int64_t now) {
-    tx.exec("INSERT INTO login_throttle (source_hash, failures, next_allowed_at, updated_at) VALUES ($1, $2, $3, $4) "
-            "ON CONFLICT (source_hash) DO UPDATE SET failures = $2, next_allowed_at = $3, updated_at = $4",
-            {source_hash, t.failures, t.next_allowed_at, now});
+void forget_old_attempts(Tx& tx, int64_t before) { tx.exec("DELETE FROM login_throttle WHERE updated_at < $1", {before}); }
+
+void set_next_allowed(Tx& tx, const std::string& key, int64_t at) {
+    tx.exec("UPDATE login_throttle SET next_allowed_at = $2 WHERE source_hash = $1", {key, at});
+}
+
+void uncount_attempt(Tx& tx, const std::string& key, int64_t free) {
+    tx.exec("UPDATE login_throttle SET failures = failures - 1, next_allowed_at = CASE WHEN failures - 1 <= $2 THEN 0 ELSE next_allowed_at END "
+            "WHERE source_hash = $1 AND failures > 0",
+            {key, free});
 }
 
 void insert_assignment(Tx& tx, int64_t id, int64_t account_id, const std::string& record_type, int64_t record_id,

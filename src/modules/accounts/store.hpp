@@ -79,8 +79,13 @@ struct Throttle {
     int64_t next_allowed_at = 0;
     int64_t updated_at = 0;
 };
-Throttle throttle(Tx& tx, const std::string& source_hash);
-void set_throttle(Tx& tx, const std::string& source_hash, const Throttle& t, int64_t now);
+// Counts one attempt under `key` in one statement (so attempts at once count one by one), starting again from one
+// after `window_ms` without any; returns the count with this one and the back-off as it stood before it.
+Throttle count_attempt(Tx& tx, const std::string& key, int64_t now, int64_t window_ms);
+void set_next_allowed(Tx& tx, const std::string& key, int64_t at);
+void forget_old_attempts(Tx& tx, int64_t before);
+// Gives back one counted attempt (a success); the back-off goes when the count is down to `free`.
+void uncount_attempt(Tx& tx, const std::string& key, int64_t free);
 
 void insert_assignment(Tx& tx, int64_t id, int64_t account_id, const std::string& record_type, int64_t record_id,
                        int64_t expires_at, int64_t granted_by, int64_t now);

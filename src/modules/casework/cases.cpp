@@ -144,9 +144,10 @@ Result<int64_t> Service::open_case(const Principal& actor, const CaseInput& in) 
             if (!adviser) return make_error(ErrorKind::invalid, "validation_failed", "adviser_id must be an active legal adviser of the site.", "adviser_id");
         }
         const int64_t now = clock_.now_ms();
-        tx.exec("INSERT INTO cases (id, person_id, site_id, adviser_id, status, record, created_at, updated_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $6)",
+        tx.exec("INSERT INTO cases (id, person_id, site_id, adviser_id, status, record, created_at, updated_at, grants) "
+                "VALUES ($1, $2, $3, $4, 'open', $5, $6, $6, $7)",
                 {id, in.person_id, sealer.site_id, adviser_id ? storage::Value(adviser_id) : storage::Value(nullptr),
-                 Blob::of(sealer.seal("cases", id, json::serialize(json::object{{"title", chosen.name + " (" + chosen.country + ")"}, {"notes", ""}}))), now});
+                 Blob::of(sealer.seal("cases", id, json::serialize(json::object{{"title", chosen.name + " (" + chosen.country + ")"}, {"notes", ""}}))), now, int64_t(grants)});
         int64_t due = *start;
         int position = 0, doc_position = 0;
         std::vector<std::string> documents;
@@ -179,18 +180,19 @@ std::optional<Service::CaseRow> Service::case_row(Tx& tx, int64_t id) {
     return CaseRow{r.integer(0), r.integer(1), r.integer(2), r.is_null(3) ? 0 : r.integer(3), r.text(4), r.blob(5)};
 }
 
-// Coordinators see every case of their site; an adviser sees their own cases while they are open. A closed case
-// stays with the coordinators (who may reopen the matter by opening a new one).
-bool Service::may_see_case(const Principal& actor, const CaseRow& row) const {
-    return may(actor, Action::cases_view, row.site_id) ||
-           (may(actor, Action::cases_work, row.site_id) && row.adviser_id == actor.account_id && row.status == "open");
+// Coordinators see every case of their site; an adviser sees their own cases while they are open and while their
+// assignment on the person lasts. A closed case stays with the coordinators (who may open a new one).
+bool Service::may_see_case(Tx& tx, const Principal& actor, const CaseRow& row) const {
+    if (may(actor, Action::cases_view, row.site_id)) return true;
+    return may(actor, Action::cases_work, row.site_id) && row.adviser_id == actor.account_id && row.status == "open" &&
+           people_.may_read(tx, actor, row.site_id, row.person_id);
 }
 
 Result<Case> Service::read_case(const Principal& actor, int64_t id) {
     Case c;
     Status s = db_.write([&](Tx& tx) -> Status {
         auto row = case_row(tx, id);
-        if (!row || !may_see_case(actor, *row)) return not_found();
+        if (!row || !may_see_case(tx, actor, *row)) return not_found();
         HAVEN_TRY(sealer, people_.sealer(tx, row->person_id));
         HAVEN_TRY(person, sealer.person());
         HAVEN_TRY(record, open_json(sealer, "cases", id, row->record));
@@ -219,7 +221,7 @@ Result<std::vector<Case>> Service::cases_of(const Principal& actor, int64_t pers
         for (const auto& r : tx.query("SELECT id, person_id, site_id, adviser_id, status, record FROM cases WHERE person_id = $1 ORDER BY created_at DESC",
                                       {person_id})) {
             CaseRow row{r.integer(0), r.integer(1), r.integer(2), r.is_null(3) ? 0 : r.integer(3), r.text(4), r.blob(5)};
-            if (!may_see_case(actor, row)) continue;
+            if (!may_see_case(tx, actor, row)) continue;
             HAVEN_TRY(record, open_json(sealer, "cases", row.id, row.record));
             Case c{row.id, row.person_id, row.site_id, row.adviser_id, "", "", row.status, str(record, "title"), "", {}, {}};
             if (row.adviser_id)
@@ -243,7 +245,7 @@ Status Service::update_step(const Principal& actor, int64_t case_id, int64_t ste
         if (auto s = check_text(*note, "note", 4000); !s) return s;
     return db_.write([&](Tx& tx) -> Status {
         auto row = case_row(tx, case_id);
-        if (!row || !may_see_case(actor, *row)) return not_found();
+        if (!row || !may_see_case(tx, actor, *row)) return not_found();
         if (!may(actor, Action::cases_work, row->site_id)) return accounts::role_forbids();
         auto steps = tx.query("SELECT record FROM case_steps WHERE id = $1 AND case_id = $2", {step_id, case_id});
         if (steps.empty()) return make_error(ErrorKind::not_found, "not_found", "There is no such step in this case.");
@@ -266,7 +268,7 @@ Status Service::update_step(const Principal& actor, int64_t case_id, int64_t ste
 Status Service::set_document(const Principal& actor, int64_t case_id, int64_t document_id, bool received) {
     return db_.write([&](Tx& tx) -> Status {
         auto row = case_row(tx, case_id);
-        if (!row || !may_see_case(actor, *row)) return not_found();
+        if (!row || !may_see_case(tx, actor, *row)) return not_found();
         if (!may(actor, Action::cases_work, row->site_id)) return accounts::role_forbids();
         if (tx.exec("UPDATE case_documents SET received_at = $1 WHERE id = $2 AND case_id = $3",
                     {received ? storage::Value(clock_.now_ms()) : storage::Value(nullptr), document_id, case_id}) == 0)
@@ -279,12 +281,14 @@ Status Service::set_document(const Principal& actor, int64_t case_id, int64_t do
 Status Service::close_case(const Principal& actor, int64_t case_id) {
     return db_.write([&](Tx& tx) -> Status {
         auto row = case_row(tx, case_id);
-        if (!row || !may_see_case(actor, *row)) return not_found();
+        if (!row || !may_see_case(tx, actor, *row)) return not_found();
         if (!may(actor, Action::cases_work, row->site_id)) return accounts::role_forbids();
         tx.exec("UPDATE cases SET status = 'closed', updated_at = $1 WHERE id = $2", {clock_.now_ms(), case_id});
-        // The adviser's access to the person ends with their last open case.
+        // The adviser's access to the person ends with their last open case that gave it (one a coordinator named
+        // them on): a case they opened on themselves never keeps it alive.
         if (row->adviser_id &&
-            tx.query("SELECT COUNT(*) FROM cases WHERE person_id = $1 AND adviser_id = $2 AND status = 'open'", {row->person_id, row->adviser_id})
+            tx.query("SELECT COUNT(*) FROM cases WHERE person_id = $1 AND adviser_id = $2 AND status = 'open' AND grants = 1",
+                     {row->person_id, row->adviser_id})
                     .at(0)
                     .integer(0) == 0)
             end_grant(tx, row->adviser_id, "person", row->person_id);
@@ -309,6 +313,7 @@ Result<std::vector<Deadline>> Service::deadlines(const Principal& actor, std::op
                                    {actor.account_id, until});
         for (const auto& r : rows) {
             HAVEN_TRY(sealer, people_.sealer(tx, r.integer(4)));
+            if (!whole_site && !people_.may_read(tx, actor, sealer.site_id, r.integer(4))) continue;  // the assignment ran out
             HAVEN_TRY(person, sealer.person());
             HAVEN_TRY(step, open_json(sealer, "case_steps", r.integer(0), r.blob(3)));
             HAVEN_TRY(kase, open_json(sealer, "cases", r.integer(1), r.blob(5)));

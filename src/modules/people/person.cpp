@@ -25,7 +25,7 @@ Status text(std::string& value, const std::string& field, size_t max, bool multi
     if (!valid_utf8(value)) return invalid(field, field + " is not valid UTF-8.");
     if (has_control_chars(value) || (!multiline && value.find_first_of("\r\n") != std::string::npos))
         return invalid(field, field + " holds control characters.");
-    if (!multiline && has_bidi_controls(value)) return invalid(field, field + " holds bidirectional control characters.");
+    if (!multiline && !is_plain_line(value)) return invalid(field, field + " holds tabs, bidirectional controls or invisible characters.");
     if (value.size() > max) return invalid(field, field + " is longer than " + std::to_string(max) + " bytes.");
     return {};
 }

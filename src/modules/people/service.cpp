@@ -317,7 +317,7 @@ Status Service::add_consent(const Principal& actor, int64_t person_id, Consent c
     for (const auto& p : consent.purposes)
         if (std::find(consent_purposes().begin(), consent_purposes().end(), p) == consent_purposes().end())
             return make_error(ErrorKind::invalid, "validation_failed", "purposes must be among the listed purposes.", "purposes");
-    if (consent.note.size() > 1000 || !valid_utf8(consent.note))
+    if (consent.note.size() > 1000 || !valid_utf8(consent.note) || has_control_chars(consent.note))
         return make_error(ErrorKind::invalid, "validation_failed", "note must be UTF-8 text of at most 1000 bytes.", "note");
     return db_.write([&](Tx& tx) -> Status {
         auto row = load(tx, person_id);

@@ -79,7 +79,7 @@ Result<Space> Service::create_space(const Principal& actor, Space s) {
     if (!may(actor, Action::spaces_manage, s.site_id)) return accounts::role_forbids();
     if (std::find(kinds().begin(), kinds().end(), s.kind) == kinds().end())
         return make_error(ErrorKind::invalid, "validation_failed", "kind must be desk, room or studio.", "kind");
-    if (s.name.empty() || s.name.size() > 100 || !valid_utf8(s.name) || has_control_chars(s.name))
+    if (s.name.empty() || s.name.size() > 100 || !is_plain_line(s.name))
         return make_error(ErrorKind::invalid, "validation_failed", "name is required (at most 100 bytes).", "name");
     if (s.equipment.size() > 100) return make_error(ErrorKind::invalid, "validation_failed", "equipment lists at most 100 items.", "equipment");
     json::array equipment;

@@ -12,3 +12,8 @@ CREATE TABLE record_reads (
     at BIGINT NOT NULL
 );
 CREATE INDEX record_reads_by_account ON record_reads (account_id, at);
+
+-- Whether opening a case gave its adviser the person (a coordinator named them): only such cases keep the
+-- adviser's assignment alive, so a case an adviser opens on themselves cannot outlast the coordinator's closing.
+ALTER TABLE cases ADD COLUMN grants BIGINT NOT NULL DEFAULT 0;
+UPDATE cases SET grants = 1 WHERE adviser_id IS NOT NULL;
