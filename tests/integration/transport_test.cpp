@@ -250,6 +250,25 @@ TEST(Transport, BodiesBeingReadStayWithinTheBudgetAcrossConnections) {
 #endif
 }
 
+// Found by the attack on the fixes: one stranger's sixty-four 1 MB bodies, trickled, filled the budget and every
+// login, member's answer and unseal got 503. Small bodies do not count against it.
+TEST(Transport, AFullBodyBudgetStillServesSmallBodies) {
+    ServerLimits limits;
+    limits.max_body_bytes_in_flight = 2 << 20;
+    Uploads uploads;
+    Server server = uploads.serve(limits);
+    const uint16_t port = server.listen("127.0.0.1", 0);
+    server.start();
+    std::vector<std::unique_ptr<testing::Connection>> hogs;
+    for (int i = 0; i < 2; ++i) {  // two 1 MB bodies announced, a byte sent: the budget is full
+        hogs.push_back(std::make_unique<testing::Connection>(port));
+        ASSERT_TRUE(hogs.back()->send("POST /other HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\nx"));
+    }
+    ASSERT_TRUE(eventually([&] { return server.stats().body_bytes_in_flight == int64_t(2) << 20; }));
+    EXPECT_EQ(testing::request(port, "POST", "/login", std::string(2000, 'x')).status, 200) << "a small body is served";
+    EXPECT_EQ(testing::request(port, "POST", "/other", std::string(100 * 1024, 'x')).status, 503) << "a larger one waits its turn";
+}
+
 TEST(Transport, ANotifyBetweenLookingAndParkingIsNotLost) {
     // The handler read the generation, found nothing, and the signal moved before the transport listened: the
     // listener is called at once.

@@ -275,7 +275,7 @@ awaitable<void> Server::Impl::serve_connection(tcp::socket socket) {
             break;
         }
         BodyShare share(body_bytes);
-        if (const size_t wanted = declared ? size_t(*declared) : chunked ? body_limit : 0; wanted > 0) {
+        if (const size_t wanted = declared ? size_t(*declared) : chunked ? body_limit : 0; wanted > limits.small_body_bytes) {
             if (!reserve_body(wanted)) {
                 co_await refuse(stream, 503, "busy", "The server is busy; try again shortly.");
                 break;

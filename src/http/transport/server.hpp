@@ -25,6 +25,9 @@ struct ServerLimits {
     // Body bytes being read and held, across all connections: a request whose body would pass it gets 503 at
     // once, before any of its body is read (a Content-Length counts whole; a chunked body counts its limit).
     size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
+    // Bodies up to this size (a login, a member's answer, an unseal, a form) are not counted against the budget
+    // above, so a stranger who fills it with large bodies cannot stop them.
+    size_t small_body_bytes = 64 * 1024;
     std::chrono::seconds header_timeout{10};  // from the first byte of a request to its last header byte
     std::chrono::seconds body_timeout{30};    // to read the whole body
     std::chrono::seconds write_timeout{30};   // to write the whole response
