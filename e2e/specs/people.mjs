@@ -2,6 +2,7 @@
 // under another spelling, opens a legal case with a deadline and asks for help; a volunteer is assigned,
 // signs in and sees that task and nothing else.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { staff } from "../staff.mjs";
 
 export const tests = {
@@ -92,6 +93,18 @@ export const tests = {
     assert.equal((await v.goto(personUrl)).status(), 403);
     assert.equal((await v.goto(base + "/people")).status(), 403);
     assert.equal(await v.locator("nav a[href='/people']").count(), 0);
+
+    // Exporting every person asks for the second factor again; the file comes from the form's POST, never a link.
+    await p.goto(base + "/people");
+    await Promise.all([p.waitForNavigation(), p.click("a[href$='/people/export']")]);
+    await p.fill("#code", "000000");
+    const [refused] = await Promise.all([p.waitForNavigation(), p.click("#export button[type=submit]")]);
+    assert.equal(refused.status(), 422, "a wrong code exports nothing");
+    await p.fill("#code", coord.codes[1]);
+    const [download] = await Promise.all([p.waitForEvent("download"), p.click("#export button[type=submit]")]);
+    const csv = readFileSync(await download.path(), "utf8");
+    assert.match(csv, /Anya/);
+    assert.match(csv, /Шевченко Анна/);
 
     await coord.context.close();
     await vol.context.close();
