@@ -114,6 +114,7 @@ export const tests = {
       await page.waitForSelector("#member-enrol:not([hidden])");
       // The member page is not a staff page: no Home, no navigation, no Sign in.
       assert.equal(await page.locator("header nav, header a[href='/login'], header a[href='/']").count(), 0);
+      assert.doesNotMatch(await page.locator("footer").textContent(), /Sign out/, "a member locks, never signs out");
       assert.ok(await page.locator("#member-unlock").isHidden());
       assert.ok(await page.locator("#member-alerts").isHidden());
       // A failed join leaves no passphrase in the form.

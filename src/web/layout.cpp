@@ -79,7 +79,8 @@ http::Response page(const PageContext& ctx, int status, std::string_view title_k
             });
             h.element("button", {{"type", "submit"}}, ctx.t("layout.language_change"));
         });
-        h.element("p", {{"class", "small"}}, ctx.t("layout.footer"));
+        // The member app has no sign-in: it locks instead.
+        h.element("p", {{"class", "small"}}, ctx.t(ctx.staff_links ? "layout.footer" : "layout.footer_member"));
     });
     h.close();  // body
     h.close();  // html
