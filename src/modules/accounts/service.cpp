@@ -225,8 +225,7 @@ Status Service::set_status(const Principal* actor, int64_t site_id, int64_t acco
             store::set_roles_at_site(tx, account_id, site_id, {});
             store::delete_sessions_of(tx, account_id);  // a change of roles ends the sessions
             keyring_.forget_account(account_id);
-            tx.exec("DELETE FROM assignments WHERE account_id = $1 AND record_type = 'person' AND record_id IN (SELECT id FROM people WHERE site_id = $2)",
-                    {account_id, site_id});
+            store::end_assignments_at_site(tx, account_id, site_id);
             audit(tx, "account.offboarded", actor->account_id, "account", account_id, site_id, "site");
             return {};
         }
@@ -317,7 +316,8 @@ Result<std::vector<std::string>> Service::enrol_second_factor(const std::string&
 //    (known or not) and refuses it when either is in back-off or has had its hundred failures this hour — the
 //    same answer whatever the password, so a refusal never confirms one. Counting first makes parallel guesses
 //    count one by one (the database serialises the counter; a count read before and written after would not).
-// 2. One Argon2id verification whatever happens (unknown users against a dummy hash), then the second factor:
+// 2. One Argon2id verification whatever happens (an unknown user against a reference hash made once per process),
+//    then the second factor:
 //    every failure costs the same work, so timing does not tell a right password from a wrong one.
 // 3. A success gives back its own reservation and nothing more: other people's failures from the same address,
 //    or against the same account, stay counted until an hour without one.
@@ -341,13 +341,7 @@ Result<Login> Service::login(const LoginInput& in) {
         if (by_source.failures > free_failures_per_source)
             store::set_next_allowed(tx, source, now + std::min<int64_t>(max_backoff_ms, int64_t(1000) << std::min<int64_t>(by_source.failures - free_failures_per_source - 1, 20)));
         if (!username.empty()) {
-            const store::Throttle by_account = store::count_attempt(tx, account_key, now, hour_ms);
-            if (by_account.next_allowed_at > now) {
-                Error e = make_error(ErrorKind::too_many, "too_many_attempts", "Too many failed attempts for this account. Try again in an hour.");
-                e.retry_after_seconds = int((by_account.next_allowed_at - now + 999) / 1000);
-                return e;
-            }
-            if (by_account.failures >= max_failures_per_hour) store::set_next_allowed(tx, account_key, now + hour_ms);
+            if (auto counted = count_account_attempt(tx, account_key, now); !counted) return counted;
             row = store::account_by_username(tx, username);
         }
         sites = store::sites(tx);
@@ -398,9 +392,8 @@ Result<Login> Service::login(const LoginInput& in) {
         public_id = crypto::base64url(crypto::random_bytes(9));
         store::insert_session(tx, crypto::token_hash(out.session_token), public_id, row->account.id, now, now + policy_.absolute_ms);
         if (box && box->created)
-            tx.exec("UPDATE accounts SET box_public = $1, box_sealed = $2, box_salt = $3 WHERE id = $4 AND box_public IS NULL",
-                    {storage::Blob::of(box->public_key), storage::Blob::of(vault_.seal_field("accounts", "box_sealed", row->account.id, box->sealed_secret)),
-                     storage::Blob::of(box->salt), row->account.id});
+            store::set_personal_keys(tx, row->account.id, box->public_key,
+                                     vault_.seal_field("accounts", "box_sealed", row->account.id, box->sealed_secret), box->salt);
         if (!row->password_sealed) store::set_password(tx, row->account.id, vault_.seal_field("accounts", "password_sealed", row->account.id, *hash), now);
         auto p = active_principal(tx, row->account.id);
         if (!p) return bad_credentials();  // suspended between the two steps
@@ -418,6 +411,19 @@ Result<Login> Service::login(const LoginInput& in) {
         sodium_memzero(box->secret.data(), box->secret.size());
     }
     return out;
+}
+
+// Counts an attempt against a username (a login or a second factor asked again): refused, and not counted (the
+// caller's write rolls back on the error), once it has had its hundred failures this hour; the hundredth locks it.
+Status Service::count_account_attempt(storage::Tx& tx, const std::string& account_key, int64_t now) {
+    const store::Throttle by_account = store::count_attempt(tx, account_key, now, hour_ms);
+    if (by_account.next_allowed_at > now) {
+        Error e = make_error(ErrorKind::too_many, "too_many_attempts", "Too many failed attempts for this account. Try again in an hour.");
+        e.retry_after_seconds = int((by_account.next_allowed_at - now + 999) / 1000);
+        return e;
+    }
+    if (by_account.failures >= max_failures_per_hour) store::set_next_allowed(tx, account_key, now + hour_ms);
+    return {};
 }
 
 // A TOTP code of a step not used before (a replay is refused), or an unused recovery code; either is spent.
@@ -442,17 +448,13 @@ std::optional<std::string> Service::password_hash_of(const store::AccountRow& ro
 // Wraps what an earlier version kept only under the password (hashes in the clear, personal keys under Argon2id
 // alone) under the vault too. Runs once the vault is open; a no-op when nothing is left.
 void Service::seal_legacy_credentials() {
-    auto rows = db_.query("SELECT id, password_hash, box_secret FROM accounts WHERE password_hash IS NOT NULL OR box_secret IS NOT NULL");
-    if (rows.empty()) return;
+    std::vector<store::ClearCredentials> found;
+    db_.read([&](storage::Tx& tx) { found = store::clear_credentials(tx); });
+    if (found.empty()) return;
     (void)db_.write([&](storage::Tx& tx) -> Status {
-        for (const auto& r : rows) {
-            const int64_t id = r.integer(0);
-            if (!r.is_null(1))
-                tx.exec("UPDATE accounts SET password_sealed = $1, password_hash = NULL WHERE id = $2 AND password_hash IS NOT NULL",
-                        {storage::Blob::of(vault_.seal_field("accounts", "password_sealed", id, r.text(1))), id});
-            if (!r.is_null(2))
-                tx.exec("UPDATE accounts SET box_sealed = $1, box_secret = NULL WHERE id = $2 AND box_secret IS NOT NULL",
-                        {storage::Blob::of(vault_.seal_field("accounts", "box_sealed", id, r.blob(2).str())), id});
+        for (const auto& c : found) {
+            if (c.password_hash) store::set_password(tx, c.id, vault_.seal_field("accounts", "password_sealed", c.id, *c.password_hash), clock_.now_ms());
+            if (c.box_secret) store::seal_personal_key(tx, c.id, vault_.seal_field("accounts", "box_sealed", c.id, *c.box_secret));
         }
         return {};
     });
@@ -460,11 +462,12 @@ void Service::seal_legacy_credentials() {
 }
 
 std::optional<Service::BoxKeys> Service::open_box(int64_t account_id, const std::string& password) {
-    storage::Rows rows = db_.query("SELECT box_public, box_sealed, box_salt, box_secret FROM accounts WHERE id = $1", {account_id});
-    if (rows.empty()) return std::nullopt;
+    std::optional<store::PersonalKeys> stored;
+    db_.read([&](storage::Tx& tx) { stored = store::personal_keys(tx, account_id); });
+    if (!stored) return std::nullopt;
     const std::string ad = "accounts\0box_secret\0" + std::to_string(account_id);
     BoxKeys k;
-    if (rows[0].is_null(0)) {
+    if (!stored->public_key) {
         // First login as a counsellor: a new key pair, its secret sealed under the password's key (and by the vault).
         k.created = true;
         k.salt = crypto::random_bytes(crypto_pwhash_SALTBYTES);
@@ -476,18 +479,18 @@ std::optional<Service::BoxKeys> Service::open_box(int64_t account_id, const std:
         k.secret = std::move(sk);
         return k;
     }
-    k.public_key = rows[0].blob(0).str();
-    if (!rows[0].is_null(1)) {
-        auto inner = vault_.open_field("accounts", "box_sealed", account_id, rows[0].blob(1).str());
+    k.public_key = *stored->public_key;
+    if (stored->sealed) {
+        auto inner = vault_.open_field("accounts", "box_sealed", account_id, *stored->sealed);
         if (!inner) {
             log::error("personal_key_unopened", {{"account", account_id}});
             return std::nullopt;
         }
         k.sealed_secret = std::move(inner).value();
     } else {
-        k.sealed_secret = rows[0].blob(3).str();  // legacy: under the password alone
+        k.sealed_secret = stored->clear.value_or("");  // an earlier version's: under the password alone
     }
-    k.salt = rows[0].blob(2).str();
+    k.salt = stored->salt.value_or("");
     auto key = crypto::personal_key(password, k.salt);
     auto secret = crypto::aead_open(k.sealed_secret, key->data(), ad);
     if (!secret) {
@@ -684,21 +687,10 @@ void Service::record_read(storage::Tx& tx, const Principal& reader, std::string_
 
 void Service::record_reads(storage::Tx& tx, const Principal& reader, std::string_view record_type, const std::vector<int64_t>& record_ids) {
     const int64_t now = clock_.now_ms();
-    constexpr size_t chunk = 200;
-    for (size_t at = 0; at < record_ids.size(); at += chunk) {
-        std::string sql = "INSERT INTO record_reads (account_id, object, at) VALUES ";
-        storage::Params params{reader.account_id, now};
-        for (size_t i = at; i < std::min(record_ids.size(), at + chunk); ++i) {
-            sql += (i == at ? "" : ", ") + std::string("($1, $") + std::to_string(params.size() + 1) + ", $2)";
-            params.emplace_back(recorder_.subject(record_type, record_ids[i]));
-        }
-        tx.exec(sql, params);
-    }
-    tx.exec("DELETE FROM record_reads WHERE account_id = $1 AND at < $2", {reader.account_id, now - read_policy_.window_ms});
-    const int64_t records =
-        tx.query("SELECT COUNT(DISTINCT object) FROM record_reads WHERE account_id = $1 AND at >= $2", {reader.account_id, now - read_policy_.window_ms})
-            .at(0)
-            .integer(0);
+    std::vector<std::string> objects;
+    objects.reserve(record_ids.size());
+    for (int64_t id : record_ids) objects.push_back(recorder_.subject(record_type, id));
+    const int64_t records = store::count_reads(tx, reader.account_id, objects, now, now - read_policy_.window_ms);
     if (records <= read_policy_.limit) return;
     // One alarm per window, not one per read.
     if (tx.query("SELECT COUNT(*) FROM read_alarms WHERE account_id = $1 AND raised_at >= $2", {reader.account_id, now - read_policy_.window_ms})
@@ -725,13 +717,7 @@ Status Service::reconfirm(const Principal& actor, const std::string& code) {
         if (!row || !row->totp_secret)
             return make_error(ErrorKind::invalid, "second_factor_needed", "Set up a second factor (enrol again) before you export.", "code");
         // Counted before it is checked, like a login, against the same hundred an hour.
-        const store::Throttle by_account = store::count_attempt(tx, account_key, now, hour_ms);
-        if (by_account.next_allowed_at > now) {
-            Error e = make_error(ErrorKind::too_many, "too_many_attempts", "Too many failed attempts for this account. Try again in an hour.");
-            e.retry_after_seconds = int((by_account.next_allowed_at - now + 999) / 1000);
-            return e;
-        }
-        if (by_account.failures >= max_failures_per_hour) store::set_next_allowed(tx, account_key, now + hour_ms);
+        if (auto counted = count_account_attempt(tx, account_key, now); !counted) return counted;
         ok = use_second_factor(tx, *row, code, now);
         if (ok) store::uncount_attempt(tx, account_key, max_failures_per_hour - 1);
         audit(tx, "reconfirm", actor.account_id, {}, 0, 0, ok ? "ok" : "refused");

@@ -158,6 +158,7 @@ private:
     std::optional<BoxKeys> open_box(int64_t account_id, const std::string& password);
     std::optional<std::string> password_hash_of(const store::AccountRow& row) const;
     bool use_second_factor(storage::Tx& tx, const store::AccountRow& row, const std::string& code, int64_t now);
+    Status count_account_attempt(storage::Tx& tx, const std::string& account_key, int64_t now);
 };
 
 // Usernames: 3 to 32 of a-z, 0-9, '.', '_', '-' (chosen names, not legal names; folded to lower case).

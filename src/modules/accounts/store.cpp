@@ -1,5 +1,7 @@
 #include "modules/accounts/store.hpp"
 
+#include <algorithm>
+
 #include "crypto/random.hpp"
 
 namespace haven::accounts::store {
@@ -234,6 +236,48 @@ Throttle count_attempt(Tx& tx, const std::string& key, int64_t now, int64_t wind
 }
 
 void forget_old_attempts(Tx& tx, int64_t before) { tx.exec("DELETE FROM login_throttle WHERE updated_at < $1", {before}); }
+
+std::optional<PersonalKeys> personal_keys(Tx& tx, int64_t account_id) {
+    auto rows = tx.query("SELECT box_public, box_sealed, box_salt, box_secret FROM accounts WHERE id = $1", {account_id});
+    if (rows.empty()) return std::nullopt;
+    return PersonalKeys{opt_blob(rows[0], 0), opt_blob(rows[0], 1), opt_blob(rows[0], 2), opt_blob(rows[0], 3)};
+}
+
+void set_personal_keys(Tx& tx, int64_t account_id, const std::string& public_key, const std::string& sealed, const std::string& salt) {
+    tx.exec("UPDATE accounts SET box_public = $1, box_sealed = $2, box_salt = $3 WHERE id = $4 AND box_public IS NULL",
+            {Blob::of(public_key), Blob::of(sealed), Blob::of(salt), account_id});
+}
+
+void seal_personal_key(Tx& tx, int64_t account_id, const std::string& sealed) {
+    tx.exec("UPDATE accounts SET box_sealed = $1, box_secret = NULL WHERE id = $2", {Blob::of(sealed), account_id});
+}
+
+std::vector<ClearCredentials> clear_credentials(Tx& tx) {
+    std::vector<ClearCredentials> out;
+    for (const auto& r : tx.query("SELECT id, password_hash, box_secret FROM accounts WHERE password_hash IS NOT NULL OR box_secret IS NOT NULL"))
+        out.push_back({r.integer(0), opt_text(r, 1), opt_blob(r, 2)});
+    return out;
+}
+
+void end_assignments_at_site(Tx& tx, int64_t account_id, int64_t site_id) {
+    tx.exec("DELETE FROM assignments WHERE account_id = $1 AND record_type = 'person' AND record_id IN (SELECT id FROM people WHERE site_id = $2)",
+            {account_id, site_id});
+}
+
+int64_t count_reads(Tx& tx, int64_t account_id, const std::vector<std::string>& objects, int64_t now, int64_t since) {
+    constexpr size_t chunk = 200;  // one INSERT of many rows: an export of thousands is a few statements
+    for (size_t at = 0; at < objects.size(); at += chunk) {
+        std::string sql = "INSERT INTO record_reads (account_id, object, at) VALUES ";
+        storage::Params params{account_id, now};
+        for (size_t i = at; i < std::min(objects.size(), at + chunk); ++i) {
+            sql += (i == at ? "" : ", ") + std::string("($1, $") + std::to_string(params.size() + 1) + ", $2)";
+            params.emplace_back(objects[i]);
+        }
+        tx.exec(sql, params);
+    }
+    tx.exec("DELETE FROM record_reads WHERE account_id = $1 AND at < $2", {account_id, since});
+    return tx.query("SELECT COUNT(DISTINCT object) FROM record_reads WHERE account_id = $1 AND at >= $2", {account_id, since}).at(0).integer(0);
+}
 
 void set_next_allowed(Tx& tx, const std::string& key, int64_t at) {
     tx.exec("UPDATE login_throttle SET next_allowed_at = $2 WHERE source_hash = $1", {key, at});

@@ -84,6 +84,29 @@ struct Throttle {
 Throttle count_attempt(Tx& tx, const std::string& key, int64_t now, int64_t window_ms);
 void set_next_allowed(Tx& tx, const std::string& key, int64_t at);
 void forget_old_attempts(Tx& tx, int64_t before);
+
+// Counsellors' personal keys: the public key, the secret sealed under the password (and by the vault), its salt,
+// and what an earlier version kept under the password alone. Nothing when there is no such account.
+struct PersonalKeys {
+    std::optional<std::string> public_key, sealed, salt, clear;
+};
+std::optional<PersonalKeys> personal_keys(Tx& tx, int64_t account_id);
+// Set once, at the first sign-in as a counsellor (a concurrent first sign-in keeps the first pair).
+void set_personal_keys(Tx& tx, int64_t account_id, const std::string& public_key, const std::string& sealed, const std::string& salt);
+void seal_personal_key(Tx& tx, int64_t account_id, const std::string& sealed);
+// Accounts whose password hash or personal key an earlier version kept outside the vault.
+struct ClearCredentials {
+    int64_t id = 0;
+    std::optional<std::string> password_hash, box_secret;
+};
+std::vector<ClearCredentials> clear_credentials(Tx& tx);
+
+// Offboarding from one site: the account's assignments on that site's people end.
+void end_assignments_at_site(Tx& tx, int64_t account_id, int64_t site_id);
+
+// Records `objects` (keyed hashes) as seen by the account at `now`, forgets what was seen before `since`, and
+// returns how many distinct records it saw since then.
+int64_t count_reads(Tx& tx, int64_t account_id, const std::vector<std::string>& objects, int64_t now, int64_t since);
 // Gives back one counted attempt (a success); the back-off goes when the count is down to `free`.
 void uncount_attempt(Tx& tx, const std::string& key, int64_t free);
 
