@@ -252,6 +252,7 @@ void add_routes(App& app) {
     r.add("DELETE", "/api/v1/network/doorbells/{id}", "public", nw(network::api_doorbell_drop));
     r.get("/network/app", "public", nw(network::member_app));
     r.post("/api/v1/network/members", "public", nw(network::api_register));
+    r.post("/api/v1/network/enrolment-keys", "public", nw(network::api_enrolment_keys));
     r.add("PUT", "/api/v1/network/members/{id}/prekey", "public", nw(network::api_prekey));
     r.add("DELETE", "/api/v1/network/members/{id}", "public", nw(network::api_member_leave));
     r.get("/api/v1/network/activations", "public", nw(network::api_activations));

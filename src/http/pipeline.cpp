@@ -40,18 +40,19 @@ ErrorKind kind_for(int status) {
     }
 }
 
-void set_security_headers(Response& r, bool hsts, bool wasm) {
+void set_security_headers(Response& r, bool hsts, bool member_app) {
     // The emergency network's member app (/network/app) runs libsodium compiled to WebAssembly: that page alone
     // may compile WebAssembly ('wasm-unsafe-eval' allows no JavaScript eval). Scripts stay our own, same origin.
     r.set_header("Content-Security-Policy", std::string("default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'") +
-                                                (wasm ? "; script-src 'self' 'wasm-unsafe-eval'" : ""));
+                                                (member_app ? "; script-src 'self' 'wasm-unsafe-eval'" : ""));
     r.set_header("X-Content-Type-Options", "nosniff");
     r.set_header("X-Frame-Options", "DENY");
     // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on our own form posts.
     r.set_header("Referrer-Policy", "same-origin");
     r.set_header("Cross-Origin-Opener-Policy", "same-origin");
     r.set_header("Cross-Origin-Resource-Policy", "same-origin");
-    r.set_header("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()");
+    // That page alone may also ask for the camera: it scans the operator's enrolment QR code.
+    r.set_header("Permissions-Policy", std::string(member_app ? "camera=(self)" : "camera=()") + ", microphone=(), geolocation=(), payment=(), usb=()");
     if (hsts) r.set_header("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
     if (r.header("Cache-Control").empty()) r.set_header("Cache-Control", "no-store");
 }

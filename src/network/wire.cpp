@@ -93,6 +93,13 @@ Bytes ack_tag(const Bytes& capability) {
     return out;
 }
 
+Bytes enrolment_fingerprint(const Bytes& organisation_public, const Bytes& operators_box_public) {
+    const Bytes message = "haven-enrol-keys-v1" + organisation_public + operators_box_public;
+    Bytes out(enrolment_fingerprint_size, '\0');
+    crypto_generichash(u(out), out.size(), u(message), message.size(), nullptr, 0);
+    return out;
+}
+
 Result<Sealed> seal_activation(const SigningKeys& organisation, const std::string& message, const std::vector<Recipient>& recipients, unsigned threads) {
     crypto::init();
     Sealed out;

@@ -80,6 +80,13 @@ Bytes locator(const Bytes& mailbox_secret, const Bytes& activation_id);
 Bytes ack_capability(const Bytes& mailbox_secret, const Bytes& activation_id);
 Bytes ack_tag(const Bytes& capability);
 
+// An enrolment code's keys in 16 bytes, for its QR link (network/enrol_link.hpp): the device that holds the code
+// fetches the keys from the server and checks them against this. BLAKE2b-128("haven-enrol-keys-v1" ||
+// organisation_pk || operators_box_pk), unkeyed. 128 bits: a server that wanted to swap the keys would need a
+// second preimage of this particular value.
+constexpr size_t enrolment_fingerprint_size = 16;
+Bytes enrolment_fingerprint(const Bytes& organisation_public, const Bytes& operators_box_public);
+
 // The member's side: the body key from their wrap (trying each of their prekey secrets, newest first), then the
 // message, checked against the organisation's public key. nullopt when anything does not open or verify.
 std::optional<std::string> open_activation(const Bytes& body, const Bytes& wrap, const std::vector<BoxKeys>& prekeys,

@@ -11,9 +11,11 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -395,6 +397,83 @@ TEST_P(NetworkClients, PollWaitPrintsTheAlertThatWokeItAndOnlyNewOnes) {
     auto again = sh(member("vera") + "poll");
     EXPECT_EQ(again.status, 0) << again.out;
     EXPECT_FALSE(has(again.out, "driver to Riga") || has(again.out, "bring water")) << "nothing new: " << again.out;
+}
+
+// Issue 14, item 16: the enrolment code as a phone meets it. The link is short enough for a QR code of version 4
+// at level M; on the terminal the code fits 80 x 24 and draws every cell, quiet zone included, black on white
+// (fixed colours, not the theme's); the PNG decodes with an independent reader (zbarimg) back to the link; the
+// member's device checks the keys it fetches against the link's fingerprint, and still reads version 1 links.
+TEST_P(NetworkClients, TheEnrolmentQrCodeFitsATerminalDecodesAndPinsTheOperatorsKeys) {
+    if (!ready_) return;
+    auto made = sh(op_ + "enrol --qr-png " + dir_ + "/code.png");
+    ASSERT_EQ(made.status, 0) << made.out;
+    const std::string link = first_line(made.out);
+    ASSERT_TRUE(std::regex_match(link, std::regex("HAVEN:2/[A-Z2-7]{24}/[A-Z2-7]{26}/HTTP://127\\.0\\.0\\.1:[0-9]+"))) << link;
+    EXPECT_LE(link.size(), 90u) << "version 4-M holds 90 alphanumeric characters";
+
+    // The terminal: each row of the code opens with black-on-white (256-colour cube, which themes leave alone) and
+    // closes with a reset; nothing between is left to the terminal's colours.
+    const std::string colours = "\x1b[38;5;16;48;5;231m", reset = "\x1b[0m";
+    size_t rows = 0, widest = 0, narrowest = 1000;
+    std::istringstream lines(made.out);
+    for (std::string line; std::getline(lines, line);) {
+        if (!has(line, "\x1b[")) continue;
+        ++rows;
+        EXPECT_TRUE(line.starts_with(colours) && line.ends_with(reset) && count(line, "\x1b[") == 2) << "row " << rows << " sets its colours once, for every cell";
+        const std::string cells = line.substr(colours.size(), line.size() - colours.size() - reset.size());
+        size_t width = 0;
+        for (unsigned char c : cells) width += (c & 0xC0) != 0x80;  // code points: one cell each
+        widest = std::max(widest, width);
+        narrowest = std::min(narrowest, width);
+    }
+    EXPECT_GE(rows, 11u);
+    EXPECT_LE(rows, 24u) << made.out;
+    EXPECT_LE(widest, 80u);
+    EXPECT_EQ(widest, narrowest) << "a rectangle";
+    const size_t modules = widest - 2 * 4;  // quiet zone of 4 modules each side
+    std::printf("[ measured ] link %zu characters; QR version %zu (%zu modules), terminal %zu rows x %zu columns; enrol printed %zu lines\n",
+                link.size(), (modules - 17) / 4, modules, rows, widest, count(made.out, "\n"));
+    EXPECT_LE((modules - 17) / 4, 4u) << "version 4 at most";
+
+    // An independent decoder reads the PNG back to the link.
+    auto decoded = sh("zbarimg --quiet --raw " + dir_ + "/code.png 2>/dev/null");  // its stderr may complain of no D-Bus
+    ASSERT_EQ(decoded.code(), 0) << "zbarimg (Debian's zbar-tools, installed by scripts/install-deps): " << decoded.out;
+    EXPECT_EQ(first_line(decoded.out), link);
+
+    // A fingerprint that is not the keys' (a server that swapped them looks the same to the device): refused, and
+    // the code is not used up by it.
+    std::string tampered = link;
+    const size_t fp_at = std::string("HAVEN:2/").size() + 25;
+    tampered[fp_at] = tampered[fp_at] == 'A' ? 'B' : 'A';
+    auto refused = sh(member("mallory") + "enrol '" + tampered + "' --pseudonym Mallory");
+    EXPECT_EQ(refused.code(), 1) << refused.out;
+    EXPECT_TRUE(has(refused.out, "not the operator's")) << refused.out;
+    EXPECT_FALSE(std::filesystem::exists(dir_ + "/mallory.state"));
+    EXPECT_TRUE(has(sh(op_ + "codes").out, "1 open code(s)"));
+
+    // The real link, in lower case as some scanners give it: enrols and waits for approval.
+    std::string lower = link;
+    for (auto& ch : lower) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+    auto joined = sh(member("vera") + "enrol '" + lower + "' --pseudonym Vera --region tver --skill driver");
+    ASSERT_EQ(joined.status, 0) << joined.out;
+    EXPECT_TRUE(std::regex_search(sh(op_ + "sync").out, std::regex("waiting\t[0-9a-f]{32}\tVera\t")));
+    auto reused = sh(member("ivan") + "enrol '" + link + "' --pseudonym Ivan");
+    EXPECT_EQ(reused.code(), 1);
+    EXPECT_TRUE(has(reused.out, "unknown, used or expired: ask the operator for a new one")) << reused.out;
+    auto foreign = sh(member("ivan") + "enrol 'https://example.org/' --pseudonym Ivan");
+    EXPECT_EQ(foreign.code(), 1);
+    EXPECT_TRUE(has(foreign.out, "not a Haven enrolment link")) << foreign.out;
+
+    // A version 1 link (as an older operator client printed it) still enrols.
+    const std::string code2 = first_line(sh(op_ + "enrol").out).substr(8, 24);
+    auto keys = testing::request(server_.port, "POST", "/api/v1/network/enrolment-keys", "{\"code\":\"" + code2 + "\"}", "Content-Type: application/json\r\n");
+    ASSERT_EQ(keys.status, 200) << keys.body;
+    std::smatch k;
+    ASSERT_TRUE(std::regex_search(keys.body, k, std::regex("\"org_pk\":\"([0-9a-f]{64})\",\"box_pk\":\"([0-9a-f]{64})\"")));
+    const std::string v1 = "haven-enrol:1;" + base_ + ";" + code2 + ";" + std::string(k[1]) + ";" + std::string(k[2]);
+    auto old = sh(member("olga") + "enrol '" + v1 + "' --pseudonym Olga");
+    EXPECT_EQ(old.status, 0) << old.out;
+    EXPECT_TRUE(has(sh(op_ + "sync").out, "2 waiting for approval"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, NetworkClients, ::testing::Values("sqlite", "postgres"), testing::engine_name);

@@ -9,6 +9,7 @@
 
 #include "app/app.hpp"
 #include "crypto/random.hpp"
+#include "crypto/totp.hpp"
 #include "network/wire.hpp"
 #include "support/accounts.hpp"
 #include "support/app_fixture.hpp"
@@ -391,6 +392,113 @@ TEST_P(Network, ThroughAPanicSealMembersPollFetchAndAnswerAndOperatorsReadTheAns
                        "X-Member-Id: " + members[0].id + "\r\nX-Member-Token: " + members[0].token + "\r\n");
     EXPECT_EQ(bell.status, 503) << bell.body;
     EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM network_activations").at(0).integer(0), 1) << "nothing half-made";
+}
+
+// Issue 14, item 16: the QR link carries a fingerprint of the operators' keys; the keys come from the hub with the
+// code. What an anonymous script can do with that route: nothing a code does not already allow. Every code that
+// does not open answers exactly as enrolling with it does (one 404, whatever the reason: no oracle of which codes
+// existed), fetching never uses a code up, guessing changes nothing, and the keys go when the code does.
+TEST_P(Network, ACodesKeysComeOnlyWithTheCodeAndGoWithIt) {
+    if (!app_) return;
+    const BoxKeys operators = new_box_keys();
+    const SigningKeys org = new_signing_keys();
+    const std::string keys_body = R"({"org_pk":")" + to_hex(org.public_key) + R"(","box_pk":")" + to_hex(operators.public_key) + "\"}";
+    auto made_code = [&](const std::string& body) {
+        auto r = as_operator("POST", "/api/v1/network/enrolments", body);
+        EXPECT_EQ(r.status, 201) << r.body;
+        return r.status == 201 ? std::string(json::parse(r.body).at("code").as_string()) : std::string();
+    };
+    auto keys_of = [&](const std::string& code) { return device("POST", "/api/v1/network/enrolment-keys", json::serialize(json::object{{"code", code}})); };
+    auto error_of = [](const HttpReply& r) { return r.status == 0 ? std::string() : json::serialize(json::parse(r.body).at("error")); };
+
+    const std::string c = made_code(keys_body);
+    EXPECT_EQ(c.size(), 24u) << "15 bytes in base32: " << c;
+    EXPECT_EQ(c.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"), std::string::npos) << c;
+    for (int i = 0; i < 3; ++i) {  // fetching does not use the code up
+        auto got = keys_of(c);
+        ASSERT_EQ(got.status, 200) << got.body;
+        EXPECT_EQ(json::parse(got.body).at("org_pk").as_string(), to_hex(org.public_key));
+        EXPECT_EQ(json::parse(got.body).at("box_pk").as_string(), to_hex(operators.public_key));
+    }
+    EXPECT_EQ(enrolment_fingerprint(org.public_key, operators.public_key).size(), 16u);
+
+    // One answer for every code that does not open: unknown, made without keys (an older client), revoked, used,
+    // expired — the same status and error as enrolling with an unknown code, as before this route.
+    const std::string unknown_register =
+        error_of(device("POST", "/api/v1/network/members",
+                        R"({"code":"AAAAAAAAAAAAAAAAAAAAAAAA","member_id":")" + to_hex(crypto::random_bytes(16)) +
+                            R"(","prekey":")" + std::string(64, 'a') + R"(","not_after":1,"signature":")" + std::string(128, 'b') + R"(","packet":"00"})"));
+    EXPECT_NE(unknown_register.find("This enrolment code is unknown, used or expired."), std::string::npos) << unknown_register;
+    const std::string keyless = made_code("{}");
+    const std::string used = made_code(keys_body);
+    const std::string expiring = made_code(keys_body);
+    clock_.advance_ms(1000);
+    const std::string revoked = made_code(keys_body);
+    const auto listed = json::parse(as_operator("GET", "/api/v1/network/enrolments").body).at("items").as_array();
+    const int64_t revoked_id = listed.back().at("id").as_int64();  // oldest first: the last made
+    ASSERT_EQ(as_operator("DELETE", "/api/v1/network/enrolments/" + std::to_string(revoked_id)).status, 200);
+    Member m;
+    auto p = sign_prekey(m.identity, m.prekey.public_key, clock_.now_ms() + 1000);
+    ASSERT_EQ(device("POST", "/api/v1/network/members",
+                     R"({"code":")" + used + R"(","member_id":")" + to_hex(crypto::random_bytes(16)) + R"(","prekey":")" + to_hex(p.prekey) +
+                         R"(","not_after":)" + std::to_string(p.not_after) + R"(,"signature":")" + to_hex(p.signature) + R"(","packet":"00ff"})")
+                  .status,
+              201);
+    EXPECT_EQ(keys_of(expiring).status, 200);
+    for (const std::string& wrong : {std::string("AAAAAAAAAAAAAAAAAAAAAAAA"), keyless, revoked, used, std::string("x"), std::string()}) {
+        auto r = keys_of(wrong);
+        EXPECT_EQ(r.status, 404) << wrong << ": " << r.body;
+        EXPECT_EQ(error_of(r), unknown_register) << wrong;
+    }
+    // Kept no longer than the code is open: erased when used, gone with the row when revoked or swept.
+    const auto with_keys = [&] {
+        return app_->db().query("SELECT COUNT(*) FROM network_enrolments WHERE org_pk IS NOT NULL OR box_pk IS NOT NULL")[0].integer(0);
+    };
+    EXPECT_EQ(with_keys(), 2) << "the two codes still open (c, expiring) keep their keys; the used and the revoked do not";
+
+    // A script guessing codes: answers 404, writes nothing, and the real code still works after it.
+    const std::string fresh = made_code(keys_body);
+    const int64_t rows = app_->db().query("SELECT COUNT(*) FROM network_enrolments")[0].integer(0);
+    for (int i = 0; i < 300; ++i) EXPECT_EQ(keys_of(crypto::base32_encode(crypto::random_bytes(15))).status, 404);
+    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM network_enrolments")[0].integer(0), rows);
+    EXPECT_EQ(keys_of(fresh).status, 200);
+
+    // Hostile input: a clear 4xx naming the field; the code never in the URL.
+    struct Case {
+        std::string body;
+        int status;
+        std::string field;
+    };
+    for (const auto& k : std::vector<Case>{{R"({"code":5})", 422, "code"},
+                                           {R"({"code":")" + std::string(101, 'A') + "\"}", 422, "code"},
+                                           {R"(["code"])", 400, ""},
+                                           {R"({"code":)", 400, ""}}) {
+        auto r = device("POST", "/api/v1/network/enrolment-keys", k.body);
+        EXPECT_EQ(r.status, k.status) << k.body << ": " << r.body;
+        if (!k.field.empty()) EXPECT_NE(r.body.find("\"fields\":{\"" + k.field + "\""), std::string::npos) << r.body;
+    }
+    EXPECT_EQ(testing::request(port_, "POST", "/api/v1/network/enrolment-keys", "code=" + fresh, "Content-Type: application/x-www-form-urlencoded\r\n").status, 415);
+    EXPECT_NE(device("GET", "/api/v1/network/enrolment-keys?code=" + fresh).status, 200);
+    // The operator's upload: both keys or neither, each 32 bytes of hex.
+    for (const auto& k : std::vector<Case>{{R"({"org_pk":"zz"})", 422, "org_pk"},
+                                           {R"({"org_pk":")" + to_hex(org.public_key) + "\"}", 422, "box_pk"},
+                                           {R"({"org_pk":")" + std::string(62, 'a') + R"(","box_pk":")" + std::string(64, 'a') + "\"}", 422, "org_pk"},
+                                           {R"({"org_pk":")" + std::string(64, 'a') + R"(","box_pk":")" + std::string(66, 'a') + "\"}", 422, "box_pk"},
+                                           {R"({"org_pk":7,"box_pk":")" + std::string(64, 'a') + "\"}", 422, "org_pk"}}) {
+        auto r = as_operator("POST", "/api/v1/network/enrolments", k.body);
+        EXPECT_EQ(r.status, k.status) << k.body << ": " << r.body;
+        EXPECT_NE(r.body.find("\"fields\":{\"" + k.field + "\""), std::string::npos) << r.body;
+    }
+    // Only the member app may ask for the camera (it scans the QR code); every other page refuses it.
+    EXPECT_NE(device("GET", "/network/app").header("Permissions-Policy").find("camera=(self)"), std::string::npos);
+    EXPECT_NE(device("GET", "/login").header("Permissions-Policy").find("camera=()"), std::string::npos);
+
+    // Expired: the same answer, and the sweep takes the codes with their keys.
+    clock_.advance_ms(48LL * 3600 * 1000 + 1000);
+    EXPECT_EQ(keys_of(expiring).status, 404);
+    EXPECT_EQ(error_of(keys_of(expiring)), unknown_register);
+    app_->network().sweep();
+    EXPECT_EQ(with_keys(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Network, ::testing::Values("sqlite", "postgres"), testing::engine_name);

@@ -46,8 +46,25 @@ Error nothing_here() { return make_error(ErrorKind::not_found, "not_found", "The
 }  // namespace
 
 Result<Response> api_enrolment(Request& request, Context& c) {
-    HAVEN_TRY(e, c.network.new_enrolment(*request.principal));
+    HAVEN_TRY(body, json_body(request));
+    // The keys the code's link fingerprints: both or neither (an older client sends "{}").
+    std::optional<store::CodeKeys> keys;
+    if (body.contains("org_pk") || body.contains("box_pk")) {
+        HAVEN_TRY(org, hex_in(body, "org_pk", 32));
+        HAVEN_TRY(box, hex_in(body, "box_pk", 32));
+        keys = store::CodeKeys{org, box};
+    }
+    HAVEN_TRY(e, c.network.new_enrolment(*request.principal, keys));
     return ok(201, json::object{{"code", e.code}, {"expires_at", e.expires_at}});
+}
+
+// Anyone holding a code (no account): the keys it was made with, to check against the link's fingerprint. The
+// code travels in the body, never in the URL (which logs and proxies keep).
+Result<Response> api_enrolment_keys(Request& request, Context& c) {
+    HAVEN_TRY(body, json_body(request));
+    HAVEN_TRY(code, accounts::text(body, "code", 100));
+    HAVEN_TRY(keys, c.network.enrolment_keys(code));
+    return ok(200, json::object{{"org_pk", to_hex(keys.org_pk)}, {"box_pk", to_hex(keys.box_pk)}});
 }
 
 Result<Response> api_codes(Request& request, Context& c) {

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "crypto/random.hpp"
+#include "crypto/totp.hpp"
 #include "crypto/vault.hpp"
 #include "modules/accounts/store.hpp"
 #include "modules/network/store.hpp"
@@ -15,6 +16,9 @@ using storage::Blob;
 using storage::Tx;
 
 namespace {
+
+// One answer for every code that does not open, whatever the reason: no oracle of which codes were ever made.
+Error unknown_code() { return make_error(ErrorKind::not_found, "not_found", "This enrolment code is unknown, used or expired.", "code"); }
 
 Error no_activation() { return make_error(ErrorKind::not_found, "not_found", "There is no such activation."); }
 
@@ -56,16 +60,26 @@ Status Service::operator_only(const Principal& p) const {
     return {};
 }
 
-Result<Enrolment> Service::new_enrolment(const Principal& op) {
+Result<Enrolment> Service::new_enrolment(const Principal& op, const std::optional<store::CodeKeys>& keys) {
     if (auto s = operator_only(op); !s) return s.error();
-    Enrolment e{crypto::random_token(), clock_.now_ms() + limits_.enrolment_hours * 3600 * 1000};
+    if (keys && keys->org_pk.size() != 32) return invalid("org_pk", "org_pk is the organisation's Ed25519 public key (32 bytes, hex).");
+    if (keys && keys->box_pk.size() != 32) return invalid("box_pk", "box_pk is the operators' X25519 public key (32 bytes, hex).");
+    // 120 bits: no partial base32 character, and far beyond guessing within 48 hours.
+    Enrolment e{crypto::base32_encode(crypto::random_bytes(15)), clock_.now_ms() + limits_.enrolment_hours * 3600 * 1000};
     Status s = db_.write([&](Tx& tx) -> Status {
-        tx.exec("INSERT INTO network_enrolments (id, code_hash, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-                {accounts::store::new_id(), crypto::token_hash(e.code), op.account_id, clock_.now_ms(), e.expires_at});
+        store::add_code(tx, accounts::store::new_id(), crypto::token_hash(e.code), op.account_id, clock_.now_ms(), e.expires_at, keys ? keys->org_pk : "",
+                        keys ? keys->box_pk : "");
         return audited(accounts_, tx, "network.enrolment_code", op.account_id);
     });
     if (!s) return s.error();
     return e;
+}
+
+Result<store::CodeKeys> Service::enrolment_keys(const std::string& code) {
+    std::optional<store::CodeKeys> keys;
+    db_.read([&](Tx& tx) { keys = store::open_code_keys(tx, crypto::token_hash(code), clock_.now_ms()); });
+    if (!keys) return unknown_code();
+    return *keys;
 }
 
 Result<std::vector<store::OpenCode>> Service::open_codes(const Principal& op) {
@@ -100,11 +114,11 @@ Result<Registered> Service::register_member(const std::string& code, const std::
     Registered out{crypto::random_token()};
     const int64_t now = clock_.now_ms();
     Status s = db_.write([&](Tx& tx) -> Status {
-        auto rows = tx.query("SELECT id FROM network_enrolments WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2", {crypto::token_hash(code), now});
-        if (rows.empty()) return make_error(ErrorKind::not_found, "not_found", "This enrolment code is unknown, used or expired.", "code");
+        const auto open = store::open_code(tx, crypto::token_hash(code), now);
+        if (!open) return unknown_code();
         if (!tx.query("SELECT 1 FROM network_members WHERE id = $1", {member_id}).empty())
             return make_error(ErrorKind::conflict, "conflict", "This member id is taken: the device must choose another.", "member_id");
-        tx.exec("UPDATE network_enrolments SET used_at = $1 WHERE id = $2", {now, rows[0].integer(0)});
+        store::use_code(tx, *open, now);
         tx.exec("INSERT INTO network_members (id, prekey, not_after, signature, token_hash, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 {member_id, Blob::of(prekey.prekey), prekey.not_after, Blob::of(prekey.signature), crypto::token_hash(out.token), now});
         tx.exec("INSERT INTO network_inbox (id, sealed, created_at) VALUES ($1, $2, $3)", {accounts::store::new_id(), Blob::of(packet), now});

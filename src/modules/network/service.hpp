@@ -68,7 +68,13 @@ class Service {
 public:
     Service(storage::Database& db, const Clock& clock, accounts::Service& accounts, Limits limits = {});
 
-    Result<Enrolment> new_enrolment(const Principal& operator_);
+    // A single-use code (48 h): 15 random bytes in base32 (24 characters that fit a QR code's alphanumeric mode).
+    // `keys` are the organisation key and the operators' box key (32 bytes each) that the code's link
+    // fingerprints; an older client sends none.
+    Result<Enrolment> new_enrolment(const Principal& operator_, const std::optional<store::CodeKeys>& keys = std::nullopt);
+    // The keys an open code was made with, for the device holding the code to check against its link's
+    // fingerprint. A code unknown, used, expired, revoked or made without keys: the same 404 as enrolling with it.
+    Result<store::CodeKeys> enrolment_keys(const std::string& code);
     // Codes made and not used yet (by id: the codes themselves are stored hashed), and revoking one.
     Result<std::vector<store::OpenCode>> open_codes(const Principal& operator_);
     Status revoke_code(const Principal& operator_, int64_t id);

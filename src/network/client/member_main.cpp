@@ -16,6 +16,7 @@
 #include "network/client/passphrase.hpp"
 #include "http/transport/client.hpp"
 #include "network/client/state.hpp"
+#include "network/enrol_link.hpp"
 #include "network/wire.hpp"
 
 namespace json = boost::json;
@@ -95,7 +96,7 @@ int main(int argc, char** argv) {
     std::string link, pseudonym, ca_file;
     std::vector<std::string> regions, skills, contacts;
     auto* enrol = app.add_subcommand("enrol", "Make this device's keys and enrol with the text of the operator's QR code.");
-    enrol->add_option("link", link, "haven-enrol:1;…")->required();
+    enrol->add_option("link", link, "the operator's link, HAVEN:2/CODE/FINGERPRINT/HUB (or an older haven-enrol:1;…)")->required();
     enrol->add_option("--pseudonym", pseudonym, "How the operators know you.")->required();
     enrol->add_option("--region", regions, "A region you can act in (repeat).");
     enrol->add_option("--skill", skills, "driver, safe_flat, lawyer, medic … (repeat).");
@@ -131,10 +132,30 @@ int main(int argc, char** argv) {
     const int64_t now = now_ms();
 
     if (*enrol) {
-        std::vector<std::string> parts;
-        std::stringstream in(link);
-        for (std::string p; std::getline(in, p, ';');) parts.push_back(p);
-        if (parts.size() != 5 || parts[0] != "haven-enrol:1") fail("this is not a Haven enrolment code");
+        auto read = parse_enrol_link(link);
+        if (!read) fail(read.error().message);
+        EnrolLink given = *read;
+        const Endpoint hub{given.server, "", ca_file};
+        const auto refused = [](int status, const std::string& what) {
+            if (status == 404 || status == 410) fail("this enrolment code is unknown, used or expired: ask the operator for a new one");
+            fail(what + " refused by the hub (" + std::to_string(status) + ")");
+        };
+        if (given.version == 2) {
+            // The link carries a fingerprint of the operators' keys; the keys come from the hub with the code (in
+            // the body, never the URL), and are used only if they are the ones the operator fingerprinted.
+            auto r = must(request(hub, "POST", "/api/v1/network/enrolment-keys", json::serialize(json::object{{"code", given.code}}), "application/json"));
+            if (r.status != 200) refused(r.status, "the code");
+            boost::system::error_code bad;
+            const json::value keys = json::parse(r.body, bad);
+            const auto key = [&](const char* name) -> Bytes {
+                const auto* v = keys.is_object() ? keys.as_object().if_contains(name) : nullptr;
+                return v && v->is_string() ? from_hex(std::string(v->as_string())).value_or("") : "";
+            };
+            given.org_pk = key("org_pk");
+            given.box_pk = key("box_pk");
+            if (given.org_pk.size() != 32 || given.box_pk.size() != 32 || enrolment_fingerprint(given.org_pk, given.box_pk) != given.fingerprint)
+                fail("the hub gave keys that are not the operator's (their fingerprint differs from the link's): do not enrol; tell the operator");
+        }
         const SigningKeys identity = new_signing_keys();
         const std::string member_id = to_hex(crypto::random_bytes(16));
         const Bytes mailbox = crypto::random_bytes(32);
@@ -144,13 +165,11 @@ int main(int argc, char** argv) {
                                   {"pseudonym", pseudonym}, {"regions", json::array(regions.begin(), regions.end())},
                                   {"skills", json::array(skills.begin(), skills.end())}, {"contacts", json::array(contacts.begin(), contacts.end())},
                                   {"enrolled_at", now}};
-        auto operators = from_hex(parts[4]);
-        if (!operators || operators->size() != 32 || from_hex(parts[3]).value_or("").size() != 32) fail("the enrolment code is damaged");
-        json::object body{{"code", parts[2]}, {"member_id", member_id}, {"prekey", hex_of(prekey, "pk")}, {"not_after", prekey.at("not_after")},
-                          {"signature", hex_of(prekey, "signature")}, {"packet", to_hex(seal_to(*operators, json::serialize(packet)))}};
-        auto r = must(request({parts[1], "", ca_file}, "POST", "/api/v1/network/members", json::serialize(body), "application/json"));
-        if (r.status != 201) fail("enrolment refused: " + std::to_string(r.status) + " " + r.body.substr(0, 300));
-        json::object state{{"server", parts[1]}, {"ca_file", ca_file}, {"org_pk", parts[3]}, {"member_id", member_id},
+        json::object body{{"code", given.code}, {"member_id", member_id}, {"prekey", hex_of(prekey, "pk")}, {"not_after", prekey.at("not_after")},
+                          {"signature", hex_of(prekey, "signature")}, {"packet", to_hex(seal_to(given.box_pk, json::serialize(packet)))}};
+        auto r = must(request(hub, "POST", "/api/v1/network/members", json::serialize(body), "application/json"));
+        if (r.status != 201) refused(r.status, "enrolment");
+        json::object state{{"server", given.server}, {"ca_file", ca_file}, {"org_pk", to_hex(given.org_pk)}, {"member_id", member_id},
                            {"token", std::string(json::parse(r.body).at("token").as_string())}, {"identity_pk", to_hex(identity.public_key)},
                            {"identity_sk", to_hex(identity.secret_key)}, {"mailbox", to_hex(mailbox)}, {"prekeys", json::array{prekey}},
                            {"regions", json::array(regions.begin(), regions.end())}, {"skills", json::array(skills.begin(), skills.end())},

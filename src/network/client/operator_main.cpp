@@ -15,6 +15,7 @@
 #include "network/client/operator.hpp"
 #include "network/client/passphrase.hpp"
 #include "network/client/qr.hpp"
+#include "network/enrol_link.hpp"
 
 namespace json = boost::json;
 using namespace haven;
@@ -98,8 +99,9 @@ int main(int argc, char** argv) {
     import_cmd->add_flag("--yes", yes, "Do not ask for confirmation.");
 
     std::string qr_png;
-    auto* enrol = app.add_subcommand("enrol", "A one-time enrolment code for a member, as text and QR code.");
-    enrol->add_option("--qr-png", qr_png, "Also write the QR code as a PNG image.");
+    auto* enrol = app.add_subcommand("enrol", "A one-time enrolment code (48 h) for a member: a link HAVEN:2/CODE/FINGERPRINT/HUB and its QR code "
+                                              "(at most 24 rows, black on white whatever the theme), to scan with the member app or paste into haven-member enrol.");
+    enrol->add_option("--qr-png", qr_png, "Also write the QR code as a PNG image (for another screen or a printout).");
     auto* codes = app.add_subcommand("codes", "List the enrolment codes not used yet; `codes revoke ID` withdraws one.");
     std::string code_action, code_id;
     codes->add_option("action", code_action, "revoke")->check(CLI::IsMember({"revoke"}));
@@ -191,9 +193,12 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (*enrol) {
-        auto r = call(op.state, "POST", "/api/v1/network/enrolments", "{}", "application/json");
+        // The keys go to the hub with the code; the link carries only their fingerprint, which the member's device
+        // checks the keys it fetches against (a QR code of version 4 rather than 9).
+        const std::string org_pk = hex_of(op.state, "org_pk"), box_pk = hex_of(op.state, "box_pk");
+        auto r = call(op.state, "POST", "/api/v1/network/enrolments", json::serialize(json::object{{"org_pk", org_pk}, {"box_pk", box_pk}}), "application/json");
         const std::string code(json::parse(r.body).at("code").as_string());
-        const std::string link = "haven-enrol:1;" + hex_of(op.state, "server") + ";" + code + ";" + hex_of(op.state, "org_pk") + ";" + hex_of(op.state, "box_pk");
+        const std::string link = enrol_link_v2(hex_of(op.state, "server"), code, enrolment_fingerprint(*from_hex(org_pk), *from_hex(box_pk)));
         std::cout << link << "\n";
         print_qr(link, std::cout);
         if (!qr_png.empty()) {

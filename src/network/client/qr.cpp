@@ -13,11 +13,15 @@ namespace haven::network::client {
 
 namespace {
 
-constexpr int quiet_terminal = 2, quiet_image = 4, pixels = 8;
+// A terminal of 80 x 24 shows the whole code: half blocks draw two modules a row, so a code of W modules with a
+// quiet zone of q takes ceil((W + 2q) / 2) rows. The standard quiet zone is 4 modules; a larger code gets less.
+constexpr int terminal_rows = 24, quiet_standard = 4, pixels = 8;
 
 using Code = std::unique_ptr<QRcode, decltype(&QRcode_free)>;
 
-Code encode(const std::string& text) { return Code(QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_L, QR_MODE_8, 1), &QRcode_free); }
+// Level M (15 % of the code may be lost: a terminal photographed at an angle, a moiré), the smallest version.
+// libqrencode splits the text into the densest modes: a version 2 link, upper case, goes in alphanumeric mode.
+Code encode(const std::string& text) { return Code(QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1), &QRcode_free); }
 
 bool dark(const QRcode& qr, int x, int y) { return x >= 0 && y >= 0 && x < qr.width && y < qr.width && (qr.data[y * qr.width + x] & 1); }
 
@@ -71,16 +75,25 @@ std::string stored_zlib(const std::string& raw) {
 
 }  // namespace
 
+int qr_version(const std::string& text) {
+    auto qr = encode(text);
+    return qr ? qr->version : 0;
+}
+
 int print_qr(const std::string& text, std::ostream& out) {
     auto qr = encode(text);
     if (!qr) return 0;
-    // Black on white, set for every cell: the terminal's own colours never decide which modules look dark.
-    const char* colours = "\x1b[30;107m";
+    int quiet = quiet_standard;
+    while (quiet > 1 && (qr->width + 2 * quiet + 1) / 2 > terminal_rows) --quiet;
+    // Black on white, set for every cell, quiet zone included: the terminal's own colours never decide which
+    // modules look dark. Colours 16 (#000000) and 231 (#ffffff) of the 256-colour cube, which themes leave alone;
+    // the first 16 colours are the theme's (a light Gruvbox makes "black" cream and "bright white" dark grey).
+    const char* colours = "\x1b[38;5;16;48;5;231m";
     const char* reset = "\x1b[0m";
     int rows = 0;
-    for (int y = -quiet_terminal; y < qr->width + quiet_terminal; y += 2, ++rows) {
+    for (int y = -quiet; y < qr->width + quiet; y += 2, ++rows) {
         std::string line = colours;
-        for (int x = -quiet_terminal; x < qr->width + quiet_terminal; ++x) {
+        for (int x = -quiet; x < qr->width + quiet; ++x) {
             const bool top = dark(*qr, x, y), bottom = dark(*qr, x, y + 1);
             line += top && bottom ? "\u2588" : top ? "\u2580" : bottom ? "\u2584" : " ";
         }
@@ -92,12 +105,12 @@ int print_qr(const std::string& text, std::ostream& out) {
 Status write_qr_png(const std::string& text, const std::string& path) {
     auto qr = encode(text);
     if (!qr) return make_error(ErrorKind::invalid, "qr", "The link does not fit a QR code.");
-    const int side = (qr->width + 2 * quiet_image) * pixels;
+    const int side = (qr->width + 2 * quiet_standard) * pixels;
     std::string raw;
     raw.reserve(size_t(side) * size_t(side + 1));
     for (int py = 0; py < side; ++py) {
         raw += '\0';  // filter: none
-        for (int px = 0; px < side; ++px) raw += dark(*qr, px / pixels - quiet_image, py / pixels - quiet_image) ? '\0' : '\xff';
+        for (int px = 0; px < side; ++px) raw += dark(*qr, px / pixels - quiet_standard, py / pixels - quiet_standard) ? '\0' : '\xff';
     }
     std::string header;
     be32(header, uint32_t(side));
