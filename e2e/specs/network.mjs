@@ -310,4 +310,74 @@ export const tests = {
       rmSync(dir, { recursive: true, force: true });
     }
   },
+
+  async "a Web Push doorbell set in the app is signed as RFC 8292 says, and wakes the closed app's service worker, in Russian"({ base, context, cli }) {
+    const { op, dir, approve, activate } = await operator(context, base, cli);
+    const { ctx, page, problems } = await phone(context, base, "ru-RU");
+    const port = await new Promise((done) => { const s = createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => done(p)); }); });
+    const log = join(dir, "pushes.log");
+    // The push service: a local one that checks each push with PyJWT (tests/interop/push_receiver.py).
+    const receiver = spawn("/usr/bin/python3", [join(here, "../../tests/interop/push_receiver.py"), String(port), log], { stdio: "ignore" });
+    // Headless Chromium has no push service to subscribe with: the browser's subscribe() is replaced by one that
+    // records the key the app gives it and answers with the local push service's address.
+    await ctx.addInitScript((endpoint) => {
+      PushManager.prototype.getSubscription = () => Promise.resolve(null);
+      PushManager.prototype.subscribe = (options) => {
+        window.__pushOptions = { userVisibleOnly: options.userVisibleOnly, key: btoa(String.fromCharCode(...new Uint8Array(options.applicationServerKey))) };
+        return Promise.resolve({ endpoint, unsubscribe: () => Promise.resolve(true) });
+      };
+    }, `http://127.0.0.1:${port}/push/subscription-1`);
+    try {
+      const link = op("enrol").split("\n")[0];
+      await joinNetwork(page, base, link, { pseudonym: "Галя", regions: "Псков", skills: "водитель", passphrase: "пароль Гали длинный" });
+      assert.equal(approve(), 1);
+      await page.locator("#member-wake summary").click();
+      // Web Push comes first where the browser has it, and asks for no address and no secret.
+      assert.equal(await page.inputValue("#bell-channel"), "webpush");
+      assert.ok(await page.locator("#bell-address").isHidden() && await page.locator("#bell-secret").isHidden());
+      await page.screenshot({ path: join(shots, "ru-webpush.png") });
+      await page.click("#member-doorbell button[type=submit]");
+      await page.waitForSelector("#member-status:has-text('Звонок задан')");
+      const pushed = await page.evaluate(() => window.__pushOptions);
+      assert.equal(pushed.userVisibleOnly, true);
+      const key = (await (await page.request.get(base + "/api/v1/network/push-key")).json()).key;
+      assert.equal(Buffer.from(pushed.key, "base64").toString("base64url"), key, "the app subscribed with the server's key");
+
+      // The app is closed: nothing polls. The operator activates; the server pushes to the push service.
+      await page.close();
+      activate("--status", "real", "--tier", "regions=pskov;skills=водитель;after=0", "--text", "Нужен водитель: Псков — Рига");
+      for (let i = 0; i < 100 && !(existsSync(log) && readFileSync(log, "utf8").trim()); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(readFileSync(log, "utf8").trim(), "ok " + key, "PyJWT verified the push under the subscribed key, with no body");
+
+      // What the push service then does: deliver the (empty) push to the service worker, which shows a
+      // notification in the member's language that names nothing.
+      const probe = await ctx.newPage();
+      await probe.goto(base + "/healthz");
+      const cdp = await ctx.newCDPSession(probe);
+      const registration = new Promise((done) => cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }) => {
+        const r = registrations.find((x) => x.scopeURL.startsWith(base + "/assets/") && !x.isDeleted);
+        if (r) done(r.registrationId);
+      }));
+      await cdp.send("ServiceWorker.enable");
+      await cdp.send("ServiceWorker.deliverPushMessage", { origin: base, registrationId: await registration, data: "" });
+      const shown = await probe.waitForFunction(async () => {
+        const reg = (await navigator.serviceWorker.getRegistrations()).find((r) => r.scope.includes("/assets/"));
+        const list = reg ? await reg.getNotifications() : [];
+        return list.length ? list.map((n) => ({ title: n.title, body: n.body, tag: n.tag })) : null;
+      }, null, { timeout: 5000 });
+      const notes = await shown.jsonValue();
+      assert.equal(notes.length, 1);
+      assert.equal(notes[0].tag, "haven-alert");
+      assert.match(notes[0].body, /откройте приложение/);
+      assert.ok(!/Псков|Рига|водитель|Галя/.test(notes[0].title + notes[0].body), "the notification names nothing");
+      assert.deepEqual(problems, []);
+    } catch (e) {
+      if (!page.isClosed()) await page.screenshot({ path: join(shots, "failed.png"), fullPage: true }).catch(() => {});
+      throw e;
+    } finally {
+      receiver.kill();
+      await ctx.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
 };

@@ -116,6 +116,9 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     const int bell_timeout = config.doorbell_timeout_seconds;
     app->doorbells_->allow_private_targets(config.doorbell_allow_private_targets);
     app->doorbells_->set_ringer("webhook", network::webhook_ringer(bell_timeout, config.doorbell_allow_private_targets));
+    if (config.doorbell_webpush)
+        app->doorbells_->set_ringer("webpush", network::webpush_ringer(*app->vault_, "mailto:" + config.doorbell_from, bell_timeout,
+                                                                        config.doorbell_allow_private_targets));
     if (!config.doorbell_smtp.empty())
         app->doorbells_->set_ringer("email", network::smtp_ringer(config.doorbell_smtp, config.doorbell_from, bell_timeout));
     if (!config.doorbell_matrix.empty()) {

@@ -250,6 +250,7 @@ void add_routes(App& app) {
     r.get("/api/v1/network/doorbells/queues", "network.operate", nw(network::api_queues));
     r.post("/api/v1/network/doorbells", "public", nw(network::api_doorbell));
     r.add("DELETE", "/api/v1/network/doorbells/{id}", "public", nw(network::api_doorbell_drop));
+    r.get("/api/v1/network/push-key", "public", nw(network::api_push_key));
     r.get("/network/app", "public", nw(network::member_app));
     r.post("/api/v1/network/members", "public", nw(network::api_register));
     r.post("/api/v1/network/enrolment-keys", "public", nw(network::api_enrolment_keys));

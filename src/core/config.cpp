@@ -111,6 +111,7 @@ const std::map<std::string, std::string>& config_keys() {
         {"doorbell-from", "emergency network: the From of doorbell e-mails (default haven@localhost)"},
         {"doorbell-matrix", "emergency network: Matrix homeserver for doorbells, https://… (default: off)"},
         {"doorbell-matrix-token-file", "emergency network: file holding the Matrix bot's access token"},
+        {"doorbell-webpush", "emergency network: offer Web Push doorbells (VAPID contact: mailto: doorbell-from) (default true)"},
         {"doorbell-timeout-seconds", "emergency network: one doorbell delivery attempt at most this long (default 10)"},
         {"doorbell-allow-private-targets", "emergency network, FOR TESTS ONLY: let webhook doorbells call loopback, private and link-local addresses (default false)"},
     };
@@ -198,7 +199,7 @@ Result<Config> load_config(const ConfigSources& sources, const std::optional<std
     struct BoolKey { const char* key; bool* target; };
     for (BoolKey k : {BoolKey{"group-commit", &c.group_commit}, BoolKey{"test-routes", &c.test_routes},
                       BoolKey{"secure-cookies", &c.secure_cookies},
-                      BoolKey{"mass-read-suspend", &c.mass_read_suspend}}) {
+                      BoolKey{"mass-read-suspend", &c.mass_read_suspend}, BoolKey{"doorbell-webpush", &c.doorbell_webpush}}) {
         if (auto v = lookup(k.key)) {
             auto b = parse_bool(k.key, *v);
             if (!b) return b.error();

@@ -47,6 +47,7 @@ enum class KeyPurpose : uint64_t {
     audit_signing = 3, // Ed25519 seed for audit checkpoints
     audit_ids = 4,     // keyed hashes of ids in audit entries
     backup = 5,        // backup files
+    web_push = 6,      // the P-256 seed that signs Web Push (VAPID); browsers' subscriptions are bound to it
 };
 
 struct VaultCreated {

@@ -229,6 +229,7 @@ const std::map<std::string, Rule>& expected() {
         {"GET /api/v1/network/doorbells/queues", only({emergency_operator})},
         {"POST /api/v1/network/doorbells", anyone},
         {"DELETE /api/v1/network/doorbells/{id}", anyone},
+        {"GET /api/v1/network/push-key", anyone},
         {"POST /api/v1/network/enrolment-keys", anyone},
         {"POST /api/v1/network/members", anyone},
         {"PUT /api/v1/network/members/{id}/prekey", anyone},

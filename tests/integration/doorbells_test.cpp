@@ -75,12 +75,14 @@ protected:
         smtp_ = free_port();
         hook_ = free_port();
         hole_ = free_port();
+        push_ = free_port();
         // aiosmtpd makes the maildir (cur, new, tmp) itself, only when the folder does not exist yet.
         std::ofstream(helpers_ + "/matrix-token") << "syt_bot_token\n";
         pids_.push_back(spawn({"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(smtp_), "-c", "aiosmtpd.handlers.Mailbox",
                                helpers_ + "/maildir"}));
         pids_.push_back(spawn({"/usr/bin/python3", HAVEN_SOURCE_DIR "/tests/interop/webhook_receiver.py", std::to_string(hook_), secret_, helpers_ + "/hook.log"}));
         pids_.push_back(spawn({"/usr/bin/python3", HAVEN_SOURCE_DIR "/tests/interop/black_hole.py", std::to_string(hole_)}));
+        pids_.push_back(spawn({"/usr/bin/python3", HAVEN_SOURCE_DIR "/tests/interop/push_receiver.py", std::to_string(push_), helpers_ + "/push.log"}));
         c.doorbell_smtp = "127.0.0.1:" + std::to_string(smtp_);
         c.doorbell_from = "bell@haven.test";
         c.doorbell_matrix = "http://127.0.0.1:" + std::to_string(hole_);
@@ -155,7 +157,7 @@ protected:
     }
 
     std::string helpers_, secret_ = "shared-secret-for-the-hook";
-    uint16_t smtp_ = 0, hook_ = 0, hole_ = 0;
+    uint16_t smtp_ = 0, hook_ = 0, hole_ = 0, push_ = 0;
     std::vector<pid_t> pids_;
     std::string op_;
     const std::string csrf_ = crypto::random_token();
@@ -167,6 +169,15 @@ protected:
     void configure(Config& c) override {
         Doorbells::configure(c);
         c.doorbell_allow_private_targets = false;
+    }
+};
+
+// A server whose administrator turned Web Push off.
+class DoorbellsWithoutPush : public Doorbells {
+protected:
+    void configure(Config& c) override {
+        Doorbells::configure(c);
+        c.doorbell_webpush = false;
     }
 };
 
@@ -254,11 +265,12 @@ TEST_P(Doorbells, EmailAndWebhookRingAtOnceWhileAStalledMatrixWaitsItsTurn) {
     for (const auto& d : state.at("doorbells").as_array())
         by_channel[std::string(d.at("channel").as_string())] = {d.at("delivered").as_int64(), d.at("failed").as_int64(), d.at("waiting").as_int64(),
                                                                  d.at("last_at").as_int64()};
-    ASSERT_EQ(by_channel.size(), 3u);
+    ASSERT_EQ(by_channel.size(), 4u);  // e-mail, webhook, Matrix, Web Push
     EXPECT_EQ(by_channel["email"][0], 1);
     EXPECT_EQ(by_channel["webhook"][0], 1);
     EXPECT_EQ(by_channel["email"][3], clock_.now_ms()) << "when it was delivered";
     EXPECT_EQ(by_channel["matrix"][0], 0);
+    EXPECT_EQ(by_channel["webpush"][0], 0);
     EXPECT_EQ(by_channel["matrix"][2], 1) << "still waiting";
 
     // After its timeout the Matrix ring is rescheduled: attempts and back-off are in the database.
@@ -364,6 +376,52 @@ TEST_P(Doorbells, RingsWaitWhileTheVaultIsSealedAndGoOutWhenUnsealed) {
 
 INSTANTIATE_TEST_SUITE_P(Engines, Doorbells, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 INSTANTIATE_TEST_SUITE_P(Engines, DoorbellsAsDeployed, ::testing::Values("sqlite", "postgres"), testing::engine_name);
+// Issue 14, item 1: Web Push. The push service here is tests/interop/push_receiver.py, which verifies each push
+// with PyJWT (an independent ES256/JWT implementation) against RFC 8292 and RFC 8030.
+TEST_P(Doorbells, AWebPushDoorbellIsSignedForItsPushServiceUnderTheKeyBrowsersSubscribeWithAndCarriesNothing) {
+    if (!app_) return;
+    ASSERT_TRUE(listening(push_));
+    auto key = testing::request(port_, "GET", "/api/v1/network/push-key");
+    ASSERT_EQ(key.status, 200) << key.body;
+    const std::string k(json::parse(key.body).at("key").as_string());
+    EXPECT_EQ(k.size(), 87u) << "65 bytes, base64url";
+    const Device d = device();
+    ASSERT_EQ(bell(d, R"({"channel":"webpush","address":"http://127.0.0.1:)" + std::to_string(push_) + R"(/wpush/v2/subscription-1","secret":""})").status, 201);
+    ASSERT_EQ(publish(create_activation()), 200);
+    std::string log;
+    for (int i = 0; i < 250 && (log = read_all(helpers_ + "/push.log")).empty(); ++i) std::this_thread::sleep_for(20ms);
+    EXPECT_EQ(log, "ok " + k + "\n") << "PyJWT verified it under the key the browser was given, for this origin, with no body";
+
+    // The key derives from the vault: unavailable while sealed, the same once unsealed (subscriptions hold).
+    ASSERT_EQ(testing::request(port_, "POST", "/api/v1/vault/seal", "{}", "Content-Type: application/json\r\nX-Seal-Token: " + seal_token_ + "\r\n").status, 200);
+    EXPECT_EQ(testing::request(port_, "GET", "/api/v1/network/push-key").status, 503);
+    ASSERT_TRUE(app_->vault().unseal_with_operator_files({operator_file_}).ok());
+    auto again = testing::request(port_, "GET", "/api/v1/network/push-key");
+    ASSERT_EQ(again.status, 200);
+    EXPECT_EQ(std::string(json::parse(again.body).at("key").as_string()), k);
+}
+
+TEST_P(DoorbellsAsDeployed, AWebPushEndpointIsAPublicHttpsUrl) {
+    if (!app_) return;
+    const Device d = device();
+    for (const std::string& address : {std::string("http://push.example.org/x"), "https://127.0.0.1:" + std::to_string(push_) + "/x", std::string("https://[::1]/x"),
+                                       std::string("https://10.0.0.1/x"), std::string("https://user@push.example.org/x"), std::string("mailto:a@b.org")}) {
+        auto r = bell(d, R"({"channel":"webpush","address":")" + address + R"(","secret":""})");
+        EXPECT_EQ(r.status, 422) << address << " " << r.body;
+        EXPECT_NE(r.body.find("\"fields\":{\"address\""), std::string::npos) << r.body;
+    }
+    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM network_doorbells").at(0).integer(0), 0);
+}
+
+TEST_P(DoorbellsWithoutPush, AServerWithoutWebPushOffersNoKeyAndRefusesTheChannel) {
+    if (!app_) return;
+    EXPECT_EQ(testing::request(port_, "GET", "/api/v1/network/push-key").status, 404);
+    auto r = bell(device(), R"({"channel":"webpush","address":"https://push.example.org/x","secret":""})");
+    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_NE(r.body.find("\"fields\":{\"channel\""), std::string::npos) << r.body;
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, DoorbellsWithoutPush, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 INSTANTIATE_TEST_SUITE_P(Engines, DoorbellDeadlines, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 
 }  // namespace

@@ -231,6 +231,11 @@ Result<Response> api_doorbell(Request& request, Context& c) {
     return ok(201, json::object{{"id", made.id}, {"token", made.token}});
 }
 
+Result<Response> api_push_key(Request& request, Context& c) {
+    HAVEN_TRY(key, c.doorbells.push_key());
+    return ok(200, json::object{{"key", key}});
+}
+
 Result<Response> api_member_leave(Request& request, Context& c) {
     const std::string& member = request.params.at("id");
     const std::string token(request.header("X-Member-Token"));

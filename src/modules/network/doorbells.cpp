@@ -13,6 +13,7 @@
 #include "core/log.hpp"
 #include "crypto/random.hpp"
 #include "crypto/vault.hpp"
+#include "crypto/web_push.hpp"
 #include "http/transport/client.hpp"
 #include "modules/accounts/store.hpp"
 #include "modules/network/store.hpp"
@@ -24,7 +25,7 @@ using storage::Blob;
 using storage::Tx;
 
 const std::vector<std::string>& doorbell_channels() {
-    static const std::vector<std::string> v = {"email", "webhook", "matrix"};
+    static const std::vector<std::string> v = {"email", "webhook", "matrix", "webpush"};
     return v;
 }
 
@@ -43,13 +44,16 @@ Status check_address(const std::string& channel, const std::string& a, bool priv
     if (a.empty() || a.size() > 500 || a.find_first_of("\r\n\t ") != std::string::npos) return invalid("address", "address is one line of at most 500 bytes.");
     if (channel == "email" && (a.find('@') == std::string::npos || a.find('@') == 0 || a.find('@') == a.size() - 1 || a.find_first_of("<>") != std::string::npos))
         return invalid("address", "An e-mail doorbell needs an address such as alias@example.org.");
-    if (channel == "webhook") {
-        if (a.rfind("https://", 0) != 0 && a.rfind("http://", 0) != 0) return invalid("address", "A webhook is an http(s):// URL.");
+    if (channel == "webhook" || channel == "webpush") {
+        // A push service is always https; plain http only for the tests' local receivers.
+        const bool plain_ok = channel == "webhook" || private_targets;
+        if (a.rfind("https://", 0) != 0 && (!plain_ok || a.rfind("http://", 0) != 0))
+            return invalid("address", channel == "webhook" ? "A webhook is an http(s):// URL." : "A Web Push endpoint is an https:// URL.");
         const std::string host = url_host(a);
-        if (host.empty() || a.find('@') != std::string::npos) return invalid("address", "A webhook URL names a host, without user or password.");
+        if (host.empty() || a.find('@') != std::string::npos) return invalid("address", "The URL names a host, without user or password.");
         // Names are checked again at every delivery, after resolving (a name may point anywhere, and change).
         if (!private_targets && http::client::public_address(host) == false)
-            return invalid("address", "A webhook may not point to a private, loopback or link-local address.");
+            return invalid("address", "A doorbell may not point to a private, loopback or link-local address.");
     }
     if (channel == "matrix" && !valid_room_id(a))
         return invalid("address", "A Matrix doorbell is a room id such as !abc123:example.org (letters, digits and ._=+- before the colon, a server name after).");
@@ -159,7 +163,7 @@ Result<std::string> Doorbells::owner_of(const std::string& member_id) const {
 }
 
 Result<Doorbells::Made> Doorbells::subscribe(const std::string& member_id, const std::string& channel, const std::string& address, const std::string& secret) {
-    if (!ringers_.count(channel)) return invalid("channel", "This server does not ring on " + channel + " (e-mail, webhook or Matrix, as configured).");
+    if (!ringers_.count(channel)) return invalid("channel", "This server does not ring on " + channel + " (e-mail, webhook, Matrix or Web Push, as configured).");
     if (auto s = check_address(channel, address, private_targets_); !s) return s.error();
     if (channel == "webhook" && (secret.size() < 16 || secret.size() > 200)) return invalid("secret", "A webhook needs a secret of 16 to 200 bytes to sign with.");
     HAVEN_TRY(owner, owner_of(member_id));
@@ -434,6 +438,36 @@ Ringer webhook_ringer(int timeout_seconds, bool private_targets) {
         if (r->status / 100 != 2) return failed("the webhook answered " + std::to_string(r->status));
         return {};
     };
+}
+
+Ringer webpush_ringer(const crypto::Vault& vault, const std::string& subject, int timeout_seconds, bool private_targets) {
+    return [&vault, subject, timeout_seconds, private_targets](const Bell& bell) -> Status {
+        // RFC 8292: a JWT for the push service's origin, valid 12 h (at most 24 h allowed), under the key the
+        // browser subscribed with. No body (RFC 8030 with no payload): the push service learns "something arrived".
+        const int64_t expires = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() + 12 * 3600;
+        std::string authorization;
+        try {
+            HAVEN_TRY(a, crypto::vapid_authorization(*vault.subkey(crypto::KeyPurpose::web_push), bell.address, subject, expires));
+            authorization = std::move(a);
+        } catch (const crypto::VaultSealed&) {
+            return failed("sealed");
+        }
+        // TTL: kept 12 h for a phone that is off; Topic: a newer ring replaces one not yet delivered.
+        auto r = http::client::request({bell.address, "", "", timeout_seconds, !private_targets}, "POST", "", "", "",
+                                       {{"Authorization", authorization}, {"TTL", "43200"}, {"Urgency", "high"}, {"Topic", "haven"}});
+        if (!r) return r.error();
+        if (r->status / 100 != 2) return failed("the push service answered " + std::to_string(r->status));
+        return {};
+    };
+}
+
+Result<std::string> Doorbells::push_key() const {
+    if (!ringers_.count("webpush")) return make_error(ErrorKind::not_found, "not_found", "This server does not offer Web Push doorbells.");
+    try {
+        return crypto::vapid_public_key(*vault_.subkey(crypto::KeyPurpose::web_push));
+    } catch (const crypto::VaultSealed&) {
+        return make_error(ErrorKind::unavailable, "sealed", "Haven is sealed: doorbells can be set once it is unsealed.");
+    }
 }
 
 Ringer matrix_ringer(const std::string& homeserver, const std::string& access_token, int timeout_seconds) {

@@ -1,5 +1,5 @@
 // Doorbells (docs/EMERGENCY.md): a content-free "check your mailbox" sent to every member's doorbell when an
-// activation is published. One queue per channel (e-mail, webhook, Matrix), each delivering up to
+// activation is published. One queue per channel (e-mail, webhook, Matrix, Web Push), each delivering up to
 // `parallel_deliveries` rings at once with a deadline each, so that neither a stalled channel nor a slow target
 // delays the others; priorities (urgent > first wave > retries); exponential back-off kept in the database; depth
 // and oldest ring visible to operators. Addresses are sealed by the vault: while it is sealed, rings wait.
@@ -26,7 +26,7 @@
 
 namespace haven::network {
 
-const std::vector<std::string>& doorbell_channels();  // email, webhook, matrix
+const std::vector<std::string>& doorbell_channels();  // email, webhook, matrix, webpush
 
 // A Matrix room id as the doorbells accept it, `!opaque:server` (the whole grammar in doorbells.cpp).
 bool valid_room_id(std::string_view id);
@@ -69,6 +69,9 @@ public:
     // and any name resolving to one at delivery — unless `allow_private_targets` (tests only).
     Result<Made> subscribe(const std::string& member_id, const std::string& channel, const std::string& address, const std::string& secret);
     Status unsubscribe(int64_t id, const std::string& token);
+    // The public key browsers subscribe to Web Push with (applicationServerKey): 404 when this server does not
+    // offer Web Push, 503 "sealed" while the vault is sealed (the key derives from it).
+    Result<std::string> push_key() const;
     // Removes the doorbell of a member's device that leaves.
     Status forget(const std::string& member_id);
     void allow_private_targets(bool allow) { private_targets_ = allow; }
@@ -116,5 +119,8 @@ Ringer smtp_ringer(const std::string& relay, const std::string& from, int timeou
 // `private_targets`: also call private, loopback and link-local addresses (tests with local receivers only).
 Ringer webhook_ringer(int timeout_seconds = 10, bool private_targets = false);
 Ringer matrix_ringer(const std::string& homeserver, const std::string& access_token, int timeout_seconds = 10);
+// Web Push (RFC 8030) with no payload, signed with VAPID (RFC 8292) under the vault's push key; `subject` is the
+// contact push services may write to (mailto: or https:).
+Ringer webpush_ringer(const crypto::Vault& vault, const std::string& subject, int timeout_seconds = 10, bool private_targets = false);
 
 }  // namespace haven::network

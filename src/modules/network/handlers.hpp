@@ -46,5 +46,6 @@ Result<Response> api_wrap(Request& request, Context& c);             // GET    /
 Result<Response> api_ack(Request& request, Context& c);              // POST   /api/v1/network/activations/{id}/acks (X-Ack-Capability)
 Result<Response> api_doorbell(Request& request, Context& c);         // POST   /api/v1/network/doorbells
 Result<Response> api_doorbell_drop(Request& request, Context& c);    // DELETE /api/v1/network/doorbells/{id} (X-Doorbell-Token)
+Result<Response> api_push_key(Request& request, Context& c);         // GET    /api/v1/network/push-key (Web Push's applicationServerKey)
 
 }  // namespace haven::network

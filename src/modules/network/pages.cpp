@@ -48,7 +48,8 @@ Result<Response> member_app(Request& request, Context& c) {
                               h.element("form", {{"id", "member-doorbell"}, {"class", "stack"}}, [&] {
                                   h.element("p", {}, ctx.t("network.doorbell_help"));
                                   accounts::select_field(h, ctx, "bell-channel", "network.bell_channel",
-                                                         {{"webhook", ctx.t("network.bell_webhook")},
+                                                         {{"webpush", ctx.t("network.bell_webpush")},
+                                                          {"webhook", ctx.t("network.bell_webhook")},
                                                           {"email", ctx.t("network.bell_email")},
                                                           {"matrix", ctx.t("network.bell_matrix")}});
                                   accounts::field(h, ctx, "bell-address", "network.bell_address", "text");

@@ -31,6 +31,7 @@
       notify_body: "Something for you: open the app to read it.", notify_cancel: "Changed or cancelled: open the app to read it.",
       bell_set: "Doorbell set: {c}. It replaces any earlier one of this phone.", bell_refused: "The server refused the doorbell: {m}",
       bell_now: "This phone's doorbell: {c}.",
+      push_none: "This browser cannot take Web Push: choose another doorbell.", push_failed: "Web Push could not be set up: {m}",
       rejoin_confirm: "Tick the box to confirm.", rejoin_ready: "Enter the new code from the operator.",
       expired_code: "This code is used or expired: ask the operator for a new one.",
       offline_short: "No connection: try again.",
@@ -51,6 +52,7 @@
       notify_body: "Для вас есть сигнал: откройте приложение, чтобы прочитать.", notify_cancel: "Сигнал изменён или отменён: откройте приложение.",
       bell_set: "Звонок задан: {c}. Он заменяет прежний звонок этого телефона.", bell_refused: "Сервер не принял звонок: {m}",
       bell_now: "Звонок этого телефона: {c}.",
+      push_none: "Этот браузер не принимает Web Push: выберите другой звонок.", push_failed: "Не удалось включить Web Push: {m}",
       rejoin_confirm: "Отметьте галочку, чтобы подтвердить.", rejoin_ready: "Введите новый код от оператора.",
       expired_code: "Этот код уже использован или просрочен: попросите у оператора новый.",
       offline_short: "Нет связи: попробуйте ещё раз.",
@@ -351,7 +353,8 @@
   function registerWorker() {
     if (worker || !("serviceWorker" in navigator) || !root.dataset.worker) return;
     // Not navigator.serviceWorker.ready: the worker's scope (/assets/) does not hold this page, so wait for it here.
-    worker = navigator.serviceWorker.register(root.dataset.worker).then((reg) => (reg.active ? reg : new Promise((done) => {
+    // Its language rides in its address: it shows the Web Push notification while no page is open.
+    worker = navigator.serviceWorker.register(root.dataset.worker + "?lang=" + (document.documentElement.lang || "en").slice(0, 2)).then((reg) => (reg.active ? reg : new Promise((done) => {
       const w = reg.installing || reg.waiting;
       if (!w) { done(reg); return; }
       w.addEventListener("statechange", () => { if (w.state === "activated") done(reg); });
@@ -402,6 +405,9 @@
     if (!s) return;
     const channel = $("bell-channel").value;
     const body = { channel, address: $("bell-address").value.trim(), secret: channel === "webhook" ? $("bell-secret").value : "" };
+    if (channel === "webpush") {
+      try { body.address = (await pushSubscription()).endpoint; } catch (e) { status(say("push_failed", { m: e.message || e })); return; }
+    }
     let r;
     try {
       r = await fetch("/api/v1/network/doorbells", {
@@ -414,6 +420,30 @@
     now.doorbell = { id: reply.id, token: reply.token, channel };
     save(now);
     status(say("bell_set", { c: $("bell-channel").selectedOptions[0].textContent }));
+  }
+
+  // Web Push: the browser's push service wakes the service worker even when no page is open. The server signs
+  // its empty pushes with the key fetched here (VAPID); the subscription is made again, bound to that key.
+  async function pushSubscription() {
+    if (!("PushManager" in window) || !("serviceWorker" in navigator)) throw new Error(say("push_none"));
+    if (typeof Notification === "undefined") throw new Error(say("notify_none"));
+    if (Notification.permission !== "granted" && (await Notification.requestPermission()) !== "granted") throw new Error(say("notify_denied"));
+    registerWorker();
+    const reg = await worker;
+    if (!reg || !reg.pushManager) throw new Error(say("push_none"));
+    const r = await fetch("/api/v1/network/push-key");
+    const reply = await r.json().catch(() => ({}));
+    if (r.status !== 200) throw new Error((reply.error && reply.error.message) || String(r.status));
+    const old = await reg.pushManager.getSubscription();
+    if (old) await old.unsubscribe().catch(() => {});
+    return reg.pushManager.subscribe({ userVisibleOnly: true,
+      applicationServerKey: sodium.from_base64(reply.key, sodium.base64_variants.URLSAFE_NO_PADDING) });
+  }
+  // Only the fields the chosen doorbell needs: Web Push needs none, only a webhook a secret.
+  function bellFields() {
+    const channel = $("bell-channel").value;
+    $("bell-address").closest(".field").hidden = channel === "webpush";
+    $("bell-secret").closest(".field").hidden = channel !== "webhook";
   }
 
   async function rejoin(event) {
@@ -563,7 +593,8 @@
     if (s && !joining) {
       status(permission());
       if (typeof Notification !== "undefined" && Notification.permission === "granted") registerWorker();
-      if (s.doorbell) $("bell-channel").value = s.doorbell.channel;
+      if (s.doorbell && $("bell-channel").querySelector("option[value=" + s.doorbell.channel + "]")) $("bell-channel").value = s.doorbell.channel;
+      bellFields();
       connection("retrying", say("retrying"));
       listen();
     } else if (!joining) {
@@ -578,6 +609,9 @@
     $("member-enrol").addEventListener("submit", enrol);
     $("member-unlock").addEventListener("submit", unlock);
     $("member-doorbell").addEventListener("submit", setDoorbell);
+    $("bell-channel").addEventListener("change", bellFields);
+    if (!("PushManager" in window)) $("bell-channel").querySelector("option[value=webpush]").remove();
+    bellFields();
     $("member-rejoin-form").addEventListener("submit", rejoin);
     $("notify").addEventListener("click", askPermission);
     $("poll").addEventListener("click", checkNow);
