@@ -9,6 +9,8 @@ import { writeFileSync, mkdtempSync, mkdirSync, rmSync, readFileSync, existsSync
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { inflateSync } from "node:zlib";
+import { chromium } from "playwright-core";
 import { staff } from "../staff.mjs";
 
 const bin = dirname(resolve(process.argv[2]));
@@ -103,13 +105,124 @@ async function lockedShowsNothing(page, secrets) {
   for (const s of secrets) assert.ok(!values.includes(s), s + " left in a form on the lock screen");
 }
 
+// The operator's QR image as grey pixels. Its PNG is 8-bit greyscale, filter 0 on every row, one zlib stream
+// (src/network/client/qr.cpp writes it so); anything else is refused rather than misread.
+function readGreyPng(path) {
+  const png = readFileSync(path);
+  assert.equal(png.subarray(0, 8).toString("binary"), "\x89PNG\r\n\x1a\n");
+  let at = 8, width = 0, height = 0;
+  const idat = [];
+  while (at < png.length) {
+    const length = png.readUInt32BE(at), type = png.subarray(at + 4, at + 8).toString("ascii"), data = png.subarray(at + 8, at + 8 + length);
+    if (type === "IHDR") {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      assert.deepEqual([...data.subarray(8, 13)], [8, 0, 0, 0, 0], "8-bit greyscale, no interlace");
+    }
+    if (type === "IDAT") idat.push(data);
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const pixels = Buffer.alloc(width * height);
+  for (let y = 0; y < height; y++) {
+    assert.equal(raw[y * (width + 1)], 0, "filter none");
+    raw.copy(pixels, y * width, y * (width + 1) + 1, (y + 1) * (width + 1));
+  }
+  return { width, height, pixels };
+}
+
+// A camera's view for Chromium's fake capture device: YUV4MPEG2, 4:2:0. First `empty` frames of a grey wall (so the
+// scanner can be seen scanning), then frames of the QR image on white, centred; Chromium loops the file.
+function writeY4m(path, qr, { width = 480, height = 360, fps = 5, empty = 10, showing = 5 } = {}) {
+  const luma = (v) => 16 + Math.round((v * 219) / 255);  // studio range, as video is
+  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
+  const wall = Buffer.alloc(width * height, luma(150));
+  const shown = Buffer.alloc(width * height, luma(255));
+  const left = (width - qr.width) >> 1, top = (height - qr.height) >> 1;
+  for (let y = 0; y < qr.height; y++)
+    for (let x = 0; x < qr.width; x++) shown[(top + y) * width + left + x] = luma(qr.pixels[y * qr.width + x]);
+  const frames = [Buffer.from(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg\n`)];
+  for (let i = 0; i < empty + showing; i++) frames.push(Buffer.from("FRAME\n"), i < empty ? wall : shown, chroma);
+  writeFileSync(path, Buffer.concat(frames));
+}
+
+// A phone whose rear camera sees `y4m`: its own Chromium, as run.mjs launches it, with the fake capture device.
+async function cameraPhone(y4m, locale) {
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+           "--use-file-for-fake-video-capture=" + y4m],
+  });
+  const ctx = await browser.newContext({ locale, viewport: PHONE });
+  const page = await ctx.newPage();
+  const problems = [];
+  page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(m.text()); });
+  page.on("pageerror", (e) => problems.push(String(e)));
+  return { browser, page, problems };
+}
+
 export const tests = {
+  async "a member scans the operator's QR code with the phone's camera and joins, in English and in Russian"({ base, context, cli }) {
+    const { op, dir, approve } = await operator(context, base, cli);
+    const people = [
+      { locale: "en-GB", shot: "en", pseudonym: "Vera", scanning: "Point the camera", scanned: "Code scanned", stop: "Stop the camera", button: "Scan the QR code" },
+      { locale: "ru-RU", shot: "ru", pseudonym: "Галя", scanning: "Наведите камеру", scanned: "Код считан", stop: "Выключить камеру", button: "Сканировать QR-код" },
+    ];
+    try {
+      for (const who of people) {
+        const png = join(dir, who.shot + ".png"), y4m = join(dir, who.shot + ".y4m");
+        const link = op("enrol", "--qr-png", png).split("\n")[0];
+        writeY4m(y4m, readGreyPng(png));
+        const { browser, page, problems } = await cameraPhone(y4m, who.locale);
+        try {
+          await page.goto(base + "/network/app");
+          await page.waitForSelector("#member-enrol:not([hidden])");
+          assert.equal(await page.locator("#scan").innerText(), who.button);
+          // Beside the code's field, on the phone's width.
+          const field = await page.locator("#link").boundingBox(), button = await page.locator("#scan").boundingBox();
+          assert.ok(button.y > field.y && button.y - (field.y + field.height) < 40 && button.x + button.width <= PHONE.width, JSON.stringify([field, button]));
+          await page.click("#scan");
+          // The camera's picture while it looks (the grey wall comes first), then the code read into the field.
+          await page.waitForSelector("#scan-video:not([hidden])");
+          await page.waitForSelector(`#member-status:has-text('${who.scanning}')`);
+          assert.equal(await page.locator("#scan").innerText(), who.stop);
+          await page.waitForFunction(() => document.getElementById("scan-video").videoWidth > 0);
+          const video = await page.locator("#scan-video").boundingBox();
+          assert.ok(video.x >= 0 && video.x + video.width <= PHONE.width && video.height > 100, JSON.stringify(video));
+          await page.screenshot({ path: join(shots, who.shot + "-scanning.png") });
+          await page.waitForFunction((l) => document.getElementById("link").value === l, link, { timeout: 15000 });
+          await page.waitForSelector(`#member-status:has-text('${who.scanned}')`);
+          assert.ok(await page.locator("#scan-video").isHidden(), "the camera's picture goes");
+          assert.equal(await page.evaluate(() => document.getElementById("scan-video").srcObject), null, "and the camera is stopped");
+          assert.equal(await page.locator("#scan").innerText(), who.button);
+          await page.screenshot({ path: join(shots, who.shot + "-scanned.png") });
+          await page.fill("#pseudonym", who.pseudonym);
+          await page.fill("#regions", "tver");
+          await page.fill("#skills", "driver");
+          await page.fill("#passphrase", "a long passphrase of " + who.shot);
+          await page.click("#member-enrol button[type=submit]");
+          await page.waitForSelector("#member-alerts:not([hidden])");
+          assert.deepEqual(problems, []);
+        } finally {
+          await browser.close();
+        }
+      }
+      // Both wait for the operator's approval, named.
+      const waiting = op("sync");
+      for (const who of people) assert.match(waiting, new RegExp("waiting\t[0-9a-f]{32}\t" + who.pseudonym + "\t"), waiting);
+      assert.equal(approve(), 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+
   async "the app wakes its member, shows alerts first, updates, cancels and drills for what they are, and shows nothing when locked"({ base, context, cli }) {
     const { op, dir, approve, activate } = await operator(context, base, cli);
     const { ctx, page, problems } = await phone(context, base, "en-GB");
     try {
       const link = op("enrol").split("\n")[0];
-      assert.match(link, /^haven-enrol:1;/);
+      assert.match(link, /^HAVEN:2\/[A-Z2-7]{24}\/[A-Z2-7]{26}\/HTTP:\/\/127\.0\.0\.1:\d+$/);
       await page.goto(base + "/network/app");
       await page.waitForSelector("#member-enrol:not([hidden])");
       // The member page is not a staff page: no Home, no navigation, no Sign in.
@@ -117,6 +230,21 @@ export const tests = {
       assert.doesNotMatch(await page.locator("footer").textContent(), /Sign out/, "a member locks, never signs out");
       assert.ok(await page.locator("#member-unlock").isHidden());
       assert.ok(await page.locator("#member-alerts").isHidden());
+      // No camera here (this browser has no fake device): said in words, and the code can still be pasted.
+      await page.click("#scan");
+      await page.waitForSelector("#member-status:has-text('camera')");
+      assert.match(await page.locator("#member-status").innerText(), /camera the page can use|camera was refused/);
+      assert.ok(await page.locator("#scan-video").isHidden());
+      // Not a link; a link whose fingerprint is not the keys' (as from a server that swapped them): refused in words.
+      await page.fill("#link", "https://example.org/");
+      await page.fill("#passphrase", "vera's long passphrase");
+      await page.click("#member-enrol button[type=submit]");
+      await page.waitForSelector("#member-status:has-text('not a Haven enrolment code')");
+      const at = "HAVEN:2/".length + 25;
+      await page.fill("#link", link.slice(0, at) + (link[at] === "A" ? "B" : "A") + link.slice(at + 1));
+      await page.fill("#passphrase", "vera's long passphrase");
+      await page.click("#member-enrol button[type=submit]");
+      await page.waitForSelector("#member-status:has-text('do not match this code')");
       // A failed join leaves no passphrase in the form.
       await page.fill("#link", "haven-enrol:1;" + base + ";not-a-code;" + "00".repeat(32) + ";" + "11".repeat(32));
       await page.fill("#pseudonym", "Vera");
@@ -185,7 +313,7 @@ export const tests = {
       for (const plain of ["Driver needed", "Vera", "Tver", "identity_sk", "member_id"]) assert.ok(!kept.includes(plain), plain + " in storage");
 
       // Locked (by the button, then by reopening): the unlock form and nothing else.
-      const secrets = ["Vera", "Tver", "Driver", "Stand down", "haven-enrol"];
+      const secrets = ["Vera", "Tver", "Driver", "Stand down", "haven-enrol", link.slice(8, 32)];
       await page.click("#lock");
       await lockedShowsNothing(page, secrets);
       await page.reload();

@@ -415,16 +415,25 @@ TEST_P(NetworkClients, TheEnrolmentQrCodeFitsATerminalDecodesAndPinsTheOperators
     // closes with a reset; nothing between is left to the terminal's colours.
     const std::string colours = "\x1b[38;5;16;48;5;231m", reset = "\x1b[0m";
     size_t rows = 0, widest = 0, narrowest = 1000;
+    std::vector<std::vector<bool>> dark;  // the modules as the terminal draws them: two per cell, top and bottom
     std::istringstream lines(made.out);
     for (std::string line; std::getline(lines, line);) {
         if (!has(line, "\x1b[")) continue;
         ++rows;
         EXPECT_TRUE(line.starts_with(colours) && line.ends_with(reset) && count(line, "\x1b[") == 2) << "row " << rows << " sets its colours once, for every cell";
         const std::string cells = line.substr(colours.size(), line.size() - colours.size() - reset.size());
-        size_t width = 0;
-        for (unsigned char c : cells) width += (c & 0xC0) != 0x80;  // code points: one cell each
-        widest = std::max(widest, width);
-        narrowest = std::min(narrowest, width);
+        std::vector<bool> top, bottom;
+        for (size_t at = 0; at < cells.size();) {
+            const std::string cell = cells.substr(at, cells[at] == ' ' ? 1 : 3);
+            at += cell.size();
+            top.push_back(cell == "\u2588" || cell == "\u2580");
+            bottom.push_back(cell == "\u2588" || cell == "\u2584");
+            EXPECT_TRUE(cell == " " || cell == "\u2588" || cell == "\u2580" || cell == "\u2584") << "row " << rows;
+        }
+        widest = std::max(widest, top.size());
+        narrowest = std::min(narrowest, top.size());
+        dark.push_back(top);
+        dark.push_back(bottom);
     }
     EXPECT_GE(rows, 11u);
     EXPECT_LE(rows, 24u) << made.out;
@@ -434,6 +443,17 @@ TEST_P(NetworkClients, TheEnrolmentQrCodeFitsATerminalDecodesAndPinsTheOperators
     std::printf("[ measured ] link %zu characters; QR version %zu (%zu modules), terminal %zu rows x %zu columns; enrol printed %zu lines\n",
                 link.size(), (modules - 17) / 4, modules, rows, widest, count(made.out, "\n"));
     EXPECT_LE((modules - 17) / 4, 4u) << "version 4 at most";
+
+    // The terminal's drawing itself decodes: its cells made into an image (4 pixels a module) for zbarimg.
+    {
+        std::ofstream pgm(dir_ + "/terminal.pgm", std::ios::binary);
+        pgm << "P5 " << widest * 4 << " " << dark.size() * 4 << " 255\n";
+        for (const auto& row : dark)
+            for (int repeat = 0; repeat < 4; ++repeat)
+                for (bool d : row) pgm << std::string(4, d ? '\0' : '\xff');
+    }
+    auto drawn = sh("zbarimg --quiet --raw " + dir_ + "/terminal.pgm 2>/dev/null");
+    EXPECT_EQ(first_line(drawn.out), link) << "the terminal's code as drawn: " << drawn.out;
 
     // An independent decoder reads the PNG back to the link.
     auto decoded = sh("zbarimg --quiet --raw " + dir_ + "/code.png 2>/dev/null");  // its stderr may complain of no D-Bus

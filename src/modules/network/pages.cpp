@@ -20,6 +20,8 @@ Result<Response> member_app(Request& request, Context& c) {
     return web::page(ctx, 200, "network.title", [&](web::Html& h) {
         h.element("div", {{"id", "member-app"},
                           {"data-worker", web::asset_url("network-sw.js")},
+                          {"data-jsqr", web::asset_url("jsQR.js")},
+                          {"data-scan", ctx.t("network.scan")},
                           {"data-failed", ctx.t("network.failed")},
                           {"data-short", ctx.t("network.passphrase_short")},
                           {"data-wrong", ctx.t("network.passphrase_wrong")},
@@ -73,6 +75,13 @@ Result<Response> member_app(Request& request, Context& c) {
                       h.element("form", {{"id", "member-enrol"}, {"class", "stack"}, {"hidden", "hidden"}}, [&] {
                           h.element("p", {}, ctx.t("network.enrol_help"));
                           accounts::field(h, ctx, "link", "network.link", "text");
+                          // The camera reads the operator's QR code into the field above (jsQR, loaded on the press).
+                          h.element("div", {{"class", "scanner"}}, [&] {
+                              h.element("button", {{"type", "button"}, {"id", "scan"}, {"class", "secondary"}}, ctx.t("network.scan"));
+                              h.element("video", {{"id", "scan-video"}, {"hidden", "hidden"}, {"muted", "muted"}, {"playsinline", "playsinline"},
+                                                  {"aria-label", ctx.t("network.scan_video")}},
+                                        "");
+                          });
                           accounts::field(h, ctx, "pseudonym", "network.pseudonym", "text");
                           accounts::field(h, ctx, "regions", "network.regions", "text");
                           accounts::field(h, ctx, "skills", "network.skills", "text");

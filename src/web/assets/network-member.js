@@ -35,6 +35,16 @@
       rejoin_confirm: "Tick the box to confirm.", rejoin_ready: "Enter the new code from the operator.",
       expired_code: "This code is used or expired: ask the operator for a new one.",
       offline_short: "No connection: try again.",
+      bad_link: "This is not a Haven enrolment code. Check that it was copied whole.",
+      other_hub: "This code is for another server ({s}): open the app there.",
+      keys_mismatch: "The server gave keys that do not match this code. Do not join: tell the operator.",
+      scan_stop: "Stop the camera", scan_start: "Point the camera at the operator's QR code.",
+      scan_done: "Code scanned. Fill in the rest and join.",
+      scan_foreign: "That QR code is not a Haven enrolment code: point the camera at the operator's.",
+      scan_refused: "The camera was refused. Allow it for this page in the browser's settings, or paste the code.",
+      scan_none: "This phone has no camera the page can use. Paste the code instead.",
+      scan_busy: "The camera would not start (another app may be using it). Close it and try again, or paste the code.",
+      scan_unavailable: "This browser cannot use the camera here (it needs https). Paste the code instead.",
     },
     ru: {
       alert: "СИГНАЛ", drill: "УЧЕНИЯ", test: "ПРОВЕРКА",
@@ -56,6 +66,16 @@
       rejoin_confirm: "Отметьте галочку, чтобы подтвердить.", rejoin_ready: "Введите новый код от оператора.",
       expired_code: "Этот код уже использован или просрочен: попросите у оператора новый.",
       offline_short: "Нет связи: попробуйте ещё раз.",
+      bad_link: "Это не код подключения Haven. Проверьте, что он скопирован целиком.",
+      other_hub: "Этот код для другого сервера ({s}): откройте приложение там.",
+      keys_mismatch: "Сервер выдал ключи, которые не совпадают с этим кодом. Не подключайтесь: сообщите оператору.",
+      scan_stop: "Выключить камеру", scan_start: "Наведите камеру на QR-код оператора.",
+      scan_done: "Код считан. Заполните остальное и подключайтесь.",
+      scan_foreign: "Это не QR-код подключения Haven: наведите камеру на код оператора.",
+      scan_refused: "Доступ к камере запрещён. Разрешите его для этой страницы в настройках браузера или вставьте код.",
+      scan_none: "У телефона нет камеры, доступной странице. Вставьте код вручную.",
+      scan_busy: "Камера не включилась (возможно, её занимает другое приложение). Закройте его и попробуйте снова или вставьте код.",
+      scan_unavailable: "Этот браузер не может включить камеру здесь (нужен https). Вставьте код вручную.",
     },
   };
   const words = WORDS[(document.documentElement.lang || "en").slice(0, 2)] || WORDS.en;
@@ -135,13 +155,66 @@
     return { pk: sodium.to_hex(p.publicKey), sk: sodium.to_hex(p.privateKey), made_at: Date.now(), not_after: notAfter, signature: sodium.to_hex(sig) };
   }
 
+  // The operator's link (docs/EMERGENCY.md, "Enrolment links"; the same as src/network/enrol_link.cpp). Version 2,
+  // HAVEN:2/CODE/FINGERPRINT/HUB, fits a small QR code: it carries a fingerprint of the operators' keys, which
+  // come from the server with the code. Version 1 carried the keys. null for anything else.
+  const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  function base32(text) {
+    const out = [];
+    let bits = 0, value = 0;
+    for (const ch of text) {
+      const i = B32.indexOf(ch);
+      if (i < 0) return null;
+      value = ((value << 5) | i) & 0xffff;
+      bits += 5;
+      if (bits >= 8) { out.push((value >> (bits - 8)) & 255); bits -= 8; }
+    }
+    return bits >= 5 || (value & ((1 << bits) - 1)) ? null : new Uint8Array(out);  // only what an encoder writes
+  }
+  function parseLink(text) {
+    text = text.trim();
+    if (text.startsWith("haven-enrol:1;")) {
+      const p = text.split(";");
+      if (p.length !== 5 || !p[2] || !/^[0-9a-f]{64}$/i.test(p[3]) || !/^[0-9a-f]{64}$/i.test(p[4])) return null;
+      try { return { v: 1, origin: new URL(p[1]).origin, code: p[2], org: p[3].toLowerCase(), box: p[4].toLowerCase() }; } catch (e) { return null; }
+    }
+    if (text.slice(0, 8).toUpperCase() !== "HAVEN:2/") return null;
+    const rest = text.slice(8), a = rest.indexOf("/"), b = a < 0 ? -1 : rest.indexOf("/", a + 1);
+    if (b < 0) return null;
+    const code = rest.slice(0, a).toUpperCase(), fp = base32(rest.slice(a + 1, b).toUpperCase());
+    const hub = rest.slice(b + 1);
+    if (!/^[A-Z2-7]{1,100}$/.test(code) || !fp || fp.length !== 16 || !/^([a-z][a-z0-9+.-]*:\/\/)?[a-z0-9.:[\]-]+(\/.*)?$/i.test(hub)) return null;
+    try { return { v: 2, origin: new URL(/:\/\//.test(hub) ? hub : "https://" + hub).origin, code, fp }; } catch (e) { return null; }
+  }
+  const fingerprint = (org, box) => sodium.crypto_generichash(16, cat(enc.encode("haven-enrol-keys-v1"), org, box), null);
+
   async function enrol(event) {
     event.preventDefault();
+    stopScan();
     const passphrase = $("passphrase").value;
     $("passphrase").value = "";  // never left in the form, whatever happens next
-    const parts = $("link").value.trim().split(";");
-    if (parts.length !== 5 || parts[0] !== "haven-enrol:1") { status(root.dataset.failed); return; }
+    const link = parseLink($("link").value);
+    if (!link) { status(say("bad_link")); return; }
+    // This page enrols with the server that serves it: a code for another would be handed to the wrong one.
+    if (link.origin !== location.origin) { status(say("other_hub", { s: link.origin })); return; }
     if (passphrase.length < 8) { status(root.dataset.short); return; }
+    if (link.v === 2) {
+      // The keys come with the code (in the body, never the URL) and are used only if they are the ones the
+      // operator fingerprinted in the link: a server that swapped them is refused.
+      let k;
+      try {
+        k = await fetch("/api/v1/network/enrolment-keys", { method: "POST", headers: { "Content-Type": "application/json" },
+                                                           body: JSON.stringify({ code: link.code }) });
+      } catch (e) { status(say("offline_short")); return; }
+      if (k.status === 404 || k.status === 410) { status(say("expired_code")); return; }
+      if (k.status !== 200) { status(root.dataset.failed); return; }
+      const keys = await k.json().catch(() => ({}));
+      const hex = (x) => (typeof x === "string" && /^[0-9a-f]{64}$/.test(x) ? sodium.from_hex(x) : null);
+      const org = hex(keys.org_pk), box = hex(keys.box_pk);
+      if (!org || !box || sodium.to_hex(fingerprint(org, box)) !== sodium.to_hex(link.fp)) { status(say("keys_mismatch")); return; }
+      link.org = keys.org_pk;
+      link.box = keys.box_pk;
+    }
     const identity = sodium.crypto_sign_keypair();
     const memberId = sodium.to_hex(sodium.randombytes_buf(16));
     const mailbox = sodium.randombytes_buf(32);
@@ -151,10 +224,10 @@
                      pseudonym: $("pseudonym").value.trim(), regions, skills, contacts: [], enrolled_at: Date.now() };
     let r;
     try {
-      const sealed = sodium.crypto_box_seal(enc.encode(JSON.stringify(packet)), sodium.from_hex(parts[4]));
+      const sealed = sodium.crypto_box_seal(enc.encode(JSON.stringify(packet)), sodium.from_hex(link.box));
       r = await fetch("/api/v1/network/members", {
         method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ code: parts[2], member_id: memberId, prekey: prekey.pk, not_after: prekey.not_after,
+        body: JSON.stringify({ code: link.code, member_id: memberId, prekey: prekey.pk, not_after: prekey.not_after,
                                signature: prekey.signature, packet: sodium.to_hex(sealed) }) });
     } catch (e) { status(root.dataset.failed); return; }
     if (r.status === 404 || r.status === 410) { status(say("expired_code")); return; }
@@ -165,11 +238,74 @@
     if (old) fetch("/api/v1/network/members/" + old.member_id, { method: "DELETE", headers: { "X-Member-Token": old.token } }).catch(() => {});
     rejoining = false;
     await newLock(passphrase);
-    save({ member_id: memberId, token, org_pk: parts[3], identity_pk: sodium.to_hex(identity.publicKey),
+    save({ member_id: memberId, token, org_pk: link.org, identity_pk: sodium.to_hex(identity.publicKey),
            identity_sk: sodium.to_hex(identity.privateKey), mailbox: sodium.to_hex(mailbox), prekeys: [prekey],
            regions, skills, seen_after: 0, received: [], answers: {}, rung: [] });
     for (const id of ["link", "pseudonym", "regions", "skills"]) $(id).value = "";
     show();
+  }
+
+  // The operator's QR code through the phone's rear camera: frames decoded by jsQR (vendored, loaded on the first
+  // press), the link put in the field, the camera stopped. Nothing leaves the phone.
+  let scanning = null;
+  function stopScan() {
+    if (!scanning) return;
+    clearTimeout(scanning.timer);
+    for (const t of scanning.stream.getTracks()) t.stop();
+    const video = $("scan-video");
+    video.srcObject = null;
+    video.hidden = true;
+    $("scan").textContent = root.dataset.scan;
+    scanning = null;
+  }
+  const loadDecoder = () => (typeof jsQR === "function" ? Promise.resolve() : new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = root.dataset.jsqr;
+    script.onload = resolve;
+    script.onerror = reject;
+    document.head.appendChild(script);
+  }));
+  async function scan() {
+    if (scanning) { stopScan(); status(""); return; }
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { status(say("scan_unavailable")); return; }
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
+    } catch (e) {
+      const name = e && e.name;
+      status(say(name === "NotAllowedError" || name === "SecurityError" ? "scan_refused"
+                 : name === "NotFoundError" || name === "OverconstrainedError" ? "scan_none" : "scan_busy"));
+      return;
+    }
+    try { await loadDecoder(); } catch (e) { for (const t of stream.getTracks()) t.stop(); status(root.dataset.failed); return; }
+    const video = $("scan-video"), canvas = document.createElement("canvas"), g = canvas.getContext("2d", { willReadFrequently: true });
+    scanning = { stream, timer: 0 };
+    video.srcObject = stream;
+    video.hidden = false;
+    await video.play().catch(() => {});
+    $("scan").textContent = say("scan_stop");
+    status(say("scan_start"));
+    const look = () => {
+      if (!scanning || scanning.stream !== stream) return;
+      if (video.readyState >= 2 && video.videoWidth) {
+        // At most 640 px on the long side: enough for a QR code filling part of the frame, and fast on a phone.
+        const scale = Math.min(1, 640 / Math.max(video.videoWidth, video.videoHeight));
+        canvas.width = Math.round(video.videoWidth * scale);
+        canvas.height = Math.round(video.videoHeight * scale);
+        g.drawImage(video, 0, 0, canvas.width, canvas.height);
+        const found = jsQR(g.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height);
+        if (found && parseLink(found.data)) {
+          $("link").value = found.data.trim();
+          stopScan();
+          status(say("scan_done"));
+          $("pseudonym").focus();
+          return;
+        }
+        if (found && found.data) status(say("scan_foreign"));
+      }
+      scanning.timer = setTimeout(look, 150);
+    };
+    look();
   }
 
   // Weekly: a new prekey; the previous one kept a week for activations wrapped before the operator saw the new one.
@@ -607,6 +743,8 @@
 
   sodium.ready.then(() => {
     $("member-enrol").addEventListener("submit", enrol);
+    $("scan").addEventListener("click", scan);
+    document.addEventListener("visibilitychange", () => { if (document.hidden) stopScan(); });  // never filming in the background
     $("member-unlock").addEventListener("submit", unlock);
     $("member-doorbell").addEventListener("submit", setDoorbell);
     $("bell-channel").addEventListener("change", bellFields);
