@@ -236,6 +236,7 @@ void add_routes(App& app) {
     r.post("/api/v1/network/enrolments", "network.operate", nw(network::api_enrolment));
     r.get("/api/v1/network/enrolments", "network.operate", nw(network::api_codes));
     r.add("DELETE", "/api/v1/network/enrolments/{id}", "network.operate", nw(network::api_code_revoke));
+    r.add("PUT", "/api/v1/network/enrolments/{id}/lists", "network.operate", nw(network::api_code_lists));
     r.get("/api/v1/network/members", "network.operate", nw(network::api_members));
     r.post("/api/v1/network/members/{id}/revoke", "network.operate", nw(network::api_member_revoke));
     r.get("/api/v1/network/inbox", "network.operate", nw(network::api_inbox));
@@ -252,8 +253,8 @@ void add_routes(App& app) {
     r.add("DELETE", "/api/v1/network/doorbells/{id}", "public", nw(network::api_doorbell_drop));
     r.get("/api/v1/network/push-key", "public", nw(network::api_push_key));
     r.get("/network/app", "public", nw(network::member_app));
-    r.post("/api/v1/network/members", "public", nw(network::api_register));
     r.post("/api/v1/network/enrolment-keys", "public", nw(network::api_enrolment_keys));
+    r.post("/api/v1/network/members", "public", nw(network::api_register));
     r.add("PUT", "/api/v1/network/members/{id}/prekey", "public", nw(network::api_prekey));
     r.add("DELETE", "/api/v1/network/members/{id}", "public", nw(network::api_member_leave));
     r.get("/api/v1/network/activations", "public", nw(network::api_activations));

@@ -214,6 +214,7 @@ const std::map<std::string, Rule>& expected() {
         {"POST /api/v1/network/enrolments", only({emergency_operator})},
         {"GET /api/v1/network/enrolments", only({emergency_operator})},
         {"DELETE /api/v1/network/enrolments/{id}", only({emergency_operator})},
+        {"PUT /api/v1/network/enrolments/{id}/lists", only({emergency_operator})},
         {"GET /api/v1/network/members", only({emergency_operator})},
         {"POST /api/v1/network/members/{id}/revoke", only({emergency_operator})},
         {"GET /api/v1/network/inbox", only({emergency_operator})},

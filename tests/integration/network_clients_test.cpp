@@ -496,6 +496,64 @@ TEST_P(NetworkClients, TheEnrolmentQrCodeFitsATerminalDecodesAndPinsTheOperators
     EXPECT_TRUE(has(sh(op_ + "sync").out, "2 waiting for approval"));
 }
 
+// Issue 14, item 5: regions and skills from the operators' lists, with names in each language. A member chooses by
+// any name ("Псков") and their device keeps the id; a word not on the lists is refused with the choices, on the
+// member's side and in the operator's tiers (nothing is sent). The hub stores the lists only sealed under the code.
+TEST_P(NetworkClients, RegionsAndSkillsComeFromTheOperatorsListsInAnyLanguage) {
+    if (!ready_) return;
+    ASSERT_EQ(sh(op_ + "lists add region pskov en=Pskov ru=Псков").status, 0);
+    ASSERT_EQ(sh(op_ + "lists add region tver en=Tver ru=Тверь").status, 0);
+    auto listed = sh(op_ + "lists add skill driver en=Driver ru=Водитель");
+    ASSERT_EQ(listed.status, 0) << listed.out;
+    EXPECT_TRUE(has(listed.out, "region\tpskov\ten=Pskov\tru=Псков")) << listed.out;
+    EXPECT_TRUE(has(listed.out, "2 region(s), 1 skill(s)")) << listed.out;
+    auto bad = sh(op_ + "lists add region 'Pskov Oblast' en=Pskov");
+    EXPECT_EQ(bad.code(), 1) << bad.out;
+    EXPECT_TRUE(has(bad.out, "a-z, 0-9 and _")) << bad.out;
+
+    auto code = sh(op_ + "enrol");
+    ASSERT_EQ(code.status, 0) << code.out;
+    // The hub holds the lists, but cannot read them: no name anywhere in its files (SQLite; PostgreSQL's tables
+    // are checked alike by NetworkTest).
+    if (GetParam() == "sqlite") {
+        EXPECT_NE(sh("sqlite3 " + dir_ + "/haven.db 'SELECT length(lists) FROM network_enrolments WHERE lists IS NOT NULL'").out, "") << "the lists were uploaded";
+        for (const char* name : {"Pskov", "Псков", "Водитель"}) EXPECT_EQ(sh("cat " + dir_ + "/haven.db* | grep -a -c '" + name + "'").out, "0\n") << name;
+    }
+    auto typo = sh(member("galya") + "enrol '" + first_line(code.out) + "' --pseudonym Галя --region Pskv --skill водитель");
+    EXPECT_NE(typo.code(), 0);
+    EXPECT_TRUE(has(typo.out, "\"Pskv\" is not on the operators' regions list; choose from: pskov (Pskov, Псков), tver (Tver, Тверь)")) << typo.out;
+    auto joined = sh(member("galya") + "enrol '" + first_line(code.out) + "' --pseudonym Галя --region Псков --skill водитель");
+    ASSERT_EQ(joined.status, 0) << joined.out;
+    approve_all({"Галя"});
+    auto roster = sh(op_ + "roster");
+    EXPECT_TRUE(has(roster.out, "regions pskov\tskills driver")) << "the ids, whatever language was typed: " << roster.out;
+
+    // The operator names a tier in any language; a word off the lists stops everything.
+    auto off = sh(op_ + "activate --yes --status real --tier 'regions=pskow;skills=driver;after=0' --text 'Not sent'");
+    EXPECT_EQ(off.code(), 1) << off.out;
+    EXPECT_TRUE(has(off.out, "\"pskow\" is not on the regions list")) << off.out;
+    auto sent = sh(op_ + "activate --yes --status real --tier 'regions=Псков;skills=Driver;after=0' --text 'Driver needed in Pskov'");
+    ASSERT_EQ(sent.status, 0) << sent.out;
+    EXPECT_TRUE(has(sent.out, "tier 1: regions pskov, skills driver")) << "the alert carries the ids: " << sent.out;
+    EXPECT_TRUE(has(sent.out, "reaches 1 member")) << sent.out;
+    auto polled = sh(member("galya") + "poll");
+    EXPECT_TRUE(has(polled.out, "Driver needed in Pskov")) << polled.out;
+    EXPECT_FALSE(has(polled.out, "Not sent")) << polled.out;
+
+    // Issue 14, item 10: the same signed message under a second activation id (an older client's retry) is kept
+    // once by the device.
+    auto twice = sh("HAVEN_TEST_PUBLISH_TWICE=1 " + op_ + "activate --yes --status real --tier 'regions=pskov;after=0' --text 'Once only'");
+    ASSERT_EQ(twice.status, 0) << twice.out;
+    auto once = sh(member("galya") + "poll");
+    size_t n = 0;
+    for (size_t at = once.out.find("Once only"); at != std::string::npos; at = once.out.find("Once only", at + 1)) ++n;
+    EXPECT_EQ(n, 1u) << once.out;
+    auto shown = sh(member("galya") + "show");
+    n = 0;
+    for (size_t at = shown.out.find("Once only"); at != std::string::npos; at = shown.out.find("Once only", at + 1)) ++n;
+    EXPECT_EQ(n, 1u) << shown.out;
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, NetworkClients, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "app/app.hpp"
 #include "crypto/random.hpp"
 #include "crypto/totp.hpp"
+#include "network/lists.hpp"
 #include "network/wire.hpp"
 #include "support/accounts.hpp"
 #include "support/app_fixture.hpp"
@@ -398,6 +399,52 @@ TEST_P(Network, ThroughAPanicSealMembersPollFetchAndAnswerAndOperatorsReadTheAns
 // code. What an anonymous script can do with that route: nothing a code does not already allow. Every code that
 // does not open answers exactly as enrolling with it does (one 404, whatever the reason: no oracle of which codes
 // existed), fetching never uses a code up, guessing changes nothing, and the keys go when the code does.
+// Issue 14, item 5: the operators' lists go with a code, sealed under it (network/lists.hpp): the hub hands them
+// out with the keys and erases them with the code; only an open code made with keys takes them; nothing readable
+// is stored.
+TEST_P(Network, ACodesListsAreSealedUnderItAndGoWithIt) {
+    if (!app_) return;
+    const std::string keys_body = R"({"org_pk":")" + to_hex(new_signing_keys().public_key) + R"(","box_pk":")" + to_hex(new_box_keys().public_key) + "\"}";
+    auto made = [&](const std::string& body) { return json::parse(as_operator("POST", "/api/v1/network/enrolments", body).body).as_object(); };
+    auto put = [&](int64_t id, const std::string& body) { return as_operator("PUT", "/api/v1/network/enrolments/" + std::to_string(id) + "/lists", body); };
+    Lists lists;
+    lists.regions.push_back(*list_entry("pskov", {"en=Pskov", "ru=Псков"}));
+    const auto code = made(keys_body);
+    const std::string c(code.at("code").as_string());
+    const int64_t id = code.at("id").as_int64();
+    const std::string sealed = to_hex(seal_lists(lists, c));
+    ASSERT_EQ(put(id, json::serialize(json::object{{"lists", sealed}})).status, 200);
+    auto got = device("POST", "/api/v1/network/enrolment-keys", json::serialize(json::object{{"code", c}}));
+    ASSERT_EQ(got.status, 200) << got.body;
+    const std::string back(json::parse(got.body).at("lists").as_string());
+    auto opened = open_lists(*from_hex(back), c);
+    ASSERT_TRUE(opened);
+    EXPECT_EQ(opened->regions.at(0).names.at("ru"), "Псков");
+    for (const auto& row : app_->db().query("SELECT lists FROM network_enrolments WHERE lists IS NOT NULL"))
+        EXPECT_EQ(row.blob(0).str().find("Pskov"), std::string::npos) << "stored sealed";
+
+    // Hostile or misplaced: over 64 KB, not hex, a code made without keys, an unknown id — refused, nothing kept.
+    EXPECT_EQ(put(id, json::serialize(json::object{{"lists", std::string(2 * (64 * 1024 + 1), 'a')}})).status, 422);
+    auto not_hex = put(id, R"({"lists":"zz"})");
+    EXPECT_EQ(not_hex.status, 422);
+    EXPECT_NE(not_hex.body.find("\"fields\":{\"lists\""), std::string::npos) << not_hex.body;
+    EXPECT_EQ(put(made("{}").at("id").as_int64(), json::serialize(json::object{{"lists", sealed}})).status, 404);
+    EXPECT_EQ(put(id + 1000000, json::serialize(json::object{{"lists", sealed}})).status, 404);
+    EXPECT_EQ(device("PUT", "/api/v1/network/enrolments/" + std::to_string(id) + "/lists", json::serialize(json::object{{"lists", "00"}})).status, 401)
+        << "a device with no account";
+
+    // Used: the lists go with the keys, and a used code takes no more.
+    Member m;
+    auto p = sign_prekey(m.identity, m.prekey.public_key, clock_.now_ms() + 1000);
+    ASSERT_EQ(device("POST", "/api/v1/network/members",
+                     R"({"code":")" + c + R"(","member_id":")" + to_hex(crypto::random_bytes(16)) + R"(","prekey":")" + to_hex(p.prekey) +
+                         R"(","not_after":)" + std::to_string(p.not_after) + R"(,"signature":")" + to_hex(p.signature) + R"(","packet":"00ff"})")
+                  .status,
+              201);
+    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM network_enrolments WHERE lists IS NOT NULL")[0].integer(0), 0);
+    EXPECT_EQ(put(id, json::serialize(json::object{{"lists", sealed}})).status, 404);
+}
+
 TEST_P(Network, ACodesKeysComeOnlyWithTheCodeAndGoWithIt) {
     if (!app_) return;
     const BoxKeys operators = new_box_keys();

@@ -3,6 +3,7 @@
 #include "http/form.hpp"
 #include "modules/accounts/common.hpp"
 #include "modules/network/handlers.hpp"
+#include "network/lists.hpp"
 
 namespace haven::network {
 
@@ -52,10 +53,20 @@ Result<Response> api_enrolment(Request& request, Context& c) {
     if (body.contains("org_pk") || body.contains("box_pk")) {
         HAVEN_TRY(org, hex_in(body, "org_pk", 32));
         HAVEN_TRY(box, hex_in(body, "box_pk", 32));
-        keys = store::CodeKeys{org, box};
+        keys = store::CodeKeys{org, box, {}};
     }
     HAVEN_TRY(e, c.network.new_enrolment(*request.principal, keys));
-    return ok(201, json::object{{"code", e.code}, {"expires_at", e.expires_at}});
+    return ok(201, json::object{{"id", e.id}, {"code", e.code}, {"expires_at", e.expires_at}});
+}
+
+// The operators' lists of regions and skills for the member who will use this code, sealed under the code
+// (network/lists.hpp): opaque here, handed out with the code's keys.
+Result<Response> api_code_lists(Request& request, Context& c) {
+    HAVEN_TRY(id, accounts::id_param(request, "id"));
+    HAVEN_TRY(body, json_body(request));
+    HAVEN_TRY(lists, hex_in(body, "lists", max_sealed_lists));
+    if (auto s = c.network.set_code_lists(*request.principal, id, lists); !s) return s.error();
+    return ok(200, json::object{{"saved", true}});
 }
 
 // Anyone holding a code (no account): the keys it was made with, to check against the link's fingerprint. The
@@ -64,7 +75,9 @@ Result<Response> api_enrolment_keys(Request& request, Context& c) {
     HAVEN_TRY(body, json_body(request));
     HAVEN_TRY(code, accounts::text(body, "code", 100));
     HAVEN_TRY(keys, c.network.enrolment_keys(code));
-    return ok(200, json::object{{"org_pk", to_hex(keys.org_pk)}, {"box_pk", to_hex(keys.box_pk)}});
+    json::object out{{"org_pk", to_hex(keys.org_pk)}, {"box_pk", to_hex(keys.box_pk)}};
+    if (!keys.lists.empty()) out["lists"] = to_hex(keys.lists);
+    return ok(200, out);
 }
 
 Result<Response> api_codes(Request& request, Context& c) {

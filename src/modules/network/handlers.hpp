@@ -21,6 +21,7 @@ struct Context {
 Result<Response> api_enrolment(Request& request, Context& c);        // POST   /api/v1/network/enrolments
 Result<Response> api_codes(Request& request, Context& c);            // GET    /api/v1/network/enrolments (open codes)
 Result<Response> api_code_revoke(Request& request, Context& c);      // DELETE /api/v1/network/enrolments/{id}
+Result<Response> api_code_lists(Request& request, Context& c);       // PUT    /api/v1/network/enrolments/{id}/lists
 Result<Response> api_enrolment_keys(Request& request, Context& c);   // POST   /api/v1/network/enrolment-keys (a device with a code)
 Result<Response> api_members(Request& request, Context& c);          // GET    /api/v1/network/members
 Result<Response> api_member_revoke(Request& request, Context& c);    // POST   /api/v1/network/members/{id}/revoke (its doorbell too)

@@ -65,10 +65,9 @@ Result<Enrolment> Service::new_enrolment(const Principal& op, const std::optiona
     if (keys && keys->org_pk.size() != 32) return invalid("org_pk", "org_pk is the organisation's Ed25519 public key (32 bytes, hex).");
     if (keys && keys->box_pk.size() != 32) return invalid("box_pk", "box_pk is the operators' X25519 public key (32 bytes, hex).");
     // 120 bits: no partial base32 character, and far beyond guessing within 48 hours.
-    Enrolment e{crypto::base32_encode(crypto::random_bytes(15)), clock_.now_ms() + limits_.enrolment_hours * 3600 * 1000};
+    Enrolment e{accounts::store::new_id(), crypto::base32_encode(crypto::random_bytes(15)), clock_.now_ms() + limits_.enrolment_hours * 3600 * 1000};
     Status s = db_.write([&](Tx& tx) -> Status {
-        store::add_code(tx, accounts::store::new_id(), crypto::token_hash(e.code), op.account_id, clock_.now_ms(), e.expires_at, keys ? keys->org_pk : "",
-                        keys ? keys->box_pk : "");
+        store::add_code(tx, e.id, crypto::token_hash(e.code), op.account_id, clock_.now_ms(), e.expires_at, keys ? *keys : store::CodeKeys{});
         return audited(accounts_, tx, "network.enrolment_code", op.account_id);
     });
     if (!s) return s.error();
@@ -80,6 +79,15 @@ Result<store::CodeKeys> Service::enrolment_keys(const std::string& code) {
     db_.read([&](Tx& tx) { keys = store::open_code_keys(tx, crypto::token_hash(code), clock_.now_ms()); });
     if (!keys) return unknown_code();
     return *keys;
+}
+
+Status Service::set_code_lists(const Principal& op, int64_t id, const Bytes& sealed_lists) {
+    if (auto s = operator_only(op); !s) return s;
+    return db_.write([&](Tx& tx) -> Status {
+        if (!store::set_code_lists(tx, id, sealed_lists, clock_.now_ms()))
+            return make_error(ErrorKind::not_found, "not_found", "There is no open enrolment code with this id (made with its keys).");
+        return {};
+    });
 }
 
 Result<std::vector<store::OpenCode>> Service::open_codes(const Principal& op) {

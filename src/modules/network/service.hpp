@@ -25,6 +25,7 @@
 namespace haven::network {
 
 struct Enrolment {
+    int64_t id = 0;
     std::string code;
     int64_t expires_at = 0;
 };
@@ -75,6 +76,8 @@ public:
     // The keys an open code was made with, for the device holding the code to check against its link's
     // fingerprint. A code unknown, used, expired, revoked or made without keys: the same 404 as enrolling with it.
     Result<store::CodeKeys> enrolment_keys(const std::string& code);
+    // The operators' lists (sealed under the code) for an open code made with keys; 404 otherwise.
+    Status set_code_lists(const Principal& operator_, int64_t id, const Bytes& sealed_lists);
     // Codes made and not used yet (by id: the codes themselves are stored hashed), and revoking one.
     Result<std::vector<store::OpenCode>> open_codes(const Principal& operator_);
     Status revoke_code(const Principal& operator_, int64_t id);

@@ -35,17 +35,23 @@ std::vector<OpenCode> open_codes(Tx& tx, int64_t now) {
     return out;
 }
 
+bool set_code_lists(Tx& tx, int64_t id, const std::string& sealed_lists, int64_t now) {
+    if (tx.query("SELECT 1 FROM network_enrolments WHERE id = $1 AND used_at IS NULL AND expires_at > $2 AND org_pk IS NOT NULL", {id, now}).empty())
+        return false;
+    tx.exec("UPDATE network_enrolments SET lists = $1 WHERE id = $2", {Blob::of(sealed_lists), id});
+    return true;
+}
+
 bool delete_open_code(Tx& tx, int64_t id) {
     if (tx.query("SELECT 1 FROM network_enrolments WHERE id = $1 AND used_at IS NULL", {id}).empty()) return false;
     tx.exec("DELETE FROM network_enrolments WHERE id = $1", {id});
     return true;
 }
 
-void add_code(Tx& tx, int64_t id, const std::string& code_hash, int64_t created_by, int64_t created_at, int64_t expires_at, const std::string& org_pk,
-              const std::string& box_pk) {
-    tx.exec("INSERT INTO network_enrolments (id, code_hash, created_by, created_at, expires_at, org_pk, box_pk) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            {id, code_hash, created_by, created_at, expires_at, org_pk.empty() ? storage::Value(nullptr) : storage::Value(Blob::of(org_pk)),
-             box_pk.empty() ? storage::Value(nullptr) : storage::Value(Blob::of(box_pk))});
+void add_code(Tx& tx, int64_t id, const std::string& code_hash, int64_t created_by, int64_t created_at, int64_t expires_at, const CodeKeys& keys) {
+    auto blob_or_null = [](const std::string& b) { return b.empty() ? storage::Value(nullptr) : storage::Value(Blob::of(b)); };
+    tx.exec("INSERT INTO network_enrolments (id, code_hash, created_by, created_at, expires_at, org_pk, box_pk, lists) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            {id, code_hash, created_by, created_at, expires_at, blob_or_null(keys.org_pk), blob_or_null(keys.box_pk), blob_or_null(keys.lists)});
 }
 
 std::optional<int64_t> open_code(Tx& tx, const std::string& code_hash, int64_t now) {
@@ -55,15 +61,15 @@ std::optional<int64_t> open_code(Tx& tx, const std::string& code_hash, int64_t n
 }
 
 void use_code(Tx& tx, int64_t id, int64_t now) {
-    tx.exec("UPDATE network_enrolments SET used_at = $1, org_pk = NULL, box_pk = NULL WHERE id = $2", {now, id});
+    tx.exec("UPDATE network_enrolments SET used_at = $1, org_pk = NULL, box_pk = NULL, lists = NULL WHERE id = $2", {now, id});
 }
 
 std::optional<CodeKeys> open_code_keys(Tx& tx, const std::string& code_hash, int64_t now) {
-    auto rows = tx.query("SELECT org_pk, box_pk FROM network_enrolments WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 "
+    auto rows = tx.query("SELECT org_pk, box_pk, lists FROM network_enrolments WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 "
                          "AND org_pk IS NOT NULL AND box_pk IS NOT NULL",
                          {code_hash, now});
     if (rows.empty()) return std::nullopt;
-    return CodeKeys{rows[0].blob(0).str(), rows[0].blob(1).str()};
+    return CodeKeys{rows[0].blob(0).str(), rows[0].blob(1).str(), rows[0].is_null(2) ? std::string() : rows[0].blob(2).str()};
 }
 
 bool delete_member(Tx& tx, const std::string& member_id) {

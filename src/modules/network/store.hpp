@@ -31,9 +31,6 @@ struct OpenCode {
 std::vector<OpenCode> open_codes(Tx& tx, int64_t now);
 // Deletes an unused code; false when there is none.
 bool delete_open_code(Tx& tx, int64_t id);
-// A new code (stored as its hash) with the keys its link fingerprints; both empty for a code made without them.
-void add_code(Tx& tx, int64_t id, const std::string& code_hash, int64_t created_by, int64_t created_at, int64_t expires_at, const std::string& org_pk,
-              const std::string& box_pk);
 // The open (unused, unexpired) code with this hash: its id, or nullopt.
 std::optional<int64_t> open_code(Tx& tx, const std::string& code_hash, int64_t now);
 // Marks a code used and erases its keys: they are kept no longer than the code is open.
@@ -42,8 +39,13 @@ void use_code(Tx& tx, int64_t id, int64_t now);
 // or was made without them.
 struct CodeKeys {
     std::string org_pk, box_pk;
+    std::string lists;  // the operators' lists sealed under the code (network/lists.hpp); empty when none
 };
+// A new code (stored as its hash) with the keys its link fingerprints; both empty for a code made without them.
+void add_code(Tx& tx, int64_t id, const std::string& code_hash, int64_t created_by, int64_t created_at, int64_t expires_at, const CodeKeys& keys);
 std::optional<CodeKeys> open_code_keys(Tx& tx, const std::string& code_hash, int64_t now);
+// Sets an open code's sealed lists (a code made with keys); false when there is no such code.
+bool set_code_lists(Tx& tx, int64_t id, const std::string& sealed_lists, int64_t now);
 // Deletes a member's row (its prekey and token): no wrap can be made for it again. False when there is none.
 bool delete_member(Tx& tx, const std::string& member_id);
 

@@ -17,6 +17,7 @@
 #include "http/transport/client.hpp"
 #include "network/client/state.hpp"
 #include "network/enrol_link.hpp"
+#include "network/lists.hpp"
 #include "network/wire.hpp"
 
 namespace json = boost::json;
@@ -155,6 +156,20 @@ int main(int argc, char** argv) {
             given.box_pk = key("box_pk");
             if (given.org_pk.size() != 32 || given.box_pk.size() != 32 || enrolment_fingerprint(given.org_pk, given.box_pk) != given.fingerprint)
                 fail("the hub gave keys that are not the operator's (their fingerprint differs from the link's): do not enrol; tell the operator");
+            // The operators' lists, sealed under the code: the regions and skills given must be on them (by id or
+            // any name), and the device keeps their ids, as tiers name them.
+            if (const auto* sealed = keys.as_object().if_contains("lists"); sealed && sealed->is_string()) {
+                const Lists lists = must(open_lists(from_hex(std::string(sealed->as_string())).value_or(""), given.code));
+                for (const char* kind : {"regions", "skills"}) {
+                    const auto& list = *lists.of(kind);
+                    if (list.empty()) continue;
+                    for (auto& word : std::string(kind) == "regions" ? regions : skills) {
+                        auto id = resolve(list, word);
+                        if (!id) fail("\"" + word + "\" is not on the operators' " + kind + " list; choose from: " + choices(list));
+                        word = *id;
+                    }
+                }
+            }
         }
         const SigningKeys identity = new_signing_keys();
         const std::string member_id = to_hex(crypto::random_bytes(16));

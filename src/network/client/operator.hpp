@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "http/transport/client.hpp"
+#include "network/lists.hpp"
 
 namespace haven::network::client {
 
@@ -34,6 +35,9 @@ struct RosterRead {
 };
 RosterRead read_roster(const boost::json::object& state);
 void write_roster(const boost::json::object& state, const RosterRead& roster);
+
+// The operators' lists of regions and skills kept in the state (empty when none were made).
+Lists lists_of(const boost::json::object& state);
 
 // "1 member", "2 members".
 std::string members(size_t n);

@@ -106,6 +106,19 @@ int activate(Operator& op, const ActivateOptions& o) {
         tiers.push_back(*t);
     }
     if (tiers.empty()) tiers.push_back({{}, {}, t0});
+    // Where the operators keep lists, a tier names their entries (by id or any name): what is not on them is a
+    // typo, and nothing leaves. The alert carries the ids, which members' devices hold.
+    const Lists lists = lists_of(op.state);
+    for (size_t i = 0; i < tiers.size(); ++i)
+        for (const char* kind : {"regions", "skills"}) {
+            const auto& list = *lists.of(kind);
+            if (list.empty()) continue;
+            for (auto& word : std::string(kind) == "regions" ? tiers[i].regions : tiers[i].skills) {
+                auto id = resolve(list, word);
+                if (!id) fail("--tier " + std::to_string(i + 1) + ": \"" + word + "\" is not on the " + kind + " list (" + choices(list) + "): nothing was sent");
+                word = *id;
+            }
+        }
 
     // 2. The recipients: every member in the roster (not revoked) with a prekey their identity signed and that has
     //    not expired — blind broadcast; targeting travels inside the ciphertext.
@@ -182,6 +195,18 @@ int activate(Operator& op, const ActivateOptions& o) {
                                                               {"published", false}});
     op.save();
     upload(op, *saved(op, a.id), sealed.body, wraps);
+    // Tests only: what a client without --resume did when it retried — the same signed message sealed again under
+    // a second activation id and published — to show that every device keeps it once.
+    if (const char* twice = std::getenv("HAVEN_TEST_PUBLISH_TWICE"); twice && std::string(twice) == "1") {
+        Alert same = a;
+        same.id.clear();
+        auto again = must(seal_activation(org, alert_message(same), to, 1));
+        Bytes more;
+        for (const auto& w : again.wraps) more += w.locator + w.wrap + w.ack_tag;
+        json::object copy = *saved(op, a.id);
+        copy["id"] = to_hex(again.activation_id);
+        upload(op, copy, again.body, more);
+    }
     std::cout << a.id << "\t" << members(to.size()) << "\n";
     return 0;
 }

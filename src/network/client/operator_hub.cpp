@@ -70,6 +70,12 @@ void write_roster(const json::object& state, const RosterRead& roster) {
     call(state, "PUT", "/api/v1/network/roster", sealed, "application/octet-stream", {{"If-Match", "\"" + std::to_string(roster.version) + "\""}});
 }
 
+Lists lists_of(const json::object& state) {
+    const std::string kept = hex_of(state, "lists");
+    if (kept.empty()) return {};
+    return must(parse_lists(kept));
+}
+
 std::string members(size_t n) { return std::to_string(n) + (n == 1 ? " member" : " members"); }
 
 namespace {

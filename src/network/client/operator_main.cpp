@@ -102,6 +102,15 @@ int main(int argc, char** argv) {
     auto* enrol = app.add_subcommand("enrol", "A one-time enrolment code (48 h) for a member: a link HAVEN:2/CODE/FINGERPRINT/HUB and its QR code "
                                               "(at most 24 rows, black on white whatever the theme), to scan with the member app or paste into haven-member enrol.");
     enrol->add_option("--qr-png", qr_png, "Also write the QR code as a PNG image (for another screen or a printout).");
+    std::string list_action, list_kind, list_id;
+    std::vector<std::string> list_names;
+    auto* lists_cmd = app.add_subcommand("lists", "The regions and skills members choose from, with their names in each language: "
+                                                  "`lists`, `lists add region pskov en=Pskov ru=Псков`, `lists remove region pskov`. "
+                                                  "Codes made afterwards carry them; tiers name them by id or any name.");
+    lists_cmd->add_option("action", list_action, "add | remove (none: show the lists)")->check(CLI::IsMember({"add", "remove"}));
+    lists_cmd->add_option("kind", list_kind, "region | skill")->check(CLI::IsMember({"region", "skill"}));
+    lists_cmd->add_option("id", list_id, "The id tiers and members' devices carry: a-z, 0-9 and _ (pskov, safe_flat).");
+    lists_cmd->add_option("names", list_names, "Its names, LANGUAGE=NAME: en=Pskov ru=Псков.");
     auto* codes = app.add_subcommand("codes", "List the enrolment codes not used yet; `codes revoke ID` withdraws one.");
     std::string code_action, code_id;
     codes->add_option("action", code_action, "revoke")->check(CLI::IsMember({"revoke"}));
@@ -192,12 +201,52 @@ int main(int argc, char** argv) {
         std::cout << "the operator state (organisation key, roster key, answer keys) is sealed in " << file << "\n";
         return 0;
     }
+    if (*lists_cmd) {
+        Lists lists = lists_of(op.state);
+        if (!list_action.empty()) {
+            if (list_kind.empty() || list_id.empty()) fail("lists " + list_action + " needs KIND (region or skill) and ID");
+            auto& list = *lists.of(list_kind);
+            auto at = std::find_if(list.begin(), list.end(), [&](const ListEntry& e) { return e.id == list_id; });
+            if (list_action == "remove") {
+                if (at == list.end()) fail("there is no " + list_kind + " " + list_id + " on the lists");
+                list.erase(at);
+            } else {
+                auto entry = list_entry(list_id, list_names);
+                if (!entry) fail(list_kind + " " + list_id + ": " + entry.error().message);
+                if (at != list.end()) *at = *entry;
+                else if (list.size() >= max_list_entries) fail("a list holds at most " + std::to_string(max_list_entries) + " entries");
+                else list.push_back(*entry);
+            }
+            if (seal_lists(lists, std::string(24, 'A')).size() > max_sealed_lists) fail("the lists would be too long for one code: shorten the names");
+            op.state["lists"] = lists_json(lists);
+            op.save();
+        }
+        for (const auto* kind : {"region", "skill"})
+            for (const auto& e : *lists.of(kind)) {
+                std::cout << kind << "\t" << e.id;
+                for (const auto& [language, name] : e.names) std::cout << "\t" << language << "=" << name;
+                std::cout << "\n";
+            }
+        std::cout << lists.regions.size() << " region(s), " << lists.skills.size() << " skill(s); codes made from now on carry them\n";
+        return 0;
+    }
     if (*enrol) {
         // The keys go to the hub with the code; the link carries only their fingerprint, which the member's device
         // checks the keys it fetches against (a QR code of version 4 rather than 9).
         const std::string org_pk = hex_of(op.state, "org_pk"), box_pk = hex_of(op.state, "box_pk");
         auto r = call(op.state, "POST", "/api/v1/network/enrolments", json::serialize(json::object{{"org_pk", org_pk}, {"box_pk", box_pk}}), "application/json");
         const std::string code(json::parse(r.body).at("code").as_string());
+        // The lists go sealed under the code, which the hub does not keep: it stores them without reading them.
+        // A code whose lists did not arrive is withdrawn: its member would be asked to type words instead.
+        if (const Lists lists = lists_of(op.state); !lists.empty()) {
+            const std::string id = std::to_string(json::parse(r.body).at("id").as_int64());
+            auto put = call(op.state, "PUT", "/api/v1/network/enrolments/" + id + "/lists", json::serialize(json::object{{"lists", to_hex(seal_lists(lists, code))}}),
+                            "application/json", {}, {400, 404, 413, 422, 429, 503});
+            if (put.status != 200) {
+                call(op.state, "DELETE", "/api/v1/network/enrolments/" + id, {}, {}, {}, {404, 503});
+                fail("the hub did not take the lists (" + std::to_string(put.status) + "): the code is withdrawn; try again");
+            }
+        }
         const std::string link = enrol_link_v2(hex_of(op.state, "server"), code, enrolment_fingerprint(*from_hex(org_pk), *from_hex(box_pk)));
         std::cout << link << "\n";
         print_qr(link, std::cout);
