@@ -446,10 +446,9 @@ void bench_bookings(const std::string& dir, const std::string& url) {
     spaces::Context pages{spaces, false};
     for (int i = 0; i < 300; ++i) {
         const int64_t s = starts[rng() % starts.size()] + 30 * 60 * 1000;  // half into a booked hour
-        std::optional<spaces::Clash> clash;
-        refused.push_back(timed([&] { (void)spaces.book(coordinator, {room->id, s, s + hour, {}, ""}, clash); }));
+        refused.push_back(timed([&] { (void)spaces.book(coordinator, {room->id, s, s + hour, {}, ""}); }));
         const int64_t night = first + int64_t(rng() % 800) * day + 22 * hour + (i % 2) * 30 * 60 * 1000;  // 22:00 or 22:30: free
-        accepted.push_back(timed([&] { (void)spaces.book(coordinator, {room->id, night, night + 30 * 60 * 1000, {}, ""}, clash); }));
+        accepted.push_back(timed([&] { (void)spaces.book(coordinator, {room->id, night, night + 30 * 60 * 1000, {}, ""}); }));
         const int64_t monday = first + int64_t(rng() % 100) * 7 * day;
         week.push_back(timed([&] { (void)spaces.bookings(coordinator, room->id, monday, monday + 7 * day); }));
         // The week page as a phone gets it: the listing, wall times in the site's zone, the HTML, the booking form.

@@ -2,6 +2,7 @@
 // Exceptions are kept for broken infrastructure; anything a user can cause is an Error.
 #pragma once
 
+#include <any>
 #include <string>
 #include <utility>
 #include <variant>
@@ -30,7 +31,16 @@ struct Error {
     std::string message;
     std::string field;
     int retry_after_seconds = 0;  // with too_many / unavailable: sent as Retry-After
+    // What a caller can act on beyond the words, as the domain's own value (a refused booking: spaces::Clash).
+    // Read with error_detail<T>; the pipeline never renders it, the handler that asked does.
+    std::any detail = {};
 };
+
+// The error's detail if it is a T, else nullptr.
+template <class T>
+const T* error_detail(const Error& error) {
+    return std::any_cast<T>(&error.detail);
+}
 
 inline Error make_error(ErrorKind kind, std::string code, std::string message, std::string field = {}) {
     return Error{kind, std::move(code), std::move(message), std::move(field)};
@@ -84,3 +94,9 @@ using Status = Result<void>;
     auto var##_result = (expr);                  \
     if (!var##_result.ok()) return var##_result.error(); \
     auto var = std::move(var##_result).value()
+
+// Returns early with the error of a failed Status (or of a Result whose value is not wanted).
+#define HAVEN_CHECK(expr)                                                    \
+    do {                                                                     \
+        if (auto haven_check_ = (expr); !haven_check_.ok()) return haven_check_.error(); \
+    } while (0)

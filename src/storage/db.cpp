@@ -30,6 +30,11 @@ double Row::real(size_t i) const {
 const std::string& Row::text(size_t i) const { return get<std::string>(*this, i, "text"); }
 const Blob& Row::blob(size_t i) const { return get<Blob>(*this, i, "blob"); }
 
+std::optional<int64_t> integer_of(const Rows& rows) {
+    if (rows.empty() || rows[0].is_null(0)) return std::nullopt;
+    return rows[0].integer(0);
+}
+
 Rows Database::query(std::string_view sql, const Params& params) {
     Rows rows;
     read([&](Tx& tx) { rows = tx.query(sql, params); });

@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -36,6 +38,17 @@ struct Row {
     const Blob& blob(size_t i) const;
 };
 using Rows = std::vector<Row>;
+
+// For stores, which turn rows into named members: every row read by `from`, and the first column of the first row
+// as an integer (nullopt when there is no row or it is NULL, as MAX over no rows is).
+template <class F>
+auto rows_as(const Rows& rows, F&& from) {
+    std::vector<std::decay_t<std::invoke_result_t<F&, const Row&>>> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) out.push_back(from(r));
+    return out;
+}
+std::optional<int64_t> integer_of(const Rows& rows);
 
 // Broken infrastructure or a broken statement. Its message never holds a bound value (SQLite's
 // messages name columns only; for PostgreSQL we keep the primary message and SQLSTATE, never DETAIL).
@@ -84,6 +97,13 @@ public:
     virtual Status write(const std::function<Status(Tx&)>& fn) = 0;
     // Runs `fn` in a read-only snapshot.
     virtual void read(const std::function<void(Tx&)>& fn) = 0;
+
+    // The same, handing back what `fn` returns: `db.read<Course>([&](Tx& tx) { return store::course(tx, id); })`.
+    // An error `fn` returns rolls its write back and is returned as it is (its detail included).
+    template <class T>
+    Result<T> write(const std::function<Result<T>(Tx&)>& fn);
+    template <class T>
+    Result<T> read(const std::function<Result<T>(Tx&)>& fn);
     // One statement in its own read snapshot.
     Rows query(std::string_view sql, const Params& params = {});
 
@@ -99,6 +119,30 @@ public:
     // WAL's copies anyway (docs/SECURITY.md, erasure).
     virtual void purge_deleted() = 0;
 };
+
+template <class T>
+Result<T> Database::write(const std::function<Result<T>(Tx&)>& fn) {
+    if constexpr (std::is_void_v<T>) {
+        return write(std::function<Status(Tx&)>(fn));
+    } else {
+        std::optional<T> out;  // T need not have a default value
+        Status s = write(std::function<Status(Tx&)>([&](Tx& tx) -> Status {
+            auto r = fn(tx);
+            if (!r) return r.error();
+            out.emplace(std::move(r).value());
+            return {};
+        }));
+        if (!s) return s.error();
+        return std::move(*out);
+    }
+}
+
+template <class T>
+Result<T> Database::read(const std::function<Result<T>(Tx&)>& fn) {
+    std::optional<Result<T>> out;  // Result<T> has no default value
+    read(std::function<void(Tx&)>([&](Tx& tx) { out.emplace(fn(tx)); }));
+    return std::move(*out);
+}
 
 // Opens "sqlite:PATH" or "postgresql://...". Verifies the engine settings Haven relies on and throws
 // DbError when they do not hold.

@@ -150,9 +150,8 @@ Result<Response> api_sessions_add(Request& request, Context& c) {
     HAVEN_TRY(start, spaces::instant(body, "start"));
     HAVEN_TRY(end, spaces::instant(body, "end"));
     HAVEN_TRY(rule, spaces::recurrence_from(body));
-    std::optional<spaces::Clash> clash;
-    auto added = c.centre.add_sessions(*request.principal, id, start, end, rule, clash);
-    if (clash) return spaces::clash_response(*clash);
+    auto added = c.centre.add_sessions(*request.principal, id, start, end, rule);
+    if (const spaces::Clash* clash = added ? nullptr : spaces::clash_of(added.error())) return spaces::clash_response(*clash);
     if (!added) return added.error();
     json::array ids;
     for (int64_t s : added.value()) ids.emplace_back(s);

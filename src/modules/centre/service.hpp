@@ -18,80 +18,11 @@
 #include "crypto/vault.hpp"
 #include "modules/accounts/service.hpp"
 #include "modules/people/service.hpp"
+#include "modules/centre/types.hpp"
 #include "modules/spaces/service.hpp"
 #include "storage/db.hpp"
 
 namespace haven::centre {
-
-// ---- Desks ----
-struct Holding {
-    int64_t id = 0, desk_id = 0, person_id = 0;
-    std::string desk, person, from, to;  // person: pseudonym ("" to those who may not see it); dates YYYY-MM-DD
-};
-struct Desk {
-    int64_t id = 0;
-    std::string name;
-    std::optional<Holding> held;  // on the day asked for
-};
-struct Waiting {
-    int64_t id = 0, person_id = 0, since = 0;
-    std::string person;
-};
-struct Desks {
-    std::string date;
-    std::vector<Desk> desks;
-    std::vector<Waiting> waitlist;  // first come first
-    size_t free() const;
-};
-
-// ---- Courses ----
-const std::vector<std::string_view>& levels();  // CEFR: A1 … C2
-struct CourseInput {
-    int64_t site_id = 0, teacher_id = 0, capacity = 0, space_id = 0;  // teacher and room optional (0)
-    std::string title, language, level;
-};
-struct Course {
-    int64_t id = 0, site_id = 0, teacher_id = 0, capacity = 0, space_id = 0;
-    std::string title, language, level, teacher, time_zone;
-    int64_t enrolled = 0, waiting = 0;
-};
-struct Session {
-    int64_t id = 0, course_id = 0, start = 0, end = 0, present = 0, marked = 0;
-};
-struct Enrolment {
-    int64_t id = 0, course_id = 0, person_id = 0, since = 0, attended = 0;
-    std::string person, status;  // enrolled, waitlisted, left
-    std::string course;          // its title, in a person's list
-};
-struct Certificate {
-    Course course;
-    std::string name, first_session, last_session;  // legal name (pseudonym when none); dates YYYY-MM-DD
-    int64_t attended = 0, sessions = 0, minutes = 0;
-};
-
-// ---- Events ----
-struct EventInput {
-    int64_t site_id = 0, start = 0, end = 0, capacity = 0;  // capacity 0: drop-in, headcounts only
-    std::string title;
-};
-struct Event {
-    int64_t id = 0, site_id = 0, start = 0, end = 0, capacity = 0;
-    std::string title, time_zone;
-    int64_t registered = 0, waiting = 0, checked_in = 0, headcount = 0;
-};
-struct Registration {
-    int64_t id = 0, event_id = 0, person_id = 0, since = 0, checked_in_at = 0;  // person_id 0: a visitor
-    std::string name, status;  // pseudonym or visitor's first name; registered, waitlisted, cancelled
-};
-
-// ---- Occupancy of a site in a month ----
-struct Occupancy {
-    std::string month;  // YYYY-MM
-    int64_t desks = 0, desk_days_used = 0, desk_days_available = 0;
-    int64_t studio_minutes = 0, room_minutes = 0;
-    int64_t sessions = 0, present = 0, marked = 0;
-    int64_t events = 0, registered = 0, checked_in = 0, headcount = 0;
-};
 
 class Service {
 public:
@@ -113,9 +44,8 @@ public:
     Result<Course> course(const Principal& actor, int64_t id);
     Result<std::vector<Course>> courses_at(const Principal& actor, int64_t site_id);
     // Sessions from `start`–`end` repeated by `rule`; with a room, its bookings are made in the same transaction
-    // (all or none; `clash` names the booking in the way).
-    Result<std::vector<int64_t>> add_sessions(const Principal& actor, int64_t course_id, int64_t start, int64_t end, const spaces::Recurrence& rule,
-                                              std::optional<spaces::Clash>& clash);
+    // (all or none; a refused booking's 409 carries its spaces::Clash).
+    Result<std::vector<int64_t>> add_sessions(const Principal& actor, int64_t course_id, int64_t start, int64_t end, const spaces::Recurrence& rule);
     Result<std::vector<Session>> sessions(const Principal& actor, int64_t course_id);
     Result<Session> session(const Principal& actor, int64_t session_id);
     // Enrolled while there is room, waitlisted after.
@@ -163,6 +93,8 @@ private:
     struct Door;
     Result<Course> load_course(storage::Tx& tx, const Principal& actor, int64_t id);
     Result<Event> load_event(storage::Tx& tx, const Principal& actor, int64_t id);
+    // The event of a registration that is not cancelled; another site's answers like none.
+    Result<Event> event_of_open(const Principal& actor, int64_t registration_id);
     Result<std::string> pseudonym(storage::Tx& tx, int64_t person_id, int64_t site_id);
     std::optional<Enrolment> promote(storage::Tx& tx, int64_t course_id);
     // A person being erased leaves their courses and events: each place goes to the first waiting, as when

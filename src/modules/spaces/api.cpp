@@ -154,9 +154,8 @@ Result<Response> api_booking_create(Request& request, Context& c) {
     in.end = end;
     in.recurrence = rule;
     in.note = note;
-    std::optional<Clash> clash;
-    auto booked = c.spaces.book(*request.principal, in, clash);
-    if (clash) return clash_response(*clash);
+    auto booked = c.spaces.book(*request.principal, in);
+    if (const Clash* clash = booked ? nullptr : clash_of(booked.error())) return clash_response(*clash);
     if (!booked) return booked.error();
     json::array ids;
     for (int64_t id : booked->ids) ids.emplace_back(id);

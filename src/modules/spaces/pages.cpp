@@ -37,7 +37,7 @@ WallTime monday_of(int64_t ms, const std::string& zone) {
 }
 
 Response week_page(Request& request, Context& c, const Space& s, const WallTime& monday, int status, const std::string& message,
-                   const std::optional<Clash>& clash, const std::string& date, const std::string& from, const std::string& to) {
+                   const Clash* clash, const std::string& date, const std::string& from, const std::string& to) {
     auto ctx = page_context(request);
     const int64_t start = from_wall(monday, s.time_zone), end = from_wall(add_days(monday, 7), s.time_zone);
     auto list = c.spaces.bookings(*request.principal, s.id, start, end);
@@ -45,7 +45,7 @@ Response week_page(Request& request, Context& c, const Space& s, const WallTime&
     return web::page(ctx, status, "spaces.week_title", [&](web::Html& h) {
         h.element("h2", {{"id", "space-name"}}, s.name);
         h.element("p", {{"class", "small"}}, ctx.t("spaces.kind_" + s.kind) + " · " + s.time_zone);
-        notice(h, message, clash.has_value() || status >= 400);
+        notice(h, message, clash || status >= 400);
         if (clash) {
             h.element("div", {{"class", "notice error"}, {"role", "alert"}, {"id", "clash"}}, [&] {
                 const WallTime a = to_wall(clash->with.start, s.time_zone), b = to_wall(clash->with.end, s.time_zone);
@@ -202,7 +202,7 @@ Result<Response> space_show(Request& request, Context& c) {
         if (!t) return make_error(ErrorKind::bad_request, "bad_request", "week must be a date written YYYY-MM-DD.", "week");
         at = *t;
     }
-    return week_page(request, c, s, monday_of(at, s.time_zone), 200, "", std::nullopt, "", "", "");
+    return week_page(request, c, s, monday_of(at, s.time_zone), 200, "", nullptr, "", "", "");
 }
 
 Result<Response> booking_save(Request& request, Context& c) {
@@ -214,7 +214,7 @@ Result<Response> booking_save(Request& request, Context& c) {
     auto start = local_instant(date, from, s.time_zone), end = local_instant(date, to, s.time_zone);
     const WallTime shown = monday_of(start ? *start : c.spaces.now_ms(), s.time_zone);
     if (!start || !end)
-        return week_page(request, c, s, shown, 422, ctx.t("spaces.bad_time"), std::nullopt, date, from, to);
+        return week_page(request, c, s, shown, 422, ctx.t("spaces.bad_time"), nullptr, date, from, to);
     Recurrence rule;
     rule.freq = form.get("repeat");
     if (!rule.freq.empty()) {
@@ -229,10 +229,9 @@ Result<Response> booking_save(Request& request, Context& c) {
             at = next + 1;
         }
     }
-    std::optional<Clash> clash;
-    auto booked = c.spaces.book(*request.principal, {id, *start, *end, rule, std::string(form.get("note"))}, clash);
-    if (clash) return week_page(request, c, s, shown, 409, "", clash, date, from, to);
-    if (!booked) return week_page(request, c, s, shown, 422, accounts::localized(ctx, booked.error()), std::nullopt, date, from, to);
+    auto booked = c.spaces.book(*request.principal, {id, *start, *end, rule, std::string(form.get("note"))});
+    if (const Clash* clash = booked ? nullptr : clash_of(booked.error())) return week_page(request, c, s, shown, 409, "", clash, date, from, to);
+    if (!booked) return week_page(request, c, s, shown, 422, accounts::localized(ctx, booked.error()), nullptr, date, from, to);
     return Response::redirect("/spaces/" + std::to_string(id) + "?week=" + date);
 }
 

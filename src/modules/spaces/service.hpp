@@ -11,45 +11,10 @@
 #include "core/result.hpp"
 #include "crypto/vault.hpp"
 #include "modules/accounts/service.hpp"
-#include "modules/spaces/calendar.hpp"
-#include "modules/spaces/hours.hpp"
+#include "modules/spaces/types.hpp"
 #include "storage/db.hpp"
 
 namespace haven::spaces {
-
-const std::vector<std::string_view>& kinds();  // desk, room, studio
-
-struct Space {
-    int64_t id = 0, site_id = 0;
-    std::string kind, name, time_zone;
-    std::vector<std::string> equipment;
-    OpeningHours hours;
-};
-
-struct BookingInput {
-    int64_t space_id = 0;
-    int64_t start = 0, end = 0;  // the first occurrence, epoch ms
-    Recurrence recurrence;
-    std::string note;            // what is produced (studio); sealed
-};
-
-struct Booking {
-    int64_t id = 0, series_id = 0, space_id = 0, start = 0, end = 0;
-    std::string booked_by;
-    bool recurring = false;  // one of a series (listings only)
-};
-
-// A refusal: the booking in the way, and free slots of the same length nearest to the one asked for.
-struct Clash {
-    Booking with;
-    Occurrence wanted;
-    std::vector<Occurrence> free;
-};
-
-struct Booked {
-    int64_t series_id = 0;
-    std::vector<int64_t> ids;
-};
 
 class Service {
 public:
@@ -60,11 +25,11 @@ public:
     Result<std::vector<Space>> spaces_at(const Principal& actor, int64_t site_id);
     Status set_hours(const Principal& actor, int64_t space_id, const OpeningHours& hours);
 
-    // Either every occurrence is booked, or none and the first clash is returned (as `clash`).
-    Result<Booked> book(const Principal& actor, const BookingInput& input, std::optional<Clash>& clash);
+    // Either every occurrence is booked, or none and the 409 carries the first clash (clash_of).
+    Result<Booked> book(const Principal& actor, const BookingInput& input);
     // The same inside the caller's transaction (courses book their room with their sessions).
     Result<Booked> book_in(storage::Tx& tx, const Principal& actor, const Space& space, const std::vector<Occurrence>& occurrences,
-                           const std::string& note, std::optional<Clash>& clash);
+                           const std::string& note);
     Result<std::vector<Booking>> bookings(const Principal& actor, int64_t space_id, int64_t from, int64_t to);
     Status cancel(const Principal& actor, int64_t booking_id, bool whole_series);
     // The series of a booking (to cancel it from the week page).
