@@ -439,6 +439,54 @@ export const tests = {
     }
   },
 
+  async "in Russian: regions and skills are ticked from the operators' lists, named in Russian; a retried publication shows once"({ base, context, cli }) {
+    const { op, dir, approve, activate } = await operator(context, base, cli);
+    const { ctx, page, problems } = await phone(context, base, "ru-RU");
+    try {
+      op("lists", "add", "region", "pskov", "en=Pskov", "ru=Псков");
+      op("lists", "add", "region", "tver", "en=Tver", "ru=Тверь");
+      op("lists", "add", "skill", "driver", "en=Driver", "ru=Водитель");
+      op("lists", "add", "skill", "safe_flat", "en=Safe flat", "ru=Безопасная квартира");
+      const link = op("enrol").split("\n")[0];
+      await page.goto(base + "/network/app");
+      await page.waitForSelector("#member-enrol:not([hidden])");
+      await page.fill("#link", link);
+      // The code opens the lists: boxes named in Russian replace the words to type.
+      await page.waitForSelector("#regions-choices:not([hidden])");
+      assert.ok(await page.locator("#regions").isHidden() && await page.locator("#skills").isHidden());
+      assert.deepEqual(await page.locator("#regions-choices label").allInnerTexts(), ["Псков", "Тверь"]);
+      assert.deepEqual(await page.locator("#skills-choices label").allInnerTexts(), ["Водитель", "Безопасная квартира"]);
+      await page.fill("#pseudonym", "Галя");
+      await page.check("#regions-pskov");
+      await page.check("#skills-driver");
+      await page.fill("#passphrase", "пароль Гали длинный");
+      await page.screenshot({ path: join(shots, "ru-lists.png"), fullPage: true });
+      await page.click("#member-enrol button[type=submit]");
+      await page.waitForSelector("#member-alerts:not([hidden])");
+      assert.equal(approve(), 1);
+      assert.match(op("roster"), /regions pskov\tskills driver/, "the device sent the ids");
+
+      // Named in Russian by the operator, sent twice under two ids (an older client's retry): shown once.
+      const id = op("activate", "--yes", "--status", "real", "--tier", "regions=Псков;skills=водитель;after=0", "--text", "Нужен водитель: Псков")
+        .match(/(^|\n)([0-9a-f]{32})\t/)[2];
+      assert.ok(id);
+      execFileSync(join(bin, "haven-operator"), ["--state", join(dir, "state"), "--passphrase-file", join(dir, "pass"), "activate", "--yes", "--status", "real",
+                    "--tier", "regions=pskov;after=0", "--text", "Один раз"], { encoding: "utf8", env: { ...process.env, HAVEN_TEST_PUBLISH_TWICE: "1" } });
+      await page.waitForSelector("#alerts li:has-text('Один раз')");
+      await page.click("#poll");
+      await page.waitForSelector("#member-connection[data-state=online]:has-text('Проверено')");
+      assert.equal(await page.locator("#alerts li:has-text('Один раз')").count(), 1, "the same signed alert under two ids shows once");
+      assert.equal(await page.locator("#alerts li:has-text('Нужен водитель')").count(), 1);
+      assert.deepEqual(problems, []);
+    } catch (e) {
+      await page.screenshot({ path: join(shots, "failed.png"), fullPage: true }).catch(() => {});
+      throw e;
+    } finally {
+      await ctx.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+
   async "a Web Push doorbell set in the app is signed as RFC 8292 says, and wakes the closed app's service worker, in Russian"({ base, context, cli }) {
     const { op, dir, approve, activate } = await operator(context, base, cli);
     const { ctx, page, problems } = await phone(context, base, "ru-RU");

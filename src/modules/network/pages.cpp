@@ -83,8 +83,13 @@ Result<Response> member_app(Request& request, Context& c) {
                                         "");
                           });
                           accounts::field(h, ctx, "pseudonym", "network.pseudonym", "text");
+                          // The operators' lists, once the code is known (network-member.js): boxes to tick instead of words.
                           accounts::field(h, ctx, "regions", "network.regions", "text");
+                          h.element("fieldset", {{"id", "regions-choices"}, {"class", "checklist"}, {"hidden", "hidden"}},
+                                    [&] { h.element("legend", {}, ctx.t("network.choose_regions")); });
                           accounts::field(h, ctx, "skills", "network.skills", "text");
+                          h.element("fieldset", {{"id", "skills-choices"}, {"class", "checklist"}, {"hidden", "hidden"}},
+                                    [&] { h.element("legend", {}, ctx.t("network.choose_skills")); });
                           accounts::field(h, ctx, "passphrase", "network.passphrase", "password", {}, "new-password");
                           h.element("button", {{"type", "submit"}}, ctx.t("network.enrol"));
                       });

@@ -188,6 +188,58 @@
   }
   const fingerprint = (org, box) => sodium.crypto_generichash(16, cat(enc.encode("haven-enrol-keys-v1"), org, box), null);
 
+  // The operators' lists of regions and skills come with a version-2 code, sealed under it (docs/EMERGENCY.md,
+  // "Regions and skills"): offered as boxes to tick, named in the page's language, as soon as the code is entered
+  // or scanned. The device keeps the ids, as tiers name them. Without lists the member types words, as before.
+  let offered = { regions: null, skills: null };
+  function nameOf(entry) {
+    const lang = (document.documentElement.lang || "en").slice(0, 2);
+    return entry.names[lang] || entry.names.en || Object.values(entry.names)[0] || entry.id;
+  }
+  function openLists(sealedHex, code) {
+    try {
+      const key = sodium.crypto_generichash(32, enc.encode("haven-enrol-lists-v1"), enc.encode(code));
+      const sealed = sodium.from_hex(sealedHex);
+      const lists = JSON.parse(dec.decode(sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, sealed.slice(24), null, sealed.slice(0, 24), key)));
+      const valid = (l) => Array.isArray(l) && l.every((e) => e && /^[a-z0-9_]{1,40}$/.test(e.id) && e.names && typeof e.names === "object");
+      return valid(lists.regions || []) && valid(lists.skills || []) ? lists : null;
+    } catch (e) { return null; }
+  }
+  function showChoices(kind, entries) {
+    const box = $(kind + "-choices"), typed = $(kind).closest(".field");
+    box.querySelectorAll(".field").forEach((f) => f.remove());
+    offered[kind] = entries && entries.length ? entries : null;
+    box.hidden = !offered[kind];
+    typed.hidden = !!offered[kind];
+    for (const e of offered[kind] || []) {
+      const field = document.createElement("div"), input = document.createElement("input"), label = document.createElement("label");
+      field.className = "field check";
+      input.type = "checkbox";
+      input.id = kind + "-" + e.id;
+      input.value = e.id;
+      label.htmlFor = input.id;
+      label.textContent = nameOf(e);
+      field.append(input, label);
+      box.append(field);
+    }
+  }
+  let choicesAsked = 0;  // only the answer for the latest text in the field is shown
+  async function offerChoices() {
+    const mine = ++choicesAsked;
+    const link = parseLink($("link").value);
+    if (!link || link.v !== 2 || link.origin !== location.origin) { showChoices("regions", null); showChoices("skills", null); return; }
+    let k;
+    try {
+      k = await fetch("/api/v1/network/enrolment-keys", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ code: link.code }) });
+    } catch (e) { return; }
+    const keys = k.status === 200 ? await k.json().catch(() => ({})) : {};
+    if (mine !== choicesAsked) return;
+    const lists = typeof keys.lists === "string" ? openLists(keys.lists, link.code) : null;
+    showChoices("regions", lists && lists.regions);
+    showChoices("skills", lists && lists.skills);
+  }
+  const chosen = (kind) => (offered[kind] ? [...$(kind + "-choices").querySelectorAll("input:checked")].map((i) => i.value) : list($(kind).value));
+
   async function enrol(event) {
     event.preventDefault();
     stopScan();
@@ -219,7 +271,7 @@
     const memberId = sodium.to_hex(sodium.randombytes_buf(16));
     const mailbox = sodium.randombytes_buf(32);
     const prekey = newPrekey(identity.privateKey);
-    const regions = list($("regions").value), skills = list($("skills").value);
+    const regions = chosen("regions"), skills = chosen("skills");
     const packet = { member_id: memberId, identity_pk: sodium.to_hex(identity.publicKey), mailbox: sodium.to_hex(mailbox),
                      pseudonym: $("pseudonym").value.trim(), regions, skills, contacts: [], enrolled_at: Date.now() };
     let r;
@@ -242,6 +294,8 @@
            identity_sk: sodium.to_hex(identity.privateKey), mailbox: sodium.to_hex(mailbox), prekeys: [prekey],
            regions, skills, seen_after: 0, received: [], answers: {}, rung: [] });
     for (const id of ["link", "pseudonym", "regions", "skills"]) $(id).value = "";
+    showChoices("regions", null);
+    showChoices("skills", null);
     show();
   }
 
@@ -297,6 +351,7 @@
         if (found && parseLink(found.data)) {
           $("link").value = found.data.trim();
           stopScan();
+          offerChoices();
           status(say("scan_done"));
           $("pseudonym").focus();
           return;
@@ -713,6 +768,8 @@
     if (waiting) waiting.abort();
     retryNow();
     $("alerts").textContent = "";
+    showChoices("regions", null);
+    showChoices("skills", null);
     for (const input of root.querySelectorAll("input")) { input.value = ""; input.checked = false; }
     seen();
     show();
@@ -743,6 +800,7 @@
 
   sodium.ready.then(() => {
     $("member-enrol").addEventListener("submit", enrol);
+    $("link").addEventListener("input", offerChoices);
     $("scan").addEventListener("click", scan);
     document.addEventListener("visibilitychange", () => { if (document.hidden) stopScan(); });  // never filming in the background
     $("member-unlock").addEventListener("submit", unlock);
