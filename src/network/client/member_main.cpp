@@ -193,6 +193,8 @@ int main(int argc, char** argv) {
         std::cout << "enrolled as " << member_id << "\n";
         return 0;
     }
+    if (!std::filesystem::exists(state_path))
+        fail("this device is not enrolled (no state at " + state_path + "): run `haven-member enrol LINK` with the operator's link, or give the state's path with --state");
     json::object state = must(load_state(state_path, passphrase));
     const SigningKeys identity{hex(state, "identity_pk"), hex(state, "identity_sk")};
 

@@ -23,17 +23,9 @@ Bytes key_of(const std::string& passphrase, const Bytes& salt) {
 }
 }  // namespace
 
-Result<std::string> read_passphrase(const std::string& file) {
-    std::ifstream in(file);
-    std::string line;
-    if (!in || !std::getline(in, line) || line.size() < 12)
-        return make_error(ErrorKind::invalid, "bad_passphrase", "The passphrase file must hold a passphrase of at least 12 characters.", "passphrase-file");
-    return line;
-}
-
 Result<json::object> load_state(const std::string& path, const std::string& passphrase) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return make_error(ErrorKind::not_found, "no_state", "No state at " + path + ": run `init` (or `enrol`) first.", "state");
+    if (!in) return make_error(ErrorKind::not_found, "no_state", "No state at " + path + ".", "state");
     std::stringstream all;
     all << in.rdbuf();
     const std::string bytes = all.str();

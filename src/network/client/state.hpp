@@ -13,7 +13,6 @@ namespace haven::network::client {
 
 Result<boost::json::object> load_state(const std::string& path, const std::string& passphrase);
 Status save_state(const std::string& path, const std::string& passphrase, const boost::json::object& state);
-Result<std::string> read_passphrase(const std::string& file);  // first line of the file
 
 // Hex members of a state document.
 std::string hex_of(const boost::json::object& o, const char* key);
