@@ -21,7 +21,6 @@
 
 namespace haven::network {
 
-using storage::Blob;
 using storage::Tx;
 
 const std::vector<std::string>& doorbell_channels() {
@@ -168,16 +167,14 @@ Result<Doorbells::Made> Doorbells::subscribe(const std::string& member_id, const
     if (channel == "webhook" && (secret.size() < 16 || secret.size() > 200)) return invalid("secret", "A webhook needs a secret of 16 to 200 bytes to sign with.");
     HAVEN_TRY(owner, owner_of(member_id));
     Made made{accounts::store::new_id(), crypto::random_token()};
-    Status s = db_.write([&](Tx& tx) -> Status {
+    const std::string sealed_address = vault_.seal_field("network_doorbells", "address", made.id, address);
+    const std::string sealed_secret = secret.empty() ? std::string() : vault_.seal_field("network_doorbells", "secret", made.id, secret);
+    HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         // One a device: the new one replaces the last (its waiting rings go with it).
         if (auto old = store::doorbell_of(tx, owner)) store::delete_doorbell(tx, *old);
-        tx.exec("INSERT INTO network_doorbells (id, channel, address, secret, token_hash, created_at, owner) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                {made.id, channel, Blob::of(vault_.seal_field("network_doorbells", "address", made.id, address)),
-                 secret.empty() ? storage::Value(nullptr) : storage::Value(Blob::of(vault_.seal_field("network_doorbells", "secret", made.id, secret))),
-                 crypto::token_hash(made.token), clock_.now_ms(), owner});
+        store::add_doorbell(tx, made.id, channel, sealed_address, sealed_secret, crypto::token_hash(made.token), clock_.now_ms(), owner);
         return {};
-    });
-    if (!s) return s.error();
+    }));
     return made;
 }
 
@@ -191,27 +188,21 @@ Status Doorbells::forget(const std::string& member_id) {
 
 Status Doorbells::unsubscribe(int64_t id, const std::string& token) {
     return db_.write([&](Tx& tx) -> Status {
-        auto rows = tx.query("SELECT token_hash FROM network_doorbells WHERE id = $1", {id});
-        if (rows.empty() || !crypto::equal_secret(rows[0].text(0), crypto::token_hash(token)))
-            return make_error(ErrorKind::not_found, "not_found", "There is no such doorbell.");
-        tx.exec("DELETE FROM network_doorbells WHERE id = $1", {id});
+        const auto kept = store::doorbell_token_hash(tx, id);
+        if (!kept || !crypto::equal_secret(*kept, crypto::token_hash(token))) return make_error(ErrorKind::not_found, "not_found", "There is no such doorbell.");
+        store::delete_doorbell(tx, id);
         return {};
     });
 }
 
 Result<int64_t> Doorbells::ring_all(const std::string& activation_id, bool urgent) {
-    int64_t rung = 0;
     const int64_t now = clock_.now_ms();
-    Status s = db_.write([&](Tx& tx) -> Status {
-        for (const auto& r : tx.query("SELECT id, channel FROM network_doorbells", {})) {
-            tx.exec("INSERT INTO network_rings (id, doorbell_id, channel, priority, attempts, next_at, created_at, idempotency_key, activation_id) "
-                    "VALUES ($1, $2, $3, $4, 0, $5, $5, $6, $7)",
-                    {accounts::store::new_id(), r.integer(0), r.text(1), int64_t(urgent ? 0 : 1), now, crypto::random_token(), activation_id});
-            ++rung;
-        }
-        return {};
-    });
-    if (!s) return s.error();
+    HAVEN_TRY(rung, db_.write<int64_t>([&](Tx& tx) -> Result<int64_t> {
+        const auto all = store::doorbells(tx);
+        for (const auto& d : all)
+            store::add_ring(tx, accounts::store::new_id(), d.id, d.channel, urgent ? 0 : 1, now, crypto::random_token(), activation_id);
+        return int64_t(all.size());
+    }));
     {
         std::lock_guard lock(mutex_);
         for (auto& [channel, lane] : lanes_) ++lane.generation;
@@ -225,8 +216,9 @@ std::vector<QueueState> Doorbells::queues() {
     const int64_t now = clock_.now_ms();
     for (const auto& c : doorbell_channels()) {
         if (!ringers_.count(c)) continue;
-        auto r = db_.query("SELECT COUNT(*), MIN(created_at) FROM network_rings WHERE channel = $1", {c});
-        out.push_back({c, r[0].integer(0), r[0].is_null(1) ? 0 : now - r[0].integer(1), delivered_[c]->load(), failed_[c]->load()});
+        store::QueueRow q;
+        db_.read([&](Tx& tx) { q = store::queue(tx, c); });
+        out.push_back({c, q.depth, q.oldest_created_at ? now - *q.oldest_created_at : 0, delivered_[c]->load(), failed_[c]->load()});
     }
     return out;
 }
@@ -236,9 +228,10 @@ std::vector<Delivery> Doorbells::deliveries(const std::string& activation_id) {
     for (const auto& c : doorbell_channels()) {
         if (!ringers_.count(c)) continue;
         Delivery d{c};
-        if (auto r = db_.query("SELECT delivered, failed, last_at FROM network_deliveries WHERE activation_id = $1 AND channel = $2", {activation_id, c}); !r.empty())
-            d = {c, r[0].integer(0), r[0].integer(1), 0, r[0].integer(2)};
-        d.waiting = db_.query("SELECT COUNT(*) FROM network_rings WHERE activation_id = $1 AND channel = $2", {activation_id, c})[0].integer(0);
+        db_.read([&](Tx& tx) {
+            if (auto r = store::delivery(tx, activation_id, c)) d = {c, r->delivered, r->failed, 0, r->last_at};
+            d.waiting = store::waiting_rings(tx, activation_id, c);
+        });
         out.push_back(d);
     }
     return out;
@@ -249,14 +242,12 @@ std::vector<Delivery> Doorbells::deliveries(const std::string& activation_id) {
 std::optional<Doorbells::Due> Doorbells::claim(const std::string& channel) {
     std::lock_guard lock(mutex_);
     auto& busy = lanes_.at(channel).in_flight;
-    for (const auto& r : db_.query("SELECT r.id, r.attempts, r.idempotency_key, d.id, d.address, d.secret, r.activation_id FROM network_rings r "
-                                   "JOIN network_doorbells d ON d.id = r.doorbell_id "
-                                   "WHERE r.channel = $1 AND r.next_at <= $2 ORDER BY r.priority, r.next_at, r.id LIMIT $3",
-                                   {channel, clock_.now_ms(), int64_t(busy.size() + 1)})) {
-        if (busy.count(r.integer(0))) continue;
-        busy.insert(r.integer(0));
-        return Due{r.integer(0), r.integer(1), r.integer(3), r.text(2), r.blob(4).str(), r.is_null(5) ? "" : r.blob(5).str(),
-                   r.is_null(6) ? "" : r.text(6), !r.is_null(5), !r.is_null(6)};
+    std::vector<Due> due;
+    db_.read([&](Tx& tx) { due = store::due_rings(tx, channel, clock_.now_ms(), int64_t(busy.size() + 1)); });
+    for (auto& r : due) {
+        if (busy.count(r.ring)) continue;
+        busy.insert(r.ring);
+        return std::move(r);
     }
     return std::nullopt;
 }
@@ -278,18 +269,8 @@ void Doorbells::deliver(const std::string& channel, const Due& ring) {
     sodium_memzero(bell.secret.data(), bell.secret.size());
     const bool done = sent || attempts >= max_attempts;
     (void)db_.write([&](Tx& tx) -> Status {
-        if (!done) {
-            tx.exec("UPDATE network_rings SET attempts = $1, priority = 2, next_at = $2 WHERE id = $3",
-                    {attempts, clock_.now_ms() + backoff_ms(attempts), ring.ring});
-            return {};
-        }
-        tx.exec("DELETE FROM network_rings WHERE id = $1", {ring.ring});
-        if (ring.has_activation)
-            tx.exec("INSERT INTO network_deliveries (activation_id, channel, delivered, failed, last_at) VALUES ($1, $2, $3, $4, $5) "
-                    "ON CONFLICT (activation_id, channel) DO UPDATE SET delivered = network_deliveries.delivered + excluded.delivered, "
-                    "failed = network_deliveries.failed + excluded.failed, "
-                    "last_at = CASE WHEN excluded.delivered > 0 THEN excluded.last_at ELSE network_deliveries.last_at END",
-                    {ring.activation_id, channel, int64_t(sent ? 1 : 0), int64_t(sent ? 0 : 1), sent ? clock_.now_ms() : int64_t(0)});
+        if (done) store::finish_ring(tx, ring, channel, bool(sent), clock_.now_ms());
+        else store::reschedule_ring(tx, ring.ring, attempts, clock_.now_ms() + backoff_ms(attempts));
         return {};
     });
     if (sent) ++*delivered_[channel];

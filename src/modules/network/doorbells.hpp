@@ -22,6 +22,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "crypto/vault.hpp"
+#include "modules/network/store.hpp"
 #include "storage/db.hpp"
 
 namespace haven::network {
@@ -86,11 +87,7 @@ public:
     int64_t backoff_ms(int64_t attempts) const;  // 5 s, 10 s, 20 s … at most 10 min
 
 private:
-    struct Due {
-        int64_t ring = 0, attempts = 0, doorbell = 0;
-        std::string idempotency_key, address, secret, activation_id;  // address and secret sealed
-        bool has_secret = false, has_activation = false;
-    };
+    using Due = store::DueRing;
     // Per channel: the rings being delivered, and a signal for its idle deliverers.
     struct Lane {
         std::set<int64_t> in_flight;

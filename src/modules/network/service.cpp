@@ -12,7 +12,6 @@ namespace haven::network {
 
 using accounts::Action;
 using accounts::may;
-using storage::Blob;
 using storage::Tx;
 
 namespace {
@@ -26,6 +25,11 @@ Status check_prekey(const SignedPrekey& p) {
     if (p.prekey.size() != 32) return invalid("prekey", "prekey is an X25519 public key (32 bytes, hex).");
     if (p.signature.size() != 64) return invalid("signature", "signature is an Ed25519 signature (64 bytes, hex).");
     return {};
+}
+
+// Whether `token` is the member's, against the hash kept (in constant time).
+bool token_opens(const std::optional<std::string>& kept_hash, const std::string& token) {
+    return kept_hash && crypto::equal_secret(*kept_hash, crypto::token_hash(token));
 }
 
 bool hex_id(const std::string& id, size_t bytes) {
@@ -66,19 +70,19 @@ Result<Enrolment> Service::new_enrolment(const Principal& op, const std::optiona
     if (keys && keys->box_pk.size() != 32) return invalid("box_pk", "box_pk is the operators' X25519 public key (32 bytes, hex).");
     // 120 bits: no partial base32 character, and far beyond guessing within 48 hours.
     Enrolment e{accounts::store::new_id(), crypto::base32_encode(crypto::random_bytes(15)), clock_.now_ms() + limits_.enrolment_hours * 3600 * 1000};
-    Status s = db_.write([&](Tx& tx) -> Status {
+    HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         store::add_code(tx, e.id, crypto::token_hash(e.code), op.account_id, clock_.now_ms(), e.expires_at, keys ? *keys : store::CodeKeys{});
         return audited(accounts_, tx, "network.enrolment_code", op.account_id);
-    });
-    if (!s) return s.error();
+    }));
     return e;
 }
 
 Result<store::CodeKeys> Service::enrolment_keys(const std::string& code) {
-    std::optional<store::CodeKeys> keys;
-    db_.read([&](Tx& tx) { keys = store::open_code_keys(tx, crypto::token_hash(code), clock_.now_ms()); });
-    if (!keys) return unknown_code();
-    return *keys;
+    return db_.read<store::CodeKeys>([&](Tx& tx) -> Result<store::CodeKeys> {
+        auto keys = store::open_code_keys(tx, crypto::token_hash(code), clock_.now_ms());
+        if (!keys) return unknown_code();
+        return *keys;
+    });
 }
 
 Status Service::set_code_lists(const Principal& op, int64_t id, const Bytes& sealed_lists) {
@@ -92,9 +96,7 @@ Status Service::set_code_lists(const Principal& op, int64_t id, const Bytes& sea
 
 Result<std::vector<store::OpenCode>> Service::open_codes(const Principal& op) {
     if (auto s = operator_only(op); !s) return s.error();
-    std::vector<store::OpenCode> out;
-    db_.read([&](Tx& tx) { out = store::open_codes(tx, clock_.now_ms()); });
-    return out;
+    return db_.read<std::vector<store::OpenCode>>([&](Tx& tx) -> Result<std::vector<store::OpenCode>> { return store::open_codes(tx, clock_.now_ms()); });
 }
 
 Status Service::revoke_code(const Principal& op, int64_t id) {
@@ -121,99 +123,79 @@ Result<Registered> Service::register_member(const std::string& code, const std::
         return invalid("packet", "packet is what the device seals for the operators (at most " + std::to_string(limits_.max_inbox_item) + " bytes).");
     Registered out{crypto::random_token()};
     const int64_t now = clock_.now_ms();
-    Status s = db_.write([&](Tx& tx) -> Status {
+    HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         const auto open = store::open_code(tx, crypto::token_hash(code), now);
         if (!open) return unknown_code();
-        if (!tx.query("SELECT 1 FROM network_members WHERE id = $1", {member_id}).empty())
+        if (store::member_exists(tx, member_id))
             return make_error(ErrorKind::conflict, "conflict", "This member id is taken: the device must choose another.", "member_id");
         store::use_code(tx, *open, now);
-        tx.exec("INSERT INTO network_members (id, prekey, not_after, signature, token_hash, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                {member_id, Blob::of(prekey.prekey), prekey.not_after, Blob::of(prekey.signature), crypto::token_hash(out.token), now});
-        tx.exec("INSERT INTO network_inbox (id, sealed, created_at) VALUES ($1, $2, $3)", {accounts::store::new_id(), Blob::of(packet), now});
+        store::add_member(tx, member_id, prekey, crypto::token_hash(out.token), now);
+        store::add_inbox(tx, accounts::store::new_id(), packet, now);
         return {};
-    });
-    if (!s) return s.error();
+    }));
     return out;
 }
 
 Status Service::rotate_prekey(const std::string& member_id, const std::string& token, const SignedPrekey& prekey) {
     if (auto s = check_prekey(prekey); !s) return s;
     return db_.write([&](Tx& tx) -> Status {
-        auto rows = tx.query("SELECT token_hash FROM network_members WHERE id = $1", {member_id});
-        if (rows.empty() || !crypto::equal_secret(rows[0].text(0), crypto::token_hash(token)))
-            return make_error(ErrorKind::not_found, "not_found", "There is no such member.");
-        tx.exec("UPDATE network_members SET prekey = $1, not_after = $2, signature = $3, updated_at = $4 WHERE id = $5",
-                {Blob::of(prekey.prekey), prekey.not_after, Blob::of(prekey.signature), clock_.now_ms(), member_id});
+        if (!token_opens(store::member_token_hash(tx, member_id), token)) return make_error(ErrorKind::not_found, "not_found", "There is no such member.");
+        store::set_prekey(tx, member_id, prekey, clock_.now_ms());
         return {};
     });
 }
 
 bool Service::is_member(const std::string& member_id, const std::string& token) {
     if (!hex_id(member_id, 16) || token.empty()) return false;
-    auto rows = db_.query("SELECT token_hash FROM network_members WHERE id = $1", {member_id});
-    return !rows.empty() && crypto::equal_secret(rows[0].text(0), crypto::token_hash(token));
+    std::optional<std::string> hash;
+    db_.read([&](Tx& tx) { hash = store::member_token_hash(tx, member_id); });
+    return token_opens(hash, token);
 }
 
 Status Service::leave(const std::string& member_id, const std::string& token) {
     return db_.write([&](Tx& tx) -> Status {
-        auto rows = tx.query("SELECT token_hash FROM network_members WHERE id = $1", {member_id});
-        if (rows.empty() || !crypto::equal_secret(rows[0].text(0), crypto::token_hash(token)))
-            return make_error(ErrorKind::not_found, "not_found", "There is no such member.");
-        tx.exec("DELETE FROM network_members WHERE id = $1", {member_id});
+        if (!token_opens(store::member_token_hash(tx, member_id), token)) return make_error(ErrorKind::not_found, "not_found", "There is no such member.");
+        store::delete_member(tx, member_id);
         return {};
     });
 }
 
 Result<std::vector<MemberKey>> Service::members(const Principal& op) {
     if (auto s = operator_only(op); !s) return s.error();
-    std::vector<MemberKey> out;
-    for (const auto& r : db_.query("SELECT id, prekey, not_after, signature FROM network_members ORDER BY id", {}))
-        out.push_back({r.text(0), {r.blob(1).str(), r.integer(2), r.blob(3).str()}});
-    return out;
+    return db_.read<std::vector<MemberKey>>([&](Tx& tx) -> Result<std::vector<MemberKey>> { return store::member_keys(tx); });
 }
 
 Result<std::vector<InboxItem>> Service::inbox(const Principal& op) {
     if (auto s = operator_only(op); !s) return s.error();
-    std::vector<InboxItem> out;
-    for (const auto& r : db_.query("SELECT id, created_at, sealed FROM network_inbox ORDER BY created_at, id", {}))
-        out.push_back({r.integer(0), r.integer(1), r.blob(2).str()});
-    return out;
+    return db_.read<std::vector<InboxItem>>([&](Tx& tx) -> Result<std::vector<InboxItem>> { return store::inbox(tx); });
 }
 
 Status Service::drop_inbox(const Principal& op, int64_t id) {
     if (auto s = operator_only(op); !s) return s;
     return db_.write([&](Tx& tx) -> Status {
-        tx.exec("DELETE FROM network_inbox WHERE id = $1", {id});
+        store::delete_inbox(tx, id);
         return {};
     });
 }
 
 Result<Roster> Service::roster(const Principal& op) {
     if (auto s = operator_only(op); !s) return s.error();
-    auto rows = db_.query("SELECT blob, version FROM network_roster WHERE id = 1", {});
-    if (rows.empty()) return Roster{};
-    return Roster{rows[0].blob(0).str(), rows[0].integer(1)};
+    return db_.read<Roster>([&](Tx& tx) -> Result<Roster> { return store::roster(tx).value_or(Roster{}); });
 }
 
 Result<int64_t> Service::put_roster(const Principal& op, const Bytes& blob, int64_t expected) {
     if (auto s = operator_only(op); !s) return s.error();
     if (blob.empty() || blob.size() > limits_.max_roster) return invalid("roster", "The roster is at most 8 MB sealed.");
-    int64_t version = 0;
-    Status s = db_.write([&](Tx& tx) -> Status {
-        auto rows = tx.query("SELECT version FROM network_roster WHERE id = 1", {});
-        const int64_t current = rows.empty() ? 0 : rows[0].integer(0);
+    return db_.write<int64_t>([&](Tx& tx) -> Result<int64_t> {
+        const auto kept = store::roster(tx);
+        const int64_t current = kept ? kept->version : 0;
         if (current != expected)
             return make_error(ErrorKind::conflict, "conflict", "Another operator changed the roster (version " + std::to_string(current) + "): merge and retry.",
                               "version");
-        version = current + 1;
-        if (rows.empty())
-            tx.exec("INSERT INTO network_roster (id, blob, version, updated_at) VALUES (1, $1, $2, $3)", {Blob::of(blob), version, clock_.now_ms()});
-        else
-            tx.exec("UPDATE network_roster SET blob = $1, version = $2, updated_at = $3 WHERE id = 1", {Blob::of(blob), version, clock_.now_ms()});
-        return audited(accounts_, tx, "network.roster", op.account_id);
+        store::put_roster(tx, blob, current + 1, clock_.now_ms());
+        HAVEN_CHECK(audited(accounts_, tx, "network.roster", op.account_id));
+        return current + 1;
     });
-    if (!s) return s.error();
-    return version;
 }
 
 Result<std::string> Service::create_activation(const Principal& op, const Bytes& body, int64_t expires_at) {
@@ -224,13 +206,11 @@ Result<std::string> Service::create_activation(const Principal& op, const Bytes&
     const int64_t now = clock_.now_ms();
     if (expires_at <= now || expires_at > now + limits_.longest_activation_ms) return invalid("expires_at", "expires_at is within the next 30 days.");
     const std::string id = to_hex(body.substr(1, 16));
-    Status s = db_.write([&](Tx& tx) -> Status {
-        if (!tx.query("SELECT 1 FROM network_activations WHERE id = $1", {id}).empty())
-            return make_error(ErrorKind::conflict, "conflict", "This activation exists already.");
-        tx.exec("INSERT INTO network_activations (id, body, created_at, expires_at) VALUES ($1, $2, $3, $4)", {id, Blob::of(body), now, expires_at});
+    HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
+        if (store::published_at(tx, id)) return make_error(ErrorKind::conflict, "conflict", "This activation exists already.");
+        store::add_activation(tx, id, body, now, expires_at);
         return audited(accounts_, tx, "network.activation", op.account_id);
-    });
-    if (!s) return s.error();
+    }));
     return id;
 }
 
@@ -239,33 +219,27 @@ Result<int64_t> Service::add_wraps(const Principal& op, const std::string& id, c
     constexpr size_t entry = locator_size + wrap_size + ack_tag_size;
     if (wraps.empty() || wraps.size() % entry)
         return invalid("wraps", "wraps are locator (16 bytes), wrap (48 bytes) and answer tag (16 bytes), repeated.");
-    int64_t total = 0;
-    Status s = db_.write([&](Tx& tx) -> Status {
-        auto rows = tx.query("SELECT published_at FROM network_activations WHERE id = $1", {id});
-        if (rows.empty()) return no_activation();
-        if (!rows[0].is_null(0)) return make_error(ErrorKind::conflict, "conflict", "The activation is published: its wraps are final.");
+    return db_.write<int64_t>([&](Tx& tx) -> Result<int64_t> {
+        const auto published = store::published_at(tx, id);
+        if (!published) return no_activation();
+        if (*published) return make_error(ErrorKind::conflict, "conflict", "The activation is published: its wraps are final.");
         for (size_t at = 0; at < wraps.size(); at += entry)
             store::put_wrap(tx, id, to_hex(wraps.substr(at, locator_size)), wraps.substr(at + locator_size, wrap_size),
                             to_hex(wraps.substr(at + locator_size + wrap_size, ack_tag_size)));
-        total = store::count_wraps(tx, id);
-        return {};
+        return store::count_wraps(tx, id);
     });
-    if (!s) return s.error();
-    return total;
 }
 
 Result<Published> Service::publish(const Principal& op, const std::string& id, bool urgent) {
     if (auto s = operator_only(op); !s) return s.error();
     const int64_t now = clock_.now_ms();
-    Published out;
-    Status s = db_.write([&](Tx& tx) -> Status {
-        auto rows = tx.query("SELECT published_at FROM network_activations WHERE id = $1", {id});
-        if (rows.empty()) return no_activation();
-        out = rows[0].is_null(0) ? Published{now, true} : Published{rows[0].integer(0), false};
-        if (out.now) tx.exec("UPDATE network_activations SET published_at = $1 WHERE id = $2", {now, id});
-        return {};
-    });
-    if (!s) return s.error();
+    HAVEN_TRY(out, db_.write<Published>([&](Tx& tx) -> Result<Published> {
+        const auto published = store::published_at(tx, id);
+        if (!published) return no_activation();
+        if (*published) return Published{*published, false};
+        store::set_published(tx, id, now);
+        return Published{now, true};
+    }));
     if (!out.now) return out;  // published before: polls saw it and doorbells rang then
     {
         std::lock_guard lock(mutex_);
@@ -279,12 +253,11 @@ Result<Published> Service::publish(const Principal& op, const std::string& id, b
 Result<ActivationState> Service::status(const Principal& op, const std::string& id) {
     if (auto s = operator_only(op); !s) return s.error();
     flush_fetched();
-    auto rows = db_.query("SELECT published_at, expires_at, (SELECT COUNT(*) FROM network_wraps w WHERE w.activation_id = a.id), "
-                          "(SELECT COUNT(*) FROM network_acks k WHERE k.activation_id = a.id), fetched FROM network_activations a WHERE a.id = $1",
-                          {id});
-    if (rows.empty()) return no_activation();
-    const auto& r = rows[0];
-    return ActivationState{r.integer(2), r.integer(3), r.is_null(0) ? 0 : r.integer(0), r.integer(1), r.integer(4)};
+    return db_.read<ActivationState>([&](Tx& tx) -> Result<ActivationState> {
+        auto state = store::activation_state(tx, id);
+        if (!state) return no_activation();
+        return *state;
+    });
 }
 
 // Fetch counts live in memory between flushes (a write per fetch would cost thousands of commits in the minute
@@ -297,7 +270,7 @@ void Service::flush_fetched() {
     }
     if (counts.empty()) return;
     Status s = db_.write([&](Tx& tx) -> Status {
-        for (const auto& [id, n] : counts) tx.exec("UPDATE network_activations SET fetched = fetched + $1 WHERE id = $2", {n, id});
+        for (const auto& [id, n] : counts) store::add_fetched(tx, id, n);
         return {};
     });
     if (!s) {  // kept for the next flush
@@ -308,19 +281,13 @@ void Service::flush_fetched() {
 
 Result<std::vector<Bytes>> Service::acks(const Principal& op, const std::string& id) {
     if (auto s = operator_only(op); !s) return s.error();
-    std::vector<Bytes> out;
-    for (const auto& r : db_.query("SELECT sealed FROM network_acks WHERE activation_id = $1 ORDER BY created_at, id", {id})) out.push_back(r.blob(0).str());
-    return out;
+    return db_.read<std::vector<Bytes>>([&](Tx& tx) -> Result<std::vector<Bytes>> { return store::sealed_answers(tx, id); });
 }
 
 const std::vector<Listed>& Service::recent(std::unique_lock<std::mutex>&) {
     const int64_t now = clock_.now_ms();
     if (recent_loaded_ >= 0 && now >= recent_loaded_ && now - recent_loaded_ < 1000) return recent_;
-    recent_.clear();
-    for (const auto& r : db_.query("SELECT id, LENGTH(body), published_at, expires_at FROM network_activations WHERE published_at IS NOT NULL "
-                                   "AND expires_at > $1 ORDER BY published_at, id",
-                                   {now}))
-        recent_.push_back({r.text(0), r.integer(1), r.integer(2), r.integer(3)});
+    db_.read([&](Tx& tx) { recent_ = store::published(tx, now); });
     recent_loaded_ = now;
     return recent_;
 }
@@ -338,22 +305,21 @@ std::vector<Listed> Service::activations(int64_t after) {
 
 std::optional<Bytes> Service::body(const std::string& id) {
     if (!hex_id(id, 16)) return std::nullopt;
-    auto rows = db_.query("SELECT body FROM network_activations WHERE id = $1 AND published_at IS NOT NULL AND expires_at > $2", {id, clock_.now_ms()});
-    if (rows.empty()) return std::nullopt;
-    return rows[0].blob(0).str();
+    std::optional<Bytes> out;
+    db_.read([&](Tx& tx) { out = store::published_body(tx, id, clock_.now_ms()); });
+    return out;
 }
 
 std::optional<Bytes> Service::wrap(const std::string& id, const std::string& locator_hex) {
     if (!hex_id(id, 16) || !hex_id(locator_hex, locator_size)) return std::nullopt;
-    auto rows = db_.query("SELECT w.wrap FROM network_wraps w JOIN network_activations a ON a.id = w.activation_id WHERE w.activation_id = $1 "
-                          "AND w.locator = $2 AND a.published_at IS NOT NULL AND a.expires_at > $3",
-                          {id, locator_hex, clock_.now_ms()});
-    if (rows.empty()) return std::nullopt;
+    std::optional<Bytes> out;
+    db_.read([&](Tx& tx) { out = store::published_wrap(tx, id, locator_hex, clock_.now_ms()); });
+    if (!out) return std::nullopt;
     {
         std::lock_guard lock(mutex_);
         ++fetched_[id];
     }
-    return rows[0].blob(0).str();
+    return out;
 }
 
 Status Service::add_ack(const std::string& id, const std::string& capability_hex, const Bytes& sealed) {
@@ -393,13 +359,7 @@ int64_t Service::sweep() {
     const int64_t now = clock_.now_ms();
     int64_t gone = 0;
     (void)db_.write([&](Tx& tx) -> Status {
-        gone = tx.query("SELECT COUNT(*) FROM network_activations WHERE expires_at <= $1", {now})[0].integer(0);
-        if (gone) {
-            for (const char* table : {"network_acks", "network_wraps", "network_rings", "network_deliveries"})
-                tx.exec(std::string("DELETE FROM ") + table + " WHERE activation_id IN (SELECT id FROM network_activations WHERE expires_at <= $1)", {now});
-            tx.exec("DELETE FROM network_activations WHERE expires_at <= $1", {now});
-        }
-        tx.exec("DELETE FROM network_enrolments WHERE expires_at <= $1", {now});
+        gone = store::sweep(tx, now);
         return {};
     });
     return gone;

@@ -19,6 +19,7 @@
 #include "http/signal.hpp"
 #include "modules/accounts/service.hpp"
 #include "modules/network/store.hpp"
+#include "modules/network/types.hpp"
 #include "network/wire.hpp"
 #include "storage/db.hpp"
 
@@ -31,26 +32,6 @@ struct Enrolment {
 };
 struct Registered {
     std::string token;
-};
-struct MemberKey {
-    std::string member_id;
-    SignedPrekey prekey;
-};
-struct InboxItem {
-    int64_t id = 0, created_at = 0;
-    Bytes sealed;
-};
-struct Roster {
-    Bytes blob;
-    int64_t version = 0;
-};
-struct Listed {
-    std::string id;
-    int64_t size = 0, published_at = 0, expires_at = 0;
-};
-struct ActivationState {
-    int64_t wraps = 0, acks = 0, published_at = 0, expires_at = 0;
-    int64_t fetched = 0;  // wraps fetched by members' devices (a count; refetches count again)
 };
 
 struct Published {

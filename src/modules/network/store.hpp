@@ -1,12 +1,13 @@
-// SQL of the emergency network's answers and doorbell owners (the rest of the module's SQL still sits in
-// service.cpp and doorbells.cpp). Functions take a Tx so that a rule can make several of them one transaction;
-// none checks who asks.
+// Every SQL statement of the emergency network's mailboxes (docs/EMERGENCY.md): codes, members, the inbox, the
+// roster, activations, wraps and answers (the doorbells' own are in doorbells.cpp's store section below). Functions
+// take a Tx so that a rule can make several of them one transaction; none checks who asks.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "modules/network/types.hpp"
 #include "storage/db.hpp"
 
 namespace haven::network::store {
@@ -49,8 +50,71 @@ bool set_code_lists(Tx& tx, int64_t id, const std::string& sealed_lists, int64_t
 // Deletes a member's row (its prekey and token): no wrap can be made for it again. False when there is none.
 bool delete_member(Tx& tx, const std::string& member_id);
 
+// Members' devices: a row per member with its current signed prekey and the hash of its token.
+bool member_exists(Tx& tx, const std::string& member_id);
+void add_member(Tx& tx, const std::string& member_id, const SignedPrekey& prekey, const std::string& token_hash, int64_t now);
+std::optional<std::string> member_token_hash(Tx& tx, const std::string& member_id);
+void set_prekey(Tx& tx, const std::string& member_id, const SignedPrekey& prekey, int64_t now);
+std::vector<MemberKey> member_keys(Tx& tx);  // by id
+
+// The operators' inbox of sealed packets from new members, oldest first.
+void add_inbox(Tx& tx, int64_t id, const std::string& sealed, int64_t now);
+std::vector<InboxItem> inbox(Tx& tx);
+void delete_inbox(Tx& tx, int64_t id);
+
+// The sealed roster: one row, written under its version.
+std::optional<Roster> roster(Tx& tx);
+void put_roster(Tx& tx, const std::string& blob, int64_t version, int64_t now);
+
+// Activations. published_at: nullopt when there is no such activation, 0 while it is not published.
+std::optional<int64_t> published_at(Tx& tx, const std::string& id);
+void add_activation(Tx& tx, const std::string& id, const std::string& body, int64_t now, int64_t expires_at);
+void set_published(Tx& tx, const std::string& id, int64_t now);
+std::optional<ActivationState> activation_state(Tx& tx, const std::string& id);
+void add_fetched(Tx& tx, const std::string& id, int64_t n);
+std::vector<Bytes> sealed_answers(Tx& tx, const std::string& id);  // oldest first
+// What members' devices may fetch: published, unexpired activations (by publication), a body, a wrap.
+std::vector<Listed> published(Tx& tx, int64_t now);
+std::optional<Bytes> published_body(Tx& tx, const std::string& id, int64_t now);
+std::optional<Bytes> published_wrap(Tx& tx, const std::string& id, const std::string& locator_hex, int64_t now);
+// Deletes expired activations with everything tied to them, and expired codes; how many activations went.
+int64_t sweep(Tx& tx, int64_t now);
+
 // A device's doorbell, by the keyed hash of its member id: its id, or nullopt.
 std::optional<int64_t> doorbell_of(Tx& tx, const std::string& owner);
 void delete_doorbell(Tx& tx, int64_t id);
+// A doorbell: address and secret as the vault sealed them (no secret: empty), its token's hash, its owner's hash.
+void add_doorbell(Tx& tx, int64_t id, const std::string& channel, const std::string& sealed_address, const std::string& sealed_secret,
+                  const std::string& token_hash, int64_t now, const std::string& owner);
+std::optional<std::string> doorbell_token_hash(Tx& tx, int64_t id);
+struct DoorbellRow {
+    int64_t id = 0;
+    std::string channel;
+};
+std::vector<DoorbellRow> doorbells(Tx& tx);
+
+// Rings: one per doorbell per publication, delivered by the channel's workers (doorbells.hpp).
+void add_ring(Tx& tx, int64_t id, int64_t doorbell_id, const std::string& channel, int64_t priority, int64_t now, const std::string& idempotency_key,
+              const std::string& activation_id);
+struct QueueRow {
+    int64_t depth = 0;
+    std::optional<int64_t> oldest_created_at;
+};
+QueueRow queue(Tx& tx, const std::string& channel);
+struct DeliveryRow {
+    int64_t delivered = 0, failed = 0, last_at = 0;
+};
+std::optional<DeliveryRow> delivery(Tx& tx, const std::string& activation_id, const std::string& channel);
+int64_t waiting_rings(Tx& tx, const std::string& activation_id, const std::string& channel);
+// The channel's due rings, most urgent first, with their doorbell's sealed address and secret.
+struct DueRing {
+    int64_t ring = 0, attempts = 0, doorbell = 0;
+    std::string idempotency_key, address, secret, activation_id;  // address and secret sealed
+    bool has_secret = false, has_activation = false;
+};
+std::vector<DueRing> due_rings(Tx& tx, const std::string& channel, int64_t now, int64_t limit);
+void reschedule_ring(Tx& tx, int64_t ring, int64_t attempts, int64_t next_at);
+// Removes a ring delivered or given up, and counts it for its activation's report (when it has one).
+void finish_ring(Tx& tx, const DueRing& ring, const std::string& channel, bool delivered, int64_t now);
 
 }  // namespace haven::network::store
