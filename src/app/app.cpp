@@ -15,16 +15,6 @@
 namespace haven {
 namespace {
 
-bool sealed_ok(const std::string& route) {
-    // The emergency network needs no vault key and holds nothing readable, so it keeps serving through a panic
-    // seal, when it is needed most (docs/EMERGENCY.md). What in it does need the vault — a doorbell's sealed
-    // address, an operator's change (written to the signed audit log) — answers 503 "sealed" itself.
-    if (route == "/network/app" || route.starts_with("/api/v1/network/")) return true;
-    return route == "/healthz" || route == "/metrics" || route == "/assets/{file}" || route == "/unseal" ||
-           route == "/api/v1/vault/unseal" || route == "/api/v1/vault/seal" || route == "/language";
-    // (rotate is not here: it needs the keys, so a sealed server answers it 503 like any other API.)
-}
-
 // Each connection is a file descriptor (and a waiting member device holds one): raises the soft limit towards the
 // hard one, and lowers max-connections, with a warning, when the system allows fewer. Keeps 256 for the database,
 // logs and outgoing doorbells.
@@ -175,10 +165,10 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     auto* gate = app->gate_.get();
     auto* vault = app->vault_.get();
     // The metrics answer their own token (Prometheus' bearer_token_file), sealed or not, and nothing else.
-    // Sealed: only what an operator needs to unseal, and what monitoring needs, answers.
-    hooks.gate = [gate, vault, metrics_token = system::metrics_token(config.data_dir)](http::Request& q) -> Status {
+    // Sealed: only the routes marked `.while_sealed()` in routes.cpp answer.
+    hooks.gate = [gate, vault, metrics_token = system::metrics_token(config.data_dir)](http::Request& q, const http::Route& route) -> Status {
         if (q.access == system::metrics_access) return system::check_metrics_token(q, metrics_token);
-        if (vault->sealed() && !sealed_ok(q.route)) {
+        if (vault->sealed() && !route.sealed_ok) {
             Error e = make_error(ErrorKind::unavailable, "sealed", "Haven is sealed. An operator must unseal it.");
             return e;
         }

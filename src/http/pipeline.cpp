@@ -41,8 +41,9 @@ ErrorKind kind_for(int status) {
 }
 
 void set_security_headers(Response& r, bool hsts, bool member_app) {
-    // The emergency network's member app (/network/app) runs libsodium compiled to WebAssembly: that page alone
-    // may compile WebAssembly ('wasm-unsafe-eval' allows no JavaScript eval). Scripts stay our own, same origin.
+    // The emergency network's member app (/network/app, Route::wasm_and_camera) runs libsodium compiled to
+    // WebAssembly: that page alone may compile WebAssembly ('wasm-unsafe-eval' allows no JavaScript eval).
+    // Scripts stay our own, same origin.
     r.set_header("Content-Security-Policy", std::string("default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'") +
                                                 (member_app ? "; script-src 'self' 'wasm-unsafe-eval'" : ""));
     r.set_header("X-Content-Type-Options", "nosniff");
@@ -139,8 +140,8 @@ Response Pipeline::render_error(const Request& request, const Error& error) cons
     return r;
 }
 
-void Pipeline::finish(Response& response, const Request& request) const {
-    set_security_headers(response, hooks_.hsts, request.route == "/network/app");
+void Pipeline::finish(Response& response, const Route* route, const Request& request) const {
+    set_security_headers(response, hooks_.hsts, route && route->wasm_and_camera);
     if (!request.request_id.empty()) response.set_header("X-Request-Id", request.request_id);
 }
 
@@ -151,6 +152,7 @@ Response Pipeline::handle(Request& request) {
         request.remote_address = client_address(request, hooks_.trusted_proxies);
     }
     Response response;
+    const Route* matched = nullptr;
     try {
         response = [&]() -> Response {
             auto target = parse_target(request.target);
@@ -170,11 +172,12 @@ Response Pipeline::handle(Request& request) {
                 return render_error(request, make_error(ErrorKind::not_found, "not_found", "There is nothing at this address."));
             }
             if (auto s = check_origin(request, hooks_.hsts); !s) return render_error(request, s.error());
+            matched = match.route;
             request.route = match.route->pattern;
             request.access = match.route->access;
             request.params = std::move(match.params);
             if (hooks_.gate) {
-                if (auto s = hooks_.gate(request); !s) {
+                if (auto s = hooks_.gate(request, *match.route); !s) {
                     // A refusal may be a page with a form (the sealed page's unseal form): it needs its CSRF cookie.
                     Response r = render_error(request, s.error());
                     if (hooks_.after) hooks_.after(request, r);
@@ -206,7 +209,7 @@ Response Pipeline::handle(Request& request) {
                                                   request.request_id));
     }
     if (response.parked) return response;  // not an answer yet: logged and measured when it is one
-    finish(response, request);
+    finish(response, matched, request);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const std::string& route = request.route.empty() ? std::string("unmatched") : request.route;
     metrics_.record(route, request.method, response.status, seconds);
@@ -242,7 +245,7 @@ bool Pipeline::admits_large_body(const Request& header_only) const {
         probe.route = match.route->pattern;
         probe.access = match.route->access;
         probe.params = std::move(match.params);
-        return hooks_.gate(probe).ok();
+        return hooks_.gate(probe, *match.route).ok();
     } catch (...) {
         log::error("body_admission_exception", {{"type", "unknown"}});
         return false;
@@ -254,7 +257,7 @@ Response Pipeline::reject(int status, const std::string& code, const std::string
     none.request_id = new_request_id();
     Response r = Response::json(status, error_json(make_error(kind_for(status), code, message), none.request_id));
     r.status = status;
-    finish(r, none);
+    finish(r, nullptr, none);
     metrics_.record("rejected", "-", status, 0.0);
     log::info("http_rejected", {{"id", none.request_id}, {"status", status}, {"code", code}});
     return r;

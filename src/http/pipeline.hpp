@@ -22,9 +22,10 @@ struct PipelineHooks {
     std::function<std::string(const Request&)> choose_locale;
     // Renders an error as an HTML page for browsers (API paths always get JSON).
     std::function<Response(const Request&, int status, const Error&)> error_page;
-    // Runs after routing, before the handler: authenticates, checks CSRF and the route's access rule.
-    // An Error stops the request. Without a gate only "public" routes are served (deny by default).
-    std::function<Status(Request&)> gate;
+    // Runs after routing, before the handler: authenticates, checks CSRF and the route's access rule, and reads
+    // the matched route's other facts (Route::sealed_ok). An Error stops the request. Without a gate only "public"
+    // routes are served (deny by default).
+    std::function<Status(Request&, const Route&)> gate;
     // Runs on every response of a routed request (e.g. to set the CSRF cookie).
     std::function<void(const Request&, Response&)> after;
     // Turns an exception that is an expected outcome (a write that collided with another on a unique key) into
@@ -59,7 +60,8 @@ public:
 
 private:
     Response render_error(const Request& request, const Error& error) const;
-    void finish(Response& response, const Request& request) const;
+    // `route` is the matched route, or null when none matched.
+    void finish(Response& response, const Route* route, const Request& request) const;
 
     const Router& router_;
     Metrics& metrics_;

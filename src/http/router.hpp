@@ -25,9 +25,23 @@ struct Route {
     // The largest body the route takes; 0: the transport's default (1 MB). More is read only for a caller the gate
     // admits from the header alone (see Pipeline::admits_large_body), so strangers never send it.
     size_t max_body_bytes = 0;
+    // Served while the vault is sealed: what an operator needs to unseal, what monitoring needs, and the emergency
+    // network, which needs no vault key. Every other route answers 503 "sealed" then.
+    bool sealed_ok = false;
+    // The page may compile WebAssembly and ask for the camera (the network's member app: libsodium in
+    // WebAssembly, and the enrolment QR code); every other answer's CSP and Permissions-Policy forbid both.
+    bool wasm_and_camera = false;
 
     Route& takes_body(size_t bytes) {
         max_body_bytes = bytes;
+        return *this;
+    }
+    Route& while_sealed() {
+        sealed_ok = true;
+        return *this;
+    }
+    Route& with_wasm_and_camera() {
+        wasm_and_camera = true;
         return *this;
     }
 };
@@ -42,7 +56,8 @@ class Router {
 public:
     // Throws std::logic_error on a malformed pattern or a duplicate (a programming error, caught at start-up).
     // `access` says who may call the route (checked by the pipeline's gate, deny by default).
-    // Returns the route, to set its body limit in the same statement (the reference lasts until the next add).
+    // Returns the route, to set its other facts in the same statement (`.takes_body(…)`, `.while_sealed()`; the
+    // reference lasts until the next add).
     Route& add(std::string method, std::string pattern, std::string access, Handler handler);
     Route& get(std::string pattern, std::string access, Handler h) { return add("GET", std::move(pattern), std::move(access), std::move(h)); }
     Route& post(std::string pattern, std::string access, Handler h) { return add("POST", std::move(pattern), std::move(access), std::move(h)); }
