@@ -105,18 +105,18 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     app->doorbells_ = std::make_unique<network::Doorbells>(*app->db_, *app->vault_, clock);
     const int bell_timeout = config.doorbell_timeout_seconds;
     app->doorbells_->allow_private_targets(config.doorbell_allow_private_targets);
-    app->doorbells_->set_ringer("webhook", network::webhook_ringer(bell_timeout, config.doorbell_allow_private_targets));
+    app->doorbells_->set_ringer("webhook", outbound::webhook_ringer(bell_timeout, config.doorbell_allow_private_targets));
     if (config.doorbell_webpush)
-        app->doorbells_->set_ringer("webpush", network::webpush_ringer(*app->vault_, "mailto:" + config.doorbell_from, bell_timeout,
+        app->doorbells_->set_ringer("webpush", outbound::webpush_ringer(*app->vault_, "mailto:" + config.doorbell_from, bell_timeout,
                                                                         config.doorbell_allow_private_targets));
     if (!config.doorbell_smtp.empty())
-        app->doorbells_->set_ringer("email", network::smtp_ringer(config.doorbell_smtp, config.doorbell_from, bell_timeout));
+        app->doorbells_->set_ringer("email", outbound::smtp_ringer({config.doorbell_smtp, config.doorbell_from, bell_timeout, config.doorbell_smtp_tls}));
     if (!config.doorbell_matrix.empty()) {
         auto token = read_secret_file(config.doorbell_matrix_token_file);
         if (!token || token->empty())
             return make_error(ErrorKind::invalid, "bad_config", "doorbell-matrix needs doorbell-matrix-token-file with the bot's access token.",
                               "doorbell-matrix-token-file");
-        app->doorbells_->set_ringer("matrix", network::matrix_ringer(config.doorbell_matrix, *token, bell_timeout));
+        app->doorbells_->set_ringer("matrix", outbound::matrix_ringer(config.doorbell_matrix, *token, bell_timeout));
     }
     app->network_->on_publish([d = app->doorbells_.get()](const std::string& id, bool urgent) { (void)d->ring_all(id, urgent); });
     app->doorbells_->start();

@@ -108,6 +108,7 @@ const std::map<std::string, std::string>& config_keys() {
         {"session-idle-minutes", "a session ends after this many minutes without a request (default 30)"},
         {"session-max-hours", "a session ends this many hours after login (default 12)"},
         {"doorbell-smtp", "emergency network: SMTP relay for e-mail doorbells, HOST:PORT (default: off)"},
+        {"doorbell-smtp-tls", "emergency network: STARTTLS to the SMTP relay, auto (required with a verified certificate unless the relay is on loopback), require or off (default auto)"},
         {"doorbell-from", "emergency network: the From of doorbell e-mails (default haven@localhost)"},
         {"doorbell-matrix", "emergency network: Matrix homeserver for doorbells, https://… (default: off)"},
         {"doorbell-matrix-token-file", "emergency network: file holding the Matrix bot's access token"},
@@ -211,6 +212,10 @@ Result<Config> load_config(const ConfigSources& sources, const std::optional<std
     for (auto [key, target] : {std::pair{"doorbell-smtp", &c.doorbell_smtp}, std::pair{"doorbell-from", &c.doorbell_from},
                                std::pair{"doorbell-matrix", &c.doorbell_matrix}, std::pair{"doorbell-matrix-token-file", &c.doorbell_matrix_token_file}})
         if (auto v = lookup(key)) *target = v->value;
+    if (auto v = lookup("doorbell-smtp-tls")) {
+        if (v->value != "auto" && v->value != "require" && v->value != "off") return bad("doorbell-smtp-tls", *v, "must be auto, require or off");
+        c.doorbell_smtp_tls = v->value;
+    }
     if (auto v = lookup("doorbell-allow-private-targets")) {
         auto b = parse_bool("doorbell-allow-private-targets", *v);
         if (!b) return b.error();

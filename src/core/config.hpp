@@ -41,6 +41,7 @@ struct Config {
     // The emergency network's doorbells ("check your mailbox"): an SMTP relay, the From of its mails, a Matrix
     // homeserver and the file holding its bot's access token. Empty: that channel is off.
     std::string doorbell_smtp, doorbell_from = "haven@localhost", doorbell_matrix, doorbell_matrix_token_file;
+    std::string doorbell_smtp_tls = "auto";     // STARTTLS to the relay: auto (required unless on loopback), require, off
     bool doorbell_webpush = true;               // Web Push, signed with the vault's push key (contact: doorbell_from)
     int doorbell_timeout_seconds = 10;          // one delivery attempt on one channel at most this long
     bool doorbell_allow_private_targets = false; // tests only: let webhooks call loopback/private addresses (SSRF otherwise)

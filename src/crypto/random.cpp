@@ -45,4 +45,6 @@ bool equal_secret(std::string_view a, std::string_view b) {
     return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+void wipe(std::string& secret) { sodium_memzero(secret.data(), secret.size()); }
+
 }  // namespace haven::crypto

@@ -17,6 +17,8 @@ std::string base64url(std::string_view bytes);
 std::string hex(std::string_view bytes);
 // BLAKE2b-256 of a token, in hex: how tokens and session ids are stored (never the token itself).
 std::string token_hash(std::string_view token);
+// Overwrites a secret's bytes with zeros (one the compiler may not skip), before its memory is let go.
+void wipe(std::string& secret);
 // Constant-time equality for secrets of equal length (false when lengths differ).
 bool equal_secret(std::string_view a, std::string_view b);
 

@@ -172,6 +172,15 @@ protected:
     }
 };
 
+// A relay that must speak TLS (doorbell-smtp-tls = require); aiosmtpd here offers no STARTTLS.
+class DoorbellsRequiringTls : public Doorbells {
+protected:
+    void configure(Config& c) override {
+        Doorbells::configure(c);
+        c.doorbell_smtp_tls = "require";
+    }
+};
+
 // A server whose administrator turned Web Push off.
 class DoorbellsWithoutPush : public Doorbells {
 protected:
@@ -421,6 +430,23 @@ TEST_P(DoorbellsWithoutPush, AServerWithoutWebPushOffersNoKeyAndRefusesTheChanne
     EXPECT_NE(r.body.find("\"fields\":{\"channel\""), std::string::npos) << r.body;
 }
 
+// Issue 15: e-mail goes through libcurl's SMTP client. A relay that cannot do STARTTLS, where TLS is required, gets
+// nothing in clear: the ring fails and is retried later.
+TEST_P(DoorbellsRequiringTls, ARelayWithoutStartTlsGetsNothingInClear) {
+    if (!app_) return;
+    ASSERT_TRUE(listening(smtp_));
+    ASSERT_EQ(bell(device(), R"({"channel":"email","address":"alias-9@example.org"})").status, 201);
+    ASSERT_EQ(publish(create_activation()), 200);
+    for (int i = 0; i < 150 && app_->db().query("SELECT attempts FROM network_rings WHERE channel = 'email'").at(0).integer(0) == 0; ++i)
+        std::this_thread::sleep_for(20ms);
+    EXPECT_EQ(app_->db().query("SELECT attempts FROM network_rings WHERE channel = 'email'").at(0).integer(0), 1) << "tried, refused, rescheduled";
+    size_t mails = 0;
+    for (const auto& sub : {"new", "cur"})
+        if (fs::exists(helpers_ + "/maildir/" + sub)) mails += size_t(std::distance(fs::directory_iterator(helpers_ + "/maildir/" + sub), {}));
+    EXPECT_EQ(mails, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, DoorbellsRequiringTls, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 INSTANTIATE_TEST_SUITE_P(Engines, DoorbellsWithoutPush, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 INSTANTIATE_TEST_SUITE_P(Engines, DoorbellDeadlines, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 

@@ -1,16 +1,9 @@
 #include "modules/network/doorbells.hpp"
 
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <sodium.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <boost/json.hpp>
-#include <cctype>
 #include <chrono>
 
 #include "core/log.hpp"
+#include "crypto/mac.hpp"
 #include "crypto/random.hpp"
 #include "crypto/vault.hpp"
 #include "crypto/web_push.hpp"
@@ -54,65 +47,13 @@ Status check_address(const std::string& channel, const std::string& a, bool priv
         if (!private_targets && http::client::public_address(host) == false)
             return invalid("address", "A doorbell may not point to a private, loopback or link-local address.");
     }
-    if (channel == "matrix" && !valid_room_id(a))
+    if (channel == "matrix" && !outbound::valid_room_id(a))
         return invalid("address", "A Matrix doorbell is a room id such as !abc123:example.org (letters, digits and ._=+- before the colon, a server name after).");
     return {};
 }
 
-char hex_digit(int v) { return "0123456789ABCDEF"[v & 15]; }
 
 }  // namespace
-
-// `!opaque:server`: the opaque part from a conservative alphabet (what homeservers make: letters, digits and
-// ._=+-), the server a DNS name, an IPv4 address or a bracketed IPv6 one, with an optional port; 255 bytes in all
-// (the Matrix limit). Nothing else, so that no room id can reach another endpoint of the bot's homeserver.
-bool valid_room_id(std::string_view id) {
-    if (id.size() < 4 || id.size() > 255 || id[0] != '!') return false;
-    const size_t colon = id.find(':');
-    if (colon == std::string_view::npos || colon == 1) return false;
-    for (char c : id.substr(1, colon - 1))
-        if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("._=+-").find(c) == std::string_view::npos) return false;
-    std::string_view server = id.substr(colon + 1), port;
-    if (!server.empty() && server[0] == '[') {
-        const size_t close = server.find(']');
-        if (close == std::string_view::npos || close < 3) return false;
-        for (char c : server.substr(1, close - 1))
-            if (!std::isxdigit(static_cast<unsigned char>(c)) && c != ':' && c != '.') return false;
-        port = server.substr(close + 1);
-    } else {
-        const size_t p = server.find(':');
-        port = p == std::string_view::npos ? std::string_view() : server.substr(p);
-        server = server.substr(0, p);
-        if (server.empty() || server.front() == '.' || server.front() == '-' || server.back() == '.' || server.back() == '-') return false;
-        for (char c : server)
-            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') return false;
-    }
-    if (!port.empty()) {
-        if (port[0] != ':' || port.size() < 2 || port.size() > 6) return false;
-        for (char c : port.substr(1))
-            if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-    }
-    return true;
-}
-
-namespace {
-
-// Every byte outside RFC 3986's unreserved set is percent-encoded, '!' and ':' included (the Matrix
-// specification's own examples encode room ids so).
-std::string path_segment(std::string_view raw) {
-    std::string out;
-    for (unsigned char c : raw) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out.push_back(char(c));
-        else out += {'%', hex_digit(c >> 4), hex_digit(c)};
-    }
-    return out;
-}
-
-}  // namespace
-
-std::string matrix_send_path(std::string_view room_id, std::string_view transaction_id) {
-    return "/_matrix/client/v3/rooms/" + path_segment(room_id) + "/send/m.room.message/" + path_segment(transaction_id);
-}
 
 Doorbells::Doorbells(storage::Database& db, const crypto::Vault& vault, const Clock& clock) : db_(db), vault_(vault), clock_(clock) {
     for (const auto& c : doorbell_channels()) {
@@ -150,15 +91,14 @@ int64_t Doorbells::backoff_ms(int64_t attempts) const { return std::min<int64_t>
 
 Result<std::string> Doorbells::owner_of(const std::string& member_id) const {
     if (vault_.sealed()) return make_error(ErrorKind::unavailable, "sealed", "Haven is sealed: doorbells wait until it is unsealed.");
-    unsigned char h[16];
+    std::string h;
     try {
-        vault_.with_key(crypto::KeyPurpose::blind_index, "network_doorbells.owner", [&](const crypto::SecretKey& key) {
-            crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(member_id.data()), member_id.size(), key.data(), crypto::SecretKey::size);
-        });
+        vault_.with_key(crypto::KeyPurpose::blind_index, "network_doorbells.owner",
+                        [&](const crypto::SecretKey& key) { h = crypto::keyed_hash(key.data(), member_id, 16); });
     } catch (const crypto::VaultSealed&) {  // sealed in between
         return make_error(ErrorKind::unavailable, "sealed", "Haven is sealed: doorbells wait until it is unsealed.");
     }
-    return to_hex(Bytes(reinterpret_cast<const char*>(h), sizeof h));
+    return to_hex(h);
 }
 
 Result<Doorbells::Made> Doorbells::subscribe(const std::string& member_id, const std::string& channel, const std::string& address, const std::string& secret) {
@@ -266,7 +206,7 @@ void Doorbells::deliver(const std::string& channel, const Due& ring) {
     } catch (const crypto::VaultSealed&) {
         return;  // sealed in between: the ring waits, its attempts untouched
     }
-    sodium_memzero(bell.secret.data(), bell.secret.size());
+    crypto::wipe(bell.secret);
     const bool done = sent || attempts >= max_attempts;
     (void)db_.write([&](Tx& tx) -> Status {
         if (done) store::finish_ring(tx, ring, channel, bool(sent), clock_.now_ms());
@@ -327,121 +267,6 @@ void Doorbells::work(const std::string& channel, size_t index) {
     }
 }
 
-// ---- Channels ----
-
-namespace {
-
-// A line-oriented SMTP conversation over a plain TCP connection with timeouts: the relay (a local postfix, or
-// a smarthost) does TLS onwards.
-class Smtp {
-public:
-    Smtp(const std::string& relay, int timeout_seconds) {
-        const auto colon = relay.rfind(':');
-        addrinfo hints{};
-        hints.ai_socktype = SOCK_STREAM;
-        addrinfo* found = nullptr;
-        if (colon == std::string::npos || getaddrinfo(relay.substr(0, colon).c_str(), relay.substr(colon + 1).c_str(), &hints, &found) != 0) return;
-        for (addrinfo* a = found; a && fd_ < 0; a = a->ai_next) {
-            int fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-            if (fd < 0) continue;
-            timeval tv{timeout_seconds, 0};
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-            if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0) fd_ = fd;
-            else ::close(fd);
-        }
-        freeaddrinfo(found);
-    }
-    ~Smtp() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    bool ok() const { return fd_ >= 0; }
-    // The reply's code (multi-line replies read whole), 0 on a timeout or a closed connection.
-    int reply() {
-        for (;;) {
-            const auto end = buffer_.find("\r\n");
-            if (end != std::string::npos) {
-                const std::string line = buffer_.substr(0, end);
-                buffer_.erase(0, end + 2);
-                if (line.size() >= 4 && line[3] == '-') continue;
-                return line.size() >= 3 ? std::atoi(line.substr(0, 3).c_str()) : 0;
-            }
-            char chunk[512];
-            const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-            if (n <= 0) return 0;
-            buffer_.append(chunk, size_t(n));
-        }
-    }
-    int say(const std::string& line) {
-        const std::string out = line + "\r\n";
-        if (::send(fd_, out.data(), out.size(), MSG_NOSIGNAL) != ssize_t(out.size())) return 0;
-        return reply();
-    }
-
-private:
-    int fd_ = -1;
-    std::string buffer_;
-};
-
-Error failed(const std::string& why) { return make_error(ErrorKind::unavailable, "doorbell_failed", why); }
-
-}  // namespace
-
-Ringer smtp_ringer(const std::string& relay, const std::string& from, int timeout_seconds) {
-    return [relay, from, timeout_seconds](const Bell& bell) -> Status {
-        Smtp smtp(relay, timeout_seconds);
-        if (!smtp.ok() || smtp.reply() != 220) return failed("the SMTP relay did not greet");
-        if (smtp.say("EHLO haven") != 250) return failed("EHLO refused");
-        if (smtp.say("MAIL FROM:<" + from + ">") != 250) return failed("MAIL FROM refused");
-        if (smtp.say("RCPT TO:<" + bell.address + ">") / 10 != 25) return failed("RCPT TO refused");
-        if (smtp.say("DATA") != 354) return failed("DATA refused");
-        // Nothing in it: no activation, no name, nothing to read but "look".
-        const std::string mail = "From: <" + from + ">\r\nTo: <" + bell.address + ">\r\nSubject: Haven\r\nMessage-ID: <" + bell.idempotency_key +
-                                 "@haven>\r\n\r\nCheck your mailbox.\r\n.";
-        if (smtp.say(mail) != 250) return failed("the message was refused");
-        smtp.say("QUIT");
-        return {};
-    };
-}
-
-Ringer webhook_ringer(int timeout_seconds, bool private_targets) {
-    return [timeout_seconds, private_targets](const Bell& bell) -> Status {
-        const std::string body = boost::json::serialize(boost::json::object{{"event", "check_mailbox"}, {"id", bell.idempotency_key}});
-        unsigned char mac[crypto_auth_hmacsha256_BYTES];
-        crypto_auth_hmacsha256_state state;
-        crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(bell.secret.data()), bell.secret.size());
-        crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(body.data()), body.size());
-        crypto_auth_hmacsha256_final(&state, mac);
-        // A stranger chose this address: every address it resolves to must be public, and is the one connected to.
-        auto r = http::client::request({bell.address, "", "", timeout_seconds, !private_targets}, "POST", "", body, "application/json",
-                                 {{"Idempotency-Key", bell.idempotency_key}, {"X-Haven-Signature", "sha256=" + to_hex(Bytes(reinterpret_cast<char*>(mac), sizeof mac))}});
-        if (!r) return r.error();
-        if (r->status / 100 != 2) return failed("the webhook answered " + std::to_string(r->status));
-        return {};
-    };
-}
-
-Ringer webpush_ringer(const crypto::Vault& vault, const std::string& subject, int timeout_seconds, bool private_targets) {
-    return [&vault, subject, timeout_seconds, private_targets](const Bell& bell) -> Status {
-        // RFC 8292: a JWT for the push service's origin, valid 12 h (at most 24 h allowed), under the key the
-        // browser subscribed with. No body (RFC 8030 with no payload): the push service learns "something arrived".
-        const int64_t expires = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() + 12 * 3600;
-        std::string authorization;
-        try {
-            HAVEN_TRY(a, crypto::vapid_authorization(*vault.subkey(crypto::KeyPurpose::web_push), bell.address, subject, expires));
-            authorization = std::move(a);
-        } catch (const crypto::VaultSealed&) {
-            return failed("sealed");
-        }
-        // TTL: kept 12 h for a phone that is off; Topic: a newer ring replaces one not yet delivered.
-        auto r = http::client::request({bell.address, "", "", timeout_seconds, !private_targets}, "POST", "", "", "",
-                                       {{"Authorization", authorization}, {"TTL", "43200"}, {"Urgency", "high"}, {"Topic", "haven"}});
-        if (!r) return r.error();
-        if (r->status / 100 != 2) return failed("the push service answered " + std::to_string(r->status));
-        return {};
-    };
-}
-
 Result<std::string> Doorbells::push_key() const {
     if (!ringers_.count("webpush")) return make_error(ErrorKind::not_found, "not_found", "This server does not offer Web Push doorbells.");
     try {
@@ -449,19 +274,6 @@ Result<std::string> Doorbells::push_key() const {
     } catch (const crypto::VaultSealed&) {
         return make_error(ErrorKind::unavailable, "sealed", "Haven is sealed: doorbells can be set once it is unsealed.");
     }
-}
-
-Ringer matrix_ringer(const std::string& homeserver, const std::string& access_token, int timeout_seconds) {
-    return [homeserver, access_token, timeout_seconds](const Bell& bell) -> Status {
-        // PUT …/send/m.room.message/{txnId}: the transaction id makes a retry idempotent.
-        // The room id was checked at subscription and is percent-encoded here too: it stays one path segment.
-        if (!valid_room_id(bell.address)) return failed("not a Matrix room id");
-        auto r = http::client::request({homeserver, access_token, "", timeout_seconds}, "PUT", matrix_send_path(bell.address, bell.idempotency_key),
-                                       R"({"msgtype":"m.text","body":"Check your mailbox."})", "application/json");
-        if (!r) return r.error();
-        if (r->status / 100 != 2) return failed("the homeserver answered " + std::to_string(r->status));
-        return {};
-    };
 }
 
 }  // namespace haven::network

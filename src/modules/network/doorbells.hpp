@@ -23,22 +23,16 @@
 #include "core/result.hpp"
 #include "crypto/vault.hpp"
 #include "modules/network/store.hpp"
+#include "outbound/doorbell_channels.hpp"
 #include "storage/db.hpp"
 
 namespace haven::network {
 
 const std::vector<std::string>& doorbell_channels();  // email, webhook, matrix, webpush
 
-// A Matrix room id as the doorbells accept it, `!opaque:server` (the whole grammar in doorbells.cpp).
-bool valid_room_id(std::string_view id);
-// The bot's send endpoint for a room, each variable segment percent-encoded.
-std::string matrix_send_path(std::string_view room_id, std::string_view transaction_id);
-
-// Delivers one doorbell on one channel; an error is retried later. Must return within its own timeout.
-struct Bell {
-    std::string address, secret, idempotency_key;
-};
-using Ringer = std::function<Status(const Bell&)>;
+// The channels themselves (e-mail, webhook, Matrix, Web Push) are outbound I/O: outbound/doorbell_channels.hpp.
+using outbound::Bell;
+using outbound::Ringer;
 
 struct QueueState {
     std::string channel;
@@ -110,14 +104,5 @@ private:
     bool stopping_ = false;
     bool private_targets_ = false;
 };
-
-// The real channels. Each has its own timeout (seconds).
-Ringer smtp_ringer(const std::string& relay, const std::string& from, int timeout_seconds = 10);
-// `private_targets`: also call private, loopback and link-local addresses (tests with local receivers only).
-Ringer webhook_ringer(int timeout_seconds = 10, bool private_targets = false);
-Ringer matrix_ringer(const std::string& homeserver, const std::string& access_token, int timeout_seconds = 10);
-// Web Push (RFC 8030) with no payload, signed with VAPID (RFC 8292) under the vault's push key; `subject` is the
-// contact push services may write to (mailto: or https:).
-Ringer webpush_ringer(const crypto::Vault& vault, const std::string& subject, int timeout_seconds = 10, bool private_targets = false);
 
 }  // namespace haven::network

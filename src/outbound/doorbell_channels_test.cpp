@@ -1,10 +1,10 @@
-#include "modules/network/doorbells.hpp"
+#include "outbound/doorbell_channels.hpp"
 
 #include <gtest/gtest.h>
 
 #include "http/transport/client.hpp"
 
-namespace haven::network {
+namespace haven::outbound {
 namespace {
 
 // Finding 6 of issue 13: a room id was pasted into the bot's authenticated PUT as it came, so
@@ -37,4 +37,4 @@ TEST(DoorbellTargets, PrivateLoopbackAndLinkLocalAddressesAreNotPublic) {
 }
 
 }  // namespace
-}  // namespace haven::network
+}  // namespace haven::outbound
