@@ -1,5 +1,5 @@
 # The two commands of the README, and a few more. Every target installs what it lacks first.
-.PHONY: run test build deps unit asan e2e fuzz bench clean
+.PHONY: run test build deps unit asan e2e fuzz bench clean layers
 
 BUILD := build
 
@@ -24,9 +24,14 @@ run: build
 	fi
 	./$(BUILD)/haven serve --data var --listen 127.0.0.1:8080 --secure-cookies false --passphrase-file var/unseal-passphrase
 
-# Unit, storage (SQLite and PostgreSQL), integration, crash and e2e tests.
+# The layer check, then unit, storage (SQLite and PostgreSQL), integration, crash and e2e tests.
 test: build
 	./scripts/run-tests $(BUILD)
+
+# Only the layer check and its own test (also run by `make test`): what may appear where, scripts/check-layers.
+layers:
+	/usr/bin/python3 scripts/check-layers --self-test
+	/usr/bin/python3 scripts/check-layers
 
 # Unit, storage and in-process server tests under AddressSanitizer and UndefinedBehaviorSanitizer
 # (SQLite only: the release run covers PostgreSQL).
