@@ -223,8 +223,8 @@ std::optional<TokenRow> live_token(Tx& tx, const std::string& token_hash, int64_
     return TokenRow{rows[0].integer(0), rows[0].text(1)};
 }
 
-void revoke_tokens_of(Tx& tx, int64_t account_id, int64_t now) {
-    tx.exec("UPDATE api_tokens SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL", {account_id, now});
+int64_t revoke_tokens_of(Tx& tx, int64_t account_id, int64_t now) {
+    return tx.exec("UPDATE api_tokens SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL", {account_id, now});
 }
 
 Throttle count_attempt(Tx& tx, const std::string& key, int64_t now, int64_t window_ms) {
@@ -299,6 +299,53 @@ void insert_assignment(Tx& tx, int64_t id, int64_t account_id, const std::string
 bool has_assignment(Tx& tx, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t now) {
     return tx.query("SELECT COUNT(*) FROM assignments WHERE account_id = $1 AND record_type = $2 AND record_id = $3 AND expires_at > $4",
                     {account_id, record_type, record_id, now}).at(0).integer(0) > 0;
+}
+
+void end_assignment(Tx& tx, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t now) {
+    tx.exec("UPDATE assignments SET expires_at = $4 WHERE account_id = $1 AND record_type = $2 AND record_id = $3 AND expires_at > $4",
+            {account_id, record_type, record_id, now});
+}
+
+void delete_roles_and_assignments(Tx& tx, int64_t account_id) {
+    tx.exec("DELETE FROM account_roles WHERE account_id = $1", {account_id});
+    tx.exec("DELETE FROM assignments WHERE account_id = $1", {account_id});
+}
+
+std::optional<SealedContact> contact(Tx& tx, int64_t account_id) {
+    auto rows = tx.query("SELECT real_name, email, phone FROM accounts WHERE id = $1", {account_id});
+    if (rows.empty()) return std::nullopt;
+    const auto& r = rows[0];
+    auto column = [&](size_t i) { return r.is_null(i) ? std::nullopt : std::optional<std::string>(r.blob(i).str()); };
+    return SealedContact{column(0), column(1), column(2)};
+}
+
+void set_contact(Tx& tx, int64_t account_id, const SealedContact& c, int64_t now) {
+    auto value = [](const std::optional<std::string>& v) { return v ? Value(Blob::of(*v)) : Value(nullptr); };
+    tx.exec("UPDATE accounts SET real_name = $2, email = $3, phone = $4, updated_at = $5 WHERE id = $1",
+            {account_id, value(c.real_name), value(c.email), value(c.phone), now});
+}
+
+std::optional<std::string> box_public(Tx& tx, int64_t account_id) {
+    auto rows = tx.query("SELECT box_public FROM accounts WHERE id = $1", {account_id});
+    if (rows.empty() || rows[0].is_null(0)) return std::nullopt;
+    return rows[0].blob(0).str();
+}
+
+bool alarm_since(Tx& tx, int64_t account_id, int64_t since) {
+    return tx.query("SELECT COUNT(*) FROM read_alarms WHERE account_id = $1 AND raised_at >= $2", {account_id, since}).at(0).integer(0) > 0;
+}
+
+void insert_read_alarm(Tx& tx, const ReadAlarm& a) {
+    tx.exec("INSERT INTO read_alarms (id, account_id, raised_at, records, window_ms, suspended) VALUES ($1, $2, $3, $4, $5, $6)",
+            {a.id, a.account_id, a.raised_at, a.records, a.window_ms, int64_t(a.suspended)});
+}
+
+std::vector<ReadAlarm> read_alarms(Tx& tx) {
+    std::vector<ReadAlarm> out;
+    for (const auto& r : tx.query("SELECT r.id, r.account_id, r.raised_at, r.records, r.window_ms, r.suspended, a.username "
+                                  "FROM read_alarms r JOIN accounts a ON a.id = r.account_id ORDER BY r.raised_at DESC LIMIT 100"))
+        out.push_back({r.integer(0), r.integer(1), r.integer(2), r.integer(3), r.integer(4), r.text(6), r.integer(5) != 0});
+    return out;
 }
 
 }  // namespace haven::accounts::store

@@ -41,6 +41,15 @@ void confirm_totp(Tx& tx, int64_t account_id, int64_t step, const std::string& s
 // Records `step` as used unless it is not newer than the last one; false means a replay.
 bool use_totp_step(Tx& tx, int64_t account_id, int64_t step);
 void set_roles_at_site(Tx& tx, int64_t account_id, int64_t site_id, const std::vector<Role>& roles);
+// Offboarding: the account's roles at every site and its assignments go.
+void delete_roles_and_assignments(Tx& tx, int64_t account_id);
+
+// One's own contact details, each sealed by the vault (nullopt: not given).
+struct SealedContact {
+    std::optional<std::string> real_name, email, phone;
+};
+std::optional<SealedContact> contact(Tx& tx, int64_t account_id);
+void set_contact(Tx& tx, int64_t account_id, const SealedContact& contact, int64_t now);
 
 void insert_enrolment(Tx& tx, const std::string& token_hash, int64_t account_id, int64_t expires_at);
 // The account of an unused, unexpired enrolment link.
@@ -72,7 +81,8 @@ struct TokenRow {
     std::string scope;
 };
 std::optional<TokenRow> live_token(Tx& tx, const std::string& token_hash, int64_t now);
-void revoke_tokens_of(Tx& tx, int64_t account_id, int64_t now);
+// Returns how many were live.
+int64_t revoke_tokens_of(Tx& tx, int64_t account_id, int64_t now);
 
 struct Throttle {
     int64_t failures = 0;
@@ -100,6 +110,7 @@ struct ClearCredentials {
     std::optional<std::string> password_hash, box_secret;
 };
 std::vector<ClearCredentials> clear_credentials(Tx& tx);
+std::optional<std::string> box_public(Tx& tx, int64_t account_id);  // nullopt: no such account, or no key yet
 
 // Offboarding from one site: the account's assignments on that site's people end.
 void end_assignments_at_site(Tx& tx, int64_t account_id, int64_t site_id);
@@ -107,11 +118,17 @@ void end_assignments_at_site(Tx& tx, int64_t account_id, int64_t site_id);
 // Records `objects` (keyed hashes) as seen by the account at `now`, forgets what was seen before `since`, and
 // returns how many distinct records it saw since then.
 int64_t count_reads(Tx& tx, int64_t account_id, const std::vector<std::string>& objects, int64_t now, int64_t since);
+// Mass-read alarms: whether one was raised for the account since `since`; a new one; the latest hundred.
+bool alarm_since(Tx& tx, int64_t account_id, int64_t since);
+void insert_read_alarm(Tx& tx, const ReadAlarm& alarm);
+std::vector<ReadAlarm> read_alarms(Tx& tx);
 // Gives back one counted attempt (a success); the back-off goes when the count is down to `free`.
 void uncount_attempt(Tx& tx, const std::string& key, int64_t free);
 
 void insert_assignment(Tx& tx, int64_t id, int64_t account_id, const std::string& record_type, int64_t record_id,
                        int64_t expires_at, int64_t granted_by, int64_t now);
 bool has_assignment(Tx& tx, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t now);
+// Ends the account's live assignments to the record at `now`.
+void end_assignment(Tx& tx, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t now);
 
 }  // namespace haven::accounts::store

@@ -9,12 +9,13 @@
 #include "core/dates.hpp"
 #include "modules/accounts/store.hpp"
 #include "modules/casework/service.hpp"
+#include "modules/casework/store.hpp"
+#include "modules/people/store.hpp"
 
 namespace haven::casework {
 
 using accounts::Action;
 using accounts::may;
-using storage::Blob;
 using storage::Tx;
 
 namespace {
@@ -36,20 +37,19 @@ struct CompartmentKey {
 };
 
 Result<CompartmentKey> open_compartment(Tx& tx, accounts::Service& accounts, const Principal& actor, int64_t id) {
-    auto rows = tx.query("SELECT site_id, person_id, counsellor_id, compartment_key, closed_at FROM counselling WHERE id = $1", {id});
-    if (rows.empty()) return not_found();
-    const auto& r = rows[0];
+    auto c = store::compartment(tx, id);
+    if (!c) return not_found();
     // Only the counsellor it was opened for, while they are a counsellor there and it is open.
-    if (r.integer(2) != actor.account_id || !r.is_null(4) || !may(actor, Action::counselling_write, r.integer(0))) return not_found();
+    if (c->counsellor_id != actor.account_id || c->closed || !may(actor, Action::counselling_write, c->site_id)) return not_found();
     auto secret = accounts.box_secret(actor);
     auto public_key = accounts.box_public(tx, actor.account_id);
     if (!secret || !public_key)
         return make_error(ErrorKind::forbidden, "sign_in_again",
                           "Your notes open only with your password: sign in again (not with a token) to read or write them.");
-    const std::string sealed = r.blob(3).str();
+    const std::string& sealed = c->sealed_key;
     CompartmentKey k;
-    k.site_id = r.integer(0);
-    k.person_id = r.integer(1);
+    k.site_id = c->site_id;
+    k.person_id = c->person_id;
     k.bytes.assign(crypto::SecretKey::size, '\0');
     const bool opened = sealed.size() == crypto_box_SEALBYTES + crypto::SecretKey::size &&
                         crypto_box_seal_open(reinterpret_cast<unsigned char*>(k.bytes.data()), reinterpret_cast<const unsigned char*>(sealed.data()),
@@ -64,7 +64,7 @@ Result<CompartmentKey> open_compartment(Tx& tx, accounts::Service& accounts, con
 
 Result<int64_t> Service::assign_counsellor(const Principal& actor, int64_t person_id, int64_t counsellor_id) {
     const int64_t id = accounts::store::new_id();
-    Status s = db_.write([&](Tx& tx) -> Status {
+    HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, person_id));
         if (!may(actor, Action::counselling_assign, sealer.site_id)) return accounts::role_forbids();
         auto counsellor = accounts::store::account(tx, counsellor_id);
@@ -78,9 +78,9 @@ Result<int64_t> Service::assign_counsellor(const Principal& actor, int64_t perso
                               "This counsellor has not signed in yet: their notes need the key made at their first sign-in.", "counsellor_id");
         const int64_t now = clock_.now_ms();
         // The compartments open until now close for good: their notes stay sealed, and nobody reads them again.
-        for (const auto& r : tx.query("SELECT id, counsellor_id FROM counselling WHERE person_id = $1 AND closed_at IS NULL", {person_id})) {
-            tx.exec("UPDATE counselling SET closed_at = $1 WHERE id = $2", {now, r.integer(0)});
-            end_grant(tx, r.integer(1), "person", person_id);
+        for (const auto& open : store::open_compartments_of_person(tx, person_id)) {
+            store::close_compartment(tx, open.id, now);
+            end_grant(tx, open.counsellor_id, "person", person_id);
         }
         // A new key, sealed to the counsellor alone; the server forgets it at once.
         std::string key = crypto::random_bytes(crypto::SecretKey::size);
@@ -88,63 +88,52 @@ Result<int64_t> Service::assign_counsellor(const Principal& actor, int64_t perso
         crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()), reinterpret_cast<const unsigned char*>(key.data()), key.size(),
                         reinterpret_cast<const unsigned char*>(public_key->data()));
         sodium_memzero(key.data(), key.size());
-        tx.exec("INSERT INTO counselling (id, person_id, site_id, counsellor_id, compartment_key, opened_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                {id, person_id, sealer.site_id, counsellor_id, Blob::of(sealed), now});
+        store::insert_compartment(tx, id, person_id, sealer.site_id, counsellor_id, sealed, now);
         grant(tx, actor, counsellor_id, "person", person_id, now + 365 * day_ms);
         accounts_.audit(tx, "counselling.assign", actor.account_id, "person", person_id, sealer.site_id);
         return {};
-    });
-    if (!s) return s.error();
+    }));
     return id;
 }
 
 std::vector<Compartment> Service::my_compartments(const Principal& actor) {
     std::vector<Compartment> out;
     db_.read([&](Tx& tx) {
-        for (const auto& r : tx.query("SELECT id, person_id, site_id, opened_at FROM counselling WHERE counsellor_id = $1 AND closed_at IS NULL ORDER BY opened_at",
-                                      {actor.account_id})) {
-            if (!may(actor, Action::counselling_write, r.integer(2))) continue;
-            auto sealer = people_.sealer(tx, r.integer(1));
+        for (const auto& c : store::open_compartments_of(tx, actor.account_id)) {
+            if (!may(actor, Action::counselling_write, c.site_id)) continue;
+            auto sealer = people_.sealer(tx, c.person_id);
             auto person = sealer ? sealer->person() : Result<people::Person>(sealer.error());
-            out.push_back({r.integer(0), r.integer(1), r.integer(2), actor.account_id, r.integer(3), 0, actor.username,
-                           person ? person->pseudonym : std::string()});
+            out.push_back({c.id, c.person_id, c.site_id, actor.account_id, c.opened_at, 0, actor.username, person ? person->pseudonym : std::string()});
         }
     });
     return out;
 }
 
 Result<std::vector<Compartment>> Service::compartments_of(const Principal& actor, int64_t person_id) {
-    std::vector<Compartment> out;
-    Status s = db_.write([&](Tx& tx) -> Status {
+    return db_.write<std::vector<Compartment>>([&](Tx& tx) -> Result<std::vector<Compartment>> {
         HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, person_id));
         const bool assigner = may(actor, Action::counselling_assign, sealer.site_id);
-        for (const auto& r : tx.query("SELECT c.id, c.counsellor_id, c.opened_at, c.closed_at, a.username FROM counselling c JOIN accounts a ON a.id = c.counsellor_id "
-                                      "WHERE c.person_id = $1 ORDER BY c.opened_at",
-                                      {person_id})) {
-            if (!assigner && r.integer(1) != actor.account_id) continue;
-            out.push_back({r.integer(0), person_id, sealer.site_id, r.integer(1), r.integer(2), r.is_null(3) ? 0 : r.integer(3), r.text(4), ""});
+        std::vector<Compartment> out;
+        for (const auto& c : store::compartments_of_person(tx, person_id)) {
+            if (!assigner && c.counsellor_id != actor.account_id) continue;
+            out.push_back({c.id, person_id, sealer.site_id, c.counsellor_id, c.opened_at, c.closed_at, c.counsellor, ""});
         }
-        return {};
+        return out;
     });
-    if (!s) return s.error();
-    return out;
 }
 
 Result<std::vector<Note>> Service::notes(const Principal& actor, int64_t compartment_id) {
-    std::vector<Note> out;
-    Status s = db_.write([&](Tx& tx) -> Status {
+    return db_.write<std::vector<Note>>([&](Tx& tx) -> Result<std::vector<Note>> {
         HAVEN_TRY(key, open_compartment(tx, accounts_, actor, compartment_id));
-        for (const auto& r : tx.query("SELECT id, written_at, record FROM counselling_notes WHERE compartment_id = $1 ORDER BY written_at DESC",
-                                      {compartment_id})) {
-            auto text = crypto::aead_open(r.blob(2).str(), key.data(), note_ad(compartment_id, r.integer(0)));
+        std::vector<Note> out;
+        for (const auto& n : store::notes_in(tx, compartment_id)) {
+            auto text = crypto::aead_open(n.sealed_text, key.data(), note_ad(compartment_id, n.id));
             if (!text) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored note is damaged.");
-            out.push_back({r.integer(0), r.integer(1), *text});
+            out.push_back({n.id, n.written_at, *text});
         }
         accounts_.record_read(tx, actor, "counselling", compartment_id);
-        return {};
+        return out;
     });
-    if (!s) return s.error();
-    return out;
 }
 
 Status Service::add_note(const Principal& actor, int64_t compartment_id, const std::string& text) {
@@ -153,9 +142,8 @@ Status Service::add_note(const Principal& actor, int64_t compartment_id, const s
     return db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(key, open_compartment(tx, accounts_, actor, compartment_id));
         const int64_t id = accounts::store::new_id(), now = clock_.now_ms();
-        tx.exec("INSERT INTO counselling_notes (id, compartment_id, written_at, record) VALUES ($1, $2, $3, $4)",
-                {id, compartment_id, now, Blob::of(crypto::aead_seal(text, key.data(), note_ad(compartment_id, id)))});
-        tx.exec("UPDATE people SET active_at = $1 WHERE id = $2", {now, key.person_id});
+        store::insert_note(tx, id, compartment_id, now, crypto::aead_seal(text, key.data(), note_ad(compartment_id, id)));
+        people::store::set_active(tx, key.person_id, now);
         accounts_.audit(tx, "counselling.write", actor.account_id, "counselling", compartment_id, key.site_id);
         return {};
     });

@@ -10,12 +10,12 @@
 #include "core/dates.hpp"
 #include "modules/accounts/store.hpp"
 #include "modules/casework/service.hpp"
+#include "modules/casework/store.hpp"
 
 namespace haven::casework {
 
 using accounts::Action;
 using accounts::may;
-using storage::Blob;
 using storage::Tx;
 namespace json = boost::json;
 
@@ -102,41 +102,37 @@ Status Service::save_profile(const Principal& actor, Profile p) {
     const std::string record = json::serialize(
         json::object{{"skills", to_array(p.skills)}, {"languages", to_array(p.languages)}, {"days", to_array(p.days)}, {"note", p.note}});
     return db_.write([&](Tx& tx) -> Status {
-        // One statement, so two saves at once on PostgreSQL do not both insert (a delete-then-insert answered 500).
-        tx.exec("INSERT INTO volunteer_profiles (id, site_id, record, updated_at) VALUES ($1, $2, $3, $4) "
-                "ON CONFLICT (id) DO UPDATE SET site_id = $2, record = $3, updated_at = $4",
-                {actor.account_id, p.site_id, Blob::of(vault_.seal_field("volunteer_profiles", "record", actor.account_id, record)), clock_.now_ms()});
+        store::save_profile(tx, actor.account_id, p.site_id, vault_.seal_field("volunteer_profiles", "record", actor.account_id, record), clock_.now_ms());
         accounts_.audit(tx, "volunteer.profile", actor.account_id, "account", actor.account_id, p.site_id);
         return {};
     });
 }
 
 namespace {
-Result<Profile> profile_from(const crypto::Vault& vault, const storage::Row& r) {
-    auto plain = vault.open_field("volunteer_profiles", "record", r.integer(0), r.blob(2).str());
+Result<Profile> profile_from(const crypto::Vault& vault, const store::StoredProfile& r) {
+    auto plain = vault.open_field("volunteer_profiles", "record", r.account_id, r.sealed_record);
     if (!plain) return plain.error();
     auto v = http::parse_json(*plain);
     if (!v || !v->is_object()) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored profile is damaged.");
     const auto& o = v->as_object();
-    return Profile{r.integer(0), r.integer(1), r.text(3), from_array(o, "skills"), from_array(o, "languages"), from_array(o, "days"), str(o, "note"),
-                   r.integer(4)};
+    return Profile{r.account_id, r.site_id, r.username, from_array(o, "skills"), from_array(o, "languages"), from_array(o, "days"), str(o, "note"),
+                   r.open_tasks};
 }
-constexpr const char* profile_query =
-    "SELECT p.id, p.site_id, p.record, a.username, "
-    "(SELECT COUNT(*) FROM help_requests r WHERE r.volunteer_id = p.id AND r.status = 'assigned') "
-    "FROM volunteer_profiles p JOIN accounts a ON a.id = p.id ";
 }  // namespace
 
 Result<Profile> Service::my_profile(const Principal& actor) {
-    storage::Rows rows = db_.query(std::string(profile_query) + "WHERE p.id = $1", {actor.account_id});
-    if (rows.empty()) return Profile{0, 0, actor.username, {}, {}, {}, {}, 0};
-    return profile_from(vault_, rows[0]);
+    std::optional<store::StoredProfile> stored;
+    db_.read([&](Tx& tx) { stored = store::profile(tx, actor.account_id); });
+    if (!stored) return Profile{0, 0, actor.username, {}, {}, {}, {}, 0};
+    return profile_from(vault_, *stored);
 }
 
 Result<std::vector<Profile>> Service::profiles(const Principal& actor, int64_t site_id) {
     if (!may(actor, Action::requests_manage, site_id)) return accounts::role_forbids();
+    std::vector<store::StoredProfile> stored;
+    db_.read([&](Tx& tx) { stored = store::active_profiles_at(tx, site_id); });
     std::vector<Profile> out;
-    for (const auto& r : db_.query(std::string(profile_query) + "WHERE p.site_id = $1 AND a.status = 'active' ORDER BY a.username", {site_id})) {
+    for (const auto& r : stored) {
         HAVEN_TRY(p, profile_from(vault_, r));
         out.push_back(std::move(p));
     }
@@ -159,62 +155,52 @@ Result<int64_t> Service::create_request(const Principal& actor, HelpRequest q) {
     std::optional<int64_t> due;
     if (!q.due_date.empty() && !(due = day_start(q.due_date))) return invalid("due_date", "due_date must be a date written YYYY-MM-DD.");
     const int64_t id = accounts::store::new_id();
-    Status s = db_.write([&](Tx& tx) -> Status {
+    HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, q.person_id));
         if (!may(actor, Action::requests_manage, sealer.site_id) || !people_.may_read(tx, actor, sealer.site_id, q.person_id))
             return make_error(ErrorKind::not_found, "not_found", "There is no such person, or you may not see them.");
         const std::string record = json::serialize(
             json::object{{"what", q.what}, {"skill", q.skill}, {"language", q.language}, {"fields", to_array(q.fields)}});
-        tx.exec("INSERT INTO help_requests (id, site_id, person_id, status, due_at, record, created_by, created_at) VALUES ($1, $2, $3, 'open', $4, $5, $6, $7)",
-                {id, sealer.site_id, q.person_id, due ? storage::Value(*due) : storage::Value(nullptr), Blob::of(sealer.seal("help_requests", id, record)),
-                 actor.account_id, clock_.now_ms()});
+        store::insert_request(tx, {id, sealer.site_id, q.person_id, 0, "open", due, sealer.seal("help_requests", id, record), ""}, actor.account_id,
+                              clock_.now_ms());
         accounts_.audit(tx, "request.create", actor.account_id, "person", q.person_id, sealer.site_id);
         return {};
-    });
-    if (!s) return s.error();
+    }));
     return id;
 }
 
 Result<HelpRequest> Service::request_in(Tx& tx, int64_t id) {
-    auto rows = tx.query("SELECT r.id, r.site_id, r.person_id, r.status, r.due_at, r.volunteer_id, r.record, a.username FROM help_requests r "
-                         "LEFT JOIN accounts a ON a.id = r.volunteer_id WHERE r.id = $1", {id});
-    if (rows.empty()) return make_error(ErrorKind::not_found, "not_found", "There is no such request.");
-    const auto& r = rows[0];
-    HAVEN_TRY(sealer, people_.sealer(tx, r.integer(2)));
-    HAVEN_TRY(plain, sealer.open("help_requests", id, r.blob(6).str()));
+    auto r = store::request(tx, id);
+    if (!r) return make_error(ErrorKind::not_found, "not_found", "There is no such request.");
+    HAVEN_TRY(sealer, people_.sealer(tx, r->person_id));
+    HAVEN_TRY(plain, sealer.open("help_requests", id, r->sealed_record));
     auto v = http::parse_json(plain);
     if (!v || !v->is_object()) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored request is damaged.");
     const auto& o = v->as_object();
     HAVEN_TRY(person, sealer.person());
-    return HelpRequest{id, r.integer(1), r.integer(2), r.is_null(5) ? 0 : r.integer(5), r.text(3), str(o, "what"), str(o, "skill"), str(o, "language"),
-                       r.is_null(4) ? "" : date_of(r.integer(4)), person.pseudonym, r.is_null(7) ? "" : r.text(7), from_array(o, "fields")};
+    return HelpRequest{id, r->site_id, r->person_id, r->volunteer_id, r->status, str(o, "what"), str(o, "skill"), str(o, "language"),
+                       r->due_at ? date_of(*r->due_at) : "", person.pseudonym, r->volunteer, from_array(o, "fields")};
 }
 
 Result<std::vector<HelpRequest>> Service::requests(const Principal& actor, int64_t site_id) {
     if (!may(actor, Action::requests_manage, site_id)) return accounts::role_forbids();
-    std::vector<HelpRequest> out;
-    Status s = db_.write([&](Tx& tx) -> Status {
-        for (const auto& r : tx.query("SELECT id FROM help_requests WHERE site_id = $1 AND status <> 'done' ORDER BY due_at, created_at", {site_id})) {
-            HAVEN_TRY(q, request_in(tx, r.integer(0)));
+    return db_.write<std::vector<HelpRequest>>([&](Tx& tx) -> Result<std::vector<HelpRequest>> {
+        std::vector<HelpRequest> out;
+        for (int64_t id : store::requests_not_done_at(tx, site_id)) {
+            HAVEN_TRY(q, request_in(tx, id));
             out.push_back(std::move(q));
         }
         accounts_.audit(tx, "requests.read", actor.account_id, "site", site_id, site_id);
-        return {};
+        return out;
     });
-    if (!s) return s.error();
-    return out;
 }
 
 Result<HelpRequest> Service::read_request(const Principal& actor, int64_t id) {
-    HelpRequest out;
-    Status s = db_.write([&](Tx& tx) -> Status {
+    return db_.write<HelpRequest>([&](Tx& tx) -> Result<HelpRequest> {
         HAVEN_TRY(q, request_in(tx, id));
         if (!may(actor, Action::requests_manage, q.site_id)) return make_error(ErrorKind::not_found, "not_found", "There is no such request.");
-        out = std::move(q);
-        return {};
+        return q;
     });
-    if (!s) return s.error();
-    return out;
 }
 
 Result<std::vector<Suggestion>> Service::suggestions(const Principal& actor, int64_t request_id) {
@@ -253,7 +239,7 @@ Status Service::assign_volunteer(const Principal& actor, int64_t request_id, int
         int64_t ends = until ? *until + day_ms : !q.due_date.empty() ? *day_start(q.due_date) + 2 * day_ms : now + 14 * day_ms;
         if (ends <= now) return invalid("until", "until must not be in the past.");
         if (q.volunteer_id) end_grant(tx, q.volunteer_id, "request", request_id);
-        tx.exec("UPDATE help_requests SET volunteer_id = $1, status = 'assigned' WHERE id = $2", {volunteer_id, request_id});
+        store::assign_request(tx, request_id, volunteer_id);
         grant(tx, actor, volunteer_id, "request", request_id, ends);
         accounts_.audit(tx, "request.assign", actor.account_id, "account", volunteer_id, q.site_id);
         return {};
@@ -263,16 +249,14 @@ Status Service::assign_volunteer(const Principal& actor, int64_t request_id, int
 std::vector<Task> Service::tasks(const Principal& actor) {
     std::vector<Task> out;
     (void)db_.write([&](Tx& tx) -> Status {
-        for (const auto& r : tx.query("SELECT r.id, MAX(a.expires_at) FROM help_requests r JOIN assignments a ON a.record_type = 'request' AND a.record_id = r.id "
-                                      "AND a.account_id = $1 WHERE r.volunteer_id = $1 AND r.status = 'assigned' AND a.expires_at > $2 GROUP BY r.id",
-                                      {actor.account_id, clock_.now_ms()})) {
-            auto q = request_in(tx, r.integer(0));
+        for (const auto& r : store::tasks_of(tx, actor.account_id, clock_.now_ms())) {
+            auto q = request_in(tx, r.request_id);
             if (!q) continue;
             auto sealer = people_.sealer(tx, q->person_id);
             if (!sealer) continue;
             auto person = sealer->person();
             if (!person) continue;
-            Task t{*q, {}, r.integer(1)};
+            Task t{*q, {}, r.until};
             t.request.pseudonym.clear();
             for (const auto& f : q->fields) {
                 std::string value = f == "pseudonym" ? person->pseudonym : f == "phone" ? person->phone : f == "messenger" ? person->messenger
@@ -297,7 +281,7 @@ Status Service::complete_task(const Principal& actor, int64_t request_id) {
         HAVEN_TRY(q, request_in(tx, request_id));
         const bool mine = q.volunteer_id == actor.account_id && accounts::store::has_assignment(tx, actor.account_id, "request", request_id, clock_.now_ms());
         if (!mine && !may(actor, Action::requests_manage, q.site_id)) return make_error(ErrorKind::not_found, "not_found", "There is no such request.");
-        tx.exec("UPDATE help_requests SET status = 'done' WHERE id = $1", {request_id});
+        store::finish_request(tx, request_id);
         if (q.volunteer_id) end_grant(tx, q.volunteer_id, "request", request_id);
         accounts_.audit(tx, "request.done", actor.account_id, "person", q.person_id, q.site_id);
         return {};
@@ -309,18 +293,13 @@ Result<Dashboard> Service::dashboard(const Principal& actor, int64_t site_id) {
     Dashboard d;
     d.arrivals = people_.arrivals(site_id, 12);
     const int64_t today = clock_.now_ms() / day_ms * day_ms;
-    db_.read([&](Tx& tx) {
-        auto count = [&](const char* sql, storage::Params params) { return tx.query(sql, params).at(0).integer(0); };
-        d.people = count("SELECT COUNT(*) FROM people WHERE site_id = $1", {site_id});
-        d.open_cases = count("SELECT COUNT(*) FROM cases WHERE site_id = $1 AND status = 'open'", {site_id});
-        d.deadlines_this_week = count("SELECT COUNT(*) FROM case_steps s JOIN cases c ON c.id = s.case_id WHERE c.site_id = $1 AND c.status = 'open' "
-                                      "AND s.done_at IS NULL AND s.due_at >= $2 AND s.due_at < $3",
-                                      {site_id, today, today + 7 * day_ms});
-        d.overdue = count("SELECT COUNT(*) FROM case_steps s JOIN cases c ON c.id = s.case_id WHERE c.site_id = $1 AND c.status = 'open' "
-                          "AND s.done_at IS NULL AND s.due_at < $2",
-                          {site_id, today});
-        d.open_requests = count("SELECT COUNT(*) FROM help_requests WHERE site_id = $1 AND status <> 'done'", {site_id});
-    });
+    store::SiteCounts counts;
+    db_.read([&](Tx& tx) { counts = store::site_counts(tx, site_id, today, today + 7 * day_ms); });
+    d.people = counts.people;
+    d.open_cases = counts.open_cases;
+    d.deadlines_this_week = counts.deadlines_this_week;
+    d.overdue = counts.overdue;
+    d.open_requests = counts.open_requests;
     return d;
 }
 

@@ -24,6 +24,10 @@
 
 namespace haven::casework {
 
+namespace store {
+struct CaseRow;
+}
+
 // ---- Legal cases ----
 struct TemplateStep {
     std::string title;
@@ -142,9 +146,7 @@ public:
     Result<Dashboard> dashboard(const Principal& actor, int64_t site_id);
 
 private:
-    struct CaseRow;
-    std::optional<CaseRow> case_row(storage::Tx& tx, int64_t id);
-    bool may_see_case(storage::Tx& tx, const Principal& actor, const CaseRow& row) const;
+    bool may_see_case(storage::Tx& tx, const Principal& actor, const store::CaseRow& row) const;
     Result<HelpRequest> request_in(storage::Tx& tx, int64_t id);
     void grant(storage::Tx& tx, const Principal& actor, int64_t account_id, const std::string& type, int64_t record_id, int64_t until);
     void end_grant(storage::Tx& tx, int64_t account_id, const std::string& type, int64_t record_id);

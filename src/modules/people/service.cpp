@@ -14,13 +14,13 @@
 #include "crypto/random.hpp"
 #include "http/json.hpp"
 #include "modules/accounts/store.hpp"
+#include "modules/people/store.hpp"
 #include "text/names.hpp"
 
 namespace haven::people {
 
 using accounts::Action;
 using accounts::may;
-using storage::Blob;
 using storage::Tx;
 namespace json = boost::json;
 
@@ -51,18 +51,9 @@ std::string joined(const std::vector<std::string>& names) {
     return out;
 }
 
-std::string in_list(size_t first, size_t count) {
-    std::string s;
-    for (size_t i = 0; i < count; ++i) s += (i ? ", $" : "$") + std::to_string(first + i);
-    return s;
-}
-
 }  // namespace
 
-struct Service::Row {
-    int64_t id = 0, site_id = 0, created_at = 0, active_at = 0;
-    std::string person_key, record;
-};
+using store::StoredPerson;
 
 const std::vector<std::string_view>& consent_purposes() {
     static const std::vector<std::string_view> v = {"data_processing", "contact", "share_with_partners", "photo_video", "funder_reports"};
@@ -86,21 +77,7 @@ bool Service::may_read(Tx& tx, const Principal& actor, int64_t site_id, int64_t 
     return may(actor, Action::people_open, site_id) && accounts::store::has_assignment(tx, actor.account_id, "person", person_id, clock_.now_ms());
 }
 
-namespace {
-constexpr const char* person_columns = "SELECT id, site_id, person_key, record, created_at, active_at FROM people ";
-}  // namespace
-
-Service::Row Service::row_from(const storage::Row& r) {
-    return Row{r.integer(0), r.integer(1), r.integer(4), r.integer(5), r.blob(2).str(), r.blob(3).str()};
-}
-
-std::optional<Service::Row> Service::load(Tx& tx, int64_t id) {
-    auto rows = tx.query(std::string(person_columns) + "WHERE id = $1", {id});
-    if (rows.empty()) return std::nullopt;
-    return row_from(rows[0]);
-}
-
-Result<Person> Service::open(const Row& row) const {
+Result<Person> Service::open(const StoredPerson& row) const {
     HAVEN_TRY(sealer, sealer_for(row));
     return sealer.person();
 }
@@ -109,8 +86,7 @@ void Service::write_index(Tx& tx, int64_t id, const std::vector<std::string>& na
     std::set<int64_t> values;
     for (const auto& n : names) values.merge(crypto::name_index_values(vault_, index_name, n, settings_.name_index_bits));
     if (!names.empty()) values.insert(crypto::exact_index_value(vault_, pseudonym_index, names.front(), settings_.name_index_bits));
-    tx.exec("DELETE FROM people_names WHERE person_id = $1", {id});
-    for (int64_t v : values) tx.exec("INSERT INTO people_names (value, person_id) VALUES ($1, $2)", {v, id});
+    store::replace_names(tx, id, values);
 }
 
 void Service::insert(Tx& tx, Person& p, int64_t now) {
@@ -119,12 +95,9 @@ void Service::insert(Tx& tx, Person& p, int64_t now) {
     PersonKey key{crypto::random_bytes(crypto::SecretKey::size)};
     const std::string sealed_key = vault_.seal_field("people", "person_key", p.id, key.bytes);
     const std::string record = crypto::aead_seal(json::serialize(to_json(p)), key.data(), record_ad("people", p.id));
-    tx.exec("INSERT INTO people (id, site_id, person_key, record, created_at, active_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            {p.id, p.site_id, Blob::of(sealed_key), Blob::of(record), now, now});
+    store::insert_person(tx, {p.id, p.site_id, now, now, sealed_key, record});
     write_index(tx, p.id, p.names());
-    tx.exec("INSERT INTO arrivals (site_id, month, people) VALUES ($1, $2, 1) "
-            "ON CONFLICT (site_id, month) DO UPDATE SET people = arrivals.people + 1",
-            {p.site_id, month_of(p.arrival_date, now)});
+    store::count_arrival(tx, p.site_id, month_of(p.arrival_date, now));
 }
 
 Result<Service::Created> Service::create(const Principal& actor, Person person, bool look_for_duplicates) {
@@ -139,36 +112,26 @@ Result<Service::Created> Service::create(const Principal& actor, Person person, 
         HAVEN_TRY(dups, possible_duplicates(actor, person.site_id, person.names()));
         created.possible_duplicates = std::move(dups);
     }
-    Status s = db_.write([&](Tx& tx) -> Status {
+    HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         insert(tx, person, clock_.now_ms());
         accounts_.audit(tx, "person.create", actor.account_id, "person", person.id, person.site_id);
         return {};
-    });
-    if (!s) return s.error();
+    }));
     created.id = person.id;
     return created;
 }
 
 std::vector<int64_t> Service::candidates(Tx& tx, std::string_view query, bool words) {
-    // One query: the people holding a value of every word (INTERSECT in the database, so only the survivors
-    // travel), and apart, whoever bears the query as their pseudonym, who comes first.
-    std::string sql;
-    storage::Params params;
+    // The people holding a value of every word, and apart, whoever bears the query as their pseudonym, who
+    // comes first.
+    std::vector<std::set<int64_t>> values;
     if (words)
-        for (const auto& word : text::words(query)) {
-            auto values = crypto::name_index_values(vault_, index_name, word, settings_.name_index_bits);
-            if (values.empty()) continue;
-            if (!sql.empty()) sql += " INTERSECT ";
-            sql += "SELECT DISTINCT person_id FROM people_names WHERE value IN (" + in_list(params.size() + 1, values.size()) + ")";
-            params.insert(params.end(), values.begin(), values.end());
-        }
-    std::vector<int64_t> out;
+        for (const auto& word : text::words(query)) values.push_back(crypto::name_index_values(vault_, index_name, word, settings_.name_index_bits));
     const int64_t exact = crypto::exact_index_value(vault_, pseudonym_index, query, settings_.name_index_bits);
-    for (const auto& r : tx.query("SELECT DISTINCT person_id FROM people_names WHERE value = $1", {exact})) out.push_back(r.integer(0));
-    if (sql.empty()) return out;
+    std::vector<int64_t> out = store::bearers_of(tx, exact);
     const std::set<int64_t> first(out.begin(), out.end());
-    for (const auto& r : tx.query(sql + " ORDER BY 1 LIMIT " + std::to_string(max_candidates), params))
-        if (!first.count(r.integer(0))) out.push_back(r.integer(0));
+    for (int64_t id : store::holding_every(tx, values, max_candidates))
+        if (!first.count(id)) out.push_back(id);
     return out;
 }
 
@@ -180,14 +143,12 @@ std::vector<Match> Service::matches(Tx& tx, const Principal& actor, std::optiona
     constexpr size_t chunk = 200;
     for (size_t at = 0; at < ids.size() && out.size() < limit; at += chunk) {
         std::vector<int64_t> slice(ids.begin() + at, ids.begin() + std::min(ids.size(), at + chunk));
-        storage::Params params(slice.begin(), slice.end());
-        std::map<int64_t, Row> rows;
-        for (const auto& r : tx.query(std::string(person_columns) + "WHERE id IN (" + in_list(1, params.size()) + ")", params))
-            rows[r.integer(0)] = row_from(r);
+        std::map<int64_t, StoredPerson> rows;
+        for (auto& row : store::people_in(tx, slice)) rows[row.id] = std::move(row);
         for (int64_t id : slice) {
             auto it = rows.find(id);
             if (it == rows.end() || out.size() >= limit) continue;
-            const Row& row = it->second;
+            const StoredPerson& row = it->second;
             if ((site_id && row.site_id != *site_id) || !may_read(tx, actor, row.site_id, row.id)) continue;
             auto p = open(row);
             if (!p || (keep && !keep(*p))) continue;
@@ -217,15 +178,14 @@ Result<std::vector<Match>> Service::possible_duplicates(const Principal& actor, 
     const std::string pseudonym = names.empty() ? "" : text::fold(names.front());
     std::vector<text::NameKeys> mine;
     for (size_t i = 1; i < names.size(); ++i) mine.push_back(text::name_keys(names[i]));
-    std::vector<Match> out;
-    db_.read([&](Tx& tx) {
+    HAVEN_TRY(out, db_.read<std::vector<Match>>([&](Tx& tx) -> Result<std::vector<Match>> {
         std::vector<int64_t> ids;
         std::set<int64_t> seen;
         // The pseudonym only as a whole (word-wise, "Grom1" would meet every "Grom"); legal names word by word.
         for (size_t i = 0; i < names.size(); ++i)
             for (int64_t id : candidates(tx, names[i], i > 0))
                 if (seen.insert(id).second) ids.push_back(id);
-        out = matches(tx, actor, site_id, ids, [&](const Person& p) {
+        return matches(tx, actor, site_id, ids, [&](const Person& p) {
             if (!pseudonym.empty() && text::fold(p.pseudonym) == pseudonym) return true;
             for (const auto& theirs : p.legal_names) {
                 const auto keys = text::name_keys(theirs);
@@ -234,33 +194,30 @@ Result<std::vector<Match>> Service::possible_duplicates(const Principal& actor, 
             }
             return false;
         }, 20);
-    });
+    }));
     std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.pseudonym < b.pseudonym; });
     if (auto counted = count_shown(actor, out); !counted) return counted.error();
     return out;
 }
 
 Result<Person> Service::read(const Principal& actor, int64_t id) {
-    std::optional<Row> row;
-    Status s = db_.write([&](Tx& tx) -> Status {
-        row = load(tx, id);
+    HAVEN_TRY(row, db_.write<StoredPerson>([&](Tx& tx) -> Result<StoredPerson> {
+        auto row = store::person(tx, id);
         if (!row || !may_read(tx, actor, row->site_id, id)) return not_found();
         accounts_.record_read(tx, actor, "person", id);
-        return {};
-    });
-    if (!s) return s.error();
-    return open(*row);
+        return std::move(*row);
+    }));
+    return open(row);
 }
 
 Status Service::update(const Principal& actor, Person person) {
     if (auto s = check(person, clock_.now_ms()); !s) return s;
     return db_.write([&](Tx& tx) -> Status {
-        auto row = load(tx, person.id);
+        auto row = store::person(tx, person.id);
         if (!row || !may_read(tx, actor, row->site_id, person.id)) return not_found();
         if (!may(actor, Action::people_manage, row->site_id)) return accounts::role_forbids();
         HAVEN_TRY(sealer, sealer_for(*row));
-        const std::string record = sealer.seal("people", row->id, json::serialize(to_json(person)));
-        tx.exec("UPDATE people SET record = $1, active_at = $2 WHERE id = $3", {Blob::of(record), clock_.now_ms(), row->id});
+        store::set_record(tx, row->id, sealer.seal("people", row->id, json::serialize(to_json(person))), clock_.now_ms());
         write_index(tx, row->id, person.names());
         accounts_.audit(tx, "person.update", actor.account_id, "person", row->id, row->site_id);
         return {};
@@ -273,43 +230,36 @@ Result<std::vector<Match>> Service::search(const Principal& actor, std::string_v
     const std::string folded = text::fold(query);
     const bool digits = std::any_of(folded.begin(), folded.end(), [](char c) { return c >= '0' && c <= '9'; });
     const text::NameKeys wanted = text::name_keys(query);
-    std::vector<Match> out;
-    db_.read([&](Tx& tx) {
-        out = matches(tx, actor, site_id, candidates(tx, query), [&](const Person& p) {
+    HAVEN_TRY(out, db_.read<std::vector<Match>>([&](Tx& tx) -> Result<std::vector<Match>> {
+        return matches(tx, actor, site_id, candidates(tx, query), [&](const Person& p) {
             const std::string all = joined(p.names());
             if (!text::matches_query(wanted, text::name_keys(all))) return false;
             return !digits || text::fold(all).find(folded) != std::string::npos;
         }, limit);
-    });
+    }));
     // Exact pseudonym first ("Sever1377" before the other Severs), then by pseudonym.
     std::stable_sort(out.begin(), out.end(), [&](const Match& a, const Match& b) {
         const bool ea = text::fold(a.pseudonym) == folded, eb = text::fold(b.pseudonym) == folded;
         return ea != eb ? ea : a.pseudonym < b.pseudonym;
     });
-    Status s = db_.write([&](Tx& tx) -> Status {
+    HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         accounts_.audit(tx, "people.search", actor.account_id);
         accounts_.record_reads(tx, actor, "person", ids_of(out));
         return {};
-    });
-    if (!s) return s.error();
+    }));
     return out;
 }
 
 Result<std::vector<Match>> Service::recent(const Principal& actor, int64_t site_id, size_t limit) {
     if (!may(actor, Action::people_open, site_id)) return accounts::role_forbids();
-    std::vector<Match> out;
-    db_.read([&](Tx& tx) {
-        std::vector<int64_t> ids;
+    HAVEN_TRY(out, db_.read<std::vector<Match>>([&](Tx& tx) -> Result<std::vector<Match>> {
         const bool all = may(actor, Action::people_view, site_id);
-        auto rows = all ? tx.query("SELECT id FROM people WHERE site_id = $1 ORDER BY active_at DESC LIMIT $2", {site_id, int64_t(limit)})
-                        : tx.query("SELECT p.id FROM people p JOIN assignments a ON a.record_id = p.id AND a.record_type = 'person' "
-                                   "WHERE p.site_id = $1 AND a.account_id = $2 AND a.expires_at > $3 ORDER BY p.active_at DESC LIMIT $4",
-                                   {site_id, actor.account_id, clock_.now_ms(), int64_t(limit)});
-        for (const auto& r : rows) ids.push_back(r.integer(0));
-        out = matches(tx, actor, site_id, ids, {}, limit);
-        std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.active_at > b.active_at; });
-    });
-    if (auto counted = count_shown(actor, out); !counted) return counted.error();
+        const auto ids = all ? store::recent_at(tx, site_id, int64_t(limit))
+                             : store::recent_assigned(tx, site_id, actor.account_id, clock_.now_ms(), int64_t(limit));
+        return matches(tx, actor, site_id, ids, {}, limit);
+    }));
+    std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.active_at > b.active_at; });
+    HAVEN_CHECK(count_shown(actor, out));
     return out;
 }
 
@@ -320,7 +270,7 @@ Status Service::add_consent(const Principal& actor, int64_t person_id, Consent c
     if (consent.note.size() > 1000 || !valid_utf8(consent.note) || has_control_chars(consent.note))
         return make_error(ErrorKind::invalid, "validation_failed", "note must be UTF-8 text of at most 1000 bytes.", "note");
     return db_.write([&](Tx& tx) -> Status {
-        auto row = load(tx, person_id);
+        auto row = store::person(tx, person_id);
         if (!row || !may_read(tx, actor, row->site_id, person_id)) return not_found();
         if (!may(actor, Action::people_manage, row->site_id)) return accounts::role_forbids();
         HAVEN_TRY(sealer, sealer_for(*row));
@@ -328,30 +278,28 @@ Status Service::add_consent(const Principal& actor, int64_t person_id, Consent c
         for (const auto& p : consent.purposes) purposes.emplace_back(p);
         const int64_t id = accounts::store::new_id(), now = clock_.now_ms();
         const std::string sealed = sealer.seal("consents", id, json::serialize(json::object{{"purposes", purposes}, {"note", consent.note}}));
-        tx.exec("INSERT INTO consents (id, person_id, record, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)",
-                {id, person_id, Blob::of(sealed), actor.account_id, now});
-        tx.exec("UPDATE people SET active_at = $1 WHERE id = $2", {now, person_id});
+        store::insert_consent(tx, id, person_id, sealed, actor.account_id, now);
+        store::set_active(tx, person_id, now);
         accounts_.audit(tx, "consent.record", actor.account_id, "person", person_id, row->site_id);
         return {};
     });
 }
 
 Result<std::vector<Consent>> Service::consents(const Principal& actor, int64_t person_id) {
+    struct Stored {
+        StoredPerson person;
+        std::vector<store::StoredConsent> consents;
+    };
+    HAVEN_TRY(stored, db_.read<Stored>([&](Tx& tx) -> Result<Stored> {
+        auto row = store::person(tx, person_id);
+        if (!row || !may_read(tx, actor, row->site_id, person_id)) return not_found();  // not told it exists
+        return Stored{std::move(*row), store::consents_of(tx, person_id)};
+    }));
+    HAVEN_TRY(sealer, sealer_for(stored.person));
     std::vector<Consent> out;
-    std::optional<Row> row;
-    storage::Rows rows;
-    db_.read([&](Tx& tx) {
-        row = load(tx, person_id);
-        if (row && !may_read(tx, actor, row->site_id, person_id)) row.reset();  // not told it exists
-        if (!row) return;
-        rows = tx.query("SELECT c.id, c.record, c.recorded_at, a.username FROM consents c LEFT JOIN accounts a ON a.id = c.recorded_by "
-                        "WHERE c.person_id = $1 ORDER BY c.recorded_at DESC", {person_id});
-    });
-    if (!row) return not_found();
-    HAVEN_TRY(sealer, sealer_for(*row));
-    for (const auto& r : rows) {
-        Consent c{r.integer(0), {}, {}, r.integer(2), r.is_null(3) ? "" : r.text(3)};
-        HAVEN_TRY(plain, sealer.open("consents", c.id, r.blob(1).str()));
+    for (const auto& r : stored.consents) {
+        Consent c{r.id, {}, {}, r.recorded_at, r.recorded_by};
+        HAVEN_TRY(plain, sealer.open("consents", c.id, r.sealed_record));
         auto v = http::parse_json(plain);
         if (!v || !v->is_object()) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored consent is damaged.");
         for (const auto& p : v->as_object()["purposes"].as_array()) c.purposes.emplace_back(p.as_string());
@@ -386,28 +334,28 @@ Result<Person> Service::Sealer::person() const {
     return p;
 }
 
-Result<Service::Sealer> Service::sealer_for(const Row& row) const {
-    auto key = vault_.open_field("people", "person_key", row.id, row.person_key);
+Result<Service::Sealer> Service::sealer_for(const StoredPerson& row) const {
+    auto key = vault_.open_field("people", "person_key", row.id, row.sealed_key);
     if (!key) return key.error();
     if (key->size() != crypto::SecretKey::size) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored person is damaged.");
     Sealer s;
     s.person_id = row.id;
     s.site_id = row.site_id;
     s.key_ = std::move(key).value();
-    s.record_ = row.record;
+    s.record_ = row.sealed_record;
     s.created_at_ = row.created_at;
     s.active_at_ = row.active_at;
     return s;
 }
 
 Result<Service::Sealer> Service::sealer(Tx& tx, int64_t person_id) {
-    auto row = load(tx, person_id);
+    auto row = store::person(tx, person_id);
     if (!row) return not_found();
     return sealer_for(*row);
 }
 
 Result<Service::Sealer> Service::readable_sealer(Tx& tx, const Principal& actor, int64_t person_id) {
-    auto row = load(tx, person_id);
+    auto row = store::person(tx, person_id);
     if (!row || !may_read(tx, actor, row->site_id, person_id)) return not_found();
     return sealer_for(*row);
 }
@@ -415,33 +363,25 @@ Result<Service::Sealer> Service::readable_sealer(Tx& tx, const Principal& actor,
 Result<std::vector<Match>> Service::retention_due(const Principal& actor, int64_t site_id) {
     if (!may(actor, Action::people_erase, site_id)) return accounts::role_forbids();
     const int64_t before = clock_.now_ms() - int64_t(settings_.retention_months) * 30 * day_ms;
-    std::vector<Match> out;
-    db_.read([&](Tx& tx) {
-        std::vector<int64_t> ids;
-        for (const auto& r : tx.query("SELECT id FROM people WHERE site_id = $1 AND active_at < $2 ORDER BY active_at LIMIT 200", {site_id, before}))
-            ids.push_back(r.integer(0));
-        out = matches(tx, actor, site_id, ids, {}, 200);
-        std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.active_at < b.active_at; });
-    });
-    if (auto counted = count_shown(actor, out); !counted) return counted.error();
+    HAVEN_TRY(out, db_.read<std::vector<Match>>([&](Tx& tx) -> Result<std::vector<Match>> {
+        return matches(tx, actor, site_id, store::inactive_before(tx, site_id, before, 200), {}, 200);
+    }));
+    std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.active_at < b.active_at; });
+    HAVEN_CHECK(count_shown(actor, out));
     return out;
 }
 
 Result<int64_t> Service::erase(const Principal& actor, int64_t id) {
-    int64_t site = 0;
-    Status s = db_.write([&](Tx& tx) -> Status {
-        auto row = load(tx, id);
+    HAVEN_TRY(site, db_.write<int64_t>([&](Tx& tx) -> Result<int64_t> {
+        auto row = store::person(tx, id);
         if (!row || !may_read(tx, actor, row->site_id, id)) return not_found();
         if (!may(actor, Action::people_erase, row->site_id)) return accounts::role_forbids();
-        tx.exec("DELETE FROM assignments WHERE record_type = 'request' AND record_id IN (SELECT id FROM help_requests WHERE person_id = $1)", {id});
-        tx.exec("DELETE FROM assignments WHERE record_type = 'person' AND record_id = $1", {id});
+        store::delete_assignments_of(tx, id);
         for (const auto& hook : erase_hooks_) hook(tx, id);
-        tx.exec("DELETE FROM people WHERE id = $1", {id});  // names, consents, cases, compartments, requests follow (CASCADE)
+        store::delete_person(tx, id);
         accounts_.audit(tx, "person.erase", actor.account_id, "person", id, row->site_id);
-        site = row->site_id;
-        return {};
-    });
-    if (!s) return s.error();
+        return row->site_id;
+    }));
     db_.purge_deleted();  // SQLite: leave nothing of theirs in the write-ahead log
     return site;
 }
@@ -449,9 +389,8 @@ Result<int64_t> Service::erase(const Principal& actor, int64_t id) {
 Result<std::vector<int64_t>> Service::create_all(const Principal& actor, int64_t site_id, std::vector<Person> people,
                                                  const std::function<void(size_t)>& progress) {
     if (!may(actor, Action::people_transfer, site_id)) return accounts::role_forbids();
-    std::vector<int64_t> ids;
-    Status s = db_.write([&](Tx& tx) -> Status {
-        ids.clear();
+    HAVEN_TRY(ids, db_.write<std::vector<int64_t>>([&](Tx& tx) -> Result<std::vector<int64_t>> {
+        std::vector<int64_t> ids;
         const int64_t now = clock_.now_ms();
         for (size_t i = 0; i < people.size(); ++i) {
             people[i].site_id = site_id;
@@ -460,9 +399,8 @@ Result<std::vector<int64_t>> Service::create_all(const Principal& actor, int64_t
             if (progress && (i + 1) % 50 == 0) progress(i + 1);
         }
         accounts_.audit(tx, "people.import", actor.account_id, "site", site_id, site_id, std::to_string(people.size()));
-        return {};
-    });
-    if (!s) return s.error();
+        return ids;
+    }));
     if (progress) progress(people.size());
     return ids;
 }
@@ -472,17 +410,14 @@ Result<std::vector<Person>> Service::export_site(const Principal& actor, int64_t
     // An export hands over every legal name of the site: the second factor is asked again, and every person in
     // it counts towards the mass-read alarm.
     if (auto ok = accounts_.reconfirm(actor, code); !ok) return ok.error();
-    std::vector<Row> rows;
-    Status s = db_.write([&](Tx& tx) -> Status {
-        for (const auto& r : tx.query(std::string(person_columns) + "WHERE site_id = $1 ORDER BY created_at, id", {site_id}))
-            rows.push_back(row_from(r));
+    HAVEN_TRY(rows, db_.write<std::vector<StoredPerson>>([&](Tx& tx) -> Result<std::vector<StoredPerson>> {
+        auto rows = store::people_of_site(tx, site_id);
         accounts_.audit(tx, "people.export", actor.account_id, "site", site_id, site_id, std::to_string(rows.size()));
         std::vector<int64_t> ids;
         for (const auto& row : rows) ids.push_back(row.id);
         accounts_.record_reads(tx, actor, "person", ids);
-        return {};
-    });
-    if (!s) return s.error();
+        return rows;
+    }));
     std::vector<Person> out;
     for (const auto& row : rows) {
         HAVEN_TRY(p, open(row));
@@ -493,8 +428,7 @@ Result<std::vector<Person>> Service::export_site(const Principal& actor, int64_t
 
 std::vector<std::pair<std::string, int64_t>> Service::arrivals(int64_t site_id, size_t months) {
     std::vector<std::pair<std::string, int64_t>> out;
-    for (const auto& r : db_.query("SELECT month, people FROM arrivals WHERE site_id = $1 ORDER BY month DESC LIMIT $2", {site_id, int64_t(months)}))
-        out.emplace_back(r.text(0), r.integer(1));
+    db_.read([&](Tx& tx) { out = store::arrivals(tx, site_id, int64_t(months)); });
     return out;
 }
 

@@ -21,6 +21,10 @@
 
 namespace haven::people {
 
+namespace store {
+struct StoredPerson;
+}
+
 // A person as a list shows them.
 struct Match {
     int64_t id = 0, site_id = 0;
@@ -122,13 +126,10 @@ public:
     std::vector<std::pair<std::string, int64_t>> arrivals(int64_t site_id, size_t months);
 
 private:
-    struct Row;
-    static Row row_from(const storage::Row& r);
-    std::optional<Row> load(storage::Tx& tx, int64_t id);
-    Result<Sealer> sealer_for(const Row& row) const;  // the one place a person's key is opened
+    Result<Sealer> sealer_for(const store::StoredPerson& row) const;  // the one place a person's key is opened
     static std::vector<int64_t> ids_of(const std::vector<Match>& shown);
     Status count_shown(const Principal& actor, const std::vector<Match>& shown);
-    Result<Person> open(const Row& row) const;
+    Result<Person> open(const store::StoredPerson& row) const;
     void insert(storage::Tx& tx, Person& person, int64_t now);
     void write_index(storage::Tx& tx, int64_t id, const std::vector<std::string>& names);
     // Ids that may match `query`: whoever bears it as pseudonym first, then (with `words`) those holding every word.

@@ -1,0 +1,130 @@
+#include "modules/people/store.hpp"
+
+namespace haven::people::store {
+
+using storage::Blob;
+using storage::Row;
+using storage::rows_as;
+
+namespace {
+
+constexpr const char* person_columns = "SELECT id, site_id, person_key, record, created_at, active_at FROM people ";
+
+StoredPerson person_from(const Row& r) { return {r.integer(0), r.integer(1), r.integer(4), r.integer(5), r.blob(2).str(), r.blob(3).str()}; }
+
+int64_t first_column(const Row& r) { return r.integer(0); }
+
+// "$first, $first+1, …": the placeholders of `count` values bound from `first` on.
+std::string in_list(size_t first, size_t count) {
+    std::string s;
+    for (size_t i = 0; i < count; ++i) s += (i ? ", $" : "$") + std::to_string(first + i);
+    return s;
+}
+
+}  // namespace
+
+// ---- People ----
+
+std::optional<StoredPerson> person(Tx& tx, int64_t id) {
+    auto rows = tx.query(std::string(person_columns) + "WHERE id = $1", {id});
+    if (rows.empty()) return std::nullopt;
+    return person_from(rows[0]);
+}
+
+std::vector<StoredPerson> people_in(Tx& tx, const std::vector<int64_t>& ids) {
+    if (ids.empty()) return {};
+    storage::Params params(ids.begin(), ids.end());
+    return rows_as(tx.query(std::string(person_columns) + "WHERE id IN (" + in_list(1, params.size()) + ")", params), person_from);
+}
+
+std::vector<StoredPerson> people_of_site(Tx& tx, int64_t site_id) {
+    return rows_as(tx.query(std::string(person_columns) + "WHERE site_id = $1 ORDER BY created_at, id", {site_id}), person_from);
+}
+
+void insert_person(Tx& tx, const StoredPerson& p) {
+    tx.exec("INSERT INTO people (id, site_id, person_key, record, created_at, active_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            {p.id, p.site_id, Blob::of(p.sealed_key), Blob::of(p.sealed_record), p.created_at, p.active_at});
+}
+
+void set_record(Tx& tx, int64_t id, const std::string& sealed_record, int64_t active_at) {
+    tx.exec("UPDATE people SET record = $1, active_at = $2 WHERE id = $3", {Blob::of(sealed_record), active_at, id});
+}
+
+void set_active(Tx& tx, int64_t id, int64_t active_at) { tx.exec("UPDATE people SET active_at = $1 WHERE id = $2", {active_at, id}); }
+
+void delete_person(Tx& tx, int64_t id) { tx.exec("DELETE FROM people WHERE id = $1", {id}); }
+
+std::vector<int64_t> recent_at(Tx& tx, int64_t site_id, int64_t limit) {
+    return rows_as(tx.query("SELECT id FROM people WHERE site_id = $1 ORDER BY active_at DESC LIMIT $2", {site_id, limit}), first_column);
+}
+
+std::vector<int64_t> recent_assigned(Tx& tx, int64_t site_id, int64_t account_id, int64_t now, int64_t limit) {
+    return rows_as(tx.query("SELECT p.id FROM people p JOIN assignments a ON a.record_id = p.id AND a.record_type = 'person' "
+                            "WHERE p.site_id = $1 AND a.account_id = $2 AND a.expires_at > $3 ORDER BY p.active_at DESC LIMIT $4",
+                            {site_id, account_id, now, limit}),
+                   first_column);
+}
+
+std::vector<int64_t> inactive_before(Tx& tx, int64_t site_id, int64_t before, int64_t limit) {
+    return rows_as(tx.query("SELECT id FROM people WHERE site_id = $1 AND active_at < $2 ORDER BY active_at LIMIT $3", {site_id, before, limit}),
+                   first_column);
+}
+
+void delete_assignments_of(Tx& tx, int64_t person_id) {
+    tx.exec("DELETE FROM assignments WHERE record_type = 'request' AND record_id IN (SELECT id FROM help_requests WHERE person_id = $1)", {person_id});
+    tx.exec("DELETE FROM assignments WHERE record_type = 'person' AND record_id = $1", {person_id});
+}
+
+// ---- The name index ----
+
+void replace_names(Tx& tx, int64_t person_id, const std::set<int64_t>& values) {
+    tx.exec("DELETE FROM people_names WHERE person_id = $1", {person_id});
+    for (int64_t v : values) tx.exec("INSERT INTO people_names (value, person_id) VALUES ($1, $2)", {v, person_id});
+}
+
+std::vector<int64_t> bearers_of(Tx& tx, int64_t value) {
+    return rows_as(tx.query("SELECT DISTINCT person_id FROM people_names WHERE value = $1", {value}), first_column);
+}
+
+std::vector<int64_t> holding_every(Tx& tx, const std::vector<std::set<int64_t>>& words, size_t limit) {
+    // One query: INTERSECT in the database, so only the survivors travel.
+    std::string sql;
+    storage::Params params;
+    for (const auto& values : words) {
+        if (values.empty()) continue;
+        if (!sql.empty()) sql += " INTERSECT ";
+        sql += "SELECT DISTINCT person_id FROM people_names WHERE value IN (" + in_list(params.size() + 1, values.size()) + ")";
+        params.insert(params.end(), values.begin(), values.end());
+    }
+    if (sql.empty()) return {};
+    return rows_as(tx.query(sql + " ORDER BY 1 LIMIT " + std::to_string(limit), params), first_column);
+}
+
+// ---- Consents ----
+
+void insert_consent(Tx& tx, int64_t id, int64_t person_id, const std::string& sealed_record, int64_t recorded_by, int64_t at) {
+    tx.exec("INSERT INTO consents (id, person_id, record, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)",
+            {id, person_id, Blob::of(sealed_record), recorded_by, at});
+}
+
+std::vector<StoredConsent> consents_of(Tx& tx, int64_t person_id) {
+    return rows_as(tx.query("SELECT c.id, c.record, c.recorded_at, a.username FROM consents c LEFT JOIN accounts a ON a.id = c.recorded_by "
+                            "WHERE c.person_id = $1 ORDER BY c.recorded_at DESC",
+                            {person_id}),
+                   [](const Row& r) { return StoredConsent{r.integer(0), r.integer(2), r.blob(1).str(), r.is_null(3) ? "" : r.text(3)}; });
+}
+
+// ---- Arrivals ----
+
+void count_arrival(Tx& tx, int64_t site_id, const std::string& month) {
+    tx.exec("INSERT INTO arrivals (site_id, month, people) VALUES ($1, $2, 1) "
+            "ON CONFLICT (site_id, month) DO UPDATE SET people = arrivals.people + 1",
+            {site_id, month});
+}
+
+std::vector<std::pair<std::string, int64_t>> arrivals(Tx& tx, int64_t site_id, int64_t months) {
+    return rows_as(tx.query("SELECT month, people FROM arrivals WHERE site_id = $1 ORDER BY month DESC LIMIT $2", {site_id, months}),
+                   [](const Row& r) { return std::pair<std::string, int64_t>{r.text(0), r.integer(1)}; });
+}
+
+}  // namespace haven::people::store
