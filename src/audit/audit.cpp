@@ -1,38 +1,23 @@
 #include "audit/audit.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <sstream>
 
+#include "crypto/mac.hpp"
 #include "crypto/random.hpp"
 
 namespace haven::audit {
 namespace {
 
-std::string blake(std::string_view data) {
-    unsigned char h[32];
-    crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(data.data()), data.size(), nullptr, 0);
-    return crypto::hex(std::string_view(reinterpret_cast<const char*>(h), sizeof h));
-}
+std::string blake(std::string_view data) { return crypto::hex(crypto::hash(data, 32)); }
 
 std::string signed_message(int64_t seq, const std::string& hash) { return "haven audit v1|" + std::to_string(seq) + "|" + hash; }
 
-std::optional<std::string> unhex(const std::string& hex) {
-    std::string out(hex.size() / 2, '\0');
-    size_t len = 0;
-    if (sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.data(), hex.size(), nullptr, &len, nullptr) != 0 ||
-        len != out.size())
-        return std::nullopt;
-    return out;
-}
+std::optional<std::string> unhex(const std::string& hex) { return crypto::from_hex(hex); }
 
 bool signature_ok(const std::string& public_key, int64_t seq, const std::string& hash, const std::string& signature_hex) {
     auto sig = unhex(signature_hex);
-    if (!sig || sig->size() != crypto_sign_BYTES || public_key.size() != crypto_sign_PUBLICKEYBYTES) return false;
-    std::string msg = signed_message(seq, hash);
-    return crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(sig->data()), reinterpret_cast<const unsigned char*>(msg.data()),
-                                       msg.size(), reinterpret_cast<const unsigned char*>(public_key.data())) == 0;
+    return sig && crypto::verify(public_key, signed_message(seq, hash), *sig);
 }
 
 Stored from_row(const storage::Row& r) {
@@ -54,11 +39,9 @@ std::string canonical(const Stored& e) {
 
 std::string Recorder::subject(std::string_view type, int64_t id) const {
     std::string msg = std::string(type) + ":" + std::to_string(id);
-    unsigned char h[12];
-    vault_.with_key(crypto::KeyPurpose::audit_ids, "", [&](const crypto::SecretKey& key) {
-        crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), key.data(), crypto::SecretKey::size);
-    });
-    return std::string(type) + ":" + crypto::hex(std::string_view(reinterpret_cast<const char*>(h), sizeof h));
+    std::string h;
+    vault_.with_key(crypto::KeyPurpose::audit_ids, "", [&](const crypto::SecretKey& key) { h = crypto::keyed_hash(key.data(), msg, 12); });
+    return std::string(type) + ":" + crypto::hex(h);
 }
 
 void Recorder::record(storage::Tx& tx, const Entry& entry) const {
@@ -77,12 +60,7 @@ void Recorder::record(storage::Tx& tx, const Entry& entry) const {
     auto prev = unhex(e.prev_hash).value_or(std::string(32, '\0'));
     e.hash = blake(prev + canonical(e));
 
-    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES], sig[crypto_sign_BYTES];
-    vault_.with_key(crypto::KeyPurpose::audit_signing, "", [&](const crypto::SecretKey& seed) { crypto_sign_seed_keypair(pk, sk, seed.data()); });
-    std::string msg = signed_message(e.seq, e.hash);
-    crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), sk);
-    sodium_memzero(sk, sizeof sk);
-    e.signature = crypto::hex(std::string_view(reinterpret_cast<const char*>(sig), sizeof sig));
+    vault_.with_key(crypto::KeyPurpose::audit_signing, "", [&](const crypto::SecretKey& seed) { e.signature = crypto::hex(crypto::sign(seed, signed_message(e.seq, e.hash))); });
 
     tx.exec("INSERT INTO audit_log (seq, at, actor, action, object, site_id, outcome, prev_hash, hash, signature) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",

@@ -28,7 +28,7 @@ void add_backup(CLI::App& app, int& exit_code) {
                 audit::Recorder(*s.vault, s.clock).record(tx, {"backup.write", "operator", "", 0, "ok"});
                 return {};
             });
-            auto summary = storage::write_backup(*s.db, *s.vault, vault_text.str(), *out_path);
+            auto summary = storage::write_backup(*s.db, [&] { return s.vault->subkey(crypto::KeyPurpose::backup); }, vault_text.str(), *out_path);
             if (!summary) {
                 print_error(summary.error());
                 return 1;
@@ -72,7 +72,7 @@ void add_backup(CLI::App& app, int& exit_code) {
                 std::cerr << "haven: the passphrase does not open the backup's vault\n";
                 return 2;
             }
-            auto summary = storage::restore_backup(*s.db, *s.vault, *in_path);
+            auto summary = storage::restore_backup(*s.db, [&] { return s.vault->subkey(crypto::KeyPurpose::backup); }, *in_path);
             if (!summary) {
                 print_error(summary.error());
                 return 1;

@@ -47,4 +47,30 @@ bool equal_secret(std::string_view a, std::string_view b) {
 
 void wipe(std::string& secret) { sodium_memzero(secret.data(), secret.size()); }
 
+std::string base64(std::string_view bytes) {
+    std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+    out.resize(out.size() - 1);  // the terminating NUL
+    return out;
+}
+
+std::optional<std::string> from_base64(std::string_view text) {
+    std::string out(text.size(), '\0');
+    size_t n = 0;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr, &n, nullptr,
+                          sodium_base64_VARIANT_ORIGINAL) != 0)
+        return std::nullopt;
+    out.resize(n);
+    return out;
+}
+
+std::optional<std::string> from_hex(std::string_view hex) {
+    if (hex.size() % 2) return std::nullopt;
+    std::string out(hex.size() / 2, '\0');
+    size_t n = 0;
+    if (sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.data(), hex.size(), nullptr, &n, nullptr) != 0 || n != out.size())
+        return std::nullopt;
+    return out;
+}
+
 }  // namespace haven::crypto

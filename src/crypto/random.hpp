@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <string>
+#include <optional>
 #include <string_view>
 
 namespace haven::crypto {
@@ -14,7 +15,12 @@ std::string random_bytes(size_t n);
 // A 256-bit secret as URL-safe base64 without padding (43 characters): session ids, tokens, links.
 std::string random_token();
 std::string base64url(std::string_view bytes);
+// Standard base64 with padding (RFC 4648 §4), and back: nullopt for anything that is not.
+std::string base64(std::string_view bytes);
+std::optional<std::string> from_base64(std::string_view text);
 std::string hex(std::string_view bytes);
+// Hex (either case) back to bytes; nullopt for anything else.
+std::optional<std::string> from_hex(std::string_view hex);
 // BLAKE2b-256 of a token, in hex: how tokens and session ids are stored (never the token itself).
 std::string token_hash(std::string_view token);
 // Overwrites a secret's bytes with zeros (one the compiler may not skip), before its memory is let go.

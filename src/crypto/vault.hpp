@@ -10,6 +10,7 @@
 // one index key does not open the data.
 #pragma once
 
+#include "crypto/secret_key.hpp"
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -24,21 +25,6 @@
 #include "core/result.hpp"
 
 namespace haven::crypto {
-
-// 32 bytes in guarded memory (guard pages, mlock), zeroed when destroyed.
-class SecretKey {
-public:
-    SecretKey();  // random
-    explicit SecretKey(std::string_view bytes);
-    ~SecretKey();
-    SecretKey(const SecretKey&) = delete;
-    SecretKey& operator=(const SecretKey&) = delete;
-    const unsigned char* data() const { return bytes_; }
-    static constexpr size_t size = 32;
-
-private:
-    unsigned char* bytes_;
-};
 
 // Subkey purposes (crypto_kdf ids). Never renumber: data on disk depends on them.
 enum class KeyPurpose : uint64_t {

@@ -1,7 +1,5 @@
 #include "storage/backup.hpp"
 
-#include <sodium.h>
-
 #include <boost/json.hpp>
 #include <algorithm>
 #include <cstdio>
@@ -11,6 +9,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "crypto/random.hpp"
+#include "crypto/stream.hpp"
+#include "crypto/secret_key.hpp"
 #include "storage/migrate.hpp"
 
 namespace haven::storage {
@@ -52,10 +53,7 @@ json::value to_json(const Value& v) {
         case 3: return json::object{{"t", std::get<std::string>(v)}};
         default: {
             const auto& b = std::get<Blob>(v).bytes;
-            std::string out(sodium_base64_encoded_len(b.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-            sodium_bin2base64(out.data(), out.size(), b.data(), b.size(), sodium_base64_VARIANT_ORIGINAL);
-            out.resize(out.size() - 1);
-            return json::object{{"b", out}};
+            return json::object{{"b", crypto::base64(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()))}};
         }
     }
 }
@@ -67,12 +65,8 @@ Value from_json(const json::value& v) {
     if (v.is_double()) return v.get_double();
     const auto& o = v.as_object();
     if (auto* t = o.if_contains("t")) return std::string(t->as_string());
-    std::string text(o.at("b").as_string());
-    std::vector<unsigned char> bytes(text.size());
-    size_t len = 0;
-    sodium_base642bin(bytes.data(), bytes.size(), text.data(), text.size(), nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL);
-    bytes.resize(len);
-    return Blob{bytes};
+    const std::string bytes = crypto::from_base64(o.at("b").as_string()).value_or(std::string());
+    return Blob{{bytes.begin(), bytes.end()}};
 }
 
 Error bad_file(const std::string& why) { return make_error(ErrorKind::invalid, "bad_backup", "Not a usable Haven backup: " + why, "in"); }
@@ -80,7 +74,7 @@ Error bad_file(const std::string& why) { return make_error(ErrorKind::invalid, "
 struct Reader {
     std::ifstream in;
     std::string vault_text;
-    unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+    std::string header;
 };
 
 Result<std::unique_ptr<Reader>> open_backup(const std::string& path) {
@@ -95,31 +89,27 @@ Result<std::unique_ptr<Reader>> open_backup(const std::string& path) {
     if (!r->in || len > 1'000'000) return bad_file("damaged header");
     r->vault_text.resize(len);
     r->in.read(r->vault_text.data(), len);
-    r->in.read(reinterpret_cast<char*>(r->header), sizeof r->header);
+    r->header.resize(crypto::StreamOpener::header_size);
+    r->in.read(r->header.data(), std::streamsize(r->header.size()));
     if (!r->in) return bad_file("truncated header");
     return r;
 }
 
 // Decrypts the whole stream, calling `line` for each JSON line. Refuses a truncated or altered stream.
-Status read_lines(Reader& r, const crypto::Vault& vault, const std::function<Status(const json::value&)>& line) {
-    auto key = vault.subkey(crypto::KeyPurpose::backup);
-    crypto_secretstream_xchacha20poly1305_state st;
-    if (crypto_secretstream_xchacha20poly1305_init_pull(&st, r.header, key->data()) != 0) return bad_file("wrong key");
-    std::string pending;
+Status read_lines(Reader& r, const BackupKey& key, const std::function<Status(const json::value&)>& line) {
+    crypto::StreamOpener stream(*key(), r.header);
+    if (!stream.ok()) return bad_file("wrong key");
+    std::string pending, in(chunk + crypto::StreamOpener::overhead + 4, '\0');
     bool finished = false;
-    std::vector<unsigned char> in(chunk + crypto_secretstream_xchacha20poly1305_ABYTES + 4), out(chunk);
     while (!finished) {
         uint32_t n = 0;
         r.in.read(reinterpret_cast<char*>(&n), 4);
         if (!r.in || n > in.size()) return bad_file("truncated");
-        r.in.read(reinterpret_cast<char*>(in.data()), n);
+        r.in.read(in.data(), n);
         if (!r.in) return bad_file("truncated");
-        unsigned long long got = 0;
-        unsigned char tag = 0;
-        if (crypto_secretstream_xchacha20poly1305_pull(&st, out.data(), &got, &tag, in.data(), n, nullptr, 0) != 0)
-            return bad_file("altered, or made with another vault");
-        pending.append(reinterpret_cast<char*>(out.data()), got);
-        finished = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+        auto got = stream.open(std::string_view(in).substr(0, n), finished);
+        if (!got) return bad_file("altered, or made with another vault");
+        pending += *got;
         for (size_t nl; (nl = pending.find('\n')) != std::string::npos;) {
             boost::system::error_code ec;
             auto v = json::parse(std::string_view(pending).substr(0, nl), ec);
@@ -133,33 +123,27 @@ Status read_lines(Reader& r, const crypto::Vault& vault, const std::function<Sta
 
 }  // namespace
 
-Result<BackupSummary> write_backup(Database& db, const crypto::Vault& vault, const std::string& vault_text, const std::string& path) {
+Result<BackupSummary> write_backup(Database& db, const BackupKey& key, const std::string& vault_text, const std::string& path) {
     BackupSummary summary;
     const std::string tmp = path + ".tmp";
     {
-        auto key = vault.subkey(crypto::KeyPurpose::backup);
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) return make_error(ErrorKind::invalid, "io", "Cannot write " + path, "out");
         out << magic;
         uint32_t len = uint32_t(vault_text.size());
         out.write(reinterpret_cast<const char*>(&len), 4);
         out << vault_text;
-        crypto_secretstream_xchacha20poly1305_state st;
-        unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
-        crypto_secretstream_xchacha20poly1305_init_push(&st, header, key->data());
-        out.write(reinterpret_cast<const char*>(header), sizeof header);
+        crypto::StreamSealer stream(*key());
+        out << stream.header();
         std::string buffer;
-        std::vector<unsigned char> sealed(chunk + crypto_secretstream_xchacha20poly1305_ABYTES);
         auto flush = [&](bool final) {
             while (buffer.size() >= chunk || (final && !buffer.empty()) || final) {
                 size_t n = std::min(buffer.size(), chunk);
                 const bool last = final && n == buffer.size();
-                unsigned long long clen = 0;
-                crypto_secretstream_xchacha20poly1305_push(&st, sealed.data(), &clen, reinterpret_cast<const unsigned char*>(buffer.data()), n,
-                                                           nullptr, 0, last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
-                uint32_t c = uint32_t(clen);
+                const std::string sealed = stream.seal(std::string_view(buffer).substr(0, n), last);
+                uint32_t c = uint32_t(sealed.size());
                 out.write(reinterpret_cast<const char*>(&c), 4);
-                out.write(reinterpret_cast<const char*>(sealed.data()), std::streamsize(clen));
+                out << sealed;
                 buffer.erase(0, n);
                 if (last) break;
             }
@@ -197,7 +181,7 @@ Result<BackupSummary> write_backup(Database& db, const crypto::Vault& vault, con
     if (!reader) return reader.error();
     int64_t rows = 0;
     bool ended = false;
-    Status s = read_lines(*reader.value(), vault, [&](const json::value& v) -> Status {
+    Status s = read_lines(*reader.value(), key, [&](const json::value& v) -> Status {
         if (v.is_array()) ++rows;
         if (v.is_object() && v.as_object().contains("end")) ended = v.as_object().at("end").as_int64() == rows;
         return {};
@@ -216,7 +200,7 @@ Result<std::string> backup_vault_file(const std::string& path) {
     return reader->vault_text;
 }
 
-Result<BackupSummary> restore_backup(Database& db, const crypto::Vault& vault, const std::string& path) {
+Result<BackupSummary> restore_backup(Database& db, const BackupKey& key, const std::string& path) {
     HAVEN_TRY(reader, open_backup(path));
     BackupSummary summary;
     const int version = schema_version(db);
@@ -227,7 +211,7 @@ Result<BackupSummary> restore_backup(Database& db, const crypto::Vault& vault, c
         std::string insert;
         size_t width = 0;
         bool ended = false;
-        Status r = read_lines(*reader, vault, [&](const json::value& v) -> Status {
+        Status r = read_lines(*reader, key, [&](const json::value& v) -> Status {
             if (v.is_object()) {
                 const auto& o = v.as_object();
                 if (auto* schema = o.if_contains("schema"); schema && schema->as_int64() != version)

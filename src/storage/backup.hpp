@@ -11,7 +11,12 @@
 #include <string>
 
 #include "core/result.hpp"
-#include "crypto/vault.hpp"
+#include <functional>
+#include <memory>
+
+namespace haven::crypto {
+class SecretKey;
+}
 #include "storage/db.hpp"
 
 namespace haven::storage {
@@ -21,12 +26,16 @@ struct BackupSummary {
 };
 
 // Writes every table of `db` to `path` (through a temporary file, renamed when verified).
-Result<BackupSummary> write_backup(Database& db, const crypto::Vault& vault, const std::string& vault_file_text, const std::string& path);
+// The key a backup's rows are sealed under, from the caller (cli/backup.cpp hands the vault's backup subkey):
+// storage knows nothing of the vault.
+using BackupKey = std::function<std::unique_ptr<crypto::SecretKey>()>;
+
+Result<BackupSummary> write_backup(Database& db, const BackupKey& key, const std::string& vault_file_text, const std::string& path);
 
 // The vault file stored in a backup (to unseal with the passphrase before reading the rows).
 Result<std::string> backup_vault_file(const std::string& path);
 
 // Replaces every row of `db` (which must be migrated to the same schema version) by the backup's.
-Result<BackupSummary> restore_backup(Database& db, const crypto::Vault& vault, const std::string& path);
+Result<BackupSummary> restore_backup(Database& db, const BackupKey& key, const std::string& path);
 
 }  // namespace haven::storage

@@ -1,6 +1,7 @@
 #include "web/assets.hpp"
 
-#include <sodium.h>
+#include "crypto/mac.hpp"
+#include "crypto/random.hpp"
 
 #include <map>
 #include <stdexcept>
@@ -26,13 +27,10 @@ const Registry& registry() {
     static const Registry r = [] {
         Registry reg;
         for (const auto& f : asset_files()) {
-            unsigned char hash[16];
-            crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(f.data.data()), f.data.size(), nullptr, 0);
-            char hex[33];
-            sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+            const std::string hex = crypto::hex(crypto::hash(std::string_view(f.data.data(), f.data.size()), 16));
             std::string name(f.name);
             auto dot = name.rfind('.');
-            std::string hashed = name.substr(0, dot) + "." + std::string(hex, 16) + name.substr(dot);
+            std::string hashed = name.substr(0, dot) + "." + hex.substr(0, 16) + name.substr(dot);
             auto& a = reg.by_file[name];
             a = Asset{"/assets/" + hashed, content_type_for(name), f.data};
             reg.by_hashed[hashed] = &a;

@@ -14,6 +14,11 @@
 namespace haven::storage {
 namespace {
 
+// The vault's backup key, as cli/backup.cpp hands it to storage.
+BackupKey key_of(const crypto::Vault& vault) {
+    return [&vault] { return vault.subkey(crypto::KeyPurpose::backup); };
+}
+
 class Backup : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
@@ -80,7 +85,7 @@ TEST_P(Backup, RestoresEverythingAndRefusesDamage) {
             return {};
         }).ok());
         before = dump(*db);
-        auto summary = write_backup(*db, *vault_, vault_text_, file);
+        auto summary = write_backup(*db, key_of(*vault_), vault_text_, file);
         ASSERT_TRUE(summary.ok()) << summary.error().message;
         EXPECT_GE(summary->rows, 901);
     }
@@ -92,7 +97,7 @@ TEST_P(Backup, RestoresEverythingAndRefusesDamage) {
         EXPECT_EQ(backup_vault_file(file).value(), vault_text_);
     }
     auto target = fresh("target");
-    auto restored = restore_backup(*target, *vault_, file);
+    auto restored = restore_backup(*target, key_of(*vault_), file);
     ASSERT_TRUE(restored.ok()) << restored.error().message;
     EXPECT_EQ(dump(*target), before);
     EXPECT_FALSE(audit::verify(*target, vault_->audit_public_key()).bad_seq.has_value()) << "the chain survives the trip";
@@ -114,7 +119,7 @@ TEST_P(Backup, RestoresEverythingAndRefusesDamage) {
     }
     auto attempt = [&](const std::string& content, const crypto::Vault& v) {
         std::ofstream(dir_ + "/bad.backup", std::ios::binary | std::ios::trunc) << content;
-        return restore_backup(*target, v, dir_ + "/bad.backup");
+        return restore_backup(*target, key_of(v), dir_ + "/bad.backup");
     };
     std::string flipped = bytes;
     flipped[bytes.size() / 2] = char(flipped[bytes.size() / 2] ^ 0x20);
