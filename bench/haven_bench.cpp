@@ -38,7 +38,7 @@
 #include "crypto/random.hpp"
 #include "crypto/vault.hpp"
 #include "modules/people/service.hpp"
-#include "network/wire.hpp"
+#include "emergency/wire.hpp"
 #include "modules/spaces/handlers.hpp"
 #include "modules/spaces/service.hpp"
 #include "storage/migrate.hpp"
@@ -481,7 +481,7 @@ void bench_bookings(const std::string& dir, const std::string& url) {
 // each, on every core) against the pure-crypto bound measured in the same run — N X25519 on the same cores —
 // target <= 1.3x; and a member's decrypt (wrap + body + signature).
 void bench_network(size_t members) {
-    using namespace network;
+    using namespace emergency;
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     const SigningKeys org = new_signing_keys();
     std::vector<Recipient> to(members);
@@ -549,7 +549,7 @@ void bench_long_poll(const std::string& dir, const std::string& db, int members)
         return at == std::string::npos ? -1L : std::atol(metrics.c_str() + at + 19);
     };
     Principal op{1, "operator", {{1, Role::emergency_operator}}};
-    auto sealed = network::seal_activation(network::new_signing_keys(), "{}", {});
+    auto sealed = emergency::seal_activation(emergency::new_signing_keys(), "{}", {});
     auto id = app->network().create_activation(op, sealed->body, std::chrono::duration_cast<std::chrono::milliseconds>(
                                                                        std::chrono::system_clock::now().time_since_epoch()).count() + 3'600'000);
     if (!id) {

@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <string_view>
 
-#include "network/enrol_link.hpp"
+#include "emergency/enrol_link.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    using namespace haven::network;
+    using namespace haven::emergency;
     auto link = parse_enrol_link(std::string_view(reinterpret_cast<const char*>(data), size));
     if (!link) {
         if (link.error().message.empty()) __builtin_trap();

@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <string_view>
 
-#include "network/lists.hpp"
+#include "emergency/lists.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    using namespace haven::network;
+    using namespace haven::emergency;
     auto lists = parse_lists(std::string_view(reinterpret_cast<const char*>(data), size));
     if (!lists) {
         if (lists.error().field.empty() || lists.error().message.empty()) __builtin_trap();

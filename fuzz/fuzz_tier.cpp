@@ -4,10 +4,10 @@
 #include <cstdint>
 #include <string_view>
 
-#include "network/tier_spec.hpp"
+#include "emergency/tier_spec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    using namespace haven::network;
+    using namespace haven::emergency;
     constexpr int64_t t0 = 1'800'000'000'000;
     auto tier = parse_tier_spec(std::string_view(reinterpret_cast<const char*>(data), size), t0);
     if (!tier) {

@@ -4,10 +4,10 @@
 #include <cstdint>
 #include <string>
 
-#include "network/wire.hpp"
+#include "emergency/wire.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    using namespace haven::network;
+    using namespace haven::emergency;
     static const SigningKeys org = new_signing_keys();
     static const BoxKeys prekey = new_box_keys(), ack = new_box_keys();
     const std::string input(reinterpret_cast<const char*>(data), size);

@@ -106,7 +106,7 @@ async function lockedShowsNothing(page, secrets) {
 }
 
 // The operator's QR image as grey pixels. Its PNG is 8-bit greyscale, filter 0 on every row, one zlib stream
-// (src/network/client/qr.cpp writes it so); anything else is refused rather than misread.
+// (src/emergency/client/qr.cpp writes it so); anything else is refused rather than misread.
 function readGreyPng(path) {
   const png = readFileSync(path);
   assert.equal(png.subarray(0, 8).toString("binary"), "\x89PNG\r\n\x1a\n");

@@ -21,7 +21,7 @@
 
 #include "app/app.hpp"
 #include "crypto/random.hpp"
-#include "network/wire.hpp"
+#include "emergency/wire.hpp"
 #include "support/accounts.hpp"
 #include "support/app_fixture.hpp"
 #include "support/engines.hpp"
@@ -110,12 +110,12 @@ protected:
     Device device() {
         as_operator();
         auto code = testing::signed_request(port_, "POST", "/api/v1/network/enrolments", op_, csrf_, "{}");
-        Device d{network::to_hex(crypto::random_bytes(16)), "", ""};
-        const auto prekey = network::sign_prekey(network::new_signing_keys(), network::new_box_keys().public_key, clock_.now_ms() + 86'400'000);
+        Device d{emergency::to_hex(crypto::random_bytes(16)), "", ""};
+        const auto prekey = emergency::sign_prekey(emergency::new_signing_keys(), emergency::new_box_keys().public_key, clock_.now_ms() + 86'400'000);
         auto joined = testing::request(port_, "POST", "/api/v1/network/members",
                                        R"({"code":")" + std::string(json::parse(code.body).at("code").as_string()) + R"(","member_id":")" + d.id +
-                                           R"(","prekey":")" + network::to_hex(prekey.prekey) + R"(","not_after":)" + std::to_string(prekey.not_after) +
-                                           R"(,"signature":")" + network::to_hex(prekey.signature) + R"(","packet":"00ff"})",
+                                           R"(","prekey":")" + emergency::to_hex(prekey.prekey) + R"(","not_after":)" + std::to_string(prekey.not_after) +
+                                           R"(,"signature":")" + emergency::to_hex(prekey.signature) + R"(","packet":"00ff"})",
                                        "Content-Type: application/json\r\n");
         EXPECT_EQ(joined.status, 201) << joined.body;
         d.token = std::string(json::parse(joined.body).at("token").as_string());
@@ -130,7 +130,7 @@ protected:
     }
     std::string create_activation() {
         as_operator();
-        auto sealed = network::seal_activation(network::new_signing_keys(), "{}", {});
+        auto sealed = emergency::seal_activation(emergency::new_signing_keys(), "{}", {});
         auto made = testing::signed_request(port_, "POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 3600'000), op_, csrf_,
                                             sealed->body, "application/octet-stream");
         EXPECT_EQ(made.status, 201) << made.body;
@@ -207,13 +207,13 @@ TEST_P(Doorbells, EmailAndWebhookRingAtOnceWhileAStalledMatrixWaitsItsTurn) {
     const std::string op = testing::session_for(app_->db(), clock_, testing::make_account(app_->accounts(), clock_, "operator", Role::emergency_operator, site->id).id);
     const std::string csrf = crypto::random_token();
     auto code = testing::signed_request(port_, "POST", "/api/v1/network/enrolments", op, csrf, "{}");
-    const std::string member = network::to_hex(crypto::random_bytes(16));
-    const auto identity = network::new_signing_keys();
-    const auto prekey = network::sign_prekey(identity, network::new_box_keys().public_key, clock_.now_ms() + 86'400'000);
+    const std::string member = emergency::to_hex(crypto::random_bytes(16));
+    const auto identity = emergency::new_signing_keys();
+    const auto prekey = emergency::sign_prekey(identity, emergency::new_box_keys().public_key, clock_.now_ms() + 86'400'000);
     auto joined = testing::request(port_, "POST", "/api/v1/network/members",
                                    R"({"code":")" + std::string(json::parse(code.body).at("code").as_string()) + R"(","member_id":")" + member + R"(","prekey":")" +
-                                       network::to_hex(prekey.prekey) + R"(","not_after":)" + std::to_string(prekey.not_after) + R"(,"signature":")" +
-                                       network::to_hex(prekey.signature) + R"(","packet":"00ff"})",
+                                       emergency::to_hex(prekey.prekey) + R"(","not_after":)" + std::to_string(prekey.not_after) + R"(,"signature":")" +
+                                       emergency::to_hex(prekey.signature) + R"(","packet":"00ff"})",
                                    "Content-Type: application/json\r\n");
     ASSERT_EQ(joined.status, 201) << joined.body;
     const std::string member_headers = "X-Member-Id: " + member + "\r\nX-Member-Token: " + std::string(json::parse(joined.body).at("token").as_string()) + "\r\n";
@@ -235,7 +235,7 @@ TEST_P(Doorbells, EmailAndWebhookRingAtOnceWhileAStalledMatrixWaitsItsTurn) {
     EXPECT_EQ(device(R"({"channel":"webhook","address":"http://127.0.0.1/x","secret":"short"})").status, 422);
 
     // The operator publishes an activation: every doorbell rings.
-    auto sealed = network::seal_activation(network::new_signing_keys(), R"({"text":"Secret convoy plan"})", {});
+    auto sealed = emergency::seal_activation(emergency::new_signing_keys(), R"({"text":"Secret convoy plan"})", {});
     auto made = testing::signed_request(port_, "POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 3600'000), op, csrf,
                                         sealed->body, "application/octet-stream");
     ASSERT_EQ(made.status, 201);

@@ -267,7 +267,8 @@ TEST_P(NetworkClients, TheOrganisationIsNeverReplacedByAccidentAndSurvivesTheLap
     EXPECT_TRUE(has(sh(bare + "roster").out, "No passphrase: give --passphrase-file"));
     EXPECT_TRUE(has(sh(operator_on("nowhere") + "roster").out, "no operator state at")) << "not a passphrase complaint";
     // On a terminal (a pseudo-terminal made by script(1)) it is asked for, and what is typed is not shown.
-    auto asked = sh("(sleep 1; printf \"operator's long passphrase\\n\") | script -qfec '" + bare + "roster' /dev/null");
+    const std::string tty = "/usr/bin/python3 " HAVEN_SOURCE_DIR "/tests/interop/answer_prompt.py ";
+    auto asked = sh(tty + "'Passphrase: ' \"operator's long passphrase\" " + bare + "roster");
     EXPECT_TRUE(has(asked.out, "Passphrase: ") && has(asked.out, "Vera")) << asked.out;
     EXPECT_FALSE(has(asked.out, "long passphrase")) << "not echoed: " << asked.out;
 
@@ -292,8 +293,7 @@ TEST_P(NetworkClients, TheOrganisationIsNeverReplacedByAccidentAndSurvivesTheLap
     EXPECT_EQ(count(testing::request(server_.port, "GET", "/api/v1/network/activations").body, "\"id\""), 2u) << "nothing refused was sent";
 
     // Replacing the organisation on purpose: --replace-organisation and "replace" typed on a terminal.
-    auto replaced_org = sh("(sleep 1; printf 'replace\\n') | script -qfec \"" + second + "init --server " + base_ + " --token " + token_ +
-                           " --replace-organisation\" /dev/null");
+    auto replaced_org = sh(tty + "'to go on: ' replace " + second + "init --server " + base_ + " --token " + token_ + " --replace-organisation");
     EXPECT_TRUE(has(replaced_org.out, "every member will have to enrol again") && has(replaced_org.out, "organisation key ")) << replaced_org.out;
     EXPECT_FALSE(has(sh(second + "roster").out, "Vera")) << "a new organisation: the old roster no longer opens";
 }

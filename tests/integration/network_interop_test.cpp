@@ -7,10 +7,10 @@
 #include <cstdio>
 #include <fstream>
 
-#include "network/wire.hpp"
+#include "emergency/wire.hpp"
 #include "support/engines.hpp"
 
-namespace haven::network {
+namespace haven::emergency {
 namespace {
 
 namespace json = boost::json;
@@ -84,4 +84,4 @@ TEST(NetworkInterop, Python3NaclOpensTheAlertAndItsAnswerOpensHere) {
 }
 
 }  // namespace
-}  // namespace haven::network
+}  // namespace haven::emergency

@@ -13,15 +13,15 @@
 #include "crypto/vault.hpp"
 #include "modules/accounts/service.hpp"
 #include "modules/network/service.hpp"
-#include "network/wire.hpp"
+#include "emergency/wire.hpp"
 #include "storage/migrate.hpp"
 #include "support/engines.hpp"
 
 namespace haven {
 namespace {
 
-using network::Bytes;
-using network::to_hex;
+using emergency::Bytes;
+using emergency::to_hex;
 
 constexpr int64_t hour = 3600 * 1000;
 
@@ -84,8 +84,8 @@ protected:
         EXPECT_TRUE(made.ok());
         return made ? made->code : std::string();
     }
-    network::SignedPrekey prekey() {
-        return network::sign_prekey(identity_, network::new_box_keys().public_key, clock_.now_ms() + 14 * 24 * hour);
+    emergency::SignedPrekey prekey() {
+        return emergency::sign_prekey(identity_, emergency::new_box_keys().public_key, clock_.now_ms() + 14 * 24 * hour);
     }
 
     ManualClock clock_{1'767'600'000'000};
@@ -95,7 +95,7 @@ protected:
     std::unique_ptr<accounts::Service> accounts_;
     std::unique_ptr<network::Service> network_;
     Principal operator_, coordinator_;
-    network::SigningKeys identity_ = network::new_signing_keys();
+    emergency::SigningKeys identity_ = emergency::new_signing_keys();
 };
 
 TEST_P(NetworkRules, ACodeEnrolsOneDeviceOnceWithinItsTime) {
@@ -132,7 +132,7 @@ TEST_P(NetworkRules, ACodeEnrolsOneDeviceOnceWithinItsTime) {
          ErrorKind::not_found, "code"},
         {"the device rotates its prekey with its token", [&]() -> Status { return network_->rotate_prekey(id, token, prekey()); }},
         {"or with another token", [&]() -> Status { return network_->rotate_prekey(id, crypto::random_token(), prekey()); }, ErrorKind::not_found},
-        {"a prekey of the wrong size", [&]() -> Status { return network_->rotate_prekey(id, token, network::SignedPrekey{"short", 1, std::string(64, 's')}); },
+        {"a prekey of the wrong size", [&]() -> Status { return network_->rotate_prekey(id, token, emergency::SignedPrekey{"short", 1, std::string(64, 's')}); },
          ErrorKind::invalid, "prekey"},
         {"the operator revokes it", [&]() -> Status { return network_->revoke_member(operator_, id); }},
         {"twice", [&]() -> Status { return network_->revoke_member(operator_, id); }, ErrorKind::not_found},
@@ -163,14 +163,14 @@ TEST_P(NetworkRules, TheRosterIsWrittenOnlyOverTheVersionReadAndOnlyByOperators)
 
 TEST_P(NetworkRules, AnActivationIsSeenWholeOnlyOncePublishedAndAnsweredAFewTimesByItsMembersOnly) {
     if (!db_) return;
-    const auto org = network::new_signing_keys();
+    const auto org = emergency::new_signing_keys();
     const Bytes mailbox = crypto::random_bytes(32);
-    auto sealed = network::seal_activation(org, R"({"v":1})", {{mailbox, network::new_box_keys().public_key}});
+    auto sealed = emergency::seal_activation(org, R"({"v":1})", {{mailbox, emergency::new_box_keys().public_key}});
     ASSERT_TRUE(sealed.ok());
     const std::string id = to_hex(sealed->activation_id);
     const auto& w = sealed->wraps.at(0);
     const Bytes wraps = w.locator + w.wrap + w.ack_tag;
-    const std::string capability = to_hex(network::ack_capability(mailbox, sealed->activation_id));
+    const std::string capability = to_hex(emergency::ack_capability(mailbox, sealed->activation_id));
     const std::string answer(120, 'a');
     int rung = 0;
     network_->on_publish([&](const std::string&, bool) { ++rung; });

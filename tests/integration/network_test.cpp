@@ -10,8 +10,8 @@
 #include "app/app.hpp"
 #include "crypto/random.hpp"
 #include "crypto/totp.hpp"
-#include "network/lists.hpp"
-#include "network/wire.hpp"
+#include "emergency/lists.hpp"
+#include "emergency/wire.hpp"
 #include "support/accounts.hpp"
 #include "support/app_fixture.hpp"
 #include "support/engines.hpp"
@@ -22,6 +22,7 @@ namespace {
 
 namespace json = boost::json;
 using namespace network;
+using namespace emergency;
 using testing::HttpReply;
 
 class Network : public testing::AppFixture<ManualClock> {

@@ -24,7 +24,7 @@
 #include "core/log.hpp"
 #include "crypto/random.hpp"
 #include "crypto/totp.hpp"
-#include "network/wire.hpp"
+#include "emergency/wire.hpp"
 #include "storage/db.hpp"
 #include "support/engines.hpp"
 #include "support/haven_process.hpp"
@@ -285,7 +285,7 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
     // skills, e-mail addresses) sealed on the operator's side; a real activation and a drill wrapped for all of
     // them; 50 members answer each. Nothing of it may be readable on the server.
     {
-        using namespace network;
+        using namespace emergency;
         const std::string op = enrol_staff("netop", "emergency_operator");
         ASSERT_FALSE(op.empty());
         const std::string as_operator = "Cookie: haven_session=" + op + "; haven_csrf=" + csrf + "\r\nX-CSRF-Token: " + csrf + "\r\n";

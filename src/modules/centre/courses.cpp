@@ -235,7 +235,9 @@ Result<Certificate> Service::certificate(const Principal& actor, int64_t enrolme
         return std::pair{*e, std::move(c).value()};
     });
     if (!found) return found.error();
-    const auto& [enrolment, c] = found.value();
+    // Named, not a structured binding: clang 14 (the fuzz and ASan builds) cannot capture those in a lambda.
+    const auto& enrolment = found.value().first;
+    const auto& c = found.value().second;
     if (!may(actor, Action::courses_manage, c.site_id)) return accounts::role_forbids();
     HAVEN_TRY(out, db_.read<Certificate>([&](Tx& tx) -> Result<Certificate> {
         Certificate cert;

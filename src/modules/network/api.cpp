@@ -3,7 +3,7 @@
 #include "http/form.hpp"
 #include "modules/accounts/common.hpp"
 #include "modules/network/handlers.hpp"
-#include "network/lists.hpp"
+#include "emergency/lists.hpp"
 
 namespace haven::network {
 
@@ -64,7 +64,7 @@ Result<Response> api_enrolment(Request& request, Context& c) {
 Result<Response> api_code_lists(Request& request, Context& c) {
     HAVEN_TRY(id, accounts::id_param(request, "id"));
     HAVEN_TRY(body, json_body(request));
-    HAVEN_TRY(lists, hex_in(body, "lists", max_sealed_lists));
+    HAVEN_TRY(lists, hex_in(body, "lists", emergency::max_sealed_lists));
     if (auto s = c.network.set_code_lists(*request.principal, id, lists); !s) return s.error();
     return ok(200, json::object{{"saved", true}});
 }

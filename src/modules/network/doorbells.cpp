@@ -10,7 +10,7 @@
 #include "http/transport/client.hpp"
 #include "modules/accounts/store.hpp"
 #include "modules/network/store.hpp"
-#include "network/wire.hpp"
+#include "emergency/wire.hpp"
 
 namespace haven::network {
 

@@ -20,7 +20,7 @@
 #include "modules/accounts/service.hpp"
 #include "modules/network/store.hpp"
 #include "modules/network/types.hpp"
-#include "network/wire.hpp"
+#include "emergency/wire.hpp"
 #include "storage/db.hpp"
 
 namespace haven::network {

@@ -4,9 +4,23 @@
 #include <cstdint>
 #include <string>
 
-#include "network/wire.hpp"
+#include "emergency/wire.hpp"
 
 namespace haven::network {
+
+// The hub's module speaks the emergency network's wire format (src/emergency, namespace haven::emergency: the
+// code that also runs on operators' and members' devices) through these names.
+using emergency::ack_tag;
+using emergency::ack_tag_size;
+using emergency::buckets;
+using emergency::Bytes;
+using emergency::capability_size;
+using emergency::from_hex;
+using emergency::header_size;
+using emergency::locator_size;
+using emergency::SignedPrekey;
+using emergency::to_hex;
+using emergency::wrap_size;
 
 struct MemberKey {
     std::string member_id;

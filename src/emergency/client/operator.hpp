@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "http/transport/client.hpp"
-#include "network/lists.hpp"
+#include "emergency/lists.hpp"
 
-namespace haven::network::client {
+namespace haven::emergency::client {
 
 // This device: its sealed state's path and passphrase, and the state opened.
 struct Operator {
@@ -56,4 +56,4 @@ int activate(Operator& op, const ActivateOptions& options);
 int resume(Operator& op);
 int answers(const Operator& op, const std::string& activation);
 
-}  // namespace haven::network::client
+}  // namespace haven::emergency::client

@@ -1,10 +1,10 @@
-#include "network/alert.hpp"
+#include "emergency/alert.hpp"
 
 #include <gtest/gtest.h>
 
-#include "network/wire.hpp"
+#include "emergency/wire.hpp"
 
-namespace haven::network {
+namespace haven::emergency {
 namespace {
 
 constexpr int64_t t0 = 1'795'700'000'000, minute = 60'000;
@@ -82,4 +82,4 @@ TEST(Alerts, ATamperedOrUnsignedAlertIsRejectedBeforeAnyDecision) {
 }
 
 }  // namespace
-}  // namespace haven::network
+}  // namespace haven::emergency

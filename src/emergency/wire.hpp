@@ -25,7 +25,7 @@
 
 #include "core/result.hpp"
 
-namespace haven::network {
+namespace haven::emergency {
 
 using Bytes = std::string;  // raw bytes
 
@@ -113,4 +113,4 @@ std::optional<std::string> open_secret(const Bytes& key, const Bytes& sealed);
 std::string to_hex(const Bytes& bytes);
 std::optional<Bytes> from_hex(std::string_view hex);
 
-}  // namespace haven::network
+}  // namespace haven::emergency

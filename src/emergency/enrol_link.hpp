@@ -17,9 +17,9 @@
 #include <string_view>
 
 #include "core/result.hpp"
-#include "network/wire.hpp"
+#include "emergency/wire.hpp"
 
-namespace haven::network {
+namespace haven::emergency {
 
 struct EnrolLink {
     int version = 0;
@@ -33,4 +33,4 @@ std::string enrol_link_v2(std::string_view server, std::string_view code, const 
 // Either version, trimmed; any letter case for version 2 (a scanner may return either). Refused naming the part.
 Result<EnrolLink> parse_enrol_link(std::string_view text);
 
-}  // namespace haven::network
+}  // namespace haven::emergency

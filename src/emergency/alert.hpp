@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace haven::network {
+namespace haven::emergency {
 
 struct Tier {
     std::vector<std::string> regions, skills;  // empty: everyone
@@ -49,4 +49,4 @@ struct Shown {
 // not expired, not cancelled; updates replace the text of the alert they refer to.
 std::vector<Shown> visible(const std::vector<Alert>& received, const Profile& me, int64_t now);
 
-}  // namespace haven::network
+}  // namespace haven::emergency

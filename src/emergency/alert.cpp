@@ -1,10 +1,10 @@
-#include "network/alert.hpp"
+#include "emergency/alert.hpp"
 
 #include <boost/json.hpp>
 
 #include <algorithm>
 
-namespace haven::network {
+namespace haven::emergency {
 namespace json = boost::json;
 
 namespace {
@@ -132,4 +132,4 @@ std::vector<Shown> visible(const std::vector<Alert>& received, const Profile& me
     return out;
 }
 
-}  // namespace haven::network
+}  // namespace haven::emergency

@@ -10,7 +10,7 @@
 
 #include "core/result.hpp"
 
-namespace haven::network::client {
+namespace haven::emergency::client {
 
 // Rows printed (0 when the text does not fit any QR code).
 int print_qr(const std::string& text, std::ostream& out);
@@ -18,4 +18,4 @@ int print_qr(const std::string& text, std::ostream& out);
 int qr_version(const std::string& text);
 Status write_qr_png(const std::string& text, const std::string& path);
 
-}  // namespace haven::network::client
+}  // namespace haven::emergency::client

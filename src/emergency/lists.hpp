@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "core/result.hpp"
-#include "network/wire.hpp"
+#include "emergency/wire.hpp"
 
-namespace haven::network {
+namespace haven::emergency {
 
 struct ListEntry {
     std::string id;
@@ -50,4 +50,4 @@ std::string choices(const std::vector<ListEntry>& list);
 Bytes seal_lists(const Lists& lists, std::string_view code);
 Result<Lists> open_lists(const Bytes& sealed, std::string_view code);
 
-}  // namespace haven::network
+}  // namespace haven::emergency

@@ -6,7 +6,7 @@
 
 #include "core/result.hpp"
 
-namespace haven::network::client {
+namespace haven::emergency::client {
 
 // `source` is --passphrase-file's value (empty when not given); `prompt` is what the terminal shows.
 Result<std::string> passphrase_from(const std::string& source, const std::string& prompt = "Passphrase: ");
@@ -17,4 +17,4 @@ bool at_terminal();
 // Asks a yes/no question on the terminal: true only when the person types `answer` exactly.
 bool confirmed(const std::string& question, const std::string& answer);
 
-}  // namespace haven::network::client
+}  // namespace haven::emergency::client

@@ -9,12 +9,12 @@
 #include <sstream>
 #include <thread>
 
-#include "network/client/common.hpp"
-#include "network/client/operator.hpp"
-#include "network/client/passphrase.hpp"
-#include "network/tier_spec.hpp"
+#include "emergency/client/common.hpp"
+#include "emergency/client/operator.hpp"
+#include "emergency/client/passphrase.hpp"
+#include "emergency/tier_spec.hpp"
 
-namespace haven::network::client {
+namespace haven::emergency::client {
 
 namespace json = boost::json;
 
@@ -232,4 +232,4 @@ int resume(Operator& op) {
     return 0;
 }
 
-}  // namespace haven::network::client
+}  // namespace haven::emergency::client

@@ -8,11 +8,11 @@
 #include <string_view>
 
 #include "core/result.hpp"
-#include "network/alert.hpp"
+#include "emergency/alert.hpp"
 
-namespace haven::network {
+namespace haven::emergency {
 
 // The tier released `after` from `t0` (epoch ms).
 Result<Tier> parse_tier_spec(std::string_view text, int64_t t0);
 
-}  // namespace haven::network
+}  // namespace haven::emergency

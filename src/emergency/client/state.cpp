@@ -1,4 +1,4 @@
-#include "network/client/state.hpp"
+#include "emergency/client/state.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -10,9 +10,9 @@
 #include "crypto/password.hpp"
 #include "crypto/random.hpp"
 #include "crypto/vault.hpp"
-#include "network/wire.hpp"
+#include "emergency/wire.hpp"
 
-namespace haven::network::client {
+namespace haven::emergency::client {
 
 namespace json = boost::json;
 
@@ -55,4 +55,4 @@ std::string hex_of(const json::object& o, const char* key) {
     return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
-}  // namespace haven::network::client
+}  // namespace haven::emergency::client

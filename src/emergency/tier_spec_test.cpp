@@ -1,8 +1,8 @@
-#include "network/tier_spec.hpp"
+#include "emergency/tier_spec.hpp"
 
 #include <gtest/gtest.h>
 
-namespace haven::network {
+namespace haven::emergency {
 namespace {
 
 constexpr int64_t t0 = 1'795'700'000'000, minute = 60'000;
@@ -54,4 +54,4 @@ TEST(TierSpec, RefusesWhatItCannotReadNamingTheProblem) {
 }
 
 }  // namespace
-}  // namespace haven::network
+}  // namespace haven::emergency

@@ -11,19 +11,19 @@
 #include <iostream>
 
 #include "crypto/random.hpp"
-#include "network/alert.hpp"
-#include "network/client/common.hpp"
-#include "network/client/passphrase.hpp"
+#include "emergency/alert.hpp"
+#include "emergency/client/common.hpp"
+#include "emergency/client/passphrase.hpp"
 #include "http/transport/client.hpp"
-#include "network/client/state.hpp"
-#include "network/enrol_link.hpp"
-#include "network/lists.hpp"
-#include "network/wire.hpp"
+#include "emergency/client/state.hpp"
+#include "emergency/enrol_link.hpp"
+#include "emergency/lists.hpp"
+#include "emergency/wire.hpp"
 
 namespace json = boost::json;
 using namespace haven;
-using namespace haven::network;
-using namespace haven::network::client;
+using namespace haven::emergency;
+using namespace haven::emergency::client;
 using haven::http::client::Endpoint;
 using haven::http::client::Reply;
 using haven::http::client::request;

@@ -2,10 +2,10 @@
 #include <charconv>
 #include <ctime>
 
-#include "network/client/common.hpp"
-#include "network/client/operator.hpp"
+#include "emergency/client/common.hpp"
+#include "emergency/client/operator.hpp"
 
-namespace haven::network::client {
+namespace haven::emergency::client {
 
 namespace json = boost::json;
 using http::client::Endpoint;
@@ -92,4 +92,4 @@ std::string formatted(int64_t epoch_ms, const char* format) {
 std::string clock_time(int64_t epoch_ms) { return formatted(epoch_ms, "%H:%M"); }
 std::string date_of(int64_t epoch_ms) { return formatted(epoch_ms, "%Y-%m-%d"); }
 
-}  // namespace haven::network::client
+}  // namespace haven::emergency::client

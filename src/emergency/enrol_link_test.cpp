@@ -1,8 +1,8 @@
-#include "network/enrol_link.hpp"
+#include "emergency/enrol_link.hpp"
 
 #include <gtest/gtest.h>
 
-namespace haven::network {
+namespace haven::emergency {
 namespace {
 
 const Bytes fp(16, '\x5a');
@@ -92,4 +92,4 @@ TEST(EnrolLink, TheFingerprintBindsBothKeysInOrder) {
 }
 
 }  // namespace
-}  // namespace haven::network
+}  // namespace haven::emergency

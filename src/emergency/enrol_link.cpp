@@ -1,11 +1,11 @@
-#include "network/enrol_link.hpp"
+#include "emergency/enrol_link.hpp"
 
 #include <algorithm>
 #include <cctype>
 
 #include "crypto/totp.hpp"
 
-namespace haven::network {
+namespace haven::emergency {
 
 namespace {
 
@@ -106,4 +106,4 @@ Result<EnrolLink> parse_enrol_link(std::string_view text) {
     return link;
 }
 
-}  // namespace haven::network
+}  // namespace haven::emergency

@@ -1,4 +1,4 @@
-#include "network/client/passphrase.hpp"
+#include "emergency/client/passphrase.hpp"
 
 #include <termios.h>
 #include <unistd.h>
@@ -6,7 +6,7 @@
 #include <fstream>
 #include <iostream>
 
-namespace haven::network::client {
+namespace haven::emergency::client {
 
 namespace {
 
@@ -66,4 +66,4 @@ bool confirmed(const std::string& question, const std::string& answer) {
     return std::getline(std::cin, line) && line == answer;
 }
 
-}  // namespace haven::network::client
+}  // namespace haven::emergency::client

@@ -9,7 +9,7 @@
 
 #include "core/result.hpp"
 
-namespace haven::network::client {
+namespace haven::emergency::client {
 
 Result<boost::json::object> load_state(const std::string& path, const std::string& passphrase);
 Status save_state(const std::string& path, const std::string& passphrase, const boost::json::object& state);
@@ -17,4 +17,4 @@ Status save_state(const std::string& path, const std::string& passphrase, const 
 // Hex members of a state document.
 std::string hex_of(const boost::json::object& o, const char* key);
 
-}  // namespace haven::network::client
+}  // namespace haven::emergency::client

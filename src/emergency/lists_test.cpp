@@ -1,8 +1,8 @@
-#include "network/lists.hpp"
+#include "emergency/lists.hpp"
 
 #include <gtest/gtest.h>
 
-namespace haven::network {
+namespace haven::emergency {
 namespace {
 
 Lists sample() {
@@ -73,4 +73,4 @@ TEST(Lists, AnythingOutsideTheShapeIsRefused) {
 }
 
 }  // namespace
-}  // namespace haven::network
+}  // namespace haven::emergency

@@ -1,10 +1,10 @@
-#include "network/tier_spec.hpp"
+#include "emergency/tier_spec.hpp"
 
 #include <charconv>
 #include <string>
 #include <vector>
 
-namespace haven::network {
+namespace haven::emergency {
 
 namespace {
 
@@ -83,4 +83,4 @@ Result<Tier> parse_tier_spec(std::string_view text, int64_t t0) {
     return t;
 }
 
-}  // namespace haven::network
+}  // namespace haven::emergency

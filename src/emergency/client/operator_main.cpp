@@ -11,16 +11,16 @@
 #include <iostream>
 
 #include "crypto/random.hpp"
-#include "network/client/common.hpp"
-#include "network/client/operator.hpp"
-#include "network/client/passphrase.hpp"
-#include "network/client/qr.hpp"
-#include "network/enrol_link.hpp"
+#include "emergency/client/common.hpp"
+#include "emergency/client/operator.hpp"
+#include "emergency/client/passphrase.hpp"
+#include "emergency/client/qr.hpp"
+#include "emergency/enrol_link.hpp"
 
 namespace json = boost::json;
 using namespace haven;
-using namespace haven::network;
-using namespace haven::network::client;
+using namespace haven::emergency;
+using namespace haven::emergency::client;
 
 namespace {
 

@@ -9,11 +9,11 @@
 #include <string>
 
 #include "core/result.hpp"
-#include "network/alert.hpp"
-#include "network/client/state.hpp"
-#include "network/wire.hpp"
+#include "emergency/alert.hpp"
+#include "emergency/client/state.hpp"
+#include "emergency/wire.hpp"
 
-namespace haven::network::client {
+namespace haven::emergency::client {
 
 // Epoch ms; HAVEN_MEMBER_NOW_MS replaces it in tests (an injected clock for release times).
 inline int64_t now_ms() {
@@ -53,4 +53,4 @@ inline Profile profile_of(const boost::json::object& o) {
     return p;
 }
 
-}  // namespace haven::network::client
+}  // namespace haven::emergency::client

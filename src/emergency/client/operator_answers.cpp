@@ -7,10 +7,10 @@
 #include <optional>
 #include <tuple>
 
-#include "network/client/common.hpp"
-#include "network/client/operator.hpp"
+#include "emergency/client/common.hpp"
+#include "emergency/client/operator.hpp"
 
-namespace haven::network::client {
+namespace haven::emergency::client {
 
 namespace json = boost::json;
 
@@ -150,4 +150,4 @@ int answers(const Operator& op, const std::string& activation) {
     return 0;
 }
 
-}  // namespace haven::network::client
+}  // namespace haven::emergency::client

@@ -1,13 +1,13 @@
-#include "network/lists.hpp"
+#include "emergency/lists.hpp"
 
 #include <sodium.h>
 
 #include <boost/json.hpp>
 
 #include "core/utf8.hpp"
-#include "network/alert.hpp"
+#include "emergency/alert.hpp"
 
-namespace haven::network {
+namespace haven::emergency {
 
 namespace json = boost::json;
 
@@ -151,4 +151,4 @@ Result<Lists> open_lists(const Bytes& sealed, std::string_view code) {
     return parse_lists(*text);
 }
 
-}  // namespace haven::network
+}  // namespace haven::emergency

@@ -1,4 +1,4 @@
-#include "network/client/qr.hpp"
+#include "emergency/client/qr.hpp"
 
 #include <qrencode.h>
 
@@ -9,7 +9,7 @@
 #include <memory>
 #include <vector>
 
-namespace haven::network::client {
+namespace haven::emergency::client {
 
 namespace {
 
@@ -126,4 +126,4 @@ Status write_qr_png(const std::string& text, const std::string& path) {
     return {};
 }
 
-}  // namespace haven::network::client
+}  // namespace haven::emergency::client

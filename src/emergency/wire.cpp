@@ -1,4 +1,4 @@
-#include "network/wire.hpp"
+#include "emergency/wire.hpp"
 
 #include <sodium.h>
 
@@ -8,7 +8,7 @@
 
 #include "crypto/random.hpp"
 
-namespace haven::network {
+namespace haven::emergency {
 namespace {
 
 const unsigned char* u(const Bytes& b) { return reinterpret_cast<const unsigned char*>(b.data()); }
@@ -254,4 +254,4 @@ std::optional<Bytes> from_hex(std::string_view hex) {
     return out;
 }
 
-}  // namespace haven::network
+}  // namespace haven::emergency

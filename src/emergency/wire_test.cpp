@@ -1,8 +1,8 @@
-#include "network/wire.hpp"
+#include "emergency/wire.hpp"
 
 #include <gtest/gtest.h>
 
-namespace haven::network {
+namespace haven::emergency {
 namespace {
 
 struct Member {
@@ -115,4 +115,4 @@ TEST(Wire, PrekeysAcksAndTheRoster) {
 }
 
 }  // namespace
-}  // namespace haven::network
+}  // namespace haven::emergency
