@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "http/message.hpp"
 
 namespace haven::http {
 
@@ -27,5 +28,12 @@ public:
 private:
     std::vector<std::pair<std::string, std::string>> fields_;
 };
+
+// The body of a form post: 415 unless sent as application/x-www-form-urlencoded.
+inline Result<http::Form> form_body(const Request& request) {
+    if (!request.header("Content-Type").starts_with("application/x-www-form-urlencoded"))
+        return make_error(ErrorKind::unsupported_media, "unsupported_media_type", "Send the form as application/x-www-form-urlencoded.");
+    return http::Form::parse(request.body);
+}
 
 }  // namespace haven::http

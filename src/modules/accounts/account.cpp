@@ -1,26 +1,28 @@
-#include "modules/accounts/common.hpp"
+#include "http/form.hpp"
+#include "modules/accounts/handlers.hpp"
+#include "web/widgets.hpp"
 
 namespace haven::accounts {
 
 namespace {
 
 Response account_page(Request& request, Context& c, int status, const std::string& message, bool error) {
-    auto ctx = page_context(request);
+    auto ctx = web::page_context(request);
     const Principal& me = *request.principal;
     auto sessions = c.service.sessions(me);
     auto contact = c.service.contact(me);
     return web::page(ctx, status, "account.title", [&](web::Html& h) {
         h.element("p", {{"class", "lead"}}, ctx.t("layout.signed_in", {{"name", me.username}}));
-        notice(h, message, error);
+        web::notice(h, message, error);
         h.element("p", {}, [&] { h.element("a", {{"href", "/account/feed"}}, ctx.t("account.feed_link")); });
         h.element("h2", {}, ctx.t("account.contact"));
         h.element("p", {}, ctx.t("account.contact_help"));
         web::post_form(h, request, "/account/contact", {{"class", "stack"}}, [&] {
             const Service::Contact none;
             const auto& cd = contact.ok() ? contact.value() : none;
-            field(h, ctx, "real_name", "account.real_name", "text", cd.real_name, "name");
-            field(h, ctx, "email", "account.email", "email", cd.email, "email");
-            field(h, ctx, "phone", "account.phone", "tel", cd.phone, "tel");
+            web::field(h, ctx, "real_name", "account.real_name", "text", cd.real_name, "name");
+            web::field(h, ctx, "email", "account.email", "email", cd.email, "email");
+            web::field(h, ctx, "phone", "account.phone", "tel", cd.phone, "tel");
             h.element("button", {{"type", "submit"}}, ctx.t("account.save"));
         });
         h.element("h2", {}, ctx.t("account.sessions"));
@@ -36,8 +38,8 @@ Response account_page(Request& request, Context& c, int status, const std::strin
             h.element("tbody", {}, [&] {
                 for (const auto& s : sessions) {
                     h.element("tr", {}, [&] {
-                        h.element("td", {}, utc_time(s.created_at));
-                        h.element("td", {}, utc_time(s.last_seen_at));
+                        h.element("td", {}, web::utc_time(s.created_at));
+                        h.element("td", {}, web::utc_time(s.last_seen_at));
                         h.element("td", {}, [&] {
                             if (s.current) {
                                 h.text(ctx.t("account.this_session"));
@@ -62,13 +64,13 @@ Response account_page(Request& request, Context& c, int status, const std::strin
 Result<Response> account_show(Request& request, Context& c) { return account_page(request, c, 200, "", false); }
 
 Result<Response> contact_save(Request& request, Context& c) {
-    HAVEN_TRY(form, form_body(request));
+    HAVEN_TRY(form, http::form_body(request));
     Service::Contact in{std::string(form.get("real_name")), std::string(form.get("email")), std::string(form.get("phone"))};
     if (auto s = c.service.set_contact(*request.principal, in); !s) {
         if (s.error().field.empty()) return s.error();
-        return account_page(request, c, 422, localized(page_context(request), s.error()), true);
+        return account_page(request, c, 422, web::localized(web::page_context(request), s.error()), true);
     }
-    return account_page(request, c, 200, page_context(request).t("account.saved"), false);
+    return account_page(request, c, 200, web::page_context(request).t("account.saved"), false);
 }
 
 Result<Response> session_revoke(Request& request, Context& c) {

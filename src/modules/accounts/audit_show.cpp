@@ -1,6 +1,7 @@
 #include "core/dates.hpp"
 #include "http/form.hpp"
-#include "modules/accounts/common.hpp"
+#include "modules/accounts/handlers.hpp"
+#include "web/widgets.hpp"
 
 namespace haven::accounts {
 Result<Response> audit_show(Request& request, Context& c) {
@@ -8,7 +9,7 @@ Result<Response> audit_show(Request& request, Context& c) {
     const std::string account(query.get("account")), action(query.get("action")), from(query.get("from")), to(query.get("to"));
     const int64_t to_ms = day_start(to).value_or(0);
     HAVEN_TRY(lines, c.service.audit_log(*request.principal, account, action, day_start(from).value_or(0), to_ms ? to_ms + 24 * 3600 * 1000 : 0));
-    auto ctx = page_context(request);
+    auto ctx = web::page_context(request);
     return web::page(ctx, 200, "audit.title", [&](web::Html& h) {
         h.element("p", {}, ctx.t("audit.help"));
         auto alarms = c.service.read_alarms(*request.principal);
@@ -18,14 +19,14 @@ Result<Response> audit_show(Request& request, Context& c) {
                 for (const auto& a : alarms)
                     h.element("li", {{"class", "notice error"}},
                               ctx.t(a.suspended ? "audit.alarm_suspended" : "audit.alarm",
-                                    {{"name", a.username}, {"count", a.records}, {"minutes", a.window_ms / 60000}, {"time", utc_time(a.raised_at)}}));
+                                    {{"name", a.username}, {"count", a.records}, {"minutes", a.window_ms / 60000}, {"time", web::utc_time(a.raised_at)}}));
             });
         }
         h.element("form", {{"method", "get"}, {"action", "/audit"}, {"class", "filters"}}, [&] {
-            field(h, ctx, "account", "audit.account", "text", account);
-            field(h, ctx, "action", "audit.action", "text", action);
-            field(h, ctx, "from", "audit.from", "date", from);
-            field(h, ctx, "to", "audit.to", "date", to);
+            web::field(h, ctx, "account", "audit.account", "text", account);
+            web::field(h, ctx, "action", "audit.action", "text", action);
+            web::field(h, ctx, "from", "audit.from", "date", from);
+            web::field(h, ctx, "to", "audit.to", "date", to);
             h.element("button", {{"type", "submit"}}, ctx.t("audit.filter"));
         });
         h.element("table", {{"class", "list"}, {"id", "audit"}}, [&] {
@@ -39,7 +40,7 @@ Result<Response> audit_show(Request& request, Context& c) {
                 for (const auto& l : lines) {
                     h.element("tr", {}, [&] {
                         h.element("td", {}, std::to_string(l.entry.seq));
-                        h.element("td", {}, utc_time(l.entry.at));
+                        h.element("td", {}, web::utc_time(l.entry.at));
                         h.element("td", {}, l.who);
                         h.element("td", {}, l.entry.action);
                         h.element("td", {}, l.entry.outcome);

@@ -1,5 +1,7 @@
 #include "crypto/totp.hpp"
-#include "modules/accounts/common.hpp"
+#include "http/form.hpp"
+#include "modules/accounts/handlers.hpp"
+#include "web/widgets.hpp"
 
 namespace haven::accounts {
 namespace {
@@ -7,15 +9,15 @@ namespace {
 // The enrolment token is in the URL by necessity (it is the link); the page is never cached and the
 // token is single-use and expires. Referrer-Policy same-origin keeps it from other sites.
 Response enrol_page(Request& request, Context& c, const Enrolment& e, int status, const std::string& error) {
-    auto ctx = page_context(request);
+    auto ctx = web::page_context(request);
     const std::string action = "/enrol/" + request.params.at("token");
     return web::page(ctx, status, "enrol.title", [&](web::Html& h) {
         h.element("p", {{"class", "lead"}}, ctx.t("enrol.welcome", {{"name", e.account.username}}));
-        notice(h, error);
+        web::notice(h, error);
         if (!e.password_set) {
             web::post_form(h, request, action, {{"class", "stack"}}, [&] {
                 h.element("p", {}, ctx.t("enrol.password_help"));
-                field(h, ctx, "password", "enrol.password", "password", "", "new-password");
+                web::field(h, ctx, "password", "enrol.password", "password", "", "new-password");
                 h.element("button", {{"type", "submit"}}, ctx.t("enrol.password_submit"));
             });
             return;
@@ -24,7 +26,7 @@ Response enrol_page(Request& request, Context& c, const Enrolment& e, int status
         const std::string uri = crypto::totp_uri(e.account.username, e.totp_secret);
         h.element("h2", {}, ctx.t("enrol.totp_heading"));
         h.element("p", {}, ctx.t("enrol.totp_help"));
-        qr_code(h, uri, ctx.t("enrol.qr_label"));
+        web::qr_code(h, uri, ctx.t("enrol.qr_label"));
         h.element("p", {}, [&] {
             h.text(ctx.t("enrol.secret_text"));
             h.text(" ");
@@ -41,7 +43,7 @@ Response enrol_page(Request& request, Context& c, const Enrolment& e, int status
 }
 
 Response done_page(Request& request, const std::vector<std::string>& codes) {
-    auto ctx = page_context(request);
+    auto ctx = web::page_context(request);
     return web::page(ctx, 200, "enrol.done_title", [&](web::Html& h) {
         h.element("p", {{"class", "lead"}}, ctx.t("enrol.done"));
         if (!codes.empty()) {
@@ -64,11 +66,11 @@ Result<Response> enrol_show(Request& request, Context& c) {
 
 Result<Response> enrol_password_save(Request& request, Context& c) {
     const std::string& token = request.params.at("token");
-    HAVEN_TRY(form, form_body(request));
+    HAVEN_TRY(form, http::form_body(request));
     HAVEN_TRY(before, c.service.enrolment(token));
     if (auto s = c.service.enrol_password(token, std::string(form.get("password"))); !s) {
         if (s.error().field != "password") return s.error();
-        return enrol_page(request, c, before, 422, localized(page_context(request), s.error()));
+        return enrol_page(request, c, before, 422, web::localized(web::page_context(request), s.error()));
     }
     auto after = c.service.enrolment(token);
     if (!after) return done_page(request, {});  // no second factor needed: enrolment finished
@@ -77,12 +79,12 @@ Result<Response> enrol_password_save(Request& request, Context& c) {
 
 Result<Response> enrol_code_save(Request& request, Context& c) {
     const std::string& token = request.params.at("token");
-    HAVEN_TRY(form, form_body(request));
+    HAVEN_TRY(form, http::form_body(request));
     auto codes = c.service.enrol_second_factor(token, std::string(form.get("code")));
     if (!codes) {
         if (codes.error().field != "code") return codes.error();
         HAVEN_TRY(e, c.service.enrolment(token));
-        return enrol_page(request, c, e, 422, page_context(request).t("enrol.wrong_code"));
+        return enrol_page(request, c, e, 422, web::page_context(request).t("enrol.wrong_code"));
     }
     return done_page(request, codes.value());
 }

@@ -1,15 +1,17 @@
-#include "modules/accounts/common.hpp"
+#include "http/form.hpp"
+#include "modules/accounts/handlers.hpp"
+#include "web/widgets.hpp"
 
 namespace haven::accounts {
 namespace {
 
 Response login_page(Request& request, int status, const std::string& error, const std::string& username) {
-    auto ctx = page_context(request);
+    auto ctx = web::page_context(request);
     return web::page(ctx, status, "login.title", [&](web::Html& h) {
-        notice(h, error);
+        web::notice(h, error);
         web::post_form(h, request, "/login", {{"class", "stack"}}, [&] {
-            field(h, ctx, "username", "login.username", "text", username, "username");
-            field(h, ctx, "password", "login.password", "password", "", "current-password");
+            web::field(h, ctx, "username", "login.username", "text", username, "username");
+            web::field(h, ctx, "password", "login.password", "password", "", "current-password");
             h.element("div", {{"class", "field"}}, [&] {
                 h.element("label", {{"for", "code"}}, ctx.t("login.code"));
                 h.empty("input", {{"id", "code"}, {"name", "code"}, {"type", "text"}, {"inputmode", "numeric"},
@@ -26,12 +28,12 @@ Response login_page(Request& request, int status, const std::string& error, cons
 Result<Response> login_show(Request& request, Context&) { return login_page(request, 200, "", ""); }
 
 Result<Response> login_save(Request& request, Context& c) {
-    HAVEN_TRY(form, form_body(request));
+    HAVEN_TRY(form, http::form_body(request));
     LoginInput in{std::string(form.get("username")), std::string(form.get("password")), std::string(form.get("code")),
                   request.remote_address};
     auto login = c.service.login(in);
     if (!login) {
-        auto ctx = page_context(request);
+        auto ctx = web::page_context(request);
         const Error& e = login.error();
         Response r = login_page(request, e.kind == ErrorKind::too_many ? 429 : 401,
                                 ctx.t(e.kind == ErrorKind::too_many ? "login.too_many" : "login.failed"), in.username);

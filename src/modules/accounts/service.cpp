@@ -9,6 +9,7 @@
 
 #include <memory>
 
+#include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/utf8.hpp"
 #include "crypto/password.hpp"
@@ -159,7 +160,7 @@ Status Service::assign(const Principal* actor, int64_t account_id, const std::st
     if (until_ms <= clock_.now_ms())
         return make_error(ErrorKind::invalid, "validation_failed", "An assignment must end in the future.", "until");
     return db_.write([&](storage::Tx& tx) -> Status {
-        store::insert_assignment(tx, store::new_id(), account_id, record_type, record_id, until_ms, actor ? actor->account_id : 0,
+        store::insert_assignment(tx, new_id(), account_id, record_type, record_id, until_ms, actor ? actor->account_id : 0,
                                  clock_.now_ms());
         audit(tx, "assignment.grant", actor ? actor->account_id : 0, "account", account_id);
         return {};

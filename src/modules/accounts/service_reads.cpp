@@ -1,5 +1,6 @@
 // Who read what: the audit log as an administrator sees it, reads of personal records counted towards the
 // mass-read alarm, and the alarms.
+#include "core/ids.hpp"
 #include "modules/accounts/service.hpp"
 
 #include <map>
@@ -56,7 +57,7 @@ void Service::record_reads(storage::Tx& tx, const Principal& reader, std::string
     if (records <= read_policy_.limit) return;
     // One alarm per window, not one per read.
     if (store::alarm_since(tx, reader.account_id, now - read_policy_.window_ms)) return;
-    store::insert_read_alarm(tx, {store::new_id(), reader.account_id, now, records, read_policy_.window_ms, "", read_policy_.suspend});
+    store::insert_read_alarm(tx, {new_id(), reader.account_id, now, records, read_policy_.window_ms, "", read_policy_.suspend});
     audit(tx, "alarm.mass_read", reader.account_id, "account", reader.account_id, 0, read_policy_.suspend ? "suspended" : "flagged");
     if (read_policy_.suspend) {
         keyring_.forget_account(reader.account_id);

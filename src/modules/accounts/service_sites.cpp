@@ -1,4 +1,5 @@
 // Sites, and the accounts of a site: invitations, roles, suspension and offboarding.
+#include "core/ids.hpp"
 #include "modules/accounts/service.hpp"
 
 #include <algorithm>
@@ -22,7 +23,7 @@ Result<Site> Service::create_site(const Principal* actor, const SiteInput& in) {
     }
     if (!valid_time_zone(in.time_zone))
         return make_error(ErrorKind::invalid, "validation_failed", "time_zone must be an IANA zone such as Europe/Paris.", "time_zone");
-    const Site site{store::new_id(), in.name, in.city, in.country, in.time_zone, in.require_second_factor};
+    const Site site{new_id(), in.name, in.city, in.country, in.time_zone, in.require_second_factor};
     return db_.write<Site>([&](storage::Tx& tx) -> Result<Site> {
         if (store::site_by_name(tx, in.name))
             return make_error(ErrorKind::conflict, "exists", "A site with this name exists.", "name");
@@ -70,7 +71,7 @@ Result<Invitation> Service::invite(const Principal* actor, int64_t site_id, cons
         if (!store::site(tx, site_id)) return make_error(ErrorKind::not_found, "not_found", "There is no such site.");
         if (store::account_by_username(tx, username))
             return make_error(ErrorKind::conflict, "exists", "This username is taken.", "username");
-        int64_t id = store::new_id();
+        int64_t id = new_id();
         store::insert_account(tx, id, username, AccountStatus::invited, clock_.now_ms());
         store::set_roles_at_site(tx, id, site_id, {role});
         store::insert_enrolment(tx, crypto::token_hash(token), id, expires_at);

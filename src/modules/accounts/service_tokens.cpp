@@ -1,4 +1,5 @@
 // API tokens for scripts, made and revoked at the command line.
+#include "core/ids.hpp"
 #include "modules/accounts/service.hpp"
 
 #include "crypto/random.hpp"
@@ -20,7 +21,7 @@ Result<std::string> Service::create_token(const std::string& username, const std
         if (!row || row->account.status != AccountStatus::active)
             return make_error(ErrorKind::not_found, "not_found", "There is no active account with this username.", "user");
         const int64_t now = clock_.now_ms();
-        store::insert_token(tx, store::new_id(), crypto::token_hash(token), row->account.id, label, scope, now,
+        store::insert_token(tx, new_id(), crypto::token_hash(token), row->account.id, label, scope, now,
                             now + int64_t(days) * 24 * hour_ms);
         audit(tx, "token.create", 0, "account", row->account.id);
         return {};

@@ -1,14 +1,17 @@
+#include "http/form.hpp"
+#include "http/params.hpp"
 #include "modules/accounts/common.hpp"
+#include "web/widgets.hpp"
 
 namespace haven::accounts {
 namespace {
 
 Response sites_page(Request& request, Context& c, int status, const std::string& error) {
-    auto ctx = page_context(request);
+    auto ctx = web::page_context(request);
     const Principal& me = *request.principal;
     auto sites = c.service.sites_visible_to(me);
     return web::page(ctx, status, "sites.title", [&](web::Html& h) {
-        notice(h, error);
+        web::notice(h, error);
         if (sites.empty()) h.element("p", {}, ctx.t("sites.none"));
         h.element("ul", {{"class", "cards"}, {"id", "sites"}}, [&] {
             for (const auto& s : sites) {
@@ -43,10 +46,10 @@ Response sites_page(Request& request, Context& c, int status, const std::string&
         if (may(me, Action::sites_manage, std::nullopt)) {
             h.element("h2", {}, ctx.t("sites.new"));
             web::post_form(h, request, "/sites", {{"class", "stack"}}, [&] {
-                field(h, ctx, "name", "sites.name", "text");
-                field(h, ctx, "city", "sites.city", "text");
-                field(h, ctx, "country", "sites.country", "text");
-                field(h, ctx, "time_zone", "sites.time_zone", "text", "Europe/Paris");
+                web::field(h, ctx, "name", "sites.name", "text");
+                web::field(h, ctx, "city", "sites.city", "text");
+                web::field(h, ctx, "country", "sites.country", "text");
+                web::field(h, ctx, "time_zone", "sites.time_zone", "text", "Europe/Paris");
                 h.element("div", {{"class", "field check"}}, [&] {
                     h.empty("input", {{"id", "require_second_factor"}, {"name", "require_second_factor"}, {"type", "checkbox"}, {"value", "1"}});
                     h.element("label", {{"for", "require_second_factor"}}, ctx.t("sites.require_second_factor"));
@@ -59,7 +62,7 @@ Response sites_page(Request& request, Context& c, int status, const std::string&
 
 Response accounts_page(Request& request, Context& c, const Site& site, int status, const std::string& message, bool error,
                        const std::string& link) {
-    auto ctx = page_context(request);
+    auto ctx = web::page_context(request);
     ctx.site_name = site.name;
     const Principal& me = *request.principal;
     auto accounts = c.service.accounts_at(me, site.id);
@@ -67,7 +70,7 @@ Response accounts_page(Request& request, Context& c, const Site& site, int statu
     const std::string base = "/sites/" + std::to_string(site.id) + "/accounts";
     return web::page(ctx, status, "accounts.title", [&](web::Html& h) {
         h.element("p", {{"class", "lead"}}, site.name);
-        notice(h, message, error);
+        web::notice(h, message, error);
         if (!link.empty()) {
             h.element("div", {{"class", "notice"}, {"role", "status"}}, [&] {
                 h.element("p", {}, ctx.t("accounts.link_help"));
@@ -126,7 +129,7 @@ Response accounts_page(Request& request, Context& c, const Site& site, int statu
         if (manage) {
             h.element("h2", {}, ctx.t("accounts.invite"));
             web::post_form(h, request, base, {{"class", "stack"}}, [&] {
-                field(h, ctx, "username", "accounts.username", "text");
+                web::field(h, ctx, "username", "accounts.username", "text");
                 h.element("div", {{"class", "field"}}, [&] {
                     h.element("label", {{"for", "role"}}, ctx.t("accounts.role"));
                     h.element("select", {{"id", "role"}, {"name", "role"}}, [&] {
@@ -149,42 +152,42 @@ std::string enrolment_url(const Request& request, const std::string& token) {
 Result<Response> sites_show(Request& request, Context& c) { return sites_page(request, c, 200, ""); }
 
 Result<Response> site_save(Request& request, Context& c) {
-    HAVEN_TRY(form, form_body(request));
+    HAVEN_TRY(form, http::form_body(request));
     SiteInput in{std::string(form.get("name")), std::string(form.get("city")), std::string(form.get("country")),
                  std::string(form.get("time_zone")), form.get("require_second_factor") == "1"};
     auto site = c.service.create_site(&*request.principal, in);
     if (!site) {
         if (site.error().field.empty()) return site.error();
-        return sites_page(request, c, 422, localized(page_context(request), site.error()));
+        return sites_page(request, c, 422, web::localized(web::page_context(request), site.error()));
     }
     return Response::redirect("/sites");
 }
 
 Result<Response> site_accounts_show(Request& request, Context& c) {
-    HAVEN_TRY(site_id, id_param(request, "site"));
+    HAVEN_TRY(site_id, http::id_param(request, "site"));
     HAVEN_TRY(site, c.service.site_for(*request.principal, site_id, Action::accounts_view));
     return accounts_page(request, c, site, 200, "", false, "");
 }
 
 Result<Response> invite_save(Request& request, Context& c) {
-    HAVEN_TRY(site_id, id_param(request, "site"));
+    HAVEN_TRY(site_id, http::id_param(request, "site"));
     HAVEN_TRY(site, c.service.site_for(*request.principal, site_id, Action::accounts_manage));
-    HAVEN_TRY(form, form_body(request));
+    HAVEN_TRY(form, http::form_body(request));
     auto role = parse_role(form.get("role"));
-    if (!role) return accounts_page(request, c, site, 422, page_context(request).t("error.bad_role"), true, "");
+    if (!role) return accounts_page(request, c, site, 422, web::page_context(request).t("error.bad_role"), true, "");
     auto inv = c.service.invite(&*request.principal, site_id, std::string(form.get("username")), *role);
     if (!inv) {
         if (inv.error().field.empty()) return inv.error();
-        return accounts_page(request, c, site, 422, localized(page_context(request), inv.error()), true, "");
+        return accounts_page(request, c, site, 422, web::localized(web::page_context(request), inv.error()), true, "");
     }
-    return accounts_page(request, c, site, 201, page_context(request).t("accounts.invited", {{"name", inv->account.username}}), false,
+    return accounts_page(request, c, site, 201, web::page_context(request).t("accounts.invited", {{"name", inv->account.username}}), false,
                          enrolment_url(request, inv->token));
 }
 
 Result<Response> account_roles_save(Request& request, Context& c) {
-    HAVEN_TRY(site_id, id_param(request, "site"));
-    HAVEN_TRY(account_id, id_param(request, "id"));
-    HAVEN_TRY(form, form_body(request));
+    HAVEN_TRY(site_id, http::id_param(request, "site"));
+    HAVEN_TRY(account_id, http::id_param(request, "id"));
+    HAVEN_TRY(form, http::form_body(request));
     auto role = parse_role(form.get("role"));
     if (!role) return make_error(ErrorKind::invalid, "bad_role", "Choose a role from the list.", "role");
     if (auto s = c.service.set_roles(*request.principal, site_id, account_id, {*role}); !s) return s.error();
@@ -192,9 +195,9 @@ Result<Response> account_roles_save(Request& request, Context& c) {
 }
 
 Result<Response> account_status_save(Request& request, Context& c) {
-    HAVEN_TRY(site_id, id_param(request, "site"));
-    HAVEN_TRY(account_id, id_param(request, "id"));
-    HAVEN_TRY(form, form_body(request));
+    HAVEN_TRY(site_id, http::id_param(request, "site"));
+    HAVEN_TRY(account_id, http::id_param(request, "id"));
+    HAVEN_TRY(form, http::form_body(request));
     auto status = parse_status(form.get("status"));
     if (!status || *status == AccountStatus::invited)
         return make_error(ErrorKind::invalid, "bad_status", "status must be active, suspended or offboarded.", "status");

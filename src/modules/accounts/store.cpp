@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "crypto/random.hpp"
-
 namespace haven::accounts::store {
 namespace {
 
@@ -58,14 +56,6 @@ std::optional<AccountRow> account_where(Tx& tx, const char* where, const Value& 
 }
 
 }  // namespace
-
-int64_t new_id() {
-    std::string b = crypto::random_bytes(8);
-    uint64_t v = 0;
-    for (unsigned char c : b) v = (v << 8) | c;
-    v &= (uint64_t(1) << 53) - 1;
-    return v == 0 ? 1 : int64_t(v);
-}
 
 void insert_site(Tx& tx, const Site& s, int64_t now) {
     tx.exec("INSERT INTO sites (id, name, city, country, time_zone, require_second_factor, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -13,8 +13,6 @@ namespace haven::accounts::store {
 
 using storage::Tx;
 
-int64_t new_id();  // random, 1 .. 2^53-1
-
 void insert_site(Tx& tx, const Site& site, int64_t now);
 std::vector<Site> sites(Tx& tx);
 std::optional<Site> site(Tx& tx, int64_t id);

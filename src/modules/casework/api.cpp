@@ -1,12 +1,13 @@
 #include "http/form.hpp"
-#include "modules/accounts/common.hpp"
+#include "http/api.hpp"
+#include "http/params.hpp"
 #include "modules/casework/handlers.hpp"
 
 namespace haven::casework {
 
-using accounts::id_param;
-using accounts::json_body;
-using accounts::ok;
+using http::id_param;
+using http::json_body;
+using http::ok;
 namespace json = boost::json;
 
 namespace {
@@ -69,8 +70,8 @@ json::object request_json(const HelpRequest& q) {
 
 Result<Template> template_from(const json::object& body) {
     Template t;
-    HAVEN_TRY(country, accounts::text(body, "country", 2));
-    HAVEN_TRY(name, accounts::text(body, "name", 200));
+    HAVEN_TRY(country, http::text(body, "country", 2));
+    HAVEN_TRY(name, http::text(body, "name", 200));
     t.country = country;
     t.name = name;
     const auto* steps = body.if_contains("steps");
@@ -79,7 +80,7 @@ Result<Template> template_from(const json::object& body) {
         const auto& s = steps->get_array()[i];
         const std::string field = "steps[" + std::to_string(i) + "]";
         if (!s.is_object()) return bad_field(field, field + " must be an object.");
-        HAVEN_TRY(title, accounts::text(s.get_object(), "title", 300));
+        HAVEN_TRY(title, http::text(s.get_object(), "title", 300));
         TemplateStep step{title, 0, {}};
         if (const auto* d = s.get_object().if_contains("days")) {
             if (!d->is_int64()) return bad_field(field + ".days", field + ".days must be a whole number.");
@@ -118,7 +119,7 @@ Result<Response> api_case_open(Request& request, Context& c) {
     HAVEN_TRY(body, json_body(request));
     HAVEN_TRY(template_id, id_member(body, "template_id", true));
     HAVEN_TRY(adviser, id_member(body, "adviser_id", false));
-    HAVEN_TRY(start, accounts::text(body, "start_date", 10));
+    HAVEN_TRY(start, http::text(body, "start_date", 10));
     HAVEN_TRY(id, c.casework.open_case(*request.principal, {person, template_id, adviser, start}));
     return ok(201, json::object{{"id", id}});
 }
@@ -144,11 +145,11 @@ Result<Response> api_step_save(Request& request, Context& c) {
     HAVEN_TRY(done, bool_member(body, "done"));
     std::optional<std::string> due, note;
     if (body.contains("due_date")) {
-        HAVEN_TRY(d, accounts::text(body, "due_date", 10));
+        HAVEN_TRY(d, http::text(body, "due_date", 10));
         due = d;
     }
     if (body.contains("note")) {
-        HAVEN_TRY(n, accounts::text(body, "note", 4000));
+        HAVEN_TRY(n, http::text(body, "note", 4000));
         note = n;
     }
     if (auto s = c.casework.update_step(*request.principal, id, step, done, due, note); !s) return s.error();
@@ -224,7 +225,7 @@ Result<Response> api_notes(Request& request, Context& c) {
 Result<Response> api_note_save(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(body, json_body(request));
-    HAVEN_TRY(text, accounts::text(body, "text", 20000));
+    HAVEN_TRY(text, http::text(body, "text", 20000));
     if (auto s = c.casework.add_note(*request.principal, id, text); !s) return s.error();
     return ok(201, json::object{{"saved", true}});
 }
@@ -241,7 +242,7 @@ Result<Response> api_volunteer_save(Request& request, Context& c) {
     HAVEN_TRY(skills, list_member(body, "skills"));
     HAVEN_TRY(languages, list_member(body, "languages"));
     HAVEN_TRY(days, list_member(body, "days"));
-    HAVEN_TRY(note, accounts::text(body, "note", 1000));
+    HAVEN_TRY(note, http::text(body, "note", 1000));
     p.site_id = site;
     p.skills = skills;
     p.languages = languages;
@@ -254,7 +255,7 @@ Result<Response> api_volunteer_save(Request& request, Context& c) {
 Result<Response> api_volunteers(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(list, c.casework.profiles(*request.principal, site));
-    return accounts::items(list, profile_json);
+    return http::items(list, profile_json);
 }
 
 Result<Response> api_request_save(Request& request, Context& c) {
@@ -262,10 +263,10 @@ Result<Response> api_request_save(Request& request, Context& c) {
     HAVEN_TRY(body, json_body(request));
     HelpRequest q;
     q.person_id = person;
-    HAVEN_TRY(what, accounts::text(body, "what", 1000));
-    HAVEN_TRY(skill, accounts::text(body, "skill", 40));
-    HAVEN_TRY(language, accounts::text(body, "language", 10));
-    HAVEN_TRY(due, accounts::text(body, "due_date", 10));
+    HAVEN_TRY(what, http::text(body, "what", 1000));
+    HAVEN_TRY(skill, http::text(body, "skill", 40));
+    HAVEN_TRY(language, http::text(body, "language", 10));
+    HAVEN_TRY(due, http::text(body, "due_date", 10));
     HAVEN_TRY(fields, list_member(body, "fields"));
     q.what = what;
     q.skill = skill;
@@ -279,7 +280,7 @@ Result<Response> api_request_save(Request& request, Context& c) {
 Result<Response> api_requests(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(list, c.casework.requests(*request.principal, site));
-    return accounts::items(list, request_json);
+    return http::items(list, request_json);
 }
 
 Result<Response> api_suggestions(Request& request, Context& c) {
@@ -295,7 +296,7 @@ Result<Response> api_assign(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(body, json_body(request));
     HAVEN_TRY(volunteer, id_member(body, "volunteer_id", true));
-    HAVEN_TRY(until, accounts::text(body, "until", 10));
+    HAVEN_TRY(until, http::text(body, "until", 10));
     if (auto s = c.casework.assign_volunteer(*request.principal, id, volunteer, until); !s) return s.error();
     return ok(200, json::object{{"assigned", true}});
 }

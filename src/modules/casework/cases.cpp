@@ -1,6 +1,7 @@
 // Legal cases: procedure templates, steps with due dates, document checklists, deadlines.
 #include <boost/json.hpp>
 
+#include "core/ids.hpp"
 #include "core/utf8.hpp"
 #include "http/json.hpp"
 #include "core/dates.hpp"
@@ -49,7 +50,7 @@ Service::Service(storage::Database& db, const crypto::Vault& vault, const Clock&
     : db_(db), vault_(vault), clock_(clock), accounts_(accounts), people_(people) {}
 
 void Service::grant(Tx& tx, const Principal& actor, int64_t account_id, const std::string& type, int64_t record_id, int64_t until) {
-    accounts::store::insert_assignment(tx, accounts::store::new_id(), account_id, type, record_id, until, actor.account_id, clock_.now_ms());
+    accounts::store::insert_assignment(tx, new_id(), account_id, type, record_id, until, actor.account_id, clock_.now_ms());
     accounts_.audit(tx, "assignment.grant", actor.account_id, "account", account_id);
 }
 
@@ -101,7 +102,7 @@ Status Service::save_template(const Principal& actor, const Template& t) {
         steps.push_back(json::object{{"title", s.title}, {"days", s.days}, {"documents", docs}});
     }
     return db_.write([&](Tx& tx) -> Status {
-        const int64_t id = t.id ? t.id : accounts::store::new_id();
+        const int64_t id = t.id ? t.id : new_id();
         if (t.id && !store::template_exists(tx, t.id)) return make_error(ErrorKind::not_found, "not_found", "There is no such template.");
         store::save_template(tx, {id, t.country, t.name, json::serialize(steps)}, clock_.now_ms());
         accounts_.audit(tx, "template.save", actor.account_id);
@@ -117,7 +118,7 @@ Result<int64_t> Service::open_case(const Principal& actor, const CaseInput& in) 
     const int64_t today = clock_.now_ms() / day_ms * day_ms;
     auto start = in.start_date.empty() ? std::optional<int64_t>(today) : day_start(in.start_date);
     if (!start) return make_error(ErrorKind::invalid, "validation_failed", "start_date must be a date written YYYY-MM-DD.", "start_date");
-    const int64_t id = accounts::store::new_id();
+    const int64_t id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, in.person_id));
         if (!may(actor, Action::cases_work, sealer.site_id)) return accounts::role_forbids();
@@ -145,13 +146,13 @@ Result<int64_t> Service::open_case(const Principal& actor, const CaseInput& in) 
         std::vector<std::string> documents;
         for (const auto& step : chosen.steps) {
             due += int64_t(step.days) * day_ms;
-            const int64_t step_id = accounts::store::new_id();
+            const int64_t step_id = new_id();
             store::insert_step(tx, step_id, id, position++, due, sealer.seal("case_steps", step_id, json::serialize(json::object{{"title", step.title}, {"note", ""}})));
             for (const auto& d : step.documents)
                 if (std::find(documents.begin(), documents.end(), d) == documents.end()) documents.push_back(d);
         }
         for (const auto& d : documents) {
-            const int64_t doc_id = accounts::store::new_id();
+            const int64_t doc_id = new_id();
             store::insert_document(tx, doc_id, id, doc_position++, sealer.seal("case_documents", doc_id, json::serialize(json::object{{"name", d}})));
         }
         // The adviser may open the person for as long as the case lasts (at most a year at a time).

@@ -4,6 +4,7 @@
 // neither they, nor the server, nor whoever holds the vault can read.
 #include <sodium.h>
 
+#include "core/ids.hpp"
 #include "core/utf8.hpp"
 #include "crypto/random.hpp"
 #include "core/dates.hpp"
@@ -63,7 +64,7 @@ Result<CompartmentKey> open_compartment(Tx& tx, accounts::Service& accounts, con
 }  // namespace
 
 Result<int64_t> Service::assign_counsellor(const Principal& actor, int64_t person_id, int64_t counsellor_id) {
-    const int64_t id = accounts::store::new_id();
+    const int64_t id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, person_id));
         if (!may(actor, Action::counselling_assign, sealer.site_id)) return accounts::role_forbids();
@@ -141,7 +142,7 @@ Status Service::add_note(const Principal& actor, int64_t compartment_id, const s
         return make_error(ErrorKind::invalid, "validation_failed", "text is required: UTF-8 of at most 20000 bytes.", "text");
     return db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(key, open_compartment(tx, accounts_, actor, compartment_id));
-        const int64_t id = accounts::store::new_id(), now = clock_.now_ms();
+        const int64_t id = new_id(), now = clock_.now_ms();
         store::insert_note(tx, id, compartment_id, now, crypto::aead_seal(text, key.data(), note_ad(compartment_id, id)));
         people::store::set_active(tx, key.person_id, now);
         accounts_.audit(tx, "counselling.write", actor.account_id, "counselling", compartment_id, key.site_id);

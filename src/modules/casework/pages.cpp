@@ -1,19 +1,22 @@
 // Casework pages: sections of a person's page, a case, deadlines, templates, counselling, volunteers,
 // requests, tasks and the dashboard. Each page is short and works on a phone.
+#include "http/form.hpp"
+#include "http/params.hpp"
 #include "modules/accounts/common.hpp"
 #include "modules/casework/handlers.hpp"
+#include "web/widgets.hpp"
 
 namespace haven::casework {
 
 using accounts::Action;
-using accounts::field;
-using accounts::form_body;
-using accounts::id_param;
-using accounts::may;
-using accounts::notice;
-using accounts::page_context;
-using accounts::select_field;
 using accounts::accounts_with;
+using accounts::may;
+using http::form_body;
+using http::id_param;
+using web::field;
+using web::notice;
+using web::page_context;
+using web::select_field;
 
 namespace {
 
@@ -300,7 +303,7 @@ Result<Response> compartment_show(Request& request, Context& c) {
         h.element("ul", {{"class", "people"}, {"id", "notes"}}, [&] {
             for (const auto& n : notes)
                 h.element("li", {}, [&] {
-                    h.element("p", {{"class", "small"}}, accounts::utc_time(n.written_at));
+                    h.element("p", {{"class", "small"}}, web::utc_time(n.written_at));
                     h.element("p", {{"class", "note"}}, n.text);
                 });
         });
@@ -434,7 +437,7 @@ Result<Response> tasks_show(Request& request, Context& c) {
                             h.element("dd", {}, v);
                         }
                     });
-                    h.element("p", {{"class", "small"}}, ctx.t("tasks.until", {{"time", accounts::utc_time(t.until)}}));
+                    h.element("p", {{"class", "small"}}, ctx.t("tasks.until", {{"time", web::utc_time(t.until)}}));
                     web::post_form(h, request, url("/tasks/", t.request.id) + "/done", {},
                                    [&] { h.element("button", {{"type", "submit"}, {"class", "secondary"}}, ctx.t("tasks.done")); });
                 });

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "core/ids.hpp"
 #include "core/utf8.hpp"
 #include "http/json.hpp"
 #include "core/dates.hpp"
@@ -154,7 +155,7 @@ Result<int64_t> Service::create_request(const Principal& actor, HelpRequest q) {
     if (auto s = subset(q.fields, shareable_fields(), "fields"); !s) return s.error();
     std::optional<int64_t> due;
     if (!q.due_date.empty() && !(due = day_start(q.due_date))) return invalid("due_date", "due_date must be a date written YYYY-MM-DD.");
-    const int64_t id = accounts::store::new_id();
+    const int64_t id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, q.person_id));
         if (!may(actor, Action::requests_manage, sealer.site_id) || !people_.may_read(tx, actor, sealer.site_id, q.person_id))

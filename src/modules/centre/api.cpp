@@ -1,15 +1,16 @@
 #include "http/form.hpp"
-#include "modules/accounts/common.hpp"
+#include "http/api.hpp"
+#include "http/params.hpp"
 #include "modules/centre/common.hpp"
 #include "modules/centre/handlers.hpp"
 #include "modules/spaces/handlers.hpp"
 
 namespace haven::centre {
 
-using accounts::id_param;
-using accounts::items;
-using accounts::json_body;
-using accounts::ok;
+using http::id_param;
+using http::items;
+using http::json_body;
+using http::ok;
 using spaces::format_rfc3339;
 namespace json = boost::json;
 
@@ -85,8 +86,8 @@ Result<Response> api_desk_allocate(Request& request, Context& c) {
     HAVEN_TRY(desk, id_param(request, "id"));
     HAVEN_TRY(body, json_body(request));
     HAVEN_TRY(person, id_in(body, "person_id"));
-    HAVEN_TRY(from, accounts::text(body, "from", 10));
-    HAVEN_TRY(to, accounts::text(body, "to", 10));
+    HAVEN_TRY(from, http::text(body, "from", 10));
+    HAVEN_TRY(to, http::text(body, "to", 10));
     HAVEN_TRY(id, c.centre.allocate(*request.principal, desk, person, from, to));
     return ok(201, json::object{{"id", id}});
 }
@@ -116,9 +117,9 @@ Result<Response> api_course_create(Request& request, Context& c) {
     HAVEN_TRY(body, json_body(request));
     CourseInput in;
     HAVEN_TRY(site, id_in(body, "site_id"));
-    HAVEN_TRY(title, accounts::text(body, "title", 100));
-    HAVEN_TRY(language, accounts::text(body, "language", 3));
-    HAVEN_TRY(level, accounts::text(body, "level", 2));
+    HAVEN_TRY(title, http::text(body, "title", 100));
+    HAVEN_TRY(language, http::text(body, "language", 3));
+    HAVEN_TRY(level, http::text(body, "level", 2));
     HAVEN_TRY(capacity, number_in(body, "capacity", 0));
     HAVEN_TRY(teacher, id_in(body, "teacher_id", false));
     HAVEN_TRY(space, id_in(body, "space_id", false));
@@ -196,7 +197,7 @@ Result<Response> api_attendance(Request& request, Context& c) {
 Result<Response> api_event_create(Request& request, Context& c) {
     HAVEN_TRY(body, json_body(request));
     HAVEN_TRY(site, id_in(body, "site_id"));
-    HAVEN_TRY(title, accounts::text(body, "title", 200));
+    HAVEN_TRY(title, http::text(body, "title", 200));
     HAVEN_TRY(start, spaces::instant(body, "start"));
     HAVEN_TRY(end, spaces::instant(body, "end"));
     HAVEN_TRY(capacity, number_in(body, "capacity", 0));
@@ -220,7 +221,7 @@ Result<Response> api_register(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(body, json_body(request));
     HAVEN_TRY(person, id_in(body, "person_id", false));
-    HAVEN_TRY(first_name, accounts::text(body, "first_name", 60));
+    HAVEN_TRY(first_name, http::text(body, "first_name", 60));
     HAVEN_TRY(made, c.centre.register_for(*request.principal, id, person, first_name));
     json::object out = registration_json(made.first);
     out["code"] = made.second;
@@ -242,7 +243,7 @@ Result<Response> api_unregister(Request& request, Context& c) {
 Result<Response> api_check_in(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(body, json_body(request));
-    HAVEN_TRY(code, accounts::text(body, "code", 100));
+    HAVEN_TRY(code, http::text(body, "code", 100));
     HAVEN_TRY(registration, id_in(body, "registration_id", false));
     if (code.empty() && !registration) return invalid("code", "Give the code of the guest's QR code, or a registration_id.");
     HAVEN_TRY(r, c.centre.check_in(*request.principal, id, code, registration));

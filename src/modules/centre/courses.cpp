@@ -4,8 +4,8 @@
 #include <cctype>
 #include <set>
 
+#include "core/ids.hpp"
 #include "core/utf8.hpp"
-#include "modules/accounts/store.hpp"
 #include "modules/centre/common.hpp"
 #include "modules/centre/service.hpp"
 #include "modules/centre/store.hpp"
@@ -49,7 +49,7 @@ Result<Course> Service::create_course(const Principal& actor, const CourseInput&
     if (!language_code(in.language)) return invalid("language", "language is a language code such as fr, de or en.");
     if (std::find(levels().begin(), levels().end(), in.level) == levels().end()) return invalid("level", "level is a CEFR level: A1, A2, B1, B2, C1 or C2.");
     if (in.capacity < 1 || in.capacity > 500) return invalid("capacity", "capacity is a number of places from 1 to 500.");
-    const int64_t id = accounts::store::new_id();
+    const int64_t id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         if (in.teacher_id && !store::is_active_teacher(tx, in.teacher_id, in.site_id))
             return invalid("teacher_id", "teacher_id must be an active teacher of the site.");
@@ -88,7 +88,7 @@ Result<std::vector<int64_t>> Service::add_sessions(const Principal& actor, int64
         }
         std::vector<int64_t> ids;
         for (size_t i = 0; i < occurrences.size(); ++i) {
-            const int64_t id = accounts::store::new_id();
+            const int64_t id = new_id();
             store::insert_session(tx, id, course_id, occurrences[i].start, occurrences[i].end, bookings[i] ? std::optional<int64_t>(bookings[i]) : std::nullopt);
             ids.push_back(id);
         }
@@ -114,7 +114,7 @@ Result<Session> Service::session(const Principal& actor, int64_t session_id) {
 Result<Enrolment> Service::enrol(const Principal& actor, int64_t course_id, int64_t person_id) {
     HAVEN_TRY(c, course(actor, course_id));
     if (!may(actor, Action::courses_manage, c.site_id)) return accounts::role_forbids();
-    Enrolment e{accounts::store::new_id(), course_id, person_id, clock_.now_ms(), 0, "", "", ""};
+    Enrolment e{new_id(), course_id, person_id, clock_.now_ms(), 0, "", "", ""};
     return db_.write<Enrolment>([&](Tx& tx) -> Result<Enrolment> {
         HAVEN_TRY(name, pseudonym(tx, person_id, c.site_id));
         e.person = name;

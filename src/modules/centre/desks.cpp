@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "core/dates.hpp"
+#include "core/ids.hpp"
 #include "modules/accounts/store.hpp"
 #include "modules/centre/common.hpp"
 #include "modules/centre/service.hpp"
@@ -95,7 +96,7 @@ Result<int64_t> Service::allocate(const Principal& actor, int64_t desk_id, int64
     if (!valid_date(from)) return invalid("from", "from must be a date written YYYY-MM-DD.");
     if (!valid_date(to) || to < from) return invalid("to", "to must be a date written YYYY-MM-DD, not before from.");
     if (*day_start(to) - *day_start(from) > 2 * 366 * day_ms) return invalid("to", "A desk is held for at most two years at a time.");
-    const int64_t id = accounts::store::new_id();
+    const int64_t id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         HAVEN_CHECK(pseudonym(tx, person_id, desk.site_id));
         spaces::store::take_space(tx, desk_id);  // allocations of a desk take turns
@@ -132,7 +133,7 @@ Result<int64_t> Service::release(const Principal& actor, int64_t allocation_id) 
 }
 
 Result<int64_t> Service::wait_for_desk(const Principal& actor, int64_t person_id) {
-    const int64_t id = accounts::store::new_id();
+    const int64_t id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, person_id));
         if (!may(actor, Action::desks_manage, sealer.site_id)) return accounts::role_forbids();

@@ -1,8 +1,8 @@
 // Events: registration of known people or visitors, a waitlist that promotes, check-in by QR code or by name, and
 // anonymous headcounts.
+#include "core/ids.hpp"
 #include "core/utf8.hpp"
 #include "crypto/random.hpp"
-#include "modules/accounts/store.hpp"
 #include "modules/centre/common.hpp"
 #include "modules/centre/service.hpp"
 #include "modules/centre/store.hpp"
@@ -45,7 +45,7 @@ Result<Event> Service::create_event(const Principal& actor, const EventInput& in
     if (in.end <= in.start) return invalid("end", "end must come after start.");
     if (in.end - in.start > week_ms) return invalid("end", "An event lasts at most a week.");
     if (in.capacity < 0 || in.capacity > 10000) return invalid("capacity", "capacity is a number of places from 0 (drop-in, no registration) to 10000.");
-    const int64_t id = accounts::store::new_id();
+    const int64_t id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         store::insert_event(tx, id, in, vault_.seal_field("events", "title", id, in.title), clock_.now_ms());
         accounts_.audit(tx, "event.create", actor.account_id, "event", id, in.site_id);
@@ -79,7 +79,7 @@ Result<std::pair<Registration, std::string>> Service::register_for(const Princip
     if ((person_id != 0) == !first_name.empty()) return invalid("first_name", "Give either person_id (someone known) or first_name (a visitor).");
     if (!first_name.empty() && (first_name.size() > 60 || !is_plain_line(first_name)))
         return invalid("first_name", "first_name is at most 60 bytes of text.");
-    Registration reg{accounts::store::new_id(), event_id, person_id, clock_.now_ms(), 0, first_name, ""};
+    Registration reg{new_id(), event_id, person_id, clock_.now_ms(), 0, first_name, ""};
     const std::string code = crypto::random_token();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         if (person_id) {
@@ -187,7 +187,7 @@ Result<int64_t> Service::add_headcount(const Principal& actor, int64_t event_id,
     if (count == 0 || count < -1000 || count > 1000) return invalid("count", "count is a number of people from 1 to 1000 (negative to correct a mistake).");
     if (e.headcount + count < 0) return invalid("count", "The headcount cannot go below zero.");
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
-        store::insert_headcount(tx, accounts::store::new_id(), event_id, count, actor.account_id, clock_.now_ms());
+        store::insert_headcount(tx, new_id(), event_id, count, actor.account_id, clock_.now_ms());
         return {};
     }));
     return e.headcount + count;

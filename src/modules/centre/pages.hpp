@@ -5,23 +5,25 @@
 #include <charconv>
 
 #include "core/dates.hpp"
+#include "http/form.hpp"
+#include "http/params.hpp"
 #include "http/pipeline.hpp"
-#include "modules/accounts/common.hpp"
 #include "modules/centre/common.hpp"
 #include "modules/centre/handlers.hpp"
 #include "modules/spaces/handlers.hpp"
+#include "web/widgets.hpp"
 
 namespace haven::centre {
 
 using accounts::Action;
-using accounts::field;
-using accounts::form_body;
-using accounts::id_param;
 using accounts::may;
-using accounts::notice;
-using accounts::page_context;
-using accounts::select_field;
+using http::form_body;
+using http::id_param;
 using spaces::local_text;
+using web::field;
+using web::notice;
+using web::page_context;
+using web::select_field;
 
 
 inline std::string url(const char* base, int64_t id, const char* tail = "") { return std::string(base) + std::to_string(id) + tail; }

@@ -1,4 +1,5 @@
 // Courses with their waitlist, sessions that book their room, attendance in a few taps and a printable certificate.
+#include "modules/accounts/common.hpp"
 #include "modules/centre/pages.hpp"
 
 namespace haven::centre {
@@ -134,7 +135,7 @@ Result<Response> sessions_save(Request& request, Context& c) {
     }
     auto added = c.centre.add_sessions(*request.principal, id, *start, *end, rule);
     if (const spaces::Clash* clash = added ? nullptr : spaces::clash_of(added.error())) return course_page(request, c, k, 409, "", clash);
-    if (!added) return course_page(request, c, k, http::status_for(added.error().kind), accounts::localized(ctx, added.error()), nullptr);
+    if (!added) return course_page(request, c, k, http::status_for(added.error().kind), web::localized(ctx, added.error()), nullptr);
     return back(url("/courses/", id));
 }
 

@@ -140,7 +140,7 @@ Result<Response> guest_ticket(Request& request, Context& c) {
     return web::page(ctx, 200, "events.ticket", [&](web::Html& h) {
         h.element("h2", {}, e.title);
         h.element("p", {}, local_text(e.start, e.time_zone) + " · " + name + " · " + ctx.t("events.status_" + status));
-        accounts::qr_code(h, code, ctx.t("events.qr_label"));
+        web::qr_code(h, code, ctx.t("events.qr_label"));
         h.element("p", {{"class", "small"}}, [&] {
             h.text(ctx.t("events.code_text") + " ");
             h.element("code", {{"id", "ticket-code"}}, code);
@@ -161,7 +161,7 @@ Result<Response> check_in_save(Request& request, Context& c) {
     auto r = c.centre.check_in(*request.principal, id, code, registration);
     HAVEN_TRY(fresh, c.centre.event(*request.principal, id));
     if (!r) {
-        return event_page(request, c, fresh, http::status_for(r.error().kind), accounts::localized(ctx, r.error()));
+        return event_page(request, c, fresh, http::status_for(r.error().kind), web::localized(ctx, r.error()));
     }
     return event_page(request, c, fresh, 200, ctx.t("events.welcome", {{"name", r->name}}));
 }

@@ -1,20 +1,21 @@
 #include <charconv>
 
+#include "http/api.hpp"
 #include "http/form.hpp"
-#include "modules/accounts/common.hpp"
+#include "http/params.hpp"
 #include "modules/network/handlers.hpp"
 #include "emergency/lists.hpp"
 
 namespace haven::network {
 
-using accounts::json_body;
-using accounts::ok;
+using http::json_body;
+using http::ok;
 namespace json = boost::json;
 
 namespace {
 
 Result<Bytes> hex_in(const json::object& body, const char* name, size_t max_bytes) {
-    HAVEN_TRY(text, accounts::text(body, name, max_bytes * 2));
+    HAVEN_TRY(text, http::text(body, name, max_bytes * 2));
     auto bytes = from_hex(text);
     if (!bytes || bytes->empty()) return invalid(name, std::string(name) + " must be hex.");
     return *bytes;
@@ -62,7 +63,7 @@ Result<Response> api_enrolment(Request& request, Context& c) {
 // The operators' lists of regions and skills for the member who will use this code, sealed under the code
 // (network/lists.hpp): opaque here, handed out with the code's keys.
 Result<Response> api_code_lists(Request& request, Context& c) {
-    HAVEN_TRY(id, accounts::id_param(request, "id"));
+    HAVEN_TRY(id, http::id_param(request, "id"));
     HAVEN_TRY(body, json_body(request));
     HAVEN_TRY(lists, hex_in(body, "lists", emergency::max_sealed_lists));
     if (auto s = c.network.set_code_lists(*request.principal, id, lists); !s) return s.error();
@@ -73,7 +74,7 @@ Result<Response> api_code_lists(Request& request, Context& c) {
 // code travels in the body, never in the URL (which logs and proxies keep).
 Result<Response> api_enrolment_keys(Request& request, Context& c) {
     HAVEN_TRY(body, json_body(request));
-    HAVEN_TRY(code, accounts::text(body, "code", 100));
+    HAVEN_TRY(code, http::text(body, "code", 100));
     HAVEN_TRY(keys, c.network.enrolment_keys(code));
     json::object out{{"org_pk", to_hex(keys.org_pk)}, {"box_pk", to_hex(keys.box_pk)}};
     if (!keys.lists.empty()) out["lists"] = to_hex(keys.lists);
@@ -82,11 +83,11 @@ Result<Response> api_enrolment_keys(Request& request, Context& c) {
 
 Result<Response> api_codes(Request& request, Context& c) {
     HAVEN_TRY(list, c.network.open_codes(*request.principal));
-    return accounts::items(list, [](const store::OpenCode& o) { return json::object{{"id", o.id}, {"created_at", o.created_at}, {"expires_at", o.expires_at}}; });
+    return http::items(list, [](const store::OpenCode& o) { return json::object{{"id", o.id}, {"created_at", o.created_at}, {"expires_at", o.expires_at}}; });
 }
 
 Result<Response> api_code_revoke(Request& request, Context& c) {
-    HAVEN_TRY(id, accounts::id_param(request, "id"));
+    HAVEN_TRY(id, http::id_param(request, "id"));
     if (auto s = c.network.revoke_code(*request.principal, id); !s) return s.error();
     return ok(200, json::object{{"deleted", true}});
 }
@@ -102,7 +103,7 @@ Result<Response> api_member_revoke(Request& request, Context& c) {
 
 Result<Response> api_members(Request& request, Context& c) {
     HAVEN_TRY(list, c.network.members(*request.principal));
-    return accounts::items(list, [](const MemberKey& m) {
+    return http::items(list, [](const MemberKey& m) {
         return json::object{{"member_id", m.member_id}, {"prekey", to_hex(m.prekey.prekey)}, {"not_after", m.prekey.not_after},
                             {"signature", to_hex(m.prekey.signature)}};
     });
@@ -110,11 +111,11 @@ Result<Response> api_members(Request& request, Context& c) {
 
 Result<Response> api_inbox(Request& request, Context& c) {
     HAVEN_TRY(list, c.network.inbox(*request.principal));
-    return accounts::items(list, [](const InboxItem& i) { return json::object{{"id", i.id}, {"created_at", i.created_at}, {"sealed", to_hex(i.sealed)}}; });
+    return http::items(list, [](const InboxItem& i) { return json::object{{"id", i.id}, {"created_at", i.created_at}, {"sealed", to_hex(i.sealed)}}; });
 }
 
 Result<Response> api_inbox_drop(Request& request, Context& c) {
-    HAVEN_TRY(id, accounts::id_param(request, "id"));
+    HAVEN_TRY(id, http::id_param(request, "id"));
     if (auto s = c.network.drop_inbox(*request.principal, id); !s) return s.error();
     return ok(200, json::object{{"deleted", true}});
 }
@@ -177,8 +178,8 @@ Result<Response> api_acks(Request& request, Context& c) {
 
 Result<Response> api_register(Request& request, Context& c) {
     HAVEN_TRY(body, json_body(request));
-    HAVEN_TRY(code, accounts::text(body, "code", 100));
-    HAVEN_TRY(member, accounts::text(body, "member_id", 32));
+    HAVEN_TRY(code, http::text(body, "code", 100));
+    HAVEN_TRY(member, http::text(body, "member_id", 32));
     HAVEN_TRY(prekey, prekey_in(body));
     HAVEN_TRY(packet, hex_in(body, "packet", 8192));
     HAVEN_TRY(r, c.network.register_member(code, member, prekey, packet));
@@ -225,7 +226,7 @@ Result<Response> api_ack(Request& request, Context& c) {
 
 Result<Response> api_queues(Request& request, Context& c) {
     if (!accounts::may(*request.principal, accounts::Action::network_operate, std::nullopt)) return accounts::role_forbids();
-    return accounts::items(c.doorbells.queues(), [](const QueueState& q) {
+    return http::items(c.doorbells.queues(), [](const QueueState& q) {
         return json::object{{"channel", q.channel}, {"depth", q.depth}, {"oldest_ms", q.oldest_ms}, {"delivered", q.delivered}, {"failed", q.failed}};
     });
 }
@@ -237,9 +238,9 @@ Result<Response> api_doorbell(Request& request, Context& c) {
     if (!c.network.is_member(member, std::string(request.header("X-Member-Token"))))
         return make_error(ErrorKind::not_found, "not_found", "There is no such member: a doorbell is set by a member's device (X-Member-Id, X-Member-Token).");
     HAVEN_TRY(body, json_body(request));
-    HAVEN_TRY(channel, accounts::text(body, "channel", 20));
-    HAVEN_TRY(address, accounts::text(body, "address", 500));
-    HAVEN_TRY(secret, accounts::text(body, "secret", 200));
+    HAVEN_TRY(channel, http::text(body, "channel", 20));
+    HAVEN_TRY(address, http::text(body, "address", 500));
+    HAVEN_TRY(secret, http::text(body, "secret", 200));
     HAVEN_TRY(made, c.doorbells.subscribe(member, channel, address, secret));
     return ok(201, json::object{{"id", made.id}, {"token", made.token}});
 }
@@ -260,7 +261,7 @@ Result<Response> api_member_leave(Request& request, Context& c) {
 }
 
 Result<Response> api_doorbell_drop(Request& request, Context& c) {
-    HAVEN_TRY(id, accounts::id_param(request, "id"));
+    HAVEN_TRY(id, http::id_param(request, "id"));
     if (auto s = c.doorbells.unsubscribe(id, std::string(request.header("X-Doorbell-Token"))); !s) return s.error();
     return ok(200, json::object{{"deleted", true}});
 }

@@ -2,13 +2,13 @@
 
 #include <chrono>
 
+#include "core/ids.hpp"
 #include "core/log.hpp"
 #include "crypto/mac.hpp"
 #include "crypto/random.hpp"
 #include "crypto/vault.hpp"
 #include "crypto/web_push.hpp"
 #include "http/transport/client.hpp"
-#include "modules/accounts/store.hpp"
 #include "modules/network/store.hpp"
 #include "emergency/wire.hpp"
 
@@ -106,7 +106,7 @@ Result<Doorbells::Made> Doorbells::subscribe(const std::string& member_id, const
     if (auto s = check_address(channel, address, private_targets_); !s) return s.error();
     if (channel == "webhook" && (secret.size() < 16 || secret.size() > 200)) return invalid("secret", "A webhook needs a secret of 16 to 200 bytes to sign with.");
     HAVEN_TRY(owner, owner_of(member_id));
-    Made made{accounts::store::new_id(), crypto::random_token()};
+    Made made{new_id(), crypto::random_token()};
     const std::string sealed_address = vault_.seal_field("network_doorbells", "address", made.id, address);
     const std::string sealed_secret = secret.empty() ? std::string() : vault_.seal_field("network_doorbells", "secret", made.id, secret);
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
@@ -140,7 +140,7 @@ Result<int64_t> Doorbells::ring_all(const std::string& activation_id, bool urgen
     HAVEN_TRY(rung, db_.write<int64_t>([&](Tx& tx) -> Result<int64_t> {
         const auto all = store::doorbells(tx);
         for (const auto& d : all)
-            store::add_ring(tx, accounts::store::new_id(), d.id, d.channel, urgent ? 0 : 1, now, crypto::random_token(), activation_id);
+            store::add_ring(tx, new_id(), d.id, d.channel, urgent ? 0 : 1, now, crypto::random_token(), activation_id);
         return int64_t(all.size());
     }));
     {

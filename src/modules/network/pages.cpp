@@ -6,14 +6,14 @@
 // Order matters at 390 px: the alerts come first; a locked app shows its unlock form and nothing else (every
 // part is hidden until the script, having opened the state, shows it); joining is offered only to a phone that
 // has no member yet, or to an unlocked one whose member confirms with their passphrase.
-#include "modules/accounts/common.hpp"
 #include "modules/network/handlers.hpp"
 #include "web/assets.hpp"
+#include "web/widgets.hpp"
 
 namespace haven::network {
 
 Result<Response> member_app(Request& request, Context& c) {
-    auto ctx = accounts::page_context(request);
+    auto ctx = web::page_context(request);
     ctx.scripts = {"sodium.js", "sodium-wrappers.js", "network-member.js"};
     ctx.staff_links = false;  // members are not staff: no Home, no Sign in
     (void)c;
@@ -30,7 +30,7 @@ Result<Response> member_app(Request& request, Context& c) {
                   [&] {
                       h.element("p", {{"class", "notice"}, {"id", "member-status"}, {"role", "status"}}, ctx.t("network.loading"));
                       h.element("form", {{"id", "member-unlock"}, {"class", "stack"}, {"hidden", "hidden"}}, [&] {
-                          accounts::field(h, ctx, "unlock-passphrase", "network.passphrase", "password", {}, "current-password");
+                          web::field(h, ctx, "unlock-passphrase", "network.passphrase", "password", {}, "current-password");
                           h.element("button", {{"type", "submit"}}, ctx.t("network.unlock"));
                       });
                       h.element("section", {{"id", "member-alerts"}, {"hidden", "hidden"}, {"aria-labelledby", "member-alerts-title"}}, [&] {
@@ -49,13 +49,13 @@ Result<Response> member_app(Request& request, Context& c) {
                               });
                               h.element("form", {{"id", "member-doorbell"}, {"class", "stack"}}, [&] {
                                   h.element("p", {}, ctx.t("network.doorbell_help"));
-                                  accounts::select_field(h, ctx, "bell-channel", "network.bell_channel",
+                                  web::select_field(h, ctx, "bell-channel", "network.bell_channel",
                                                          {{"webpush", ctx.t("network.bell_webpush")},
                                                           {"webhook", ctx.t("network.bell_webhook")},
                                                           {"email", ctx.t("network.bell_email")},
                                                           {"matrix", ctx.t("network.bell_matrix")}});
-                                  accounts::field(h, ctx, "bell-address", "network.bell_address", "text");
-                                  accounts::field(h, ctx, "bell-secret", "network.bell_secret", "password", {}, "off");
+                                  web::field(h, ctx, "bell-address", "network.bell_address", "text");
+                                  web::field(h, ctx, "bell-secret", "network.bell_secret", "password", {}, "off");
                                   h.element("button", {{"type", "submit"}}, ctx.t("network.bell_set"));
                               });
                           });
@@ -63,7 +63,7 @@ Result<Response> member_app(Request& request, Context& c) {
                               h.element("summary", {}, ctx.t("network.rejoin"));
                               h.element("form", {{"id", "member-rejoin-form"}, {"class", "stack"}}, [&] {
                                   h.element("p", {}, ctx.t("network.rejoin_help"));
-                                  accounts::field(h, ctx, "rejoin-passphrase", "network.rejoin_passphrase", "password", {}, "current-password");
+                                  web::field(h, ctx, "rejoin-passphrase", "network.rejoin_passphrase", "password", {}, "current-password");
                                   h.element("div", {{"class", "field check"}}, [&] {
                                       h.empty("input", {{"id", "rejoin-confirm"}, {"type", "checkbox"}});
                                       h.element("label", {{"for", "rejoin-confirm"}}, ctx.t("network.rejoin_confirm"));
@@ -74,7 +74,7 @@ Result<Response> member_app(Request& request, Context& c) {
                       });
                       h.element("form", {{"id", "member-enrol"}, {"class", "stack"}, {"hidden", "hidden"}}, [&] {
                           h.element("p", {}, ctx.t("network.enrol_help"));
-                          accounts::field(h, ctx, "link", "network.link", "text");
+                          web::field(h, ctx, "link", "network.link", "text");
                           // The camera reads the operator's QR code into the field above (jsQR, loaded on the press).
                           h.element("div", {{"class", "scanner"}}, [&] {
                               h.element("button", {{"type", "button"}, {"id", "scan"}, {"class", "secondary"}}, ctx.t("network.scan"));
@@ -82,15 +82,15 @@ Result<Response> member_app(Request& request, Context& c) {
                                                   {"aria-label", ctx.t("network.scan_video")}},
                                         "");
                           });
-                          accounts::field(h, ctx, "pseudonym", "network.pseudonym", "text");
+                          web::field(h, ctx, "pseudonym", "network.pseudonym", "text");
                           // The operators' lists, once the code is known (network-member.js): boxes to tick instead of words.
-                          accounts::field(h, ctx, "regions", "network.regions", "text");
+                          web::field(h, ctx, "regions", "network.regions", "text");
                           h.element("fieldset", {{"id", "regions-choices"}, {"class", "checklist"}, {"hidden", "hidden"}},
                                     [&] { h.element("legend", {}, ctx.t("network.choose_regions")); });
-                          accounts::field(h, ctx, "skills", "network.skills", "text");
+                          web::field(h, ctx, "skills", "network.skills", "text");
                           h.element("fieldset", {{"id", "skills-choices"}, {"class", "checklist"}, {"hidden", "hidden"}},
                                     [&] { h.element("legend", {}, ctx.t("network.choose_skills")); });
-                          accounts::field(h, ctx, "passphrase", "network.passphrase", "password", {}, "new-password");
+                          web::field(h, ctx, "passphrase", "network.passphrase", "password", {}, "new-password");
                           h.element("button", {{"type", "submit"}}, ctx.t("network.enrol"));
                       });
                       h.element("noscript", {}, ctx.t("network.needs_js"));

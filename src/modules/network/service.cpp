@@ -2,10 +2,10 @@
 
 #include <chrono>
 
+#include "core/ids.hpp"
 #include "crypto/random.hpp"
 #include "crypto/totp.hpp"
 #include "crypto/vault.hpp"
-#include "modules/accounts/store.hpp"
 #include "modules/network/store.hpp"
 
 namespace haven::network {
@@ -69,7 +69,7 @@ Result<Enrolment> Service::new_enrolment(const Principal& op, const std::optiona
     if (keys && keys->org_pk.size() != 32) return invalid("org_pk", "org_pk is the organisation's Ed25519 public key (32 bytes, hex).");
     if (keys && keys->box_pk.size() != 32) return invalid("box_pk", "box_pk is the operators' X25519 public key (32 bytes, hex).");
     // 120 bits: no partial base32 character, and far beyond guessing within 48 hours.
-    Enrolment e{accounts::store::new_id(), crypto::base32_encode(crypto::random_bytes(15)), clock_.now_ms() + limits_.enrolment_hours * 3600 * 1000};
+    Enrolment e{new_id(), crypto::base32_encode(crypto::random_bytes(15)), clock_.now_ms() + limits_.enrolment_hours * 3600 * 1000};
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         store::add_code(tx, e.id, crypto::token_hash(e.code), op.account_id, clock_.now_ms(), e.expires_at, keys ? *keys : store::CodeKeys{});
         return audited(accounts_, tx, "network.enrolment_code", op.account_id);
@@ -130,7 +130,7 @@ Result<Registered> Service::register_member(const std::string& code, const std::
             return make_error(ErrorKind::conflict, "conflict", "This member id is taken: the device must choose another.", "member_id");
         store::use_code(tx, *open, now);
         store::add_member(tx, member_id, prekey, crypto::token_hash(out.token), now);
-        store::add_inbox(tx, accounts::store::new_id(), packet, now);
+        store::add_inbox(tx, new_id(), packet, now);
         return {};
     }));
     return out;
@@ -349,7 +349,7 @@ Status Service::add_ack(const std::string& id, const std::string& capability_hex
     // 3. Again inside the write, so that concurrent answers with one capability cannot pass the bound together.
     return db_.write([&](Tx& tx) -> Status {
         if (auto e = refused(store::answers_by_tag(tx, id, tag, now))) return *e;
-        store::add_answer(tx, accounts::store::new_id(), id, tag, sealed, now);
+        store::add_answer(tx, new_id(), id, tag, sealed, now);
         return {};
     });
 }

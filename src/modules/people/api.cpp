@@ -1,13 +1,14 @@
 #include "http/form.hpp"
-#include "modules/accounts/common.hpp"
+#include "http/api.hpp"
+#include "http/params.hpp"
 #include "modules/people/handlers.hpp"
 #include "modules/people/import.hpp"
 
 namespace haven::people {
 
-using accounts::id_param;
-using accounts::json_body;
-using accounts::ok;
+using http::id_param;
+using http::json_body;
+using http::ok;
 namespace json = boost::json;
 
 namespace {
@@ -123,7 +124,7 @@ Result<Response> api_consent_save(Request& request, Context& c) {
             consent.purposes.emplace_back(p.get_string());
         }
     }
-    HAVEN_TRY(note, accounts::text(body, "note", 1000));
+    HAVEN_TRY(note, http::text(body, "note", 1000));
     consent.note = note;
     if (auto s = c.people.add_consent(*request.principal, id, std::move(consent)); !s) return s.error();
     return ok(201, json::object{{"recorded", true}});

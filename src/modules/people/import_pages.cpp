@@ -1,18 +1,20 @@
 // Import from a spreadsheet (upload → preview with column mapping and errors per row → import with a
 // progress bar) and export. The file travels in the form body, never in a URL.
 #include "crypto/random.hpp"
-#include "modules/accounts/common.hpp"
+#include "http/form.hpp"
+#include "http/params.hpp"
 #include "modules/people/handlers.hpp"
 #include "modules/people/import.hpp"
+#include "web/widgets.hpp"
 
 namespace haven::people {
 
 using accounts::Action;
-using accounts::form_body;
-using accounts::id_param;
 using accounts::may;
-using accounts::notice;
-using accounts::page_context;
+using http::form_body;
+using http::id_param;
+using web::notice;
+using web::page_context;
 
 Importer::~Importer() {
     for (auto& [job, thread] : threads_) thread.join();
@@ -223,7 +225,7 @@ Result<Response> import_progress(Request& request, Context& c) {
             h.element("p", {{"id", "import-state"}, {"class", "notice"}, {"role", "status"}}, ctx.t("import.done", {{"total", int64_t(job->total)}}));
             h.element("p", {}, [&] { h.element("a", {{"href", "/sites/" + std::to_string(site) + "/people"}}, ctx.t("people.title")); });
         } else {
-            notice(h, ctx.t("import.failed") + " " + accounts::localized(ctx, job->error));
+            notice(h, ctx.t("import.failed") + " " + web::localized(ctx, job->error));
         }
     });
 }
@@ -240,7 +242,7 @@ Result<Response> export_save(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(form, form_body(request));
     auto people = c.people.export_site(*request.principal, site, std::string(form.get("code")));
-    if (!people && people.error().kind == ErrorKind::invalid) return export_page(request, site, 422, accounts::localized(page_context(request), people.error()));
+    if (!people && people.error().kind == ErrorKind::invalid) return export_page(request, site, 422, web::localized(page_context(request), people.error()));
     if (!people) return people.error();
     return csv_download(people.value());
 }

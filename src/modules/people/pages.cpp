@@ -2,19 +2,21 @@
 // page (details, edit, consent, erasure) and retention.
 #include <sstream>
 
-#include "modules/accounts/common.hpp"
+#include "http/form.hpp"
+#include "http/params.hpp"
 #include "modules/people/handlers.hpp"
+#include "web/widgets.hpp"
 
 namespace haven::people {
 
 using accounts::Action;
-using accounts::field;
-using accounts::form_body;
-using accounts::id_param;
-using accounts::localized;
 using accounts::may;
-using accounts::notice;
-using accounts::page_context;
+using http::form_body;
+using http::id_param;
+using web::field;
+using web::localized;
+using web::notice;
+using web::page_context;
 
 namespace {
 
@@ -286,7 +288,7 @@ Result<Response> person_show(Request& request, Context& c) {
             for (const auto& k : consents) {
                 std::vector<std::string> what;
                 for (const auto& x : k.purposes) what.push_back(ctx.t("people.consent_" + x));
-                h.element("li", {}, ctx.t("people.consent_line", {{"time", accounts::utc_time(k.recorded_at)}, {"name", k.recorded_by},
+                h.element("li", {}, ctx.t("people.consent_line", {{"time", web::utc_time(k.recorded_at)}, {"name", k.recorded_by},
                                                                   {"what", what.empty() ? ctx.t("people.consent_none") : joined(what, ", ")}}) +
                                         (k.note.empty() ? "" : " — " + k.note));
             }
@@ -353,7 +355,7 @@ Result<Response> retention_show(Request& request, Context& c) {
             for (const auto& m : due)
                 h.element("li", {}, [&] {
                     h.element("a", {{"href", person_url(m.id)}}, m.pseudonym);
-                    h.element("span", {{"class", "small"}}, " · " + ctx.t("people.inactive_since", {{"time", accounts::utc_time(m.active_at)}}));
+                    h.element("span", {{"class", "small"}}, " · " + ctx.t("people.inactive_since", {{"time", web::utc_time(m.active_at)}}));
                 });
         });
     });

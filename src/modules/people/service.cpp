@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "core/ids.hpp"
 #include "core/utf8.hpp"
 #include "crypto/blind_index.hpp"
 #include "crypto/random.hpp"
@@ -90,7 +91,7 @@ void Service::write_index(Tx& tx, int64_t id, const std::vector<std::string>& na
 }
 
 void Service::insert(Tx& tx, Person& p, int64_t now) {
-    p.id = accounts::store::new_id();
+    p.id = new_id();
     p.created_at = p.active_at = now;
     PersonKey key{crypto::random_bytes(crypto::SecretKey::size)};
     const std::string sealed_key = vault_.seal_field("people", "person_key", p.id, key.bytes);
@@ -276,7 +277,7 @@ Status Service::add_consent(const Principal& actor, int64_t person_id, Consent c
         HAVEN_TRY(sealer, sealer_for(*row));
         json::array purposes;
         for (const auto& p : consent.purposes) purposes.emplace_back(p);
-        const int64_t id = accounts::store::new_id(), now = clock_.now_ms();
+        const int64_t id = new_id(), now = clock_.now_ms();
         const std::string sealed = sealer.seal("consents", id, json::serialize(json::object{{"purposes", purposes}, {"note", consent.note}}));
         store::insert_consent(tx, id, person_id, sealed, actor.account_id, now);
         store::set_active(tx, person_id, now);

@@ -1,12 +1,13 @@
 #include "http/form.hpp"
-#include "modules/accounts/common.hpp"
+#include "http/api.hpp"
+#include "http/params.hpp"
 #include "modules/spaces/handlers.hpp"
 
 namespace haven::spaces {
 
-using accounts::id_param;
-using accounts::json_body;
-using accounts::ok;
+using http::id_param;
+using http::json_body;
+using http::ok;
 namespace json = boost::json;
 
 namespace {
@@ -25,7 +26,7 @@ json::object occurrence_json(const Occurrence& o) { return {{"start", format_rfc
 }  // namespace
 
 Result<int64_t> instant(const json::object& body, const char* name) {
-    HAVEN_TRY(text, accounts::text(body, name, 40));
+    HAVEN_TRY(text, http::text(body, name, 40));
     auto ms = parse_rfc3339(text);
     if (!ms) return invalid(name, std::string(name) + " must be an RFC 3339 time such as 2026-12-01T10:00:00+01:00.");
     return *ms;
@@ -37,8 +38,8 @@ Result<Recurrence> recurrence_from(const json::object& body) {
     if (!v || v->is_null()) return r;
     if (!v->is_object()) return invalid("recurrence", "recurrence must be an object {freq, interval, count | until, except}.");
     const auto& o = v->get_object();
-    HAVEN_TRY(freq, accounts::text(o, "freq", 10));
-    HAVEN_TRY(until, accounts::text(o, "until", 10));
+    HAVEN_TRY(freq, http::text(o, "freq", 10));
+    HAVEN_TRY(until, http::text(o, "until", 10));
     r.freq = freq;
     r.until = until;
     for (auto [name, target] : {std::pair{"interval", &r.interval}, std::pair{"count", &r.count}})
@@ -74,8 +75,8 @@ Response clash_response(const Clash& clash) {
 Result<Response> api_space_create(Request& request, Context& c) {
     HAVEN_TRY(body, json_body(request));
     Space s;
-    HAVEN_TRY(name, accounts::text(body, "name", 100));
-    HAVEN_TRY(kind, accounts::text(body, "kind", 10));
+    HAVEN_TRY(name, http::text(body, "name", 100));
+    HAVEN_TRY(kind, http::text(body, "kind", 10));
     s.name = name;
     s.kind = kind;
     if (const auto* v = body.if_contains("site_id"); v && !v->is_null()) {
@@ -93,7 +94,7 @@ Result<Response> api_space_create(Request& request, Context& c) {
             s.equipment.emplace_back(e.get_string());
         }
     }
-    HAVEN_TRY(hours_text, accounts::text(body, "opening_hours", 200));
+    HAVEN_TRY(hours_text, http::text(body, "opening_hours", 200));
     HAVEN_TRY(hours, parse_hours(hours_text));
     s.hours = hours;
     HAVEN_TRY(created, c.spaces.create_space(*request.principal, s));
@@ -116,7 +117,7 @@ Result<Response> api_space(Request& request, Context& c) {
 Result<Response> api_space_hours(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(body, json_body(request));
-    HAVEN_TRY(text, accounts::text(body, "opening_hours", 200));
+    HAVEN_TRY(text, http::text(body, "opening_hours", 200));
     HAVEN_TRY(hours, parse_hours(text));
     if (auto s = c.spaces.set_hours(*request.principal, id, hours); !s) return s.error();
     return ok(200, json::object{{"opening_hours", format_hours(hours)}});
@@ -137,7 +138,7 @@ Result<Response> feed_show(Request& request, Context& c) {
 Result<Response> api_spaces(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(list, c.spaces.spaces_at(*request.principal, site));
-    return accounts::items(list, space_json);
+    return http::items(list, space_json);
 }
 
 Result<Response> api_booking_create(Request& request, Context& c) {
@@ -149,7 +150,7 @@ Result<Response> api_booking_create(Request& request, Context& c) {
     HAVEN_TRY(start, instant(body, "start"));
     HAVEN_TRY(end, instant(body, "end"));
     HAVEN_TRY(rule, recurrence_from(body));
-    HAVEN_TRY(note, accounts::text(body, "note", 1000));
+    HAVEN_TRY(note, http::text(body, "note", 1000));
     in.start = start;
     in.end = end;
     in.recurrence = rule;

@@ -4,19 +4,21 @@
 #include <cctype>
 #include <cstdio>
 
-#include "modules/accounts/common.hpp"
 #include "core/dates.hpp"
+#include "http/form.hpp"
+#include "http/params.hpp"
 #include "modules/spaces/handlers.hpp"
+#include "web/widgets.hpp"
 
 namespace haven::spaces {
 
 using accounts::Action;
-using accounts::field;
-using accounts::form_body;
-using accounts::id_param;
 using accounts::may;
-using accounts::notice;
-using accounts::page_context;
+using http::form_body;
+using http::id_param;
+using web::field;
+using web::notice;
+using web::page_context;
 
 namespace {
 
@@ -109,7 +111,7 @@ Response week_page(Request& request, Context& c, const Space& s, const WallTime&
             field(h, ctx, "date", "spaces.date", "date", date);
             field(h, ctx, "from", "spaces.from", "time", from);
             field(h, ctx, "to", "spaces.to", "time", to);
-            accounts::select_field(h, ctx, "repeat", "spaces.repeat",
+            web::select_field(h, ctx, "repeat", "spaces.repeat",
                                    {{"", ctx.t("spaces.repeat_none")}, {"daily", ctx.t("spaces.repeat_daily")}, {"weekly", ctx.t("spaces.repeat_weekly")}});
             field(h, ctx, "count", "spaces.count", "number", "1");
             field(h, ctx, "except", "spaces.except", "text");
@@ -145,7 +147,7 @@ Response spaces_page(Request& request, Context& c, int64_t site, int status, con
         h.element("h2", {}, ctx.t("spaces.new"));
         web::post_form(h, request, "/sites/" + std::to_string(site) + "/spaces", {{"class", "stack"}, {"id", "new-space"}}, [&] {
             field(h, ctx, "name", "spaces.name", "text");
-            accounts::select_field(h, ctx, "kind", "spaces.kind",
+            web::select_field(h, ctx, "kind", "spaces.kind",
                                    {{"room", ctx.t("spaces.kind_room")}, {"studio", ctx.t("spaces.kind_studio")}, {"desk", ctx.t("spaces.kind_desk")}});
             field(h, ctx, "equipment", "spaces.equipment", "text");
             field(h, ctx, "opening_hours", "spaces.hours", "text");
@@ -182,12 +184,12 @@ Result<Response> space_save(Request& request, Context& c) {
         at = next + 1;
     }
     auto hours = parse_hours(form.get("opening_hours"));
-    if (!hours) return spaces_page(request, c, site, 422, accounts::localized(ctx, hours.error()));
+    if (!hours) return spaces_page(request, c, site, 422, web::localized(ctx, hours.error()));
     s.hours = hours.value();
     auto made = c.spaces.create_space(*request.principal, s);
     if (!made) {
         if (made.error().kind == ErrorKind::forbidden) return made.error();
-        return spaces_page(request, c, site, 422, accounts::localized(ctx, made.error()));
+        return spaces_page(request, c, site, 422, web::localized(ctx, made.error()));
     }
     return Response::redirect("/spaces/" + std::to_string(made->id));
 }
@@ -231,7 +233,7 @@ Result<Response> booking_save(Request& request, Context& c) {
     }
     auto booked = c.spaces.book(*request.principal, {id, *start, *end, rule, std::string(form.get("note"))});
     if (const Clash* clash = booked ? nullptr : clash_of(booked.error())) return week_page(request, c, s, shown, 409, "", clash, date, from, to);
-    if (!booked) return week_page(request, c, s, shown, 422, accounts::localized(ctx, booked.error()), nullptr, date, from, to);
+    if (!booked) return week_page(request, c, s, shown, 422, web::localized(ctx, booked.error()), nullptr, date, from, to);
     return Response::redirect("/spaces/" + std::to_string(id) + "?week=" + date);
 }
 

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include "core/ids.hpp"
 #include "core/utf8.hpp"
 #include "crypto/random.hpp"
-#include "modules/accounts/store.hpp"
 #include "modules/spaces/ical.hpp"
 #include "modules/spaces/store.hpp"
 
@@ -58,7 +58,7 @@ Result<Space> Service::create_space(const Principal& actor, Space s) {
     for (const auto& e : s.equipment)
         if (e.empty() || e.size() > 200 || !valid_utf8(e) || has_control_chars(e))
             return make_error(ErrorKind::invalid, "validation_failed", "equipment items are 1 to 200 bytes of text.", "equipment");
-    s.id = accounts::store::new_id();
+    s.id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         store::insert_space(tx, s, clock_.now_ms());
         accounts_.audit(tx, "space.create", actor.account_id, "space", s.id, s.site_id);
@@ -130,10 +130,10 @@ Result<Booked> Service::book_in(Tx& tx, const Principal& actor, const Space& spa
     for (const auto& o : occurrences)
         if (auto other = store::first_overlapping(tx, space_row.id, o.start, o.end)) return clash_error({*other, o, free_near(tx, space_row, o, 3)});
     Booked booked;
-    booked.series_id = accounts::store::new_id();
+    booked.series_id = new_id();
     const int64_t now = clock_.now_ms();
     for (const auto& o : occurrences) {
-        store::NewBooking b{accounts::store::new_id(), space_row.id, booked.series_id, o.start, o.end, actor.account_id, std::nullopt};
+        store::NewBooking b{new_id(), space_row.id, booked.series_id, o.start, o.end, actor.account_id, std::nullopt};
         if (!note.empty()) b.sealed_note = vault_.seal_field("bookings", "note", b.id, note);
         store::insert_booking(tx, b, now);
         booked.ids.push_back(b.id);

@@ -1,0 +1,54 @@
+#include "web/widgets.hpp"
+
+#include <ctime>
+
+#include "crypto/totp.hpp"
+
+namespace haven::web {
+
+std::string utc_time(int64_t ms) {
+    std::time_t t = std::time_t(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+    return buf;
+}
+
+void field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key, const char* type,
+           const std::string& value, const char* autocomplete) {
+    h.element("div", {{"class", "field"}}, [&] {
+        h.element("label", {{"for", name}}, ctx.t(label_key));
+        h.empty("input", {{"id", name}, {"name", name}, {"type", type}, {"value", value}, {"autocomplete", autocomplete}});
+    });
+}
+
+void select_field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key,
+                  const std::vector<std::pair<std::string, std::string>>& options, const std::string& chosen) {
+    h.element("div", {{"class", "field"}}, [&] {
+        h.element("label", {{"for", name}}, ctx.t(label_key));
+        h.element("select", {{"id", name}, {"name", name}}, [&] {
+            for (const auto& [value, label] : options) {
+                if (value == chosen && !chosen.empty())
+                    h.element("option", {{"value", value}, {"selected", "selected"}}, label);
+                else
+                    h.element("option", {{"value", value}}, label);
+            }
+        });
+    });
+}
+
+void qr_code(web::Html& h, const std::string& text, const std::string& label) {
+    const auto qr = crypto::qr_path(text);
+    h.element("div", {{"class", "qr"}}, [&] {
+        const std::string box = "0 0 " + std::to_string(qr.size) + " " + std::to_string(qr.size);
+        h.element("svg", {{"xmlns", "http://www.w3.org/2000/svg"}, {"viewbox", box}, {"role", "img"}, {"aria-label", label}, {"shape-rendering", "crispEdges"}},
+                  [&] { h.empty("path", {{"d", qr.d}, {"fill", "currentColor"}}); });
+    });
+}
+
+void notice(web::Html& h, const std::string& text, bool error) {
+    if (!text.empty()) h.element("p", {{"class", error ? "notice error" : "notice"}, {"role", error ? "alert" : "status"}}, text);
+}
+
+}  // namespace haven::web

@@ -1,0 +1,35 @@
+// Small pieces of pages shared by the modules' handlers: a labelled field, a drop-down, a notice, a QR code,
+// a time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "http/message.hpp"
+#include "web/html.hpp"
+#include "web/layout.hpp"
+
+namespace haven::web {
+
+inline web::PageContext page_context(const http::Request& request) { return web::PageContext{request, web::Messages::shipped(), {}}; }
+
+// "2026-11-26 15:28 UTC": dates here are for orientation; site time zones come with scheduling.
+std::string utc_time(int64_t ms);
+
+// A labelled input.
+void field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key, const char* type,
+           const std::string& value = {}, const char* autocomplete = "off");
+
+// A labelled drop-down of (value, label) options.
+void select_field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key,
+                  const std::vector<std::pair<std::string, std::string>>& options, const std::string& chosen = {});
+
+// The QR code of `text`, drawn as SVG (scales to the page; prints sharp).
+void qr_code(web::Html& h, const std::string& text, const std::string& label);
+
+// A paragraph announcing `text` (an alert when an error, a status otherwise); nothing when `text` is empty.
+void notice(web::Html& h, const std::string& text, bool error = true);
+
+}  // namespace haven::web
