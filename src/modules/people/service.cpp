@@ -1,8 +1,6 @@
 #include "core/dates.hpp"
 #include "modules/people/service.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <boost/json.hpp>
@@ -33,12 +31,11 @@ constexpr size_t max_query = 200;
 constexpr size_t max_candidates = 20000;  // per query: beyond this many namesakes, a longer query is needed
 
 
-std::string record_ad(std::string_view table, int64_t id) { return std::string(table) + '\0' + "record" + '\0' + std::to_string(id); }
 
 // A person's data key, wiped when it goes out of scope.
 struct PersonKey {
     std::string bytes;
-    ~PersonKey() { sodium_memzero(bytes.data(), bytes.size()); }
+    ~PersonKey() { crypto::wipe(bytes); }
     const unsigned char* data() const { return reinterpret_cast<const unsigned char*>(bytes.data()); }
 };
 
@@ -308,45 +305,6 @@ Result<std::vector<Consent>> Service::consents(const Principal& actor, int64_t p
         out.push_back(std::move(c));
     }
     return out;
-}
-
-Service::Sealer::~Sealer() { sodium_memzero(key_.data(), key_.size()); }
-
-std::string Service::Sealer::seal(std::string_view table, int64_t row_id, std::string_view plaintext) const {
-    return crypto::aead_seal(plaintext, reinterpret_cast<const unsigned char*>(key_.data()), record_ad(table, row_id));
-}
-
-Result<std::string> Service::Sealer::open(std::string_view table, int64_t row_id, std::string_view sealed) const {
-    auto plain = crypto::aead_open(sealed, reinterpret_cast<const unsigned char*>(key_.data()), record_ad(table, row_id));
-    if (!plain) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored value is damaged or was moved.");
-    return *plain;
-}
-
-Result<Person> Service::Sealer::person() const {
-    auto plain = open("people", person_id, record_);
-    if (!plain) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored person is damaged.");
-    auto v = http::parse_json(*plain);
-    if (!v || !v->is_object()) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored person is damaged.");
-    HAVEN_TRY(p, from_json(v->as_object()));
-    p.id = person_id;
-    p.site_id = site_id;
-    p.created_at = created_at_;
-    p.active_at = active_at_;
-    return p;
-}
-
-Result<Service::Sealer> Service::sealer_for(const StoredPerson& row) const {
-    auto key = vault_.open_field("people", "person_key", row.id, row.sealed_key);
-    if (!key) return key.error();
-    if (key->size() != crypto::SecretKey::size) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored person is damaged.");
-    Sealer s;
-    s.person_id = row.id;
-    s.site_id = row.site_id;
-    s.key_ = std::move(key).value();
-    s.record_ = row.sealed_record;
-    s.created_at_ = row.created_at;
-    s.active_at_ = row.active_at;
-    return s;
 }
 
 Result<Service::Sealer> Service::sealer(Tx& tx, int64_t person_id) {

@@ -21,6 +21,9 @@
 
 namespace haven::people {
 
+// What binds a value sealed under a person's key to its table and row (sealer.cpp): moved or swapped, it does not open.
+std::string record_ad(std::string_view table, int64_t id);
+
 namespace store {
 struct StoredPerson;
 }
