@@ -1,19 +1,19 @@
 // accounts::Service: what its parts share (the audit, keyed names for throttling, the principal of an account, the
 // checks of a line of text and of a time zone), counsellors' personal keys and assignments. Sites and accounts,
-// enrolment, login, sessions, contact, reads and tokens each have a file service_<noun>.cpp; what calls libsodium or
-// ICU stays here until issue 15 moves it into src/crypto and src/text.
+// enrolment, login, sessions, contact, reads and tokens each have a file service_<noun>.cpp. Cryptography is
+// src/crypto's (box.hpp, mac.hpp, password.hpp), the time-zone check src/text's (zones.hpp).
 #include "modules/accounts/service.hpp"
-
-#include <sodium.h>
-#include <unicode/timezone.h>
 
 #include <memory>
 
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/utf8.hpp"
+#include "crypto/box.hpp"
+#include "crypto/mac.hpp"
 #include "crypto/password.hpp"
 #include "crypto/random.hpp"
+#include "text/zones.hpp"
 #include "modules/accounts/service_shared.hpp"
 #include "modules/accounts/store.hpp"
 
@@ -31,16 +31,9 @@ Status internal::check_text(const std::string& value, const char* field, size_t 
     return {};
 }
 
-bool internal::valid_time_zone(const std::string& id) {
-    std::unique_ptr<icu::TimeZone> tz(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(id)));
-    icu::UnicodeString unknown;
-    icu::TimeZone::getUnknown().getID(unknown);
-    icu::UnicodeString got;
-    tz->getID(got);
-    return got != unknown && id != "Etc/Unknown";
-}
+bool internal::valid_time_zone(const std::string& id) { return text::valid_time_zone(id); }
 
-void internal::wipe(std::string& secret) { sodium_memzero(secret.data(), secret.size()); }
+void internal::wipe(std::string& secret) { crypto::wipe(secret); }
 
 Result<std::string> check_username(std::string_view username) {
     std::string u;
@@ -69,10 +62,7 @@ void Service::audit(storage::Tx& tx, std::string_view action, int64_t actor_id, 
 }
 
 std::string Service::source_key(const std::string& source) const {
-    unsigned char h[16];
-    crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(source.data()), source.size(),
-                       reinterpret_cast<const unsigned char*>(throttle_key_.data()), throttle_key_.size());
-    return crypto::hex(std::string_view(reinterpret_cast<const char*>(h), sizeof h));
+    return crypto::hex(crypto::keyed_hash(reinterpret_cast<const unsigned char*>(throttle_key_.data()), source, 16));
 }
 
 // The principal of an active account (one read of the account and its roles); none otherwise.
@@ -114,13 +104,12 @@ std::optional<Service::BoxKeys> Service::open_box(int64_t account_id, const std:
     if (!stored->public_key) {
         // First login as a counsellor: a new key pair, its secret sealed under the password's key (and by the vault).
         k.created = true;
-        k.salt = crypto::random_bytes(crypto_pwhash_SALTBYTES);
-        std::string pk(crypto_box_PUBLICKEYBYTES, '\0'), sk(crypto_box_SECRETKEYBYTES, '\0');
-        crypto_box_keypair(reinterpret_cast<unsigned char*>(pk.data()), reinterpret_cast<unsigned char*>(sk.data()));
+        k.salt = crypto::random_bytes(crypto::personal_key_salt_bytes);
+        auto pair = crypto::box_keypair();
         auto key = crypto::personal_key(password, k.salt);
-        k.public_key = pk;
-        k.sealed_secret = crypto::aead_seal(sk, key->data(), ad);
-        k.secret = std::move(sk);
+        k.public_key = pair.public_key;
+        k.sealed_secret = crypto::aead_seal(pair.secret_key, key->data(), ad);
+        k.secret = std::move(pair.secret_key);
         return k;
     }
     k.public_key = *stored->public_key;

@@ -2,10 +2,10 @@
 // key; notes sealed under it. Only that counsellor — signed in with their password, so that their secret key
 // is open in memory — reads them, while the compartment is open. Administrators and coordinators assign;
 // neither they, nor the server, nor whoever holds the vault can read.
-#include <sodium.h>
 
 #include "core/ids.hpp"
 #include "core/utf8.hpp"
+#include "crypto/box.hpp"
 #include "crypto/random.hpp"
 #include "core/dates.hpp"
 #include "modules/accounts/store.hpp"
@@ -33,7 +33,7 @@ Error not_found() { return make_error(ErrorKind::not_found, "not_found", "There 
 struct CompartmentKey {
     std::string bytes;
     int64_t site_id = 0, person_id = 0;
-    ~CompartmentKey() { sodium_memzero(bytes.data(), bytes.size()); }
+    ~CompartmentKey() { crypto::wipe(bytes); }
     const unsigned char* data() const { return reinterpret_cast<const unsigned char*>(bytes.data()); }
 };
 
@@ -51,13 +51,10 @@ Result<CompartmentKey> open_compartment(Tx& tx, accounts::Service& accounts, con
     CompartmentKey k;
     k.site_id = c->site_id;
     k.person_id = c->person_id;
-    k.bytes.assign(crypto::SecretKey::size, '\0');
-    const bool opened = sealed.size() == crypto_box_SEALBYTES + crypto::SecretKey::size &&
-                        crypto_box_seal_open(reinterpret_cast<unsigned char*>(k.bytes.data()), reinterpret_cast<const unsigned char*>(sealed.data()),
-                                             sealed.size(), reinterpret_cast<const unsigned char*>(public_key->data()),
-                                             reinterpret_cast<const unsigned char*>(secret->data())) == 0;
-    sodium_memzero(secret->data(), secret->size());
-    if (!opened) return make_error(ErrorKind::unavailable, "bad_ciphertext", "This compartment's key is damaged.");
+    auto opened = crypto::open_sealed(*public_key, *secret, sealed);
+    crypto::wipe(*secret);
+    if (!opened || opened->size() != crypto::SecretKey::size) return make_error(ErrorKind::unavailable, "bad_ciphertext", "This compartment's key is damaged.");
+    k.bytes = std::move(*opened);
     return k;
 }
 
@@ -85,10 +82,8 @@ Result<int64_t> Service::assign_counsellor(const Principal& actor, int64_t perso
         }
         // A new key, sealed to the counsellor alone; the server forgets it at once.
         std::string key = crypto::random_bytes(crypto::SecretKey::size);
-        std::string sealed(crypto_box_SEALBYTES + key.size(), '\0');
-        crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()), reinterpret_cast<const unsigned char*>(key.data()), key.size(),
-                        reinterpret_cast<const unsigned char*>(public_key->data()));
-        sodium_memzero(key.data(), key.size());
+        const std::string sealed = crypto::seal_to(*public_key, key);
+        crypto::wipe(key);
         store::insert_compartment(tx, id, person_id, sealer.site_id, counsellor_id, sealed, now);
         grant(tx, actor, counsellor_id, "person", person_id, now + 365 * day_ms);
         accounts_.audit(tx, "counselling.assign", actor.account_id, "person", person_id, sealer.site_id);
