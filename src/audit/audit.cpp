@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "crypto/mac.hpp"
+#include "audit/store.hpp"
 #include "crypto/random.hpp"
 
 namespace haven::audit {
@@ -20,10 +21,6 @@ bool signature_ok(const std::string& public_key, int64_t seq, const std::string&
     return sig && crypto::verify(public_key, signed_message(seq, hash), *sig);
 }
 
-Stored from_row(const storage::Row& r) {
-    return Stored{r.integer(0), r.integer(1), r.integer(5), r.text(2), r.text(3), r.text(4), r.text(6), r.text(7), r.text(8), r.text(9)};
-}
-constexpr const char* columns = "SELECT seq, at, actor, action, object, site_id, outcome, prev_hash, hash, signature FROM audit_log";
 
 }  // namespace
 
@@ -46,11 +43,11 @@ std::string Recorder::subject(std::string_view type, int64_t id) const {
 
 void Recorder::record(storage::Tx& tx, const Entry& entry) const {
     // Taking the head row serialises appenders on PostgreSQL (row lock) as the single writer does on SQLite.
-    auto head = tx.query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash");
-    if (head.empty()) throw storage::DbError(storage::DbError::Kind::other, "audit_head is missing");
+    auto head = store::advance_head(tx);
+    if (!head) throw storage::DbError(storage::DbError::Kind::other, "audit_head is missing");
     Stored e;
-    e.seq = head[0].integer(0);
-    e.prev_hash = head[0].text(1);
+    e.seq = head->seq;
+    e.prev_hash = head->hash;
     e.at = clock_.now_ms();
     e.actor = entry.actor;
     e.action = entry.action;
@@ -62,10 +59,8 @@ void Recorder::record(storage::Tx& tx, const Entry& entry) const {
 
     vault_.with_key(crypto::KeyPurpose::audit_signing, "", [&](const crypto::SecretKey& seed) { e.signature = crypto::hex(crypto::sign(seed, signed_message(e.seq, e.hash))); });
 
-    tx.exec("INSERT INTO audit_log (seq, at, actor, action, object, site_id, outcome, prev_hash, hash, signature) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            {e.seq, e.at, e.actor, e.action, e.object, e.site_id, e.outcome, e.prev_hash, e.hash, e.signature});
-    tx.exec("UPDATE audit_head SET hash = $1 WHERE id = 1", {e.hash});
+    store::append(tx, e);
+    store::set_head_hash(tx, e.hash);
 }
 
 Verification verify(storage::Database& db, const std::string& public_key, const std::optional<Checkpoint>& checkpoint) {
@@ -82,10 +77,9 @@ Verification verify(storage::Database& db, const std::string& public_key, const 
     db.read([&](storage::Tx& tx) {
         // In pages of 5,000, so a long log never sits in memory whole.
         for (int64_t from = 0;; ) {
-            auto rows = tx.query(std::string(columns) + " WHERE seq > $1 ORDER BY seq LIMIT 5000", {from});
-            if (rows.empty()) break;
-            for (const auto& r : rows) {
-                Stored e = from_row(r);
+            const auto page = store::entries_after(tx, from, 5000);
+            if (page.empty()) break;
+            for (const Stored& e : page) {
                 from = e.seq;
                 ++v.entries;
                 if (e.seq != expected) fail(expected, e.seq > expected ? "missing (the next entry is " + std::to_string(e.seq) + ")" : "out of order");
@@ -101,11 +95,10 @@ Verification verify(storage::Database& db, const std::string& public_key, const 
                 prev = e.hash;
             }
         }
-        auto head = tx.query("SELECT seq, hash FROM audit_head WHERE id = 1");
-        if (head.empty()) fail(0, "the head record is missing");
-        else if (head[0].integer(0) != expected - 1 || head[0].text(1) != prev)
-            fail(expected, "the log ends before its head (entries " + std::to_string(expected) + " to " +
-                               std::to_string(head[0].integer(0)) + " truncated)");
+        const auto head = store::head(tx);
+        if (!head) fail(0, "the head record is missing");
+        else if (head->seq != expected - 1 || head->hash != prev)
+            fail(expected, "the log ends before its head (entries " + std::to_string(expected) + " to " + std::to_string(head->seq) + " truncated)");
     });
     if (checkpoint && !checkpoint_seen) fail(checkpoint->seq, "the exported checkpoint's entry is gone (truncated)");
     if (checkpoint && !signature_ok(public_key, checkpoint->seq, checkpoint->hash, checkpoint->signature))
@@ -114,9 +107,10 @@ Verification verify(storage::Database& db, const std::string& public_key, const 
 }
 
 std::optional<Checkpoint> latest_checkpoint(storage::Database& db) {
-    auto rows = db.query("SELECT seq, hash, signature FROM audit_log ORDER BY seq DESC LIMIT 1");
-    if (rows.empty()) return std::nullopt;
-    return Checkpoint{rows[0].integer(0), rows[0].text(1), rows[0].text(2)};
+    std::optional<Stored> last;
+    db.read([&](storage::Tx& tx) { last = store::last_entry(tx); });
+    if (!last) return std::nullopt;
+    return Checkpoint{last->seq, last->hash, last->signature};
 }
 
 std::string format_checkpoint(const Checkpoint& c) {
@@ -135,11 +129,7 @@ std::optional<Checkpoint> parse_checkpoint(const std::string& text) {
 
 std::vector<Stored> search(storage::Database& db, const Filter& f) {
     std::vector<Stored> out;
-    auto rows = db.query(std::string(columns) +
-                             " WHERE ($1 = '' OR actor = $1) AND ($2 = '' OR action = $2) AND (CAST($3 AS BIGINT) = 0 OR at >= CAST($3 AS BIGINT)) AND (CAST($4 AS BIGINT) = 0 OR at < CAST($4 AS BIGINT))"
-                             " ORDER BY seq DESC LIMIT $5",
-                         {f.actor, f.action, f.from, f.to, int64_t(std::clamp(f.limit, 1, 1000))});
-    for (const auto& r : rows) out.push_back(from_row(r));
+    db.read([&](storage::Tx& tx) { out = store::matching(tx, f); });
     return out;
 }
 

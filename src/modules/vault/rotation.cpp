@@ -1,5 +1,7 @@
 #include "modules/vault/rotation.hpp"
 
+#include "modules/vault/store.hpp"
+
 namespace haven::vault {
 
 const std::vector<SealedColumn>& sealed_columns() {
@@ -21,15 +23,14 @@ Result<RotationReport> reseal_all(storage::Database& db, const crypto::Vault& va
         const std::string table = c.table, column = c.column;
         int64_t last_id = -1;
         for (;;) {
-            auto rows = db.query("SELECT id, " + column + " FROM " + table + " WHERE " + column + " IS NOT NULL AND id > $1 ORDER BY id LIMIT 200",
-                                 {last_id});
+            std::vector<store::SealedValue> rows;
+            db.read([&](storage::Tx& tx) { rows = store::sealed_values(tx, table, column, last_id, 200); });
             if (rows.empty()) break;
             Status s = db.write([&](storage::Tx& tx) -> Status {
                 for (const auto& r : rows) {
-                    const int64_t id = r.integer(0);
+                    const int64_t id = r.id;
                     last_id = id;
-                    const auto& bytes = r.blob(1).bytes;
-                    const std::string old(bytes.begin(), bytes.end());
+                    const std::string& old = r.sealed;
                     auto version = crypto::Vault::version_of(old);
                     if (version && *version == report.version) {
                         ++report.current;
@@ -41,8 +42,7 @@ Result<RotationReport> reseal_all(storage::Database& db, const crypto::Vault& va
                         continue;
                     }
                     const std::string fresh = vault.seal_field(table, column, id, plain.value());
-                    tx.exec("UPDATE " + table + " SET " + column + " = $1 WHERE id = $2 AND " + column + " = $3",
-                            {storage::Blob{{fresh.begin(), fresh.end()}}, id, storage::Blob{{old.begin(), old.end()}}});
+                    store::replace_sealed(tx, table, column, id, fresh, old);
                     ++report.resealed;
                 }
                 return {};
