@@ -22,6 +22,14 @@ std::string keyed_hash(const unsigned char* key32, std::string_view message, siz
     return out;
 }
 
+std::optional<std::string> keyed_hash(std::string_view key, std::string_view message, size_t bytes) {
+    if (key.size() < crypto_generichash_KEYBYTES_MIN || key.size() > crypto_generichash_KEYBYTES_MAX) return std::nullopt;
+    std::string out(bytes, '\0');
+    crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(), reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                       reinterpret_cast<const unsigned char*>(key.data()), key.size());
+    return out;
+}
+
 std::string hash(std::string_view message, size_t bytes) {
     std::string out(bytes, '\0');
     crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(), reinterpret_cast<const unsigned char*>(message.data()), message.size(), nullptr, 0);

@@ -3,6 +3,7 @@
 // audit chain's checkpoints.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,8 @@ std::string hmac_sha256(std::string_view key, std::string_view message);
 // BLAKE2b of `message` keyed by a 32-byte key, `bytes` long (16 to 64): a pseudonym for an id that only a holder
 // of the key can compute (a doorbell's owner).
 std::string keyed_hash(const unsigned char* key32, std::string_view message, size_t bytes);
+// The same under a key of 16 to 64 bytes given as text (an enrolment code); nullopt for a key of another length.
+std::optional<std::string> keyed_hash(std::string_view key, std::string_view message, size_t bytes);
 // Unkeyed BLAKE2b, `bytes` long (16 to 64): an asset's content hash, the audit chain's links.
 std::string hash(std::string_view message, size_t bytes);
 

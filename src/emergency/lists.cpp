@@ -1,10 +1,10 @@
 #include "emergency/lists.hpp"
 
-#include <sodium.h>
 
 #include <boost/json.hpp>
 
 #include "core/utf8.hpp"
+#include "crypto/mac.hpp"
 #include "emergency/alert.hpp"
 
 namespace haven::emergency {
@@ -72,13 +72,8 @@ json::array to_json(const std::vector<ListEntry>& list) {
     return out;
 }
 
-Bytes lists_key(std::string_view code) {
-    static constexpr std::string_view context = "haven-enrol-lists-v1";
-    Bytes key(32, '\0');
-    crypto_generichash(reinterpret_cast<unsigned char*>(key.data()), key.size(), reinterpret_cast<const unsigned char*>(context.data()), context.size(),
-                       reinterpret_cast<const unsigned char*>(code.data()), code.size());
-    return key;
-}
+// nullopt for a code too short or too long to key BLAKE2b (16 to 64 bytes; the hub's codes are 24).
+std::optional<Bytes> lists_key(std::string_view code) { return crypto::keyed_hash(code, "haven-enrol-lists-v1", 32); }
 
 }  // namespace
 
@@ -142,11 +137,15 @@ std::string choices(const std::vector<ListEntry>& list) {
     return out;
 }
 
-Bytes seal_lists(const Lists& lists, std::string_view code) { return seal_secret(lists_key(code), lists_json(lists)); }
+Bytes seal_lists(const Lists& lists, std::string_view code) {
+    const auto key = lists_key(code);
+    return key ? seal_secret(*key, lists_json(lists)) : Bytes();  // nothing sealed: the hub refuses an empty upload
+}
 
 Result<Lists> open_lists(const Bytes& sealed, std::string_view code) {
-    if (code.size() < crypto_generichash_KEYBYTES_MIN || code.size() > crypto_generichash_KEYBYTES_MAX) return bad("code", "This code cannot open lists.");
-    auto text = open_secret(lists_key(code), sealed);
+    const auto key = lists_key(code);
+    if (!key) return bad("code", "This code cannot open lists.");
+    auto text = open_secret(*key, sealed);
     if (!text) return bad("lists", "The lists sent with this code do not open with it: ask the operator for a new code.");
     return parse_lists(*text);
 }

@@ -14,6 +14,7 @@
 #include "modules/spaces/service.hpp"
 #include "storage/migrate.hpp"
 #include "support/engines.hpp"
+#include "support/services.hpp"
 
 namespace haven {
 namespace {
@@ -21,35 +22,21 @@ namespace {
 constexpr int64_t minute = 60 * 1000, hour = 60 * minute, day = 24 * hour;
 
 // The services of one site, wired as app.cpp wires them, on a fresh database of the engine under test.
-class Rules : public ::testing::TestWithParam<std::string> {
+class Rules : public testing::ServicesTest {
 protected:
     void SetUp() override {
-        dir_ = testing::temp_dir("haven-rules");
-        std::string url;
-        testing::fresh_database(GetParam(), dir_, url);
-        if (url.empty()) return;
-        db_ = storage::open_database(url);
-        ASSERT_TRUE(storage::migrate(*db_).ok());
-        vault_ = std::make_unique<crypto::Vault>(dir_ + "/vault.json", clock_);
-        ASSERT_TRUE(vault_->create(false, 1, 1).ok());
-        accounts_ = std::make_unique<accounts::Service>(*db_, *vault_, clock_);
+        if (!open("haven-rules")) return;
         people_ = std::make_unique<people::Service>(*db_, *vault_, clock_, *accounts_);
         spaces_ = std::make_unique<spaces::Service>(*db_, *vault_, clock_, *accounts_);
         centre_ = std::make_unique<centre::Service>(*db_, *vault_, clock_, *accounts_, *people_, *spaces_);
-        auto site = accounts_->create_site(nullptr, {"Paris", "Paris", "France", "Europe/Paris", false});
-        ASSERT_TRUE(site.ok());
-        site_ = site->id;
-        auto invited = accounts_->invite(nullptr, site_, "coordinator", Role::coordinator);
-        ASSERT_TRUE(invited.ok());
-        coordinator_ = Principal{invited->account.id, "coordinator", {{site_, Role::coordinator}}, "session", "", false, "en"};
+        site_ = site("Paris", "Paris", "France", "Europe/Paris");
+        coordinator_ = account("coordinator", Role::coordinator, site_);
     }
     void TearDown() override {
         centre_.reset();
         spaces_.reset();
         people_.reset();
-        accounts_.reset();
-        db_.reset();
-        std::filesystem::remove_all(dir_);
+        ServicesTest::TearDown();
     }
 
     int64_t person(const std::string& pseudonym) {
@@ -66,11 +53,6 @@ protected:
         return made ? made.value() : spaces::Space{};
     }
 
-    ManualClock clock_{1'767'600'000'000};  // 2026-01-05 08:00 UTC, a Monday
-    std::string dir_;
-    std::unique_ptr<storage::Database> db_;
-    std::unique_ptr<crypto::Vault> vault_;
-    std::unique_ptr<accounts::Service> accounts_;
     std::unique_ptr<people::Service> people_;
     std::unique_ptr<spaces::Service> spaces_;
     std::unique_ptr<centre::Service> centre_;

@@ -16,6 +16,7 @@
 #include "emergency/wire.hpp"
 #include "storage/migrate.hpp"
 #include "support/engines.hpp"
+#include "support/services.hpp"
 
 namespace haven {
 namespace {
@@ -33,32 +34,18 @@ struct Step {
     std::string field = {};
 };
 
-class NetworkRules : public ::testing::TestWithParam<std::string> {
+class NetworkRules : public testing::ServicesTest {
 protected:
     void SetUp() override {
-        dir_ = testing::temp_dir("haven-network-rules");
-        std::string url;
-        testing::fresh_database(GetParam(), dir_, url);
-        if (url.empty()) return;
-        db_ = storage::open_database(url);
-        ASSERT_TRUE(storage::migrate(*db_).ok());
-        vault_ = std::make_unique<crypto::Vault>(dir_ + "/vault.json", clock_);
-        ASSERT_TRUE(vault_->create(false, 1, 1).ok());
-        accounts_ = std::make_unique<accounts::Service>(*db_, *vault_, clock_);
+        if (!open("haven-network-rules")) return;
         network_ = std::make_unique<network::Service>(*db_, clock_, *accounts_);
-        auto site = accounts_->create_site(nullptr, {"Hub", "Riga", "Latvia", "Europe/Riga", false});
-        ASSERT_TRUE(site.ok());
-        auto op = accounts_->invite(nullptr, site->id, "netop", Role::emergency_operator);
-        auto coordinator = accounts_->invite(nullptr, site->id, "coord", Role::coordinator);
-        ASSERT_TRUE(op.ok() && coordinator.ok());
-        operator_ = Principal{op->account.id, "netop", {{site->id, Role::emergency_operator}}, "session", "", false, "en"};
-        coordinator_ = Principal{coordinator->account.id, "coord", {{site->id, Role::coordinator}}, "session", "", false, "en"};
+        const int64_t hub = site("Hub", "Riga", "Latvia", "Europe/Riga");
+        operator_ = account("netop", Role::emergency_operator, hub);
+        coordinator_ = account("coord", Role::coordinator, hub);
     }
     void TearDown() override {
         network_.reset();
-        accounts_.reset();
-        db_.reset();
-        std::filesystem::remove_all(dir_);
+        ServicesTest::TearDown();
     }
     static void run(const std::vector<Step>& steps) {
         for (const auto& s : steps) {
@@ -88,11 +75,6 @@ protected:
         return emergency::sign_prekey(identity_, emergency::new_box_keys().public_key, clock_.now_ms() + 14 * 24 * hour);
     }
 
-    ManualClock clock_{1'767'600'000'000};
-    std::string dir_;
-    std::unique_ptr<storage::Database> db_;
-    std::unique_ptr<crypto::Vault> vault_;
-    std::unique_ptr<accounts::Service> accounts_;
     std::unique_ptr<network::Service> network_;
     Principal operator_, coordinator_;
     emergency::SigningKeys identity_ = emergency::new_signing_keys();

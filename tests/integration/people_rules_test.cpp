@@ -15,6 +15,7 @@
 #include "modules/people/service.hpp"
 #include "storage/migrate.hpp"
 #include "support/engines.hpp"
+#include "support/services.hpp"
 
 namespace haven {
 namespace {
@@ -22,37 +23,18 @@ namespace {
 constexpr int64_t day = 24 * 60 * 60 * 1000, month = 30 * day;
 
 // The people service of two sites, wired as app.cpp wires it, on a fresh database of the engine under test.
-class PeopleRules : public ::testing::TestWithParam<std::string> {
+class PeopleRules : public testing::ServicesTest {
 protected:
     void SetUp() override {
-        dir_ = testing::temp_dir("haven-people-rules");
-        std::string url;
-        testing::fresh_database(GetParam(), dir_, url);
-        if (url.empty()) return;
-        db_ = storage::open_database(url);
-        ASSERT_TRUE(storage::migrate(*db_).ok());
-        vault_ = std::make_unique<crypto::Vault>(dir_ + "/vault.json", clock_);
-        ASSERT_TRUE(vault_->create(false, 1, 1).ok());
-        accounts_ = std::make_unique<accounts::Service>(*db_, *vault_, clock_);
+        if (!open("haven-people-rules")) return;
         people_ = std::make_unique<people::Service>(*db_, *vault_, clock_, *accounts_);
-        auto paris = accounts_->create_site(nullptr, {"Paris", "Paris", "France", "Europe/Paris", false});
-        auto berlin = accounts_->create_site(nullptr, {"Berlin", "Berlin", "Germany", "Europe/Berlin", false});
-        ASSERT_TRUE(paris.ok() && berlin.ok());
-        site_ = paris->id;
-        other_ = berlin->id;
+        site_ = site("Paris", "Paris", "France", "Europe/Paris");
+        other_ = site("Berlin", "Berlin", "Germany", "Europe/Berlin");
         coordinator_ = account("coordinator", Role::coordinator, site_);
     }
     void TearDown() override {
         people_.reset();
-        accounts_.reset();
-        db_.reset();
-        std::filesystem::remove_all(dir_);
-    }
-
-    Principal account(const std::string& username, Role role, int64_t site) {
-        auto invited = accounts_->invite(nullptr, site, username, role);
-        EXPECT_TRUE(invited.ok()) << invited.error().message;
-        return Principal{invited ? invited->account.id : 0, username, {{site, role}}, "session", "", false, "en"};
+        ServicesTest::TearDown();
     }
     int64_t person(const std::string& pseudonym, std::vector<std::string> legal_names = {}, const Principal* by = nullptr) {
         people::Person p;
@@ -73,11 +55,6 @@ protected:
     }
     int64_t count(const std::string& sql) { return db_->query(sql).at(0).integer(0); }
 
-    ManualClock clock_{1'767'600'000'000};  // 2026-01-05 08:00 UTC
-    std::string dir_;
-    std::unique_ptr<storage::Database> db_;
-    std::unique_ptr<crypto::Vault> vault_;
-    std::unique_ptr<accounts::Service> accounts_;
     std::unique_ptr<people::Service> people_;
     int64_t site_ = 0, other_ = 0;
     Principal coordinator_;

@@ -2,7 +2,7 @@
 
 #include "http/json.hpp"
 #include "modules/system/handlers.hpp"
-#include "modules/system/probe_store.hpp"
+#include "modules/system/store.hpp"
 
 namespace haven::system {
 namespace {

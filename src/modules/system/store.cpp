@@ -1,4 +1,4 @@
-#include "modules/system/probe_store.hpp"
+#include "modules/system/store.hpp"
 
 namespace haven::system {
 
