@@ -301,8 +301,10 @@ void bench_people(const std::string& dir, const std::string& url) {
     auto db = fresh_store(url, v);
     if (!db) return;
     const bool sqlite = db->engine() == "sqlite";
-    accounts::Service accounts(*db, v, clock);
-    people::Service people(*db, v, clock, accounts);
+    audit::Recorder audit(v, clock);
+    const modules::Shared shared{*db, v, clock, audit};
+    accounts::Service accounts(shared);
+    people::Service people(shared, accounts);
     auto site = accounts.create_site(nullptr, {"Bench", "Paris", "France", "Europe/Paris", false});
     if (!site) return;
     Principal coordinator{1, "bench", {{site->id, Role::coordinator}}, "session", "", false, "en"};
@@ -418,8 +420,10 @@ void bench_bookings(const std::string& dir, const std::string& url) {
     crypto::Vault v(dir + "/bookings-vault-" + std::to_string(url.size()) + ".json", clock);
     auto db = fresh_store(url, v);
     if (!db) return;
-    accounts::Service accounts(*db, v, clock);
-    spaces::Service spaces(*db, v, clock, accounts);
+    audit::Recorder audit(v, clock);
+    const modules::Shared shared{*db, v, clock, audit};
+    accounts::Service accounts(shared);
+    spaces::Service spaces(shared, accounts);
     auto site = accounts.create_site(nullptr, {"Bench", "Paris", "France", "Europe/Paris", false});
     auto inv = accounts.invite(nullptr, site->id, "bench", Role::coordinator);
     if (!site || !inv) return;

@@ -64,8 +64,9 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
         return make_error(ErrorKind::unavailable, "no_vault", "There is no vault in " + config.data_dir + ": run `haven init` first.", "data");
     std::string seal_token;
     if (std::ifstream in(config.data_dir + "/seal-token"); in) std::getline(in, seal_token);
-    app->vault_context_ = std::make_unique<vault::Context>(vault::Context{*app->vault_, seal_token, *app->db_, audit::Recorder(*app->vault_, clock),
-                                                                          std::make_unique<vault::UnsealThrottle>(clock)});
+    app->audit_ = std::make_unique<audit::Recorder>(*app->vault_, clock);
+    app->vault_context_ = std::make_unique<vault::Context>(
+        vault::Context{*app->vault_, seal_token, *app->db_, *app->audit_, std::make_unique<vault::UnsealThrottle>(clock)});
     if (!config.passphrase_file.empty()) {
         auto passphrase = read_secret_file(config.passphrase_file);
         if (!passphrase || passphrase->empty())
@@ -73,54 +74,26 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
         if (auto s = app->vault_->unseal_with_passphrase(*passphrase); !s)
             return make_error(ErrorKind::invalid, "bad_config", "The passphrase file does not open the vault.", "passphrase-file");
         (void)app->db_->write([&](storage::Tx& tx) -> Status {
-            audit::Recorder(*app->vault_, clock).record(tx, {"vault.unseal", "operator", "", 0, "ok"});
+            app->audit_->record(tx, {"vault.unseal"});
             return {};
         });
     }
 
-    accounts::SessionPolicy policy{int64_t(config.session_idle_minutes) * 60 * 1000, int64_t(config.session_max_hours) * 3600 * 1000};
-    app->accounts_ = std::make_unique<accounts::Service>(*app->db_, *app->vault_, clock, policy);
-    app->accounts_->set_read_policy({config.mass_read_limit, int64_t(config.mass_read_window_minutes) * 60 * 1000, config.mass_read_suspend});
-    app->vault_->on_seal([accounts = app->accounts_.get()] { accounts->forget_personal_keys(); });
-    app->gate_ = std::make_unique<accounts::Gate>(*app->accounts_, config.secure_cookies);
-    app->accounts_context_ = std::make_unique<accounts::Context>(accounts::Context{*app->accounts_, *app->gate_});
-    app->people_ = std::make_unique<people::Service>(*app->db_, *app->vault_, clock, *app->accounts_,
-                                                     people::Settings{config.retention_months, config.name_index_bits});
-    app->importer_ = std::make_unique<people::Importer>(*app->people_);
-    app->casework_ = std::make_unique<casework::Service>(*app->db_, *app->vault_, clock, *app->accounts_, *app->people_);
-    app->casework_context_ = std::make_unique<casework::Context>(casework::Context{*app->casework_, *app->people_, *app->accounts_});
-    app->spaces_ = std::make_unique<spaces::Service>(*app->db_, *app->vault_, clock, *app->accounts_);
-    app->spaces_context_ = std::make_unique<spaces::Context>(spaces::Context{*app->spaces_, config.secure_cookies});
-    app->centre_ = std::make_unique<centre::Service>(*app->db_, *app->vault_, clock, *app->accounts_, *app->people_, *app->spaces_);
-    app->centre_context_ =
-        std::make_unique<centre::Context>(centre::Context{*app->centre_, *app->people_, *app->accounts_, *app->spaces_, config.secure_cookies});
-    app->people_context_ = std::make_unique<people::Context>(people::Context{
-        *app->people_, *app->accounts_, *app->importer_,
-        [cc = app->casework_context_.get(), ce = app->centre_context_.get()](web::Html& h, const web::PageContext& ctx, const http::Request& q,
-                                                                             const people::Person& p) {
-            casework::person_sections(h, ctx, q, *cc, p);
-            centre::person_sections(h, ctx, q, *ce, p);
-        }});
-    app->network_ = std::make_unique<network::Service>(*app->db_, clock, *app->accounts_);
-    app->doorbells_ = std::make_unique<network::Doorbells>(*app->db_, *app->vault_, clock);
-    const int bell_timeout = config.doorbell_timeout_seconds;
-    app->doorbells_->allow_private_targets(config.doorbell_allow_private_targets);
-    app->doorbells_->set_ringer("webhook", outbound::webhook_ringer(bell_timeout, config.doorbell_allow_private_targets));
-    if (config.doorbell_webpush)
-        app->doorbells_->set_ringer("webpush", outbound::webpush_ringer(*app->vault_, "mailto:" + config.doorbell_from, bell_timeout,
-                                                                        config.doorbell_allow_private_targets));
-    if (!config.doorbell_smtp.empty())
-        app->doorbells_->set_ringer("email", outbound::smtp_ringer({config.doorbell_smtp, config.doorbell_from, bell_timeout, config.doorbell_smtp_tls}));
-    if (!config.doorbell_matrix.empty()) {
-        auto token = read_secret_file(config.doorbell_matrix_token_file);
-        if (!token || token->empty())
-            return make_error(ErrorKind::invalid, "bad_config", "doorbell-matrix needs doorbell-matrix-token-file with the bot's access token.",
-                              "doorbell-matrix-token-file");
-        app->doorbells_->set_ringer("matrix", outbound::matrix_ringer(config.doorbell_matrix, *token, bell_timeout));
-    }
-    app->network_->on_publish([d = app->doorbells_.get()](const std::string& id, bool urgent) { (void)d->ring_all(id, urgent); });
-    app->doorbells_->start();
-    app->network_context_ = std::make_unique<network::Context>(network::Context{*app->network_, *app->doorbells_});
+    const modules::Shared shared{*app->db_, *app->vault_, clock, *app->audit_};
+    app->accounts_ = std::make_unique<accounts::Module>(shared, config);
+    auto& accounts = app->accounts_->service;
+    app->vault_->on_seal([&accounts] { accounts.forget_personal_keys(); });
+    app->people_ = std::make_unique<people::Module>(shared, accounts, config);
+    app->casework_ = std::make_unique<casework::Module>(shared, accounts, app->people_->service);
+    app->spaces_ = std::make_unique<spaces::Module>(shared, accounts, config.secure_cookies);
+    app->centre_ = std::make_unique<centre::Module>(shared, accounts, app->people_->service, app->spaces_->service, config.secure_cookies);
+    app->people_->context.sections = [cc = &app->casework_->context, ce = &app->centre_->context](
+                                         web::Html& h, const web::PageContext& ctx, const http::Request& q, const people::Person& p) {
+        casework::person_sections(h, ctx, q, *cc, p);
+        centre::person_sections(h, ctx, q, *ce, p);
+    };
+    HAVEN_TRY(network, network::Module::create(shared, accounts, config));
+    app->network_ = std::move(network);
     add_routes(*app);
     web::set_navigation([](const Principal& who) {
         std::vector<web::NavItem> items = {{"/sites", "nav.sites"}};
@@ -162,7 +135,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
         if (!one.empty()) hooks.trusted_proxies.push_back(one);
         at = end + 1;
     }
-    auto* gate = app->gate_.get();
+    auto* gate = &app->accounts_->gate;
     auto* vault = app->vault_.get();
     // The metrics answer their own token (Prometheus' bearer_token_file), sealed or not, and nothing else.
     // Sealed: only the routes marked `.while_sealed()` in routes.cpp answer.
@@ -211,7 +184,6 @@ void App::start() { server_->start(); }
 void App::run_until_signal() { server_->run_until_signal(); }
 void App::stop() {
     if (server_) server_->stop();
-    importer_.reset();  // waits for a running import
 }
 
 }  // namespace haven

@@ -40,12 +40,12 @@ public:
     storage::Database& db() { return *db_; }
     const http::Router& router() const { return router_; }
     http::Pipeline& pipeline() { return *pipeline_; }
-    accounts::Service& accounts() { return *accounts_; }
-    people::Service& people() { return *people_; }
-    casework::Service& casework() { return *casework_; }
-    centre::Service& centre() { return *centre_; }
-    network::Service& network() { return *network_; }
-    network::Doorbells& doorbells() { return *doorbells_; }
+    accounts::Service& accounts() { return accounts_->service; }
+    people::Service& people() { return people_->service; }
+    casework::Service& casework() { return casework_->service; }
+    centre::Service& centre() { return centre_->service; }
+    network::Service& network() { return network_->service; }
+    network::Doorbells& doorbells() { return network_->doorbells; }
     crypto::Vault& vault() { return *vault_; }
 
 private:
@@ -55,22 +55,15 @@ private:
     int64_t started_ms_ = 0;
     std::unique_ptr<storage::Database> db_;
     std::unique_ptr<crypto::Vault> vault_;
+    std::unique_ptr<audit::Recorder> audit_;
     std::unique_ptr<vault::Context> vault_context_;
-    std::unique_ptr<accounts::Service> accounts_;
-    std::unique_ptr<accounts::Gate> gate_;
-    std::unique_ptr<accounts::Context> accounts_context_;
-    std::unique_ptr<people::Service> people_;
-    std::unique_ptr<people::Importer> importer_;
-    std::unique_ptr<people::Context> people_context_;
-    std::unique_ptr<casework::Service> casework_;
-    std::unique_ptr<casework::Context> casework_context_;
-    std::unique_ptr<spaces::Service> spaces_;
-    std::unique_ptr<spaces::Context> spaces_context_;
-    std::unique_ptr<centre::Service> centre_;
-    std::unique_ptr<centre::Context> centre_context_;
-    std::unique_ptr<network::Service> network_;
-    std::unique_ptr<network::Doorbells> doorbells_;
-    std::unique_ptr<network::Context> network_context_;
+    // Each module is built from what it uses (modules/<name>/handlers.hpp); destroyed in reverse order.
+    std::unique_ptr<accounts::Module> accounts_;
+    std::unique_ptr<people::Module> people_;
+    std::unique_ptr<casework::Module> casework_;
+    std::unique_ptr<spaces::Module> spaces_;
+    std::unique_ptr<centre::Module> centre_;
+    std::unique_ptr<network::Module> network_;
     http::Metrics metrics_;
     http::Router router_;
     std::unique_ptr<http::Pipeline> pipeline_;

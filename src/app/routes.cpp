@@ -31,7 +31,7 @@ void add_routes(App& app) {
     const Clock& clock = app.clock_;
     const bool secure = app.config_.secure_cookies;
     home::Installation installation{db, clock, app.started_ms_};
-    auto& ac = *app.accounts_context_;
+    auto& ac = app.accounts_->context;
     // Spreadsheet imports and the network's wraps (≈ 260,000 members an upload) and roster take bodies this large
     // (`.takes_body`); every other route the transport's 1 MB. Only a caller the gate admits may send more.
     constexpr size_t upload = 16 * 1024 * 1024;
@@ -73,7 +73,7 @@ void add_routes(App& app) {
     r.post("/api/v1/vault/rotate", "public", with(vc, vault::api_rotate));
 
     // People
-    auto& pc = *app.people_context_;
+    auto& pc = app.people_->context;
     r.get("/people", "people.open", with(pc, people::people_home));
     r.get("/sites/{site}/people", "people.open", with(pc, people::people_show));
     r.post("/sites/{site}/people/search", "people.open", with(pc, people::people_search));
@@ -102,7 +102,7 @@ void add_routes(App& app) {
     r.get("/api/v1/sites/{site}/people/export", "people.transfer", with(pc, people::api_export));
 
     // Casework
-    auto& cc = *app.casework_context_;
+    auto& cc = app.casework_->context;
     r.post("/people/{id}/cases", "cases.work", with(cc, casework::case_open_save));
     r.get("/cases/{id}", "cases.work", with(cc, casework::case_show));
     r.post("/cases/{id}/steps/{step}", "cases.work", with(cc, casework::step_save));
@@ -149,7 +149,7 @@ void add_routes(App& app) {
     r.get("/api/v1/sites/{site}/dashboard", "dashboard.view", with(cc, casework::api_dashboard));
 
     // Spaces and bookings
-    auto& sc = *app.spaces_context_;
+    auto& sc = app.spaces_->context;
     r.get("/sites/{site}/spaces", "spaces.view", with(sc, spaces::spaces_show));
     r.post("/sites/{site}/spaces", "spaces.manage", with(sc, spaces::space_save));
     r.get("/spaces/{id}", "spaces.view", with(sc, spaces::space_show));
@@ -166,7 +166,7 @@ void add_routes(App& app) {
     r.post("/bookings/{id}/cancel", "bookings.make", with(sc, spaces::booking_cancel));
 
     // Desks, courses, events, occupancy, one's own calendar
-    auto& ce = *app.centre_context_;
+    auto& ce = app.centre_->context;
     r.get("/sites/{site}/desks", "spaces.view", with(ce, centre::desks_show));
     r.post("/people/{id}/desk", "desks.manage", with(ce, centre::desk_allocate));
     r.post("/people/{id}/desk-waitlist", "desks.manage", with(ce, centre::desk_wait));
@@ -225,7 +225,7 @@ void add_routes(App& app) {
     // nothing readable, so it keeps serving through a panic seal, when it is needed most. What in it does need the
     // vault — a doorbell's sealed address, an operator's change (written to the signed audit log) — answers 503
     // "sealed" itself.
-    auto& nc = *app.network_context_;
+    auto& nc = app.network_->context;
     r.post("/api/v1/network/enrolments", "network.operate", with(nc, network::api_enrolment)).while_sealed();
     r.get("/api/v1/network/enrolments", "network.operate", with(nc, network::api_codes)).while_sealed();
     r.add("DELETE", "/api/v1/network/enrolments/{id}", "network.operate", with(nc, network::api_code_revoke)).while_sealed();

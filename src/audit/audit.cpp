@@ -41,7 +41,7 @@ std::string Recorder::subject(std::string_view type, int64_t id) const {
     return std::string(type) + ":" + crypto::hex(h);
 }
 
-void Recorder::record(storage::Tx& tx, const Entry& entry) const {
+void Recorder::record(storage::Tx& tx, const Event& event) const {
     // Taking the head row serialises appenders on PostgreSQL (row lock) as the single writer does on SQLite.
     auto head = store::advance_head(tx);
     if (!head) throw storage::DbError(storage::DbError::Kind::other, "audit_head is missing");
@@ -49,11 +49,11 @@ void Recorder::record(storage::Tx& tx, const Entry& entry) const {
     e.seq = head->seq;
     e.prev_hash = head->hash;
     e.at = clock_.now_ms();
-    e.actor = entry.actor;
-    e.action = entry.action;
-    e.object = entry.object;
-    e.site_id = entry.site_id;
-    e.outcome = entry.outcome;
+    e.actor = event.actor > 0 ? subject("account", event.actor) : event.actor == 0 ? "operator" : "unknown";
+    e.action = std::string(event.action);
+    e.object = event.object_type.empty() ? "" : subject(event.object_type, event.object_id);
+    e.site_id = event.site_id;
+    e.outcome = std::string(event.outcome);
     auto prev = unhex(e.prev_hash).value_or(std::string(32, '\0'));
     e.hash = blake(prev + canonical(e));
 

@@ -20,12 +20,14 @@
 
 namespace haven::audit {
 
-struct Entry {
-    std::string action;      // "login", "login_failed", "account.invite", "vault.unseal", "contact.read" …
-    std::string actor;       // a keyed hash from Recorder::subject(), or "system"/"operator"
-    std::string object;      // likewise, or "" when there is none
+// One act to record. It holds ids, never values: the log stores who and what as keyed hashes.
+struct Event {
+    std::string_view action;         // "login", "login_failed", "account.invite", "vault.unseal", "contact.read" …
+    int64_t actor = 0;               // an account id; 0 the operator at the command line, -1 an unknown user
+    std::string_view object_type{};  // "person", "case" …; empty when the act has no object
+    int64_t object_id = 0;
     int64_t site_id = 0;
-    std::string outcome = "ok";
+    std::string_view outcome = "ok";
 };
 
 struct Stored {
@@ -33,14 +35,15 @@ struct Stored {
     std::string actor, action, object, outcome, prev_hash, hash, signature;
 };
 
+// The one audit interface: every service, the vault's handlers and the command line record through it.
 class Recorder {
 public:
     Recorder(const crypto::Vault& vault, const Clock& clock) : vault_(vault), clock_(clock) {}
 
     // "account:1a2b…": the keyed hash naming a record in entries. Needs the vault unsealed.
     std::string subject(std::string_view type, int64_t id) const;
-    // Appends an entry in `tx` (the action's own transaction). Throws if it cannot (the action then fails).
-    void record(storage::Tx& tx, const Entry& entry) const;
+    // Appends an entry in `tx` (the act's own transaction). Throws if it cannot (the act then fails).
+    void record(storage::Tx& tx, const Event& event) const;
 
 private:
     const crypto::Vault& vault_;

@@ -25,7 +25,7 @@ void add_backup(CLI::App& app, int& exit_code) {
             vault_text << in.rdbuf();
             // An export of everything: audited first (the entry is in the backup too).
             (void)s.db->write([&](storage::Tx& tx) -> Status {
-                audit::Recorder(*s.vault, s.clock).record(tx, {"backup.write", "operator", "", 0, "ok"});
+                s.audit->record(tx, {"backup.write"});
                 return {};
             });
             auto summary = storage::write_backup(*s.db, [&] { return s.vault->subkey(crypto::KeyPurpose::backup); }, vault_text.str(), *out_path);
@@ -78,7 +78,7 @@ void add_backup(CLI::App& app, int& exit_code) {
                 return 1;
             }
             (void)s.db->write([&](storage::Tx& tx) -> Status {
-                audit::Recorder(*s.vault, s.clock).record(tx, {"backup.restore", "operator", "", 0, "ok"});
+                s.audit->record(tx, {"backup.restore"});
                 return {};
             });
             std::cout << "Restored " << summary->tables << " tables, " << summary->rows << " rows.\n";

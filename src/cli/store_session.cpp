@@ -29,7 +29,8 @@ int with_store(const Config& config, const std::function<int(StoreSession&)>& bo
                 return 2;
             }
         }
-        s.accounts = std::make_unique<accounts::Service>(*s.db, *s.vault, s.clock);
+        s.audit = std::make_unique<audit::Recorder>(*s.vault, s.clock);
+        s.accounts = std::make_unique<accounts::Service>(modules::Shared{*s.db, *s.vault, s.clock, *s.audit});
         return body(s);
     } catch (const storage::DbError& e) {
         std::cerr << "haven: " << e.what() << "\n";

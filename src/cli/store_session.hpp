@@ -15,6 +15,7 @@ struct StoreSession {
     SystemClock clock;
     std::unique_ptr<storage::Database> db;
     std::unique_ptr<crypto::Vault> vault;  // sealed: these commands need no key
+    std::unique_ptr<audit::Recorder> audit;
     std::unique_ptr<accounts::Service> accounts;
 };
 

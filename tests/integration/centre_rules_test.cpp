@@ -26,9 +26,9 @@ class Rules : public testing::ServicesTest {
 protected:
     void SetUp() override {
         if (!open("haven-rules")) return;
-        people_ = std::make_unique<people::Service>(*db_, *vault_, clock_, *accounts_);
-        spaces_ = std::make_unique<spaces::Service>(*db_, *vault_, clock_, *accounts_);
-        centre_ = std::make_unique<centre::Service>(*db_, *vault_, clock_, *accounts_, *people_, *spaces_);
+        people_ = std::make_unique<people::Service>(shared(), *accounts_);
+        spaces_ = std::make_unique<spaces::Service>(shared(), *accounts_);
+        centre_ = std::make_unique<centre::Service>(shared(), *accounts_, *people_, *spaces_);
         site_ = site("Paris", "Paris", "France", "Europe/Paris");
         coordinator_ = account("coordinator", Role::coordinator, site_);
     }

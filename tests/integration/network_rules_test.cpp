@@ -38,7 +38,7 @@ class NetworkRules : public testing::ServicesTest {
 protected:
     void SetUp() override {
         if (!open("haven-network-rules")) return;
-        network_ = std::make_unique<network::Service>(*db_, clock_, *accounts_);
+        network_ = std::make_unique<network::Service>(shared(), *accounts_);
         const int64_t hub = site("Hub", "Riga", "Latvia", "Europe/Riga");
         operator_ = account("netop", Role::emergency_operator, hub);
         coordinator_ = account("coord", Role::coordinator, hub);

@@ -27,7 +27,7 @@ class PeopleRules : public testing::ServicesTest {
 protected:
     void SetUp() override {
         if (!open("haven-people-rules")) return;
-        people_ = std::make_unique<people::Service>(*db_, *vault_, clock_, *accounts_);
+        people_ = std::make_unique<people::Service>(shared(), *accounts_);
         site_ = site("Paris", "Paris", "France", "Europe/Paris");
         other_ = site("Berlin", "Berlin", "Germany", "Europe/Berlin");
         coordinator_ = account("coordinator", Role::coordinator, site_);

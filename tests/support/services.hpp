@@ -29,7 +29,8 @@ protected:
         EXPECT_TRUE(storage::migrate(*db_).ok());
         vault_ = std::make_unique<crypto::Vault>(dir_ + "/vault.json", clock_);
         EXPECT_TRUE(vault_->create(false, 1, 1).ok());
-        accounts_ = std::make_unique<accounts::Service>(*db_, *vault_, clock_);
+        audit_ = std::make_unique<audit::Recorder>(*vault_, clock_);
+        accounts_ = std::make_unique<accounts::Service>(shared());
         return true;
     }
     void TearDown() override {
@@ -37,6 +38,7 @@ protected:
         db_.reset();
         std::filesystem::remove_all(dir_);
     }
+    modules::Shared shared() { return {*db_, *vault_, clock_, *audit_}; }
     int64_t site(const std::string& name, const std::string& city, const std::string& country, const std::string& zone) {
         auto made = accounts_->create_site(nullptr, {name, city, country, zone, false});
         EXPECT_TRUE(made.ok());
@@ -53,6 +55,7 @@ protected:
     std::string dir_;
     std::unique_ptr<storage::Database> db_;
     std::unique_ptr<crypto::Vault> vault_;
+    std::unique_ptr<audit::Recorder> audit_;
     std::unique_ptr<accounts::Service> accounts_;
 };
 

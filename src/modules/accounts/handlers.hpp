@@ -1,6 +1,7 @@
 // The pages and JSON endpoints of accounts, sites and sessions. Routes are in src/app/routes.cpp.
 #pragma once
 
+#include "core/config.hpp"
 #include "core/result.hpp"
 #include "http/message.hpp"
 #include "modules/accounts/gate.hpp"
@@ -14,6 +15,18 @@ using http::Response;
 struct Context {
     Service& service;
     Gate& gate;
+};
+
+// The module as the app holds it, built from the configuration.
+struct Module {
+    Module(const modules::Shared& shared, const Config& config)
+        : service(shared, {int64_t(config.session_idle_minutes) * 60 * 1000, int64_t(config.session_max_hours) * 3600 * 1000}),
+          gate(service, config.secure_cookies) {
+        service.set_read_policy({config.mass_read_limit, int64_t(config.mass_read_window_minutes) * 60 * 1000, config.mass_read_suspend});
+    }
+    Service service;
+    Gate gate;
+    Context context{service, gate};
 };
 
 // Pages

@@ -47,19 +47,8 @@ Result<std::string> check_username(std::string_view username) {
     return u;
 }
 
-Service::Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, SessionPolicy policy)
-    : db_(db), vault_(vault), clock_(clock), recorder_(vault, clock), policy_(policy), throttle_key_(crypto::random_bytes(32)) {}
-
-void Service::audit(storage::Tx& tx, std::string_view action, int64_t actor_id, std::string_view object_type, int64_t object_id,
-                    int64_t site_id, std::string_view outcome) {
-    audit::Entry e;
-    e.action = std::string(action);
-    e.actor = actor_id > 0 ? recorder_.subject("account", actor_id) : actor_id == 0 ? "operator" : "unknown";
-    e.object = object_type.empty() ? "" : recorder_.subject(object_type, object_id);
-    e.site_id = site_id;
-    e.outcome = std::string(outcome);
-    recorder_.record(tx, e);
-}
+Service::Service(const modules::Shared& shared, SessionPolicy policy)
+    : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit), policy_(policy), throttle_key_(crypto::random_bytes(32)) {}
 
 std::string Service::source_key(const std::string& source) const {
     return crypto::hex(crypto::keyed_hash(reinterpret_cast<const unsigned char*>(throttle_key_.data()), source, 16));
@@ -151,7 +140,7 @@ Status Service::assign(const Principal* actor, int64_t account_id, const std::st
     return db_.write([&](storage::Tx& tx) -> Status {
         store::insert_assignment(tx, new_id(), account_id, record_type, record_id, until_ms, actor ? actor->account_id : 0,
                                  clock_.now_ms());
-        audit(tx, "assignment.grant", actor ? actor->account_id : 0, "account", account_id);
+        audit_.record(tx, {"assignment.grant", actor ? actor->account_id : 0, "account", account_id});
         return {};
     });
 }

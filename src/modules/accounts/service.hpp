@@ -10,7 +10,7 @@
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
-#include "audit/audit.hpp"
+#include "modules/shared.hpp"
 #include "crypto/vault.hpp"
 #include "modules/accounts/keyring.hpp"
 #include "modules/accounts/store.hpp"
@@ -49,7 +49,7 @@ struct Login {
 
 class Service {
 public:
-    Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, SessionPolicy policy = {});
+    explicit Service(const modules::Shared& shared, SessionPolicy policy = {});
 
     // Sites
     Result<Site> create_site(const Principal* actor, const SiteInput& input);
@@ -131,11 +131,6 @@ public:
 
     const SessionPolicy& policy() const { return policy_; }
 
-    // Appends an audit entry in `tx` (every module audits through here): `actor_id` 0 is the operator at the
-    // command line, -1 an unknown user. Objects are named by keyed hashes, never by value.
-    void audit(storage::Tx& tx, std::string_view action, int64_t actor_id, std::string_view object_type = {}, int64_t object_id = 0,
-               int64_t site_id = 0, std::string_view outcome = "ok");
-
 private:
     std::optional<Principal> active_principal(storage::Tx& tx, int64_t account_id);
     std::string source_key(const std::string& source) const;
@@ -143,7 +138,7 @@ private:
     storage::Database& db_;
     const crypto::Vault& vault_;
     const Clock& clock_;
-    audit::Recorder recorder_;
+    const audit::Recorder& audit_;
     SessionPolicy policy_;
     ReadPolicy read_policy_;
     std::string throttle_key_;  // per process: hides client addresses in login_throttle

@@ -15,7 +15,7 @@ Result<Service::Contact> Service::contact(const Principal& actor) {
     // A read of personal data is audited in the same transaction, so it is a write.
     HAVEN_TRY(stored, db_.write<std::optional<store::SealedContact>>([&](storage::Tx& tx) -> Result<std::optional<store::SealedContact>> {
         auto stored = store::contact(tx, actor.account_id);
-        audit(tx, "contact.read", actor.account_id, "account", actor.account_id);
+        audit_.record(tx, {"contact.read", actor.account_id, "account", actor.account_id});
         return stored;
     }));
     Contact c;
@@ -48,7 +48,7 @@ Status Service::set_contact(const Principal& actor, const Contact& c) {
     };
     return db_.write([&](storage::Tx& tx) -> Status {
         store::set_contact(tx, actor.account_id, {sealed(c.real_name, "real_name"), sealed(c.email, "email"), sealed(c.phone, "phone")}, clock_.now_ms());
-        audit(tx, "contact.write", actor.account_id, "account", actor.account_id);
+        audit_.record(tx, {"contact.write", actor.account_id, "account", actor.account_id});
         return {};
     });
 }

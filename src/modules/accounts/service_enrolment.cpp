@@ -41,7 +41,7 @@ Status Service::enrol_password(const std::string& token, const std::string& pass
     return db_.write([&](storage::Tx& tx) -> Status {
         const int64_t now = clock_.now_ms();
         store::set_password(tx, e.account.id, vault_.seal_field("accounts", "password_sealed", e.account.id, hash), now);
-        audit(tx, "enrol.password", e.account.id, "account", e.account.id);
+        audit_.record(tx, {"enrol.password", e.account.id, "account", e.account.id});
         if (e.second_factor_needed) {
             store::set_totp_pending(tx, e.account.id, vault_.seal_field("accounts", "totp_pending", e.account.id, secret));
         } else {
@@ -64,7 +64,7 @@ Result<std::vector<std::string>> Service::enrol_second_factor(const std::string&
     HAVEN_CHECK(db_.write([&](storage::Tx& tx) -> Status {
         const int64_t now = clock_.now_ms();
         store::confirm_totp(tx, e.account.id, *step, vault_.seal_field("accounts", "totp_secret", e.account.id, e.totp_secret));
-        audit(tx, "enrol.second_factor", e.account.id, "account", e.account.id);
+        audit_.record(tx, {"enrol.second_factor", e.account.id, "account", e.account.id});
         store::insert_recovery_codes(tx, e.account.id, hashes);
         store::set_status(tx, e.account.id, AccountStatus::active, now);
         store::finish_enrolment(tx, crypto::token_hash(token), now);

@@ -76,7 +76,7 @@ Result<Login> Service::login(const LoginInput& in) {
             passed = false;  // required but never set up: only a new enrolment link helps
         }
         if (!passed) {
-            audit(tx, "login", row ? row->account.id : -1, {}, 0, 0, "refused");
+            audit_.record(tx, {"login", row ? row->account.id : -1, {}, 0, 0, "refused"});
             return false;
         }
         store::uncount_attempt(tx, source, free_failures_per_source);
@@ -105,7 +105,7 @@ Result<Login> Service::login(const LoginInput& in) {
         if (!p) return bad_credentials();  // suspended between the two steps
         out.principal = std::move(*p);
         out.principal.via = "session";
-        audit(tx, "login", row->account.id);
+        audit_.record(tx, {"login", row->account.id});
         return out;
     });
     if (!made) {
@@ -162,7 +162,7 @@ Status Service::reconfirm(const Principal& actor, const std::string& code) {
         HAVEN_CHECK(count_account_attempt(tx, account_key, now));
         const bool ok = use_second_factor(tx, *row, code, now);
         if (ok) store::uncount_attempt(tx, account_key, max_failures_per_hour - 1);
-        audit(tx, "reconfirm", actor.account_id, {}, 0, 0, ok ? "ok" : "refused");
+        audit_.record(tx, {"reconfirm", actor.account_id, {}, 0, 0, ok ? "ok" : "refused"});
         return ok;
     }));
     if (!ok) return make_error(ErrorKind::invalid, "wrong_code", "This code is not right; check the time on your phone.", "code");

@@ -22,7 +22,7 @@ Result<std::vector<Service::AuditLine>> Service::audit_log(const Principal& acto
     std::map<std::string, std::string> names;  // keyed hash → username, for the accounts of those sites
     db_.read([&](storage::Tx& tx) {
         for (int64_t site : sites)
-            for (const auto& a : store::accounts_at_site(tx, site)) names[recorder_.subject("account", a.id)] = a.username;
+            for (const auto& a : store::accounts_at_site(tx, site)) names[audit_.subject("account", a.id)] = a.username;
     });
     std::string actor_filter;
     if (!username.empty()) {
@@ -37,14 +37,14 @@ Result<std::vector<Service::AuditLine>> Service::audit_log(const Principal& acto
         out.push_back({e, it != names.end() ? it->second : e.actor});
     }
     (void)db_.write([&](storage::Tx& tx) -> Status {
-        audit(tx, "audit.read", actor.account_id);
+        audit_.record(tx, {"audit.read", actor.account_id});
         return {};
     });
     return out;
 }
 
 void Service::record_read(storage::Tx& tx, const Principal& reader, std::string_view record_type, int64_t record_id) {
-    audit(tx, std::string(record_type) + ".read", reader.account_id, record_type, record_id);
+    audit_.record(tx, {std::string(record_type) + ".read", reader.account_id, record_type, record_id});
     record_reads(tx, reader, record_type, {record_id});
 }
 
@@ -52,13 +52,13 @@ void Service::record_reads(storage::Tx& tx, const Principal& reader, std::string
     const int64_t now = clock_.now_ms();
     std::vector<std::string> objects;
     objects.reserve(record_ids.size());
-    for (int64_t id : record_ids) objects.push_back(recorder_.subject(record_type, id));
+    for (int64_t id : record_ids) objects.push_back(audit_.subject(record_type, id));
     const int64_t records = store::count_reads(tx, reader.account_id, objects, now, now - read_policy_.window_ms);
     if (records <= read_policy_.limit) return;
     // One alarm per window, not one per read.
     if (store::alarm_since(tx, reader.account_id, now - read_policy_.window_ms)) return;
     store::insert_read_alarm(tx, {new_id(), reader.account_id, now, records, read_policy_.window_ms, "", read_policy_.suspend});
-    audit(tx, "alarm.mass_read", reader.account_id, "account", reader.account_id, 0, read_policy_.suspend ? "suspended" : "flagged");
+    audit_.record(tx, {"alarm.mass_read", reader.account_id, "account", reader.account_id, 0, read_policy_.suspend ? "suspended" : "flagged"});
     if (read_policy_.suspend) {
         keyring_.forget_account(reader.account_id);
         store::set_status(tx, reader.account_id, AccountStatus::suspended, now);

@@ -63,7 +63,7 @@ void Service::logout(const std::string& token) {
         store::delete_session(tx, crypto::token_hash(token));
         if (session) {
             keyring_.forget_session(session->public_id);
-            audit(tx, "logout", session->account_id);
+            audit_.record(tx, {"logout", session->account_id});
         }
         return {};
     });
@@ -81,7 +81,7 @@ Status Service::revoke_session(const Principal& actor, const std::string& public
         const bool found = store::delete_session_by_public_id(tx, actor.account_id, public_id);
         if (found) {
             keyring_.forget_session(public_id);
-            audit(tx, "session.revoke", actor.account_id);
+            audit_.record(tx, {"session.revoke", actor.account_id});
         }
         return found;
     }));
@@ -93,7 +93,7 @@ void Service::revoke_all_sessions(const Principal& actor) {
     (void)db_.write([&](storage::Tx& tx) -> Status {
         store::delete_sessions_of(tx, actor.account_id);
         keyring_.forget_account(actor.account_id);
-        audit(tx, "session.revoke_all", actor.account_id);
+        audit_.record(tx, {"session.revoke_all", actor.account_id});
         return {};
     });
 }

@@ -28,7 +28,7 @@ Result<Site> Service::create_site(const Principal* actor, const SiteInput& in) {
         if (store::site_by_name(tx, in.name))
             return make_error(ErrorKind::conflict, "exists", "A site with this name exists.", "name");
         store::insert_site(tx, site, clock_.now_ms());
-        audit(tx, "site.create", actor ? actor->account_id : 0, "site", site.id, site.id);
+        audit_.record(tx, {"site.create", actor ? actor->account_id : 0, "site", site.id, site.id});
         // The creator administers the new site too.
         if (actor) store::set_roles_at_site(tx, actor->account_id, site.id, {Role::administrator});
         return site;
@@ -75,7 +75,7 @@ Result<Invitation> Service::invite(const Principal* actor, int64_t site_id, cons
         store::insert_account(tx, id, username, AccountStatus::invited, clock_.now_ms());
         store::set_roles_at_site(tx, id, site_id, {role});
         store::insert_enrolment(tx, crypto::token_hash(token), id, expires_at);
-        audit(tx, "account.invite", actor ? actor->account_id : 0, "account", id, site_id);
+        audit_.record(tx, {"account.invite", actor ? actor->account_id : 0, "account", id, site_id});
         return Invitation{Account{id, username, AccountStatus::invited, {{site_id, role}}, false}, token, expires_at};
     });
 }
@@ -105,7 +105,7 @@ Status Service::set_roles(const Principal& actor, int64_t site_id, int64_t accou
         store::set_roles_at_site(tx, account_id, site_id, roles);
         store::delete_sessions_of(tx, account_id);
         keyring_.forget_account(account_id);
-        audit(tx, "account.roles", actor.account_id, "account", account_id, site_id);
+        audit_.record(tx, {"account.roles", actor.account_id, "account", account_id, site_id});
         return {};
     });
 }
@@ -134,7 +134,7 @@ Status Service::set_status(const Principal* actor, int64_t site_id, int64_t acco
             store::delete_sessions_of(tx, account_id);  // a change of roles ends the sessions
             keyring_.forget_account(account_id);
             store::end_assignments_at_site(tx, account_id, site_id);
-            audit(tx, "account.offboarded", actor->account_id, "account", account_id, site_id, "site");
+            audit_.record(tx, {"account.offboarded", actor->account_id, "account", account_id, site_id, "site"});
             return {};
         }
         store::set_status(tx, account_id, status, now);
@@ -144,7 +144,7 @@ Status Service::set_status(const Principal* actor, int64_t site_id, int64_t acco
             store::revoke_tokens_of(tx, account_id, now);
         }
         if (status == AccountStatus::offboarded) store::delete_roles_and_assignments(tx, account_id);
-        audit(tx, "account." + std::string(status_name(status)), actor ? actor->account_id : 0, "account", account_id, site_id);
+        audit_.record(tx, {"account." + std::string(status_name(status)), actor ? actor->account_id : 0, "account", account_id, site_id});
         return {};
     });
 }

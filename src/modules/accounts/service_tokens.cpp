@@ -23,7 +23,7 @@ Result<std::string> Service::create_token(const std::string& username, const std
         const int64_t now = clock_.now_ms();
         store::insert_token(tx, new_id(), crypto::token_hash(token), row->account.id, label, scope, now,
                             now + int64_t(days) * 24 * hour_ms);
-        audit(tx, "token.create", 0, "account", row->account.id);
+        audit_.record(tx, {"token.create", 0, "account", row->account.id});
         return {};
     }));
     return token;
@@ -34,7 +34,7 @@ Result<int64_t> Service::revoke_tokens(const std::string& username) {
         auto row = store::account_by_username(tx, username);
         if (!row) return make_error(ErrorKind::not_found, "not_found", "There is no account with this username.", "user");
         const int64_t revoked = store::revoke_tokens_of(tx, row->account.id, clock_.now_ms());
-        audit(tx, "token.revoke", 0, "account", row->account.id);
+        audit_.record(tx, {"token.revoke", 0, "account", row->account.id});
         return revoked;
     });
 }

@@ -46,12 +46,12 @@ Status check_text(const std::string& value, const char* field, size_t max) {
 
 using store::CaseRow;
 
-Service::Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, accounts::Service& accounts, people::Service& people)
-    : db_(db), vault_(vault), clock_(clock), accounts_(accounts), people_(people) {}
+Service::Service(const modules::Shared& shared, accounts::Service& accounts, people::Service& people)
+    : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit), accounts_(accounts), people_(people) {}
 
 void Service::grant(Tx& tx, const Principal& actor, int64_t account_id, const std::string& type, int64_t record_id, int64_t until) {
     accounts::store::insert_assignment(tx, new_id(), account_id, type, record_id, until, actor.account_id, clock_.now_ms());
-    accounts_.audit(tx, "assignment.grant", actor.account_id, "account", account_id);
+    audit_.record(tx, {"assignment.grant", actor.account_id, "account", account_id});
 }
 
 void Service::end_grant(Tx& tx, int64_t account_id, const std::string& type, int64_t record_id) {
@@ -105,7 +105,7 @@ Status Service::save_template(const Principal& actor, const Template& t) {
         const int64_t id = t.id ? t.id : new_id();
         if (t.id && !store::template_exists(tx, t.id)) return make_error(ErrorKind::not_found, "not_found", "There is no such template.");
         store::save_template(tx, {id, t.country, t.name, json::serialize(steps)}, clock_.now_ms());
-        accounts_.audit(tx, "template.save", actor.account_id);
+        audit_.record(tx, {"template.save", actor.account_id});
         return {};
     });
 }
@@ -157,7 +157,7 @@ Result<int64_t> Service::open_case(const Principal& actor, const CaseInput& in) 
         }
         // The adviser may open the person for as long as the case lasts (at most a year at a time).
         if (grants) grant(tx, actor, adviser_id, "person", in.person_id, now + 365 * day_ms);
-        accounts_.audit(tx, "case.open", actor.account_id, "person", in.person_id, sealer.site_id);
+        audit_.record(tx, {"case.open", actor.account_id, "person", in.person_id, sealer.site_id});
         return {};
     }));
     return id;
@@ -236,7 +236,7 @@ Status Service::update_step(const Principal& actor, int64_t case_id, int64_t ste
         }
         store::touch_case(tx, case_id, now);
         people::store::set_active(tx, row->person_id, now);
-        accounts_.audit(tx, "case.update", actor.account_id, "case", case_id, row->site_id);
+        audit_.record(tx, {"case.update", actor.account_id, "case", case_id, row->site_id});
         return {};
     });
 }
@@ -248,7 +248,7 @@ Status Service::set_document(const Principal& actor, int64_t case_id, int64_t do
         if (!may(actor, Action::cases_work, row->site_id)) return accounts::role_forbids();
         if (!store::set_document_received(tx, document_id, case_id, received ? std::optional<int64_t>(clock_.now_ms()) : std::nullopt))
             return make_error(ErrorKind::not_found, "not_found", "There is no such document in this case.");
-        accounts_.audit(tx, "case.update", actor.account_id, "case", case_id, row->site_id);
+        audit_.record(tx, {"case.update", actor.account_id, "case", case_id, row->site_id});
         return {};
     });
 }
@@ -263,7 +263,7 @@ Status Service::close_case(const Principal& actor, int64_t case_id) {
         // them on): a case they opened on themselves never keeps it alive.
         if (row->adviser_id && store::granting_open_cases(tx, row->person_id, row->adviser_id) == 0)
             end_grant(tx, row->adviser_id, "person", row->person_id);
-        accounts_.audit(tx, "case.close", actor.account_id, "case", case_id, row->site_id);
+        audit_.record(tx, {"case.close", actor.account_id, "case", case_id, row->site_id});
         return {};
     });
 }
@@ -287,7 +287,7 @@ Result<std::vector<Deadline>> Service::deadlines(const Principal& actor, std::op
                 if (auto a = accounts::store::account(tx, r.adviser_id)) d.adviser = a->account.username;
             out.push_back(std::move(d));
         }
-        accounts_.audit(tx, "deadlines.read", actor.account_id);
+        audit_.record(tx, {"deadlines.read", actor.account_id});
         return out;
     });
 }

@@ -86,7 +86,7 @@ Result<int64_t> Service::assign_counsellor(const Principal& actor, int64_t perso
         crypto::wipe(key);
         store::insert_compartment(tx, id, person_id, sealer.site_id, counsellor_id, sealed, now);
         grant(tx, actor, counsellor_id, "person", person_id, now + 365 * day_ms);
-        accounts_.audit(tx, "counselling.assign", actor.account_id, "person", person_id, sealer.site_id);
+        audit_.record(tx, {"counselling.assign", actor.account_id, "person", person_id, sealer.site_id});
         return {};
     }));
     return id;
@@ -140,7 +140,7 @@ Status Service::add_note(const Principal& actor, int64_t compartment_id, const s
         const int64_t id = new_id(), now = clock_.now_ms();
         store::insert_note(tx, id, compartment_id, now, crypto::aead_seal(text, key.data(), note_ad(compartment_id, id)));
         people::store::set_active(tx, key.person_id, now);
-        accounts_.audit(tx, "counselling.write", actor.account_id, "counselling", compartment_id, key.site_id);
+        audit_.record(tx, {"counselling.write", actor.account_id, "counselling", compartment_id, key.site_id});
         return {};
     });
 }

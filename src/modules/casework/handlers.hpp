@@ -18,6 +18,13 @@ struct Context {
     accounts::Service& accounts;
 };
 
+// The module as the app holds it.
+struct Module {
+    Module(const modules::Shared& shared, accounts::Service& accounts, people::Service& people) : service(shared, accounts, people), context{service, people, accounts} {}
+    Service service;
+    Context context;
+};
+
 // What casework adds to a person's page (cases, counselling, requests), for those who may see it.
 void person_sections(web::Html& h, const web::PageContext& ctx, const Request& request, Context& c, const people::Person& person);
 

@@ -104,7 +104,7 @@ Status Service::save_profile(const Principal& actor, Profile p) {
         json::object{{"skills", to_array(p.skills)}, {"languages", to_array(p.languages)}, {"days", to_array(p.days)}, {"note", p.note}});
     return db_.write([&](Tx& tx) -> Status {
         store::save_profile(tx, actor.account_id, p.site_id, vault_.seal_field("volunteer_profiles", "record", actor.account_id, record), clock_.now_ms());
-        accounts_.audit(tx, "volunteer.profile", actor.account_id, "account", actor.account_id, p.site_id);
+        audit_.record(tx, {"volunteer.profile", actor.account_id, "account", actor.account_id, p.site_id});
         return {};
     });
 }
@@ -164,7 +164,7 @@ Result<int64_t> Service::create_request(const Principal& actor, HelpRequest q) {
             json::object{{"what", q.what}, {"skill", q.skill}, {"language", q.language}, {"fields", to_array(q.fields)}});
         store::insert_request(tx, {id, sealer.site_id, q.person_id, 0, "open", due, sealer.seal("help_requests", id, record), ""}, actor.account_id,
                               clock_.now_ms());
-        accounts_.audit(tx, "request.create", actor.account_id, "person", q.person_id, sealer.site_id);
+        audit_.record(tx, {"request.create", actor.account_id, "person", q.person_id, sealer.site_id});
         return {};
     }));
     return id;
@@ -191,7 +191,7 @@ Result<std::vector<HelpRequest>> Service::requests(const Principal& actor, int64
             HAVEN_TRY(q, request_in(tx, id));
             out.push_back(std::move(q));
         }
-        accounts_.audit(tx, "requests.read", actor.account_id, "site", site_id, site_id);
+        audit_.record(tx, {"requests.read", actor.account_id, "site", site_id, site_id});
         return out;
     });
 }
@@ -242,7 +242,7 @@ Status Service::assign_volunteer(const Principal& actor, int64_t request_id, int
         if (q.volunteer_id) end_grant(tx, q.volunteer_id, "request", request_id);
         store::assign_request(tx, request_id, volunteer_id);
         grant(tx, actor, volunteer_id, "request", request_id, ends);
-        accounts_.audit(tx, "request.assign", actor.account_id, "account", volunteer_id, q.site_id);
+        audit_.record(tx, {"request.assign", actor.account_id, "account", volunteer_id, q.site_id});
         return {};
     });
 }
@@ -284,7 +284,7 @@ Status Service::complete_task(const Principal& actor, int64_t request_id) {
         if (!mine && !may(actor, Action::requests_manage, q.site_id)) return make_error(ErrorKind::not_found, "not_found", "There is no such request.");
         store::finish_request(tx, request_id);
         if (q.volunteer_id) end_grant(tx, q.volunteer_id, "request", request_id);
-        accounts_.audit(tx, "request.done", actor.account_id, "person", q.person_id, q.site_id);
+        audit_.record(tx, {"request.done", actor.account_id, "person", q.person_id, q.site_id});
         return {};
     });
 }

@@ -109,7 +109,7 @@ struct Dashboard {
 
 class Service {
 public:
-    Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, accounts::Service& accounts, people::Service& people);
+    Service(const modules::Shared& shared, accounts::Service& accounts, people::Service& people);
 
     // Legal cases
     std::vector<Template> templates();
@@ -154,6 +154,7 @@ private:
     storage::Database& db_;
     const crypto::Vault& vault_;
     const Clock& clock_;
+    const audit::Recorder& audit_;
     accounts::Service& accounts_;
     people::Service& people_;
 };

@@ -55,7 +55,7 @@ Result<Course> Service::create_course(const Principal& actor, const CourseInput&
             return invalid("teacher_id", "teacher_id must be an active teacher of the site.");
         if (in.space_id && !store::is_room_of(tx, in.space_id, in.site_id)) return invalid("space_id", "space_id must be a room of the site.");
         store::insert_course(tx, id, in, clock_.now_ms());
-        accounts_.audit(tx, "course.create", actor.account_id, "course", id, in.site_id);
+        audit_.record(tx, {"course.create", actor.account_id, "course", id, in.site_id});
         return {};
     }));
     return course(actor, id);
@@ -92,7 +92,7 @@ Result<std::vector<int64_t>> Service::add_sessions(const Principal& actor, int64
             store::insert_session(tx, id, course_id, occurrences[i].start, occurrences[i].end, bookings[i] ? std::optional<int64_t>(bookings[i]) : std::nullopt);
             ids.push_back(id);
         }
-        accounts_.audit(tx, "course.sessions", actor.account_id, "course", course_id, c.site_id);
+        audit_.record(tx, {"course.sessions", actor.account_id, "course", course_id, c.site_id});
         return ids;
     });
 }
@@ -124,7 +124,7 @@ Result<Enrolment> Service::enrol(const Principal& actor, int64_t course_id, int6
         e.status = store::enrolled_count(tx, course_id) < capacity ? "enrolled" : "waitlisted";
         e.since = queue_place(store::last_enrolment(tx, course_id), e.since);
         store::insert_enrolment(tx, e);
-        accounts_.audit(tx, "course.enrol", actor.account_id, "course", course_id, c.site_id);
+        audit_.record(tx, {"course.enrol", actor.account_id, "course", course_id, c.site_id});
         return e;
     });
 }
@@ -169,7 +169,7 @@ Result<std::optional<Enrolment>> Service::leave(const Principal& actor, int64_t 
         store::take_course(tx, c.id);
         store::set_enrolment_status(tx, enrolment_id, "left", clock_.now_ms());
         auto promoted = promote(tx, c.id);
-        accounts_.audit(tx, "course.leave", actor.account_id, "course", c.id, c.site_id);
+        audit_.record(tx, {"course.leave", actor.account_id, "course", c.id, c.site_id});
         return promoted;
     });
 }
@@ -213,7 +213,7 @@ Status Service::mark(const Principal& actor, int64_t session_id, const std::vect
         std::vector<store::Mark> marks;
         for (int64_t id : enrolled) marks.push_back({id, here.count(id) > 0});
         store::set_attendance(tx, session_id, marks, actor.account_id, clock_.now_ms());
-        accounts_.audit(tx, "course.attendance", actor.account_id, "course", c.id, c.site_id);
+        audit_.record(tx, {"course.attendance", actor.account_id, "course", c.id, c.site_id});
         return {};
     });
 }

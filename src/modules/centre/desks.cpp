@@ -26,9 +26,8 @@ size_t Desks::free() const {
     return size_t(std::count_if(desks.begin(), desks.end(), [](const Desk& d) { return !d.held; }));
 }
 
-Service::Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, accounts::Service& accounts, people::Service& people,
-                 spaces::Service& spaces)
-    : db_(db), vault_(vault), clock_(clock), accounts_(accounts), people_(people), spaces_(spaces) {
+Service::Service(const modules::Shared& shared, accounts::Service& accounts, people::Service& people, spaces::Service& spaces)
+    : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit), accounts_(accounts), people_(people), spaces_(spaces) {
     people_.on_erase([this](Tx& tx, int64_t person_id) { give_up_places(tx, person_id); });
 }
 
@@ -105,7 +104,7 @@ Result<int64_t> Service::allocate(const Principal& actor, int64_t desk_id, int64
             return make_error(ErrorKind::conflict, "conflict", "The person already holds desk " + *other + " on some of those days.");
         store::insert_allocation(tx, {id, desk_id, person_id, from, to, actor.account_id}, clock_.now_ms());
         store::delete_desk_wait_of(tx, desk.site_id, person_id);
-        accounts_.audit(tx, "desk.allocate", actor.account_id, "space", desk_id, desk.site_id);
+        audit_.record(tx, {"desk.allocate", actor.account_id, "space", desk_id, desk.site_id});
         return {};
     }));
     return id;
@@ -126,7 +125,7 @@ Result<int64_t> Service::release(const Principal& actor, int64_t allocation_id) 
             store::delete_allocation(tx, allocation_id);
         else
             store::end_allocation(tx, allocation_id, day);
-        accounts_.audit(tx, "desk.release", actor.account_id, "space", held->desk_id, site);
+        audit_.record(tx, {"desk.release", actor.account_id, "space", held->desk_id, site});
         return {};
     }));
     return site;
@@ -140,7 +139,7 @@ Result<int64_t> Service::wait_for_desk(const Principal& actor, int64_t person_id
         if (store::waits_for_desk(tx, person_id, sealer.site_id)) return make_error(ErrorKind::conflict, "conflict", "The person is on the desk waitlist already.");
         const int64_t since = queue_place(store::last_desk_wait(tx, sealer.site_id), clock_.now_ms());
         store::insert_desk_wait(tx, id, sealer.site_id, person_id, since, actor.account_id);
-        accounts_.audit(tx, "desk.wait", actor.account_id, "person", person_id, sealer.site_id);
+        audit_.record(tx, {"desk.wait", actor.account_id, "person", person_id, sealer.site_id});
         return {};
     }));
     return id;
@@ -151,7 +150,7 @@ Result<int64_t> Service::leave_waitlist(const Principal& actor, int64_t waiting_
         auto w = store::desk_wait(tx, waiting_id);
         if (!w || !may(actor, Action::desks_manage, w->site_id)) return not_found("place on the waitlist");
         store::delete_desk_wait(tx, waiting_id);
-        accounts_.audit(tx, "desk.unwait", actor.account_id, "person", w->person_id, w->site_id);
+        audit_.record(tx, {"desk.unwait", actor.account_id, "person", w->person_id, w->site_id});
         return w->site_id;
     });
 }

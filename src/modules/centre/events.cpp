@@ -48,7 +48,7 @@ Result<Event> Service::create_event(const Principal& actor, const EventInput& in
     const int64_t id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         store::insert_event(tx, id, in, vault_.seal_field("events", "title", id, in.title), clock_.now_ms());
-        accounts_.audit(tx, "event.create", actor.account_id, "event", id, in.site_id);
+        audit_.record(tx, {"event.create", actor.account_id, "event", id, in.site_id});
         return {};
     }));
     return event(actor, id);
@@ -96,7 +96,7 @@ Result<std::pair<Registration, std::string>> Service::register_for(const Princip
                                    vault_.seal_field("registrations", "code", reg.id, code), crypto::token_hash(code)};
         if (!first_name.empty()) row.sealed_visitor = vault_.seal_field("registrations", "visitor", reg.id, first_name);
         store::insert_registration(tx, row);
-        accounts_.audit(tx, "event.register", actor.account_id, "event", event_id, e.site_id);
+        audit_.record(tx, {"event.register", actor.account_id, "event", event_id, e.site_id});
         return {};
     }));
     return std::pair{reg, code};
@@ -122,7 +122,7 @@ Result<std::optional<Registration>> Service::cancel_registration(const Principal
         store::take_event(tx, e.id);
         store::set_registration_status(tx, registration_id, "cancelled");
         auto promoted = promote_guest(tx, e.id, e.capacity);
-        accounts_.audit(tx, "event.cancel_registration", actor.account_id, "event", e.id, e.site_id);
+        audit_.record(tx, {"event.cancel_registration", actor.account_id, "event", e.id, e.site_id});
         return promoted;
     });
 }
@@ -176,7 +176,7 @@ Result<Registration> Service::check_in(const Principal& actor, int64_t event_id,
         if (reg.checked_in_at) return make_error(ErrorKind::conflict, "already_checked_in", "This guest has checked in already.");
         reg.checked_in_at = clock_.now_ms();
         store::check_in(tx, reg.id, reg.checked_in_at);
-        accounts_.audit(tx, "event.check_in", actor.account_id, "event", event_id, e.site_id);
+        audit_.record(tx, {"event.check_in", actor.account_id, "event", event_id, e.site_id});
         return reg;
     });
 }

@@ -24,6 +24,14 @@ struct Context {
     }
 };
 
+// The module as the app holds it.
+struct Module {
+    Module(const modules::Shared& shared, accounts::Service& accounts, people::Service& people, spaces::Service& spaces, bool secure)
+        : service(shared, accounts, people, spaces), context{service, people, accounts, spaces, secure} {}
+    Service service;
+    Context context;
+};
+
 // Sections of a person's page: their desk, courses and events (people/pages.cpp calls it).
 void person_sections(web::Html& h, const web::PageContext& ctx, const Request& request, Context& c, const people::Person& person);
 

@@ -78,7 +78,7 @@ Result<std::pair<std::string, bool>> Service::own_feed(const Principal& actor, s
             HAVEN_TRY(kept_token, vault_.open_field("account_feeds", "token", account, kept.value().sealed_token));
             return std::pair{kept_token, names};
         }
-        accounts_.audit(tx, feed ? "feed.rotate" : "feed.create", account, "account", account);
+        audit_.record(tx, {feed ? "feed.rotate" : "feed.create", account, "account", account});
         return std::pair{token, names};
     });
 }

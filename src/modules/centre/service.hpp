@@ -26,8 +26,7 @@ namespace haven::centre {
 
 class Service {
 public:
-    Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, accounts::Service& accounts, people::Service& people,
-            spaces::Service& spaces);
+    Service(const modules::Shared& shared, accounts::Service& accounts, people::Service& people, spaces::Service& spaces);
 
     // Desks of a site on a date (the site's today when empty); `names` false skips opening the holders' records.
     Result<Desks> desks(const Principal& actor, int64_t site_id, std::string date = {}, bool names = true);
@@ -105,6 +104,7 @@ private:
     storage::Database& db_;
     const crypto::Vault& vault_;
     const Clock& clock_;
+    const audit::Recorder& audit_;
     accounts::Service& accounts_;
     people::Service& people_;
     spaces::Service& spaces_;

@@ -2,6 +2,7 @@
 // (bodies, wraps, answers, the roster) travel as application/octet-stream; keys and small values as hex in JSON.
 #pragma once
 
+#include "core/config.hpp"
 #include "core/result.hpp"
 #include "http/message.hpp"
 #include "modules/network/doorbells.hpp"
@@ -15,6 +16,16 @@ using http::Response;
 struct Context {
     Service& network;
     Doorbells& doorbells;
+};
+
+// The module as the app holds it: the mailboxes, and the doorbells with a ringer for each channel the
+// configuration turns on (module.cpp). Publishing rings them.
+struct Module {
+    static Result<std::unique_ptr<Module>> create(const modules::Shared& shared, accounts::Service& accounts, const Config& config);
+    Module(const modules::Shared& shared, accounts::Service& accounts);
+    Service service;
+    Doorbells doorbells;
+    Context context{service, doorbells};
 };
 
 // Operators (network.operate)

@@ -45,9 +45,9 @@ Error sealed_error() {
 
 // Every change an operator makes is audited, and the audit log is signed under the vault: while the vault is
 // sealed (the network keeps serving through a panic seal) the change is refused, and rolled back with it.
-Status audited(accounts::Service& accounts, Tx& tx, std::string_view action, int64_t actor) {
+Status audited(const audit::Recorder& audit, Tx& tx, std::string_view action, int64_t actor) {
     try {
-        accounts.audit(tx, action, actor);
+        audit.record(tx, {action, actor});
     } catch (const crypto::VaultSealed&) {
         return sealed_error();
     }
@@ -56,8 +56,8 @@ Status audited(accounts::Service& accounts, Tx& tx, std::string_view action, int
 
 }  // namespace
 
-Service::Service(storage::Database& db, const Clock& clock, accounts::Service& accounts, Limits limits)
-    : db_(db), clock_(clock), accounts_(accounts), limits_(limits) {}
+Service::Service(const modules::Shared& shared, accounts::Service& accounts, Limits limits)
+    : db_(shared.db), clock_(shared.clock), audit_(shared.audit), accounts_(accounts), limits_(limits) {}
 
 Status Service::operator_only(const Principal& p) const {
     if (!may(p, Action::network_operate, std::nullopt)) return accounts::role_forbids();
@@ -72,7 +72,7 @@ Result<Enrolment> Service::new_enrolment(const Principal& op, const std::optiona
     Enrolment e{new_id(), crypto::base32_encode(crypto::random_bytes(15)), clock_.now_ms() + limits_.enrolment_hours * 3600 * 1000};
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         store::add_code(tx, e.id, crypto::token_hash(e.code), op.account_id, clock_.now_ms(), e.expires_at, keys ? *keys : store::CodeKeys{});
-        return audited(accounts_, tx, "network.enrolment_code", op.account_id);
+        return audited(audit_, tx, "network.enrolment_code", op.account_id);
     }));
     return e;
 }
@@ -103,7 +103,7 @@ Status Service::revoke_code(const Principal& op, int64_t id) {
     if (auto s = operator_only(op); !s) return s;
     return db_.write([&](Tx& tx) -> Status {
         if (!store::delete_open_code(tx, id)) return make_error(ErrorKind::not_found, "not_found", "There is no unused enrolment code with this id.");
-        return audited(accounts_, tx, "network.enrolment_code_revoked", op.account_id);
+        return audited(audit_, tx, "network.enrolment_code_revoked", op.account_id);
     });
 }
 
@@ -112,7 +112,7 @@ Status Service::revoke_member(const Principal& op, const std::string& member_id)
     if (!hex_id(member_id, 16)) return make_error(ErrorKind::not_found, "not_found", "There is no such member.");
     return db_.write([&](Tx& tx) -> Status {
         if (!store::delete_member(tx, member_id)) return make_error(ErrorKind::not_found, "not_found", "There is no such member (revoked already?).");
-        return audited(accounts_, tx, "network.member_revoked", op.account_id);
+        return audited(audit_, tx, "network.member_revoked", op.account_id);
     });
 }
 
@@ -193,7 +193,7 @@ Result<int64_t> Service::put_roster(const Principal& op, const Bytes& blob, int6
             return make_error(ErrorKind::conflict, "conflict", "Another operator changed the roster (version " + std::to_string(current) + "): merge and retry.",
                               "version");
         store::put_roster(tx, blob, current + 1, clock_.now_ms());
-        HAVEN_CHECK(audited(accounts_, tx, "network.roster", op.account_id));
+        HAVEN_CHECK(audited(audit_, tx, "network.roster", op.account_id));
         return current + 1;
     });
 }
@@ -209,7 +209,7 @@ Result<std::string> Service::create_activation(const Principal& op, const Bytes&
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         if (store::published_at(tx, id)) return make_error(ErrorKind::conflict, "conflict", "This activation exists already.");
         store::add_activation(tx, id, body, now, expires_at);
-        return audited(accounts_, tx, "network.activation", op.account_id);
+        return audited(audit_, tx, "network.activation", op.account_id);
     }));
     return id;
 }

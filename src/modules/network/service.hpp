@@ -48,7 +48,7 @@ struct Limits {
 
 class Service {
 public:
-    Service(storage::Database& db, const Clock& clock, accounts::Service& accounts, Limits limits = {});
+    Service(const modules::Shared& shared, accounts::Service& accounts, Limits limits = {});
 
     // A single-use code (48 h): 15 random bytes in base32 (24 characters that fit a QR code's alphanumeric mode).
     // `keys` are the organisation key and the operators' box key (32 bytes each) that the code's link
@@ -113,6 +113,7 @@ private:
 
     storage::Database& db_;
     const Clock& clock_;
+    const audit::Recorder& audit_;
     accounts::Service& accounts_;
     Limits limits_;
     http::Signal published_;

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/config.hpp"
 #include "core/result.hpp"
 #include "http/message.hpp"
 #include "modules/accounts/service.hpp"
@@ -54,6 +55,15 @@ struct Context {
     Importer& importer;
     // What other modules add to a person's page (casework: cases, counselling, requests).
     std::function<void(web::Html&, const web::PageContext&, const Request&, const Person&)> sections;
+};
+
+// The module as the app holds it. The app sets `context.sections` once the modules that add them exist.
+struct Module {
+    Module(const modules::Shared& shared, accounts::Service& accounts, const Config& config)
+        : service(shared, accounts, {config.retention_months, config.name_index_bits}), context{service, accounts, importer, {}} {}
+    Service service;
+    Importer importer{service};  // destroyed before the service: waits for a running import
+    Context context;
 };
 
 // Pages

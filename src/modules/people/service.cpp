@@ -58,8 +58,8 @@ const std::vector<std::string_view>& consent_purposes() {
     return v;
 }
 
-Service::Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, accounts::Service& accounts, Settings settings)
-    : db_(db), vault_(vault), clock_(clock), accounts_(accounts), settings_(settings) {}
+Service::Service(const modules::Shared& shared, accounts::Service& accounts, Settings settings)
+    : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit), accounts_(accounts), settings_(settings) {}
 
 Result<int64_t> Service::default_site(const Principal& actor, Action action) const {
     std::set<int64_t> sites;
@@ -112,7 +112,7 @@ Result<Service::Created> Service::create(const Principal& actor, Person person, 
     }
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         insert(tx, person, clock_.now_ms());
-        accounts_.audit(tx, "person.create", actor.account_id, "person", person.id, person.site_id);
+        audit_.record(tx, {"person.create", actor.account_id, "person", person.id, person.site_id});
         return {};
     }));
     created.id = person.id;
@@ -217,7 +217,7 @@ Status Service::update(const Principal& actor, Person person) {
         HAVEN_TRY(sealer, sealer_for(*row));
         store::set_record(tx, row->id, sealer.seal("people", row->id, json::serialize(to_json(person))), clock_.now_ms());
         write_index(tx, row->id, person.names());
-        accounts_.audit(tx, "person.update", actor.account_id, "person", row->id, row->site_id);
+        audit_.record(tx, {"person.update", actor.account_id, "person", row->id, row->site_id});
         return {};
     });
 }
@@ -241,7 +241,7 @@ Result<std::vector<Match>> Service::search(const Principal& actor, std::string_v
         return ea != eb ? ea : a.pseudonym < b.pseudonym;
     });
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
-        accounts_.audit(tx, "people.search", actor.account_id);
+        audit_.record(tx, {"people.search", actor.account_id});
         accounts_.record_reads(tx, actor, "person", ids_of(out));
         return {};
     }));
@@ -278,7 +278,7 @@ Status Service::add_consent(const Principal& actor, int64_t person_id, Consent c
         const std::string sealed = sealer.seal("consents", id, json::serialize(json::object{{"purposes", purposes}, {"note", consent.note}}));
         store::insert_consent(tx, id, person_id, sealed, actor.account_id, now);
         store::set_active(tx, person_id, now);
-        accounts_.audit(tx, "consent.record", actor.account_id, "person", person_id, row->site_id);
+        audit_.record(tx, {"consent.record", actor.account_id, "person", person_id, row->site_id});
         return {};
     });
 }
@@ -338,7 +338,7 @@ Result<int64_t> Service::erase(const Principal& actor, int64_t id) {
         store::delete_assignments_of(tx, id);
         for (const auto& hook : erase_hooks_) hook(tx, id);
         store::delete_person(tx, id);
-        accounts_.audit(tx, "person.erase", actor.account_id, "person", id, row->site_id);
+        audit_.record(tx, {"person.erase", actor.account_id, "person", id, row->site_id});
         return row->site_id;
     }));
     db_.purge_deleted();  // SQLite: leave nothing of theirs in the write-ahead log
@@ -357,7 +357,7 @@ Result<std::vector<int64_t>> Service::create_all(const Principal& actor, int64_t
             ids.push_back(people[i].id);
             if (progress && (i + 1) % 50 == 0) progress(i + 1);
         }
-        accounts_.audit(tx, "people.import", actor.account_id, "site", site_id, site_id, std::to_string(people.size()));
+        audit_.record(tx, {"people.import", actor.account_id, "site", site_id, site_id, std::to_string(people.size())});
         return ids;
     }));
     if (progress) progress(people.size());
@@ -371,7 +371,7 @@ Result<std::vector<Person>> Service::export_site(const Principal& actor, int64_t
     if (auto ok = accounts_.reconfirm(actor, code); !ok) return ok.error();
     HAVEN_TRY(rows, db_.write<std::vector<StoredPerson>>([&](Tx& tx) -> Result<std::vector<StoredPerson>> {
         auto rows = store::people_of_site(tx, site_id);
-        accounts_.audit(tx, "people.export", actor.account_id, "site", site_id, site_id, std::to_string(rows.size()));
+        audit_.record(tx, {"people.export", actor.account_id, "site", site_id, site_id, std::to_string(rows.size())});
         std::vector<int64_t> ids;
         for (const auto& row : rows) ids.push_back(row.id);
         accounts_.record_reads(tx, actor, "person", ids);

@@ -53,7 +53,7 @@ struct Settings {
 
 class Service {
 public:
-    Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, accounts::Service& accounts, Settings settings = {});
+    Service(const modules::Shared& shared, accounts::Service& accounts, Settings settings = {});
 
     struct Created {
         int64_t id = 0;
@@ -143,6 +143,7 @@ private:
     storage::Database& db_;
     const crypto::Vault& vault_;
     const Clock& clock_;
+    const audit::Recorder& audit_;
     accounts::Service& accounts_;
     Settings settings_;
     std::vector<std::function<void(storage::Tx&, int64_t)>> erase_hooks_;

@@ -19,6 +19,13 @@ struct Context {
     bool secure = true;  // feed URLs are https unless the demo serves plain HTTP
 };
 
+// The module as the app holds it.
+struct Module {
+    Module(const modules::Shared& shared, accounts::Service& accounts, bool secure) : service(shared, accounts), context{service, secure} {}
+    Service service;
+    Context context;
+};
+
 // Shared with the modules that book spaces (courses): the request's parts and the 409 that names a clash.
 Result<int64_t> instant(const boost::json::object& body, const char* name);  // an RFC 3339 member
 Result<Recurrence> recurrence_from(const boost::json::object& body);        // the optional "recurrence"

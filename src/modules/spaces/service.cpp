@@ -45,8 +45,8 @@ const std::vector<std::string_view>& kinds() {
     return v;
 }
 
-Service::Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, accounts::Service& accounts)
-    : db_(db), vault_(vault), clock_(clock), accounts_(accounts) {}
+Service::Service(const modules::Shared& shared, accounts::Service& accounts)
+    : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit), accounts_(accounts) {}
 
 Result<Space> Service::create_space(const Principal& actor, Space s) {
     if (!may(actor, Action::spaces_manage, s.site_id)) return accounts::role_forbids();
@@ -61,7 +61,7 @@ Result<Space> Service::create_space(const Principal& actor, Space s) {
     s.id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         store::insert_space(tx, s, clock_.now_ms());
-        accounts_.audit(tx, "space.create", actor.account_id, "space", s.id, s.site_id);
+        audit_.record(tx, {"space.create", actor.account_id, "space", s.id, s.site_id});
         return {};
     }));
     return space(actor, s.id);
@@ -138,7 +138,7 @@ Result<Booked> Service::book_in(Tx& tx, const Principal& actor, const Space& spa
         store::insert_booking(tx, b, now);
         booked.ids.push_back(b.id);
     }
-    accounts_.audit(tx, "booking.create", actor.account_id, "space", space_row.id, space_row.site_id);
+    audit_.record(tx, {"booking.create", actor.account_id, "space", space_row.id, space_row.site_id});
     return booked;
 }
 
@@ -147,7 +147,7 @@ Status Service::set_hours(const Principal& actor, int64_t space_id, const Openin
     if (!may(actor, Action::spaces_manage, s.site_id)) return accounts::role_forbids();
     return db_.write([&](Tx& tx) -> Status {
         store::set_opening_hours(tx, space_id, hours);
-        accounts_.audit(tx, "space.hours", actor.account_id, "space", space_id, s.site_id);
+        audit_.record(tx, {"space.hours", actor.account_id, "space", space_id, s.site_id});
         return {};
     });
 }
@@ -177,7 +177,7 @@ Status Service::cancel(const Principal& actor, int64_t booking_id, bool whole_se
             store::cancel_rest_of_series(tx, b->series_id, now);
         else
             store::cancel_booking(tx, booking_id, now);
-        accounts_.audit(tx, "booking.cancel", actor.account_id, "space", b->space_id, b->site_id);
+        audit_.record(tx, {"booking.cancel", actor.account_id, "space", b->space_id, b->site_id});
         return {};
     });
 }
@@ -201,7 +201,7 @@ Result<std::string> Service::rotate_feed(const Principal& actor, int64_t space_i
     if (!may(actor, Action::spaces_manage, s.site_id)) return accounts::role_forbids();
     return db_.write<std::string>([&](Tx& tx) -> Result<std::string> {
         std::string token = new_feed_token(tx, space_id);
-        accounts_.audit(tx, "space.feed_rotate", actor.account_id, "space", space_id, s.site_id);
+        audit_.record(tx, {"space.feed_rotate", actor.account_id, "space", space_id, s.site_id});
         return token;
     });
 }

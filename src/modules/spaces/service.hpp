@@ -18,7 +18,7 @@ namespace haven::spaces {
 
 class Service {
 public:
-    Service(storage::Database& db, const crypto::Vault& vault, const Clock& clock, accounts::Service& accounts);
+    Service(const modules::Shared& shared, accounts::Service& accounts);
 
     Result<Space> create_space(const Principal& actor, Space space);
     Result<Space> space(const Principal& actor, int64_t id);
@@ -50,6 +50,7 @@ private:
     storage::Database& db_;
     const crypto::Vault& vault_;
     const Clock& clock_;
+    const audit::Recorder& audit_;
     accounts::Service& accounts_;
 };
 

@@ -36,8 +36,7 @@ Response unseal_page(const Request& request, int status, const std::string& erro
 // before it.
 void record(Context& c, const char* action, const Request& request) {
     (void)c.db.write([&](storage::Tx& tx) -> Status {
-        audit::Entry e{action, request.principal ? c.recorder.subject("account", request.principal->account_id) : "operator", "", 0, "ok"};
-        c.recorder.record(tx, e);
+        c.audit.record(tx, {action, request.principal ? request.principal->account_id : 0});
         return {};
     });
 }
@@ -153,7 +152,7 @@ Result<Response> api_rotate(Request& request, Context& c) {
         auto v = c.vault.next_field_key_version();
         if (!v) return v.error();
     }
-    HAVEN_TRY(report, reseal_all(c.db, c.vault, c.recorder));
+    HAVEN_TRY(report, reseal_all(c.db, c.vault, c.audit));
     return Response::json(200, json::serialize(json::object{{"version", report.version}, {"resealed", report.resealed},
                                                             {"already_current", report.current}, {"damaged", report.damaged}}));
 }

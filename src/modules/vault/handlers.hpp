@@ -20,7 +20,7 @@ struct Context {
     // carries it (X-Seal-Token) is the operator's, and strangers' wrong attempts never hold it back.
     std::string seal_token;
     storage::Database& db;
-    audit::Recorder recorder;
+    const audit::Recorder& audit;
     std::unique_ptr<UnsealThrottle> throttle;  // strangers' attempts, per source
 };
 

@@ -51,7 +51,7 @@ Result<RotationReport> reseal_all(storage::Database& db, const crypto::Vault& va
         }
     }
     (void)db.write([&](storage::Tx& tx) -> Status {
-        audit.record(tx, {"keys.rotate", "operator", "", 0, report.damaged ? "damaged_values" : "ok"});
+        audit.record(tx, {"keys.rotate", 0, {}, 0, 0, report.damaged ? "damaged_values" : "ok"});
         return {};
     });
     return report;
