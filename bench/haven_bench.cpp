@@ -32,18 +32,18 @@
 #include <vector>
 
 #include "app/app.hpp"
-#include "core/log.hpp"
 #include "bare_server.hpp"
+#include "core/log.hpp"
 #include "crypto/blind_index.hpp"
 #include "crypto/random.hpp"
 #include "crypto/vault.hpp"
-#include "modules/people/service.hpp"
 #include "emergency/wire.hpp"
+#include "http/transport/server.hpp"
+#include "modules/people/service.hpp"
 #include "modules/spaces/handlers.hpp"
 #include "modules/spaces/service.hpp"
-#include "storage/migrate.hpp"
-#include "http/transport/server.hpp"
 #include "storage/db.hpp"
+#include "storage/migrate.hpp"
 #include "support/http_client.hpp"
 
 using namespace haven;
@@ -159,8 +159,9 @@ void bench_http(const std::string& dir) {
     if (const char* w = std::getenv("HAVEN_BENCH_WORKERS")) limits.workers = std::atoi(w);
     Response fixed = Response::json(200, sample.body);
     for (auto& [k, v] : headers) fixed.set_header(k, v);
-    http::Server transport(limits, {[&fixed](http::Request&) { return fixed; },
-                                    [](int s, const std::string&, const std::string&) { return Response::text(s, ""); }, {}});
+    http::Server transport(
+        limits,
+        {[&fixed](http::Request&) { return fixed; }, [](int s, const std::string&, const std::string&) { return Response::text(s, ""); }, {}});
     uint16_t transport_port = transport.listen("127.0.0.1", 0);
     transport.start();
     run_load(transport_port, "/healthz", connections, 0.5);
@@ -170,8 +171,7 @@ void bench_http(const std::string& dir) {
     std::printf("http  transport only  : %9.0f req/s   p50 %6.0f us   p99 %6.0f us\n", only.rps, only.p50_us, only.p99_us);
     std::printf("http  bare Beast      : %9.0f req/s   p50 %6.0f us   p99 %6.0f us\n", bare.rps, bare.p50_us, bare.p99_us);
     std::printf("http  Haven full stack: %9.0f req/s   p50 %6.0f us   p99 %6.0f us\n", full.rps, full.p50_us, full.p99_us);
-    std::printf("http  ratio Haven/bare: %.2f of the throughput (target >= 0.60), p99 x%.2f\n", full.rps / bare.rps,
-                full.p99_us / bare.p99_us);
+    std::printf("http  ratio Haven/bare: %.2f of the throughput (target >= 0.60), p99 x%.2f\n", full.rps / bare.rps, full.p99_us / bare.p99_us);
     started->stop();
 }
 
@@ -262,9 +262,12 @@ void bench_vault(const std::string& dir) {
     if (!v.unseal_with_passphrase(passphrase)) std::printf("vault: unseal failed\n");
     const double unseal_ms = std::chrono::duration<double, std::milli>(Clock_::now() - t0).count();
     // A typical record: six sealed fields of 20 to 200 bytes (names, contacts, a note).
-    const std::vector<std::pair<const char*, std::string>> record = {
-        {"real_name", "Анна Петровна Смирнова"}, {"email", "anna.smirnova@example.org"}, {"phone", "+33 6 12 34 56 78"},
-        {"birth_date", "1991-04-17"}, {"address", "12 rue de la Paix, 75002 Paris"}, {"note", std::string(200, 'x')}};
+    const std::vector<std::pair<const char*, std::string>> record = {{"real_name", "Анна Петровна Смирнова"},
+                                                                     {"email", "anna.smirnova@example.org"},
+                                                                     {"phone", "+33 6 12 34 56 78"},
+                                                                     {"birth_date", "1991-04-17"},
+                                                                     {"address", "12 rue de la Paix, 75002 Paris"},
+                                                                     {"note", std::string(200, 'x')}};
     const int rounds = 20'000;
     t0 = Clock_::now();
     size_t total = 0;
@@ -309,18 +312,22 @@ void bench_people(const std::string& dir, const std::string& url) {
     if (!site) return;
     Principal coordinator{1, "bench", {{site->id, Role::coordinator}}, "session", "", false, "en"};
 
-    struct Name { const char* cyr; const char* lat; };
-    const std::vector<Name> first = {{"Анна", "Anna"}, {"Мария", "Mariia"}, {"Ольга", "Olga"}, {"Ирина", "Irina"}, {"Сергей", "Sergei"},
-                                     {"Андрей", "Andrei"}, {"Дмитрий", "Dmitrii"}, {"Юлия", "Iuliia"}, {"Павел", "Pavel"}, {"Татьяна", "Tatiana"},
-                                     {"Алексей", "Aleksei"}, {"Наталья", "Natalia"}, {"Михаил", "Mikhail"}, {"Елена", "Elena"}};
-    const std::vector<Name> last = {{"Иванова", "Ivanova"}, {"Смирнов", "Smirnov"}, {"Кузнецова", "Kuznetsova"}, {"Попов", "Popov"},
-                                    {"Соколова", "Sokolova"}, {"Лебедев", "Lebedev"}, {"Козлова", "Kozlova"}, {"Новиков", "Novikov"},
-                                    {"Морозова", "Morozova"}, {"Петров", "Petrov"}, {"Волкова", "Volkova"}, {"Соловьёв", "Solovev"},
-                                    {"Васильева", "Vasileva"}, {"Зайцев", "Zaitsev"}, {"Павлова", "Pavlova"}, {"Семёнов", "Semenov"},
-                                    {"Голубева", "Golubeva"}, {"Виноградов", "Vinogradov"}, {"Богданова", "Bogdanova"}, {"Воробьёв", "Vorobev"},
-                                    {"Шевченко", "Shevchenko"}, {"Ковальчук", "Kovalchuk"}, {"Бондаренко", "Bondarenko"}, {"Орлова", "Orlova"},
-                                    {"Макаров", "Makarov"}, {"Никитина", "Nikitina"}, {"Захаров", "Zakharov"}, {"Зуева", "Zueva"},
-                                    {"Тарасов", "Tarasov"}, {"Белова", "Belova"}, {"Комаров", "Komarov"}, {"Киселёва", "Kiseleva"}};
+    struct Name {
+        const char* cyr;
+        const char* lat;
+    };
+    const std::vector<Name> first = {{"Анна", "Anna"},      {"Мария", "Mariia"},    {"Ольга", "Olga"},      {"Ирина", "Irina"},
+                                     {"Сергей", "Sergei"},  {"Андрей", "Andrei"},   {"Дмитрий", "Dmitrii"}, {"Юлия", "Iuliia"},
+                                     {"Павел", "Pavel"},    {"Татьяна", "Tatiana"}, {"Алексей", "Aleksei"}, {"Наталья", "Natalia"},
+                                     {"Михаил", "Mikhail"}, {"Елена", "Elena"}};
+    const std::vector<Name> last = {{"Иванова", "Ivanova"},     {"Смирнов", "Smirnov"},       {"Кузнецова", "Kuznetsova"},  {"Попов", "Popov"},
+                                    {"Соколова", "Sokolova"},   {"Лебедев", "Lebedev"},       {"Козлова", "Kozlova"},       {"Новиков", "Novikov"},
+                                    {"Морозова", "Morozova"},   {"Петров", "Petrov"},         {"Волкова", "Volkova"},       {"Соловьёв", "Solovev"},
+                                    {"Васильева", "Vasileva"},  {"Зайцев", "Zaitsev"},        {"Павлова", "Pavlova"},       {"Семёнов", "Semenov"},
+                                    {"Голубева", "Golubeva"},   {"Виноградов", "Vinogradov"}, {"Богданова", "Bogdanova"},   {"Воробьёв", "Vorobev"},
+                                    {"Шевченко", "Shevchenko"}, {"Ковальчук", "Kovalchuk"},   {"Бондаренко", "Bondarenko"}, {"Орлова", "Orlova"},
+                                    {"Макаров", "Makarov"},     {"Никитина", "Nikitina"},     {"Захаров", "Zakharov"},      {"Зуева", "Zueva"},
+                                    {"Тарасов", "Tarasov"},     {"Белова", "Belova"},         {"Комаров", "Komarov"},       {"Киселёва", "Kiseleva"}};
     std::mt19937 rng(7);
     auto random_person = [&](int n) {
         people::Person p;
@@ -405,9 +412,10 @@ void bench_people(const std::string& dir, const std::string& url) {
     const char* engine = sqlite ? "sqlite" : "postgres";
     std::printf("people %-8s import %d people in %.1f s (%.0f people/s; %lld index rows, %d bits)\n", engine, records, load_s, records / load_s,
                 (long long)index_rows, people::Settings{}.name_index_bits);
-    std::printf("people %-8s intake %.0f/s by 8 coordinators (each: duplicate check among namesakes, then one durable transaction); "
-                "plain durable one-row writes at the same concurrency %.0f/s\n",
-                engine, intakes, plain);
+    std::printf(
+        "people %-8s intake %.0f/s by 8 coordinators (each: duplicate check among namesakes, then one durable transaction); "
+        "plain durable one-row writes at the same concurrency %.0f/s\n",
+        engine, intakes, plain);
     std::printf("people %-8s search over %d: p50 %.2f ms, p99 %.2f ms, %.1f results on average (targets on SQLite: p50 <= 2 ms, p99 <= 10 ms)\n",
                 engine, records, us[us.size() / 2] / 1000.0, us[us.size() * 99 / 100] / 1000.0, double(found_total) / searches);
 }
@@ -473,12 +481,13 @@ void bench_bookings(const std::string& dir, const std::string& url) {
         return v[std::min(v.size() - 1, size_t(double(v.size()) * p))] / 1000.0;
     };
     const char* engine = db->engine() == "sqlite" ? "sqlite" : "postgres";
-    std::printf("bookings %-8s over 10,000: refused (clash + free slots) p50 %.2f ms p99 %.2f ms; accepted (durable) p50 %.2f ms p99 %.2f ms; "
-                "week listing p50 %.2f ms p99 %.2f ms\n",
-                engine, pct(refused, 0.5), pct(refused, 0.99), pct(accepted, 0.5), pct(accepted, 0.99), pct(week, 0.5), pct(week, 0.99));
+    std::printf(
+        "bookings %-8s over 10,000: refused (clash + free slots) p50 %.2f ms p99 %.2f ms; accepted (durable) p50 %.2f ms p99 %.2f ms; "
+        "week listing p50 %.2f ms p99 %.2f ms\n",
+        engine, pct(refused, 0.5), pct(refused, 0.99), pct(accepted, 0.5), pct(accepted, 0.99), pct(week, 0.5), pct(week, 0.99));
     const double listing50 = pct(week, 0.5);
-    std::printf("bookings %-8s week page render (about 84 bookings, HTML): p50 %.2f ms p99 %.2f ms (%.1fx the bare listing)\n", engine, pct(page, 0.5),
-                pct(page, 0.99), pct(page, 0.5) / std::max(listing50, 1e-6));
+    std::printf("bookings %-8s week page render (about 84 bookings, HTML): p50 %.2f ms p99 %.2f ms (%.1fx the bare listing)\n", engine,
+                pct(page, 0.5), pct(page, 0.99), pct(page, 0.5) / std::max(listing50, 1e-6));
 }
 
 // The emergency network's fan-out: sealing one activation for N members (one X25519 + BLAKE2b + a 32-byte AEAD
@@ -506,7 +515,8 @@ void bench_network(size_t members) {
                 unsigned char out[32];
                 size_t low_order = 0;
                 for (size_t i = c; i < members; i += cores)
-                    low_order += crypto_scalarmult(out, reinterpret_cast<const unsigned char*>(scalar.data()), reinterpret_cast<const unsigned char*>(to[i].prekey.data())) != 0;
+                    low_order += crypto_scalarmult(out, reinterpret_cast<const unsigned char*>(scalar.data()),
+                                                   reinterpret_cast<const unsigned char*>(to[i].prekey.data())) != 0;
                 if (low_order) std::printf("network: %zu low-order keys in the bound\n", low_order);
             });
         for (auto& t : pool) t.join();
@@ -514,9 +524,11 @@ void bench_network(size_t members) {
     std::optional<Result<Sealed>> sealed;
     const double took = seconds([&] { sealed.emplace(seal_activation(org, std::string(600, 'x'), to, cores)); });
     if (!sealed->ok()) return;
-    std::printf("network fan-out to %zu members on %u cores: %.2f s; pure-crypto bound (N X25519 / cores) %.2f s; ratio %.2fx (target <= 1.3x); "
-                "upload %.1f MB\n",
-                members, cores, took, bound, took / bound, double(sealed->value().wraps.size() * (locator_size + wrap_size + ack_tag_size) + sealed->value().body.size()) / 1e6);
+    std::printf(
+        "network fan-out to %zu members on %u cores: %.2f s; pure-crypto bound (N X25519 / cores) %.2f s; ratio %.2fx (target <= 1.3x); "
+        "upload %.1f MB\n",
+        members, cores, took, bound, took / bound,
+        double(sealed->value().wraps.size() * (locator_size + wrap_size + ack_tag_size) + sealed->value().body.size()) / 1e6);
     if (members > 10'000) return;
     const BoxKeys prekey = new_box_keys();
     auto one = seal_activation(org, std::string(600, 'x'), {{Bytes(32, 'm'), prekey.public_key}}).value();
@@ -554,8 +566,9 @@ void bench_long_poll(const std::string& dir, const std::string& db, int members)
     };
     Principal op{1, "operator", {{1, Role::emergency_operator}}};
     auto sealed = emergency::seal_activation(emergency::new_signing_keys(), "{}", {});
-    auto id = app->network().create_activation(op, sealed->body, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                                       std::chrono::system_clock::now().time_since_epoch()).count() + 3'600'000);
+    auto id = app->network().create_activation(
+        op, sealed->body,
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count() + 3'600'000);
     if (!id) {
         std::printf("network long poll: cannot create an activation: %s\n", id.error().message.c_str());
         return;
@@ -585,7 +598,8 @@ void bench_long_poll(const std::string& dir, const std::string& db, int members)
         fds.push_back(fd);
     }
     long waiting = 0;
-    while ((waiting = parked()) < members && Clock_::now() - t_open < std::chrono::seconds(60)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    while ((waiting = parked()) < members && Clock_::now() - t_open < std::chrono::seconds(60))
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const double open_s = std::chrono::duration<double>(Clock_::now() - t_open).count();
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     const long rss_parked = rss_kb(getpid());
@@ -621,8 +635,10 @@ void bench_long_poll(const std::string& dir, const std::string& db, int members)
             const auto end = text.find("\r\n\r\n");
             const auto length = text.find("Content-Length: ");
             if (end == std::string::npos || length == std::string::npos || text.size() < end + 4 + std::stoul(text.substr(length + 16))) continue;
-            if (text.rfind("HTTP/1.1 200", 0) == 0 && text.find(*id) != std::string::npos) ms.push_back(std::chrono::duration<double, std::milli>(Clock_::now() - t0).count());
-            else ++wrong;
+            if (text.rfind("HTTP/1.1 200", 0) == 0 && text.find(*id) != std::string::npos)
+                ms.push_back(std::chrono::duration<double, std::milli>(Clock_::now() - t0).count());
+            else
+                ++wrong;
             epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
         }
     }
@@ -630,10 +646,10 @@ void bench_long_poll(const std::string& dir, const std::string& db, int members)
     for (int fd : fds) ::close(fd);
     std::sort(ms.begin(), ms.end());
     auto pct = [&](double q) { return ms.empty() ? -1.0 : ms[std::min(ms.size() - 1, size_t(double(ms.size()) * q))]; };
-    std::printf("network long poll %-8s: %d devices waiting (%ld parked, opened in %.1f s); server memory +%.1f MB (%.1f KB a device)\n", engine, members,
-                waiting, open_s, double(rss_parked - rss_before) / 1024.0, double(rss_parked - rss_before) / members);
-    std::printf("network long poll %-8s: GET /healthz while they wait p50 %.0f us p99 %.0f us, none waiting p50 %.0f us p99 %.0f us (p99 x%.2f)\n", engine,
-                during.p50_us, during.p99_us, idle.p50_us, idle.p99_us, during.p99_us / std::max(idle.p99_us, 1.0));
+    std::printf("network long poll %-8s: %d devices waiting (%ld parked, opened in %.1f s); server memory +%.1f MB (%.1f KB a device)\n", engine,
+                members, waiting, open_s, double(rss_parked - rss_before) / 1024.0, double(rss_parked - rss_before) / members);
+    std::printf("network long poll %-8s: GET /healthz while they wait p50 %.0f us p99 %.0f us, none waiting p50 %.0f us p99 %.0f us (p99 x%.2f)\n",
+                engine, during.p50_us, during.p99_us, idle.p50_us, idle.p99_us, during.p99_us / std::max(idle.p99_us, 1.0));
     std::printf("network long poll %-8s: publication to answer: p50 %.0f ms, p99 %.0f ms, all %zu in %.0f ms (%d wrong or lost)\n", engine, pct(0.5),
                 pct(0.99), ms.size(), ms.empty() ? -1.0 : ms.back(), wrong);
     app->stop();
@@ -672,8 +688,10 @@ int main() {
     }
     if (only("people")) {
         bench_people(dir, "sqlite:" + dir + "/people.db");
-        if (const char* pg = std::getenv("HAVEN_TEST_PG_URL")) bench_people(dir, pg);
-        else std::printf("people postgres: skipped (make bench starts a throwaway cluster; HAVEN_TEST_PG_URL unset)\n");
+        if (const char* pg = std::getenv("HAVEN_TEST_PG_URL"))
+            bench_people(dir, pg);
+        else
+            std::printf("people postgres: skipped (make bench starts a throwaway cluster; HAVEN_TEST_PG_URL unset)\n");
     }
     std::filesystem::remove_all(dir);
     return 0;

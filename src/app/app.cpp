@@ -36,8 +36,7 @@ int open_files_for(int max_connections) {
 
 std::string choose_locale(const http::Request& request) {
     const auto& messages = web::Messages::shipped();
-    if (auto chosen = http::find_cookie(request.header("Cookie"), "haven_lang"); chosen && messages.supports(*chosen))
-        return *chosen;
+    if (auto chosen = http::find_cookie(request.header("Cookie"), "haven_lang"); chosen && messages.supports(*chosen)) return *chosen;
     if (auto negotiated = messages.negotiate(request.header("Accept-Language")); !negotiated.empty()) return negotiated;
     return "en";
 }
@@ -87,8 +86,8 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     app->casework_ = std::make_unique<casework::Module>(shared, accounts, app->people_->service);
     app->spaces_ = std::make_unique<spaces::Module>(shared, accounts, config.secure_cookies);
     app->centre_ = std::make_unique<centre::Module>(shared, accounts, app->people_->service, app->spaces_->service, config.secure_cookies);
-    app->people_->context.sections = [cc = &app->casework_->context, ce = &app->centre_->context](
-                                         web::Html& h, const web::PageContext& ctx, const http::Request& q, const people::Person& p) {
+    app->people_->context.sections = [cc = &app->casework_->context, ce = &app->centre_->context](web::Html& h, const web::PageContext& ctx,
+                                                                                                  const http::Request& q, const people::Person& p) {
         casework::person_sections(h, ctx, q, *cc, p);
         centre::person_sections(h, ctx, q, *ce, p);
     };
@@ -107,13 +106,15 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
         return items;
     });
     for (const auto& r : app->router_.routes())
-        if (r.access != system::metrics_access && !accounts::known_access(r.access)) throw std::logic_error("route " + r.pattern + " has an unknown access rule " + r.access);
+        if (r.access != system::metrics_access && !accounts::known_access(r.access))
+            throw std::logic_error("route " + r.pattern + " has an unknown access rule " + r.access);
 
     auto* db = app->db_.get();
     app->metrics_.add_gauge("haven_db_pool_size", "Database connections in the read pool.", [db] { return double(db->stats().pool_size); });
     app->metrics_.add_gauge("haven_db_pool_in_use", "Database connections in use.", [db] { return double(db->stats().pool_in_use); });
     app->metrics_.add_gauge("haven_db_write_queue_depth", "Writes waiting for the SQLite writer.", [db] { return double(db->stats().write_queue); });
-    app->metrics_.add_gauge("haven_db_commits", "Transactions committed since start (a group counts once).", [db] { return double(db->stats().commits); });
+    app->metrics_.add_gauge("haven_db_commits", "Transactions committed since start (a group counts once).",
+                            [db] { return double(db->stats().commits); });
 
     http::PipelineHooks hooks;
     hooks.choose_locale = choose_locale;
@@ -157,18 +158,19 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     limits.max_body_bytes_in_flight = size_t(config.body_memory_mb) * 1024 * 1024;
     auto* pipeline = app->pipeline_.get();
     app->server_ = std::make_unique<http::Server>(
-        limits, http::ServerHooks{[pipeline](http::Request& q) { return pipeline->handle(q); },
-                                  [pipeline](int status, const std::string& code, const std::string& message) {
-                                      return pipeline->reject(status, code, message);
-                                  },
-                                  [pipeline](std::string_view method, std::string_view target) { return pipeline->body_limit(method, target); },
-                                  [pipeline](const http::Request& q) { return pipeline->admits_large_body(q); }});
+        limits, http::ServerHooks{
+                    [pipeline](http::Request& q) { return pipeline->handle(q); },
+                    [pipeline](int status, const std::string& code, const std::string& message) { return pipeline->reject(status, code, message); },
+                    [pipeline](std::string_view method, std::string_view target) { return pipeline->body_limit(method, target); },
+                    [pipeline](const http::Request& q) { return pipeline->admits_large_body(q); }});
     auto* server = app->server_.get();
     app->metrics_.add_gauge("haven_http_connections_open", "Open client connections.", [server] { return double(server->stats().open_connections); });
-    app->metrics_.add_gauge("haven_http_queue_depth", "Requests waiting for or in a handler.", [server] { return double(server->stats().queued_requests); });
+    app->metrics_.add_gauge("haven_http_queue_depth", "Requests waiting for or in a handler.",
+                            [server] { return double(server->stats().queued_requests); });
     app->metrics_.add_gauge("haven_http_body_bytes_in_flight", "Request body bytes being read or handled (bounded by body-memory-mb).",
                             [server] { return double(server->stats().body_bytes_in_flight); });
-    app->metrics_.add_gauge("haven_http_parked", "Long polls waiting for a publication (no thread held).", [server] { return double(server->stats().parked_requests); });
+    app->metrics_.add_gauge("haven_http_parked", "Long polls waiting for a publication (no thread held).",
+                            [server] { return double(server->stats().parked_requests); });
     return app;
 }
 

@@ -7,12 +7,12 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/result.hpp"
+#include "crypto/vault.hpp"
 #include "http/metrics.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
 #include "http/transport/server.hpp"
 #include "modules/accounts/gate.hpp"
-#include "crypto/vault.hpp"
 #include "modules/accounts/handlers.hpp"
 #include "modules/casework/handlers.hpp"
 #include "modules/centre/handlers.hpp"
@@ -32,8 +32,8 @@ public:
 
     // Binds (port 0 picks a free one) and returns the port.
     uint16_t listen();
-    void start();               // serves on background threads
-    void run_until_signal();    // serves on this thread
+    void start();             // serves on background threads
+    void run_until_signal();  // serves on this thread
     void stop();
 
     const Config& config() const { return config_; }

@@ -7,11 +7,11 @@
 #include "app/app.hpp"
 #include "modules/accounts/handlers.hpp"
 #include "modules/casework/handlers.hpp"
+#include "modules/centre/handlers.hpp"
 #include "modules/home/handlers.hpp"
+#include "modules/network/handlers.hpp"
 #include "modules/people/handlers.hpp"
 #include "modules/spaces/handlers.hpp"
-#include "modules/centre/handlers.hpp"
-#include "modules/network/handlers.hpp"
 #include "modules/system/handlers.hpp"
 
 namespace haven {

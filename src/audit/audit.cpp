@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
-#include "crypto/mac.hpp"
 #include "audit/store.hpp"
+#include "crypto/mac.hpp"
 #include "crypto/random.hpp"
 
 namespace haven::audit {
@@ -20,7 +20,6 @@ bool signature_ok(const std::string& public_key, int64_t seq, const std::string&
     auto sig = unhex(signature_hex);
     return sig && crypto::verify(public_key, signed_message(seq, hash), *sig);
 }
-
 
 }  // namespace
 
@@ -57,7 +56,8 @@ void Recorder::record(storage::Tx& tx, const Event& event) const {
     auto prev = unhex(e.prev_hash).value_or(std::string(32, '\0'));
     e.hash = blake(prev + canonical(e));
 
-    vault_.with_key(crypto::KeyPurpose::audit_signing, "", [&](const crypto::SecretKey& seed) { e.signature = crypto::hex(crypto::sign(seed, signed_message(e.seq, e.hash))); });
+    vault_.with_key(crypto::KeyPurpose::audit_signing, "",
+                    [&](const crypto::SecretKey& seed) { e.signature = crypto::hex(crypto::sign(seed, signed_message(e.seq, e.hash))); });
 
     store::append(tx, e);
     store::set_head_hash(tx, e.hash);
@@ -76,13 +76,14 @@ Verification verify(storage::Database& db, const std::string& public_key, const 
     bool checkpoint_seen = false;
     db.read([&](storage::Tx& tx) {
         // In pages of 5,000, so a long log never sits in memory whole.
-        for (int64_t from = 0;; ) {
+        for (int64_t from = 0;;) {
             const auto page = store::entries_after(tx, from, 5000);
             if (page.empty()) break;
             for (const Stored& e : page) {
                 from = e.seq;
                 ++v.entries;
-                if (e.seq != expected) fail(expected, e.seq > expected ? "missing (the next entry is " + std::to_string(e.seq) + ")" : "out of order");
+                if (e.seq != expected)
+                    fail(expected, e.seq > expected ? "missing (the next entry is " + std::to_string(e.seq) + ")" : "out of order");
                 expected = e.seq + 1;
                 if (e.prev_hash != prev) fail(e.seq, "does not follow the entry before it (deleted, swapped or rewritten)");
                 auto prev_bytes = unhex(e.prev_hash).value_or(std::string(32, '\0'));
@@ -96,7 +97,8 @@ Verification verify(storage::Database& db, const std::string& public_key, const 
             }
         }
         const auto head = store::head(tx);
-        if (!head) fail(0, "the head record is missing");
+        if (!head)
+            fail(0, "the head record is missing");
         else if (head->seq != expected - 1 || head->hash != prev)
             fail(expected, "the log ends before its head (entries " + std::to_string(expected) + " to " + std::to_string(head->seq) + " truncated)");
     });

@@ -21,9 +21,10 @@ std::optional<Head> advance_head(Tx& tx) {
 }
 
 void append(Tx& tx, const Stored& e) {
-    tx.exec("INSERT INTO audit_log (seq, at, actor, action, object, site_id, outcome, prev_hash, hash, signature) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            {e.seq, e.at, e.actor, e.action, e.object, e.site_id, e.outcome, e.prev_hash, e.hash, e.signature});
+    tx.exec(
+        "INSERT INTO audit_log (seq, at, actor, action, object, site_id, outcome, prev_hash, hash, signature) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        {e.seq, e.at, e.actor, e.action, e.object, e.site_id, e.outcome, e.prev_hash, e.hash, e.signature});
 }
 
 void set_head_hash(Tx& tx, const std::string& hash) { tx.exec("UPDATE audit_head SET hash = $1 WHERE id = 1", {hash}); }
@@ -45,12 +46,11 @@ std::optional<Stored> last_entry(Tx& tx) {
 }
 
 std::vector<Stored> matching(Tx& tx, const Filter& f) {
-    return storage::rows_as(
-        tx.query(std::string(columns) +
-                     " WHERE ($1 = '' OR actor = $1) AND ($2 = '' OR action = $2) AND (CAST($3 AS BIGINT) = 0 OR at >= CAST($3 AS BIGINT)) AND (CAST($4 AS BIGINT) = 0 OR at < CAST($4 AS BIGINT))"
-                     " ORDER BY seq DESC LIMIT $5",
-                 {f.actor, f.action, f.from, f.to, int64_t(std::clamp(f.limit, 1, 1000))}),
-        from_row);
+    return storage::rows_as(tx.query(std::string(columns) + " WHERE ($1 = '' OR actor = $1) AND ($2 = '' OR action = $2) AND (CAST($3 AS BIGINT) = 0 "
+                                                            "OR at >= CAST($3 AS BIGINT)) AND (CAST($4 AS BIGINT) = 0 OR at < CAST($4 AS BIGINT))"
+                                                            " ORDER BY seq DESC LIMIT $5",
+                                     {f.actor, f.action, f.from, f.to, int64_t(std::clamp(f.limit, 1, 1000))}),
+                            from_row);
 }
 
 }  // namespace haven::audit::store

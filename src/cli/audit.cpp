@@ -15,28 +15,29 @@ void add_audit(CLI::App& app, int& exit_code) {
     auto checkpoint_file = std::make_shared<std::string>();
     auto* verify = add_command(*audit_cmd, "verify", "Verify the whole chain and its signatures (the vault may stay sealed).", exit_code,
                                [checkpoint_file](const Config& config) {
-        return with_store(config, [&](StoreSession& s) {
-            std::optional<audit::Checkpoint> checkpoint;
-            if (!checkpoint_file->empty()) {
-                std::ifstream in(*checkpoint_file);
-                std::stringstream ss;
-                ss << in.rdbuf();
-                checkpoint = audit::parse_checkpoint(ss.str());
-                if (!checkpoint) {
-                    std::cerr << "haven: " << *checkpoint_file << " is not a Haven audit checkpoint\n";
-                    return 2;
-                }
-            }
-            auto v = audit::verify(*s.db, s.vault->audit_public_key(), checkpoint);
-            if (v.bad_seq) {
-                std::cout << "audit log BROKEN at entry " << *v.bad_seq << ": " << v.problem << " (" << v.entries << " entries read)\n";
-                return 1;
-            }
-            std::cout << "audit log intact: " << v.entries << " entries, chain and signatures valid"
-                      << (checkpoint ? ", checkpoint " + std::to_string(checkpoint->seq) + " present" : "") << "\n";
-            return 0;
-        });
-    });
+                                   return with_store(config, [&](StoreSession& s) {
+                                       std::optional<audit::Checkpoint> checkpoint;
+                                       if (!checkpoint_file->empty()) {
+                                           std::ifstream in(*checkpoint_file);
+                                           std::stringstream ss;
+                                           ss << in.rdbuf();
+                                           checkpoint = audit::parse_checkpoint(ss.str());
+                                           if (!checkpoint) {
+                                               std::cerr << "haven: " << *checkpoint_file << " is not a Haven audit checkpoint\n";
+                                               return 2;
+                                           }
+                                       }
+                                       auto v = audit::verify(*s.db, s.vault->audit_public_key(), checkpoint);
+                                       if (v.bad_seq) {
+                                           std::cout << "audit log BROKEN at entry " << *v.bad_seq << ": " << v.problem << " (" << v.entries
+                                                     << " entries read)\n";
+                                           return 1;
+                                       }
+                                       std::cout << "audit log intact: " << v.entries << " entries, chain and signatures valid"
+                                                 << (checkpoint ? ", checkpoint " + std::to_string(checkpoint->seq) + " present" : "") << "\n";
+                                       return 0;
+                                   });
+                               });
     verify->add_option("--checkpoint", *checkpoint_file, "a checkpoint file kept off the server (haven audit checkpoint)");
     add_command(*audit_cmd, "checkpoint", "Print the latest signed checkpoint; keep it off the server.", exit_code, [](const Config& config) {
         return with_store(config, [&](StoreSession& s) {

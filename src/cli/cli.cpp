@@ -39,8 +39,7 @@ std::optional<Config> resolve(const SettingFlags& flags) {
     return std::move(config).value();
 }
 
-CLI::App* add_command(CLI::App& app, const std::string& name, const std::string& help, int& exit_code,
-                      std::function<int(const Config&)> body) {
+CLI::App* add_command(CLI::App& app, const std::string& name, const std::string& help, int& exit_code, std::function<int(const Config&)> body) {
     auto* cmd = app.add_subcommand(name, help);
     auto flags = std::make_shared<SettingFlags>();
     add_setting_flags(*cmd, *flags);

@@ -25,8 +25,7 @@ std::optional<Config> resolve(const SettingFlags& flags);
 // Adds a subcommand that takes every setting; `body` runs with the resolved Config and returns the exit code
 // (2 when the settings are bad).
 // Returns the subcommand so the caller can add its own options.
-CLI::App* add_command(CLI::App& app, const std::string& name, const std::string& help, int& exit_code,
-                      std::function<int(const Config&)> body);
+CLI::App* add_command(CLI::App& app, const std::string& name, const std::string& help, int& exit_code, std::function<int(const Config&)> body);
 // For commands that work on the store: opens it (migrating) and runs `body`; prints errors.
 struct StoreSession;
 int with_store(const Config& config, const std::function<int(StoreSession&)>& body);

@@ -11,8 +11,7 @@ namespace haven::cli {
 void add_serve(CLI::App& app, int& exit_code) {
     add_command(app, "serve", "Serve the web pages and the API.", exit_code, [](const Config& config) -> int {
         if (!std::filesystem::is_directory(config.data_dir)) {
-            std::cerr << "haven: no data directory at " << config.data_dir << "; run `haven init --data "
-                      << config.data_dir << "` first\n";
+            std::cerr << "haven: no data directory at " << config.data_dir << "; run `haven init --data " << config.data_dir << "` first\n";
             return 2;
         }
         static SystemClock clock;

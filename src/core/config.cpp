@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
-#include <thread>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 #include <toml++/toml.h>
 
 #include "core/log.hpp"
@@ -28,10 +28,8 @@ Result<int> parse_int(const std::string& key, const RawSetting& raw, int lo, int
     const char* b = raw.value.data();
     const char* e = b + raw.value.size();
     auto [p, ec] = std::from_chars(b, e, v);
-    if (ec != std::errc() || p != e || raw.value.empty())
-        return bad(key, raw, "must be a whole number");
-    if (v < lo || v > hi)
-        return bad(key, raw, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    if (ec != std::errc() || p != e || raw.value.empty()) return bad(key, raw, "must be a whole number");
+    if (v < lo || v > hi) return bad(key, raw, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
     return v;
 }
 
@@ -43,8 +41,7 @@ Result<bool> parse_bool(const std::string& key, const RawSetting& raw) {
 
 Status parse_listen(const RawSetting& raw, Config& c) {
     auto colon = raw.value.rfind(':');
-    if (colon == std::string::npos || colon == 0)
-        return bad("listen", raw, "must look like HOST:PORT, e.g. 127.0.0.1:8080");
+    if (colon == std::string::npos || colon == 0) return bad("listen", raw, "must look like HOST:PORT, e.g. 127.0.0.1:8080");
     std::string host = raw.value.substr(0, colon);
     if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
     RawSetting port{raw.value.substr(colon + 1), raw.source};
@@ -71,10 +68,14 @@ Result<std::map<std::string, RawSetting>> read_toml(const std::string& text) {
         if (!config_keys().count(key) || key == "data")
             return make_error(ErrorKind::invalid, "bad_config", "haven.toml: unknown key '" + key + "'", key);
         RawSetting raw{"", "haven.toml"};
-        if (auto s = node.value_exact<std::string>()) raw.value = *s;
-        else if (auto i = node.value_exact<int64_t>()) raw.value = std::to_string(*i);
-        else if (auto b = node.value_exact<bool>()) raw.value = *b ? "true" : "false";
-        else return make_error(ErrorKind::invalid, "bad_config", "haven.toml: key '" + key + "' must be a string, number or boolean", key);
+        if (auto s = node.value_exact<std::string>())
+            raw.value = *s;
+        else if (auto i = node.value_exact<int64_t>())
+            raw.value = std::to_string(*i);
+        else if (auto b = node.value_exact<bool>())
+            raw.value = *b ? "true" : "false";
+        else
+            return make_error(ErrorKind::invalid, "bad_config", "haven.toml: key '" + key + "' must be a string, number or boolean", key);
         out[key] = raw;
     }
     return out;
@@ -97,7 +98,8 @@ const std::map<std::string, std::string>& config_keys() {
         {"group-commit", "SQLite: let concurrent writes share one fsync (default true)"},
         {"test-routes", "mount /api/v1/test/* used by the durability tests (default false)"},
         {"secure-cookies", "mark cookies Secure; false only for a plain-HTTP demo (default true)"},
-        {"trusted-proxies", "addresses of the TLS proxies in front, comma-separated: only from them is X-Forwarded-For taken as the client (default none)"},
+        {"trusted-proxies",
+         "addresses of the TLS proxies in front, comma-separated: only from them is X-Forwarded-For taken as the client (default none)"},
         {"log-level", "debug, info, warn or error (default info)"},
         {"mass-read-limit", "records one account may open per window before administrators are alerted (default 50)"},
         {"mass-read-window-minutes", "the window of mass-read-limit (default 60)"},
@@ -108,13 +110,16 @@ const std::map<std::string, std::string>& config_keys() {
         {"session-idle-minutes", "a session ends after this many minutes without a request (default 30)"},
         {"session-max-hours", "a session ends this many hours after login (default 12)"},
         {"doorbell-smtp", "emergency network: SMTP relay for e-mail doorbells, HOST:PORT (default: off)"},
-        {"doorbell-smtp-tls", "emergency network: STARTTLS to the SMTP relay, auto (required with a verified certificate unless the relay is on loopback), require or off (default auto)"},
+        {"doorbell-smtp-tls",
+         "emergency network: STARTTLS to the SMTP relay, auto (required with a verified certificate unless the relay is on loopback), require or off "
+         "(default auto)"},
         {"doorbell-from", "emergency network: the From of doorbell e-mails (default haven@localhost)"},
         {"doorbell-matrix", "emergency network: Matrix homeserver for doorbells, https://… (default: off)"},
         {"doorbell-matrix-token-file", "emergency network: file holding the Matrix bot's access token"},
         {"doorbell-webpush", "emergency network: offer Web Push doorbells (VAPID contact: mailto: doorbell-from) (default true)"},
         {"doorbell-timeout-seconds", "emergency network: one doorbell delivery attempt at most this long (default 10)"},
-        {"doorbell-allow-private-targets", "emergency network, FOR TESTS ONLY: let webhook doorbells call loopback, private and link-local addresses (default false)"},
+        {"doorbell-allow-private-targets",
+         "emergency network, FOR TESTS ONLY: let webhook doorbells call loopback, private and link-local addresses (default false)"},
     };
     return keys;
 }
@@ -136,8 +141,10 @@ std::optional<std::string> read_secret_file(const std::string& path) {
 
 Result<Config> load_config(const ConfigSources& sources) {
     std::optional<std::string> data;
-    if (auto it = sources.flags.find("data"); it != sources.flags.end()) data = it->second;
-    else if (sources.env) data = sources.env("HAVEN_DATA");
+    if (auto it = sources.flags.find("data"); it != sources.flags.end())
+        data = it->second;
+    else if (sources.env)
+        data = sources.env("HAVEN_DATA");
     std::optional<std::string> text;
     if (data && !data->empty()) {
         std::ifstream in(*data + "/haven.toml");
@@ -169,8 +176,7 @@ Result<Config> load_config(const ConfigSources& sources, const std::optional<std
     Config c;
     if (auto v = lookup("data")) c.data_dir = v->value;
     if (auto v = lookup("db")) {
-        if (v->value.rfind("sqlite:", 0) != 0 && v->value.rfind("postgresql://", 0) != 0 &&
-            v->value.rfind("postgres://", 0) != 0)
+        if (v->value.rfind("sqlite:", 0) != 0 && v->value.rfind("postgresql://", 0) != 0 && v->value.rfind("postgres://", 0) != 0)
             return bad("db", *v, "must start with sqlite: or postgresql://");
         if (v->value == "sqlite:") return bad("db", *v, "needs a path after sqlite:");
         c.db = v->value;
@@ -180,26 +186,30 @@ Result<Config> load_config(const ConfigSources& sources, const std::optional<std
     if (auto v = lookup("listen")) {
         if (auto s = parse_listen(*v, c); !s) return s.error();
     }
-    struct IntKey { const char* key; int* target; int lo; int hi; };
-    for (IntKey k : {IntKey{"workers", &c.workers, 1, 256}, IntKey{"max-connections", &c.max_connections, 1, 100000},
-                     IntKey{"max-queue", &c.max_queue, 1, 100000}, IntKey{"db-pool", &c.db_pool, 1, 64},
-                     IntKey{"body-memory-mb", &c.body_memory_mb, 16, 65536},
-                     IntKey{"session-idle-minutes", &c.session_idle_minutes, 1, 24 * 60},
-                     IntKey{"session-max-hours", &c.session_max_hours, 1, 24 * 7},
-                     IntKey{"mass-read-limit", &c.mass_read_limit, 1, 1000000},
-                     IntKey{"retention-months", &c.retention_months, 1, 600},
-                     IntKey{"name-index-bits", &c.name_index_bits, 8, 24},
-                     IntKey{"doorbell-timeout-seconds", &c.doorbell_timeout_seconds, 1, 120},
-                     IntKey{"mass-read-window-minutes", &c.mass_read_window_minutes, 1, 7 * 24 * 60}}) {
+    struct IntKey {
+        const char* key;
+        int* target;
+        int lo;
+        int hi;
+    };
+    for (IntKey k :
+         {IntKey{"workers", &c.workers, 1, 256}, IntKey{"max-connections", &c.max_connections, 1, 100000},
+          IntKey{"max-queue", &c.max_queue, 1, 100000}, IntKey{"db-pool", &c.db_pool, 1, 64}, IntKey{"body-memory-mb", &c.body_memory_mb, 16, 65536},
+          IntKey{"session-idle-minutes", &c.session_idle_minutes, 1, 24 * 60}, IntKey{"session-max-hours", &c.session_max_hours, 1, 24 * 7},
+          IntKey{"mass-read-limit", &c.mass_read_limit, 1, 1000000}, IntKey{"retention-months", &c.retention_months, 1, 600},
+          IntKey{"name-index-bits", &c.name_index_bits, 8, 24}, IntKey{"doorbell-timeout-seconds", &c.doorbell_timeout_seconds, 1, 120},
+          IntKey{"mass-read-window-minutes", &c.mass_read_window_minutes, 1, 7 * 24 * 60}}) {
         if (auto v = lookup(k.key)) {
             auto n = parse_int(k.key, *v, k.lo, k.hi);
             if (!n) return n.error();
             *k.target = *n;
         }
     }
-    struct BoolKey { const char* key; bool* target; };
-    for (BoolKey k : {BoolKey{"group-commit", &c.group_commit}, BoolKey{"test-routes", &c.test_routes},
-                      BoolKey{"secure-cookies", &c.secure_cookies},
+    struct BoolKey {
+        const char* key;
+        bool* target;
+    };
+    for (BoolKey k : {BoolKey{"group-commit", &c.group_commit}, BoolKey{"test-routes", &c.test_routes}, BoolKey{"secure-cookies", &c.secure_cookies},
                       BoolKey{"mass-read-suspend", &c.mass_read_suspend}, BoolKey{"doorbell-webpush", &c.doorbell_webpush}}) {
         if (auto v = lookup(k.key)) {
             auto b = parse_bool(k.key, *v);
@@ -209,8 +219,9 @@ Result<Config> load_config(const ConfigSources& sources, const std::optional<std
     }
     if (auto v = lookup("passphrase-file")) c.passphrase_file = v->value;
     if (auto v = lookup("trusted-proxies")) c.trusted_proxies = v->value;
-    for (auto [key, target] : {std::pair{"doorbell-smtp", &c.doorbell_smtp}, std::pair{"doorbell-from", &c.doorbell_from},
-                               std::pair{"doorbell-matrix", &c.doorbell_matrix}, std::pair{"doorbell-matrix-token-file", &c.doorbell_matrix_token_file}})
+    for (auto [key, target] :
+         {std::pair{"doorbell-smtp", &c.doorbell_smtp}, std::pair{"doorbell-from", &c.doorbell_from},
+          std::pair{"doorbell-matrix", &c.doorbell_matrix}, std::pair{"doorbell-matrix-token-file", &c.doorbell_matrix_token_file}})
         if (auto v = lookup(key)) *target = v->value;
     if (auto v = lookup("doorbell-smtp-tls")) {
         if (v->value != "auto" && v->value != "require" && v->value != "off") return bad("doorbell-smtp-tls", *v, "must be auto, require or off");

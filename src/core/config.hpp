@@ -17,34 +17,34 @@ namespace haven {
 int default_workers();
 
 struct Config {
-    std::string data_dir;                       // data: where the store, logs and haven.toml live
-    std::string db;                             // db: sqlite:PATH or postgresql://...
-    std::string listen_host = "127.0.0.1";      // listen: HOST:PORT
+    std::string data_dir;                   // data: where the store, logs and haven.toml live
+    std::string db;                         // db: sqlite:PATH or postgresql://...
+    std::string listen_host = "127.0.0.1";  // listen: HOST:PORT
     uint16_t listen_port = 8080;
-    int workers = default_workers();            // handlers at once (the pool has one thread more)
-    int max_connections = 10000;                // open connections (a waiting member device holds one); more are closed at once
-    int max_queue = 256;                        // requests waiting for a worker; more get 503
-    int body_memory_mb = 64;                    // request bodies being read at once, in all; more get 503
-    int db_pool = 4;                            // reader connections (SQLite) or pool size (PostgreSQL)
-    bool group_commit = true;                   // SQLite: many writes share one fsync
-    bool test_routes = false;                   // mounts /api/v1/test/* (durability probe); never in production
-    bool secure_cookies = true;                 // false only for a plain-HTTP demo on loopback
-    std::string trusted_proxies;                // TLS proxies in front (comma-separated addresses): X-Forwarded-For believed only from them
-    int session_idle_minutes = 30;              // a session ends after this long without a request
-    int session_max_hours = 12;                 // and this long after login, whatever happens
-    int mass_read_limit = 50;                   // distinct records one account may open per window
+    int workers = default_workers();  // handlers at once (the pool has one thread more)
+    int max_connections = 10000;      // open connections (a waiting member device holds one); more are closed at once
+    int max_queue = 256;              // requests waiting for a worker; more get 503
+    int body_memory_mb = 64;          // request bodies being read at once, in all; more get 503
+    int db_pool = 4;                  // reader connections (SQLite) or pool size (PostgreSQL)
+    bool group_commit = true;         // SQLite: many writes share one fsync
+    bool test_routes = false;         // mounts /api/v1/test/* (durability probe); never in production
+    bool secure_cookies = true;       // false only for a plain-HTTP demo on loopback
+    std::string trusted_proxies;      // TLS proxies in front (comma-separated addresses): X-Forwarded-For believed only from them
+    int session_idle_minutes = 30;    // a session ends after this long without a request
+    int session_max_hours = 12;       // and this long after login, whatever happens
+    int mass_read_limit = 50;         // distinct records one account may open per window
     int mass_read_window_minutes = 60;
-    bool mass_read_suspend = false;             // suspend at once, besides alerting administrators
-    int retention_months = 24;                  // people inactive this long are proposed for erasure
-    int name_index_bits = 14;                   // blind index width for names; fixed once people are recorded
-    std::string passphrase_file;                // serve: unseal at start with this passphrase (else start sealed)
+    bool mass_read_suspend = false;  // suspend at once, besides alerting administrators
+    int retention_months = 24;       // people inactive this long are proposed for erasure
+    int name_index_bits = 14;        // blind index width for names; fixed once people are recorded
+    std::string passphrase_file;     // serve: unseal at start with this passphrase (else start sealed)
     // The emergency network's doorbells ("check your mailbox"): an SMTP relay, the From of its mails, a Matrix
     // homeserver and the file holding its bot's access token. Empty: that channel is off.
     std::string doorbell_smtp, doorbell_from = "haven@localhost", doorbell_matrix, doorbell_matrix_token_file;
-    std::string doorbell_smtp_tls = "auto";     // STARTTLS to the relay: auto (required unless on loopback), require, off
-    bool doorbell_webpush = true;               // Web Push, signed with the vault's push key (contact: doorbell_from)
-    int doorbell_timeout_seconds = 10;          // one delivery attempt on one channel at most this long
-    bool doorbell_allow_private_targets = false; // tests only: let webhooks call loopback/private addresses (SSRF otherwise)
+    std::string doorbell_smtp_tls = "auto";       // STARTTLS to the relay: auto (required unless on loopback), require, off
+    bool doorbell_webpush = true;                 // Web Push, signed with the vault's push key (contact: doorbell_from)
+    int doorbell_timeout_seconds = 10;            // one delivery attempt on one channel at most this long
+    bool doorbell_allow_private_targets = false;  // tests only: let webhooks call loopback/private addresses (SSRF otherwise)
     std::string log_level = "info";
 };
 

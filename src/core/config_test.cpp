@@ -37,7 +37,12 @@ TEST(Config, DefaultsWithoutSources) {
 }
 
 TEST(Config, RefusesBadValuesNamingTheKey) {
-    struct Case { std::map<std::string, std::string> flags; std::map<std::string, std::string> env; std::optional<std::string> toml; std::string key; };
+    struct Case {
+        std::map<std::string, std::string> flags;
+        std::map<std::string, std::string> env;
+        std::optional<std::string> toml;
+        std::string key;
+    };
     const Case cases[] = {
         {{{"workers", "many"}}, {}, std::nullopt, "workers"},
         {{{"workers", "0"}}, {}, std::nullopt, "workers"},
@@ -55,8 +60,7 @@ TEST(Config, RefusesBadValuesNamingTheKey) {
         auto r = load_config(sources(c.flags, c.env), c.toml);
         ASSERT_FALSE(r.ok()) << c.key;
         EXPECT_EQ(r.error().field, c.key);
-        EXPECT_NE(r.error().message.find(c.key == "haven.toml" ? "haven.toml" : "'" + c.key + "'"), std::string::npos)
-            << r.error().message;
+        EXPECT_NE(r.error().message.find(c.key == "haven.toml" ? "haven.toml" : "'" + c.key + "'"), std::string::npos) << r.error().message;
     }
 }
 

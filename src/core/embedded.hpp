@@ -11,9 +11,9 @@ struct EmbeddedFile {
     std::string_view data;
 };
 
-std::span<const EmbeddedFile> migration_files();   // src/storage/migrations/*.sql
-std::span<const EmbeddedFile> message_files();     // src/web/messages/*.txt
-std::span<const EmbeddedFile> asset_files();       // src/web/assets/*
+std::span<const EmbeddedFile> migration_files();        // src/storage/migrations/*.sql
+std::span<const EmbeddedFile> message_files();          // src/web/messages/*.txt
+std::span<const EmbeddedFile> asset_files();            // src/web/assets/*
 std::span<const EmbeddedFile> common_password_files();  // src/crypto/common_passwords.txt
 
 }  // namespace haven

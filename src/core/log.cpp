@@ -74,13 +74,16 @@ void write(Level level, std::string_view event, std::initializer_list<Field> fie
         std::visit(
             [&](const auto& v) {
                 using V = std::decay_t<decltype(v)>;
-                if constexpr (std::is_same_v<V, std::string_view>) append_json_string(line, v);
-                else if constexpr (std::is_same_v<V, bool>) line += v ? "true" : "false";
+                if constexpr (std::is_same_v<V, std::string_view>)
+                    append_json_string(line, v);
+                else if constexpr (std::is_same_v<V, bool>)
+                    line += v ? "true" : "false";
                 else if constexpr (std::is_same_v<V, double>) {
                     char buf[32];
                     std::snprintf(buf, sizeof buf, "%.3f", v);
                     line += buf;
-                } else line += std::to_string(v);
+                } else
+                    line += std::to_string(v);
             },
             f.value);
     }

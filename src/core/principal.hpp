@@ -30,10 +30,10 @@ struct Principal {
     int64_t account_id = 0;
     std::string username;
     std::vector<SiteRole> roles;
-    std::string via;                 // "session" or "token"
-    std::string session_public_id;   // for "log out this session"
-    bool read_only = false;          // a token with scope "read"
-    std::string locale;              // the account's chosen language, if any
+    std::string via;                // "session" or "token"
+    std::string session_public_id;  // for "log out this session"
+    bool read_only = false;         // a token with scope "read"
+    std::string locale;             // the account's chosen language, if any
 
     bool holds(Role role, int64_t site_id) const {
         for (const auto& r : roles)

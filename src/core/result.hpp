@@ -13,16 +13,16 @@ namespace haven {
 // `message` is for people, `field` names the input at fault when there is one.
 // None of them may carry a personal value.
 enum class ErrorKind {
-    bad_request,       // 400: malformed input
-    unauthorized,      // 401
-    forbidden,         // 403
-    not_found,         // 404
-    conflict,          // 409
-    too_large,         // 413
-    unsupported_media, // 415: wrong Content-Type
-    invalid,           // 422: well-formed but breaks a rule
-    too_many,          // 429
-    unavailable,       // 503
+    bad_request,        // 400: malformed input
+    unauthorized,       // 401
+    forbidden,          // 403
+    not_found,          // 404
+    conflict,           // 409
+    too_large,          // 413
+    unsupported_media,  // 415: wrong Content-Type
+    invalid,            // 422: well-formed but breaks a rule
+    too_many,           // 429
+    unavailable,        // 503
 };
 
 struct Error {
@@ -90,13 +90,13 @@ using Status = Result<void>;
 }  // namespace haven
 
 // Returns early with the error of a failed Result; otherwise yields its value.
-#define HAVEN_TRY(var, expr)                     \
-    auto var##_result = (expr);                  \
+#define HAVEN_TRY(var, expr)                             \
+    auto var##_result = (expr);                          \
     if (!var##_result.ok()) return var##_result.error(); \
     auto var = std::move(var##_result).value()
 
 // Returns early with the error of a failed Status (or of a Result whose value is not wanted).
-#define HAVEN_CHECK(expr)                                                    \
-    do {                                                                     \
+#define HAVEN_CHECK(expr)                                                                \
+    do {                                                                                 \
         if (auto haven_check_ = (expr); !haven_check_.ok()) return haven_check_.error(); \
     } while (0)

@@ -24,7 +24,8 @@ std::optional<std::string> open_sealed(std::string_view public_key, std::string_
         return std::nullopt;
     std::string out(sealed.size() - crypto_box_SEALBYTES, '\0');
     if (crypto_box_seal_open(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(sealed.data()), sealed.size(),
-                             reinterpret_cast<const unsigned char*>(public_key.data()), reinterpret_cast<const unsigned char*>(secret_key.data())) != 0) {
+                             reinterpret_cast<const unsigned char*>(public_key.data()),
+                             reinterpret_cast<const unsigned char*>(secret_key.data())) != 0) {
         sodium_memzero(out.data(), out.size());
         return std::nullopt;
     }

@@ -68,7 +68,8 @@ std::optional<std::string> from_hex(std::string_view hex) {
     if (hex.size() % 2) return std::nullopt;
     std::string out(hex.size() / 2, '\0');
     size_t n = 0;
-    if (sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.data(), hex.size(), nullptr, &n, nullptr) != 0 || n != out.size())
+    if (sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.data(), hex.size(), nullptr, &n, nullptr) != 0 ||
+        n != out.size())
         return std::nullopt;
     return out;
 }

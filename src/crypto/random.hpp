@@ -2,8 +2,8 @@
 #pragma once
 
 #include <cstddef>
-#include <string>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace haven::crypto {

@@ -29,8 +29,9 @@ std::string StreamSealer::seal(std::string_view chunk, bool final) {
 }
 
 StreamOpener::StreamOpener(const SecretKey& key, std::string_view header) {
-    ok_ = header.size() == header_size &&
-          crypto_secretstream_xchacha20poly1305_init_pull(reinterpret_cast<State*>(state_), reinterpret_cast<const unsigned char*>(header.data()), key.data()) == 0;
+    ok_ =
+        header.size() == header_size && crypto_secretstream_xchacha20poly1305_init_pull(
+                                            reinterpret_cast<State*>(state_), reinterpret_cast<const unsigned char*>(header.data()), key.data()) == 0;
 }
 
 StreamOpener::~StreamOpener() { sodium_memzero(state_, sizeof state_); }

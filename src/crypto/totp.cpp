@@ -18,7 +18,8 @@ std::string url_encode(std::string_view s) {
     static const char* hex = "0123456789ABCDEF";
     std::string out;
     for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += char(c);
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+            out += char(c);
         else {
             out += '%';
             out += hex[c >> 4];
@@ -48,10 +49,14 @@ std::string sha1(std::string_view data) {
         uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
         for (int t = 0; t < 80; ++t) {
             uint32_t f, k;
-            if (t < 20) f = (b & c) | (~b & d), k = 0x5A827999;
-            else if (t < 40) f = b ^ c ^ d, k = 0x6ED9EBA1;
-            else if (t < 60) f = (b & c) | (b & d) | (c & d), k = 0x8F1BBCDC;
-            else f = b ^ c ^ d, k = 0xCA62C1D6;
+            if (t < 20)
+                f = (b & c) | (~b & d), k = 0x5A827999;
+            else if (t < 40)
+                f = b ^ c ^ d, k = 0x6ED9EBA1;
+            else if (t < 60)
+                f = (b & c) | (b & d) | (c & d), k = 0x8F1BBCDC;
+            else
+                f = b ^ c ^ d, k = 0xCA62C1D6;
             uint32_t temp = rol(a, 5) + f + e + w[t] + k;
             e = d, d = c, c = rol(b, 30), b = a, a = temp;
         }
@@ -140,13 +145,11 @@ std::optional<int64_t> totp_match(std::string_view secret, std::string_view code
 }
 
 std::string totp_uri(std::string_view label, std::string_view secret) {
-    return "otpauth://totp/Haven:" + url_encode(label) + "?secret=" + base32_encode(secret) +
-           "&issuer=Haven&algorithm=SHA1&digits=6&period=30";
+    return "otpauth://totp/Haven:" + url_encode(label) + "?secret=" + base32_encode(secret) + "&issuer=Haven&algorithm=SHA1&digits=6&period=30";
 }
 
 QrPath qr_path(const std::string& text) {
-    std::unique_ptr<QRcode, decltype(&QRcode_free)> qr(QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1),
-                                                        &QRcode_free);
+    std::unique_ptr<QRcode, decltype(&QRcode_free)> qr(QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1), &QRcode_free);
     QrPath out;
     if (!qr) return out;
     out.size = qr->width;

@@ -10,13 +10,13 @@
 
 namespace haven::crypto {
 
-std::string sha1(std::string_view data);                              // RFC 3174, 20 bytes
-std::string hmac_sha1(std::string_view key, std::string_view data);   // RFC 2104
+std::string sha1(std::string_view data);                             // RFC 3174, 20 bytes
+std::string hmac_sha1(std::string_view key, std::string_view data);  // RFC 2104
 
-std::string base32_encode(std::string_view bytes);                    // no padding
-std::optional<std::string> base32_decode(std::string_view text);      // ignores spaces, case-insensitive
+std::string base32_encode(std::string_view bytes);                // no padding
+std::optional<std::string> base32_decode(std::string_view text);  // ignores spaces, case-insensitive
 
-std::string new_totp_secret();                                        // 20 random bytes
+std::string new_totp_secret();  // 20 random bytes
 // The code for the step that holds `unix_seconds` (RFC 6238 §4: T = floor(t / 30)).
 std::string totp_code(std::string_view secret, int64_t unix_seconds, int digits = 6);
 // Which step within ±1 of now `code` matches, if any (a code a little early or late still works).

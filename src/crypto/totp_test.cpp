@@ -14,15 +14,16 @@ TEST(Sha1, Rfc3174Vectors) {
     EXPECT_EQ(hex(sha1(std::string(1000000, 'a'))), "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
 }
 
-TEST(Hmac, Rfc2202Vector) {
-    EXPECT_EQ(hex(hmac_sha1(std::string(20, '\x0b'), "Hi There")), "b617318655057264e28bc0b6fb378c8ef146be00");
-}
+TEST(Hmac, Rfc2202Vector) { EXPECT_EQ(hex(hmac_sha1(std::string(20, '\x0b'), "Hi There")), "b617318655057264e28bc0b6fb378c8ef146be00"); }
 
 // RFC 6238 Appendix B, SHA1 column, 8 digits.
 TEST(Totp, Rfc6238Vectors) {
     const std::string secret = "12345678901234567890";
-    struct Case { int64_t t; const char* code; };
-    const Case cases[] = {{59, "94287082"}, {1111111109, "07081804"}, {1111111111, "14050471"},
+    struct Case {
+        int64_t t;
+        const char* code;
+    };
+    const Case cases[] = {{59, "94287082"},         {1111111109, "07081804"}, {1111111111, "14050471"},
                           {1234567890, "89005924"}, {2000000000, "69279037"}, {20000000000, "65353130"}};
     for (const auto& c : cases) EXPECT_EQ(totp_code(secret, c.t, 8), c.code) << c.t;
 }
@@ -64,10 +65,12 @@ TEST(Password, HashesAndRefusesWeakOnes) {
     auto h = hash_password("correct horse battery");
     EXPECT_TRUE(verify_password(h, "correct horse battery"));
     EXPECT_FALSE(verify_password(h, "correct horse batterY"));
-    struct Case { const char* password; bool ok; };
-    const Case cases[] = {{"short", false}, {"password1234", false}, {"PASSWORD1234", false}, {"qwerty123456", false},
-                          {"пароль123456", false}, {"anna-the-coordinator", false}, {"стол лампа окно", true},
-                          {"blue kettle marches", true}};
+    struct Case {
+        const char* password;
+        bool ok;
+    };
+    const Case cases[] = {{"short", false},        {"password1234", false},         {"PASSWORD1234", false},   {"qwerty123456", false},
+                          {"пароль123456", false}, {"anna-the-coordinator", false}, {"стол лампа окно", true}, {"blue kettle marches", true}};
     for (const auto& c : cases) EXPECT_EQ(check_new_password(c.password, "anna").ok(), c.ok) << c.password;
     EXPECT_EQ(check_new_password("short", "x").error().field, "password");
 }

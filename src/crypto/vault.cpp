@@ -4,11 +4,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cstring>
-#include <map>
 #include <boost/json.hpp>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "crypto/random.hpp"
@@ -24,8 +24,7 @@ constexpr const char* operators_ad = "haven vault v1: operators ";
 
 std::string b64(std::string_view bytes) {
     std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                      sodium_base64_VARIANT_ORIGINAL);
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), sodium_base64_VARIANT_ORIGINAL);
     out.resize(out.size() - 1);
     return out;
 }
@@ -33,8 +32,8 @@ std::string b64(std::string_view bytes) {
 std::optional<std::string> unb64(std::string_view text) {
     std::string out(text.size(), '\0');
     size_t len = 0;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr, &len,
-                          nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr, &len, nullptr,
+                          sodium_base64_VARIANT_ORIGINAL) != 0)
         return std::nullopt;
     out.resize(len);
     return out;
@@ -153,7 +152,6 @@ std::optional<std::string> aead_open(std::string_view sealed, const unsigned cha
     return out;
 }
 
-
 SecretKey::SecretKey() : bytes_(static_cast<unsigned char*>(sodium_malloc(size))) {
     if (!bytes_) throw std::bad_alloc();
     randombytes_buf(bytes_, size);
@@ -218,8 +216,9 @@ Result<VaultCreated> Vault::create(bool with_passphrase, int k, int n) {
             for (int i : subset) members.emplace_back(i, keys[size_t(i)]);
             auto key = subset_key(members);
             std::string ad = operators_ad + subset_name(subset);
-            wrapped.push_back(json::object{{"subset", subset_name(subset)},
-                                           {"wrapped", b64(aead_seal(std::string_view(reinterpret_cast<const char*>(root.data()), SecretKey::size), key->data(), ad))}});
+            wrapped.push_back(json::object{
+                {"subset", subset_name(subset)},
+                {"wrapped", b64(aead_seal(std::string_view(reinterpret_cast<const char*>(root.data()), SecretKey::size), key->data(), ad))}});
         }
         for (auto& key : keys) sodium_memzero(key.data(), key.size());
         file["operators"] = json::object{{"k", k}, {"n", n}, {"wrapped", wrapped}};
@@ -333,8 +332,7 @@ std::string Vault::audit_public_key() const {
     try {
         auto file = json::parse(file_text_);
         if (auto* pk = file.as_object().if_contains("audit_public_key")) return unb64(pk->as_string()).value_or("");
-    } catch (...) {
-    }
+    } catch (...) {}
     return {};
 }
 
@@ -351,8 +349,8 @@ std::unique_ptr<SecretKey> Vault::subkey(KeyPurpose purpose) const {
 std::unique_ptr<SecretKey> Vault::subkey(KeyPurpose purpose, std::string_view context) const {
     auto master = subkey(purpose);
     std::string out(32, '\0');
-    crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), 32, reinterpret_cast<const unsigned char*>(context.data()),
-                       context.size(), master->data(), SecretKey::size);
+    crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), 32, reinterpret_cast<const unsigned char*>(context.data()), context.size(),
+                       master->data(), SecretKey::size);
     auto k = std::make_unique<SecretKey>(out);
     sodium_memzero(out.data(), out.size());
     return k;
@@ -369,7 +367,8 @@ void Vault::with_key(KeyPurpose purpose, std::string_view context, const std::fu
         if (!slot) {
             std::string master(32, '\0'), out(32, '\0');
             crypto_kdf_derive_from_key(reinterpret_cast<unsigned char*>(master.data()), 32, uint64_t(purpose), kdf_context, root_->data());
-            if (context.empty()) out = master;
+            if (context.empty())
+                out = master;
             else
                 crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), 32, reinterpret_cast<const unsigned char*>(context.data()),
                                    context.size(), reinterpret_cast<const unsigned char*>(master.data()), 32);

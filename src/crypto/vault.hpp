@@ -10,7 +10,6 @@
 // one index key does not open the data.
 #pragma once
 
-#include "crypto/secret_key.hpp"
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -20,6 +19,7 @@
 #include <shared_mutex>
 #include <string>
 #include <vector>
+#include "crypto/secret_key.hpp"
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
@@ -28,12 +28,12 @@ namespace haven::crypto {
 
 // Subkey purposes (crypto_kdf ids). Never renumber: data on disk depends on them.
 enum class KeyPurpose : uint64_t {
-    fields = 1,        // encrypted columns (then per table.column)
-    blind_index = 2,   // search indexes (then per index)
-    audit_signing = 3, // Ed25519 seed for audit checkpoints
-    audit_ids = 4,     // keyed hashes of ids in audit entries
-    backup = 5,        // backup files
-    web_push = 6,      // the P-256 seed that signs Web Push (VAPID); browsers' subscriptions are bound to it
+    fields = 1,         // encrypted columns (then per table.column)
+    blind_index = 2,    // search indexes (then per index)
+    audit_signing = 3,  // Ed25519 seed for audit checkpoints
+    audit_ids = 4,      // keyed hashes of ids in audit entries
+    backup = 5,         // backup files
+    web_push = 6,       // the P-256 seed that signs Web Push (VAPID); browsers' subscriptions are bound to it
 };
 
 struct VaultCreated {

@@ -108,9 +108,9 @@ Result<std::string> vapid_authorization(const SecretKey& seed, std::string_view 
     Key key = key_of(seed);
     if (!key) return failed("the push key could not be made");
     HAVEN_TRY(point, public_point(key.get()));
-    const std::string signing_input = base64url(R"({"typ":"JWT","alg":"ES256"})") + "." +
-                                      base64url("{\"aud\":" + json_string(audience) + ",\"exp\":" + std::to_string(expires_at) +
-                                                ",\"sub\":" + json_string(subject) + "}");
+    const std::string signing_input =
+        base64url(R"({"typ":"JWT","alg":"ES256"})") + "." +
+        base64url("{\"aud\":" + json_string(audience) + ",\"exp\":" + std::to_string(expires_at) + ",\"sub\":" + json_string(subject) + "}");
     HAVEN_TRY(signature, sign_es256(key.get(), signing_input));
     return "vapid t=" + signing_input + "." + base64url(signature) + ", k=" + base64url(point);
 }

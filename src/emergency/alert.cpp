@@ -36,8 +36,8 @@ bool meets(const std::vector<std::string>& wanted, const std::vector<std::string
 }
 
 // Russian letters а…я (U+0430…U+044F) in Latin, as street signs spell them; ь and ъ are dropped.
-constexpr const char* latin[32] = {"a", "b", "v", "g", "d", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
-                                   "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"};
+constexpr const char* latin[32] = {"a", "b", "v", "g", "d", "e",  "zh", "z",  "i",  "y",    "k", "l", "m", "n", "o",  "p",
+                                   "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "",  "y", "",  "e", "yu", "ya"};
 
 }  // namespace
 
@@ -75,14 +75,15 @@ std::optional<Alert> parse_alert(const std::string& message) {
     json::value v = json::parse(message, ec);
     if (ec || !v.is_object() || number(v.as_object(), "v") != 1) return std::nullopt;
     const auto& o = v.as_object();
-    Alert a{text(o, "id"), text(o, "status"), text(o, "type"), text(o, "refers_to"), text(o, "text"), text(o, "ack_pk"), {}, number(o, "issued_at"),
-            number(o, "expires_at")};
+    Alert a{text(o, "id"),          text(o, "status"),      text(o, "type"), text(o, "refers_to"), text(o, "text"), text(o, "ack_pk"), {},
+            number(o, "issued_at"), number(o, "expires_at")};
     if (a.status != "real" && a.status != "exercise" && a.status != "test") return std::nullopt;
     if (a.type != "alert" && a.type != "update" && a.type != "cancel") return std::nullopt;
     if (a.type != "alert" && a.refers_to.empty()) return std::nullopt;
     if (const auto* tiers = o.if_contains("tiers"); tiers && tiers->is_array())
         for (const auto& t : tiers->get_array())
-            if (t.is_object()) a.tiers.push_back({strings(t.get_object(), "regions"), strings(t.get_object(), "skills"), number(t.get_object(), "release_at")});
+            if (t.is_object())
+                a.tiers.push_back({strings(t.get_object(), "regions"), strings(t.get_object(), "skills"), number(t.get_object(), "release_at")});
     return a;
 }
 
@@ -107,7 +108,8 @@ std::string alert_message(const Alert& a) {
 std::optional<size_t> tier_for(const Alert& a, const Profile& me) {
     std::optional<size_t> tier;
     for (size_t i = 0; i < a.tiers.size(); ++i)
-        if (meets(a.tiers[i].regions, me.regions) && meets(a.tiers[i].skills, me.skills) && (!tier || a.tiers[i].release_at < a.tiers[*tier].release_at))
+        if (meets(a.tiers[i].regions, me.regions) && meets(a.tiers[i].skills, me.skills) &&
+            (!tier || a.tiers[i].release_at < a.tiers[*tier].release_at))
             tier = i;
     return tier;
 }
@@ -116,7 +118,8 @@ std::vector<Shown> visible(const std::vector<Alert>& received, const Profile& me
     std::vector<Shown> out;
     for (const auto& a : received) {
         if (a.type != "alert" || now >= a.expires_at) continue;
-        const bool cancelled = std::any_of(received.begin(), received.end(), [&](const Alert& c) { return c.type == "cancel" && c.refers_to == a.id; });
+        const bool cancelled =
+            std::any_of(received.begin(), received.end(), [&](const Alert& c) { return c.type == "cancel" && c.refers_to == a.id; });
         if (cancelled) continue;
         const auto tier = tier_for(a, me);  // shown once it is released
         if (!tier || now < a.tiers[*tier].release_at) continue;

@@ -41,8 +41,8 @@ std::string normalise(std::string_view word);
 std::optional<size_t> tier_for(const Alert& alert, const Profile& me);
 
 struct Shown {
-    Alert alert;        // with the text of its latest update
-    size_t tier = 0;    // the first tier that reaches this member
+    Alert alert;      // with the text of its latest update
+    size_t tier = 0;  // the first tier that reaches this member
 };
 
 // What the device shows at `now` from everything it received: alerts whose first matching tier is released,

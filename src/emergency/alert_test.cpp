@@ -11,9 +11,15 @@ constexpr int64_t t0 = 1'795'700'000'000, minute = 60'000;
 
 Alert convoy() {
     // Tver's drivers at T0, the neighbouring regions' drivers at +15 min, every driver at +30 min.
-    return Alert{"a1", "real", "alert", "", "Driver needed: Tver → Riga, 21:00", "",
+    return Alert{"a1",
+                 "real",
+                 "alert",
+                 "",
+                 "Driver needed: Tver → Riga, 21:00",
+                 "",
                  {{{"tver"}, {"driver"}, t0}, {{"pskov", "novgorod"}, {"driver"}, t0 + 15 * minute}, {{}, {"driver"}, t0 + 30 * minute}},
-                 t0, t0 + 24 * 60 * minute};
+                 t0,
+                 t0 + 24 * 60 * minute};
 }
 
 TEST(Alerts, TiersReleaseByTimeForTheMembersTheyReach) {
@@ -43,9 +49,14 @@ TEST(Alerts, ASignedCancelStopsTheTiersAndUpdatesReplaceTheText) {
 
 TEST(Alerts, RegionsAndSkillsMatchWhateverTheCaseOrAlphabet) {
     // The same table is checked in the member app (e2e/specs/network.mjs): both clients fold alike.
-    const std::vector<std::pair<std::string, std::string>> same = {
-        {"Pskov", "pskov"}, {"Тверь", "tver"}, {"ТВЕРЬ", "Tver"}, {"Псков", "PSKOV"}, {" safe flat ", "safe_flat"},
-        {"Великий Новгород", "velikiy-novgorod"}, {"Щёлково", "shchelkovo"}, {"Юрьев-Польский", "yurev_polskiy"}};
+    const std::vector<std::pair<std::string, std::string>> same = {{"Pskov", "pskov"},
+                                                                   {"Тверь", "tver"},
+                                                                   {"ТВЕРЬ", "Tver"},
+                                                                   {"Псков", "PSKOV"},
+                                                                   {" safe flat ", "safe_flat"},
+                                                                   {"Великий Новгород", "velikiy-novgorod"},
+                                                                   {"Щёлково", "shchelkovo"},
+                                                                   {"Юрьев-Польский", "yurev_polskiy"}};
     for (const auto& [a, b] : same) EXPECT_EQ(normalise(a), normalise(b)) << a << " / " << b;
     EXPECT_NE(normalise("tver"), normalise("pskov"));
     EXPECT_EQ(normalise("Тверь"), "tver");

@@ -43,8 +43,8 @@ bool split_url(std::string_view text, Url& url) {
 }
 
 bool alphanumeric_host(const Url& url) {
-    return (url.path.empty() || url.path == "/") &&
-           std::all_of(url.authority.begin(), url.authority.end(), [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '-' || c == ':'; });
+    return (url.path.empty() || url.path == "/") && std::all_of(url.authority.begin(), url.authority.end(),
+                                                                [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '-' || c == ':'; });
 }
 
 bool base32_text(std::string_view s) {

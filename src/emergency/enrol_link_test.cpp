@@ -15,10 +15,12 @@ TEST(EnrolLink, Version2IsUpperCaseForAnOriginAndReadsBackAsTheHubsUrl) {
     };
     const std::vector<Case> cases = {
         {"https://haven.example.org", "HAVEN:2/ABCDEFGHIJKLMNOPQRSTUVWX/LJNFUWS2LJNFUWS2LJNFUWS2LI/HAVEN.EXAMPLE.ORG", "https://haven.example.org"},
-        {"https://Haven.Example.org:8443/", "HAVEN:2/ABCDEFGHIJKLMNOPQRSTUVWX/LJNFUWS2LJNFUWS2LJNFUWS2LI/HAVEN.EXAMPLE.ORG:8443", "https://haven.example.org:8443"},
+        {"https://Haven.Example.org:8443/", "HAVEN:2/ABCDEFGHIJKLMNOPQRSTUVWX/LJNFUWS2LJNFUWS2LJNFUWS2LI/HAVEN.EXAMPLE.ORG:8443",
+         "https://haven.example.org:8443"},
         {"http://127.0.0.1:45678", "HAVEN:2/ABCDEFGHIJKLMNOPQRSTUVWX/LJNFUWS2LJNFUWS2LJNFUWS2LI/HTTP://127.0.0.1:45678", "http://127.0.0.1:45678"},
         // A path keeps its case, and with it the whole URL as it is: a larger QR code, still correct.
-        {"https://example.org/Haven", "HAVEN:2/ABCDEFGHIJKLMNOPQRSTUVWX/LJNFUWS2LJNFUWS2LJNFUWS2LI/https://example.org/Haven", "https://example.org/Haven"},
+        {"https://example.org/Haven", "HAVEN:2/ABCDEFGHIJKLMNOPQRSTUVWX/LJNFUWS2LJNFUWS2LJNFUWS2LI/https://example.org/Haven",
+         "https://example.org/Haven"},
         {"http://[::1]:8080", "HAVEN:2/ABCDEFGHIJKLMNOPQRSTUVWX/LJNFUWS2LJNFUWS2LJNFUWS2LI/http://[::1]:8080", "http://[::1]:8080"},
     };
     for (const auto& c : cases) {

@@ -1,6 +1,5 @@
 #include "emergency/lists.hpp"
 
-
 #include <boost/json.hpp>
 
 #include "core/utf8.hpp"

@@ -100,7 +100,8 @@ Bytes enrolment_fingerprint(const Bytes& organisation_public, const Bytes& opera
     return out;
 }
 
-Result<Sealed> seal_activation(const SigningKeys& organisation, const std::string& message, const std::vector<Recipient>& recipients, unsigned threads) {
+Result<Sealed> seal_activation(const SigningKeys& organisation, const std::string& message, const std::vector<Recipient>& recipients,
+                               unsigned threads) {
     crypto::init();
     Sealed out;
     out.activation_id = crypto::random_bytes(16);
@@ -108,7 +109,8 @@ Result<Sealed> seal_activation(const SigningKeys& organisation, const std::strin
     const size_t n = signature.size() + message.size();
     auto bucket = std::find_if(buckets.begin(), buckets.end(), [&](size_t b) { return b >= n + 4; });
     if (bucket == buckets.end())
-        return make_error(ErrorKind::too_large, "too_large", "An activation holds at most " + std::to_string(buckets.back() - 68) + " bytes.", "text");
+        return make_error(ErrorKind::too_large, "too_large", "An activation holds at most " + std::to_string(buckets.back() - 68) + " bytes.",
+                          "text");
     Bytes frame;
     frame.reserve(*bucket);
     for (int i = 0; i < 4; ++i) frame.push_back(char((n >> (8 * i)) & 0xff));
@@ -137,8 +139,8 @@ Result<Sealed> seal_activation(const SigningKeys& organisation, const std::strin
                 randombytes_buf(w.wrap.data(), w.wrap.size());
                 continue;
             }
-            crypto_aead_xchacha20poly1305_ietf_encrypt(u(w.wrap), nullptr, u(body_key), body_key.size(), u(out.activation_id), out.activation_id.size(),
-                                                       nullptr, zero_nonce, u(*key));
+            crypto_aead_xchacha20poly1305_ietf_encrypt(u(w.wrap), nullptr, u(body_key), body_key.size(), u(out.activation_id),
+                                                       out.activation_id.size(), nullptr, zero_nonce, u(*key));
             sodium_memzero(key->data(), key->size());
         }
     };
@@ -148,15 +150,18 @@ Result<Sealed> seal_activation(const SigningKeys& organisation, const std::strin
     for (unsigned t = 0; t < threads; ++t) {
         const size_t from = t * per, to = std::min(recipients.size(), from + per);
         if (from >= to) break;
-        if (t + 1 == threads || to == recipients.size()) work(from, to);
-        else pool.emplace_back(work, from, to);
+        if (t + 1 == threads || to == recipients.size())
+            work(from, to);
+        else
+            pool.emplace_back(work, from, to);
     }
     for (auto& t : pool) t.join();
     sodium_memzero(body_key.data(), body_key.size());
     return out;
 }
 
-std::optional<std::string> open_activation(const Bytes& body, const Bytes& wrap, const std::vector<BoxKeys>& prekeys, const Bytes& organisation_public) {
+std::optional<std::string> open_activation(const Bytes& body, const Bytes& wrap, const std::vector<BoxKeys>& prekeys,
+                                           const Bytes& organisation_public) {
     if (body.size() < header_size + crypto_aead_xchacha20poly1305_ietf_ABYTES || body[0] != '\x01' || wrap.size() != wrap_size) return std::nullopt;
     const Bytes id = body.substr(1, 16), ephemeral = body.substr(17, 32), nonce = body.substr(49, 24);
     Bytes body_key(32, '\0');
@@ -164,13 +169,14 @@ std::optional<std::string> open_activation(const Bytes& body, const Bytes& wrap,
     for (const auto& p : prekeys) {
         auto key = wrap_key(p.secret_key, ephemeral, ephemeral, p.public_key);
         if (!key) continue;
-        opened = crypto_aead_xchacha20poly1305_ietf_decrypt(u(body_key), nullptr, nullptr, u(wrap), wrap.size(), u(id), id.size(), zero_nonce, u(*key)) == 0;
+        opened = crypto_aead_xchacha20poly1305_ietf_decrypt(u(body_key), nullptr, nullptr, u(wrap), wrap.size(), u(id), id.size(), zero_nonce,
+                                                            u(*key)) == 0;
         if (opened) break;
     }
     if (!opened) return std::nullopt;
     Bytes frame(body.size() - header_size - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
-    const bool ok = crypto_aead_xchacha20poly1305_ietf_decrypt(u(frame), nullptr, nullptr, u(body) + header_size, body.size() - header_size, u(id), id.size(),
-                                                               u(nonce), u(body_key)) == 0;
+    const bool ok = crypto_aead_xchacha20poly1305_ietf_decrypt(u(frame), nullptr, nullptr, u(body) + header_size, body.size() - header_size, u(id),
+                                                               id.size(), u(nonce), u(body_key)) == 0;
     sodium_memzero(body_key.data(), body_key.size());
     if (!ok || frame.size() < 4 + 64) return std::nullopt;
     size_t n = 0;
@@ -218,16 +224,16 @@ Bytes seal_secret(const Bytes& key, std::string_view plaintext) {
     const Bytes nonce = crypto::random_bytes(24);
     Bytes out = nonce;
     out.resize(24 + plaintext.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES);
-    crypto_aead_xchacha20poly1305_ietf_encrypt(u(out) + 24, nullptr, reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(), nullptr, 0,
-                                               nullptr, u(nonce), u(key));
+    crypto_aead_xchacha20poly1305_ietf_encrypt(u(out) + 24, nullptr, reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(),
+                                               nullptr, 0, nullptr, u(nonce), u(key));
     return out;
 }
 
 std::optional<std::string> open_secret(const Bytes& key, const Bytes& sealed) {
     if (key.size() != 32 || sealed.size() < 24 + crypto_aead_xchacha20poly1305_ietf_ABYTES) return std::nullopt;
     std::string out(sealed.size() - 24 - crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char*>(out.data()), nullptr, nullptr, u(sealed) + 24, sealed.size() - 24, nullptr,
-                                                   0, u(sealed), u(key)) != 0)
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char*>(out.data()), nullptr, nullptr, u(sealed) + 24, sealed.size() - 24,
+                                                   nullptr, 0, u(sealed), u(key)) != 0)
         return std::nullopt;
     return out;
 }

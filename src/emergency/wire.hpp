@@ -40,9 +40,9 @@ BoxKeys new_box_keys();
 
 // A member's alert prekey, signed by their identity key, valid until `not_after` (epoch ms).
 struct SignedPrekey {
-    Bytes prekey;      // X25519 public, 32
+    Bytes prekey;  // X25519 public, 32
     int64_t not_after = 0;
-    Bytes signature;   // 64
+    Bytes signature;  // 64
 };
 SignedPrekey sign_prekey(const SigningKeys& identity, const Bytes& prekey_public, int64_t not_after);
 bool verify_prekey(const Bytes& identity_public, const SignedPrekey& prekey);
@@ -61,11 +61,11 @@ struct Recipient {
     Bytes prekey;          // X25519 public, 32
 };
 struct Wrapped {
-    Bytes locator, wrap, ack_tag;   // 16, 48, 16
+    Bytes locator, wrap, ack_tag;  // 16, 48, 16
 };
 struct Sealed {
-    Bytes activation_id;   // 16
-    Bytes body;            // header || ciphertext: what the server stores and serves to everyone
+    Bytes activation_id;         // 16
+    Bytes body;                  // header || ciphertext: what the server stores and serves to everyone
     std::vector<Wrapped> wraps;  // one per recipient, in the order given
 };
 

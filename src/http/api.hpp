@@ -28,7 +28,8 @@ inline Result<std::string> text(const json::object& o, const char* name, size_t 
     const auto* v = o.if_contains(name);
     if (!v) return std::string();
     if (!v->is_string() || v->get_string().size() > max)
-        return make_error(ErrorKind::invalid, "validation_failed", std::string(name) + " must be a string of at most " + std::to_string(max) + " bytes.", name);
+        return make_error(ErrorKind::invalid, "validation_failed",
+                          std::string(name) + " must be a string of at most " + std::to_string(max) + " bytes.", name);
     return std::string(v->get_string());
 }
 

@@ -12,16 +12,31 @@ std::string_view trim(std::string_view s) {
 bool token_char(unsigned char c) {
     if (c <= 0x20 || c >= 0x7f) return false;
     switch (c) {
-        case '(': case ')': case '<': case '>': case '@': case ',': case ';': case ':': case '\\': case '"':
-        case '/': case '[': case ']': case '?': case '=': case '{': case '}':
-            return false;
-        default:
-            return true;
+        case '(':
+        case ')':
+        case '<':
+        case '>':
+        case '@':
+        case ',':
+        case ';':
+        case ':':
+        case '\\':
+        case '"':
+        case '/':
+        case '[':
+        case ']':
+        case '?':
+        case '=':
+        case '{':
+        case '}': return false;
+        default: return true;
     }
 }
 
 // RFC 6265 cookie-octet.
-bool value_char(unsigned char c) { return c == 0x21 || (c >= 0x23 && c <= 0x2B) || (c >= 0x2D && c <= 0x3A) || (c >= 0x3C && c <= 0x5B) || (c >= 0x5D && c <= 0x7E); }
+bool value_char(unsigned char c) {
+    return c == 0x21 || (c >= 0x23 && c <= 0x2B) || (c >= 0x2D && c <= 0x3A) || (c >= 0x3C && c <= 0x5B) || (c >= 0x5D && c <= 0x7E);
+}
 
 bool all_of(std::string_view s, bool (*pred)(unsigned char)) {
     for (unsigned char c : s)

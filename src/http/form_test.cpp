@@ -17,13 +17,12 @@ TEST(Form, Decodes) {
 }
 
 TEST(Form, RefusesAndNamesTheField) {
-    struct Case { const char* body; const char* field; };
+    struct Case {
+        const char* body;
+        const char* field;
+    };
     const Case cases[] = {
-        {"note=%ff", "note"},
-        {"note=%00", "note"},
-        {"note=%zz", "note"},
-        {"note=a%1", "note"},
-        {"%ff=x", ""},
+        {"note=%ff", "note"}, {"note=%00", "note"}, {"note=%zz", "note"}, {"note=a%1", "note"}, {"%ff=x", ""},
     };
     for (const auto& c : cases) {
         auto f = Form::parse(c.body);

@@ -36,8 +36,7 @@ Result<boost::json::value> parse_json(std::string_view body) {
     options.allow_trailing_commas = false;
     boost::system::error_code ec;
     boost::json::value v = boost::json::parse(body, ec, {}, options);
-    if (ec == boost::json::error::too_deep)
-        return make_error(ErrorKind::bad_request, "too_deep", "The JSON body is nested deeper than 32 levels.");
+    if (ec == boost::json::error::too_deep) return make_error(ErrorKind::bad_request, "too_deep", "The JSON body is nested deeper than 32 levels.");
     if (ec) return make_error(ErrorKind::bad_request, "bad_json", "The body is not valid JSON (UTF-8).");
     if (!all_finite(v)) return make_error(ErrorKind::bad_request, "bad_json", "A number in the JSON body is out of range.");
     return v;

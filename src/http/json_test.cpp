@@ -19,7 +19,9 @@ TEST(Json, ParsesAndLimitsDepth) {
 
 TEST(Json, RefusesMalformed) {
     const std::string huge = "{\"a\":" + std::string(400, '8') + "}";
-    for (std::string bad : {std::string(""), std::string("{"), std::string("{\"a\":}"), std::string("[1,]"), std::string("{\"a\":1}x"), std::string("\"\xff\""), std::string("/* c */ 1"), std::string("NaN"), std::string("1e400"), std::string("[-1e999]"), huge}) {
+    for (std::string bad :
+         {std::string(""), std::string("{"), std::string("{\"a\":}"), std::string("[1,]"), std::string("{\"a\":1}x"), std::string("\"\xff\""),
+          std::string("/* c */ 1"), std::string("NaN"), std::string("1e400"), std::string("[-1e999]"), huge}) {
         auto r = parse_json(bad);
         ASSERT_FALSE(r.ok()) << bad;
         EXPECT_EQ(r.error().kind, ErrorKind::bad_request);

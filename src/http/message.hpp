@@ -29,10 +29,10 @@ struct Park {
 };
 
 struct Request {
-    std::string method;   // "GET", "POST", ...
-    std::string target;   // as received, e.g. "/api/v1/x?y=1" (never logged)
-    std::string path;     // percent-decoded, validated path
-    std::string query;    // raw query string, without '?'
+    std::string method;  // "GET", "POST", ...
+    std::string target;  // as received, e.g. "/api/v1/x?y=1" (never logged)
+    std::string path;    // percent-decoded, validated path
+    std::string query;   // raw query string, without '?'
     Headers headers;
     std::string body;
     std::string remote_address;
@@ -42,8 +42,8 @@ struct Request {
     std::string route;                          // the matching pattern, e.g. "/api/v1/items/{id}"
     std::map<std::string, std::string> params;  // path parameters by name
     std::string locale = "en";
-    std::string access;                         // the route's access rule, e.g. "public", "sites.manage"
-    std::optional<Principal> principal;         // set by the gate when signed in
+    std::string access;                  // the route's access rule, e.g. "public", "sites.manage"
+    std::optional<Principal> principal;  // set by the gate when signed in
     // The token forms must carry back (see accounts/gate): the cookie's, or one made when a page first
     // needs it (web::csrf_field) — mutable so rendering can make it; the gate then sets the cookie.
     mutable std::string csrf_token;

@@ -8,10 +8,14 @@ namespace {
 std::string label(const std::string& v) {
     std::string out;
     for (char c : v) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '"') out += "\\\"";
-        else if (c == '\n') out += "\\n";
-        else out += c;
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '"')
+            out += "\\\"";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
     }
     return out;
 }
@@ -46,8 +50,8 @@ std::string Metrics::render() const {
     out += "# TYPE haven_http_requests_total counter\n";
     for (const auto& [key, n] : requests_) {
         const auto& [route, method, status] = key;
-        out += "haven_http_requests_total{route=\"" + label(route) + "\",method=\"" + label(method) + "\",status=\"" +
-               std::to_string(status) + "\"} " + std::to_string(n) + "\n";
+        out += "haven_http_requests_total{route=\"" + label(route) + "\",method=\"" + label(method) + "\",status=\"" + std::to_string(status) +
+               "\"} " + std::to_string(n) + "\n";
     }
     out += "# HELP haven_http_request_duration_seconds Time from a parsed request to its response, by route pattern.\n";
     out += "# TYPE haven_http_request_duration_seconds histogram\n";

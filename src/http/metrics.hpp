@@ -15,8 +15,7 @@ namespace haven::http {
 
 class Metrics {
 public:
-    static constexpr std::array<double, 12> buckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                       0.1,   0.25,   0.5,   1.0,  2.5,   5.0};
+    static constexpr std::array<double, 12> buckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0};
 
     void record(const std::string& route, const std::string& method, int status, double seconds);
 

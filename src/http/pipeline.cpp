@@ -44,8 +44,9 @@ void set_security_headers(Response& r, bool hsts, bool member_app) {
     // The emergency network's member app (/network/app, Route::wasm_and_camera) runs libsodium compiled to
     // WebAssembly: that page alone may compile WebAssembly ('wasm-unsafe-eval' allows no JavaScript eval).
     // Scripts stay our own, same origin.
-    r.set_header("Content-Security-Policy", std::string("default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'") +
-                                                (member_app ? "; script-src 'self' 'wasm-unsafe-eval'" : ""));
+    r.set_header("Content-Security-Policy",
+                 std::string("default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'") +
+                     (member_app ? "; script-src 'self' 'wasm-unsafe-eval'" : ""));
     r.set_header("X-Content-Type-Options", "nosniff");
     r.set_header("X-Frame-Options", "DENY");
     // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on our own form posts.
@@ -53,7 +54,8 @@ void set_security_headers(Response& r, bool hsts, bool member_app) {
     r.set_header("Cross-Origin-Opener-Policy", "same-origin");
     r.set_header("Cross-Origin-Resource-Policy", "same-origin");
     // That page alone may also ask for the camera: it scans the operator's enrolment QR code.
-    r.set_header("Permissions-Policy", std::string(member_app ? "camera=(self)" : "camera=()") + ", microphone=(), geolocation=(), payment=(), usb=()");
+    r.set_header("Permissions-Policy",
+                 std::string(member_app ? "camera=(self)" : "camera=()") + ", microphone=(), geolocation=(), payment=(), usb=()");
     if (hsts) r.set_header("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
     if (r.header("Cache-Control").empty()) r.set_header("Cache-Control", "no-store");
 }
@@ -81,7 +83,8 @@ std::string client_address(const Request& request, const std::vector<std::string
     // and a proxy that adds a line of its own puts it last.
     std::string_view forwarded;
     for (const auto& [name, value] : request.headers)
-        if (name.size() == 15 && std::equal(name.begin(), name.end(), "x-forwarded-for", [](char a, char b) { return std::tolower((unsigned char)a) == b; }))
+        if (name.size() == 15 &&
+            std::equal(name.begin(), name.end(), "x-forwarded-for", [](char a, char b) { return std::tolower((unsigned char)a) == b; }))
             forwarded = value;
     if (auto comma = forwarded.rfind(','); comma != std::string_view::npos) forwarded.remove_prefix(comma + 1);
     while (!forwarded.empty() && forwarded.front() == ' ') forwarded.remove_prefix(1);
@@ -120,8 +123,7 @@ std::string error_json(const Error& error, const std::string& request_id) {
     return out;
 }
 
-Pipeline::Pipeline(const Router& router, Metrics& metrics, PipelineHooks hooks)
-    : router_(router), metrics_(metrics), hooks_(std::move(hooks)) {}
+Pipeline::Pipeline(const Router& router, Metrics& metrics, PipelineHooks hooks) : router_(router), metrics_(metrics), hooks_(std::move(hooks)) {}
 
 Response Pipeline::render_error(const Request& request, const Error& error) const {
     int status = status_for(error.kind);
@@ -163,8 +165,8 @@ Response Pipeline::handle(Request& request) {
             auto match = router_.match(request.method, target->segments);
             if (!match.route) {
                 if (!match.allow.empty()) {
-                    Response r = render_error(request, make_error(ErrorKind::bad_request, "method_not_allowed",
-                                                                  "This URL does not accept " + request.method + "."));
+                    Response r = render_error(
+                        request, make_error(ErrorKind::bad_request, "method_not_allowed", "This URL does not accept " + request.method + "."));
                     r.status = 405;
                     r.set_header("Allow", match.allow);
                     return r;
@@ -205,8 +207,8 @@ Response Pipeline::handle(Request& request) {
         }
     } catch (...) {
         log::error("handler_exception", {{"id", request.request_id}, {"route", request.route}, {"type", "unknown"}});
-        response = Response::json(500, error_json(make_error(ErrorKind::unavailable, "internal_error", "Something went wrong on our side."),
-                                                  request.request_id));
+        response = Response::json(
+            500, error_json(make_error(ErrorKind::unavailable, "internal_error", "Something went wrong on our side."), request.request_id));
     }
     if (response.parked) return response;  // not an answer yet: logged and measured when it is one
     finish(response, matched, request);
@@ -264,4 +266,3 @@ Response Pipeline::reject(int status, const std::string& code, const std::string
 }
 
 }  // namespace haven::http
-

@@ -8,7 +8,9 @@ namespace {
 // Whose address counts for back-off: the peer's, unless the peer is the trusted proxy — then the last entry of
 // X-Forwarded-For (the one that proxy appended), never what the client wrote before it.
 TEST(ClientAddress, BelievesForwardedForFromTrustedProxiesOnly) {
-    struct Case { std::string peer, forwarded, expected; };
+    struct Case {
+        std::string peer, forwarded, expected;
+    };
     const std::vector<std::string> trusted = {"127.0.0.1", "::1"};
     const Case cases[] = {
         {"127.0.0.1", "", "127.0.0.1"},

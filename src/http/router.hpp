@@ -18,9 +18,9 @@ using Handler = std::function<Result<Response>(Request&)>;
 
 struct Route {
     std::string method;
-    std::string pattern;                 // "/api/v1/items/{id}"
-    std::vector<std::string> segments;   // {"api","v1","items","{id}"}
-    std::string access;                  // who may call it: "public", "signed-in" or an action name
+    std::string pattern;                // "/api/v1/items/{id}"
+    std::vector<std::string> segments;  // {"api","v1","items","{id}"}
+    std::string access;                 // who may call it: "public", "signed-in" or an action name
     Handler handler;
     // The largest body the route takes; 0: the transport's default (1 MB). More is read only for a caller the gate
     // admits from the header alone (see Pipeline::admits_large_body), so strangers never send it.
@@ -47,9 +47,9 @@ struct Route {
 };
 
 struct RouteMatch {
-    const Route* route = nullptr;            // set when method and path match
+    const Route* route = nullptr;  // set when method and path match
     std::map<std::string, std::string> params;
-    std::string allow;                       // when only the method is wrong: "GET, POST"
+    std::string allow;  // when only the method is wrong: "GET, POST"
 };
 
 class Router {

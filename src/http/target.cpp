@@ -16,12 +16,25 @@ int hex_value(char c) {
 bool path_char(unsigned char c) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
     switch (c) {
-        case '-': case '.': case '_': case '~':                                                        // unreserved
-        case '!': case '$': case '&': case '\'': case '(': case ')': case '*': case '+': case ',': case ';': case '=':  // sub-delims
-        case ':': case '@': case '/':
-            return true;
-        default:
-            return false;
+        case '-':
+        case '.':
+        case '_':
+        case '~':  // unreserved
+        case '!':
+        case '$':
+        case '&':
+        case '\'':
+        case '(':
+        case ')':
+        case '*':
+        case '+':
+        case ',':
+        case ';':
+        case '=':  // sub-delims
+        case ':':
+        case '@':
+        case '/': return true;
+        default: return false;
     }
 }
 
@@ -68,11 +81,9 @@ Result<Target> parse_target(std::string_view raw) {
         size_t end = path.find('/', start);
         if (end == std::string_view::npos) end = path.size();
         std::string segment;
-        if (!percent_decode(path.substr(start, end - start), segment, false))
-            return bad_target("The path has a malformed percent-escape.");
+        if (!percent_decode(path.substr(start, end - start), segment, false)) return bad_target("The path has a malformed percent-escape.");
         if (segment.find('/') != std::string::npos) return bad_target("The path may not hold an encoded '/'.");
-        if (segment.find('\0') != std::string::npos || has_control_chars(segment) ||
-            segment.find_first_of("\t\r\n") != std::string::npos)
+        if (segment.find('\0') != std::string::npos || has_control_chars(segment) || segment.find_first_of("\t\r\n") != std::string::npos)
             return bad_target("The path may not hold control characters.");
         if (!valid_utf8(segment)) return bad_target("The path is not valid UTF-8.");
         if (segment == "." || segment == "..") return bad_target("The path may not hold '.' or '..' segments.");

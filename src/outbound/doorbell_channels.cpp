@@ -60,8 +60,10 @@ namespace {
 std::string path_segment(std::string_view raw) {
     std::string out;
     for (unsigned char c : raw) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out.push_back(char(c));
-        else out += {'%', hex_digit(c >> 4), hex_digit(c)};
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+            out.push_back(char(c));
+        else
+            out += {'%', hex_digit(c >> 4), hex_digit(c)};
     }
     return out;
 }
@@ -83,7 +85,7 @@ Ringer webhook_ringer(int timeout_seconds, bool private_targets) {
         const std::string mac = crypto::hmac_sha256(bell.secret, body);
         // A stranger chose this address: every address it resolves to must be public, and is the one connected to.
         auto r = http::client::request({bell.address, "", "", timeout_seconds, !private_targets}, "POST", "", body, "application/json",
-                                 {{"Idempotency-Key", bell.idempotency_key}, {"X-Haven-Signature", "sha256=" + crypto::hex(mac)}});
+                                       {{"Idempotency-Key", bell.idempotency_key}, {"X-Haven-Signature", "sha256=" + crypto::hex(mac)}});
         if (!r) return r.error();
         if (r->status / 100 != 2) return failed("the webhook answered " + std::to_string(r->status));
         return {};
@@ -94,7 +96,8 @@ Ringer webpush_ringer(const crypto::Vault& vault, const std::string& subject, in
     return [&vault, subject, timeout_seconds, private_targets](const Bell& bell) -> Status {
         // RFC 8292: a JWT for the push service's origin, valid 12 h (at most 24 h allowed), under the key the
         // browser subscribed with. No body (RFC 8030 with no payload): the push service learns "something arrived".
-        const int64_t expires = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() + 12 * 3600;
+        const int64_t expires =
+            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() + 12 * 3600;
         std::string authorization;
         try {
             HAVEN_TRY(a, crypto::vapid_authorization(*vault.subkey(crypto::KeyPurpose::web_push), bell.address, subject, expires));

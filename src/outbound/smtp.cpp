@@ -39,7 +39,8 @@ Status send_mail(const SmtpRelay& relay, const std::string& to, const std::strin
     if (!curl) return failed("the SMTP client could not start");
     const bool tls = relay.tls == "require" || (relay.tls == "auto" && !loopback(relay.host_port));
     const std::string url = "smtp://" + relay.host_port, from = "<" + relay.from + ">";
-    Payload payload{"From: <" + relay.from + ">\r\nTo: <" + to + ">\r\nSubject: " + subject + "\r\nMessage-ID: <" + message_id + "@haven>\r\n\r\n" + body + "\r\n"};
+    Payload payload{"From: <" + relay.from + ">\r\nTo: <" + to + ">\r\nSubject: " + subject + "\r\nMessage-ID: <" + message_id + "@haven>\r\n\r\n" +
+                    body + "\r\n"};
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> rcpt(curl_slist_append(nullptr, ("<" + to + ">").c_str()), &curl_slist_free_all);
     CURL* c = curl.get();
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());

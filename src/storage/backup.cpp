@@ -1,17 +1,17 @@
 #include "storage/backup.hpp"
 
-#include <boost/json.hpp>
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <cstring>
-#include <functional>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "crypto/random.hpp"
-#include "crypto/stream.hpp"
 #include "crypto/secret_key.hpp"
+#include "crypto/stream.hpp"
 #include "storage/migrate.hpp"
 
 namespace haven::storage {
@@ -24,10 +24,10 @@ constexpr size_t chunk = 64 * 1024;
 // Tables in creation order (parents before children), without the migration bookkeeping.
 std::vector<std::string> tables(Database& db) {
     std::vector<std::string> out;
-    Rows rows = db.engine() == "sqlite"
-                    ? db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")
-                    : db.query("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                               "WHERE n.nspname = current_schema() AND c.relkind = 'r' ORDER BY c.oid");
+    Rows rows = db.engine() == "sqlite" ? db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")
+                                        : db.query(
+                                              "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                              "WHERE n.nspname = current_schema() AND c.relkind = 'r' ORDER BY c.oid");
     for (const auto& r : rows)
         if (r.text(0) != "schema_migrations") out.push_back(r.text(0));
     return out;
@@ -39,7 +39,8 @@ std::vector<std::string> columns(Tx& tx, const std::string& engine, const std::s
         for (const auto& r : tx.query("SELECT name FROM pragma_table_info($1) ORDER BY cid", {table})) out.push_back(r.text(0));
     } else {
         for (const auto& r : tx.query("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-                                      "AND table_name = $1 ORDER BY ordinal_position", {table}))
+                                      "AND table_name = $1 ORDER BY ordinal_position",
+                                      {table}))
             out.push_back(r.text(0));
     }
     return out;
@@ -217,11 +218,11 @@ Result<BackupSummary> restore_backup(Database& db, const BackupKey& key, const s
                 if (auto* schema = o.if_contains("schema"); schema && schema->as_int64() != version)
                     return make_error(ErrorKind::conflict, "schema_mismatch",
                                       "The backup is at schema version " + std::to_string(schema->as_int64()) + ", this database at " +
-                                          std::to_string(version) + ": restore with the Haven that made it.", "in");
+                                          std::to_string(version) + ": restore with the Haven that made it.",
+                                      "in");
                 if (auto* t = o.if_contains("table")) {
                     std::string table(t->as_string());
-                    if (std::find(existing.begin(), existing.end(), table) == existing.end())
-                        return bad_file("unknown table " + table);
+                    if (std::find(existing.begin(), existing.end(), table) == existing.end()) return bad_file("unknown table " + table);
                     const auto& cols = o.at("columns").as_array();
                     width = cols.size();
                     insert = "INSERT INTO " + table + " (";

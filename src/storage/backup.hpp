@@ -10,9 +10,9 @@
 #include <cstdint>
 #include <string>
 
-#include "core/result.hpp"
 #include <functional>
 #include <memory>
+#include "core/result.hpp"
 
 namespace haven::crypto {
 class SecretKey;

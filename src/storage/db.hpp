@@ -32,7 +32,7 @@ struct Row {
     std::vector<Value> values;
 
     bool is_null(size_t i) const { return std::holds_alternative<std::nullptr_t>(values.at(i)); }
-    int64_t integer(size_t i) const;        // throws DbError if the column is not an integer
+    int64_t integer(size_t i) const;  // throws DbError if the column is not an integer
     double real(size_t i) const;
     const std::string& text(size_t i) const;
     const Blob& blob(size_t i) const;
@@ -74,17 +74,17 @@ public:
 };
 
 struct DbStats {
-    int64_t pool_size = 0;       // reader connections (SQLite) or connections (PostgreSQL)
+    int64_t pool_size = 0;  // reader connections (SQLite) or connections (PostgreSQL)
     int64_t pool_in_use = 0;
-    int64_t write_queue = 0;     // writes waiting for the SQLite writer
-    int64_t commits = 0;         // transactions committed (a group counts once)
-    int64_t writes = 0;          // write() calls that succeeded
+    int64_t write_queue = 0;  // writes waiting for the SQLite writer
+    int64_t commits = 0;      // transactions committed (a group counts once)
+    int64_t writes = 0;       // write() calls that succeeded
 };
 
 struct DbOptions {
     int pool_size = 4;
-    bool group_commit = true;    // SQLite: false gives one transaction and one fsync per write()
-    int max_batch = 256;         // SQLite: writes that may share one commit
+    bool group_commit = true;  // SQLite: false gives one transaction and one fsync per write()
+    int max_batch = 256;       // SQLite: writes that may share one commit
 };
 
 class Database {

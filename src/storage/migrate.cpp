@@ -20,7 +20,10 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 }  // namespace
 
 std::vector<Migration> migrations_for(const std::string& engine, std::span<const EmbeddedFile> files) {
-    struct Parts { std::string name, common, sqlite, postgres; bool has_common = false, has_sqlite = false, has_postgres = false; };
+    struct Parts {
+        std::string name, common, sqlite, postgres;
+        bool has_common = false, has_sqlite = false, has_postgres = false;
+    };
     std::map<int, Parts> by_version;
     for (const auto& f : files) {
         std::string file(f.name);
@@ -68,8 +71,8 @@ Result<int> migrate(Database& db, std::span<const EmbeddedFile> files) {
     const int current = schema_version(db);
     if (current > latest)
         return make_error(ErrorKind::conflict, "schema_too_new",
-                          "The database is at schema version " + std::to_string(current) + ", newer than this Haven (" +
-                              std::to_string(latest) + "). Run a newer Haven, or restore a backup.");
+                          "The database is at schema version " + std::to_string(current) + ", newer than this Haven (" + std::to_string(latest) +
+                              "). Run a newer Haven, or restore a backup.");
     int applied = 0;
     for (const auto& m : all) {
         if (m.version <= current) continue;
@@ -81,9 +84,7 @@ Result<int> migrate(Database& db, std::span<const EmbeddedFile> files) {
             tx.exec_script(m.sql);
             tx.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
                     {int64_t(m.version), m.name,
-                     int64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count())});
+                     int64_t(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count())});
             return {};
         });
         if (!s) return s.error();

@@ -17,8 +17,10 @@ char sniff(std::string_view text) {
     const char candidates[3] = {',', ';', '\t'};
     bool quoted = false;
     for (char c : text) {
-        if (c == '"') quoted = !quoted;
-        else if (!quoted && (c == '\n' || c == '\r')) break;
+        if (c == '"')
+            quoted = !quoted;
+        else if (!quoted && (c == '\n' || c == '\r'))
+            break;
         else if (!quoted)
             for (int i = 0; i < 3; ++i)
                 if (c == candidates[i]) ++counts[i];
@@ -93,7 +95,8 @@ Result<CsvTable> parse_csv(std::string_view text, const CsvLimits& limits) {
                     field += q;
                     ++i;
                 }
-                if (field.size() > limits.max_field_bytes) return bad(opened, "a field is longer than " + std::to_string(limits.max_field_bytes) + " bytes.");
+                if (field.size() > limits.max_field_bytes)
+                    return bad(opened, "a field is longer than " + std::to_string(limits.max_field_bytes) + " bytes.");
             }
             field_started = true;
             continue;
@@ -109,7 +112,8 @@ Result<CsvTable> parse_csv(std::string_view text, const CsvLimits& limits) {
             field += c;
             field_started = true;
             ++i;
-            if (field.size() > limits.max_field_bytes) return bad(record.line, "a field is longer than " + std::to_string(limits.max_field_bytes) + " bytes.");
+            if (field.size() > limits.max_field_bytes)
+                return bad(record.line, "a field is longer than " + std::to_string(limits.max_field_bytes) + " bytes.");
         }
     }
     if (field_started || !field.empty() || !record.fields.empty())

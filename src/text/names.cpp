@@ -17,11 +17,11 @@ constexpr size_t max_alternatives = 32;
 // Ukrainian h. Classes: B D F G H J(ж) K L M N P Q(щ) R S(с/ш) T V X(ц) Z C(ч).
 const std::map<std::u32string, std::vector<std::string>>& cyrillic() {
     static const std::map<std::u32string, std::vector<std::string>> m = {
-        {U"а", {""}}, {U"б", {"B"}}, {U"в", {"V"}}, {U"г", {"G", "H"}}, {U"ґ", {"G"}}, {U"д", {"D"}}, {U"е", {""}},
-        {U"є", {""}}, {U"ж", {"J"}}, {U"з", {"Z"}}, {U"и", {""}}, {U"і", {""}}, {U"ї", {""}}, {U"й", {""}}, {U"к", {"K"}},
-        {U"л", {"L"}}, {U"м", {"M"}}, {U"н", {"N"}}, {U"о", {""}}, {U"п", {"P"}}, {U"р", {"R"}}, {U"с", {"S"}},
-        {U"т", {"T"}}, {U"у", {""}}, {U"ў", {""}}, {U"ф", {"F"}}, {U"х", {"H"}}, {U"ц", {"X"}}, {U"ч", {"C"}},
-        {U"ш", {"S"}}, {U"щ", {"Q"}}, {U"ъ", {""}}, {U"ы", {""}}, {U"ь", {""}}, {U"э", {""}}, {U"ю", {""}}, {U"я", {""}},
+        {U"а", {""}},  {U"б", {"B"}}, {U"в", {"V"}}, {U"г", {"G", "H"}}, {U"ґ", {"G"}}, {U"д", {"D"}}, {U"е", {""}},  {U"є", {""}},
+        {U"ж", {"J"}}, {U"з", {"Z"}}, {U"и", {""}},  {U"і", {""}},       {U"ї", {""}},  {U"й", {""}},  {U"к", {"K"}}, {U"л", {"L"}},
+        {U"м", {"M"}}, {U"н", {"N"}}, {U"о", {""}},  {U"п", {"P"}},      {U"р", {"R"}}, {U"с", {"S"}}, {U"т", {"T"}}, {U"у", {""}},
+        {U"ў", {""}},  {U"ф", {"F"}}, {U"х", {"H"}}, {U"ц", {"X"}},      {U"ч", {"C"}}, {U"ш", {"S"}}, {U"щ", {"Q"}}, {U"ъ", {""}},
+        {U"ы", {""}},  {U"ь", {""}},  {U"э", {""}},  {U"ю", {""}},       {U"я", {""}},
     };
     return m;
 }
@@ -31,14 +31,49 @@ const std::map<std::u32string, std::vector<std::string>>& cyrillic() {
 // "s" is с or German з; "j" is French ж or German/ICAO й.
 const std::vector<std::pair<std::u32string, std::vector<std::string>>>& latin() {
     static const std::vector<std::pair<std::u32string, std::vector<std::string>>> rules = {
-        {U"schtsch", {"Q"}}, {U"shtch", {"Q"}}, {U"chtch", {"Q"}}, {U"shch", {"Q"}}, {U"sch", {"S", "J", "Q"}},
-        {U"tsch", {"C"}}, {U"tch", {"C"}}, {U"zh", {"J"}}, {U"kh", {"H"}}, {U"sh", {"S"}}, {U"ch", {"C", "S", "H"}},
-        {U"ts", {"X"}}, {U"tz", {"X"}}, {U"ks", {"KS"}}, {U"ph", {"F"}}, {U"ck", {"K"}}, {U"gu", {"G"}},
-        {U"x", {"KS"}}, {U"w", {"V"}}, {U"v", {"V"}}, {U"j", {"J", ""}}, {U"z", {"Z", "X"}}, {U"s", {"S", "Z"}},
-        {U"c", {"X", "K"}}, {U"q", {"K"}}, {U"h", {"H", ""}}, {U"g", {"G", "H"}},
-        {U"a", {""}}, {U"e", {""}}, {U"i", {""}}, {U"o", {""}}, {U"u", {""}}, {U"y", {""}},
-        {U"b", {"B"}}, {U"d", {"D"}}, {U"f", {"F", "V"}}, {U"k", {"K"}}, {U"l", {"L"}}, {U"m", {"M"}}, {U"n", {"N"}},
-        {U"p", {"P"}}, {U"r", {"R"}}, {U"t", {"T"}},
+        {U"schtsch", {"Q"}},
+        {U"shtch", {"Q"}},
+        {U"chtch", {"Q"}},
+        {U"shch", {"Q"}},
+        {U"sch", {"S", "J", "Q"}},
+        {U"tsch", {"C"}},
+        {U"tch", {"C"}},
+        {U"zh", {"J"}},
+        {U"kh", {"H"}},
+        {U"sh", {"S"}},
+        {U"ch", {"C", "S", "H"}},
+        {U"ts", {"X"}},
+        {U"tz", {"X"}},
+        {U"ks", {"KS"}},
+        {U"ph", {"F"}},
+        {U"ck", {"K"}},
+        {U"gu", {"G"}},
+        {U"x", {"KS"}},
+        {U"w", {"V"}},
+        {U"v", {"V"}},
+        {U"j", {"J", ""}},
+        {U"z", {"Z", "X"}},
+        {U"s", {"S", "Z"}},
+        {U"c", {"X", "K"}},
+        {U"q", {"K"}},
+        {U"h", {"H", ""}},
+        {U"g", {"G", "H"}},
+        {U"a", {""}},
+        {U"e", {""}},
+        {U"i", {""}},
+        {U"o", {""}},
+        {U"u", {""}},
+        {U"y", {""}},
+        {U"b", {"B"}},
+        {U"d", {"D"}},
+        {U"f", {"F", "V"}},
+        {U"k", {"K"}},
+        {U"l", {"L"}},
+        {U"m", {"M"}},
+        {U"n", {"N"}},
+        {U"p", {"P"}},
+        {U"r", {"R"}},
+        {U"t", {"T"}},
     };
     return rules;
 }
@@ -76,8 +111,10 @@ std::string fold(std::string_view text) {
     }();
     thread_local const std::unique_ptr<icu::Transliterator> folder(prototype ? prototype->clone() : nullptr);
     icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), int32_t(text.size())));
-    if (folder) folder->transliterate(u);
-    else u.foldCase();
+    if (folder)
+        folder->transliterate(u);
+    else
+        u.foldCase();
     std::string out;
     u.toUTF8String(out);
     return out;
@@ -96,8 +133,10 @@ std::vector<std::string> words(std::string_view name) {
         current.clear();
     };
     for (char32_t c : to_u32(fold(name))) {
-        if (u_isalpha(UChar32(c))) current += c;
-        else flush();
+        if (u_isalpha(UChar32(c)))
+            current += c;
+        else
+            flush();
     }
     flush();
     return out;
@@ -155,9 +194,7 @@ bool covers(const NameKeys& a, const NameKeys& b) {
 
 }  // namespace
 
-bool may_be_same_person(const NameKeys& a, const NameKeys& b) {
-    return a.words.size() <= b.words.size() ? covers(a, b) : covers(b, a);
-}
+bool may_be_same_person(const NameKeys& a, const NameKeys& b) { return a.words.size() <= b.words.size() ? covers(a, b) : covers(b, a); }
 bool may_be_same_person(std::string_view a, std::string_view b) { return may_be_same_person(name_keys(a), name_keys(b)); }
 
 bool matches_query(const NameKeys& query, const NameKeys& name) { return covers(query, name); }

@@ -66,11 +66,23 @@ const std::vector<std::vector<const char*>> same_people = {
 
 // Pairs of different people that must not meet.
 const std::vector<std::pair<const char*, const char*>> different_people = {
-    {"Иванов", "Петров"}, {"Смирнова", "Соколова"}, {"Анна", "Ирина"}, {"Сергей", "Евгений"},
-    {"Шевченко", "Ковальчук"}, {"Жуков", "Зуев"}, {"Мария", "Марина"}, {"Ольга", "Олеся"},
-    {"Борис", "Денис"}, {"Kuznetsov", "Kozlov"}, {"Morozov", "Moroz"}, {"Pavlov", "Popov"},
-    {"Navalny", "Nemtsov"}, {"Tsvetaeva", "Akhmatova"}, {"Мария Смирнова", "Мария Соколова"},
-    {"Dmitri Volkov", "Dmitri Orlov"}, {"Юлия Навальная", "Юлия Тимошенко"},
+    {"Иванов", "Петров"},
+    {"Смирнова", "Соколова"},
+    {"Анна", "Ирина"},
+    {"Сергей", "Евгений"},
+    {"Шевченко", "Ковальчук"},
+    {"Жуков", "Зуев"},
+    {"Мария", "Марина"},
+    {"Ольга", "Олеся"},
+    {"Борис", "Денис"},
+    {"Kuznetsov", "Kozlov"},
+    {"Morozov", "Moroz"},
+    {"Pavlov", "Popov"},
+    {"Navalny", "Nemtsov"},
+    {"Tsvetaeva", "Akhmatova"},
+    {"Мария Смирнова", "Мария Соколова"},
+    {"Dmitri Volkov", "Dmitri Orlov"},
+    {"Юлия Навальная", "Юлия Тимошенко"},
 };
 
 TEST(Names, SpellingsOfOnePersonMeet) {

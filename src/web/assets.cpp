@@ -12,7 +12,7 @@ namespace haven::web {
 namespace {
 
 struct Registry {
-    std::map<std::string, Asset, std::less<>> by_file;    // "app.css"
+    std::map<std::string, Asset, std::less<>> by_file;           // "app.css"
     std::map<std::string, const Asset*, std::less<>> by_hashed;  // "app.<hash>.css"
 };
 

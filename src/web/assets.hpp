@@ -8,7 +8,7 @@
 namespace haven::web {
 
 struct Asset {
-    std::string url;           // "/assets/app.1a2b3c4d5e6f7a8b.css"
+    std::string url;  // "/assets/app.1a2b3c4d5e6f7a8b.css"
     std::string content_type;
     std::string_view body;
 };

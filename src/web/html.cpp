@@ -8,8 +8,7 @@ namespace haven::web {
 namespace {
 
 bool is_url_attribute(std::string_view name) {
-    return name == "href" || name == "src" || name == "action" || name == "formaction" || name == "poster" ||
-           name == "cite" || name == "data";
+    return name == "href" || name == "src" || name == "action" || name == "formaction" || name == "poster" || name == "cite" || name == "data";
 }
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) {

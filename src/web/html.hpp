@@ -31,8 +31,7 @@ public:
         if (s_.empty()) throw "empty name";
         for (char c : s_)
             if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) throw "names are lowercase ASCII";
-        if (s_ == "script" || s_ == "style" || s_ == "iframe" || s_ == "object" || s_ == "embed" || s_ == "srcdoc" ||
-            s_.starts_with("on"))
+        if (s_ == "script" || s_ == "style" || s_ == "iframe" || s_ == "object" || s_ == "embed" || s_ == "srcdoc" || s_.starts_with("on"))
             throw "this name is not allowed in Haven's pages";
     }
     constexpr std::string_view view() const { return s_; }
@@ -55,10 +54,10 @@ class Html {
 public:
     Html& open(Name tag, std::initializer_list<Attr> attrs = {});
     Html& open(Name tag, std::initializer_list<Attr> attrs, std::initializer_list<Attr> more);
-    Html& close();                      // closes the innermost open tag
+    Html& close();                                                  // closes the innermost open tag
     Html& empty(Name tag, std::initializer_list<Attr> attrs = {});  // <input>, <meta>, <link>
-    Html& text(std::string_view text);  // escaped
-    Html& raw(Literal literal);         // our own source only, e.g. "<!doctype html>"
+    Html& text(std::string_view text);                              // escaped
+    Html& raw(Literal literal);                                     // our own source only, e.g. "<!doctype html>"
     // <script src=… defer></script> for one of our own assets (web/assets.hpp); the only way to a script tag.
     Html& script_asset(std::string_view file);
 
@@ -66,8 +65,7 @@ public:
     Html& element(Name tag, std::initializer_list<Attr> attrs, std::string_view text);
     // <tag attrs>…children…</tag>
     template <class F>
-        requires std::invocable<F&>
-    Html& element(Name tag, std::initializer_list<Attr> attrs, F&& children) {
+    requires std::invocable<F&> Html& element(Name tag, std::initializer_list<Attr> attrs, F&& children) {
         open(tag, attrs);
         children();
         return close();

@@ -35,8 +35,7 @@ Messages::Messages(std::span<const EmbeddedFile> files) {
             ++line_no;
             if (line.empty() || line.front() == '#') continue;
             size_t eq = line.find('=');
-            if (eq == std::string_view::npos)
-                throw std::runtime_error(name + ":" + std::to_string(line_no) + ": expected 'key = message'");
+            if (eq == std::string_view::npos) throw std::runtime_error(name + ":" + std::to_string(line_no) + ": expected 'key = message'");
             std::string key(trim(line.substr(0, eq)));
             if (!cat.emplace(key, std::string(trim(line.substr(eq + 1)))).second)
                 throw std::runtime_error(name + ":" + std::to_string(line_no) + ": duplicate key " + key);
@@ -54,9 +53,7 @@ const Messages& Messages::shipped() {
     return messages;
 }
 
-bool Messages::supports(std::string_view locale) const {
-    return std::find(locales_.begin(), locales_.end(), locale) != locales_.end();
-}
+bool Messages::supports(std::string_view locale) const { return std::find(locales_.begin(), locales_.end(), locale) != locales_.end(); }
 
 const std::map<std::string, std::string>* Messages::catalogue(std::string_view locale) const {
     auto it = catalogues_.find(locale);
@@ -75,8 +72,7 @@ const std::string* Messages::find(std::string_view locale, std::string_view key)
 
 std::string Messages::t(std::string_view locale, std::string_view key) const { return t(locale, key, {}); }
 
-std::string Messages::t(std::string_view locale, std::string_view key,
-                        std::initializer_list<std::pair<std::string_view, MessageArg>> args) const {
+std::string Messages::t(std::string_view locale, std::string_view key, std::initializer_list<std::pair<std::string_view, MessageArg>> args) const {
     const std::string* pattern = find(locale, key);
     if (!pattern) {
         log::warn("message_missing", {{"key", key}, {"locale", locale}});
@@ -119,8 +115,8 @@ std::string Messages::negotiate(std::string_view header) const {
     return best;
 }
 
-bool format_message(std::string_view locale, std::string_view pattern,
-                    std::initializer_list<std::pair<std::string_view, MessageArg>> args, std::string& out) {
+bool format_message(std::string_view locale, std::string_view pattern, std::initializer_list<std::pair<std::string_view, MessageArg>> args,
+                    std::string& out) {
     if (pattern.find_first_of("{}'") == std::string_view::npos) {
         out.assign(pattern);
         return true;
@@ -128,14 +124,14 @@ bool format_message(std::string_view locale, std::string_view pattern,
     UErrorCode status = U_ZERO_ERROR;
     icu::Locale loc(std::string(locale).c_str());
     UParseError parse_error;
-    icu::MessageFormat format(icu::UnicodeString::fromUTF8(icu::StringPiece(pattern.data(), int32_t(pattern.size()))), loc,
-                              parse_error, status);
+    icu::MessageFormat format(icu::UnicodeString::fromUTF8(icu::StringPiece(pattern.data(), int32_t(pattern.size()))), loc, parse_error, status);
     if (U_FAILURE(status)) return false;
     std::vector<icu::UnicodeString> names;
     std::vector<icu::Formattable> values;
     for (const auto& [name, value] : args) {
         names.push_back(icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), int32_t(name.size()))));
-        if (auto* n = std::get_if<int64_t>(&value)) values.emplace_back(static_cast<int64_t>(*n));
+        if (auto* n = std::get_if<int64_t>(&value))
+            values.emplace_back(static_cast<int64_t>(*n));
         else {
             const auto& s = std::get<std::string>(value);
             values.emplace_back(icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), int32_t(s.size()))));

@@ -27,8 +27,7 @@ public:
 
     // The message for `key` in `locale` (falling back to English, then to the key itself).
     std::string t(std::string_view locale, std::string_view key) const;
-    std::string t(std::string_view locale, std::string_view key,
-                  std::initializer_list<std::pair<std::string_view, MessageArg>> args) const;
+    std::string t(std::string_view locale, std::string_view key, std::initializer_list<std::pair<std::string_view, MessageArg>> args) const;
 
     const std::vector<std::string>& locales() const { return locales_; }  // "en" first
     bool supports(std::string_view locale) const;
@@ -45,7 +44,7 @@ private:
 };
 
 // Formats an ICU MessageFormat pattern; returns false and an error text when the pattern is malformed.
-bool format_message(std::string_view locale, std::string_view pattern,
-                    std::initializer_list<std::pair<std::string_view, MessageArg>> args, std::string& out);
+bool format_message(std::string_view locale, std::string_view pattern, std::initializer_list<std::pair<std::string_view, MessageArg>> args,
+                    std::string& out);
 
 }  // namespace haven::web

@@ -32,8 +32,10 @@ http::Response page(const PageContext& ctx, int status, std::string_view title_k
     h.element("a", {{"class", "skip"}, {"href", "#main"}}, ctx.t("layout.skip"));
     h.element("header", {{"class", "top"}}, [&] {
         h.element("div", {{"class", "brand"}}, [&] {
-            if (ctx.staff_links) h.element("a", {{"href", "/"}, {"class", "logo"}}, "Haven");
-            else h.element("span", {{"class", "logo"}}, "Haven");
+            if (ctx.staff_links)
+                h.element("a", {{"href", "/"}, {"class", "logo"}}, "Haven");
+            else
+                h.element("span", {{"class", "logo"}}, "Haven");
             if (!ctx.site_name.empty()) h.element("span", {{"class", "site"}}, ctx.site_name);
         });
         const auto& who = ctx.request.principal;
@@ -72,8 +74,10 @@ http::Response page(const PageContext& ctx, int status, std::string_view title_k
                 for (const auto& l : ctx.messages.locales()) {
                     // Each language is named in itself, so a reader can always find their own.
                     std::string name = ctx.messages.t(l, "language.self");
-                    if (l == locale) h.element("option", {{"value", l}, {"lang", l}, {"selected", "selected"}}, name);
-                    else h.element("option", {{"value", l}, {"lang", l}}, name);
+                    if (l == locale)
+                        h.element("option", {{"value", l}, {"lang", l}, {"selected", "selected"}}, name);
+                    else
+                        h.element("option", {{"value", l}, {"lang", l}}, name);
                 }
             });
             h.element("button", {{"type", "submit"}}, ctx.t("layout.language_change"));

@@ -3,9 +3,9 @@
 #pragma once
 
 #include <functional>
-#include <vector>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 #include "http/message.hpp"
@@ -17,9 +17,9 @@ namespace haven::web {
 struct PageContext {
     const http::Request& request;
     const Messages& messages;
-    std::string site_name;  // the site the page is about, if any
+    std::string site_name;                  // the site the page is about, if any
     std::vector<std::string> scripts = {};  // our own assets this page loads after app.js (deferred, in order)
-    bool staff_links = true;  // Home, the navigation and Sign in; off on the member app, which is not for staff
+    bool staff_links = true;                // Home, the navigation and Sign in; off on the member app, which is not for staff
 
     std::string t(std::string_view key) const { return messages.t(request.locale, key); }
     std::string t(std::string_view key, std::initializer_list<std::pair<std::string_view, MessageArg>> args) const {

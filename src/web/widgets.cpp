@@ -15,8 +15,8 @@ std::string utc_time(int64_t ms) {
     return buf;
 }
 
-void field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key, const char* type,
-           const std::string& value, const char* autocomplete) {
+void field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key, const char* type, const std::string& value,
+           const char* autocomplete) {
     h.element("div", {{"class", "field"}}, [&] {
         h.element("label", {{"for", name}}, ctx.t(label_key));
         h.empty("input", {{"id", name}, {"name", name}, {"type", type}, {"value", value}, {"autocomplete", autocomplete}});
@@ -42,8 +42,12 @@ void qr_code(web::Html& h, const std::string& text, const std::string& label) {
     const auto qr = crypto::qr_path(text);
     h.element("div", {{"class", "qr"}}, [&] {
         const std::string box = "0 0 " + std::to_string(qr.size) + " " + std::to_string(qr.size);
-        h.element("svg", {{"xmlns", "http://www.w3.org/2000/svg"}, {"viewbox", box}, {"role", "img"}, {"aria-label", label}, {"shape-rendering", "crispEdges"}},
-                  [&] { h.empty("path", {{"d", qr.d}, {"fill", "currentColor"}}); });
+        h.element(
+            "svg",
+            {{"xmlns", "http://www.w3.org/2000/svg"}, {"viewbox", box}, {"role", "img"}, {"aria-label", label}, {"shape-rendering", "crispEdges"}},
+            [&] {
+                h.empty("path", {{"d", qr.d}, {"fill", "currentColor"}});
+            });
     });
 }
 

@@ -19,8 +19,8 @@ inline web::PageContext page_context(const http::Request& request) { return web:
 std::string utc_time(int64_t ms);
 
 // A labelled input.
-void field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key, const char* type,
-           const std::string& value = {}, const char* autocomplete = "off");
+void field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key, const char* type, const std::string& value = {},
+           const char* autocomplete = "off");
 
 // A labelled drop-down of (value, label) options.
 void select_field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key,

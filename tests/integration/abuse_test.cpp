@@ -7,11 +7,11 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <thread>
-#include <algorithm>
 
 #include "app/app.hpp"
 #include "crypto/password.hpp"
@@ -50,7 +50,8 @@ protected:
     }
     HttpReply call(const std::string& method, const std::string& target, const std::string& session, const std::string& body = {},
                    const std::string& extra = {}) {
-        std::string headers = "Cookie: __Host-haven_session=" + session + "; __Host-haven_csrf=" + csrf_ + "\r\nX-CSRF-Token: " + csrf_ + "\r\n" + extra;
+        std::string headers =
+            "Cookie: __Host-haven_session=" + session + "; __Host-haven_csrf=" + csrf_ + "\r\nX-CSRF-Token: " + csrf_ + "\r\n" + extra;
         if (!body.empty()) headers += "Content-Type: application/json\r\n";
         return testing::request(port_, method, target, body, headers);
     }
@@ -83,8 +84,9 @@ protected:
         return v.at("items").as_array().at(0).at("id").as_int64();
     }
     HttpReply open_case(int64_t person_id, const std::string& session, int64_t adviser) {
-        return call("POST", "/api/v1/people/" + std::to_string(person_id) + "/cases", session,
-                    R"({"template_id":)" + std::to_string(template_id()) + (adviser ? R"(,"adviser_id":)" + std::to_string(adviser) : std::string()) + "}");
+        return call(
+            "POST", "/api/v1/people/" + std::to_string(person_id) + "/cases", session,
+            R"({"template_id":)" + std::to_string(template_id()) + (adviser ? R"(,"adviser_id":)" + std::to_string(adviser) : std::string()) + "}");
     }
     int64_t assignments_of(int64_t account) {
         return app_->db().query("SELECT COUNT(*) FROM assignments WHERE account_id = $1", {account}).at(0).integer(0);
@@ -137,7 +139,8 @@ TEST_P(Abuse, AnAdvisersOwnCaseOutlivesNeitherTheCoordinatorsCaseNorTheAssignmen
     ASSERT_EQ(own.status, 201);
     const std::string own_case = "/api/v1/cases/" + std::to_string(json::parse(own.body).at("id").as_int64());
     EXPECT_EQ(call("GET", own_case, a).status, 200);
-    ASSERT_EQ(call("POST", "/api/v1/cases/" + std::to_string(json::parse(given.body).at("id").as_int64()) + "/close", coordinator_, "{}").status, 200);
+    ASSERT_EQ(call("POST", "/api/v1/cases/" + std::to_string(json::parse(given.body).at("id").as_int64()) + "/close", coordinator_, "{}").status,
+              200);
     EXPECT_EQ(call("GET", "/api/v1/people/" + std::to_string(p), a).status, 404);
     EXPECT_EQ(call("GET", own_case, a).status, 404) << "no assignment, no case";
     EXPECT_EQ(json::parse(call("GET", "/api/v1/deadlines?days=366", a).body).at("items").as_array().size(), 0u);
@@ -174,7 +177,8 @@ TEST_P(Abuse, GuessesSentAtOnceAreCountedOneByOne) {
 TEST_P(Abuse, AnotherSitesRegistrationAnswersLikeNoneAtAll) {
     if (!app_) return;
     auto e = call("POST", "/api/v1/events", lyon_coordinator(),
-                  R"({"site_id":)" + std::to_string(lyon_) + R"(,"title":"Soirée","start":"2026-11-06T19:00:00+01:00","end":"2026-11-06T22:00:00+01:00","capacity":5})");
+                  R"({"site_id":)" + std::to_string(lyon_) +
+                      R"(,"title":"Soirée","start":"2026-11-06T19:00:00+01:00","end":"2026-11-06T22:00:00+01:00","capacity":5})");
     ASSERT_EQ(e.status, 201) << e.body;
     auto reg = call("POST", "/api/v1/events/" + std::to_string(json::parse(e.body).at("id").as_int64()) + "/registrations", lyon_coordinator(),
                     R"({"first_name":"Masha"})");
@@ -192,7 +196,8 @@ TEST_P(Abuse, ThrottlingRefusesBeforeCheckingThePasswordAndNeverConfirmsOne) {
     if (!app_) return;
     const auto v = make("vera", Role::coordinator, paris_);
     // 100 wrong guesses from 100 addresses: then the right password and the wrong one get the same answer.
-    for (int i = 0; i < 100; ++i) ASSERT_EQ(login_from("10.1.0." + std::to_string(i), "vera", "wrong password " + std::to_string(i)).status, 401) << i;
+    for (int i = 0; i < 100; ++i)
+        ASSERT_EQ(login_from("10.1.0." + std::to_string(i), "vera", "wrong password " + std::to_string(i)).status, 401) << i;
     auto right_password = login_from("10.2.0.1", "vera", testing::test_password, "000000");
     auto wrong_password = login_from("10.2.0.2", "vera", "another wrong one");
     EXPECT_EQ(right_password.status, 429);
@@ -236,7 +241,7 @@ TEST_P(Abuse, EveryFailedLoginCostsTheSameWork) {
     if (!app_) return;
     const auto c = make("counsellor", Role::counsellor, paris_);
     ASSERT_EQ(login_from("10.9.0.1", "counsellor", testing::test_password, testing::current_code(c, clock_)).status, 200);  // keys made
-    (void)login_from("10.9.0.2", "no-such-user", "x");                                                                          // warms the dummy hash
+    (void)login_from("10.9.0.2", "no-such-user", "x");                                                                      // warms the dummy hash
     auto work = [&](const std::string& client, const std::string& user, const std::string& password, const std::string& code) {
         const uint64_t before = crypto::argon2_runs();
         EXPECT_EQ(login_from(client, user, password, code).status, 401);
@@ -273,7 +278,9 @@ TEST_P(Abuse, ASiteAdministratorActsOnTheirSiteAlone) {
         return {};
     });
     EXPECT_EQ(call("POST", "/api/v1/sites/" + std::to_string(paris_) + "/accounts/" + std::to_string(paris_admin.id) + "/status", both,
-                   R"({"status":"suspended"})").status, 200);
+                   R"({"status":"suspended"})")
+                  .status,
+              200);
 }
 
 // Finding 9 (medium): password hashes lay in the clear and a counsellor's secret key only under Argon2id of the
@@ -311,7 +318,8 @@ TEST_P(Abuse, CredentialsKeptInTheClearByAnEarlierVersionAreSealedOnceTheVaultOp
     if (!app_) return;
     const auto c = make("legacy", Role::coordinator, paris_);
     (void)app_->db().write([&](storage::Tx& tx) -> Status {
-        tx.exec("UPDATE accounts SET password_hash = $1, password_sealed = NULL WHERE id = $2", {crypto::hash_password(testing::test_password), c.id});
+        tx.exec("UPDATE accounts SET password_hash = $1, password_sealed = NULL WHERE id = $2",
+                {crypto::hash_password(testing::test_password), c.id});
         return {};
     });
     app_->accounts().seal_legacy_credentials();
@@ -383,7 +391,9 @@ TEST_P(Abuse, APersonalFeedStopsWhenItsOwnerIsOffboarded) {
     const std::string url(json::parse(feed.body).at("ical_url").as_string()), path = url.substr(url.find("/feeds/"));
     EXPECT_EQ(testing::request(port_, "GET", path).status, 200);
     ASSERT_EQ(call("POST", "/api/v1/sites/" + std::to_string(paris_) + "/accounts/" + std::to_string(teacher.id) + "/status", admin,
-                   R"({"status":"offboarded"})").status, 200);
+                   R"({"status":"offboarded"})")
+                  .status,
+              200);
     EXPECT_EQ(testing::request(port_, "GET", path).status, 404);
 }
 
@@ -412,7 +422,10 @@ TEST_P(Abuse, ContactFieldsAndNamesRefuseControlAndBidiCharacters) {
     }
     for (const std::string name : {R"(Sova\u200F)", R"(So\u0085va)", R"(So\u200Bva)", R"(Sova\t1)", R"(Sova\u2028)", R"(\uFEFFSova)"})
         EXPECT_EQ(call("POST", "/api/v1/people", coordinator_, R"({"pseudonym":")" + name + R"("})").status, 422) << name;
-    EXPECT_EQ(call("POST", "/api/v1/sites", make("admin", Role::administrator, paris_), R"({"name":"Ly\u0000on","city":"Lyon","country":"France","time_zone":"Europe/Paris"})").status, 422);
+    EXPECT_EQ(call("POST", "/api/v1/sites", make("admin", Role::administrator, paris_),
+                   R"({"name":"Ly\u0000on","city":"Lyon","country":"France","time_zone":"Europe/Paris"})")
+                  .status,
+              422);
     auto bidi = call("POST", "/api/v1/people", coordinator_, R"({"pseudonym":"Sova\u202Egnp.exe"})");
     EXPECT_EQ(bidi.status, 422);
     EXPECT_NE(bidi.body.find("pseudonym"), std::string::npos);
@@ -447,7 +460,10 @@ TEST_P(Abuse, PersonalKeysLeaveMemoryWhenTheSessionIdlesOrTheAlarmSuspends) {
     EXPECT_EQ(app_->accounts().personal_keys_held(), 1u);
     for (int i = 0; i < 3; ++i) {
         const int64_t p = person(paris_, "Read" + std::to_string(i));
-        ASSERT_EQ(call("POST", "/api/v1/people/" + std::to_string(p) + "/counselling", coordinator_, R"({"counsellor_id":)" + std::to_string(c.id) + "}").status, 201);
+        ASSERT_EQ(
+            call("POST", "/api/v1/people/" + std::to_string(p) + "/counselling", coordinator_, R"({"counsellor_id":)" + std::to_string(c.id) + "}")
+                .status,
+            201);
         (void)call("GET", "/api/v1/people/" + std::to_string(p), session);
     }
     EXPECT_EQ(alarms_of(c.id), 1);
@@ -477,7 +493,9 @@ TEST_P(Abuse, RecordsSavedTwiceAtOnceNeverFail) {
     threads.clear();
     for (size_t i = 0; i < saves.size(); ++i)
         threads.emplace_back([&, i] {
-            saves[i] = call("PUT", tpl, admin_session, R"({"country":"FR","name":"Asylum )" + std::to_string(i) + R"(","steps":[{"title":"GUDA","days":2}]})").status;
+            saves[i] = call("PUT", tpl, admin_session,
+                            R"({"country":"FR","name":"Asylum )" + std::to_string(i) + R"(","steps":[{"title":"GUDA","days":2}]})")
+                           .status;
         });
     for (auto& t : threads) t.join();
     for (size_t i = 0; i < saves.size(); ++i) EXPECT_EQ(saves[i], 200) << i;
@@ -497,7 +515,9 @@ TEST_P(Abuse, OneNameClaimedTwiceAtOnceIsAConflictNotAFailure) {
     std::vector<std::thread> threads;
     for (size_t i = 0; i < statuses.size(); ++i)
         threads.emplace_back([&, i] {
-            statuses[i] = call("POST", "/api/v1/sites", session, R"({"name":"Marseille","city":"Marseille","country":"France","time_zone":"Europe/Paris"})").status;
+            statuses[i] =
+                call("POST", "/api/v1/sites", session, R"({"name":"Marseille","city":"Marseille","country":"France","time_zone":"Europe/Paris"})")
+                    .status;
         });
     for (auto& t : threads) t.join();
     int created = 0;

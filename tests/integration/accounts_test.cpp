@@ -27,12 +27,11 @@ protected:
         site_ = site->id;
     }
 
-    HttpReply api_login(const std::string& user, const std::string& password, const std::string& code,
-                        const std::string& extra_cookie = "") {
+    HttpReply api_login(const std::string& user, const std::string& password, const std::string& code, const std::string& extra_cookie = "") {
         std::string body = R"({"username":")" + user + R"(","password":")" + password + R"(","totp":")" + code + R"("})";
-        return testing::request(port_, "POST", "/api/v1/auth/login", body,
-                                "Content-Type: application/json\r\nCookie: __Host-haven_csrf=" + csrf_ + extra_cookie +
-                                    "\r\nX-CSRF-Token: " + csrf_ + "\r\n");
+        return testing::request(
+            port_, "POST", "/api/v1/auth/login", body,
+            "Content-Type: application/json\r\nCookie: __Host-haven_csrf=" + csrf_ + extra_cookie + "\r\nX-CSRF-Token: " + csrf_ + "\r\n");
     }
     static std::string session_of(const HttpReply& r) {
         // "Set-Cookie: __Host-haven_session=<token>; Path=/; Secure; HttpOnly; SameSite=Strict"
@@ -46,8 +45,8 @@ protected:
         return testing::request(port_, "GET", target, "", "Cookie: __Host-haven_session=" + session + "\r\n" + extra);
     }
     HttpReply post(const std::string& target, const std::string& session, const std::string& body, const std::string& headers) {
-        return testing::request(port_, "POST", target, body, "Cookie: __Host-haven_session=" + session + "; __Host-haven_csrf=" + csrf_ +
-                                                                 "\r\n" + headers);
+        return testing::request(port_, "POST", target, body,
+                                "Cookie: __Host-haven_session=" + session + "; __Host-haven_csrf=" + csrf_ + "\r\n" + headers);
     }
 
     int64_t site_ = 0;
@@ -182,8 +181,10 @@ TEST_P(Accounts, OffboardingEndsSessionsAndTokensAtOnce) {
     EXPECT_EQ(get("/api/v1/me", leaver_session).status, 200);
     EXPECT_EQ(testing::request(port_, "GET", "/api/v1/me", "", "Authorization: Bearer " + token.value() + "\r\n").status, 200);
     // A read token may not change anything.
-    EXPECT_EQ(testing::request(port_, "POST", "/api/v1/auth/logout", "{}", "Authorization: Bearer " + token.value() +
-                                                                            "\r\nContent-Type: application/json\r\n").status, 403);
+    EXPECT_EQ(testing::request(port_, "POST", "/api/v1/auth/logout", "{}",
+                               "Authorization: Bearer " + token.value() + "\r\nContent-Type: application/json\r\n")
+                  .status,
+              403);
 
     auto off = post("/api/v1/sites/" + std::to_string(site_) + "/accounts/" + std::to_string(leaver.id) + "/status", admin_session,
                     R"({"status":"offboarded"})", "Content-Type: application/json\r\nX-CSRF-Token: " + csrf_ + "\r\n");
@@ -219,8 +220,7 @@ TEST_P(Accounts, ATokenCanBeRevoked) {
     clock_.advance_ms(8LL * 24 * 3600 * 1000);
     auto expired = app_->accounts().create_token("script-owner", "short", "read", 1);
     clock_.advance_ms(2LL * 24 * 3600 * 1000);
-    EXPECT_EQ(testing::request(port_, "GET", "/api/v1/me", "", "Authorization: Bearer " + expired.value() + "\r\n").status, 401)
-        << "expired";
+    EXPECT_EQ(testing::request(port_, "GET", "/api/v1/me", "", "Authorization: Bearer " + expired.value() + "\r\n").status, 401) << "expired";
 }
 
 TEST_P(Accounts, MySessionsCanBeListedAndRevoked) {

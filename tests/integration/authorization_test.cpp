@@ -141,8 +141,8 @@ const std::map<std::string, Rule>& expected() {
         {"GET /api/v1/sites/{site}/dashboard", only({administrator, coordinator, report_editor})},
         {"GET /sites/{site}/spaces", only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician,
                                            emergency_operator, prisoner_support, report_editor})},
-        {"GET /spaces/{id}", only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician,
-                                   emergency_operator, prisoner_support, report_editor})},
+        {"GET /spaces/{id}", only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, emergency_operator,
+                                   prisoner_support, report_editor})},
         {"POST /spaces/{id}/bookings", only({administrator, coordinator, legal_adviser, counsellor, teacher, studio_technician})},
         {"POST /api/v1/spaces", only({administrator, coordinator, studio_technician})},
         {"POST /sites/{site}/spaces", only({administrator, coordinator, studio_technician})},
@@ -158,7 +158,8 @@ const std::map<std::string, Rule>& expected() {
         {"GET /feeds/spaces/{token}", anyone},  // the token is the key; a wrong one gets 404
         {"PUT /api/v1/spaces/{id}/opening-hours", only({administrator, coordinator, studio_technician})},
         {"POST /bookings/{id}/cancel", only({administrator, coordinator, legal_adviser, counsellor, teacher, studio_technician})},
-        {"GET /sites/{site}/desks", only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, emergency_operator, prisoner_support, report_editor})},
+        {"GET /sites/{site}/desks", only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician,
+                                          emergency_operator, prisoner_support, report_editor})},
         {"POST /people/{id}/desk", only({administrator, coordinator})},
         {"POST /people/{id}/desk-waitlist", only({administrator, coordinator})},
         {"POST /desk-allocations/{id}/release", only({administrator, coordinator})},
@@ -172,7 +173,8 @@ const std::map<std::string, Rule>& expected() {
         {"GET /course-enrolments/{id}/certificate", only({administrator, coordinator})},
         {"GET /course-sessions/{id}", only({administrator, coordinator, teacher})},
         {"POST /course-sessions/{id}", only({administrator, coordinator, teacher})},
-        {"GET /sites/{site}/events", only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, report_editor})},
+        {"GET /sites/{site}/events",
+         only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, report_editor})},
         {"POST /sites/{site}/events", only({administrator, coordinator})},
         {"GET /events/{id}", only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, report_editor})},
         {"POST /events/{id}/registrations", only({administrator, coordinator})},
@@ -186,7 +188,8 @@ const std::map<std::string, Rule>& expected() {
         {"POST /account/feed", member},
         {"POST /account/feed/rotate", member},
         {"GET /feeds/people/{token}", anyone},
-        {"GET /api/v1/sites/{site}/desks", only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, emergency_operator, prisoner_support, report_editor})},
+        {"GET /api/v1/sites/{site}/desks", only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician,
+                                                 emergency_operator, prisoner_support, report_editor})},
         {"POST /api/v1/desks/{id}/allocations", only({administrator, coordinator})},
         {"DELETE /api/v1/desk-allocations/{id}", only({administrator, coordinator})},
         {"POST /api/v1/desk-waitlist", only({administrator, coordinator})},
@@ -200,10 +203,13 @@ const std::map<std::string, Rule>& expected() {
         {"DELETE /api/v1/course-enrolments/{id}", only({administrator, coordinator})},
         {"PUT /api/v1/course-sessions/{id}/attendance", only({administrator, coordinator, teacher})},
         {"POST /api/v1/events", only({administrator, coordinator})},
-        {"GET /api/v1/events/{id}", only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, report_editor})},
-        {"GET /api/v1/sites/{site}/events", only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, report_editor})},
+        {"GET /api/v1/events/{id}",
+         only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, report_editor})},
+        {"GET /api/v1/sites/{site}/events",
+         only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, report_editor})},
         {"POST /api/v1/events/{id}/registrations", only({administrator, coordinator})},
-        {"GET /api/v1/events/{id}/registrations", only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, report_editor})},
+        {"GET /api/v1/events/{id}/registrations",
+         only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, report_editor})},
         {"DELETE /api/v1/registrations/{id}", only({administrator, coordinator})},
         {"POST /api/v1/events/{id}/check-in", only({administrator, coordinator, volunteer})},
         {"POST /api/v1/events/{id}/headcount", only({administrator, coordinator, volunteer})},
@@ -325,13 +331,15 @@ TEST_P(Authorization, EveryRouteEveryRoleBothSites) {
 
                 bool allowed;
                 const bool active = who.role && !who.suspended;
-                if (rule.is_public) allowed = true;
-                else if (rule.signed_in) allowed = active;
-                else allowed = active && rule.roles.count(*who.role) && (own || !has_site);
+                if (rule.is_public)
+                    allowed = true;
+                else if (rule.signed_in)
+                    allowed = active;
+                else
+                    allowed = active && rule.roles.count(*who.role) && (own || !has_site);
                 const bool login_route = r.pattern.ends_with("/login");
                 const bool denied = reply.status == 403 || (reply.status == 401 && !login_route);
-                EXPECT_EQ(!denied, allowed) << key << " at " << (own ? "own" : "other") << " site as " << who.name
-                                            << ": status " << reply.status;
+                EXPECT_EQ(!denied, allowed) << key << " at " << (own ? "own" : "other") << " site as " << who.name << ": status " << reply.status;
                 ++checked;
             }
         }

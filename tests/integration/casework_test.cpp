@@ -57,9 +57,7 @@ protected:
         return json::parse(r.body);
     }
 
-    int64_t person(const std::string& body) {
-        return ok_json(call("POST", "/api/v1/people", coordinator_, body), 201).at("id").as_int64();
-    }
+    int64_t person(const std::string& body) { return ok_json(call("POST", "/api/v1/people", coordinator_, body), 201).at("id").as_int64(); }
 
     int64_t site_ = 0, coordinator_ = 0;
     const std::string csrf_ = crypto::random_token();
@@ -93,9 +91,9 @@ TEST_P(Casework, CounsellingNotesAreTheirCounsellorsAlone) {
     EXPECT_EQ(no_key.status, 403);
     EXPECT_NE(no_key.body.find("sign_in_again"), std::string::npos);
 
-    EXPECT_EQ(call("GET", notes, sb).status, 404);                 // another counsellor: not theirs
+    EXPECT_EQ(call("GET", notes, sb).status, 404);  // another counsellor: not theirs
     EXPECT_EQ(call("POST", notes, sb, R"({"text":"x"})").status, 404);
-    EXPECT_EQ(call("GET", notes, admin).status, 403);              // administrators assign, never read
+    EXPECT_EQ(call("GET", notes, admin).status, 403);  // administrators assign, never read
     EXPECT_EQ(call("GET", notes, coordinator_).status, 403);
     auto who = ok_json(call("GET", people + "/counselling", admin));  // they see who, not what
     ASSERT_EQ(who.at("items").as_array().size(), 1u);
@@ -137,18 +135,23 @@ TEST_P(Casework, AVolunteerSeesOnlyTheirTaskAndOnlyWhileAssigned) {
     const int64_t other = person(R"({"pseudonym":"Kot","legal_names":["Гришина Анна"]})");
 
     // 2026-12-01 is a Tuesday.
-    auto made = ok_json(call("POST", "/api/v1/people/" + std::to_string(p) + "/requests", coordinator_,
-                             R"({"what":"Go with him to the prefecture","skill":"accompaniment","language":"ru","due_date":"2026-12-01","fields":["pseudonym","phone"]})"),
-                        201);
+    auto made = ok_json(
+        call(
+            "POST", "/api/v1/people/" + std::to_string(p) + "/requests", coordinator_,
+            R"({"what":"Go with him to the prefecture","skill":"accompaniment","language":"ru","due_date":"2026-12-01","fields":["pseudonym","phone"]})"),
+        201);
     const int64_t request = made.at("id").as_int64();
-    EXPECT_EQ(call("POST", "/api/v1/people/" + std::to_string(p) + "/requests", coordinator_, R"({"what":"x","fields":["legal_names"]})").status, 422);
+    EXPECT_EQ(call("POST", "/api/v1/people/" + std::to_string(p) + "/requests", coordinator_, R"({"what":"x","fields":["legal_names"]})").status,
+              422);
     auto suggestions = ok_json(call("GET", "/api/v1/requests/" + std::to_string(request) + "/suggestions", coordinator_)).at("items").as_array();
     ASSERT_EQ(suggestions.size(), 2u);
     EXPECT_EQ(suggestions[0].at("volunteer").at("username").as_string(), "vol-ru");  // language, skill, day
     EXPECT_GT(suggestions[0].at("score").as_int64(), suggestions[1].at("score").as_int64());
 
     ASSERT_EQ(call("POST", "/api/v1/requests/" + std::to_string(request) + "/assign", coordinator_,
-                   R"({"volunteer_id":)" + std::to_string(v1) + R"(,"until":"2026-12-02"})").status, 200);
+                   R"({"volunteer_id":)" + std::to_string(v1) + R"(,"until":"2026-12-02"})")
+                  .status,
+              200);
     auto tasks = ok_json(call("GET", "/api/v1/tasks", v1)).at("items").as_array();
     ASSERT_EQ(tasks.size(), 1u);
     const auto& seen = tasks[0].at("person").as_object();
@@ -182,7 +185,8 @@ TEST_P(Casework, CasesFollowTheTemplateAndTheirDeadlines) {
     ASSERT_GT(asylum_fr, 0);
 
     // The adviser cannot open a case for a person not assigned to them; the coordinator opens it for them.
-    EXPECT_EQ(call("POST", "/api/v1/people/" + std::to_string(p) + "/cases", adviser, R"({"template_id":)" + std::to_string(asylum_fr) + "}").status, 404);
+    EXPECT_EQ(call("POST", "/api/v1/people/" + std::to_string(p) + "/cases", adviser, R"({"template_id":)" + std::to_string(asylum_fr) + "}").status,
+              404);
     auto opened = ok_json(call("POST", "/api/v1/people/" + std::to_string(p) + "/cases", coordinator_,
                                R"({"template_id":)" + std::to_string(asylum_fr) + R"(,"adviser_id":)" + std::to_string(adviser) + "}"),
                           201);
@@ -221,7 +225,9 @@ TEST_P(Casework, CasesFollowTheTemplateAndTheirDeadlines) {
     EXPECT_EQ(call("PUT", tpl, admin, R"({"country":"FR","name":"Asylum","steps":[{"title":"","days":3}]})").status, 422);
     auto bad = call("PUT", tpl, admin, R"({"country":"FR","name":"Asylum","steps":[{"title":"","days":3}]})");
     EXPECT_NE(bad.body.find("steps[0].title"), std::string::npos) << bad.body;
-    EXPECT_EQ(call("PUT", tpl, admin, R"J({"country":"FR","name":"Asylum (OFPRA)","steps":[{"title":"GUDA","days":2,"documents":["Passport"]}]})J").status, 200);
+    EXPECT_EQ(
+        call("PUT", tpl, admin, R"J({"country":"FR","name":"Asylum (OFPRA)","steps":[{"title":"GUDA","days":2,"documents":["Passport"]}]})J").status,
+        200);
     EXPECT_EQ(call("PUT", tpl, coordinator_, R"({"country":"FR","name":"x","steps":[{"title":"y"}]})").status, 403);
 }
 
@@ -233,9 +239,9 @@ TEST_P(Casework, PagesEditAProcedureOpenACaseAndTickAStep) {
     const int64_t admin = account("admin", Role::administrator), adviser = account("adviser", Role::legal_adviser);
     const int64_t p = person(R"({"pseudonym":"Luna","legal_names":["Климова Яна"]})");
     auto form = [&](const std::string& target, int64_t who, const std::string& body) {
-        return testing::request(port_, "POST", target, "_csrf=" + csrf_ + "&" + body,
-                                "Cookie: __Host-haven_session=" + as(who) + "; __Host-haven_csrf=" + csrf_ +
-                                    "\r\nContent-Type: application/x-www-form-urlencoded\r\n");
+        return testing::request(
+            port_, "POST", target, "_csrf=" + csrf_ + "&" + body,
+            "Cookie: __Host-haven_session=" + as(who) + "; __Host-haven_csrf=" + csrf_ + "\r\nContent-Type: application/x-www-form-urlencoded\r\n");
     };
     // "days | title | documents; …", one step a line; a line without "|" is refused.
     EXPECT_EQ(form("/templates/1", admin, "country=FR&name=Asylum&steps=just+a+title").status, 422);

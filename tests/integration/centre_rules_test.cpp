@@ -120,7 +120,7 @@ TEST_P(Rules, ACoursesSessionsAndTheirRoomAreBookedTogetherOrNotAtAll) {
     const auto room = space("room", "Classroom");
     auto course = centre_->create_course(coordinator_, {site_, 0, 10, room.id, "French A2", "fr", "A2"});
     ASSERT_TRUE(course.ok()) << course.error().message;
-    const int64_t ten = clock_.now_ms() + 7 * day + 2 * hour;  // 10:00 UTC, a week on
+    const int64_t ten = clock_.now_ms() + 7 * day + 2 * hour;                                                 // 10:00 UTC, a week on
     ASSERT_TRUE(spaces_->book(coordinator_, {room.id, ten + 14 * day, ten + 14 * day + hour, {}, ""}).ok());  // the third week is taken
     struct Case {
         const char* name;
@@ -222,7 +222,8 @@ TEST_P(Rules, ADeskIsHeldByOnePersonAtATimeAndAPersonHoldsOneDesk) {
         const char* date;
         int64_t desk1, desk2;  // the holder, 0 for free
     };
-    const std::vector<Day> days = {{"2026-01-31", 0, 0}, {"2026-02-01", anna, 0}, {"2026-02-28", anna, 0}, {"2026-03-01", boris, 0}, {"2026-04-15", 0, anna}};
+    const std::vector<Day> days = {
+        {"2026-01-31", 0, 0}, {"2026-02-01", anna, 0}, {"2026-02-28", anna, 0}, {"2026-03-01", boris, 0}, {"2026-04-15", 0, anna}};
     for (const auto& d : days) {
         auto desks = centre_->desks(coordinator_, site_, d.date);
         ASSERT_TRUE(desks.ok()) << d.date;

@@ -85,7 +85,8 @@ TEST_P(Centre, OpeningHoursRefuseBookingsOutsideThemAndShapeTheFreeSlots) {
     auto got = ok_json(call("GET", "/api/v1/spaces/" + std::to_string(room), coordinator_));
     EXPECT_EQ(got.at("opening_hours").as_string(), "Mo-Fr 09:00-18:00");
     auto book = [&](const std::string& start, const std::string& end) {
-        return call("POST", "/api/v1/bookings", coordinator_, R"({"space_id":)" + std::to_string(room) + R"(,"start":")" + start + R"(","end":")" + end + "\"}");
+        return call("POST", "/api/v1/bookings", coordinator_,
+                    R"({"space_id":)" + std::to_string(room) + R"(,"start":")" + start + R"(","end":")" + end + "\"}");
     };
     auto early = book("2026-11-03T08:00:00+01:00", "2026-11-03T10:00:00+01:00");
     EXPECT_EQ(early.status, 422);
@@ -147,8 +148,11 @@ TEST_P(Centre, DesksHeldFromADateToADateWithAWaitlist) {
     auto seen = ok_json(call("GET", desks, volunteer_));
     EXPECT_EQ(seen.at("desks").at(0).at("held").at("person").as_string(), "");
     EXPECT_EQ(seen.at("waitlist").as_array().size(), 0u);
-    EXPECT_EQ(call("POST", "/api/v1/desks/" + std::to_string(d1) + "/allocations", berlin_coord_, R"({"person_id":1,"from":"2026-11-01","to":"2026-11-02"})").status,
-              404) << "another site's desk";
+    EXPECT_EQ(call("POST", "/api/v1/desks/" + std::to_string(d1) + "/allocations", berlin_coord_,
+                   R"({"person_id":1,"from":"2026-11-01","to":"2026-11-02"})")
+                  .status,
+              404)
+        << "another site's desk";
     // Released today: free tomorrow.
     EXPECT_EQ(call("DELETE", "/api/v1/desk-allocations/" + std::to_string(held), coordinator_).status, 200);
     EXPECT_EQ(ok_json(call("GET", desks + "?date=2026-11-03", coordinator_)).at("free").as_int64(), 1);
@@ -158,30 +162,35 @@ TEST_P(Centre, DesksHeldFromADateToADateWithAWaitlist) {
 TEST_P(Centre, CourseOverCapacityWaitlistsThenPromotesAndTheTeacherTakesAttendance) {
     if (!app_) return;
     const int64_t room = space("Salle 2", "room");
-    auto made = ok_json(call("POST", "/api/v1/courses", coordinator_,
-                             R"({"site_id":)" + std::to_string(site_) + R"(,"title":"Français débutants","language":"fr","level":"A1","capacity":2,"teacher_id":)" +
-                                 std::to_string(teacher_id_) + R"(,"space_id":)" + std::to_string(room) + "}"),
-                     201);
+    auto made = ok_json(
+        call("POST", "/api/v1/courses", coordinator_,
+             R"({"site_id":)" + std::to_string(site_) + R"(,"title":"Français débutants","language":"fr","level":"A1","capacity":2,"teacher_id":)" +
+                 std::to_string(teacher_id_) + R"(,"space_id":)" + std::to_string(room) + "}"),
+        201);
     const int64_t course = made.at("id").as_int64();
     const std::string base = "/api/v1/courses/" + std::to_string(course);
-    for (const auto& [body, field] : std::vector<std::pair<std::string, std::string>>{{R"("level":"A9","language":"fr","capacity":2)", "level"},
-                                                                                       {R"("level":"A1","language":"French","capacity":2)", "language"},
-                                                                                       {R"("level":"A1","language":"fr","capacity":0)", "capacity"}}) {
+    for (const auto& [body, field] :
+         std::vector<std::pair<std::string, std::string>>{{R"("level":"A9","language":"fr","capacity":2)", "level"},
+                                                          {R"("level":"A1","language":"French","capacity":2)", "language"},
+                                                          {R"("level":"A1","language":"fr","capacity":0)", "capacity"}}) {
         auto r = call("POST", "/api/v1/courses", coordinator_, R"({"site_id":)" + std::to_string(site_) + R"(,"title":"x",)" + body + "}");
         EXPECT_EQ(r.status, 422);
         EXPECT_EQ(field_of(r), field);
     }
     // Ten Tuesday sessions book the room; a clash with them refuses a whole new series.
-    auto sessions = ok_json(call("POST", base + "/sessions", coordinator_,
-                                 R"({"start":"2026-11-03T18:00:00+01:00","end":"2026-11-03T20:00:00+01:00","recurrence":{"freq":"weekly","count":10}})"),
-                            201);
+    auto sessions =
+        ok_json(call("POST", base + "/sessions", coordinator_,
+                     R"({"start":"2026-11-03T18:00:00+01:00","end":"2026-11-03T20:00:00+01:00","recurrence":{"freq":"weekly","count":10}})"),
+                201);
     ASSERT_EQ(sessions.at("ids").as_array().size(), 10u);
     auto clash = call("POST", "/api/v1/bookings", coordinator_,
                       R"({"space_id":)" + std::to_string(room) + R"(,"start":"2026-11-10T19:00:00+01:00","end":"2026-11-10T21:00:00+01:00"})");
     EXPECT_EQ(clash.status, 409);
 
     const int64_t a = person("Lis", "Захаров Денис"), b = person("Kot"), c = person("Sova");
-    auto enrol = [&](int64_t who) { return ok_json(call("POST", base + "/enrolments", coordinator_, R"({"person_id":)" + std::to_string(who) + "}"), 201); };
+    auto enrol = [&](int64_t who) {
+        return ok_json(call("POST", base + "/enrolments", coordinator_, R"({"person_id":)" + std::to_string(who) + "}"), 201);
+    };
     auto ea = enrol(a), eb = enrol(b), ec = enrol(c);
     EXPECT_EQ(ea.at("status").as_string(), "enrolled");
     EXPECT_EQ(eb.at("status").as_string(), "enrolled");
@@ -284,7 +293,8 @@ TEST_P(Centre, EventWaitlistPromotesAndAGuestChecksInOnceByQrCode) {
 
     // A drop-in evening: no registration, heads counted at the door.
     auto dropin = ok_json(call("POST", "/api/v1/events", coordinator_,
-                               R"({"site_id":)" + std::to_string(site_) + R"(,"title":"Open evening","start":"2026-11-07T18:00:00+01:00","end":"2026-11-07T23:00:00+01:00"})"),
+                               R"({"site_id":)" + std::to_string(site_) +
+                                   R"(,"title":"Open evening","start":"2026-11-07T18:00:00+01:00","end":"2026-11-07T23:00:00+01:00"})"),
                           201);
     const std::string d = "/api/v1/events/" + std::to_string(dropin.at("id").as_int64());
     EXPECT_EQ(call("POST", d + "/registrations", coordinator_, R"({"first_name":"Ivan"})").status, 422);
@@ -312,12 +322,12 @@ TEST_P(Centre, OccupancyCountsDeskDaysStudioHoursAndAttendance) {
                   .status,
               201);
     // 3 hours in November, one of them across the end of the month counts half: 23:30–00:30 Paris on 30 Nov.
-    ASSERT_EQ(call("POST", "/api/v1/bookings", coordinator_, R"({"space_id":)" + std::to_string(studio) +
-                                                                  R"(,"start":"2026-11-04T10:00:00+01:00","end":"2026-11-04T12:30:00+01:00"})")
+    ASSERT_EQ(call("POST", "/api/v1/bookings", coordinator_,
+                   R"({"space_id":)" + std::to_string(studio) + R"(,"start":"2026-11-04T10:00:00+01:00","end":"2026-11-04T12:30:00+01:00"})")
                   .status,
               201);
-    ASSERT_EQ(call("POST", "/api/v1/bookings", coordinator_, R"({"space_id":)" + std::to_string(studio) +
-                                                                  R"(,"start":"2026-11-30T23:30:00+01:00","end":"2026-12-01T00:30:00+01:00"})")
+    ASSERT_EQ(call("POST", "/api/v1/bookings", coordinator_,
+                   R"({"space_id":)" + std::to_string(studio) + R"(,"start":"2026-11-30T23:30:00+01:00","end":"2026-12-01T00:30:00+01:00"})")
                   .status,
               201);
     auto o = ok_json(call("GET", "/api/v1/sites/" + std::to_string(site_) + "/occupancy?month=2026-11", coordinator_));
@@ -334,14 +344,15 @@ TEST_P(Centre, OccupancyCountsDeskDaysStudioHoursAndAttendance) {
 TEST_P(Centre, OwnFeedShowsNamesOnlyWhenItsOwnerAllows) {
     if (!app_) return;
     const int64_t studio = space("Studio Voix", "studio");
-    ASSERT_EQ(call("POST", "/api/v1/bookings", teacher_, R"({"space_id":)" + std::to_string(studio) +
-                                                              R"(,"start":"2026-11-05T10:00:00+01:00","end":"2026-11-05T11:00:00+01:00"})")
+    ASSERT_EQ(call("POST", "/api/v1/bookings", teacher_,
+                   R"({"space_id":)" + std::to_string(studio) + R"(,"start":"2026-11-05T10:00:00+01:00","end":"2026-11-05T11:00:00+01:00"})")
                   .status,
               201);
-    auto course = ok_json(call("POST", "/api/v1/courses", coordinator_,
-                               R"({"site_id":)" + std::to_string(site_) + R"(,"title":"Deutsch A2","language":"de","level":"A2","capacity":8,"teacher_id":)" +
-                                   std::to_string(teacher_id_) + "}"),
-                          201);
+    auto course =
+        ok_json(call("POST", "/api/v1/courses", coordinator_,
+                     R"({"site_id":)" + std::to_string(site_) + R"(,"title":"Deutsch A2","language":"de","level":"A2","capacity":8,"teacher_id":)" +
+                         std::to_string(teacher_id_) + "}"),
+                201);
     ok_json(call("POST", "/api/v1/courses/" + std::to_string(course.at("id").as_int64()) + "/sessions", coordinator_,
                  R"({"start":"2027-03-22T18:00:00+01:00","end":"2027-03-22T19:30:00+01:00","recurrence":{"freq":"weekly","count":2}})"),
             201);  // across the spring change of 28 March 2027
@@ -378,9 +389,9 @@ TEST_P(Centre, OwnFeedShowsNamesOnlyWhenItsOwnerAllows) {
 TEST_P(Centre, PagesGiveADeskTakeAttendanceAndErasureRemovesTheTraces) {
     if (!app_) return;
     auto form = [&](const std::string& target, const std::string& who, const std::string& body) {
-        return testing::request(port_, "POST", target, "_csrf=" + csrf_ + "&" + body,
-                                "Cookie: __Host-haven_session=" + who + "; __Host-haven_csrf=" + csrf_ +
-                                    "\r\nContent-Type: application/x-www-form-urlencoded\r\n");
+        return testing::request(
+            port_, "POST", target, "_csrf=" + csrf_ + "&" + body,
+            "Cookie: __Host-haven_session=" + who + "; __Host-haven_csrf=" + csrf_ + "\r\nContent-Type: application/x-www-form-urlencoded\r\n");
     };
     const int64_t desk = space("Desk 7", "desk");
     const int64_t lis = person("Lis");
@@ -396,10 +407,11 @@ TEST_P(Centre, PagesGiveADeskTakeAttendanceAndErasureRemovesTheTraces) {
     auto seen = call("GET", "/sites/" + std::to_string(site_) + "/desks", volunteer_);
     EXPECT_EQ(seen.body.find("Lis"), std::string::npos) << "a volunteer sees the desk held, not by whom";
 
-    auto course = ok_json(call("POST", "/api/v1/courses", coordinator_,
-                               R"({"site_id":)" + std::to_string(site_) + R"(,"title":"Deutsch","language":"de","level":"B1","capacity":5,"teacher_id":)" +
-                                   std::to_string(teacher_id_) + "}"),
-                          201);
+    auto course =
+        ok_json(call("POST", "/api/v1/courses", coordinator_,
+                     R"({"site_id":)" + std::to_string(site_) + R"(,"title":"Deutsch","language":"de","level":"B1","capacity":5,"teacher_id":)" +
+                         std::to_string(teacher_id_) + "}"),
+                201);
     const std::string course_id = std::to_string(course.at("id").as_int64());
     EXPECT_EQ(form(person_page + "/courses", coordinator_, "course_id=" + course_id).status, 303);
     EXPECT_EQ(form("/courses/" + course_id + "/sessions", coordinator_, "date=2026-11-04&from=18%3A00&to=19%3A30&weeks=4").status, 303);
@@ -418,7 +430,8 @@ TEST_P(Centre, PagesGiveADeskTakeAttendanceAndErasureRemovesTheTraces) {
     const int64_t held = app_->db().query("SELECT id FROM desk_allocations WHERE person_id = $1", {lis}).at(0).integer(0);
     EXPECT_EQ(form("/desk-allocations/" + std::to_string(held) + "/release", coordinator_, "").status, 303);
     auto e = ok_json(call("POST", "/api/v1/events", coordinator_,
-                          R"({"site_id":)" + std::to_string(site_) + R"(,"title":"Picnic","start":"2026-11-08T12:00:00+01:00","end":"2026-11-08T15:00:00+01:00","capacity":9})"),
+                          R"({"site_id":)" + std::to_string(site_) +
+                              R"(,"title":"Picnic","start":"2026-11-08T12:00:00+01:00","end":"2026-11-08T15:00:00+01:00","capacity":9})"),
                      201);
     EXPECT_EQ(form(person_page + "/events", coordinator_, "event_id=" + std::to_string(e.at("id").as_int64())).status, 303);
     ASSERT_EQ(call("DELETE", "/api/v1/people/" + std::to_string(lis), coordinator_).status, 200);
@@ -452,10 +465,11 @@ TEST_P(Centre, TheSpaceFormRefusesOpeningHoursItCannotRead) {
 // Erasing a person gives their course place and their event place to the first waiting, as leaving would.
 TEST_P(Centre, ErasureGivesThePersonsPlacesToTheFirstWaiting) {
     if (!app_) return;
-    auto course = ok_json(call("POST", "/api/v1/courses", coordinator_,
-                               R"({"site_id":)" + std::to_string(site_) + R"(,"title":"Deutsch","language":"de","level":"A1","capacity":1,"teacher_id":)" +
-                                   std::to_string(teacher_id_) + "}"),
-                          201);
+    auto course =
+        ok_json(call("POST", "/api/v1/courses", coordinator_,
+                     R"({"site_id":)" + std::to_string(site_) + R"(,"title":"Deutsch","language":"de","level":"A1","capacity":1,"teacher_id":)" +
+                         std::to_string(teacher_id_) + "}"),
+                201);
     const std::string course_base = "/api/v1/courses/" + std::to_string(course.at("id").as_int64());
     auto event = ok_json(call("POST", "/api/v1/events", coordinator_,
                               R"({"site_id":)" + std::to_string(site_) +

@@ -27,9 +27,9 @@ constexpr int minimum_kills = 20;
 constexpr int clients = 8;
 
 testing::HavenProcess start_server(const std::string& dir, const std::string& url) {
-    return testing::start_haven({"--data", dir, "--db", url, "--test-routes", "true", "--log-level", "warn", "--passphrase-file",
-                                 dir + "/unseal-passphrase"},
-                                dir + "/server.log");
+    return testing::start_haven(
+        {"--data", dir, "--db", url, "--test-routes", "true", "--log-level", "warn", "--passphrase-file", dir + "/unseal-passphrase"},
+        dir + "/server.log");
 }
 
 class Crash : public ::testing::TestWithParam<std::string> {};
@@ -94,8 +94,7 @@ TEST_P(Crash, AcknowledgedWritesSurviveSigkill) {
     std::mt19937 rng(std::random_device{}());
     int kills = 0;
     auto started = std::chrono::steady_clock::now();
-    while ((kills < minimum_kills || acked_count < target_acknowledged) &&
-           std::chrono::steady_clock::now() - started < std::chrono::minutes(6)) {
+    while ((kills < minimum_kills || acked_count < target_acknowledged) && std::chrono::steady_clock::now() - started < std::chrono::minutes(6)) {
         std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 400)(rng)));
         port = 0;
         kill(server.pid, SIGKILL);
@@ -130,8 +129,8 @@ TEST_P(Crash, AcknowledgedWritesSurviveSigkill) {
     if (GetParam() == "sqlite") {
         EXPECT_EQ(db->query("PRAGMA integrity_check").at(0).text(0), "ok");
     }
-    std::printf("crash test (%s): %d kills, %d acknowledged, %zu unacknowledged (of which %d committed)\n", GetParam().c_str(),
-                kills, acked_count.load(), unknown.size(), int(present.size() - acknowledged.size()));
+    std::printf("crash test (%s): %d kills, %d acknowledged, %zu unacknowledged (of which %d committed)\n", GetParam().c_str(), kills,
+                acked_count.load(), unknown.size(), int(present.size() - acknowledged.size()));
     db.reset();
     if (!HasFailure()) std::filesystem::remove_all(dir);
 }

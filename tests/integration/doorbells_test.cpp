@@ -2,19 +2,19 @@
 // receiver checks the HMAC signature, and a Matrix homeserver that has stalled (it accepts and never answers).
 // Publishing an activation rings all three; e-mail and webhook deliver at once while Matrix hangs; the stalled
 // ring is retried later with its back-off kept in the database. Nothing of the activation is in the doorbells.
-#include <gtest/gtest.h>
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <array>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <array>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -63,7 +63,8 @@ uint16_t free_port() {
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t n = sizeof a;
     uint16_t port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n) == 0) port = ntohs(a.sin_port);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n) == 0)
+        port = ntohs(a.sin_port);
     ::close(fd);
     return port;
 }
@@ -78,11 +79,13 @@ protected:
         push_ = free_port();
         // aiosmtpd makes the maildir (cur, new, tmp) itself, only when the folder does not exist yet.
         std::ofstream(helpers_ + "/matrix-token") << "syt_bot_token\n";
-        pids_.push_back(spawn({"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(smtp_), "-c", "aiosmtpd.handlers.Mailbox",
-                               helpers_ + "/maildir"}));
-        pids_.push_back(spawn({"/usr/bin/python3", HAVEN_SOURCE_DIR "/tests/interop/webhook_receiver.py", std::to_string(hook_), secret_, helpers_ + "/hook.log"}));
+        pids_.push_back(spawn({"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(smtp_), "-c",
+                               "aiosmtpd.handlers.Mailbox", helpers_ + "/maildir"}));
+        pids_.push_back(spawn(
+            {"/usr/bin/python3", HAVEN_SOURCE_DIR "/tests/interop/webhook_receiver.py", std::to_string(hook_), secret_, helpers_ + "/hook.log"}));
         pids_.push_back(spawn({"/usr/bin/python3", HAVEN_SOURCE_DIR "/tests/interop/black_hole.py", std::to_string(hole_)}));
-        pids_.push_back(spawn({"/usr/bin/python3", HAVEN_SOURCE_DIR "/tests/interop/push_receiver.py", std::to_string(push_), helpers_ + "/push.log"}));
+        pids_.push_back(
+            spawn({"/usr/bin/python3", HAVEN_SOURCE_DIR "/tests/interop/push_receiver.py", std::to_string(push_), helpers_ + "/push.log"}));
         c.doorbell_smtp = "127.0.0.1:" + std::to_string(smtp_);
         c.doorbell_from = "bell@haven.test";
         c.doorbell_matrix = "http://127.0.0.1:" + std::to_string(hole_);
@@ -102,7 +105,8 @@ protected:
     void as_operator() {
         if (!op_.empty()) return;
         auto site = app_->accounts().create_site(nullptr, {"Bells", "Riga", "Latvia", "Europe/Riga", false});
-        op_ = testing::session_for(app_->db(), clock_, testing::make_account(app_->accounts(), clock_, "bells-operator", Role::emergency_operator, site->id).id);
+        op_ = testing::session_for(app_->db(), clock_,
+                                   testing::make_account(app_->accounts(), clock_, "bells-operator", Role::emergency_operator, site->id).id);
     }
     struct Device {
         std::string id, token, headers;
@@ -112,11 +116,12 @@ protected:
         auto code = testing::signed_request(port_, "POST", "/api/v1/network/enrolments", op_, csrf_, "{}");
         Device d{emergency::to_hex(crypto::random_bytes(16)), "", ""};
         const auto prekey = emergency::sign_prekey(emergency::new_signing_keys(), emergency::new_box_keys().public_key, clock_.now_ms() + 86'400'000);
-        auto joined = testing::request(port_, "POST", "/api/v1/network/members",
-                                       R"({"code":")" + std::string(json::parse(code.body).at("code").as_string()) + R"(","member_id":")" + d.id +
-                                           R"(","prekey":")" + emergency::to_hex(prekey.prekey) + R"(","not_after":)" + std::to_string(prekey.not_after) +
-                                           R"(,"signature":")" + emergency::to_hex(prekey.signature) + R"(","packet":"00ff"})",
-                                       "Content-Type: application/json\r\n");
+        auto joined =
+            testing::request(port_, "POST", "/api/v1/network/members",
+                             R"({"code":")" + std::string(json::parse(code.body).at("code").as_string()) + R"(","member_id":")" + d.id +
+                                 R"(","prekey":")" + emergency::to_hex(prekey.prekey) + R"(","not_after":)" + std::to_string(prekey.not_after) +
+                                 R"(,"signature":")" + emergency::to_hex(prekey.signature) + R"(","packet":"00ff"})",
+                             "Content-Type: application/json\r\n");
         EXPECT_EQ(joined.status, 201) << joined.body;
         d.token = std::string(json::parse(joined.body).at("token").as_string());
         d.headers = "X-Member-Id: " + d.id + "\r\nX-Member-Token: " + d.token + "\r\n";
@@ -131,12 +136,14 @@ protected:
     std::string create_activation() {
         as_operator();
         auto sealed = emergency::seal_activation(emergency::new_signing_keys(), "{}", {});
-        auto made = testing::signed_request(port_, "POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 3600'000), op_, csrf_,
-                                            sealed->body, "application/octet-stream");
+        auto made = testing::signed_request(port_, "POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 3600'000),
+                                            op_, csrf_, sealed->body, "application/octet-stream");
         EXPECT_EQ(made.status, 201) << made.body;
         return std::string(json::parse(made.body).at("id").as_string());
     }
-    int publish(const std::string& id) { return testing::signed_request(port_, "POST", "/api/v1/network/activations/" + id + "/publish", op_, csrf_, "{}").status; }
+    int publish(const std::string& id) {
+        return testing::signed_request(port_, "POST", "/api/v1/network/activations/" + id + "/publish", op_, csrf_, "{}").status;
+    }
     // Waits up to `limit` for the webhook receiver's n-th verified ring; the time it took.
     std::chrono::milliseconds until_hook(size_t n, std::chrono::milliseconds limit) {
         const auto started = std::chrono::steady_clock::now();
@@ -204,19 +211,21 @@ TEST_P(Doorbells, EmailAndWebhookRingAtOnceWhileAStalledMatrixWaitsItsTurn) {
     ASSERT_TRUE(listening(smtp_) && listening(hook_) && listening(hole_)) << "helpers did not start";
     // An operator, and a member's device enrolled with a code (only members may set doorbells).
     auto site = app_->accounts().create_site(nullptr, {"Hub", "Riga", "Latvia", "Europe/Riga", false});
-    const std::string op = testing::session_for(app_->db(), clock_, testing::make_account(app_->accounts(), clock_, "operator", Role::emergency_operator, site->id).id);
+    const std::string op =
+        testing::session_for(app_->db(), clock_, testing::make_account(app_->accounts(), clock_, "operator", Role::emergency_operator, site->id).id);
     const std::string csrf = crypto::random_token();
     auto code = testing::signed_request(port_, "POST", "/api/v1/network/enrolments", op, csrf, "{}");
     const std::string member = emergency::to_hex(crypto::random_bytes(16));
     const auto identity = emergency::new_signing_keys();
     const auto prekey = emergency::sign_prekey(identity, emergency::new_box_keys().public_key, clock_.now_ms() + 86'400'000);
     auto joined = testing::request(port_, "POST", "/api/v1/network/members",
-                                   R"({"code":")" + std::string(json::parse(code.body).at("code").as_string()) + R"(","member_id":")" + member + R"(","prekey":")" +
-                                       emergency::to_hex(prekey.prekey) + R"(","not_after":)" + std::to_string(prekey.not_after) + R"(,"signature":")" +
-                                       emergency::to_hex(prekey.signature) + R"(","packet":"00ff"})",
+                                   R"({"code":")" + std::string(json::parse(code.body).at("code").as_string()) + R"(","member_id":")" + member +
+                                       R"(","prekey":")" + emergency::to_hex(prekey.prekey) + R"(","not_after":)" + std::to_string(prekey.not_after) +
+                                       R"(,"signature":")" + emergency::to_hex(prekey.signature) + R"(","packet":"00ff"})",
                                    "Content-Type: application/json\r\n");
     ASSERT_EQ(joined.status, 201) << joined.body;
-    const std::string member_headers = "X-Member-Id: " + member + "\r\nX-Member-Token: " + std::string(json::parse(joined.body).at("token").as_string()) + "\r\n";
+    const std::string member_headers =
+        "X-Member-Id: " + member + "\r\nX-Member-Token: " + std::string(json::parse(joined.body).at("token").as_string()) + "\r\n";
     auto device = [&](const std::string& body) {
         return testing::request(port_, "POST", "/api/v1/network/doorbells", body, "Content-Type: application/json\r\n" + member_headers);
     };
@@ -236,8 +245,8 @@ TEST_P(Doorbells, EmailAndWebhookRingAtOnceWhileAStalledMatrixWaitsItsTurn) {
 
     // The operator publishes an activation: every doorbell rings.
     auto sealed = emergency::seal_activation(emergency::new_signing_keys(), R"({"text":"Secret convoy plan"})", {});
-    auto made = testing::signed_request(port_, "POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 3600'000), op, csrf,
-                                        sealed->body, "application/octet-stream");
+    auto made = testing::signed_request(port_, "POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 3600'000), op,
+                                        csrf, sealed->body, "application/octet-stream");
     ASSERT_EQ(made.status, 201);
     const std::string id(json::parse(made.body).at("id").as_string());
     const auto started = std::chrono::steady_clock::now();
@@ -279,7 +288,7 @@ TEST_P(Doorbells, EmailAndWebhookRingAtOnceWhileAStalledMatrixWaitsItsTurn) {
     std::map<std::string, std::array<int64_t, 4>> by_channel;  // delivered, failed, waiting, last_at
     for (const auto& d : state.at("doorbells").as_array())
         by_channel[std::string(d.at("channel").as_string())] = {d.at("delivered").as_int64(), d.at("failed").as_int64(), d.at("waiting").as_int64(),
-                                                                 d.at("last_at").as_int64()};
+                                                                d.at("last_at").as_int64()};
     ASSERT_EQ(by_channel.size(), 4u);  // e-mail, webhook, Matrix, Web Push
     EXPECT_EQ(by_channel["email"][0], 1);
     EXPECT_EQ(by_channel["webhook"][0], 1);
@@ -295,7 +304,8 @@ TEST_P(Doorbells, EmailAndWebhookRingAtOnceWhileAStalledMatrixWaitsItsTurn) {
     EXPECT_EQ(ring[0].integer(0), 1);
     EXPECT_EQ(ring[0].integer(1), 2) << "a retry goes after first waves";
     EXPECT_EQ(ring[0].integer(2), clock_.now_ms() + 5000);
-    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM network_rings WHERE channel <> 'matrix'").at(0).integer(0), 0) << "delivered rings leave no trace";
+    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM network_rings WHERE channel <> 'matrix'").at(0).integer(0), 0)
+        << "delivered rings leave no trace";
 
     // At the activation's expiry its rings and delivery counts go with it.
     clock_.advance_ms(3600'000);
@@ -310,8 +320,9 @@ TEST_P(DoorbellsAsDeployed, WebhooksToPrivateAddressesAreRefusedAndNamesResolvin
     if (!app_) return;
     ASSERT_TRUE(listening(hook_));
     const Device d = device();
-    for (const std::string& host : {"127.0.0.1:" + std::to_string(hook_), "[::1]:" + std::to_string(hook_), "[::ffff:127.0.0.1]:" + std::to_string(hook_),
-                                   std::string("169.254.169.254"), std::string("10.1.2.3:8080"), std::string("192.168.0.10"), std::string("[fe80::1]")}) {
+    for (const std::string& host :
+         {"127.0.0.1:" + std::to_string(hook_), "[::1]:" + std::to_string(hook_), "[::ffff:127.0.0.1]:" + std::to_string(hook_),
+          std::string("169.254.169.254"), std::string("10.1.2.3:8080"), std::string("192.168.0.10"), std::string("[fe80::1]")}) {
         auto r = bell(d, R"({"channel":"webhook","address":"http://)" + host + R"(/bell","secret":")" + secret_ + "\"}");
         EXPECT_EQ(r.status, 422) << host << " " << r.body;
         EXPECT_NE(r.body.find("\"fields\":{\"address\""), std::string::npos) << r.body;
@@ -323,7 +334,9 @@ TEST_P(DoorbellsAsDeployed, WebhooksToPrivateAddressesAreRefusedAndNamesResolvin
 
     // A name is accepted (it may point anywhere, and change), and checked after resolving at every delivery:
     // "localhost" resolves to loopback, so the receiver listening there is never called.
-    ASSERT_EQ(bell(d, R"({"channel":"webhook","address":"http://localhost:)" + std::to_string(hook_) + R"(/bell","secret":")" + secret_ + "\"}").status, 201);
+    ASSERT_EQ(
+        bell(d, R"({"channel":"webhook","address":"http://localhost:)" + std::to_string(hook_) + R"(/bell","secret":")" + secret_ + "\"}").status,
+        201);
     ASSERT_EQ(publish(create_activation()), 200);
     for (int i = 0; i < 100 && app_->db().query("SELECT attempts FROM network_rings").at(0).integer(0) == 0; ++i) std::this_thread::sleep_for(20ms);
     auto ring = app_->db().query("SELECT attempts FROM network_rings");
@@ -378,7 +391,9 @@ TEST_P(Doorbells, RingsWaitWhileTheVaultIsSealedAndGoOutWhenUnsealed) {
     ASSERT_TRUE(listening(hook_));
     ASSERT_EQ(bell(device(), webhook(hook_)).status, 201);
     const std::string id = create_activation();
-    ASSERT_EQ(testing::request(port_, "POST", "/api/v1/vault/seal", "{}", "Content-Type: application/json\r\nX-Seal-Token: " + seal_token_ + "\r\n").status, 200);
+    ASSERT_EQ(
+        testing::request(port_, "POST", "/api/v1/vault/seal", "{}", "Content-Type: application/json\r\nX-Seal-Token: " + seal_token_ + "\r\n").status,
+        200);
     ASSERT_EQ(publish(id), 200) << "an activation made before the seal can be published through it";
     std::this_thread::sleep_for(1500ms);
     EXPECT_EQ(read_all(helpers_ + "/hook.log"), "");
@@ -401,14 +416,18 @@ TEST_P(Doorbells, AWebPushDoorbellIsSignedForItsPushServiceUnderTheKeyBrowsersSu
     const std::string k(json::parse(key.body).at("key").as_string());
     EXPECT_EQ(k.size(), 87u) << "65 bytes, base64url";
     const Device d = device();
-    ASSERT_EQ(bell(d, R"({"channel":"webpush","address":"http://127.0.0.1:)" + std::to_string(push_) + R"(/wpush/v2/subscription-1","secret":""})").status, 201);
+    ASSERT_EQ(
+        bell(d, R"({"channel":"webpush","address":"http://127.0.0.1:)" + std::to_string(push_) + R"(/wpush/v2/subscription-1","secret":""})").status,
+        201);
     ASSERT_EQ(publish(create_activation()), 200);
     std::string log;
     for (int i = 0; i < 250 && (log = read_all(helpers_ + "/push.log")).empty(); ++i) std::this_thread::sleep_for(20ms);
     EXPECT_EQ(log, "ok " + k + "\n") << "PyJWT verified it under the key the browser was given, for this origin, with no body";
 
     // The key derives from the vault: unavailable while sealed, the same once unsealed (subscriptions hold).
-    ASSERT_EQ(testing::request(port_, "POST", "/api/v1/vault/seal", "{}", "Content-Type: application/json\r\nX-Seal-Token: " + seal_token_ + "\r\n").status, 200);
+    ASSERT_EQ(
+        testing::request(port_, "POST", "/api/v1/vault/seal", "{}", "Content-Type: application/json\r\nX-Seal-Token: " + seal_token_ + "\r\n").status,
+        200);
     EXPECT_EQ(testing::request(port_, "GET", "/api/v1/network/push-key").status, 503);
     ASSERT_TRUE(app_->vault().unseal_with_operator_files({operator_file_}).ok());
     auto again = testing::request(port_, "GET", "/api/v1/network/push-key");
@@ -419,8 +438,9 @@ TEST_P(Doorbells, AWebPushDoorbellIsSignedForItsPushServiceUnderTheKeyBrowsersSu
 TEST_P(DoorbellsAsDeployed, AWebPushEndpointIsAPublicHttpsUrl) {
     if (!app_) return;
     const Device d = device();
-    for (const std::string& address : {std::string("http://push.example.org/x"), "https://127.0.0.1:" + std::to_string(push_) + "/x", std::string("https://[::1]/x"),
-                                       std::string("https://10.0.0.1/x"), std::string("https://user@push.example.org/x"), std::string("mailto:a@b.org")}) {
+    for (const std::string& address :
+         {std::string("http://push.example.org/x"), "https://127.0.0.1:" + std::to_string(push_) + "/x", std::string("https://[::1]/x"),
+          std::string("https://10.0.0.1/x"), std::string("https://user@push.example.org/x"), std::string("mailto:a@b.org")}) {
         auto r = bell(d, R"({"channel":"webpush","address":")" + address + R"(","secret":""})");
         EXPECT_EQ(r.status, 422) << address << " " << r.body;
         EXPECT_NE(r.body.find("\"fields\":{\"address\""), std::string::npos) << r.body;

@@ -67,7 +67,8 @@ protected:
         dir_ = testing::temp_dir("haven-clients");
         testing::fresh_database(GetParam(), dir_, url_);
         if (url_.empty()) return;
-        const std::string bin = HAVEN_BINARY, pass = dir_ + "/unseal-passphrase", data = " --data " + dir_ + " --db '" + url_ + "' --passphrase-file " + pass;
+        const std::string bin = HAVEN_BINARY, pass = dir_ + "/unseal-passphrase",
+                          data = " --data " + dir_ + " --db '" + url_ + "' --passphrase-file " + pass;
         ASSERT_EQ(sh(bin + " init" + data).status, 0);
         ASSERT_EQ(sh(bin + " site add --name Hub --city Riga --country Latvia --time-zone Europe/Riga" + data).status, 0);
         server_ = testing::start_haven({"--data", dir_, "--db", url_, "--passphrase-file", pass, "--secure-cookies", "false"}, dir_ + "/server.log");
@@ -136,12 +137,14 @@ TEST_P(NetworkClients, OperatorActivatesMembersDecideAloneAndAnswer) {
     enrol("olga", "--pseudonym Olga --region omsk --skill lawyer");
     approve_all({"Vera", "Pavel", "Olga"});
     auto roster = sh(op_ + "roster");
-    EXPECT_TRUE(has(roster.out, "Pavel") && has(roster.out, "contacts signal:+371-0000") && has(roster.out, "enrolled ") && has(roster.out, "3 members"))
+    EXPECT_TRUE(has(roster.out, "Pavel") && has(roster.out, "contacts signal:+371-0000") && has(roster.out, "enrolled ") &&
+                has(roster.out, "3 members"))
         << roster.out;
 
     // Tver's drivers now, Pskov's drivers in 15 minutes; the operator sees whom each tier reaches before sending.
-    auto sent = sh(op_ + "activate --yes --status exercise --tier 'regions=tver;skills=driver;after=0' --tier 'regions=pskov; skills=driver; after=15m' "
-                         "--text 'Driver needed: Tver to Riga tonight'");
+    auto sent = sh(op_ +
+                   "activate --yes --status exercise --tier 'regions=tver;skills=driver;after=0' --tier 'regions=pskov; skills=driver; after=15m' "
+                   "--text 'Driver needed: Tver to Riga tonight'");
     ASSERT_EQ(sent.status, 0) << sent.out;
     const std::string id = sent_id(sent.out);
     ASSERT_FALSE(id.empty()) << sent.out;
@@ -172,8 +175,9 @@ TEST_P(NetworkClients, OperatorActivatesMembersDecideAloneAndAnswer) {
 
     // Finding 2 of issue 13: a thousand anonymous answers first (activation ids are listed); Vera's still counts.
     for (int i = 0; i < 1000; ++i)
-        ASSERT_EQ(testing::request(server_.port, "POST", "/api/v1/network/activations/" + id + "/acks", std::string(200, char('a' + i % 26)),
-                                   "Content-Type: application/octet-stream\r\n" + std::string(i % 2 ? "X-Ack-Capability: " + std::string(32, 'f') + "\r\n" : ""))
+        ASSERT_EQ(testing::request(
+                      server_.port, "POST", "/api/v1/network/activations/" + id + "/acks", std::string(200, char('a' + i % 26)),
+                      "Content-Type: application/octet-stream\r\n" + std::string(i % 2 ? "X-Ack-Capability: " + std::string(32, 'f') + "\r\n" : ""))
                       .status,
                   403)
             << i;
@@ -184,8 +188,9 @@ TEST_P(NetworkClients, OperatorActivatesMembersDecideAloneAndAnswer) {
     // Who comes and when: pseudonym, roster id, ETA and the time it is due, contacts from the roster.
     EXPECT_TRUE(has(report.out, "DRILL (exercise)")) << report.out;
     EXPECT_TRUE(has(report.out, "answers: 1 of 3 members (1 can come)")) << report.out;
-    EXPECT_TRUE(std::regex_search(report.out, std::regex("Vera \\([0-9a-f]{32}\\): CAN, ETA 20 min, due [0-2][0-9]:[0-5][0-9]; answered [0-2][0-9]:[0-5][0-9]; "
-                                                         "contacts: signal:\\+371-0000")))
+    EXPECT_TRUE(std::regex_search(report.out,
+                                  std::regex("Vera \\([0-9a-f]{32}\\): CAN, ETA 20 min, due [0-2][0-9]:[0-5][0-9]; answered [0-2][0-9]:[0-5][0-9]; "
+                                             "contacts: signal:\\+371-0000")))
         << report.out;
     EXPECT_TRUE(has(report.out, "skill driver: 1 can, 0 cannot")) << report.out;
     EXPECT_TRUE(has(report.out, "region tver: 1 can")) << report.out;
@@ -308,7 +313,8 @@ TEST_P(NetworkClients, ALostPhoneIsRevokedNewMembersWaitAndALostPublishReplyIsRe
     png.read(magic.data(), 8);
     EXPECT_EQ(magic, "\x89PNG\r\n\x1a\n") << "a PNG image of the QR code";
     EXPECT_LE(count(made.out, "\n"), 40u) << made.out;
-    std::printf("[ measured ] enrol printed %zu lines (link, QR rows, notes); the link is %zu bytes\n", count(made.out, "\n"), first_line(made.out).size());
+    std::printf("[ measured ] enrol printed %zu lines (link, QR rows, notes); the link is %zu bytes\n", count(made.out, "\n"),
+                first_line(made.out).size());
     auto codes = sh(op_ + "codes");
     ASSERT_TRUE(has(codes.out, "1 open code(s)")) << codes.out;
     const std::string code_id = first_line(codes.out).substr(0, first_line(codes.out).find('\t'));
@@ -326,10 +332,12 @@ TEST_P(NetworkClients, ALostPhoneIsRevokedNewMembersWaitAndALostPublishReplyIsRe
     auto synced = sh(op_ + "sync");
     ASSERT_EQ(synced.status, 0) << synced.out;
     EXPECT_TRUE(has(synced.out, "2 waiting for approval")) << synced.out;
-    EXPECT_TRUE(std::regex_search(synced.out, std::regex("waiting\t[0-9a-f]{32}\tVera\tregions tver\tskills driver\tcontacts signal:\\+371-0000"))) << synced.out;
+    EXPECT_TRUE(std::regex_search(synced.out, std::regex("waiting\t[0-9a-f]{32}\tVera\tregions tver\tskills driver\tcontacts signal:\\+371-0000")))
+        << synced.out;
     auto none = sh(op_ + "activate --yes --status test --text 'nobody yet'");
     EXPECT_TRUE(has(none.out, "wrapped for 0 members")) << none.out;
-    EXPECT_EQ(sh(op_ + "approve " + waiting_id(synced.out, "Vera") + " 0123456789abcdef0123456789abcdef").code(), 1) << "an unknown id: nothing approved";
+    EXPECT_EQ(sh(op_ + "approve " + waiting_id(synced.out, "Vera") + " 0123456789abcdef0123456789abcdef").code(), 1)
+        << "an unknown id: nothing approved";
     EXPECT_TRUE(has(sh(op_ + "sync").out, "2 waiting")) << "both still wait";
     ASSERT_EQ(sh(op_ + "approve " + waiting_id(synced.out, "Vera")).status, 0);
     const std::string ivan = waiting_id(synced.out, "Ivan");
@@ -420,7 +428,8 @@ TEST_P(NetworkClients, TheEnrolmentQrCodeFitsATerminalDecodesAndPinsTheOperators
     for (std::string line; std::getline(lines, line);) {
         if (!has(line, "\x1b[")) continue;
         ++rows;
-        EXPECT_TRUE(line.starts_with(colours) && line.ends_with(reset) && count(line, "\x1b[") == 2) << "row " << rows << " sets its colours once, for every cell";
+        EXPECT_TRUE(line.starts_with(colours) && line.ends_with(reset) && count(line, "\x1b[") == 2)
+            << "row " << rows << " sets its colours once, for every cell";
         const std::string cells = line.substr(colours.size(), line.size() - colours.size() - reset.size());
         std::vector<bool> top, bottom;
         for (size_t at = 0; at < cells.size();) {
@@ -486,7 +495,8 @@ TEST_P(NetworkClients, TheEnrolmentQrCodeFitsATerminalDecodesAndPinsTheOperators
 
     // A version 1 link (as an older operator client printed it) still enrols.
     const std::string code2 = first_line(sh(op_ + "enrol").out).substr(8, 24);
-    auto keys = testing::request(server_.port, "POST", "/api/v1/network/enrolment-keys", "{\"code\":\"" + code2 + "\"}", "Content-Type: application/json\r\n");
+    auto keys = testing::request(server_.port, "POST", "/api/v1/network/enrolment-keys", "{\"code\":\"" + code2 + "\"}",
+                                 "Content-Type: application/json\r\n");
     ASSERT_EQ(keys.status, 200) << keys.body;
     std::smatch k;
     ASSERT_TRUE(std::regex_search(keys.body, k, std::regex("\"org_pk\":\"([0-9a-f]{64})\",\"box_pk\":\"([0-9a-f]{64})\"")));
@@ -516,8 +526,10 @@ TEST_P(NetworkClients, RegionsAndSkillsComeFromTheOperatorsListsInAnyLanguage) {
     // The hub holds the lists, but cannot read them: no name anywhere in its files (SQLite; PostgreSQL's tables
     // are checked alike by NetworkTest).
     if (GetParam() == "sqlite") {
-        EXPECT_NE(sh("sqlite3 " + dir_ + "/haven.db 'SELECT length(lists) FROM network_enrolments WHERE lists IS NOT NULL'").out, "") << "the lists were uploaded";
-        for (const char* name : {"Pskov", "Псков", "Водитель"}) EXPECT_EQ(sh("cat " + dir_ + "/haven.db* | grep -a -c '" + name + "'").out, "0\n") << name;
+        EXPECT_NE(sh("sqlite3 " + dir_ + "/haven.db 'SELECT length(lists) FROM network_enrolments WHERE lists IS NOT NULL'").out, "")
+            << "the lists were uploaded";
+        for (const char* name : {"Pskov", "Псков", "Водитель"})
+            EXPECT_EQ(sh("cat " + dir_ + "/haven.db* | grep -a -c '" + name + "'").out, "0\n") << name;
     }
     auto typo = sh(member("galya") + "enrol '" + first_line(code.out) + "' --pseudonym Галя --region Pskv --skill водитель");
     EXPECT_NE(typo.code(), 0);

@@ -39,9 +39,10 @@ TEST(NetworkInterop, Python3NaclOpensTheAlertAndItsAnswerOpensHere) {
         members[i].mailbox = Bytes(32, char('p' + i));
         to.push_back({members[i].mailbox, members[i].prekey.public_key});
     }
-    const std::string message = R"({"v":1,"status":"exercise","type":"alert","refers_to":null,"tiers":[{"regions":["tver"],"skills":["driver"],"release_at":0}],)"
-                                R"("text":"Нужен водитель: Тверь → Рига, сегодня 21:00","issued_at":1795700000000,"expires_at":1795786400000,"ack_pk":")" +
-                                to_hex(ack.public_key) + "\"}";
+    const std::string message =
+        R"({"v":1,"status":"exercise","type":"alert","refers_to":null,"tiers":[{"regions":["tver"],"skills":["driver"],"release_at":0}],)"
+        R"("text":"Нужен водитель: Тверь → Рига, сегодня 21:00","issued_at":1795700000000,"expires_at":1795786400000,"ack_pk":")" +
+        to_hex(ack.public_key) + "\"}";
     auto sealed = seal_activation(org, message, to);
     ASSERT_TRUE(sealed.ok());
 

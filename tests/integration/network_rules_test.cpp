@@ -11,9 +11,9 @@
 #include "core/clock.hpp"
 #include "crypto/random.hpp"
 #include "crypto/vault.hpp"
+#include "emergency/wire.hpp"
 #include "modules/accounts/service.hpp"
 #include "modules/network/service.hpp"
-#include "emergency/wire.hpp"
 #include "storage/migrate.hpp"
 #include "support/engines.hpp"
 #include "support/services.hpp"
@@ -87,34 +87,45 @@ TEST_P(NetworkRules, ACodeEnrolsOneDeviceOnceWithinItsTime) {
     std::string token;
     run({
         {"a coordinator makes a code", [&]() -> Status { return status_of(network_->new_enrolment(coordinator_)); }, ErrorKind::forbidden},
-        {"keys of the wrong size", [&]() -> Status { return status_of(network_->new_enrolment(operator_, network::store::CodeKeys{"short", std::string(32, 'b'), {}})); },
+        {"keys of the wrong size",
+         [&]() -> Status {
+             return status_of(network_->new_enrolment(operator_, network::store::CodeKeys{"short", std::string(32, 'b'), {}}));
+         },
          ErrorKind::invalid, "org_pk"},
         {"the keys come with an open code", [&]() -> Status { return status_of(network_->enrolment_keys(once)); }},
-        {"a code made without keys gives none", [&]() -> Status { return status_of(network_->enrolment_keys(keyless)); }, ErrorKind::not_found, "code"},
+        {"a code made without keys gives none", [&]() -> Status { return status_of(network_->enrolment_keys(keyless)); }, ErrorKind::not_found,
+         "code"},
         {"a device id that is not 16 bytes of hex", [&]() -> Status { return status_of(network_->register_member(once, "abc", prekey(), "packet")); },
          ErrorKind::invalid, "member_id"},
         {"an empty packet", [&]() -> Status { return status_of(network_->register_member(once, id, prekey(), "")); }, ErrorKind::invalid, "packet"},
-        {"a packet over 8 KiB", [&]() -> Status { return status_of(network_->register_member(once, id, prekey(), std::string(8193, 'x'))); }, ErrorKind::invalid, "packet"},
-        {"an unknown code", [&]() -> Status { return status_of(network_->register_member("AAAAAAAAAAAAAAAAAAAAAAAA", id, prekey(), "packet")); }, ErrorKind::not_found,
-         "code"},
-        {"the code enrols", [&]() -> Status {
+        {"a packet over 8 KiB", [&]() -> Status { return status_of(network_->register_member(once, id, prekey(), std::string(8193, 'x'))); },
+         ErrorKind::invalid, "packet"},
+        {"an unknown code", [&]() -> Status { return status_of(network_->register_member("AAAAAAAAAAAAAAAAAAAAAAAA", id, prekey(), "packet")); },
+         ErrorKind::not_found, "code"},
+        {"the code enrols",
+         [&]() -> Status {
              auto r = network_->register_member(once, id, prekey(), "packet");
              if (r) token = r->token;
              return status_of(r);
          }},
-        {"the code again", [&]() -> Status { return status_of(network_->register_member(once, to_hex(crypto::random_bytes(16)), prekey(), "packet")); }, ErrorKind::not_found,
-         "code"},
+        {"the code again",
+         [&]() -> Status { return status_of(network_->register_member(once, to_hex(crypto::random_bytes(16)), prekey(), "packet")); },
+         ErrorKind::not_found, "code"},
         {"its keys are gone with its use", [&]() -> Status { return status_of(network_->enrolment_keys(once)); }, ErrorKind::not_found, "code"},
-        {"another code, the same device id", [&]() -> Status { return status_of(network_->register_member(later, id, prekey(), "packet")); }, ErrorKind::conflict,
-         "member_id"},
-        {"49 hours on, an unused code", [&]() -> Status {
+        {"another code, the same device id", [&]() -> Status { return status_of(network_->register_member(later, id, prekey(), "packet")); },
+         ErrorKind::conflict, "member_id"},
+        {"49 hours on, an unused code",
+         [&]() -> Status {
              clock_.advance_ms(49 * hour);
              return status_of(network_->register_member(later, to_hex(crypto::random_bytes(16)), prekey(), "packet"));
          },
          ErrorKind::not_found, "code"},
         {"the device rotates its prekey with its token", [&]() -> Status { return network_->rotate_prekey(id, token, prekey()); }},
         {"or with another token", [&]() -> Status { return network_->rotate_prekey(id, crypto::random_token(), prekey()); }, ErrorKind::not_found},
-        {"a prekey of the wrong size", [&]() -> Status { return network_->rotate_prekey(id, token, emergency::SignedPrekey{"short", 1, std::string(64, 's')}); },
+        {"a prekey of the wrong size",
+         [&]() -> Status {
+             return network_->rotate_prekey(id, token, emergency::SignedPrekey{"short", 1, std::string(64, 's')});
+         },
          ErrorKind::invalid, "prekey"},
         {"the operator revokes it", [&]() -> Status { return network_->revoke_member(operator_, id); }},
         {"twice", [&]() -> Status { return network_->revoke_member(operator_, id); }, ErrorKind::not_found},
@@ -131,10 +142,12 @@ TEST_P(NetworkRules, TheRosterIsWrittenOnlyOverTheVersionReadAndOnlyByOperators)
     run({
         {"a coordinator reads it", [&]() -> Status { return status_of(network_->roster(coordinator_)); }, ErrorKind::forbidden},
         {"a first roster over version 0", [&]() -> Status { return status_of(network_->put_roster(operator_, "sealed-1", 0)); }},
-        {"another over version 0 again", [&]() -> Status { return status_of(network_->put_roster(operator_, "sealed-x", 0)); }, ErrorKind::conflict, "version"},
+        {"another over version 0 again", [&]() -> Status { return status_of(network_->put_roster(operator_, "sealed-x", 0)); }, ErrorKind::conflict,
+         "version"},
         {"the next over version 1", [&]() -> Status { return status_of(network_->put_roster(operator_, "sealed-2", 1)); }},
         {"an empty roster", [&]() -> Status { return status_of(network_->put_roster(operator_, "", 2)); }, ErrorKind::invalid, "roster"},
-        {"over 8 MB", [&]() -> Status { return status_of(network_->put_roster(operator_, std::string(8 * 1024 * 1024 + 1, 'r'), 2)); }, ErrorKind::invalid, "roster"},
+        {"over 8 MB", [&]() -> Status { return status_of(network_->put_roster(operator_, std::string(8 * 1024 * 1024 + 1, 'r'), 2)); },
+         ErrorKind::invalid, "roster"},
         {"a coordinator writes it", [&]() -> Status { return status_of(network_->put_roster(coordinator_, "sealed-3", 2)); }, ErrorKind::forbidden},
     });
     auto kept = network_->roster(operator_);
@@ -157,51 +170,66 @@ TEST_P(NetworkRules, AnActivationIsSeenWholeOnlyOncePublishedAndAnsweredAFewTime
     int rung = 0;
     network_->on_publish([&](const std::string&, bool) { ++rung; });
     run({
-        {"a body that is no activation", [&]() -> Status { return status_of(network_->create_activation(operator_, "\x01short", clock_.now_ms() + hour)); },
-         ErrorKind::invalid, "body"},
-        {"an expiry past 30 days", [&]() -> Status { return status_of(network_->create_activation(operator_, sealed->body, clock_.now_ms() + 31 * 24 * hour)); },
+        {"a body that is no activation",
+         [&]() -> Status { return status_of(network_->create_activation(operator_, "\x01short", clock_.now_ms() + hour)); }, ErrorKind::invalid,
+         "body"},
+        {"an expiry past 30 days",
+         [&]() -> Status { return status_of(network_->create_activation(operator_, sealed->body, clock_.now_ms() + 31 * 24 * hour)); },
          ErrorKind::invalid, "expires_at"},
-        {"a coordinator creates one", [&]() -> Status { return status_of(network_->create_activation(coordinator_, sealed->body, clock_.now_ms() + hour)); },
+        {"a coordinator creates one",
+         [&]() -> Status { return status_of(network_->create_activation(coordinator_, sealed->body, clock_.now_ms() + hour)); },
          ErrorKind::forbidden},
         {"created", [&]() -> Status { return status_of(network_->create_activation(operator_, sealed->body, clock_.now_ms() + hour)); }},
-        {"created twice", [&]() -> Status { return status_of(network_->create_activation(operator_, sealed->body, clock_.now_ms() + hour)); }, ErrorKind::conflict},
-        {"wraps of a broken length", [&]() -> Status { return status_of(network_->add_wraps(operator_, id, wraps.substr(1))); }, ErrorKind::invalid, "wraps"},
-        {"wraps for no activation", [&]() -> Status { return status_of(network_->add_wraps(operator_, to_hex(crypto::random_bytes(16)), wraps)); }, ErrorKind::not_found},
-        {"wraps uploaded, twice (a retry replaces)", [&]() -> Status {
+        {"created twice", [&]() -> Status { return status_of(network_->create_activation(operator_, sealed->body, clock_.now_ms() + hour)); },
+         ErrorKind::conflict},
+        {"wraps of a broken length", [&]() -> Status { return status_of(network_->add_wraps(operator_, id, wraps.substr(1))); }, ErrorKind::invalid,
+         "wraps"},
+        {"wraps for no activation", [&]() -> Status { return status_of(network_->add_wraps(operator_, to_hex(crypto::random_bytes(16)), wraps)); },
+         ErrorKind::not_found},
+        {"wraps uploaded, twice (a retry replaces)",
+         [&]() -> Status {
              HAVEN_CHECK(network_->add_wraps(operator_, id, wraps));
              auto n = network_->add_wraps(operator_, id, wraps);
              if (n && *n != 1) return Status(make_error(ErrorKind::conflict, "count", "two wraps for one locator"));
              return status_of(n);
          }},
-        {"not seen before it is published", [&]() -> Status {
-             return network_->body(id) || !network_->activations(0).empty() ? Status(make_error(ErrorKind::conflict, "seen", "seen unpublished")) : Status{};
+        {"not seen before it is published",
+         [&]() -> Status {
+             return network_->body(id) || !network_->activations(0).empty() ? Status(make_error(ErrorKind::conflict, "seen", "seen unpublished"))
+                                                                            : Status{};
          }},
-        {"an answer before it is published", [&]() -> Status { return network_->add_ack(id, capability, answer); }, ErrorKind::forbidden, "X-Ack-Capability"},
+        {"an answer before it is published", [&]() -> Status { return network_->add_ack(id, capability, answer); }, ErrorKind::forbidden,
+         "X-Ack-Capability"},
         {"published", [&]() -> Status { return status_of(network_->publish(operator_, id)); }},
-        {"published again: the same time, nobody rung again", [&]() -> Status {
+        {"published again: the same time, nobody rung again",
+         [&]() -> Status {
              auto again = network_->publish(operator_, id);
              if (again && (again->now || rung != 1)) return Status(make_error(ErrorKind::conflict, "twice", "published twice"));
              return status_of(again);
          }},
         {"wraps after publication", [&]() -> Status { return status_of(network_->add_wraps(operator_, id, wraps)); }, ErrorKind::conflict},
-        {"seen whole, its wrap by locator", [&]() -> Status {
+        {"seen whole, its wrap by locator",
+         [&]() -> Status {
              return network_->body(id) == sealed->body && network_->wrap(id, to_hex(w.locator)) == w.wrap && network_->activations(0).size() == 1
                         ? Status{}
                         : Status(make_error(ErrorKind::not_found, "unseen", "not served"));
          }},
         {"an answer without a capability", [&]() -> Status { return network_->add_ack(id, "", answer); }, ErrorKind::forbidden, "X-Ack-Capability"},
-        {"a capability of no member", [&]() -> Status { return network_->add_ack(id, to_hex(crypto::random_bytes(16)), answer); }, ErrorKind::forbidden, "X-Ack-Capability"},
+        {"a capability of no member", [&]() -> Status { return network_->add_ack(id, to_hex(crypto::random_bytes(16)), answer); },
+         ErrorKind::forbidden, "X-Ack-Capability"},
         {"an answer too short to be sealed", [&]() -> Status { return network_->add_ack(id, capability, "short"); }, ErrorKind::invalid, "ack"},
-        {"five answers from the member", [&]() -> Status {
+        {"five answers from the member",
+         [&]() -> Status {
              for (int i = 0; i < 5; ++i) HAVEN_CHECK(network_->add_ack(id, capability, answer));
              return Status{};
          }},
         {"a sixth", [&]() -> Status { return network_->add_ack(id, capability, answer); }, ErrorKind::too_many, "X-Ack-Capability"},
-        {"expired, swept: nothing served", [&]() -> Status {
+        {"expired, swept: nothing served",
+         [&]() -> Status {
              clock_.advance_ms(2 * hour);
              network_->sweep();
              return network_->body(id) || network_->wrap(id, to_hex(w.locator)) ? Status(make_error(ErrorKind::conflict, "kept", "kept after expiry"))
-                                                                                 : Status{};
+                                                                                : Status{};
          }},
         {"its state after the sweep", [&]() -> Status { return status_of(network_->status(operator_, id)); }, ErrorKind::not_found},
     });

@@ -34,10 +34,13 @@ protected:
         auto site = app_->accounts().create_site(nullptr, {"Hub", "Riga", "Latvia", "Europe/Riga", false});
         ASSERT_TRUE(site.ok());
         site_ = site->id;
-        operator_ = testing::session_for(app_->db(), clock_, testing::make_account(app_->accounts(), clock_, "operator", Role::emergency_operator, site->id).id);
-        coordinator_ = testing::session_for(app_->db(), clock_, testing::make_account(app_->accounts(), clock_, "coord", Role::coordinator, site->id).id);
+        operator_ = testing::session_for(app_->db(), clock_,
+                                         testing::make_account(app_->accounts(), clock_, "operator", Role::emergency_operator, site->id).id);
+        coordinator_ =
+            testing::session_for(app_->db(), clock_, testing::make_account(app_->accounts(), clock_, "coord", Role::coordinator, site->id).id);
     }
-    HttpReply as_operator(const std::string& method, const std::string& target, const std::string& body = {}, const std::string& type = "application/json") {
+    HttpReply as_operator(const std::string& method, const std::string& target, const std::string& body = {},
+                          const std::string& type = "application/json") {
         return testing::signed_request(port_, method, target, operator_, csrf_, body, type);
     }
     // A device: no cookie, no account. JSON unless told it sends bytes.
@@ -68,8 +71,8 @@ protected:
         m.id = to_hex(crypto::random_bytes(16));
         const Bytes packet = seal_to(operators.public_key, m.id + ":" + to_hex(m.identity.public_key) + ":" + to_hex(m.mailbox));
         auto r = device("POST", "/api/v1/network/members",
-                        R"({"code":")" + code() + R"(","member_id":")" + m.id + R"(","prekey":")" + to_hex(p.prekey) + R"(","not_after":)" + std::to_string(p.not_after) +
-                            R"(,"signature":")" + to_hex(p.signature) + R"(","packet":")" + to_hex(packet) + "\"}");
+                        R"({"code":")" + code() + R"(","member_id":")" + m.id + R"(","prekey":")" + to_hex(p.prekey) + R"(","not_after":)" +
+                            std::to_string(p.not_after) + R"(,"signature":")" + to_hex(p.signature) + R"(","packet":")" + to_hex(packet) + "\"}");
         EXPECT_EQ(r.status, 201) << r.body;
         if (r.status == 201) {
             auto v = json::parse(r.body);
@@ -96,7 +99,9 @@ protected:
         EXPECT_EQ(created.status, 201) << created.body;
         Bytes packed;
         for (const auto& w : sealed->wraps) packed += w.locator + w.wrap + w.ack_tag;
-        EXPECT_EQ(as_operator("POST", "/api/v1/network/activations/" + to_hex(sealed->activation_id) + "/wraps", packed, "application/octet-stream").status, 200);
+        EXPECT_EQ(
+            as_operator("POST", "/api/v1/network/activations/" + to_hex(sealed->activation_id) + "/wraps", packed, "application/octet-stream").status,
+            200);
         EXPECT_EQ(as_operator("POST", "/api/v1/network/activations/" + to_hex(sealed->activation_id) + "/publish", "{}").status, 200);
         return sealed->activation_id;
     }
@@ -131,12 +136,14 @@ TEST_P(Network, AnActivationReachesEveryMemberAndTheAnswersComeBackSealed) {
     for (const auto& m : members)
         for (const auto& k : keys.at("items").as_array())
             if (k.at("member_id").as_string() == m.id) {
-                SignedPrekey p{*from_hex(std::string(k.at("prekey").as_string())), k.at("not_after").as_int64(), *from_hex(std::string(k.at("signature").as_string()))};
+                SignedPrekey p{*from_hex(std::string(k.at("prekey").as_string())), k.at("not_after").as_int64(),
+                               *from_hex(std::string(k.at("signature").as_string()))};
                 ASSERT_TRUE(verify_prekey(m.identity.public_key, p));
                 to.push_back({m.mailbox, p.prekey});
             }
     ASSERT_EQ(to.size(), 6u);
-    const std::string message = R"({"v":1,"status":"real","type":"alert","text":"Safe flat needed tonight","ack_pk":")" + to_hex(ack_keys.public_key) + "\"}";
+    const std::string message =
+        R"({"v":1,"status":"real","type":"alert","text":"Safe flat needed tonight","ack_pk":")" + to_hex(ack_keys.public_key) + "\"}";
     auto sealed = seal_activation(org, message, to);
     ASSERT_TRUE(sealed.ok());
     const int64_t expires = clock_.now_ms() + 3600 * 1000;
@@ -147,7 +154,8 @@ TEST_P(Network, AnActivationReachesEveryMemberAndTheAnswersComeBackSealed) {
     Bytes packed;
     for (const auto& w : sealed->wraps) packed += w.locator + w.wrap + w.ack_tag;
     constexpr size_t record = locator_size + wrap_size + ack_tag_size;
-    EXPECT_EQ(as_operator("POST", "/api/v1/network/activations/" + id + "/wraps", packed.substr(0, 3 * record), "application/octet-stream").status, 200);
+    EXPECT_EQ(as_operator("POST", "/api/v1/network/activations/" + id + "/wraps", packed.substr(0, 3 * record), "application/octet-stream").status,
+              200);
     EXPECT_EQ(as_operator("POST", "/api/v1/network/activations/" + id + "/wraps", packed.substr(0, 64), "application/octet-stream").status, 422)
         << "the records of before, without the answer tag, are refused";
     // Not published yet: members see nothing.
@@ -193,7 +201,8 @@ TEST_P(Network, AnActivationReachesEveryMemberAndTheAnswersComeBackSealed) {
 
     // Expired: gone with its wraps and answers at the next sweep.
     clock_.advance_ms(3600 * 1000 + 61'000);
-    operator_ = testing::session_for(app_->db(), clock_, testing::make_account(app_->accounts(), clock_, "operator-2", Role::emergency_operator, site_).id);
+    operator_ =
+        testing::session_for(app_->db(), clock_, testing::make_account(app_->accounts(), clock_, "operator-2", Role::emergency_operator, site_).id);
     EXPECT_TRUE(json::parse(device("GET", "/api/v1/network/activations").body).at("items").as_array().empty());
     for (const char* table : {"network_activations", "network_wraps", "network_acks"})
         EXPECT_EQ(app_->db().query(std::string("SELECT COUNT(*) FROM ") + table).at(0).integer(0), 0) << table;
@@ -205,16 +214,18 @@ TEST_P(Network, CodesAreSingleUsePrekeysRotateAndTheRosterKeepsItsVersion) {
     const std::string c = code();
     Member m;
     auto p = sign_prekey(m.identity, m.prekey.public_key, clock_.now_ms() + 1000);
-    const std::string body = R"({"code":")" + c + R"(","member_id":")" + to_hex(crypto::random_bytes(16)) + R"(","prekey":")" + to_hex(p.prekey) + R"(","not_after":)" + std::to_string(p.not_after) + R"(,"signature":")" +
-                             to_hex(p.signature) + R"(","packet":"00ff"})";
+    const std::string body = R"({"code":")" + c + R"(","member_id":")" + to_hex(crypto::random_bytes(16)) + R"(","prekey":")" + to_hex(p.prekey) +
+                             R"(","not_after":)" + std::to_string(p.not_after) + R"(,"signature":")" + to_hex(p.signature) + R"(","packet":"00ff"})";
     EXPECT_EQ(device("POST", "/api/v1/network/members", body).status, 201);
     EXPECT_EQ(device("POST", "/api/v1/network/members", body).status, 404) << "a code works once";
-    auto bad = device("POST", "/api/v1/network/members", R"({"code":"x","member_id":"00","prekey":"00","not_after":1,"signature":"00","packet":"00"})");
+    auto bad =
+        device("POST", "/api/v1/network/members", R"({"code":"x","member_id":"00","prekey":"00","not_after":1,"signature":"00","packet":"00"})");
     EXPECT_EQ(bad.status, 422);
     Member a = enrol(operators);
     const BoxKeys next = new_box_keys();
     auto q = sign_prekey(a.identity, next.public_key, clock_.now_ms() + 7LL * 24 * 3600 * 1000);
-    const std::string rotate = R"({"prekey":")" + to_hex(q.prekey) + R"(","not_after":)" + std::to_string(q.not_after) + R"(,"signature":")" + to_hex(q.signature) + "\"}";
+    const std::string rotate =
+        R"({"prekey":")" + to_hex(q.prekey) + R"(","not_after":)" + std::to_string(q.not_after) + R"(,"signature":")" + to_hex(q.signature) + "\"}";
     EXPECT_EQ(device("PUT", "/api/v1/network/members/" + a.id + "/prekey", rotate, "X-Member-Token: wrong\r\n").status, 404);
     EXPECT_EQ(device("PUT", "/api/v1/network/members/" + a.id + "/prekey", rotate, "X-Member-Token: " + a.token + "\r\n").status, 200);
     bool found = false;
@@ -245,7 +256,8 @@ TEST_P(Network, APollWaitsForTheNextActivation) {
     const SigningKeys org = new_signing_keys();
     auto sealed = seal_activation(org, "{}", {});
     ASSERT_TRUE(sealed.ok());
-    auto created = as_operator("POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 60'000), sealed->body, "application/octet-stream");
+    auto created = as_operator("POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 60'000), sealed->body,
+                               "application/octet-stream");
     ASSERT_EQ(created.status, 201);
     const std::string id(json::parse(created.body).at("id").as_string());
     HttpReply polled;
@@ -278,7 +290,9 @@ TEST_P(Network, AThousandAnonymousAnswersDoNotSilenceAMember) {
     const std::string target = "/api/v1/network/activations/" + to_hex(id) + "/acks";
     for (int i = 0; i < 1000; ++i) {
         // Garbage answers: without a capability, with a random one, with a malformed one.
-        const std::string header = i % 3 == 0 ? "" : i % 3 == 1 ? "X-Ack-Capability: " + to_hex(crypto::random_bytes(16)) + "\r\n" : "X-Ack-Capability: zz\r\n";
+        const std::string header = i % 3 == 0   ? ""
+                                   : i % 3 == 1 ? "X-Ack-Capability: " + to_hex(crypto::random_bytes(16)) + "\r\n"
+                                                : "X-Ack-Capability: zz\r\n";
         auto r = device_bytes(target, crypto::random_bytes(200), header);
         ASSERT_EQ(r.status, 403) << i << " " << r.body;
         if (i == 0) {
@@ -339,18 +353,20 @@ TEST_P(Network, ThroughAPanicSealMembersPollFetchAndAnswerAndOperatorsReadTheAns
     const BoxKeys operators = new_box_keys(), ack_keys = new_box_keys();
     std::vector<Member> members = {enrol(operators), enrol(operators)};
     const SigningKeys org = new_signing_keys();
-    auto sealed = seal_activation(org, R"({"v":1,"text":"Raid at the hub: stay away"})", {{members[0].mailbox, members[0].prekey.public_key},
-                                                                                             {members[1].mailbox, members[1].prekey.public_key}});
+    auto sealed = seal_activation(org, R"({"v":1,"text":"Raid at the hub: stay away"})",
+                                  {{members[0].mailbox, members[0].prekey.public_key}, {members[1].mailbox, members[1].prekey.public_key}});
     ASSERT_TRUE(sealed.ok());
     const std::string id = to_hex(sealed->activation_id);
     ASSERT_EQ(as_operator("POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 3600'000), sealed->body,
-                          "application/octet-stream").status,
+                          "application/octet-stream")
+                  .status,
               201);
     Bytes packed;
     for (const auto& w : sealed->wraps) packed += w.locator + w.wrap + w.ack_tag;
     EXPECT_EQ(as_operator("POST", "/api/v1/network/activations/" + id + "/wraps", packed, "application/octet-stream").status, 200);
 
-    auto seal = testing::request(port_, "POST", "/api/v1/vault/seal", "{}", "Content-Type: application/json\r\nX-Seal-Token: " + seal_token_ + "\r\n");
+    auto seal =
+        testing::request(port_, "POST", "/api/v1/vault/seal", "{}", "Content-Type: application/json\r\nX-Seal-Token: " + seal_token_ + "\r\n");
     ASSERT_EQ(seal.status, 200) << seal.body;
     ASSERT_TRUE(app_->vault().sealed());
     EXPECT_EQ(as_operator("GET", "/account").status, 503) << "the rest of Haven is sealed";
@@ -369,7 +385,8 @@ TEST_P(Network, ThroughAPanicSealMembersPollFetchAndAnswerAndOperatorsReadTheAns
     // A member rotates their prekey.
     auto p = sign_prekey(members[1].identity, new_box_keys().public_key, clock_.now_ms() + 86'400'000);
     EXPECT_EQ(device("PUT", "/api/v1/network/members/" + members[1].id + "/prekey",
-                     R"({"prekey":")" + to_hex(p.prekey) + R"(","not_after":)" + std::to_string(p.not_after) + R"(,"signature":")" + to_hex(p.signature) + "\"}",
+                     R"({"prekey":")" + to_hex(p.prekey) + R"(","not_after":)" + std::to_string(p.not_after) + R"(,"signature":")" +
+                         to_hex(p.signature) + "\"}",
                      "X-Member-Token: " + members[1].token + "\r\n")
                   .status,
               200);
@@ -390,8 +407,9 @@ TEST_P(Network, ThroughAPanicSealMembersPollFetchAndAnswerAndOperatorsReadTheAns
     auto made = as_operator("POST", "/api/v1/network/activations?expires_at=" + std::to_string(clock_.now_ms() + 3600'000),
                             seal_activation(org, "{}", {})->body, "application/octet-stream");
     EXPECT_EQ(made.status, 503) << made.body;
-    auto bell = device("POST", "/api/v1/network/doorbells", R"({"channel":"webhook","address":"https://hooks.example.org/x","secret":"0123456789abcdef"})",
-                       "X-Member-Id: " + members[0].id + "\r\nX-Member-Token: " + members[0].token + "\r\n");
+    auto bell =
+        device("POST", "/api/v1/network/doorbells", R"({"channel":"webhook","address":"https://hooks.example.org/x","secret":"0123456789abcdef"})",
+               "X-Member-Id: " + members[0].id + "\r\nX-Member-Token: " + members[0].token + "\r\n");
     EXPECT_EQ(bell.status, 503) << bell.body;
     EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM network_activations").at(0).integer(0), 1) << "nothing half-made";
 }
@@ -405,9 +423,12 @@ TEST_P(Network, ThroughAPanicSealMembersPollFetchAndAnswerAndOperatorsReadTheAns
 // is stored.
 TEST_P(Network, ACodesListsAreSealedUnderItAndGoWithIt) {
     if (!app_) return;
-    const std::string keys_body = R"({"org_pk":")" + to_hex(new_signing_keys().public_key) + R"(","box_pk":")" + to_hex(new_box_keys().public_key) + "\"}";
+    const std::string keys_body =
+        R"({"org_pk":")" + to_hex(new_signing_keys().public_key) + R"(","box_pk":")" + to_hex(new_box_keys().public_key) + "\"}";
     auto made = [&](const std::string& body) { return json::parse(as_operator("POST", "/api/v1/network/enrolments", body).body).as_object(); };
-    auto put = [&](int64_t id, const std::string& body) { return as_operator("PUT", "/api/v1/network/enrolments/" + std::to_string(id) + "/lists", body); };
+    auto put = [&](int64_t id, const std::string& body) {
+        return as_operator("PUT", "/api/v1/network/enrolments/" + std::to_string(id) + "/lists", body);
+    };
     Lists lists;
     lists.regions.push_back(*list_entry("pskov", {"en=Pskov", "ru=Псков"}));
     const auto code = made(keys_body);
@@ -431,7 +452,8 @@ TEST_P(Network, ACodesListsAreSealedUnderItAndGoWithIt) {
     EXPECT_NE(not_hex.body.find("\"fields\":{\"lists\""), std::string::npos) << not_hex.body;
     EXPECT_EQ(put(made("{}").at("id").as_int64(), json::serialize(json::object{{"lists", sealed}})).status, 404);
     EXPECT_EQ(put(id + 1000000, json::serialize(json::object{{"lists", sealed}})).status, 404);
-    EXPECT_EQ(device("PUT", "/api/v1/network/enrolments/" + std::to_string(id) + "/lists", json::serialize(json::object{{"lists", "00"}})).status, 401)
+    EXPECT_EQ(device("PUT", "/api/v1/network/enrolments/" + std::to_string(id) + "/lists", json::serialize(json::object{{"lists", "00"}})).status,
+              401)
         << "a device with no account";
 
     // Used: the lists go with the keys, and a used code takes no more.
@@ -456,7 +478,9 @@ TEST_P(Network, ACodesKeysComeOnlyWithTheCodeAndGoWithIt) {
         EXPECT_EQ(r.status, 201) << r.body;
         return r.status == 201 ? std::string(json::parse(r.body).at("code").as_string()) : std::string();
     };
-    auto keys_of = [&](const std::string& code) { return device("POST", "/api/v1/network/enrolment-keys", json::serialize(json::object{{"code", code}})); };
+    auto keys_of = [&](const std::string& code) {
+        return device("POST", "/api/v1/network/enrolment-keys", json::serialize(json::object{{"code", code}}));
+    };
     auto error_of = [](const HttpReply& r) { return r.status == 0 ? std::string() : json::serialize(json::parse(r.body).at("error")); };
 
     const std::string c = made_code(keys_body);
@@ -474,8 +498,8 @@ TEST_P(Network, ACodesKeysComeOnlyWithTheCodeAndGoWithIt) {
     // expired — the same status and error as enrolling with an unknown code, as before this route.
     const std::string unknown_register =
         error_of(device("POST", "/api/v1/network/members",
-                        R"({"code":"AAAAAAAAAAAAAAAAAAAAAAAA","member_id":")" + to_hex(crypto::random_bytes(16)) +
-                            R"(","prekey":")" + std::string(64, 'a') + R"(","not_after":1,"signature":")" + std::string(128, 'b') + R"(","packet":"00"})"));
+                        R"({"code":"AAAAAAAAAAAAAAAAAAAAAAAA","member_id":")" + to_hex(crypto::random_bytes(16)) + R"(","prekey":")" +
+                            std::string(64, 'a') + R"(","not_after":1,"signature":")" + std::string(128, 'b') + R"(","packet":"00"})"));
     EXPECT_NE(unknown_register.find("This enrolment code is unknown, used or expired."), std::string::npos) << unknown_register;
     const std::string keyless = made_code("{}");
     const std::string used = made_code(keys_body);
@@ -525,14 +549,18 @@ TEST_P(Network, ACodesKeysComeOnlyWithTheCodeAndGoWithIt) {
         EXPECT_EQ(r.status, k.status) << k.body << ": " << r.body;
         if (!k.field.empty()) EXPECT_NE(r.body.find("\"fields\":{\"" + k.field + "\""), std::string::npos) << r.body;
     }
-    EXPECT_EQ(testing::request(port_, "POST", "/api/v1/network/enrolment-keys", "code=" + fresh, "Content-Type: application/x-www-form-urlencoded\r\n").status, 415);
+    EXPECT_EQ(
+        testing::request(port_, "POST", "/api/v1/network/enrolment-keys", "code=" + fresh, "Content-Type: application/x-www-form-urlencoded\r\n")
+            .status,
+        415);
     EXPECT_NE(device("GET", "/api/v1/network/enrolment-keys?code=" + fresh).status, 200);
     // The operator's upload: both keys or neither, each 32 bytes of hex.
-    for (const auto& k : std::vector<Case>{{R"({"org_pk":"zz"})", 422, "org_pk"},
-                                           {R"({"org_pk":")" + to_hex(org.public_key) + "\"}", 422, "box_pk"},
-                                           {R"({"org_pk":")" + std::string(62, 'a') + R"(","box_pk":")" + std::string(64, 'a') + "\"}", 422, "org_pk"},
-                                           {R"({"org_pk":")" + std::string(64, 'a') + R"(","box_pk":")" + std::string(66, 'a') + "\"}", 422, "box_pk"},
-                                           {R"({"org_pk":7,"box_pk":")" + std::string(64, 'a') + "\"}", 422, "org_pk"}}) {
+    for (const auto& k :
+         std::vector<Case>{{R"({"org_pk":"zz"})", 422, "org_pk"},
+                           {R"({"org_pk":")" + to_hex(org.public_key) + "\"}", 422, "box_pk"},
+                           {R"({"org_pk":")" + std::string(62, 'a') + R"(","box_pk":")" + std::string(64, 'a') + "\"}", 422, "org_pk"},
+                           {R"({"org_pk":")" + std::string(64, 'a') + R"(","box_pk":")" + std::string(66, 'a') + "\"}", 422, "box_pk"},
+                           {R"({"org_pk":7,"box_pk":")" + std::string(64, 'a') + "\"}", 422, "org_pk"}}) {
         auto r = as_operator("POST", "/api/v1/network/enrolments", k.body);
         EXPECT_EQ(r.status, k.status) << k.body << ": " << r.body;
         EXPECT_NE(r.body.find("\"fields\":{\"" + k.field + "\""), std::string::npos) << r.body;

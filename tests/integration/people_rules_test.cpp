@@ -156,21 +156,10 @@ TEST_P(PeopleRules, EveryNameInAnyAlphabetAndSpellingFindsThePersonAndNoOneElse)
         std::vector<std::string> want;
     };
     const std::vector<Case> cases = {
-        {"Соловьёв", {"Sever"}},
-        {"соловьев", {"Sever"}},
-        {"Solovev", {"Sever"}},
-        {"Solowjow", {"Sever"}},
-        {"Solovyov Daniil", {"Sever"}},
-        {"Даниил", {"Sever"}},
-        {"Sever", {"Sever"}},
-        {"sever", {"Sever"}},
-        {"Shevchenko", {"Kot"}},
-        {"Chevtchenko Anna", {"Kot"}},
-        {"Klimova", {"Luna"}},
-        {"Климова", {"Luna"}},
-        {"Klimova Daniil", {}},  // every word must belong to the same person
-        {"Petrova", {}},
-        {"Petrenko", {}},
+        {"Соловьёв", {"Sever"}}, {"соловьев", {"Sever"}}, {"Solovev", {"Sever"}}, {"Solowjow", {"Sever"}}, {"Solovyov Daniil", {"Sever"}},
+        {"Даниил", {"Sever"}},   {"Sever", {"Sever"}},    {"sever", {"Sever"}},   {"Shevchenko", {"Kot"}}, {"Chevtchenko Anna", {"Kot"}},
+        {"Klimova", {"Luna"}},   {"Климова", {"Luna"}},   {"Klimova Daniil", {}},  // every word must belong to the same person
+        {"Petrova", {}},         {"Petrenko", {}},
     };
     for (const auto& c : cases) EXPECT_EQ(found(coordinator_, c.query), c.want) << c.query;
     check(people_->search(coordinator_, std::string(201, 'a')), refused, "a query over 200 bytes");
@@ -188,9 +177,9 @@ TEST_P(PeopleRules, IntakeWarnsOfPossibleDuplicatesAcrossSpellings) {
     const std::vector<Case> cases = {
         {{"Anya", "Chevtchenko Anna"}, {"Kot"}},
         {{"Anya", "Shevchenko Anna"}, {"Kot"}},
-        {{"Kot"}, {"Kot"}},                      // the same pseudonym
+        {{"Kot"}, {"Kot"}},  // the same pseudonym
         {{"kot"}, {"Kot"}},
-        {{"Kotik"}, {}},                         // the pseudonym only as a whole
+        {{"Kotik"}, {}},  // the pseudonym only as a whole
         {{"Lis", "Petrova Olga"}, {}},
         {{"Lis", "Шевченко Олег"}, {}},
     };
@@ -255,11 +244,7 @@ TEST_P(PeopleRules, RetentionProposesThoseInactiveForTheConfiguredPeriod) {
         bool due;
     };
     const std::vector<Case> cases = {
-        {"Early", 0, -1, true},
-        {"Touched", 0, 2, false},
-        {"Consented", 0, 2, false},
-        {"Late", 1, -1, true},
-        {"Latest", 2, -1, false},
+        {"Early", 0, -1, true}, {"Touched", 0, 2, false}, {"Consented", 0, 2, false}, {"Late", 1, -1, true}, {"Latest", 2, -1, false},
     };
     const int64_t start = clock_.now_ms();
     std::map<std::string, int64_t> ids;

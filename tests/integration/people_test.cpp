@@ -85,8 +85,10 @@ protected:
 
 TEST_P(People, ApiContractCreateSearchReadErase) {
     if (!app_) return;
-    const int64_t id = create(coordinator_, {{"pseudonym", "Sever"}, {"legal_names", json::array{"Соловьёв Даниил Тимурович", "SOLOVEV DANIIL"}},
-                                             {"birth_date", "1980-02-28"}, {"languages", json::array{"ru", "de"}},
+    const int64_t id = create(coordinator_, {{"pseudonym", "Sever"},
+                                             {"legal_names", json::array{"Соловьёв Даниил Тимурович", "SOLOVEV DANIIL"}},
+                                             {"birth_date", "1980-02-28"},
+                                             {"languages", json::array{"ru", "de"}},
                                              {"circumstances", json::array{"deserter"}}});
     ASSERT_GT(id, 0);
     // Any alphabet, any spelling.
@@ -104,9 +106,11 @@ TEST_P(People, ApiContractCreateSearchReadErase) {
 
     // Invalid input: 422 naming the field, nothing written.
     const int64_t before = people_count();
-    for (auto [body, field] : {std::pair{R"({"legal_names":["x"]})", "pseudonym"}, {R"({"pseudonym":"A","birth_date":"1980-02-31"})", "birth_date"},
+    for (auto [body, field] : {std::pair{R"({"legal_names":["x"]})", "pseudonym"},
+                               {R"({"pseudonym":"A","birth_date":"1980-02-31"})", "birth_date"},
                                {R"({"pseudonym":"A","legal_names":"not a list"})", "legal_names"},
-                               {R"({"pseudonym":"A","needs":["flying"]})", "needs"}, {R"({"pseudonym":"A","site_id":"x"})", "site_id"}}) {
+                               {R"({"pseudonym":"A","needs":["flying"]})", "needs"},
+                               {R"({"pseudonym":"A","site_id":"x"})", "site_id"}}) {
         auto bad = call("POST", "/api/v1/people", coordinator_, body);
         EXPECT_EQ(bad.status, 422) << body;
         EXPECT_NE(bad.body.find(std::string("\"fields\":{\"") + field), std::string::npos) << bad.body;
@@ -145,9 +149,9 @@ TEST_P(People, AccessFollowsSiteRolesAndAssignmentsThatEnd) {
     auto volunteer = testing::make_account(svc, clock_, "helper", Role::volunteer, site_);
     auto berlin = testing::make_account(svc, clock_, "berlin-coord", Role::coordinator, other_);
 
-    EXPECT_EQ(call("GET", url, login(adviser.id)).status, 404);      // not assigned: not even told it exists
-    EXPECT_EQ(call("GET", url, login(volunteer.id)).status, 403);    // volunteers reach people only through their tasks
-    EXPECT_EQ(call("GET", url, login(berlin.id)).status, 404);       // another site
+    EXPECT_EQ(call("GET", url, login(adviser.id)).status, 404);    // not assigned: not even told it exists
+    EXPECT_EQ(call("GET", url, login(volunteer.id)).status, 403);  // volunteers reach people only through their tasks
+    EXPECT_EQ(call("GET", url, login(berlin.id)).status, 404);     // another site
     EXPECT_TRUE(search(login(berlin.id), "Климова").empty());
     EXPECT_TRUE(search(login(adviser.id), "Климова").empty());
 
@@ -219,9 +223,9 @@ TEST_P(People, ImportTheSharedSpreadsheets) {
 
     // The export reads back the same people, disarmed against formulas.
     // (An export asks for the second factor again.)
-    auto exported = testing::request(port_, "GET", "/api/v1/sites/" + std::to_string(site_) + "/people/export", "",
-                                     "Cookie: __Host-haven_session=" + coordinator_ + "\r\nX-Second-Factor: " +
-                                         testing::current_code(coordinator_account_, clock_) + "\r\n");
+    auto exported = testing::request(
+        port_, "GET", "/api/v1/sites/" + std::to_string(site_) + "/people/export", "",
+        "Cookie: __Host-haven_session=" + coordinator_ + "\r\nX-Second-Factor: " + testing::current_code(coordinator_account_, clock_) + "\r\n");
     ASSERT_EQ(exported.status, 200);
     EXPECT_NE(exported.body.find("Хохлов Андрей Борисович"), std::string::npos);
     EXPECT_NE(exported.body.find("'+49 1516538289"), std::string::npos);
@@ -257,8 +261,8 @@ TEST_P(People, ImportPagesPreviewThenImportWithProgress) {
     EXPECT_NE(good.body.find("Import 2,000 people"), std::string::npos);
     // A mapping chosen on the preview is used: ignoring the notes column still imports.
     std::string mapping;
-    const char* columns[] = {"pseudonym", "legal_name", "legal_name", "birth_date", "nationality", "languages", "phone", "messenger",
-                             "arrival_date", "needs", "ignore"};
+    const char* columns[] = {"pseudonym", "legal_name", "legal_name",   "birth_date", "nationality", "languages",
+                             "phone",     "messenger",  "arrival_date", "needs",      "ignore"};
     for (int i = 0; i < 11; ++i) mapping += "&col_" + std::to_string(i) + "=" + columns[i];
     auto started = form(base, test_data("residents-2000.csv"), mapping);
     ASSERT_EQ(started.status, 303) << started.body.substr(0, 300);

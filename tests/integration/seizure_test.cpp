@@ -38,10 +38,10 @@ namespace fs = std::filesystem;
 // Cyrillic to BGN-style Latin, enough to also look for the romanised form of what was planted.
 std::string romanise(const std::string& s) {
     static const std::unordered_map<std::string, std::string> m = {
-        {"а", "a"}, {"б", "b"}, {"в", "v"}, {"г", "g"}, {"д", "d"}, {"е", "e"}, {"ж", "zh"}, {"з", "z"}, {"и", "i"}, {"й", "y"},
-        {"к", "k"}, {"л", "l"}, {"м", "m"}, {"н", "n"}, {"о", "o"}, {"п", "p"}, {"р", "r"}, {"с", "s"}, {"т", "t"}, {"у", "u"},
-        {"ф", "f"}, {"х", "kh"}, {"ц", "ts"}, {"ч", "ch"}, {"ш", "sh"}, {"щ", "shch"}, {"ы", "y"}, {"э", "e"}, {"ю", "yu"}, {"я", "ya"},
-        {"Ж", "Zh"}, {"Щ", "Shch"}, {" ", " "}};
+        {"а", "a"}, {"б", "b"},  {"в", "v"},  {"г", "g"},  {"д", "d"},    {"е", "e"},  {"ж", "zh"}, {"з", "z"},    {"и", "i"},
+        {"й", "y"}, {"к", "k"},  {"л", "l"},  {"м", "m"},  {"н", "n"},    {"о", "o"},  {"п", "p"},  {"р", "r"},    {"с", "s"},
+        {"т", "t"}, {"у", "u"},  {"ф", "f"},  {"х", "kh"}, {"ц", "ts"},   {"ч", "ch"}, {"ш", "sh"}, {"щ", "shch"}, {"ы", "y"},
+        {"э", "e"}, {"ю", "yu"}, {"я", "ya"}, {"Ж", "Zh"}, {"Щ", "Shch"}, {" ", " "}};
     std::string out;
     for (size_t i = 0; i < s.size();) {
         size_t len = (static_cast<unsigned char>(s[i]) >= 0xC0) ? 2 : 1;
@@ -77,8 +77,8 @@ struct Needles {
 int search_tree(const std::string& root, const Needles& needles, std::vector<std::string>* found, int* files) {
     int hits = 0;
     std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec); it != fs::recursive_directory_iterator();
-         it.increment(ec)) {
+    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+         it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec || !it->is_regular_file(ec)) continue;
         std::ifstream in(it->path(), std::ios::binary);
         std::stringstream ss;
@@ -110,8 +110,7 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
     fs::create_directories(dir + "/tmp");
 
     // The server, with its log and temp files in the data directory so they are searched too.
-    auto server = testing::start_haven({"--data", dir, "--db", url, "--passphrase-file", pass, "--secure-cookies", "false",
-                                        "--log-level", "debug"},
+    auto server = testing::start_haven({"--data", dir, "--db", url, "--passphrase-file", pass, "--secure-cookies", "false", "--log-level", "debug"},
                                        dir + "/server.log", dir + "/tmp");
     const pid_t pid = server.pid;
     const uint16_t port = server.port;
@@ -154,23 +153,25 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
         log::append_json_string(body, mail);
         body += ",\"phone\":\"+33 6 00 00 " + std::to_string(1000 + n) + "\"}";
         const std::string& s = sessions[size_t(n) % sessions.size()];
-        auto r = testing::request(port, "POST", "/api/v1/me/contact", body,
-                                  "Content-Type: application/json\r\nCookie: haven_session=" + s + "; haven_csrf=" + csrf + "\r\nX-CSRF-Token: " + csrf + "\r\n");
+        auto r = testing::request(
+            port, "POST", "/api/v1/me/contact", body,
+            "Content-Type: application/json\r\nCookie: haven_session=" + s + "; haven_csrf=" + csrf + "\r\nX-CSRF-Token: " + csrf + "\r\n");
         ASSERT_EQ(r.status, 200) << r.body;
         auto back = testing::request(port, "GET", "/api/v1/me/contact", "", "Cookie: haven_session=" + s + "\r\n");
         ASSERT_NE(back.body.find(mail), std::string::npos) << "the API gives the value back to its owner";
     }
     // Staff with a second factor enrol (password, TOTP, then sign in with a recovery code).
     auto enrol_staff = [&](const std::string& name, const std::string& role) {
-        const std::string session = testing::enrol_and_sign_in(port, run("user add --name " + name + " --role " + role + " --site Paris"), name, csrf);
+        const std::string session =
+            testing::enrol_and_sign_in(port, run("user add --name " + name + " --role " + role + " --site Paris"), name, csrf);
         EXPECT_FALSE(session.empty()) << name << " could not enrol and sign in";
         return session;
     };
     // A coordinator records 200 people.
     const std::string coordinator = enrol_staff("coord", "coordinator");
     ASSERT_FALSE(coordinator.empty());
-    const std::string as_coordinator = "Content-Type: application/json\r\nCookie: haven_session=" + coordinator + "; haven_csrf=" + csrf +
-                                       "\r\nX-CSRF-Token: " + csrf + "\r\n";
+    const std::string as_coordinator =
+        "Content-Type: application/json\r\nCookie: haven_session=" + coordinator + "; haven_csrf=" + csrf + "\r\nX-CSRF-Token: " + csrf + "\r\n";
     std::vector<int64_t> person_ids;
     std::string sheet = "Pseudonym;ФИО;Name (passport);Phone;Notes\r\n";
     for (int n = 0; n < 200; ++n) {
@@ -209,9 +210,9 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
     auto sites = testing::request(port, "GET", "/api/v1/sites", "", "Cookie: haven_session=" + coordinator + "\r\n");
     const size_t id_at = sites.body.find("\"id\":") + 5;
     const std::string site = sites.body.substr(id_at, sites.body.find(',', id_at) - id_at);
-    auto imported = testing::request(port, "POST", "/api/v1/sites/" + site + "/people/import", sheet,
-                                     "Content-Type: text/csv\r\nCookie: haven_session=" + coordinator + "; haven_csrf=" + csrf +
-                                         "\r\nX-CSRF-Token: " + csrf + "\r\n");
+    auto imported = testing::request(
+        port, "POST", "/api/v1/sites/" + site + "/people/import", sheet,
+        "Content-Type: text/csv\r\nCookie: haven_session=" + coordinator + "; haven_csrf=" + csrf + "\r\nX-CSRF-Token: " + csrf + "\r\n");
     ASSERT_EQ(imported.status, 201) << imported.body.substr(0, 300);
     // Searching and reading work (the values exist, sealed), and leave nothing in the log.
     auto found = testing::request(port, "GET", "/api/v1/people?q=Quillfeather10", "", "Cookie: haven_session=" + coordinator + "\r\n");
@@ -231,9 +232,10 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
     const std::string counsellor = enrol_staff("couns", "counsellor");
     ASSERT_FALSE(counsellor.empty());
     auto me = testing::request(port, "GET", "/api/v1/me", "", "Cookie: haven_session=" + counsellor + "\r\n");
-    const std::string counsellor_id = me.body.substr(me.body.find("\"id\":") + 5, me.body.find(',', me.body.find("\"id\":")) - me.body.find("\"id\":") - 5);
-    const std::string as_counsellor = "Content-Type: application/json\r\nCookie: haven_session=" + counsellor + "; haven_csrf=" + csrf +
-                                      "\r\nX-CSRF-Token: " + csrf + "\r\n";
+    const std::string counsellor_id =
+        me.body.substr(me.body.find("\"id\":") + 5, me.body.find(',', me.body.find("\"id\":")) - me.body.find("\"id\":") - 5);
+    const std::string as_counsellor =
+        "Content-Type: application/json\r\nCookie: haven_session=" + counsellor + "; haven_csrf=" + csrf + "\r\nX-CSRF-Token: " + csrf + "\r\n";
     auto id_in = [](const std::string& body, const char* key) {
         const std::string k = std::string("\"") + key + "\":";
         return body.substr(body.find(k) + k.size(), body.find_first_of(",}", body.find(k)) - body.find(k) - k.size());
@@ -249,7 +251,8 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
         const std::string case_url = "/api/v1/cases/" + id_in(kase.body, "id");
         auto read = testing::request(port, "GET", case_url, "", "Cookie: haven_session=" + coordinator + "\r\n");
         const std::string step = id_in(read.body.substr(read.body.find("\"steps\"")), "id");
-        ASSERT_EQ(testing::request(port, "POST", case_url + "/steps/" + step, R"({"done":true,"note":")" + step_note + "\"}", as_coordinator).status, 200);
+        ASSERT_EQ(testing::request(port, "POST", case_url + "/steps/" + step, R"({"done":true,"note":")" + step_note + "\"}", as_coordinator).status,
+                  200);
         auto compartment = testing::request(port, "POST", person + "/counselling", R"({"counsellor_id":)" + counsellor_id + "}", as_coordinator);
         ASSERT_EQ(compartment.status, 201) << compartment.body;
         ASSERT_EQ(testing::request(port, "POST", "/api/v1/counselling/" + id_in(compartment.body, "compartment_id") + "/notes",
@@ -313,9 +316,9 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
             const std::string member_id = to_hex(crypto::random_bytes(16));
             const Bytes packet = seal_to(operators.public_key, member_id + ";" + who + ";" + to_hex(d.mailbox));
             auto r = testing::request(port, "POST", "/api/v1/network/members",
-                                      R"({"code":")" + code.body.substr(c, code.body.find('"', c) - c) + R"(","member_id":")" + member_id + R"(","prekey":")" + to_hex(p.prekey) +
-                                          R"(","not_after":)" + std::to_string(p.not_after) + R"(,"signature":")" + to_hex(p.signature) +
-                                          R"(","packet":")" + to_hex(packet) + "\"}",
+                                      R"({"code":")" + code.body.substr(c, code.body.find('"', c) - c) + R"(","member_id":")" + member_id +
+                                          R"(","prekey":")" + to_hex(p.prekey) + R"(","not_after":)" + std::to_string(p.not_after) +
+                                          R"(,"signature":")" + to_hex(p.signature) + R"(","packet":")" + to_hex(packet) + "\"}",
                                       "Content-Type: application/json\r\n");
             ASSERT_EQ(r.status, 201) << r.body;
             roster += who + "\n";
@@ -333,14 +336,16 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
             auto sealed = seal_activation(org, std::string(R"({"v":1,"status":")") + status + R"(","text":")" + text + "\"}", to, 2);
             ASSERT_TRUE(sealed.ok());
             const int64_t tomorrow =
-                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count() + 24LL * 3600 * 1000;
+                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count() +
+                24LL * 3600 * 1000;
             auto made = testing::request(port, "POST", "/api/v1/network/activations?expires_at=" + std::to_string(tomorrow), sealed->body,
                                          "Content-Type: application/octet-stream\r\n" + as_operator);
             ASSERT_EQ(made.status, 201) << made.body;
             const std::string id = to_hex(sealed->activation_id), base = "/api/v1/network/activations/" + id;
             Bytes packed;
             for (const auto& w : sealed->wraps) packed += w.locator + w.wrap + w.ack_tag;
-            ASSERT_EQ(testing::request(port, "POST", base + "/wraps", packed, "Content-Type: application/octet-stream\r\n" + as_operator).status, 200);
+            ASSERT_EQ(testing::request(port, "POST", base + "/wraps", packed, "Content-Type: application/octet-stream\r\n" + as_operator).status,
+                      200);
             ASSERT_EQ(testing::request(port, "POST", base + "/publish", "{}", "Content-Type: application/json\r\n" + as_operator).status, 200);
             for (size_t i = 0; i < 50; ++i) {
                 auto wrap = testing::request(port, "GET", base + "/wraps/" + to_hex(locator(devices[i].mailbox, sealed->activation_id)));
@@ -381,8 +386,8 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
         }
         EXPECT_EQ(hits, 0) << when << ": planted strings found, e.g. " << (found.empty() ? "" : found[0]);
         EXPECT_GT(files, 3) << when;
-        std::printf("seizure test (%s, %s): %d files searched for %zu strings: %d found\n", GetParam().c_str(), when, files,
-                    needles.all.size(), hits);
+        std::printf("seizure test (%s, %s): %d files searched for %zu strings: %d found\n", GetParam().c_str(), when, files, needles.all.size(),
+                    hits);
     };
     search_all("after planting");
 
@@ -393,7 +398,9 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
         int hits = search_tree(dir, erased_keys, &found, &files);
         if (GetParam() == "postgres") {
             int pg_hits = search_tree(pg_dir, erased_keys, &found, &files);
-            std::printf("seizure test (postgres): sealed keys of erased people still in the cluster's files: %d (WAL and free space; docs/SECURITY.md)\n", pg_hits);
+            std::printf(
+                "seizure test (postgres): sealed keys of erased people still in the cluster's files: %d (WAL and free space; docs/SECURITY.md)\n",
+                pg_hits);
         }
         EXPECT_EQ(hits, 0) << "a sealed key of an erased person is still in the data directory";
     }

@@ -13,11 +13,11 @@
 #include <thread>
 
 #include "app/app.hpp"
+#include "crypto/random.hpp"
 #include "support/accounts.hpp"
 #include "support/app_fixture.hpp"
 #include "support/engines.hpp"
 #include "support/http_client.hpp"
-#include "crypto/random.hpp"
 #include "web/assets.hpp"
 
 namespace haven {
@@ -45,9 +45,7 @@ long resident_mb() {
     return -1;
 }
 
-std::string metrics_auth(const std::string& dir) {
-    return "Authorization: Bearer " + read_secret_file(dir + "/metrics-token").value_or("") + "\r\n";
-}
+std::string metrics_auth(const std::string& dir) { return "Authorization: Bearer " + read_secret_file(dir + "/metrics-token").value_or("") + "\r\n"; }
 
 TEST_P(Server, ServesTheHomePageWithSecurityHeaders) {
     if (!app_) return;
@@ -167,8 +165,7 @@ TEST_P(Server, FortyStrangersSixteenMegabyteBodiesDoNotGrowMemory) {
             const std::string target = i % 2 ? "/people/import" : "/api/v1/sites/1/people/import";
             const std::string chunk(256 * 1024, 'x');
             if (c.send("POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nContent-Length: 16777216\r\n\r\n"))
-                for (int n = 0; n < 60 && c.send(chunk); ++n) {
-                }
+                for (int n = 0; n < 60 && c.send(chunk); ++n) {}
             ++sent;
             while (!measured) std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }));
@@ -206,8 +203,7 @@ TEST_P(Server, SurvivesHostileInput) {
         c.send("POST /api/v1/test/writes HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
         std::string chunk = "100000\r\n" + std::string(0x100000, 'x') + "\r\n";
         int status = 0;
-        for (int i = 0; i < 10 && c.send(chunk); ++i) {
-        }
+        for (int i = 0; i < 10 && c.send(chunk); ++i) {}
         status = c.read_reply().status;
         EXPECT_EQ(status, 413);
     }
@@ -339,8 +335,8 @@ TEST_P(ServerWithAccounts, ACoordinatorsTenMegabyteImportStillWorks) {
     std::string csv = "Pseudonym,Padding\r\n";
     for (int i = 0; i < 1100; ++i) csv += "Resident" + std::to_string(i) + "," + std::string(9600, 'p') + "\r\n";
     ASSERT_GT(csv.size(), 10u * 1024 * 1024);
-    auto imported = testing::signed_request(port_, "POST", "/api/v1/sites/" + std::to_string(site_) + "/people/import", coordinator_, csrf_,
-                                            csv, "text/csv");
+    auto imported =
+        testing::signed_request(port_, "POST", "/api/v1/sites/" + std::to_string(site_) + "/people/import", coordinator_, csrf_, csv, "text/csv");
     ASSERT_EQ(imported.status, 201) << imported.body.substr(0, 300);
     EXPECT_NE(imported.body.find(R"("imported":1100)"), std::string::npos) << imported.body;
     // Signed in but not allowed to import: held to 1 MB, refused before the body.
@@ -356,7 +352,7 @@ TEST_P(ServerWithAccounts, ACoordinatorsTenMegabyteImportStillWorks) {
 // DATA/metrics-token reads it — not the public, not a signed-in administrator — sealed or not.
 TEST_P(ServerWithAccounts, MetricsAnswerOnlyTheMetricsToken) {
     if (!app_) return;
-    struct stat st{};
+    struct stat st {};
     ASSERT_EQ(::stat((dir_ + "/metrics-token").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
     EXPECT_EQ(request(port_, "GET", "/metrics").status, 401);
@@ -366,7 +362,8 @@ TEST_P(ServerWithAccounts, MetricsAnswerOnlyTheMetricsToken) {
     EXPECT_EQ(shown.status, 200);
     EXPECT_NE(shown.body.find("haven_http_requests_total"), std::string::npos);
 
-    ASSERT_EQ(request(port_, "POST", "/api/v1/vault/seal", "{}", "Content-Type: application/json\r\nX-Seal-Token: " + seal_token_ + "\r\n").status, 200);
+    ASSERT_EQ(request(port_, "POST", "/api/v1/vault/seal", "{}", "Content-Type: application/json\r\nX-Seal-Token: " + seal_token_ + "\r\n").status,
+              200);
     EXPECT_EQ(request(port_, "GET", "/metrics").status, 401) << "sealed, still the token only";
     EXPECT_EQ(request(port_, "GET", "/metrics", "", metrics_auth(dir_)).status, 200) << "and monitoring goes on while sealed";
 }

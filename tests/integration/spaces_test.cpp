@@ -3,8 +3,8 @@
 // nearest free slots, and 50 clients booking the same slot at once — exactly one wins.
 #include <gtest/gtest.h>
 
-#include <boost/json.hpp>
 #include <atomic>
+#include <boost/json.hpp>
 #include <thread>
 
 #include "app/app.hpp"
@@ -45,8 +45,9 @@ protected:
         return testing::signed_request(port_, method, target, who, csrf_, body);
     }
     int64_t space(const std::string& who, int64_t site, const char* name, const char* kind) {
-        auto r = call("POST", "/api/v1/spaces", who,
-                      R"({"site_id":)" + std::to_string(site) + R"(,"name":")" + name + R"(","kind":")" + kind + R"(","equipment":["2 cameras","lights"]})");
+        auto r = call(
+            "POST", "/api/v1/spaces", who,
+            R"({"site_id":)" + std::to_string(site) + R"(,"name":")" + name + R"(","kind":")" + kind + R"(","equipment":["2 cameras","lights"]})");
         EXPECT_EQ(r.status, 201) << r.body;
         return r.status == 201 ? json::parse(r.body).at("id").as_int64() : 0;
     }
@@ -85,7 +86,8 @@ TEST_P(Spaces, ConflictsAtTheEdgesInSeriesAndAcrossDaylightSaving) {
         {"the exception day is free", "2026-03-24T10:00:00+01:00", "2026-03-24T12:00:00+01:00", "", 201},
         {"after the change the series is still at 10:00 Paris time (08:00 UTC)", "2026-03-31T08:30:00Z", "2026-03-31T09:00:00Z", "", 409},
         {"…so 10:00 UTC that day is free", "2026-03-31T10:00:00Z", "2026-03-31T11:00:00Z", "", 201},
-        {"a weekly series crossing the existing one", "2026-03-03T11:00:00+01:00", "2026-03-03T12:30:00+01:00", R"({"freq":"weekly","count":3})", 409},
+        {"a weekly series crossing the existing one", "2026-03-03T11:00:00+01:00", "2026-03-03T12:30:00+01:00", R"({"freq":"weekly","count":3})",
+         409},
         {"a daily series that fits between", "2026-03-11T10:00:00+01:00", "2026-03-11T12:00:00+01:00", R"({"freq":"daily","count":6})", 201},
         {"after the series' last week", "2026-04-21T10:00:00+02:00", "2026-04-21T12:00:00+02:00", "", 201},
     };
@@ -117,9 +119,10 @@ TEST_P(Spaces, ConflictsAtTheEdgesInSeriesAndAcrossDaylightSaving) {
 
     // Berlin: a daily 18:00–21:00 series over the autumn change stays 18:00 local.
     const int64_t room = space(berlin_coord_, berlin_, "Saal", "room");
-    ASSERT_EQ(book(berlin_coord_, room, "2026-10-23T18:00:00+02:00", "2026-10-23T21:00:00+02:00", R"(,"recurrence":{"freq":"daily","until":"2026-10-27"})")
-                  .status,
-              201);
+    ASSERT_EQ(
+        book(berlin_coord_, room, "2026-10-23T18:00:00+02:00", "2026-10-23T21:00:00+02:00", R"(,"recurrence":{"freq":"daily","until":"2026-10-27"})")
+            .status,
+        201);
     // 26 October is after the change (UTC+1): the series is at 17:00–20:00 UTC that day.
     EXPECT_EQ(book(berlin_coord_, room, "2026-10-26T16:00:00Z", "2026-10-26T17:00:00Z").status, 201);  // 17:00–18:00 local, touching
     EXPECT_EQ(book(berlin_coord_, room, "2026-10-26T17:30:00Z", "2026-10-26T18:00:00Z").status, 409);  // 18:30 local
@@ -203,10 +206,9 @@ TEST_P(Spaces, WeekPageAndBookingFormInLocalTime) {
     EXPECT_EQ(call("GET", "/spaces/" + std::to_string(studio) + "?week=soon", tech_).status, 400);
 
     auto form = [&](const std::string& date, const std::string& from, const std::string& to) {
-        return testing::request(port_, "POST", "/spaces/" + std::to_string(studio) + "/bookings",
-                                "_csrf=" + csrf_ + "&date=" + date + "&from=" + from + "&to=" + to,
-                                "Cookie: __Host-haven_session=" + tech_ + "; __Host-haven_csrf=" + csrf_ +
-                                    "\r\nContent-Type: application/x-www-form-urlencoded\r\n");
+        return testing::request(
+            port_, "POST", "/spaces/" + std::to_string(studio) + "/bookings", "_csrf=" + csrf_ + "&date=" + date + "&from=" + from + "&to=" + to,
+            "Cookie: __Host-haven_session=" + tech_ + "; __Host-haven_csrf=" + csrf_ + "\r\nContent-Type: application/x-www-form-urlencoded\r\n");
     };
     auto clash = form("2026-03-29", "11%3A00", "12%3A30");
     EXPECT_EQ(clash.status, 409);

@@ -30,7 +30,8 @@ TEST(Transport, QueuesBeyondTheWorkersAndRefusesBeyondTheQueue) {
                                --running;
                                return Response::text(200, "done");
                            },
-                           [](int status, const std::string& code, const std::string&) { return Response::text(status, code); }, {}});
+                           [](int status, const std::string& code, const std::string&) { return Response::text(status, code); },
+                           {}});
     uint16_t port = server.listen("127.0.0.1", 0);
     server.start();
 
@@ -68,7 +69,8 @@ struct Poll {
                                    if (q.park_over) return Response::text(200, "over");
                                    return Response::park(signal, seen, wait);
                                },
-                               [](int status, const std::string& code, const std::string&) { return Response::text(status, code); }, {}});
+                               [](int status, const std::string& code, const std::string&) { return Response::text(status, code); },
+                               {}});
     }
 };
 
@@ -139,7 +141,8 @@ TEST(Transport, AParkedPollIsAnsweredAtItsFirstDeadline) {
 TEST(Transport, AHandlerThatParksPastItsDeadlineIsAnsweredNotSpunOn) {
     Signal signal;
     Server server({}, {[&](Request&) { return Response::park(signal, signal.generation(), std::chrono::milliseconds(200)); },
-                       [](int status, const std::string& code, const std::string&) { return Response::text(status, code); }, {}});
+                       [](int status, const std::string& code, const std::string&) { return Response::text(status, code); },
+                       {}});
     const uint16_t port = server.listen("127.0.0.1", 0);
     server.start();
     EXPECT_EQ(testing::request(port, "GET", "/poll").status, 500);
@@ -202,8 +205,7 @@ TEST(Transport, ALargeBodyIsReadOnlyForACallerAdmittedFromTheHeader) {
         testing::Connection c(port);  // chunked: the caller is asked before any chunk is read
         ASSERT_TRUE(c.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"));
         const std::string chunk = "100000\r\n" + std::string(0x100000, 'x') + "\r\n";
-        for (int i = 0; i < 3 && c.send(chunk); ++i) {
-        }
+        for (int i = 0; i < 3 && c.send(chunk); ++i) {}
         EXPECT_EQ(c.read_reply(3000).status, 413);
     }
     EXPECT_EQ(uploads.asked, 3);
@@ -228,8 +230,7 @@ TEST(Transport, BodiesBeingReadStayWithinTheBudgetAcrossConnections) {
             testing::Connection c(port);
             const std::string chunk(256 * 1024, 'x');
             if (c.send("POST /upload HTTP/1.1\r\nHost: x\r\nX-Allowed: yes\r\nContent-Length: 16777216\r\n\r\n"))
-                for (int n = 0; n < 60 && c.send(chunk); ++n) {
-                }
+                for (int n = 0; n < 60 && c.send(chunk); ++n) {}
             ++sent;
             while (!measured) std::this_thread::sleep_for(std::chrono::milliseconds(10));
             busy += c.read_reply(100).status == 503;
@@ -241,8 +242,8 @@ TEST(Transport, BodiesBeingReadStayWithinTheBudgetAcrossConnections) {
     const long during = resident_mb();
     measured = true;
     for (auto& c : callers) c.get();
-    std::printf("resident memory: %ld MB before, %ld MB with 40 admitted 16 MB bodies arriving (budget 32 MB); %lld bytes in flight\n",
-                before, during, (long long)in_flight);
+    std::printf("resident memory: %ld MB before, %ld MB with 40 admitted 16 MB bodies arriving (budget 32 MB); %lld bytes in flight\n", before,
+                during, (long long)in_flight);
     EXPECT_LE(in_flight, int64_t(32) << 20);
     EXPECT_GE(busy.load(), 38) << "only two 16 MB bodies fit the budget";
 #if !defined(__SANITIZE_ADDRESS__)  // ASan keeps freed memory in quarantine: resident size says nothing there

@@ -33,8 +33,7 @@ protected:
     }
 };
 
-const std::string wrong_keys_json =
-    R"({"operator_keys":["haven operator key v1\nindex 0\nkey AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"]})";
+const std::string wrong_keys_json = R"({"operator_keys":["haven operator key v1\nindex 0\nkey AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"]})";
 
 std::string form_encoded(std::string_view text) {
     std::string out;
@@ -77,8 +76,8 @@ testing::HttpReply request_from(const char* source, uint16_t port, const std::st
 
 TEST_P(Sealing, APanicSealClosesEveryApiUntilUnsealed) {
     if (!app_) return;
-    auto sealed = testing::request(port_, "POST", "/api/v1/vault/seal", "{}",
-                                   "Content-Type: application/json\r\nX-Seal-Token: " + seal_token_ + "\r\n");
+    auto sealed =
+        testing::request(port_, "POST", "/api/v1/vault/seal", "{}", "Content-Type: application/json\r\nX-Seal-Token: " + seal_token_ + "\r\n");
     ASSERT_EQ(sealed.status, 200);
     EXPECT_TRUE(app_->vault().sealed());
     EXPECT_THROW(app_->vault().subkey(crypto::KeyPurpose::fields), crypto::VaultSealed);
@@ -101,7 +100,8 @@ TEST_P(Sealing, APanicSealClosesEveryApiUntilUnsealed) {
     EXPECT_EQ(page.status, 503);
     EXPECT_NE(page.body.find("action=\"/unseal\""), std::string::npos);
 
-    auto wrong = testing::request(port_, "POST", "/api/v1/vault/unseal", R"({"operator_keys":["haven operator key v1\nindex 0\nkey AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"]})",
+    auto wrong = testing::request(port_, "POST", "/api/v1/vault/unseal",
+                                  R"({"operator_keys":["haven operator key v1\nindex 0\nkey AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"]})",
                                   "Content-Type: application/json\r\n");
     EXPECT_EQ(wrong.status, 401);
     EXPECT_TRUE(app_->vault().sealed());
@@ -211,9 +211,10 @@ TEST_P(Sealing, StrangersWrongUnsealAttemptsNeverHoldBackTheOperator) {
     // Another address, through the form: its own count.
     const std::string csrf = crypto::random_token();
     const std::string body = "_csrf=" + csrf + "&operator_keys=" + form_encoded(operator_file_);
-    auto other = request_from("127.0.0.2", port_, "POST /unseal HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nCookie: __Host-haven_csrf=" + csrf +
-                                                     "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
-                                                     std::to_string(body.size()) + "\r\n\r\n" + body);
+    auto other =
+        request_from("127.0.0.2", port_,
+                     "POST /unseal HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nCookie: __Host-haven_csrf=" + csrf +
+                         "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
     EXPECT_EQ(other.status, 303) << other.body.substr(0, 300);
     EXPECT_FALSE(app_->vault().sealed());
 

@@ -36,8 +36,10 @@ protected:
 
     std::unique_ptr<Database> fresh(const std::string& name) {
         std::string url = url_;
-        if (GetParam() == "sqlite") url = "sqlite:" + dir_ + "/" + name + ".db";
-        else testing::fresh_database(GetParam(), dir_, url);
+        if (GetParam() == "sqlite")
+            url = "sqlite:" + dir_ + "/" + name + ".db";
+        else
+            testing::fresh_database(GetParam(), dir_, url);
         auto db = open_database(url);
         EXPECT_TRUE(migrate(*db).ok());
         return db;
@@ -50,10 +52,14 @@ protected:
                 out += t;
                 for (const auto& v : r.values) {
                     out += '|';
-                    if (auto* i = std::get_if<int64_t>(&v)) out += std::to_string(*i);
-                    else if (auto* s = std::get_if<std::string>(&v)) out += *s;
-                    else if (auto* b = std::get_if<Blob>(&v)) out += std::string(b->bytes.begin(), b->bytes.end());
-                    else out += "∅";
+                    if (auto* i = std::get_if<int64_t>(&v))
+                        out += std::to_string(*i);
+                    else if (auto* s = std::get_if<std::string>(&v))
+                        out += *s;
+                    else if (auto* b = std::get_if<Blob>(&v))
+                        out += std::string(b->bytes.begin(), b->bytes.end());
+                    else
+                        out += "∅";
                 }
                 out += '\n';
             }
@@ -73,17 +79,19 @@ TEST_P(Backup, RestoresEverythingAndRefusesDamage) {
     {
         auto db = fresh("source");
         audit::Recorder audit(*vault_, clock_);
-        ASSERT_TRUE(db->write([&](Tx& tx) -> Status {
-            tx.exec("INSERT INTO sites (id, name, city, country, time_zone, created_at) VALUES (1, 'Париж', 'Paris', 'France', 'Europe/Paris', 1)");
-            for (int64_t i = 1; i <= 300; ++i) {
-                std::string sealed = vault_->seal_field("accounts", "real_name", i, "Имя " + std::to_string(i));
-                tx.exec("INSERT INTO accounts (id, username, status, real_name, created_at, updated_at) VALUES ($1, $2, 'active', $3, 1, 1)",
-                        {i, "user" + std::to_string(i), Blob{{sealed.begin(), sealed.end()}}});
-                tx.exec("INSERT INTO account_roles (account_id, site_id, role) VALUES ($1, 1, 'volunteer')", {i});
-                audit.record(tx, {"account.invite", 0, "account", i, 1});
-            }
-            return {};
-        }).ok());
+        ASSERT_TRUE(
+            db->write([&](Tx& tx) -> Status {
+                  tx.exec(
+                      "INSERT INTO sites (id, name, city, country, time_zone, created_at) VALUES (1, 'Париж', 'Paris', 'France', 'Europe/Paris', 1)");
+                  for (int64_t i = 1; i <= 300; ++i) {
+                      std::string sealed = vault_->seal_field("accounts", "real_name", i, "Имя " + std::to_string(i));
+                      tx.exec("INSERT INTO accounts (id, username, status, real_name, created_at, updated_at) VALUES ($1, $2, 'active', $3, 1, 1)",
+                              {i, "user" + std::to_string(i), Blob{{sealed.begin(), sealed.end()}}});
+                      tx.exec("INSERT INTO account_roles (account_id, site_id, role) VALUES ($1, 1, 'volunteer')", {i});
+                      audit.record(tx, {"account.invite", 0, "account", i, 1});
+                  }
+                  return {};
+              }).ok());
         before = dump(*db);
         auto summary = write_backup(*db, key_of(*vault_), vault_text_, file);
         ASSERT_TRUE(summary.ok()) << summary.error().message;
@@ -101,11 +109,12 @@ TEST_P(Backup, RestoresEverythingAndRefusesDamage) {
     ASSERT_TRUE(restored.ok()) << restored.error().message;
     EXPECT_EQ(dump(*target), before);
     EXPECT_FALSE(audit::verify(*target, vault_->audit_public_key()).bad_seq.has_value()) << "the chain survives the trip";
-    EXPECT_EQ(vault_->open_field("accounts", "real_name", 17,
-                                 [&] {
-                                     auto b = target->query("SELECT real_name FROM accounts WHERE id = 17").at(0).blob(0).bytes;
-                                     return std::string(b.begin(), b.end());
-                                 }())
+    EXPECT_EQ(vault_
+                  ->open_field("accounts", "real_name", 17,
+                               [&] {
+                                   auto b = target->query("SELECT real_name FROM accounts WHERE id = 17").at(0).blob(0).bytes;
+                                   return std::string(b.begin(), b.end());
+                               }())
                   .value(),
               "Имя 17");
 

@@ -28,9 +28,10 @@ protected:
     }
     void write_script(const std::string& sql) {
         ASSERT_TRUE(db_->write([&](Tx& tx) -> Status {
-            tx.exec_script(sql);
-            return {};
-        }).ok());
+                           tx.exec_script(sql);
+                           return {};
+                       })
+                        .ok());
     }
     int64_t count() { return db_->query("SELECT COUNT(*) FROM item").at(0).integer(0); }
 
@@ -43,10 +44,11 @@ TEST_P(Storage, RoundTripsEveryType) {
     const int64_t big = std::numeric_limits<int64_t>::max(), small = std::numeric_limits<int64_t>::min();
     Blob blob{{0, 1, 2, 255, 0, 128}};
     ASSERT_TRUE(db_->write([&](Tx& tx) -> Status {
-        tx.exec("INSERT INTO item (id, name, score, data) VALUES ($1, $2, $3, $4)", {big, std::string("Анна 😀 \"'; --"), 2.5, blob});
-        tx.exec("INSERT INTO item (id, name, score, data) VALUES ($1, $2, $3, $4)", {small, std::string("Ivan"), nullptr, nullptr});
-        return {};
-    }).ok());
+                       tx.exec("INSERT INTO item (id, name, score, data) VALUES ($1, $2, $3, $4)", {big, std::string("Анна 😀 \"'; --"), 2.5, blob});
+                       tx.exec("INSERT INTO item (id, name, score, data) VALUES ($1, $2, $3, $4)", {small, std::string("Ivan"), nullptr, nullptr});
+                       return {};
+                   })
+                    .ok());
     auto rows = db_->query("SELECT id, name, score, data FROM item ORDER BY id DESC");
     ASSERT_EQ(rows.size(), 2u);
     EXPECT_EQ(rows[0].integer(0), big);
@@ -62,10 +64,11 @@ TEST_P(Storage, RoundTripsEveryType) {
 TEST_P(Storage, BindsPlaceholdersByNumberNotPosition) {
     if (!db_) return;
     ASSERT_TRUE(db_->write([&](Tx& tx) -> Status {
-        // $2 comes first in the text.
-        tx.exec("INSERT INTO item (name, score, id) VALUES ($2, $3, $1)", {int64_t(7), std::string("seven"), 14.0});
-        return {};
-    }).ok());
+                       // $2 comes first in the text.
+                       tx.exec("INSERT INTO item (name, score, id) VALUES ($2, $3, $1)", {int64_t(7), std::string("seven"), 14.0});
+                       return {};
+                   })
+                    .ok());
     // $1 is used twice.
     auto rows = db_->query("SELECT id, name, score FROM item WHERE name = $1 OR name = $1 || 'x'", {std::string("seven")});
     ASSERT_EQ(rows.size(), 1u);
@@ -89,9 +92,10 @@ TEST_P(Storage, AnErrorOrAnExceptionRollsBackOnlyThatWrite) {
                  std::runtime_error);
     EXPECT_EQ(count(), 0);
     ASSERT_TRUE(db_->write([&](Tx& tx) -> Status {
-        tx.exec("INSERT INTO item (id, name) VALUES (3, 'three')");
-        return {};
-    }).ok());
+                       tx.exec("INSERT INTO item (id, name) VALUES (3, 'three')");
+                       return {};
+                   })
+                    .ok());
     EXPECT_EQ(count(), 1);
 }
 
@@ -144,9 +148,10 @@ TEST_P(Storage, ReadsSeeEveryAcknowledgedWrite) {
     if (!db_) return;
     for (int64_t i = 0; i < 50; ++i) {
         ASSERT_TRUE(db_->write([&](Tx& tx) -> Status {
-            tx.exec("INSERT INTO item (id, name) VALUES ($1, $2)", {i, "n" + std::to_string(i)});
-            return {};
-        }).ok());
+                           tx.exec("INSERT INTO item (id, name) VALUES ($1, $2)", {i, "n" + std::to_string(i)});
+                           return {};
+                       })
+                        .ok());
         EXPECT_EQ(count(), i + 1);
     }
 }
@@ -160,9 +165,10 @@ TEST_P(Storage, MigratesOnceAndRefusesANewerSchema) {
     ASSERT_TRUE(again.ok());
     EXPECT_EQ(again.value(), 0);
     ASSERT_TRUE(db_->write([](Tx& tx) -> Status {
-        tx.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)");
-        return {};
-    }).ok());
+                       tx.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)");
+                       return {};
+                   })
+                    .ok());
     auto refused = migrate(*db_);
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().code, "schema_too_new");
@@ -183,9 +189,10 @@ TEST_P(Storage, AFailedMigrationLeavesNothingBehind) {
 TEST_P(Storage, CheckpointEmptiesTheLog) {
     if (!db_) return;
     ASSERT_TRUE(db_->write([&](Tx& tx) -> Status {
-        tx.exec("INSERT INTO item (id, name) VALUES (1, 'to be erased')");
-        return {};
-    }).ok());
+                       tx.exec("INSERT INTO item (id, name) VALUES (1, 'to be erased')");
+                       return {};
+                   })
+                    .ok());
     EXPECT_NO_THROW(db_->checkpoint());
     if (GetParam() == "sqlite") {
         EXPECT_EQ(std::filesystem::file_size(dir_ + "/haven.db-wal"), 0u);
@@ -204,9 +211,7 @@ TEST(Migrations, PicksTheEngineSpecificPart) {
     EXPECT_THROW(migrations_for("sqlite", gap), std::logic_error);
 }
 
-TEST(Sqlite, RefusesAPathItCannotOpen) {
-    EXPECT_THROW(open_database("sqlite:/nonexistent-dir/x/haven.db"), DbError);
-}
+TEST(Sqlite, RefusesAPathItCannotOpen) { EXPECT_THROW(open_database("sqlite:/nonexistent-dir/x/haven.db"), DbError); }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Storage, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 

@@ -17,14 +17,13 @@ inline const std::string test_password = "lantern orbit meadow 42";
 struct TestAccount {
     int64_t id = 0;
     std::string username;
-    std::string totp_secret;                  // empty for a volunteer without a second factor
+    std::string totp_secret;  // empty for a volunteer without a second factor
     std::vector<std::string> recovery_codes;
 };
 
 // An active account holding `role` at `site_id`. Advances `clock` past the TOTP step used to enrol,
 // so that a login right after is not refused as a replay.
-inline TestAccount make_account(accounts::Service& service, ManualClock& clock, const std::string& username, Role role,
-                                int64_t site_id) {
+inline TestAccount make_account(accounts::Service& service, ManualClock& clock, const std::string& username, Role role, int64_t site_id) {
     TestAccount a;
     auto inv = service.invite(nullptr, site_id, username, role);
     EXPECT_TRUE(inv.ok()) << (inv.ok() ? "" : inv.error().message);
@@ -47,8 +46,8 @@ inline TestAccount make_account(accounts::Service& service, ManualClock& clock, 
 inline std::string session_for(storage::Database& db, const ManualClock& clock, int64_t account_id) {
     std::string token = crypto::random_token();
     (void)db.write([&](storage::Tx& tx) -> Status {
-        accounts::store::insert_session(tx, crypto::token_hash(token), crypto::random_token().substr(0, 12), account_id,
-                                        clock.now_ms(), clock.now_ms() + 3600 * 1000);
+        accounts::store::insert_session(tx, crypto::token_hash(token), crypto::random_token().substr(0, 12), account_id, clock.now_ms(),
+                                        clock.now_ms() + 3600 * 1000);
         return {};
     });
     return token;

@@ -14,11 +14,11 @@
 #include "emergency/alert.hpp"
 #include "emergency/client/common.hpp"
 #include "emergency/client/passphrase.hpp"
-#include "http/transport/client.hpp"
 #include "emergency/client/state.hpp"
 #include "emergency/enrol_link.hpp"
 #include "emergency/lists.hpp"
 #include "emergency/wire.hpp"
+#include "http/transport/client.hpp"
 
 namespace json = boost::json;
 using namespace haven;
@@ -32,13 +32,13 @@ namespace {
 
 constexpr int64_t week_ms = 7LL * 24 * 3600 * 1000;
 
-
 Endpoint server_of(const json::object& state) { return {hex_of(state, "server"), "", hex_of(state, "ca_file")}; }
 
 json::object new_prekey(const SigningKeys& identity, int64_t now) {
     const BoxKeys p = new_box_keys();
     const SignedPrekey s = sign_prekey(identity, p.public_key, now + 2 * week_ms);
-    return {{"pk", to_hex(p.public_key)}, {"sk", to_hex(p.secret_key)}, {"made_at", now}, {"not_after", s.not_after}, {"signature", to_hex(s.signature)}};
+    return {
+        {"pk", to_hex(p.public_key)}, {"sk", to_hex(p.secret_key)}, {"made_at", now}, {"not_after", s.not_after}, {"signature", to_hex(s.signature)}};
 }
 
 std::string prekey_body(const json::object& p) {
@@ -76,7 +76,8 @@ void show_new(json::object& state, int64_t now) {
         }
     for (const auto& c : received) {
         if (c.type != "cancel") continue;
-        const bool ours = std::any_of(printed.begin(), printed.end(), [&](const json::value& p) { return p.as_string().starts_with(c.refers_to + "\t"); });
+        const bool ours =
+            std::any_of(printed.begin(), printed.end(), [&](const json::value& p) { return p.as_string().starts_with(c.refers_to + "\t"); });
         const std::string line = c.refers_to + "\t" + c.status + "\tcancelled\t" + c.text;
         if (ours && !seen(line)) {
             std::cout << line << "\n";
@@ -92,7 +93,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     std::string state_path = "member.state", passphrase_file;
     app.add_option("--state", state_path, "This device's sealed state.");
-    app.add_option("--passphrase-file", passphrase_file, "File whose first line opens the state; - reads it from standard input; none: asked on the terminal.");
+    app.add_option("--passphrase-file", passphrase_file,
+                   "File whose first line opens the state; - reads it from standard input; none: asked on the terminal.");
 
     std::string link, pseudonym, ca_file;
     std::vector<std::string> regions, skills, contacts;
@@ -114,7 +116,8 @@ int main(int argc, char** argv) {
     std::string bell_channel, bell_address, bell_secret;
     auto* doorbell = app.add_subcommand("doorbell", "Be rung (\"check your mailbox\", nothing more) when an activation is published.");
     doorbell->add_option("channel", bell_channel, "email | webhook | matrix")->required()->check(CLI::IsMember({"email", "webhook", "matrix"}));
-    doorbell->add_option("address", bell_address, "an alias address, a webhook URL or a Matrix room id — better one that does not name you")->required();
+    doorbell->add_option("address", bell_address, "an alias address, a webhook URL or a Matrix room id — better one that does not name you")
+        ->required();
     doorbell->add_option("--secret", bell_secret, "webhook: the key its receiver checks signatures with");
     std::string activation, answer;
     int eta = 0;
@@ -144,7 +147,8 @@ int main(int argc, char** argv) {
         if (given.version == 2) {
             // The link carries a fingerprint of the operators' keys; the keys come from the hub with the code (in
             // the body, never the URL), and are used only if they are the ones the operator fingerprinted.
-            auto r = must(request(hub, "POST", "/api/v1/network/enrolment-keys", json::serialize(json::object{{"code", given.code}}), "application/json"));
+            auto r =
+                must(request(hub, "POST", "/api/v1/network/enrolment-keys", json::serialize(json::object{{"code", given.code}}), "application/json"));
             if (r.status != 200) refused(r.status, "the code");
             boost::system::error_code bad;
             const json::value keys = json::parse(r.body, bad);
@@ -176,25 +180,42 @@ int main(int argc, char** argv) {
         const Bytes mailbox = crypto::random_bytes(32);
         json::object prekey = new_prekey(identity, now);
         // Who this is, for the operators' roster only: sealed to their key before it leaves the device.
-        const json::object packet{{"member_id", member_id}, {"identity_pk", to_hex(identity.public_key)}, {"mailbox", to_hex(mailbox)},
-                                  {"pseudonym", pseudonym}, {"regions", json::array(regions.begin(), regions.end())},
-                                  {"skills", json::array(skills.begin(), skills.end())}, {"contacts", json::array(contacts.begin(), contacts.end())},
+        const json::object packet{{"member_id", member_id},
+                                  {"identity_pk", to_hex(identity.public_key)},
+                                  {"mailbox", to_hex(mailbox)},
+                                  {"pseudonym", pseudonym},
+                                  {"regions", json::array(regions.begin(), regions.end())},
+                                  {"skills", json::array(skills.begin(), skills.end())},
+                                  {"contacts", json::array(contacts.begin(), contacts.end())},
                                   {"enrolled_at", now}};
-        json::object body{{"code", given.code}, {"member_id", member_id}, {"prekey", hex_of(prekey, "pk")}, {"not_after", prekey.at("not_after")},
-                          {"signature", hex_of(prekey, "signature")}, {"packet", to_hex(seal_to(given.box_pk, json::serialize(packet)))}};
+        json::object body{{"code", given.code},
+                          {"member_id", member_id},
+                          {"prekey", hex_of(prekey, "pk")},
+                          {"not_after", prekey.at("not_after")},
+                          {"signature", hex_of(prekey, "signature")},
+                          {"packet", to_hex(seal_to(given.box_pk, json::serialize(packet)))}};
         auto r = must(request(hub, "POST", "/api/v1/network/members", json::serialize(body), "application/json"));
         if (r.status != 201) refused(r.status, "enrolment");
-        json::object state{{"server", given.server}, {"ca_file", ca_file}, {"org_pk", to_hex(given.org_pk)}, {"member_id", member_id},
-                           {"token", std::string(json::parse(r.body).at("token").as_string())}, {"identity_pk", to_hex(identity.public_key)},
-                           {"identity_sk", to_hex(identity.secret_key)}, {"mailbox", to_hex(mailbox)}, {"prekeys", json::array{prekey}},
-                           {"regions", json::array(regions.begin(), regions.end())}, {"skills", json::array(skills.begin(), skills.end())},
-                           {"seen_after", 0}, {"received", json::array{}}};
+        json::object state{{"server", given.server},
+                           {"ca_file", ca_file},
+                           {"org_pk", to_hex(given.org_pk)},
+                           {"member_id", member_id},
+                           {"token", std::string(json::parse(r.body).at("token").as_string())},
+                           {"identity_pk", to_hex(identity.public_key)},
+                           {"identity_sk", to_hex(identity.secret_key)},
+                           {"mailbox", to_hex(mailbox)},
+                           {"prekeys", json::array{prekey}},
+                           {"regions", json::array(regions.begin(), regions.end())},
+                           {"skills", json::array(skills.begin(), skills.end())},
+                           {"seen_after", 0},
+                           {"received", json::array{}}};
         if (auto s = save_state(state_path, passphrase, state); !s) fail(s.error().message);
         std::cout << "enrolled as " << member_id << "\n";
         return 0;
     }
     if (!std::filesystem::exists(state_path))
-        fail("this device is not enrolled (no state at " + state_path + "): run `haven-member enrol LINK` with the operator's link, or give the state's path with --state");
+        fail("this device is not enrolled (no state at " + state_path +
+             "): run `haven-member enrol LINK` with the operator's link, or give the state's path with --state");
     json::object state = must(load_state(state_path, passphrase));
     const SigningKeys identity{hex(state, "identity_pk"), hex(state, "identity_sk")};
 
@@ -215,11 +236,13 @@ int main(int argc, char** argv) {
     }
     if (*poll) {
         const Endpoint server = server_of(state);
-        auto r = must(request(server, "GET", "/api/v1/network/activations?after=" + std::to_string(state.at("seen_after").as_int64()) +
-                                                 "&wait=" + std::to_string(wait)));
+        auto r =
+            must(request(server, "GET",
+                         "/api/v1/network/activations?after=" + std::to_string(state.at("seen_after").as_int64()) + "&wait=" + std::to_string(wait)));
         if (r.status != 200) fail("poll refused: " + std::to_string(r.status));
         std::vector<BoxKeys> prekeys;
-        for (const auto& p : state.at("prekeys").as_array()) prekeys.push_back({*from_hex(hex_of(p.as_object(), "pk")), *from_hex(hex_of(p.as_object(), "sk"))});
+        for (const auto& p : state.at("prekeys").as_array())
+            prekeys.push_back({*from_hex(hex_of(p.as_object(), "pk")), *from_hex(hex_of(p.as_object(), "sk"))});
         const Bytes org = hex(state, "org_pk"), mailbox = hex(state, "mailbox");
         int64_t seen = state.at("seen_after").as_int64();
         int opened = 0, refused = 0;
@@ -269,7 +292,8 @@ int main(int argc, char** argv) {
             if (r.at("id").as_string() == activation) message = std::string(r.at("message").as_string());
         auto a = parse_alert(message);
         if (!a) fail("no such alert on this device");
-        const std::string text = json::serialize(json::object{{"member_id", hex_of(state, "member_id")}, {"answer", answer}, {"eta_minutes", eta}, {"at", now}});
+        const std::string text =
+            json::serialize(json::object{{"member_id", hex_of(state, "member_id")}, {"answer", answer}, {"eta_minutes", eta}, {"at", now}});
         // The capability shows the server this answer comes from a member the activation was wrapped for.
         const Bytes id = *from_hex(activation);
         auto r = must(request(server_of(state), "POST", "/api/v1/network/activations/" + activation + "/acks",

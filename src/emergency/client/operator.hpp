@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "http/transport/client.hpp"
 #include "emergency/lists.hpp"
+#include "http/transport/client.hpp"
 
 namespace haven::emergency::client {
 

@@ -43,7 +43,8 @@ std::pair<Bytes, Bytes> kept_upload(const std::string& path) {
     all << in.rdbuf();
     const std::string bytes = all.str();
     if (!in || bytes.size() < 4) fail("the saved upload " + path + " is missing or damaged");
-    const uint32_t n = uint32_t(uint8_t(bytes[0])) | uint32_t(uint8_t(bytes[1])) << 8 | uint32_t(uint8_t(bytes[2])) << 16 | uint32_t(uint8_t(bytes[3])) << 24;
+    const uint32_t n =
+        uint32_t(uint8_t(bytes[0])) | uint32_t(uint8_t(bytes[1])) << 8 | uint32_t(uint8_t(bytes[2])) << 16 | uint32_t(uint8_t(bytes[3])) << 24;
     if (bytes.size() < 4 + size_t(n)) fail("the saved upload " + path + " is damaged");
     return {bytes.substr(4, n), bytes.substr(4 + n)};
 }
@@ -61,11 +62,13 @@ void upload(Operator& op, json::object& entry, const Bytes& body, const Bytes& w
     auto known = call(op.state, "GET", "/api/v1/network/activations/" + id + "/state", {}, {}, {}, {404});
     const bool published = known.status == 200 && json::parse(known.body).at("published_at").as_int64() != 0;
     if (known.status == 404)
-        call(op.state, "POST", "/api/v1/network/activations?expires_at=" + std::to_string(entry.at("expires_at").as_int64()), body, "application/octet-stream");
+        call(op.state, "POST", "/api/v1/network/activations?expires_at=" + std::to_string(entry.at("expires_at").as_int64()), body,
+             "application/octet-stream");
     if (!published) {
         constexpr size_t record = locator_size + wrap_size + ack_tag_size;
         for (size_t from = 0; from < wraps.size(); from += per_upload * record)
-            call(op.state, "POST", "/api/v1/network/activations/" + id + "/wraps", wraps.substr(from, per_upload * record), "application/octet-stream");
+            call(op.state, "POST", "/api/v1/network/activations/" + id + "/wraps", wraps.substr(from, per_upload * record),
+                 "application/octet-stream");
     }
     // Updates and cancels ring the doorbells first: the server learns that flag, not the type.
     const bool urgent = hex_of(entry, "type") != "alert";
@@ -115,7 +118,9 @@ int activate(Operator& op, const ActivateOptions& o) {
             if (list.empty()) continue;
             for (auto& word : std::string(kind) == "regions" ? tiers[i].regions : tiers[i].skills) {
                 auto id = resolve(list, word);
-                if (!id) fail("--tier " + std::to_string(i + 1) + ": \"" + word + "\" is not on the " + kind + " list (" + choices(list) + "): nothing was sent");
+                if (!id)
+                    fail("--tier " + std::to_string(i + 1) + ": \"" + word + "\" is not on the " + kind + " list (" + choices(list) +
+                         "): nothing was sent");
                 word = *id;
             }
         }
@@ -147,15 +152,20 @@ int activate(Operator& op, const ActivateOptions& o) {
     Alert a{"", o.status, o.type, o.refers_to, o.text, to_hex(ack.public_key), tiers, t0, t0 + int64_t(o.expires_hours) * 3600 * 1000};
 
     // 3. What will happen, counted as the members' devices will decide (the same tier_for), before anything leaves.
-    std::cout << (o.status == "real" ? "REAL " : o.status == "exercise" ? "DRILL (exercise) " : "TEST ") << o.type
-              << (o.refers_to.empty() ? "" : " of " + o.refers_to) << ", expires " << date_of(a.expires_at) << " " << clock_time(a.expires_at) << "\n";
+    std::cout << (o.status == "real"       ? "REAL "
+                  : o.status == "exercise" ? "DRILL (exercise) "
+                                           : "TEST ")
+              << o.type << (o.refers_to.empty() ? "" : " of " + o.refers_to) << ", expires " << date_of(a.expires_at) << " "
+              << clock_time(a.expires_at) << "\n";
     std::cout << "text: " << o.text << "\n";
     if (o.type == "alert") {
         std::vector<size_t> per_tier(tiers.size());
         size_t nobody = 0;
         for (const auto* m : reached)
-            if (auto t = tier_for(a, profile_of(*m))) ++per_tier[*t];
-            else ++nobody;
+            if (auto t = tier_for(a, profile_of(*m)))
+                ++per_tier[*t];
+            else
+                ++nobody;
         for (size_t i = 0; i < tiers.size(); ++i)
             std::cout << "tier " << i + 1 << ": " << tier_line(tiers[i], t0) << " — reaches " << members(per_tier[i]) << "\n";
         std::cout << "not reached by any tier: " << members(nobody) << "\n";

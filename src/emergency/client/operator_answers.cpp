@@ -41,8 +41,7 @@ std::string flags(const Answer& a, const json::object& who, const std::optional<
 
 std::string describe(const Answer& a, const json::object& who) {
     std::string line = hex_of(who, "pseudonym") + " (" + a.member + "): " + (a.can ? "CAN" : "cannot");
-    if (a.can && a.eta_minutes >= 0)
-        line += ", ETA " + std::to_string(a.eta_minutes) + " min, due " + clock_time(a.at + a.eta_minutes * 60'000);
+    if (a.can && a.eta_minutes >= 0) line += ", ETA " + std::to_string(a.eta_minutes) + " min, due " + clock_time(a.at + a.eta_minutes * 60'000);
     line += "; answered " + clock_time(a.at);
     const std::string contacts = joined(who, "contacts");
     line += "; contacts: " + (contacts.empty() ? std::string("none given") : contacts);
@@ -62,7 +61,8 @@ int answers(const Operator& op, const std::string& activation) {
     const auto sent_alert = parse_alert(hex_of(*mine, "message"));
     int64_t cancelled_at = 0;  // a cancel this operator state sent about it
     for (const auto& c : op.state.at("activations").as_array())
-        if (hex_of(c.as_object(), "type") == "cancel" && hex_of(c.as_object(), "refers_to") == activation) cancelled_at = c.at("issued_at").as_int64();
+        if (hex_of(c.as_object(), "type") == "cancel" && hex_of(c.as_object(), "refers_to") == activation)
+            cancelled_at = c.at("issued_at").as_int64();
     std::map<std::string, json::object> by_id;
     for (const auto& m : read_roster(op.state).members) by_id[hex_of(m.as_object(), "member_id")] = m.as_object();
 
@@ -91,12 +91,16 @@ int answers(const Operator& op, const std::string& activation) {
         if (auto seen = latest.find(a.member); seen == latest.end() || a.at >= seen->second.at) latest[a.member] = a;
     std::vector<Answer> standing;
     for (const auto& [member, a] : latest) standing.push_back(a);
-    std::sort(standing.begin(), standing.end(), [](const Answer& x, const Answer& y) { return std::tie(x.at, x.arrival) < std::tie(y.at, y.arrival); });
+    std::sort(standing.begin(), standing.end(),
+              [](const Answer& x, const Answer& y) { return std::tie(x.at, x.arrival) < std::tie(y.at, y.arrival); });
 
     const std::string status = hex_of(*mine, "status");
     const int64_t sent_to = mine->contains("recipients") ? mine->at("recipients").as_int64() : int64_t(by_id.size());
-    std::cout << (status == "real" ? "REAL alert" : status == "exercise" ? "DRILL (exercise)" : "TEST") << " " << activation << ", sent "
-              << date_of(issued) << " " << clock_time(issued) << (sent_alert ? ": " + sent_alert->text : "") << "\n";
+    std::cout << (status == "real"       ? "REAL alert"
+                  : status == "exercise" ? "DRILL (exercise)"
+                                         : "TEST")
+              << " " << activation << ", sent " << date_of(issued) << " " << clock_time(issued) << (sent_alert ? ": " + sent_alert->text : "")
+              << "\n";
     if (cancelled_at) std::cout << "CANCELLED at " << clock_time(cancelled_at) << "\n";
     size_t coming = 0;
     for (const auto& a : standing) coming += a.can;
@@ -142,8 +146,10 @@ int answers(const Operator& op, const std::string& activation) {
     std::map<std::string, std::pair<int, int>> by_skill, by_region;  // can, cannot
     for (const auto& a : standing) {
         const auto& who = by_id.at(a.member);
-        for (const auto& s : who.at("skills").as_array()) (a.can ? by_skill[std::string(s.as_string())].first : by_skill[std::string(s.as_string())].second)++;
-        for (const auto& r : who.at("regions").as_array()) (a.can ? by_region[std::string(r.as_string())].first : by_region[std::string(r.as_string())].second)++;
+        for (const auto& s : who.at("skills").as_array())
+            (a.can ? by_skill[std::string(s.as_string())].first : by_skill[std::string(s.as_string())].second)++;
+        for (const auto& r : who.at("regions").as_array())
+            (a.can ? by_region[std::string(r.as_string())].first : by_region[std::string(r.as_string())].second)++;
     }
     for (const auto& [skill, n] : by_skill) std::cout << "skill " << skill << ": " << n.first << " can, " << n.second << " cannot\n";
     for (const auto& [region, n] : by_region) std::cout << "region " << region << ": " << n.first << " can, " << n.second << " cannot\n";

@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
 #include <iostream>
+#include <set>
 
 #include "crypto/random.hpp"
 #include "emergency/client/common.hpp"
@@ -28,7 +28,8 @@ namespace {
 void may_replace(const std::string& path, bool replace, bool yes) {
     if (!std::filesystem::exists(path)) return;
     if (!replace)
-        fail("a state is at " + path + " already: its organisation key is what every member pinned. To make a new organisation anyway (every member must "
+        fail("a state is at " + path +
+             " already: its organisation key is what every member pinned. To make a new organisation anyway (every member must "
              "enrol again), add --replace-organisation");
     if (!yes && !confirmed("This replaces the organisation at " + path + "; every member will have to enrol again.", "replace"))
         fail("the organisation was kept (confirm on a terminal, or add --yes)");
@@ -59,8 +60,8 @@ std::string list_of(const json::object& o, const char* key) {
 }
 
 void print_member(const json::object& m) {
-    std::cout << hex_of(m, "member_id") << "\t" << hex_of(m, "pseudonym") << "\tregions " << list_of(m, "regions") << "\tskills " << list_of(m, "skills")
-              << "\tcontacts " << list_of(m, "contacts");
+    std::cout << hex_of(m, "member_id") << "\t" << hex_of(m, "pseudonym") << "\tregions " << list_of(m, "regions") << "\tskills "
+              << list_of(m, "skills") << "\tcontacts " << list_of(m, "contacts");
     if (const auto* e = m.if_contains("enrolled_at"); e && e->is_int64()) std::cout << "\tenrolled " << date_of(e->as_int64());
     if (const auto* r = m.if_contains("revoked_at"); r && r->is_int64()) std::cout << "\tREVOKED " << date_of(r->as_int64());
     std::cout << "\n";
@@ -73,7 +74,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     std::string state_path = "operator.state", passphrase_file;
     app.add_option("--state", state_path, "This device's sealed state.");
-    app.add_option("--passphrase-file", passphrase_file, "File whose first line opens the state; - reads it from standard input; none: asked on the terminal.");
+    app.add_option("--passphrase-file", passphrase_file,
+                   "File whose first line opens the state; - reads it from standard input; none: asked on the terminal.");
 
     std::string server, token, ca_file;
     bool replace = false, yes = false;
@@ -89,7 +91,8 @@ int main(int argc, char** argv) {
     token_cmd->add_option("token", new_token, "The new token (haven token create).")->required();
 
     std::string file, file_passphrase;
-    auto* export_cmd = app.add_subcommand("export", "Write the whole operator state sealed under a passphrase of its own, for a second device or a backup.");
+    auto* export_cmd =
+        app.add_subcommand("export", "Write the whole operator state sealed under a passphrase of its own, for a second device or a backup.");
     export_cmd->add_option("--out", file, "The file to write.")->required();
     export_cmd->add_option("--export-passphrase-file", file_passphrase, "Its passphrase (a file, or -); none: asked on the terminal.");
     auto* import_cmd = app.add_subcommand("import", "Make this device's state from an export (a second operator device, a restore).");
@@ -99,14 +102,17 @@ int main(int argc, char** argv) {
     import_cmd->add_flag("--yes", yes, "Do not ask for confirmation.");
 
     std::string qr_png;
-    auto* enrol = app.add_subcommand("enrol", "A one-time enrolment code (48 h) for a member: a link HAVEN:2/CODE/FINGERPRINT/HUB and its QR code "
-                                              "(at most 24 rows, black on white whatever the theme), to scan with the member app or paste into haven-member enrol.");
+    auto* enrol =
+        app.add_subcommand("enrol",
+                           "A one-time enrolment code (48 h) for a member: a link HAVEN:2/CODE/FINGERPRINT/HUB and its QR code "
+                           "(at most 24 rows, black on white whatever the theme), to scan with the member app or paste into haven-member enrol.");
     enrol->add_option("--qr-png", qr_png, "Also write the QR code as a PNG image (for another screen or a printout).");
     std::string list_action, list_kind, list_id;
     std::vector<std::string> list_names;
-    auto* lists_cmd = app.add_subcommand("lists", "The regions and skills members choose from, with their names in each language: "
-                                                  "`lists`, `lists add region pskov en=Pskov ru=Псков`, `lists remove region pskov`. "
-                                                  "Codes made afterwards carry them; tiers name them by id or any name.");
+    auto* lists_cmd = app.add_subcommand("lists",
+                                         "The regions and skills members choose from, with their names in each language: "
+                                         "`lists`, `lists add region pskov en=Pskov ru=Псков`, `lists remove region pskov`. "
+                                         "Codes made afterwards carry them; tiers name them by id or any name.");
     lists_cmd->add_option("action", list_action, "add | remove (none: show the lists)")->check(CLI::IsMember({"add", "remove"}));
     lists_cmd->add_option("kind", list_kind, "region | skill")->check(CLI::IsMember({"region", "skill"}));
     lists_cmd->add_option("id", list_id, "The id tiers and members' devices carry: a-z, 0-9 and _ (pskov, safe_flat).");
@@ -124,14 +130,16 @@ int main(int argc, char** argv) {
     approve->add_flag("--all", approve_all, "Every member sync lists as waiting: read the list first.");
     auto* reject = app.add_subcommand("reject", "Refuse a waiting member: their packet and their mailbox on the hub are deleted.");
     reject->add_option("id", member_id, "The member's id (from sync).")->required();
-    auto* revoke = app.add_subcommand("revoke", "Remove a member (a lost phone): their mailbox goes from the hub, no alert is wrapped for them again.");
+    auto* revoke =
+        app.add_subcommand("revoke", "Remove a member (a lost phone): their mailbox goes from the hub, no alert is wrapped for them again.");
     revoke->add_option("id", member_id, "The member's id (from roster).")->required();
     auto* roster = app.add_subcommand("roster", "List the roster: id, pseudonym, regions, skills, contacts, enrolment date.");
 
     ActivateOptions a;
     bool resume_flag = false;
     auto* activate_cmd = app.add_subcommand("activate", "Show what will be sent and to how many, ask, then sign, encrypt, wrap, upload, publish.");
-    activate_cmd->add_option("--status", a.status, "real | exercise | test (a drill is exercise; members see which)")->check(CLI::IsMember({"real", "exercise", "test"}));
+    activate_cmd->add_option("--status", a.status, "real | exercise | test (a drill is exercise; members see which)")
+        ->check(CLI::IsMember({"real", "exercise", "test"}));
     activate_cmd->add_option("--type", a.type, "alert (default) | update | cancel")->check(CLI::IsMember({"alert", "update", "cancel"}));
     activate_cmd->add_option("--refers-to", a.refers_to, "The alert an update or cancel is about (its id, as activate printed it).");
     activate_cmd->add_option("--tier", a.tiers, "'regions=a,b; skills=c; after=15m' (units s, m, h; repeat; none: everyone now)");
@@ -143,7 +151,8 @@ int main(int argc, char** argv) {
 
     auto* queues = app.add_subcommand("queues", "The doorbell queues: depth and oldest ring per channel.");
     std::string activation;
-    auto* answers_cmd = app.add_subcommand("answers", "Who answered and when they come (ETA, due time, contacts), then speed, coverage per tier, delivery.");
+    auto* answers_cmd =
+        app.add_subcommand("answers", "Who answered and when they come (ETA, due time, contacts), then speed, coverage per tier, delivery.");
     answers_cmd->add_option("id", activation)->required();
 
     program() = "haven-operator";
@@ -161,8 +170,14 @@ int main(int argc, char** argv) {
         const SigningKeys org = new_signing_keys();
         const BoxKeys box = new_box_keys();
         Operator op{state_path, passphrase,
-                    json::object{{"server", server}, {"token", token}, {"ca_file", ca_file}, {"org_pk", to_hex(org.public_key)}, {"org_sk", to_hex(org.secret_key)},
-                                 {"roster_key", to_hex(crypto::random_bytes(32))}, {"box_pk", to_hex(box.public_key)}, {"box_sk", to_hex(box.secret_key)},
+                    json::object{{"server", server},
+                                 {"token", token},
+                                 {"ca_file", ca_file},
+                                 {"org_pk", to_hex(org.public_key)},
+                                 {"org_sk", to_hex(org.secret_key)},
+                                 {"roster_key", to_hex(crypto::random_bytes(32))},
+                                 {"box_pk", to_hex(box.public_key)},
+                                 {"box_sk", to_hex(box.secret_key)},
                                  {"activations", json::array{}}}};
         op.save();
         std::cout << "organisation key " << to_hex(org.public_key) << "\n";
@@ -182,7 +197,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (!std::filesystem::exists(state_path))
-        fail("no operator state at " + state_path + ": make one with `init` (a new organisation) or `import` (an export of this organisation), "
+        fail("no operator state at " + state_path +
+             ": make one with `init` (a new organisation) or `import` (an export of this organisation), "
              "or give its path with --state");
     Operator op{state_path, must(passphrase_from(passphrase_file)), {}};
     op.state = must(load_state(state_path, op.passphrase));
@@ -213,11 +229,15 @@ int main(int argc, char** argv) {
             } else {
                 auto entry = list_entry(list_id, list_names);
                 if (!entry) fail(list_kind + " " + list_id + ": " + entry.error().message);
-                if (at != list.end()) *at = *entry;
-                else if (list.size() >= max_list_entries) fail("a list holds at most " + std::to_string(max_list_entries) + " entries");
-                else list.push_back(*entry);
+                if (at != list.end())
+                    *at = *entry;
+                else if (list.size() >= max_list_entries)
+                    fail("a list holds at most " + std::to_string(max_list_entries) + " entries");
+                else
+                    list.push_back(*entry);
             }
-            if (seal_lists(lists, std::string(24, 'A')).size() > max_sealed_lists) fail("the lists would be too long for one code: shorten the names");
+            if (seal_lists(lists, std::string(24, 'A')).size() > max_sealed_lists)
+                fail("the lists would be too long for one code: shorten the names");
             op.state["lists"] = lists_json(lists);
             op.save();
         }
@@ -234,14 +254,16 @@ int main(int argc, char** argv) {
         // The keys go to the hub with the code; the link carries only their fingerprint, which the member's device
         // checks the keys it fetches against (a QR code of version 4 rather than 9).
         const std::string org_pk = hex_of(op.state, "org_pk"), box_pk = hex_of(op.state, "box_pk");
-        auto r = call(op.state, "POST", "/api/v1/network/enrolments", json::serialize(json::object{{"org_pk", org_pk}, {"box_pk", box_pk}}), "application/json");
+        auto r = call(op.state, "POST", "/api/v1/network/enrolments", json::serialize(json::object{{"org_pk", org_pk}, {"box_pk", box_pk}}),
+                      "application/json");
         const std::string code(json::parse(r.body).at("code").as_string());
         // The lists go sealed under the code, which the hub does not keep: it stores them without reading them.
         // A code whose lists did not arrive is withdrawn: its member would be asked to type words instead.
         if (const Lists lists = lists_of(op.state); !lists.empty()) {
             const std::string id = std::to_string(json::parse(r.body).at("id").as_int64());
-            auto put = call(op.state, "PUT", "/api/v1/network/enrolments/" + id + "/lists", json::serialize(json::object{{"lists", to_hex(seal_lists(lists, code))}}),
-                            "application/json", {}, {400, 404, 413, 422, 429, 503});
+            auto put = call(op.state, "PUT", "/api/v1/network/enrolments/" + id + "/lists",
+                            json::serialize(json::object{{"lists", to_hex(seal_lists(lists, code))}}), "application/json", {},
+                            {400, 404, 413, 422, 429, 503});
             if (put.status != 200) {
                 call(op.state, "DELETE", "/api/v1/network/enrolments/" + id, {}, {}, {}, {404, 503});
                 fail("the hub did not take the lists (" + std::to_string(put.status) + "): the code is withdrawn; try again");
@@ -266,8 +288,9 @@ int main(int argc, char** argv) {
         }
         const auto listed = json::parse(call(op.state, "GET", "/api/v1/network/enrolments").body).at("items").as_array();
         for (const auto& c : listed)
-            std::cout << c.at("id").as_int64() << "\tmade " << date_of(c.at("created_at").as_int64()) << " " << clock_time(c.at("created_at").as_int64())
-                      << "\texpires " << date_of(c.at("expires_at").as_int64()) << " " << clock_time(c.at("expires_at").as_int64()) << "\n";
+            std::cout << c.at("id").as_int64() << "\tmade " << date_of(c.at("created_at").as_int64()) << " "
+                      << clock_time(c.at("created_at").as_int64()) << "\texpires " << date_of(c.at("expires_at").as_int64()) << " "
+                      << clock_time(c.at("expires_at").as_int64()) << "\n";
         std::cout << listed.size() << " open code(s)\n";
         return 0;
     }
@@ -306,7 +329,8 @@ int main(int argc, char** argv) {
             size_t done = 0;
             for (const auto& [inbox_id, m] : chosen) {
                 call(op.state, "DELETE", "/api/v1/network/inbox/" + std::to_string(inbox_id));
-                if (++done % 500 == 0 || done == chosen.size()) std::cerr << "\rcleared " << done << " of " << chosen.size() << " packets" << std::flush;
+                if (++done % 500 == 0 || done == chosen.size())
+                    std::cerr << "\rcleared " << done << " of " << chosen.size() << " packets" << std::flush;
             }
             std::cerr << "\n";
             for (const auto& [inbox_id, m] : chosen) std::cout << hex_of(m, "pseudonym") << " approved\n";

@@ -43,7 +43,8 @@ bool at_terminal() { return ::isatty(STDIN_FILENO) == 1; }
 Result<std::string> passphrase_from(const std::string& source, const std::string& prompt) {
     if (source == "-") {
         std::string line;
-        if (!std::getline(std::cin, line)) return make_error(ErrorKind::invalid, "bad_passphrase", "Standard input holds no passphrase.", "passphrase-file");
+        if (!std::getline(std::cin, line))
+            return make_error(ErrorKind::invalid, "bad_passphrase", "Standard input holds no passphrase.", "passphrase-file");
         return checked(line, "on standard input");
     }
     if (!source.empty()) {

@@ -34,10 +34,9 @@ bool in(uint32_t address, uint32_t network, int bits) { return bits == 0 || (add
 bool public_v4(const std::array<unsigned char, 4>& b) {
     const uint32_t a = uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | b[3];
     // IANA's special-purpose registry (RFC 6890 and successors): none of these is a stranger's web server.
-    static constexpr std::pair<uint32_t, int> special[] = {
-        {0x00000000, 8},  {0x0a000000, 8},  {0x64400000, 10}, {0x7f000000, 8},  {0xa9fe0000, 16}, {0xac100000, 12},
-        {0xc0000000, 24}, {0xc0000200, 24}, {0xc0586300, 24}, {0xc0a80000, 16}, {0xc6120000, 15}, {0xc6336400, 24},
-        {0xcb007100, 24}, {0xe0000000, 4},  {0xf0000000, 4}};
+    static constexpr std::pair<uint32_t, int> special[] = {{0x00000000, 8},  {0x0a000000, 8},  {0x64400000, 10}, {0x7f000000, 8},  {0xa9fe0000, 16},
+                                                           {0xac100000, 12}, {0xc0000000, 24}, {0xc0000200, 24}, {0xc0586300, 24}, {0xc0a80000, 16},
+                                                           {0xc6120000, 15}, {0xc6336400, 24}, {0xcb007100, 24}, {0xe0000000, 4},  {0xf0000000, 4}};
     for (auto [network, bits] : special)
         if (in(a, network, bits)) return false;
     return true;
@@ -46,9 +45,9 @@ bool public_v4(const std::array<unsigned char, 4>& b) {
 bool public_v6(const std::array<unsigned char, 16>& b) {
     auto v4 = [&](size_t at) { return public_v4({b[at], b[at + 1], b[at + 2], b[at + 3]}); };
     auto prefix = [&](std::initializer_list<unsigned char> p) { return std::equal(p.begin(), p.end(), b.begin()); };
-    if (prefix({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff})) return v4(12);          // ::ffff:a.b.c.d (mapped)
-    if (prefix({0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0})) return v4(12);      // 64:ff9b::/96 (NAT64)
-    if (prefix({0x20, 0x02})) return v4(2);                                        // 2002::/16 (6to4)
+    if (prefix({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff})) return v4(12);     // ::ffff:a.b.c.d (mapped)
+    if (prefix({0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0})) return v4(12);  // 64:ff9b::/96 (NAT64)
+    if (prefix({0x20, 0x02})) return v4(2);                                    // 2002::/16 (6to4)
     // Only global unicast (2000::/3) is public; within it, IETF assignments (2001::/23, Teredo among them),
     // documentation (2001:db8::/32) and the local NAT64 prefix are not. Loopback, ::, ULA, link-local and
     // multicast all fall outside 2000::/3.
@@ -59,9 +58,7 @@ bool public_v6(const std::array<unsigned char, 16>& b) {
     return true;
 }
 
-bool public_endpoint(const asio::ip::address& a) {
-    return a.is_v4() ? public_v4(a.to_v4().to_bytes()) : public_v6(a.to_v6().to_bytes());
-}
+bool public_endpoint(const asio::ip::address& a) { return a.is_v4() ? public_v4(a.to_v4().to_bytes()) : public_v6(a.to_v6().to_bytes()); }
 
 }  // namespace
 
@@ -75,10 +72,11 @@ std::optional<bool> public_address(std::string_view host) {
     return std::nullopt;
 }
 
-Result<Reply> request(const Endpoint& to, const std::string& method, const std::string& target, const std::string& body, const std::string& content_type,
-                      const std::vector<std::pair<std::string, std::string>>& headers) {
+Result<Reply> request(const Endpoint& to, const std::string& method, const std::string& target, const std::string& body,
+                      const std::string& content_type, const std::vector<std::pair<std::string, std::string>>& headers) {
     const bool tls = to.base.rfind("https://", 0) == 0;
-    if (!tls && to.base.rfind("http://", 0) != 0) return make_error(ErrorKind::invalid, "bad_server", "The server address starts with https:// or http://.", "server");
+    if (!tls && to.base.rfind("http://", 0) != 0)
+        return make_error(ErrorKind::invalid, "bad_server", "The server address starts with https:// or http://.", "server");
     std::string rest = to.base.substr(tls ? 8 : 7);
     // A base may carry a path (a webhook's URL): it prefixes the target.
     std::string path;

@@ -2,12 +2,12 @@
 
 #include <array>
 #include <atomic>
-#include <deque>
-#include <mutex>
-#include <optional>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <deque>
+#include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -30,12 +30,12 @@ struct Server::Impl {
     tcp::acceptor acceptor{io};
     std::vector<std::thread> threads;
     std::atomic<int64_t> open{0};
-    std::atomic<int64_t> queued{0};  // requests running a handler or waiting for a slot
-    std::atomic<int64_t> parked{0};  // long polls waiting for their signal (no slot, no thread)
+    std::atomic<int64_t> queued{0};     // requests running a handler or waiting for a slot
+    std::atomic<int64_t> parked{0};     // long polls waiting for their signal (no slot, no thread)
     std::atomic<size_t> body_bytes{0};  // bodies being read or handled (at most limits.max_body_bytes_in_flight)
     std::mutex slot_mutex;
-    int running = 0;                           // handlers running (at most limits.workers)
-    std::deque<asio::steady_timer*> waiting;   // requests waiting for a handler slot, oldest first
+    int running = 0;                          // handlers running (at most limits.workers)
+    std::deque<asio::steady_timer*> waiting;  // requests waiting for a handler slot, oldest first
     std::atomic<bool> stopped{false};
 
     Impl(ServerLimits l, ServerHooks h) : limits(l), hooks(std::move(h)), io(l.workers + 1) {}
@@ -157,8 +157,7 @@ awaitable<bool> Server::Impl::wait_parked(const Park& park, const std::chrono::s
 }
 
 // Coroutines here take references, never non-trivial values: g++ 12 mishandles those in coroutine frames.
-awaitable<bool> Server::Impl::write_response(beast::tcp_stream& stream, Response& response, unsigned version, bool keep_alive,
-                                             bool head) {
+awaitable<bool> Server::Impl::write_response(beast::tcp_stream& stream, Response& response, unsigned version, bool keep_alive, bool head) {
     auto res = to_beast(std::move(response), version, keep_alive);
     stream.expires_after(limits.write_timeout);
     beast::error_code ec;
@@ -419,8 +418,6 @@ void Server::stop() {
     impl_->threads.clear();
 }
 
-ServerStats Server::stats() const {
-    return {impl_->open.load(), impl_->queued.load(), impl_->parked.load(), int64_t(impl_->body_bytes.load())};
-}
+ServerStats Server::stats() const { return {impl_->open.load(), impl_->queued.load(), impl_->parked.load(), int64_t(impl_->body_bytes.load())}; }
 
 }  // namespace haven::http

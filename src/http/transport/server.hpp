@@ -18,10 +18,10 @@
 namespace haven::http {
 
 struct ServerLimits {
-    size_t max_target_bytes = 8 * 1024;    // request line target (414 beyond)
-    size_t max_header_bytes = 8 * 1024;    // all header fields together (431 beyond)
-    size_t max_header_fields = 100;        // (431 beyond)
-    size_t max_body_bytes = 1024 * 1024;   // (413 beyond), unless the route takes more and admits the caller
+    size_t max_target_bytes = 8 * 1024;   // request line target (414 beyond)
+    size_t max_header_bytes = 8 * 1024;   // all header fields together (431 beyond)
+    size_t max_header_fields = 100;       // (431 beyond)
+    size_t max_body_bytes = 1024 * 1024;  // (413 beyond), unless the route takes more and admits the caller
     // Body bytes being read and held, across all connections: a request whose body would pass it gets 503 at
     // once, before any of its body is read (a Content-Length counts whole; a chunked body counts its limit).
     size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
@@ -32,9 +32,9 @@ struct ServerLimits {
     std::chrono::seconds body_timeout{30};    // to read the whole body
     std::chrono::seconds write_timeout{30};   // to write the whole response
     std::chrono::seconds idle_timeout{60};    // a kept-alive connection with no request
-    int max_connections = 10000;  // parked long polls count here: one member device each
-    int max_queue = 256;   // requests waiting for a handler slot (503 beyond)
-    int workers = 8;       // handlers running at once; the pool has one thread more, kept for I/O
+    int max_connections = 10000;              // parked long polls count here: one member device each
+    int max_queue = 256;                      // requests waiting for a handler slot (503 beyond)
+    int workers = 8;                          // handlers running at once; the pool has one thread more, kept for I/O
 };
 
 struct ServerHooks {
@@ -53,7 +53,7 @@ struct ServerHooks {
 struct ServerStats {
     int64_t open_connections = 0;
     int64_t queued_requests = 0;
-    int64_t parked_requests = 0;  // long polls waiting (see Park)
+    int64_t parked_requests = 0;       // long polls waiting (see Park)
     int64_t body_bytes_in_flight = 0;  // request bodies being read or handled (see max_body_bytes_in_flight)
 };
 

@@ -12,8 +12,8 @@ namespace json = boost::json;
 namespace {
 
 json::object site_json(const Site& s) {
-    return {{"id", s.id}, {"name", s.name}, {"city", s.city}, {"country", s.country}, {"time_zone", s.time_zone},
-            {"require_second_factor", s.require_second_factor}};
+    return {{"id", s.id},           {"name", s.name},           {"city", s.city},
+            {"country", s.country}, {"time_zone", s.time_zone}, {"require_second_factor", s.require_second_factor}};
 }
 
 json::array roles_json(const std::vector<SiteRole>& roles) {
@@ -22,9 +22,7 @@ json::array roles_json(const std::vector<SiteRole>& roles) {
     return a;
 }
 
-json::object me_json(const Principal& p) {
-    return {{"id", p.account_id}, {"username", p.username}, {"roles", roles_json(p.roles)}, {"via", p.via}};
-}
+json::object me_json(const Principal& p) { return {{"id", p.account_id}, {"username", p.username}, {"roles", roles_json(p.roles)}, {"via", p.via}}; }
 
 }  // namespace
 
@@ -77,7 +75,8 @@ Result<Response> api_site_create(Request& request, Context& c) {
     HAVEN_TRY(zone, http::text(body, "time_zone", 64));
     in = {name, city, country, zone, false};
     if (const auto* v = body.if_contains("require_second_factor")) {
-        if (!v->is_bool()) return make_error(ErrorKind::invalid, "validation_failed", "require_second_factor must be true or false.", "require_second_factor");
+        if (!v->is_bool())
+            return make_error(ErrorKind::invalid, "validation_failed", "require_second_factor must be true or false.", "require_second_factor");
         in.require_second_factor = v->get_bool();
     }
     HAVEN_TRY(site, c.service.create_site(&*request.principal, in));
@@ -89,8 +88,11 @@ Result<Response> api_site_accounts(Request& request, Context& c) {
     HAVEN_TRY(accounts, c.service.accounts_at(*request.principal, site_id));
     json::array out;
     for (const auto& a : accounts)
-        out.push_back(json::object{{"id", a.id}, {"username", a.username}, {"status", std::string(status_name(a.status))},
-                                   {"roles", roles_json(a.roles)}, {"second_factor", a.has_second_factor}});
+        out.push_back(json::object{{"id", a.id},
+                                   {"username", a.username},
+                                   {"status", std::string(status_name(a.status))},
+                                   {"roles", roles_json(a.roles)},
+                                   {"second_factor", a.has_second_factor}});
     return http::ok(200, json::object{{"accounts", out}});
 }
 
@@ -102,8 +104,9 @@ Result<Response> api_invite(Request& request, Context& c) {
     auto role = parse_role(role_text);
     if (!role) return make_error(ErrorKind::invalid, "validation_failed", "role must be one of the roles Haven knows.", "role");
     HAVEN_TRY(inv, c.service.invite(&*request.principal, site_id, username, *role));
-    return http::ok(201, json::object{{"id", inv.account.id}, {"username", inv.account.username}, {"enrolment_token", inv.token},
-                                {"expires_at", inv.expires_at}});
+    return http::ok(
+        201,
+        json::object{{"id", inv.account.id}, {"username", inv.account.username}, {"enrolment_token", inv.token}, {"expires_at", inv.expires_at}});
 }
 
 Result<Response> api_account_status(Request& request, Context& c) {

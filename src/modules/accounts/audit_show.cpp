@@ -17,9 +17,10 @@ Result<Response> audit_show(Request& request, Context& c) {
             h.element("h2", {}, ctx.t("audit.alarms"));
             h.element("ul", {{"class", "alarms"}, {"id", "alarms"}}, [&] {
                 for (const auto& a : alarms)
-                    h.element("li", {{"class", "notice error"}},
-                              ctx.t(a.suspended ? "audit.alarm_suspended" : "audit.alarm",
-                                    {{"name", a.username}, {"count", a.records}, {"minutes", a.window_ms / 60000}, {"time", web::utc_time(a.raised_at)}}));
+                    h.element(
+                        "li", {{"class", "notice error"}},
+                        ctx.t(a.suspended ? "audit.alarm_suspended" : "audit.alarm",
+                              {{"name", a.username}, {"count", a.records}, {"minutes", a.window_ms / 60000}, {"time", web::utc_time(a.raised_at)}}));
             });
         }
         h.element("form", {{"method", "get"}, {"action", "/audit"}, {"class", "filters"}}, [&] {

@@ -21,7 +21,8 @@ inline std::vector<std::pair<std::string, std::string>> accounts_with(accounts::
     if (!list) return out;
     for (const auto& a : list.value())
         for (const auto& r : a.roles)
-            if (r.site_id == site && r.role == role && a.status == accounts::AccountStatus::active) out.emplace_back(std::to_string(a.id), a.username);
+            if (r.site_id == site && r.role == role && a.status == accounts::AccountStatus::active)
+                out.emplace_back(std::to_string(a.id), a.username);
     return out;
 }
 

@@ -24,9 +24,7 @@ Error csrf_error() {
 
 }  // namespace
 
-bool known_access(const std::string& access) {
-    return access == "public" || access == "signed-in" || parse_action(access).has_value();
-}
+bool known_access(const std::string& access) { return access == "public" || access == "signed-in" || parse_action(access).has_value(); }
 
 std::string Gate::session_cookie() const { return secure_ ? "__Host-haven_session" : "haven_session"; }
 std::string Gate::csrf_cookie() const { return secure_ ? "__Host-haven_csrf" : "haven_csrf"; }

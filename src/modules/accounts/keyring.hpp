@@ -1,6 +1,7 @@
 // Personal secret keys of signed-in people, in guarded memory, per session: opened at login with the
 // password (which the server never keeps), gone at logout, when the session is revoked or goes idle, when the
-// account is suspended (also by the mass-read alarm), at panic seal, and when the process stops. A key here is what lets a counsellor open their notes; nothing on disk can.
+// account is suspended (also by the mass-read alarm), at panic seal, and when the process stops. A key here is what lets a counsellor open their
+// notes; nothing on disk can.
 #pragma once
 
 #include <map>
@@ -38,7 +39,8 @@ public:
     std::optional<std::string> get(const std::string& session_id, int64_t account_id, int64_t now) const {
         std::lock_guard lock(mutex_);
         auto it = keys_.find(session_id);
-        if (it == keys_.end() || it->second.account_id != account_id || it->second.expires_at <= now || it->second.idle_until <= now) return std::nullopt;
+        if (it == keys_.end() || it->second.account_id != account_id || it->second.expires_at <= now || it->second.idle_until <= now)
+            return std::nullopt;
         return std::string(reinterpret_cast<const char*>(it->second.key->data()), crypto::SecretKey::size);
     }
     void forget_session(const std::string& session_id) {
@@ -56,7 +58,8 @@ public:
 
 private:
     void sweep_locked(int64_t now) {
-        for (auto it = keys_.begin(); it != keys_.end();) it = it->second.expires_at <= now || it->second.idle_until <= now ? keys_.erase(it) : std::next(it);
+        for (auto it = keys_.begin(); it != keys_.end();)
+            it = it->second.expires_at <= now || it->second.idle_until <= now ? keys_.erase(it) : std::next(it);
     }
     struct Entry {
         int64_t account_id = 0, expires_at = 0, idle_until = 0;

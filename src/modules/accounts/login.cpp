@@ -14,8 +14,12 @@ Response login_page(Request& request, int status, const std::string& error, cons
             web::field(h, ctx, "password", "login.password", "password", "", "current-password");
             h.element("div", {{"class", "field"}}, [&] {
                 h.element("label", {{"for", "code"}}, ctx.t("login.code"));
-                h.empty("input", {{"id", "code"}, {"name", "code"}, {"type", "text"}, {"inputmode", "numeric"},
-                                  {"autocomplete", "one-time-code"}, {"aria-describedby", "code-help"}});
+                h.empty("input", {{"id", "code"},
+                                  {"name", "code"},
+                                  {"type", "text"},
+                                  {"inputmode", "numeric"},
+                                  {"autocomplete", "one-time-code"},
+                                  {"aria-describedby", "code-help"}});
                 h.element("p", {{"id", "code-help"}, {"class", "small"}}, ctx.t("login.code_help"));
             });
             h.element("button", {{"type", "submit"}}, ctx.t("login.submit"));
@@ -29,8 +33,7 @@ Result<Response> login_show(Request& request, Context&) { return login_page(requ
 
 Result<Response> login_save(Request& request, Context& c) {
     HAVEN_TRY(form, http::form_body(request));
-    LoginInput in{std::string(form.get("username")), std::string(form.get("password")), std::string(form.get("code")),
-                  request.remote_address};
+    LoginInput in{std::string(form.get("username")), std::string(form.get("password")), std::string(form.get("code")), request.remote_address};
     auto login = c.service.login(in);
     if (!login) {
         auto ctx = web::page_context(request);

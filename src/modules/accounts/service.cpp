@@ -13,9 +13,9 @@
 #include "crypto/mac.hpp"
 #include "crypto/password.hpp"
 #include "crypto/random.hpp"
-#include "text/zones.hpp"
 #include "modules/accounts/service_shared.hpp"
 #include "modules/accounts/store.hpp"
+#include "text/zones.hpp"
 
 namespace haven::accounts {
 
@@ -23,8 +23,7 @@ using namespace internal;
 
 Status internal::check_text(const std::string& value, const char* field, size_t max) {
     if (value.empty()) return make_error(ErrorKind::invalid, "validation_failed", std::string(field) + " is required.", field);
-    if (value.size() > max)
-        return make_error(ErrorKind::invalid, "validation_failed", std::string(field) + " is too long.", field);
+    if (value.size() > max) return make_error(ErrorKind::invalid, "validation_failed", std::string(field) + " is too long.", field);
     if (!is_plain_line(value))
         return make_error(ErrorKind::invalid, "validation_failed",
                           std::string(field) + " must be one line of UTF-8 text without control, bidirectional or invisible characters.", field);
@@ -42,8 +41,7 @@ Result<std::string> check_username(std::string_view username) {
     for (char c : u) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
     if (!ok)
         return make_error(ErrorKind::invalid, "validation_failed",
-                          "A username is 3 to 32 of: latin letters, digits, '.', '_' and '-'. Use a chosen name, not a legal name.",
-                          "username");
+                          "A username is 3 to 32 of: latin letters, digits, '.', '_' and '-'. Use a chosen name, not a legal name.", "username");
     return u;
 }
 
@@ -76,7 +74,8 @@ void Service::seal_legacy_credentials() {
     if (found.empty()) return;
     (void)db_.write([&](storage::Tx& tx) -> Status {
         for (const auto& c : found) {
-            if (c.password_hash) store::set_password(tx, c.id, vault_.seal_field("accounts", "password_sealed", c.id, *c.password_hash), clock_.now_ms());
+            if (c.password_hash)
+                store::set_password(tx, c.id, vault_.seal_field("accounts", "password_sealed", c.id, *c.password_hash), clock_.now_ms());
             if (c.box_secret) store::seal_personal_key(tx, c.id, vault_.seal_field("accounts", "box_sealed", c.id, *c.box_secret));
         }
         return {};
@@ -123,9 +122,7 @@ std::optional<Service::BoxKeys> Service::open_box(int64_t account_id, const std:
     return k;
 }
 
-std::optional<std::string> Service::box_public(storage::Tx& tx, int64_t account_id) {
-    return store::box_public(tx, account_id);
-}
+std::optional<std::string> Service::box_public(storage::Tx& tx, int64_t account_id) { return store::box_public(tx, account_id); }
 
 std::optional<std::string> Service::box_secret(const Principal& actor) const {
     if (actor.via != "session") return std::nullopt;
@@ -135,11 +132,9 @@ std::optional<std::string> Service::box_secret(const Principal& actor) const {
 // ---- Assignments ----
 
 Status Service::assign(const Principal* actor, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t until_ms) {
-    if (until_ms <= clock_.now_ms())
-        return make_error(ErrorKind::invalid, "validation_failed", "An assignment must end in the future.", "until");
+    if (until_ms <= clock_.now_ms()) return make_error(ErrorKind::invalid, "validation_failed", "An assignment must end in the future.", "until");
     return db_.write([&](storage::Tx& tx) -> Status {
-        store::insert_assignment(tx, new_id(), account_id, record_type, record_id, until_ms, actor ? actor->account_id : 0,
-                                 clock_.now_ms());
+        store::insert_assignment(tx, new_id(), account_id, record_type, record_id, until_ms, actor ? actor->account_id : 0, clock_.now_ms());
         audit_.record(tx, {"assignment.grant", actor ? actor->account_id : 0, "account", account_id});
         return {};
     });

@@ -10,11 +10,11 @@
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
-#include "modules/shared.hpp"
 #include "crypto/vault.hpp"
 #include "modules/accounts/keyring.hpp"
 #include "modules/accounts/store.hpp"
 #include "modules/accounts/types.hpp"
+#include "modules/shared.hpp"
 #include "storage/db.hpp"
 
 namespace haven::accounts {
@@ -26,7 +26,7 @@ struct SiteInput {
 
 struct Invitation {
     Account account;
-    std::string token;       // shown once: /enrol/<token>
+    std::string token;  // shown once: /enrol/<token>
     int64_t expires_at = 0;
 };
 
@@ -113,8 +113,8 @@ public:
         audit::Stored entry;
         std::string who;  // a username, or the keyed hash when it names nobody the reader can see
     };
-    Result<std::vector<AuditLine>> audit_log(const Principal& actor, const std::string& username, const std::string& action,
-                                             int64_t from, int64_t to);
+    Result<std::vector<AuditLine>> audit_log(const Principal& actor, const std::string& username, const std::string& action, int64_t from,
+                                             int64_t to);
 
     // Every module that shows a person's record calls this in the same transaction: it audits the read
     // ("<type>.read") and raises a mass-read alarm when the reader passes the policy's limit.

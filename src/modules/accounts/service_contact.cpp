@@ -25,17 +25,19 @@ Result<Service::Contact> Service::contact(const Principal& actor) {
                                        std::tuple{&stored->phone, &c.phone, "phone"}}) {
         if (!*sealed) continue;
         auto plain = vault_.open_field("accounts", column, actor.account_id, **sealed);
-        if (!plain) s = plain.error();
-        else *out = plain.value();
+        if (!plain)
+            s = plain.error();
+        else
+            *out = plain.value();
     }
     if (!s) return s.error();
     return c;
 }
 
 Status Service::set_contact(const Principal& actor, const Contact& c) {
-    for (auto [value, field, max] : {std::tuple{&c.real_name, "real_name", 200}, std::tuple{&c.email, "email", 254}, std::tuple{&c.phone, "phone", 40}}) {
-        if (value->size() > size_t(max))
-            return make_error(ErrorKind::invalid, "validation_failed", std::string(field) + " is too long.", field);
+    for (auto [value, field, max] :
+         {std::tuple{&c.real_name, "real_name", 200}, std::tuple{&c.email, "email", 254}, std::tuple{&c.phone, "phone", 40}}) {
+        if (value->size() > size_t(max)) return make_error(ErrorKind::invalid, "validation_failed", std::string(field) + " is too long.", field);
         if (!is_plain_line(*value))
             return make_error(ErrorKind::invalid, "validation_failed",
                               std::string(field) + " must be one line of UTF-8 text without control or bidirectional characters.", field);
@@ -47,7 +49,8 @@ Status Service::set_contact(const Principal& actor, const Contact& c) {
         return vault_.seal_field("accounts", column, actor.account_id, value);
     };
     return db_.write([&](storage::Tx& tx) -> Status {
-        store::set_contact(tx, actor.account_id, {sealed(c.real_name, "real_name"), sealed(c.email, "email"), sealed(c.phone, "phone")}, clock_.now_ms());
+        store::set_contact(tx, actor.account_id, {sealed(c.real_name, "real_name"), sealed(c.email, "email"), sealed(c.phone, "phone")},
+                           clock_.now_ms());
         audit_.record(tx, {"contact.write", actor.account_id, "account", actor.account_id});
         return {};
     });

@@ -44,7 +44,9 @@ Result<Login> Service::login(const LoginInput& in) {
             return e;
         }
         if (by_source.failures > free_failures_per_source)
-            store::set_next_allowed(tx, source, now + std::min<int64_t>(max_backoff_ms, int64_t(1000) << std::min<int64_t>(by_source.failures - free_failures_per_source - 1, 20)));
+            store::set_next_allowed(
+                tx, source,
+                now + std::min<int64_t>(max_backoff_ms, int64_t(1000) << std::min<int64_t>(by_source.failures - free_failures_per_source - 1, 20)));
         Reserved out;
         if (!username.empty()) {
             HAVEN_CHECK(count_account_attempt(tx, account_key, now));
@@ -64,8 +66,10 @@ Result<Login> Service::login(const LoginInput& in) {
     std::optional<std::string> hash;
     if (row) hash = password_hash_of(*row);
     bool ok = false;
-    if (hash) ok = crypto::verify_password(*hash, in.password);
-    else crypto::equalise_login_time(in.password);
+    if (hash)
+        ok = crypto::verify_password(*hash, in.password);
+    else
+        crypto::equalise_login_time(in.password);
     ok = ok && row->account.status == AccountStatus::active;
 
     HAVEN_TRY(passed, db_.write<bool>([&](storage::Tx& tx) -> Result<bool> {
@@ -100,7 +104,8 @@ Result<Login> Service::login(const LoginInput& in) {
         if (box && box->created)
             store::set_personal_keys(tx, row->account.id, box->public_key,
                                      vault_.seal_field("accounts", "box_sealed", row->account.id, box->sealed_secret), box->salt);
-        if (!row->password_sealed) store::set_password(tx, row->account.id, vault_.seal_field("accounts", "password_sealed", row->account.id, *hash), now);
+        if (!row->password_sealed)
+            store::set_password(tx, row->account.id, vault_.seal_field("accounts", "password_sealed", row->account.id, *hash), now);
         auto p = active_principal(tx, row->account.id);
         if (!p) return bad_credentials();  // suspended between the two steps
         out.principal = std::move(*p);

@@ -14,7 +14,7 @@ namespace haven::accounts {
 using namespace internal;
 
 Result<std::vector<Service::AuditLine>> Service::audit_log(const Principal& actor, const std::string& username, const std::string& action,
-                                                          int64_t from, int64_t to) {
+                                                           int64_t from, int64_t to) {
     if (!may(actor, Action::audit_view, std::nullopt)) return denied();
     std::set<int64_t> sites;
     for (const auto& r : actor.roles)
@@ -66,7 +66,6 @@ void Service::record_reads(storage::Tx& tx, const Principal& reader, std::string
         store::revoke_tokens_of(tx, reader.account_id, now);
     }
 }
-
 
 Status Service::record_read(const Principal& reader, std::string_view record_type, int64_t record_id) {
     return db_.write([&](storage::Tx& tx) -> Status {

@@ -17,16 +17,15 @@ using namespace internal;
 
 Result<Site> Service::create_site(const Principal* actor, const SiteInput& in) {
     if (actor && !may(*actor, Action::sites_manage, std::nullopt)) return denied();
-    for (auto [value, field, max] : {std::tuple{&in.name, "name", 100}, std::tuple{&in.city, "city", 100},
-                                     std::tuple{&in.country, "country", 100}, std::tuple{&in.time_zone, "time_zone", 64}}) {
+    for (auto [value, field, max] : {std::tuple{&in.name, "name", 100}, std::tuple{&in.city, "city", 100}, std::tuple{&in.country, "country", 100},
+                                     std::tuple{&in.time_zone, "time_zone", 64}}) {
         if (auto s = check_text(*value, field, size_t(max)); !s) return s.error();
     }
     if (!valid_time_zone(in.time_zone))
         return make_error(ErrorKind::invalid, "validation_failed", "time_zone must be an IANA zone such as Europe/Paris.", "time_zone");
     const Site site{new_id(), in.name, in.city, in.country, in.time_zone, in.require_second_factor};
     return db_.write<Site>([&](storage::Tx& tx) -> Result<Site> {
-        if (store::site_by_name(tx, in.name))
-            return make_error(ErrorKind::conflict, "exists", "A site with this name exists.", "name");
+        if (store::site_by_name(tx, in.name)) return make_error(ErrorKind::conflict, "exists", "A site with this name exists.", "name");
         store::insert_site(tx, site, clock_.now_ms());
         audit_.record(tx, {"site.create", actor ? actor->account_id : 0, "site", site.id, site.id});
         // The creator administers the new site too.
@@ -69,8 +68,7 @@ Result<Invitation> Service::invite(const Principal* actor, int64_t site_id, cons
     const int64_t expires_at = clock_.now_ms() + enrolment_lifetime_ms;
     return db_.write<Invitation>([&](storage::Tx& tx) -> Result<Invitation> {
         if (!store::site(tx, site_id)) return make_error(ErrorKind::not_found, "not_found", "There is no such site.");
-        if (store::account_by_username(tx, username))
-            return make_error(ErrorKind::conflict, "exists", "This username is taken.", "username");
+        if (store::account_by_username(tx, username)) return make_error(ErrorKind::conflict, "exists", "This username is taken.", "username");
         int64_t id = new_id();
         store::insert_account(tx, id, username, AccountStatus::invited, clock_.now_ms());
         store::set_roles_at_site(tx, id, site_id, {role});
@@ -97,8 +95,7 @@ Status Service::set_roles(const Principal& actor, int64_t site_id, int64_t accou
     if (!may(actor, Action::accounts_manage, site_id)) return denied();
     return db_.write([&](storage::Tx& tx) -> Status {
         auto row = store::account(tx, account_id);
-        bool here = row && std::any_of(row->account.roles.begin(), row->account.roles.end(),
-                                       [&](const SiteRole& r) { return r.site_id == site_id; });
+        bool here = row && std::any_of(row->account.roles.begin(), row->account.roles.end(), [&](const SiteRole& r) { return r.site_id == site_id; });
         if (!here) return make_error(ErrorKind::not_found, "not_found", "There is no such account at this site.");
         if (account_id == actor.account_id && std::find(roles.begin(), roles.end(), Role::administrator) == roles.end())
             return make_error(ErrorKind::invalid, "validation_failed", "You cannot remove your own administrator role.", "role");
@@ -116,8 +113,7 @@ Status Service::set_status(const Principal* actor, int64_t site_id, int64_t acco
         return make_error(ErrorKind::invalid, "validation_failed", "You cannot suspend or offboard yourself.", "account");
     return db_.write([&](storage::Tx& tx) -> Status {
         auto row = store::account(tx, account_id);
-        bool here = row && std::any_of(row->account.roles.begin(), row->account.roles.end(),
-                                       [&](const SiteRole& r) { return r.site_id == site_id; });
+        bool here = row && std::any_of(row->account.roles.begin(), row->account.roles.end(), [&](const SiteRole& r) { return r.site_id == site_id; });
         if (!here) return make_error(ErrorKind::not_found, "not_found", "There is no such account at this site.");
         const int64_t now = clock_.now_ms();
         // A site's administrator acts on that site alone. Status is global (a suspended account is suspended

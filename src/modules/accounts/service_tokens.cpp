@@ -11,8 +11,7 @@ namespace haven::accounts {
 using namespace internal;
 
 Result<std::string> Service::create_token(const std::string& username, const std::string& label, const std::string& scope, int days) {
-    if (scope != "read" && scope != "write")
-        return make_error(ErrorKind::invalid, "validation_failed", "scope must be read or write.", "scope");
+    if (scope != "read" && scope != "write") return make_error(ErrorKind::invalid, "validation_failed", "scope must be read or write.", "scope");
     if (days < 1 || days > 365) return make_error(ErrorKind::invalid, "validation_failed", "A token lives 1 to 365 days.", "days");
     if (auto s = check_text(label, "label", 100); !s) return s.error();
     const std::string token = crypto::random_token();
@@ -21,8 +20,7 @@ Result<std::string> Service::create_token(const std::string& username, const std
         if (!row || row->account.status != AccountStatus::active)
             return make_error(ErrorKind::not_found, "not_found", "There is no active account with this username.", "user");
         const int64_t now = clock_.now_ms();
-        store::insert_token(tx, new_id(), crypto::token_hash(token), row->account.id, label, scope, now,
-                            now + int64_t(days) * 24 * hour_ms);
+        store::insert_token(tx, new_id(), crypto::token_hash(token), row->account.id, label, scope, now, now + int64_t(days) * 24 * hour_ms);
         audit_.record(tx, {"token.create", 0, "account", row->account.id});
         return {};
     }));

@@ -22,10 +22,10 @@ Response sites_page(Request& request, Context& c, int status, const std::string&
                         for (const auto& r : me.roles)
                             if (r.site_id == s.id) h.element("li", {}, role_label(ctx, r.role));
                     });
-                    const std::pair<Action, const char*> links[] = {
-                        {Action::dashboard_view, "dashboard"}, {Action::dashboard_view, "occupancy"}, {Action::requests_manage, "requests"},
-                        {Action::people_open, "people"},       {Action::spaces_view, "spaces"},       {Action::spaces_view, "desks"},
-                        {Action::courses_view, "courses"},     {Action::events_view, "events"}};
+                    const std::pair<Action, const char*> links[] = {{Action::dashboard_view, "dashboard"}, {Action::dashboard_view, "occupancy"},
+                                                                    {Action::requests_manage, "requests"}, {Action::people_open, "people"},
+                                                                    {Action::spaces_view, "spaces"},       {Action::spaces_view, "desks"},
+                                                                    {Action::courses_view, "courses"},     {Action::events_view, "events"}};
                     for (const auto& link : links)
                         if (const std::string page = link.second; may(me, link.first, s.id))
                             h.element("p", {}, [&] {
@@ -60,8 +60,7 @@ Response sites_page(Request& request, Context& c, int status, const std::string&
     });
 }
 
-Response accounts_page(Request& request, Context& c, const Site& site, int status, const std::string& message, bool error,
-                       const std::string& link) {
+Response accounts_page(Request& request, Context& c, const Site& site, int status, const std::string& message, bool error, const std::string& link) {
     auto ctx = web::page_context(request);
     ctx.site_name = site.name;
     const Principal& me = *request.principal;
@@ -102,8 +101,11 @@ Response accounts_page(Request& request, Context& c, const Site& site, int statu
                                 h.open("select", {{"name", "role"}, {"aria-label", ctx.t("accounts.role")}});
                                 for (Role role : all_roles()) {
                                     bool held = !a.roles.empty() && a.roles.front().role == role;
-                                    if (held) h.element("option", {{"value", std::string(role_name(role))}, {"selected", "selected"}}, role_label(ctx, role));
-                                    else h.element("option", {{"value", std::string(role_name(role))}}, role_label(ctx, role));
+                                    if (held)
+                                        h.element("option", {{"value", std::string(role_name(role))}, {"selected", "selected"}},
+                                                  role_label(ctx, role));
+                                    else
+                                        h.element("option", {{"value", std::string(role_name(role))}}, role_label(ctx, role));
                                 }
                                 h.close();
                                 h.element("button", {{"type", "submit"}, {"class", "secondary"}}, ctx.t("accounts.change_role"));
@@ -153,8 +155,8 @@ Result<Response> sites_show(Request& request, Context& c) { return sites_page(re
 
 Result<Response> site_save(Request& request, Context& c) {
     HAVEN_TRY(form, http::form_body(request));
-    SiteInput in{std::string(form.get("name")), std::string(form.get("city")), std::string(form.get("country")),
-                 std::string(form.get("time_zone")), form.get("require_second_factor") == "1"};
+    SiteInput in{std::string(form.get("name")), std::string(form.get("city")), std::string(form.get("country")), std::string(form.get("time_zone")),
+                 form.get("require_second_factor") == "1"};
     auto site = c.service.create_site(&*request.principal, in);
     if (!site) {
         if (site.error().field.empty()) return site.error();

@@ -23,9 +23,7 @@ std::optional<std::string> opt_blob(const Row& r, size_t i) {
     return std::string(b.begin(), b.end());
 }
 
-Site site_from(const Row& r) {
-    return Site{r.integer(0), r.text(1), r.text(2), r.text(3), r.text(4), r.integer(5) != 0};
-}
+Site site_from(const Row& r) { return Site{r.integer(0), r.text(1), r.text(2), r.text(3), r.text(4), r.integer(5) != 0}; }
 constexpr const char* site_columns = "SELECT id, name, city, country, time_zone, require_second_factor FROM sites";
 
 std::vector<SiteRole> roles_of(Tx& tx, int64_t account_id) {
@@ -37,7 +35,9 @@ std::vector<SiteRole> roles_of(Tx& tx, int64_t account_id) {
 
 std::optional<AccountRow> account_where(Tx& tx, const char* where, const Value& key) {
     auto rows = tx.query(std::string("SELECT id, username, status, password_hash, totp_secret, totp_pending, totp_last_step, locale, password_sealed "
-                                     "FROM accounts WHERE ") + where, {key});
+                                     "FROM accounts WHERE ") +
+                             where,
+                         {key});
     if (rows.empty()) return std::nullopt;
     const Row& r = rows[0];
     AccountRow a;
@@ -87,15 +87,14 @@ void insert_account(Tx& tx, int64_t id, const std::string& username, AccountStat
 
 std::optional<AccountRow> account(Tx& tx, int64_t id) { return account_where(tx, "id = $1", id); }
 
-std::optional<AccountRow> account_by_username(Tx& tx, const std::string& username) {
-    return account_where(tx, "username = $1", username);
-}
+std::optional<AccountRow> account_by_username(Tx& tx, const std::string& username) { return account_where(tx, "username = $1", username); }
 
 std::vector<Account> accounts_at_site(Tx& tx, int64_t site_id) {
     std::vector<Account> out;
-    auto rows = tx.query("SELECT DISTINCT a.id, a.username, a.status, a.totp_secret IS NOT NULL FROM accounts a "
-                         "JOIN account_roles r ON r.account_id = a.id WHERE r.site_id = $1 ORDER BY a.username",
-                         {site_id});
+    auto rows = tx.query(
+        "SELECT DISTINCT a.id, a.username, a.status, a.totp_secret IS NOT NULL FROM accounts a "
+        "JOIN account_roles r ON r.account_id = a.id WHERE r.site_id = $1 ORDER BY a.username",
+        {site_id});
     for (const auto& r : rows) {
         Account a;
         a.id = r.integer(0);
@@ -113,7 +112,8 @@ void set_status(Tx& tx, int64_t account_id, AccountStatus status, int64_t now) {
 }
 
 void set_password(Tx& tx, int64_t account_id, const std::string& sealed_hash, int64_t now) {
-    tx.exec("UPDATE accounts SET password_sealed = $2, password_hash = NULL, updated_at = $3 WHERE id = $1", {account_id, Blob::of(sealed_hash), now});
+    tx.exec("UPDATE accounts SET password_sealed = $2, password_hash = NULL, updated_at = $3 WHERE id = $1",
+            {account_id, Blob::of(sealed_hash), now});
 }
 
 void set_totp_pending(Tx& tx, int64_t account_id, const std::optional<std::string>& secret) {
@@ -137,8 +137,7 @@ void set_roles_at_site(Tx& tx, int64_t account_id, int64_t site_id, const std::v
     lock_account(tx, account_id);
     tx.exec("DELETE FROM account_roles WHERE account_id = $1 AND site_id = $2", {account_id, site_id});
     for (Role role : roles)
-        tx.exec("INSERT INTO account_roles (account_id, site_id, role) VALUES ($1, $2, $3)",
-                {account_id, site_id, std::string(role_name(role))});
+        tx.exec("INSERT INTO account_roles (account_id, site_id, role) VALUES ($1, $2, $3)", {account_id, site_id, std::string(role_name(role))});
 }
 
 void insert_enrolment(Tx& tx, const std::string& token_hash, int64_t account_id, int64_t expires_at) {
@@ -146,8 +145,7 @@ void insert_enrolment(Tx& tx, const std::string& token_hash, int64_t account_id,
 }
 
 std::optional<int64_t> enrolment_account(Tx& tx, const std::string& token_hash, int64_t now) {
-    auto rows = tx.query("SELECT account_id FROM enrolments WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
-                         {token_hash, now});
+    auto rows = tx.query("SELECT account_id FROM enrolments WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2", {token_hash, now});
     if (rows.empty()) return std::nullopt;
     return rows[0].integer(0);
 }
@@ -167,8 +165,7 @@ bool use_recovery_code(Tx& tx, int64_t account_id, const std::string& code_hash,
                    {account_id, code_hash, now}) == 1;
 }
 
-void insert_session(Tx& tx, const std::string& id_hash, const std::string& public_id, int64_t account_id, int64_t now,
-                    int64_t expires_at) {
+void insert_session(Tx& tx, const std::string& id_hash, const std::string& public_id, int64_t account_id, int64_t now, int64_t expires_at) {
     tx.exec("INSERT INTO sessions (id_hash, public_id, account_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)",
             {id_hash, public_id, account_id, now, expires_at});
 }
@@ -195,20 +192,21 @@ void delete_sessions_of(Tx& tx, int64_t account_id) { tx.exec("DELETE FROM sessi
 std::vector<SessionInfo> sessions_of(Tx& tx, int64_t account_id) {
     std::vector<SessionInfo> out;
     for (const auto& r : tx.query("SELECT public_id, created_at, last_seen_at, expires_at FROM sessions WHERE account_id = $1 "
-                                  "ORDER BY last_seen_at DESC", {account_id}))
+                                  "ORDER BY last_seen_at DESC",
+                                  {account_id}))
         out.push_back({r.text(0), r.integer(1), r.integer(2), r.integer(3), false});
     return out;
 }
 
-void insert_token(Tx& tx, int64_t id, const std::string& token_hash, int64_t account_id, const std::string& label,
-                  const std::string& scope, int64_t now, int64_t expires_at) {
+void insert_token(Tx& tx, int64_t id, const std::string& token_hash, int64_t account_id, const std::string& label, const std::string& scope,
+                  int64_t now, int64_t expires_at) {
     tx.exec("INSERT INTO api_tokens (id, token_hash, account_id, label, scope, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             {id, token_hash, account_id, label, scope, now, expires_at});
 }
 
 std::optional<TokenRow> live_token(Tx& tx, const std::string& token_hash, int64_t now) {
-    auto rows = tx.query("SELECT account_id, scope FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
-                         {token_hash, now});
+    auto rows =
+        tx.query("SELECT account_id, scope FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2", {token_hash, now});
     if (rows.empty()) return std::nullopt;
     return TokenRow{rows[0].integer(0), rows[0].text(1)};
 }
@@ -218,10 +216,11 @@ int64_t revoke_tokens_of(Tx& tx, int64_t account_id, int64_t now) {
 }
 
 Throttle count_attempt(Tx& tx, const std::string& key, int64_t now, int64_t window_ms) {
-    auto rows = tx.query("INSERT INTO login_throttle (source_hash, failures, next_allowed_at, updated_at) VALUES ($1, 1, 0, $2) "
-                         "ON CONFLICT (source_hash) DO UPDATE SET failures = CASE WHEN login_throttle.updated_at < $3 THEN 1 "
-                         "ELSE login_throttle.failures + 1 END, updated_at = $2 RETURNING failures, next_allowed_at",
-                         {key, now, now - window_ms});
+    auto rows = tx.query(
+        "INSERT INTO login_throttle (source_hash, failures, next_allowed_at, updated_at) VALUES ($1, 1, 0, $2) "
+        "ON CONFLICT (source_hash) DO UPDATE SET failures = CASE WHEN login_throttle.updated_at < $3 THEN 1 "
+        "ELSE login_throttle.failures + 1 END, updated_at = $2 RETURNING failures, next_allowed_at",
+        {key, now, now - window_ms});
     return Throttle{rows.at(0).integer(0), rows.at(0).integer(1), now};
 }
 
@@ -274,21 +273,25 @@ void set_next_allowed(Tx& tx, const std::string& key, int64_t at) {
 }
 
 void uncount_attempt(Tx& tx, const std::string& key, int64_t free) {
-    tx.exec("UPDATE login_throttle SET failures = failures - 1, next_allowed_at = CASE WHEN failures - 1 <= $2 THEN 0 ELSE next_allowed_at END "
-            "WHERE source_hash = $1 AND failures > 0",
-            {key, free});
+    tx.exec(
+        "UPDATE login_throttle SET failures = failures - 1, next_allowed_at = CASE WHEN failures - 1 <= $2 THEN 0 ELSE next_allowed_at END "
+        "WHERE source_hash = $1 AND failures > 0",
+        {key, free});
 }
 
-void insert_assignment(Tx& tx, int64_t id, int64_t account_id, const std::string& record_type, int64_t record_id,
-                       int64_t expires_at, int64_t granted_by, int64_t now) {
-    tx.exec("INSERT INTO assignments (id, account_id, record_type, record_id, expires_at, granted_by, created_at) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            {id, account_id, record_type, record_id, expires_at, granted_by, now});
+void insert_assignment(Tx& tx, int64_t id, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t expires_at,
+                       int64_t granted_by, int64_t now) {
+    tx.exec(
+        "INSERT INTO assignments (id, account_id, record_type, record_id, expires_at, granted_by, created_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        {id, account_id, record_type, record_id, expires_at, granted_by, now});
 }
 
 bool has_assignment(Tx& tx, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t now) {
     return tx.query("SELECT COUNT(*) FROM assignments WHERE account_id = $1 AND record_type = $2 AND record_id = $3 AND expires_at > $4",
-                    {account_id, record_type, record_id, now}).at(0).integer(0) > 0;
+                    {account_id, record_type, record_id, now})
+               .at(0)
+               .integer(0) > 0;
 }
 
 void end_assignment(Tx& tx, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t now) {

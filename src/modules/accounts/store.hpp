@@ -58,8 +58,7 @@ void insert_recovery_codes(Tx& tx, int64_t account_id, const std::vector<std::st
 // Marks the code used; false when it does not exist or was used before.
 bool use_recovery_code(Tx& tx, int64_t account_id, const std::string& code_hash, int64_t now);
 
-void insert_session(Tx& tx, const std::string& id_hash, const std::string& public_id, int64_t account_id, int64_t now,
-                    int64_t expires_at);
+void insert_session(Tx& tx, const std::string& id_hash, const std::string& public_id, int64_t account_id, int64_t now, int64_t expires_at);
 struct SessionRow {
     int64_t account_id = 0;
     std::string public_id;
@@ -72,8 +71,8 @@ bool delete_session_by_public_id(Tx& tx, int64_t account_id, const std::string& 
 void delete_sessions_of(Tx& tx, int64_t account_id);
 std::vector<SessionInfo> sessions_of(Tx& tx, int64_t account_id);
 
-void insert_token(Tx& tx, int64_t id, const std::string& token_hash, int64_t account_id, const std::string& label,
-                  const std::string& scope, int64_t now, int64_t expires_at);
+void insert_token(Tx& tx, int64_t id, const std::string& token_hash, int64_t account_id, const std::string& label, const std::string& scope,
+                  int64_t now, int64_t expires_at);
 struct TokenRow {
     int64_t account_id = 0;
     std::string scope;
@@ -123,8 +122,8 @@ std::vector<ReadAlarm> read_alarms(Tx& tx);
 // Gives back one counted attempt (a success); the back-off goes when the count is down to `free`.
 void uncount_attempt(Tx& tx, const std::string& key, int64_t free);
 
-void insert_assignment(Tx& tx, int64_t id, int64_t account_id, const std::string& record_type, int64_t record_id,
-                       int64_t expires_at, int64_t granted_by, int64_t now);
+void insert_assignment(Tx& tx, int64_t id, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t expires_at,
+                       int64_t granted_by, int64_t now);
 bool has_assignment(Tx& tx, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t now);
 // Ends the account's live assignments to the record at `now`.
 void end_assignment(Tx& tx, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t now);

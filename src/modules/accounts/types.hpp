@@ -49,50 +49,50 @@ struct ReadAlarm {
 };
 
 struct SessionPolicy {
-    int64_t idle_ms = 30 * 60 * 1000;            // 30 minutes without a request
-    int64_t absolute_ms = 12 * 60 * 60 * 1000;   // 12 hours after login
+    int64_t idle_ms = 30 * 60 * 1000;           // 30 minutes without a request
+    int64_t absolute_ms = 12 * 60 * 60 * 1000;  // 12 hours after login
 };
 
 // What may be done. Each route names one of these (or "public" / "signed-in"); the table that says
 // which role may do what is in permissions.cpp and nowhere else.
 enum class Action {
-    sites_view,        // see a site's overview
-    sites_manage,      // create sites
-    accounts_view,     // list a site's accounts
-    accounts_manage,   // invite, change roles, suspend, offboard at a site
-    vault_seal,        // panic seal: drop every key from memory
-    audit_view,        // read the audit log
-    people_view,       // read every person of a site
-    people_open,       // open the people one is assigned to (and reach the people pages at all)
-    people_manage,     // intake, edit, consent
-    people_erase,      // erase a person for good
-    people_transfer,   // import and export spreadsheets of people
-    cases_view,        // see every case and deadline of a site
-    cases_work,        // open, follow and close legal cases (advisers: those they follow)
-    templates_manage,  // edit the procedure templates
-    counselling_assign,// give a person a counsellor (never read the notes)
-    counselling_write, // keep counselling notes (only in one's own compartments)
-    requests_manage,   // requests for help, volunteers' profiles, assigning volunteers
-    dashboard_view,    // a site's figures
-    spaces_view,       // see a site's spaces and their bookings
-    spaces_manage,     // create spaces; cancel anyone's booking
-    bookings_make,     // book a room, a desk or the studio
-    desks_manage,      // allocate desks to residents, keep the desk waitlist
-    courses_view,      // see a site's courses (a teacher: the groups they teach)
-    courses_manage,    // create courses and sessions, enrol and withdraw people, print certificates
-    attendance_take,   // mark who came (a teacher: their own groups)
-    events_view,       // see a site's events
-    events_manage,     // create events, register people and visitors
-    events_checkin,    // check guests in at the door, count drop-in visitors
-    network_operate,   // enrol members of the emergency network, keep its sealed roster, upload activations
+    sites_view,          // see a site's overview
+    sites_manage,        // create sites
+    accounts_view,       // list a site's accounts
+    accounts_manage,     // invite, change roles, suspend, offboard at a site
+    vault_seal,          // panic seal: drop every key from memory
+    audit_view,          // read the audit log
+    people_view,         // read every person of a site
+    people_open,         // open the people one is assigned to (and reach the people pages at all)
+    people_manage,       // intake, edit, consent
+    people_erase,        // erase a person for good
+    people_transfer,     // import and export spreadsheets of people
+    cases_view,          // see every case and deadline of a site
+    cases_work,          // open, follow and close legal cases (advisers: those they follow)
+    templates_manage,    // edit the procedure templates
+    counselling_assign,  // give a person a counsellor (never read the notes)
+    counselling_write,   // keep counselling notes (only in one's own compartments)
+    requests_manage,     // requests for help, volunteers' profiles, assigning volunteers
+    dashboard_view,      // a site's figures
+    spaces_view,         // see a site's spaces and their bookings
+    spaces_manage,       // create spaces; cancel anyone's booking
+    bookings_make,       // book a room, a desk or the studio
+    desks_manage,        // allocate desks to residents, keep the desk waitlist
+    courses_view,        // see a site's courses (a teacher: the groups they teach)
+    courses_manage,      // create courses and sessions, enrol and withdraw people, print certificates
+    attendance_take,     // mark who came (a teacher: their own groups)
+    events_view,         // see a site's events
+    events_manage,       // create events, register people and visitors
+    events_checkin,      // check guests in at the door, count drop-in visitors
+    network_operate,     // enrol members of the emergency network, keep its sealed roster, upload activations
 };
 
 const std::vector<Role>& all_roles();
-std::string_view role_name(Role role);                   // "legal_adviser"
+std::string_view role_name(Role role);  // "legal_adviser"
 std::optional<Role> parse_role(std::string_view name);
 std::string_view status_name(AccountStatus status);
 std::optional<AccountStatus> parse_status(std::string_view name);
-std::string_view action_name(Action action);             // "accounts.manage"
+std::string_view action_name(Action action);  // "accounts.manage"
 std::optional<Action> parse_action(std::string_view name);
 
 // The answer when the table says no (403): the same words everywhere.

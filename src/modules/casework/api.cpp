@@ -1,5 +1,5 @@
-#include "http/form.hpp"
 #include "http/api.hpp"
+#include "http/form.hpp"
 #include "http/params.hpp"
 #include "modules/casework/handlers.hpp"
 
@@ -51,21 +51,32 @@ json::array strings(const std::vector<std::string>& v) {
 
 json::object case_json(const Case& k) {
     json::array steps, docs;
-    for (const auto& s : k.steps) steps.push_back(json::object{{"id", s.id}, {"title", s.title}, {"note", s.note}, {"due_date", s.due_date}, {"done", s.done}});
+    for (const auto& s : k.steps)
+        steps.push_back(json::object{{"id", s.id}, {"title", s.title}, {"note", s.note}, {"due_date", s.due_date}, {"done", s.done}});
     for (const auto& d : k.documents) docs.push_back(json::object{{"id", d.id}, {"name", d.name}, {"received", d.received}});
-    return {{"id", k.id},           {"person_id", k.person_id}, {"site_id", k.site_id}, {"adviser_id", k.adviser_id}, {"adviser", k.adviser},
-            {"pseudonym", k.pseudonym}, {"status", k.status},   {"title", k.title},     {"steps", steps},            {"documents", docs}};
+    return {{"id", k.id},           {"person_id", k.person_id}, {"site_id", k.site_id}, {"adviser_id", k.adviser_id},
+            {"adviser", k.adviser}, {"pseudonym", k.pseudonym}, {"status", k.status},   {"title", k.title},
+            {"steps", steps},       {"documents", docs}};
 }
 
 json::object profile_json(const Profile& p) {
-    return {{"account_id", p.account_id}, {"site_id", p.site_id},         {"username", p.username}, {"skills", strings(p.skills)},
+    return {{"account_id", p.account_id},        {"site_id", p.site_id},    {"username", p.username}, {"skills", strings(p.skills)},
             {"languages", strings(p.languages)}, {"days", strings(p.days)}, {"note", p.note},         {"open_tasks", p.open_tasks}};
 }
 
 json::object request_json(const HelpRequest& q) {
-    return {{"id", q.id},         {"site_id", q.site_id},   {"person_id", q.person_id}, {"status", q.status}, {"what", q.what},
-            {"skill", q.skill},   {"language", q.language}, {"due_date", q.due_date},   {"pseudonym", q.pseudonym},
-            {"volunteer_id", q.volunteer_id}, {"volunteer", q.volunteer}, {"fields", strings(q.fields)}};
+    return {{"id", q.id},
+            {"site_id", q.site_id},
+            {"person_id", q.person_id},
+            {"status", q.status},
+            {"what", q.what},
+            {"skill", q.skill},
+            {"language", q.language},
+            {"due_date", q.due_date},
+            {"pseudonym", q.pseudonym},
+            {"volunteer_id", q.volunteer_id},
+            {"volunteer", q.volunteer},
+            {"fields", strings(q.fields)}};
 }
 
 Result<Template> template_from(const json::object& body) {
@@ -181,8 +192,14 @@ Result<Response> api_deadlines(Request& request, Context& c) {
     HAVEN_TRY(list, c.casework.deadlines(*request.principal, site, days));
     json::array out;
     for (const auto& d : list)
-        out.push_back(json::object{{"case_id", d.case_id}, {"person_id", d.person_id}, {"pseudonym", d.pseudonym}, {"case", d.case_title},
-                                   {"step", d.step_title}, {"due_date", d.due_date}, {"overdue", d.overdue}, {"adviser", d.adviser}});
+        out.push_back(json::object{{"case_id", d.case_id},
+                                   {"person_id", d.person_id},
+                                   {"pseudonym", d.pseudonym},
+                                   {"case", d.case_title},
+                                   {"step", d.step_title},
+                                   {"due_date", d.due_date},
+                                   {"overdue", d.overdue},
+                                   {"adviser", d.adviser}});
     return ok(200, json::object{{"items", out}});
 }
 
@@ -198,8 +215,13 @@ namespace {
 json::array compartments_json(const std::vector<Compartment>& list) {
     json::array out;
     for (const auto& k : list)
-        out.push_back(json::object{{"id", k.id}, {"person_id", k.person_id}, {"counsellor_id", k.counsellor_id}, {"counsellor", k.counsellor},
-                                   {"pseudonym", k.pseudonym}, {"opened_at", k.opened_at}, {"closed_at", k.closed_at}});
+        out.push_back(json::object{{"id", k.id},
+                                   {"person_id", k.person_id},
+                                   {"counsellor_id", k.counsellor_id},
+                                   {"counsellor", k.counsellor},
+                                   {"pseudonym", k.pseudonym},
+                                   {"opened_at", k.opened_at},
+                                   {"closed_at", k.closed_at}});
     return out;
 }
 }  // namespace
@@ -306,8 +328,13 @@ Result<Response> api_tasks(Request& request, Context& c) {
     for (const auto& t : c.casework.tasks(*request.principal)) {
         json::object person;
         for (const auto& [k, v] : t.person) person[k] = v;
-        out.push_back(json::object{{"id", t.request.id},         {"what", t.request.what},     {"skill", t.request.skill},
-                                   {"language", t.request.language}, {"due_date", t.request.due_date}, {"until", t.until}, {"person", person}});
+        out.push_back(json::object{{"id", t.request.id},
+                                   {"what", t.request.what},
+                                   {"skill", t.request.skill},
+                                   {"language", t.request.language},
+                                   {"due_date", t.request.due_date},
+                                   {"until", t.until},
+                                   {"person", person}});
     }
     return ok(200, json::object{{"items", out}});
 }
@@ -323,8 +350,12 @@ Result<Response> api_dashboard(Request& request, Context& c) {
     HAVEN_TRY(d, c.casework.dashboard(*request.principal, site));
     json::array arrivals;
     for (const auto& [month, n] : d.arrivals) arrivals.push_back(json::object{{"month", month}, {"people", n}});
-    return ok(200, json::object{{"arrivals", arrivals},       {"people", d.people},   {"open_cases", d.open_cases},
-                                {"deadlines_this_week", d.deadlines_this_week}, {"overdue", d.overdue}, {"open_requests", d.open_requests}});
+    return ok(200, json::object{{"arrivals", arrivals},
+                                {"people", d.people},
+                                {"open_cases", d.open_cases},
+                                {"deadlines_this_week", d.deadlines_this_week},
+                                {"overdue", d.overdue},
+                                {"open_requests", d.open_requests}});
 }
 
 }  // namespace haven::casework

@@ -1,10 +1,10 @@
 // Legal cases: procedure templates, steps with due dates, document checklists, deadlines.
 #include <boost/json.hpp>
 
+#include "core/dates.hpp"
 #include "core/ids.hpp"
 #include "core/utf8.hpp"
 #include "http/json.hpp"
-#include "core/dates.hpp"
 #include "modules/accounts/store.hpp"
 #include "modules/casework/service.hpp"
 #include "modules/casework/store.hpp"
@@ -38,7 +38,8 @@ std::string str(const json::object& o, const char* key) {
 
 Status check_text(const std::string& value, const char* field, size_t max) {
     if (value.size() > max || !valid_utf8(value))
-        return make_error(ErrorKind::invalid, "validation_failed", std::string(field) + " must be UTF-8 text of at most " + std::to_string(max) + " bytes.", field);
+        return make_error(ErrorKind::invalid, "validation_failed",
+                          std::string(field) + " must be UTF-8 text of at most " + std::to_string(max) + " bytes.", field);
     return {};
 }
 
@@ -92,11 +93,13 @@ Status Service::save_template(const Principal& actor, const Template& t) {
         const std::string field = "steps[" + std::to_string(i) + "]";
         if (s.title.empty() || s.title.size() > 300 || !valid_utf8(s.title))
             return make_error(ErrorKind::invalid, "validation_failed", field + ".title is required (at most 300 bytes).", field + ".title");
-        if (s.days < 0 || s.days > 3650) return make_error(ErrorKind::invalid, "validation_failed", field + ".days must be 0 to 3650.", field + ".days");
+        if (s.days < 0 || s.days > 3650)
+            return make_error(ErrorKind::invalid, "validation_failed", field + ".days must be 0 to 3650.", field + ".days");
         json::array docs;
         for (const auto& d : s.documents) {
             if (d.empty() || d.size() > 300 || !valid_utf8(d))
-                return make_error(ErrorKind::invalid, "validation_failed", field + ".documents holds an empty or overlong name.", field + ".documents");
+                return make_error(ErrorKind::invalid, "validation_failed", field + ".documents holds an empty or overlong name.",
+                                  field + ".documents");
             docs.emplace_back(d);
         }
         steps.push_back(json::object{{"title", s.title}, {"days", s.days}, {"documents", docs}});
@@ -134,9 +137,9 @@ Result<int64_t> Service::open_case(const Principal& actor, const CaseInput& in) 
             auto row = accounts::store::account(tx, adviser_id);
             bool adviser = false;
             if (row && row->account.status == accounts::AccountStatus::active)
-                for (const auto& r : row->account.roles)
-                    adviser = adviser || (r.site_id == sealer.site_id && r.role == Role::legal_adviser);
-            if (!adviser) return make_error(ErrorKind::invalid, "validation_failed", "adviser_id must be an active legal adviser of the site.", "adviser_id");
+                for (const auto& r : row->account.roles) adviser = adviser || (r.site_id == sealer.site_id && r.role == Role::legal_adviser);
+            if (!adviser)
+                return make_error(ErrorKind::invalid, "validation_failed", "adviser_id must be an active legal adviser of the site.", "adviser_id");
         }
         const int64_t now = clock_.now_ms();
         const std::string record = json::serialize(json::object{{"title", chosen.name + " (" + chosen.country + ")"}, {"notes", ""}});
@@ -147,7 +150,8 @@ Result<int64_t> Service::open_case(const Principal& actor, const CaseInput& in) 
         for (const auto& step : chosen.steps) {
             due += int64_t(step.days) * day_ms;
             const int64_t step_id = new_id();
-            store::insert_step(tx, step_id, id, position++, due, sealer.seal("case_steps", step_id, json::serialize(json::object{{"title", step.title}, {"note", ""}})));
+            store::insert_step(tx, step_id, id, position++, due,
+                               sealer.seal("case_steps", step_id, json::serialize(json::object{{"title", step.title}, {"note", ""}})));
             for (const auto& d : step.documents)
                 if (std::find(documents.begin(), documents.end(), d) == documents.end()) documents.push_back(d);
         }
@@ -178,7 +182,8 @@ Result<Case> Service::read_case(const Principal& actor, int64_t id) {
         HAVEN_TRY(sealer, people_.sealer(tx, row->person_id));
         HAVEN_TRY(person, sealer.person());
         HAVEN_TRY(record, open_json(sealer, "cases", id, row->sealed_record));
-        Case c{id, row->person_id, row->site_id, row->adviser_id, "", person.pseudonym, row->status, str(record, "title"), str(record, "notes"), {}, {}};
+        Case c{id, row->person_id, row->site_id, row->adviser_id, "", person.pseudonym, row->status, str(record, "title"), str(record, "notes"), {},
+               {}};
         if (row->adviser_id)
             if (auto a = accounts::store::account(tx, row->adviser_id)) c.adviser = a->account.username;
         for (const auto& r : store::steps_of(tx, id)) {

@@ -3,11 +3,11 @@
 // is open in memory — reads them, while the compartment is open. Administrators and coordinators assign;
 // neither they, nor the server, nor whoever holds the vault can read.
 
+#include "core/dates.hpp"
 #include "core/ids.hpp"
 #include "core/utf8.hpp"
 #include "crypto/box.hpp"
 #include "crypto/random.hpp"
-#include "core/dates.hpp"
 #include "modules/accounts/store.hpp"
 #include "modules/casework/service.hpp"
 #include "modules/casework/store.hpp"
@@ -53,7 +53,8 @@ Result<CompartmentKey> open_compartment(Tx& tx, accounts::Service& accounts, con
     k.person_id = c->person_id;
     auto opened = crypto::open_sealed(*public_key, *secret, sealed);
     crypto::wipe(*secret);
-    if (!opened || opened->size() != crypto::SecretKey::size) return make_error(ErrorKind::unavailable, "bad_ciphertext", "This compartment's key is damaged.");
+    if (!opened || opened->size() != crypto::SecretKey::size)
+        return make_error(ErrorKind::unavailable, "bad_ciphertext", "This compartment's key is damaged.");
     k.bytes = std::move(*opened);
     return k;
 }
@@ -69,7 +70,8 @@ Result<int64_t> Service::assign_counsellor(const Principal& actor, int64_t perso
         bool ok = false;
         if (counsellor && counsellor->account.status == accounts::AccountStatus::active)
             for (const auto& r : counsellor->account.roles) ok = ok || (r.site_id == sealer.site_id && r.role == Role::counsellor);
-        if (!ok) return make_error(ErrorKind::invalid, "validation_failed", "counsellor_id must be an active counsellor of the site.", "counsellor_id");
+        if (!ok)
+            return make_error(ErrorKind::invalid, "validation_failed", "counsellor_id must be an active counsellor of the site.", "counsellor_id");
         auto public_key = accounts_.box_public(tx, counsellor_id);
         if (!public_key)
             return make_error(ErrorKind::invalid, "validation_failed",
@@ -99,7 +101,8 @@ std::vector<Compartment> Service::my_compartments(const Principal& actor) {
             if (!may(actor, Action::counselling_write, c.site_id)) continue;
             auto sealer = people_.sealer(tx, c.person_id);
             auto person = sealer ? sealer->person() : Result<people::Person>(sealer.error());
-            out.push_back({c.id, c.person_id, c.site_id, actor.account_id, c.opened_at, 0, actor.username, person ? person->pseudonym : std::string()});
+            out.push_back(
+                {c.id, c.person_id, c.site_id, actor.account_id, c.opened_at, 0, actor.username, person ? person->pseudonym : std::string()});
         }
     });
     return out;

@@ -20,7 +20,8 @@ struct Context {
 
 // The module as the app holds it.
 struct Module {
-    Module(const modules::Shared& shared, accounts::Service& accounts, people::Service& people) : service(shared, accounts, people), context{service, people, accounts} {}
+    Module(const modules::Shared& shared, accounts::Service& accounts, people::Service& people)
+        : service(shared, accounts, people), context{service, people, accounts} {}
     Service service;
     Context context;
 };
@@ -29,26 +30,26 @@ struct Module {
 void person_sections(web::Html& h, const web::PageContext& ctx, const Request& request, Context& c, const people::Person& person);
 
 // Pages
-Result<Response> case_open_save(Request& request, Context& c);      // POST /people/{id}/cases
-Result<Response> case_show(Request& request, Context& c);           // GET  /cases/{id}
-Result<Response> step_save(Request& request, Context& c);           // POST /cases/{id}/steps/{step}
-Result<Response> document_save(Request& request, Context& c);       // POST /cases/{id}/documents/{doc}
-Result<Response> case_close_save(Request& request, Context& c);     // POST /cases/{id}/close
-Result<Response> deadlines_show(Request& request, Context& c);      // GET  /deadlines?site=
-Result<Response> templates_show(Request& request, Context& c);      // GET  /templates
-Result<Response> template_save(Request& request, Context& c);       // POST /templates/{id}
-Result<Response> counsellor_save(Request& request, Context& c);     // POST /people/{id}/counselling
-Result<Response> counselling_show(Request& request, Context& c);    // GET  /counselling
-Result<Response> compartment_show(Request& request, Context& c);    // GET  /counselling/{id}
-Result<Response> note_save(Request& request, Context& c);           // POST /counselling/{id}/notes
-Result<Response> volunteer_show(Request& request, Context& c);      // GET  /volunteer
-Result<Response> volunteer_save(Request& request, Context& c);      // POST /volunteer
-Result<Response> request_save(Request& request, Context& c);        // POST /people/{id}/requests
-Result<Response> requests_show(Request& request, Context& c);       // GET  /sites/{site}/requests
-Result<Response> assign_save(Request& request, Context& c);         // POST /requests/{id}/assign
-Result<Response> tasks_show(Request& request, Context& c);          // GET  /tasks
-Result<Response> task_done_save(Request& request, Context& c);      // POST /tasks/{id}/done
-Result<Response> dashboard_show(Request& request, Context& c);      // GET  /sites/{site}/dashboard
+Result<Response> case_open_save(Request& request, Context& c);    // POST /people/{id}/cases
+Result<Response> case_show(Request& request, Context& c);         // GET  /cases/{id}
+Result<Response> step_save(Request& request, Context& c);         // POST /cases/{id}/steps/{step}
+Result<Response> document_save(Request& request, Context& c);     // POST /cases/{id}/documents/{doc}
+Result<Response> case_close_save(Request& request, Context& c);   // POST /cases/{id}/close
+Result<Response> deadlines_show(Request& request, Context& c);    // GET  /deadlines?site=
+Result<Response> templates_show(Request& request, Context& c);    // GET  /templates
+Result<Response> template_save(Request& request, Context& c);     // POST /templates/{id}
+Result<Response> counsellor_save(Request& request, Context& c);   // POST /people/{id}/counselling
+Result<Response> counselling_show(Request& request, Context& c);  // GET  /counselling
+Result<Response> compartment_show(Request& request, Context& c);  // GET  /counselling/{id}
+Result<Response> note_save(Request& request, Context& c);         // POST /counselling/{id}/notes
+Result<Response> volunteer_show(Request& request, Context& c);    // GET  /volunteer
+Result<Response> volunteer_save(Request& request, Context& c);    // POST /volunteer
+Result<Response> request_save(Request& request, Context& c);      // POST /people/{id}/requests
+Result<Response> requests_show(Request& request, Context& c);     // GET  /sites/{site}/requests
+Result<Response> assign_save(Request& request, Context& c);       // POST /requests/{id}/assign
+Result<Response> tasks_show(Request& request, Context& c);        // GET  /tasks
+Result<Response> task_done_save(Request& request, Context& c);    // POST /tasks/{id}/done
+Result<Response> dashboard_show(Request& request, Context& c);    // GET  /sites/{site}/dashboard
 
 // JSON API
 Result<Response> api_templates(Request& request, Context& c);        // GET  /api/v1/templates

@@ -67,15 +67,18 @@ Result<Response> dashboard_show(Request& request, Context& c) {
             auto figure = [&](const char* key, int64_t n, const std::string& href) {
                 h.element("li", {{"class", "card"}}, [&] {
                     h.element("p", {{"class", "figure"}}, std::to_string(n));
-                    if (href.empty()) h.element("p", {}, ctx.t(key));
-                    else h.element("a", {{"href", href}}, ctx.t(key));
+                    if (href.empty())
+                        h.element("p", {}, ctx.t(key));
+                    else
+                        h.element("a", {{"href", href}}, ctx.t(key));
                 });
             };
             figure("dashboard.people", d.people, may(*request.principal, Action::people_open, site) ? "/sites/" + s + "/people" : "");
             figure("dashboard.open_cases", d.open_cases, "");
             figure("dashboard.deadlines", d.deadlines_this_week, may(*request.principal, Action::cases_view, site) ? "/deadlines?site=" + s : "");
             figure("dashboard.overdue", d.overdue, "");
-            figure("dashboard.open_requests", d.open_requests, may(*request.principal, Action::requests_manage, site) ? "/sites/" + s + "/requests" : "");
+            figure("dashboard.open_requests", d.open_requests,
+                   may(*request.principal, Action::requests_manage, site) ? "/sites/" + s + "/requests" : "");
         });
         h.element("h2", {}, ctx.t("dashboard.arrivals"));
         int64_t most = 1;

@@ -13,8 +13,8 @@
 
 namespace haven::casework {
 
-using accounts::Action;
 using accounts::accounts_with;
+using accounts::Action;
 using accounts::may;
 using http::form_body;
 using http::id_param;
@@ -31,8 +31,8 @@ inline std::string joined(const std::vector<std::string>& v, const char* sep) {
     return s;
 }
 
-inline void checkboxes(web::Html& h, const web::PageContext& ctx, const char* name, const char* legend_key, const std::vector<std::string_view>& values,
-                const std::vector<std::string>& checked, const std::string& label_prefix) {
+inline void checkboxes(web::Html& h, const web::PageContext& ctx, const char* name, const char* legend_key,
+                       const std::vector<std::string_view>& values, const std::vector<std::string>& checked, const std::string& label_prefix) {
     h.element("fieldset", {{"class", "stack"}}, [&] {
         h.element("legend", {}, ctx.t(legend_key));
         for (auto v : values) {
@@ -40,13 +40,13 @@ inline void checkboxes(web::Html& h, const web::PageContext& ctx, const char* na
             h.element("div", {{"class", "field check"}}, [&] {
                 if (std::find(checked.begin(), checked.end(), value) != checked.end())
                     h.empty("input", {{"id", id}, {"name", name}, {"type", "checkbox"}, {"value", value}, {"checked", "checked"}});
-                else h.empty("input", {{"id", id}, {"name", name}, {"type", "checkbox"}, {"value", value}});
+                else
+                    h.empty("input", {{"id", id}, {"name", name}, {"type", "checkbox"}, {"value", value}});
                 h.element("label", {{"for", id}}, ctx.t(label_prefix + value));
             });
         }
     });
 }
-
 
 inline std::vector<std::string> all(const http::Form& f, const char* name) {
     std::vector<std::string> out;

@@ -28,8 +28,8 @@ Result<Response> case_show(Request& request, Context& c) {
         h.element("ol", {{"class", "steps"}, {"id", "steps"}}, [&] {
             for (const auto& s : k.steps)
                 h.element("li", {{"class", s.done ? "done" : "open"}}, [&] {
-                    h.element("p", {}, s.title + (s.due_date.empty() ? "" : " — " + ctx.t("cases.due", {{"time", s.due_date}})) +
-                                           (s.done ? " ✓" : ""));
+                    h.element("p", {},
+                              s.title + (s.due_date.empty() ? "" : " — " + ctx.t("cases.due", {{"time", s.due_date}})) + (s.done ? " ✓" : ""));
                     if (!s.note.empty()) h.element("p", {{"class", "small"}}, s.note);
                     if (!work) return;
                     web::post_form(h, request, base + "/steps/" + std::to_string(s.id), {{"class", "inline"}}, [&] {
@@ -52,7 +52,9 @@ Result<Response> case_show(Request& request, Context& c) {
                 });
         });
         if (work)
-            web::post_form(h, request, base + "/close", {}, [&] { h.element("button", {{"type", "submit"}, {"class", "secondary"}}, ctx.t("cases.close")); });
+            web::post_form(h, request, base + "/close", {}, [&] {
+                h.element("button", {{"type", "submit"}, {"class", "secondary"}}, ctx.t("cases.close"));
+            });
     });
 }
 
@@ -139,7 +141,8 @@ Result<Response> template_save(Request& request, Context& c) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.find_first_not_of(" \t") == std::string::npos) continue;
         auto bar = line.find('|'), bar2 = line.find('|', bar == std::string::npos ? line.size() : bar + 1);
-        if (bar == std::string::npos) return make_error(ErrorKind::invalid, "validation_failed", "Write each step as: days | title | documents.", "steps");
+        if (bar == std::string::npos)
+            return make_error(ErrorKind::invalid, "validation_failed", "Write each step as: days | title | documents.", "steps");
         TemplateStep s;
         s.days = std::atoi(line.substr(0, bar).c_str());
         auto trim = [](std::string x) {

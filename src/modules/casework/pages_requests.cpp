@@ -67,8 +67,9 @@ Result<Response> requests_show(Request& request, Context& c) {
                 h.element("li", {{"class", "card"}, {"id", "request-" + std::to_string(q.id)}}, [&] {
                     h.element("h2", {}, q.what);
                     h.element("p", {{"class", "small"}},
-                              q.pseudonym + (q.language.empty() ? "" : " · " + q.language) + (q.due_date.empty() ? "" : " · " + ctx.t("cases.due", {{"time", q.due_date}})) +
-                                  " · " + ctx.t("requests.status_" + q.status) + (q.volunteer.empty() ? "" : " · " + q.volunteer));
+                              q.pseudonym + (q.language.empty() ? "" : " · " + q.language) +
+                                  (q.due_date.empty() ? "" : " · " + ctx.t("cases.due", {{"time", q.due_date}})) + " · " +
+                                  ctx.t("requests.status_" + q.status) + (q.volunteer.empty() ? "" : " · " + q.volunteer));
                     auto suggestions = c.casework.suggestions(*request.principal, q.id);
                     if (!suggestions || suggestions->empty()) {
                         h.element("p", {}, ctx.t("requests.no_volunteers"));
@@ -79,7 +80,8 @@ Result<Response> requests_show(Request& request, Context& c) {
                         for (const auto& s : suggestions.value()) {
                             std::vector<std::string> why;
                             for (const auto& r : s.reasons) why.push_back(ctx.t("requests.reason_" + r));
-                            options.emplace_back(std::to_string(s.volunteer.account_id), s.volunteer.username + (why.empty() ? "" : " — " + joined(why, ", ")));
+                            options.emplace_back(std::to_string(s.volunteer.account_id),
+                                                 s.volunteer.username + (why.empty() ? "" : " — " + joined(why, ", ")));
                         }
                         const std::string select_id = "volunteer-" + std::to_string(q.id);
                         h.element("div", {{"class", "field"}}, [&] {
@@ -124,8 +126,9 @@ Result<Response> tasks_show(Request& request, Context& c) {
                         }
                     });
                     h.element("p", {{"class", "small"}}, ctx.t("tasks.until", {{"time", web::utc_time(t.until)}}));
-                    web::post_form(h, request, url("/tasks/", t.request.id) + "/done", {},
-                                   [&] { h.element("button", {{"type", "submit"}, {"class", "secondary"}}, ctx.t("tasks.done")); });
+                    web::post_form(h, request, url("/tasks/", t.request.id) + "/done", {}, [&] {
+                        h.element("button", {{"type", "submit"}, {"class", "secondary"}}, ctx.t("tasks.done"));
+                    });
                 });
         });
     });

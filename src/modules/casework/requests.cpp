@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <ctime>
 
+#include "core/dates.hpp"
 #include "core/ids.hpp"
 #include "core/utf8.hpp"
 #include "http/json.hpp"
-#include "core/dates.hpp"
 #include "modules/accounts/store.hpp"
 #include "modules/casework/service.hpp"
 #include "modules/casework/store.hpp"
@@ -21,7 +21,6 @@ using storage::Tx;
 namespace json = boost::json;
 
 namespace {
-
 
 json::array to_array(const std::vector<std::string>& v) {
     json::array a;
@@ -79,7 +78,8 @@ std::string weekday_of(int64_t ms) {
 }  // namespace
 
 const std::vector<std::string_view>& skills() {
-    static const std::vector<std::string_view> v = {"translation", "accompaniment", "paperwork", "housing", "it", "childcare", "transport", "legal_orientation"};
+    static const std::vector<std::string_view> v = {"translation", "accompaniment", "paperwork", "housing",
+                                                    "it",          "childcare",     "transport", "legal_orientation"};
     return v;
 }
 const std::vector<std::string_view>& weekdays() {
@@ -99,11 +99,13 @@ Status Service::save_profile(const Principal& actor, Profile p) {
     if (auto s = subset(p.skills, skills(), "skills"); !s) return s;
     if (auto s = subset(p.days, weekdays(), "days"); !s) return s;
     if (auto s = languages(p.languages, "languages"); !s) return s;
-    if (p.note.size() > 1000 || !valid_utf8(p.note) || has_control_chars(p.note)) return invalid("note", "note must be UTF-8 text of at most 1000 bytes.");
+    if (p.note.size() > 1000 || !valid_utf8(p.note) || has_control_chars(p.note))
+        return invalid("note", "note must be UTF-8 text of at most 1000 bytes.");
     const std::string record = json::serialize(
         json::object{{"skills", to_array(p.skills)}, {"languages", to_array(p.languages)}, {"days", to_array(p.days)}, {"note", p.note}});
     return db_.write([&](Tx& tx) -> Status {
-        store::save_profile(tx, actor.account_id, p.site_id, vault_.seal_field("volunteer_profiles", "record", actor.account_id, record), clock_.now_ms());
+        store::save_profile(tx, actor.account_id, p.site_id, vault_.seal_field("volunteer_profiles", "record", actor.account_id, record),
+                            clock_.now_ms());
         audit_.record(tx, {"volunteer.profile", actor.account_id, "account", actor.account_id, p.site_id});
         return {};
     });
@@ -116,8 +118,8 @@ Result<Profile> profile_from(const crypto::Vault& vault, const store::StoredProf
     auto v = http::parse_json(*plain);
     if (!v || !v->is_object()) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored profile is damaged.");
     const auto& o = v->as_object();
-    return Profile{r.account_id, r.site_id, r.username, from_array(o, "skills"), from_array(o, "languages"), from_array(o, "days"), str(o, "note"),
-                   r.open_tasks};
+    return Profile{r.account_id,          r.site_id,      r.username,  from_array(o, "skills"), from_array(o, "languages"),
+                   from_array(o, "days"), str(o, "note"), r.open_tasks};
 }
 }  // namespace
 
@@ -160,8 +162,8 @@ Result<int64_t> Service::create_request(const Principal& actor, HelpRequest q) {
         HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, q.person_id));
         if (!may(actor, Action::requests_manage, sealer.site_id) || !people_.may_read(tx, actor, sealer.site_id, q.person_id))
             return make_error(ErrorKind::not_found, "not_found", "There is no such person, or you may not see them.");
-        const std::string record = json::serialize(
-            json::object{{"what", q.what}, {"skill", q.skill}, {"language", q.language}, {"fields", to_array(q.fields)}});
+        const std::string record =
+            json::serialize(json::object{{"what", q.what}, {"skill", q.skill}, {"language", q.language}, {"fields", to_array(q.fields)}});
         store::insert_request(tx, {id, sealer.site_id, q.person_id, 0, "open", due, sealer.seal("help_requests", id, record), ""}, actor.account_id,
                               clock_.now_ms());
         audit_.record(tx, {"request.create", actor.account_id, "person", q.person_id, sealer.site_id});
@@ -179,8 +181,18 @@ Result<HelpRequest> Service::request_in(Tx& tx, int64_t id) {
     if (!v || !v->is_object()) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored request is damaged.");
     const auto& o = v->as_object();
     HAVEN_TRY(person, sealer.person());
-    return HelpRequest{id, r->site_id, r->person_id, r->volunteer_id, r->status, str(o, "what"), str(o, "skill"), str(o, "language"),
-                       r->due_at ? date_of(*r->due_at) : "", person.pseudonym, r->volunteer, from_array(o, "fields")};
+    return HelpRequest{id,
+                       r->site_id,
+                       r->person_id,
+                       r->volunteer_id,
+                       r->status,
+                       str(o, "what"),
+                       str(o, "skill"),
+                       str(o, "language"),
+                       r->due_at ? date_of(*r->due_at) : "",
+                       person.pseudonym,
+                       r->volunteer,
+                       from_array(o, "fields")};
 }
 
 Result<std::vector<HelpRequest>> Service::requests(const Principal& actor, int64_t site_id) {
@@ -260,9 +272,11 @@ std::vector<Task> Service::tasks(const Principal& actor) {
             Task t{*q, {}, r.until};
             t.request.pseudonym.clear();
             for (const auto& f : q->fields) {
-                std::string value = f == "pseudonym" ? person->pseudonym : f == "phone" ? person->phone : f == "messenger" ? person->messenger
-                                  : f == "email"     ? person->email
-                                                     : "";
+                std::string value = f == "pseudonym"   ? person->pseudonym
+                                    : f == "phone"     ? person->phone
+                                    : f == "messenger" ? person->messenger
+                                    : f == "email"     ? person->email
+                                                       : "";
                 if (f == "languages")
                     for (const auto& l : person->languages) value += (value.empty() ? "" : ", ") + l;
                 if (f == "pseudonym") t.request.pseudonym = value;
@@ -280,8 +294,10 @@ std::vector<Task> Service::tasks(const Principal& actor) {
 Status Service::complete_task(const Principal& actor, int64_t request_id) {
     return db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(q, request_in(tx, request_id));
-        const bool mine = q.volunteer_id == actor.account_id && accounts::store::has_assignment(tx, actor.account_id, "request", request_id, clock_.now_ms());
-        if (!mine && !may(actor, Action::requests_manage, q.site_id)) return make_error(ErrorKind::not_found, "not_found", "There is no such request.");
+        const bool mine =
+            q.volunteer_id == actor.account_id && accounts::store::has_assignment(tx, actor.account_id, "request", request_id, clock_.now_ms());
+        if (!mine && !may(actor, Action::requests_manage, q.site_id))
+            return make_error(ErrorKind::not_found, "not_found", "There is no such request.");
         store::finish_request(tx, request_id);
         if (q.volunteer_id) end_grant(tx, q.volunteer_id, "request", request_id);
         audit_.record(tx, {"request.done", actor.account_id, "person", q.person_id, q.site_id});

@@ -76,8 +76,8 @@ struct Note {
 };
 
 // ---- Volunteers and requests ----
-const std::vector<std::string_view>& skills();        // translation, accompaniment, paperwork, housing, it, childcare, transport, legal_orientation
-const std::vector<std::string_view>& weekdays();      // mon … sun
+const std::vector<std::string_view>& skills();    // translation, accompaniment, paperwork, housing, it, childcare, transport, legal_orientation
+const std::vector<std::string_view>& weekdays();  // mon … sun
 const std::vector<std::string_view>& shareable_fields();  // the person's fields a request may open: pseudonym, phone, messenger, email, languages
 struct Profile {
     int64_t account_id = 0, site_id = 0;
@@ -115,7 +115,7 @@ public:
     std::vector<Template> templates();
     Status save_template(const Principal& actor, const Template& t);
     Result<int64_t> open_case(const Principal& actor, const CaseInput& input);
-    Result<Case> read_case(const Principal& actor, int64_t id);  // audited
+    Result<Case> read_case(const Principal& actor, int64_t id);                     // audited
     Result<std::vector<Case>> cases_of(const Principal& actor, int64_t person_id);  // titles and states only
     Status update_step(const Principal& actor, int64_t case_id, int64_t step_id, std::optional<bool> done, std::optional<std::string> due_date,
                        std::optional<std::string> note);
@@ -128,7 +128,7 @@ public:
     Result<int64_t> assign_counsellor(const Principal& actor, int64_t person_id, int64_t counsellor_id);
     std::vector<Compartment> my_compartments(const Principal& actor);
     Result<std::vector<Compartment>> compartments_of(const Principal& actor, int64_t person_id);  // who, never what
-    Result<std::vector<Note>> notes(const Principal& actor, int64_t compartment_id);  // audited
+    Result<std::vector<Note>> notes(const Principal& actor, int64_t compartment_id);              // audited
     Status add_note(const Principal& actor, int64_t compartment_id, const std::string& text);
 
     // Volunteers and requests

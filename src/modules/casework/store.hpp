@@ -28,8 +28,8 @@ void save_template(Tx& tx, const StoredTemplate& t, int64_t now);
 // ---- Legal cases ----
 struct CaseRow {
     int64_t id = 0, person_id = 0, site_id = 0, adviser_id = 0;  // adviser 0: none
-    std::string status;         // open, closed
-    std::string sealed_record;  // title and notes, sealed under the person's key
+    std::string status;                                          // open, closed
+    std::string sealed_record;                                   // title and notes, sealed under the person's key
 };
 std::optional<CaseRow> legal_case(Tx& tx, int64_t id);
 std::vector<CaseRow> cases_of(Tx& tx, int64_t person_id);  // latest first
@@ -49,7 +49,7 @@ struct StoredDocument {
     bool received = false;
     std::string sealed_record;  // name
 };
-std::vector<StoredDocument> documents_of(Tx& tx, int64_t case_id);  // in order
+std::vector<StoredDocument> documents_of(Tx& tx, int64_t case_id);                 // in order
 std::optional<std::string> step_record(Tx& tx, int64_t step_id, int64_t case_id);  // nullopt: no such step in the case
 void set_step_done(Tx& tx, int64_t step_id, std::optional<int64_t> at);            // nullopt: not done
 void set_step_due(Tx& tx, int64_t step_id, std::optional<int64_t> due_at);
@@ -77,11 +77,11 @@ struct StoredCompartment {
 std::optional<StoredCompartment> compartment(Tx& tx, int64_t id);
 struct CompartmentRow {
     int64_t id = 0, person_id = 0, site_id = 0, counsellor_id = 0, opened_at = 0, closed_at = 0;  // closed_at 0: open
-    std::string counsellor;  // username; only from compartments_of_person
+    std::string counsellor;                                                                       // username; only from compartments_of_person
 };
 std::vector<CompartmentRow> open_compartments_of_person(Tx& tx, int64_t person_id);  // id and counsellor only
-std::vector<CompartmentRow> open_compartments_of(Tx& tx, int64_t counsellor_id);    // oldest first; no username
-std::vector<CompartmentRow> compartments_of_person(Tx& tx, int64_t person_id);      // oldest first, closed ones too
+std::vector<CompartmentRow> open_compartments_of(Tx& tx, int64_t counsellor_id);     // oldest first; no username
+std::vector<CompartmentRow> compartments_of_person(Tx& tx, int64_t person_id);       // oldest first, closed ones too
 void close_compartment(Tx& tx, int64_t id, int64_t now);
 void insert_compartment(Tx& tx, int64_t id, int64_t person_id, int64_t site_id, int64_t counsellor_id, const std::string& sealed_key, int64_t now);
 struct StoredNote {
@@ -106,7 +106,7 @@ std::vector<StoredProfile> active_profiles_at(Tx& tx, int64_t site_id);  // by u
 // ---- Requests for help ----
 struct StoredRequest {
     int64_t id = 0, site_id = 0, person_id = 0, volunteer_id = 0;  // volunteer 0: none yet
-    std::string status;  // open, assigned, done
+    std::string status;                                            // open, assigned, done
     std::optional<int64_t> due_at;
     std::string sealed_record;  // what, skill, language, fields; under the person's key
     std::string volunteer;      // username

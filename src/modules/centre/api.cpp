@@ -1,5 +1,5 @@
-#include "http/form.hpp"
 #include "http/api.hpp"
+#include "http/form.hpp"
 #include "http/params.hpp"
 #include "modules/centre/common.hpp"
 #include "modules/centre/handlers.hpp"
@@ -37,9 +37,17 @@ json::value holding_json(const Holding& h) {
 }
 
 json::object course_json(const Course& c) {
-    return {{"id", c.id},         {"site_id", c.site_id},   {"title", c.title},         {"language", c.language},
-            {"level", c.level},   {"capacity", c.capacity}, {"teacher_id", c.teacher_id}, {"teacher", c.teacher},
-            {"space_id", c.space_id}, {"enrolled", c.enrolled}, {"waitlisted", c.waiting}};
+    return {{"id", c.id},
+            {"site_id", c.site_id},
+            {"title", c.title},
+            {"language", c.language},
+            {"level", c.level},
+            {"capacity", c.capacity},
+            {"teacher_id", c.teacher_id},
+            {"teacher", c.teacher},
+            {"space_id", c.space_id},
+            {"enrolled", c.enrolled},
+            {"waitlisted", c.waiting}};
 }
 
 json::object session_json(const Session& s) {
@@ -47,7 +55,8 @@ json::object session_json(const Session& s) {
 }
 
 json::object enrolment_json(const Enrolment& e) {
-    return {{"id", e.id}, {"course_id", e.course_id}, {"person_id", e.person_id}, {"person", e.person}, {"status", e.status}, {"attended", e.attended}};
+    return {{"id", e.id},         {"course_id", e.course_id}, {"person_id", e.person_id},
+            {"person", e.person}, {"status", e.status},       {"attended", e.attended}};
 }
 
 json::object event_json(const Event& e) {
@@ -64,8 +73,12 @@ json::object event_json(const Event& e) {
 }
 
 json::object registration_json(const Registration& r) {
-    return {{"id", r.id},         {"event_id", r.event_id}, {"person_id", r.person_id},
-            {"name", r.name},     {"status", r.status},     {"checked_in_at", r.checked_in_at ? json::value(format_rfc3339(r.checked_in_at)) : json::value(nullptr)}};
+    return {{"id", r.id},
+            {"event_id", r.event_id},
+            {"person_id", r.person_id},
+            {"name", r.name},
+            {"status", r.status},
+            {"checked_in_at", r.checked_in_at ? json::value(format_rfc3339(r.checked_in_at)) : json::value(nullptr)}};
 }
 
 }  // namespace
@@ -262,12 +275,14 @@ Result<Response> api_occupancy(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(query, http::Form::parse(request.query));
     HAVEN_TRY(o, c.centre.occupancy(*request.principal, site, std::string(query.get("month"))));
-    return ok(200, json::object{{"month", o.month},
-                                {"desks", json::object{{"count", o.desks}, {"days_used", o.desk_days_used}, {"days_available", o.desk_days_available}}},
-                                {"studio_hours", double(o.studio_minutes) / 60},
-                                {"room_hours", double(o.room_minutes) / 60},
-                                {"courses", json::object{{"sessions", o.sessions}, {"present", o.present}, {"marked", o.marked}}},
-                                {"events", json::object{{"count", o.events}, {"registered", o.registered}, {"checked_in", o.checked_in}, {"headcount", o.headcount}}}});
+    return ok(200, json::object{
+                       {"month", o.month},
+                       {"desks", json::object{{"count", o.desks}, {"days_used", o.desk_days_used}, {"days_available", o.desk_days_available}}},
+                       {"studio_hours", double(o.studio_minutes) / 60},
+                       {"room_hours", double(o.room_minutes) / 60},
+                       {"courses", json::object{{"sessions", o.sessions}, {"present", o.present}, {"marked", o.marked}}},
+                       {"events",
+                        json::object{{"count", o.events}, {"registered", o.registered}, {"checked_in", o.checked_in}, {"headcount", o.headcount}}}});
 }
 
 namespace {

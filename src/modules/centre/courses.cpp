@@ -47,7 +47,8 @@ Result<Course> Service::create_course(const Principal& actor, const CourseInput&
     if (!may(actor, Action::courses_manage, in.site_id)) return accounts::role_forbids();
     if (!plain_text(in.title, 100)) return invalid("title", "title is required (at most 100 bytes).");
     if (!language_code(in.language)) return invalid("language", "language is a language code such as fr, de or en.");
-    if (std::find(levels().begin(), levels().end(), in.level) == levels().end()) return invalid("level", "level is a CEFR level: A1, A2, B1, B2, C1 or C2.");
+    if (std::find(levels().begin(), levels().end(), in.level) == levels().end())
+        return invalid("level", "level is a CEFR level: A1, A2, B1, B2, C1 or C2.");
     if (in.capacity < 1 || in.capacity > 500) return invalid("capacity", "capacity is a number of places from 1 to 500.");
     const int64_t id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
@@ -70,7 +71,8 @@ Result<std::vector<Course>> Service::courses_at(const Principal& actor, int64_t 
     return db_.read<std::vector<Course>>([&](Tx& tx) { return store::courses_at(tx, site_id); });
 }
 
-Result<std::vector<int64_t>> Service::add_sessions(const Principal& actor, int64_t course_id, int64_t start, int64_t end, const spaces::Recurrence& rule) {
+Result<std::vector<int64_t>> Service::add_sessions(const Principal& actor, int64_t course_id, int64_t start, int64_t end,
+                                                   const spaces::Recurrence& rule) {
     HAVEN_TRY(c, course(actor, course_id));
     if (!may(actor, Action::courses_manage, c.site_id)) return accounts::role_forbids();
     HAVEN_TRY(occurrences, spaces::expand(start, end, rule, c.time_zone));
@@ -89,7 +91,8 @@ Result<std::vector<int64_t>> Service::add_sessions(const Principal& actor, int64
         std::vector<int64_t> ids;
         for (size_t i = 0; i < occurrences.size(); ++i) {
             const int64_t id = new_id();
-            store::insert_session(tx, id, course_id, occurrences[i].start, occurrences[i].end, bookings[i] ? std::optional<int64_t>(bookings[i]) : std::nullopt);
+            store::insert_session(tx, id, course_id, occurrences[i].start, occurrences[i].end,
+                                  bookings[i] ? std::optional<int64_t>(bookings[i]) : std::nullopt);
             ids.push_back(id);
         }
         audit_.record(tx, {"course.sessions", actor.account_id, "course", course_id, c.site_id});
@@ -120,7 +123,8 @@ Result<Enrolment> Service::enrol(const Principal& actor, int64_t course_id, int6
         e.person = name;
         // The course's row first: enrolments of one course take turns (PostgreSQL row lock), so places are never over-given.
         const int64_t capacity = store::take_course(tx, course_id);
-        if (store::has_enrolment(tx, course_id, person_id)) return make_error(ErrorKind::conflict, "conflict", "The person is enrolled or waiting already.");
+        if (store::has_enrolment(tx, course_id, person_id))
+            return make_error(ErrorKind::conflict, "conflict", "The person is enrolled or waiting already.");
         e.status = store::enrolled_count(tx, course_id) < capacity ? "enrolled" : "waitlisted";
         e.since = queue_place(store::last_enrolment(tx, course_id), e.since);
         store::insert_enrolment(tx, e);

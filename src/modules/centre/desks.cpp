@@ -99,7 +99,8 @@ Result<int64_t> Service::allocate(const Principal& actor, int64_t desk_id, int64
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         HAVEN_CHECK(pseudonym(tx, person_id, desk.site_id));
         spaces::store::take_space(tx, desk_id);  // allocations of a desk take turns
-        if (store::desk_held_between(tx, desk_id, from, to)) return make_error(ErrorKind::conflict, "conflict", "The desk is held on some of those days.");
+        if (store::desk_held_between(tx, desk_id, from, to))
+            return make_error(ErrorKind::conflict, "conflict", "The desk is held on some of those days.");
         if (auto other = store::desk_of_person_between(tx, person_id, from, to))
             return make_error(ErrorKind::conflict, "conflict", "The person already holds desk " + *other + " on some of those days.");
         store::insert_allocation(tx, {id, desk_id, person_id, from, to, actor.account_id}, clock_.now_ms());
@@ -136,7 +137,8 @@ Result<int64_t> Service::wait_for_desk(const Principal& actor, int64_t person_id
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, person_id));
         if (!may(actor, Action::desks_manage, sealer.site_id)) return accounts::role_forbids();
-        if (store::waits_for_desk(tx, person_id, sealer.site_id)) return make_error(ErrorKind::conflict, "conflict", "The person is on the desk waitlist already.");
+        if (store::waits_for_desk(tx, person_id, sealer.site_id))
+            return make_error(ErrorKind::conflict, "conflict", "The person is on the desk waitlist already.");
         const int64_t since = queue_place(store::last_desk_wait(tx, sealer.site_id), clock_.now_ms());
         store::insert_desk_wait(tx, id, sealer.site_id, person_id, since, actor.account_id);
         audit_.record(tx, {"desk.wait", actor.account_id, "person", person_id, sealer.site_id});

@@ -40,11 +40,11 @@ Result<Event> Service::load_event(Tx& tx, const Principal& actor, int64_t id) {
 
 Result<Event> Service::create_event(const Principal& actor, const EventInput& in) {
     if (!may(actor, Action::events_manage, in.site_id)) return accounts::role_forbids();
-    if (in.title.empty() || in.title.size() > 200 || !is_plain_line(in.title))
-        return invalid("title", "title is required (at most 200 bytes).");
+    if (in.title.empty() || in.title.size() > 200 || !is_plain_line(in.title)) return invalid("title", "title is required (at most 200 bytes).");
     if (in.end <= in.start) return invalid("end", "end must come after start.");
     if (in.end - in.start > week_ms) return invalid("end", "An event lasts at most a week.");
-    if (in.capacity < 0 || in.capacity > 10000) return invalid("capacity", "capacity is a number of places from 0 (drop-in, no registration) to 10000.");
+    if (in.capacity < 0 || in.capacity > 10000)
+        return invalid("capacity", "capacity is a number of places from 0 (drop-in, no registration) to 10000.");
     const int64_t id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         store::insert_event(tx, id, in, vault_.seal_field("events", "title", id, in.title), clock_.now_ms());
@@ -92,8 +92,14 @@ Result<std::pair<Registration, std::string>> Service::register_for(const Princip
             return make_error(ErrorKind::conflict, "conflict", "The person is registered or waiting already.");
         reg.status = store::registered_count(tx, event_id) < e.capacity ? "registered" : "waitlisted";
         reg.since = queue_place(store::last_registration(tx, event_id), reg.since);
-        store::NewRegistration row{reg.id, event_id, person_id, std::nullopt, reg.status, reg.since,
-                                   vault_.seal_field("registrations", "code", reg.id, code), crypto::token_hash(code)};
+        store::NewRegistration row{reg.id,
+                                   event_id,
+                                   person_id,
+                                   std::nullopt,
+                                   reg.status,
+                                   reg.since,
+                                   vault_.seal_field("registrations", "code", reg.id, code),
+                                   crypto::token_hash(code)};
         if (!first_name.empty()) row.sealed_visitor = vault_.seal_field("registrations", "visitor", reg.id, first_name);
         store::insert_registration(tx, row);
         audit_.record(tx, {"event.register", actor.account_id, "event", event_id, e.site_id});
@@ -163,9 +169,11 @@ Result<Registration> Service::check_in(const Principal& actor, int64_t event_id,
     if (!may(actor, Action::events_checkin, e.site_id)) return accounts::role_forbids();
     if (code.size() > 100) return invalid("code", "code is the text of the guest's QR code.");
     return db_.write<Registration>([&](Tx& tx) -> Result<Registration> {
-        auto stored = code.empty() ? store::registration_at(tx, event_id, registration_id) : store::registration_by_code(tx, event_id, crypto::token_hash(code));
+        auto stored = code.empty() ? store::registration_at(tx, event_id, registration_id)
+                                   : store::registration_by_code(tx, event_id, crypto::token_hash(code));
         if (!stored)
-            return make_error(ErrorKind::not_found, "not_found", code.empty() ? "There is no such registration for this event." : "This code is not a registration for this event.",
+            return make_error(ErrorKind::not_found, "not_found",
+                              code.empty() ? "There is no such registration for this event." : "This code is not a registration for this event.",
                               code.empty() ? "registration_id" : "code");
         HAVEN_TRY(reg, opened(std::move(*stored), vault_));
         if (reg.person_id) {
@@ -184,7 +192,8 @@ Result<Registration> Service::check_in(const Principal& actor, int64_t event_id,
 Result<int64_t> Service::add_headcount(const Principal& actor, int64_t event_id, int64_t count) {
     HAVEN_TRY(e, event(actor, event_id));
     if (!may(actor, Action::events_checkin, e.site_id)) return accounts::role_forbids();
-    if (count == 0 || count < -1000 || count > 1000) return invalid("count", "count is a number of people from 1 to 1000 (negative to correct a mistake).");
+    if (count == 0 || count < -1000 || count > 1000)
+        return invalid("count", "count is a number of people from 1 to 1000 (negative to correct a mistake).");
     if (e.headcount + count < 0) return invalid("count", "The headcount cannot go below zero.");
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         store::insert_headcount(tx, new_id(), event_id, count, actor.account_id, clock_.now_ms());

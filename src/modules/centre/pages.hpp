@@ -25,7 +25,6 @@ using web::notice;
 using web::page_context;
 using web::select_field;
 
-
 inline std::string url(const char* base, int64_t id, const char* tail = "") { return std::string(base) + std::to_string(id) + tail; }
 
 // A whole number typed in a form; -1 when it is not one.

@@ -32,13 +32,15 @@ Response course_page(Request& request, Context& c, const Course& k, int status, 
     auto people = c.centre.enrolments(me, k.id);
     return web::page(ctx, status, "courses.course_page", [&](web::Html& h) {
         h.element("h2", {{"id", "course-title"}}, k.title);
-        h.element("p", {{"class", "small"}}, k.language + " · " + k.level + (k.teacher.empty() ? "" : " · " + k.teacher) + " · " +
-                                                 ctx.t("courses.places", {{"taken", std::to_string(k.enrolled)}, {"all", std::to_string(k.capacity)}}));
+        h.element("p", {{"class", "small"}},
+                  k.language + " · " + k.level + (k.teacher.empty() ? "" : " · " + k.teacher) + " · " +
+                      ctx.t("courses.places", {{"taken", std::to_string(k.enrolled)}, {"all", std::to_string(k.capacity)}}));
         notice(h, message, status >= 400);
         if (clash)
             h.element("div", {{"class", "notice error"}, {"role", "alert"}, {"id", "clash"}}, [&] {
                 h.element("p", {}, ctx.t("spaces.clash", {{"time", local_text(clash->with.start, k.time_zone)}, {"name", clash->with.booked_by}}));
-                for (const auto& f : clash->free) h.element("p", {{"class", "small"}}, ctx.t("spaces.free_slots") + " " + local_text(f.start, k.time_zone));
+                for (const auto& f : clash->free)
+                    h.element("p", {{"class", "small"}}, ctx.t("spaces.free_slots") + " " + local_text(f.start, k.time_zone));
             });
         if (people) {
             h.element("h2", {}, ctx.t("courses.enrolled"));
@@ -67,9 +69,12 @@ Response course_page(Request& request, Context& c, const Course& k, int status, 
         h.element("ul", {{"id", "sessions"}}, [&] {
             for (const auto& s : sessions ? sessions.value() : std::vector<Session>{})
                 h.element("li", {}, [&] {
-                    if (people) h.element("a", {{"href", url("/course-sessions/", s.id)}}, local_text(s.start, k.time_zone));
-                    else h.text(local_text(s.start, k.time_zone));
-                    if (s.marked) h.text(" · " + ctx.t("courses.present_of", {{"present", std::to_string(s.present)}, {"all", std::to_string(s.marked)}}));
+                    if (people)
+                        h.element("a", {{"href", url("/course-sessions/", s.id)}}, local_text(s.start, k.time_zone));
+                    else
+                        h.text(local_text(s.start, k.time_zone));
+                    if (s.marked)
+                        h.text(" · " + ctx.t("courses.present_of", {{"present", std::to_string(s.present)}, {"all", std::to_string(s.marked)}}));
                 });
         });
         if (!manage) return;
@@ -96,8 +101,9 @@ Result<Response> courses_show(Request& request, Context& c) {
                 h.element("li", {{"class", "card"}}, [&] {
                     h.element("h2", {}, [&] { h.element("a", {{"href", url("/courses/", k.id)}}, k.title); });
                     h.element("p", {{"class", "small"}}, k.language + " · " + k.level + (k.teacher.empty() ? "" : " · " + k.teacher));
-                    h.element("p", {}, ctx.t("courses.places", {{"taken", std::to_string(k.enrolled)}, {"all", std::to_string(k.capacity)}}) +
-                                           (k.waiting ? " · " + ctx.t("courses.waiting", {{"count", std::to_string(k.waiting)}}) : ""));
+                    h.element("p", {},
+                              ctx.t("courses.places", {{"taken", std::to_string(k.enrolled)}, {"all", std::to_string(k.capacity)}}) +
+                                  (k.waiting ? " · " + ctx.t("courses.waiting", {{"count", std::to_string(k.waiting)}}) : ""));
                 });
         });
         if (may(*request.principal, Action::courses_manage, site)) course_form(h, ctx, request, c, site);
@@ -110,7 +116,7 @@ Result<Response> course_save(Request& request, Context& c) {
     const int64_t teacher = form.get("teacher_id").empty() ? 0 : number(form.get("teacher_id"));
     const int64_t room = form.get("space_id").empty() ? 0 : number(form.get("space_id"));
     HAVEN_TRY(k, c.centre.create_course(*request.principal, {site, teacher, number(form.get("capacity")), room, std::string(form.get("title")),
-                                                              std::string(form.get("language")), std::string(form.get("level"))}));
+                                                             std::string(form.get("language")), std::string(form.get("level"))}));
     return back(url("/courses/", k.id));
 }
 
@@ -125,7 +131,8 @@ Result<Response> sessions_save(Request& request, Context& c) {
     HAVEN_TRY(k, c.centre.course(*request.principal, id));
     HAVEN_TRY(form, form_body(request));
     auto ctx = page_context(request);
-    auto start = spaces::local_instant(form.get("date"), form.get("from"), k.time_zone), end = spaces::local_instant(form.get("date"), form.get("to"), k.time_zone);
+    auto start = spaces::local_instant(form.get("date"), form.get("from"), k.time_zone),
+         end = spaces::local_instant(form.get("date"), form.get("to"), k.time_zone);
     if (!start || !end) return course_page(request, c, k, 422, ctx.t("spaces.bad_time"), nullptr);
     spaces::Recurrence rule;
     const int64_t weeks = number(form.get("weeks"));
@@ -177,8 +184,10 @@ Response attendance_page(Request& request, Context& c, int64_t session_id, const
                     const std::string id = "present-" + std::to_string(e.id);
                     h.element("div", {{"class", "field check"}}, [&] {
                         if (std::find(present->begin(), present->end(), e.id) != present->end())
-                            h.empty("input", {{"id", id}, {"name", "present"}, {"type", "checkbox"}, {"value", std::to_string(e.id)}, {"checked", "checked"}});
-                        else h.empty("input", {{"id", id}, {"name", "present"}, {"type", "checkbox"}, {"value", std::to_string(e.id)}});
+                            h.empty("input",
+                                    {{"id", id}, {"name", "present"}, {"type", "checkbox"}, {"value", std::to_string(e.id)}, {"checked", "checked"}});
+                        else
+                            h.empty("input", {{"id", id}, {"name", "present"}, {"type", "checkbox"}, {"value", std::to_string(e.id)}});
                         h.element("label", {{"for", id}}, e.person);
                     });
                 }
@@ -209,19 +218,21 @@ Result<Response> certificate_show(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(cert, c.centre.certificate(*request.principal, id));
     auto ctx = page_context(request);
-    const auto hours = std::to_string(cert.minutes / 60) + (cert.minutes % 60 ? ":" + std::string(cert.minutes % 60 < 10 ? "0" : "") + std::to_string(cert.minutes % 60) : "");
+    const auto hours = std::to_string(cert.minutes / 60) +
+                       (cert.minutes % 60 ? ":" + std::string(cert.minutes % 60 < 10 ? "0" : "") + std::to_string(cert.minutes % 60) : "");
     return web::page(ctx, 200, "courses.certificate_title", [&](web::Html& h) {
         h.element("article", {{"class", "certificate"}, {"id", "certificate"}}, [&] {
             h.element("h2", {}, ctx.t("courses.certificate_title"));
             h.element("p", {{"class", "name"}}, cert.name);
-            h.element("p", {}, ctx.t("courses.certificate_text", {{"course", cert.course.title},
-                                                                  {"language", cert.course.language},
-                                                                  {"level", cert.course.level},
-                                                                  {"attended", std::to_string(cert.attended)},
-                                                                  {"sessions", std::to_string(cert.sessions)},
-                                                                  {"hours", hours},
-                                                                  {"from", cert.first_session},
-                                                                  {"to", cert.last_session}}));
+            h.element("p", {},
+                      ctx.t("courses.certificate_text", {{"course", cert.course.title},
+                                                         {"language", cert.course.language},
+                                                         {"level", cert.course.level},
+                                                         {"attended", std::to_string(cert.attended)},
+                                                         {"sessions", std::to_string(cert.sessions)},
+                                                         {"hours", hours},
+                                                         {"from", cert.first_session},
+                                                         {"to", cert.last_session}}));
             h.element("p", {}, ctx.t("courses.certificate_date", {{"date", local_date(c.centre.now_ms(), cert.course.time_zone)}}));
             h.element("p", {{"class", "signature"}}, ctx.t("courses.signature"));
         });

@@ -26,8 +26,10 @@ Result<Response> desks_show(Request& request, Context& c) {
                                 h.element("strong", {}, ctx.t("desks.free"));
                                 return;
                             }
-                            if (manage) h.element("a", {{"href", url("/people/", k.held->person_id)}}, k.held->person);
-                            else h.text(ctx.t("desks.held"));
+                            if (manage)
+                                h.element("a", {{"href", url("/people/", k.held->person_id)}}, k.held->person);
+                            else
+                                h.text(ctx.t("desks.held"));
                             h.text(" · " + k.held->from + " → " + k.held->to);
                         });
                         h.element("td", {}, [&] {
@@ -54,7 +56,8 @@ Result<Response> desks_show(Request& request, Context& c) {
 Result<Response> desk_allocate(Request& request, Context& c) {
     HAVEN_TRY(person, id_param(request, "id"));
     HAVEN_TRY(form, form_body(request));
-    HAVEN_TRY(id, c.centre.allocate(*request.principal, number(form.get("desk_id")), person, std::string(form.get("from")), std::string(form.get("to"))));
+    HAVEN_TRY(id,
+              c.centre.allocate(*request.principal, number(form.get("desk_id")), person, std::string(form.get("from")), std::string(form.get("to"))));
     (void)id;
     return back(url("/people/", person));
 }

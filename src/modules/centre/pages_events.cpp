@@ -14,8 +14,9 @@ Result<Response> events_show(Request& request, Context& c) {
                 h.element("li", {{"class", "card"}}, [&] {
                     h.element("h2", {}, [&] { h.element("a", {{"href", url("/events/", e.id)}}, e.title); });
                     h.element("p", {{"class", "small"}}, local_text(e.start, e.time_zone));
-                    h.element("p", {}, e.capacity ? ctx.t("events.places", {{"taken", std::to_string(e.registered)}, {"all", std::to_string(e.capacity)}})
-                                                  : ctx.t("events.drop_in"));
+                    h.element("p", {},
+                              e.capacity ? ctx.t("events.places", {{"taken", std::to_string(e.registered)}, {"all", std::to_string(e.capacity)}})
+                                         : ctx.t("events.drop_in"));
                 });
         });
         if (!may(*request.principal, Action::events_manage, site)) return;

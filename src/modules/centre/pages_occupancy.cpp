@@ -46,8 +46,10 @@ Result<Response> own_feed_show(Request& request, Context& c) {
         h.element("p", {}, [&] { h.element("code", {{"id", "feed-url"}}, spaces::feed_url(request, c.secure, "/feeds/people/" + feed.first)); });
         web::post_form(h, request, "/account/feed", {{"class", "stack"}, {"id", "feed"}}, [&] {
             h.element("div", {{"class", "field check"}}, [&] {
-                if (feed.second) h.empty("input", {{"id", "show_names"}, {"name", "show_names"}, {"type", "checkbox"}, {"value", "1"}, {"checked", "checked"}});
-                else h.empty("input", {{"id", "show_names"}, {"name", "show_names"}, {"type", "checkbox"}, {"value", "1"}});
+                if (feed.second)
+                    h.empty("input", {{"id", "show_names"}, {"name", "show_names"}, {"type", "checkbox"}, {"value", "1"}, {"checked", "checked"}});
+                else
+                    h.empty("input", {{"id", "show_names"}, {"name", "show_names"}, {"type", "checkbox"}, {"value", "1"}});
                 h.element("label", {{"for", "show_names"}}, ctx.t("feed.show_names"));
             });
             h.element("button", {{"type", "submit"}, {"class", "secondary"}}, ctx.t("feed.save"));

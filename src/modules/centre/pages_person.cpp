@@ -23,7 +23,8 @@ void person_sections(web::Html& h, const web::PageContext& ctx, const Request& r
                 field(h, ctx, "to", "desks.to", "date");
                 h.element("button", {{"type", "submit"}, {"class", "secondary"}}, ctx.t("desks.allocate"));
             });
-        else h.element("p", {}, ctx.t("desks.none_free"));
+        else
+            h.element("p", {}, ctx.t("desks.none_free"));
         button_form(h, request, base + "/desk-waitlist", ctx.t("desks.wait"));
     }
     if (may(me, Action::courses_manage, p.site_id)) {
@@ -39,7 +40,8 @@ void person_sections(web::Html& h, const web::PageContext& ctx, const Request& r
         auto courses = c.centre.courses_at(me, p.site_id);
         std::vector<std::pair<std::string, std::string>> options;
         for (const auto& k : courses ? courses.value() : std::vector<Course>{})
-            options.emplace_back(std::to_string(k.id), k.title + " (" + k.level + ") · " + std::to_string(k.enrolled) + "/" + std::to_string(k.capacity));
+            options.emplace_back(std::to_string(k.id),
+                                 k.title + " (" + k.level + ") · " + std::to_string(k.enrolled) + "/" + std::to_string(k.capacity));
         if (!options.empty())
             web::post_form(h, request, base + "/courses", {{"class", "stack"}, {"id", "enrol"}}, [&] {
                 select_field(h, ctx, "course_id", "courses.course", options);

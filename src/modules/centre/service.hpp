@@ -17,8 +17,8 @@
 #include "core/result.hpp"
 #include "crypto/vault.hpp"
 #include "modules/accounts/service.hpp"
-#include "modules/people/service.hpp"
 #include "modules/centre/types.hpp"
+#include "modules/people/service.hpp"
 #include "modules/spaces/service.hpp"
 #include "storage/db.hpp"
 

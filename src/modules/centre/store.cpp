@@ -17,8 +17,18 @@ constexpr const char* course_columns =
     "FROM courses c JOIN sites t ON t.id = c.site_id LEFT JOIN accounts a ON a.id = c.teacher_id ";
 
 Course course_from(const Row& r) {
-    return Course{r.integer(0), r.integer(1), r.is_null(2) ? 0 : r.integer(2), r.integer(3), r.is_null(4) ? 0 : r.integer(4), r.text(5), r.text(6),
-                  r.text(7), r.is_null(8) ? "" : r.text(8), r.text(9), r.integer(10), r.integer(11)};
+    return Course{r.integer(0),
+                  r.integer(1),
+                  r.is_null(2) ? 0 : r.integer(2),
+                  r.integer(3),
+                  r.is_null(4) ? 0 : r.integer(4),
+                  r.text(5),
+                  r.text(6),
+                  r.text(7),
+                  r.is_null(8) ? "" : r.text(8),
+                  r.text(9),
+                  r.integer(10),
+                  r.integer(11)};
 }
 
 constexpr const char* session_columns =
@@ -49,8 +59,9 @@ std::optional<int64_t> event_of_registration(Tx& tx, int64_t registration_id) {
 // ---- Desks ----
 
 std::vector<DeskRow> desks_at(Tx& tx, int64_t site_id) {
-    return rows_as(tx.query("SELECT id, name FROM spaces WHERE site_id = $1 AND kind = 'desk' ORDER BY name", {site_id}),
-                   [](const Row& r) { return DeskRow{r.integer(0), r.text(1)}; });
+    return rows_as(tx.query("SELECT id, name FROM spaces WHERE site_id = $1 AND kind = 'desk' ORDER BY name", {site_id}), [](const Row& r) {
+        return DeskRow{r.integer(0), r.text(1)};
+    });
 }
 
 std::optional<Allocation> allocation_on(Tx& tx, int64_t desk_id, const std::string& date) {
@@ -66,9 +77,10 @@ bool desk_held_between(Tx& tx, int64_t desk_id, const std::string& from, const s
 }
 
 std::optional<std::string> desk_of_person_between(Tx& tx, int64_t person_id, const std::string& from, const std::string& to) {
-    auto rows = tx.query("SELECT s.name FROM desk_allocations d JOIN spaces s ON s.id = d.space_id WHERE d.person_id = $1 AND d.from_date <= $2 "
-                         "AND d.to_date >= $3",
-                         {person_id, to, from});
+    auto rows = tx.query(
+        "SELECT s.name FROM desk_allocations d JOIN spaces s ON s.id = d.space_id WHERE d.person_id = $1 AND d.from_date <= $2 "
+        "AND d.to_date >= $3",
+        {person_id, to, from});
     if (rows.empty()) return std::nullopt;
     return rows[0].text(0);
 }
@@ -79,7 +91,8 @@ void insert_allocation(Tx& tx, const NewAllocation& a, int64_t now) {
 }
 
 std::optional<AllocationAt> allocation(Tx& tx, int64_t id) {
-    auto rows = tx.query("SELECT d.space_id, s.site_id, d.from_date FROM desk_allocations d JOIN spaces s ON s.id = d.space_id WHERE d.id = $1", {id});
+    auto rows =
+        tx.query("SELECT d.space_id, s.site_id, d.from_date FROM desk_allocations d JOIN spaces s ON s.id = d.space_id WHERE d.id = $1", {id});
     if (rows.empty()) return std::nullopt;
     return AllocationAt{rows[0].integer(0), rows[0].integer(1), rows[0].text(2)};
 }
@@ -98,8 +111,9 @@ std::vector<Holding> holdings_of(Tx& tx, int64_t person_id) {
 }
 
 std::vector<Waiting> desk_waitlist(Tx& tx, int64_t site_id) {
-    return rows_as(tx.query("SELECT id, person_id, since FROM desk_waitlist WHERE site_id = $1 ORDER BY since, id", {site_id}),
-                   [](const Row& r) { return Waiting{r.integer(0), r.integer(1), r.integer(2), ""}; });
+    return rows_as(tx.query("SELECT id, person_id, since FROM desk_waitlist WHERE site_id = $1 ORDER BY since, id", {site_id}), [](const Row& r) {
+        return Waiting{r.integer(0), r.integer(1), r.integer(2), ""};
+    });
 }
 
 bool waits_for_desk(Tx& tx, int64_t person_id, int64_t site_id) {
@@ -111,7 +125,8 @@ std::optional<int64_t> last_desk_wait(Tx& tx, int64_t site_id) {
 }
 
 void insert_desk_wait(Tx& tx, int64_t id, int64_t site_id, int64_t person_id, int64_t since, int64_t created_by) {
-    tx.exec("INSERT INTO desk_waitlist (id, site_id, person_id, since, created_by) VALUES ($1, $2, $3, $4, $5)", {id, site_id, person_id, since, created_by});
+    tx.exec("INSERT INTO desk_waitlist (id, site_id, person_id, since, created_by) VALUES ($1, $2, $3, $4, $5)",
+            {id, site_id, person_id, since, created_by});
 }
 
 std::optional<DeskWait> desk_wait(Tx& tx, int64_t id) {
@@ -139,9 +154,11 @@ std::vector<Course> courses_at(Tx& tx, int64_t site_id) {
 }
 
 bool is_active_teacher(Tx& tx, int64_t account_id, int64_t site_id) {
-    return !tx.query("SELECT 1 FROM account_roles r JOIN accounts a ON a.id = r.account_id WHERE r.account_id = $1 AND r.site_id = $2 AND r.role = 'teacher' "
-                     "AND a.status = 'active'",
-                     {account_id, site_id})
+    return !tx.query(
+                  "SELECT 1 FROM account_roles r JOIN accounts a ON a.id = r.account_id WHERE r.account_id = $1 AND r.site_id = $2 AND r.role = "
+                  "'teacher' "
+                  "AND a.status = 'active'",
+                  {account_id, site_id})
                 .empty();
 }
 
@@ -150,9 +167,11 @@ bool is_room_of(Tx& tx, int64_t space_id, int64_t site_id) {
 }
 
 void insert_course(Tx& tx, int64_t id, const CourseInput& in, int64_t now) {
-    tx.exec("INSERT INTO courses (id, site_id, title, language, level, teacher_id, capacity, space_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            {id, in.site_id, in.title, in.language, in.level, in.teacher_id ? Value(in.teacher_id) : Value(nullptr), in.capacity,
-             in.space_id ? Value(in.space_id) : Value(nullptr), now});
+    tx.exec(
+        "INSERT INTO courses (id, site_id, title, language, level, teacher_id, capacity, space_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+        "$8, $9)",
+        {id, in.site_id, in.title, in.language, in.level, in.teacher_id ? Value(in.teacher_id) : Value(nullptr), in.capacity,
+         in.space_id ? Value(in.space_id) : Value(nullptr), now});
 }
 
 int64_t take_course(Tx& tx, int64_t course_id) {
@@ -200,7 +219,8 @@ void insert_enrolment(Tx& tx, const Enrolment& e) {
 }
 
 std::optional<Enrolment> first_waitlisted(Tx& tx, int64_t course_id) {
-    auto rows = tx.query(std::string(enrolment_columns) + "WHERE e.course_id = $1 AND e.status = 'waitlisted' ORDER BY e.since, e.id LIMIT 1", {course_id});
+    auto rows =
+        tx.query(std::string(enrolment_columns) + "WHERE e.course_id = $1 AND e.status = 'waitlisted' ORDER BY e.since, e.id LIMIT 1", {course_id});
     if (rows.empty()) return std::nullopt;
     return enrolment_from(rows[0]);
 }
@@ -210,8 +230,9 @@ void set_enrolment_status(Tx& tx, int64_t id, const std::string& status, int64_t
 }
 
 std::vector<Enrolment> enrolments_in(Tx& tx, int64_t course_id) {
-    return rows_as(tx.query(std::string(enrolment_columns) + "WHERE e.course_id = $1 AND e.status <> 'left' ORDER BY e.status, e.since, e.id", {course_id}),
-                   enrolment_from);
+    return rows_as(
+        tx.query(std::string(enrolment_columns) + "WHERE e.course_id = $1 AND e.status <> 'left' ORDER BY e.status, e.since, e.id", {course_id}),
+        enrolment_from);
 }
 
 std::optional<EnrolmentRef> enrolment(Tx& tx, int64_t id) {
@@ -225,15 +246,18 @@ std::optional<int64_t> course_of_open_enrolment(Tx& tx, int64_t id) {
 }
 
 std::vector<PersonEnrolment> enrolments_of(Tx& tx, int64_t person_id) {
-    return rows_as(tx.query("SELECT e.id, e.course_id, e.since, e.status, c.title, c.level FROM course_enrolments e JOIN courses c ON c.id = e.course_id "
-                            "WHERE e.person_id = $1 AND e.status <> 'left' ORDER BY e.since",
-                            {person_id}),
-                   [](const Row& r) { return PersonEnrolment{r.integer(0), r.integer(1), r.integer(2), r.text(3), r.text(4), r.text(5)}; });
+    return rows_as(
+        tx.query("SELECT e.id, e.course_id, e.since, e.status, c.title, c.level FROM course_enrolments e JOIN courses c ON c.id = e.course_id "
+                 "WHERE e.person_id = $1 AND e.status <> 'left' ORDER BY e.since",
+                 {person_id}),
+        [](const Row& r) { return PersonEnrolment{r.integer(0), r.integer(1), r.integer(2), r.text(3), r.text(4), r.text(5)}; });
 }
 
 std::vector<Place> enrolled_places_of(Tx& tx, int64_t person_id) {
     return rows_as(tx.query("SELECT id, course_id FROM course_enrolments WHERE person_id = $1 AND status = 'enrolled'", {person_id}),
-                   [](const Row& r) { return Place{r.integer(0), r.integer(1)}; });
+                   [](const Row& r) {
+                       return Place{r.integer(0), r.integer(1)};
+                   });
 }
 
 void set_attendance(Tx& tx, int64_t session_id, const std::vector<Mark>& marks, int64_t marked_by, int64_t now) {

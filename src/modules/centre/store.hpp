@@ -88,7 +88,7 @@ std::vector<Enrolment> enrolments_in(Tx& tx, int64_t course_id);  // not left; b
 struct EnrolmentRef {
     int64_t course_id = 0, person_id = 0;
 };
-std::optional<EnrolmentRef> enrolment(Tx& tx, int64_t id);       // in any state
+std::optional<EnrolmentRef> enrolment(Tx& tx, int64_t id);            // in any state
 std::optional<int64_t> course_of_open_enrolment(Tx& tx, int64_t id);  // not left
 struct PersonEnrolment {
     int64_t id = 0, course_id = 0, since = 0;
@@ -141,7 +141,7 @@ struct NewRegistration {
 void insert_registration(Tx& tx, const NewRegistration& registration);
 std::optional<StoredRegistration> first_waitlisted_guest(Tx& tx, int64_t event_id);
 void set_registration_status(Tx& tx, int64_t id, const std::string& status);
-std::optional<int64_t> event_of_open_registration(Tx& tx, int64_t id);  // not cancelled
+std::optional<int64_t> event_of_open_registration(Tx& tx, int64_t id);       // not cancelled
 std::vector<StoredRegistration> registrations_in(Tx& tx, int64_t event_id);  // not cancelled; by status, then place
 struct SealedCode {
     int64_t event_id = 0;

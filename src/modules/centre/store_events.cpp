@@ -20,7 +20,8 @@ constexpr const char* event_columns =
     "FROM events e JOIN sites t ON t.id = e.site_id ";
 
 StoredEvent event_from(const Row& r) {
-    return {{r.integer(0), r.integer(1), r.integer(2), r.integer(3), r.integer(4), "", r.text(6), r.integer(7), r.integer(8), r.integer(9), r.integer(10)},
+    return {{r.integer(0), r.integer(1), r.integer(2), r.integer(3), r.integer(4), "", r.text(6), r.integer(7), r.integer(8), r.integer(9),
+             r.integer(10)},
             r.blob(5).str()};
 }
 
@@ -74,8 +75,8 @@ std::optional<int64_t> last_registration(Tx& tx, int64_t event_id) {
 
 void insert_registration(Tx& tx, const NewRegistration& g) {
     tx.exec("INSERT INTO registrations (id, event_id, person_id, visitor, status, since, code, code_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            {g.id, g.event_id, g.person_id ? Value(g.person_id) : Value(nullptr), g.sealed_visitor ? Value(Blob::of(*g.sealed_visitor)) : Value(nullptr),
-             g.status, g.since, Blob::of(g.sealed_code), g.code_hash});
+            {g.id, g.event_id, g.person_id ? Value(g.person_id) : Value(nullptr),
+             g.sealed_visitor ? Value(Blob::of(*g.sealed_visitor)) : Value(nullptr), g.status, g.since, Blob::of(g.sealed_code), g.code_hash});
 }
 
 std::optional<StoredRegistration> first_waitlisted_guest(Tx& tx, int64_t event_id) {
@@ -92,8 +93,9 @@ std::optional<int64_t> event_of_open_registration(Tx& tx, int64_t id) {
 }
 
 std::vector<StoredRegistration> registrations_in(Tx& tx, int64_t event_id) {
-    return rows_as(tx.query(std::string(registration_columns) + "WHERE event_id = $1 AND status <> 'cancelled' ORDER BY status, since, id", {event_id}),
-                   registration_from);
+    return rows_as(
+        tx.query(std::string(registration_columns) + "WHERE event_id = $1 AND status <> 'cancelled' ORDER BY status, since, id", {event_id}),
+        registration_from);
 }
 
 std::optional<SealedCode> code_of(Tx& tx, int64_t registration_id) {
@@ -120,11 +122,14 @@ std::vector<EventPlace> registered_places_of(Tx& tx, int64_t person_id) {
     return rows_as(tx.query("SELECT g.id, g.event_id, e.capacity FROM registrations g JOIN events e ON e.id = g.event_id "
                             "WHERE g.person_id = $1 AND g.status = 'registered'",
                             {person_id}),
-                   [](const Row& r) { return EventPlace{r.integer(0), r.integer(1), r.integer(2)}; });
+                   [](const Row& r) {
+                       return EventPlace{r.integer(0), r.integer(1), r.integer(2)};
+                   });
 }
 
 void insert_headcount(Tx& tx, int64_t id, int64_t event_id, int64_t count, int64_t counted_by, int64_t at) {
-    tx.exec("INSERT INTO headcounts (id, event_id, count, counted_by, counted_at) VALUES ($1, $2, $3, $4, $5)", {id, event_id, count, counted_by, at});
+    tx.exec("INSERT INTO headcounts (id, event_id, count, counted_by, counted_at) VALUES ($1, $2, $3, $4, $5)",
+            {id, event_id, count, counted_by, at});
 }
 
 // ---- Occupancy ----
@@ -137,19 +142,24 @@ std::vector<DateRange> holdings_between(Tx& tx, int64_t site_id, const std::stri
     return rows_as(tx.query("SELECT d.from_date, d.to_date FROM desk_allocations d JOIN spaces s ON s.id = d.space_id WHERE s.site_id = $1 "
                             "AND d.from_date <= $2 AND d.to_date >= $3",
                             {site_id, last_day, first_day}),
-                   [](const Row& r) { return DateRange{r.text(0), r.text(1)}; });
+                   [](const Row& r) {
+                       return DateRange{r.text(0), r.text(1)};
+                   });
 }
 
 std::vector<BookedTime> bookings_between(Tx& tx, int64_t site_id, int64_t from, int64_t to) {
     return rows_as(tx.query("SELECT s.kind, b.start_at, b.end_at FROM bookings b JOIN spaces s ON s.id = b.space_id WHERE s.site_id = $1 "
                             "AND b.cancelled_at IS NULL AND b.start_at < $2 AND b.end_at > $3",
                             {site_id, to, from}),
-                   [](const Row& r) { return BookedTime{r.text(0), r.integer(1), r.integer(2)}; });
+                   [](const Row& r) {
+                       return BookedTime{r.text(0), r.integer(1), r.integer(2)};
+                   });
 }
 
 MonthCounts month_counts(Tx& tx, int64_t site_id, int64_t from, int64_t to) {
     auto count = [&](const std::string& sql) { return tx.query(sql, {site_id, from, to})[0].integer(0); };
-    const std::string in_sessions = " FROM course_sessions s JOIN courses c ON c.id = s.course_id WHERE c.site_id = $1 AND s.start_at >= $2 AND s.start_at < $3";
+    const std::string in_sessions =
+        " FROM course_sessions s JOIN courses c ON c.id = s.course_id WHERE c.site_id = $1 AND s.start_at >= $2 AND s.start_at < $3";
     const std::string in_events = " FROM events e WHERE e.site_id = $1 AND e.start_at >= $2 AND e.start_at < $3";
     MonthCounts m;
     m.sessions = count("SELECT COUNT(*)" + in_sessions);
@@ -188,8 +198,9 @@ void replace_account_feed(Tx& tx, int64_t account_id, const std::string& sealed_
 }
 
 std::optional<FeedOwner> feed_owner(Tx& tx, const std::string& token_hash) {
-    auto rows = tx.query("SELECT f.id, f.show_names FROM account_feeds f JOIN accounts a ON a.id = f.id WHERE f.token_hash = $1 AND a.status = 'active'",
-                         {token_hash});
+    auto rows =
+        tx.query("SELECT f.id, f.show_names FROM account_feeds f JOIN accounts a ON a.id = f.id WHERE f.token_hash = $1 AND a.status = 'active'",
+                 {token_hash});
     if (rows.empty()) return std::nullopt;
     return FeedOwner{rows[0].integer(0), rows[0].integer(1) == 1};
 }

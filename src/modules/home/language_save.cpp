@@ -21,8 +21,7 @@ Result<Response> language_save(Request& request, bool secure_cookies) {
         return make_error(ErrorKind::unsupported_media, "unsupported_media_type", "Send the form as application/x-www-form-urlencoded.");
     HAVEN_TRY(form, http::Form::parse(request.body));
     std::string lang(form.get("lang"));
-    if (!web::Messages::shipped().supports(lang))
-        return make_error(ErrorKind::invalid, "bad_language", "This language is not available.", "lang");
+    if (!web::Messages::shipped().supports(lang)) return make_error(ErrorKind::invalid, "bad_language", "This language is not available.", "lang");
     http::CookieOptions options;
     options.secure = secure_cookies;
     options.same_site = "Lax";

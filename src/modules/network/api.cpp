@@ -1,10 +1,10 @@
 #include <charconv>
 
+#include "emergency/lists.hpp"
 #include "http/api.hpp"
 #include "http/form.hpp"
 #include "http/params.hpp"
 #include "modules/network/handlers.hpp"
-#include "emergency/lists.hpp"
 
 namespace haven::network {
 
@@ -83,7 +83,9 @@ Result<Response> api_enrolment_keys(Request& request, Context& c) {
 
 Result<Response> api_codes(Request& request, Context& c) {
     HAVEN_TRY(list, c.network.open_codes(*request.principal));
-    return http::items(list, [](const store::OpenCode& o) { return json::object{{"id", o.id}, {"created_at", o.created_at}, {"expires_at", o.expires_at}}; });
+    return http::items(list, [](const store::OpenCode& o) {
+        return json::object{{"id", o.id}, {"created_at", o.created_at}, {"expires_at", o.expires_at}};
+    });
 }
 
 Result<Response> api_code_revoke(Request& request, Context& c) {
@@ -104,14 +106,18 @@ Result<Response> api_member_revoke(Request& request, Context& c) {
 Result<Response> api_members(Request& request, Context& c) {
     HAVEN_TRY(list, c.network.members(*request.principal));
     return http::items(list, [](const MemberKey& m) {
-        return json::object{{"member_id", m.member_id}, {"prekey", to_hex(m.prekey.prekey)}, {"not_after", m.prekey.not_after},
+        return json::object{{"member_id", m.member_id},
+                            {"prekey", to_hex(m.prekey.prekey)},
+                            {"not_after", m.prekey.not_after},
                             {"signature", to_hex(m.prekey.signature)}};
     });
 }
 
 Result<Response> api_inbox(Request& request, Context& c) {
     HAVEN_TRY(list, c.network.inbox(*request.principal));
-    return http::items(list, [](const InboxItem& i) { return json::object{{"id", i.id}, {"created_at", i.created_at}, {"sealed", to_hex(i.sealed)}}; });
+    return http::items(list, [](const InboxItem& i) {
+        return json::object{{"id", i.id}, {"created_at", i.created_at}, {"sealed", to_hex(i.sealed)}};
+    });
 }
 
 Result<Response> api_inbox_drop(Request& request, Context& c) {
@@ -132,7 +138,8 @@ Result<Response> api_roster_put(Request& request, Context& c) {
     std::string match(request.header("If-Match"));
     if (match.size() >= 2 && match.front() == '"' && match.back() == '"') match = match.substr(1, match.size() - 2);
     const int64_t expected = number(match, -1);
-    if (expected < 0) return make_error(ErrorKind::bad_request, "bad_request", "Send If-Match with the version you read (ETag; \"0\" for none).", "If-Match");
+    if (expected < 0)
+        return make_error(ErrorKind::bad_request, "bad_request", "Send If-Match with the version you read (ETag; \"0\" for none).", "If-Match");
     HAVEN_TRY(version, c.network.put_roster(*request.principal, blob, expected));
     return ok(200, json::object{{"version", version}});
 }
@@ -160,7 +167,8 @@ Result<Response> api_state(Request& request, Context& c) {
     HAVEN_TRY(s, c.network.status(*request.principal, request.params.at("id")));
     json::array channels;
     for (const auto& d : c.doorbells.deliveries(request.params.at("id")))
-        channels.push_back(json::object{{"channel", d.channel}, {"delivered", d.delivered}, {"failed", d.failed}, {"waiting", d.waiting}, {"last_at", d.last_at}});
+        channels.push_back(
+            json::object{{"channel", d.channel}, {"delivered", d.delivered}, {"failed", d.failed}, {"waiting", d.waiting}, {"last_at", d.last_at}});
     return ok(200, json::object{{"wraps", s.wraps},
                                 {"acks", s.acks},
                                 {"published_at", s.published_at},
@@ -236,7 +244,8 @@ Result<Response> api_doorbell(Request& request, Context& c) {
     // one replaces the device's last. Storage ties it to the member only through a keyed hash (Doorbells).
     const std::string member(request.header("X-Member-Id"));
     if (!c.network.is_member(member, std::string(request.header("X-Member-Token"))))
-        return make_error(ErrorKind::not_found, "not_found", "There is no such member: a doorbell is set by a member's device (X-Member-Id, X-Member-Token).");
+        return make_error(ErrorKind::not_found, "not_found",
+                          "There is no such member: a doorbell is set by a member's device (X-Member-Id, X-Member-Token).");
     HAVEN_TRY(body, json_body(request));
     HAVEN_TRY(channel, http::text(body, "channel", 20));
     HAVEN_TRY(address, http::text(body, "address", 500));

@@ -8,9 +8,9 @@
 #include "crypto/random.hpp"
 #include "crypto/vault.hpp"
 #include "crypto/web_push.hpp"
+#include "emergency/wire.hpp"
 #include "http/transport/client.hpp"
 #include "modules/network/store.hpp"
-#include "emergency/wire.hpp"
 
 namespace haven::network {
 
@@ -33,8 +33,10 @@ std::string url_host(const std::string& url) {
 }
 
 Status check_address(const std::string& channel, const std::string& a, bool private_targets) {
-    if (a.empty() || a.size() > 500 || a.find_first_of("\r\n\t ") != std::string::npos) return invalid("address", "address is one line of at most 500 bytes.");
-    if (channel == "email" && (a.find('@') == std::string::npos || a.find('@') == 0 || a.find('@') == a.size() - 1 || a.find_first_of("<>") != std::string::npos))
+    if (a.empty() || a.size() > 500 || a.find_first_of("\r\n\t ") != std::string::npos)
+        return invalid("address", "address is one line of at most 500 bytes.");
+    if (channel == "email" &&
+        (a.find('@') == std::string::npos || a.find('@') == 0 || a.find('@') == a.size() - 1 || a.find_first_of("<>") != std::string::npos))
         return invalid("address", "An e-mail doorbell needs an address such as alias@example.org.");
     if (channel == "webhook" || channel == "webpush") {
         // A push service is always https; plain http only for the tests' local receivers.
@@ -48,10 +50,11 @@ Status check_address(const std::string& channel, const std::string& a, bool priv
             return invalid("address", "A doorbell may not point to a private, loopback or link-local address.");
     }
     if (channel == "matrix" && !outbound::valid_room_id(a))
-        return invalid("address", "A Matrix doorbell is a room id such as !abc123:example.org (letters, digits and ._=+- before the colon, a server name after).");
+        return invalid(
+            "address",
+            "A Matrix doorbell is a room id such as !abc123:example.org (letters, digits and ._=+- before the colon, a server name after).");
     return {};
 }
-
 
 }  // namespace
 
@@ -101,10 +104,13 @@ Result<std::string> Doorbells::owner_of(const std::string& member_id) const {
     return to_hex(h);
 }
 
-Result<Doorbells::Made> Doorbells::subscribe(const std::string& member_id, const std::string& channel, const std::string& address, const std::string& secret) {
-    if (!ringers_.count(channel)) return invalid("channel", "This server does not ring on " + channel + " (e-mail, webhook, Matrix or Web Push, as configured).");
+Result<Doorbells::Made> Doorbells::subscribe(const std::string& member_id, const std::string& channel, const std::string& address,
+                                             const std::string& secret) {
+    if (!ringers_.count(channel))
+        return invalid("channel", "This server does not ring on " + channel + " (e-mail, webhook, Matrix or Web Push, as configured).");
     if (auto s = check_address(channel, address, private_targets_); !s) return s.error();
-    if (channel == "webhook" && (secret.size() < 16 || secret.size() > 200)) return invalid("secret", "A webhook needs a secret of 16 to 200 bytes to sign with.");
+    if (channel == "webhook" && (secret.size() < 16 || secret.size() > 200))
+        return invalid("secret", "A webhook needs a secret of 16 to 200 bytes to sign with.");
     HAVEN_TRY(owner, owner_of(member_id));
     Made made{new_id(), crypto::random_token()};
     const std::string sealed_address = vault_.seal_field("network_doorbells", "address", made.id, address);
@@ -129,7 +135,8 @@ Status Doorbells::forget(const std::string& member_id) {
 Status Doorbells::unsubscribe(int64_t id, const std::string& token) {
     return db_.write([&](Tx& tx) -> Status {
         const auto kept = store::doorbell_token_hash(tx, id);
-        if (!kept || !crypto::equal_secret(*kept, crypto::token_hash(token))) return make_error(ErrorKind::not_found, "not_found", "There is no such doorbell.");
+        if (!kept || !crypto::equal_secret(*kept, crypto::token_hash(token)))
+            return make_error(ErrorKind::not_found, "not_found", "There is no such doorbell.");
         store::delete_doorbell(tx, id);
         return {};
     });
@@ -139,8 +146,7 @@ Result<int64_t> Doorbells::ring_all(const std::string& activation_id, bool urgen
     const int64_t now = clock_.now_ms();
     HAVEN_TRY(rung, db_.write<int64_t>([&](Tx& tx) -> Result<int64_t> {
         const auto all = store::doorbells(tx);
-        for (const auto& d : all)
-            store::add_ring(tx, new_id(), d.id, d.channel, urgent ? 0 : 1, now, crypto::random_token(), activation_id);
+        for (const auto& d : all) store::add_ring(tx, new_id(), d.id, d.channel, urgent ? 0 : 1, now, crypto::random_token(), activation_id);
         return int64_t(all.size());
     }));
     {
@@ -209,11 +215,14 @@ void Doorbells::deliver(const std::string& channel, const Due& ring) {
     crypto::wipe(bell.secret);
     const bool done = sent || attempts >= max_attempts;
     (void)db_.write([&](Tx& tx) -> Status {
-        if (done) store::finish_ring(tx, ring, channel, bool(sent), clock_.now_ms());
-        else store::reschedule_ring(tx, ring.ring, attempts, clock_.now_ms() + backoff_ms(attempts));
+        if (done)
+            store::finish_ring(tx, ring, channel, bool(sent), clock_.now_ms());
+        else
+            store::reschedule_ring(tx, ring.ring, attempts, clock_.now_ms() + backoff_ms(attempts));
         return {};
     });
-    if (sent) ++*delivered_[channel];
+    if (sent)
+        ++*delivered_[channel];
     else {
         log::warn("doorbell_failed", {{"channel", channel}, {"attempt", std::to_string(attempts)}, {"why", sent.error().message}});
         if (attempts >= max_attempts) ++*failed_[channel];
@@ -262,8 +271,10 @@ void Doorbells::work(const std::string& channel, size_t index) {
         std::unique_lock lock(mutex_);
         auto woken = [&] { return stopping_ || lane->generation != seen; };
         // A publication wakes the deliverers at once; idle, the first of them looks for due retries once a second.
-        if (index == 0) lane->wake.wait_for(lock, std::chrono::seconds(1), woken);
-        else lane->wake.wait(lock, woken);
+        if (index == 0)
+            lane->wake.wait_for(lock, std::chrono::seconds(1), woken);
+        else
+            lane->wake.wait(lock, woken);
     }
 }
 

@@ -8,12 +8,12 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <set>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -78,7 +78,7 @@ public:
 
     static constexpr int max_attempts = 8;
     static constexpr size_t parallel_deliveries = 32;  // per channel
-    int64_t backoff_ms(int64_t attempts) const;  // 5 s, 10 s, 20 s … at most 10 min
+    int64_t backoff_ms(int64_t attempts) const;        // 5 s, 10 s, 20 s … at most 10 min
 
 private:
     using Due = store::DueRing;

@@ -15,8 +15,8 @@ Result<std::unique_ptr<Module>> Module::create(const modules::Shared& shared, ac
     m->doorbells.allow_private_targets(config.doorbell_allow_private_targets);
     m->doorbells.set_ringer("webhook", outbound::webhook_ringer(timeout, config.doorbell_allow_private_targets));
     if (config.doorbell_webpush)
-        m->doorbells.set_ringer("webpush", outbound::webpush_ringer(shared.vault, "mailto:" + config.doorbell_from, timeout,
-                                                                   config.doorbell_allow_private_targets));
+        m->doorbells.set_ringer(
+            "webpush", outbound::webpush_ringer(shared.vault, "mailto:" + config.doorbell_from, timeout, config.doorbell_allow_private_targets));
     if (!config.doorbell_smtp.empty())
         m->doorbells.set_ringer("email", outbound::smtp_ringer({config.doorbell_smtp, config.doorbell_from, timeout, config.doorbell_smtp_tls}));
     if (!config.doorbell_matrix.empty()) {

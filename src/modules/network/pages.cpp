@@ -18,15 +18,16 @@ Result<Response> member_app(Request& request, Context& c) {
     ctx.staff_links = false;  // members are not staff: no Home, no Sign in
     (void)c;
     return web::page(ctx, 200, "network.title", [&](web::Html& h) {
-        h.element("div", {{"id", "member-app"},
-                          {"data-worker", web::asset_url("network-sw.js")},
-                          {"data-jsqr", web::asset_url("jsQR.js")},
-                          {"data-scan", ctx.t("network.scan")},
-                          {"data-failed", ctx.t("network.failed")},
-                          {"data-short", ctx.t("network.passphrase_short")},
-                          {"data-wrong", ctx.t("network.passphrase_wrong")},
-                          {"data-locked", ctx.t("network.locked")},
-                          {"data-choose", ctx.t("network.choose_passphrase")}},
+        h.element("div",
+                  {{"id", "member-app"},
+                   {"data-worker", web::asset_url("network-sw.js")},
+                   {"data-jsqr", web::asset_url("jsQR.js")},
+                   {"data-scan", ctx.t("network.scan")},
+                   {"data-failed", ctx.t("network.failed")},
+                   {"data-short", ctx.t("network.passphrase_short")},
+                   {"data-wrong", ctx.t("network.passphrase_wrong")},
+                   {"data-locked", ctx.t("network.locked")},
+                   {"data-choose", ctx.t("network.choose_passphrase")}},
                   [&] {
                       h.element("p", {{"class", "notice"}, {"id", "member-status"}, {"role", "status"}}, ctx.t("network.loading"));
                       h.element("form", {{"id", "member-unlock"}, {"class", "stack"}, {"hidden", "hidden"}}, [&] {
@@ -50,10 +51,10 @@ Result<Response> member_app(Request& request, Context& c) {
                               h.element("form", {{"id", "member-doorbell"}, {"class", "stack"}}, [&] {
                                   h.element("p", {}, ctx.t("network.doorbell_help"));
                                   web::select_field(h, ctx, "bell-channel", "network.bell_channel",
-                                                         {{"webpush", ctx.t("network.bell_webpush")},
-                                                          {"webhook", ctx.t("network.bell_webhook")},
-                                                          {"email", ctx.t("network.bell_email")},
-                                                          {"matrix", ctx.t("network.bell_matrix")}});
+                                                    {{"webpush", ctx.t("network.bell_webpush")},
+                                                     {"webhook", ctx.t("network.bell_webhook")},
+                                                     {"email", ctx.t("network.bell_email")},
+                                                     {"matrix", ctx.t("network.bell_matrix")}});
                                   web::field(h, ctx, "bell-address", "network.bell_address", "text");
                                   web::field(h, ctx, "bell-secret", "network.bell_secret", "password", {}, "off");
                                   h.element("button", {{"type", "submit"}}, ctx.t("network.bell_set"));
@@ -78,8 +79,12 @@ Result<Response> member_app(Request& request, Context& c) {
                           // The camera reads the operator's QR code into the field above (jsQR, loaded on the press).
                           h.element("div", {{"class", "scanner"}}, [&] {
                               h.element("button", {{"type", "button"}, {"id", "scan"}, {"class", "secondary"}}, ctx.t("network.scan"));
-                              h.element("video", {{"id", "scan-video"}, {"hidden", "hidden"}, {"muted", "muted"}, {"playsinline", "playsinline"},
-                                                  {"aria-label", ctx.t("network.scan_video")}},
+                              h.element("video",
+                                        {{"id", "scan-video"},
+                                         {"hidden", "hidden"},
+                                         {"muted", "muted"},
+                                         {"playsinline", "playsinline"},
+                                         {"aria-label", ctx.t("network.scan_video")}},
                                         "");
                           });
                           web::field(h, ctx, "pseudonym", "network.pseudonym", "text");

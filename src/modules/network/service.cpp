@@ -96,7 +96,8 @@ Status Service::set_code_lists(const Principal& op, int64_t id, const Bytes& sea
 
 Result<std::vector<store::OpenCode>> Service::open_codes(const Principal& op) {
     if (auto s = operator_only(op); !s) return s.error();
-    return db_.read<std::vector<store::OpenCode>>([&](Tx& tx) -> Result<std::vector<store::OpenCode>> { return store::open_codes(tx, clock_.now_ms()); });
+    return db_.read<std::vector<store::OpenCode>>(
+        [&](Tx& tx) -> Result<std::vector<store::OpenCode>> { return store::open_codes(tx, clock_.now_ms()); });
 }
 
 Status Service::revoke_code(const Principal& op, int64_t id) {
@@ -139,7 +140,8 @@ Result<Registered> Service::register_member(const std::string& code, const std::
 Status Service::rotate_prekey(const std::string& member_id, const std::string& token, const SignedPrekey& prekey) {
     if (auto s = check_prekey(prekey); !s) return s;
     return db_.write([&](Tx& tx) -> Status {
-        if (!token_opens(store::member_token_hash(tx, member_id), token)) return make_error(ErrorKind::not_found, "not_found", "There is no such member.");
+        if (!token_opens(store::member_token_hash(tx, member_id), token))
+            return make_error(ErrorKind::not_found, "not_found", "There is no such member.");
         store::set_prekey(tx, member_id, prekey, clock_.now_ms());
         return {};
     });
@@ -154,7 +156,8 @@ bool Service::is_member(const std::string& member_id, const std::string& token) 
 
 Status Service::leave(const std::string& member_id, const std::string& token) {
     return db_.write([&](Tx& tx) -> Status {
-        if (!token_opens(store::member_token_hash(tx, member_id), token)) return make_error(ErrorKind::not_found, "not_found", "There is no such member.");
+        if (!token_opens(store::member_token_hash(tx, member_id), token))
+            return make_error(ErrorKind::not_found, "not_found", "There is no such member.");
         store::delete_member(tx, member_id);
         return {};
     });
@@ -190,8 +193,8 @@ Result<int64_t> Service::put_roster(const Principal& op, const Bytes& blob, int6
         const auto kept = store::roster(tx);
         const int64_t current = kept ? kept->version : 0;
         if (current != expected)
-            return make_error(ErrorKind::conflict, "conflict", "Another operator changed the roster (version " + std::to_string(current) + "): merge and retry.",
-                              "version");
+            return make_error(ErrorKind::conflict, "conflict",
+                              "Another operator changed the roster (version " + std::to_string(current) + "): merge and retry.", "version");
         store::put_roster(tx, blob, current + 1, clock_.now_ms());
         HAVEN_CHECK(audited(audit_, tx, "network.roster", op.account_id));
         return current + 1;
@@ -330,13 +333,15 @@ Status Service::add_ack(const std::string& id, const std::string& capability_hex
     auto capability = from_hex(capability_hex);
     if (!capability || capability->size() != capability_size)
         return make_error(ErrorKind::forbidden, "capability_required",
-                          "An answer carries its member's answer capability for this activation (X-Ack-Capability, 16 bytes hex).", "X-Ack-Capability");
+                          "An answer carries its member's answer capability for this activation (X-Ack-Capability, 16 bytes hex).",
+                          "X-Ack-Capability");
     if (sealed.size() < 48 + 64 || sealed.size() > limits_.max_ack) return invalid("ack", "An answer is a sealed box of at most 4096 bytes.");
     const std::string tag = to_hex(ack_tag(*capability));
     const int64_t now = clock_.now_ms();
     auto refused = [&](const std::optional<int64_t>& given) -> std::optional<Error> {
         if (!given)
-            return make_error(ErrorKind::forbidden, "capability_refused", "This answer capability does not belong to this activation.", "X-Ack-Capability");
+            return make_error(ErrorKind::forbidden, "capability_refused", "This answer capability does not belong to this activation.",
+                              "X-Ack-Capability");
         // 2. A member may change their answer, a few times: the operator's client keeps the latest.
         if (*given >= limits_.answers_per_member)
             return make_error(ErrorKind::too_many, "too_many",

@@ -16,11 +16,11 @@
 #include "core/clock.hpp"
 #include "core/principal.hpp"
 #include "core/result.hpp"
+#include "emergency/wire.hpp"
 #include "http/signal.hpp"
 #include "modules/accounts/service.hpp"
 #include "modules/network/store.hpp"
 #include "modules/network/types.hpp"
-#include "emergency/wire.hpp"
 #include "storage/db.hpp"
 
 namespace haven::network {

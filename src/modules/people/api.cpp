@@ -1,5 +1,5 @@
-#include "http/form.hpp"
 #include "http/api.hpp"
+#include "http/form.hpp"
 #include "http/params.hpp"
 #include "modules/people/handlers.hpp"
 #include "modules/people/import.hpp"
@@ -42,10 +42,10 @@ Result<int64_t> site_member(const json::object& body) {
 Response import_errors(const ImportPlan& plan) {
     json::array rows;
     for (const auto& e : plan.errors) rows.push_back(json::object{{"line", e.line}, {"column", e.column}, {"message", e.message}});
-    return ok(422, json::object{{"error", json::object{{"code", "import_failed"},
-                                                       {"message", "Nothing was imported: " + std::to_string(plan.errors.size()) +
-                                                                       " rows have errors."}}},
-                                {"rows", rows}});
+    return ok(422,
+              json::object{{"error", json::object{{"code", "import_failed"},
+                                                  {"message", "Nothing was imported: " + std::to_string(plan.errors.size()) + " rows have errors."}}},
+                           {"rows", rows}});
 }
 
 }  // namespace
@@ -107,8 +107,8 @@ Result<Response> api_consents(Request& request, Context& c) {
     for (const auto& k : list) {
         json::array purposes;
         for (const auto& p : k.purposes) purposes.emplace_back(p);
-        items.push_back(json::object{{"id", k.id}, {"purposes", purposes}, {"note", k.note}, {"recorded_at", k.recorded_at},
-                                     {"recorded_by", k.recorded_by}});
+        items.push_back(
+            json::object{{"id", k.id}, {"purposes", purposes}, {"note", k.note}, {"recorded_at", k.recorded_at}, {"recorded_by", k.recorded_by}});
     }
     return ok(200, json::object{{"items", items}});
 }

@@ -18,8 +18,10 @@ std::vector<std::string> split(std::string_view text, std::string_view separator
         current.clear();
     };
     for (char c : text) {
-        if (separators.find(c) != std::string_view::npos) flush();
-        else if (c != ' ' || !current.empty()) current += c;
+        if (separators.find(c) != std::string_view::npos)
+            flush();
+        else if (c != ' ' || !current.empty())
+            current += c;
     }
     flush();
     return out;
@@ -28,14 +30,41 @@ std::vector<std::string> split(std::string_view text, std::string_view separator
 // Needs as centres write them; a language course counts as "courses".
 std::optional<std::string> need_kind(const std::string& word) {
     static const std::map<std::string, std::string> words = {
-        {"housing", "housing"}, {"logement", "housing"}, {"wohnung", "housing"}, {"жильё", "housing"}, {"жилье", "housing"},
-        {"legal", "legal"}, {"juridique", "legal"}, {"rechtlich", "legal"}, {"юридическая", "legal"}, {"юрист", "legal"},
-        {"psychological", "psychological"}, {"psychologique", "psychological"}, {"psychologisch", "psychological"},
-        {"психолог", "psychological"}, {"desk", "desk"}, {"bureau", "desk"}, {"arbeitsplatz", "desk"}, {"рабочее место", "desk"},
-        {"studio", "studio"}, {"студия", "studio"}, {"courses", "courses"}, {"cours", "courses"}, {"kurse", "courses"},
-        {"курсы", "courses"}, {"french", "courses"}, {"german", "courses"}, {"english", "courses"}, {"français", "courses"},
-        {"francais", "courses"}, {"allemand", "courses"}, {"deutsch", "courses"}, {"französisch", "courses"},
-        {"французский", "courses"}, {"немецкий", "courses"}, {"английский", "courses"},
+        {"housing", "housing"},
+        {"logement", "housing"},
+        {"wohnung", "housing"},
+        {"жильё", "housing"},
+        {"жилье", "housing"},
+        {"legal", "legal"},
+        {"juridique", "legal"},
+        {"rechtlich", "legal"},
+        {"юридическая", "legal"},
+        {"юрист", "legal"},
+        {"psychological", "psychological"},
+        {"psychologique", "psychological"},
+        {"psychologisch", "psychological"},
+        {"психолог", "psychological"},
+        {"desk", "desk"},
+        {"bureau", "desk"},
+        {"arbeitsplatz", "desk"},
+        {"рабочее место", "desk"},
+        {"studio", "studio"},
+        {"студия", "studio"},
+        {"courses", "courses"},
+        {"cours", "courses"},
+        {"kurse", "courses"},
+        {"курсы", "courses"},
+        {"french", "courses"},
+        {"german", "courses"},
+        {"english", "courses"},
+        {"français", "courses"},
+        {"francais", "courses"},
+        {"allemand", "courses"},
+        {"deutsch", "courses"},
+        {"französisch", "courses"},
+        {"французский", "courses"},
+        {"немецкий", "courses"},
+        {"английский", "courses"},
     };
     auto it = words.find(text::fold(word));
     if (it == words.end()) return std::nullopt;
@@ -46,10 +75,18 @@ std::optional<std::string> need_kind(const std::string& word) {
 
 const std::vector<std::pair<Column, std::string_view>>& column_names() {
     static const std::vector<std::pair<Column, std::string_view>> names = {
-        {Column::ignore, "ignore"},         {Column::pseudonym, "pseudonym"},     {Column::legal_name, "legal_name"},
-        {Column::birth_date, "birth_date"}, {Column::nationality, "nationality"}, {Column::languages, "languages"},
-        {Column::phone, "phone"},           {Column::email, "email"},             {Column::messenger, "messenger"},
-        {Column::arrival_date, "arrival_date"}, {Column::status, "status"},       {Column::needs, "needs"},
+        {Column::ignore, "ignore"},
+        {Column::pseudonym, "pseudonym"},
+        {Column::legal_name, "legal_name"},
+        {Column::birth_date, "birth_date"},
+        {Column::nationality, "nationality"},
+        {Column::languages, "languages"},
+        {Column::phone, "phone"},
+        {Column::email, "email"},
+        {Column::messenger, "messenger"},
+        {Column::arrival_date, "arrival_date"},
+        {Column::status, "status"},
+        {Column::needs, "needs"},
         {Column::notes, "notes"},
     };
     return names;
@@ -114,8 +151,9 @@ Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns
     if (columns.empty())
         for (const auto& h : plan.headers) columns.push_back(guess_column(h));
     if (columns.size() != plan.headers.size())
-        return make_error(ErrorKind::invalid, "validation_failed", "The mapping names " + std::to_string(columns.size()) + " columns; the file has " +
-                                                                       std::to_string(plan.headers.size()) + ".", "columns");
+        return make_error(
+            ErrorKind::invalid, "validation_failed",
+            "The mapping names " + std::to_string(columns.size()) + " columns; the file has " + std::to_string(plan.headers.size()) + ".", "columns");
     if (std::count(columns.begin(), columns.end(), Column::pseudonym) != 1)
         return make_error(ErrorKind::invalid, "validation_failed", "Exactly one column must hold the pseudonym.", "columns");
     plan.columns = columns;
@@ -130,7 +168,8 @@ Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns
         const auto& rec = table.records[r];
         ++plan.rows;
         if (rec.fields.size() > plan.headers.size()) {
-            add_error(rec.line, "", "the row has " + std::to_string(rec.fields.size()) + " cells; the header has " + std::to_string(plan.headers.size()) + ".");
+            add_error(rec.line, "",
+                      "the row has " + std::to_string(rec.fields.size()) + " cells; the header has " + std::to_string(plan.headers.size()) + ".");
             continue;
         }
         Person p;
@@ -149,7 +188,9 @@ Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns
                 case Column::email: p.email = v; break;
                 case Column::messenger: p.messenger = v; break;
                 case Column::arrival_date: p.arrival_date = iso_date(v); break;
-                case Column::status: if (!v.empty()) p.status = text::fold(v); break;
+                case Column::status:
+                    if (!v.empty()) p.status = text::fold(v);
+                    break;
                 case Column::notes: p.notes = v; break;
                 case Column::needs:
                     for (const auto& word : split(v, ";,")) {
@@ -194,8 +235,8 @@ Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns
 
 std::string export_csv(const std::vector<Person>& people) {
     std::string out = "\xEF\xBB\xBF";
-    out += text::csv_line({"pseudonym", "legal_names", "birth_date", "nationality", "languages", "phone", "email", "messenger",
-                           "arrival_date", "status", "needs", "notes"});
+    out += text::csv_line({"pseudonym", "legal_names", "birth_date", "nationality", "languages", "phone", "email", "messenger", "arrival_date",
+                           "status", "needs", "notes"});
     auto list = [](const std::vector<std::string>& v, const char* sep) {
         std::string s;
         for (const auto& x : v) s += (s.empty() ? "" : sep) + x;

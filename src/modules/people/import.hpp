@@ -23,18 +23,18 @@ std::optional<Column> parse_column(std::string_view name);
 Column guess_column(std::string_view header);
 
 struct RowError {
-    size_t line = 0;      // physical line the record starts on
-    std::string column;   // the header of the column at fault ("" when the row as a whole is)
+    size_t line = 0;     // physical line the record starts on
+    std::string column;  // the header of the column at fault ("" when the row as a whole is)
     std::string message;
 };
 
 struct ImportPlan {
     char delimiter = ',';
     std::vector<std::string> headers;
-    std::vector<Column> columns;      // one per header
-    std::vector<Person> people;       // checked, ready to write (empty when there are errors)
-    std::vector<size_t> lines;        // the line each person starts on
-    std::vector<RowError> errors;     // at most max_errors are kept
+    std::vector<Column> columns;   // one per header
+    std::vector<Person> people;    // checked, ready to write (empty when there are errors)
+    std::vector<size_t> lines;     // the line each person starts on
+    std::vector<RowError> errors;  // at most max_errors are kept
     size_t rows = 0;
 };
 

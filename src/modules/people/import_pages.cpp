@@ -45,12 +45,14 @@ std::string Importer::start(const Principal& actor, int64_t site_id, std::vector
     reap();
     jobs_[id] = job;
     threads_.emplace_back(job, std::thread([this, job, actor, site_id, people = std::move(people)]() mutable {
-        auto result = service_.create_all(actor, site_id, std::move(people), [&](size_t done) { job->done = done; });
-        if (result) job->ok = true;
-        else job->error = result.error();
-        job->finished_at = std::chrono::steady_clock::now();
-        job->finished = true;
-    }));
+                              auto result = service_.create_all(actor, site_id, std::move(people), [&](size_t done) { job->done = done; });
+                              if (result)
+                                  job->ok = true;
+                              else
+                                  job->error = result.error();
+                              job->finished_at = std::chrono::steady_clock::now();
+                              job->finished = true;
+                          }));
     return id;
 }
 
@@ -78,13 +80,13 @@ Result<Response> export_page(Request& request, int64_t site, int status, const s
         web::post_form(h, request, "/sites/" + std::to_string(site) + "/people/export", {{"class", "stack"}, {"id", "export"}}, [&] {
             h.element("div", {{"class", "field"}}, [&] {
                 h.element("label", {{"for", "code"}}, ctx.t("export.code"));
-                h.empty("input", {{"id", "code"}, {"name", "code"}, {"autocomplete", "one-time-code"}, {"inputmode", "numeric"}, {"required", "required"}});
+                h.empty("input",
+                        {{"id", "code"}, {"name", "code"}, {"autocomplete", "one-time-code"}, {"inputmode", "numeric"}, {"required", "required"}});
             });
             h.element("button", {{"type", "submit"}}, ctx.t("export.go"));
         });
     });
 }
-
 
 // The mapping chosen on the preview (col_0, col_1 …), or empty to guess.
 std::vector<Column> mapping_from(const http::Form& form) {
@@ -139,8 +141,10 @@ Response preview_page(Request& request, int64_t site, const std::string& csv, co
                                 h.element("select", {{"id", name}, {"name", name}}, [&] {
                                     for (const auto& [column, cname] : column_names()) {
                                         const std::string v(cname), label = ctx.t("import.col_" + v);
-                                        if (plan.columns[i] == column) h.element("option", {{"value", v}, {"selected", "selected"}}, label);
-                                        else h.element("option", {{"value", v}}, label);
+                                        if (plan.columns[i] == column)
+                                            h.element("option", {{"value", v}, {"selected", "selected"}}, label);
+                                        else
+                                            h.element("option", {{"value", v}}, label);
                                     }
                                 });
                             });
@@ -159,7 +163,8 @@ Response preview_page(Request& request, int64_t site, const std::string& csv, co
                 });
             }
             h.element("p", {{"class", "actions"}}, [&] {
-                h.element("button", {{"type", "submit"}, {"class", "secondary"}, {"formaction", import_url(site) + "/preview"}}, ctx.t("import.preview_again"));
+                h.element("button", {{"type", "submit"}, {"class", "secondary"}, {"formaction", import_url(site) + "/preview"}},
+                          ctx.t("import.preview_again"));
                 if (!plan.people.empty())
                     h.element("button", {{"type", "submit"}, {"id", "import-go"}}, ctx.t("import.go", {{"count", int64_t(plan.people.size())}}));
             });
@@ -218,7 +223,8 @@ Result<Response> import_progress(Request& request, Context& c) {
     const bool finished = job->finished;
     return web::page(ctx, 200, "import.title", [&](web::Html& h) {
         if (!finished) {
-            h.element("p", {{"id", "import-state"}, {"data-refresh", "1"}}, ctx.t("import.running", {{"done", int64_t(job->done)}, {"total", int64_t(job->total)}}));
+            h.element("p", {{"id", "import-state"}, {"data-refresh", "1"}},
+                      ctx.t("import.running", {{"done", int64_t(job->done)}, {"total", int64_t(job->total)}}));
             h.element("progress", {{"value", std::to_string(job->done)}, {"max", std::to_string(job->total)}}, "");
             h.element("p", {}, [&] { h.element("a", {{"href", import_url(site) + "/" + request.params.at("id")}}, ctx.t("import.refresh")); });
         } else if (job->ok) {
@@ -242,7 +248,8 @@ Result<Response> export_save(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(form, form_body(request));
     auto people = c.people.export_site(*request.principal, site, std::string(form.get("code")));
-    if (!people && people.error().kind == ErrorKind::invalid) return export_page(request, site, 422, web::localized(page_context(request), people.error()));
+    if (!people && people.error().kind == ErrorKind::invalid)
+        return export_page(request, site, 422, web::localized(page_context(request), people.error()));
     if (!people) return people.error();
     return csv_download(people.value());
 }

@@ -76,8 +76,10 @@ Person person_from_form(const http::Form& f) {
 void checkbox(web::Html& h, const std::string& name, const std::string& value, const std::string& label, bool checked) {
     const std::string id = name + "-" + value;
     h.element("div", {{"class", "field check"}}, [&] {
-        if (checked) h.empty("input", {{"id", id}, {"name", name}, {"type", "checkbox"}, {"value", value}, {"checked", "checked"}});
-        else h.empty("input", {{"id", id}, {"name", name}, {"type", "checkbox"}, {"value", value}});
+        if (checked)
+            h.empty("input", {{"id", id}, {"name", name}, {"type", "checkbox"}, {"value", value}, {"checked", "checked"}});
+        else
+            h.empty("input", {{"id", id}, {"name", name}, {"type", "checkbox"}, {"value", value}});
         h.element("label", {{"for", id}}, label);
     });
 }
@@ -109,8 +111,10 @@ void person_fields(web::Html& h, const web::PageContext& ctx, const Person& p) {
         h.element("select", {{"id", "status"}, {"name", "status"}}, [&] {
             for (auto s : statuses()) {
                 const std::string v(s), label = ctx.t("people.status_" + v);
-                if (p.status == s) h.element("option", {{"value", v}, {"selected", "selected"}}, label);
-                else h.element("option", {{"value", v}}, label);
+                if (p.status == s)
+                    h.element("option", {{"value", v}, {"selected", "selected"}}, label);
+                else
+                    h.element("option", {{"value", v}}, label);
             }
         });
     });
@@ -155,7 +159,8 @@ Result<Response> people_page(Request& request, Context& c, int64_t site, const s
     const std::vector<Match>& shown = list.value();
     return web::page(ctx, 200, "people.title", [&](web::Html& h) {
         h.element("p", {{"class", "actions"}}, [&] {
-            if (may(me, Action::people_manage, site)) h.element("a", {{"href", site_url(site) + "/new"}, {"class", "button"}, {"id", "new-arrival"}}, ctx.t("people.new"));
+            if (may(me, Action::people_manage, site))
+                h.element("a", {{"href", site_url(site) + "/new"}, {"class", "button"}, {"id", "new-arrival"}}, ctx.t("people.new"));
             if (may(me, Action::people_transfer, site)) {
                 h.element("a", {{"href", site_url(site) + "/import"}}, ctx.t("people.import"));
                 h.text(" · ");
@@ -176,8 +181,8 @@ Result<Response> people_page(Request& request, Context& c, int64_t site, const s
     });
 }
 
-Response intake_page(Request& request, const Person& p, int64_t site, int status, const std::string& error,
-                     const std::vector<Match>& duplicates, const std::vector<std::string>& consent) {
+Response intake_page(Request& request, const Person& p, int64_t site, int status, const std::string& error, const std::vector<Match>& duplicates,
+                     const std::vector<std::string>& consent) {
     auto ctx = page_context(request);
     return web::page(ctx, status, "people.intake_title", [&](web::Html& h) {
         h.element("p", {{"class", "lead"}}, ctx.t("people.intake_lead"));
@@ -219,8 +224,7 @@ Result<Response> people_search(Request& request, Context& c) {
 
 Result<Response> intake_show(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
-    if (!may(*request.principal, Action::people_manage, site))
-        return accounts::role_forbids();
+    if (!may(*request.principal, Action::people_manage, site)) return accounts::role_forbids();
     (void)c;
     Person p;
     p.arrival_date = "";
@@ -288,9 +292,11 @@ Result<Response> person_show(Request& request, Context& c) {
             for (const auto& k : consents) {
                 std::vector<std::string> what;
                 for (const auto& x : k.purposes) what.push_back(ctx.t("people.consent_" + x));
-                h.element("li", {}, ctx.t("people.consent_line", {{"time", web::utc_time(k.recorded_at)}, {"name", k.recorded_by},
-                                                                  {"what", what.empty() ? ctx.t("people.consent_none") : joined(what, ", ")}}) +
-                                        (k.note.empty() ? "" : " — " + k.note));
+                h.element("li", {},
+                          ctx.t("people.consent_line", {{"time", web::utc_time(k.recorded_at)},
+                                                        {"name", k.recorded_by},
+                                                        {"what", what.empty() ? ctx.t("people.consent_none") : joined(what, ", ")}}) +
+                              (k.note.empty() ? "" : " — " + k.note));
             }
         });
         if (c.sections) c.sections(h, ctx, request, p);
@@ -338,8 +344,7 @@ Result<Response> consent_save(Request& request, Context& c) {
 Result<Response> erase_save(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(form, form_body(request));
-    if (form.get("confirm") != "1")
-        return make_error(ErrorKind::invalid, "validation_failed", "Tick the box to confirm the erasure.", "confirm");
+    if (form.get("confirm") != "1") return make_error(ErrorKind::invalid, "validation_failed", "Tick the box to confirm the erasure.", "confirm");
     HAVEN_TRY(site, c.people.erase(*request.principal, id));
     return Response::redirect(site_url(site) + "?erased=1");
 }

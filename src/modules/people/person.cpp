@@ -135,19 +135,33 @@ Status check(Person& p, int64_t today_ms) {
 }
 
 json::object to_json(const Person& p, bool with_circumstances) {
-    json::object o{{"pseudonym", p.pseudonym},   {"legal_names", to_array(p.legal_names)}, {"birth_date", p.birth_date},
-                   {"nationality", p.nationality}, {"languages", to_array(p.languages)},   {"phone", p.phone},
-                   {"email", p.email},           {"messenger", p.messenger},              {"arrival_date", p.arrival_date},
-                   {"status", p.status},         {"needs", to_array(p.needs)},            {"notes", p.notes}};
+    json::object o{{"pseudonym", p.pseudonym},
+                   {"legal_names", to_array(p.legal_names)},
+                   {"birth_date", p.birth_date},
+                   {"nationality", p.nationality},
+                   {"languages", to_array(p.languages)},
+                   {"phone", p.phone},
+                   {"email", p.email},
+                   {"messenger", p.messenger},
+                   {"arrival_date", p.arrival_date},
+                   {"status", p.status},
+                   {"needs", to_array(p.needs)},
+                   {"notes", p.notes}};
     if (with_circumstances) o["circumstances"] = to_array(p.circumstances);
     return o;
 }
 
 Result<Person> from_json(const json::object& o) {
     Person p;
-    for (auto [target, name] : {std::pair{&p.pseudonym, "pseudonym"}, {&p.birth_date, "birth_date"}, {&p.nationality, "nationality"},
-                                {&p.phone, "phone"}, {&p.email, "email"}, {&p.messenger, "messenger"}, {&p.arrival_date, "arrival_date"},
-                                {&p.status, "status"}, {&p.notes, "notes"}}) {
+    for (auto [target, name] : {std::pair{&p.pseudonym, "pseudonym"},
+                                {&p.birth_date, "birth_date"},
+                                {&p.nationality, "nationality"},
+                                {&p.phone, "phone"},
+                                {&p.email, "email"},
+                                {&p.messenger, "messenger"},
+                                {&p.arrival_date, "arrival_date"},
+                                {&p.status, "status"},
+                                {&p.notes, "notes"}}) {
         HAVEN_TRY(v, member_text(o, name));
         *target = std::move(v);
     }

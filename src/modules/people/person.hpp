@@ -15,8 +15,8 @@
 namespace haven::people {
 
 // The lists a person's fields are chosen from. Circumstances are never indexed nor counted.
-const std::vector<std::string_view>& statuses();       // applicant, resident, alumni
-const std::vector<std::string_view>& need_kinds();     // housing, legal, psychological, desk, courses, studio
+const std::vector<std::string_view>& statuses();            // applicant, resident, alumni
+const std::vector<std::string_view>& need_kinds();          // housing, legal, psychological, desk, courses, studio
 const std::vector<std::string_view>& circumstance_kinds();  // deserter, lgbt, journalist_at_risk, …
 
 struct Person {
@@ -29,7 +29,7 @@ struct Person {
     std::string nationality;               // free text, e.g. "RU"
     std::vector<std::string> languages;    // "ru", "fr" …
     std::string phone, email, messenger;
-    std::string arrival_date;              // YYYY-MM-DD or ""
+    std::string arrival_date;  // YYYY-MM-DD or ""
     std::string status = "applicant";
     std::vector<std::string> needs;
     std::vector<std::string> circumstances;

@@ -1,9 +1,9 @@
-#include "core/dates.hpp"
 #include "modules/people/service.hpp"
+#include "core/dates.hpp"
 
 #include <algorithm>
-#include <cstdint>
 #include <boost/json.hpp>
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -29,8 +29,6 @@ constexpr const char* index_name = "people.name";
 constexpr const char* pseudonym_index = "people.pseudonym";
 constexpr size_t max_query = 200;
 constexpr size_t max_candidates = 20000;  // per query: beyond this many namesakes, a longer query is needed
-
-
 
 // A person's data key, wiped when it goes out of scope.
 struct PersonKey {
@@ -183,15 +181,18 @@ Result<std::vector<Match>> Service::possible_duplicates(const Principal& actor, 
         for (size_t i = 0; i < names.size(); ++i)
             for (int64_t id : candidates(tx, names[i], i > 0))
                 if (seen.insert(id).second) ids.push_back(id);
-        return matches(tx, actor, site_id, ids, [&](const Person& p) {
-            if (!pseudonym.empty() && text::fold(p.pseudonym) == pseudonym) return true;
-            for (const auto& theirs : p.legal_names) {
-                const auto keys = text::name_keys(theirs);
-                for (const auto& m : mine)
-                    if (text::may_be_same_person(m, keys)) return true;
-            }
-            return false;
-        }, 20);
+        return matches(
+            tx, actor, site_id, ids,
+            [&](const Person& p) {
+                if (!pseudonym.empty() && text::fold(p.pseudonym) == pseudonym) return true;
+                for (const auto& theirs : p.legal_names) {
+                    const auto keys = text::name_keys(theirs);
+                    for (const auto& m : mine)
+                        if (text::may_be_same_person(m, keys)) return true;
+                }
+                return false;
+            },
+            20);
     }));
     std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.pseudonym < b.pseudonym; });
     if (auto counted = count_shown(actor, out); !counted) return counted.error();
@@ -229,11 +230,14 @@ Result<std::vector<Match>> Service::search(const Principal& actor, std::string_v
     const bool digits = std::any_of(folded.begin(), folded.end(), [](char c) { return c >= '0' && c <= '9'; });
     const text::NameKeys wanted = text::name_keys(query);
     HAVEN_TRY(out, db_.read<std::vector<Match>>([&](Tx& tx) -> Result<std::vector<Match>> {
-        return matches(tx, actor, site_id, candidates(tx, query), [&](const Person& p) {
-            const std::string all = joined(p.names());
-            if (!text::matches_query(wanted, text::name_keys(all))) return false;
-            return !digits || text::fold(all).find(folded) != std::string::npos;
-        }, limit);
+        return matches(
+            tx, actor, site_id, candidates(tx, query),
+            [&](const Person& p) {
+                const std::string all = joined(p.names());
+                if (!text::matches_query(wanted, text::name_keys(all))) return false;
+                return !digits || text::fold(all).find(folded) != std::string::npos;
+            },
+            limit);
     }));
     // Exact pseudonym first ("Sever1377" before the other Severs), then by pseudonym.
     std::stable_sort(out.begin(), out.end(), [&](const Match& a, const Match& b) {

@@ -71,7 +71,8 @@ std::vector<int64_t> inactive_before(Tx& tx, int64_t site_id, int64_t before, in
 }
 
 void delete_assignments_of(Tx& tx, int64_t person_id) {
-    tx.exec("DELETE FROM assignments WHERE record_type = 'request' AND record_id IN (SELECT id FROM help_requests WHERE person_id = $1)", {person_id});
+    tx.exec("DELETE FROM assignments WHERE record_type = 'request' AND record_id IN (SELECT id FROM help_requests WHERE person_id = $1)",
+            {person_id});
     tx.exec("DELETE FROM assignments WHERE record_type = 'person' AND record_id = $1", {person_id});
 }
 
@@ -111,20 +112,25 @@ std::vector<StoredConsent> consents_of(Tx& tx, int64_t person_id) {
     return rows_as(tx.query("SELECT c.id, c.record, c.recorded_at, a.username FROM consents c LEFT JOIN accounts a ON a.id = c.recorded_by "
                             "WHERE c.person_id = $1 ORDER BY c.recorded_at DESC",
                             {person_id}),
-                   [](const Row& r) { return StoredConsent{r.integer(0), r.integer(2), r.blob(1).str(), r.is_null(3) ? "" : r.text(3)}; });
+                   [](const Row& r) {
+                       return StoredConsent{r.integer(0), r.integer(2), r.blob(1).str(), r.is_null(3) ? "" : r.text(3)};
+                   });
 }
 
 // ---- Arrivals ----
 
 void count_arrival(Tx& tx, int64_t site_id, const std::string& month) {
-    tx.exec("INSERT INTO arrivals (site_id, month, people) VALUES ($1, $2, 1) "
-            "ON CONFLICT (site_id, month) DO UPDATE SET people = arrivals.people + 1",
-            {site_id, month});
+    tx.exec(
+        "INSERT INTO arrivals (site_id, month, people) VALUES ($1, $2, 1) "
+        "ON CONFLICT (site_id, month) DO UPDATE SET people = arrivals.people + 1",
+        {site_id, month});
 }
 
 std::vector<std::pair<std::string, int64_t>> arrivals(Tx& tx, int64_t site_id, int64_t months) {
     return rows_as(tx.query("SELECT month, people FROM arrivals WHERE site_id = $1 ORDER BY month DESC LIMIT $2", {site_id, months}),
-                   [](const Row& r) { return std::pair<std::string, int64_t>{r.text(0), r.integer(1)}; });
+                   [](const Row& r) {
+                       return std::pair<std::string, int64_t>{r.text(0), r.integer(1)};
+                   });
 }
 
 }  // namespace haven::people::store

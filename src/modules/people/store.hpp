@@ -23,7 +23,7 @@ struct StoredPerson {
 };
 std::optional<StoredPerson> person(Tx& tx, int64_t id);
 std::vector<StoredPerson> people_in(Tx& tx, const std::vector<int64_t>& ids);  // in no particular order
-std::vector<StoredPerson> people_of_site(Tx& tx, int64_t site_id);            // oldest first
+std::vector<StoredPerson> people_of_site(Tx& tx, int64_t site_id);             // oldest first
 void insert_person(Tx& tx, const StoredPerson& person);
 void set_record(Tx& tx, int64_t id, const std::string& sealed_record, int64_t active_at);
 void set_active(Tx& tx, int64_t id, int64_t active_at);
@@ -55,7 +55,7 @@ void insert_consent(Tx& tx, int64_t id, int64_t person_id, const std::string& se
 std::vector<StoredConsent> consents_of(Tx& tx, int64_t person_id);  // latest first
 
 // ---- Arrivals per month, counted at intake ----
-void count_arrival(Tx& tx, int64_t site_id, const std::string& month);  // "2026-11"
+void count_arrival(Tx& tx, int64_t site_id, const std::string& month);                           // "2026-11"
 std::vector<std::pair<std::string, int64_t>> arrivals(Tx& tx, int64_t site_id, int64_t months);  // latest first
 
 }  // namespace haven::people::store

@@ -1,5 +1,5 @@
-#include "http/form.hpp"
 #include "http/api.hpp"
+#include "http/form.hpp"
 #include "http/params.hpp"
 #include "modules/spaces/handlers.hpp"
 
@@ -12,16 +12,19 @@ namespace json = boost::json;
 
 namespace {
 
-
 json::object space_json(const Space& s) {
     json::array equipment;
     for (const auto& e : s.equipment) equipment.emplace_back(e);
-    return {{"id", s.id}, {"site_id", s.site_id}, {"kind", s.kind}, {"name", s.name}, {"time_zone", s.time_zone}, {"equipment", equipment},
+    return {{"id", s.id},
+            {"site_id", s.site_id},
+            {"kind", s.kind},
+            {"name", s.name},
+            {"time_zone", s.time_zone},
+            {"equipment", equipment},
             {"opening_hours", format_hours(s.hours)}};
 }
 
 json::object occurrence_json(const Occurrence& o) { return {{"start", format_rfc3339(o.start)}, {"end", format_rfc3339(o.end)}}; }
-
 
 }  // namespace
 
@@ -58,18 +61,19 @@ Result<Recurrence> recurrence_from(const json::object& body) {
     return r;
 }
 
-
 Response clash_response(const Clash& clash) {
     json::array free;
     for (const auto& f : clash.free) free.push_back(occurrence_json(f));
     const auto& w = clash.with;
-    return ok(409, json::object{{"error", json::object{{"code", "conflict"},
-                                                       {"message", "The space is already booked from " + format_rfc3339(w.start) + " to " +
-                                                                       format_rfc3339(w.end) + " by " + w.booked_by + "."}}},
-                                {"clash", json::object{{"booking_id", w.id}, {"start", format_rfc3339(w.start)}, {"end", format_rfc3339(w.end)},
-                                                       {"booked_by", w.booked_by}}},
-                                {"wanted", occurrence_json(clash.wanted)},
-                                {"free", free}});
+    return ok(
+        409, json::object{
+                 {"error", json::object{{"code", "conflict"},
+                                        {"message", "The space is already booked from " + format_rfc3339(w.start) + " to " + format_rfc3339(w.end) +
+                                                        " by " + w.booked_by + "."}}},
+                 {"clash",
+                  json::object{{"booking_id", w.id}, {"start", format_rfc3339(w.start)}, {"end", format_rfc3339(w.end)}, {"booked_by", w.booked_by}}},
+                 {"wanted", occurrence_json(clash.wanted)},
+                 {"free", free}});
 }
 
 Result<Response> api_space_create(Request& request, Context& c) {
@@ -172,7 +176,10 @@ Result<Response> api_bookings(Request& request, Context& c) {
     HAVEN_TRY(list, c.spaces.bookings(*request.principal, id, *from, *to));
     json::array out;
     for (const auto& b : list)
-        out.push_back(json::object{{"id", b.id}, {"series_id", b.series_id}, {"start", format_rfc3339(b.start)}, {"end", format_rfc3339(b.end)},
+        out.push_back(json::object{{"id", b.id},
+                                   {"series_id", b.series_id},
+                                   {"start", format_rfc3339(b.start)},
+                                   {"end", format_rfc3339(b.end)},
                                    {"booked_by", b.booked_by}});
     return ok(200, json::object{{"items", out}});
 }

@@ -41,16 +41,18 @@ void civil_from_days(int64_t z, int& y, int& m, int& d) {
 int64_t wall_ms(const WallTime& w) { return (days_from_civil(w.year, w.month, w.day) * 1440 + w.hour * 60 + w.minute) * minute_ms; }
 
 std::unique_ptr<icu::BasicTimeZone> zone_of(std::string_view zone) {
-    std::unique_ptr<icu::TimeZone> tz(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(icu::StringPiece(zone.data(), int32_t(zone.size())))));
+    std::unique_ptr<icu::TimeZone> tz(
+        icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(icu::StringPiece(zone.data(), int32_t(zone.size())))));
     auto* basic = dynamic_cast<icu::BasicTimeZone*>(tz.get());
     if (!basic || *tz == icu::TimeZone::getUnknown()) return nullptr;
     tz.release();
     return std::unique_ptr<icu::BasicTimeZone>(basic);
 }
 
-bool digits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }); }
+bool digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
 int number(std::string_view s) { return std::stoi(std::string(s)); }
-
 
 }  // namespace
 
@@ -157,8 +159,7 @@ Result<std::vector<Occurrence>> expand(int64_t start, int64_t end, const Recurre
         std::snprintf(date, sizeof date, "%04d-%02d-%02d", w.year, w.month, w.day);
         if (!rule.until.empty() && std::string(date) > rule.until) break;
         if (rule.count && i >= rule.count) break;
-        if (i >= max_occurrences)
-            return invalid("recurrence", "A series holds at most " + std::to_string(max_occurrences) + " occurrences.");
+        if (i >= max_occurrences) return invalid("recurrence", "A series holds at most " + std::to_string(max_occurrences) + " occurrences.");
         if (std::find(rule.except.begin(), rule.except.end(), date) != rule.except.end()) continue;
         const int64_t s = from_wall(w, zone);
         // The end at the same wall-clock length after the start's wall time (a two-hour booking stays 10–12).

@@ -40,11 +40,11 @@ std::optional<int64_t> local_instant(std::string_view date, std::string_view tim
 std::string local_text(int64_t ms, std::string_view zone);
 
 struct Recurrence {
-    std::string freq;                        // "" (once), "daily", "weekly"
-    int interval = 1;                        // every N days / weeks
-    int count = 0;                           // occurrences in all (0: until `until`)
-    std::string until;                       // YYYY-MM-DD, inclusive, in the zone
-    std::vector<std::string> except;         // YYYY-MM-DD dates skipped (exceptions)
+    std::string freq;                 // "" (once), "daily", "weekly"
+    int interval = 1;                 // every N days / weeks
+    int count = 0;                    // occurrences in all (0: until `until`)
+    std::string until;                // YYYY-MM-DD, inclusive, in the zone
+    std::vector<std::string> except;  // YYYY-MM-DD dates skipped (exceptions)
 };
 
 struct Occurrence {

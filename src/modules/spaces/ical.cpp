@@ -41,9 +41,12 @@ std::string ical_line(std::string_view line) {
     for (size_t i = 0; i < line.size();) {
         size_t len = 1;
         const unsigned char c = static_cast<unsigned char>(line[i]);
-        if (c >= 0xF0) len = 4;
-        else if (c >= 0xE0) len = 3;
-        else if (c >= 0xC0) len = 2;
+        if (c >= 0xF0)
+            len = 4;
+        else if (c >= 0xE0)
+            len = 3;
+        else if (c >= 0xC0)
+            len = 2;
         len = std::min(len, line.size() - i);
         if (used + len > 75) {
             out += "\r\n ";
@@ -58,7 +61,8 @@ std::string ical_line(std::string_view line) {
 
 std::string ical_feed(std::string_view name, const std::vector<FeedEvent>& events, int64_t now_ms) {
     std::string out;
-    for (const char* l : {"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Haven//Spaces//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"}) out += ical_line(l);
+    for (const char* l : {"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Haven//Spaces//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"})
+        out += ical_line(l);
     out += ical_line("X-WR-CALNAME:" + ical_text(name));
     const std::string stamp = ical_time(now_ms);
     for (const auto& e : events) {

@@ -10,7 +10,7 @@
 namespace haven::spaces {
 
 struct FeedEvent {
-    std::string uid;      // stable: "booking-<id>@haven"
+    std::string uid;  // stable: "booking-<id>@haven"
     int64_t start = 0, end = 0;
     std::string summary;  // never a person's name unless its owner allows it
 };

@@ -38,8 +38,8 @@ WallTime monday_of(int64_t ms, const std::string& zone) {
     return w;
 }
 
-Response week_page(Request& request, Context& c, const Space& s, const WallTime& monday, int status, const std::string& message,
-                   const Clash* clash, const std::string& date, const std::string& from, const std::string& to) {
+Response week_page(Request& request, Context& c, const Space& s, const WallTime& monday, int status, const std::string& message, const Clash* clash,
+                   const std::string& date, const std::string& from, const std::string& to) {
     auto ctx = page_context(request);
     const int64_t start = from_wall(monday, s.time_zone), end = from_wall(add_days(monday, 7), s.time_zone);
     auto list = c.spaces.bookings(*request.principal, s.id, start, end);
@@ -80,8 +80,9 @@ Response week_page(Request& request, Context& c, const Space& s, const WallTime&
             for (int d = 0; d < 7; ++d) {
                 const WallTime day = add_days(monday, d);
                 h.element("section", {{"class", "day"}}, [&] {
-                    h.element("h3", {}, ctx.t("day." + std::string(std::array<const char*, 7>{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}[size_t(d)])) +
-                                            " " + date_text(day));
+                    h.element("h3", {},
+                              ctx.t("day." + std::string(std::array<const char*, 7>{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}[size_t(d)])) +
+                                  " " + date_text(day));
                     h.element("ul", {}, [&] {
                         for (const auto& one : shown) {
                             const Booking& b = *one.booking;
@@ -111,8 +112,9 @@ Response week_page(Request& request, Context& c, const Space& s, const WallTime&
             field(h, ctx, "date", "spaces.date", "date", date);
             field(h, ctx, "from", "spaces.from", "time", from);
             field(h, ctx, "to", "spaces.to", "time", to);
-            web::select_field(h, ctx, "repeat", "spaces.repeat",
-                                   {{"", ctx.t("spaces.repeat_none")}, {"daily", ctx.t("spaces.repeat_daily")}, {"weekly", ctx.t("spaces.repeat_weekly")}});
+            web::select_field(
+                h, ctx, "repeat", "spaces.repeat",
+                {{"", ctx.t("spaces.repeat_none")}, {"daily", ctx.t("spaces.repeat_daily")}, {"weekly", ctx.t("spaces.repeat_weekly")}});
             field(h, ctx, "count", "spaces.count", "number", "1");
             field(h, ctx, "except", "spaces.except", "text");
             if (s.kind == "studio") field(h, ctx, "note", "spaces.note", "text");
@@ -148,7 +150,7 @@ Response spaces_page(Request& request, Context& c, int64_t site, int status, con
         web::post_form(h, request, "/sites/" + std::to_string(site) + "/spaces", {{"class", "stack"}, {"id", "new-space"}}, [&] {
             field(h, ctx, "name", "spaces.name", "text");
             web::select_field(h, ctx, "kind", "spaces.kind",
-                                   {{"room", ctx.t("spaces.kind_room")}, {"studio", ctx.t("spaces.kind_studio")}, {"desk", ctx.t("spaces.kind_desk")}});
+                              {{"room", ctx.t("spaces.kind_room")}, {"studio", ctx.t("spaces.kind_studio")}, {"desk", ctx.t("spaces.kind_desk")}});
             field(h, ctx, "equipment", "spaces.equipment", "text");
             field(h, ctx, "opening_hours", "spaces.hours", "text");
             h.element("p", {{"class", "small"}}, ctx.t("spaces.hours_help"));
@@ -215,8 +217,7 @@ Result<Response> booking_save(Request& request, Context& c) {
     auto ctx = page_context(request);
     auto start = local_instant(date, from, s.time_zone), end = local_instant(date, to, s.time_zone);
     const WallTime shown = monday_of(start ? *start : c.spaces.now_ms(), s.time_zone);
-    if (!start || !end)
-        return week_page(request, c, s, shown, 422, ctx.t("spaces.bad_time"), nullptr, date, from, to);
+    if (!start || !end) return week_page(request, c, s, shown, 422, ctx.t("spaces.bad_time"), nullptr, date, from, to);
     Recurrence rule;
     rule.freq = form.get("repeat");
     if (!rule.freq.empty()) {

@@ -30,8 +30,9 @@ Space space_from(const Row& r) {
 void insert_space(Tx& tx, const Space& s, int64_t now) {
     json::array equipment;
     for (const auto& e : s.equipment) equipment.emplace_back(e);
-    tx.exec("INSERT INTO spaces (id, site_id, kind, name, equipment, bookings_version, created_at, opening_hours) VALUES ($1, $2, $3, $4, $5, 0, $6, $7)",
-            {s.id, s.site_id, s.kind, s.name, json::serialize(equipment), now, format_hours(s.hours)});
+    tx.exec(
+        "INSERT INTO spaces (id, site_id, kind, name, equipment, bookings_version, created_at, opening_hours) VALUES ($1, $2, $3, $4, $5, 0, $6, $7)",
+        {s.id, s.site_id, s.kind, s.name, json::serialize(equipment), now, format_hours(s.hours)});
 }
 
 std::optional<Space> space(Tx& tx, int64_t id) {
@@ -52,15 +53,16 @@ void take_space(Tx& tx, int64_t space_id) { tx.exec("UPDATE spaces SET bookings_
 
 void insert_booking(Tx& tx, const NewBooking& b, int64_t now) {
     tx.exec("INSERT INTO bookings (id, space_id, series_id, start_at, end_at, booked_by, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            {b.id, b.space_id, b.series_id, b.start, b.end, b.booked_by, b.sealed_note ? storage::Value(Blob::of(*b.sealed_note)) : storage::Value(nullptr),
-             now});
+            {b.id, b.space_id, b.series_id, b.start, b.end, b.booked_by,
+             b.sealed_note ? storage::Value(Blob::of(*b.sealed_note)) : storage::Value(nullptr), now});
 }
 
 std::optional<Booking> first_overlapping(Tx& tx, int64_t space_id, int64_t start, int64_t end) {
-    auto rows = tx.query("SELECT b.id, b.series_id, b.start_at, b.end_at, a.username FROM bookings b JOIN accounts a ON a.id = b.booked_by "
-                         "WHERE b.space_id = $1 AND b.cancelled_at IS NULL AND b.start_at < $2 AND b.start_at > $3 AND b.end_at > $4 "
-                         "ORDER BY b.start_at LIMIT 1",
-                         {space_id, end, start - longest_booking_ms, start});
+    auto rows = tx.query(
+        "SELECT b.id, b.series_id, b.start_at, b.end_at, a.username FROM bookings b JOIN accounts a ON a.id = b.booked_by "
+        "WHERE b.space_id = $1 AND b.cancelled_at IS NULL AND b.start_at < $2 AND b.start_at > $3 AND b.end_at > $4 "
+        "ORDER BY b.start_at LIMIT 1",
+        {space_id, end, start - longest_booking_ms, start});
     if (rows.empty()) return std::nullopt;
     const auto& r = rows[0];
     return Booking{r.integer(0), r.integer(1), space_id, r.integer(2), r.integer(3), r.text(4)};
@@ -69,29 +71,34 @@ std::optional<Booking> first_overlapping(Tx& tx, int64_t space_id, int64_t start
 std::vector<Occurrence> busy_between(Tx& tx, int64_t space_id, int64_t from, int64_t to) {
     return rows_as(tx.query("SELECT start_at, end_at FROM bookings WHERE space_id = $1 AND cancelled_at IS NULL AND start_at < $2 AND end_at > $3",
                             {space_id, to, from}),
-                   [](const Row& r) { return Occurrence{r.integer(0), r.integer(1)}; });
+                   [](const Row& r) {
+                       return Occurrence{r.integer(0), r.integer(1)};
+                   });
 }
 
 std::vector<Booking> bookings_between(Tx& tx, int64_t space_id, int64_t from, int64_t to) {
-    return rows_as(tx.query("SELECT b.id, b.series_id, b.start_at, b.end_at, a.username, "
-                            "(SELECT COUNT(*) FROM bookings c WHERE c.series_id = b.series_id) FROM bookings b JOIN accounts a ON a.id = b.booked_by "
-                            "WHERE b.space_id = $1 AND b.cancelled_at IS NULL AND b.start_at < $2 AND b.start_at > $3 AND b.end_at > $4 "
-                            "ORDER BY b.start_at",
-                            {space_id, to, from - longest_booking_ms, from}),
-                   [&](const Row& r) { return Booking{r.integer(0), r.integer(1), space_id, r.integer(2), r.integer(3), r.text(4), r.integer(5) > 1}; });
+    return rows_as(
+        tx.query("SELECT b.id, b.series_id, b.start_at, b.end_at, a.username, "
+                 "(SELECT COUNT(*) FROM bookings c WHERE c.series_id = b.series_id) FROM bookings b JOIN accounts a ON a.id = b.booked_by "
+                 "WHERE b.space_id = $1 AND b.cancelled_at IS NULL AND b.start_at < $2 AND b.start_at > $3 AND b.end_at > $4 "
+                 "ORDER BY b.start_at",
+                 {space_id, to, from - longest_booking_ms, from}),
+        [&](const Row& r) { return Booking{r.integer(0), r.integer(1), space_id, r.integer(2), r.integer(3), r.text(4), r.integer(5) > 1}; });
 }
 
 std::optional<BookingAt> active_booking(Tx& tx, int64_t id) {
-    auto rows = tx.query("SELECT b.id, b.series_id, b.space_id, b.start_at, b.end_at, a.username, s.site_id FROM bookings b "
-                         "JOIN accounts a ON a.id = b.booked_by JOIN spaces s ON s.id = b.space_id WHERE b.id = $1 AND b.cancelled_at IS NULL",
-                         {id});
+    auto rows = tx.query(
+        "SELECT b.id, b.series_id, b.space_id, b.start_at, b.end_at, a.username, s.site_id FROM bookings b "
+        "JOIN accounts a ON a.id = b.booked_by JOIN spaces s ON s.id = b.space_id WHERE b.id = $1 AND b.cancelled_at IS NULL",
+        {id});
     if (rows.empty()) return std::nullopt;
     const auto& r = rows[0];
     return BookingAt{{r.integer(0), r.integer(1), r.integer(2), r.integer(3), r.integer(4), r.text(5)}, r.integer(6)};
 }
 
 std::optional<BookingOwner> booking_owner(Tx& tx, int64_t id) {
-    auto rows = tx.query("SELECT b.space_id, b.series_id, b.booked_by, s.site_id FROM bookings b JOIN spaces s ON s.id = b.space_id WHERE b.id = $1", {id});
+    auto rows =
+        tx.query("SELECT b.space_id, b.series_id, b.booked_by, s.site_id FROM bookings b JOIN spaces s ON s.id = b.space_id WHERE b.id = $1", {id});
     if (rows.empty()) return std::nullopt;
     const auto& r = rows[0];
     return BookingOwner{r.integer(0), r.integer(1), r.integer(2), r.integer(3)};
@@ -123,7 +130,9 @@ std::vector<FeedBooking> feed_bookings(Tx& tx, int64_t space_id, int64_t from, i
     return rows_as(tx.query("SELECT id, start_at, end_at FROM bookings WHERE space_id = $1 AND cancelled_at IS NULL "
                             "AND start_at >= $2 AND start_at < $3 ORDER BY start_at",
                             {space_id, from, to}),
-                   [](const Row& r) { return FeedBooking{r.integer(0), r.integer(1), r.integer(2)}; });
+                   [](const Row& r) {
+                       return FeedBooking{r.integer(0), r.integer(1), r.integer(2)};
+                   });
 }
 
 }  // namespace haven::spaces::store

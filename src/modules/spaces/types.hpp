@@ -29,7 +29,7 @@ struct BookingInput {
     int64_t space_id = 0;
     int64_t start = 0, end = 0;  // the first occurrence, epoch ms
     Recurrence recurrence;
-    std::string note;            // what is produced (studio); sealed
+    std::string note;  // what is produced (studio); sealed
 };
 
 struct Booking {

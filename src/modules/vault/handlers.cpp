@@ -153,8 +153,9 @@ Result<Response> api_rotate(Request& request, Context& c) {
         if (!v) return v.error();
     }
     HAVEN_TRY(report, reseal_all(c.db, c.vault, c.audit));
-    return Response::json(200, json::serialize(json::object{{"version", report.version}, {"resealed", report.resealed},
-                                                            {"already_current", report.current}, {"damaged", report.damaged}}));
+    return Response::json(
+        200, json::serialize(json::object{
+                 {"version", report.version}, {"resealed", report.resealed}, {"already_current", report.current}, {"damaged", report.damaged}}));
 }
 
 Result<Response> api_seal(Request& request, Context& c) {

@@ -2,12 +2,12 @@
 // routes answer (see the sealed gate in src/app/app.cpp).
 #pragma once
 
-#include "core/result.hpp"
 #include "audit/audit.hpp"
+#include "core/result.hpp"
 #include "crypto/vault.hpp"
-#include "storage/db.hpp"
 #include "http/message.hpp"
 #include "modules/vault/unseal_throttle.hpp"
+#include "storage/db.hpp"
 
 namespace haven::vault {
 
@@ -24,12 +24,12 @@ struct Context {
     std::unique_ptr<UnsealThrottle> throttle;  // strangers' attempts, per source
 };
 
-Result<Response> unseal_show(Request& request, Context& c);   // GET  /unseal
-Result<Response> unseal_save(Request& request, Context& c);   // POST /unseal (passphrase, or pasted operator key files)
-Result<Response> seal_save(Request& request, Context& c);     // POST /seal (administrators' panic button)
+Result<Response> unseal_show(Request& request, Context& c);  // GET  /unseal
+Result<Response> unseal_save(Request& request, Context& c);  // POST /unseal (passphrase, or pasted operator key files)
+Result<Response> seal_save(Request& request, Context& c);    // POST /seal (administrators' panic button)
 // POST /api/v1/vault/unseal {"passphrase"} or {"operator_keys":[…]}; with X-Seal-Token, outside the throttle
 Result<Response> api_unseal(Request& request, Context& c);
-Result<Response> api_seal(Request& request, Context& c);      // POST /api/v1/vault/seal, header X-Seal-Token
+Result<Response> api_seal(Request& request, Context& c);  // POST /api/v1/vault/seal, header X-Seal-Token
 // POST /api/v1/vault/rotate {"resume":false}, header X-Seal-Token: a new field-key version, then every
 // stored value re-sealed under it ({"resume":true} only finishes an interrupted rotation).
 Result<Response> api_rotate(Request& request, Context& c);

@@ -6,12 +6,23 @@ namespace haven::vault {
 
 const std::vector<SealedColumn>& sealed_columns() {
     static const std::vector<SealedColumn> columns = {
-        {"accounts", "real_name"}, {"accounts", "email"}, {"accounts", "phone"}, {"accounts", "totp_secret"}, {"accounts", "totp_pending"},
-        {"accounts", "password_sealed"}, {"accounts", "box_sealed"},
+        {"accounts", "real_name"},
+        {"accounts", "email"},
+        {"accounts", "phone"},
+        {"accounts", "totp_secret"},
+        {"accounts", "totp_pending"},
+        {"accounts", "password_sealed"},
+        {"accounts", "box_sealed"},
         {"people", "person_key"},  // each person's data key; their record is sealed under it (modules/people)
-        {"volunteer_profiles", "record"}, {"bookings", "note"}, {"spaces", "feed_token"},
-        {"events", "title"}, {"registrations", "visitor"}, {"registrations", "code"}, {"account_feeds", "token"},
-        {"network_doorbells", "address"}, {"network_doorbells", "secret"},
+        {"volunteer_profiles", "record"},
+        {"bookings", "note"},
+        {"spaces", "feed_token"},
+        {"events", "title"},
+        {"registrations", "visitor"},
+        {"registrations", "code"},
+        {"account_feeds", "token"},
+        {"network_doorbells", "address"},
+        {"network_doorbells", "secret"},
     };
     return columns;
 }

@@ -24,9 +24,9 @@ const std::vector<SealedColumn>& sealed_columns();
 
 struct RotationReport {
     uint32_t version = 0;
-    int64_t resealed = 0;   // values moved to the current version now
-    int64_t current = 0;    // values already there
-    int64_t damaged = 0;    // values that did not open (left as they are, and reported)
+    int64_t resealed = 0;  // values moved to the current version now
+    int64_t current = 0;   // values already there
+    int64_t damaged = 0;   // values that did not open (left as they are, and reported)
 };
 
 Result<RotationReport> reseal_all(storage::Database& db, const crypto::Vault& vault, const audit::Recorder& audit);

@@ -11,8 +11,8 @@ namespace haven::storage {
 namespace {
 
 // OIDs from PostgreSQL's pg_type.dat.
-constexpr Oid bool_oid = 16, bytea_oid = 17, int8_oid = 20, int2_oid = 21, int4_oid = 23, oid_oid = 26,
-              float4_oid = 700, float8_oid = 701, numeric_oid = 1700;
+constexpr Oid bool_oid = 16, bytea_oid = 17, int8_oid = 20, int2_oid = 21, int4_oid = 23, oid_oid = 26, float4_oid = 700, float8_oid = 701,
+              numeric_oid = 1700;
 
 struct Result {
     PGresult* r;
@@ -43,11 +43,11 @@ public:
             // libpq's message may name the host and user, never a person's data; keep it short anyway.
             throw DbError(DbError::Kind::unavailable, "cannot connect to PostgreSQL");
         }
-        PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+        PQsetNoticeProcessor(
+            conn_, [](void*, const char*) {}, nullptr);
         exec_script("SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'");
         Rows r = query("SHOW synchronous_commit", {});
-        if (r.empty() || r[0].text(0) != "on")
-            throw DbError(DbError::Kind::other, "PostgreSQL synchronous_commit must be on for Haven");
+        if (r.empty() || r[0].text(0) != "on") throw DbError(DbError::Kind::other, "PostgreSQL synchronous_commit must be on for Haven");
     }
     ~Connection() override { PQfinish(conn_); }
 
@@ -111,8 +111,7 @@ private:
                 lengths[i] = int(storage[i].size());
             }
         }
-        PGresult* r = PQexecParams(conn_, text.c_str(), int(params.size()), nullptr, values.data(), lengths.data(),
-                                   formats.data(), 0);
+        PGresult* r = PQexecParams(conn_, text.c_str(), int(params.size()), nullptr, values.data(), lengths.data(), formats.data(), 0);
         auto st = PQresultStatus(r);
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
             Result guard{r};
@@ -126,9 +125,14 @@ private:
         const char* text = PQgetvalue(r, row, col);
         int len = PQgetlength(r, row, col);
         switch (PQftype(r, col)) {
-            case int8_oid: case int4_oid: case int2_oid: case oid_oid: return int64_t(std::strtoll(text, nullptr, 10));
+            case int8_oid:
+            case int4_oid:
+            case int2_oid:
+            case oid_oid: return int64_t(std::strtoll(text, nullptr, 10));
             case bool_oid: return int64_t(text[0] == 't' ? 1 : 0);
-            case float4_oid: case float8_oid: case numeric_oid: return std::strtod(text, nullptr);
+            case float4_oid:
+            case float8_oid:
+            case numeric_oid: return std::strtod(text, nullptr);
             case bytea_oid: {
                 size_t n = 0;
                 unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &n);
@@ -248,8 +252,6 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Database> open_postgres(const std::string& url, const DbOptions& options) {
-    return std::make_unique<PostgresDatabase>(url, options);
-}
+std::unique_ptr<Database> open_postgres(const std::string& url, const DbOptions& options) { return std::make_unique<PostgresDatabase>(url, options); }
 
 }  // namespace haven::storage

@@ -20,9 +20,9 @@ namespace {
     std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     int primary = rc & 0xff;
     auto kind = primary == SQLITE_CONSTRAINT ? DbError::Kind::constraint
-              : (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR || primary == SQLITE_FULL)
-                  ? DbError::Kind::unavailable
-                  : DbError::Kind::other;
+                : (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR || primary == SQLITE_FULL)
+                    ? DbError::Kind::unavailable
+                    : DbError::Kind::other;
     throw DbError(kind, msg);
 }
 
@@ -132,8 +132,7 @@ private:
             }
             if (rc != SQLITE_OK) fail(db_, rc, "bind");
         }
-        if (used != sqlite3_bind_parameter_count(stmt))
-            throw DbError(DbError::Kind::other, "SQL uses a parameter that was not given");
+        if (used != sqlite3_bind_parameter_count(stmt)) throw DbError(DbError::Kind::other, "SQL uses a parameter that was not given");
     }
 
     void run(std::string_view sql, const Params& params, Rows* rows) {
@@ -270,8 +269,7 @@ private:
 
     static void verify(Connection& c, const char* pragma, const std::string& expected) {
         std::string got = c.pragma(pragma);
-        if (got != expected)
-            throw DbError(DbError::Kind::other, std::string("SQLite PRAGMA ") + pragma + " is " + got + ", Haven needs " + expected);
+        if (got != expected) throw DbError(DbError::Kind::other, std::string("SQLite PRAGMA ") + pragma + " is " + got + ", Haven needs " + expected);
     }
 
     Connection* acquire() {
@@ -323,8 +321,10 @@ private:
             try {
                 c.simple("SAVEPOINT w");
                 results[i] = (*batch[i].fn)(c);
-                if (results[i]) c.simple("RELEASE w");
-                else c.simple("ROLLBACK TO w; RELEASE w");
+                if (results[i])
+                    c.simple("RELEASE w");
+                else
+                    c.simple("ROLLBACK TO w; RELEASE w");
             } catch (...) {
                 errors[i] = std::current_exception();
                 if (sqlite3_exec(c.handle(), "ROLLBACK TO w; RELEASE w", nullptr, nullptr, nullptr) != SQLITE_OK) {
@@ -342,7 +342,8 @@ private:
         }
         ++commits_;
         for (size_t i = 0; i < batch.size(); ++i) {
-            if (errors[i]) batch[i].promise.set_exception(errors[i]);
+            if (errors[i])
+                batch[i].promise.set_exception(errors[i]);
             else {
                 if (results[i]) ++writes_;
                 batch[i].promise.set_value(std::move(results[i]));
@@ -353,8 +354,7 @@ private:
     void fail_batch(Connection& c, std::vector<Job>& batch, std::vector<std::exception_ptr>& errors, size_t failed_at) {
         sqlite3_exec(c.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
         auto failure = std::make_exception_ptr(DbError(DbError::Kind::unavailable, "the transaction could not be committed"));
-        for (size_t i = 0; i < batch.size(); ++i)
-            batch[i].promise.set_exception(i == failed_at && errors[i] ? errors[i] : failure);
+        for (size_t i = 0; i < batch.size(); ++i) batch[i].promise.set_exception(i == failed_at && errors[i] ? errors[i] : failure);
     }
 
     DbOptions options_;
@@ -375,8 +375,6 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Database> open_sqlite(const std::string& path, const DbOptions& options) {
-    return std::make_unique<SqliteDatabase>(path, options);
-}
+std::unique_ptr<Database> open_sqlite(const std::string& path, const DbOptions& options) { return std::make_unique<SqliteDatabase>(path, options); }
 
 }  // namespace haven::storage
