@@ -28,10 +28,12 @@ run: build
 test: build
 	./scripts/run-tests $(BUILD)
 
-# Only the layer check and its own test (also run by `make test`): what may appear where, scripts/check-layers.
+# Only the layer check and its own test, and the format check (also run by `make test`): what may appear
+# where (scripts/check-layers), and the tree as .clang-format writes it (scripts/check-format).
 layers:
 	/usr/bin/python3 scripts/check-layers --self-test
 	/usr/bin/python3 scripts/check-layers
+	./scripts/check-format
 
 # Unit, storage and in-process server tests under AddressSanitizer and UndefinedBehaviorSanitizer
 # (SQLite only: the release run covers PostgreSQL).
