@@ -18,7 +18,7 @@ export const tests = {
   async "switches the language to Russian and keeps it"({ page, base }) {
     await page.goto(base + "/");
     await Promise.all([page.waitForURL(base + "/"), page.waitForResponse((r) => r.url().endsWith("/language")),
-                       page.selectOption("#language", "ru")]);
+                       page.selectOption("#page-language", "ru")]);
     await page.waitForSelector("html[lang=ru]");
     assert.equal(await page.locator("h1").textContent(), "Добро пожаловать в Haven");
     assert.match(await page.locator("#schema").textContent(), /^применен[аоы]? \d+ миграци/);
@@ -31,7 +31,7 @@ export const tests = {
     const noScript = await context.browser().newContext({ javaScriptEnabled: false });
     const p = await noScript.newPage();
     await p.goto(base + "/");
-    await p.selectOption("#language", "ru");
+    await p.selectOption("#page-language", "ru");
     await Promise.all([p.waitForNavigation(), p.click("footer button[type=submit]")]);
     assert.equal(await p.getAttribute("html", "lang"), "ru");
     await noScript.close();

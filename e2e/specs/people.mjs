@@ -38,6 +38,7 @@ export const tests = {
     await p.fill("#phone", "+33 6 12 34 56 78");
     await p.check("#needs-legal");
     await p.check("#circumstances-journalist_at_risk");
+    await p.check("#consent-data_processing");
     await Promise.all([p.waitForNavigation(), p.click("#intake button[type=submit]")]);
     await p.waitForSelector("#duplicates");
     assert.match(await p.locator("#duplicate-list").textContent(), /Kot/);

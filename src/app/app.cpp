@@ -81,8 +81,11 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     const modules::Shared shared{*app->db_, *app->vault_, clock, *app->audit_};
     app->accounts_ = std::make_unique<accounts::Module>(shared, config);
     auto& accounts = app->accounts_->service;
-    app->vault_->on_seal([&accounts] { accounts.forget_personal_keys(); });
     app->people_ = std::make_unique<people::Module>(shared, accounts, config);
+    app->vault_->on_seal([&accounts, &searches = app->people_->searches] {
+        accounts.end_all_sessions();
+        searches.clear();
+    });
     app->casework_ = std::make_unique<casework::Module>(shared, accounts, app->people_->service);
     app->spaces_ = std::make_unique<spaces::Module>(shared, accounts, config.secure_cookies);
     app->centre_ = std::make_unique<centre::Module>(shared, accounts, app->people_->service, app->spaces_->service, config.secure_cookies);
@@ -99,7 +102,10 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
         if (accounts::may(who, accounts::Action::people_open, std::nullopt)) items.push_back({"/people", "nav.people"});
         if (who.holds_anywhere(Role::legal_adviser)) items.push_back({"/deadlines", "nav.deadlines"});
         if (accounts::may(who, accounts::Action::counselling_write, std::nullopt)) items.push_back({"/counselling", "nav.counselling"});
-        if (who.holds_anywhere(Role::volunteer)) items.push_back({"/tasks", "nav.tasks"});
+        if (who.holds_anywhere(Role::volunteer)) {
+            items.push_back({"/tasks", "nav.tasks"});
+            items.push_back({"/volunteer", "nav.volunteer"});
+        }
         if (accounts::may(who, accounts::Action::templates_manage, std::nullopt)) items.push_back({"/templates", "nav.templates"});
         if (accounts::may(who, accounts::Action::audit_view, std::nullopt)) items.push_back({"/audit", "nav.audit"});
         items.push_back({"/account", "nav.account"});

@@ -1,8 +1,11 @@
 #include "text/zones.hpp"
 
+#include <unicode/locid.h>
 #include <unicode/timezone.h>
 
 #include <memory>
+
+#include "text/names.hpp"
 
 namespace haven::text {
 
@@ -13,6 +16,28 @@ bool valid_time_zone(const std::string& id) {
     icu::UnicodeString got;
     tz->getID(got);
     return got != unknown && id != "Etc/Unknown";
+}
+
+std::string country_code(const std::string& name, const std::string& time_zone) {
+    const std::string wanted = fold(name);
+    if (!wanted.empty()) {
+        for (const char* const* code = icu::Locale::getISOCountries(); *code; ++code) {
+            if (fold(*code) == wanted) return *code;
+            const icu::Locale country("", *code);
+            for (const char* language : {"en", "ru", "uk", "de", "fr", "es", "it", "pl", "lt", "lv", "et", "cs", "nl", "fi", "sv"}) {
+                icu::UnicodeString shown;
+                std::string text;
+                country.getDisplayCountry(icu::Locale(language), shown).toUTF8String(text);
+                if (fold(text) == wanted) return *code;
+            }
+        }
+    }
+    if (!valid_time_zone(time_zone)) return "";
+    char region[8] = {};
+    UErrorCode status = U_ZERO_ERROR;
+    const int32_t n = icu::TimeZone::getRegion(icu::UnicodeString::fromUTF8(time_zone), region, sizeof region, status);
+    if (U_FAILURE(status) || n != 2) return "";
+    return region;
 }
 
 }  // namespace haven::text

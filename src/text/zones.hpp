@@ -1,4 +1,4 @@
-// Time zones by IANA name, as ICU knows them.
+// Time zones by IANA name, and countries, as ICU knows them.
 #pragma once
 
 #include <string>
@@ -7,5 +7,9 @@ namespace haven::text {
 
 // Whether `id` names a time zone ICU knows ("Europe/Riga"); not "Etc/Unknown", not a made-up name.
 bool valid_time_zone(const std::string& id);
+
+// The ISO 3166 code ("FR") of a site's country: its name as people write it ("France", "Франция",
+// "Frankreich", "fr"), else the region of its time zone ("Europe/Paris"); empty when neither says.
+std::string country_code(const std::string& name, const std::string& time_zone);
 
 }  // namespace haven::text

@@ -41,14 +41,25 @@ http::Response page(const PageContext& ctx, int status, std::string_view title_k
         const auto& who = ctx.request.principal;
         if (!ctx.staff_links) return;
         h.element("nav", {{"aria-label", ctx.t("layout.nav")}}, [&] {
+            std::vector<NavItem> items = {{"/", "nav.home"}};
+            if (who && navigation())
+                for (auto& n : navigation()(*who)) items.push_back(std::move(n));
+            // The current item is the one named deepest in the path: /sites/3/people is People, not Sites.
+            const std::string_view path = ctx.request.path;
+            size_t current = items.size(), deepest = 0;
+            for (size_t i = 1; i < items.size(); ++i) {
+                const std::string& href = items[i].href;
+                for (size_t at = path.find(href); at != std::string_view::npos; at = path.find(href, at + 1)) {
+                    const size_t end = at + href.size();
+                    if ((end == path.size() || path[end] == '/') && (current == items.size() || at >= deepest)) current = i, deepest = at;
+                }
+            }
+            if (path == "/") current = 0;
             h.element("ul", {}, [&] {
-                auto item = [&](const char* href, const char* key) {
-                    const bool here = ctx.request.path == href || (std::string_view(href) != "/" && ctx.request.path.starts_with(href));
-                    h.element("li", {}, [&] { h.element("a", {{"href", href}, {"aria-current", here ? "page" : "false"}}, ctx.t(key)); });
-                };
-                item("/", "nav.home");
-                if (who && navigation())
-                    for (const auto& n : navigation()(*who)) item(n.href.c_str(), n.key.c_str());
+                for (size_t i = 0; i < items.size(); ++i)
+                    h.element("li", {}, [&] {
+                        h.element("a", {{"href", items[i].href}, {"aria-current", i == current ? "page" : "false"}}, ctx.t(items[i].key));
+                    });
             });
         });
         h.element("div", {{"class", "account"}}, [&] {
@@ -69,8 +80,8 @@ http::Response page(const PageContext& ctx, int status, std::string_view title_k
     h.element("footer", {}, [&] {
         post_form(h, ctx.request, "/language", {{"class", "language"}}, [&] {
             h.empty("input", {{"type", "hidden"}, {"name", "return"}, {"value", ctx.request.path}});
-            h.element("label", {{"for", "language"}}, ctx.t("layout.language"));
-            h.element("select", {{"id", "language"}, {"name", "lang"}}, [&] {
+            h.element("label", {{"for", "page-language"}}, ctx.t("layout.language"));
+            h.element("select", {{"id", "page-language"}, {"name", "lang"}}, [&] {
                 for (const auto& l : ctx.messages.locales()) {
                     // Each language is named in itself, so a reader can always find their own.
                     std::string name = ctx.messages.t(l, "language.self");

@@ -51,6 +51,24 @@ void qr_code(web::Html& h, const std::string& text, const std::string& label) {
     });
 }
 
+std::optional<http::Response> confirm_first(const http::Request& request, const http::Form& form, const std::string& what, const std::string& back) {
+    if (form.get("confirm") == "1") return std::nullopt;
+    auto ctx = page_context(request);
+    return page(ctx, 200, "confirm.title", [&](web::Html& h) {
+        h.element("p", {{"class", "lead"}, {"id", "confirm-what"}}, what);
+        h.element("p", {}, ctx.t("confirm.cannot_undo"));
+        post_form(h, request, std::string(request.path), {{"class", "stack"}, {"id", "confirm"}}, [&] {
+            for (const auto& [name, value] : form.fields())
+                if (name != "_csrf" && name != "confirm") h.empty("input", {{"type", "hidden"}, {"name", name}, {"value", value}});
+            h.empty("input", {{"type", "hidden"}, {"name", "confirm"}, {"value", "1"}});
+            h.element("p", {{"class", "actions"}}, [&] {
+                h.element("button", {{"type", "submit"}, {"class", "danger"}}, ctx.t("confirm.yes"));
+                h.element("a", {{"href", back}, {"id", "confirm-back"}}, ctx.t("confirm.back"));
+            });
+        });
+    });
+}
+
 void notice(web::Html& h, const std::string& text, bool error) {
     if (!text.empty()) h.element("p", {{"class", error ? "notice error" : "notice"}, {"role", error ? "alert" : "status"}}, text);
 }

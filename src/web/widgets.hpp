@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "http/form.hpp"
 #include "http/message.hpp"
 #include "web/html.hpp"
 #include "web/layout.hpp"
@@ -28,6 +30,12 @@ void select_field(web::Html& h, const web::PageContext& ctx, const char* name, c
 
 // The QR code of `text`, drawn as SVG (scales to the page; prints sharp).
 void qr_code(web::Html& h, const std::string& text, const std::string& label);
+
+// The second step of an act that cannot be undone (offboarding, sealing, erasing, closing, cancelling), which
+// works without JavaScript: unless the posted `form` carries confirm=1, a page (200) that says what will happen
+// (`what`, already in the page's language) and posts the same fields again with confirm=1 — beside a link back
+// to `back`. None once confirmed: the handler then acts.
+std::optional<http::Response> confirm_first(const http::Request& request, const http::Form& form, const std::string& what, const std::string& back);
 
 // A paragraph announcing `text` (an alert when an error, a status otherwise); nothing when `text` is empty.
 void notice(web::Html& h, const std::string& text, bool error = true);

@@ -99,8 +99,10 @@ public:
     std::optional<std::string> box_secret(const Principal& actor) const;
     // Wraps credentials an earlier version kept outside the vault; call once the vault is open.
     void seal_legacy_credentials();
-    // Panic seal: every personal key leaves memory.
+    // Panic seal: every personal key leaves memory, and every session ends (docs/SECURITY.md): after the unseal,
+    // everyone signs in again — a stolen session cookie does not outlive the seal.
     void forget_personal_keys() { keyring_.clear(); }
+    void end_all_sessions();
     size_t personal_keys_held() const { return keyring_.size(); }
 
     // Assignments: record-level access used by casework, counselling and the emergency network.

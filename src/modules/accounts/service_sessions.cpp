@@ -1,6 +1,7 @@
 // Who is asking: sessions (idle and absolute expiry, logout, revocation) and API tokens presented as bearers.
 #include "modules/accounts/service.hpp"
 
+#include "core/log.hpp"
 #include "crypto/random.hpp"
 #include "modules/accounts/service_shared.hpp"
 #include "modules/accounts/store.hpp"
@@ -87,6 +88,17 @@ Status Service::revoke_session(const Principal& actor, const std::string& public
     }));
     if (!found) return make_error(ErrorKind::not_found, "not_found", "There is no such session.");
     return {};
+}
+
+void Service::end_all_sessions() {
+    keyring_.clear();
+    // Not audited here: the seal itself was, just before (the audit log needs the keys that are now gone).
+    if (auto s = db_.write([&](storage::Tx& tx) -> Status {
+            store::delete_all_sessions(tx);
+            return {};
+        });
+        !s)
+        log::error("sessions_not_ended", {{"code", s.error().code}});
 }
 
 void Service::revoke_all_sessions(const Principal& actor) {

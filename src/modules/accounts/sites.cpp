@@ -134,7 +134,9 @@ Response accounts_page(Request& request, Context& c, const Site& site, int statu
                 web::field(h, ctx, "username", "accounts.username", "text");
                 h.element("div", {{"class", "field"}}, [&] {
                     h.element("label", {{"for", "role"}}, ctx.t("accounts.role"));
-                    h.element("select", {{"id", "role"}, {"name", "role"}}, [&] {
+                    // No role is chosen for the inviter: a name and Enter must not make an administrator.
+                    h.element("select", {{"id", "role"}, {"name", "role"}, {"required", "required"}}, [&] {
+                        h.element("option", {{"value", ""}, {"selected", "selected"}}, ctx.t("accounts.choose_role"));
                         for (Role role : all_roles()) h.element("option", {{"value", std::string(role_name(role))}}, role_label(ctx, role));
                     });
                 });
@@ -203,6 +205,13 @@ Result<Response> account_status_save(Request& request, Context& c) {
     auto status = parse_status(form.get("status"));
     if (!status || *status == AccountStatus::invited)
         return make_error(ErrorKind::invalid, "bad_status", "status must be active, suspended or offboarded.", "status");
+    const std::string back = "/sites/" + std::to_string(site_id) + "/accounts";
+    if (*status == AccountStatus::offboarded) {
+        HAVEN_TRY(accounts, c.service.accounts_at(*request.principal, site_id));
+        auto it = std::find_if(accounts.begin(), accounts.end(), [&](const Account& a) { return a.id == account_id; });
+        const std::string name = it == accounts.end() ? "" : it->username;
+        if (auto ask = web::confirm_first(request, form, web::page_context(request).t("confirm.offboard", {{"name", name}}), back)) return *ask;
+    }
     if (auto s = c.service.set_status(&*request.principal, site_id, account_id, *status); !s) return s.error();
     return Response::redirect("/sites/" + std::to_string(site_id) + "/accounts");
 }

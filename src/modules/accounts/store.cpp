@@ -188,6 +188,7 @@ bool delete_session_by_public_id(Tx& tx, int64_t account_id, const std::string& 
 }
 
 void delete_sessions_of(Tx& tx, int64_t account_id) { tx.exec("DELETE FROM sessions WHERE account_id = $1", {account_id}); }
+void delete_all_sessions(Tx& tx) { tx.exec("DELETE FROM sessions", {}); }
 
 std::vector<SessionInfo> sessions_of(Tx& tx, int64_t account_id) {
     std::vector<SessionInfo> out;

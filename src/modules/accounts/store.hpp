@@ -69,6 +69,7 @@ void touch_session(Tx& tx, const std::string& id_hash, int64_t now);
 void delete_session(Tx& tx, const std::string& id_hash);
 bool delete_session_by_public_id(Tx& tx, int64_t account_id, const std::string& public_id);
 void delete_sessions_of(Tx& tx, int64_t account_id);
+void delete_all_sessions(Tx& tx);
 std::vector<SessionInfo> sessions_of(Tx& tx, int64_t account_id);
 
 void insert_token(Tx& tx, int64_t id, const std::string& token_hash, int64_t account_id, const std::string& label, const std::string& scope,

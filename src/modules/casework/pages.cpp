@@ -2,6 +2,8 @@
 // pages_counselling.cpp, pages_requests.cpp). Each page is short and works on a phone.
 #include "modules/casework/pages.hpp"
 
+#include "text/zones.hpp"
+
 namespace haven::casework {
 
 void person_sections(web::Html& h, const web::PageContext& ctx, const Request& request, Context& c, const people::Person& p) {
@@ -17,11 +19,17 @@ void person_sections(web::Html& h, const web::PageContext& ctx, const Request& r
                     h.text(" · " + ctx.t("cases.status_" + k.status) + (k.adviser.empty() ? "" : " · " + k.adviser));
                 });
         });
+        // The site's own country's procedures first, the first of them chosen: a Paris case starts French.
+        auto site = c.accounts.site_for(me, p.site_id, Action::cases_work);
+        const std::string country = site ? text::country_code(site->country, site->time_zone) : "";
+        auto all = c.casework.templates();
+        std::stable_partition(all.begin(), all.end(), [&](const Template& t) { return t.country == country; });
         std::vector<std::pair<std::string, std::string>> templates, advisers = {{"", ctx.t("cases.no_adviser")}};
-        for (const auto& t : c.casework.templates()) templates.emplace_back(std::to_string(t.id), t.name + " (" + t.country + ")");
+        for (const auto& t : all) templates.emplace_back(std::to_string(t.id), t.name + " (" + t.country + ")");
+        const std::string chosen = !all.empty() && all.front().country == country ? std::to_string(all.front().id) : "";
         for (auto& a : accounts_with(c.accounts, me, p.site_id, Role::legal_adviser)) advisers.push_back(std::move(a));
         web::post_form(h, request, base + "/cases", {{"class", "stack"}, {"id", "open-case"}}, [&] {
-            select_field(h, ctx, "template_id", "cases.template", templates);
+            select_field(h, ctx, "template_id", "cases.template", templates, chosen);
             if (may(me, Action::accounts_view, p.site_id)) select_field(h, ctx, "adviser_id", "cases.adviser", advisers);
             field(h, ctx, "start_date", "cases.start_date", "date");
             h.element("button", {{"type", "submit"}, {"class", "secondary"}}, ctx.t("cases.open"));

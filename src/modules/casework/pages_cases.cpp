@@ -80,6 +80,10 @@ Result<Response> document_save(Request& request, Context& c) {
 
 Result<Response> case_close_save(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
+    HAVEN_TRY(form, form_body(request));
+    HAVEN_TRY(k, c.casework.read_case(*request.principal, id));
+    if (auto ask = web::confirm_first(request, form, page_context(request).t("confirm.close_case", {{"title", k.title}}), url("/cases/", id)))
+        return *ask;
     if (auto s = c.casework.close_case(*request.principal, id); !s) return s.error();
     return Response::redirect(url("/cases/", id));
 }

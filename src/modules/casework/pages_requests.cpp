@@ -111,7 +111,15 @@ Result<Response> assign_save(Request& request, Context& c) {
 Result<Response> tasks_show(Request& request, Context& c) {
     auto tasks = c.casework.tasks(*request.principal);
     auto ctx = page_context(request);
+    auto profile = c.casework.my_profile(*request.principal);
+    const bool no_profile = !profile || (profile->skills.empty() && profile->languages.empty());
     return web::page(ctx, 200, "tasks.title", [&](web::Html& h) {
+        // Coordinators match requests to what volunteers said they can do: until then, nothing is suggested.
+        if (no_profile)
+            h.element("p", {{"class", "notice"}, {"id", "fill-profile"}}, [&] {
+                h.text(ctx.t("tasks.fill_profile") + " ");
+                h.element("a", {{"href", "/volunteer"}}, ctx.t("nav.volunteer"));
+            });
         if (tasks.empty()) h.element("p", {}, ctx.t("tasks.none"));
         h.element("ul", {{"class", "cards"}, {"id", "tasks"}}, [&] {
             for (const auto& t : tasks)

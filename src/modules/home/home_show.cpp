@@ -18,8 +18,9 @@ Result<Response> home_show(Request& request, const Installation& inst) {
                 h.element("li", {}, ctx.t("home.uptime", {{"minutes", minutes}}));
             });
         });
-        h.element("h2", {}, ctx.t("home.next_heading"));
-        h.element("p", {}, ctx.t("home.next"));
+        h.element("h2", {}, ctx.t("home.start_heading"));
+        h.element("p", {{"id", "start"}}, ctx.t("home.start"));
+        h.element("p", {}, [&] { h.element("a", {{"href", "/login"}, {"class", "button"}}, ctx.t("home.sign_in")); });
     });
 }
 

@@ -15,6 +15,7 @@
 #include "core/result.hpp"
 #include "http/message.hpp"
 #include "modules/accounts/service.hpp"
+#include "modules/people/searches.hpp"
 #include "modules/people/service.hpp"
 #include "web/layout.hpp"
 
@@ -53,6 +54,7 @@ struct Context {
     Service& people;
     accounts::Service& accounts;
     Importer& importer;
+    Searches& searches;
     // What other modules add to a person's page (casework: cases, counselling, requests).
     std::function<void(web::Html&, const web::PageContext&, const Request&, const Person&)> sections;
 };
@@ -60,9 +62,11 @@ struct Context {
 // The module as the app holds it. The app sets `context.sections` once the modules that add them exist.
 struct Module {
     Module(const modules::Shared& shared, accounts::Service& accounts, const Config& config)
-        : service(shared, accounts, {config.retention_months, config.name_index_bits}), context{service, accounts, importer, {}} {}
+        : service(shared, accounts, {config.retention_months, config.name_index_bits}),
+          searches(shared.clock), context{service, accounts, importer, searches, {}} {}
     Service service;
     Importer importer{service};  // destroyed before the service: waits for a running import
+    Searches searches;
     Context context;
 };
 

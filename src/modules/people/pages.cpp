@@ -150,7 +150,7 @@ void match_list(web::Html& h, const std::vector<Match>& matches, const char* id)
     });
 }
 
-Result<Response> people_page(Request& request, Context& c, int64_t site, const std::string& query) {
+Result<Response> people_page(Request& request, Context& c, int64_t site, const std::string& query, bool expired) {
     const Principal& me = *request.principal;
     if (!may(me, Action::people_open, site)) return accounts::role_forbids();
     auto ctx = page_context(request);
@@ -175,6 +175,7 @@ Result<Response> people_page(Request& request, Context& c, int64_t site, const s
             field(h, ctx, "q", "people.search", "search", query);
             h.element("button", {{"type", "submit"}}, ctx.t("people.search_button"));
         });
+        if (expired) notice(h, ctx.t("people.search_expired"), false);
         h.element("h2", {}, query.empty() ? ctx.t("people.recent") : ctx.t("people.results", {{"count", int64_t(shown.size())}}));
         if (shown.empty()) h.element("p", {}, ctx.t("people.none"));
         match_list(h, shown, "people");
@@ -213,13 +214,21 @@ Result<Response> people_home(Request& request, Context& c) {
 
 Result<Response> people_show(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
-    return people_page(request, c, site, "");
+    HAVEN_TRY(query, http::Form::parse(request.query));
+    if (!query.has("search")) return people_page(request, c, site, "", false);
+    auto kept = c.searches.find(request.principal->account_id, std::string(query.get("search")));
+    return people_page(request, c, site, kept.value_or(""), !kept);
 }
 
 Result<Response> people_search(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(form, form_body(request));
-    return people_page(request, c, site, std::string(form.get("q")));
+    // Post, then redirect to the results by a token (searches.hpp): Back works, the name stays out of the URL.
+    if (!may(*request.principal, Action::people_open, site)) return accounts::role_forbids();
+    const std::string q(form.get("q"));
+    if (q.size() > 200) return make_error(ErrorKind::invalid, "validation_failed", "A search is at most 200 characters.", "q");
+    if (q.empty()) return Response::redirect(site_url(site));
+    return Response::redirect(site_url(site) + "?search=" + c.searches.keep(request.principal->account_id, q));
 }
 
 Result<Response> intake_show(Request& request, Context& c) {
@@ -228,7 +237,7 @@ Result<Response> intake_show(Request& request, Context& c) {
     (void)c;
     Person p;
     p.arrival_date = "";
-    return intake_page(request, p, site, 200, "", {}, {"data_processing"});
+    return intake_page(request, p, site, 200, "", {}, {});  // consent is never ticked for the person
 }
 
 Result<Response> intake_save(Request& request, Context& c) {
@@ -344,7 +353,8 @@ Result<Response> consent_save(Request& request, Context& c) {
 Result<Response> erase_save(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(form, form_body(request));
-    if (form.get("confirm") != "1") return make_error(ErrorKind::invalid, "validation_failed", "Tick the box to confirm the erasure.", "confirm");
+    HAVEN_TRY(p, c.people.read(*request.principal, id));
+    if (auto ask = web::confirm_first(request, form, page_context(request).t("confirm.erase", {{"name", p.pseudonym}}), person_url(id))) return *ask;
     HAVEN_TRY(site, c.people.erase(*request.principal, id));
     return Response::redirect(site_url(site) + "?erased=1");
 }

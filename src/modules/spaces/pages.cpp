@@ -243,6 +243,13 @@ Result<Response> booking_cancel(Request& request, Context& c) {
     HAVEN_TRY(form, form_body(request));
     HAVEN_TRY(b, c.spaces.booking(*request.principal, id));
     HAVEN_TRY(s, c.spaces.space(*request.principal, b.space_id));
+    const std::string week = "/spaces/" + std::to_string(b.space_id) + "?week=" + date_text(to_wall(b.start, s.time_zone));
+    const bool series = !form.get("series").empty();
+    if (auto ask = web::confirm_first(request, form,
+                                      web::page_context(request).t(series ? "confirm.cancel_series" : "confirm.cancel_booking",
+                                                                   {{"space", s.name}, {"when", date_text(to_wall(b.start, s.time_zone))}}),
+                                      week))
+        return *ask;
     if (auto done = c.spaces.cancel(*request.principal, id, !form.get("series").empty()); !done) return done.error();
     return Response::redirect("/spaces/" + std::to_string(b.space_id) + "?week=" + date_text(to_wall(b.start, s.time_zone)));
 }

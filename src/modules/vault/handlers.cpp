@@ -7,6 +7,7 @@
 #include "http/json.hpp"
 #include "modules/vault/rotation.hpp"
 #include "web/layout.hpp"
+#include "web/widgets.hpp"
 
 namespace haven::vault {
 namespace {
@@ -111,6 +112,8 @@ Result<Response> unseal_save(Request& request, Context& c) {
 }
 
 Result<Response> seal_save(Request& request, Context& c) {
+    HAVEN_TRY(form, http::form_body(request));
+    if (auto ask = web::confirm_first(request, form, web::page_context(request).t("confirm.seal"), "/sites")) return *ask;
     seal(c, request);
     return Response::redirect("/unseal");
 }
