@@ -1,7 +1,11 @@
 // Issue 16: the traps a coordinator's first morning found, one test per group — what could lose work or grant
 // too much, what said the wrong thing, what was hard to find or to do.
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { staff, signIn } from "../staff.mjs";
+import { writeY4m, cameraPhone, qrPixels } from "../camera.mjs";
 
 async function newArrival(p, base, pseudonym, legalNames) {
   await p.goto(base + "/people");
@@ -86,7 +90,7 @@ export const tests = {
     await coord.context.close();
   },
 
-  async "wrong words: the home page says how to start, a Paris case starts with the French procedure"({ base, context, cli }) {
+  async "wrong words: how to start, a Paris case starts French, times in the site zone, lists say how many and page, expected arrivals flagged"({ base, context, cli }) {
     cli("site", "add", "--name", "Paris", "--city", "Paris", "--country", "France", "--time-zone", "Europe/Paris");
     const coord = await staff(context, base, cli, "coord", "coordinator");
     const p = coord.page;
@@ -98,6 +102,31 @@ export const tests = {
     await p.goto(person);
     const chosen = await p.locator("#template_id option:checked").textContent();
     assert.match(chosen, /\(FR\)/, `a Paris case defaults to a French procedure, not ${chosen}`);
+    // Times in the site's zone, saying which.
+    assert.match(await p.locator("#consents").textContent(), /\d{4}-\d\d-\d\d \d\d:\d\d Europe\/Paris/);
+
+    // A list of 61 says so and pages through them; an expected arrival is flagged, in the preview and on the page.
+    const rows = ["Pseudonym,Arrival date"];
+    for (let i = 1; i <= 59; i++) rows.push(`Resident${i},2025-0${1 + (i % 9)}-1${i % 10}`);
+    rows.push("Later,2030-01-15");
+    await p.goto(base + "/people");
+    await Promise.all([p.waitForNavigation(), p.click("a[href$='/people/import']")]);
+    await p.fill("#csv", rows.join("\n") + "\n");
+    await Promise.all([p.waitForNavigation(), p.click("#upload button[type=submit]")]);
+    assert.match(await p.locator("#import-expected").textContent(), /1 person has an arrival date after today/);
+    await Promise.all([p.waitForNavigation(), p.click("#import-go")]);
+    await p.waitForSelector("#import-state.notice", { timeout: 20000 });
+    await p.goto(base + "/people");
+    assert.match(await p.locator("#people-count").textContent(), /^61 people/);
+    assert.match(await p.locator("main").textContent(), /1–50 of 61/);
+    assert.equal(await p.locator("#people li").count(), 50);
+    await Promise.all([p.waitForNavigation(), p.click("nav.pages a[rel=next]")]);
+    assert.equal(await p.locator("#people li").count(), 11);
+    await p.fill("#q", "Later");
+    await Promise.all([p.waitForNavigation(), p.click("form[role=search] button")]);
+    await p.locator("#people a", { hasText: "Later" }).click();
+    await p.waitForSelector("#person");
+    assert.match(await p.locator("#person").textContent(), /2030-01-15 \(expected, not arrived yet\)/);
     await coord.context.close();
   },
 
@@ -123,7 +152,69 @@ export const tests = {
     const person = await newArrival(p, base, "Sova", "Sovina Irina");
     await p.goto(person);
     assert.equal(await p.locator("[id=language]").count(), 1, "one element per id");
+    // Consent sits under its own heading, before what other modules add (cases, courses).
+    assert.ok(await p.evaluate(() => {
+      const consent = document.getElementById("consent-form"), cases = document.getElementById("open-case");
+      return consent && cases && (consent.compareDocumentPosition(cases) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }), "the consent form comes before the cases");
+    // A desk's width is used; a phone's is not exceeded, even by an administrator's menu.
+    await p.setViewportSize({ width: 1280, height: 900 });
+    assert.ok(await p.evaluate(() => document.querySelector("main").clientWidth) > 1100, "lists use the width at 1280 px");
+    const admin = await staff(context, base, cli, "admin", "administrator");
+    await admin.page.setViewportSize({ width: 390, height: 844 });
+    for (const path of ["/sites", "/people", "/audit"]) {
+      await admin.page.goto(base + path);
+      assert.ok(await admin.page.evaluate(() => document.documentElement.scrollWidth) <= 390, `${path} fits 390 px`);
+    }
+    await admin.context.close();
     await vol.context.close();
+    await coord.context.close();
+  },
+
+  async "hard to do: at the door a volunteer's phone scans the ticket with its camera; an unknown code says so"({ base, context, cli }) {
+    cli("site", "add", "--name", "Paris", "--city", "Paris", "--country", "France", "--time-zone", "Europe/Paris");
+    const coord = await staff(context, base, cli, "coord", "coordinator");
+    const door = await staff(context, base, cli, "door", "volunteer");
+    await door.context.close();
+    const p = coord.page;
+    const day = new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10);
+    await p.goto(base + "/sites");
+    await Promise.all([p.waitForNavigation(), p.click("a[href$='/spaces']")]);
+    await p.goto(p.url().replace(/\/spaces$/, "/events"));
+    await p.fill("#title", "Вечер поэзии");
+    await p.fill("#date", day);
+    await p.fill("#from", "19:00");
+    await p.fill("#to", "22:00");
+    await p.fill("#capacity", "30");
+    await Promise.all([p.waitForNavigation(), p.click("#new-event button[type=submit]")]);
+    const eventUrl = p.url();
+    await p.fill("#first_name", "Маша");
+    await Promise.all([p.waitForNavigation(), p.click("#register-visitor button[type=submit]")]);
+    const dir = mkdtempSync(join(tmpdir(), "haven-ticket-")), y4m = join(dir, "ticket.y4m");
+    writeY4m(y4m, await qrPixels(p, ".qr svg"));
+
+    const { browser, page, problems } = await cameraPhone(y4m, "en-GB");
+    try {
+      await signIn(page, base, "door", "");
+      // Only the event's page may ask for the camera.
+      const event = await page.goto(eventUrl);
+      assert.match(event.headers()["permissions-policy"], /camera=\(self\)/);
+      assert.match((await page.request.get(base + "/tasks")).headers()["permissions-policy"], /camera=\(\)/);
+      // An unknown code says so.
+      await page.fill("#code", "not-a-ticket");
+      const unknown = await Promise.all([page.waitForNavigation(), page.click("#check-in button[type=submit]")]).then(([r]) => r);
+      assert.equal(unknown.status(), 404);
+      assert.match(await page.locator(".notice").first().textContent(), /No such ticket/);
+      // The camera reads the ticket and checks the guest in.
+      assert.match(unknown.headers()["permissions-policy"], /camera=\(self\)/, "the answer shows the door form again");
+      await Promise.all([page.waitForNavigation({ timeout: 20000 }), page.click("#scan-ticket")]);
+      assert.match(await page.locator(".notice").first().textContent(), /Welcome, Маша!/);
+      assert.match(await page.locator("#event-figures").textContent(), /1 arrived/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
     await coord.context.close();
   },
 };

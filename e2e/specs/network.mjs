@@ -12,6 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { inflateSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { staff } from "../staff.mjs";
+import { writeY4m, cameraPhone } from "../camera.mjs";
 
 const bin = dirname(resolve(process.argv[2]));
 const here = dirname(new URL(import.meta.url).pathname);
@@ -131,37 +132,6 @@ function readGreyPng(path) {
   return { width, height, pixels };
 }
 
-// A camera's view for Chromium's fake capture device: YUV4MPEG2, 4:2:0. First `empty` frames of a grey wall (so the
-// scanner can be seen scanning), then frames of the QR image on white, centred; Chromium loops the file.
-function writeY4m(path, qr, { width = 480, height = 360, fps = 5, empty = 10, showing = 5 } = {}) {
-  const luma = (v) => 16 + Math.round((v * 219) / 255);  // studio range, as video is
-  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
-  const wall = Buffer.alloc(width * height, luma(150));
-  const shown = Buffer.alloc(width * height, luma(255));
-  const left = (width - qr.width) >> 1, top = (height - qr.height) >> 1;
-  for (let y = 0; y < qr.height; y++)
-    for (let x = 0; x < qr.width; x++) shown[(top + y) * width + left + x] = luma(qr.pixels[y * qr.width + x]);
-  const frames = [Buffer.from(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg\n`)];
-  for (let i = 0; i < empty + showing; i++) frames.push(Buffer.from("FRAME\n"), i < empty ? wall : shown, chroma);
-  writeFileSync(path, Buffer.concat(frames));
-}
-
-// A phone whose rear camera sees `y4m`: its own Chromium, as run.mjs launches it, with the fake capture device.
-async function cameraPhone(y4m, locale) {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-           "--use-file-for-fake-video-capture=" + y4m],
-  });
-  const ctx = await browser.newContext({ locale, viewport: PHONE });
-  const page = await ctx.newPage();
-  const problems = [];
-  page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(m.text()); });
-  page.on("pageerror", (e) => problems.push(String(e)));
-  return { browser, page, problems };
-}
-
 export const tests = {
   async "a member scans the operator's QR code with the phone's camera and joins, in English and in Russian"({ base, context, cli }) {
     const { op, dir, approve } = await operator(context, base, cli);
@@ -174,7 +144,7 @@ export const tests = {
         const png = join(dir, who.shot + ".png"), y4m = join(dir, who.shot + ".y4m");
         const link = op("enrol", "--qr-png", png).split("\n")[0];
         writeY4m(y4m, readGreyPng(png));
-        const { browser, page, problems } = await cameraPhone(y4m, who.locale);
+        const { browser, page, problems } = await cameraPhone(y4m, who.locale, PHONE);
         try {
           await page.goto(base + "/network/app");
           await page.waitForSelector("#member-enrol:not([hidden])");

@@ -81,6 +81,8 @@ export const tests = {
     assert.match(await card.locator("select").textContent(), /vol — speaks the language, has the skill, available that day/);
     await Promise.all([p.waitForNavigation(), card.locator("button[type=submit]").click()]);
     assert.match(await p.locator("#requests").textContent(), /assigned · vol/);
+    assert.equal((await p.locator("#requests li.card button[type=submit]").first().textContent()).trim(), "Give to someone else",
+                 "an assigned request offers to reassign, not to assign again");
 
     // The volunteer sees the task, with only what it needs.
     await v.goto(base + "/tasks");

@@ -1,7 +1,7 @@
 // Every URL Haven serves, in one place, with who may call it: "public", "signed-in", or an action of
 // the permission table (src/modules/accounts/permissions.cpp), checked against the URL's {site}; and every
 // other fact about it, on it: the body it takes (`.takes_body`), whether it answers while the vault is sealed
-// (`.while_sealed()`), whether its page may run WebAssembly and the camera (`.with_wasm_and_camera()`).
+// (`.while_sealed()`), whether its page may run WebAssembly and the camera (`.with_wasm_and_camera()`) or only the camera (`.with_camera()`).
 // A test dumps this table to tests/golden/routes.txt, so a change of URL, access or any of these shows in
 // review, and tests/integration/authorization_test.cpp walks every route with every role.
 #include "app/app.hpp"
@@ -183,12 +183,12 @@ void add_routes(App& app) {
     r.post("/course-sessions/{id}", "attendance.take", with(ce, centre::attendance_save));
     r.get("/sites/{site}/events", "events.view", with(ce, centre::events_show));
     r.post("/sites/{site}/events", "events.manage", with(ce, centre::event_save));
-    r.get("/events/{id}", "events.view", with(ce, centre::event_show));
+    r.get("/events/{id}", "events.view", with(ce, centre::event_show)).with_camera();  // the door scans tickets
     r.post("/events/{id}/registrations", "events.manage", with(ce, centre::guest_save));
     r.post("/people/{id}/events", "events.manage", with(ce, centre::person_register));
     r.post("/registrations/{id}/cancel", "events.manage", with(ce, centre::guest_cancel));
     r.get("/registrations/{id}/ticket", "events.manage", with(ce, centre::guest_ticket));
-    r.post("/events/{id}/check-in", "events.checkin", with(ce, centre::check_in_save));
+    r.post("/events/{id}/check-in", "events.checkin", with(ce, centre::check_in_save)).with_camera();  // answers with the door form
     r.post("/events/{id}/headcount", "events.checkin", with(ce, centre::headcount_save));
     r.get("/sites/{site}/occupancy", "dashboard.view", with(ce, centre::occupancy_show));
     r.get("/account/feed", "signed-in", with(ce, centre::own_feed_show));

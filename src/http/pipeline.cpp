@@ -40,7 +40,7 @@ ErrorKind kind_for(int status) {
     }
 }
 
-void set_security_headers(Response& r, bool hsts, bool member_app) {
+void set_security_headers(Response& r, bool hsts, bool member_app, bool camera) {
     // The emergency network's member app (/network/app, Route::wasm_and_camera) runs libsodium compiled to
     // WebAssembly: that page alone may compile WebAssembly ('wasm-unsafe-eval' allows no JavaScript eval).
     // Scripts stay our own, same origin.
@@ -53,9 +53,10 @@ void set_security_headers(Response& r, bool hsts, bool member_app) {
     r.set_header("Referrer-Policy", "same-origin");
     r.set_header("Cross-Origin-Opener-Policy", "same-origin");
     r.set_header("Cross-Origin-Resource-Policy", "same-origin");
-    // That page alone may also ask for the camera: it scans the operator's enrolment QR code.
+    // That page may also ask for the camera (it scans the operator's enrolment QR code), and an event's page (the
+    // door scans tickets); no other.
     r.set_header("Permissions-Policy",
-                 std::string(member_app ? "camera=(self)" : "camera=()") + ", microphone=(), geolocation=(), payment=(), usb=()");
+                 std::string(member_app || camera ? "camera=(self)" : "camera=()") + ", microphone=(), geolocation=(), payment=(), usb=()");
     if (hsts) r.set_header("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
     if (r.header("Cache-Control").empty()) r.set_header("Cache-Control", "no-store");
 }
@@ -143,7 +144,7 @@ Response Pipeline::render_error(const Request& request, const Error& error) cons
 }
 
 void Pipeline::finish(Response& response, const Route* route, const Request& request) const {
-    set_security_headers(response, hooks_.hsts, route && route->wasm_and_camera);
+    set_security_headers(response, hooks_.hsts, route && route->wasm_and_camera, route && route->camera);
     if (!request.request_id.empty()) response.set_header("X-Request-Id", request.request_id);
 }
 

@@ -31,6 +31,8 @@ struct Route {
     // The page may compile WebAssembly and ask for the camera (the network's member app: libsodium in
     // WebAssembly, and the enrolment QR code); every other answer's CSP and Permissions-Policy forbid both.
     bool wasm_and_camera = false;
+    // The page may ask for the camera, and nothing more (an event's page: volunteers at the door scan tickets).
+    bool camera = false;
 
     Route& takes_body(size_t bytes) {
         max_body_bytes = bytes;
@@ -42,6 +44,10 @@ struct Route {
     }
     Route& with_wasm_and_camera() {
         wasm_and_camera = true;
+        return *this;
+    }
+    Route& with_camera() {
+        camera = true;
         return *this;
     }
 };

@@ -1,8 +1,11 @@
 #include "text/zones.hpp"
 
+#include <unicode/calendar.h>
+#include <unicode/gregocal.h>
 #include <unicode/locid.h>
 #include <unicode/timezone.h>
 
+#include <cstdio>
 #include <memory>
 
 #include "text/names.hpp"
@@ -16,6 +19,18 @@ bool valid_time_zone(const std::string& id) {
     icu::UnicodeString got;
     tz->getID(got);
     return got != unknown && id != "Etc/Unknown";
+}
+
+std::string local_time(int64_t ms, const std::string& time_zone) {
+    UErrorCode status = U_ZERO_ERROR;
+    icu::GregorianCalendar calendar(
+        icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(valid_time_zone(time_zone) ? time_zone : std::string("UTC"))), status);
+    calendar.setTime(UDate(ms), status);
+    char out[32];
+    if (U_FAILURE(status)) return "";
+    std::snprintf(out, sizeof out, "%04d-%02d-%02d %02d:%02d", calendar.get(UCAL_YEAR, status), calendar.get(UCAL_MONTH, status) + 1,
+                  calendar.get(UCAL_DATE, status), calendar.get(UCAL_HOUR_OF_DAY, status), calendar.get(UCAL_MINUTE, status));
+    return U_FAILURE(status) ? "" : out;
 }
 
 std::string country_code(const std::string& name, const std::string& time_zone) {

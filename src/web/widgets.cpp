@@ -1,18 +1,13 @@
 #include "web/widgets.hpp"
 
-#include <ctime>
-
 #include "crypto/totp.hpp"
+#include "text/zones.hpp"
 
 namespace haven::web {
 
-std::string utc_time(int64_t ms) {
-    std::time_t t = std::time_t(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-    return buf;
+std::string site_time(int64_t ms, const std::string& time_zone) {
+    const std::string zone = text::valid_time_zone(time_zone) ? time_zone : "UTC";
+    return text::local_time(ms, zone) + " " + zone;
 }
 
 void field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key, const char* type, const std::string& value,

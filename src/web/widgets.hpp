@@ -17,8 +17,8 @@ namespace haven::web {
 
 inline web::PageContext page_context(const http::Request& request) { return web::PageContext{request, web::Messages::shipped(), {}}; }
 
-// "2026-11-26 15:28 UTC": dates here are for orientation; site time zones come with scheduling.
-std::string utc_time(int64_t ms);
+// "2026-11-26 16:28 Europe/Paris": a stored instant (UTC) as the clock on the site's wall shows it, saying which.
+std::string site_time(int64_t ms, const std::string& time_zone);
 
 // A labelled input.
 void field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key, const char* type, const std::string& value = {},

@@ -303,6 +303,30 @@ TEST_P(PeopleRules, ErasureLeavesNothingToFindAndOneAuditEntry) {
     EXPECT_TRUE(found(coordinator_, "Соловьёв").empty());
 }
 
+// Issue 16: a dashboard counted arrivals in December from dates an import accepted in the future. A birth in the
+// future is refused; an arrival may be expected, and counts only once its month has come.
+TEST_P(PeopleRules, AFutureBirthIsRefusedAndAnExpectedArrivalCountsOnlyOnceItsMonthComes) {
+    if (!people_) return;
+    people::Person unborn;
+    unborn.pseudonym = "Soon";
+    unborn.birth_date = "2026-01-06";
+    auto made = people_->create(coordinator_, unborn, true);
+    check(made, refused, "born tomorrow");
+    if (!made) {
+        EXPECT_EQ(made.error().field, "birth_date");
+    }
+    check(people_->create_all(coordinator_, site_, {unborn}), refused, "imported, born tomorrow");
+    std::vector<people::Person> list(2);
+    list[0].pseudonym = "Expected";
+    list[0].arrival_date = "2026-02-10";
+    list[1].pseudonym = "Today";
+    list[1].arrival_date = "2026-01-05";
+    check(people_->create_all(coordinator_, site_, list), done, "an expected arrival and today's");
+    EXPECT_EQ(people_->arrivals(site_, 12), (std::vector<std::pair<std::string, int64_t>>{{"2026-01", 1}}));
+    clock_.advance_ms(int64_t(40) * 24 * 3600 * 1000);  // 2026-02-14
+    EXPECT_EQ(people_->arrivals(site_, 12), (std::vector<std::pair<std::string, int64_t>>{{"2026-02", 1}, {"2026-01", 1}}));
+}
+
 TEST_P(PeopleRules, ImportIsAllOrNothingAndArrivalsAreCountedByMonth) {
     if (!people_) return;
     struct Case {

@@ -278,7 +278,7 @@ TEST_P(Server, RouteTableMatchesTheGoldenFile) {
     std::string got;
     for (const auto& r : app_->router().routes())
         got += r.method + " " + r.pattern + "  " + r.access + (r.max_body_bytes ? "  body " + std::to_string(r.max_body_bytes >> 20) + " MB" : "") +
-               (r.sealed_ok ? "  while-sealed" : "") + (r.wasm_and_camera ? "  wasm+camera" : "") + "\n";
+               (r.sealed_ok ? "  while-sealed" : "") + (r.wasm_and_camera ? "  wasm+camera" : "") + (r.camera ? "  camera" : "") + "\n";
     const std::string golden = HAVEN_SOURCE_DIR "/tests/golden/routes.txt";
     std::ifstream in(golden);
     std::stringstream want;

@@ -36,10 +36,11 @@ Response account_page(Request& request, Context& c, int status, const std::strin
                 });
             });
             h.element("tbody", {}, [&] {
+                const std::string zone = c.service.home_zone(*request.principal);
                 for (const auto& s : sessions) {
                     h.element("tr", {}, [&] {
-                        h.element("td", {}, web::utc_time(s.created_at));
-                        h.element("td", {}, web::utc_time(s.last_seen_at));
+                        h.element("td", {}, web::site_time(s.created_at, zone));
+                        h.element("td", {}, web::site_time(s.last_seen_at, zone));
                         h.element("td", {}, [&] {
                             if (s.current) {
                                 h.text(ctx.t("account.this_session"));

@@ -1,3 +1,5 @@
+#include <map>
+
 #include "core/dates.hpp"
 #include "http/form.hpp"
 #include "modules/accounts/handlers.hpp"
@@ -13,14 +15,23 @@ Result<Response> audit_show(Request& request, Context& c) {
     return web::page(ctx, 200, "audit.title", [&](web::Html& h) {
         h.element("p", {}, ctx.t("audit.help"));
         auto alarms = c.service.read_alarms(*request.principal);
+        // Each entry in its site's time zone; site-less ones (logins, key operations) in the reader's.
+        const std::string home = c.service.home_zone(*request.principal);
+        std::map<int64_t, std::string> zones;
+        auto zone_of = [&](int64_t site) -> const std::string& {
+            if (!site) return home;
+            auto it = zones.find(site);
+            return it != zones.end() ? it->second : zones.emplace(site, c.service.site_zone(site)).first->second;
+        };
         if (!alarms.empty()) {
             h.element("h2", {}, ctx.t("audit.alarms"));
             h.element("ul", {{"class", "alarms"}, {"id", "alarms"}}, [&] {
                 for (const auto& a : alarms)
-                    h.element(
-                        "li", {{"class", "notice error"}},
-                        ctx.t(a.suspended ? "audit.alarm_suspended" : "audit.alarm",
-                              {{"name", a.username}, {"count", a.records}, {"minutes", a.window_ms / 60000}, {"time", web::utc_time(a.raised_at)}}));
+                    h.element("li", {{"class", "notice error"}},
+                              ctx.t(a.suspended ? "audit.alarm_suspended" : "audit.alarm", {{"name", a.username},
+                                                                                            {"count", a.records},
+                                                                                            {"minutes", a.window_ms / 60000},
+                                                                                            {"time", web::site_time(a.raised_at, home)}}));
             });
         }
         h.element("form", {{"method", "get"}, {"action", "/audit"}, {"class", "filters"}}, [&] {
@@ -41,7 +52,7 @@ Result<Response> audit_show(Request& request, Context& c) {
                 for (const auto& l : lines) {
                     h.element("tr", {}, [&] {
                         h.element("td", {}, std::to_string(l.entry.seq));
-                        h.element("td", {}, web::utc_time(l.entry.at));
+                        h.element("td", {}, web::site_time(l.entry.at, zone_of(l.entry.site_id)));
                         h.element("td", {}, l.who);
                         h.element("td", {}, l.entry.action);
                         h.element("td", {}, l.entry.outcome);

@@ -56,6 +56,9 @@ public:
     std::vector<Site> sites_visible_to(const Principal& actor);
     Result<Site> site_for(const Principal& actor, int64_t site_id, Action action);
     std::optional<Site> site_named(const std::string& name);
+    // The time zone pages show a site's times in ("UTC" for none); a reader's: that of the first site they work at.
+    std::string site_zone(int64_t site_id);
+    std::string home_zone(const Principal& reader);
 
     // Accounts
     Result<Invitation> invite(const Principal* actor, int64_t site_id, const std::string& username, Role role);

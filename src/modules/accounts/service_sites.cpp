@@ -53,6 +53,14 @@ Result<Site> Service::site_for(const Principal& actor, int64_t site_id, Action a
     return *site;
 }
 
+std::string Service::site_zone(int64_t site_id) {
+    std::optional<Site> site;
+    db_.read([&](storage::Tx& tx) { site = store::site(tx, site_id); });
+    return site ? site->time_zone : std::string("UTC");
+}
+
+std::string Service::home_zone(const Principal& reader) { return reader.roles.empty() ? "UTC" : site_zone(reader.roles.front().site_id); }
+
 std::optional<Site> Service::site_named(const std::string& name) {
     std::optional<Site> site;
     db_.read([&](storage::Tx& tx) { site = store::site_by_name(tx, name); });

@@ -27,6 +27,7 @@ Result<Response> compartment_show(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(notes, c.casework.notes(*request.principal, id));
     auto ctx = page_context(request);
+    const std::string zone = c.accounts.home_zone(*request.principal);
     return web::page(ctx, 200, "counselling.notes", [&](web::Html& h) {
         h.element("p", {{"class", "small"}}, ctx.t("counselling.sealed"));
         web::post_form(h, request, url("/counselling/", id) + "/notes", {{"class", "stack"}, {"id", "new-note"}}, [&] {
@@ -39,7 +40,7 @@ Result<Response> compartment_show(Request& request, Context& c) {
         h.element("ul", {{"class", "people"}, {"id", "notes"}}, [&] {
             for (const auto& n : notes)
                 h.element("li", {}, [&] {
-                    h.element("p", {{"class", "small"}}, web::utc_time(n.written_at));
+                    h.element("p", {{"class", "small"}}, web::site_time(n.written_at, zone));
                     h.element("p", {{"class", "note"}}, n.text);
                 });
         });

@@ -70,6 +70,7 @@ Result<Response> requests_show(Request& request, Context& c) {
                               q.pseudonym + (q.language.empty() ? "" : " · " + q.language) +
                                   (q.due_date.empty() ? "" : " · " + ctx.t("cases.due", {{"time", q.due_date}})) + " · " +
                                   ctx.t("requests.status_" + q.status) + (q.volunteer.empty() ? "" : " · " + q.volunteer));
+                    if (q.status == "done") return;
                     auto suggestions = c.casework.suggestions(*request.principal, q.id);
                     if (!suggestions || suggestions->empty()) {
                         h.element("p", {}, ctx.t("requests.no_volunteers"));
@@ -90,7 +91,8 @@ Result<Response> requests_show(Request& request, Context& c) {
                                 for (const auto& [value, label] : options) h.element("option", {{"value", value}}, label);
                             });
                         });
-                        h.element("button", {{"type", "submit"}, {"class", "secondary"}}, ctx.t("requests.assign"));
+                        h.element("button", {{"type", "submit"}, {"class", "secondary"}},
+                                  ctx.t(q.volunteer.empty() ? "requests.assign" : "requests.reassign"));
                     });
                 });
         });
@@ -112,6 +114,7 @@ Result<Response> tasks_show(Request& request, Context& c) {
     auto tasks = c.casework.tasks(*request.principal);
     auto ctx = page_context(request);
     auto profile = c.casework.my_profile(*request.principal);
+    const std::string zone = c.accounts.home_zone(*request.principal);
     const bool no_profile = !profile || (profile->skills.empty() && profile->languages.empty());
     return web::page(ctx, 200, "tasks.title", [&](web::Html& h) {
         // Coordinators match requests to what volunteers said they can do: until then, nothing is suggested.
@@ -133,7 +136,7 @@ Result<Response> tasks_show(Request& request, Context& c) {
                             h.element("dd", {}, v);
                         }
                     });
-                    h.element("p", {{"class", "small"}}, ctx.t("tasks.until", {{"time", web::utc_time(t.until)}}));
+                    h.element("p", {{"class", "small"}}, ctx.t("tasks.until", {{"time", web::site_time(t.until, zone)}}));
                     web::post_form(h, request, url("/tasks/", t.request.id) + "/done", {}, [&] {
                         h.element("button", {{"type", "submit"}, {"class", "secondary"}}, ctx.t("tasks.done"));
                     });

@@ -31,11 +31,7 @@ Service::Service(const modules::Shared& shared, accounts::Service& accounts, peo
     people_.on_erase([this](Tx& tx, int64_t person_id) { give_up_places(tx, person_id); });
 }
 
-std::string Service::site_zone(int64_t site_id) {
-    std::optional<accounts::Site> site;
-    db_.read([&](Tx& tx) { site = accounts::store::site(tx, site_id); });
-    return site ? site->time_zone : std::string("UTC");
-}
+std::string Service::site_zone(int64_t site_id) { return accounts_.site_zone(site_id); }
 
 int64_t Service::course_of_enrolment(int64_t enrolment_id) {
     std::optional<int64_t> course;

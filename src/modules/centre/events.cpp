@@ -172,7 +172,7 @@ Result<Registration> Service::check_in(const Principal& actor, int64_t event_id,
         auto stored = code.empty() ? store::registration_at(tx, event_id, registration_id)
                                    : store::registration_by_code(tx, event_id, crypto::token_hash(code));
         if (!stored)
-            return make_error(ErrorKind::not_found, "not_found",
+            return make_error(ErrorKind::not_found, code.empty() ? "not_found" : "no_such_ticket",
                               code.empty() ? "There is no such registration for this event." : "This code is not a registration for this event.",
                               code.empty() ? "registration_id" : "code");
         HAVEN_TRY(reg, opened(std::move(*stored), vault_));

@@ -45,7 +45,7 @@ Result<Response> desks_show(Request& request, Context& c) {
             for (const auto& w : d.waitlist)
                 h.element("li", {}, [&] {
                     h.element("a", {{"href", url("/people/", w.person_id)}}, w.person);
-                    h.text(" · " + ctx.t("desks.since", {{"date", local_date(w.since, "UTC")}}) + " ");
+                    h.text(" · " + ctx.t("desks.since", {{"date", local_date(w.since, c.centre.site_zone(site))}}) + " ");
                     button_form(h, request, url("/desk-waitlist/", w.id, "/remove"), ctx.t("desks.remove"));
                 });
         });

@@ -1,5 +1,6 @@
 // Events: registration, the guest's QR code, check-in by code or by name at the door, and the headcount button.
 #include "modules/centre/pages.hpp"
+#include "web/assets.hpp"
 
 namespace haven::centre {
 
@@ -63,6 +64,21 @@ Response event_page(Request& request, Context& c, const Event& e, int status, co
                 h.element("h2", {}, ctx.t("events.check_in"));
                 web::post_form(h, request, url("/events/", e.id, "/check-in"), {{"class", "stack"}, {"id", "check-in"}}, [&] {
                     field(h, ctx, "code", "events.code", "text");
+                    // On a phone: the ticket through the camera (app.js; jsQR, loaded on the first press). The typed
+                    // code stays the way without JavaScript or a camera.
+                    h.element("p", {{"class", "js-only"}}, [&] {
+                        h.element("button",
+                                  {{"type", "button"},
+                                   {"class", "secondary"},
+                                   {"id", "scan-ticket"},
+                                   {"data-jsqr", web::asset_url("jsQR.js")},
+                                   {"data-stop", ctx.t("events.scan_stop")},
+                                   {"data-unavailable", ctx.t("events.scan_unavailable")}},
+                                  ctx.t("events.scan"));
+                    });
+                    h.element("video",
+                              {{"id", "scan-video"}, {"class", "scan"}, {"playsinline", "playsinline"}, {"muted", "muted"}, {"hidden", "hidden"}},
+                              "");
                     h.element("p", {{"class", "small"}}, ctx.t("events.code_help"));
                     h.element("button", {{"type", "submit"}}, ctx.t("events.check_in_button"));
                 });

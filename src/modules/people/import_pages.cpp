@@ -1,5 +1,6 @@
 // Import from a spreadsheet (upload → preview with column mapping and errors per row → import with a
 // progress bar) and export. The file travels in the form body, never in a URL.
+#include "core/dates.hpp"
 #include "crypto/random.hpp"
 #include "http/form.hpp"
 #include "http/params.hpp"
@@ -99,10 +100,13 @@ std::vector<Column> mapping_from(const http::Form& form) {
     return out;
 }
 
-Response preview_page(Request& request, int64_t site, const std::string& csv, const ImportPlan& plan, int status) {
+Response preview_page(Request& request, int64_t site, const std::string& csv, const ImportPlan& plan, int status, const std::string& today) {
     auto ctx = page_context(request);
     return web::page(ctx, status, "import.title", [&](web::Html& h) {
         h.element("p", {{"id", "import-summary"}}, ctx.t("import.summary", {{"rows", int64_t(plan.rows)}, {"errors", int64_t(plan.errors.size())}}));
+        // Arrivals dated after today are kept as expected ones; said here, since a typo in the year looks the same.
+        const auto expected = std::count_if(plan.people.begin(), plan.people.end(), [&](const Person& p) { return p.arrival_date > today; });
+        if (expected > 0) h.element("p", {{"class", "notice"}, {"id", "import-expected"}}, ctx.t("import.expected", {{"count", int64_t(expected)}}));
         if (!plan.errors.empty()) {
             h.element("p", {{"class", "notice error"}, {"role", "alert"}}, ctx.t("import.nothing_until_fixed"));
             h.element("table", {{"class", "list"}, {"id", "import-errors"}}, [&] {
@@ -200,7 +204,7 @@ Result<Response> import_preview(Request& request, Context& c) {
     HAVEN_TRY(form, form_body(request));
     const std::string csv(form.get("csv"));
     HAVEN_TRY(plan, plan_import(csv, mapping_from(form), c.people.now_ms()));
-    return preview_page(request, site, csv, plan, plan.errors.empty() ? 200 : 422);
+    return preview_page(request, site, csv, plan, plan.errors.empty() ? 200 : 422, date_of(c.people.now_ms()));
 }
 
 Result<Response> import_save(Request& request, Context& c) {
@@ -209,7 +213,7 @@ Result<Response> import_save(Request& request, Context& c) {
     HAVEN_TRY(form, form_body(request));
     const std::string csv(form.get("csv"));
     HAVEN_TRY(plan, plan_import(csv, mapping_from(form), c.people.now_ms()));
-    if (!plan.errors.empty()) return preview_page(request, site, csv, plan, 422);
+    if (!plan.errors.empty()) return preview_page(request, site, csv, plan, 422, date_of(c.people.now_ms()));
     const std::string job = c.importer.start(*request.principal, site, std::move(plan.people));
     return Response::redirect(import_url(site) + "/" + job);
 }

@@ -2,6 +2,7 @@
 // page (details, edit, consent, erasure) and retention.
 #include <sstream>
 
+#include "core/dates.hpp"
 #include "http/form.hpp"
 #include "http/params.hpp"
 #include "modules/people/handlers.hpp"
@@ -150,13 +151,24 @@ void match_list(web::Html& h, const std::vector<Match>& matches, const char* id)
     });
 }
 
-Result<Response> people_page(Request& request, Context& c, int64_t site, const std::string& query, bool expired) {
+constexpr size_t page_size = 50;
+
+// The list says how many there are and pages through them; a search shows its first 50 and says when there are more.
+Result<Response> people_page(Request& request, Context& c, int64_t site, const std::string& query, bool expired, size_t page) {
     const Principal& me = *request.principal;
     if (!may(me, Action::people_open, site)) return accounts::role_forbids();
     auto ctx = page_context(request);
-    Result<std::vector<Match>> list = query.empty() ? c.people.recent(me, site) : c.people.search(me, query, 50, site);
-    if (!list) return list.error();
-    const std::vector<Match>& shown = list.value();
+    people::Service::Listing list;
+    if (query.empty()) {
+        HAVEN_TRY(listed, c.people.listing(me, site, page * page_size, page_size));
+        list = std::move(listed);
+    } else {
+        HAVEN_TRY(found, c.people.search(me, query, page_size + 1, site));
+        list.total = int64_t(found.size());
+        if (found.size() > page_size) found.resize(page_size);
+        list.people = std::move(found);
+    }
+    const std::vector<Match>& shown = list.people;
     return web::page(ctx, 200, "people.title", [&](web::Html& h) {
         h.element("p", {{"class", "actions"}}, [&] {
             if (may(me, Action::people_manage, site))
@@ -176,9 +188,27 @@ Result<Response> people_page(Request& request, Context& c, int64_t site, const s
             h.element("button", {{"type", "submit"}}, ctx.t("people.search_button"));
         });
         if (expired) notice(h, ctx.t("people.search_expired"), false);
-        h.element("h2", {}, query.empty() ? ctx.t("people.recent") : ctx.t("people.results", {{"count", int64_t(shown.size())}}));
+        if (query.empty()) {
+            h.element("h2", {{"id", "people-count"}}, ctx.t("people.count", {{"count", list.total}}));
+            if (list.total > int64_t(page_size))
+                h.element("p", {{"class", "small"}},
+                          ctx.t("people.showing", {{"from", int64_t(page * page_size + (shown.empty() ? 0 : 1))},
+                                                   {"to", int64_t(page * page_size + shown.size())},
+                                                   {"total", list.total}}));
+        } else if (list.total > int64_t(page_size)) {
+            h.element("h2", {{"id", "people-count"}}, ctx.t("people.results_more", {{"count", int64_t(page_size)}}));
+        } else {
+            h.element("h2", {{"id", "people-count"}}, ctx.t("people.results", {{"count", int64_t(shown.size())}}));
+        }
         if (shown.empty()) h.element("p", {}, ctx.t("people.none"));
         match_list(h, shown, "people");
+        if (query.empty() && list.total > int64_t(page_size))
+            h.element("nav", {{"class", "pages"}, {"aria-label", ctx.t("people.pages")}}, [&] {
+                if (page > 0)
+                    h.element("a", {{"href", site_url(site) + "?page=" + std::to_string(page - 1)}, {"rel", "prev"}}, ctx.t("people.previous"));
+                if (int64_t((page + 1) * page_size) < list.total)
+                    h.element("a", {{"href", site_url(site) + "?page=" + std::to_string(page + 1)}, {"rel", "next"}}, ctx.t("people.next"));
+            });
     });
 }
 
@@ -215,9 +245,13 @@ Result<Response> people_home(Request& request, Context& c) {
 Result<Response> people_show(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(query, http::Form::parse(request.query));
-    if (!query.has("search")) return people_page(request, c, site, "", false);
+    if (!query.has("search")) {
+        const int64_t page = query.has("page") ? std::atoll(std::string(query.get("page")).c_str()) : 0;
+        if (page < 0 || page > 100'000) return make_error(ErrorKind::invalid, "validation_failed", "page must be a page number.", "page");
+        return people_page(request, c, site, "", false, size_t(page));
+    }
     auto kept = c.searches.find(request.principal->account_id, std::string(query.get("search")));
-    return people_page(request, c, site, kept.value_or(""), !kept);
+    return people_page(request, c, site, kept.value_or(""), !kept, 0);
 }
 
 Result<Response> people_search(Request& request, Context& c) {
@@ -268,6 +302,7 @@ Result<Response> person_show(Request& request, Context& c) {
     HAVEN_TRY(query, http::Form::parse(request.query));
     auto ctx = page_context(request);
     const bool manage = may(me, Action::people_manage, p.site_id);
+    const std::string zone = c.accounts.site_zone(p.site_id);
     return web::page(ctx, 200, "people.person_title", [&](web::Html& h) {
         h.element("p", {}, [&] { h.element("a", {{"href", site_url(p.site_id)}}, ctx.t("people.back")); });
         if (query.get("created") == "1") notice(h, ctx.t("people.created"), false);
@@ -286,7 +321,8 @@ Result<Response> person_show(Request& request, Context& c) {
             fact("people.phone", p.phone);
             fact("people.email", p.email);
             fact("people.messenger", p.messenger);
-            fact("people.arrival_date", p.arrival_date);
+            fact("people.arrival_date",
+                 p.arrival_date > date_of(c.people.now_ms()) ? p.arrival_date + " (" + ctx.t("people.expected") + ")" : p.arrival_date);
             fact("people.status", ctx.t("people.status_" + p.status));
             std::vector<std::string> needs, circumstances;
             for (const auto& n : p.needs) needs.push_back(ctx.t("people.need_" + n));
@@ -302,18 +338,20 @@ Result<Response> person_show(Request& request, Context& c) {
                 std::vector<std::string> what;
                 for (const auto& x : k.purposes) what.push_back(ctx.t("people.consent_" + x));
                 h.element("li", {},
-                          ctx.t("people.consent_line", {{"time", web::utc_time(k.recorded_at)},
+                          ctx.t("people.consent_line", {{"time", web::site_time(k.recorded_at, zone)},
                                                         {"name", k.recorded_by},
                                                         {"what", what.empty() ? ctx.t("people.consent_none") : joined(what, ", ")}}) +
                               (k.note.empty() ? "" : " — " + k.note));
             }
         });
-        if (c.sections) c.sections(h, ctx, request, p);
-        if (manage) {
+        // Consent, under its own heading: what the person agreed to, then the form to record a change.
+        if (manage)
             web::post_form(h, request, person_url(id) + "/consents", {{"class", "stack"}, {"id", "consent-form"}}, [&] {
                 consent_fields(h, ctx, {});
                 h.element("button", {{"type", "submit"}, {"class", "secondary"}}, ctx.t("people.record_consent"));
             });
+        if (c.sections) c.sections(h, ctx, request, p);
+        if (manage) {
             h.element("h2", {}, ctx.t("people.edit"));
             web::post_form(h, request, person_url(id), {{"class", "stack"}, {"id", "edit"}}, [&] {
                 person_fields(h, ctx, p);
@@ -363,6 +401,7 @@ Result<Response> retention_show(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(due, c.people.retention_due(*request.principal, site));
     auto ctx = page_context(request);
+    const std::string zone = c.accounts.site_zone(site);
     return web::page(ctx, 200, "people.retention", [&](web::Html& h) {
         h.element("p", {}, ctx.t("people.retention_help"));
         if (due.empty()) h.element("p", {}, ctx.t("people.none"));
@@ -370,7 +409,7 @@ Result<Response> retention_show(Request& request, Context& c) {
             for (const auto& m : due)
                 h.element("li", {}, [&] {
                     h.element("a", {{"href", person_url(m.id)}}, m.pseudonym);
-                    h.element("span", {{"class", "small"}}, " · " + ctx.t("people.inactive_since", {{"time", web::utc_time(m.active_at)}}));
+                    h.element("span", {{"class", "small"}}, " · " + ctx.t("people.inactive_since", {{"time", web::site_time(m.active_at, zone)}}));
                 });
         });
     });

@@ -109,7 +109,8 @@ Status check(Person& p, int64_t today_ms) {
         *value = trim(*value);
         if (value->empty()) continue;
         if (!valid_date(*value)) return invalid(field, std::string(field) + " must be a date written YYYY-MM-DD that exists.");
-        if (value == &p.birth_date && *value > now) return invalid(field, "birth_date is in the future.");  // an arrival may be expected
+        // An arrival may be expected (the dashboard counts it once its month comes; pages flag it); a birth may not.
+        if (value == &p.birth_date && *value > now) return invalid(field, "birth_date is in the future.");
     }
     if (auto s = text(p.nationality, "nationality", 60); !s) return s;
     if (p.languages.size() > max_languages) return invalid("languages", "languages holds more than " + std::to_string(max_languages) + " values.");

@@ -252,17 +252,25 @@ Result<std::vector<Match>> Service::search(const Principal& actor, std::string_v
     return out;
 }
 
-Result<std::vector<Match>> Service::recent(const Principal& actor, int64_t site_id, size_t limit) {
+Result<Service::Listing> Service::listing(const Principal& actor, int64_t site_id, size_t offset, size_t limit) {
     if (!may(actor, Action::people_open, site_id)) return accounts::role_forbids();
+    int64_t total = 0;
     HAVEN_TRY(out, db_.read<std::vector<Match>>([&](Tx& tx) -> Result<std::vector<Match>> {
         const bool all = may(actor, Action::people_view, site_id);
-        const auto ids = all ? store::recent_at(tx, site_id, int64_t(limit))
-                             : store::recent_assigned(tx, site_id, actor.account_id, clock_.now_ms(), int64_t(limit));
+        const int64_t now = clock_.now_ms();
+        total = all ? store::count_at(tx, site_id) : store::count_assigned(tx, site_id, actor.account_id, now);
+        const auto ids = all ? store::recent_at(tx, site_id, int64_t(limit), int64_t(offset))
+                             : store::recent_assigned(tx, site_id, actor.account_id, now, int64_t(limit), int64_t(offset));
         return matches(tx, actor, site_id, ids, {}, limit);
     }));
-    std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.active_at > b.active_at; });
+    std::stable_sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.active_at > b.active_at; });
     HAVEN_CHECK(count_shown(actor, out));
-    return out;
+    return Listing{std::move(out), total};
+}
+
+Result<std::vector<Match>> Service::recent(const Principal& actor, int64_t site_id, size_t limit) {
+    HAVEN_TRY(list, listing(actor, site_id, 0, limit));
+    return std::move(list.people);
 }
 
 Status Service::add_consent(const Principal& actor, int64_t person_id, Consent consent) {
@@ -352,6 +360,13 @@ Result<int64_t> Service::erase(const Principal& actor, int64_t id) {
 Result<std::vector<int64_t>> Service::create_all(const Principal& actor, int64_t site_id, std::vector<Person> people,
                                                  const std::function<void(size_t)>& progress) {
     if (!may(actor, Action::people_transfer, site_id)) return accounts::role_forbids();
+    // The same rules as intake, whoever planned the list (the import's preview checked it too): all or nothing.
+    for (size_t i = 0; i < people.size(); ++i)
+        if (auto s = check(people[i], clock_.now_ms()); !s) {
+            Error e = s.error();
+            e.field = "people[" + std::to_string(i) + "]." + e.field;
+            return e;
+        }
     HAVEN_TRY(ids, db_.write<std::vector<int64_t>>([&](Tx& tx) -> Result<std::vector<int64_t>> {
         std::vector<int64_t> ids;
         const int64_t now = clock_.now_ms();
@@ -391,7 +406,11 @@ Result<std::vector<Person>> Service::export_site(const Principal& actor, int64_t
 
 std::vector<std::pair<std::string, int64_t>> Service::arrivals(int64_t site_id, size_t months) {
     std::vector<std::pair<std::string, int64_t>> out;
-    db_.read([&](Tx& tx) { out = store::arrivals(tx, site_id, int64_t(months)); });
+    db_.read([&](Tx& tx) { out = store::arrivals(tx, site_id, int64_t(months) + 12); });
+    // Months still to come (future dates an earlier version accepted) are not arrivals yet.
+    const std::string this_month = date_of(clock_.now_ms()).substr(0, 7);
+    std::erase_if(out, [&](const auto& m) { return m.first > this_month; });
+    if (out.size() > months) out.resize(months);
     return out;
 }
 

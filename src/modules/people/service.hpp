@@ -73,7 +73,13 @@ public:
     // With `site_id`, only that site's people.
     Result<std::vector<Match>> search(const Principal& actor, std::string_view query, size_t limit = 50,
                                       std::optional<int64_t> site_id = std::nullopt);
-    // The people of a site, most recently active first (no query).
+    // The people of a site, most recently active first (no query): `limit` from `offset`, and how many there are
+    // in all (those the reader may see: the whole site, or their assigned people).
+    struct Listing {
+        std::vector<Match> people;
+        int64_t total = 0;
+    };
+    Result<Listing> listing(const Principal& actor, int64_t site_id, size_t offset = 0, size_t limit = 50);
     Result<std::vector<Match>> recent(const Principal& actor, int64_t site_id, size_t limit = 50);
 
     Status add_consent(const Principal& actor, int64_t person_id, Consent consent);

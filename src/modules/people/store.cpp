@@ -54,15 +54,28 @@ void set_active(Tx& tx, int64_t id, int64_t active_at) { tx.exec("UPDATE people 
 
 void delete_person(Tx& tx, int64_t id) { tx.exec("DELETE FROM people WHERE id = $1", {id}); }
 
-std::vector<int64_t> recent_at(Tx& tx, int64_t site_id, int64_t limit) {
-    return rows_as(tx.query("SELECT id FROM people WHERE site_id = $1 ORDER BY active_at DESC LIMIT $2", {site_id, limit}), first_column);
+std::vector<int64_t> recent_at(Tx& tx, int64_t site_id, int64_t limit, int64_t offset) {
+    return rows_as(tx.query("SELECT id FROM people WHERE site_id = $1 ORDER BY active_at DESC, id LIMIT $2 OFFSET $3", {site_id, limit, offset}),
+                   first_column);
 }
 
-std::vector<int64_t> recent_assigned(Tx& tx, int64_t site_id, int64_t account_id, int64_t now, int64_t limit) {
+int64_t count_at(Tx& tx, int64_t site_id) { return tx.query("SELECT COUNT(*) FROM people WHERE site_id = $1", {site_id}).at(0).integer(0); }
+
+std::vector<int64_t> recent_assigned(Tx& tx, int64_t site_id, int64_t account_id, int64_t now, int64_t limit, int64_t offset) {
     return rows_as(tx.query("SELECT p.id FROM people p JOIN assignments a ON a.record_id = p.id AND a.record_type = 'person' "
-                            "WHERE p.site_id = $1 AND a.account_id = $2 AND a.expires_at > $3 ORDER BY p.active_at DESC LIMIT $4",
-                            {site_id, account_id, now, limit}),
+                            "WHERE p.site_id = $1 AND a.account_id = $2 AND a.expires_at > $3 ORDER BY p.active_at DESC, p.id LIMIT $4 OFFSET $5",
+                            {site_id, account_id, now, limit, offset}),
                    first_column);
+}
+
+int64_t count_assigned(Tx& tx, int64_t site_id, int64_t account_id, int64_t now) {
+    return tx
+        .query(
+            "SELECT COUNT(DISTINCT p.id) FROM people p JOIN assignments a ON a.record_id = p.id AND a.record_type = 'person' "
+            "WHERE p.site_id = $1 AND a.account_id = $2 AND a.expires_at > $3",
+            {site_id, account_id, now})
+        .at(0)
+        .integer(0);
 }
 
 std::vector<int64_t> inactive_before(Tx& tx, int64_t site_id, int64_t before, int64_t limit) {

@@ -32,8 +32,10 @@ void delete_person(Tx& tx, int64_t id);
 
 // Ids of people, for lists: most recently active first (all of the site, or those assigned to the account until
 // after `now`), and the least recently active before `before`.
-std::vector<int64_t> recent_at(Tx& tx, int64_t site_id, int64_t limit);
-std::vector<int64_t> recent_assigned(Tx& tx, int64_t site_id, int64_t account_id, int64_t now, int64_t limit);
+std::vector<int64_t> recent_at(Tx& tx, int64_t site_id, int64_t limit, int64_t offset = 0);
+int64_t count_at(Tx& tx, int64_t site_id);
+std::vector<int64_t> recent_assigned(Tx& tx, int64_t site_id, int64_t account_id, int64_t now, int64_t limit, int64_t offset = 0);
+int64_t count_assigned(Tx& tx, int64_t site_id, int64_t account_id, int64_t now);
 std::vector<int64_t> inactive_before(Tx& tx, int64_t site_id, int64_t before, int64_t limit);
 
 // What lets others reach the person: the assignments to them and to their help requests.
