@@ -51,6 +51,20 @@ export const tests = {
     await t.fill("#note", "podcast: voices from exile");
     await submit(t, "#book button[type=submit]");
     assert.match(await t.locator("#week").textContent(), /10:00–12:00 · tech/);
+    // Issue 16: the week shows the studio's note (to its booker and the managers), Monday to Sunday on one row at a
+    // desk's width, and the calendar feed is on the page, replaced after a second step.
+    assert.match(await t.locator("#week").textContent(), /podcast: voices from exile/);
+    await t.setViewportSize({ width: 1280, height: 900 });
+    const tops = await t.locator("#week section.day").evaluateAll((days) => days.map((d) => d.getBoundingClientRect().top));
+    assert.equal(new Set(tops).size, 1, "seven days on one row at 1280 px");
+    const feed = (await t.locator("#feed-url").textContent()).trim();
+    assert.match(feed, /^http:\/\/127\.0\.0\.1:\d+\/feeds\/spaces\/[\w-]{43}$/);
+    assert.match(await (await t.request.get(feed)).text(), /BEGIN:VCALENDAR/);
+    await submit(t, "#feed-rotate button[type=submit]");
+    await submit(t, "#confirm button[type=submit]");
+    const replaced = (await t.locator("#feed-url").textContent()).trim();
+    assert.notEqual(replaced, feed);
+    assert.equal((await t.request.get(feed)).status(), 404, "the old address stops");
 
     // The coordinator wants 11:00–13:00: refused, naming the clash, with 12:00–14:00 offered.
     await p.goto(studioUrl);

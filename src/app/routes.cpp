@@ -154,6 +154,7 @@ void add_routes(App& app) {
     r.post("/sites/{site}/spaces", "spaces.manage", with(sc, spaces::space_save));
     r.get("/spaces/{id}", "spaces.view", with(sc, spaces::space_show));
     r.post("/spaces/{id}/bookings", "bookings.make", with(sc, spaces::booking_save));
+    r.post("/spaces/{id}/feed/rotate", "spaces.manage", with(sc, spaces::feed_rotate_save));
     r.post("/api/v1/spaces", "spaces.manage", with(sc, spaces::api_space_create));
     r.get("/api/v1/spaces/{id}", "spaces.view", with(sc, spaces::api_space));
     r.get("/api/v1/sites/{site}/spaces", "spaces.view", with(sc, spaces::api_spaces));

@@ -144,6 +144,7 @@ const std::map<std::string, Rule>& expected() {
         {"GET /spaces/{id}", only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, emergency_operator,
                                    prisoner_support, report_editor})},
         {"POST /spaces/{id}/bookings", only({administrator, coordinator, legal_adviser, counsellor, teacher, studio_technician})},
+        {"POST /spaces/{id}/feed/rotate", only({administrator, coordinator, studio_technician})},
         {"POST /api/v1/spaces", only({administrator, coordinator, studio_technician})},
         {"POST /sites/{site}/spaces", only({administrator, coordinator, studio_technician})},
         {"GET /api/v1/spaces/{id}", only({administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician,

@@ -115,6 +115,23 @@ TEST_P(Rules, ABookingOverlappingAnotherIsRefusedWithTheClashInsideTheError) {
     }
 }
 
+// Issue 16: the week shows a studio's note, to whom it belongs to see it.
+TEST_P(Rules, AStudiosNoteIsShownToItsBookerAndTheManagersAlone) {
+    if (!centre_) return;
+    const auto studio = space("studio", "Studio");
+    const int64_t ten = clock_.now_ms() + day + 2 * hour;
+    const Principal teacher = account("teacher", Role::teacher, site_), other = account("other-teacher", Role::teacher, site_),
+                    technician = account("technician", Role::studio_technician, site_);
+    ASSERT_TRUE(spaces_->book(teacher, {studio.id, ten, ten + hour, {}, "podcast: voices from exile"}).ok());
+    const std::vector<std::pair<const Principal*, bool>> readers = {{&teacher, true}, {&technician, true}, {&coordinator_, true}, {&other, false}};
+    for (const auto& [reader, sees] : readers) {
+        auto week = spaces_->bookings(*reader, studio.id, ten - day, ten + day);
+        ASSERT_TRUE(week.ok()) << reader->username;
+        ASSERT_EQ(week->size(), 1u);
+        EXPECT_EQ(week->at(0).note, sees ? "podcast: voices from exile" : "") << reader->username;
+    }
+}
+
 TEST_P(Rules, ACoursesSessionsAndTheirRoomAreBookedTogetherOrNotAtAll) {
     if (!centre_) return;
     const auto room = space("room", "Classroom");

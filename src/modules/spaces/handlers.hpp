@@ -34,11 +34,12 @@ Response clash_response(const Clash& clash);
 std::string feed_url(const Request& request, bool secure, const std::string& path);
 
 // Pages
-Result<Response> spaces_show(Request& request, Context& c);     // GET    /sites/{site}/spaces
-Result<Response> space_save(Request& request, Context& c);      // POST   /sites/{site}/spaces
-Result<Response> space_show(Request& request, Context& c);      // GET    /spaces/{id}?week=YYYY-MM-DD
-Result<Response> booking_save(Request& request, Context& c);    // POST   /spaces/{id}/bookings
-Result<Response> booking_cancel(Request& request, Context& c);  // POST   /bookings/{id}/cancel (series=1: the rest of its series)
+Result<Response> spaces_show(Request& request, Context& c);       // GET    /sites/{site}/spaces
+Result<Response> space_save(Request& request, Context& c);        // POST   /sites/{site}/spaces
+Result<Response> space_show(Request& request, Context& c);        // GET    /spaces/{id}?week=YYYY-MM-DD
+Result<Response> booking_save(Request& request, Context& c);      // POST   /spaces/{id}/bookings
+Result<Response> feed_rotate_save(Request& request, Context& c);  // POST   /spaces/{id}/feed/rotate
+Result<Response> booking_cancel(Request& request, Context& c);    // POST   /bookings/{id}/cancel (series=1: the rest of its series)
 
 // JSON API
 Result<Response> api_space_create(Request& request, Context& c);    // POST   /api/v1/spaces

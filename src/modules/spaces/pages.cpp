@@ -90,6 +90,7 @@ Response week_page(Request& request, Context& c, const Space& s, const WallTime&
                             if (a.year != day.year || a.month != day.month || a.day != day.day) continue;
                             h.element("li", {{"class", "booking"}}, [&] {
                                 h.text(hm(a) + "–" + hm(e) + " · " + b.booked_by + " ");
+                                if (!b.note.empty()) h.element("span", {{"class", "note"}}, b.note + " ");
                                 if (b.booked_by != request.principal->username && !may(*request.principal, Action::spaces_manage, s.site_id)) return;
                                 web::post_form(h, request, "/bookings/" + std::to_string(b.id) + "/cancel", {{"class", "inline"}}, [&] {
                                     h.element("button", {{"type", "submit"}, {"class", "link"}}, ctx.t("spaces.cancel"));
@@ -106,6 +107,17 @@ Response week_page(Request& request, Context& c, const Space& s, const WallTime&
                 });
             }
         });
+        // The space's calendar feed: an address a calendar app subscribes to (the API gives the same); managers
+        // may replace it when it has leaked (the old one stops at once).
+        if (auto token = c.spaces.feed_token(*request.principal, s.id)) {
+            h.element("h2", {}, ctx.t("spaces.feed"));
+            h.element("p", {{"class", "small"}}, ctx.t("spaces.feed_help"));
+            h.element("p", {}, [&] { h.element("code", {{"id", "feed-url"}}, feed_url(request, c.secure, "/feeds/spaces/" + token.value())); });
+            if (may(*request.principal, Action::spaces_manage, s.site_id))
+                web::post_form(h, request, base + "/feed/rotate", {{"class", "inline"}, {"id", "feed-rotate"}}, [&] {
+                    h.element("button", {{"type", "submit"}, {"class", "secondary"}}, ctx.t("spaces.feed_rotate"));
+                });
+        }
         if (!may(*request.principal, Action::bookings_make, s.site_id)) return;
         h.element("h2", {}, ctx.t("spaces.book"));
         web::post_form(h, request, base + "/bookings", {{"class", "stack"}, {"id", "book"}}, [&] {
@@ -207,6 +219,15 @@ Result<Response> space_show(Request& request, Context& c) {
         at = *t;
     }
     return week_page(request, c, s, monday_of(at, s.time_zone), 200, "", nullptr, "", "", "");
+}
+
+Result<Response> feed_rotate_save(Request& request, Context& c) {
+    HAVEN_TRY(id, id_param(request, "id"));
+    HAVEN_TRY(form, form_body(request));
+    const std::string back = "/spaces/" + std::to_string(id);
+    if (auto ask = web::confirm_first(request, form, web::page_context(request).t("confirm.feed_rotate"), back)) return *ask;
+    HAVEN_CHECK(c.spaces.rotate_feed(*request.principal, id));
+    return Response::redirect(back + "#feed-url");
 }
 
 Result<Response> booking_save(Request& request, Context& c) {

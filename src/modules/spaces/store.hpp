@@ -34,7 +34,11 @@ std::optional<Booking> first_overlapping(Tx& tx, int64_t space_id, int64_t start
 // Active bookings of the space starting before `to` and ending after `from`, as times only (finding free slots).
 std::vector<Occurrence> busy_between(Tx& tx, int64_t space_id, int64_t from, int64_t to);
 // Active bookings overlapping [from, to), soonest first, `recurring` set for those of a series.
-std::vector<Booking> bookings_between(Tx& tx, int64_t space_id, int64_t from, int64_t to);
+struct BookingRow {
+    Booking booking;
+    std::optional<std::string> sealed_note;
+};
+std::vector<BookingRow> bookings_between(Tx& tx, int64_t space_id, int64_t from, int64_t to);
 
 // An active booking and the site of its space.
 struct BookingAt {

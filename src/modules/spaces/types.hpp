@@ -36,6 +36,7 @@ struct Booking {
     int64_t id = 0, series_id = 0, space_id = 0, start = 0, end = 0;
     std::string booked_by;
     bool recurring = false;  // one of a series (listings only)
+    std::string note;        // a studio's "what is produced", opened only for its booker and the space's managers
 };
 
 // A refusal: the booking in the way, and free slots of the same length nearest to the one asked for. It travels
