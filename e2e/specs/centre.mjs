@@ -95,6 +95,29 @@ export const tests = {
     assert.match(await p.locator("#enrolled").textContent(), /Kot/);
     assert.doesNotMatch(await p.locator("#enrolled").textContent(), /Lis/);
     assert.equal((await p.locator("#waitlist li").count()), 0);
+    // Issue 16: enrolling from the course page — found by a spelling of the name, chosen among namesakes; and the
+    // button says what it does.
+    assert.equal((await p.locator("#enrolled li:has-text('Kot') form button").textContent()).trim(), "Take off the course");
+    await intake(p, base, "Sova");
+    await p.goto(base + "/people");
+    await submit(p, "#new-arrival");
+    await p.fill("#pseudonym", "Sova Malaya");
+    await submit(p, "#intake button[type=submit]");
+    if (await p.locator("#duplicates").count()) {
+      await p.check("#confirm_new-1");
+      await submit(p, "#intake button[type=submit]");
+    }
+    await p.goto(courseUrl);
+    await p.fill("#enrol-someone #q", "Sova");
+    await submit(p, "#enrol-someone button[type=submit]");
+    assert.match(await p.locator(".notice").first().textContent(), /Several people match/);
+    assert.equal(await p.locator("#enrol-candidates li").count(), 2);
+    await submit(p, "#enrol-candidates li:not(:has-text('Malaya')) button");
+    assert.equal(p.url(), courseUrl);
+    assert.match(await p.locator("#waitlist").textContent(), /Sova/, "the course is full: Sova waits");
+    await p.fill("#enrol-someone #q", "Nobody-at-all");
+    await submit(p, "#enrol-someone button[type=submit]");
+    assert.match(await p.locator(".notice").first().textContent(), /No one of this site matches/);
 
     // An evening with places: a visitor gives a first name, gets a QR code; at the door its payload checks her in.
     await p.goto(spacesUrl.replace(/\/spaces$/, "/events"));

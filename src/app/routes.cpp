@@ -177,6 +177,7 @@ void add_routes(App& app) {
     r.post("/sites/{site}/courses", "courses.manage", with(ce, centre::course_save));
     r.get("/courses/{id}", "courses.view", with(ce, centre::course_show));
     r.post("/courses/{id}/sessions", "courses.manage", with(ce, centre::sessions_save));
+    r.post("/courses/{id}/enrolments", "courses.manage", with(ce, centre::course_enrol_save));
     r.post("/people/{id}/courses", "courses.manage", with(ce, centre::enrolment_save));
     r.post("/course-enrolments/{id}/leave", "courses.manage", with(ce, centre::enrolment_leave));
     r.get("/course-enrolments/{id}/certificate", "courses.manage", with(ce, centre::certificate_show));

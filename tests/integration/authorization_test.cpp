@@ -169,6 +169,7 @@ const std::map<std::string, Rule>& expected() {
         {"POST /sites/{site}/courses", only({administrator, coordinator})},
         {"GET /courses/{id}", only({administrator, coordinator, teacher, report_editor})},
         {"POST /courses/{id}/sessions", only({administrator, coordinator})},
+        {"POST /courses/{id}/enrolments", only({administrator, coordinator})},
         {"POST /people/{id}/courses", only({administrator, coordinator})},
         {"POST /course-enrolments/{id}/leave", only({administrator, coordinator})},
         {"GET /course-enrolments/{id}/certificate", only({administrator, coordinator})},

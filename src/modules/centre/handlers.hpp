@@ -36,33 +36,34 @@ struct Module {
 void person_sections(web::Html& h, const web::PageContext& ctx, const Request& request, Context& c, const people::Person& person);
 
 // Pages
-Result<Response> desks_show(Request& request, Context& c);        // GET  /sites/{site}/desks?date=
-Result<Response> desk_allocate(Request& request, Context& c);     // POST /people/{id}/desk
-Result<Response> desk_wait(Request& request, Context& c);         // POST /people/{id}/desk-waitlist
-Result<Response> desk_release(Request& request, Context& c);      // POST /desk-allocations/{id}/release
-Result<Response> desk_unwait(Request& request, Context& c);       // POST /desk-waitlist/{id}/remove
-Result<Response> courses_show(Request& request, Context& c);      // GET  /sites/{site}/courses
-Result<Response> course_save(Request& request, Context& c);       // POST /sites/{site}/courses
-Result<Response> course_show(Request& request, Context& c);       // GET  /courses/{id}
-Result<Response> sessions_save(Request& request, Context& c);     // POST /courses/{id}/sessions
-Result<Response> enrolment_save(Request& request, Context& c);    // POST /people/{id}/courses
-Result<Response> enrolment_leave(Request& request, Context& c);   // POST /course-enrolments/{id}/leave
-Result<Response> attendance_show(Request& request, Context& c);   // GET  /course-sessions/{id}
-Result<Response> attendance_save(Request& request, Context& c);   // POST /course-sessions/{id}
-Result<Response> certificate_show(Request& request, Context& c);  // GET  /course-enrolments/{id}/certificate
-Result<Response> events_show(Request& request, Context& c);       // GET  /sites/{site}/events
-Result<Response> event_save(Request& request, Context& c);        // POST /sites/{site}/events
-Result<Response> event_show(Request& request, Context& c);        // GET  /events/{id}
-Result<Response> guest_save(Request& request, Context& c);        // POST /events/{id}/registrations (visitor)
-Result<Response> person_register(Request& request, Context& c);   // POST /people/{id}/events
-Result<Response> guest_cancel(Request& request, Context& c);      // POST /registrations/{id}/cancel
-Result<Response> guest_ticket(Request& request, Context& c);      // GET  /registrations/{id}/ticket (the QR code)
-Result<Response> check_in_save(Request& request, Context& c);     // POST /events/{id}/check-in
-Result<Response> headcount_save(Request& request, Context& c);    // POST /events/{id}/headcount
-Result<Response> occupancy_show(Request& request, Context& c);    // GET  /sites/{site}/occupancy?month=
-Result<Response> own_feed_show(Request& request, Context& c);     // GET  /account/feed
-Result<Response> own_feed_save(Request& request, Context& c);     // POST /account/feed
-Result<Response> own_feed_rotate(Request& request, Context& c);   // POST /account/feed/rotate
+Result<Response> desks_show(Request& request, Context& c);         // GET  /sites/{site}/desks?date=
+Result<Response> desk_allocate(Request& request, Context& c);      // POST /people/{id}/desk
+Result<Response> desk_wait(Request& request, Context& c);          // POST /people/{id}/desk-waitlist
+Result<Response> desk_release(Request& request, Context& c);       // POST /desk-allocations/{id}/release
+Result<Response> desk_unwait(Request& request, Context& c);        // POST /desk-waitlist/{id}/remove
+Result<Response> courses_show(Request& request, Context& c);       // GET  /sites/{site}/courses
+Result<Response> course_save(Request& request, Context& c);        // POST /sites/{site}/courses
+Result<Response> course_show(Request& request, Context& c);        // GET  /courses/{id}
+Result<Response> sessions_save(Request& request, Context& c);      // POST /courses/{id}/sessions
+Result<Response> course_enrol_save(Request& request, Context& c);  // POST /courses/{id}/enrolments (find, then choose)
+Result<Response> enrolment_save(Request& request, Context& c);     // POST /people/{id}/courses
+Result<Response> enrolment_leave(Request& request, Context& c);    // POST /course-enrolments/{id}/leave
+Result<Response> attendance_show(Request& request, Context& c);    // GET  /course-sessions/{id}
+Result<Response> attendance_save(Request& request, Context& c);    // POST /course-sessions/{id}
+Result<Response> certificate_show(Request& request, Context& c);   // GET  /course-enrolments/{id}/certificate
+Result<Response> events_show(Request& request, Context& c);        // GET  /sites/{site}/events
+Result<Response> event_save(Request& request, Context& c);         // POST /sites/{site}/events
+Result<Response> event_show(Request& request, Context& c);         // GET  /events/{id}
+Result<Response> guest_save(Request& request, Context& c);         // POST /events/{id}/registrations (visitor)
+Result<Response> person_register(Request& request, Context& c);    // POST /people/{id}/events
+Result<Response> guest_cancel(Request& request, Context& c);       // POST /registrations/{id}/cancel
+Result<Response> guest_ticket(Request& request, Context& c);       // GET  /registrations/{id}/ticket (the QR code)
+Result<Response> check_in_save(Request& request, Context& c);      // POST /events/{id}/check-in
+Result<Response> headcount_save(Request& request, Context& c);     // POST /events/{id}/headcount
+Result<Response> occupancy_show(Request& request, Context& c);     // GET  /sites/{site}/occupancy?month=
+Result<Response> own_feed_show(Request& request, Context& c);      // GET  /account/feed
+Result<Response> own_feed_save(Request& request, Context& c);      // POST /account/feed
+Result<Response> own_feed_rotate(Request& request, Context& c);    // POST /account/feed/rotate
 
 // JSON API
 Result<Response> api_desks(Request& request, Context& c);            // GET    /api/v1/sites/{site}/desks?date=

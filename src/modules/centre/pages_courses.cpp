@@ -24,7 +24,9 @@ void course_form(web::Html& h, const web::PageContext& ctx, const Request& reque
     });
 }
 
-Response course_page(Request& request, Context& c, const Course& k, int status, const std::string& message, const spaces::Clash* clash) {
+// `candidates`: the people an "enrol someone" search found, each offered with its own button.
+Response course_page(Request& request, Context& c, const Course& k, int status, const std::string& message, const spaces::Clash* clash,
+                     const std::vector<people::Match>& candidates = {}) {
     auto ctx = page_context(request);
     const Principal& me = *request.principal;
     const bool manage = may(me, Action::courses_manage, k.site_id);
@@ -64,6 +66,25 @@ Response course_page(Request& request, Context& c, const Course& k, int status, 
                             if (manage) button_form(h, request, url("/course-enrolments/", e.id, "/leave"), ctx.t("courses.leave"));
                         });
             });
+        }
+        if (manage) {
+            // Enrolling from the course: find the person by pseudonym or any spelling of a name, then choose.
+            h.element("h2", {}, ctx.t("courses.enrol_someone"));
+            web::post_form(h, request, url("/courses/", k.id, "/enrolments"), {{"class", "filters"}, {"id", "enrol-someone"}}, [&] {
+                field(h, ctx, "q", "courses.enrol_find", "search");
+                h.element("button", {{"type", "submit"}, {"class", "secondary"}}, ctx.t("courses.enrol_search"));
+            });
+            if (!candidates.empty())
+                h.element("ul", {{"class", "people"}, {"id", "enrol-candidates"}}, [&] {
+                    for (const auto& m : candidates)
+                        h.element("li", {}, [&] {
+                            h.text(m.pseudonym + (m.legal_names.empty() ? "" : " · " + m.legal_names.front()) + " ");
+                            web::post_form(h, request, url("/courses/", k.id, "/enrolments"), {{"class", "inline"}}, [&] {
+                                h.empty("input", {{"type", "hidden"}, {"name", "person_id"}, {"value", std::to_string(m.id)}});
+                                h.element("button", {{"type", "submit"}, {"class", "secondary"}}, ctx.t("courses.enrol"));
+                            });
+                        });
+                });
         }
         h.element("h2", {}, ctx.t("courses.sessions"));
         h.element("ul", {{"id", "sessions"}}, [&] {
@@ -151,6 +172,26 @@ Result<Response> enrolment_save(Request& request, Context& c) {
     HAVEN_TRY(form, form_body(request));
     HAVEN_TRY(e, c.centre.enrol(*request.principal, number(form.get("course_id")), person));
     return back(url("/courses/", e.course_id));
+}
+
+Result<Response> course_enrol_save(Request& request, Context& c) {
+    HAVEN_TRY(id, id_param(request, "id"));
+    HAVEN_TRY(k, c.centre.course(*request.principal, id));
+    HAVEN_TRY(form, form_body(request));
+    auto ctx = page_context(request);
+    int64_t person = form.get("person_id").empty() ? 0 : number(form.get("person_id"));
+    if (!person) {
+        const std::string q(form.get("q"));
+        if (q.empty()) return course_page(request, c, k, 422, ctx.t("courses.enrol_none"), nullptr);
+        auto found = c.people.search(*request.principal, q, 10, k.site_id);
+        if (!found) return course_page(request, c, k, http::status_for(found.error().kind), web::localized(ctx, found.error()), nullptr);
+        if (found->empty()) return course_page(request, c, k, 200, ctx.t("courses.enrol_none"), nullptr);
+        if (found->size() > 1) return course_page(request, c, k, 200, ctx.t("courses.enrol_choose"), nullptr, found.value());
+        person = found->front().id;
+    }
+    auto e = c.centre.enrol(*request.principal, id, person);
+    if (!e) return course_page(request, c, k, http::status_for(e.error().kind), web::localized(ctx, e.error()), nullptr);
+    return back(url("/courses/", id));
 }
 
 Result<Response> enrolment_leave(Request& request, Context& c) {
