@@ -205,6 +205,12 @@ TEST_P(People, ImportTheSharedSpreadsheets) {
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].at("line").as_int64(), 1527);
     EXPECT_EQ(rows[0].at("column").as_string(), "Date of birth");
+    // Issue 16: the spreadsheet's row (notes with line breaks make it differ from the line), the person, the value, and
+    // what is wrong with it.
+    EXPECT_EQ(rows[0].at("row").as_int64(), 1378);
+    EXPECT_EQ(rows[0].at("pseudonym").as_string(), "Sever1377");
+    EXPECT_EQ(rows[0].at("value").as_string(), "31.02.1980");
+    EXPECT_EQ(rows[0].at("problem").as_string(), "no_such_day");
     EXPECT_EQ(people_count(), 0);
 
     auto good = call("POST", url, coordinator_, test_data("residents-2000.csv"), "text/csv");
@@ -249,7 +255,8 @@ TEST_P(People, ImportPagesPreviewThenImportWithProgress) {
     const std::string base = "/sites/" + std::to_string(site_) + "/people/import";
     auto bad = form(base + "/preview", test_data("residents-2000-bad-row.csv"));
     EXPECT_EQ(bad.status, 422);
-    EXPECT_NE(bad.body.find("<td>1527</td><td>Date of birth</td>"), std::string::npos);
+    EXPECT_NE(bad.body.find("<td>1378</td><td>1527</td><td>Sever1377</td><td>Date of birth</td><td>31.02.1980</td><td>That day does not exist"),
+              std::string::npos);
     EXPECT_EQ(bad.body.find("id=\"import-go\""), std::string::npos) << "no import button while a row is wrong";
     // Posting the import anyway changes nothing.
     EXPECT_EQ(form(base, test_data("residents-2000-bad-row.csv")).status, 422);

@@ -41,7 +41,14 @@ Result<int64_t> site_member(const json::object& body) {
 
 Response import_errors(const ImportPlan& plan) {
     json::array rows;
-    for (const auto& e : plan.errors) rows.push_back(json::object{{"line", e.line}, {"column", e.column}, {"message", e.message}});
+    for (const auto& e : plan.errors)
+        rows.push_back(json::object{{"row", e.row},
+                                    {"line", e.line},
+                                    {"pseudonym", e.pseudonym},
+                                    {"column", e.column},
+                                    {"value", e.value},
+                                    {"problem", e.problem},
+                                    {"message", e.message}});
     return ok(422,
               json::object{{"error", json::object{{"code", "import_failed"},
                                                   {"message", "Nothing was imported: " + std::to_string(plan.errors.size()) + " rows have errors."}}},

@@ -1,6 +1,7 @@
 #include "modules/people/import.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "text/csv.hpp"
@@ -142,6 +143,22 @@ std::string iso_date(std::string_view t) {
     return s;
 }
 
+// Which words the page uses for what check() found wrong with a row's value.
+static std::string problem_of(const std::string& field, const std::string& value, const std::string& message) {
+    if (field == "birth_date" || field == "arrival_date") {
+        if (message.find("future") != std::string::npos) return "future_birth";
+        // Shaped like a date, but the day is not in that month (31.02.1980): said as such.
+        const std::string iso = iso_date(value);
+        if (iso.size() == 10 && iso[4] == '-' && iso[7] == '-' &&
+            std::all_of(iso.begin(), iso.end(), [](char ch) { return ch == '-' || std::isdigit(uint8_t(ch)); }))
+            return "no_such_day";
+        return "date";
+    }
+    if (field.starts_with("languages")) return "language";
+    if (field == "email") return "email";
+    return "text";
+}
+
 Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns, int64_t today_ms) {
     HAVEN_TRY(table, text::parse_csv(csv, {max_import_rows + 1, 200, 10000}));
     ImportPlan plan;
@@ -161,14 +178,22 @@ Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns
     for (size_t c = 0; c < columns.size(); ++c)
         if (columns[c] == Column::legal_name) legal_columns.push_back(c);
 
-    auto add_error = [&](size_t line, std::string column, std::string message) {
-        if (plan.errors.size() < max_errors) plan.errors.push_back({line, std::move(column), std::move(message)});
+    auto add_error = [&](size_t line, size_t row, std::string column, std::string pseudonym, std::string value, std::string problem,
+                         std::string message) {
+        if (plan.errors.size() < max_errors)
+            plan.errors.push_back({line, row, std::move(column), std::move(pseudonym), std::move(value), std::move(problem), std::move(message)});
+    };
+    auto cell = [&](const text::CsvRecord& rec, size_t c) { return c < rec.fields.size() ? rec.fields[c] : std::string(); };
+    auto pseudonym_of = [&](const text::CsvRecord& rec) {
+        for (size_t c = 0; c < columns.size(); ++c)
+            if (columns[c] == Column::pseudonym) return cell(rec, c);
+        return std::string();
     };
     for (size_t r = 1; r < table.records.size(); ++r) {
         const auto& rec = table.records[r];
         ++plan.rows;
         if (rec.fields.size() > plan.headers.size()) {
-            add_error(rec.line, "",
+            add_error(rec.line, r + 1, "", pseudonym_of(rec), "", "cells",
                       "the row has " + std::to_string(rec.fields.size()) + " cells; the header has " + std::to_string(plan.headers.size()) + ".");
             continue;
         }
@@ -196,7 +221,8 @@ Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns
                     for (const auto& word : split(v, ";,")) {
                         auto kind = need_kind(word);
                         if (!kind) {
-                            add_error(rec.line, plan.headers[c], "unknown need: use housing, legal, psychological, desk, courses or studio.");
+                            add_error(rec.line, r + 1, plan.headers[c], pseudonym_of(rec), word, "need",
+                                      "unknown need: use housing, legal, psychological, desk, courses or studio.");
                             row_ok = false;
                             break;
                         }
@@ -208,17 +234,17 @@ Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns
         if (!row_ok) continue;
         // Empty legal-name cells do not count as names; check() drops them, but keep their column positions for errors.
         if (auto s = check(p, today_ms); !s) {
-            std::string column;
+            std::string column, value;
             const std::string& field = s.error().field;
             if (field.starts_with("legal_names[")) {
                 const size_t i = std::stoul(field.substr(12));
-                if (i < legal_columns.size()) column = plan.headers[legal_columns[i]];
+                if (i < legal_columns.size()) column = plan.headers[legal_columns[i]], value = cell(rec, legal_columns[i]);
             } else {
                 std::string base = field.substr(0, field.find('['));
                 for (size_t c = 0; c < columns.size(); ++c)
-                    if (column_name(columns[c]) == base) column = plan.headers[c];
+                    if (column_name(columns[c]) == base) column = plan.headers[c], value = cell(rec, c);
             }
-            add_error(rec.line, column, s.error().message);
+            add_error(rec.line, r + 1, column, pseudonym_of(rec), value, problem_of(field, value, s.error().message), s.error().message);
             continue;
         }
         plan.people.push_back(std::move(p));

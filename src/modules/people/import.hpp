@@ -22,9 +22,15 @@ std::optional<Column> parse_column(std::string_view name);
 // What a header most likely holds ("Date of birth", "Date de naissance", "Geburtsdatum", "Дата рождения" → birth_date).
 Column guess_column(std::string_view header);
 
+// One wrong row, said so that the coordinator finds it in the spreadsheet: its row there (the header is row 1) and
+// the line in the file (they differ when notes hold line breaks), the person, the column as the file calls it, the
+// value, and what is wrong — `problem` picks the page's words (import.problem_<problem>), `message` is the API's.
 struct RowError {
     size_t line = 0;     // physical line the record starts on
+    size_t row = 0;      // the spreadsheet's row number
     std::string column;  // the header of the column at fault ("" when the row as a whole is)
+    std::string pseudonym, value;
+    std::string problem;  // date, no_such_day, future_birth, language, need, cells, text
     std::string message;
 };
 

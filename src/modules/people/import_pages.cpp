@@ -112,17 +112,19 @@ Response preview_page(Request& request, int64_t site, const std::string& csv, co
             h.element("table", {{"class", "list"}, {"id", "import-errors"}}, [&] {
                 h.element("thead", {}, [&] {
                     h.element("tr", {}, [&] {
-                        h.element("th", {{"scope", "col"}}, ctx.t("import.line"));
-                        h.element("th", {{"scope", "col"}}, ctx.t("import.column"));
-                        h.element("th", {{"scope", "col"}}, ctx.t("import.problem"));
+                        for (const char* key : {"import.row", "import.line", "import.person", "import.column", "import.value", "import.problem"})
+                            h.element("th", {{"scope", "col"}}, ctx.t(key));
                     });
                 });
                 h.element("tbody", {}, [&] {
                     for (const auto& e : plan.errors)
                         h.element("tr", {}, [&] {
+                            h.element("td", {}, std::to_string(e.row));
                             h.element("td", {}, std::to_string(e.line));
+                            h.element("td", {}, e.pseudonym);
                             h.element("td", {}, e.column);
-                            h.element("td", {}, e.message);
+                            h.element("td", {}, e.value);
+                            h.element("td", {}, ctx.t("import.problem_" + e.problem));
                         });
                 });
             });
