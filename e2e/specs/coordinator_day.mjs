@@ -116,6 +116,14 @@ export const tests = {
     assert.match(await p.locator("#import-expected").textContent(), /1 person has an arrival date after today/);
     await Promise.all([p.waitForNavigation(), p.click("#import-go")]);
     await p.waitForSelector("#import-state.notice", { timeout: 20000 });
+    // The same list again (a trap): every row is flagged as possibly recorded already, and skipped unless ticked.
+    await p.goto(base + "/people");
+    await Promise.all([p.waitForNavigation(), p.click("a[href$='/people/import']")]);
+    await p.fill("#csv", rows.join("\n") + "\n");
+    await Promise.all([p.waitForNavigation(), p.click("#upload button[type=submit]")]);
+    assert.match(await p.locator("#import-duplicates-help").textContent(), /^60 people in the file may be recorded already/);
+    assert.equal(await p.locator("#import-duplicates tbody tr").count(), 60);
+    assert.match(await p.locator("#import-go").textContent(), /Import 0 people/);
     await p.goto(base + "/people");
     assert.match(await p.locator("#people-count").textContent(), /^61 people/);
     assert.match(await p.locator("main").textContent(), /1–50 of 61/);

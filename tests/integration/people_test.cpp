@@ -286,6 +286,22 @@ TEST_P(People, ImportPagesPreviewThenImportWithProgress) {
     // Another account cannot watch this import.
     auto other = login(testing::make_account(app_->accounts(), clock_, "coord2", Role::coordinator, site_).id);
     EXPECT_EQ(testing::request(port_, "GET", progress, "", "Cookie: __Host-haven_session=" + other + "\r\n").status, 404);
+
+    // Issue 16: the same file again — every row is flagged as possibly recorded already and skipped; ticking "import
+    // anyway" for one row imports that one alone.
+    const auto checked_at = std::chrono::steady_clock::now();
+    auto again = form(base + "/preview", test_data("residents-2000.csv"));
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - checked_at).count();
+    std::printf("[ measured ] preview of 2,000 people all recorded already: %lld ms\n", static_cast<long long>(took));
+    ASSERT_EQ(again.status, 200);
+    EXPECT_NE(again.body.find("2,000 people in the file may be recorded already"), std::string::npos);
+    EXPECT_NE(again.body.find("Import 0 people"), std::string::npos);
+    EXPECT_NE(again.body.find("name=\"import_anyway\" value=\"1378\""), std::string::npos) << "row 1378 (Sever1377) is flagged";
+    auto second = form(base, test_data("residents-2000.csv"), mapping + "&import_anyway=1378");
+    ASSERT_EQ(second.status, 303) << second.body.substr(0, 300);
+    for (int i = 0; i < 300 && people_count() < 2001; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_EQ(people_count(), 2001) << "only the unticked row";
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, People, ::testing::Values("sqlite", "postgres"), testing::engine_name);

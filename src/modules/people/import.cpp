@@ -249,12 +249,14 @@ Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns
         }
         plan.people.push_back(std::move(p));
         plan.lines.push_back(rec.line);
+        plan.row_numbers.push_back(r + 1);
     }
     if (plan.rows > max_import_rows)
         return make_error(ErrorKind::too_large, "too_large", "A file may hold at most " + std::to_string(max_import_rows) + " people.", "file");
     if (!plan.errors.empty()) {
         plan.people.clear();
         plan.lines.clear();
+        plan.row_numbers.clear();
     }
     return plan;
 }

@@ -37,10 +37,11 @@ struct RowError {
 struct ImportPlan {
     char delimiter = ',';
     std::vector<std::string> headers;
-    std::vector<Column> columns;   // one per header
-    std::vector<Person> people;    // checked, ready to write (empty when there are errors)
-    std::vector<size_t> lines;     // the line each person starts on
-    std::vector<RowError> errors;  // at most max_errors are kept
+    std::vector<Column> columns;      // one per header
+    std::vector<Person> people;       // checked, ready to write (empty when there are errors)
+    std::vector<size_t> lines;        // the line each person starts on
+    std::vector<size_t> row_numbers;  // the spreadsheet row of each person
+    std::vector<RowError> errors;     // at most max_errors are kept
     size_t rows = 0;
 };
 

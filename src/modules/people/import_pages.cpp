@@ -1,5 +1,7 @@
 // Import from a spreadsheet (upload → preview with column mapping and errors per row → import with a
 // progress bar) and export. The file travels in the form body, never in a URL.
+#include <set>
+
 #include "core/dates.hpp"
 #include "crypto/random.hpp"
 #include "http/form.hpp"
@@ -100,7 +102,10 @@ std::vector<Column> mapping_from(const http::Form& form) {
     return out;
 }
 
-Response preview_page(Request& request, int64_t site, const std::string& csv, const ImportPlan& plan, int status, const std::string& today) {
+// `duplicates`: planned people (by index) who may be recorded already (id 0: earlier in the same file). They are
+// skipped unless "import anyway" is ticked: the form then posts only the few ticked rows, not one field a row.
+Response preview_page(Request& request, int64_t site, const std::string& csv, const ImportPlan& plan, int status, const std::string& today,
+                      const std::vector<std::pair<size_t, Match>>& duplicates = {}) {
     auto ctx = page_context(request);
     return web::page(ctx, status, "import.title", [&](web::Html& h) {
         h.element("p", {{"id", "import-summary"}}, ctx.t("import.summary", {{"rows", int64_t(plan.rows)}, {"errors", int64_t(plan.errors.size())}}));
@@ -157,6 +162,40 @@ Response preview_page(Request& request, int64_t site, const std::string& csv, co
                         });
                 });
             });
+            if (!duplicates.empty()) {
+                h.element("h2", {}, ctx.t("import.duplicates_title"));
+                h.element("p", {{"class", "notice error"}, {"role", "alert"}, {"id", "import-duplicates-help"}},
+                          ctx.t("import.duplicates", {{"count", int64_t(duplicates.size())}}));
+                h.element("table", {{"class", "list"}, {"id", "import-duplicates"}}, [&] {
+                    h.element("thead", {}, [&] {
+                        h.element("tr", {}, [&] {
+                            for (const char* key : {"import.anyway", "import.row", "import.person", "import.known_as"})
+                                h.element("th", {{"scope", "col"}}, ctx.t(key));
+                        });
+                    });
+                    h.element("tbody", {}, [&] {
+                        for (const auto& [i, known] : duplicates)
+                            h.element("tr", {}, [&] {
+                                const std::string row = std::to_string(plan.row_numbers[i]), id = "anyway-" + row;
+                                h.element("td", {}, [&] {
+                                    h.empty("input", {{"type", "checkbox"},
+                                                      {"id", id},
+                                                      {"name", "import_anyway"},
+                                                      {"value", row},
+                                                      {"aria-label", ctx.t("import.anyway_row", {{"row", row}})}});
+                                });
+                                h.element("td", {}, row);
+                                h.element("td", {}, plan.people[i].pseudonym);
+                                h.element("td", {}, [&] {
+                                    if (known.id)
+                                        h.element("a", {{"href", "/people/" + std::to_string(known.id)}}, known.pseudonym);
+                                    else
+                                        h.text(ctx.t("import.earlier_in_file", {{"name", known.pseudonym}}));
+                                });
+                            });
+                    });
+                });
+            }
             if (!plan.people.empty()) {
                 h.element("h2", {}, ctx.t("import.sample"));
                 h.element("ul", {{"id", "import-sample"}}, [&] {
@@ -172,7 +211,8 @@ Response preview_page(Request& request, int64_t site, const std::string& csv, co
                 h.element("button", {{"type", "submit"}, {"class", "secondary"}, {"formaction", import_url(site) + "/preview"}},
                           ctx.t("import.preview_again"));
                 if (!plan.people.empty())
-                    h.element("button", {{"type", "submit"}, {"id", "import-go"}}, ctx.t("import.go", {{"count", int64_t(plan.people.size())}}));
+                    h.element("button", {{"type", "submit"}, {"id", "import-go"}},
+                              ctx.t("import.go", {{"count", int64_t(plan.people.size() - duplicates.size())}}));
             });
         });
     });
@@ -206,7 +246,8 @@ Result<Response> import_preview(Request& request, Context& c) {
     HAVEN_TRY(form, form_body(request));
     const std::string csv(form.get("csv"));
     HAVEN_TRY(plan, plan_import(csv, mapping_from(form), c.people.now_ms()));
-    return preview_page(request, site, csv, plan, plan.errors.empty() ? 200 : 422, date_of(c.people.now_ms()));
+    HAVEN_TRY(duplicates, c.people.import_duplicates(*request.principal, site, plan.people));
+    return preview_page(request, site, csv, plan, plan.errors.empty() ? 200 : 422, date_of(c.people.now_ms()), duplicates);
 }
 
 Result<Response> import_save(Request& request, Context& c) {
@@ -216,7 +257,18 @@ Result<Response> import_save(Request& request, Context& c) {
     const std::string csv(form.get("csv"));
     HAVEN_TRY(plan, plan_import(csv, mapping_from(form), c.people.now_ms()));
     if (!plan.errors.empty()) return preview_page(request, site, csv, plan, 422, date_of(c.people.now_ms()));
-    const std::string job = c.importer.start(*request.principal, site, std::move(plan.people));
+    // People possibly recorded already (found again now, by the preview's rules) are skipped unless the coordinator
+    // ticked "import anyway" for their row.
+    HAVEN_TRY(duplicates, c.people.import_duplicates(*request.principal, site, plan.people));
+    std::set<std::string> anyway;
+    for (auto v : form.all("import_anyway")) anyway.emplace(v);
+    std::set<size_t> skipped;
+    for (const auto& [i, known] : duplicates)
+        if (!anyway.count(std::to_string(plan.row_numbers[i]))) skipped.insert(i);
+    std::vector<Person> chosen;
+    for (size_t i = 0; i < plan.people.size(); ++i)
+        if (!skipped.count(i)) chosen.push_back(std::move(plan.people[i]));
+    const std::string job = c.importer.start(*request.principal, site, std::move(chosen));
     return Response::redirect(import_url(site) + "/" + job);
 }
 

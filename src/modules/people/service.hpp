@@ -63,6 +63,9 @@ public:
     // `look_for_duplicates` false when the caller has just looked (the intake page).
     Result<Created> create(const Principal& actor, Person person, bool look_for_duplicates = true);
     // People at `site_id` the actor may see whose names may belong to the same person (any alphabet).
+    // For an import's preview: the people of the site each planned person may already be (same rules as intake;
+    // within the list too), by index in `people`. Audited once.
+    Result<std::vector<std::pair<size_t, Match>>> import_duplicates(const Principal& actor, int64_t site_id, const std::vector<Person>& people);
     Result<std::vector<Match>> possible_duplicates(const Principal& actor, int64_t site_id, const std::vector<std::string>& names);
 
     // Reads one person (audited; counts towards the mass-read alarm). Not found when the actor may not see them.
@@ -135,6 +138,7 @@ public:
     std::vector<std::pair<std::string, int64_t>> arrivals(int64_t site_id, size_t months);
 
 private:
+    Result<std::vector<Match>> duplicates_of(const Principal& actor, int64_t site_id, const std::vector<std::string>& names);  // not counted
     Result<Sealer> sealer_for(const store::StoredPerson& row) const;  // the one place a person's key is opened
     static std::vector<int64_t> ids_of(const std::vector<Match>& shown);
     Status count_shown(const Principal& actor, const std::vector<Match>& shown);
