@@ -175,6 +175,18 @@ export const tests = {
       assert.ok(await admin.page.evaluate(() => document.documentElement.scrollWidth) <= 390, `${path} fits 390 px`);
     }
     await admin.context.close();
+    // Without JavaScript the import's file chooser is there and works (a multipart upload).
+    const noJs = await context.browser().newContext({ javaScriptEnabled: false, locale: "en-GB" });
+    const n = await noJs.newPage();
+    await signIn(n, base, "coord", coord.codes[1]);
+    await n.goto(base + "/people");
+    await Promise.all([n.waitForNavigation(), n.click("a[href$='/people/import']")]);
+    assert.ok(await n.locator("#csv-file").isVisible(), "the file chooser is shown without JavaScript");
+    await n.setInputFiles("#csv-file", { name: "residents.csv", mimeType: "text/csv", buffer: Buffer.from("Pseudonym,Date of birth\nFilin,31.02.1980\nOrel,1980-02-28\n") });
+    await Promise.all([n.waitForNavigation(), n.click("#upload button[type=submit]")]);
+    assert.match(await n.locator("#import-summary").textContent(), /2 rows, 1 error/);
+    assert.match(await n.locator("#import-errors").textContent(), /2.*Filin.*Date of birth.*31\.02\.1980.*That day does not exist/s);
+    await noJs.close();
     await vol.context.close();
     await coord.context.close();
   },

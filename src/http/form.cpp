@@ -1,5 +1,9 @@
 #include "http/form.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
 #include "core/utf8.hpp"
 #include "http/target.hpp"
 
@@ -28,6 +32,71 @@ Result<Form> Form::parse(std::string_view body) {
         form.fields_.emplace_back(std::move(name), std::move(value));
     }
     return form;
+}
+
+namespace {
+
+Error bad_multipart(const std::string& what, const std::string& field = {}) {
+    return make_error(ErrorKind::bad_request, "bad_form", "The form's multipart body is malformed: " + what + ".", field);
+}
+
+// The value of `key=` in a header's parameters (`; name="x"`, `; boundary=abc`), unquoted; none when absent.
+std::optional<std::string> parameter(std::string_view header, std::string_view key) {
+    for (size_t at = header.find(';'); at != std::string_view::npos; at = header.find(';', at + 1)) {
+        std::string_view rest = header.substr(at + 1);
+        rest.remove_prefix(std::min(rest.find_first_not_of(' '), rest.size()));
+        if (!rest.starts_with(key) || rest.substr(key.size(), 1) != "=") continue;
+        rest.remove_prefix(key.size() + 1);
+        if (rest.starts_with('"')) {
+            const size_t end = rest.find('"', 1);
+            if (end == std::string_view::npos) return std::nullopt;
+            return std::string(rest.substr(1, end - 1));
+        }
+        return std::string(rest.substr(0, rest.find(';')));
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+Result<Form> Form::parse_multipart(std::string_view body, std::string_view content_type) {
+    const auto boundary = parameter(content_type, "boundary");
+    if (!boundary || boundary->empty() || boundary->size() > 70 || boundary->find_first_of("\r\n") != std::string::npos)
+        return bad_multipart("no boundary of 1 to 70 characters in Content-Type");
+    const std::string delimiter = "--" + *boundary, separator = "\r\n" + delimiter;
+    if (!body.starts_with(delimiter)) return bad_multipart("it does not begin with its boundary");
+    Form form;
+    size_t at = delimiter.size();
+    for (;;) {
+        if (body.substr(at, 2) == "--") return form;  // the closing delimiter; what follows is ignored (RFC 2046)
+        if (body.substr(at, 2) != "\r\n") return bad_multipart("a boundary is not followed by a line break");
+        at += 2;
+        const size_t headers_end = body.find("\r\n\r\n", at);
+        const size_t next = body.find(separator, at);
+        if (headers_end == std::string_view::npos || next == std::string_view::npos || headers_end > next)
+            return bad_multipart("a part is not closed by the boundary");
+        if (form.fields_.size() >= max_form_fields) return make_error(ErrorKind::too_large, "too_many_fields", "The form has more than 1000 fields.");
+        std::optional<std::string> name;
+        std::string_view headers = body.substr(at, headers_end - at);
+        while (!headers.empty()) {
+            const size_t eol = std::min(headers.find("\r\n"), headers.size());
+            std::string_view line = headers.substr(0, eol);
+            headers.remove_prefix(std::min(eol + 2, headers.size()));
+            std::string lower(line.substr(0, line.find(':')));
+            for (auto& ch : lower) ch = char(std::tolower(uint8_t(ch)));
+            if (lower == "content-disposition") {
+                if (line.find("form-data") == std::string_view::npos) return bad_multipart("a part is not form-data");
+                name = parameter(line, "name");
+            }
+        }
+        if (!name || name->empty() || name->size() > 256 || !valid_utf8(*name) || has_control_chars(*name))
+            return bad_multipart("a part has no valid name");
+        std::string value(body.substr(headers_end + 4, next - headers_end - 4));
+        if (!valid_utf8(value)) return make_error(ErrorKind::bad_request, "bad_form", "The field is not valid UTF-8.", *name);
+        if (has_control_chars(value)) return make_error(ErrorKind::bad_request, "bad_form", "The field holds control characters.", *name);
+        form.fields_.emplace_back(std::move(*name), std::move(value));
+        at = next + separator.size();
+    }
 }
 
 std::string_view Form::get(std::string_view name) const {

@@ -18,6 +18,10 @@ public:
     // Refuses (400) bad escapes, invalid UTF-8, NUL, names with control characters, and more than
     // max_form_fields fields. An error names the field at fault when it can.
     static Result<Form> parse(std::string_view body);
+    // multipart/form-data (RFC 7578), for the one form that uploads a file without JavaScript (an import): each
+    // part a field, a file's contents its value, held to the same rules (UTF-8, no control characters but tab and
+    // line breaks, at most max_form_fields). `content_type` is the request's header, which names the boundary.
+    static Result<Form> parse_multipart(std::string_view body, std::string_view content_type);
 
     // The first value of `name`, or empty.
     std::string_view get(std::string_view name) const;
@@ -29,9 +33,11 @@ private:
     std::vector<std::pair<std::string, std::string>> fields_;
 };
 
-// The body of a form post: 415 unless sent as application/x-www-form-urlencoded.
+// The body of a form post: 415 unless sent as application/x-www-form-urlencoded or multipart/form-data.
 inline Result<http::Form> form_body(const Request& request) {
-    if (!request.header("Content-Type").starts_with("application/x-www-form-urlencoded"))
+    const std::string_view type = request.header("Content-Type");
+    if (type.starts_with("multipart/form-data")) return http::Form::parse_multipart(request.body, type);
+    if (!type.starts_with("application/x-www-form-urlencoded"))
         return make_error(ErrorKind::unsupported_media, "unsupported_media_type", "Send the form as application/x-www-form-urlencoded.");
     return http::Form::parse(request.body);
 }

@@ -49,5 +49,60 @@ TEST(Form, LimitsTheFieldCount) {
     EXPECT_TRUE(Form::parse(body).ok());
 }
 
+// multipart/form-data: what a browser sends for a form with a file and no JavaScript (the import page).
+TEST(Form, ReadsAMultipartFormAsABrowserSendsIt) {
+    const std::string type = "multipart/form-data; boundary=----WebKitFormBoundaryAbC123";
+    const std::string body =
+        "------WebKitFormBoundaryAbC123\r\n"
+        "Content-Disposition: form-data; name=\"_csrf\"\r\n\r\n"
+        "tok\r\n"
+        "------WebKitFormBoundaryAbC123\r\n"
+        "Content-Disposition: form-data; name=\"csv\"; filename=\"residents.csv\"\r\n"
+        "Content-Type: text/csv\r\n\r\n"
+        "Pseudonym,Имя\r\nKot,Анна\r\n\r\n"
+        "------WebKitFormBoundaryAbC123--\r\n";
+    auto f = Form::parse_multipart(body, type);
+    ASSERT_TRUE(f.ok()) << f.error().message;
+    EXPECT_EQ(f->get("_csrf"), "tok");
+    EXPECT_EQ(f->get("csv"), "Pseudonym,Имя\r\nKot,Анна\r\n");
+    EXPECT_TRUE(
+        Form::parse_multipart("--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n--b--", "multipart/form-data; boundary=\"b\"").ok())
+        << "a quoted boundary";
+}
+
+TEST(Form, RefusesMalformedMultipartBodiesNamingWhatIsWrong) {
+    const std::string type = "multipart/form-data; boundary=b";
+    const std::string part = "Content-Disposition: form-data; name=\"x\"\r\n\r\n";
+    struct Case {
+        const char* what;
+        std::string body, type;
+        ErrorKind kind;
+    };
+    const std::vector<Case> cases = {
+        {"no boundary", "--b\r\n" + part + "1\r\n--b--", "multipart/form-data", ErrorKind::bad_request},
+        {"a boundary of 71 characters", "--b\r\n" + part + "1\r\n--b--", "multipart/form-data; boundary=" + std::string(71, 'b'),
+         ErrorKind::bad_request},
+        {"not starting with it", "x--b\r\n" + part + "1\r\n--b--", type, ErrorKind::bad_request},
+        {"a part never closed", "--b\r\n" + part + "1", type, ErrorKind::bad_request},
+        {"headers never ended", "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n--b--", type, ErrorKind::bad_request},
+        {"a part without a name", "--b\r\nContent-Disposition: form-data\r\n\r\n1\r\n--b--", type, ErrorKind::bad_request},
+        {"not form-data", "--b\r\nContent-Disposition: attachment; name=\"x\"\r\n\r\n1\r\n--b--", type, ErrorKind::bad_request},
+        {"invalid UTF-8", "--b\r\n" + part + "\xff\r\n--b--", type, ErrorKind::bad_request},
+        {"a NUL", "--b\r\n" + part + std::string("a\0b", 3) + "\r\n--b--", type, ErrorKind::bad_request},
+    };
+    for (const auto& c : cases) {
+        auto f = Form::parse_multipart(c.body, c.type);
+        ASSERT_FALSE(f.ok()) << c.what;
+        EXPECT_EQ(f.error().kind, c.kind) << c.what;
+        EXPECT_EQ(f.error().code, "bad_form") << c.what;
+    }
+    std::string many = "--b";
+    for (int i = 0; i < 1001; ++i) many += "\r\n" + part + "1\r\n--b";
+    many += "--";
+    auto f = Form::parse_multipart(many, type);
+    ASSERT_FALSE(f.ok());
+    EXPECT_EQ(f.error().kind, ErrorKind::too_large);
+}
+
 }  // namespace
 }  // namespace haven::http

@@ -253,6 +253,20 @@ TEST_P(People, ImportPagesPreviewThenImportWithProgress) {
                                     "\r\nContent-Type: application/x-www-form-urlencoded\r\n");
     };
     const std::string base = "/sites/" + std::to_string(site_) + "/people/import";
+    // Issue 16: the file chooser works without JavaScript — a multipart upload, its CSRF field checked like any form's.
+    auto multipart = [&](const std::string& csrf, const std::string& csv) {
+        const std::string body =
+            "--b\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n" + csrf +
+            "\r\n--b\r\nContent-Disposition: form-data; name=\"csv_file\"; filename=\"r.csv\"\r\nContent-Type: text/csv\r\n\r\n" + csv +
+            "\r\n--b--\r\n";
+        return testing::request(port_, "POST", base + "/preview", body,
+                                "Cookie: __Host-haven_session=" + coordinator_ + "; __Host-haven_csrf=" + csrf_ +
+                                    "\r\nContent-Type: multipart/form-data; boundary=b\r\n");
+    };
+    auto uploaded = multipart(csrf_, "Pseudonym\r\nFilin\r\n");
+    EXPECT_EQ(uploaded.status, 200) << uploaded.body.substr(0, 300);
+    EXPECT_NE(uploaded.body.find("Filin"), std::string::npos);
+    EXPECT_EQ(multipart("forged", "Pseudonym\r\nFilin\r\n").status, 403) << "the CSRF field is checked in a multipart body too";
     auto bad = form(base + "/preview", test_data("residents-2000-bad-row.csv"));
     EXPECT_EQ(bad.status, 422);
     EXPECT_NE(bad.body.find("<td>1378</td><td>1527</td><td>Sever1377</td><td>Date of birth</td><td>31.02.1980</td><td>That day does not exist"),

@@ -72,8 +72,9 @@ Status Gate::check(http::Request& request) {
             if (request.principal->read_only) return make_error(ErrorKind::forbidden, "read_only_token", "This token may only read.");
         } else if (!request.is_api() || !session.empty()) {
             std::string sent(request.header("X-CSRF-Token"));
-            if (sent.empty() && request.header("Content-Type").starts_with("application/x-www-form-urlencoded")) {
-                auto form = http::Form::parse(request.body);
+            const std::string_view type = request.header("Content-Type");
+            if (sent.empty() && (type.starts_with("application/x-www-form-urlencoded") || type.starts_with("multipart/form-data"))) {
+                auto form = http::form_body(request);
                 if (!form) return form.error();  // a malformed form is a 400, whoever sent it
                 sent = form->get("_csrf");
             }

@@ -226,10 +226,11 @@ Result<Response> import_show(Request& request, Context&) {
     auto ctx = page_context(request);
     return web::page(ctx, 200, "import.title", [&](web::Html& h) {
         h.element("p", {}, ctx.t("import.help"));
-        web::post_form(h, request, import_url(site) + "/preview", {{"class", "stack"}, {"id", "upload"}}, [&] {
-            h.element("div", {{"class", "field js-only"}}, [&] {
+        // The file is sent as a multipart part (it works without JavaScript); with it, app.js also shows it in the text area.
+        web::post_form(h, request, import_url(site) + "/preview", {{"class", "stack"}, {"id", "upload"}, {"enctype", "multipart/form-data"}}, [&] {
+            h.element("div", {{"class", "field"}}, [&] {
                 h.element("label", {{"for", "csv-file"}}, ctx.t("import.file"));
-                h.empty("input", {{"id", "csv-file"}, {"type", "file"}, {"accept", ".csv,text/csv"}, {"data-fills", "csv"}});
+                h.empty("input", {{"id", "csv-file"}, {"name", "csv_file"}, {"type", "file"}, {"accept", ".csv,text/csv"}, {"data-fills", "csv"}});
             });
             h.element("div", {{"class", "field"}}, [&] {
                 h.element("label", {{"for", "csv"}}, ctx.t("import.paste"));
@@ -244,7 +245,8 @@ Result<Response> import_preview(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     if (!may(*request.principal, Action::people_transfer, site)) return accounts::role_forbids();
     HAVEN_TRY(form, form_body(request));
-    const std::string csv(form.get("csv"));
+    // A chosen file wins over the text area (both come when app.js has copied the file into it).
+    const std::string csv(form.get("csv_file").empty() ? form.get("csv") : form.get("csv_file"));
     HAVEN_TRY(plan, plan_import(csv, mapping_from(form), c.people.now_ms()));
     HAVEN_TRY(duplicates, c.people.import_duplicates(*request.principal, site, plan.people));
     return preview_page(request, site, csv, plan, plan.errors.empty() ? 200 : 422, date_of(c.people.now_ms()), duplicates);
