@@ -174,8 +174,10 @@ Response preview_page(Request& request, int64_t site, const std::string& csv, co
                         });
                     });
                     h.element("tbody", {}, [&] {
-                        for (const auto& [i, known] : duplicates)
+                        for (const auto& duplicate : duplicates)  // no structured binding: clang 14 cannot capture one
                             h.element("tr", {}, [&] {
+                                const size_t i = duplicate.first;
+                                const Match& known = duplicate.second;
                                 const std::string row = std::to_string(plan.row_numbers[i]), id = "anyway-" + row;
                                 h.element("td", {}, [&] {
                                     h.empty("input", {{"type", "checkbox"},
