@@ -5,6 +5,7 @@
 // comes and when; a signed cancel stops the second tier. Then the operator's safety: the organisation is never
 // replaced by accident, tokens are checked at once, a restore on a second device activates the same roster, a
 // lost phone is revoked, a lost publish reply is resumed without a duplicate, a bad tier is refused cleanly.
+#include <cerrno>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -36,7 +37,18 @@ Run sh(const std::string& command) {
     Run r;
     FILE* p = popen(("{ " + command + "; } 2>&1 </dev/null").c_str(), "r");  // no terminal: nobody to ask
     char buf[1024];
-    while (p && fgets(buf, sizeof buf, p)) r.out += buf;
+    // Read to the end, through interrupted reads: an fgets loop stopped at the first EINTR and once lost a command's
+    // whole output (CI: `token create` seemed to print nothing).
+    while (p) {
+        const size_t n = fread(buf, 1, sizeof buf, p);
+        r.out.append(buf, n);
+        if (n == sizeof buf) continue;
+        if (ferror(p) && errno == EINTR) {
+            clearerr(p);
+            continue;
+        }
+        break;
+    }
     r.status = p ? pclose(p) : -1;
     return r;
 }
