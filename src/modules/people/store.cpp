@@ -14,7 +14,7 @@ StoredPerson person_from(const Row& r) { return {r.integer(0), r.integer(1), r.i
 
 int64_t first_column(const Row& r) { return r.integer(0); }
 
-// The placeholders of `count` values bound from `first` on: "$3, $4, $5" for first 3, count 3.
+// The SQL parameters `$first` … for `count` bound values, for an IN list: "$3, $4, $5" for first 3, count 3.
 std::string in_list(size_t first, size_t count) {
     std::string s;
     for (size_t i = 0; i < count; ++i) s += (i ? ", $" : "$") + std::to_string(first + i);
