@@ -138,6 +138,63 @@ export const tests = {
     await coord.context.close();
   },
 
+  async "wrong words: a failed form says what is wrong in the page's language, with the field's label, and keeps what was typed"({ base, context, cli }) {
+    cli("site", "add", "--name", "Paris", "--city", "Paris", "--country", "France", "--time-zone", "Europe/Paris");
+    const coord = await staff(context, base, cli, "coord", "coordinator");
+    const p = coord.page;
+    await p.goto(base + "/people");
+    await Promise.all([p.waitForNavigation(), p.selectOption("#page-language", "ru")]);  // the choice sends itself
+
+    // Intake with a date of birth after today: refused in Russian, the field labelled and marked, nothing lost.
+    await Promise.all([p.waitForNavigation(), p.click("#new-arrival")]);
+    await p.fill("#pseudonym", "Sova");
+    await p.fill("#legal_names", "Совина Мария");
+    await p.fill("#birth_date", "2099-01-01");
+    await p.fill("#notes", "Пришла с сестрой");
+    await p.check("#consent-data_processing");
+    const [refused] = await Promise.all([p.waitForNavigation(), p.click("#intake button[type=submit]")]);
+    assert.equal(refused.status(), 422);
+    const alert = await p.locator("main [role=alert]").first().textContent();
+    assert.equal(alert, "Дата рождения: позже сегодняшнего дня.");
+    assert.doesNotMatch(await p.locator("main").textContent(), /birth_date|in the future/);
+    assert.equal(await p.getAttribute("#birth_date", "aria-invalid"), "true");
+    assert.equal(await p.inputValue("#pseudonym"), "Sova");
+    assert.equal(await p.inputValue("#legal_names"), "Совина Мария");
+    assert.equal(await p.inputValue("#notes"), "Пришла с сестрой");
+    assert.ok(await p.isChecked("#consent-data_processing"), "the consent given stays given");
+    // Corrected, it saves.
+    await p.fill("#birth_date", "1990-04-02");
+    await Promise.all([p.waitForNavigation(), p.click("#intake button[type=submit]")]);
+    if (await p.locator("#duplicates").count()) {
+      await p.check("#confirm_new-1");
+      await Promise.all([p.waitForNavigation(), p.click("#intake button[type=submit]")]);
+    }
+    assert.match(p.url(), /\/people\/\d+\?created=1$/);
+    const person = p.url().replace(/\?.*$/, "");
+
+    // Editing: a language written out in full is refused with the label the form uses; the other edits stay typed.
+    await p.fill("#edit #languages", "русский");
+    await p.fill("#edit #messenger", "Signal @sova");
+    const [edit] = await Promise.all([p.waitForNavigation(), p.click("#edit button[type=submit]")]);
+    assert.equal(edit.status(), 422);
+    assert.equal(p.url(), person);
+    assert.match(await p.locator("#languages-error").textContent(), /^Языки: двух- или трёхбуквенные коды/);
+    assert.equal(await p.inputValue("#edit #messenger"), "Signal @sova");
+    assert.equal(await p.inputValue("#edit #languages"), "русский");
+    assert.match(await p.locator("#person").textContent(), /Совина Мария/, "what is stored is still shown as stored");
+
+    // A request for help without saying what is needed: the person's page again, the choices made kept.
+    await p.selectOption("#skill", { index: 2 });
+    const skill = await p.inputValue("#skill");
+    await p.fill("#due_date", "2031-05-06");
+    const [req] = await Promise.all([p.waitForNavigation(), p.click("#new-request button[type=submit]")]);
+    assert.equal(req.status(), 422);
+    assert.match(await p.locator("main [role=alert]").first().textContent(), /^Что нужно: обязательно/);
+    assert.equal(await p.inputValue("#skill"), skill);
+    assert.equal(await p.inputValue("#due_date"), "2031-05-06");
+    await coord.context.close();
+  },
+
   async "hard to find: a volunteer lands on their tasks and finds their profile; the menu names the page you are on"({ base, context, cli }) {
     cli("site", "add", "--name", "Paris", "--city", "Paris", "--country", "France", "--time-zone", "Europe/Paris");
     const vol = await staff(context, base, cli, "vol", "volunteer");

@@ -94,6 +94,9 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
         casework::person_sections(h, ctx, q, *cc, p);
         centre::person_sections(h, ctx, q, *ce, p);
     };
+    auto person_page = [pc = &app->people_->context](http::Request& q) { return people::person_show(q, *pc); };
+    app->casework_->context.person_page = person_page;
+    app->centre_->context.person_page = person_page;
     HAVEN_TRY(network, network::Module::create(shared, accounts, config));
     app->network_ = std::move(network);
     add_routes(*app);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <any>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -34,6 +35,11 @@ struct Error {
     // What a caller can act on beyond the words, as the domain's own value (a refused booking: spaces::Clash).
     // Read with error_detail<T>; the pipeline never renders it, the handler that asked does.
     std::any detail = {};
+    // With validation_failed: what is wrong with the field, as a stable word the pages put in the reader's
+    // language ("problem.<problem>" in the catalogue: required, too_long, date, future, ...), and the limit it
+    // names when it names one. Empty: the pages say only that the field is not valid as written.
+    std::string problem = {};
+    int64_t limit = 0;
 };
 
 // The error's detail if it is a T, else nullptr.
@@ -46,9 +52,13 @@ inline Error make_error(ErrorKind kind, std::string code, std::string message, s
     return Error{kind, std::move(code), std::move(message), std::move(field)};
 }
 
-// 422 naming the field at fault: the answer to input that is well-formed but breaks a rule.
-inline Error invalid(std::string field, std::string message) {
-    return Error{ErrorKind::invalid, "validation_failed", std::move(message), std::move(field)};
+// 422 naming the field at fault: the answer to input that is well-formed but breaks a rule. `message` is the
+// API's words; `problem` (and `limit`) what the pages say, in the reader's language (see Error::problem).
+inline Error invalid(std::string field, std::string message, std::string problem = {}, int64_t limit = 0) {
+    Error e{ErrorKind::invalid, "validation_failed", std::move(message), std::move(field)};
+    e.problem = std::move(problem);
+    e.limit = limit;
+    return e;
 }
 
 template <class T>

@@ -47,6 +47,15 @@ struct Request {
     // The token forms must carry back (see accounts/gate): the cookie's, or one made when a page first
     // needs it (web::csrf_field) — mutable so rendering can make it; the gate then sets the cookie.
     mutable std::string csrf_token;
+    // A page shown again because its form failed (web::show_again): the failure in the reader's words, the
+    // field at fault, and the posted fields, so the page's fields keep what was typed (never a password).
+    struct Echo {
+        bool active = false;
+        std::string notice;
+        std::string field;
+        std::vector<std::pair<std::string, std::string>> values;
+    };
+    mutable Echo echo;
     // Set by the transport when this request was parked and must now be answered with what there is.
     bool park_over = false;
 

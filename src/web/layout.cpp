@@ -75,6 +75,9 @@ http::Response page(const PageContext& ctx, int status, std::string_view title_k
     });
     h.element("main", {{"id", "main"}}, [&] {
         h.element("h1", {}, ctx.t(title_key));
+        // A page shown again after its form failed (web::show_again) says why first.
+        if (ctx.request.echo.active && !ctx.request.echo.notice.empty())
+            h.element("p", {{"class", "notice error"}, {"role", "alert"}}, ctx.request.echo.notice);
         main(h);
     });
     h.element("footer", {}, [&] {
@@ -102,9 +105,19 @@ http::Response page(const PageContext& ctx, int status, std::string_view title_k
 }
 
 std::string localized(const PageContext& ctx, const Error& error) {
-    const std::string key = "error." + error.code;
     const auto* catalogue = ctx.messages.catalogue(ctx.request.locale);
-    return catalogue && catalogue->count(key) ? ctx.t(key) : error.message;
+    auto has = [&](const std::string& key) { return catalogue && catalogue->count(key); };
+    if (error.code == "validation_failed") {
+        // "Date of birth: after today." — the field as the form labels it and what is wrong with it, never the
+        // internal name nor the API's English words. legal_names[1] is legal_names; recurrence.until is until.
+        std::string name = error.field.substr(0, error.field.find('['));
+        if (!has("field." + name) && name.find('.') != std::string::npos) name = name.substr(name.rfind('.') + 1);
+        const std::string label = ctx.t(has("field." + name) ? "field." + name : "field.unknown");
+        const std::string problem = has("problem." + error.problem) ? "problem." + error.problem : "problem.invalid";
+        return ctx.t("error.field", {{"field", label}, {"problem", ctx.t(problem, {{"max", error.limit}})}});
+    }
+    const std::string key = "error." + error.code;
+    return has(key) ? ctx.t(key) : error.message;
 }
 
 void csrf_field(Html& h, const http::Request& request) {

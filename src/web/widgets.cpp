@@ -1,6 +1,7 @@
 #include "web/widgets.hpp"
 
 #include "crypto/totp.hpp"
+#include "http/pipeline.hpp"
 #include "text/zones.hpp"
 
 namespace haven::web {
@@ -10,26 +11,99 @@ std::string site_time(int64_t ms, const std::string& time_zone) {
     return text::local_time(ms, zone) + " " + zone;
 }
 
+namespace {
+
+// The form field an error names, without a list index or a parent: legal_names[1] is legal_names.
+std::string_view field_name(std::string_view field) { return field.substr(0, field.find('[')); }
+
+bool at_fault(const http::Request& request, std::string_view name) {
+    return request.echo.active && !request.echo.field.empty() && field_name(request.echo.field) == name;
+}
+
+// The reason beside the field at fault, which the field points to (aria-describedby).
+void reason(web::Html& h, const http::Request& request, const std::string& id) {
+    h.element("p", {{"class", "field-error"}, {"id", id}}, request.echo.notice);
+}
+
+}  // namespace
+
+std::string echoed(const http::Request& request, std::string_view name, const std::string& value) {
+    if (!request.echo.active) return value;
+    for (const auto& [n, v] : request.echo.values)
+        if (n == name) return v;
+    return value;
+}
+
 void field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key, const char* type, const std::string& value,
            const char* autocomplete) {
+    const bool secret = std::string_view(type) == "password";
+    const std::string shown = secret ? value : echoed(ctx.request, name, value);
     h.element("div", {{"class", "field"}}, [&] {
         h.element("label", {{"for", name}}, ctx.t(label_key));
-        h.empty("input", {{"id", name}, {"name", name}, {"type", type}, {"value", value}, {"autocomplete", autocomplete}});
+        if (!at_fault(ctx.request, name)) {
+            h.empty("input", {{"id", name}, {"name", name}, {"type", type}, {"value", shown}, {"autocomplete", autocomplete}});
+            return;
+        }
+        const std::string why = std::string(name) + "-error";
+        reason(h, ctx.request, why);
+        h.empty("input", {{"id", name},
+                          {"name", name},
+                          {"type", type},
+                          {"value", shown},
+                          {"autocomplete", autocomplete},
+                          {"aria-invalid", "true"},
+                          {"aria-describedby", why}});
     });
 }
 
-void select_field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key,
-                  const std::vector<std::pair<std::string, std::string>>& options, const std::string& chosen) {
+void textarea(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key, const std::string& value, int rows,
+              const char* help_key) {
+    const std::string why = std::string(name) + "-error";
     h.element("div", {{"class", "field"}}, [&] {
         h.element("label", {{"for", name}}, ctx.t(label_key));
-        h.element("select", {{"id", name}, {"name", name}}, [&] {
-            for (const auto& [value, label] : options) {
-                if (value == chosen && !chosen.empty())
-                    h.element("option", {{"value", value}, {"selected", "selected"}}, label);
-                else
-                    h.element("option", {{"value", value}}, label);
-            }
-        });
+        if (help_key) h.element("p", {{"class", "small"}}, ctx.t(help_key));
+        if (at_fault(ctx.request, name)) reason(h, ctx.request, why);
+        const std::string r = std::to_string(rows);
+        if (at_fault(ctx.request, name))
+            h.open("textarea", {{"id", name}, {"name", name}, {"rows", r}}, {{"aria-invalid", "true"}, {"aria-describedby", why}});
+        else
+            h.open("textarea", {{"id", name}, {"name", name}, {"rows", r}});
+        h.text(echoed(ctx.request, name, value));
+        h.close();
+    });
+}
+
+bool echoed_check(const http::Request& request, std::string_view name, std::string_view value, bool checked) {
+    // Only where the failed form held boxes of that name: another form on the page keeps what is stored. (A form
+    // posted with every box of a name unticked cannot be told from one without them: the stored state shows.)
+    if (!request.echo.active) return checked;
+    bool posted = false;
+    for (const auto& [n, v] : request.echo.values) {
+        if (n == name && v == value) return true;
+        posted = posted || n == name;
+    }
+    return posted ? false : checked;
+}
+
+void select_field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key,
+                  const std::vector<std::pair<std::string, std::string>>& options, const std::string& given) {
+    const std::string chosen = echoed(ctx.request, name, given);
+    const bool fault = at_fault(ctx.request, name);
+    const std::string why = std::string(name) + "-error";
+    h.element("div", {{"class", "field"}}, [&] {
+        h.element("label", {{"for", name}}, ctx.t(label_key));
+        if (fault) reason(h, ctx.request, why);
+        if (fault)
+            h.open("select", {{"id", name}, {"name", name}}, {{"aria-invalid", "true"}, {"aria-describedby", why}});
+        else
+            h.open("select", {{"id", name}, {"name", name}});
+        for (const auto& [value, label] : options) {
+            if (value == chosen && !chosen.empty())
+                h.element("option", {{"value", value}, {"selected", "selected"}}, label);
+            else
+                h.element("option", {{"value", value}}, label);
+        }
+        h.close();
     });
 }
 
@@ -62,6 +136,25 @@ std::optional<http::Response> confirm_first(const http::Request& request, const 
             });
         });
     });
+}
+
+Result<http::Response> show_again(const http::Request& request, const Error& error, const std::function<Result<http::Response>()>& render) {
+    switch (error.kind) {
+        case ErrorKind::invalid:
+        case ErrorKind::conflict:
+        case ErrorKind::bad_request: break;
+        default: return error;  // about the caller or the address, not the form
+    }
+    auto form = http::form_body(request);
+    if (!form) return error;
+    auto& echo = request.echo;
+    echo.active = true;
+    echo.values = form->fields();
+    echo.field = error.field;
+    echo.notice = localized(page_context(request), error);
+    auto shown = render();
+    if (shown) shown->status = http::status_for(error.kind);
+    return shown;
 }
 
 void notice(web::Html& h, const std::string& text, bool error) {

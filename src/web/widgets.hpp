@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,13 +21,31 @@ inline web::PageContext page_context(const http::Request& request) { return web:
 // "2026-11-26 16:28 Europe/Paris": a stored instant (UTC) as the clock on the site's wall shows it, saying which.
 std::string site_time(int64_t ms, const std::string& time_zone);
 
-// A labelled input.
+// A labelled input. On a page shown again after its form failed (show_again) it keeps what was typed (never a
+// password) and, when it is the field at fault, is marked invalid with the reason beside it.
 void field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key, const char* type, const std::string& value = {},
            const char* autocomplete = "off");
+
+// A labelled textarea (`help_key`, when given, a line of help under the label); keeps what was typed as field() does.
+void textarea(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key, const std::string& value, int rows = 3,
+              const char* help_key = nullptr);
+
+// Whether the checkbox `name`=`value` is ticked: as it was posted on a page shown again after its form failed,
+// else `checked`.
+bool echoed_check(const http::Request& request, std::string_view name, std::string_view value, bool checked);
 
 // A labelled drop-down of (value, label) options.
 void select_field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key,
                   const std::vector<std::pair<std::string, std::string>>& options, const std::string& chosen = {});
+
+// What was typed into `name` when the page is shown again after its form failed, else `value`: for the inputs a
+// page writes by hand (a textarea, a checkbox's state).
+std::string echoed(const http::Request& request, std::string_view name, const std::string& value);
+
+// A form failed: unless `error` is about the caller (signed out, forbidden, not found …), show the page that
+// holds the form again (`render`, the page's own GET handler or builder) with the reason at the top and beside the
+// field at fault, every field keeping what was typed, answered with the error's status (422 mostly).
+Result<http::Response> show_again(const http::Request& request, const Error& error, const std::function<Result<http::Response>()>& render);
 
 // The QR code of `text`, drawn as SVG (scales to the page; prints sharp).
 void qr_code(web::Html& h, const std::string& text, const std::string& label);

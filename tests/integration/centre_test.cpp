@@ -440,8 +440,8 @@ TEST_P(Centre, PagesGiveADeskTakeAttendanceAndErasureRemovesTheTraces) {
     EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM attendance").at(0).integer(0), 0);
 }
 
-// The space form on the pages: opening hours that do not parse are refused (422), the page naming them and keeping
-// nothing; good ones make the space.
+// The space form on the pages: opening hours that do not parse are refused (422), the page naming the field as it
+// is labelled, marking it, keeping what was typed in the form and nothing in the database; good ones make the space.
 TEST_P(Centre, TheSpaceFormRefusesOpeningHoursItCannotRead) {
     if (!app_) return;
     auto post = [&](const std::string& hours) {
@@ -453,7 +453,11 @@ TEST_P(Centre, TheSpaceFormRefusesOpeningHoursItCannotRead) {
     for (const char* bad : {"Mo-Fr+18%3A00-09%3A00", "Xx+09%3A00-18%3A00", "Mo+25%3A00-26%3A00"}) {
         auto refused = post(bad);
         EXPECT_EQ(refused.status, 422) << bad;
-        EXPECT_NE(refused.body.find("role=\"alert\">opening_hours: "), std::string::npos) << "the notice names the field: " << bad;
+        EXPECT_NE(refused.body.find("role=\"alert\">Opening hours: write them like"), std::string::npos) << "the notice names the field: " << bad;
+        EXPECT_EQ(refused.body.find("opening_hours:"), std::string::npos) << "never the internal name: " << bad;
+        EXPECT_NE(refused.body.find("value=\"Studio B\""), std::string::npos) << "the name typed is kept: " << bad;
+        EXPECT_NE(refused.body.find("id=\"opening_hours\" name=\"opening_hours\" type=\"text\" value=\""), std::string::npos) << bad;
+        EXPECT_NE(refused.body.find("aria-describedby=\"opening_hours-error\""), std::string::npos) << "the field is marked: " << bad;
     }
     EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM spaces WHERE name = 'Studio B'").at(0).integer(0), 0) << "nothing kept";
     auto made = post("Mo-Fr+09%3A00-18%3A00%3B+Sa+10%3A00-14%3A00");

@@ -67,10 +67,8 @@ Result<Response> account_show(Request& request, Context& c) { return account_pag
 Result<Response> contact_save(Request& request, Context& c) {
     HAVEN_TRY(form, http::form_body(request));
     Service::Contact in{std::string(form.get("real_name")), std::string(form.get("email")), std::string(form.get("phone"))};
-    if (auto s = c.service.set_contact(*request.principal, in); !s) {
-        if (s.error().field.empty()) return s.error();
-        return account_page(request, c, 422, web::localized(web::page_context(request), s.error()), true);
-    }
+    if (auto s = c.service.set_contact(*request.principal, in); !s)
+        return web::show_again(request, s.error(), [&] { return account_page(request, c, 200, "", true); });
     return account_page(request, c, 200, web::page_context(request).t("account.saved"), false);
 }
 

@@ -22,11 +22,10 @@ namespace haven::accounts {
 using namespace internal;
 
 Status internal::check_text(const std::string& value, const char* field, size_t max) {
-    if (value.empty()) return make_error(ErrorKind::invalid, "validation_failed", std::string(field) + " is required.", field);
-    if (value.size() > max) return make_error(ErrorKind::invalid, "validation_failed", std::string(field) + " is too long.", field);
+    if (value.empty()) return invalid(field, std::string(field) + " is required.", "required");
+    if (value.size() > max) return invalid(field, std::string(field) + " is too long.", "too_long");
     if (!is_plain_line(value))
-        return make_error(ErrorKind::invalid, "validation_failed",
-                          std::string(field) + " must be one line of UTF-8 text without control, bidirectional or invisible characters.", field);
+        return invalid(field, std::string(field) + " must be one line of UTF-8 text without control, bidirectional or invisible characters.", "text");
     return {};
 }
 
@@ -40,8 +39,8 @@ Result<std::string> check_username(std::string_view username) {
     bool ok = u.size() >= 3 && u.size() <= 32;
     for (char c : u) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
     if (!ok)
-        return make_error(ErrorKind::invalid, "validation_failed",
-                          "A username is 3 to 32 of: latin letters, digits, '.', '_' and '-'. Use a chosen name, not a legal name.", "username");
+        return invalid("username", "A username is 3 to 32 of: latin letters, digits, '.', '_' and '-'. Use a chosen name, not a legal name.",
+                       "username");
     return u;
 }
 
@@ -132,7 +131,7 @@ std::optional<std::string> Service::box_secret(const Principal& actor) const {
 // ---- Assignments ----
 
 Status Service::assign(const Principal* actor, int64_t account_id, const std::string& record_type, int64_t record_id, int64_t until_ms) {
-    if (until_ms <= clock_.now_ms()) return make_error(ErrorKind::invalid, "validation_failed", "An assignment must end in the future.", "until");
+    if (until_ms <= clock_.now_ms()) return invalid("until", "An assignment must end in the future.", "future");
     return db_.write([&](storage::Tx& tx) -> Status {
         store::insert_assignment(tx, new_id(), account_id, record_type, record_id, until_ms, actor ? actor->account_id : 0, clock_.now_ms());
         audit_.record(tx, {"assignment.grant", actor ? actor->account_id : 0, "account", account_id});

@@ -37,13 +37,12 @@ Result<Service::Contact> Service::contact(const Principal& actor) {
 Status Service::set_contact(const Principal& actor, const Contact& c) {
     for (auto [value, field, max] :
          {std::tuple{&c.real_name, "real_name", 200}, std::tuple{&c.email, "email", 254}, std::tuple{&c.phone, "phone", 40}}) {
-        if (value->size() > size_t(max)) return make_error(ErrorKind::invalid, "validation_failed", std::string(field) + " is too long.", field);
+        if (value->size() > size_t(max)) return invalid(field, std::string(field) + " is too long.", "too_long");
         if (!is_plain_line(*value))
-            return make_error(ErrorKind::invalid, "validation_failed",
-                              std::string(field) + " must be one line of UTF-8 text without control or bidirectional characters.", field);
+            return invalid(field, std::string(field) + " must be one line of UTF-8 text without control or bidirectional characters.", "text");
     }
     if (!c.email.empty() && (c.email.find('@') == std::string::npos || c.email.find_first_of(" \t\r\n") != std::string::npos))
-        return make_error(ErrorKind::invalid, "validation_failed", "email must look like name@example.org.", "email");
+        return invalid("email", "email must look like name@example.org.", "email");
     auto sealed = [&](const std::string& value, const char* column) -> std::optional<std::string> {
         if (value.empty()) return std::nullopt;
         return vault_.seal_field("accounts", column, actor.account_id, value);

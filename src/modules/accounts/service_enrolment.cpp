@@ -54,7 +54,7 @@ Status Service::enrol_password(const std::string& token, const std::string& pass
 
 Result<std::vector<std::string>> Service::enrol_second_factor(const std::string& token, const std::string& code) {
     HAVEN_TRY(e, enrolment(token));
-    if (!e.password_set || e.totp_secret.empty()) return make_error(ErrorKind::invalid, "validation_failed", "Set a password first.", "password");
+    if (!e.password_set || e.totp_secret.empty()) return invalid("password", "Set a password first.", "required");
     auto step = crypto::totp_match(e.totp_secret, code, clock_.now_ms() / 1000);
     if (!step) return make_error(ErrorKind::invalid, "wrong_code", "This code is not right; check the time on your phone.", "code");
     std::vector<std::string> codes = crypto::new_recovery_codes();

@@ -21,8 +21,7 @@ Result<Site> Service::create_site(const Principal* actor, const SiteInput& in) {
                                      std::tuple{&in.time_zone, "time_zone", 64}}) {
         if (auto s = check_text(*value, field, size_t(max)); !s) return s.error();
     }
-    if (!valid_time_zone(in.time_zone))
-        return make_error(ErrorKind::invalid, "validation_failed", "time_zone must be an IANA zone such as Europe/Paris.", "time_zone");
+    if (!valid_time_zone(in.time_zone)) return invalid("time_zone", "time_zone must be an IANA zone such as Europe/Paris.", "time_zone");
     const Site site{new_id(), in.name, in.city, in.country, in.time_zone, in.require_second_factor};
     return db_.write<Site>([&](storage::Tx& tx) -> Result<Site> {
         if (store::site_by_name(tx, in.name)) return make_error(ErrorKind::conflict, "exists", "A site with this name exists.", "name");
@@ -106,7 +105,7 @@ Status Service::set_roles(const Principal& actor, int64_t site_id, int64_t accou
         bool here = row && std::any_of(row->account.roles.begin(), row->account.roles.end(), [&](const SiteRole& r) { return r.site_id == site_id; });
         if (!here) return make_error(ErrorKind::not_found, "not_found", "There is no such account at this site.");
         if (account_id == actor.account_id && std::find(roles.begin(), roles.end(), Role::administrator) == roles.end())
-            return make_error(ErrorKind::invalid, "validation_failed", "You cannot remove your own administrator role.", "role");
+            return invalid("role", "You cannot remove your own administrator role.", "own_role");
         store::set_roles_at_site(tx, account_id, site_id, roles);
         store::delete_sessions_of(tx, account_id);
         keyring_.forget_account(account_id);
@@ -117,8 +116,7 @@ Status Service::set_roles(const Principal& actor, int64_t site_id, int64_t accou
 
 Status Service::set_status(const Principal* actor, int64_t site_id, int64_t account_id, AccountStatus status) {
     if (actor && !may(*actor, Action::accounts_manage, site_id)) return denied();
-    if (actor && actor->account_id == account_id)
-        return make_error(ErrorKind::invalid, "validation_failed", "You cannot suspend or offboard yourself.", "account");
+    if (actor && actor->account_id == account_id) return invalid("account", "You cannot suspend or offboard yourself.", "self");
     return db_.write([&](storage::Tx& tx) -> Status {
         auto row = store::account(tx, account_id);
         bool here = row && std::any_of(row->account.roles.begin(), row->account.roles.end(), [&](const SiteRole& r) { return r.site_id == site_id; });

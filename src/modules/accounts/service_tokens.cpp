@@ -11,8 +11,8 @@ namespace haven::accounts {
 using namespace internal;
 
 Result<std::string> Service::create_token(const std::string& username, const std::string& label, const std::string& scope, int days) {
-    if (scope != "read" && scope != "write") return make_error(ErrorKind::invalid, "validation_failed", "scope must be read or write.", "scope");
-    if (days < 1 || days > 365) return make_error(ErrorKind::invalid, "validation_failed", "A token lives 1 to 365 days.", "days");
+    if (scope != "read" && scope != "write") return invalid("scope", "scope must be read or write.", "choose");
+    if (days < 1 || days > 365) return invalid("days", "A token lives 1 to 365 days.", "range", 365);
     if (auto s = check_text(label, "label", 100); !s) return s.error();
     const std::string token = crypto::random_token();
     HAVEN_CHECK(db_.write([&](storage::Tx& tx) -> Status {

@@ -160,10 +160,7 @@ Result<Response> site_save(Request& request, Context& c) {
     SiteInput in{std::string(form.get("name")), std::string(form.get("city")), std::string(form.get("country")), std::string(form.get("time_zone")),
                  form.get("require_second_factor") == "1"};
     auto site = c.service.create_site(&*request.principal, in);
-    if (!site) {
-        if (site.error().field.empty()) return site.error();
-        return sites_page(request, c, 422, web::localized(web::page_context(request), site.error()));
-    }
+    if (!site) return web::show_again(request, site.error(), [&] { return sites_page(request, c, 200, ""); });
     return Response::redirect("/sites");
 }
 
@@ -178,12 +175,10 @@ Result<Response> invite_save(Request& request, Context& c) {
     HAVEN_TRY(site, c.service.site_for(*request.principal, site_id, Action::accounts_manage));
     HAVEN_TRY(form, http::form_body(request));
     auto role = parse_role(form.get("role"));
-    if (!role) return accounts_page(request, c, site, 422, web::page_context(request).t("error.bad_role"), true, "");
+    auto again = [&](const Error& e) { return web::show_again(request, e, [&] { return accounts_page(request, c, site, 200, "", true, ""); }); };
+    if (!role) return again(invalid("role", "role must be one of the roles Haven knows.", "choose"));
     auto inv = c.service.invite(&*request.principal, site_id, std::string(form.get("username")), *role);
-    if (!inv) {
-        if (inv.error().field.empty()) return inv.error();
-        return accounts_page(request, c, site, 422, web::localized(web::page_context(request), inv.error()), true, "");
-    }
+    if (!inv) return again(inv.error());
     return accounts_page(request, c, site, 201, web::page_context(request).t("accounts.invited", {{"name", inv->account.username}}), false,
                          enrolment_url(request, inv->token));
 }

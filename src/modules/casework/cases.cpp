@@ -38,8 +38,7 @@ std::string str(const json::object& o, const char* key) {
 
 Status check_text(const std::string& value, const char* field, size_t max) {
     if (value.size() > max || !valid_utf8(value))
-        return make_error(ErrorKind::invalid, "validation_failed",
-                          std::string(field) + " must be UTF-8 text of at most " + std::to_string(max) + " bytes.", field);
+        return invalid(field, std::string(field) + " must be UTF-8 text of at most " + std::to_string(max) + " bytes.", "too_long");
     return {};
 }
 
@@ -83,23 +82,20 @@ std::vector<Template> Service::templates() {
 
 Status Service::save_template(const Principal& actor, const Template& t) {
     if (!may(actor, Action::templates_manage, std::nullopt)) return accounts::role_forbids();
-    if (t.country.size() != 2) return make_error(ErrorKind::invalid, "validation_failed", "country must be a two-letter code such as FR.", "country");
-    if (auto s = check_text(t.name, "name", 200); !s || t.name.empty())
-        return make_error(ErrorKind::invalid, "validation_failed", "name is required (at most 200 bytes).", "name");
-    if (t.steps.empty() || t.steps.size() > 50) return make_error(ErrorKind::invalid, "validation_failed", "A template has 1 to 50 steps.", "steps");
+    if (t.country.size() != 2) return invalid("country", "country must be a two-letter code such as FR.", "country");
+    if (auto s = check_text(t.name, "name", 200); !s || t.name.empty()) return invalid("name", "name is required (at most 200 bytes).", "required");
+    if (t.steps.empty() || t.steps.size() > 50) return invalid("steps", "A template has 1 to 50 steps.", "steps");
     json::array steps;
     for (size_t i = 0; i < t.steps.size(); ++i) {
         const auto& s = t.steps[i];
         const std::string field = "steps[" + std::to_string(i) + "]";
         if (s.title.empty() || s.title.size() > 300 || !valid_utf8(s.title))
-            return make_error(ErrorKind::invalid, "validation_failed", field + ".title is required (at most 300 bytes).", field + ".title");
-        if (s.days < 0 || s.days > 3650)
-            return make_error(ErrorKind::invalid, "validation_failed", field + ".days must be 0 to 3650.", field + ".days");
+            return invalid(field + ".title", field + ".title is required (at most 300 bytes).", "required");
+        if (s.days < 0 || s.days > 3650) return invalid(field + ".days", field + ".days must be 0 to 3650.", "range", 3650);
         json::array docs;
         for (const auto& d : s.documents) {
             if (d.empty() || d.size() > 300 || !valid_utf8(d))
-                return make_error(ErrorKind::invalid, "validation_failed", field + ".documents holds an empty or overlong name.",
-                                  field + ".documents");
+                return invalid(field + ".documents", field + ".documents holds an empty or overlong name.", "too_long");
             docs.emplace_back(d);
         }
         steps.push_back(json::object{{"title", s.title}, {"days", s.days}, {"documents", docs}});
@@ -117,10 +113,10 @@ Result<int64_t> Service::open_case(const Principal& actor, const CaseInput& in) 
     Template chosen;
     for (auto& t : templates())
         if (t.id == in.template_id) chosen = std::move(t);
-    if (!chosen.id) return make_error(ErrorKind::invalid, "validation_failed", "template_id must name a procedure template.", "template_id");
+    if (!chosen.id) return invalid("template_id", "template_id must name a procedure template.", "choose");
     const int64_t today = clock_.now_ms() / day_ms * day_ms;
     auto start = in.start_date.empty() ? std::optional<int64_t>(today) : day_start(in.start_date);
-    if (!start) return make_error(ErrorKind::invalid, "validation_failed", "start_date must be a date written YYYY-MM-DD.", "start_date");
+    if (!start) return invalid("start_date", "start_date must be a date written YYYY-MM-DD.", "date");
     const int64_t id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, in.person_id));
@@ -138,8 +134,7 @@ Result<int64_t> Service::open_case(const Principal& actor, const CaseInput& in) 
             bool adviser = false;
             if (row && row->account.status == accounts::AccountStatus::active)
                 for (const auto& r : row->account.roles) adviser = adviser || (r.site_id == sealer.site_id && r.role == Role::legal_adviser);
-            if (!adviser)
-                return make_error(ErrorKind::invalid, "validation_failed", "adviser_id must be an active legal adviser of the site.", "adviser_id");
+            if (!adviser) return invalid("adviser_id", "adviser_id must be an active legal adviser of the site.", "choose");
         }
         const int64_t now = clock_.now_ms();
         const std::string record = json::serialize(json::object{{"title", chosen.name + " (" + chosen.country + ")"}, {"notes", ""}});
@@ -220,7 +215,7 @@ Status Service::update_step(const Principal& actor, int64_t case_id, int64_t ste
     std::optional<int64_t> due;
     if (due_date && !due_date->empty()) {
         due = day_start(*due_date);
-        if (!due) return make_error(ErrorKind::invalid, "validation_failed", "due_date must be a date written YYYY-MM-DD.", "due_date");
+        if (!due) return invalid("due_date", "due_date must be a date written YYYY-MM-DD.", "date");
     }
     if (note)
         if (auto s = check_text(*note, "note", 4000); !s) return s;
@@ -274,7 +269,7 @@ Status Service::close_case(const Principal& actor, int64_t case_id) {
 }
 
 Result<std::vector<Deadline>> Service::deadlines(const Principal& actor, std::optional<int64_t> site_id, int days) {
-    if (days < 1 || days > 366) return make_error(ErrorKind::invalid, "validation_failed", "days must be 1 to 366.", "days");
+    if (days < 1 || days > 366) return invalid("days", "days must be 1 to 366.", "range", 366);
     const bool whole_site = site_id && may(actor, Action::cases_view, *site_id);
     if (!whole_site && !may(actor, Action::cases_work, site_id)) return accounts::role_forbids();
     const int64_t today = clock_.now_ms() / day_ms * day_ms, until = today + int64_t(days) * day_ms;

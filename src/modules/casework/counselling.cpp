@@ -70,12 +70,11 @@ Result<int64_t> Service::assign_counsellor(const Principal& actor, int64_t perso
         bool ok = false;
         if (counsellor && counsellor->account.status == accounts::AccountStatus::active)
             for (const auto& r : counsellor->account.roles) ok = ok || (r.site_id == sealer.site_id && r.role == Role::counsellor);
-        if (!ok)
-            return make_error(ErrorKind::invalid, "validation_failed", "counsellor_id must be an active counsellor of the site.", "counsellor_id");
+        if (!ok) return invalid("counsellor_id", "counsellor_id must be an active counsellor of the site.", "choose");
         auto public_key = accounts_.box_public(tx, counsellor_id);
         if (!public_key)
-            return make_error(ErrorKind::invalid, "validation_failed",
-                              "This counsellor has not signed in yet: their notes need the key made at their first sign-in.", "counsellor_id");
+            return invalid("counsellor_id", "This counsellor has not signed in yet: their notes need the key made at their first sign-in.",
+                           "not_ready");
         const int64_t now = clock_.now_ms();
         // The compartments open until now close for good: their notes stay sealed, and nobody reads them again.
         for (const auto& open : store::open_compartments_of_person(tx, person_id)) {
@@ -137,7 +136,7 @@ Result<std::vector<Note>> Service::notes(const Principal& actor, int64_t compart
 
 Status Service::add_note(const Principal& actor, int64_t compartment_id, const std::string& text) {
     if (text.empty() || text.size() > max_note || !valid_utf8(text) || has_control_chars(text))
-        return make_error(ErrorKind::invalid, "validation_failed", "text is required: UTF-8 of at most 20000 bytes.", "text");
+        return invalid("text", "text is required: UTF-8 of at most 20000 bytes.", "required");
     return db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(key, open_compartment(tx, accounts_, actor, compartment_id));
         const int64_t id = new_id(), now = clock_.now_ms();

@@ -16,6 +16,8 @@ struct Context {
     Service& casework;
     people::Service& people;
     accounts::Service& accounts;
+    // A form on a person's page that failed shows that page again (app.cpp sets it: people::person_show).
+    std::function<Result<Response>(Request&)> person_page = {};
 };
 
 // The module as the app holds it.

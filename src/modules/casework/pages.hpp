@@ -38,7 +38,7 @@ inline void checkboxes(web::Html& h, const web::PageContext& ctx, const char* na
         for (auto v : values) {
             const std::string value(v), id = std::string(name) + "-" + value;
             h.element("div", {{"class", "field check"}}, [&] {
-                if (std::find(checked.begin(), checked.end(), value) != checked.end())
+                if (web::echoed_check(ctx.request, name, value, std::find(checked.begin(), checked.end(), value) != checked.end()))
                     h.empty("input", {{"id", id}, {"name", name}, {"type", "checkbox"}, {"value", value}, {"checked", "checked"}});
                 else
                     h.empty("input", {{"id", id}, {"name", name}, {"type", "checkbox"}, {"value", value}});

@@ -8,8 +8,9 @@ Result<Response> case_open_save(Request& request, Context& c) {
     HAVEN_TRY(form, form_body(request));
     CaseInput in{person, std::atoll(std::string(form.get("template_id")).c_str()), std::atoll(std::string(form.get("adviser_id")).c_str()),
                  std::string(form.get("start_date"))};
-    HAVEN_TRY(id, c.casework.open_case(*request.principal, in));
-    return Response::redirect(url("/cases/", id));
+    auto id = c.casework.open_case(*request.principal, in);
+    if (!id) return web::show_again(request, id.error(), [&] { return c.person_page(request); });
+    return Response::redirect(url("/cases/", *id));
 }
 
 Result<Response> case_show(Request& request, Context& c) {
@@ -146,7 +147,8 @@ Result<Response> template_save(Request& request, Context& c) {
         if (line.find_first_not_of(" \t") == std::string::npos) continue;
         auto bar = line.find('|'), bar2 = line.find('|', bar == std::string::npos ? line.size() : bar + 1);
         if (bar == std::string::npos)
-            return make_error(ErrorKind::invalid, "validation_failed", "Write each step as: days | title | documents.", "steps");
+            return web::show_again(request, invalid("steps", "Write each step as: days | title | documents.", "steps"),
+                                   [&] { return templates_show(request, c); });
         TemplateStep s;
         s.days = std::atoi(line.substr(0, bar).c_str());
         auto trim = [](std::string x) {
@@ -166,7 +168,8 @@ Result<Response> template_save(Request& request, Context& c) {
         }
         t.steps.push_back(std::move(s));
     }
-    if (auto s = c.casework.save_template(*request.principal, t); !s) return s.error();
+    if (auto s = c.casework.save_template(*request.principal, t); !s)
+        return web::show_again(request, s.error(), [&] { return templates_show(request, c); });
     return Response::redirect("/templates");
 }
 

@@ -31,10 +31,7 @@ Result<Response> compartment_show(Request& request, Context& c) {
     return web::page(ctx, 200, "counselling.notes", [&](web::Html& h) {
         h.element("p", {{"class", "small"}}, ctx.t("counselling.sealed"));
         web::post_form(h, request, url("/counselling/", id) + "/notes", {{"class", "stack"}, {"id", "new-note"}}, [&] {
-            h.element("div", {{"class", "field"}}, [&] {
-                h.element("label", {{"for", "text"}}, ctx.t("counselling.new_note"));
-                h.element("textarea", {{"id", "text"}, {"name", "text"}, {"rows", "5"}}, "");
-            });
+            web::textarea(h, ctx, "text", "counselling.new_note", "", 5);
             h.element("button", {{"type", "submit"}}, ctx.t("counselling.save_note"));
         });
         h.element("ul", {{"class", "people"}, {"id", "notes"}}, [&] {
@@ -50,7 +47,8 @@ Result<Response> compartment_show(Request& request, Context& c) {
 Result<Response> note_save(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(form, form_body(request));
-    if (auto s = c.casework.add_note(*request.principal, id, std::string(form.get("text"))); !s) return s.error();
+    if (auto s = c.casework.add_note(*request.principal, id, std::string(form.get("text"))); !s)
+        return web::show_again(request, s.error(), [&] { return compartment_show(request, c); });
     return Response::redirect(url("/counselling/", id));
 }
 

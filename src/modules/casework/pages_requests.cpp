@@ -37,7 +37,8 @@ Result<Response> volunteer_save(Request& request, Context& c) {
     p.note = form.get("note");
     for (const auto& r : request.principal->roles)
         if (r.role == Role::volunteer) p.site_id = r.site_id;
-    if (auto s = c.casework.save_profile(*request.principal, p); !s) return s.error();
+    if (auto s = c.casework.save_profile(*request.principal, p); !s)
+        return web::show_again(request, s.error(), [&] { return volunteer_show(request, c); });
     return Response::redirect("/volunteer?saved=1");
 }
 
@@ -51,9 +52,10 @@ Result<Response> request_save(Request& request, Context& c) {
     q.language = form.get("language");
     q.due_date = form.get("due_date");
     q.fields = all(form, "fields");
-    HAVEN_TRY(id, c.casework.create_request(*request.principal, q));
-    HAVEN_TRY(got, c.casework.read_request(*request.principal, id));
-    return Response::redirect("/sites/" + std::to_string(got.site_id) + "/requests#request-" + std::to_string(id));
+    auto id = c.casework.create_request(*request.principal, q);
+    if (!id) return web::show_again(request, id.error(), [&] { return c.person_page(request); });
+    HAVEN_TRY(got, c.casework.read_request(*request.principal, *id));
+    return Response::redirect("/sites/" + std::to_string(got.site_id) + "/requests#request-" + std::to_string(*id));
 }
 
 Result<Response> requests_show(Request& request, Context& c) {

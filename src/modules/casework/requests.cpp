@@ -45,7 +45,7 @@ Status subset(std::vector<std::string>& values, const std::vector<std::string_vi
         if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
             std::string list;
             for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-            return invalid(field, std::string(field) + " must be among: " + list + ".");
+            return invalid(field, std::string(field) + " must be among: " + list + ".", "choose");
         }
         if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
     }
@@ -54,11 +54,11 @@ Status subset(std::vector<std::string>& values, const std::vector<std::string_vi
 }
 
 Status languages(std::vector<std::string>& values, const char* field) {
-    if (values.size() > 10) return invalid(field, std::string(field) + " holds more than 10 values.");
+    if (values.size() > 10) return invalid(field, std::string(field) + " holds more than 10 values.", "too_many", 10);
     for (auto& l : values) {
         std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return char(std::tolower(c)); });
         if (l.size() < 2 || l.size() > 3 || !std::all_of(l.begin(), l.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
-            return invalid(field, std::string(field) + " are two- or three-letter codes such as ru, fr, de.");
+            return invalid(field, std::string(field) + " are two- or three-letter codes such as ru, fr, de.", "language");
     }
     return {};
 }
@@ -95,12 +95,12 @@ const std::vector<std::string_view>& shareable_fields() {
 
 Status Service::save_profile(const Principal& actor, Profile p) {
     if (p.site_id == 0 && !actor.roles.empty()) p.site_id = actor.roles.front().site_id;
-    if (!actor.holds(Role::volunteer, p.site_id)) return invalid("site_id", "A profile belongs to a site where you volunteer.");
+    if (!actor.holds(Role::volunteer, p.site_id)) return invalid("site_id", "A profile belongs to a site where you volunteer.", "choose");
     if (auto s = subset(p.skills, skills(), "skills"); !s) return s;
     if (auto s = subset(p.days, weekdays(), "days"); !s) return s;
     if (auto s = languages(p.languages, "languages"); !s) return s;
     if (p.note.size() > 1000 || !valid_utf8(p.note) || has_control_chars(p.note))
-        return invalid("note", "note must be UTF-8 text of at most 1000 bytes.");
+        return invalid("note", "note must be UTF-8 text of at most 1000 bytes.", "too_long");
     const std::string record = json::serialize(
         json::object{{"skills", to_array(p.skills)}, {"languages", to_array(p.languages)}, {"days", to_array(p.days)}, {"note", p.note}});
     return db_.write([&](Tx& tx) -> Status {
@@ -146,9 +146,9 @@ Result<std::vector<Profile>> Service::profiles(const Principal& actor, int64_t s
 
 Result<int64_t> Service::create_request(const Principal& actor, HelpRequest q) {
     if (q.what.empty() || q.what.size() > 1000 || !valid_utf8(q.what) || has_control_chars(q.what))
-        return invalid("what", "what is required: UTF-8 text of at most 1000 bytes.");
+        return invalid("what", "what is required: UTF-8 text of at most 1000 bytes.", "required");
     if (!q.skill.empty() && std::find(skills().begin(), skills().end(), q.skill) == skills().end())
-        return invalid("skill", "skill must be one of the skills Haven knows.");
+        return invalid("skill", "skill must be one of the skills Haven knows.", "choose");
     std::vector<std::string> language{q.language};
     if (!q.language.empty())
         if (auto s = languages(language, "language"); !s) return s.error();
@@ -156,7 +156,7 @@ Result<int64_t> Service::create_request(const Principal& actor, HelpRequest q) {
     if (q.fields.empty()) q.fields = {"pseudonym"};
     if (auto s = subset(q.fields, shareable_fields(), "fields"); !s) return s.error();
     std::optional<int64_t> due;
-    if (!q.due_date.empty() && !(due = day_start(q.due_date))) return invalid("due_date", "due_date must be a date written YYYY-MM-DD.");
+    if (!q.due_date.empty() && !(due = day_start(q.due_date))) return invalid("due_date", "due_date must be a date written YYYY-MM-DD.", "date");
     const int64_t id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, q.person_id));
@@ -239,18 +239,18 @@ Result<std::vector<Suggestion>> Service::suggestions(const Principal& actor, int
 
 Status Service::assign_volunteer(const Principal& actor, int64_t request_id, int64_t volunteer_id, const std::string& until_date) {
     std::optional<int64_t> until;
-    if (!until_date.empty() && !(until = day_start(until_date))) return invalid("until", "until must be a date written YYYY-MM-DD.");
+    if (!until_date.empty() && !(until = day_start(until_date))) return invalid("until", "until must be a date written YYYY-MM-DD.", "date");
     return db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(q, request_in(tx, request_id));
         if (!may(actor, Action::requests_manage, q.site_id)) return make_error(ErrorKind::not_found, "not_found", "There is no such request.");
         if (q.status == "done") return make_error(ErrorKind::conflict, "conflict", "This request is done.");
         auto volunteer = accounts::store::account(tx, volunteer_id);
         if (!volunteer || !holds_role_at(*volunteer, q.site_id))
-            return invalid("volunteer_id", "volunteer_id must be an active account of the site.");
+            return invalid("volunteer_id", "volunteer_id must be an active account of the site.", "choose");
         const int64_t now = clock_.now_ms();
         // Access lasts until the given day ends, else a day past the due date, else two weeks.
         int64_t ends = until ? *until + day_ms : !q.due_date.empty() ? *day_start(q.due_date) + 2 * day_ms : now + 14 * day_ms;
-        if (ends <= now) return invalid("until", "until must not be in the past.");
+        if (ends <= now) return invalid("until", "until must not be in the past.", "past");
         if (q.volunteer_id) end_grant(tx, q.volunteer_id, "request", request_id);
         store::assign_request(tx, request_id, volunteer_id);
         grant(tx, actor, volunteer_id, "request", request_id, ends);

@@ -45,16 +45,17 @@ Result<Course> Service::load_course(Tx& tx, const Principal& actor, int64_t id) 
 
 Result<Course> Service::create_course(const Principal& actor, const CourseInput& in) {
     if (!may(actor, Action::courses_manage, in.site_id)) return accounts::role_forbids();
-    if (!plain_text(in.title, 100)) return invalid("title", "title is required (at most 100 bytes).");
-    if (!language_code(in.language)) return invalid("language", "language is a language code such as fr, de or en.");
+    if (!plain_text(in.title, 100)) return invalid("title", "title is required (at most 100 bytes).", "required");
+    if (!language_code(in.language)) return invalid("language", "language is a language code such as fr, de or en.", "language");
     if (std::find(levels().begin(), levels().end(), in.level) == levels().end())
-        return invalid("level", "level is a CEFR level: A1, A2, B1, B2, C1 or C2.");
-    if (in.capacity < 1 || in.capacity > 500) return invalid("capacity", "capacity is a number of places from 1 to 500.");
+        return invalid("level", "level is a CEFR level: A1, A2, B1, B2, C1 or C2.", "level");
+    if (in.capacity < 1 || in.capacity > 500) return invalid("capacity", "capacity is a number of places from 1 to 500.", "range", 500);
     const int64_t id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         if (in.teacher_id && !store::is_active_teacher(tx, in.teacher_id, in.site_id))
-            return invalid("teacher_id", "teacher_id must be an active teacher of the site.");
-        if (in.space_id && !store::is_room_of(tx, in.space_id, in.site_id)) return invalid("space_id", "space_id must be a room of the site.");
+            return invalid("teacher_id", "teacher_id must be an active teacher of the site.", "choose");
+        if (in.space_id && !store::is_room_of(tx, in.space_id, in.site_id))
+            return invalid("space_id", "space_id must be a room of the site.", "choose");
         store::insert_course(tx, id, in, clock_.now_ms());
         audit_.record(tx, {"course.create", actor.account_id, "course", id, in.site_id});
         return {};
@@ -206,7 +207,7 @@ Status Service::mark(const Principal& actor, int64_t session_id, const std::vect
     HAVEN_TRY(sess, session(actor, session_id));
     HAVEN_TRY(c, course(actor, sess.course_id));
     if (!runs(actor, c)) return accounts::role_forbids();
-    if (present.size() > 1000) return invalid("present", "present lists at most 1000 enrolments.");
+    if (present.size() > 1000) return invalid("present", "present lists at most 1000 enrolments.", "too_many", 1000);
     const std::set<int64_t> here(present.begin(), present.end());
     return db_.write([&](Tx& tx) -> Status {
         const auto ids = store::enrolled_ids(tx, c.id);

@@ -48,7 +48,7 @@ int64_t Service::event_of_registration(int64_t registration_id) {
 Result<std::string> Service::pseudonym(Tx& tx, int64_t person_id, int64_t site_id) {
     // A person of another site and no person at all answer alike, so ids of other sites cannot be probed.
     auto sealer = people_.sealer(tx, person_id);
-    if (site_id && (!sealer || sealer->site_id != site_id)) return invalid("person_id", "There is no such person at this site.");
+    if (site_id && (!sealer || sealer->site_id != site_id)) return invalid("person_id", "There is no such person at this site.", "choose");
     if (!sealer) return sealer.error();
     HAVEN_TRY(person, sealer->person());
     return person.pseudonym;
@@ -57,7 +57,7 @@ Result<std::string> Service::pseudonym(Tx& tx, int64_t person_id, int64_t site_i
 Result<Desks> Service::desks(const Principal& actor, int64_t site_id, std::string date, bool with_names) {
     if (!may(actor, Action::spaces_view, site_id)) return accounts::role_forbids();
     if (date.empty()) date = local_date(clock_.now_ms(), site_zone(site_id));
-    if (!valid_date(date)) return invalid("date", "date must be written YYYY-MM-DD.");
+    if (!valid_date(date)) return invalid("date", "date must be written YYYY-MM-DD.", "date");
     const bool names = with_names && may(actor, Action::desks_manage, site_id);
     return db_.read<Desks>([&](Tx& tx) -> Result<Desks> {
         Desks out;
@@ -88,9 +88,10 @@ Result<int64_t> Service::allocate(const Principal& actor, int64_t desk_id, int64
     HAVEN_TRY(desk, spaces_.space(actor, desk_id));
     if (desk.kind != "desk") return not_found("desk");
     if (!may(actor, Action::desks_manage, desk.site_id)) return accounts::role_forbids();
-    if (!valid_date(from)) return invalid("from", "from must be a date written YYYY-MM-DD.");
-    if (!valid_date(to) || to < from) return invalid("to", "to must be a date written YYYY-MM-DD, not before from.");
-    if (*day_start(to) - *day_start(from) > 2 * 366 * day_ms) return invalid("to", "A desk is held for at most two years at a time.");
+    if (!valid_date(from)) return invalid("from", "from must be a date written YYYY-MM-DD.", "date");
+    if (!valid_date(to) || to < from) return invalid("to", "to must be a date written YYYY-MM-DD, not before from.", "date");
+    if (*day_start(to) - *day_start(from) > 2 * 366 * day_ms)
+        return invalid("to", "A desk is held for at most two years at a time.", "too_long_span");
     const int64_t id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         HAVEN_CHECK(pseudonym(tx, person_id, desk.site_id));

@@ -40,11 +40,12 @@ Result<Event> Service::load_event(Tx& tx, const Principal& actor, int64_t id) {
 
 Result<Event> Service::create_event(const Principal& actor, const EventInput& in) {
     if (!may(actor, Action::events_manage, in.site_id)) return accounts::role_forbids();
-    if (in.title.empty() || in.title.size() > 200 || !is_plain_line(in.title)) return invalid("title", "title is required (at most 200 bytes).");
-    if (in.end <= in.start) return invalid("end", "end must come after start.");
-    if (in.end - in.start > week_ms) return invalid("end", "An event lasts at most a week.");
+    if (in.title.empty() || in.title.size() > 200 || !is_plain_line(in.title))
+        return invalid("title", "title is required (at most 200 bytes).", "required");
+    if (in.end <= in.start) return invalid("end", "end must come after start.", "after_start");
+    if (in.end - in.start > week_ms) return invalid("end", "An event lasts at most a week.", "too_long_span");
     if (in.capacity < 0 || in.capacity > 10000)
-        return invalid("capacity", "capacity is a number of places from 0 (drop-in, no registration) to 10000.");
+        return invalid("capacity", "capacity is a number of places from 0 (drop-in, no registration) to 10000.", "range0", 10000);
     const int64_t id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         store::insert_event(tx, id, in, vault_.seal_field("events", "title", id, in.title), clock_.now_ms());
@@ -75,10 +76,11 @@ Result<std::pair<Registration, std::string>> Service::register_for(const Princip
                                                                    const std::string& first_name) {
     HAVEN_TRY(e, event(actor, event_id));
     if (!may(actor, Action::events_manage, e.site_id)) return accounts::role_forbids();
-    if (e.capacity == 0) return invalid("event_id", "This is a drop-in event: nobody registers, heads are counted at the door.");
-    if ((person_id != 0) == !first_name.empty()) return invalid("first_name", "Give either person_id (someone known) or first_name (a visitor).");
+    if (e.capacity == 0) return invalid("event_id", "This is a drop-in event: nobody registers, heads are counted at the door.", "drop_in");
+    if ((person_id != 0) == !first_name.empty())
+        return invalid("first_name", "Give either person_id (someone known) or first_name (a visitor).", "required");
     if (!first_name.empty() && (first_name.size() > 60 || !is_plain_line(first_name)))
-        return invalid("first_name", "first_name is at most 60 bytes of text.");
+        return invalid("first_name", "first_name is at most 60 bytes of text.", "too_long");
     Registration reg{new_id(), event_id, person_id, clock_.now_ms(), 0, first_name, ""};
     const std::string code = crypto::random_token();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
@@ -167,7 +169,7 @@ Result<std::string> Service::code_of(const Principal& actor, int64_t registratio
 Result<Registration> Service::check_in(const Principal& actor, int64_t event_id, const std::string& code, int64_t registration_id) {
     HAVEN_TRY(e, event(actor, event_id));
     if (!may(actor, Action::events_checkin, e.site_id)) return accounts::role_forbids();
-    if (code.size() > 100) return invalid("code", "code is the text of the guest's QR code.");
+    if (code.size() > 100) return invalid("code", "code is the text of the guest's QR code.", "too_long");
     return db_.write<Registration>([&](Tx& tx) -> Result<Registration> {
         auto stored = code.empty() ? store::registration_at(tx, event_id, registration_id)
                                    : store::registration_by_code(tx, event_id, crypto::token_hash(code));
@@ -193,8 +195,8 @@ Result<int64_t> Service::add_headcount(const Principal& actor, int64_t event_id,
     HAVEN_TRY(e, event(actor, event_id));
     if (!may(actor, Action::events_checkin, e.site_id)) return accounts::role_forbids();
     if (count == 0 || count < -1000 || count > 1000)
-        return invalid("count", "count is a number of people from 1 to 1000 (negative to correct a mistake).");
-    if (e.headcount + count < 0) return invalid("count", "The headcount cannot go below zero.");
+        return invalid("count", "count is a number of people from 1 to 1000 (negative to correct a mistake).", "count");
+    if (e.headcount + count < 0) return invalid("count", "The headcount cannot go below zero.", "below_zero");
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         store::insert_headcount(tx, new_id(), event_id, count, actor.account_id, clock_.now_ms());
         return {};

@@ -17,6 +17,8 @@ struct Context {
     accounts::Service& accounts;
     spaces::Service& spaces;
     bool secure = true;  // feed URLs are https unless the demo serves plain HTTP
+    // A form on a person's page that failed shows that page again (app.cpp sets it: people::person_show).
+    std::function<Result<Response>(Request&)> person_page = {};
 
     std::vector<spaces::Space> spaces_at(const Request& request, int64_t site) {
         auto list = spaces.spaces_at(*request.principal, site);

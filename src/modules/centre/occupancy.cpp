@@ -18,7 +18,7 @@ using storage::Tx;
 Result<Occupancy> Service::occupancy(const Principal& actor, int64_t site_id, std::string month) {
     if (!may(actor, Action::dashboard_view, site_id)) return accounts::role_forbids();
     if (month.empty()) month = local_date(clock_.now_ms(), site_zone(site_id)).substr(0, 7);
-    if (month.size() != 7 || !valid_date(month + "-01")) return invalid("month", "month must be written YYYY-MM.");
+    if (month.size() != 7 || !valid_date(month + "-01")) return invalid("month", "month must be written YYYY-MM.", "date");
     std::optional<accounts::Site> site;
     db_.read([&](Tx& tx) { site = accounts::store::site(tx, site_id); });
     if (!site) return not_found("site");

@@ -136,9 +136,10 @@ Result<Response> course_save(Request& request, Context& c) {
     HAVEN_TRY(form, form_body(request));
     const int64_t teacher = form.get("teacher_id").empty() ? 0 : number(form.get("teacher_id"));
     const int64_t room = form.get("space_id").empty() ? 0 : number(form.get("space_id"));
-    HAVEN_TRY(k, c.centre.create_course(*request.principal, {site, teacher, number(form.get("capacity")), room, std::string(form.get("title")),
-                                                             std::string(form.get("language")), std::string(form.get("level"))}));
-    return back(url("/courses/", k.id));
+    auto k = c.centre.create_course(*request.principal, {site, teacher, number(form.get("capacity")), room, std::string(form.get("title")),
+                                                         std::string(form.get("language")), std::string(form.get("level"))});
+    if (!k) return web::show_again(request, k.error(), [&] { return courses_show(request, c); });
+    return back(url("/courses/", k->id));
 }
 
 Result<Response> course_show(Request& request, Context& c) {

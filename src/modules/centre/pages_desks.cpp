@@ -56,9 +56,8 @@ Result<Response> desks_show(Request& request, Context& c) {
 Result<Response> desk_allocate(Request& request, Context& c) {
     HAVEN_TRY(person, id_param(request, "id"));
     HAVEN_TRY(form, form_body(request));
-    HAVEN_TRY(id,
-              c.centre.allocate(*request.principal, number(form.get("desk_id")), person, std::string(form.get("from")), std::string(form.get("to"))));
-    (void)id;
+    auto id = c.centre.allocate(*request.principal, number(form.get("desk_id")), person, std::string(form.get("from")), std::string(form.get("to")));
+    if (!id) return web::show_again(request, id.error(), [&] { return c.person_page(request); });
     return back(url("/people/", person));
 }
 

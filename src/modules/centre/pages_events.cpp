@@ -39,9 +39,11 @@ Result<Response> event_save(Request& request, Context& c) {
     HAVEN_TRY(form, form_body(request));
     auto zone = c.centre.site_zone(site);
     auto start = spaces::local_instant(form.get("date"), form.get("from"), zone), end = spaces::local_instant(form.get("date"), form.get("to"), zone);
-    if (!start || !end) return invalid("date", page_context(request).t("spaces.bad_time"));
-    HAVEN_TRY(e, c.centre.create_event(*request.principal, {site, *start, *end, number(form.get("capacity")), std::string(form.get("title"))}));
-    return back(url("/events/", e.id));
+    auto again = [&](const Error& e) { return web::show_again(request, e, [&] { return events_show(request, c); }); };
+    if (!start || !end) return again(invalid("date", "date, from and to must give a day and two times.", "time"));
+    auto e = c.centre.create_event(*request.principal, {site, *start, *end, number(form.get("capacity")), std::string(form.get("title"))});
+    if (!e) return again(e.error());
+    return back(url("/events/", e->id));
 }
 
 namespace {
@@ -126,15 +128,17 @@ Result<Response> event_show(Request& request, Context& c) {
 Result<Response> guest_save(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(form, form_body(request));
-    HAVEN_TRY(made, c.centre.register_for(*request.principal, id, 0, std::string(form.get("first_name"))));
-    return back(url("/registrations/", made.first.id, "/ticket"));
+    auto made = c.centre.register_for(*request.principal, id, 0, std::string(form.get("first_name")));
+    if (!made) return web::show_again(request, made.error(), [&] { return event_show(request, c); });
+    return back(url("/registrations/", made->first.id, "/ticket"));
 }
 
 Result<Response> person_register(Request& request, Context& c) {
     HAVEN_TRY(person, id_param(request, "id"));
     HAVEN_TRY(form, form_body(request));
-    HAVEN_TRY(made, c.centre.register_for(*request.principal, number(form.get("event_id")), person, ""));
-    return back(url("/registrations/", made.first.id, "/ticket"));
+    auto made = c.centre.register_for(*request.principal, number(form.get("event_id")), person, "");
+    if (!made) return web::show_again(request, made.error(), [&] { return c.person_page(request); });
+    return back(url("/registrations/", made->first.id, "/ticket"));
 }
 
 Result<Response> guest_cancel(Request& request, Context& c) {

@@ -163,16 +163,16 @@ Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns
     HAVEN_TRY(table, text::parse_csv(csv, {max_import_rows + 1, 200, 10000}));
     ImportPlan plan;
     plan.delimiter = table.delimiter;
-    if (table.records.empty()) return make_error(ErrorKind::invalid, "validation_failed", "The file is empty.", "file");
+    if (table.records.empty()) return invalid("file", "The file is empty.", "empty_file");
     plan.headers = table.records[0].fields;
     if (columns.empty())
         for (const auto& h : plan.headers) columns.push_back(guess_column(h));
     if (columns.size() != plan.headers.size())
-        return make_error(
-            ErrorKind::invalid, "validation_failed",
-            "The mapping names " + std::to_string(columns.size()) + " columns; the file has " + std::to_string(plan.headers.size()) + ".", "columns");
+        return invalid("columns",
+                       "The mapping names " + std::to_string(columns.size()) + " columns; the file has " + std::to_string(plan.headers.size()) + ".",
+                       "columns");
     if (std::count(columns.begin(), columns.end(), Column::pseudonym) != 1)
-        return make_error(ErrorKind::invalid, "validation_failed", "Exactly one column must hold the pseudonym.", "columns");
+        return invalid("columns", "Exactly one column must hold the pseudonym.", "pseudonym_column");
     plan.columns = columns;
     std::vector<size_t> legal_columns;
     for (size_t c = 0; c < columns.size(); ++c)

@@ -84,23 +84,14 @@ Person person_from_form(const http::Form& f) {
     return p;
 }
 
-void checkbox(web::Html& h, const std::string& name, const std::string& value, const std::string& label, bool checked) {
+void checkbox(web::Html& h, const http::Request& request, const std::string& name, const std::string& value, const std::string& label, bool checked) {
     const std::string id = name + "-" + value;
     h.element("div", {{"class", "field check"}}, [&] {
-        if (checked)
+        if (web::echoed_check(request, name, value, checked))
             h.empty("input", {{"id", id}, {"name", name}, {"type", "checkbox"}, {"value", value}, {"checked", "checked"}});
         else
             h.empty("input", {{"id", id}, {"name", name}, {"type", "checkbox"}, {"value", value}});
         h.element("label", {{"for", id}}, label);
-    });
-}
-
-void textarea(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key, const std::string& value,
-              const char* help_key = nullptr) {
-    h.element("div", {{"class", "field"}}, [&] {
-        h.element("label", {{"for", name}}, ctx.t(label_key));
-        if (help_key) h.element("p", {{"class", "small"}}, ctx.t(help_key));
-        h.element("textarea", {{"id", name}, {"name", name}, {"rows", "3"}}, value);
     });
 }
 
@@ -109,7 +100,7 @@ bool has(const std::vector<std::string>& v, std::string_view x) { return std::fi
 // The person's fields, for intake and edit. Circumstances sit apart, marked as the most sensitive.
 void person_fields(web::Html& h, const web::PageContext& ctx, const Person& p) {
     field(h, ctx, "pseudonym", "people.pseudonym", "text", p.pseudonym);
-    textarea(h, ctx, "legal_names", "people.legal_names", joined(p.legal_names, "\n"), "people.legal_names_help");
+    web::textarea(h, ctx, "legal_names", "people.legal_names", joined(p.legal_names, "\n"), 3, "people.legal_names_help");
     field(h, ctx, "birth_date", "people.birth_date", "date", p.birth_date);
     field(h, ctx, "nationality", "people.nationality", "text", p.nationality);
     field(h, ctx, "languages", "people.languages", "text", joined(p.languages, ", "));
@@ -122,7 +113,7 @@ void person_fields(web::Html& h, const web::PageContext& ctx, const Person& p) {
         h.element("select", {{"id", "status"}, {"name", "status"}}, [&] {
             for (auto s : statuses()) {
                 const std::string v(s), label = ctx.t("people.status_" + v);
-                if (p.status == s)
+                if (web::echoed(ctx.request, "status", p.status) == s)
                     h.element("option", {{"value", v}, {"selected", "selected"}}, label);
                 else
                     h.element("option", {{"value", v}}, label);
@@ -131,22 +122,23 @@ void person_fields(web::Html& h, const web::PageContext& ctx, const Person& p) {
     });
     h.element("fieldset", {{"class", "stack"}}, [&] {
         h.element("legend", {}, ctx.t("people.needs"));
-        for (auto n : need_kinds()) checkbox(h, "needs", std::string(n), ctx.t("people.need_" + std::string(n)), has(p.needs, n));
+        for (auto n : need_kinds()) checkbox(h, ctx.request, "needs", std::string(n), ctx.t("people.need_" + std::string(n)), has(p.needs, n));
     });
     h.element("fieldset", {{"class", "stack sensitive"}}, [&] {
         h.element("legend", {}, ctx.t("people.circumstances"));
         h.element("p", {{"class", "small"}}, ctx.t("people.circumstances_help"));
         for (auto n : circumstance_kinds())
-            checkbox(h, "circumstances", std::string(n), ctx.t("people.circumstance_" + std::string(n)), has(p.circumstances, n));
+            checkbox(h, ctx.request, "circumstances", std::string(n), ctx.t("people.circumstance_" + std::string(n)), has(p.circumstances, n));
     });
-    textarea(h, ctx, "notes", "people.notes", p.notes);
+    web::textarea(h, ctx, "notes", "people.notes", p.notes);
 }
 
 void consent_fields(web::Html& h, const web::PageContext& ctx, const std::vector<std::string>& agreed) {
     h.element("fieldset", {{"class", "stack"}}, [&] {
         h.element("legend", {}, ctx.t("people.consent"));
         h.element("p", {{"class", "small"}}, ctx.t("people.consent_help"));
-        for (auto k : consent_purposes()) checkbox(h, "consent", std::string(k), ctx.t("people.consent_" + std::string(k)), has(agreed, k));
+        for (auto k : consent_purposes())
+            checkbox(h, ctx.request, "consent", std::string(k), ctx.t("people.consent_" + std::string(k)), has(agreed, k));
         field(h, ctx, "consent_note", "people.consent_note", "text");
     });
 }
@@ -162,7 +154,7 @@ Response intake_page(Request& request, const Person& p, int64_t site, int status
                 h.element("div", {{"class", "notice error"}, {"role", "alert"}, {"id", "duplicates"}}, [&] {
                     h.element("p", {}, ctx.t("people.duplicates", {{"count", int64_t(duplicates.size())}}));
                     match_list(h, duplicates, "duplicate-list");
-                    checkbox(h, "confirm_new", "1", ctx.t("people.confirm_new"), false);
+                    checkbox(h, ctx.request, "confirm_new", "1", ctx.t("people.confirm_new"), false);
                 });
             }
             person_fields(h, ctx, p);
@@ -190,14 +182,17 @@ Result<Response> intake_save(Request& request, Context& c) {
     p.site_id = site;
     std::vector<std::string> consent;
     for (auto v : form.all("consent")) consent.emplace_back(v);
-    auto ctx = page_context(request);
-    if (auto s = check(p, c.people.now_ms()); !s) return intake_page(request, p, site, 422, localized(ctx, s.error()), {}, consent);
+    // A failure shows the form again, everything typed kept (the field at fault marked).
+    auto again = [&](const Error& e) {
+        return web::show_again(request, e, [&]() -> Result<Response> { return intake_page(request, p, site, 200, "", {}, consent); });
+    };
+    if (auto s = check(p, c.people.now_ms()); !s) return again(s.error());
     if (form.get("confirm_new") != "1") {
         HAVEN_TRY(dups, c.people.possible_duplicates(*request.principal, site, p.names()));
         if (!dups.empty()) return intake_page(request, p, site, 200, "", dups, consent);
     }
     auto created = c.people.create(*request.principal, p, false);  // just looked, or told there is no one
-    if (!created) return intake_page(request, p, site, 422, localized(ctx, created.error()), {}, consent);
+    if (!created) return again(created.error());
     if (auto s = c.people.add_consent(*request.principal, created->id, {0, consent, std::string(form.get("consent_note")), 0, {}}); !s)
         return s.error();
     return Response::redirect(person_url(created->id) + "?created=1");
@@ -271,7 +266,7 @@ Result<Response> person_show(Request& request, Context& c) {
             h.element("h2", {}, ctx.t("people.erase"));
             h.element("p", {}, ctx.t("people.erase_help"));
             web::post_form(h, request, person_url(id) + "/erase", {{"class", "stack"}, {"id", "erase"}}, [&] {
-                checkbox(h, "confirm", "1", ctx.t("people.erase_confirm"), false);
+                checkbox(h, ctx.request, "confirm", "1", ctx.t("people.erase_confirm"), false);
                 h.element("button", {{"type", "submit"}, {"class", "danger"}}, ctx.t("people.erase_button"));
             });
         }
@@ -283,7 +278,7 @@ Result<Response> person_save(Request& request, Context& c) {
     HAVEN_TRY(form, form_body(request));
     Person p = person_from_form(form);
     p.id = id;
-    if (auto s = c.people.update(*request.principal, p); !s) return s.error();
+    if (auto s = c.people.update(*request.principal, p); !s) return web::show_again(request, s.error(), [&] { return person_show(request, c); });
     return Response::redirect(person_url(id) + "?saved=1");
 }
 
@@ -293,7 +288,8 @@ Result<Response> consent_save(Request& request, Context& c) {
     Consent k;
     for (auto v : form.all("consent")) k.purposes.emplace_back(v);
     k.note = form.get("consent_note");
-    if (auto s = c.people.add_consent(*request.principal, id, k); !s) return s.error();
+    if (auto s = c.people.add_consent(*request.principal, id, k); !s)
+        return web::show_again(request, s.error(), [&] { return person_show(request, c); });
     return Response::redirect(person_url(id) + "?saved=1");
 }
 

@@ -90,7 +90,7 @@ Result<Response> people_show(Request& request, Context& c) {
     HAVEN_TRY(query, http::Form::parse(request.query));
     if (!query.has("search")) {
         const int64_t page = query.has("page") ? std::atoll(std::string(query.get("page")).c_str()) : 0;
-        if (page < 0 || page > 100'000) return make_error(ErrorKind::invalid, "validation_failed", "page must be a page number.", "page");
+        if (page < 0 || page > 100'000) return invalid("page", "page must be a page number.");
         return people_page(request, c, site, "", false, size_t(page));
     }
     auto kept = c.searches.find(request.principal->account_id, std::string(query.get("search")));
@@ -103,7 +103,7 @@ Result<Response> people_search(Request& request, Context& c) {
     // Post, then redirect to the results by a token (searches.hpp): Back works, the name stays out of the URL.
     if (!may(*request.principal, Action::people_open, site)) return accounts::role_forbids();
     const std::string q(form.get("q"));
-    if (q.size() > 200) return make_error(ErrorKind::invalid, "validation_failed", "A search is at most 200 characters.", "q");
+    if (q.size() > 200) return invalid("q", "A search is at most 200 characters.", "too_long");
     if (q.empty()) return Response::redirect(site_url(site));
     return Response::redirect(site_url(site) + "?search=" + c.searches.keep(request.principal->account_id, q));
 }

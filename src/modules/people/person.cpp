@@ -22,11 +22,11 @@ std::string trim(std::string_view s) {
 // Trims; refuses invalid UTF-8, control characters (line breaks only where `multiline`) and overlong text.
 Status text(std::string& value, const std::string& field, size_t max, bool multiline = false) {
     value = trim(value);
-    if (!valid_utf8(value)) return invalid(field, field + " is not valid UTF-8.");
+    if (!valid_utf8(value)) return invalid(field, field + " is not valid UTF-8.", "text");
     if (has_control_chars(value) || (!multiline && value.find_first_of("\r\n") != std::string::npos))
-        return invalid(field, field + " holds control characters.");
-    if (!multiline && !is_plain_line(value)) return invalid(field, field + " holds tabs, bidirectional controls or invisible characters.");
-    if (value.size() > max) return invalid(field, field + " is longer than " + std::to_string(max) + " bytes.");
+        return invalid(field, field + " holds control characters.", "text");
+    if (!multiline && !is_plain_line(value)) return invalid(field, field + " holds tabs, bidirectional controls or invisible characters.", "text");
+    if (value.size() > max) return invalid(field, field + " is longer than " + std::to_string(max) + " bytes.", "too_long");
     return {};
 }
 
@@ -37,7 +37,7 @@ Status one_of(std::vector<std::string>& values, const std::vector<std::string_vi
         if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
             std::string list;
             for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-            return invalid(field, field + " must be among: " + list + ".");
+            return invalid(field, field + " must be among: " + list + ".", "choose");
         }
         if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
     }
@@ -57,7 +57,7 @@ Result<std::vector<std::string>> member_list(const json::object& o, const char* 
     const auto* v = o.if_contains(name);
     if (!v || v->is_null()) return out;
     if (!v->is_array()) return invalid(name, std::string(name) + " must be a list of strings.");
-    if (v->get_array().size() > max) return invalid(name, std::string(name) + " holds more than " + std::to_string(max) + " values.");
+    if (v->get_array().size() > max) return invalid(name, std::string(name) + " holds more than " + std::to_string(max) + " values.", "too_many");
     for (size_t i = 0; i < v->get_array().size(); ++i) {
         const auto& e = v->get_array()[i];
         if (!e.is_string()) return invalid(std::string(name) + "[" + std::to_string(i) + "]", std::string(name) + " must be a list of strings.");
@@ -95,8 +95,9 @@ std::vector<std::string> Person::names() const {
 
 Status check(Person& p, int64_t today_ms) {
     if (auto s = text(p.pseudonym, "pseudonym", max_pseudonym); !s) return s;
-    if (p.pseudonym.empty()) return invalid("pseudonym", "pseudonym is required: how the person is known in the centre.");
-    if (p.legal_names.size() > max_names) return invalid("legal_names", "legal_names holds more than " + std::to_string(max_names) + " names.");
+    if (p.pseudonym.empty()) return invalid("pseudonym", "pseudonym is required: how the person is known in the centre.", "required");
+    if (p.legal_names.size() > max_names)
+        return invalid("legal_names", "legal_names holds more than " + std::to_string(max_names) + " names.", "too_many");
     std::vector<std::string> names;
     for (size_t i = 0; i < p.legal_names.size(); ++i) {
         const std::string field = "legal_names[" + std::to_string(i) + "]";
@@ -108,28 +109,29 @@ Status check(Person& p, int64_t today_ms) {
     for (auto [value, field] : {std::pair{&p.birth_date, "birth_date"}, std::pair{&p.arrival_date, "arrival_date"}}) {
         *value = trim(*value);
         if (value->empty()) continue;
-        if (!valid_date(*value)) return invalid(field, std::string(field) + " must be a date written YYYY-MM-DD that exists.");
+        if (!valid_date(*value)) return invalid(field, std::string(field) + " must be a date written YYYY-MM-DD that exists.", "date");
         // An arrival may be expected (the dashboard counts it once its month comes; pages flag it); a birth may not.
-        if (value == &p.birth_date && *value > now) return invalid(field, "birth_date is in the future.");
+        if (value == &p.birth_date && *value > now) return invalid(field, "birth_date is in the future.", "future");
     }
     if (auto s = text(p.nationality, "nationality", 60); !s) return s;
-    if (p.languages.size() > max_languages) return invalid("languages", "languages holds more than " + std::to_string(max_languages) + " values.");
+    if (p.languages.size() > max_languages)
+        return invalid("languages", "languages holds more than " + std::to_string(max_languages) + " values.", "too_many");
     for (size_t i = 0; i < p.languages.size(); ++i) {
         auto& l = p.languages[i];
         l = trim(l);
         std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return char(std::tolower(c)); });
         const bool ok = l.size() >= 2 && l.size() <= 3 && std::all_of(l.begin(), l.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-        if (!ok) return invalid("languages[" + std::to_string(i) + "]", "languages are two- or three-letter codes such as ru, fr, de.");
+        if (!ok) return invalid("languages[" + std::to_string(i) + "]", "languages are two- or three-letter codes such as ru, fr, de.", "language");
     }
     if (auto s = text(p.phone, "phone", 40); !s) return s;
     if (auto s = text(p.email, "email", 254); !s) return s;
     if (!p.email.empty() && (p.email.find('@') == std::string::npos || p.email.find(' ') != std::string::npos))
-        return invalid("email", "email must look like name@example.org.");
+        return invalid("email", "email must look like name@example.org.", "email");
     if (auto s = text(p.messenger, "messenger", 100); !s) return s;
     p.status = trim(p.status);
     if (p.status.empty()) p.status = "applicant";
     if (std::find(statuses().begin(), statuses().end(), p.status) == statuses().end())
-        return invalid("status", "status must be applicant, resident or alumni.");
+        return invalid("status", "status must be applicant, resident or alumni.", "choose");
     if (auto s = one_of(p.needs, need_kinds(), "needs"); !s) return s;
     if (auto s = one_of(p.circumstances, circumstance_kinds(), "circumstances"); !s) return s;
     return text(p.notes, "notes", max_notes, true);

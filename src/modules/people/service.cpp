@@ -64,7 +64,7 @@ Result<int64_t> Service::default_site(const Principal& actor, Action action) con
     for (const auto& r : actor.roles)
         if (accounts::role_allows(r.role, action)) sites.insert(r.site_id);
     if (sites.empty()) return accounts::role_forbids();
-    if (sites.size() > 1) return make_error(ErrorKind::invalid, "validation_failed", "site_id is required: you work at several sites.", "site_id");
+    if (sites.size() > 1) return invalid("site_id", "site_id is required: you work at several sites.", "choose");
     return *sites.begin();
 }
 
@@ -229,7 +229,7 @@ Status Service::update(const Principal& actor, Person person) {
 }
 
 Result<std::vector<Match>> Service::search(const Principal& actor, std::string_view query, size_t limit, std::optional<int64_t> site_id) {
-    if (query.size() > max_query) return make_error(ErrorKind::invalid, "validation_failed", "q is longer than 200 bytes.", "q");
+    if (query.size() > max_query) return invalid("q", "q is longer than 200 bytes.", "too_long");
     if (!may(actor, Action::people_open, std::nullopt)) return accounts::role_forbids();
     const std::string folded = text::fold(query);
     const bool digits = std::any_of(folded.begin(), folded.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -281,9 +281,9 @@ Result<std::vector<Match>> Service::recent(const Principal& actor, int64_t site_
 Status Service::add_consent(const Principal& actor, int64_t person_id, Consent consent) {
     for (const auto& p : consent.purposes)
         if (std::find(consent_purposes().begin(), consent_purposes().end(), p) == consent_purposes().end())
-            return make_error(ErrorKind::invalid, "validation_failed", "purposes must be among the listed purposes.", "purposes");
+            return invalid("purposes", "purposes must be among the listed purposes.", "choose");
     if (consent.note.size() > 1000 || !valid_utf8(consent.note) || has_control_chars(consent.note))
-        return make_error(ErrorKind::invalid, "validation_failed", "note must be UTF-8 text of at most 1000 bytes.", "note");
+        return invalid("note", "note must be UTF-8 text of at most 1000 bytes.", "too_long");
     return db_.write([&](Tx& tx) -> Status {
         auto row = store::person(tx, person_id);
         if (!row || !may_read(tx, actor, row->site_id, person_id)) return not_found();

@@ -135,19 +135,20 @@ int weekday(const WallTime& w) {
 }
 
 Result<std::vector<Occurrence>> expand(int64_t start, int64_t end, const Recurrence& rule, std::string_view zone) {
-    if (end <= start) return invalid("end", "end must come after start.");
-    if (end - start > 24 * 60 * minute_ms) return invalid("end", "A booking lasts at most 24 hours.");
-    if (!known_zone(zone)) return invalid("time_zone", "The site's time zone is not known.");
+    if (end <= start) return invalid("end", "end must come after start.", "after_start");
+    if (end - start > 24 * 60 * minute_ms) return invalid("end", "A booking lasts at most 24 hours.", "too_long_span");
+    if (!known_zone(zone)) return invalid("time_zone", "The site's time zone is not known.", "time_zone");
     if (rule.freq.empty()) return std::vector<Occurrence>{{start, end}};
-    if (rule.freq != "daily" && rule.freq != "weekly") return invalid("recurrence.freq", "recurrence.freq must be daily or weekly.");
-    if (rule.interval < 1 || rule.interval > 52) return invalid("recurrence.interval", "recurrence.interval must be 1 to 52.");
-    if ((rule.count == 0) == rule.until.empty()) return invalid("recurrence", "A recurrence needs either count or until.");
+    if (rule.freq != "daily" && rule.freq != "weekly") return invalid("recurrence.freq", "recurrence.freq must be daily or weekly.", "choose");
+    if (rule.interval < 1 || rule.interval > 52) return invalid("recurrence.interval", "recurrence.interval must be 1 to 52.", "range", 52);
+    if ((rule.count == 0) == rule.until.empty()) return invalid("recurrence", "A recurrence needs either count or until.", "required");
     if (rule.count < 0 || rule.count > max_occurrences)
-        return invalid("recurrence.count", "recurrence.count must be 1 to " + std::to_string(max_occurrences) + ".");
-    if (!rule.until.empty() && !valid_date(rule.until)) return invalid("recurrence.until", "recurrence.until must be a date written YYYY-MM-DD.");
+        return invalid("recurrence.count", "recurrence.count must be 1 to " + std::to_string(max_occurrences) + ".", "range");
+    if (!rule.until.empty() && !valid_date(rule.until))
+        return invalid("recurrence.until", "recurrence.until must be a date written YYYY-MM-DD.", "date");
     for (const auto& d : rule.except)
-        if (!valid_date(d)) return invalid("recurrence.except", "recurrence.except holds dates written YYYY-MM-DD.");
-    if (rule.except.size() > max_occurrences) return invalid("recurrence.except", "Too many exceptions.");
+        if (!valid_date(d)) return invalid("recurrence.except", "recurrence.except holds dates written YYYY-MM-DD.", "date");
+    if (rule.except.size() > max_occurrences) return invalid("recurrence.except", "Too many exceptions.", "too_many");
 
     const WallTime first = to_wall(start, zone), last_end = to_wall(end, zone);
     const int64_t wall_length = wall_ms(last_end) - wall_ms(first);
@@ -159,7 +160,8 @@ Result<std::vector<Occurrence>> expand(int64_t start, int64_t end, const Recurre
         std::snprintf(date, sizeof date, "%04d-%02d-%02d", w.year, w.month, w.day);
         if (!rule.until.empty() && std::string(date) > rule.until) break;
         if (rule.count && i >= rule.count) break;
-        if (i >= max_occurrences) return invalid("recurrence", "A series holds at most " + std::to_string(max_occurrences) + " occurrences.");
+        if (i >= max_occurrences)
+            return invalid("recurrence", "A series holds at most " + std::to_string(max_occurrences) + " occurrences.", "too_long_span");
         if (std::find(rule.except.begin(), rule.except.end(), date) != rule.except.end()) continue;
         const int64_t s = from_wall(w, zone);
         // The end at the same wall-clock length after the start's wall time (a two-hour booking stays 10–12).
@@ -172,7 +174,7 @@ Result<std::vector<Occurrence>> expand(int64_t start, int64_t end, const Recurre
         const int64_t e = from_wall(we, zone);
         out.push_back({s, e > s ? e : s + (end - start)});
     }
-    if (out.empty()) return invalid("recurrence", "Every occurrence is an exception: nothing to book.");
+    if (out.empty()) return invalid("recurrence", "Every occurrence is an exception: nothing to book.", "nothing_left");
     return out;
 }
 

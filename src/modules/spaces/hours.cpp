@@ -9,8 +9,7 @@ namespace {
 constexpr std::array<std::string_view, 7> day_names = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
 
 Error bad(const std::string& why) {
-    return make_error(ErrorKind::invalid, "validation_failed", "opening_hours: " + why + " Write them like \"Mo-Fr 09:00-18:00; Sa 10:00-14:00\".",
-                      "opening_hours");
+    return invalid("opening_hours", "opening_hours: " + why + " Write them like \"Mo-Fr 09:00-18:00; Sa 10:00-14:00\".", "hours");
 }
 
 std::string_view trim(std::string_view s) {

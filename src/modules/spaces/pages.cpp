@@ -198,13 +198,11 @@ Result<Response> space_save(Request& request, Context& c) {
         at = next + 1;
     }
     auto hours = parse_hours(form.get("opening_hours"));
-    if (!hours) return spaces_page(request, c, site, 422, web::localized(ctx, hours.error()));
+    auto again = [&](const Error& e) { return web::show_again(request, e, [&] { return spaces_page(request, c, site, 200, ""); }); };
+    if (!hours) return again(hours.error());
     s.hours = hours.value();
     auto made = c.spaces.create_space(*request.principal, s);
-    if (!made) {
-        if (made.error().kind == ErrorKind::forbidden) return made.error();
-        return spaces_page(request, c, site, 422, web::localized(ctx, made.error()));
-    }
+    if (!made) return again(made.error());
     return Response::redirect("/spaces/" + std::to_string(made->id));
 }
 
@@ -255,7 +253,7 @@ Result<Response> booking_save(Request& request, Context& c) {
     }
     auto booked = c.spaces.book(*request.principal, {id, *start, *end, rule, std::string(form.get("note"))});
     if (const Clash* clash = booked ? nullptr : clash_of(booked.error())) return week_page(request, c, s, shown, 409, "", clash, date, from, to);
-    if (!booked) return week_page(request, c, s, shown, 422, web::localized(ctx, booked.error()), nullptr, date, from, to);
+    if (!booked) return web::show_again(request, booked.error(), [&] { return week_page(request, c, s, shown, 200, "", nullptr, date, from, to); });
     return Response::redirect("/spaces/" + std::to_string(id) + "?week=" + date);
 }
 

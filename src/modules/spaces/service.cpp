@@ -50,14 +50,12 @@ Service::Service(const modules::Shared& shared, accounts::Service& accounts)
 
 Result<Space> Service::create_space(const Principal& actor, Space s) {
     if (!may(actor, Action::spaces_manage, s.site_id)) return accounts::role_forbids();
-    if (std::find(kinds().begin(), kinds().end(), s.kind) == kinds().end())
-        return make_error(ErrorKind::invalid, "validation_failed", "kind must be desk, room or studio.", "kind");
-    if (s.name.empty() || s.name.size() > 100 || !is_plain_line(s.name))
-        return make_error(ErrorKind::invalid, "validation_failed", "name is required (at most 100 bytes).", "name");
-    if (s.equipment.size() > 100) return make_error(ErrorKind::invalid, "validation_failed", "equipment lists at most 100 items.", "equipment");
+    if (std::find(kinds().begin(), kinds().end(), s.kind) == kinds().end()) return invalid("kind", "kind must be desk, room or studio.", "choose");
+    if (s.name.empty() || s.name.size() > 100 || !is_plain_line(s.name)) return invalid("name", "name is required (at most 100 bytes).", "required");
+    if (s.equipment.size() > 100) return invalid("equipment", "equipment lists at most 100 items.", "too_many", 100);
     for (const auto& e : s.equipment)
         if (e.empty() || e.size() > 200 || !valid_utf8(e) || has_control_chars(e))
-            return make_error(ErrorKind::invalid, "validation_failed", "equipment items are 1 to 200 bytes of text.", "equipment");
+            return invalid("equipment", "equipment items are 1 to 200 bytes of text.", "too_long");
     s.id = new_id();
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         store::insert_space(tx, s, clock_.now_ms());
@@ -119,12 +117,12 @@ Result<Booked> Service::book(const Principal& actor, const BookingInput& in) {
 Result<Booked> Service::book_in(Tx& tx, const Principal& actor, const Space& space_row, const std::vector<Occurrence>& occurrences,
                                 const std::string& note) {
     if (note.size() > 1000 || !valid_utf8(note) || has_control_chars(note))
-        return make_error(ErrorKind::invalid, "validation_failed", "note must be UTF-8 text of at most 1000 bytes.", "note");
+        return invalid("note", "note must be UTF-8 text of at most 1000 bytes.", "too_long");
     if (!may(actor, Action::bookings_make, space_row.site_id)) return accounts::role_forbids();
     for (const auto& o : occurrences)
         if (!within_hours(space_row, o))
-            return make_error(ErrorKind::invalid, "validation_failed",
-                              "The space is closed then: it opens " + format_hours(space_row.hours) + " (" + space_row.time_zone + ").", "start");
+            return invalid("start", "The space is closed then: it opens " + format_hours(space_row.hours) + " (" + space_row.time_zone + ").",
+                           "closed");
     // Take the space's row first: concurrent bookings of this space wait here (PostgreSQL row lock).
     store::take_space(tx, space_row.id);
     for (const auto& o : occurrences)
@@ -162,8 +160,7 @@ Result<Booking> Service::booking(const Principal& actor, int64_t booking_id) {
 
 Result<std::vector<Booking>> Service::bookings(const Principal& actor, int64_t space_id, int64_t from, int64_t to) {
     HAVEN_TRY(s, space(actor, space_id));
-    if (to <= from || to - from > 62LL * 24 * hour_ms)
-        return make_error(ErrorKind::invalid, "validation_failed", "Ask for at most 62 days at once.", "to");
+    if (to <= from || to - from > 62LL * 24 * hour_ms) return invalid("to", "Ask for at most 62 days at once.", "too_long_span");
     const bool manager = may(actor, Action::spaces_manage, s.site_id);
     return db_.read<std::vector<Booking>>([&](Tx& tx) {
         std::vector<Booking> out;
