@@ -227,6 +227,29 @@ TEST_P(People, ImportTheSharedSpreadsheets) {
     }
     EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM audit_log WHERE action = 'people.import'").at(0).integer(0), 1);
 
+    // Issue 16: a list imported again is noticed through the API too — flagged by row, skipped unless asked.
+    const std::string sheet = test_data("residents-2000.csv");
+    std::string head = sheet.substr(0, sheet.find('\n') + 1), three = head;
+    {
+        auto r = json::parse(call("POST", url + "?dry_run=true", coordinator_, sheet, "text/csv").body).as_object();
+        EXPECT_EQ(r.at("duplicates").as_array().size(), 2000u);
+        EXPECT_EQ(r.at("duplicates").as_array()[0].at("row").as_int64(), 2);
+        EXPECT_GT(r.at("duplicates").as_array()[0].at("recorded_id").as_int64(), 0);
+    }
+    three += "Quix1,Quixote Zamfir,,,,,,,,,\nGrom1,Хохлов Андрей Борисович,,,,,,,,,\nXylo1,Xylophon Brandtmeier,,,,,,,,,\n";
+    auto skipped = call("POST", url, coordinator_, three, "text/csv");
+    ASSERT_EQ(skipped.status, 201) << skipped.body;
+    auto sk = json::parse(skipped.body).as_object();
+    EXPECT_EQ(sk.at("imported").as_int64(), 2) << skipped.body;
+    EXPECT_EQ(sk.at("skipped").as_int64(), 1);
+    EXPECT_EQ(sk.at("duplicates").as_array()[0].at("pseudonym").as_string(), "Grom1");
+    EXPECT_EQ(people_count(), 2002);
+    auto forced = call("POST", url + "?duplicates=import", coordinator_, head + "Grom1,Хохлов Андрей Борисович,,,,,,,,,\n", "text/csv");
+    ASSERT_EQ(forced.status, 201);
+    EXPECT_EQ(json::parse(forced.body).at("imported").as_int64(), 1);
+    EXPECT_EQ(call("POST", url + "?duplicates=maybe", coordinator_, three, "text/csv").status, 422);
+    EXPECT_EQ(people_count(), 2003);
+
     // The export reads back the same people, disarmed against formulas.
     // (An export asks for the second factor again.)
     auto exported = testing::request(
@@ -269,7 +292,10 @@ TEST_P(People, ImportPagesPreviewThenImportWithProgress) {
     EXPECT_EQ(multipart("forged", "Pseudonym\r\nFilin\r\n").status, 403) << "the CSRF field is checked in a multipart body too";
     auto bad = form(base + "/preview", test_data("residents-2000-bad-row.csv"));
     EXPECT_EQ(bad.status, 422);
-    EXPECT_NE(bad.body.find("<td>1378</td><td>1527</td><td>Sever1377</td><td>Date of birth</td><td>31.02.1980</td><td>That day does not exist"),
+    // Each cell says its column (a phone hides the header row).
+    EXPECT_NE(bad.body.find("<td data-label=\"Row\">1378</td><td data-label=\"Line\">1527</td><td data-label=\"Person\">Sever1377</td>"
+                            "<td data-label=\"Column\">Date of birth</td><td data-label=\"Value\">31.02.1980</td>"
+                            "<td data-label=\"Problem\">That day does not exist"),
               std::string::npos);
     EXPECT_EQ(bad.body.find("id=\"import-go\""), std::string::npos) << "no import button while a row is wrong";
     // Posting the import anyway changes nothing.
@@ -301,8 +327,8 @@ TEST_P(People, ImportPagesPreviewThenImportWithProgress) {
     auto other = login(testing::make_account(app_->accounts(), clock_, "coord2", Role::coordinator, site_).id);
     EXPECT_EQ(testing::request(port_, "GET", progress, "", "Cookie: __Host-haven_session=" + other + "\r\n").status, 404);
 
-    // Issue 16: the same file again — every row is flagged as possibly recorded already and skipped; ticking "import
-    // anyway" for one row imports that one alone.
+    // Issue 16: the same file again — every row is flagged as possibly recorded already and skipped; choosing "import
+    // as new" for one row imports that one alone.
     const auto checked_at = std::chrono::steady_clock::now();
     auto again = form(base + "/preview", test_data("residents-2000.csv"));
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - checked_at).count();
@@ -310,12 +336,46 @@ TEST_P(People, ImportPagesPreviewThenImportWithProgress) {
     ASSERT_EQ(again.status, 200);
     EXPECT_NE(again.body.find("2,000 people in the file may be recorded already"), std::string::npos);
     EXPECT_NE(again.body.find("Import 0 people"), std::string::npos);
-    EXPECT_NE(again.body.find("name=\"import_anyway\" value=\"1378\""), std::string::npos) << "row 1378 (Sever1377) is flagged";
-    auto second = form(base, test_data("residents-2000.csv"), mapping + "&import_anyway=1378");
+    EXPECT_NE(again.body.find("name=\"row-1378\" value=\"new\""), std::string::npos) << "row 1378 (Sever1377) is flagged";
+    auto second = form(base, test_data("residents-2000.csv"), mapping + "&row-1378=new");
     ASSERT_EQ(second.status, 303) << second.body.substr(0, 300);
     for (int i = 0; i < 300 && people_count() < 2001; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     EXPECT_EQ(people_count(), 2001) << "only the unticked row";
+
+    // Or adds the file's details to the person recorded ("merge"): nobody new; the record gains the new name, found
+    // by search, and the note; audited per person.
+    const std::string one = "Pseudonym,Legal name,Notes\nSever1377,Merged Testname,Came back in November\n";
+    auto flagged = form(base + "/preview", one);
+    ASSERT_EQ(flagged.status, 200);
+    EXPECT_NE(flagged.body.find("name=\"row-2\" value=\"merge\""), std::string::npos);
+    EXPECT_NE(flagged.body.find("name=\"row-2\" value=\"skip\" checked"), std::string::npos) << "skipping is the default";
+    auto merged = form(base, one, "&row-2=merge");
+    ASSERT_EQ(merged.status, 303) << merged.body.substr(0, 300);
+    auto merges = [&] { return app_->db().query("SELECT COUNT(*) FROM audit_log WHERE action = 'person.import_merge'").at(0).integer(0); };
+    for (int i = 0; i < 300 && merges() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(merges(), 1);
+    EXPECT_EQ(people_count(), 2001) << "merged, not added";
+    auto found = testing::request(
+        port_, "POST", "/sites/" + std::to_string(site_) + "/people/search", "_csrf=" + csrf_ + "&q=Merged+Testname",
+        "Cookie: __Host-haven_session=" + coordinator_ + "; __Host-haven_csrf=" + csrf_ + "\r\nContent-Type: application/x-www-form-urlencoded\r\n");
+    ASSERT_EQ(found.status, 303);
+    const auto loc = found.headers.find("Location: ") + 10;
+    auto results = testing::request(port_, "GET", found.headers.substr(loc, found.headers.find("\r\n", loc) - loc), "",
+                                    "Cookie: __Host-haven_session=" + coordinator_ + "\r\n");
+    EXPECT_NE(results.body.find(">Sever1377<"), std::string::npos) << "the merged name finds the person recorded";
+    const auto link = results.body.find("href=\"/people/");
+    ASSERT_NE(link, std::string::npos);
+    const std::string person = results.body.substr(link + 6, results.body.find('"', link + 6) - link - 6);
+    auto shown = testing::request(port_, "GET", person, "", "Cookie: __Host-haven_session=" + coordinator_ + "\r\n");
+    EXPECT_NE(shown.body.find("Merged Testname"), std::string::npos);
+    EXPECT_NE(shown.body.find("Came back in November"), std::string::npos);
+    // What the form cannot do: merge a row the server did not flag (a forged row number is skipped like any other).
+    auto forged = form(base, "Pseudonym\nNobodyLikeThis\n", "&row-2=merge");
+    ASSERT_EQ(forged.status, 303);
+    for (int i = 0; i < 100 && people_count() < 2002; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(people_count(), 2002) << "an unflagged row is imported as new whatever the form says";
+    EXPECT_EQ(merges(), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, People, ::testing::Values("sqlite", "postgres"), testing::engine_name);

@@ -39,9 +39,9 @@ Response account_page(Request& request, Context& c, int status, const std::strin
                 const std::string zone = c.service.home_zone(*request.principal);
                 for (const auto& s : sessions) {
                     h.element("tr", {}, [&] {
-                        h.element("td", {}, web::site_time(s.created_at, zone));
-                        h.element("td", {}, web::site_time(s.last_seen_at, zone));
-                        h.element("td", {}, [&] {
+                        h.element("td", {{"data-label", ctx.t("account.started")}}, web::site_time(s.created_at, zone));
+                        h.element("td", {{"data-label", ctx.t("account.last_seen")}}, web::site_time(s.last_seen_at, zone));
+                        h.element("td", {{"data-label", ctx.t("account.action")}}, [&] {
                             if (s.current) {
                                 h.text(ctx.t("account.this_session"));
                                 return;

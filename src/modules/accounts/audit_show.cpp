@@ -51,11 +51,11 @@ Result<Response> audit_show(Request& request, Context& c) {
             h.element("tbody", {}, [&] {
                 for (const auto& l : lines) {
                     h.element("tr", {}, [&] {
-                        h.element("td", {}, std::to_string(l.entry.seq));
-                        h.element("td", {}, web::site_time(l.entry.at, zone_of(l.entry.site_id)));
-                        h.element("td", {}, l.who);
-                        h.element("td", {}, l.entry.action);
-                        h.element("td", {}, l.entry.outcome);
+                        h.element("td", {{"data-label", ctx.t("audit.seq")}}, std::to_string(l.entry.seq));
+                        h.element("td", {{"data-label", ctx.t("audit.time")}}, web::site_time(l.entry.at, zone_of(l.entry.site_id)));
+                        h.element("td", {{"data-label", ctx.t("audit.account")}}, l.who);
+                        h.element("td", {{"data-label", ctx.t("audit.action")}}, l.entry.action);
+                        h.element("td", {{"data-label", ctx.t("audit.outcome")}}, l.entry.outcome);
                     });
                 }
             });

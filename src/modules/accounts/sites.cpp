@@ -88,13 +88,13 @@ Response accounts_page(Request& request, Context& c, const Site& site, int statu
             h.element("tbody", {}, [&] {
                 for (const auto& a : accounts.ok() ? accounts.value() : std::vector<Account>{}) {
                     h.element("tr", {}, [&] {
-                        h.element("td", {}, a.username);
-                        h.element("td", {}, [&] {
+                        h.element("td", {{"data-label", ctx.t("accounts.username")}}, a.username);
+                        h.element("td", {{"data-label", ctx.t("accounts.role")}}, [&] {
                             for (const auto& r : a.roles) h.element("span", {{"class", "tag"}}, role_label(ctx, r.role));
                         });
-                        h.element("td", {}, ctx.t("status." + std::string(status_name(a.status))));
+                        h.element("td", {{"data-label", ctx.t("accounts.status")}}, ctx.t("status." + std::string(status_name(a.status))));
                         if (!manage) return;
-                        h.element("td", {}, [&] {
+                        h.element("td", {{"data-label", ctx.t("account.action")}}, [&] {
                             if (a.id == me.account_id || a.status == AccountStatus::offboarded) return;
                             const std::string url = base + "/" + std::to_string(a.id);
                             web::post_form(h, request, url + "/roles", {{"class", "inline"}}, [&] {

@@ -4,6 +4,8 @@
 #include "modules/people/handlers.hpp"
 #include "modules/people/import.hpp"
 
+#include <set>
+
 namespace haven::people {
 
 using http::id_param;
@@ -162,11 +164,26 @@ Result<Response> api_import(Request& request, Context& c) {
             at = comma + 1;
         }
     }
+    // People possibly recorded already (the intake's rules, as the preview page shows them) are skipped unless
+    // duplicates=import; the answer lists them by row either way.
+    const std::string_view duplicates = query.has("duplicates") ? query.get("duplicates") : "skip";
+    if (duplicates != "skip" && duplicates != "import") return invalid("duplicates", "duplicates is skip or import.", "choose");
     HAVEN_TRY(plan, plan_import(request.body, columns, c.people.now_ms()));
     if (!plan.errors.empty()) return import_errors(plan);
-    if (query.get("dry_run") == "true") return ok(200, json::object{{"rows", plan.people.size()}, {"imported", 0}});
-    HAVEN_TRY(ids, c.people.create_all(*request.principal, site, std::move(plan.people)));
-    return ok(201, json::object{{"imported", ids.size()}});
+    HAVEN_TRY(found, c.people.import_duplicates(*request.principal, site, plan.people));
+    json::array flagged;
+    std::set<size_t> held;
+    for (const auto& [i, known] : found) {
+        flagged.push_back(json::object{{"row", plan.row_numbers[i]}, {"pseudonym", plan.people[i].pseudonym}, {"recorded_id", known.id}});
+        if (duplicates == "skip") held.insert(i);
+    }
+    if (query.get("dry_run") == "true")
+        return ok(200, json::object{{"rows", plan.people.size()}, {"imported", 0}, {"duplicates", std::move(flagged)}});
+    std::vector<Person> chosen;
+    for (size_t i = 0; i < plan.people.size(); ++i)
+        if (!held.count(i)) chosen.push_back(std::move(plan.people[i]));
+    HAVEN_TRY(ids, c.people.create_all(*request.principal, site, std::move(chosen)));
+    return ok(201, json::object{{"imported", ids.size()}, {"skipped", held.size()}, {"duplicates", std::move(flagged)}});
 }
 
 }  // namespace haven::people

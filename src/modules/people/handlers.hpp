@@ -38,8 +38,9 @@ public:
     };
     explicit Importer(Service& service) : service_(service) {}
     ~Importer();
-    // Starts writing `people`; returns the job's id (a random token, known only to the one who started it).
-    std::string start(const Principal& actor, int64_t site_id, std::vector<Person> people);
+    // Starts writing `people` (and the `merges` into people recorded already: Service::create_all); returns the
+    // job's id (a random token, known only to the one who started it).
+    std::string start(const Principal& actor, int64_t site_id, std::vector<Person> people, std::vector<std::pair<int64_t, Person>> merges = {});
     std::shared_ptr<Job> job(const std::string& id);
 
 private:

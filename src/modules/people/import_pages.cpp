@@ -38,17 +38,18 @@ void Importer::reap() {
         it = it->second->finished && now - it->second->finished_at > std::chrono::hours(1) ? jobs_.erase(it) : std::next(it);
 }
 
-std::string Importer::start(const Principal& actor, int64_t site_id, std::vector<Person> people) {
+std::string Importer::start(const Principal& actor, int64_t site_id, std::vector<Person> people, std::vector<std::pair<int64_t, Person>> merges) {
     auto job = std::make_shared<Job>();
     job->site_id = site_id;
     job->account_id = actor.account_id;
-    job->total = people.size();
+    job->total = people.size() + merges.size();
     const std::string id = crypto::random_token();
     std::lock_guard lock(mutex_);
     reap();
     jobs_[id] = job;
-    threads_.emplace_back(job, std::thread([this, job, actor, site_id, people = std::move(people)]() mutable {
-                              auto result = service_.create_all(actor, site_id, std::move(people), [&](size_t done) { job->done = done; });
+    threads_.emplace_back(job, std::thread([this, job, actor, site_id, people = std::move(people), merges = std::move(merges)]() mutable {
+                              auto result = service_.create_all(
+                                  actor, site_id, std::move(people), [&](size_t done) { job->done = done; }, merges);
                               if (result)
                                   job->ok = true;
                               else
@@ -124,12 +125,12 @@ Response preview_page(Request& request, int64_t site, const std::string& csv, co
                 h.element("tbody", {}, [&] {
                     for (const auto& e : plan.errors)
                         h.element("tr", {}, [&] {
-                            h.element("td", {}, std::to_string(e.row));
-                            h.element("td", {}, std::to_string(e.line));
-                            h.element("td", {}, e.pseudonym);
-                            h.element("td", {}, e.column);
-                            h.element("td", {}, e.value);
-                            h.element("td", {}, ctx.t("import.problem_" + e.problem));
+                            h.element("td", {{"data-label", ctx.t("import.row")}}, std::to_string(e.row));
+                            h.element("td", {{"data-label", ctx.t("import.line")}}, std::to_string(e.line));
+                            h.element("td", {{"data-label", ctx.t("import.person")}}, e.pseudonym);
+                            h.element("td", {{"data-label", ctx.t("import.column")}}, e.column);
+                            h.element("td", {{"data-label", ctx.t("import.value")}}, e.value);
+                            h.element("td", {{"data-label", ctx.t("import.problem")}}, ctx.t("import.problem_" + e.problem));
                         });
                 });
             });
@@ -147,8 +148,8 @@ Response preview_page(Request& request, int64_t site, const std::string& csv, co
                     for (size_t i = 0; i < plan.headers.size(); ++i)
                         h.element("tr", {}, [&] {
                             const std::string name = "col_" + std::to_string(i);
-                            h.element("td", {}, [&] { h.element("label", {{"for", name}}, plan.headers[i]); });
-                            h.element("td", {}, [&] {
+                            h.element("td", {{"data-label", ctx.t("import.header")}}, [&] { h.element("label", {{"for", name}}, plan.headers[i]); });
+                            h.element("td", {{"data-label", ctx.t("import.field")}}, [&] {
                                 h.element("select", {{"id", name}, {"name", name}}, [&] {
                                     for (const auto& [column, cname] : column_names()) {
                                         const std::string v(cname), label = ctx.t("import.col_" + v);
@@ -169,7 +170,7 @@ Response preview_page(Request& request, int64_t site, const std::string& csv, co
                 h.element("table", {{"class", "list"}, {"id", "import-duplicates"}}, [&] {
                     h.element("thead", {}, [&] {
                         h.element("tr", {}, [&] {
-                            for (const char* key : {"import.anyway", "import.row", "import.person", "import.known_as"})
+                            for (const char* key : {"import.choice", "import.row", "import.person", "import.known_as"})
                                 h.element("th", {{"scope", "col"}}, ctx.t(key));
                         });
                     });
@@ -178,17 +179,29 @@ Response preview_page(Request& request, int64_t site, const std::string& csv, co
                             h.element("tr", {}, [&] {
                                 const size_t i = duplicate.first;
                                 const Match& known = duplicate.second;
-                                const std::string row = std::to_string(plan.row_numbers[i]), id = "anyway-" + row;
-                                h.element("td", {}, [&] {
-                                    h.empty("input", {{"type", "checkbox"},
-                                                      {"id", id},
-                                                      {"name", "import_anyway"},
-                                                      {"value", row},
-                                                      {"aria-label", ctx.t("import.anyway_row", {{"row", row}})}});
+                                const std::string row = std::to_string(plan.row_numbers[i]);
+                                // Skip (the default), import as a new person, or add the row to the one recorded.
+                                h.element("td", {{"data-label", ctx.t("import.choice")}}, [&] {
+                                    h.element("fieldset", {{"class", "choices"}}, [&] {
+                                        h.element("legend", {{"class", "visually-hidden"}}, ctx.t("import.choice_row", {{"row", row}}));
+                                        for (const char* choice : {"skip", "new", "merge"}) {
+                                            if (std::string_view(choice) == "merge" && !known.id) continue;
+                                            const std::string id = "row-" + row + "-" + choice;
+                                            if (std::string_view(choice) == "skip")
+                                                h.empty("input", {{"type", "radio"},
+                                                                  {"id", id},
+                                                                  {"name", "row-" + row},
+                                                                  {"value", choice},
+                                                                  {"checked", "checked"}});
+                                            else
+                                                h.empty("input", {{"type", "radio"}, {"id", id}, {"name", "row-" + row}, {"value", choice}});
+                                            h.element("label", {{"for", id}}, ctx.t(std::string("import.choice_") + choice));
+                                        }
+                                    });
                                 });
-                                h.element("td", {}, row);
-                                h.element("td", {}, plan.people[i].pseudonym);
-                                h.element("td", {}, [&] {
+                                h.element("td", {{"data-label", ctx.t("import.row")}}, row);
+                                h.element("td", {{"data-label", ctx.t("import.person")}}, plan.people[i].pseudonym);
+                                h.element("td", {{"data-label", ctx.t("import.known_as")}}, [&] {
                                     if (known.id)
                                         h.element("a", {{"href", "/people/" + std::to_string(known.id)}}, known.pseudonym);
                                     else
@@ -264,15 +277,23 @@ Result<Response> import_save(Request& request, Context& c) {
     // People possibly recorded already (found again now, by the preview's rules) are skipped unless the coordinator
     // ticked "import anyway" for their row.
     HAVEN_TRY(duplicates, c.people.import_duplicates(*request.principal, site, plan.people));
+    // Each flagged row: skipped, imported as new ("new", or import_anyway=<row> as scripts send it), or added to
+    // the person recorded already ("merge").
     std::set<std::string> anyway;
     for (auto v : form.all("import_anyway")) anyway.emplace(v);
-    std::set<size_t> skipped;
-    for (const auto& [i, known] : duplicates)
-        if (!anyway.count(std::to_string(plan.row_numbers[i]))) skipped.insert(i);
+    std::set<size_t> held;
+    std::vector<std::pair<int64_t, Person>> merges;
+    for (const auto& [i, known] : duplicates) {
+        const std::string row = std::to_string(plan.row_numbers[i]);
+        const std::string_view choice = anyway.count(row) ? "new" : form.get("row-" + row);
+        if (choice == "new") continue;
+        held.insert(i);
+        if (choice == "merge" && known.id) merges.emplace_back(known.id, plan.people[i]);
+    }
     std::vector<Person> chosen;
     for (size_t i = 0; i < plan.people.size(); ++i)
-        if (!skipped.count(i)) chosen.push_back(std::move(plan.people[i]));
-    const std::string job = c.importer.start(*request.principal, site, std::move(chosen));
+        if (!held.count(i)) chosen.push_back(std::move(plan.people[i]));
+    const std::string job = c.importer.start(*request.principal, site, std::move(chosen), std::move(merges));
     return Response::redirect(import_url(site) + "/" + job);
 }
 

@@ -137,6 +137,26 @@ Status check(Person& p, int64_t today_ms) {
     return text(p.notes, "notes", max_notes, true);
 }
 
+void merge_into(Person& known, const Person& incoming) {
+    auto add_missing = [](std::vector<std::string>& to, const std::vector<std::string>& from) {
+        for (const auto& v : from)
+            if (std::find(to.begin(), to.end(), v) == to.end()) to.push_back(v);
+    };
+    add_missing(known.legal_names, incoming.legal_names);
+    add_missing(known.languages, incoming.languages);
+    add_missing(known.needs, incoming.needs);
+    add_missing(known.circumstances, incoming.circumstances);
+    for (auto [to, from] : {std::pair{&known.birth_date, &incoming.birth_date},
+                            {&known.nationality, &incoming.nationality},
+                            {&known.phone, &incoming.phone},
+                            {&known.email, &incoming.email},
+                            {&known.messenger, &incoming.messenger},
+                            {&known.arrival_date, &incoming.arrival_date}})
+        if (to->empty()) *to = *from;
+    if (!incoming.notes.empty() && known.notes.find(incoming.notes) == std::string::npos)
+        known.notes += (known.notes.empty() ? "" : "\n") + incoming.notes;
+}
+
 json::object to_json(const Person& p, bool with_circumstances) {
     json::object o{{"pseudonym", p.pseudonym},
                    {"legal_names", to_array(p.legal_names)},

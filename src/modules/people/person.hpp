@@ -46,6 +46,11 @@ constexpr size_t max_pseudonym = 100, max_name = 200, max_names = 10, max_langua
 // ("legal_names[2]", "birth_date").
 Status check(Person& person, int64_t today_ms);
 
+// What an import row adds to a person recorded already, when the coordinator chose to merge it: the names,
+// languages and needs the record lacks, the fields it leaves empty, notes it does not hold yet. Nothing
+// recorded is overwritten or taken away.
+void merge_into(Person& known, const Person& incoming);
+
 // The sealed document and the API's shape.
 boost::json::object to_json(const Person& person, bool with_circumstances = true);
 // Reads the members a client may send; ids and site come from elsewhere. Type errors name the field.

@@ -64,6 +64,34 @@ TEST(Person, CheckTrimsDeduplicatesAndDefaults) {
     EXPECT_EQ(p.status, "applicant");
 }
 
+TEST(Person, AMergeAddsWhatTheRecordLacksAndOverwritesNothing) {
+    Person known;
+    known.pseudonym = "Sova";
+    known.legal_names = {"Исаева Ольга"};
+    known.phone = "+33 6 00 00 00 01";
+    known.languages = {"ru"};
+    known.notes = "Needs a desk.";
+    Person row;
+    row.pseudonym = "Sova2";
+    row.legal_names = {"ISAEVA OLGA", "Исаева Ольга"};
+    row.phone = "+33 6 99 99 99 99";
+    row.email = "o@example.org";
+    row.languages = {"fr", "ru"};
+    row.needs = {"legal"};
+    row.notes = "Needs a desk.";
+    merge_into(known, row);
+    EXPECT_EQ(known.pseudonym, "Sova");
+    EXPECT_EQ(known.legal_names, (std::vector<std::string>{"Исаева Ольга", "ISAEVA OLGA"}));
+    EXPECT_EQ(known.phone, "+33 6 00 00 00 01") << "recorded values win";
+    EXPECT_EQ(known.email, "o@example.org") << "empty ones are filled";
+    EXPECT_EQ(known.languages, (std::vector<std::string>{"ru", "fr"}));
+    EXPECT_EQ(known.needs, (std::vector<std::string>{"legal"}));
+    EXPECT_EQ(known.notes, "Needs a desk.") << "a note held already is not repeated";
+    row.notes = "Came back.";
+    merge_into(known, row);
+    EXPECT_EQ(known.notes, "Needs a desk.\nCame back.");
+}
+
 TEST(Person, JsonRoundTripAndTypeErrors) {
     Person p;
     p.pseudonym = "Sova";

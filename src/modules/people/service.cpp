@@ -220,12 +220,17 @@ Status Service::update(const Principal& actor, Person person) {
         auto row = store::person(tx, person.id);
         if (!row || !may_read(tx, actor, row->site_id, person.id)) return not_found();
         if (!may(actor, Action::people_manage, row->site_id)) return accounts::role_forbids();
-        HAVEN_TRY(sealer, sealer_for(*row));
-        store::set_record(tx, row->id, sealer.seal("people", row->id, json::serialize(to_json(person))), clock_.now_ms());
-        write_index(tx, row->id, person.names());
+        HAVEN_CHECK(rewrite(tx, *row, person));
         audit_.record(tx, {"person.update", actor.account_id, "person", row->id, row->site_id});
         return {};
     });
+}
+
+Status Service::rewrite(Tx& tx, const store::StoredPerson& row, const Person& person) {
+    HAVEN_TRY(sealer, sealer_for(row));
+    store::set_record(tx, row.id, sealer.seal("people", row.id, json::serialize(to_json(person))), clock_.now_ms());
+    write_index(tx, row.id, person.names());
+    return {};
 }
 
 Result<std::vector<Match>> Service::search(const Principal& actor, std::string_view query, size_t limit, std::optional<int64_t> site_id) {

@@ -98,8 +98,11 @@ public:
     void on_erase(std::function<void(storage::Tx&, int64_t person_id)> hook) { erase_hooks_.push_back(std::move(hook)); }
 
     // Import: all or nothing. `people` are checked already; `progress(done)` is called between batches.
+    // `merges`: rows the coordinator chose to add to a person of the site recorded already (id, the row), in the
+    // same transaction (merge_into).
     Result<std::vector<int64_t>> create_all(const Principal& actor, int64_t site_id, std::vector<Person> people,
-                                            const std::function<void(size_t)>& progress = {});
+                                            const std::function<void(size_t)>& progress = {},
+                                            const std::vector<std::pair<int64_t, Person>>& merges = {});
     // Export: every person of the site, audited as one export.
     // `code`: the actor's second factor, asked again (accounts::Service::reconfirm).
     Result<std::vector<Person>> export_site(const Principal& actor, int64_t site_id, const std::string& code);
@@ -144,6 +147,8 @@ private:
     Status count_shown(const Principal& actor, const std::vector<Match>& shown);
     Result<Person> open(const store::StoredPerson& row) const;
     void insert(storage::Tx& tx, Person& person, int64_t now);
+    // Seals `person` (checked) as the record of `row` and indexes its names again.
+    Status rewrite(storage::Tx& tx, const store::StoredPerson& row, const Person& person);
     void write_index(storage::Tx& tx, int64_t id, const std::vector<std::string>& names);
     // Ids that may match `query`: whoever bears it as pseudonym first, then (with `words`) those holding every word.
     std::vector<int64_t> candidates(storage::Tx& tx, std::string_view query, bool words = true);

@@ -35,7 +35,7 @@ Result<std::vector<std::pair<size_t, Match>>> Service::import_duplicates(const P
 }
 
 Result<std::vector<int64_t>> Service::create_all(const Principal& actor, int64_t site_id, std::vector<Person> people,
-                                                 const std::function<void(size_t)>& progress) {
+                                                 const std::function<void(size_t)>& progress, const std::vector<std::pair<int64_t, Person>>& merges) {
     if (!may(actor, Action::people_transfer, site_id)) return accounts::role_forbids();
     // The same rules as intake, whoever planned the list (the import's preview checked it too): all or nothing.
     for (size_t i = 0; i < people.size(); ++i)
@@ -52,6 +52,16 @@ Result<std::vector<int64_t>> Service::create_all(const Principal& actor, int64_t
             insert(tx, people[i], now);
             ids.push_back(people[i].id);
             if (progress && (i + 1) % 50 == 0) progress(i + 1);
+        }
+        for (const auto& merge : merges) {
+            auto row = store::person(tx, merge.first);
+            if (!row || row->site_id != site_id)
+                return make_error(ErrorKind::not_found, "not_found", "The person to merge into is not at this site.");
+            HAVEN_TRY(known, open(*row));
+            merge_into(known, merge.second);
+            if (auto s = check(known, now); !s) return s.error();
+            HAVEN_CHECK(rewrite(tx, *row, known));
+            audit_.record(tx, {"person.import_merge", actor.account_id, "person", row->id, site_id});
         }
         audit_.record(tx, {"people.import", actor.account_id, "site", site_id, site_id, std::to_string(people.size())});
         return ids;
