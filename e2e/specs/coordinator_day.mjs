@@ -172,16 +172,21 @@ export const tests = {
     assert.match(p.url(), /\/people\/\d+\?created=1$/);
     const person = p.url().replace(/\?.*$/, "");
 
-    // Editing: a language written out in full is refused with the label the form uses; the other edits stay typed.
+    // Editing (its own page): a language written out in full is refused with the label the form uses; the other
+    // edits stay typed.
+    await Promise.all([p.waitForNavigation(), p.click("#edit-link")]);
+    const editing = p.url();
     await p.fill("#edit #languages", "русский");
     await p.fill("#edit #messenger", "Signal @sova");
     const [edit] = await Promise.all([p.waitForNavigation(), p.click("#edit button[type=submit]")]);
     assert.equal(edit.status(), 422);
-    assert.equal(p.url(), person);
+    assert.equal(p.url(), person, "the edit form posts to the person");
+    assert.equal(editing, person + "/edit");
     assert.match(await p.locator("#languages-error").textContent(), /^Языки: двух- или трёхбуквенные коды/);
     assert.equal(await p.inputValue("#edit #messenger"), "Signal @sova");
     assert.equal(await p.inputValue("#edit #languages"), "русский");
-    assert.match(await p.locator("#person").textContent(), /Совина Мария/, "what is stored is still shown as stored");
+    await p.goto(person);
+    assert.doesNotMatch(await p.locator("#person").textContent(), /Signal/, "nothing of the refused edit was saved");
 
     // A request for help without saying what is needed: the person's page again, the choices made kept.
     await p.selectOption("#skill", { index: 2 });

@@ -88,6 +88,7 @@ void add_routes(App& app) {
     r.post("/sites/{site}/people/export", "people.transfer", with(pc, people::export_save));
     r.get("/people/{id}", "people.open", with(pc, people::person_show));
     r.post("/people/{id}", "people.manage", with(pc, people::person_save));
+    r.get("/people/{id}/edit", "people.manage", with(pc, people::person_edit_show));
     r.post("/people/{id}/consents", "people.manage", with(pc, people::consent_save));
     r.post("/people/{id}/erase", "people.erase", with(pc, people::erase_save));
     r.post("/api/v1/people", "people.manage", with(pc, people::api_people_create));

@@ -83,6 +83,7 @@ const std::map<std::string, Rule>& expected() {
         {"POST /sites/{site}/people/export", only({administrator, coordinator})},
         {"GET /people/{id}", only({administrator, coordinator, legal_adviser, counsellor})},
         {"POST /people/{id}", only({administrator, coordinator})},
+        {"GET /people/{id}/edit", only({administrator, coordinator})},
         {"POST /people/{id}/consents", only({administrator, coordinator})},
         {"POST /people/{id}/erase", only({administrator, coordinator})},
         {"POST /api/v1/people", only({administrator, coordinator})},

@@ -72,23 +72,24 @@ struct Module {
 };
 
 // Pages
-Result<Response> people_home(Request& request, Context& c);      // GET  /people → the reader's site
-Result<Response> people_show(Request& request, Context& c);      // GET  /sites/{site}/people
-Result<Response> people_search(Request& request, Context& c);    // POST /sites/{site}/people/search
-Result<Response> intake_show(Request& request, Context& c);      // GET  /sites/{site}/people/new
-Result<Response> intake_save(Request& request, Context& c);      // POST /sites/{site}/people
-Result<Response> person_show(Request& request, Context& c);      // GET  /people/{id}
-Result<Response> person_save(Request& request, Context& c);      // POST /people/{id}
-Result<Response> consent_save(Request& request, Context& c);     // POST /people/{id}/consents
-Result<Response> erase_save(Request& request, Context& c);       // POST /people/{id}/erase
-Result<Response> retention_show(Request& request, Context& c);   // GET  /sites/{site}/people/retention
-Result<Response> import_show(Request& request, Context& c);      // GET  /sites/{site}/people/import
-Result<Response> import_preview(Request& request, Context& c);   // POST /sites/{site}/people/import/preview
-Result<Response> import_save(Request& request, Context& c);      // POST /sites/{site}/people/import
-Result<Response> import_progress(Request& request, Context& c);  // GET  /sites/{site}/people/import/{id}
-Result<Response> export_show(Request& request, Context& c);      // GET  /sites/{site}/people/export: asks for the code
-Result<Response> export_save(Request& request, Context& c);      // POST /sites/{site}/people/export: the file
-Result<Response> api_export(Request& request, Context& c);       // GET  /api/v1/sites/{site}/people/export
+Result<Response> people_home(Request& request, Context& c);       // GET  /people → the reader's site
+Result<Response> people_show(Request& request, Context& c);       // GET  /sites/{site}/people
+Result<Response> people_search(Request& request, Context& c);     // POST /sites/{site}/people/search
+Result<Response> intake_show(Request& request, Context& c);       // GET  /sites/{site}/people/new
+Result<Response> intake_save(Request& request, Context& c);       // POST /sites/{site}/people
+Result<Response> person_show(Request& request, Context& c);       // GET  /people/{id}
+Result<Response> person_edit_show(Request& request, Context& c);  // GET  /people/{id}/edit
+Result<Response> person_save(Request& request, Context& c);       // POST /people/{id}
+Result<Response> consent_save(Request& request, Context& c);      // POST /people/{id}/consents
+Result<Response> erase_save(Request& request, Context& c);        // POST /people/{id}/erase
+Result<Response> retention_show(Request& request, Context& c);    // GET  /sites/{site}/people/retention
+Result<Response> import_show(Request& request, Context& c);       // GET  /sites/{site}/people/import
+Result<Response> import_preview(Request& request, Context& c);    // POST /sites/{site}/people/import/preview
+Result<Response> import_save(Request& request, Context& c);       // POST /sites/{site}/people/import
+Result<Response> import_progress(Request& request, Context& c);   // GET  /sites/{site}/people/import/{id}
+Result<Response> export_show(Request& request, Context& c);       // GET  /sites/{site}/people/export: asks for the code
+Result<Response> export_save(Request& request, Context& c);       // POST /sites/{site}/people/export: the file
+Result<Response> api_export(Request& request, Context& c);        // GET  /api/v1/sites/{site}/people/export
 
 // JSON API (docs/api/openapi.yaml)
 Result<Response> api_people_create(Request& request, Context& c);  // POST   /api/v1/people

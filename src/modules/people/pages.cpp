@@ -235,6 +235,11 @@ Result<Response> person_show(Request& request, Context& c) {
             fact("people.circumstances", joined(circumstances, ", "));
             fact("people.notes", p.notes);
         });
+        // Editing has its own page: the person's page stays short enough to read on a phone.
+        if (manage)
+            h.element("p", {}, [&] {
+                h.element("a", {{"href", person_url(id) + "/edit"}, {"class", "button secondary"}, {"id", "edit-link"}}, ctx.t("people.edit_link"));
+            });
         h.element("h2", {}, ctx.t("people.consent"));
         if (consents.empty()) h.element("p", {}, ctx.t("people.no_consent"));
         h.element("ul", {{"id", "consents"}}, [&] {
@@ -249,19 +254,20 @@ Result<Response> person_show(Request& request, Context& c) {
             }
         });
         // Consent, under its own heading: what the person agreed to, then the form to record a change.
-        if (manage)
-            web::post_form(h, request, person_url(id) + "/consents", {{"class", "stack"}, {"id", "consent-form"}}, [&] {
+        // Folded until needed (open again when its post failed), which keeps the page short on a phone.
+        if (manage) {
+            const std::string action = person_url(id) + "/consents";
+            const bool failed = request.echo.active && request.path == action;
+            h.open("details", failed ? std::initializer_list<web::Attr>{{"id", "consent-change"}, {"open", "open"}}
+                                     : std::initializer_list<web::Attr>{{"id", "consent-change"}});
+            h.element("summary", {}, ctx.t("people.record_consent"));
+            web::post_form(h, request, action, {{"class", "stack"}, {"id", "consent-form"}}, [&] {
                 consent_fields(h, ctx, {});
                 h.element("button", {{"type", "submit"}, {"class", "secondary"}}, ctx.t("people.record_consent"));
             });
-        if (c.sections) c.sections(h, ctx, request, p);
-        if (manage) {
-            h.element("h2", {}, ctx.t("people.edit"));
-            web::post_form(h, request, person_url(id), {{"class", "stack"}, {"id", "edit"}}, [&] {
-                person_fields(h, ctx, p);
-                h.element("button", {{"type", "submit"}}, ctx.t("people.save"));
-            });
+            h.close();
         }
+        if (c.sections) c.sections(h, ctx, request, p);
         if (may(me, Action::people_erase, p.site_id)) {
             h.element("h2", {}, ctx.t("people.erase"));
             h.element("p", {}, ctx.t("people.erase_help"));
@@ -273,12 +279,26 @@ Result<Response> person_show(Request& request, Context& c) {
     });
 }
 
+Result<Response> person_edit_show(Request& request, Context& c) {
+    HAVEN_TRY(id, id_param(request, "id"));
+    HAVEN_TRY(p, c.people.read(*request.principal, id));
+    if (!may(*request.principal, Action::people_manage, p.site_id)) return accounts::role_forbids();
+    auto ctx = page_context(request);
+    return web::page(ctx, 200, "people.edit_title", [&](web::Html& h) {
+        h.element("p", {}, [&] { h.element("a", {{"href", person_url(id)}}, ctx.t("people.back_to_person", {{"name", p.pseudonym}})); });
+        web::post_form(h, request, person_url(id), {{"class", "stack"}, {"id", "edit"}}, [&] {
+            person_fields(h, ctx, p);
+            h.element("button", {{"type", "submit"}}, ctx.t("people.save"));
+        });
+    });
+}
+
 Result<Response> person_save(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(form, form_body(request));
     Person p = person_from_form(form);
     p.id = id;
-    if (auto s = c.people.update(*request.principal, p); !s) return web::show_again(request, s.error(), [&] { return person_show(request, c); });
+    if (auto s = c.people.update(*request.principal, p); !s) return web::show_again(request, s.error(), [&] { return person_edit_show(request, c); });
     return Response::redirect(person_url(id) + "?saved=1");
 }
 
