@@ -187,15 +187,17 @@ Response preview_page(Request& request, int64_t site, const std::string& csv, co
                                         for (const char* choice : {"skip", "new", "merge"}) {
                                             if (std::string_view(choice) == "merge" && !known.id) continue;
                                             const std::string id = "row-" + row + "-" + choice;
-                                            if (std::string_view(choice) == "skip")
-                                                h.empty("input", {{"type", "radio"},
-                                                                  {"id", id},
-                                                                  {"name", "row-" + row},
-                                                                  {"value", choice},
-                                                                  {"checked", "checked"}});
-                                            else
-                                                h.empty("input", {{"type", "radio"}, {"id", id}, {"name", "row-" + row}, {"value", choice}});
-                                            h.element("label", {{"for", id}}, ctx.t(std::string("import.choice_") + choice));
+                                            h.element("span", {{"class", "choice"}}, [&] {  // a radio beside its words, never apart
+                                                if (std::string_view(choice) == "skip")
+                                                    h.empty("input", {{"type", "radio"},
+                                                                      {"id", id},
+                                                                      {"name", "row-" + row},
+                                                                      {"value", choice},
+                                                                      {"checked", "checked"}});
+                                                else
+                                                    h.empty("input", {{"type", "radio"}, {"id", id}, {"name", "row-" + row}, {"value", choice}});
+                                                h.element("label", {{"for", id}}, ctx.t(std::string("import.choice_") + choice));
+                                            });
                                         }
                                     });
                                 });
