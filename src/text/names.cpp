@@ -142,13 +142,53 @@ std::vector<std::string> words(std::string_view name) {
     return out;
 }
 
-std::set<std::string> word_keys(std::string_view folded_word) {
+namespace {
+
+// Vowels kept, for spelling_keys: each Cyrillic vowel as the Latin spellings write it, the iotation (е je ie ye,
+// ё yo jo io o, ю yu ju iu, я ya ja ia) optional; й and Latin i, y as I; j as ж or й; French "ou" as у.
+const std::map<std::u32string, std::vector<std::string>>& vowel_readings() {
+    static const std::map<std::u32string, std::vector<std::string>> m = {
+        {U"а", {"A"}},
+        {U"о", {"O"}},
+        {U"у", {"U"}},
+        {U"ў", {"U"}},
+        {U"э", {"E"}},
+        {U"ы", {"I"}},
+        {U"и", {"I"}},
+        {U"і", {"I"}},
+        {U"ї", {"I"}},
+        {U"й", {"I"}},
+        {U"е", {"E", "IE", "O", "IO"}},
+        {U"є", {"E", "IE"}},
+        {U"ю", {"U", "IU"}},
+        {U"я", {"A", "IA"}},
+        {U"a", {"A"}},
+        {U"o", {"O"}},
+        {U"u", {"U"}},
+        {U"e", {"E"}},
+        {U"i", {"I"}},
+        {U"y", {"I"}},
+        {U"j", {"J", "I"}},
+        {U"ou", {"U"}},
+    };
+    return m;
+}
+
+std::set<std::string> keys_of(std::string_view folded_word, bool vowels) {
     const std::u32string w = to_u32(folded_word);
     std::vector<std::string> partial = {""};
+    const size_t most = vowels ? 2 * max_alternatives : max_alternatives;
     for (size_t i = 0; i < w.size();) {
         const std::vector<std::string>* readings = nullptr;
         size_t used = 1;
-        if (auto it = cyrillic().find(std::u32string(1, w[i])); it != cyrillic().end()) {
+        if (vowels && w.compare(i, 2, U"ou") == 0) {
+            readings = &vowel_readings().at(U"ou");
+            used = 2;
+        } else if (auto v = vowel_readings().find(std::u32string(1, w[i])); vowels && v != vowel_readings().end()) {
+            // A word's first я or ю is always written with its glide (Yana, Jana, Iana): Яна is not Анна.
+            static const std::vector<std::string> ia = {"IA"}, iu = {"IU"};
+            readings = i == 0 && w[i] == U'я' ? &ia : i == 0 && w[i] == U'ю' ? &iu : &v->second;
+        } else if (auto it = cyrillic().find(std::u32string(1, w[i])); it != cyrillic().end()) {
             readings = &it->second;
         } else {
             for (const auto& [spelling, r] : latin()) {
@@ -164,13 +204,18 @@ std::set<std::string> word_keys(std::string_view folded_word) {
         std::vector<std::string> next;
         for (const auto& p : partial)
             for (const auto& r : *readings)
-                if (next.size() < max_alternatives) next.push_back(p + r);
+                if (next.size() < most) next.push_back(p + r);
         partial = std::move(next);
     }
     std::set<std::string> keys;
     for (const auto& p : partial) keys.insert(collapse(p));
     return keys;
 }
+
+}  // namespace
+
+std::set<std::string> word_keys(std::string_view folded_word) { return keys_of(folded_word, false); }
+std::set<std::string> spelling_keys(std::string_view folded_word) { return keys_of(folded_word, true); }
 
 NameKeys name_keys(std::string_view name) {
     NameKeys k;

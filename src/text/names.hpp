@@ -24,6 +24,10 @@ std::vector<std::string> words(std::string_view name);
 // The skeleton keys of one folded word (at most 32 alternatives).
 std::set<std::string> word_keys(std::string_view folded_word);
 
+// Finer keys of one folded word, for ranking (never indexed): the skeleton with its vowels kept as one class, so
+// Левина (LAVANA) and Львовна (LVAVNA), Иванов and Иванова, stay apart while Елена, Elena and Jelena meet.
+std::set<std::string> spelling_keys(std::string_view folded_word);
+
 // A name's words' keys, computed once to compare a name with many others.
 struct NameKeys {
     std::vector<std::set<std::string>> words;

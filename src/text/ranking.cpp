@@ -1,0 +1,116 @@
+#include "text/ranking.hpp"
+
+#include <algorithm>
+
+#include "text/names.hpp"
+
+namespace haven::text {
+
+namespace {
+
+bool meet_keys(const std::set<std::string>& a, const std::set<std::string>& b) {
+    return std::any_of(a.begin(), a.end(), [&](const std::string& k) { return b.count(k) > 0; });
+}
+
+bool ends_with(std::string_view s, std::string_view end) { return s.size() > end.size() + 2 && s.substr(s.size() - end.size()) == end; }
+
+}  // namespace
+
+bool is_patronymic(std::string_view w) {
+    for (std::string_view end : {"ич", "вна", "ична", "ich", "itch", "itsch", "vna", "wna", "ichna", "itchna", "itschna"})
+        if (ends_with(w, end)) return true;
+    return false;
+}
+
+std::vector<KeyedWord> keyed_words(std::string_view name) {
+    std::vector<KeyedWord> out;
+    const auto all = words(name);
+    for (size_t i = 0; i < all.size(); ++i) {
+        std::string w = all[i];
+        KeyedWord k;
+        k.skeleton = word_keys(w);
+        k.spelled = spelling_keys(w);
+        // A patronymic goes with a surname and a given name and never first: Лукашевич Андрей is a surname.
+        k.patronymic = all.size() >= 3 && i > 0 && is_patronymic(w);
+        k.folded = std::move(w);
+        out.push_back(std::move(k));
+    }
+    return out;
+}
+
+Level level(const KeyedWord& q, const KeyedWord& n) {
+    if (q.folded == n.folded) return Level::exact;
+    if (meet_keys(q.spelled, n.spelled)) return Level::spelled;
+    // A word typed in part: its letters begin the name's, in the same script or spelled alike.
+    if (q.folded.size() >= 2 && n.folded.size() > q.folded.size() && n.folded.compare(0, q.folded.size(), q.folded) == 0) return Level::prefix;
+    for (const auto& a : q.spelled)
+        for (const auto& b : n.spelled)
+            if (a.size() >= 2 && b.size() > a.size() && b.compare(0, a.size(), a) == 0) return Level::prefix;
+    if (meet_keys(q.skeleton, n.skeleton)) return Level::skeleton;
+    return Level::none;
+}
+
+Met meet(const std::vector<KeyedWord>& query, const std::vector<std::vector<KeyedWord>>& names) {
+    Met best;
+    for (size_t i = 0; i < names.size(); ++i) {
+        Met m;
+        m.name = int(i);
+        m.at.assign(query.size(), -1);
+        std::vector<bool> used(names[i].size(), false);
+        for (size_t q = 0; q < query.size(); ++q) {
+            int top = 0, where = -1;
+            for (size_t w = 0; w < names[i].size(); ++w) {
+                if (used[w]) continue;  // two query words do not meet the same word
+                int s = int(level(query[q], names[i][w])) * 10;
+                if (s && names[i][w].patronymic) s -= 15;  // a patronymic met is worth less than a surname or a given name
+                if (s > top) top = s, where = int(w);
+            }
+            if (where < 0) continue;
+            used[size_t(where)] = true;
+            const Level l = level(query[q], names[i][size_t(where)]);
+            m.weakest = m.words == 0 ? l : std::min(m.weakest, l);
+            m.at[q] = where;
+            m.words += 1;
+            m.score += top;
+        }
+        if (m.words > best.words || (m.words == best.words && m.score > best.score)) best = std::move(m);
+    }
+    return best;
+}
+
+std::vector<size_t> best_first(const std::vector<Met>& met, const std::vector<int64_t>& active_at) {
+    int most = 0;
+    bool spelled_out = false;
+    for (const auto& m : met) most = std::max(most, m.words);
+    for (const auto& m : met) spelled_out = spelled_out || (m.words == most && m.weakest >= Level::prefix);
+    std::vector<size_t> out;
+    for (size_t i = 0; i < met.size(); ++i)
+        if (most > 0 && met[i].words == most && (!spelled_out || met[i].weakest >= Level::prefix)) out.push_back(i);
+    std::stable_sort(out.begin(), out.end(), [&](size_t a, size_t b) {
+        if (met[a].score != met[b].score) return met[a].score > met[b].score;
+        return active_at[a] > active_at[b];
+    });
+    return out;
+}
+
+bool likely_same_person(const std::vector<std::vector<KeyedWord>>& a, const std::vector<std::vector<KeyedWord>>& b) {
+    // Two different words of a legal name each meet a different word of one of the other's, patronymics aside.
+    for (size_t i = 1; i < a.size(); ++i)
+        for (size_t j = 1; j < b.size(); ++j) {
+            int met = 0;
+            std::vector<bool> used(b[j].size(), false);
+            for (const auto& x : a[i]) {
+                if (x.patronymic) continue;
+                for (size_t w = 0; w < b[j].size(); ++w)
+                    if (!used[w] && !b[j][w].patronymic && level(x, b[j][w]) >= Level::spelled) {
+                        used[w] = true;
+                        ++met;
+                        break;
+                    }
+            }
+            if (met >= 2) return true;
+        }
+    return false;
+}
+
+}  // namespace haven::text
