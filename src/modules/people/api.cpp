@@ -20,7 +20,13 @@ json::array matches_json(const std::vector<Match>& matches) {
     for (const auto& m : matches) {
         json::array names;
         for (const auto& n : m.legal_names) names.emplace_back(n);
-        a.push_back(json::object{{"id", m.id}, {"site_id", m.site_id}, {"pseudonym", m.pseudonym}, {"legal_names", names}});
+        json::object o{{"id", m.id}, {"site_id", m.site_id}, {"pseudonym", m.pseudonym}, {"legal_names", names}};
+        if (m.matched_name >= 0) {  // a search: which name met the query (0 the pseudonym), and each query word's place in it
+            json::array words;
+            for (int w : m.matched_words) words.emplace_back(w);
+            o["matched"] = json::object{{"name", m.matched_name}, {"words", words}};
+        }
+        a.push_back(std::move(o));
     }
     return a;
 }

@@ -33,7 +33,16 @@ void match_list(web::Html& h, const std::vector<Match>& matches, const char* id)
         for (const auto& m : matches)
             h.element("li", {}, [&] {
                 h.element("a", {{"href", person_url(m.id)}}, m.pseudonym);
-                if (!m.legal_names.empty()) h.element("span", {{"class", "small"}}, " · " + joined(m.legal_names, " · "));
+                // A search marks the name that met the query (Match::matched_name; 0 is the pseudonym).
+                h.element("span", {{"class", "small"}}, [&] {
+                    for (size_t i = 0; i < m.legal_names.size(); ++i) {
+                        h.text(" · ");
+                        if (m.matched_name == int(i) + 1)
+                            h.element("mark", {}, m.legal_names[i]);
+                        else
+                            h.text(m.legal_names[i]);
+                    }
+                });
             });
     });
 }

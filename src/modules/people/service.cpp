@@ -29,6 +29,7 @@ constexpr const char* index_name = "people.name";
 constexpr const char* pseudonym_index = "people.pseudonym";
 constexpr size_t max_query = 200;
 constexpr size_t max_candidates = 20000;  // per query: beyond this many namesakes, a longer query is needed
+constexpr size_t max_ranked = 2000;       // candidates opened and ranked per query: the best of them are shown
 
 // A person's data key, wiped when it goes out of scope.
 struct PersonKey {
@@ -117,12 +118,13 @@ Result<Service::Created> Service::create(const Principal& actor, Person person, 
     return created;
 }
 
-std::vector<int64_t> Service::candidates(Tx& tx, std::string_view query, bool words) {
+std::vector<int64_t> Service::candidates(Tx& tx, std::string_view query, bool words, const std::vector<std::string>* only) {
     // The people holding a value of every word, and apart, whoever bears the query as their pseudonym, who
     // comes first.
     std::vector<std::set<int64_t>> values;
     if (words)
-        for (const auto& word : text::words(query)) values.push_back(crypto::name_index_values(vault_, index_name, word, settings_.name_index_bits));
+        for (const auto& word : only ? *only : text::words(query))
+            values.push_back(crypto::name_index_values(vault_, index_name, word, settings_.name_index_bits));
     const int64_t exact = crypto::exact_index_value(vault_, pseudonym_index, query, settings_.name_index_bits);
     std::vector<int64_t> out = store::bearers_of(tx, exact);
     const std::set<int64_t> first(out.begin(), out.end());
@@ -154,6 +156,50 @@ std::vector<Match> Service::matches(Tx& tx, const Principal& actor, std::optiona
     return out;
 }
 
+std::vector<Match> Service::ranked(Tx& tx, const Principal& actor, std::optional<int64_t> site_id, const std::vector<int64_t>& ids,
+                                   const std::vector<text::KeyedWord>& query, const std::string& pseudonym, size_t limit,
+                                   const std::function<bool(const Person&)>& keep, bool every_kept) {
+    // Every candidate is opened and met before any is shown: the best may be the last the index gave.
+    std::vector<Match> found;
+    std::vector<text::Met> met;
+    std::vector<int64_t> active;
+    constexpr size_t chunk = 200;
+    const size_t bound = std::min(ids.size(), max_ranked);
+    for (size_t at = 0; at < bound; at += chunk) {
+        std::vector<int64_t> slice(ids.begin() + at, ids.begin() + std::min(bound, at + chunk));
+        for (auto& row : store::people_in(tx, slice)) {
+            if ((site_id && row.site_id != *site_id) || !may_read(tx, actor, row.site_id, row.id)) continue;
+            auto p = open(row);
+            if (!p || (keep && !keep(*p))) continue;
+            std::vector<std::vector<text::KeyedWord>> names;
+            for (const auto& n : p->names()) names.push_back(text::keyed_words(n));
+            text::Met m = text::meet(query, names);
+            if (!pseudonym.empty() && text::fold(p->pseudonym) == pseudonym) {  // the query is their pseudonym, whole
+                m.words = int(query.size());
+                m.weakest = text::Level::exact;
+                m.score += 1000;
+                m.name = 0;
+            }
+            met.push_back(m);
+            active.push_back(p->active_at);
+            found.push_back({p->id, p->site_id, p->pseudonym, p->legal_names, p->active_at, m.name, m.at});
+        }
+    }
+    std::vector<size_t> order;
+    if (every_kept) {
+        for (size_t i = 0; i < met.size(); ++i) order.push_back(i);
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return met[a].score > met[b].score; });
+    } else {
+        order = text::best_first(met, active);
+    }
+    std::vector<Match> out;
+    for (size_t i : order) {
+        if (out.size() >= limit) break;
+        out.push_back(std::move(found[i]));
+    }
+    return out;
+}
+
 std::vector<int64_t> Service::ids_of(const std::vector<Match>& shown) {
     std::vector<int64_t> ids;
     for (const auto& m : shown) ids.push_back(m.id);
@@ -177,30 +223,35 @@ Result<std::vector<Match>> Service::possible_duplicates(const Principal& actor, 
 
 Result<std::vector<Match>> Service::duplicates_of(const Principal& actor, int64_t site_id, const std::vector<std::string>& names) {
     if (!may(actor, Action::people_open, site_id)) return accounts::role_forbids();
+    // The same pseudonym, or a legal name whose surname and a given name both meet one of theirs (issue 17:
+    // sharing a surname or a given name alone is no warning). Best first.
     const std::string pseudonym = names.empty() ? "" : text::fold(names.front());
-    std::vector<text::NameKeys> mine;
-    for (size_t i = 1; i < names.size(); ++i) mine.push_back(text::name_keys(names[i]));
+    std::vector<std::vector<text::KeyedWord>> mine = {{}};
+    for (size_t i = 1; i < names.size(); ++i) mine.push_back(text::keyed_words(names[i]));
     HAVEN_TRY(out, db_.read<std::vector<Match>>([&](Tx& tx) -> Result<std::vector<Match>> {
         std::vector<int64_t> ids;
         std::set<int64_t> seen;
-        // The pseudonym only as a whole (word-wise, "Grom1" would meet every "Grom"); legal names word by word.
-        for (size_t i = 0; i < names.size(); ++i)
-            for (int64_t id : candidates(tx, names[i], i > 0))
+        // The pseudonym only as a whole (word-wise, "Grom1" would meet every "Grom"); a legal name by its words
+        // without the patronymic, which a passport's name lacks.
+        for (size_t i = 0; i < names.size(); ++i) {
+            std::vector<std::string> words;
+            for (const auto& w : i ? mine[i] : std::vector<text::KeyedWord>{})
+                if (!w.patronymic) words.push_back(w.folded);
+            if (i > 0 && words.size() < 2) continue;  // one word cannot be a surname and a given name
+            for (int64_t id : candidates(tx, names[i], i > 0, &words))
                 if (seen.insert(id).second) ids.push_back(id);
-        return matches(
-            tx, actor, site_id, ids,
+        }
+        const std::vector<text::KeyedWord> query = mine.size() > 1 ? mine[1] : text::keyed_words(names.empty() ? "" : names[0]);
+        return ranked(
+            tx, actor, site_id, ids, query, pseudonym, 20,
             [&](const Person& p) {
                 if (!pseudonym.empty() && text::fold(p.pseudonym) == pseudonym) return true;
-                for (const auto& theirs : p.legal_names) {
-                    const auto keys = text::name_keys(theirs);
-                    for (const auto& m : mine)
-                        if (text::may_be_same_person(m, keys)) return true;
-                }
-                return false;
+                std::vector<std::vector<text::KeyedWord>> theirs = {{}};
+                for (const auto& n : p.legal_names) theirs.push_back(text::keyed_words(n));
+                return text::likely_same_person(mine, theirs);
             },
-            20);
+            true);
     }));
-    std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) { return a.pseudonym < b.pseudonym; });
     return out;
 }
 
@@ -238,22 +289,12 @@ Result<std::vector<Match>> Service::search(const Principal& actor, std::string_v
     if (!may(actor, Action::people_open, std::nullopt)) return accounts::role_forbids();
     const std::string folded = text::fold(query);
     const bool digits = std::any_of(folded.begin(), folded.end(), [](char c) { return c >= '0' && c <= '9'; });
-    const text::NameKeys wanted = text::name_keys(query);
+    const auto wanted = text::keyed_words(query);
     HAVEN_TRY(out, db_.read<std::vector<Match>>([&](Tx& tx) -> Result<std::vector<Match>> {
-        return matches(
-            tx, actor, site_id, candidates(tx, query),
-            [&](const Person& p) {
-                const std::string all = joined(p.names());
-                if (!text::matches_query(wanted, text::name_keys(all))) return false;
-                return !digits || text::fold(all).find(folded) != std::string::npos;
-            },
-            limit);
+        // Ranked by how the words meet (text::meet): the right person first, not pseudonym order.
+        return ranked(tx, actor, site_id, candidates(tx, query), wanted, folded, limit,
+                      [&](const Person& p) { return !digits || text::fold(joined(p.names())).find(folded) != std::string::npos; });
     }));
-    // Exact pseudonym first ("Sever1377" before the other Severs), then by pseudonym.
-    std::stable_sort(out.begin(), out.end(), [&](const Match& a, const Match& b) {
-        const bool ea = text::fold(a.pseudonym) == folded, eb = text::fold(b.pseudonym) == folded;
-        return ea != eb ? ea : a.pseudonym < b.pseudonym;
-    });
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         audit_.record(tx, {"people.search", actor.account_id});
         accounts_.record_reads(tx, actor, "person", ids_of(out));

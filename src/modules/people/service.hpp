@@ -18,6 +18,7 @@
 #include "modules/accounts/service.hpp"
 #include "modules/people/person.hpp"
 #include "storage/db.hpp"
+#include "text/ranking.hpp"
 
 namespace haven::people {
 
@@ -34,6 +35,10 @@ struct Match {
     std::string pseudonym;
     std::vector<std::string> legal_names;
     int64_t active_at = 0;
+    // Why a search found them: which name met best (0 the pseudonym, 1… the legal names in order; -1 not a
+    // search) and, for each word of the query, the word of that name it met (-1 none).
+    int matched_name = -1;
+    std::vector<int> matched_words = {};
 };
 
 // What a person agreed to, when, and who recorded it.
@@ -150,8 +155,15 @@ private:
     // Seals `person` (checked) as the record of `row` and indexes its names again.
     Status rewrite(storage::Tx& tx, const store::StoredPerson& row, const Person& person);
     void write_index(storage::Tx& tx, int64_t id, const std::vector<std::string>& names);
-    // Ids that may match `query`: whoever bears it as pseudonym first, then (with `words`) those holding every word.
-    std::vector<int64_t> candidates(storage::Tx& tx, std::string_view query, bool words = true);
+    // Ids that may match `query`: whoever bears it as pseudonym first, then (with `words`) those holding every word
+    // (or every one of `only`, when given: a name's words without its patronymic).
+    std::vector<int64_t> candidates(storage::Tx& tx, std::string_view query, bool words = true, const std::vector<std::string>* only = nullptr);
+    // The readable candidates among `ids` (at most max_ranked) that `keep` keeps, met with `query` and ordered best
+    // first; whoever bears `pseudonym` (folded) whole comes first. A search shows only the best (text::best_first);
+    // with `every_kept`, all of them by score (the duplicate warning). At most `limit`.
+    std::vector<Match> ranked(storage::Tx& tx, const Principal& actor, std::optional<int64_t> site_id, const std::vector<int64_t>& ids,
+                              const std::vector<text::KeyedWord>& query, const std::string& pseudonym, size_t limit,
+                              const std::function<bool(const Person&)>& keep, bool every_kept = false);
     std::vector<Match> matches(storage::Tx& tx, const Principal& actor, std::optional<int64_t> site_id, std::vector<int64_t> ids,
                                const std::function<bool(const Person&)>& keep, size_t limit);
 
