@@ -47,6 +47,7 @@
 #include "storage/migrate.hpp"
 #include "support/http_client.hpp"
 #include "support/roster.hpp"
+#include "text/names.hpp"
 
 using namespace haven;
 using Clock_ = std::chrono::steady_clock;
@@ -387,6 +388,7 @@ void bench_people(const std::string& dir, const std::string& url) {
     auto timed = [&](const std::string& query) {
         auto t = Clock_::now();
         auto found = people.search(coordinator, query, 50);
+        if (!found && std::getenv("HAVEN_BENCH_VERBOSE")) std::printf("search failed: %s\n", found.error().message.c_str());
         return std::make_pair(std::chrono::duration<double, std::micro>(Clock_::now() - t).count(),
                               found ? std::move(found.value()) : std::vector<people::Match>{});
     };
@@ -409,11 +411,37 @@ void bench_people(const std::string& dir, const std::string& url) {
             found_total += found.size();
             sizes.push_back(found.size());
             const std::string pseudonym = "P" + std::to_string(i);
+            bool in_top3 = false;
             for (size_t r = 0; r < found.size() && r < 3; ++r)
                 if (found[r].pseudonym == pseudonym) {
                     first_place += r == 0;
                     ++top3;
+                    in_top3 = true;
                 }
+            if (in_top3 && found[0].pseudonym != pseudonym && std::getenv("HAVEN_BENCH_VERBOSE"))
+                std::printf("second: %s (%s) after %s\n", who.query(scheme, asked % 2).c_str(), who.legal_names()[0].c_str(),
+                            found[0].legal_names[0].c_str());
+            if (!in_top3 && std::getenv("HAVEN_BENCH_VERBOSE")) {
+                auto wide = people.search(coordinator, who.query(scheme, asked % 2), 5000);
+                size_t at = 0;
+                while (wide && at < wide->size() && (*wide)[at].pseudonym != pseudonym) ++at;
+                auto by_pseudonym = people.search(coordinator, pseudonym, 5);
+                std::printf("  by pseudonym %s: %zu\n", pseudonym.c_str(), by_pseudonym ? by_pseudonym->size() : 0);
+                if (by_pseudonym && !by_pseudonym->empty()) {
+                    std::set<int64_t> held;
+                    for (const auto& r : db->query("SELECT value FROM people_names WHERE person_id = $1", {by_pseudonym->front().id}))
+                        held.insert(r.integer(0));
+                    for (const auto& word : text::words(who.query(scheme, asked % 2))) {
+                        auto values = crypto::name_index_values(v, "people.name", word, people::Settings{}.name_index_bits);
+                        size_t both = 0;
+                        for (auto x : values) both += held.count(x);
+                        std::printf("  word %s: %zu values, %zu held by the person (%zu rows)\n", word.c_str(), values.size(), both, held.size());
+                    }
+                }
+                std::printf("miss: %s (%s): %zu results, first %s; among 5000: at %zu of %zu\n", who.query(scheme, asked % 2).c_str(),
+                            who.legal_names()[0].c_str(), found.size(),
+                            found.empty() || found[0].legal_names.empty() ? "-" : found[0].legal_names[0].c_str(), at, wide ? wide->size() : 0);
+            }
             ++asked;
         }
         std::sort(sizes.begin(), sizes.end());
@@ -424,6 +452,11 @@ void bench_people(const std::string& dir, const std::string& url) {
                     : scheme == 2 ? "french"
                                   : "german",
                     asked, 100.0 * first_place / std::max(asked, 1), 100.0 * top3 / std::max(asked, 1), sizes.empty() ? 0 : sizes[sizes.size() / 2]);
+    }
+    if (const char* q = std::getenv("HAVEN_BENCH_QUERY")) {  // what one query finds, for looking into a miss
+        auto [t, found] = timed(q);
+        std::printf("query %s: %zu results in %.2f ms\n", q, found.size(), t / 1000.0);
+        for (size_t r = 0; r < found.size() && r < 5; ++r) std::printf("  %s %s\n", found[r].pseudonym.c_str(), found[r].legal_names.at(0).c_str());
     }
     std::sort(us.begin(), us.end());
     const char* engine = sqlite ? "sqlite" : "postgres";

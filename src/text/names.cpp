@@ -43,7 +43,7 @@ const std::vector<std::pair<std::u32string, std::vector<std::string>>>& latin() 
         {U"sh", {"S"}},
         {U"ch", {"C", "S", "H"}},
         {U"ts", {"X"}},
-        {U"tz", {"X"}},
+        {U"tz", {"X", "TX"}},  // German ц, or тц (Kopytzow)
         {U"ks", {"KS"}},
         {U"ph", {"F"}},
         {U"ck", {"K"}},
@@ -145,7 +145,7 @@ std::vector<std::string> words(std::string_view name) {
 namespace {
 
 // Vowels kept, for spelling_keys: each Cyrillic vowel as the Latin spellings write it, the iotation (е je ie ye,
-// ё yo jo io o, ю yu ju iu, я ya ja ia) optional; й and Latin i, y as I; j as ж or й; French "ou" as у.
+// ё yo jo io o, ю yu ju iu, я ya ja ia) optional; й and Latin i, y as I; j as ж or й; "ou" as French у or German оу.
 const std::map<std::u32string, std::vector<std::string>>& vowel_readings() {
     static const std::map<std::u32string, std::vector<std::string>> m = {
         {U"а", {"A"}},
@@ -169,12 +169,12 @@ const std::map<std::u32string, std::vector<std::string>>& vowel_readings() {
         {U"i", {"I"}},
         {U"y", {"I"}},
         {U"j", {"J", "I"}},
-        {U"ou", {"U"}},
+        {U"ou", {"U", "OU"}},
     };
     return m;
 }
 
-std::set<std::string> keys_of(std::string_view folded_word, bool vowels) {
+std::set<std::string> keys_of(std::string_view folded_word, bool vowels, bool strict = false) {
     const std::u32string w = to_u32(folded_word);
     std::vector<std::string> partial = {""};
     const size_t most = vowels ? 2 * max_alternatives : max_alternatives;
@@ -187,7 +187,9 @@ std::set<std::string> keys_of(std::string_view folded_word, bool vowels) {
         } else if (auto v = vowel_readings().find(std::u32string(1, w[i])); vowels && v != vowel_readings().end()) {
             // A word's first я or ю is always written with its glide (Yana, Jana, Iana): Яна is not Анна.
             static const std::vector<std::string> ia = {"IA"}, iu = {"IU"};
-            readings = i == 0 && w[i] == U'я' ? &ia : i == 0 && w[i] == U'ю' ? &iu : &v->second;
+            // Strict: е as it is written, not as the ё folding hid (Березев is not Березов).
+            static const std::vector<std::string> e = {"E", "IE"};
+            readings = i == 0 && w[i] == U'я' ? &ia : i == 0 && w[i] == U'ю' ? &iu : strict && w[i] == U'е' ? &e : &v->second;
         } else if (auto it = cyrillic().find(std::u32string(1, w[i])); it != cyrillic().end()) {
             readings = &it->second;
         } else {
@@ -216,6 +218,7 @@ std::set<std::string> keys_of(std::string_view folded_word, bool vowels) {
 
 std::set<std::string> word_keys(std::string_view folded_word) { return keys_of(folded_word, false); }
 std::set<std::string> spelling_keys(std::string_view folded_word) { return keys_of(folded_word, true); }
+std::set<std::string> strict_spelling_keys(std::string_view folded_word) { return keys_of(folded_word, true, true); }
 
 NameKeys name_keys(std::string_view name) {
     NameKeys k;

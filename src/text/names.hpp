@@ -27,6 +27,8 @@ std::set<std::string> word_keys(std::string_view folded_word);
 // Finer keys of one folded word, for ranking (never indexed): the skeleton with its vowels kept as one class, so
 // Левина (LAVANA) and Львовна (LVAVNA), Иванов and Иванова, stay apart while Елена, Elena and Jelena meet.
 std::set<std::string> spelling_keys(std::string_view folded_word);
+// The same without reading е as the ё that folding hid: breaks ties between Березов and Березев for "Beresow".
+std::set<std::string> strict_spelling_keys(std::string_view folded_word);
 
 // A name's words' keys, computed once to compare a name with many others.
 struct NameKeys {

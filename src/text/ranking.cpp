@@ -22,14 +22,19 @@ bool is_patronymic(std::string_view w) {
     return false;
 }
 
-std::vector<KeyedWord> keyed_words(std::string_view name) {
+namespace {
+
+std::vector<KeyedWord> keyed(std::string_view name, const std::vector<KeyedWord>* query) {
     std::vector<KeyedWord> out;
     const auto all = words(name);
     for (size_t i = 0; i < all.size(); ++i) {
         std::string w = all[i];
         KeyedWord k;
         k.skeleton = word_keys(w);
-        k.spelled = spelling_keys(w);
+        const bool may_meet =
+            !query || std::any_of(query->begin(), query->end(), [&](const KeyedWord& q) { return meet_keys(q.skeleton, k.skeleton); });
+        if (may_meet) k.spelled = spelling_keys(w);
+        if (may_meet && w.find("е") != std::string::npos) k.strict = strict_spelling_keys(w);
         // A patronymic goes with a surname and a given name and never first: Лукашевич Андрей is a surname.
         k.patronymic = all.size() >= 3 && i > 0 && is_patronymic(w);
         k.folded = std::move(w);
@@ -37,6 +42,11 @@ std::vector<KeyedWord> keyed_words(std::string_view name) {
     }
     return out;
 }
+
+}  // namespace
+
+std::vector<KeyedWord> keyed_words(std::string_view name) { return keyed(name, nullptr); }
+std::vector<KeyedWord> keyed_words(std::string_view name, const std::vector<KeyedWord>& query) { return keyed(name, &query); }
 
 Level level(const KeyedWord& q, const KeyedWord& n) {
     if (q.folded == n.folded) return Level::exact;
@@ -61,7 +71,14 @@ Met meet(const std::vector<KeyedWord>& query, const std::vector<std::vector<Keye
             int top = 0, where = -1;
             for (size_t w = 0; w < names[i].size(); ++w) {
                 if (used[w]) continue;  // two query words do not meet the same word
-                int s = int(level(query[q], names[i][w])) * 10;
+                const Level l = level(query[q], names[i][w]);
+                int s = int(l) * 10;
+                // Spelled alike only by reading an е as ё counts a little less (Beresow: Березов before Березев).
+                if (l == Level::spelled) {
+                    const auto& a = query[q].strict.empty() ? query[q].spelled : query[q].strict;
+                    const auto& b = names[i][w].strict.empty() ? names[i][w].spelled : names[i][w].strict;
+                    if (meet_keys(a, b)) s += 2;
+                }
                 if (s && names[i][w].patronymic) s -= 15;  // a patronymic met is worth less than a surname or a given name
                 if (s > top) top = s, where = int(w);
             }

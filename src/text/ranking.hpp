@@ -22,10 +22,13 @@ enum class Level { none = 0, skeleton = 1, prefix = 2, spelled = 3, exact = 4 };
 // A word, folded, with its keys, computed once.
 struct KeyedWord {
     std::string folded;
-    std::set<std::string> skeleton, spelled;
-    bool patronymic = false;  // reads as one, in a name of three words or more, not first
+    std::set<std::string> skeleton, spelled, strict;  // strict: see strict_spelling_keys (empty: as spelled)
+    bool patronymic = false;                          // reads as one, in a name of three words or more, not first
 };
 std::vector<KeyedWord> keyed_words(std::string_view name);
+// The same for a candidate's name, keying finely only the words that can meet the query (their skeleton meets
+// one of its words'): most candidates a truncated index proposes meet nothing, and are cheap to turn away.
+std::vector<KeyedWord> keyed_words(std::string_view name, const std::vector<KeyedWord>& query);
 
 // Whether a folded word reads as a patronymic (Петрович, Ивановна, Ильич, PETROVICH, IVANOVNA, Petrowitsch).
 bool is_patronymic(std::string_view folded_word);

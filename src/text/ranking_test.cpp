@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -180,19 +181,33 @@ struct InMemory {
 size_t place_of(const std::vector<size_t>& results, size_t who) { return size_t(std::find(results.begin(), results.end(), who) - results.begin()); }
 
 TEST(Ranking, OnAGeneratedRosterTheRightPersonComesFirst) {
-    const auto roster = haven::testing::make_roster(10'000);
+    // HAVEN_RANKING_ROSTER=100000 runs it at a network's scale and names the misses.
+    const size_t size = std::getenv("HAVEN_RANKING_ROSTER") ? size_t(std::atol(std::getenv("HAVEN_RANKING_ROSTER"))) : 10'000;
+    const bool verbose = std::getenv("HAVEN_RANKING_ROSTER") != nullptr;
+    const auto roster = haven::testing::make_roster(size);
     InMemory index;
     std::map<std::string, int> same_name;
     for (const auto& p : roster) {
         index.add(p.legal_names());
         ++same_name[p.key()];
     }
+    if (const char* q = std::getenv("HAVEN_RANKING_QUERY")) {
+        const auto results = index.search(q);
+        std::printf("query %s: %zu results\n", q, results.size());
+        for (size_t r = 0; r < results.size() && r < 5; ++r) std::printf("  %s\n", roster[results[r]].legal_names()[0].c_str());
+    }
     for (int scheme = -1; scheme < 4; ++scheme) {
         int asked = 0, first = 0, top3 = 0;
         std::vector<size_t> sizes;
         for (size_t i = 0; asked < 200 && i < roster.size(); i += 7) {
             if (same_name[roster[i].key()] > 1) continue;  // someone else has the same name: first place is a toss-up
-            const auto results = index.search(roster[i].query(scheme, asked % 2));
+            const std::string q = roster[i].query(scheme, asked % 2);
+            const auto results = index.search(q);
+            if (verbose && place_of(results, i) != 0) {
+                std::printf("miss: %s (%s) at %zu of %zu:", q.c_str(), roster[i].legal_names()[0].c_str(), place_of(results, i), results.size());
+                for (size_t r = 0; r < results.size() && r < 3; ++r) std::printf(" [%s]", roster[results[r]].legal_names()[0].c_str());
+                std::printf("\n");
+            }
             ++asked;
             sizes.push_back(results.size());
             first += place_of(results, i) == 0;

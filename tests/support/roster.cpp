@@ -135,6 +135,12 @@ std::vector<std::string> RosterPerson::legal_names() const {
             text::romanize(surname, text::Scheme::passport) + " " + text::romanize(given, text::Scheme::passport)};
 }
 
+std::string RosterPerson::key() const {
+    std::string k = surname + " " + given;  // Соловьёва and Соловьева are one name
+    for (size_t at; (at = k.find("ё")) != std::string::npos;) k.replace(at, std::string("ё").size(), "е");
+    return k;
+}
+
 std::string RosterPerson::query(int scheme, bool given_first) const {
     auto spell = [&](const std::string& w) { return scheme < 0 ? w : text::romanize(w, text::Scheme(scheme)); };
     return given_first ? spell(given) + " " + spell(surname) : spell(surname) + " " + spell(given);

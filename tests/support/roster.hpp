@@ -19,7 +19,7 @@ struct RosterPerson {
     // "Surname Given" or "Given Surname" in a spelling: what someone types to find them. `scheme` < 0: Cyrillic.
     std::string query(int scheme, bool given_first) const;
     // The same name (surname and given name) — two people a search cannot tell apart.
-    std::string key() const { return surname + " " + given; }
+    std::string key() const;
 };
 
 std::vector<RosterPerson> make_roster(size_t count, uint32_t seed = 17);

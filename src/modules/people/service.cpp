@@ -29,7 +29,7 @@ constexpr const char* index_name = "people.name";
 constexpr const char* pseudonym_index = "people.pseudonym";
 constexpr size_t max_query = 200;
 constexpr size_t max_candidates = 20000;  // per query: beyond this many namesakes, a longer query is needed
-constexpr size_t max_ranked = 2000;       // candidates opened and ranked per query: the best of them are shown
+constexpr size_t max_ranked = 6000;       // candidates opened and ranked per query: the best of them are shown
 
 // A person's data key, wiped when it goes out of scope.
 struct PersonKey {
@@ -172,7 +172,7 @@ std::vector<Match> Service::ranked(Tx& tx, const Principal& actor, std::optional
             auto p = open(row);
             if (!p || (keep && !keep(*p))) continue;
             std::vector<std::vector<text::KeyedWord>> names;
-            for (const auto& n : p->names()) names.push_back(text::keyed_words(n));
+            for (const auto& n : p->names()) names.push_back(text::keyed_words(n, query));
             text::Met m = text::meet(query, names);
             if (!pseudonym.empty() && text::fold(p->pseudonym) == pseudonym) {  // the query is their pseudonym, whole
                 m.words = int(query.size());

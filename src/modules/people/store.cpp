@@ -101,17 +101,28 @@ std::vector<int64_t> bearers_of(Tx& tx, int64_t value) {
 }
 
 std::vector<int64_t> holding_every(Tx& tx, const std::vector<std::set<int64_t>>& words, size_t limit) {
-    // One query: INTERSECT in the database, so only the survivors travel.
-    std::string sql;
+    // One query: the people holding a value of every word, those holding the most of the query's values first — a
+    // word truly met holds most of its spellings' values, a truncated hash that collides holds one — so that a limit
+    // cuts the noise, not the person sought.
+    std::set<int64_t> all;
+    std::string every;
     storage::Params params;
     for (const auto& values : words) {
         if (values.empty()) continue;
-        if (!sql.empty()) sql += " INTERSECT ";
-        sql += "SELECT DISTINCT person_id FROM people_names WHERE value IN (" + in_list(params.size() + 1, values.size()) + ")";
+        all.insert(values.begin(), values.end());
+    }
+    if (all.empty()) return {};
+    params.insert(params.end(), all.begin(), all.end());
+    for (const auto& values : words) {
+        if (values.empty()) continue;
+        every += std::string(every.empty() ? "" : " AND ") + "MAX(CASE WHEN value IN (" + in_list(params.size() + 1, values.size()) +
+                 ") THEN 1 ELSE 0 END) = 1";
         params.insert(params.end(), values.begin(), values.end());
     }
-    if (sql.empty()) return {};
-    return rows_as(tx.query(sql + " ORDER BY 1 LIMIT " + std::to_string(limit), params), first_column);
+    return rows_as(tx.query("SELECT person_id FROM people_names WHERE value IN (" + in_list(1, all.size()) + ") GROUP BY person_id HAVING " + every +
+                                " ORDER BY COUNT(*) DESC, person_id LIMIT " + std::to_string(limit),
+                            params),
+                   first_column);
 }
 
 // ---- Consents ----
