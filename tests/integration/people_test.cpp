@@ -47,8 +47,9 @@ protected:
 
     HttpReply call(const std::string& method, const std::string& target, const std::string& session, const std::string& body = {},
                    const std::string& type = "application/json") {
-        // Keep the session alive across the clock moves of a test.
-        auto reply = testing::signed_request(port_, method, target, session, csrf_, body, type);
+        // Keep the session alive across the clock moves of a test. Imports of 2,000 people are checked against
+        // those recorded: slow under ASan, hence the minute.
+        auto reply = testing::signed_request(port_, method, target, session, csrf_, body, type, 60'000);
         return reply;
     }
 
@@ -273,7 +274,8 @@ TEST_P(People, ImportPagesPreviewThenImportWithProgress) {
         }
         return testing::request(port_, "POST", target, body,
                                 "Cookie: __Host-haven_session=" + coordinator_ + "; __Host-haven_csrf=" + csrf_ +
-                                    "\r\nContent-Type: application/x-www-form-urlencoded\r\n");
+                                    "\r\nContent-Type: application/x-www-form-urlencoded\r\n",
+                                60'000);
     };
     const std::string base = "/sites/" + std::to_string(site_) + "/people/import";
     // Issue 16: the file chooser works without JavaScript — a multipart upload, its CSRF field checked like any form's.

@@ -123,25 +123,27 @@ private:
     std::string buffer_;
 };
 
-// One request on a fresh connection.
+// One request on a fresh connection; the reply awaited at most `timeout_ms` (longer for work that is slow under
+// the sanitizers, such as checking 2,000 imported people against those recorded).
 inline HttpReply request(uint16_t port, const std::string& method, const std::string& target, const std::string& body = {},
-                         const std::string& extra_headers = {}) {
+                         const std::string& extra_headers = {}, int timeout_ms = 5000) {
     Connection c(port);
     if (!c.ok()) return {};
     std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra_headers;
     if (!body.empty() || method == "POST") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
     req += "\r\n" + body;
     c.send(req);
-    return c.read_reply();
+    return c.read_reply(timeout_ms);
 }
 
 // A request as a signed-in browser or script sends it: the session cookie, the CSRF cookie and header, and
 // the body's type when there is one.
 inline HttpReply signed_request(uint16_t port, const std::string& method, const std::string& target, const std::string& session,
-                                const std::string& csrf, const std::string& body = {}, const std::string& type = "application/json") {
+                                const std::string& csrf, const std::string& body = {}, const std::string& type = "application/json",
+                                int timeout_ms = 5000) {
     std::string headers = "Cookie: __Host-haven_session=" + session + "; __Host-haven_csrf=" + csrf + "\r\nX-CSRF-Token: " + csrf + "\r\n";
     if (!body.empty()) headers += "Content-Type: " + type + "\r\n";
-    return request(port, method, target, body, headers);
+    return request(port, method, target, body, headers, timeout_ms);
 }
 
 }  // namespace haven::testing
