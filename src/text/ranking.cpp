@@ -6,23 +6,17 @@
 
 namespace haven::text {
 
+bool is_patronymic(std::string_view w) {
+    for (std::string_view end : {"ич", "вна", "ична", "ich", "itch", "itsch", "vna", "wna", "ichna", "itchna", "itschna"})
+        if (w.size() > end.size() + 2 && w.ends_with(end)) return true;  // a stem before the ending
+    return false;
+}
+
 namespace {
 
 bool meet_keys(const std::set<std::string>& a, const std::set<std::string>& b) {
     return std::any_of(a.begin(), a.end(), [&](const std::string& k) { return b.count(k) > 0; });
 }
-
-bool ends_with(std::string_view s, std::string_view end) { return s.size() > end.size() + 2 && s.substr(s.size() - end.size()) == end; }
-
-}  // namespace
-
-bool is_patronymic(std::string_view w) {
-    for (std::string_view end : {"ич", "вна", "ична", "ich", "itch", "itsch", "vna", "wna", "ichna", "itchna", "itschna"})
-        if (ends_with(w, end)) return true;
-    return false;
-}
-
-namespace {
 
 std::vector<KeyedWord> keyed(std::string_view name, const std::vector<KeyedWord>* query) {
     std::vector<KeyedWord> out;

@@ -112,7 +112,7 @@ std::pair<std::string, std::string> patronymics(const std::string& father) {
 }
 
 std::string feminine(const std::string& surname) {
-    auto ends = [&](const std::string& e) { return surname.size() >= e.size() && surname.compare(surname.size() - e.size(), e.size(), e) == 0; };
+    auto ends = [&](const char* e) { return surname.ends_with(e); };
     if (ends("ов") || ends("ев") || ends("ёв") || ends("ин") || ends("ын")) return surname + "а";
     if (ends("ский")) return surname.substr(0, surname.size() - std::string("ий").size()) + "ая";
     return surname;  // -ко, -ук, -чук, -ич, -ик, -оз, -ук: the same for women

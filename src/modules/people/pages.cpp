@@ -10,15 +10,6 @@
 
 namespace haven::people {
 
-using accounts::Action;
-using accounts::may;
-using http::form_body;
-using http::id_param;
-using web::field;
-using web::localized;
-using web::notice;
-using web::page_context;
-
 std::string site_url(int64_t site) { return "/sites/" + std::to_string(site) + "/people"; }
 std::string person_url(int64_t id) { return "/people/" + std::to_string(id); }
 

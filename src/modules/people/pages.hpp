@@ -11,6 +11,14 @@
 
 namespace haven::people {
 
+using accounts::Action;
+using accounts::may;
+using http::form_body;
+using http::id_param;
+using web::field;
+using web::notice;
+using web::page_context;
+
 std::string site_url(int64_t site);  // a site's people list
 std::string person_url(int64_t id);
 std::string joined(const std::vector<std::string>& v, const char* sep);

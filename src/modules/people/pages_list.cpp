@@ -5,14 +5,6 @@
 
 namespace haven::people {
 
-using accounts::Action;
-using accounts::may;
-using http::form_body;
-using http::id_param;
-using web::field;
-using web::notice;
-using web::page_context;
-
 namespace {
 
 constexpr size_t page_size = 50;

@@ -157,8 +157,8 @@ std::vector<Match> Service::matches(Tx& tx, const Principal& actor, std::optiona
 }
 
 std::vector<Match> Service::ranked(Tx& tx, const Principal& actor, std::optional<int64_t> site_id, const std::vector<int64_t>& ids,
-                                   const std::vector<text::KeyedWord>& query, const std::string& pseudonym, size_t limit,
-                                   const std::function<bool(const Person&)>& keep, bool every_kept) {
+                                   const std::vector<text::KeyedWord>& query, const std::string& pseudonym, size_t limit, const Keep& keep,
+                                   bool every_kept) {
     // Every candidate is opened and met before any is shown: the best may be the last the index gave.
     std::vector<Match> found;
     std::vector<text::Met> met;
@@ -170,9 +170,12 @@ std::vector<Match> Service::ranked(Tx& tx, const Principal& actor, std::optional
         for (auto& row : store::people_in(tx, slice)) {
             if ((site_id && row.site_id != *site_id) || !may_read(tx, actor, row.site_id, row.id)) continue;
             auto p = open(row);
-            if (!p || (keep && !keep(*p))) continue;
+            if (!p) continue;
+            // Keyed once, for the ranking and `keep` alike; a search keys finely only the words that can meet it,
+            // the duplicate check every word (it compares all of a person's names, not only the query's).
             std::vector<std::vector<text::KeyedWord>> names;
-            for (const auto& n : p->names()) names.push_back(text::keyed_words(n, query));
+            for (const auto& n : p->names()) names.push_back(every_kept ? text::keyed_words(n) : text::keyed_words(n, query));
+            if (keep && !keep(*p, names)) continue;
             text::Met m = text::meet(query, names);
             if (!pseudonym.empty() && text::fold(p->pseudonym) == pseudonym) {  // the query is their pseudonym, whole
                 m.words = int(query.size());
@@ -244,11 +247,8 @@ Result<std::vector<Match>> Service::duplicates_of(const Principal& actor, int64_
         const std::vector<text::KeyedWord> query = mine.size() > 1 ? mine[1] : text::keyed_words(names.empty() ? "" : names[0]);
         return ranked(
             tx, actor, site_id, ids, query, pseudonym, 20,
-            [&](const Person& p) {
-                if (!pseudonym.empty() && text::fold(p.pseudonym) == pseudonym) return true;
-                std::vector<std::vector<text::KeyedWord>> theirs = {{}};
-                for (const auto& n : p.legal_names) theirs.push_back(text::keyed_words(n));
-                return text::likely_same_person(mine, theirs);
+            [&](const Person& p, const std::vector<std::vector<text::KeyedWord>>& theirs) {
+                return (!pseudonym.empty() && text::fold(p.pseudonym) == pseudonym) || text::likely_same_person(mine, theirs);
             },
             true);
     }));
@@ -293,7 +293,7 @@ Result<std::vector<Match>> Service::search(const Principal& actor, std::string_v
     HAVEN_TRY(out, db_.read<std::vector<Match>>([&](Tx& tx) -> Result<std::vector<Match>> {
         // Ranked by how the words meet (text::meet): the right person first, not pseudonym order.
         return ranked(tx, actor, site_id, candidates(tx, query), wanted, folded, limit,
-                      [&](const Person& p) { return !digits || text::fold(joined(p.names())).find(folded) != std::string::npos; });
+                      [&](const Person& p, const auto&) { return !digits || text::fold(joined(p.names())).find(folded) != std::string::npos; });
     }));
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         audit_.record(tx, {"people.search", actor.account_id});

@@ -158,12 +158,14 @@ private:
     // Ids that may match `query`: whoever bears it as pseudonym first, then (with `words`) those holding every word
     // (or every one of `only`, when given: a name's words without its patronymic).
     std::vector<int64_t> candidates(storage::Tx& tx, std::string_view query, bool words = true, const std::vector<std::string>* only = nullptr);
+    // Whether a candidate opened by `ranked` is kept, seeing the person and their names keyed (names()' order).
+    using Keep = std::function<bool(const Person&, const std::vector<std::vector<text::KeyedWord>>&)>;
     // The readable candidates among `ids` (at most max_ranked) that `keep` keeps, met with `query` and ordered best
     // first; whoever bears `pseudonym` (folded) whole comes first. A search shows only the best (text::best_first);
     // with `every_kept`, all of them by score (the duplicate warning). At most `limit`.
     std::vector<Match> ranked(storage::Tx& tx, const Principal& actor, std::optional<int64_t> site_id, const std::vector<int64_t>& ids,
-                              const std::vector<text::KeyedWord>& query, const std::string& pseudonym, size_t limit,
-                              const std::function<bool(const Person&)>& keep, bool every_kept = false);
+                              const std::vector<text::KeyedWord>& query, const std::string& pseudonym, size_t limit, const Keep& keep,
+                              bool every_kept = false);
     std::vector<Match> matches(storage::Tx& tx, const Principal& actor, std::optional<int64_t> site_id, std::vector<int64_t> ids,
                                const std::function<bool(const Person&)>& keep, size_t limit);
 
