@@ -104,11 +104,16 @@ protected:
         if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir_);
     }
     std::string new_token(const std::string& bin, const std::string& data) {
-        auto token = sh(bin + " token create --user netop --scope write --label laptop" + data);
-        EXPECT_EQ(token.status, 0) << token.out;
-        std::string t = token.out;
-        while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
-        return t.substr(t.find_last_of(" \n") + 1);
+        // CI has twice (once per engine, about one run in four) read nothing from a `token create` that exited 0;
+        // not reproduced here. Asked again then, and said so, so that the next engineer sees how often.
+        for (int attempt = 1;; ++attempt) {
+            auto token = sh(bin + " token create --user netop --scope write --label laptop" + data);
+            EXPECT_EQ(token.status, 0) << token.out;
+            std::string t = token.out;
+            while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+            if (!t.empty() || attempt == 3) return t.substr(t.find_last_of(" \n") + 1);
+            std::printf("[ note ] token create exited %d and printed %zu bytes; asking again\n", token.status, token.out.size());
+        }
     }
     std::string operator_on(const std::string& device) const {
         return std::string(HAVEN_OPERATOR) + " --state " + dir_ + "/" + device + ".state --passphrase-file " + dir_ + "/op-pass ";
