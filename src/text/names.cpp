@@ -1,12 +1,15 @@
 #include "text/names.hpp"
 
 #include <unicode/translit.h>
+#include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 
 namespace haven::text {
 namespace {
@@ -15,13 +18,13 @@ constexpr size_t max_alternatives = 32;
 
 // Cyrillic letters (folded, without diacritics) to skeleton classes. Vowels, й, ь and ъ vanish; г may be
 // Ukrainian h. Classes: B D F G H J(ж) K L M N P Q(щ) R S(с/ш) T V X(ц) Z C(ч).
-const std::map<std::u32string, std::vector<std::string>>& cyrillic() {
-    static const std::map<std::u32string, std::vector<std::string>> m = {
-        {U"а", {""}},  {U"б", {"B"}}, {U"в", {"V"}}, {U"г", {"G", "H"}}, {U"ґ", {"G"}}, {U"д", {"D"}}, {U"е", {""}},  {U"є", {""}},
-        {U"ж", {"J"}}, {U"з", {"Z"}}, {U"и", {""}},  {U"і", {""}},       {U"ї", {""}},  {U"й", {""}},  {U"к", {"K"}}, {U"л", {"L"}},
-        {U"м", {"M"}}, {U"н", {"N"}}, {U"о", {""}},  {U"п", {"P"}},      {U"р", {"R"}}, {U"с", {"S"}}, {U"т", {"T"}}, {U"у", {""}},
-        {U"ў", {""}},  {U"ф", {"F"}}, {U"х", {"H"}}, {U"ц", {"X"}},      {U"ч", {"C"}}, {U"ш", {"S"}}, {U"щ", {"Q"}}, {U"ъ", {""}},
-        {U"ы", {""}},  {U"ь", {""}},  {U"э", {""}},  {U"ю", {""}},       {U"я", {""}},
+const std::unordered_map<char32_t, std::vector<std::string>>& cyrillic() {
+    static const std::unordered_map<char32_t, std::vector<std::string>> m = {
+        {U'а', {""}},  {U'б', {"B"}}, {U'в', {"V"}}, {U'г', {"G", "H"}}, {U'ґ', {"G"}}, {U'д', {"D"}}, {U'е', {""}},  {U'є', {""}},
+        {U'ж', {"J"}}, {U'з', {"Z"}}, {U'и', {""}},  {U'і', {""}},       {U'ї', {""}},  {U'й', {""}},  {U'к', {"K"}}, {U'л', {"L"}},
+        {U'м', {"M"}}, {U'н', {"N"}}, {U'о', {""}},  {U'п', {"P"}},      {U'р', {"R"}}, {U'с', {"S"}}, {U'т', {"T"}}, {U'у', {""}},
+        {U'ў', {""}},  {U'ф', {"F"}}, {U'х', {"H"}}, {U'ц', {"X"}},      {U'ч', {"C"}}, {U'ш', {"S"}}, {U'щ', {"Q"}}, {U'ъ', {""}},
+        {U'ы', {""}},  {U'ь', {""}},  {U'э', {""}},  {U'ю', {""}},       {U'я', {""}},
     };
     return m;
 }
@@ -42,7 +45,7 @@ const std::vector<std::pair<std::u32string, std::vector<std::string>>>& latin() 
         {U"kh", {"H"}},
         {U"sh", {"S"}},
         {U"ch", {"C", "S", "H"}},
-        {U"ts", {"X"}},
+        {U"ts", {"X", "TS"}},  // ц, or тс (Filatskiy, Bratskaya)
         {U"tz", {"X", "TX"}},  // German ц, or тц (Kopytzow)
         {U"ks", {"KS"}},
         {U"ph", {"F"}},
@@ -79,12 +82,12 @@ const std::vector<std::pair<std::u32string, std::vector<std::string>>>& latin() 
 }
 
 std::u32string to_u32(std::string_view utf8) {
-    icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), int32_t(utf8.size())));
     std::u32string out;
-    for (int32_t i = 0; i < u.length();) {
-        UChar32 c = u.char32At(i);
-        out += char32_t(c);
-        i += U16_LENGTH(c);
+    out.reserve(utf8.size());
+    for (int32_t i = 0, n = int32_t(utf8.size()); i < n;) {
+        UChar32 c;
+        U8_NEXT(utf8.data(), i, n, c);
+        out += char32_t(c < 0 ? 0xFFFD : c);  // invalid UTF-8 as U+FFFD, as ICU's converters read it
     }
     return out;
 }
@@ -97,11 +100,9 @@ std::string collapse(const std::string& s) {
     return out;
 }
 
-}  // namespace
-
-std::string fold(std::string_view text) {
-    // Decompose, drop combining marks (ё→е, й→и, ï→i, é→e), recompose, lower-case. A Transliterator is not safe
-    // for concurrent use, so each thread folds with its own copy of one made at first use.
+// Decompose, drop combining marks (ё→е, й→и, ï→i, é→e), recompose, lower-case. A Transliterator is not safe for
+// concurrent use, so each thread folds with its own copy of one made at first use.
+std::string fold_by_icu(std::string_view text) {
     static const std::unique_ptr<icu::Transliterator> prototype = [] {
         UErrorCode status = U_ZERO_ERROR;
         std::unique_ptr<icu::Transliterator> t(
@@ -120,25 +121,59 @@ std::string fold(std::string_view text) {
     return out;
 }
 
+// Most names are ASCII and Cyrillic (U+0400–U+045F, Ґ ґ): each such letter folds alone, to what ICU gives it, so a
+// table made once by ICU folds them letter by letter — the same result, without the Transliterator's cost (which
+// was most of ranking a search's candidates). Anything else, a combining mark included, goes through ICU whole.
+const std::string* folded_alone(char32_t c) {
+    static const auto table = [] {
+        std::unordered_map<char32_t, std::string> t;
+        auto add = [&](char32_t c) {
+            const icu::UnicodeString u{UChar32(c)};
+            std::string utf8;
+            u.toUTF8String(utf8);
+            t[c] = fold_by_icu(utf8);
+        };
+        for (char32_t c = 0; c < 0x80; ++c) add(c);
+        for (char32_t c = 0x400; c < 0x460; ++c) add(c);
+        add(0x490);
+        add(0x491);
+        return t;
+    }();
+    auto it = table.find(c);
+    return it == table.end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+std::string fold(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (int32_t i = 0, n = int32_t(text.size()); i < n;) {
+        UChar32 c;
+        U8_NEXT(text.data(), i, n, c);
+        const std::string* f = c < 0 ? nullptr : folded_alone(char32_t(c));
+        if (!f) return fold_by_icu(text);
+        out += *f;
+    }
+    return out;
+}
+
 std::vector<std::string> words(std::string_view name) {
     std::vector<std::string> out;
-    std::u32string current;
-    auto flush = [&] {
-        if (current.empty()) return;
-        icu::UnicodeString u;
-        for (char32_t c : current) u.append(UChar32(c));
-        std::string w;
-        u.toUTF8String(w);
-        out.push_back(w);
-        current.clear();
-    };
-    for (char32_t c : to_u32(fold(name))) {
-        if (u_isalpha(UChar32(c)))
-            current += c;
-        else
-            flush();
+    std::string current;
+    const std::string folded = fold(name);
+    for (int32_t i = 0, n = int32_t(folded.size()); i < n;) {
+        const int32_t start = i;
+        UChar32 c;
+        U8_NEXT(folded.data(), i, n, c);
+        if (c >= 0 && u_isalpha(c)) {
+            current.append(folded, size_t(start), size_t(i - start));
+        } else if (!current.empty()) {
+            out.push_back(std::move(current));
+            current.clear();
+        }
     }
-    flush();
+    if (!current.empty()) out.push_back(std::move(current));
     return out;
 }
 
@@ -146,32 +181,44 @@ namespace {
 
 // Vowels kept, for spelling_keys: each Cyrillic vowel as the Latin spellings write it, the iotation (е je ie ye,
 // ё yo jo io o, ю yu ju iu, я ya ja ia) optional; й and Latin i, y as I; j as ж or й; "ou" as French у or German оу.
-const std::map<std::u32string, std::vector<std::string>>& vowel_readings() {
-    static const std::map<std::u32string, std::vector<std::string>> m = {
-        {U"а", {"A"}},
-        {U"о", {"O"}},
-        {U"у", {"U"}},
-        {U"ў", {"U"}},
-        {U"э", {"E"}},
-        {U"ы", {"I"}},
-        {U"и", {"I"}},
-        {U"і", {"I"}},
-        {U"ї", {"I"}},
-        {U"й", {"I"}},
-        {U"е", {"E", "IE", "O", "IO"}},
-        {U"є", {"E", "IE"}},
-        {U"ю", {"U", "IU"}},
-        {U"я", {"A", "IA"}},
-        {U"a", {"A"}},
-        {U"o", {"O"}},
-        {U"u", {"U"}},
-        {U"e", {"E"}},
-        {U"i", {"I"}},
-        {U"y", {"I"}},
-        {U"j", {"J", "I"}},
-        {U"ou", {"U", "OU"}},
+const std::unordered_map<char32_t, std::vector<std::string>>& vowel_readings() {
+    static const std::unordered_map<char32_t, std::vector<std::string>> m = {
+        {U'а', {"A"}},
+        {U'о', {"O"}},
+        {U'у', {"U"}},
+        {U'ў', {"U"}},
+        {U'э', {"E"}},
+        {U'ы', {"I"}},
+        {U'и', {"I"}},
+        {U'і', {"I"}},
+        {U'ї', {"I"}},
+        {U'й', {"I"}},
+        {U'е', {"E", "IE", "O", "IO"}},
+        {U'є', {"E", "IE"}},
+        {U'ю', {"U", "IU"}},
+        {U'я', {"A", "IA"}},
+        {U'a', {"A"}},
+        {U'o', {"O"}},
+        {U'u', {"U"}},
+        {U'e', {"E"}},
+        {U'i', {"I"}},
+        {U'y', {"I"}},
+        {U'j', {"J", "I"}},
     };
     return m;
+}
+const std::vector<std::string> ou_readings = {"U", "OU"};
+
+// The Latin rules that may start with a letter, longest first as latin() lists them.
+const std::vector<const std::pair<std::u32string, std::vector<std::string>>*>& latin_from(char32_t c) {
+    static const auto by_first = [] {
+        std::unordered_map<char32_t, std::vector<const std::pair<std::u32string, std::vector<std::string>>*>> m;
+        for (const auto& rule : latin()) m[rule.first[0]].push_back(&rule);
+        return m;
+    }();
+    static const std::vector<const std::pair<std::u32string, std::vector<std::string>>*> none;
+    auto it = by_first.find(c);
+    return it == by_first.end() ? none : it->second;
 }
 
 std::set<std::string> keys_of(std::string_view folded_word, bool vowels, bool strict = false) {
@@ -182,27 +229,36 @@ std::set<std::string> keys_of(std::string_view folded_word, bool vowels, bool st
         const std::vector<std::string>* readings = nullptr;
         size_t used = 1;
         if (vowels && w.compare(i, 2, U"ou") == 0) {
-            readings = &vowel_readings().at(U"ou");
+            readings = &ou_readings;
             used = 2;
-        } else if (auto v = vowel_readings().find(std::u32string(1, w[i])); vowels && v != vowel_readings().end()) {
+        } else if (auto v = vowels ? vowel_readings().find(w[i]) : vowel_readings().end(); v != vowel_readings().end()) {
             // A word's first я or ю is always written with its glide (Yana, Jana, Iana): Яна is not Анна.
             static const std::vector<std::string> ia = {"IA"}, iu = {"IU"};
             // Strict: е as it is written, not as the ё folding hid (Березев is not Березов).
             static const std::vector<std::string> e = {"E", "IE"};
-            readings = i == 0 && w[i] == U'я' ? &ia : i == 0 && w[i] == U'ю' ? &iu : strict && w[i] == U'е' ? &e : &v->second;
-        } else if (auto it = cyrillic().find(std::u32string(1, w[i])); it != cyrillic().end()) {
+            // A word's first Latin e may be a Е the passport writes E and English Ye (Egor, Yegor).
+            readings = i == 0 && w[i] == U'я'   ? &ia
+                       : i == 0 && w[i] == U'ю' ? &iu
+                       : strict && w[i] == U'е' ? &e
+                       : i == 0 && w[i] == U'e' ? &e
+                                                : &v->second;
+        } else if (auto it = cyrillic().find(w[i]); it != cyrillic().end()) {
             readings = &it->second;
         } else {
-            for (const auto& [spelling, r] : latin()) {
-                if (w.compare(i, spelling.size(), spelling) == 0) {
-                    readings = &r;
-                    used = spelling.size();
+            for (const auto* rule : latin_from(w[i])) {
+                if (w.compare(i, rule->first.size(), rule->first) == 0) {
+                    readings = &rule->second;
+                    used = rule->first.size();
                     break;
                 }
             }
         }
         i += used;
-        if (!readings) continue;  // a letter of another script: ignored
+        if (!readings) continue;      // a letter of another script: ignored
+        if (readings->size() == 1) {  // most letters: one reading, no copies
+            for (auto& p : partial) p += readings->front();
+            continue;
+        }
         std::vector<std::string> next;
         for (const auto& p : partial)
             for (const auto& r : *readings)

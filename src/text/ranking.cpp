@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "text/names.hpp"
+#include "text/romanize.hpp"
 
 namespace haven::text {
 
@@ -13,6 +14,25 @@ bool is_patronymic(std::string_view w) {
 }
 
 namespace {
+
+// A folded Cyrillic word in every scheme, folded; and with each е read as the ё folding may have hidden
+// (Алфёров: Alfyorov, Alfiorov, Alfjorow).
+std::vector<std::string> romanized(const std::string& word) {
+    std::vector<std::string> readings = {word};
+    const std::string e = "е", yo = "ё";
+    for (size_t at = word.find(e); at != std::string::npos; at = word.find(e, at + e.size()))
+        readings.push_back(word.substr(0, at) + yo + word.substr(at + e.size()));
+    std::vector<std::string> out;
+    for (const auto& r : readings)
+        for (Scheme s : {Scheme::passport, Scheme::english, Scheme::french, Scheme::german}) out.push_back(fold(romanize(r, s)));
+    return out;
+}
+
+// One word written exactly as a scheme writes the other.
+bool written_as(const KeyedWord& a, const KeyedWord& b) {
+    return std::find(b.romanized.begin(), b.romanized.end(), a.folded) != b.romanized.end() ||
+           std::find(a.romanized.begin(), a.romanized.end(), b.folded) != a.romanized.end();
+}
 
 bool meet_keys(const std::set<std::string>& a, const std::set<std::string>& b) {
     return std::any_of(a.begin(), a.end(), [&](const std::string& k) { return b.count(k) > 0; });
@@ -29,6 +49,7 @@ std::vector<KeyedWord> keyed(std::string_view name, const std::vector<KeyedWord>
             !query || std::any_of(query->begin(), query->end(), [&](const KeyedWord& q) { return meet_keys(q.skeleton, k.skeleton); });
         if (may_meet) k.spelled = spelling_keys(w);
         if (may_meet && w.find("е") != std::string::npos) k.strict = strict_spelling_keys(w);
+        if (may_meet && !w.empty() && (static_cast<unsigned char>(w[0]) & 0xFC) == 0xD0) k.romanized = romanized(w);  // U+0400–U+04FF
         // A patronymic goes with a surname and a given name and never first: Лукашевич Андрей is a surname.
         k.patronymic = all.size() >= 3 && i > 0 && is_patronymic(w);
         k.folded = std::move(w);
@@ -72,6 +93,7 @@ Met meet(const std::vector<KeyedWord>& query, const std::vector<std::vector<Keye
                     const auto& a = query[q].strict.empty() ? query[q].spelled : query[q].strict;
                     const auto& b = names[i][w].strict.empty() ? names[i][w].spelled : names[i][w].strict;
                     if (meet_keys(a, b)) s += 2;
+                    if (written_as(query[q], names[i][w])) s += 5;
                 }
                 if (s && names[i][w].patronymic) s -= 15;  // a patronymic met is worth less than a surname or a given name
                 if (s > top) top = s, where = int(w);

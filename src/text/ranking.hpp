@@ -4,7 +4,9 @@
 //
 // A query word meets a name word at one of these levels, best first:
 //   exact     the same folded letters (Иванова / иванова)
-//   spelled   the same word in another script or scheme (Иванова / IVANOVA / Iwanowa): spelling_keys meet
+//   spelled   the same word in another script or scheme (Иванова / IVANOVA / Iwanowa): spelling_keys meet;
+//             written exactly as one of the schemes writes it counts a little more (Gorochenko: German for
+//             Горохенко, while Хорошенко only spells alike)
 //   prefix    the query word begins the name word (Иван / Иванова, Ivanov / Ivanova)
 //   skeleton  only the consonant skeletons meet (Левина / Львовна): what the index matched on
 // A patronymic met counts less than a surname or a given name.
@@ -23,6 +25,7 @@ enum class Level { none = 0, skeleton = 1, prefix = 2, spelled = 3, exact = 4 };
 struct KeyedWord {
     std::string folded;
     std::set<std::string> skeleton, spelled, strict;  // strict: see strict_spelling_keys (empty: as spelled)
+    std::vector<std::string> romanized;               // a Cyrillic word as each scheme of text/romanize writes it, folded
     bool patronymic = false;                          // reads as one, in a name of three words or more, not first
 };
 std::vector<KeyedWord> keyed_words(std::string_view name);

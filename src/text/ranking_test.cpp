@@ -84,6 +84,29 @@ TEST(Ranking, TheRightPersonComesBeforeThoseWhoOnlyShareASkeleton) {
     EXPECT_GT(meet(q2, keyed({"x", "Петрова Анна Ивановна"})).score, meet(q2, keyed({"x", "Ивлева Анна Петровна"})).score);
 }
 
+// Two people the spelling keys cannot tell apart: the one whose name the query writes exactly as a scheme
+// writes it comes first (the ties the generated roster's German and English queries met before).
+TEST(Ranking, WrittenAsASchemeWritesItBeforeSpelledAlike) {
+    struct Case {
+        const char* query;
+        std::vector<std::string> right, other;
+    };
+    for (const auto& c : std::vector<Case>{
+             {"Gorochenko Aleksandr", {"P1", "Горохенко Александр Дмитриевич"}, {"P2", "Хорошенко Александр Иванович"}},
+             {"Schaposchowa Polina", {"P1", "Шапошова Полина Викторовна"}, {"P2", "Сапожова Полина Артёмовна"}},
+             {"Michail Semenzow", {"P1", "Семенцов Михаил Михайлович"}, {"P2", "Семенццов Михаил Максимович"}},
+             {"Roman Alfyorov", {"P1", "Алфёров Роман Максимович"}, {"P2", "Алфёрев Роман Михайлович"}},
+             {"Roman Alfjorow", {"P1", "Алфёров Роман Максимович"}, {"P2", "Алфёрев Роман Михайлович"}},
+             // English Ye for the passport's E, and тс read as т+с, not ц.
+             {"Yegor Filatskiy", {"P1", "Филатский Егор Васильевич", "FILATSKII EGOR"}, {"P2", "Филатский Игорь Алексеевич", "FILATSKII IGOR"}},
+         }) {
+        const auto query = keyed_words(c.query);
+        const Met right = meet(query, keyed(c.right)), other = meet(query, keyed(c.other));
+        EXPECT_EQ(right.words, 2) << c.query;
+        EXPECT_GT(right.score, other.score) << c.query << ": " << c.right[1] << " before " << c.other[1];
+    }
+}
+
 std::vector<std::vector<std::string>> fixture() {
     std::ifstream in(std::string(HAVEN_TEST_DATA) + "/residents-2000.csv");
     std::stringstream ss;

@@ -1,7 +1,8 @@
 // Cyrillic names written in the Latin spellings a welcome centre meets on papers and forms: the passport's
 // (ICAO Doc 9303, as Russian passports print it since 2013, capitals), English/BGN-PCGN, French and German.
-// Used to generate test rosters and checked against the spellings text/names_test.cpp lists; the search does
-// not use it (it matches any spelling through text::word_keys).
+// Generates the test rosters, checked against the spellings text/names_test.cpp lists. The search finds any
+// spelling through text::word_keys; the ranking (text/ranking) puts a word written exactly as a scheme writes it
+// before one that only spells alike.
 #pragma once
 
 #include <string>

@@ -53,10 +53,11 @@ void Service::record_reads(storage::Tx& tx, const Principal& reader, std::string
     std::vector<std::string> objects;
     objects.reserve(record_ids.size());
     for (int64_t id : record_ids) objects.push_back(audit_.subject(record_type, id));
-    const int64_t records = store::count_reads(tx, reader.account_id, objects, now, now - read_policy_.window_ms);
-    if (records <= read_policy_.limit) return;
-    // One alarm per window, not one per read.
-    if (store::alarm_since(tx, reader.account_id, now - read_policy_.window_ms)) return;
+    // One alarm per window, not one per read: once raised, the reads are kept (for the next window) but not
+    // counted again — counting is the costly part for an account that has read thousands.
+    const bool raised = store::alarm_since(tx, reader.account_id, now - read_policy_.window_ms);
+    const int64_t records = store::count_reads(tx, reader.account_id, objects, now, now - read_policy_.window_ms, !raised);
+    if (raised || records <= read_policy_.limit) return;
     store::insert_read_alarm(tx, {new_id(), reader.account_id, now, records, read_policy_.window_ms, "", read_policy_.suspend});
     audit_.record(tx, {"alarm.mass_read", reader.account_id, "account", reader.account_id, 0, read_policy_.suspend ? "suspended" : "flagged"});
     if (read_policy_.suspend) {

@@ -254,7 +254,7 @@ void end_assignments_at_site(Tx& tx, int64_t account_id, int64_t site_id) {
             {account_id, site_id});
 }
 
-int64_t count_reads(Tx& tx, int64_t account_id, const std::vector<std::string>& objects, int64_t now, int64_t since) {
+int64_t count_reads(Tx& tx, int64_t account_id, const std::vector<std::string>& objects, int64_t now, int64_t since, bool count) {
     constexpr size_t chunk = 200;  // one INSERT of many rows: an export of thousands is a few statements
     for (size_t at = 0; at < objects.size(); at += chunk) {
         std::string sql = "INSERT INTO record_reads (account_id, object, at) VALUES ";
@@ -266,6 +266,7 @@ int64_t count_reads(Tx& tx, int64_t account_id, const std::vector<std::string>& 
         tx.exec(sql, params);
     }
     tx.exec("DELETE FROM record_reads WHERE account_id = $1 AND at < $2", {account_id, since});
+    if (!count) return 0;
     return tx.query("SELECT COUNT(DISTINCT object) FROM record_reads WHERE account_id = $1 AND at >= $2", {account_id, since}).at(0).integer(0);
 }
 

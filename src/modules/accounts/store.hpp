@@ -114,8 +114,8 @@ std::optional<std::string> box_public(Tx& tx, int64_t account_id);  // nullopt: 
 void end_assignments_at_site(Tx& tx, int64_t account_id, int64_t site_id);
 
 // Records `objects` (keyed hashes) as seen by the account at `now`, forgets what was seen before `since`, and
-// returns how many distinct records it saw since then.
-int64_t count_reads(Tx& tx, int64_t account_id, const std::vector<std::string>& objects, int64_t now, int64_t since);
+// returns how many distinct records it saw since then (0 without `count`).
+int64_t count_reads(Tx& tx, int64_t account_id, const std::vector<std::string>& objects, int64_t now, int64_t since, bool count = true);
 // Mass-read alarms: whether one was raised for the account since `since`; a new one; the latest hundred.
 bool alarm_since(Tx& tx, int64_t account_id, int64_t since);
 void insert_read_alarm(Tx& tx, const ReadAlarm& alarm);

@@ -28,8 +28,10 @@ namespace {
 constexpr const char* index_name = "people.name";
 constexpr const char* pseudonym_index = "people.pseudonym";
 constexpr size_t max_query = 200;
-constexpr size_t max_candidates = 20000;  // per query: beyond this many namesakes, a longer query is needed
-constexpr size_t max_ranked = 6000;       // candidates opened and ranked per query: the best of them are shown
+// Candidates opened and ranked per query, those holding the most of its index values first: beyond this many
+// namesakes, a longer query is needed. Every one is opened: people the index cannot tell apart (a word whose
+// only value collides with another's) tie, and cutting ties would lose the person sought.
+constexpr size_t max_candidates = 20000;
 
 // A person's data key, wiped when it goes out of scope.
 struct PersonKey {
@@ -164,7 +166,7 @@ std::vector<Match> Service::ranked(Tx& tx, const Principal& actor, std::optional
     std::vector<text::Met> met;
     std::vector<int64_t> active;
     constexpr size_t chunk = 200;
-    const size_t bound = std::min(ids.size(), max_ranked);
+    const size_t bound = std::min(ids.size(), max_candidates);
     for (size_t at = 0; at < bound; at += chunk) {
         std::vector<int64_t> slice(ids.begin() + at, ids.begin() + std::min(bound, at + chunk));
         for (auto& row : store::people_in(tx, slice)) {

@@ -1,5 +1,8 @@
 #include "modules/people/store.hpp"
 
+#include <algorithm>
+#include <map>
+
 namespace haven::people::store {
 
 using storage::Blob;
@@ -100,29 +103,65 @@ std::vector<int64_t> bearers_of(Tx& tx, int64_t value) {
     return rows_as(tx.query("SELECT DISTINCT person_id FROM people_names WHERE value = $1", {value}), first_column);
 }
 
+namespace {
+
+// The rows holding one of `values`, of `among` people only if given: person → how many of the values they hold.
+std::map<int64_t, int64_t> holders(Tx& tx, const std::set<int64_t>& values, const std::vector<int64_t>* among) {
+    std::map<int64_t, int64_t> out;
+    storage::Params params(values.begin(), values.end());
+    const std::string which = "SELECT person_id FROM people_names WHERE value IN (" + in_list(1, values.size()) + ")";
+    if (!among) {
+        for (const auto& r : tx.query(which, params)) ++out[r.integer(0)];
+        return out;
+    }
+    constexpr size_t chunk = 500;
+    for (size_t at = 0; at < among->size(); at += chunk) {
+        storage::Params p = params;
+        p.insert(p.end(), among->begin() + at, among->begin() + std::min(among->size(), at + chunk));
+        for (const auto& r : tx.query(which + " AND person_id IN (" + in_list(params.size() + 1, p.size() - params.size()) + ")", p))
+            ++out[r.integer(0)];
+    }
+    return out;
+}
+
+}  // namespace
+
 std::vector<int64_t> holding_every(Tx& tx, const std::vector<std::set<int64_t>>& words, size_t limit) {
-    // One query: the people holding a value of every word, those holding the most of the query's values first — a
-    // word truly met holds most of its spellings' values, a truncated hash that collides holds one — so that a limit
-    // cuts the noise, not the person sought.
-    std::set<int64_t> all;
-    std::string every;
-    storage::Params params;
+    // Rarest word first: its holders are the candidates, and each other word keeps those of them who hold one of
+    // its values too — looked up for those candidates alone when that is cheaper than reading all its holders, so
+    // that a common given name costs a few lookups, not a read of its thousands. Those holding the most of the
+    // query's values come first — a word truly met holds most of its spellings' values, a truncated hash that
+    // collides holds one — so that a limit cuts the noise, not the person sought.
+    constexpr int64_t common = 4096;  // a word held by more rows than this is only ever looked up for candidates
+    std::vector<std::pair<int64_t, const std::set<int64_t>*>> sized;
     for (const auto& values : words) {
         if (values.empty()) continue;
-        all.insert(values.begin(), values.end());
+        storage::Params params(values.begin(), values.end());
+        const int64_t rows = tx.query("SELECT COUNT(*) FROM (SELECT 1 FROM people_names WHERE value IN (" + in_list(1, values.size()) + ") LIMIT " +
+                                          std::to_string(common) + ") AS held",
+                                      params)
+                                 .at(0)
+                                 .integer(0);
+        sized.emplace_back(rows, &values);
     }
-    if (all.empty()) return {};
-    params.insert(params.end(), all.begin(), all.end());
-    for (const auto& values : words) {
-        if (values.empty()) continue;
-        every += std::string(every.empty() ? "" : " AND ") + "MAX(CASE WHEN value IN (" + in_list(params.size() + 1, values.size()) +
-                 ") THEN 1 ELSE 0 END) = 1";
-        params.insert(params.end(), values.begin(), values.end());
+    if (sized.empty()) return {};
+    std::stable_sort(sized.begin(), sized.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::map<int64_t, int64_t> held = holders(tx, *sized[0].second, nullptr);
+    for (size_t w = 1; w < sized.size() && !held.empty(); ++w) {
+        std::vector<int64_t> ids;
+        for (const auto& [id, n] : held) ids.push_back(id);
+        // A lookup per candidate and value costs about ten rows read.
+        const bool look_up = sized[w].first >= common || int64_t(ids.size() * sized[w].second->size()) * 10 < sized[w].first;
+        std::map<int64_t, int64_t> next;
+        for (const auto& [id, n] : holders(tx, *sized[w].second, look_up ? &ids : nullptr))
+            if (auto it = held.find(id); it != held.end()) next[id] = it->second + n;
+        held = std::move(next);
     }
-    return rows_as(tx.query("SELECT person_id FROM people_names WHERE value IN (" + in_list(1, all.size()) + ") GROUP BY person_id HAVING " + every +
-                                " ORDER BY COUNT(*) DESC, person_id LIMIT " + std::to_string(limit),
-                            params),
-                   first_column);
+    std::vector<std::pair<int64_t, int64_t>> ranked(held.begin(), held.end());
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::vector<int64_t> out;
+    for (size_t i = 0; i < ranked.size() && i < limit; ++i) out.push_back(ranked[i].first);
+    return out;
 }
 
 // ---- Consents ----
