@@ -28,32 +28,43 @@ std::vector<std::string> romanized(const std::string& word) {
     return out;
 }
 
-// One word written exactly as a scheme writes the other.
-bool written_as(const KeyedWord& a, const KeyedWord& b) {
-    return std::find(b.romanized.begin(), b.romanized.end(), a.folded) != b.romanized.end() ||
-           std::find(a.romanized.begin(), a.romanized.end(), b.folded) != a.romanized.end();
+bool cyrillic(const std::string& folded) { return !folded.empty() && (static_cast<unsigned char>(folded[0]) & 0xFC) == 0xD0; }  // U+0400–U+04FF
+
+bool among(const std::string& word, const std::vector<std::string>& list) { return std::find(list.begin(), list.end(), word) != list.end(); }
+
+// A name word written exactly as a scheme writes the query word, or the other way round. A candidate's words are
+// romanized here, only when they spell alike — most candidates never get this far.
+bool written_as(const KeyedWord& query, const KeyedWord& name) {
+    if (among(name.folded, query.romanized)) return true;
+    if (!name.romanized.empty()) return among(query.folded, name.romanized);
+    return cyrillic(name.folded) && among(query.folded, romanized(name.folded));
 }
 
 bool meet_keys(const std::set<std::string>& a, const std::set<std::string>& b) {
     return std::any_of(a.begin(), a.end(), [&](const std::string& k) { return b.count(k) > 0; });
 }
 
+// One word's keys, its place in a name aside (see patronymic).
+KeyedWord key_word(const std::string& w, const std::vector<KeyedWord>* query) {
+    KeyedWord k;
+    k.skeleton = word_keys(w);
+    const bool may_meet = !query || std::any_of(query->begin(), query->end(), [&](const KeyedWord& q) { return meet_keys(q.skeleton, k.skeleton); });
+    if (may_meet) k.spelled = spelling_keys(w);
+    if (may_meet && w.find("е") != std::string::npos) k.strict = strict_spelling_keys(w);
+    if (!query && cyrillic(w)) k.romanized = romanized(w);
+    k.folded = w;
+    return k;
+}
+
+// A patronymic goes with a surname and a given name and never first: Лукашевич Андрей is a surname.
+bool patronymic_at(const std::vector<std::string>& all, size_t i) { return all.size() >= 3 && i > 0 && is_patronymic(all[i]); }
+
 std::vector<KeyedWord> keyed(std::string_view name, const std::vector<KeyedWord>* query) {
     std::vector<KeyedWord> out;
     const auto all = words(name);
     for (size_t i = 0; i < all.size(); ++i) {
-        std::string w = all[i];
-        KeyedWord k;
-        k.skeleton = word_keys(w);
-        const bool may_meet =
-            !query || std::any_of(query->begin(), query->end(), [&](const KeyedWord& q) { return meet_keys(q.skeleton, k.skeleton); });
-        if (may_meet) k.spelled = spelling_keys(w);
-        if (may_meet && w.find("е") != std::string::npos) k.strict = strict_spelling_keys(w);
-        if (may_meet && !w.empty() && (static_cast<unsigned char>(w[0]) & 0xFC) == 0xD0) k.romanized = romanized(w);  // U+0400–U+04FF
-        // A patronymic goes with a surname and a given name and never first: Лукашевич Андрей is a surname.
-        k.patronymic = all.size() >= 3 && i > 0 && is_patronymic(w);
-        k.folded = std::move(w);
-        out.push_back(std::move(k));
+        out.push_back(key_word(all[i], query));
+        out.back().patronymic = patronymic_at(all, i);
     }
     return out;
 }
@@ -62,6 +73,18 @@ std::vector<KeyedWord> keyed(std::string_view name, const std::vector<KeyedWord>
 
 std::vector<KeyedWord> keyed_words(std::string_view name) { return keyed(name, nullptr); }
 std::vector<KeyedWord> keyed_words(std::string_view name, const std::vector<KeyedWord>& query) { return keyed(name, &query); }
+
+std::vector<KeyedWord> Keyer::words(std::string_view name) {
+    std::vector<KeyedWord> out;
+    const auto all = text::words(name);
+    for (size_t i = 0; i < all.size(); ++i) {
+        auto it = seen_.find(all[i]);
+        if (it == seen_.end()) it = seen_.emplace(all[i], key_word(all[i], query_)).first;
+        out.push_back(it->second);
+        out.back().patronymic = patronymic_at(all, i);
+    }
+    return out;
+}
 
 Level level(const KeyedWord& q, const KeyedWord& n) {
     if (q.folded == n.folded) return Level::exact;

@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace haven::text {
@@ -25,13 +26,25 @@ enum class Level { none = 0, skeleton = 1, prefix = 2, spelled = 3, exact = 4 };
 struct KeyedWord {
     std::string folded;
     std::set<std::string> skeleton, spelled, strict;  // strict: see strict_spelling_keys (empty: as spelled)
-    std::vector<std::string> romanized;               // a Cyrillic word as each scheme of text/romanize writes it, folded
-    bool patronymic = false;                          // reads as one, in a name of three words or more, not first
+    std::vector<std::string> romanized;  // a Cyrillic word as each scheme of text/romanize writes it, folded (not for a candidate's words: see meet)
+    bool patronymic = false;             // reads as one, in a name of three words or more, not first
 };
 std::vector<KeyedWord> keyed_words(std::string_view name);
 // The same for a candidate's name, keying finely only the words that can meet the query (their skeleton meets
 // one of its words'): most candidates a truncated index proposes meet nothing, and are cheap to turn away.
 std::vector<KeyedWord> keyed_words(std::string_view name, const std::vector<KeyedWord>& query);
+
+// Keys the words of many names — a search's candidates — against one query (every word finely without one),
+// each distinct word once: namesakes share most of their words (Елена, Ивановна, IVANOVA).
+class Keyer {
+public:
+    explicit Keyer(const std::vector<KeyedWord>* query) : query_(query) {}
+    std::vector<KeyedWord> words(std::string_view name);
+
+private:
+    const std::vector<KeyedWord>* query_;
+    std::unordered_map<std::string, KeyedWord> seen_;
+};
 
 // Whether a folded word reads as a patronymic (Петрович, Ивановна, Ильич, PETROVICH, IVANOVNA, Petrowitsch).
 bool is_patronymic(std::string_view folded_word);

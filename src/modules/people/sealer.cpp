@@ -1,5 +1,7 @@
 // A person's sealer: their data key, opened from the vault, sealing and opening their record and the rows tied to
 // it (consents, case notes …), each bound to its table and row. Wiped when it goes.
+#include <boost/json.hpp>
+
 #include "crypto/random.hpp"
 #include "crypto/vault.hpp"
 #include "http/json.hpp"
@@ -8,6 +10,7 @@
 
 namespace haven::people {
 
+namespace json = boost::json;
 using store::StoredPerson;
 
 std::string record_ad(std::string_view table, int64_t id) { return std::string(table) + '\0' + "record" + '\0' + std::to_string(id); }
@@ -22,6 +25,26 @@ Result<std::string> Service::Sealer::open(std::string_view table, int64_t row_id
     auto plain = crypto::aead_open(sealed, reinterpret_cast<const unsigned char*>(key_.data()), record_ad(table, row_id));
     if (!plain) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored value is damaged or was moved.");
     return *plain;
+}
+
+Result<Match> Service::Sealer::listed() const {
+    auto plain = open("people", person_id, record_);
+    if (!plain) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored person is damaged.");
+    unsigned char buffer[4096];  // most records parse without a heap allocation
+    json::monotonic_resource memory(buffer, sizeof buffer);
+    boost::system::error_code ec;
+    const json::value v = json::parse(*plain, ec, &memory);
+    crypto::wipe(*plain);
+    const json::object* o = ec ? nullptr : v.if_object();
+    const json::value* pseudonym_value = o ? o->if_contains("pseudonym") : nullptr;
+    const json::value* legal_value = o ? o->if_contains("legal_names") : nullptr;
+    const json::string* pseudonym = pseudonym_value ? pseudonym_value->if_string() : nullptr;
+    const json::array* legal = legal_value ? legal_value->if_array() : nullptr;
+    if (!pseudonym) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored person is damaged.");
+    Match m{person_id, site_id, std::string(*pseudonym), {}, active_at_};
+    for (const auto& name : legal ? *legal : json::array{})
+        if (name.is_string()) m.legal_names.emplace_back(name.get_string());
+    return m;
 }
 
 Result<Person> Service::Sealer::person() const {

@@ -120,15 +120,13 @@ Result<Service::Created> Service::create(const Principal& actor, Person person, 
     return created;
 }
 
-std::vector<int64_t> Service::candidates(Tx& tx, std::string_view query, bool words, const std::vector<std::string>* only) {
-    // The people holding a value of every word, and apart, whoever bears the query as their pseudonym, who
-    // comes first.
+std::vector<int64_t> Service::candidates(Tx& tx, std::string_view query, const std::vector<std::string>* words, bool as_pseudonym) {
+    // Whoever bears the query as their pseudonym first, then the people holding a value of every word.
     std::vector<std::set<int64_t>> values;
-    if (words)
-        for (const auto& word : only ? *only : text::words(query))
-            values.push_back(crypto::name_index_values(vault_, index_name, word, settings_.name_index_bits));
-    const int64_t exact = crypto::exact_index_value(vault_, pseudonym_index, query, settings_.name_index_bits);
-    std::vector<int64_t> out = store::bearers_of(tx, exact);
+    for (const auto& word : words ? *words : std::vector<std::string>{})
+        values.push_back(crypto::name_index_values(vault_, index_name, word, settings_.name_index_bits));
+    std::vector<int64_t> out;
+    if (as_pseudonym) out = store::bearers_of(tx, crypto::exact_index_value(vault_, pseudonym_index, query, settings_.name_index_bits), 64);
     const std::set<int64_t> first(out.begin(), out.end());
     for (int64_t id : store::holding_every(tx, values, max_candidates))
         if (!first.count(id)) out.push_back(id);
@@ -161,33 +159,38 @@ std::vector<Match> Service::matches(Tx& tx, const Principal& actor, std::optiona
 std::vector<Match> Service::ranked(Tx& tx, const Principal& actor, std::optional<int64_t> site_id, const std::vector<int64_t>& ids,
                                    const std::vector<text::KeyedWord>& query, const std::string& pseudonym, size_t limit, const Keep& keep,
                                    bool every_kept) {
-    // Every candidate is opened and met before any is shown: the best may be the last the index gave.
+    // Every candidate is opened and met before any is shown: the best may be the last the index gave. Only their
+    // names are read, and each word is keyed once per query (namesakes share them).
     std::vector<Match> found;
     std::vector<text::Met> met;
     std::vector<int64_t> active;
+    text::Keyer keyer(every_kept ? nullptr : &query);
     constexpr size_t chunk = 200;
     const size_t bound = std::min(ids.size(), max_candidates);
     for (size_t at = 0; at < bound; at += chunk) {
         std::vector<int64_t> slice(ids.begin() + at, ids.begin() + std::min(bound, at + chunk));
         for (auto& row : store::people_in(tx, slice)) {
             if ((site_id && row.site_id != *site_id) || !may_read(tx, actor, row.site_id, row.id)) continue;
-            auto p = open(row);
-            if (!p) continue;
-            // Keyed once, for the ranking and `keep` alike; a search keys finely only the words that can meet it,
-            // the duplicate check every word (it compares all of a person's names, not only the query's).
-            std::vector<std::vector<text::KeyedWord>> names;
-            for (const auto& n : p->names()) names.push_back(every_kept ? text::keyed_words(n) : text::keyed_words(n, query));
-            if (keep && !keep(*p, names)) continue;
-            text::Met m = text::meet(query, names);
-            if (!pseudonym.empty() && text::fold(p->pseudonym) == pseudonym) {  // the query is their pseudonym, whole
-                m.words = int(query.size());
-                m.weakest = text::Level::exact;
-                m.score += 1000;
-                m.name = 0;
+            auto sealer = sealer_for(row);
+            auto m = sealer ? sealer->listed() : Result<Match>(sealer.error());
+            if (!m) continue;
+            // A search keys finely only the words that can meet it, the duplicate check every word (it compares
+            // all of a person's names, not only the query's).
+            std::vector<std::vector<text::KeyedWord>> names{keyer.words(m->pseudonym)};
+            for (const auto& n : m->legal_names) names.push_back(keyer.words(n));
+            if (keep && !keep(*m, names)) continue;
+            text::Met how = text::meet(query, names);
+            if (!pseudonym.empty() && text::fold(m->pseudonym) == pseudonym) {  // the query is their pseudonym, whole
+                how.words = int(query.size());
+                how.weakest = text::Level::exact;
+                how.score += 1000;
+                how.name = 0;
             }
-            met.push_back(m);
-            active.push_back(p->active_at);
-            found.push_back({p->id, p->site_id, p->pseudonym, p->legal_names, p->active_at, m.name, m.at});
+            m->matched_name = how.name;
+            m->matched_words = how.at;
+            met.push_back(std::move(how));
+            active.push_back(m->active_at);
+            found.push_back(std::move(*m));
         }
     }
     std::vector<size_t> order;
@@ -243,14 +246,14 @@ Result<std::vector<Match>> Service::duplicates_of(const Principal& actor, int64_
             for (const auto& w : i ? mine[i] : std::vector<text::KeyedWord>{})
                 if (!w.patronymic) words.push_back(w.folded);
             if (i > 0 && words.size() < 2) continue;  // one word cannot be a surname and a given name
-            for (int64_t id : candidates(tx, names[i], i > 0, &words))
+            for (int64_t id : candidates(tx, names[i], i ? &words : nullptr, i == 0))
                 if (seen.insert(id).second) ids.push_back(id);
         }
         const std::vector<text::KeyedWord> query = mine.size() > 1 ? mine[1] : text::keyed_words(names.empty() ? "" : names[0]);
         return ranked(
             tx, actor, site_id, ids, query, pseudonym, 20,
-            [&](const Person& p, const std::vector<std::vector<text::KeyedWord>>& theirs) {
-                return (!pseudonym.empty() && text::fold(p.pseudonym) == pseudonym) || text::likely_same_person(mine, theirs);
+            [&](const Match& m, const std::vector<std::vector<text::KeyedWord>>& theirs) {
+                return (!pseudonym.empty() && text::fold(m.pseudonym) == pseudonym) || text::likely_same_person(mine, theirs);
             },
             true);
     }));
@@ -294,8 +297,13 @@ Result<std::vector<Match>> Service::search(const Principal& actor, std::string_v
     const auto wanted = text::keyed_words(query);
     HAVEN_TRY(out, db_.read<std::vector<Match>>([&](Tx& tx) -> Result<std::vector<Match>> {
         // Ranked by how the words meet (text::meet): the right person first, not pseudonym order.
-        return ranked(tx, actor, site_id, candidates(tx, query), wanted, folded, limit,
-                      [&](const Person& p, const auto&) { return !digits || text::fold(joined(p.names())).find(folded) != std::string::npos; });
+        // By its words; as a pseudonym too when it may be one ("Grom1", "Лиса": one word, or digits) — the exact
+        // value's bucket holds a few dozen people whose name words hash alike, not worth opening for every name.
+        const auto words = text::words(query);
+        return ranked(tx, actor, site_id, candidates(tx, query, &words, digits || words.size() < 2), wanted, folded, limit,
+                      [&](const Match& m, const auto&) {
+                          return !digits || text::fold(m.pseudonym + " " + joined(m.legal_names)).find(folded) != std::string::npos;
+                      });
     }));
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         audit_.record(tx, {"people.search", actor.account_id});

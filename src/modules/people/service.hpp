@@ -126,6 +126,9 @@ public:
         std::string seal(std::string_view table, int64_t row_id, std::string_view plaintext) const;
         Result<std::string> open(std::string_view table, int64_t row_id, std::string_view sealed) const;
         Result<Person> person() const;
+        // Only what a list shows (id, site, pseudonym, legal names, activity): ranking a search's candidates
+        // needs no more, and most candidates are turned away.
+        Result<Match> listed() const;
         ~Sealer();
         Sealer(Sealer&&) = default;
         int64_t person_id = 0, site_id = 0;
@@ -157,9 +160,11 @@ private:
     void write_index(storage::Tx& tx, int64_t id, const std::vector<std::string>& names);
     // Ids that may match `query`: whoever bears it as pseudonym first, then (with `words`) those holding every word
     // (or every one of `only`, when given: a name's words without its patronymic).
-    std::vector<int64_t> candidates(storage::Tx& tx, std::string_view query, bool words = true, const std::vector<std::string>* only = nullptr);
+    // Candidates from the blind index: whoever bears `query` as their pseudonym (if `as_pseudonym`), then those
+    // holding a value of each of `words` (none if null), most values held first.
+    std::vector<int64_t> candidates(storage::Tx& tx, std::string_view query, const std::vector<std::string>* words, bool as_pseudonym);
     // Whether a candidate opened by `ranked` is kept, seeing the person and their names keyed (names()' order).
-    using Keep = std::function<bool(const Person&, const std::vector<std::vector<text::KeyedWord>>&)>;
+    using Keep = std::function<bool(const Match&, const std::vector<std::vector<text::KeyedWord>>&)>;
     // The readable candidates among `ids` (at most max_ranked) that `keep` keeps, met with `query` and ordered best
     // first; whoever bears `pseudonym` (folded) whole comes first. A search shows only the best (text::best_first);
     // with `every_kept`, all of them by score (the duplicate warning). At most `limit`.

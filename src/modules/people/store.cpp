@@ -99,8 +99,11 @@ void replace_names(Tx& tx, int64_t person_id, const std::set<int64_t>& values) {
     for (int64_t v : values) tx.exec("INSERT INTO people_names (value, person_id) VALUES ($1, $2)", {v, person_id});
 }
 
-std::vector<int64_t> bearers_of(Tx& tx, int64_t value) {
-    return rows_as(tx.query("SELECT DISTINCT person_id FROM people_names WHERE value = $1", {value}), first_column);
+std::vector<int64_t> bearers_of(Tx& tx, int64_t value, size_t most) {
+    auto ids =
+        rows_as(tx.query("SELECT DISTINCT person_id FROM people_names WHERE value = $1 LIMIT " + std::to_string(most + 1), {value}), first_column);
+    if (ids.size() > most) ids.clear();
+    return ids;
 }
 
 namespace {
@@ -132,7 +135,7 @@ std::vector<int64_t> holding_every(Tx& tx, const std::vector<std::set<int64_t>>&
     // that a common given name costs a few lookups, not a read of its thousands. Those holding the most of the
     // query's values come first — a word truly met holds most of its spellings' values, a truncated hash that
     // collides holds one — so that a limit cuts the noise, not the person sought.
-    constexpr int64_t common = 4096;  // a word held by more rows than this is only ever looked up for candidates
+    constexpr int64_t common = 4096;  // rows counted at most, per word
     std::vector<std::pair<int64_t, const std::set<int64_t>*>> sized;
     for (const auto& values : words) {
         if (values.empty()) continue;
@@ -150,8 +153,8 @@ std::vector<int64_t> holding_every(Tx& tx, const std::vector<std::set<int64_t>>&
     for (size_t w = 1; w < sized.size() && !held.empty(); ++w) {
         std::vector<int64_t> ids;
         for (const auto& [id, n] : held) ids.push_back(id);
-        // A lookup per candidate and value costs about ten rows read.
-        const bool look_up = sized[w].first >= common || int64_t(ids.size() * sized[w].second->size()) * 10 < sized[w].first;
+        // A lookup per candidate and value costs about ten rows read (a count at the cap is at least that many).
+        const bool look_up = int64_t(ids.size() * sized[w].second->size()) * 10 < sized[w].first;
         std::map<int64_t, int64_t> next;
         for (const auto& [id, n] : holders(tx, *sized[w].second, look_up ? &ids : nullptr))
             if (auto it = held.find(id); it != held.end()) next[id] = it->second + n;

@@ -43,7 +43,10 @@ void delete_assignments_of(Tx& tx, int64_t person_id);
 
 // ---- The name index (truncated blind index values) ----
 void replace_names(Tx& tx, int64_t person_id, const std::set<int64_t>& values);
-std::vector<int64_t> bearers_of(Tx& tx, int64_t value);  // who holds this value
+// Who holds this value — a pseudonym's, one person's, a few where the truncated hash collides. Nobody if more
+// than `most` hold it: the value is then also a common name word's (both indexes share the table and the hash's
+// range), and would propose everyone who bears that word, ahead of the person sought.
+std::vector<int64_t> bearers_of(Tx& tx, int64_t value, size_t most);
 // Who holds a value of every set (each set: the values of one word), those holding the most of all the values
 // first (then by id), at most `limit`.
 std::vector<int64_t> holding_every(Tx& tx, const std::vector<std::set<int64_t>>& words, size_t limit);
