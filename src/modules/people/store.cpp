@@ -135,7 +135,10 @@ std::vector<int64_t> holding_every(Tx& tx, const std::vector<std::set<int64_t>>&
     // that a common given name costs a few lookups, not a read of its thousands. Those holding the most of the
     // query's values come first — a word truly met holds most of its spellings' values, a truncated hash that
     // collides holds one — so that a limit cuts the noise, not the person sought.
-    constexpr int64_t common = 4096;  // rows counted at most, per word
+    // Rows counted at most per word: enough to find the rarest and to choose between reading a word's holders
+    // and looking it up for the candidates; counting further costs (on PostgreSQL, before a vacuum, a heap visit a
+    // row) more than it tells. A word at the cap counts as eight times as many.
+    constexpr int64_t common = 1024;
     std::vector<std::pair<int64_t, const std::set<int64_t>*>> sized;
     for (const auto& values : words) {
         if (values.empty()) continue;
@@ -153,8 +156,9 @@ std::vector<int64_t> holding_every(Tx& tx, const std::vector<std::set<int64_t>>&
     for (size_t w = 1; w < sized.size() && !held.empty(); ++w) {
         std::vector<int64_t> ids;
         for (const auto& [id, n] : held) ids.push_back(id);
-        // A lookup per candidate and value costs about ten rows read (a count at the cap is at least that many).
-        const bool look_up = int64_t(ids.size() * sized[w].second->size()) * 10 < sized[w].first;
+        // A lookup per candidate and value costs about ten rows read.
+        const int64_t rows = sized[w].first >= common ? 8 * common : sized[w].first;
+        const bool look_up = int64_t(ids.size() * sized[w].second->size()) * 10 < rows;
         std::map<int64_t, int64_t> next;
         for (const auto& [id, n] : holders(tx, *sized[w].second, look_up ? &ids : nullptr))
             if (auto it = held.find(id); it != held.end()) next[id] = it->second + n;
