@@ -18,6 +18,7 @@
 #include "modules/centre/handlers.hpp"
 #include "modules/network/handlers.hpp"
 #include "modules/people/handlers.hpp"
+#include "modules/prisoners/handlers.hpp"
 #include "modules/spaces/handlers.hpp"
 #include "modules/vault/handlers.hpp"
 #include "storage/db.hpp"
@@ -42,6 +43,7 @@ public:
     http::Pipeline& pipeline() { return *pipeline_; }
     accounts::Service& accounts() { return accounts_->service; }
     people::Service& people() { return people_->service; }
+    prisoners::FundService& funds() { return prisoners_->funds; }
     casework::Service& casework() { return casework_->service; }
     centre::Service& centre() { return centre_->service; }
     network::Service& network() { return network_->service; }
@@ -64,6 +66,7 @@ private:
     std::unique_ptr<spaces::Module> spaces_;
     std::unique_ptr<centre::Module> centre_;
     std::unique_ptr<network::Module> network_;
+    std::unique_ptr<prisoners::Module> prisoners_;
     http::Metrics metrics_;
     http::Router router_;
     std::unique_ptr<http::Pipeline> pipeline_;

@@ -224,6 +224,16 @@ void add_routes(App& app) {
     r.add("PUT", "/api/v1/account/feed", "signed-in", with(ce, centre::api_own_feed));
     r.post("/api/v1/account/feed/rotate", "signed-in", with(ce, centre::api_own_feed_rotate));
 
+    // Prisoner support (issue 18): the legal-aid funds' ledger. No route names a donor or a payee.
+    auto& fc = app.prisoners_->context;
+    r.post("/api/v1/sites/{site}/funds", "funds.manage", with(fc, prisoners::api_fund_create));
+    r.get("/api/v1/sites/{site}/funds", "funds.view", with(fc, prisoners::api_funds));
+    r.get("/api/v1/funds/{id}", "funds.view", with(fc, prisoners::api_fund));
+    r.post("/api/v1/funds/{id}/donations", "funds.manage", with(fc, prisoners::api_donation));
+    r.post("/api/v1/funds/{id}/disbursements", "funds.manage", with(fc, prisoners::api_disbursement));
+    r.post("/api/v1/funds/{id}/entries/{seq}/reverse", "funds.manage", with(fc, prisoners::api_reversal));
+    r.get("/api/v1/funds/{id}/ledger.csv", "funds.view", with(fc, prisoners::api_ledger_csv));
+
     // The emergency network: operators, then members' devices (docs/EMERGENCY.md). It needs no vault key and holds
     // nothing readable, so it keeps serving through a panic seal, when it is needed most. What in it does need the
     // vault — a doorbell's sealed address, an operator's change (written to the signed audit log) — answers 503

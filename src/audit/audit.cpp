@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "audit/chain.hpp"
 #include "audit/store.hpp"
 #include "crypto/mac.hpp"
 #include "crypto/random.hpp"
@@ -10,16 +11,7 @@
 namespace haven::audit {
 namespace {
 
-std::string blake(std::string_view data) { return crypto::hex(crypto::hash(data, 32)); }
-
-std::string signed_message(int64_t seq, const std::string& hash) { return "haven audit v1|" + std::to_string(seq) + "|" + hash; }
-
-std::optional<std::string> unhex(const std::string& hex) { return crypto::from_hex(hex); }
-
-bool signature_ok(const std::string& public_key, int64_t seq, const std::string& hash, const std::string& signature_hex) {
-    auto sig = unhex(signature_hex);
-    return sig && crypto::verify(public_key, signed_message(seq, hash), *sig);
-}
+const std::string domain = "haven audit v1";
 
 }  // namespace
 
@@ -53,26 +45,15 @@ void Recorder::record(storage::Tx& tx, const Event& event) const {
     e.object = event.object_type.empty() ? "" : subject(event.object_type, event.object_id);
     e.site_id = event.site_id;
     e.outcome = std::string(event.outcome);
-    auto prev = unhex(e.prev_hash).value_or(std::string(32, '\0'));
-    e.hash = blake(prev + canonical(e));
-
-    vault_.with_key(crypto::KeyPurpose::audit_signing, "",
-                    [&](const crypto::SecretKey& seed) { e.signature = crypto::hex(crypto::sign(seed, signed_message(e.seq, e.hash))); });
+    e.hash = link_hash(e.prev_hash, canonical(e));
+    e.signature = link_signature(vault_, domain, e.seq, e.hash);
 
     store::append(tx, e);
     store::set_head_hash(tx, e.hash);
 }
 
 Verification verify(storage::Database& db, const std::string& public_key, const std::optional<Checkpoint>& checkpoint) {
-    Verification v;
-    auto fail = [&](int64_t seq, std::string problem) {
-        if (!v.bad_seq) {
-            v.bad_seq = seq;
-            v.problem = std::move(problem);
-        }
-    };
-    std::string prev(64, '0');
-    int64_t expected = 1;
+    ChainCheck chain(public_key, domain);
     bool checkpoint_seen = false;
     db.read([&](storage::Tx& tx) {
         // In pages of 5,000, so a long log never sits in memory whole.
@@ -81,31 +62,20 @@ Verification verify(storage::Database& db, const std::string& public_key, const 
             if (page.empty()) break;
             for (const Stored& e : page) {
                 from = e.seq;
-                ++v.entries;
-                if (e.seq != expected)
-                    fail(expected, e.seq > expected ? "missing (the next entry is " + std::to_string(e.seq) + ")" : "out of order");
-                expected = e.seq + 1;
-                if (e.prev_hash != prev) fail(e.seq, "does not follow the entry before it (deleted, swapped or rewritten)");
-                auto prev_bytes = unhex(e.prev_hash).value_or(std::string(32, '\0'));
-                if (blake(prev_bytes + canonical(e)) != e.hash) fail(e.seq, "its content does not match its hash (altered)");
-                if (!signature_ok(public_key, e.seq, e.hash, e.signature)) fail(e.seq, "its signature is not valid (rewritten without the key)");
+                chain.link(e.seq, e.prev_hash, e.hash, e.signature, canonical(e));
                 if (checkpoint && e.seq == checkpoint->seq) {
                     checkpoint_seen = true;
-                    if (e.hash != checkpoint->hash) fail(e.seq, "differs from the exported checkpoint");
+                    if (e.hash != checkpoint->hash) chain.fail(e.seq, "differs from the exported checkpoint");
                 }
-                prev = e.hash;
             }
         }
         const auto head = store::head(tx);
-        if (!head)
-            fail(0, "the head record is missing");
-        else if (head->seq != expected - 1 || head->hash != prev)
-            fail(expected, "the log ends before its head (entries " + std::to_string(expected) + " to " + std::to_string(head->seq) + " truncated)");
+        chain.end(head ? std::optional(std::pair{head->seq, head->hash}) : std::nullopt, "the log");
     });
-    if (checkpoint && !checkpoint_seen) fail(checkpoint->seq, "the exported checkpoint's entry is gone (truncated)");
-    if (checkpoint && !signature_ok(public_key, checkpoint->seq, checkpoint->hash, checkpoint->signature))
-        fail(checkpoint->seq, "the checkpoint file's signature is not valid");
-    return v;
+    if (checkpoint && !checkpoint_seen) chain.fail(checkpoint->seq, "the exported checkpoint's entry is gone (truncated)");
+    if (checkpoint && !chain.signature_ok(checkpoint->seq, checkpoint->hash, checkpoint->signature))
+        chain.fail(checkpoint->seq, "the checkpoint file's signature is not valid");
+    return {chain.entries, chain.bad_seq, chain.problem};
 }
 
 std::optional<Checkpoint> latest_checkpoint(storage::Database& db) {

@@ -61,6 +61,7 @@ int run(int argc, char** argv) {
     add_token(app, exit_code);
     add_vault_commands(app, exit_code);
     add_audit(app, exit_code);
+    add_ledger(app, exit_code);
     add_backup(app, exit_code);
     try {
         app.parse(argc, argv);

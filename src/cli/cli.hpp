@@ -36,6 +36,7 @@ void add_token(CLI::App& app, int& exit_code);
 void add_site(CLI::App& app, int& exit_code);
 void add_vault_commands(CLI::App& app, int& exit_code);
 void add_audit(CLI::App& app, int& exit_code);
+void add_ledger(CLI::App& app, int& exit_code);
 void add_backup(CLI::App& app, int& exit_code);
 void add_serve(CLI::App& app, int& exit_code);
 

@@ -72,6 +72,8 @@ GOOD_BY_NAME = {
     "nationality": "FR", "messenger": "@probe", "code": "0000", "count": 1, "capacity": 5, "level": "A2", "kind": "room",
     "status": None,  # per operation below
 }
+GOOD_FOR_FUNDS = {"currency": "EUR", "value_date": "2026-11-02", "amount_minor": 100, "goal_minor": 100000, "risk": "low",
+                  "payee": "Probe lawyer", "donor": "Probe donor", "name": "Probe fund"}
 ID_FIELDS = {"person_id": "person", "space_id": "room", "site_id": "site", "teacher_id": "teacher",
              "adviser_id": "legal_adviser", "counsellor_id": "counsellor", "volunteer_id": "volunteer",
              "template_id": "template", "registration_id": "registration", "account_id": "victim",
@@ -768,6 +770,18 @@ def seed(server, s):
             if ok(r, "help request"):
                 s.put(key, "request", r.json()["id"])
                 ok(api(c, "POST", "/api/v1/requests/%d/assign" % r.json()["id"], adm, {"volunteer_id": s.get(key, "volunteer")}), "assign")
+        ps = s.tokens[key]["prisoner_support"]
+        r = api(c, "POST", "/api/v1/sites/%d/funds" % site, ps, {"name": "Lawyers " + key, "currency": "EUR", "goal_minor": 100000})
+        if ok(r, "fund"):
+            fund = r.json()["id"]
+            s.put(key, "fund", fund)
+            for body in ({"amount_minor": 50000, "currency": "EUR", "channel": "online", "value_date": "2026-11-01", "donor": "Seed donor"},
+                         {"amount_minor": 700, "currency": "EUR", "channel": "cash", "value_date": "2026-11-02"}):
+                r = api(c, "POST", "/api/v1/funds/%d/donations" % fund, ps, body)
+                ok(r, "donation") and s.put(key, "entry", r.json()["seq"])
+            r = api(c, "POST", "/api/v1/funds/%d/disbursements" % fund, ps, {"amount_minor": 1000, "currency": "EUR", "risk": "low",
+                                                                          "value_date": "2026-11-03", "payee": "Seed lawyer"})
+            ok(r, "disbursement") and s.put(key, "entry", r.json()["seq"])
         for kind, label in (("room", "Room"), ("room", "Room 2"), ("desk", "Desk"), ("desk", "Desk 2"), ("studio", "Studio")):
             r = api(c, "POST", "/api/v1/spaces", adm, {"site_id": site, "name": "%s %s" % (label, key), "kind": kind})
             ok(r, "space") and s.put(key, kind, r.json()["id"])
@@ -837,7 +851,7 @@ PATH_KINDS = [
     (r"^/api/v1/desk-waitlist/\{id\}", "waitlist"), (r"^/api/v1/courses/\{id\}", "course"), (r"^/api/v1/course-enrolments/\{id\}", "enrolment"),
     (r"^/api/v1/course-sessions/\{id\}", "session"), (r"^/api/v1/events/\{id\}", "event"), (r"^/api/v1/registrations/\{id\}", "registration"),
     (r"^/api/v1/sites/\{site\}/accounts/\{id\}", "victim"), (r"^/api/v1/templates/\{id\}", "template"),
-    (r"^/api/v1/network/activations/\{id\}", "activation"), (r"^/api/v1/test/writes/\{id\}", "probe"),
+    (r"^/api/v1/network/activations/\{id\}", "activation"), (r"^/api/v1/test/writes/\{id\}", "probe"), (r"^/api/v1/funds/\{id\}", "fund"),
 ]
 
 
@@ -847,6 +861,8 @@ def kind_of(op, where, name):
             return "site"
         if name in ("step", "doc", "locator"):
             return name
+        if name == "seq":
+            return "entry"
         for pattern, kind in PATH_KINDS:
             if re.search(pattern, op.path):
                 return kind
@@ -878,6 +894,10 @@ class Builder:
             return [v] if schema.get("type") == "array" else v
         if name == "status":
             return {"POST /api/v1/sites/{site}/accounts/{id}/status": "suspended"}.get(op.name, (schema.get("enum") or ["applicant"])[0])
+        if name == "channel" and "/funds/" in op.path:
+            return "online"
+        if "/funds" in op.path and name in GOOD_FOR_FUNDS:
+            return GOOD_FOR_FUNDS[name]
         if name in ("start", "from") and schema.get("format") == "date-time":
             return "2027-03-%02dT10:00:00+01:00" % (1 + zlib.crc32(op.path.encode()) % 28)
         if name in ("end", "to") and schema.get("format") == "date-time":
@@ -1153,6 +1173,8 @@ def preferred_role(op):
         return "volunteer"
     if "/course-sessions/" in p:
         return "teacher"
+    if "/funds" in p:
+        return "prisoner_support"
     if p in ("/api/v1/auth/login", "/api/v1/vault/unseal", "/api/v1/test/writes", "/api/v1/test/writes/{id}"):
         return "anonymous"
     return "administrator"

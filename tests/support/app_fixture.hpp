@@ -21,6 +21,7 @@ protected:
         std::string url;
         fresh_database(GetParam(), dir_, url);
         if (url.empty()) return;
+        db_url_ = url;
         Config c;
         c.data_dir = dir_;
         c.db = url;
@@ -52,7 +53,7 @@ protected:
     }
 
     ClockType clock_;
-    std::string dir_;
+    std::string dir_, db_url_;
     std::string operator_file_;
     const std::string seal_token_ = "test-seal-token-0123456789";
     std::unique_ptr<App> app_;

@@ -14,9 +14,9 @@ struct Grant {
     std::vector<Role> roles;
 };
 
-const std::array<Grant, 29>& table() {
+const std::array<Grant, 31>& table() {
     using enum Role;
-    static const std::array<Grant, 29> grants = {{
+    static const std::array<Grant, 31> grants = {{
         {Action::sites_view, {administrator, coordinator}},
         {Action::sites_manage, {administrator}},
         {Action::accounts_view, {administrator, coordinator}},
@@ -48,6 +48,8 @@ const std::array<Grant, 29>& table() {
         {Action::events_manage, {administrator, coordinator}},
         {Action::events_checkin, {administrator, coordinator, volunteer}},
         {Action::network_operate, {emergency_operator}},
+        {Action::funds_view, {administrator, prisoner_support}},
+        {Action::funds_manage, {prisoner_support}},
     }};
     return grants;
 }
@@ -98,6 +100,8 @@ const Names<Action> action_names = {
     {Action::events_manage, "events.manage"},
     {Action::events_checkin, "events.checkin"},
     {Action::network_operate, "network.operate"},
+    {Action::funds_view, "funds.view"},
+    {Action::funds_manage, "funds.manage"},
 };
 const Names<AccountStatus> status_names = {
     {AccountStatus::invited, "invited"},

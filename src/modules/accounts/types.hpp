@@ -85,6 +85,8 @@ enum class Action {
     events_manage,       // create events, register people and visitors
     events_checkin,      // check guests in at the door, count drop-in visitors
     network_operate,     // enrol members of the emergency network, keep its sealed roster, upload activations
+    funds_view,          // see a site's legal-aid funds, their balances and ledger (never a donor or payee)
+    funds_manage,        // open funds, record donations and disbursements, reverse an entry
 };
 
 const std::vector<Role>& all_roles();

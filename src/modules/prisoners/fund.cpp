@@ -1,0 +1,281 @@
+#include "modules/prisoners/fund.hpp"
+
+#include <boost/json.hpp>
+#include <map>
+
+#include "audit/chain.hpp"
+#include "core/dates.hpp"
+#include "core/ids.hpp"
+#include "crypto/random.hpp"
+#include "http/json.hpp"
+#include "modules/accounts/types.hpp"
+#include "modules/prisoners/store.hpp"
+#include "text/csv.hpp"
+
+namespace haven::prisoners {
+
+using accounts::Action;
+using accounts::may;
+using storage::Tx;
+namespace json = boost::json;
+
+namespace {
+
+constexpr int64_t max_amount = 100'000'000'000;  // minor units in one entry: a billion in major units
+constexpr size_t max_name = 200, max_purpose = 2000, max_party = 300;
+const std::vector<std::string> channels = {"cash", "bank_transfer", "card", "online", "crypto", "other"};
+const std::vector<std::string> risks = {"low", "medium", "high"};
+
+const std::string domain = "haven ledger v1";  // signed beside the audit log's links with the same key: never one for the other
+
+Error not_found() { return make_error(ErrorKind::not_found, "not_found", "There is no such fund, or you may not see it."); }
+
+Status check_text(const std::string& value, const char* field, size_t max, bool required) {
+    if (required && value.empty()) return invalid(field, std::string(field) + " is required.", "required");
+    if (value.size() > max)
+        return invalid(field, std::string(field) + " is longer than " + std::to_string(max) + " bytes.", "too_long", int64_t(max));
+    return {};
+}
+
+Status check_currency(const std::string& c) {
+    if (c.size() != 3 || !std::all_of(c.begin(), c.end(), [](char x) { return x >= 'A' && x <= 'Z'; }))
+        return invalid("currency", "currency must be an ISO 4217 code in capitals, such as EUR.", "invalid");
+    return {};
+}
+
+Status check_amount(int64_t amount) {
+    if (amount <= 0 || amount > max_amount)
+        return invalid("amount_minor", "amount_minor must be a whole number of cents from 1 to " + std::to_string(max_amount) + ".", "range",
+                       max_amount);
+    return {};
+}
+
+Status check_value_date(const std::string& date, int64_t now) {
+    if (!valid_date(date)) return invalid("value_date", "value_date must be a date such as 2026-11-30.", "date");
+    if (date > date_of(now + day_ms)) return invalid("value_date", "value_date is in the future.", "future");
+    return {};
+}
+
+Status check_choice(const std::string& value, const std::vector<std::string>& allowed, const char* field) {
+    if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return {};
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    return invalid(field, std::string(field) + " must be one of " + list + ".", "choose");
+}
+
+std::string seal_fund(const crypto::Vault& vault, int64_t id, const Fund& f) {
+    return vault.seal_field("funds", "record", id, json::serialize(json::object{{"name", f.name}, {"purpose", f.purpose}}));
+}
+
+Result<Fund> open_fund(const crypto::Vault& vault, const store::StoredFund& s) {
+    HAVEN_TRY(plain, vault.open_field("funds", "record", s.id, s.record));
+    HAVEN_TRY(v, http::parse_json(plain));
+    Fund f{s.id, s.site_id, "", "", s.currency, s.goal_minor, s.created_at, {}};
+    if (const auto* o = v.if_object()) {
+        if (const auto* n = o->if_contains("name"); n && n->is_string()) f.name = n->get_string();
+        if (const auto* p = o->if_contains("purpose"); p && p->is_string()) f.purpose = p->get_string();
+    }
+    return f;
+}
+
+}  // namespace
+
+std::string canonical(const Entry& e) {
+    std::string out;
+    for (const std::string& part :
+         {std::to_string(e.seq), std::to_string(e.fund_id), std::to_string(e.at), e.value_date, e.kind, std::to_string(e.amount_minor), e.currency,
+          e.channel, e.risk, std::to_string(e.party), std::to_string(e.reverses), e.recorded_by}) {
+        out += std::to_string(part.size());  // length-prefixed: no two entries share bytes
+        out += ':';
+        out += part;
+    }
+    return out;
+}
+
+Result<int64_t> FundService::create(const Principal& actor, Fund f) {
+    if (!may(actor, Action::funds_manage, f.site_id)) return accounts::role_forbids();
+    HAVEN_CHECK(check_text(f.name, "name", max_name, true));
+    HAVEN_CHECK(check_text(f.purpose, "purpose", max_purpose, false));
+    HAVEN_CHECK(check_currency(f.currency));
+    if (f.goal_minor < 0 || f.goal_minor > max_amount)
+        return invalid("goal_minor", "goal_minor must be a whole number of cents from 0 to " + std::to_string(max_amount) + ".", "range", max_amount);
+    f.id = new_id();
+    f.created_at = clock_.now_ms();
+    HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
+        store::insert_fund(tx, {f.id, f.site_id, f.goal_minor, f.created_at, f.currency, seal_fund(vault_, f.id, f)});
+        audit_.record(tx, {"fund.create", actor.account_id, "fund", f.id, f.site_id});
+        return {};
+    }));
+    return f.id;
+}
+
+Result<std::vector<Fund>> FundService::funds(const Principal& actor, int64_t site_id) {
+    if (!may(actor, Action::funds_view, site_id)) return accounts::role_forbids();
+    std::vector<Fund> out;
+    Status failed;
+    db_.read([&](Tx& tx) {
+        for (const auto& s : store::funds_of(tx, site_id)) {
+            auto f = open_fund(vault_, s);
+            if (!f) {
+                failed = f.error();
+                return;
+            }
+            f->balances = store::balances(tx, s.id);
+            out.push_back(std::move(*f));
+        }
+    });
+    HAVEN_CHECK(failed);
+    return out;
+}
+
+Result<int64_t> FundService::fund_site(Tx& tx, const Principal& actor, int64_t fund_id, bool manage) {
+    auto s = store::fund(tx, fund_id);
+    // Another site's fund and no fund at all answer alike.
+    if (!s || !may(actor, Action::funds_view, s->site_id)) return not_found();
+    if (manage && !may(actor, Action::funds_manage, s->site_id)) return accounts::role_forbids();
+    return s->site_id;
+}
+
+Result<Fund> FundService::fund(const Principal& actor, int64_t fund_id) {
+    return db_.read<Fund>([&](Tx& tx) -> Result<Fund> {
+        HAVEN_TRY(site, fund_site(tx, actor, fund_id, false));
+        (void)site;
+        HAVEN_TRY(f, open_fund(vault_, *store::fund(tx, fund_id)));
+        f.balances = store::balances(tx, fund_id);
+        return f;
+    });
+}
+
+Result<Entry> FundService::append(const Principal& actor, int64_t fund_id, Entry e, const std::string& party, bool must_cover) {
+    return db_.write<Entry>([&](Tx& tx) -> Result<Entry> {
+        HAVEN_TRY(site, fund_site(tx, actor, fund_id, true));
+        // The head first: from here appenders wait for this transaction, so the balance read below is the one
+        // this entry lands on.
+        const store::Head head = store::advance_head(tx);
+        if (e.reverses && store::reversed(tx, e.reverses))
+            return make_error(ErrorKind::conflict, "already_reversed", "This entry has been reversed already.");
+        if (must_cover) {
+            const auto balance = store::balance(tx, fund_id, e.currency);
+            if (!balance || balance->minor + e.amount_minor < 0)
+                return make_error(ErrorKind::conflict, "insufficient_funds",
+                                  "The fund holds " + std::to_string(balance ? balance->minor : 0) + " " + e.currency +
+                                      " (minor units): not enough for this disbursement.",
+                                  "amount_minor");
+        }
+        const int64_t now = clock_.now_ms();
+        if (!party.empty()) {
+            e.party = new_id();
+            store::insert_party(tx, e.party, fund_id, vault_.seal_field("fund_parties", "identity", e.party, party), now);
+        }
+        e.seq = head.seq;
+        e.prev_hash = head.hash;
+        e.fund_id = fund_id;
+        e.at = now;
+        e.recorded_by = audit_.subject("account", actor.account_id);
+        e.hash = audit::link_hash(e.prev_hash, canonical(e));
+        e.signature = audit::link_signature(vault_, domain, e.seq, e.hash);
+        store::append(tx, e);
+        audit_.record(tx, {"fund." + e.kind, actor.account_id, "fund", fund_id, site});
+        return e;
+    });
+}
+
+Result<Entry> FundService::donate(const Principal& actor, int64_t fund_id, const Donation& d) {
+    HAVEN_CHECK(check_amount(d.amount_minor));
+    HAVEN_CHECK(check_currency(d.currency));
+    HAVEN_CHECK(check_choice(d.channel, channels, "channel"));
+    HAVEN_CHECK(check_value_date(d.value_date, clock_.now_ms()));
+    HAVEN_CHECK(check_text(d.donor, "donor", max_party, false));
+    Entry e;
+    e.kind = "donation";
+    e.amount_minor = d.amount_minor;
+    e.currency = d.currency;
+    e.channel = d.channel;
+    e.value_date = d.value_date;
+    return append(actor, fund_id, e, d.donor, false);
+}
+
+Result<Entry> FundService::disburse(const Principal& actor, int64_t fund_id, const Disbursement& d) {
+    HAVEN_CHECK(check_amount(d.amount_minor));
+    HAVEN_CHECK(check_currency(d.currency));
+    HAVEN_CHECK(check_choice(d.risk, risks, "risk"));
+    HAVEN_CHECK(check_value_date(d.value_date, clock_.now_ms()));
+    HAVEN_CHECK(check_text(d.payee, "payee", max_party, true));
+    Entry e;
+    e.kind = "disbursement";
+    e.amount_minor = -d.amount_minor;
+    e.currency = d.currency;
+    e.channel = "bank_transfer";
+    e.risk = d.risk;
+    e.value_date = d.value_date;
+    return append(actor, fund_id, e, d.payee, true);
+}
+
+Result<Entry> FundService::reverse(const Principal& actor, int64_t fund_id, int64_t seq) {
+    std::optional<Entry> original;
+    db_.read([&](Tx& tx) { original = store::entry(tx, seq); });
+    if (!original || original->fund_id != fund_id) return make_error(ErrorKind::not_found, "not_found", "This fund has no such entry.");
+    if (original->kind == "reversal") return make_error(ErrorKind::conflict, "not_reversible", "A reversal is not reversed: record the entry again.");
+    Entry e;
+    e.kind = "reversal";
+    e.amount_minor = -original->amount_minor;
+    e.currency = original->currency;
+    e.channel = original->channel;
+    e.risk = original->risk;
+    e.value_date = date_of(clock_.now_ms());
+    e.reverses = seq;
+    e.party = original->party;
+    return append(actor, fund_id, e, "", false);
+}
+
+Result<std::string> FundService::ledger_csv(const Principal& actor, int64_t fund_id) {
+    return db_.read<std::string>([&](Tx& tx) -> Result<std::string> {
+        HAVEN_TRY(site, fund_site(tx, actor, fund_id, false));
+        (void)site;
+        std::string out = "seq,recorded,value_date,kind,amount_minor,currency,channel,risk,reverses,hash\r\n";
+        for (int64_t from = 0;;) {
+            const auto page = store::entries_after(tx, from, 5000, fund_id);
+            if (page.empty()) break;
+            for (const auto& e : page) {
+                from = e.seq;
+                for (const std::string& field : {std::to_string(e.seq), date_of(e.at), e.value_date, e.kind, std::to_string(e.amount_minor),
+                                                 e.currency, e.channel, e.risk, e.reverses ? std::to_string(e.reverses) : std::string()})
+                    out += text::csv_field(field) + ",";
+                out += e.hash + "\r\n";
+            }
+        }
+        return out;
+    });
+}
+
+LedgerCheck verify_ledger(storage::Database& db, const std::string& public_key) {
+    audit::ChainCheck chain(public_key, domain);
+    std::map<std::pair<int64_t, std::string>, Balance> sums;
+    db.read([&](Tx& tx) {
+        for (int64_t from = 0;;) {
+            const auto page = store::entries_after(tx, from, 5000);
+            if (page.empty()) break;
+            for (const Entry& e : page) {
+                from = e.seq;
+                chain.link(e.seq, e.prev_hash, e.hash, e.signature, canonical(e));
+                auto& sum = sums[{e.fund_id, e.currency}];
+                sum.minor += e.amount_minor;
+                sum.entries += 1;
+            }
+        }
+        const auto head = store::head(tx);
+        chain.end(head ? std::optional(std::pair{head->seq, head->hash}) : std::nullopt, "the ledger");
+        // The balances the pages show, against the entries.
+        const auto stored = store::all_balances(tx);
+        for (const auto& [key, b] : stored) {
+            auto it = sums.find(key);
+            if (it == sums.end() || it->second.minor != b.minor || it->second.entries != b.entries)
+                chain.fail(0, "the balance of fund " + std::to_string(key.first) + " in " + key.second + " (" + std::to_string(b.minor) +
+                                  ") is not the sum of its entries (" + std::to_string(it == sums.end() ? 0 : it->second.minor) + ")");
+        }
+        if (stored.size() != sums.size()) chain.fail(0, "a fund's balance is missing for entries it holds");
+    });
+    return {chain.entries, chain.bad_seq, chain.problem};
+}
+
+}  // namespace haven::prisoners

@@ -1,0 +1,92 @@
+// Legal-aid funds for political prisoners (issue 18): money raised per prisoner or case, with a goal; donations
+// and disbursements to lawyers in an append-only, hash-chained ledger (a correction is a reversing entry); balances
+// per fund and currency; a CSV for the accountant without identities.
+//
+// Nobody's identity is in the ledger. A donor is incognito unless the coordinator keeps a name, and then the name
+// is sealed apart (fund_parties) under a random reference, as is a payee's; the ledger holds only the reference,
+// and erasing the party leaves the chain whole. Entries are signed with the vault's audit key, so `haven ledger
+// verify` checks them while the vault is sealed and names the first entry at fault.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/principal.hpp"
+#include "core/result.hpp"
+#include "modules/shared.hpp"
+
+namespace haven::prisoners {
+
+struct Balance {
+    std::string currency;
+    int64_t minor = 0, entries = 0;
+};
+
+struct Fund {
+    int64_t id = 0, site_id = 0;
+    std::string name, purpose;  // sealed at rest (a fund may name a prisoner who must not be named publicly)
+    std::string currency;       // ISO 4217, of the goal
+    int64_t goal_minor = 0, created_at = 0;
+    std::vector<Balance> balances;
+};
+
+// One ledger entry as stored. amount_minor is signed: a donation adds, a disbursement takes, a reversal undoes.
+struct Entry {
+    int64_t seq = 0, fund_id = 0, at = 0;
+    std::string value_date, kind, currency, channel, risk;
+    int64_t amount_minor = 0, party = 0, reverses = 0;
+    std::string recorded_by, prev_hash, hash, signature;
+};
+
+struct Donation {
+    int64_t amount_minor = 0;
+    std::string currency, channel, value_date;
+    std::string donor;  // empty: incognito (the default)
+};
+
+struct Disbursement {
+    int64_t amount_minor = 0;
+    std::string currency, risk, value_date;
+    std::string payee;  // the lawyer or firm paid: sealed apart
+};
+
+// The bytes the chain hashes for an entry (length-prefixed fields).
+std::string canonical(const Entry& e);
+
+struct LedgerCheck {
+    int64_t entries = 0;
+    std::optional<int64_t> bad_seq;  // the first entry at fault (0: a balance that no entry explains)
+    std::string problem;
+};
+// Walks the whole ledger: sequence without gaps, chain, hashes, signatures (`public_key`: the vault's audit key,
+// readable while sealed), the head, and every stored balance against the sum of its entries.
+LedgerCheck verify_ledger(storage::Database& db, const std::string& public_key);
+
+class FundService {
+public:
+    explicit FundService(const modules::Shared& shared) : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit) {}
+
+    Result<int64_t> create(const Principal& actor, Fund fund);
+    Result<std::vector<Fund>> funds(const Principal& actor, int64_t site_id);
+    Result<Fund> fund(const Principal& actor, int64_t fund_id);
+    Result<Entry> donate(const Principal& actor, int64_t fund_id, const Donation& d);
+    // Refused (409) when it would take the fund's balance in that currency below zero.
+    Result<Entry> disburse(const Principal& actor, int64_t fund_id, const Disbursement& d);
+    // Undoes one entry of the fund by an opposite entry; an entry is reversed once, a reversal never.
+    Result<Entry> reverse(const Principal& actor, int64_t fund_id, int64_t seq);
+    // seq, recorded, value_date, kind, amount_minor, currency, channel, risk, reverses, hash: no identity.
+    Result<std::string> ledger_csv(const Principal& actor, int64_t fund_id);
+
+private:
+    Result<int64_t> fund_site(storage::Tx& tx, const Principal& actor, int64_t fund_id, bool manage);
+    Result<Entry> append(const Principal& actor, int64_t fund_id, Entry e, const std::string& party, bool must_cover);
+
+    storage::Database& db_;
+    const crypto::Vault& vault_;
+    const Clock& clock_;
+    const audit::Recorder& audit_;
+};
+
+}  // namespace haven::prisoners

@@ -1,0 +1,34 @@
+// Prisoner support's endpoints (issue 18). This far: the legal-aid funds' JSON API. Routes are in
+// src/app/routes.cpp.
+#pragma once
+
+#include "core/result.hpp"
+#include "http/message.hpp"
+#include "modules/prisoners/fund.hpp"
+
+namespace haven::prisoners {
+
+using http::Request;
+using http::Response;
+
+struct Context {
+    FundService& funds;
+};
+
+// The module as the app holds it.
+struct Module {
+    explicit Module(const modules::Shared& shared) : funds(shared), context{funds} {}
+    FundService funds;
+    Context context;
+};
+
+// JSON API
+Result<Response> api_fund_create(Request& request, Context& c);   // POST /api/v1/sites/{site}/funds
+Result<Response> api_funds(Request& request, Context& c);         // GET  /api/v1/sites/{site}/funds
+Result<Response> api_fund(Request& request, Context& c);          // GET  /api/v1/funds/{id}
+Result<Response> api_donation(Request& request, Context& c);      // POST /api/v1/funds/{id}/donations
+Result<Response> api_disbursement(Request& request, Context& c);  // POST /api/v1/funds/{id}/disbursements
+Result<Response> api_reversal(Request& request, Context& c);      // POST /api/v1/funds/{id}/entries/{seq}/reverse
+Result<Response> api_ledger_csv(Request& request, Context& c);    // GET  /api/v1/funds/{id}/ledger.csv (no identity)
+
+}  // namespace haven::prisoners
