@@ -3,7 +3,8 @@
 // consent notes, sensitive circumstances) are recorded by a coordinator, through the API and a CSV import,
 // 40 of them with a legal case (step notes), counselling notes and a request for help; 20 events (sealed
 // titles) each with a visitor (sealed first name) checked in by QR code; and the emergency network's 1,000
-// members (roster values), a real activation and a drill, with 50 answers each;
+// members (roster values), a real activation and a drill, with 50 answers each; a legal-aid fund (a prisoner's
+// name) with 50 donors kept by name and 50 payees;
 // a backup is made, the server is stopped, and every file it wrote — database, WAL, SHM, backup, logs, temp
 // files, and for PostgreSQL the cluster's own files — is searched for each string and its romanisation:
 // none may be found. Then they are deleted, the database checkpointed, and searched again.
@@ -284,6 +285,34 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
         ASSERT_EQ(testing::request(port, "POST", base + "/check-in", R"({"code":")" + code + "\"}", as_coordinator).status, 200);
     }
 
+    // Legal-aid funds: fund names (a prisoner's), donors kept by name and payees, 50 of each.
+    {
+        const std::string support = enrol_staff("support", "prisoner_support");
+        ASSERT_FALSE(support.empty());
+        const std::string as_support =
+            "Cookie: haven_session=" + support + "; haven_csrf=" + csrf + "\r\nX-CSRF-Token: " + csrf + "\r\nContent-Type: application/json\r\n";
+        const std::string fund_name = "Zashchita Dobrolyubovoy";
+        needles.all.push_back(fund_name);
+        auto fund = testing::request(port, "POST", "/api/v1/sites/" + site + "/funds",
+                                     R"({"name":")" + fund_name + R"(","currency":"EUR","goal_minor":900000})", as_support);
+        ASSERT_EQ(fund.status, 201) << fund.body;
+        const std::string base = "/api/v1/funds/" + id_in(fund.body, "id");
+        for (int i = 0; i < 50; ++i) {
+            const std::string donor = "Donatella Skvortsova" + std::to_string(i), payee = "Advokatskoe byuro Gorbunkov" + std::to_string(i);
+            needles.all.push_back(donor);
+            needles.all.push_back(payee);
+            auto d = testing::request(
+                port, "POST", base + "/donations",
+                R"({"amount_minor":10000,"currency":"EUR","channel":"bank_transfer","value_date":"2026-11-01","donor":")" + donor + "\"}",
+                as_support);
+            ASSERT_EQ(d.status, 201) << d.body;
+            auto p = testing::request(port, "POST", base + "/disbursements",
+                                      R"({"amount_minor":5000,"currency":"EUR","risk":"medium","value_date":"2026-11-02","payee":")" + payee + "\"}",
+                                      as_support);
+            ASSERT_EQ(p.status, 201) << p.body;
+        }
+    }
+
     // The emergency network: 1,000 members enrolled by their devices; the operators' roster (pseudonyms, regions,
     // skills, e-mail addresses) sealed on the operator's side; a real activation and a drill wrapped for all of
     // them; 50 members answer each. Nothing of it may be readable on the server.
@@ -363,7 +392,7 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
     }
 
     needles.index();
-    ASSERT_EQ(needles.all.size(), 1500u + 1000u + 100u + 120u + 40u + 4000u + 2u + 100u);
+    ASSERT_EQ(needles.all.size(), 1500u + 1000u + 100u + 120u + 40u + 4000u + 2u + 100u + 101u);  // … and the fund, its donors and payees
     // The search itself can find: a planted string inside other bytes is seen.
     ASSERT_EQ(needles.count_in("\x01\x02" + needles.all[7] + "\xff", nullptr), 1);
     ASSERT_EQ(needles.count_in(needles.all[8].substr(1), nullptr), 0);
