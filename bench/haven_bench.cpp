@@ -8,7 +8,8 @@
 //      name search p50/p99;
 //   6. bookings over 10,000: conflict check refused and accepted, a week's listing and its page render, both engines;
 //   7. the emergency network's fan-out to 8,000 and 1,000,000 members vs the pure-crypto bound, and a member's decrypt;
-//   8. 8,000 member devices long-polling at once: server memory, a request's p99 while they wait, publication to answers.
+//   8. 8,000 member devices long-polling at once: server memory, a request's p99 while they wait, publication to answers;
+//   9. legal-aid funds: signed ledger appends/s, verification speed, a fund's balance over 1,000,000 entries.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -42,6 +43,7 @@
 #include "http/transport/server.hpp"
 #include "modules/people/service.hpp"
 #include "modules/people/store.hpp"
+#include "modules/prisoners/fund.hpp"
 #include "modules/spaces/handlers.hpp"
 #include "modules/spaces/service.hpp"
 #include "storage/db.hpp"
@@ -481,6 +483,77 @@ void bench_people(const std::string& dir, const std::string& url) {
         base[base.size() / 2] / 1000.0, base[base.size() * 99 / 100] / 1000.0, us[us.size() * 99 / 100] / base[base.size() * 99 / 100]);
 }
 
+// Legal-aid funds (issue 18), both engines: ledger appends/s by 8 writers through the service (each a signed,
+// chained entry, its balance and an audit entry in one durable transaction) and `haven ledger verify`'s speed over
+// them; then a fund of 1,000,000 entries (written in bulk: the figure is the read) — its balance as the pages read
+// it, p50/p99, against the baseline of summing its entries.
+void bench_funds(const std::string& dir, const std::string& url) {
+    ManualClock clock(1'796'040'000'000);
+    crypto::Vault v(dir + "/funds-vault-" + std::to_string(url.size()) + ".json", clock);
+    auto db = fresh_store(url, v);
+    if (!db) return;
+    const char* engine = db->engine() == "sqlite" ? "sqlite" : "postgres";
+    audit::Recorder audit(v, clock);
+    const modules::Shared shared{*db, v, clock, audit};
+    accounts::Service accounts(shared);
+    prisoners::FundService funds(shared);
+    auto site = accounts.create_site(nullptr, {"Bench", "Paris", "France", "Europe/Paris", false});
+    auto invited = accounts.invite(nullptr, site ? site->id : 0, "support", Role::prisoner_support);
+    if (!site || !invited) return;
+    Principal support{invited->account.id, "support", {{site->id, Role::prisoner_support}}, "session", "", false, "en"};
+    auto fund = funds.create(support, {0, site->id, "Bench fund", "", "EUR", 100000, 0, {}});
+    auto big = funds.create(support, {0, site->id, "A million entries", "", "EUR", 100000, 0, {}});
+    if (!fund || !big) return;
+
+    const int appends = 20'000;
+    std::atomic<int> next{0};
+    auto t0 = Clock_::now();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&] {
+            while (next++ < appends) (void)funds.donate(support, *fund, {1234, "EUR", "online", "2026-11-20", ""});
+        });
+    for (auto& th : threads) th.join();
+    const double append_s = std::chrono::duration<double>(Clock_::now() - t0).count();
+    t0 = Clock_::now();
+    const auto check = prisoners::verify_ledger(*db, v.audit_public_key());
+    const double verify_s = std::chrono::duration<double>(Clock_::now() - t0).count();
+
+    const int64_t million = 1'000'000;
+    (void)db->write([&](storage::Tx& tx) -> Status {
+        tx.exec(
+            "INSERT INTO fund_ledger (seq, fund_id, at, value_date, kind, amount_minor, currency, channel, risk, party, reverses, recorded_by, "
+            "prev_hash, hash, signature) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) "
+            "SELECT 100000000 + i, $2, 0, '2026-11-20', 'donation', 100, 'EUR', 'online', '', 0, 0, '', '', '', '' FROM n",
+            {million, *big});
+        tx.exec("INSERT INTO fund_balances (fund_id, currency, balance_minor, entries) VALUES ($1, 'EUR', $2, $3)", {*big, million * 100, million});
+        return {};
+    });
+    std::vector<double> read_us, sum_us;
+    for (int i = 0; i < 1000; ++i) {
+        auto t = Clock_::now();
+        auto f = funds.fund(support, *big);
+        read_us.push_back(std::chrono::duration<double, std::micro>(Clock_::now() - t).count());
+        if (!f || f->balances.empty() || f->balances[0].minor != million * 100) std::printf("funds %s: wrong balance\n", engine);
+    }
+    for (int i = 0; i < 10; ++i) {
+        auto t = Clock_::now();
+        (void)db->query("SELECT SUM(amount_minor) FROM fund_ledger WHERE fund_id = $1 AND currency = 'EUR'", {*big});
+        sum_us.push_back(std::chrono::duration<double, std::micro>(Clock_::now() - t).count());
+    }
+    std::sort(read_us.begin(), read_us.end());
+    std::sort(sum_us.begin(), sum_us.end());
+    std::printf(
+        "funds %-8s ledger appends by 8 writers: %.0f/s (%d signed, chained entries, each with its balance and audit entry); "
+        "haven ledger verify: %.0f entries/s (%s)\n",
+        engine, appends / append_s, appends, double(check.entries) / verify_s, check.bad_seq ? check.problem.c_str() : "intact");
+    std::printf(
+        "funds %-8s balance of a fund of 1,000,000 entries: p50 %.0f us, p99 %.0f us; baseline, summing its entries: p50 %.0f us "
+        "— ratio p50 %.0fx\n",
+        engine, read_us[read_us.size() / 2], read_us[read_us.size() * 99 / 100], sum_us[sum_us.size() / 2],
+        sum_us[sum_us.size() / 2] / read_us[read_us.size() / 2]);
+}
+
 // Bookings: 10,000 one-hour bookings of one room (working hours over about two years), then the conflict check
 // as a client meets it — a refused booking (clash + nearest free slots) and an accepted one — and a week's
 // listing, p50/p99, on both engines. Baseline in the same run: a one-row durable write.
@@ -724,7 +797,7 @@ int main() {
     std::string dir = std::filesystem::absolute("bench-data").string();
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    // HAVEN_BENCH_ONLY=http|bookings|people|network|longpoll runs one part (HAVEN_BENCH_PEOPLE=N for fewer than 100,000 people).
+    // HAVEN_BENCH_ONLY=http|bookings|people|funds|network|longpoll runs one part (HAVEN_BENCH_PEOPLE=N for fewer than 100,000 people).
     auto only = [](const char* part) {
         const char* chosen = std::getenv("HAVEN_BENCH_ONLY");
         return !chosen || std::string(chosen) == part;
@@ -746,6 +819,10 @@ int main() {
     if (only("network")) {
         bench_network(8'000);
         bench_network(1'000'000);
+    }
+    if (only("funds")) {
+        bench_funds(dir, "sqlite:" + dir + "/funds.db");
+        if (const char* pg = std::getenv("HAVEN_TEST_PG_URL")) bench_funds(dir, pg);
     }
     if (only("people")) {
         bench_people(dir, "sqlite:" + dir + "/people.db");
