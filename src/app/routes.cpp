@@ -233,6 +233,9 @@ void add_routes(App& app) {
     r.post("/api/v1/funds/{id}/disbursements", "funds.manage", with(fc, prisoners::api_disbursement));
     r.post("/api/v1/funds/{id}/entries/{seq}/reverse", "funds.manage", with(fc, prisoners::api_reversal));
     r.get("/api/v1/funds/{id}/ledger.csv", "funds.view", with(fc, prisoners::api_ledger_csv));
+    r.get("/api/v1/funds/{id}/entries", "funds.view", with(fc, prisoners::api_entries));
+    r.get("/api/v1/funds/{id}/entries/{seq}/party", "funds.manage", with(fc, prisoners::api_party));
+    r.add("DELETE", "/api/v1/funds/{id}/entries/{seq}/party", "funds.manage", with(fc, prisoners::api_party_erase));
 
     // The emergency network: operators, then members' devices (docs/EMERGENCY.md). It needs no vault key and holds
     // nothing readable, so it keeps serving through a panic seal, when it is needed most. What in it does need the

@@ -125,6 +125,22 @@ TEST_P(Funds, PrisonerSupportKeepsALedgerThatNamesNobody) {
     EXPECT_NE(csv.body.find("donation"), std::string::npos);
     for (const char* name : {"Anna", "Petrova", "Sergei", "Ivanov", "Maria"}) EXPECT_EQ(csv.body.find(name), std::string::npos) << name;
 
+    // The kept donor is read back by prisoner support only (audited), and erased for good; the chain stays whole.
+    const std::string donation = base + "/entries/" + std::to_string(json::parse(donated.body).at("seq").as_int64());
+    auto donor = call("GET", donation + "/party", support_.id);
+    ASSERT_EQ(donor.status, 200) << donor.body;
+    EXPECT_EQ(json::parse(donor.body).at("name").as_string(), "Anna Petrova");
+    EXPECT_EQ(call("GET", base + "/entries/" + std::to_string(seq) + "/party", support_.id).status, 404) << "incognito: no name kept";
+    EXPECT_EQ(call("GET", donation + "/party", elsewhere_.id).status, 404);
+    EXPECT_EQ(call("DELETE", donation + "/party", support_.id).status, 204);
+    EXPECT_EQ(call("GET", donation + "/party", support_.id).status, 404);
+    EXPECT_EQ(app_->db().query("SELECT COUNT(*) FROM audit_log WHERE action = 'fund.party_read'").at(0).integer(0), 1);
+    auto listed = call("GET", base + "/entries?after=0&limit=2", support_.id);
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    EXPECT_EQ(json::parse(listed.body).at("items").as_array().size(), 2u);
+    EXPECT_EQ(listed.body.find("Sergei"), std::string::npos);
+    EXPECT_EQ(call("GET", base + "/entries?limit=9999", support_.id).status, 422);
+
     // Another site's prisoner support, and other roles: nothing.
     EXPECT_EQ(call("GET", base, elsewhere_.id).status, 404);
     EXPECT_EQ(

@@ -1,4 +1,7 @@
+#include <charconv>
+
 #include "http/api.hpp"
+#include "http/form.hpp"
 #include "http/params.hpp"
 #include "modules/prisoners/handlers.hpp"
 
@@ -17,6 +20,16 @@ Result<int64_t> integer(const json::object& o, const char* name) {
     if (!v) return invalid(name, std::string(name) + " is required.", "required");
     if (!v->is_int64()) return invalid(name, std::string(name) + " must be a whole number (minor units: cents).", "invalid");
     return v->get_int64();
+}
+
+// A whole number in the query string, `fallback` when absent.
+Result<int64_t> query_number(const http::Form& query, const char* name, int64_t fallback) {
+    const std::string_view text = query.get(name);
+    if (text.empty()) return fallback;
+    int64_t n = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || p != text.data() + text.size() || n < 0) return invalid(name, std::string(name) + " must be a whole number.", "invalid");
+    return n;
 }
 
 json::object balance_json(const Balance& b) { return {{"currency", b.currency}, {"balance_minor", b.minor}, {"entries", b.entries}}; }
@@ -106,6 +119,29 @@ Result<Response> api_ledger_csv(Request& request, Context& c) {
     Response r = Response::text(200, std::move(csv), "text/csv; charset=utf-8");
     r.headers.emplace_back("Content-Disposition", "attachment; filename=\"ledger-" + std::to_string(id) + ".csv\"");
     return r;
+}
+
+Result<Response> api_entries(Request& request, Context& c) {
+    HAVEN_TRY(id, id_param(request, "id"));
+    HAVEN_TRY(query, http::Form::parse(request.query));
+    HAVEN_TRY(after, query_number(query, "after", 0));
+    HAVEN_TRY(limit, query_number(query, "limit", 100));
+    HAVEN_TRY(list, c.funds.entries(*request.principal, id, after, limit));
+    return http::items(list, entry_json);
+}
+
+Result<Response> api_party(Request& request, Context& c) {
+    HAVEN_TRY(id, id_param(request, "id"));
+    HAVEN_TRY(seq, id_param(request, "seq"));
+    HAVEN_TRY(name, c.funds.party_of(*request.principal, id, seq));
+    return ok(200, json::object{{"name", name}});
+}
+
+Result<Response> api_party_erase(Request& request, Context& c) {
+    HAVEN_TRY(id, id_param(request, "id"));
+    HAVEN_TRY(seq, id_param(request, "seq"));
+    HAVEN_CHECK(c.funds.erase_party(*request.principal, id, seq));
+    return Response::text(204, "");
 }
 
 }  // namespace haven::prisoners

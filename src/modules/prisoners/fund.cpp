@@ -248,6 +248,40 @@ Result<std::string> FundService::ledger_csv(const Principal& actor, int64_t fund
     });
 }
 
+Result<std::vector<Entry>> FundService::entries(const Principal& actor, int64_t fund_id, int64_t after_seq, int64_t limit) {
+    if (limit < 1 || limit > 500) return invalid("limit", "limit must be from 1 to 500.", "range", 500);
+    return db_.read<std::vector<Entry>>([&](Tx& tx) -> Result<std::vector<Entry>> {
+        HAVEN_TRY(site, fund_site(tx, actor, fund_id, false));
+        (void)site;
+        return store::entries_after(tx, after_seq, limit, fund_id);
+    });
+}
+
+Result<std::string> FundService::party_of(const Principal& actor, int64_t fund_id, int64_t seq) {
+    int64_t party_id = 0;
+    HAVEN_TRY(sealed, db_.write<std::string>([&](Tx& tx) -> Result<std::string> {
+        HAVEN_TRY(site, fund_site(tx, actor, fund_id, true));
+        const auto e = store::entry(tx, seq);
+        const auto party = e && e->fund_id == fund_id && e->party ? store::party(tx, e->party, fund_id) : std::nullopt;
+        if (!party) return make_error(ErrorKind::not_found, "not_found", "No name is kept for this entry.");
+        party_id = e->party;
+        audit_.record(tx, {"fund.party_read", actor.account_id, "fund", fund_id, site});  // read only once recorded
+        return *party;
+    }));
+    return vault_.open_field("fund_parties", "identity", party_id, sealed);
+}
+
+Status FundService::erase_party(const Principal& actor, int64_t fund_id, int64_t seq) {
+    return db_.write([&](Tx& tx) -> Status {
+        HAVEN_TRY(site, fund_site(tx, actor, fund_id, true));
+        const auto e = store::entry(tx, seq);
+        if (!e || e->fund_id != fund_id || !e->party || !store::delete_party(tx, e->party, fund_id))
+            return make_error(ErrorKind::not_found, "not_found", "No name is kept for this entry.");
+        audit_.record(tx, {"fund.party_erase", actor.account_id, "fund", fund_id, site});
+        return {};
+    });
+}
+
 LedgerCheck verify_ledger(storage::Database& db, const std::string& public_key) {
     audit::ChainCheck chain(public_key, domain);
     std::map<std::pair<int64_t, std::string>, Balance> sums;

@@ -78,6 +78,12 @@ public:
     Result<Entry> reverse(const Principal& actor, int64_t fund_id, int64_t seq);
     // seq, recorded, value_date, kind, amount_minor, currency, channel, risk, reverses, hash: no identity.
     Result<std::string> ledger_csv(const Principal& actor, int64_t fund_id);
+    // The fund's entries after `after_seq`, oldest first, at most `limit` (1 to 500).
+    Result<std::vector<Entry>> entries(const Principal& actor, int64_t fund_id, int64_t after_seq, int64_t limit);
+    // The donor or payee kept for an entry (prisoner support only; audited); not found once erased or never kept.
+    Result<std::string> party_of(const Principal& actor, int64_t fund_id, int64_t seq);
+    // Erases that name for good; the entry, its reference and the chain stay whole.
+    Status erase_party(const Principal& actor, int64_t fund_id, int64_t seq);
 
 private:
     Result<int64_t> fund_site(storage::Tx& tx, const Principal& actor, int64_t fund_id, bool manage);

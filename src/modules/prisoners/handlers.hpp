@@ -30,5 +30,8 @@ Result<Response> api_donation(Request& request, Context& c);      // POST /api/v
 Result<Response> api_disbursement(Request& request, Context& c);  // POST /api/v1/funds/{id}/disbursements
 Result<Response> api_reversal(Request& request, Context& c);      // POST /api/v1/funds/{id}/entries/{seq}/reverse
 Result<Response> api_ledger_csv(Request& request, Context& c);    // GET  /api/v1/funds/{id}/ledger.csv (no identity)
+Result<Response> api_entries(Request& request, Context& c);       // GET  /api/v1/funds/{id}/entries?after=SEQ&limit=N
+Result<Response> api_party(Request& request, Context& c);         // GET  /api/v1/funds/{id}/entries/{seq}/party (audited)
+Result<Response> api_party_erase(Request& request, Context& c);   // DELETE /api/v1/funds/{id}/entries/{seq}/party
 
 }  // namespace haven::prisoners

@@ -104,4 +104,14 @@ void insert_party(Tx& tx, int64_t id, int64_t fund_id, const std::string& sealed
     tx.exec("INSERT INTO fund_parties (id, fund_id, identity, created_at) VALUES ($1, $2, $3, $4)", {id, fund_id, Blob::of(sealed_identity), at});
 }
 
+std::optional<std::string> party(Tx& tx, int64_t id, int64_t fund_id) {
+    auto rows = tx.query("SELECT identity FROM fund_parties WHERE id = $1 AND fund_id = $2", {id, fund_id});
+    if (rows.empty()) return std::nullopt;
+    return rows[0].blob(0).str();
+}
+
+bool delete_party(Tx& tx, int64_t id, int64_t fund_id) {
+    return tx.exec("DELETE FROM fund_parties WHERE id = $1 AND fund_id = $2", {id, fund_id}) > 0;
+}
+
 }  // namespace haven::prisoners::store

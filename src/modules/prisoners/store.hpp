@@ -34,5 +34,7 @@ std::vector<Entry> entries_after(Tx& tx, int64_t seq, int64_t limit, int64_t fun
 std::vector<std::pair<std::pair<int64_t, std::string>, Balance>> all_balances(Tx& tx);
 
 void insert_party(Tx& tx, int64_t id, int64_t fund_id, const std::string& sealed_identity, int64_t at);
+std::optional<std::string> party(Tx& tx, int64_t id, int64_t fund_id);  // sealed; nullopt if none or erased
+bool delete_party(Tx& tx, int64_t id, int64_t fund_id);
 
 }  // namespace haven::prisoners::store
