@@ -226,6 +226,13 @@ void add_routes(App& app) {
 
     // Prisoner support (issue 18): the legal-aid funds' ledger. No route names a donor or a payee.
     auto& fc = app.prisoners_->context;
+    r.get("/funds", "funds.view", with(fc, prisoners::funds_home));
+    r.get("/sites/{site}/funds", "funds.view", with(fc, prisoners::funds_show));
+    r.post("/sites/{site}/funds", "funds.manage", with(fc, prisoners::fund_save));
+    r.get("/funds/{id}", "funds.view", with(fc, prisoners::fund_show));
+    r.post("/funds/{id}/donations", "funds.manage", with(fc, prisoners::donation_save));
+    r.post("/funds/{id}/disbursements", "funds.manage", with(fc, prisoners::disbursement_save));
+    r.post("/funds/{id}/entries/{seq}/reverse", "funds.manage", with(fc, prisoners::reversal_save));
     r.post("/api/v1/sites/{site}/funds", "funds.manage", with(fc, prisoners::api_fund_create));
     r.get("/api/v1/sites/{site}/funds", "funds.view", with(fc, prisoners::api_funds));
     r.get("/api/v1/funds/{id}", "funds.view", with(fc, prisoners::api_fund));

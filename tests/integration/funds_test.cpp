@@ -226,6 +226,46 @@ TEST_P(Funds, TenThousandEntriesAtOnceEveryBalanceExactAndEveryTamperingNamed) {
     EXPECT_NE(verify_cli().find("ledger BROKEN at entry " + std::to_string(written - 10)), std::string::npos);
 }
 
+// The pages, as prisoner support on a phone would use them, in Russian: open a fund, record a donation typed
+// "125,50", a payment beyond the balance refused with what was typed kept, a correction asked first.
+TEST_P(Funds, ThePagesKeepTheLedgerInThePagesLanguage) {
+    if (!app_) return;
+    const std::string session = testing::session_for(app_->db(), clock_, support_.id);
+    auto form = [&](const std::string& target, const std::string& body) {
+        return testing::request(port_, "POST", target, "_csrf=" + csrf_ + "&" + body,
+                                "Cookie: __Host-haven_session=" + session + "; __Host-haven_csrf=" + csrf_ +
+                                    "; haven_lang=ru\r\nContent-Type: application/x-www-form-urlencoded\r\n");
+    };
+    auto page = [&](const std::string& target) {
+        return testing::request(port_, "GET", target, "", "Cookie: __Host-haven_session=" + session + "; haven_lang=ru\r\n");
+    };
+    EXPECT_EQ(page("/funds").status, 303);
+    auto list = page("/sites/" + std::to_string(site_) + "/funds");
+    ASSERT_EQ(list.status, 200);
+    EXPECT_NE(list.body.find("Открыть фонд"), std::string::npos);
+    auto made = form("/sites/" + std::to_string(site_) + "/funds", "name=Lawyers+for+Igor&currency=EUR&goal=3000");
+    ASSERT_EQ(made.status, 303) << made.body.substr(0, 400);
+    const std::string fund = made.headers.substr(made.headers.find("Location: ") + 10,
+                                                 made.headers.find("\r\n", made.headers.find("Location: ")) - made.headers.find("Location: ") - 10);
+    ASSERT_EQ(form(fund + "/donations", "amount=125%2C50&currency=EUR&channel=cash&value_date=2026-11-29&donor=").status, 303);
+    auto shown = page(fund);
+    ASSERT_EQ(shown.status, 200);
+    EXPECT_NE(shown.body.find("125.50 EUR"), std::string::npos);
+    EXPECT_NE(shown.body.find("Пожертвование"), std::string::npos);
+    auto refused = form(fund + "/disbursements", "amount=500&currency=EUR&risk=high&value_date=2026-11-29&payee=Advokat+Lebedev");
+    EXPECT_EQ(refused.status, 409);
+    EXPECT_NE(refused.body.find("В фонде нет такой суммы"), std::string::npos) << refused.body.substr(0, 2000);
+    EXPECT_NE(refused.body.find("Advokat Lebedev"), std::string::npos) << "what was typed is kept";
+    auto bad = form(fund + "/donations", "amount=12.345&currency=EUR&channel=cash&value_date=2026-11-29");
+    EXPECT_EQ(bad.status, 422);
+    EXPECT_NE(bad.body.find("aria-invalid"), std::string::npos);
+    auto ask = form(fund + "/entries/1/reverse", "");
+    EXPECT_EQ(ask.status, 200);
+    EXPECT_NE(ask.body.find("Исправить запись 1?"), std::string::npos);
+    EXPECT_EQ(form(fund + "/entries/1/reverse", "confirm=1").status, 303);
+    EXPECT_NE(page(fund).body.find("Исправление записи #1"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Funds, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 
 }  // namespace

@@ -39,7 +39,7 @@ Status check_text(const std::string& value, const char* field, size_t max, bool 
 
 Status check_currency(const std::string& c) {
     if (c.size() != 3 || !std::all_of(c.begin(), c.end(), [](char x) { return x >= 'A' && x <= 'Z'; }))
-        return invalid("currency", "currency must be an ISO 4217 code in capitals, such as EUR.", "invalid");
+        return invalid("currency", "currency must be an ISO 4217 code in capitals, such as EUR.", "currency");
     return {};
 }
 

@@ -68,6 +68,7 @@ class FundService {
 public:
     explicit FundService(const modules::Shared& shared) : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit) {}
 
+    int64_t now_ms() const { return clock_.now_ms(); }
     Result<int64_t> create(const Principal& actor, Fund fund);
     Result<std::vector<Fund>> funds(const Principal& actor, int64_t site_id);
     Result<Fund> fund(const Principal& actor, int64_t fund_id);

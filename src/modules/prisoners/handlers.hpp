@@ -1,4 +1,4 @@
-// Prisoner support's endpoints (issue 18). This far: the legal-aid funds' JSON API. Routes are in
+// Prisoner support's endpoints (issue 18). This far: the legal-aid funds' pages and JSON API. Routes are in
 // src/app/routes.cpp.
 #pragma once
 
@@ -21,6 +21,15 @@ struct Module {
     FundService funds;
     Context context;
 };
+
+// Pages
+Result<Response> funds_home(Request& request, Context& c);         // GET  /funds → the caller's site
+Result<Response> funds_show(Request& request, Context& c);         // GET  /sites/{site}/funds
+Result<Response> fund_save(Request& request, Context& c);          // POST /sites/{site}/funds
+Result<Response> fund_show(Request& request, Context& c);          // GET  /funds/{id}
+Result<Response> donation_save(Request& request, Context& c);      // POST /funds/{id}/donations
+Result<Response> disbursement_save(Request& request, Context& c);  // POST /funds/{id}/disbursements
+Result<Response> reversal_save(Request& request, Context& c);      // POST /funds/{id}/entries/{seq}/reverse (asks first)
 
 // JSON API
 Result<Response> api_fund_create(Request& request, Context& c);   // POST /api/v1/sites/{site}/funds
