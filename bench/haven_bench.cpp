@@ -496,7 +496,7 @@ void bench_funds(const std::string& dir, const std::string& url) {
     audit::Recorder audit(v, clock);
     const modules::Shared shared{*db, v, clock, audit};
     accounts::Service accounts(shared);
-    prisoners::FundService funds(shared);
+    prisoners::FundService funds(shared, accounts);
     auto site = accounts.create_site(nullptr, {"Bench", "Paris", "France", "Europe/Paris", false});
     auto invited = accounts.invite(nullptr, site ? site->id : 0, "support", Role::prisoner_support);
     if (!site || !invited) return;

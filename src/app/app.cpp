@@ -89,7 +89,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     app->casework_ = std::make_unique<casework::Module>(shared, accounts, app->people_->service);
     app->spaces_ = std::make_unique<spaces::Module>(shared, accounts, config.secure_cookies);
     app->centre_ = std::make_unique<centre::Module>(shared, accounts, app->people_->service, app->spaces_->service, config.secure_cookies);
-    app->prisoners_ = std::make_unique<prisoners::Module>(shared);
+    app->prisoners_ = std::make_unique<prisoners::Module>(shared, accounts);
     app->people_->context.sections = [cc = &app->casework_->context, ce = &app->centre_->context](web::Html& h, const web::PageContext& ctx,
                                                                                                   const http::Request& q, const people::Person& p) {
         casework::person_sections(h, ctx, q, *cc, p);

@@ -16,13 +16,7 @@ const std::string domain = "haven audit v1";
 }  // namespace
 
 std::string canonical(const Stored& e) {
-    std::string out;
-    for (const std::string& part : {std::to_string(e.seq), std::to_string(e.at), e.actor, e.action, e.object, std::to_string(e.site_id), e.outcome}) {
-        out += std::to_string(part.size());  // length-prefixed: no two entries share bytes
-        out += ':';
-        out += part;
-    }
-    return out;
+    return length_prefixed({std::to_string(e.seq), std::to_string(e.at), e.actor, e.action, e.object, std::to_string(e.site_id), e.outcome});
 }
 
 std::string Recorder::subject(std::string_view type, int64_t id) const {
@@ -53,8 +47,7 @@ void Recorder::record(storage::Tx& tx, const Event& event) const {
 }
 
 Verification verify(storage::Database& db, const std::string& public_key, const std::optional<Checkpoint>& checkpoint) {
-    ChainCheck chain(public_key, domain);
-    bool checkpoint_seen = false;
+    ChainCheck chain(public_key, domain, checkpoint ? checkpoint->seq : 0);
     db.read([&](storage::Tx& tx) {
         // In pages of 5,000, so a long log never sits in memory whole.
         for (int64_t from = 0;;) {
@@ -63,18 +56,12 @@ Verification verify(storage::Database& db, const std::string& public_key, const 
             for (const Stored& e : page) {
                 from = e.seq;
                 chain.link(e.seq, e.prev_hash, e.hash, e.signature, canonical(e));
-                if (checkpoint && e.seq == checkpoint->seq) {
-                    checkpoint_seen = true;
-                    if (e.hash != checkpoint->hash) chain.fail(e.seq, "differs from the exported checkpoint");
-                }
             }
         }
         const auto head = store::head(tx);
         chain.end(head ? std::optional(std::pair{head->seq, head->hash}) : std::nullopt, "the log");
     });
-    if (checkpoint && !checkpoint_seen) chain.fail(checkpoint->seq, "the exported checkpoint's entry is gone (truncated)");
-    if (checkpoint && !chain.signature_ok(checkpoint->seq, checkpoint->hash, checkpoint->signature))
-        chain.fail(checkpoint->seq, "the checkpoint file's signature is not valid");
+    if (checkpoint) chain.require(*checkpoint);
     return {chain.entries, chain.bad_seq, chain.problem};
 }
 
@@ -85,19 +72,9 @@ std::optional<Checkpoint> latest_checkpoint(storage::Database& db) {
     return Checkpoint{last->seq, last->hash, last->signature};
 }
 
-std::string format_checkpoint(const Checkpoint& c) {
-    return "haven audit checkpoint v1\nseq " + std::to_string(c.seq) + "\nhash " + c.hash + "\nsignature " + c.signature + "\n";
-}
+std::string format_checkpoint(const Checkpoint& c) { return audit::format_checkpoint("audit", c); }
 
-std::optional<Checkpoint> parse_checkpoint(const std::string& text) {
-    std::istringstream in(text);
-    std::string magic, w;
-    Checkpoint c;
-    std::getline(in, magic);
-    in >> w >> c.seq >> w >> c.hash >> w >> c.signature;
-    if (magic != "haven audit checkpoint v1" || c.seq <= 0 || c.hash.size() != 64) return std::nullopt;
-    return c;
-}
+std::optional<Checkpoint> parse_checkpoint(const std::string& text) { return audit::parse_checkpoint("audit", text); }
 
 std::vector<Stored> search(storage::Database& db, const Filter& f) {
     std::vector<Stored> out;

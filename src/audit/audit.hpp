@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/chain.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "crypto/vault.hpp"
@@ -52,11 +53,6 @@ private:
 
 // The bytes the chain hashes for an entry.
 std::string canonical(const Stored& e);
-
-struct Checkpoint {
-    int64_t seq = 0;
-    std::string hash, signature;
-};
 
 struct Verification {
     int64_t entries = 0;

@@ -1,5 +1,8 @@
-// haven ledger verify --data DIR   exits 1 naming the first bad entry of the legal-aid funds' ledger
+// haven ledger verify --data DIR [--checkpoint FILE]   exits 1 naming the first bad entry of the legal-aid ledger
+// haven ledger checkpoint --data DIR                   prints the latest signed entry, to keep off the server
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli/store_session.hpp"
 #include "modules/prisoners/fund.hpp"
@@ -9,14 +12,41 @@ namespace haven::cli {
 void add_ledger(CLI::App& app, int& exit_code) {
     auto* ledger = app.add_subcommand("ledger", "Check the legal-aid funds' ledger.");
     ledger->require_subcommand(1);
-    add_command(*ledger, "verify", "Verify the chain, signatures and balances (the vault may stay sealed).", exit_code, [](const Config& config) {
+    auto checkpoint_file = std::make_shared<std::string>();
+    auto* verify = add_command(*ledger, "verify", "Verify the chain, signatures and balances (the vault may stay sealed).", exit_code,
+                               [checkpoint_file](const Config& config) {
+                                   return with_store(config, [&](StoreSession& s) {
+                                       std::optional<audit::Checkpoint> checkpoint;
+                                       if (!checkpoint_file->empty()) {
+                                           std::ifstream in(*checkpoint_file);
+                                           std::stringstream ss;
+                                           ss << in.rdbuf();
+                                           checkpoint = audit::parse_checkpoint("ledger", ss.str());
+                                           if (!checkpoint) {
+                                               std::cerr << "haven: " << *checkpoint_file << " is not a Haven ledger checkpoint\n";
+                                               return 2;
+                                           }
+                                       }
+                                       const auto v = prisoners::verify_ledger(*s.db, s.vault->audit_public_key(), checkpoint);
+                                       if (v.bad_seq) {
+                                           std::cout << "ledger BROKEN at entry " << *v.bad_seq << ": " << v.problem << " (" << v.entries
+                                                     << " entries read)\n";
+                                           return 1;
+                                       }
+                                       std::cout << "ledger intact: " << v.entries << " entries, chain, signatures and balances valid"
+                                                 << (checkpoint ? ", checkpoint " + std::to_string(checkpoint->seq) + " present" : "") << "\n";
+                                       return 0;
+                                   });
+                               });
+    verify->add_option("--checkpoint", *checkpoint_file, "a checkpoint file kept off the server (haven ledger checkpoint)");
+    add_command(*ledger, "checkpoint", "Print the latest signed ledger entry; keep it off the server.", exit_code, [](const Config& config) {
         return with_store(config, [&](StoreSession& s) {
-            const auto v = prisoners::verify_ledger(*s.db, s.vault->audit_public_key());
-            if (v.bad_seq) {
-                std::cout << "ledger BROKEN at entry " << *v.bad_seq << ": " << v.problem << " (" << v.entries << " entries read)\n";
+            auto c = prisoners::ledger_checkpoint(*s.db);
+            if (!c) {
+                std::cerr << "haven: the ledger is empty\n";
                 return 1;
             }
-            std::cout << "ledger intact: " << v.entries << " entries, chain, signatures and balances valid\n";
+            std::cout << audit::format_checkpoint("ledger", *c);
             return 0;
         });
     });

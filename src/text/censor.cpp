@@ -1,6 +1,7 @@
 #include "text/censor.hpp"
 
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
 #include "text/names.hpp"
@@ -95,6 +96,11 @@ std::vector<CensorWarning> censor_check(std::string_view letter, const CensorRul
         UChar32 c;
         U8_NEXT(letter.data(), i, n, c);
         const bool alpha = c >= 0 && u_isalpha(c), digit = c >= 0 && u_isdigit(c);
+        // A combining mark (a stress mark, the breve of a decomposed й) stays in its word.
+        if (c >= 0 && !w.text.empty() && (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0) {
+            w.text.append(letter.substr(size_t(start), size_t(i - start)));
+            continue;
+        }
         if (!alpha && !digit && !(c == '-' && !w.text.empty())) {
             flush();
             continue;
@@ -104,9 +110,10 @@ std::vector<CensorWarning> censor_check(std::string_view letter, const CensorRul
         if (digit) w.digit = true;
         if (alpha) {
             ++w.letters;
-            const UBlockCode block = ublock_getCode(c);
-            w.latin = w.latin || block == UBLOCK_BASIC_LATIN || block == UBLOCK_LATIN_1_SUPPLEMENT || block == UBLOCK_LATIN_EXTENDED_A;
-            w.cyrillic = w.cyrillic || block == UBLOCK_CYRILLIC;
+            UErrorCode status = U_ZERO_ERROR;
+            const UScriptCode script = uscript_getScript(c, &status);
+            w.latin = w.latin || script == USCRIPT_LATIN;
+            w.cyrillic = w.cyrillic || script == USCRIPT_CYRILLIC;
             w.upper = w.upper && u_isupper(c);
         }
     }

@@ -6,9 +6,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <unordered_map>
 
 namespace haven::text {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <random>
@@ -47,8 +48,8 @@ protected:
         EXPECT_EQ(r.status, 201) << r.body;
         return r.status == 201 ? json::parse(r.body).at("id").as_int64() : 0;
     }
-    std::string verify_cli() {
-        const std::string cmd = std::string(HAVEN_BINARY) + " ledger verify --data " + dir_ + " --db '" + db_url_ + "' 2>&1";
+    std::string verify_cli(const std::string& command = "verify") {
+        const std::string cmd = std::string(HAVEN_BINARY) + " ledger " + command + " --data " + dir_ + " --db '" + db_url_ + "' 2>&1";
         std::string out;
         if (FILE* p = popen(cmd.c_str(), "r")) {
             char buf[512];
@@ -141,6 +142,27 @@ TEST_P(Funds, PrisonerSupportKeepsALedgerThatNamesNobody) {
     EXPECT_EQ(listed.body.find("Sergei"), std::string::npos);
     EXPECT_EQ(call("GET", base + "/entries?limit=9999", support_.id).status, 422);
 
+    // An entry of another fund is not this fund's: reversing, reading or erasing through the wrong fund finds nothing.
+    const int64_t other = fund("Another fund");
+    const std::string other_base = "/api/v1/funds/" + std::to_string(other);
+    EXPECT_EQ(call("POST", other_base + "/entries/" + std::to_string(seq) + "/reverse", support_.id).status, 404);
+    EXPECT_EQ(call("GET", other_base + "/entries/" + std::to_string(json::parse(paid.body).at("seq").as_int64()) + "/party", support_.id).status,
+              404);
+    // A donation already spent cannot be taken back: the fund would go below zero.
+    const int64_t spent = fund("Spent");
+    const std::string spent_base = "/api/v1/funds/" + std::to_string(spent);
+    auto gift = call("POST", spent_base + "/donations", support_.id,
+                     R"({"amount_minor": 1000, "currency": "EUR", "channel": "cash", "value_date": "2026-11-20"})");
+    ASSERT_EQ(call("POST", spent_base + "/disbursements", support_.id,
+                   R"({"amount_minor": 800, "currency": "EUR", "risk": "low", "value_date": "2026-11-21", "payee": "Lawyer"})")
+                  .status,
+              201);
+    EXPECT_EQ(call("POST", spent_base + "/entries/" + std::to_string(json::parse(gift.body).at("seq").as_int64()) + "/reverse", support_.id).status,
+              409);
+    // The accountant's CSV: amounts as numbers (no quote before a minus), the export audited.
+    EXPECT_NE(call("GET", spent_base + "/ledger.csv", support_.id).body.find(",-800,EUR,"), std::string::npos);
+    EXPECT_GE(app_->db().query("SELECT COUNT(*) FROM audit_log WHERE action = 'fund.export'").at(0).integer(0), 2);
+
     // Another site's prisoner support, and other roles: nothing.
     EXPECT_EQ(call("GET", base, elsewhere_.id).status, 404);
     EXPECT_EQ(
@@ -155,7 +177,7 @@ TEST_P(Funds, PrisonerSupportKeepsALedgerThatNamesNobody) {
     EXPECT_EQ(call("POST", base + "/entries/" + std::to_string(seq) + "/reverse", admin.id).status, 403) << "but keeps no ledger";
 
     const auto out = verify_cli();
-    EXPECT_NE(out.find("ledger intact: 4 entries"), std::string::npos) << out;
+    EXPECT_NE(out.find("ledger intact: 6 entries"), std::string::npos) << out;
 }
 
 TEST_P(Funds, TenThousandEntriesAtOnceEveryBalanceExactAndEveryTamperingNamed) {
@@ -220,6 +242,24 @@ TEST_P(Funds, TenThousandEntriesAtOnceEveryBalanceExactAndEveryTamperingNamed) {
     EXPECT_EQ(broken_at(), 100);
     swap(100, 101);
     EXPECT_EQ(broken_at(), -1);
+    // The tail cut off with the head row set back and the balances recomputed: only a checkpoint kept off the
+    // server shows it.
+    {
+        const std::string checkpoint = dir_ + "/ledger.checkpoint";
+        std::ofstream(checkpoint) << verify_cli("checkpoint");
+        EXPECT_NE(verify_cli("verify --checkpoint " + checkpoint).find("checkpoint " + std::to_string(written) + " present"), std::string::npos);
+        auto last = app_->db().query("SELECT hash FROM fund_ledger WHERE seq = $1", {written - 3}).at(0).text(0);
+        exec("DELETE FROM fund_ledger WHERE seq > $1", {written - 3});
+        exec("UPDATE fund_ledger_head SET seq = $1, hash = $2 WHERE id = 1", {written - 3, last});
+        exec("DELETE FROM fund_balances");
+        exec(
+            "INSERT INTO fund_balances (fund_id, currency, balance_minor, entries) SELECT fund_id, currency, SUM(amount_minor), COUNT(*) FROM "
+            "fund_ledger "
+            "GROUP BY fund_id, currency");
+        EXPECT_EQ(broken_at(), -1) << "without the checkpoint the cut is invisible";
+        EXPECT_NE(verify_cli("verify --checkpoint " + checkpoint).find("ledger BROKEN at entry " + std::to_string(written)), std::string::npos);
+        written -= 3;
+    }
     // An entry deleted: named, and the balances no longer add up either.
     ASSERT_EQ(exec("DELETE FROM fund_ledger WHERE seq = $1", {written - 10}), 1);
     EXPECT_EQ(broken_at(), written - 10);

@@ -42,8 +42,9 @@ Result<Match> Service::Sealer::listed() const {
     const json::array* legal = legal_value ? legal_value->if_array() : nullptr;
     if (!pseudonym) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored person is damaged.");
     Match m{person_id, site_id, std::string(*pseudonym), {}, active_at_};
-    for (const auto& name : legal ? *legal : json::array{})
-        if (name.is_string()) m.legal_names.emplace_back(name.get_string());
+    if (legal)
+        for (const auto& name : *legal)
+            if (name.is_string()) m.legal_names.emplace_back(name.get_string());
     return m;
 }
 

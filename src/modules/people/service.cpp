@@ -185,6 +185,7 @@ std::vector<Match> Service::ranked(Tx& tx, const Principal& actor, std::optional
                 how.weakest = text::Level::exact;
                 how.score += 1000;
                 how.name = 0;
+                how.at.assign(query.size(), -1);  // the pseudonym met whole, not word by word
             }
             m->matched_name = how.name;
             m->matched_words = how.at;

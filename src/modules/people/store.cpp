@@ -100,8 +100,7 @@ void replace_names(Tx& tx, int64_t person_id, const std::set<int64_t>& values) {
 }
 
 std::vector<int64_t> bearers_of(Tx& tx, int64_t value, size_t most) {
-    auto ids =
-        rows_as(tx.query("SELECT DISTINCT person_id FROM people_names WHERE value = $1 LIMIT " + std::to_string(most + 1), {value}), first_column);
+    auto ids = rows_as(tx.query("SELECT DISTINCT person_id FROM people_names WHERE value = $1 LIMIT $2", {value, int64_t(most + 1)}), first_column);
     if (ids.size() > most) ids.clear();
     return ids;
 }

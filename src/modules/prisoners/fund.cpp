@@ -1,16 +1,16 @@
 #include "modules/prisoners/fund.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <map>
 
 #include "audit/chain.hpp"
 #include "core/dates.hpp"
 #include "core/ids.hpp"
-#include "crypto/random.hpp"
+#include "core/utf8.hpp"
 #include "http/json.hpp"
 #include "modules/accounts/types.hpp"
 #include "modules/prisoners/store.hpp"
-#include "text/csv.hpp"
 
 namespace haven::prisoners {
 
@@ -21,7 +21,8 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int64_t max_amount = 100'000'000'000;  // minor units in one entry: a billion in major units
+constexpr int64_t max_amount = 100'000'000'000;         // minor units in one entry: a billion in major units
+constexpr int64_t max_balance = 1'000'000'000'000'000;  // minor units a fund may hold: far from int64's end
 constexpr size_t max_name = 200, max_purpose = 2000, max_party = 300;
 const std::vector<std::string> channels = {"cash", "bank_transfer", "card", "online", "crypto", "other"};
 const std::vector<std::string> risks = {"low", "medium", "high"};
@@ -30,8 +31,10 @@ const std::string domain = "haven ledger v1";  // signed beside the audit log's 
 
 Error not_found() { return make_error(ErrorKind::not_found, "not_found", "There is no such fund, or you may not see it."); }
 
-Status check_text(const std::string& value, const char* field, size_t max, bool required) {
+Status check_text(const std::string& value, const char* field, size_t max, bool required, bool multiline = false) {
     if (required && value.empty()) return invalid(field, std::string(field) + " is required.", "required");
+    if (has_control_chars(value) || has_bidi_controls(value) || (!multiline && value.find_first_of("\r\n") != std::string::npos))
+        return invalid(field, std::string(field) + " holds control or invisible characters, or more than one line.", "text");
     if (value.size() > max)
         return invalid(field, std::string(field) + " is longer than " + std::to_string(max) + " bytes.", "too_long", int64_t(max));
     return {};
@@ -80,22 +83,28 @@ Result<Fund> open_fund(const crypto::Vault& vault, const store::StoredFund& s) {
 
 }  // namespace
 
+Result<int64_t> parse_amount(std::string_view text, const char* field) {
+    auto digits = [](std::string_view d) { return !d.empty() && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; }); };
+    const size_t mark = text.find_first_of(".,");
+    const std::string_view whole = text.substr(0, mark), part = mark == std::string_view::npos ? std::string_view() : text.substr(mark + 1);
+    if (!digits(whole) || whole.size() > 10 || part.size() > 2 || (mark != std::string_view::npos && !digits(part)))
+        return invalid(field, std::string(field) + " must be an amount such as 125.50.", "amount");
+    int64_t units = 0, cents = 0;
+    for (char c : whole) units = units * 10 + (c - '0');
+    for (char c : part) cents = cents * 10 + (c - '0');
+    return units * 100 + (part.size() == 1 ? cents * 10 : cents);
+}
+
 std::string canonical(const Entry& e) {
-    std::string out;
-    for (const std::string& part :
-         {std::to_string(e.seq), std::to_string(e.fund_id), std::to_string(e.at), e.value_date, e.kind, std::to_string(e.amount_minor), e.currency,
-          e.channel, e.risk, std::to_string(e.party), std::to_string(e.reverses), e.recorded_by}) {
-        out += std::to_string(part.size());  // length-prefixed: no two entries share bytes
-        out += ':';
-        out += part;
-    }
-    return out;
+    return audit::length_prefixed({std::to_string(e.seq), std::to_string(e.fund_id), std::to_string(e.at), e.value_date, e.kind,
+                                   std::to_string(e.amount_minor), e.currency, e.channel, e.risk, std::to_string(e.party), std::to_string(e.reverses),
+                                   e.recorded_by});
 }
 
 Result<int64_t> FundService::create(const Principal& actor, Fund f) {
     if (!may(actor, Action::funds_manage, f.site_id)) return accounts::role_forbids();
     HAVEN_CHECK(check_text(f.name, "name", max_name, true));
-    HAVEN_CHECK(check_text(f.purpose, "purpose", max_purpose, false));
+    HAVEN_CHECK(check_text(f.purpose, "purpose", max_purpose, false, true));
     HAVEN_CHECK(check_currency(f.currency));
     if (f.goal_minor < 0 || f.goal_minor > max_amount)
         return invalid("goal_minor", "goal_minor must be a whole number of cents from 0 to " + std::to_string(max_amount) + ".", "range", max_amount);
@@ -146,22 +155,34 @@ Result<Fund> FundService::fund(const Principal& actor, int64_t fund_id) {
     });
 }
 
-Result<Entry> FundService::append(const Principal& actor, int64_t fund_id, Entry e, const std::string& party, bool must_cover) {
+Result<Entry> FundService::append(const Principal& actor, int64_t fund_id, Entry e, const std::string& party, int64_t reverses) {
     return db_.write<Entry>([&](Tx& tx) -> Result<Entry> {
         HAVEN_TRY(site, fund_site(tx, actor, fund_id, true));
-        // The head first: from here appenders wait for this transaction, so the balance read below is the one
-        // this entry lands on.
+        // The head first: from here appenders wait for this transaction, so what is read below (the entry
+        // reversed, the balance) is what this entry lands on.
         const store::Head head = store::advance_head(tx);
-        if (e.reverses && store::reversed(tx, e.reverses))
-            return make_error(ErrorKind::conflict, "already_reversed", "This entry has been reversed already.");
-        if (must_cover) {
-            const auto balance = store::balance(tx, fund_id, e.currency);
-            if (!balance || balance->minor + e.amount_minor < 0)
-                return make_error(ErrorKind::conflict, "insufficient_funds",
-                                  "The fund holds " + std::to_string(balance ? balance->minor : 0) + " " + e.currency +
-                                      " (minor units): not enough for this disbursement.",
-                                  "amount_minor");
+        if (reverses) {
+            const auto original = store::entry(tx, reverses);
+            if (!original || original->fund_id != fund_id) return make_error(ErrorKind::not_found, "not_found", "This fund has no such entry.");
+            if (original->kind == "reversal")
+                return make_error(ErrorKind::conflict, "not_reversible", "A reversal is not reversed: record the entry again.");
+            if (store::reversed(tx, reverses)) return make_error(ErrorKind::conflict, "already_reversed", "This entry has been reversed already.");
+            e.amount_minor = -original->amount_minor;
+            e.currency = original->currency;
+            e.channel = original->channel;
+            e.risk = original->risk;
+            e.party = original->party;
+            e.reverses = reverses;
         }
+        // A payment, or the correction of a donation, never takes the fund below zero in that currency.
+        const auto balance = store::balance(tx, fund_id, e.currency);
+        const int64_t after = (balance ? balance->minor : 0) + e.amount_minor;
+        if (after < 0)
+            return make_error(
+                ErrorKind::conflict, "insufficient_funds",
+                "The fund holds " + std::to_string(balance ? balance->minor : 0) + " " + e.currency + " (minor units): not enough for this.",
+                "amount_minor");
+        if (after > max_balance) return invalid("amount_minor", "The fund would hold more than any fund may.", "range", max_amount);
         const int64_t now = clock_.now_ms();
         if (!party.empty()) {
             e.party = new_id();
@@ -192,7 +213,7 @@ Result<Entry> FundService::donate(const Principal& actor, int64_t fund_id, const
     e.currency = d.currency;
     e.channel = d.channel;
     e.value_date = d.value_date;
-    return append(actor, fund_id, e, d.donor, false);
+    return append(actor, fund_id, e, d.donor, 0);
 }
 
 Result<Entry> FundService::disburse(const Principal& actor, int64_t fund_id, const Disbursement& d) {
@@ -208,30 +229,22 @@ Result<Entry> FundService::disburse(const Principal& actor, int64_t fund_id, con
     e.channel = "bank_transfer";
     e.risk = d.risk;
     e.value_date = d.value_date;
-    return append(actor, fund_id, e, d.payee, true);
+    return append(actor, fund_id, e, d.payee, 0);
 }
 
 Result<Entry> FundService::reverse(const Principal& actor, int64_t fund_id, int64_t seq) {
-    std::optional<Entry> original;
-    db_.read([&](Tx& tx) { original = store::entry(tx, seq); });
-    if (!original || original->fund_id != fund_id) return make_error(ErrorKind::not_found, "not_found", "This fund has no such entry.");
-    if (original->kind == "reversal") return make_error(ErrorKind::conflict, "not_reversible", "A reversal is not reversed: record the entry again.");
     Entry e;
     e.kind = "reversal";
-    e.amount_minor = -original->amount_minor;
-    e.currency = original->currency;
-    e.channel = original->channel;
-    e.risk = original->risk;
     e.value_date = date_of(clock_.now_ms());
-    e.reverses = seq;
-    e.party = original->party;
-    return append(actor, fund_id, e, "", false);
+    return append(actor, fund_id, e, "", seq);
 }
 
 Result<std::string> FundService::ledger_csv(const Principal& actor, int64_t fund_id) {
-    return db_.read<std::string>([&](Tx& tx) -> Result<std::string> {
+    // An export: audited like every other. Every field is the server's own (numbers, dates, fixed words), so
+    // none is quoted — a spreadsheet reads the amounts as numbers.
+    return db_.write<std::string>([&](Tx& tx) -> Result<std::string> {
         HAVEN_TRY(site, fund_site(tx, actor, fund_id, false));
-        (void)site;
+        audit_.record(tx, {"fund.export", actor.account_id, "fund", fund_id, site});
         std::string out = "seq,recorded,value_date,kind,amount_minor,currency,channel,risk,reverses,hash\r\n";
         for (int64_t from = 0;;) {
             const auto page = store::entries_after(tx, from, 5000, fund_id);
@@ -240,7 +253,7 @@ Result<std::string> FundService::ledger_csv(const Principal& actor, int64_t fund
                 from = e.seq;
                 for (const std::string& field : {std::to_string(e.seq), date_of(e.at), e.value_date, e.kind, std::to_string(e.amount_minor),
                                                  e.currency, e.channel, e.risk, e.reverses ? std::to_string(e.reverses) : std::string()})
-                    out += text::csv_field(field) + ",";
+                    out += field + ",";
                 out += e.hash + "\r\n";
             }
         }
@@ -257,6 +270,14 @@ Result<std::vector<Entry>> FundService::entries(const Principal& actor, int64_t 
     });
 }
 
+Result<std::vector<Entry>> FundService::newest(const Principal& actor, int64_t fund_id, int64_t limit) {
+    return db_.read<std::vector<Entry>>([&](Tx& tx) -> Result<std::vector<Entry>> {
+        HAVEN_TRY(site, fund_site(tx, actor, fund_id, false));
+        (void)site;
+        return store::newest(tx, fund_id, limit);
+    });
+}
+
 Result<std::string> FundService::party_of(const Principal& actor, int64_t fund_id, int64_t seq) {
     int64_t party_id = 0;
     HAVEN_TRY(sealed, db_.write<std::string>([&](Tx& tx) -> Result<std::string> {
@@ -265,7 +286,9 @@ Result<std::string> FundService::party_of(const Principal& actor, int64_t fund_i
         const auto party = e && e->fund_id == fund_id && e->party ? store::party(tx, e->party, fund_id) : std::nullopt;
         if (!party) return make_error(ErrorKind::not_found, "not_found", "No name is kept for this entry.");
         party_id = e->party;
-        audit_.record(tx, {"fund.party_read", actor.account_id, "fund", fund_id, site});  // read only once recorded
+        // Read only once recorded: which name, by whom; and counted towards the mass-read alarm like a person.
+        audit_.record(tx, {"fund.party_read", actor.account_id, "fund_party", party_id, site});
+        accounts_.record_read(tx, actor, "fund_party", party_id);
         return *party;
     }));
     return vault_.open_field("fund_parties", "identity", party_id, sealed);
@@ -277,13 +300,20 @@ Status FundService::erase_party(const Principal& actor, int64_t fund_id, int64_t
         const auto e = store::entry(tx, seq);
         if (!e || e->fund_id != fund_id || !e->party || !store::delete_party(tx, e->party, fund_id))
             return make_error(ErrorKind::not_found, "not_found", "No name is kept for this entry.");
-        audit_.record(tx, {"fund.party_erase", actor.account_id, "fund", fund_id, site});
+        audit_.record(tx, {"fund.party_erase", actor.account_id, "fund_party", e->party, site});
         return {};
     });
 }
 
-LedgerCheck verify_ledger(storage::Database& db, const std::string& public_key) {
-    audit::ChainCheck chain(public_key, domain);
+std::optional<audit::Checkpoint> ledger_checkpoint(storage::Database& db) {
+    std::optional<Entry> last;
+    db.read([&](Tx& tx) { last = store::last_entry(tx); });
+    if (!last) return std::nullopt;
+    return audit::Checkpoint{last->seq, last->hash, last->signature};
+}
+
+LedgerCheck verify_ledger(storage::Database& db, const std::string& public_key, const std::optional<audit::Checkpoint>& checkpoint) {
+    audit::ChainCheck chain(public_key, domain, checkpoint ? checkpoint->seq : 0);
     std::map<std::pair<int64_t, std::string>, Balance> sums;
     db.read([&](Tx& tx) {
         for (int64_t from = 0;;) {
@@ -309,6 +339,7 @@ LedgerCheck verify_ledger(storage::Database& db, const std::string& public_key) 
         }
         if (stored.size() != sums.size()) chain.fail(0, "a fund's balance is missing for entries it holds");
     });
+    if (checkpoint) chain.require(*checkpoint);
     return {chain.entries, chain.bad_seq, chain.problem};
 }
 

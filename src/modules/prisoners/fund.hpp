@@ -13,8 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "audit/chain.hpp"
 #include "core/principal.hpp"
 #include "core/result.hpp"
+#include "modules/accounts/service.hpp"
 #include "modules/shared.hpp"
 
 namespace haven::prisoners {
@@ -52,6 +54,10 @@ struct Disbursement {
     std::string payee;  // the lawyer or firm paid: sealed apart
 };
 
+// An amount as people type it ("125.50", "125,5", "125") in minor units (cents); an error naming `field` for
+// anything else (a sign, a third decimal, letters, more than ten digits).
+Result<int64_t> parse_amount(std::string_view text, const char* field);
+
 // The bytes the chain hashes for an entry (length-prefixed fields).
 std::string canonical(const Entry& e);
 
@@ -62,11 +68,15 @@ struct LedgerCheck {
 };
 // Walks the whole ledger: sequence without gaps, chain, hashes, signatures (`public_key`: the vault's audit key,
 // readable while sealed), the head, and every stored balance against the sum of its entries.
-LedgerCheck verify_ledger(storage::Database& db, const std::string& public_key);
+// With `checkpoint` (exported earlier, `haven ledger checkpoint`), also requires the ledger to still hold that entry:
+// a tail cut off with the head row set back shows.
+LedgerCheck verify_ledger(storage::Database& db, const std::string& public_key, const std::optional<audit::Checkpoint>& checkpoint = std::nullopt);
+std::optional<audit::Checkpoint> ledger_checkpoint(storage::Database& db);
 
 class FundService {
 public:
-    explicit FundService(const modules::Shared& shared) : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit) {}
+    FundService(const modules::Shared& shared, accounts::Service& accounts)
+        : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit), accounts_(accounts) {}
 
     int64_t now_ms() const { return clock_.now_ms(); }
     Result<int64_t> create(const Principal& actor, Fund fund);
@@ -75,12 +85,15 @@ public:
     Result<Entry> donate(const Principal& actor, int64_t fund_id, const Donation& d);
     // Refused (409) when it would take the fund's balance in that currency below zero.
     Result<Entry> disburse(const Principal& actor, int64_t fund_id, const Disbursement& d);
-    // Undoes one entry of the fund by an opposite entry; an entry is reversed once, a reversal never.
+    // Undoes one entry of the fund by an opposite entry; an entry is reversed once, a reversal never, and a
+    // donation not once it has been spent (the balance would go below zero).
     Result<Entry> reverse(const Principal& actor, int64_t fund_id, int64_t seq);
     // seq, recorded, value_date, kind, amount_minor, currency, channel, risk, reverses, hash: no identity.
     Result<std::string> ledger_csv(const Principal& actor, int64_t fund_id);
     // The fund's entries after `after_seq`, oldest first, at most `limit` (1 to 500).
     Result<std::vector<Entry>> entries(const Principal& actor, int64_t fund_id, int64_t after_seq, int64_t limit);
+    // The fund's newest `limit` entries, newest first.
+    Result<std::vector<Entry>> newest(const Principal& actor, int64_t fund_id, int64_t limit);
     // The donor or payee kept for an entry (prisoner support only; audited); not found once erased or never kept.
     Result<std::string> party_of(const Principal& actor, int64_t fund_id, int64_t seq);
     // Erases that name for good; the entry, its reference and the chain stay whole.
@@ -88,12 +101,14 @@ public:
 
 private:
     Result<int64_t> fund_site(storage::Tx& tx, const Principal& actor, int64_t fund_id, bool manage);
-    Result<Entry> append(const Principal& actor, int64_t fund_id, Entry e, const std::string& party, bool must_cover);
+    // `e` as a new entry of the fund, with `party` sealed apart; or, with `reverses`, the opposite of that entry.
+    Result<Entry> append(const Principal& actor, int64_t fund_id, Entry e, const std::string& party, int64_t reverses);
 
     storage::Database& db_;
     const crypto::Vault& vault_;
     const Clock& clock_;
     const audit::Recorder& audit_;
+    accounts::Service& accounts_;
 };
 
 }  // namespace haven::prisoners

@@ -17,7 +17,7 @@ struct Context {
 
 // The module as the app holds it.
 struct Module {
-    explicit Module(const modules::Shared& shared) : funds(shared), context{funds} {}
+    Module(const modules::Shared& shared, accounts::Service& accounts) : funds(shared, accounts), context{funds} {}
     FundService funds;
     Context context;
 };

@@ -1,8 +1,6 @@
 // The legal-aid funds' pages: a site's funds with their balances and goal, a fund's page with its ledger (newest
 // first) and the forms that add to it — a donation, a disbursement, a reversal. Amounts are typed as people write
 // them (125.50 or 125,50) and kept in cents. No page ever shows a donor or a payee.
-#include <charconv>
-
 #include "core/dates.hpp"
 #include "http/form.hpp"
 #include "http/params.hpp"
@@ -28,23 +26,6 @@ std::string money(int64_t minor) {
     const int64_t a = minor < 0 ? -minor : minor;
     std::string cents = std::to_string(a % 100);
     return (minor < 0 ? "−" : "") + std::to_string(a / 100) + "." + (cents.size() < 2 ? "0" : "") + cents;
-}
-
-// "125.50", "125,5", "125" → cents; an error naming `field` otherwise.
-Result<int64_t> cents(std::string_view text, const char* field) {
-    auto bad = [&] { return invalid(field, std::string(field) + " must be an amount such as 125.50.", "amount"); };
-    const size_t dot = text.find_first_of(".,");
-    const std::string_view whole = text.substr(0, dot), part = dot == std::string_view::npos ? "" : text.substr(dot + 1);
-    if (whole.empty() || whole.size() > 10 || part.size() > 2) return bad();
-    int64_t units = 0, fraction = 0;
-    auto [p, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), units);
-    if (ec != std::errc() || p != whole.data() + whole.size() || units < 0) return bad();
-    if (!part.empty()) {
-        auto [q, ec2] = std::from_chars(part.data(), part.data() + part.size(), fraction);
-        if (ec2 != std::errc() || q != part.data() + part.size() || fraction < 0) return bad();
-        if (part.size() == 1) fraction *= 10;
-    }
-    return units * 100 + fraction;
 }
 
 void balances(web::Html& h, const web::PageContext& ctx, const Fund& f) {
@@ -81,15 +62,7 @@ Result<Response> funds_page(Request& request, Context& c, int64_t site) {
 
 Result<Response> fund_page(Request& request, Context& c, int64_t id) {
     HAVEN_TRY(f, c.funds.fund(*request.principal, id));
-    // The newest 100, newest first: read from the last pages of the ledger.
-    std::vector<Entry> shown;
-    for (int64_t after = 0;;) {
-        HAVEN_TRY(page, c.funds.entries(*request.principal, id, after, 500));
-        if (page.empty()) break;
-        after = page.back().seq;
-        shown.insert(shown.end(), page.begin(), page.end());
-        if (shown.size() > 100) shown.erase(shown.begin(), shown.end() - 100);
-    }
+    HAVEN_TRY(shown, c.funds.newest(*request.principal, id, 100));
     auto ctx = page_context(request);
     const bool manage = may(*request.principal, Action::funds_manage, f.site_id);
     const std::string today = date_of(c.funds.now_ms());
@@ -136,8 +109,7 @@ Result<Response> fund_page(Request& request, Context& c, int64_t id) {
                 });
             });
             h.element("tbody", {}, [&] {
-                for (auto it = shown.rbegin(); it != shown.rend(); ++it) {
-                    const Entry& e = *it;
+                for (const Entry& e : shown) {
                     h.element("tr", {}, [&] {
                         h.element("td", {{"data-label", ctx.t("funds.col_seq")}}, std::to_string(e.seq));
                         h.element("td", {{"data-label", ctx.t("funds.value_date")}}, e.value_date);
@@ -159,16 +131,10 @@ Result<Response> fund_page(Request& request, Context& c, int64_t id) {
     });
 }
 
-// The service names the API's field; the form's is "amount".
+// The service names the API's fields; the forms' are "amount" and "goal".
 Error on_form(Error e) {
     if (e.field == "amount_minor") e.field = "amount";
-    return e;
-}
-
-Entry posted_entry(const http::Form& form) {
-    Entry e;
-    e.currency = form.get("currency");
-    e.value_date = form.get("value_date");
+    if (e.field == "goal_minor") e.field = "goal";
     return e;
 }
 
@@ -196,16 +162,12 @@ Result<Response> fund_save(Request& request, Context& c) {
     f.purpose = form.get("purpose");
     f.currency = form.get("currency");
     if (!form.get("goal").empty()) {
-        auto goal = cents(form.get("goal"), "goal");  // the service's goal_minor is the form's goal
+        auto goal = parse_amount(form.get("goal"), "goal");  // the service's goal_minor is the form's goal
         if (!goal) return again(goal.error());
         f.goal_minor = *goal;
     }
     auto made = c.funds.create(*request.principal, f);
-    if (!made) {
-        Error e = made.error();
-        if (e.field == "goal_minor") e.field = "goal";
-        return again(e);
-    }
+    if (!made) return again(on_form(made.error()));
     return Response::redirect(fund_url(*made));
 }
 
@@ -218,11 +180,11 @@ Result<Response> donation_save(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(form, form_body(request));
     auto again = [&](const Error& e) { return web::show_again(request, e, [&] { return fund_page(request, c, id); }); };
-    auto amount = cents(form.get("amount"), "amount");
+    auto amount = parse_amount(form.get("amount"), "amount");
     if (!amount) return again(amount.error());
-    const Entry e = posted_entry(form);
-    auto made =
-        c.funds.donate(*request.principal, id, {*amount, e.currency, std::string(form.get("channel")), e.value_date, std::string(form.get("donor"))});
+    auto made = c.funds.donate(*request.principal, id,
+                               {*amount, std::string(form.get("currency")), std::string(form.get("channel")), std::string(form.get("value_date")),
+                                std::string(form.get("donor"))});
     if (!made) return again(on_form(made.error()));
     return Response::redirect(fund_url(id) + "#ledger");
 }
@@ -231,11 +193,11 @@ Result<Response> disbursement_save(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(form, form_body(request));
     auto again = [&](const Error& e) { return web::show_again(request, e, [&] { return fund_page(request, c, id); }); };
-    auto amount = cents(form.get("amount"), "amount");
+    auto amount = parse_amount(form.get("amount"), "amount");
     if (!amount) return again(amount.error());
-    const Entry e = posted_entry(form);
-    auto made =
-        c.funds.disburse(*request.principal, id, {*amount, e.currency, std::string(form.get("risk")), e.value_date, std::string(form.get("payee"))});
+    auto made = c.funds.disburse(*request.principal, id,
+                                 {*amount, std::string(form.get("currency")), std::string(form.get("risk")), std::string(form.get("value_date")),
+                                  std::string(form.get("payee"))});
     if (!made) return again(on_form(made.error()));
     return Response::redirect(fund_url(id) + "#ledger");
 }

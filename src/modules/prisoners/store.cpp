@@ -94,6 +94,16 @@ std::vector<Entry> entries_after(Tx& tx, int64_t seq, int64_t limit, int64_t fun
     return rows_as(tx.query(std::string(entry_columns) + "WHERE seq > $1 ORDER BY seq LIMIT $2", {seq, limit}), entry_from);
 }
 
+std::vector<Entry> newest(Tx& tx, int64_t fund_id, int64_t limit) {
+    return rows_as(tx.query(std::string(entry_columns) + "WHERE fund_id = $1 ORDER BY seq DESC LIMIT $2", {fund_id, limit}), entry_from);
+}
+
+std::optional<Entry> last_entry(Tx& tx) {
+    auto rows = rows_as(tx.query(std::string(entry_columns) + "ORDER BY seq DESC LIMIT 1"), entry_from);
+    if (rows.empty()) return std::nullopt;
+    return rows[0];
+}
+
 std::vector<std::pair<std::pair<int64_t, std::string>, Balance>> all_balances(Tx& tx) {
     return rows_as(tx.query("SELECT fund_id, currency, balance_minor, entries FROM fund_balances ORDER BY fund_id, currency"), [](const Row& r) {
         return std::pair{std::pair{r.integer(0), r.text(1)}, Balance{r.text(1), r.integer(2), r.integer(3)}};

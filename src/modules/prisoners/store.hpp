@@ -31,6 +31,8 @@ void append(Tx& tx, const Entry& e);  // the entry, the head's hash and the bala
 std::optional<Entry> entry(Tx& tx, int64_t seq);
 bool reversed(Tx& tx, int64_t seq);
 std::vector<Entry> entries_after(Tx& tx, int64_t seq, int64_t limit, int64_t fund_id = 0);  // 0: every fund
+std::vector<Entry> newest(Tx& tx, int64_t fund_id, int64_t limit);                          // newest first
+std::optional<Entry> last_entry(Tx& tx);
 std::vector<std::pair<std::pair<int64_t, std::string>, Balance>> all_balances(Tx& tx);
 
 void insert_party(Tx& tx, int64_t id, int64_t fund_id, const std::string& sealed_identity, int64_t at);
