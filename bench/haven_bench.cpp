@@ -522,9 +522,10 @@ void bench_funds(const std::string& dir, const std::string& url) {
     const int64_t million = 1'000'000;
     (void)db->write([&](storage::Tx& tx) -> Status {
         tx.exec(
-            "INSERT INTO fund_ledger (seq, fund_id, at, value_date, kind, amount_minor, currency, channel, risk, party, reverses, recorded_by, "
+            "INSERT INTO fund_ledger (seq, fund_id, number, at, value_date, kind, amount_minor, currency, channel, risk, party, reverses, "
+            "recorded_by, "
             "prev_hash, hash, signature) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) "
-            "SELECT 100000000 + i, $2, 0, '2026-11-20', 'donation', 100, 'EUR', 'online', '', 0, 0, '', '', '', '' FROM n",
+            "SELECT 100000000 + i, $2, i, 0, '2026-11-20', 'donation', 100, 'EUR', 'online', '', 0, 0, '', '', '', '' FROM n",
             {million, *big});
         tx.exec("INSERT INTO fund_balances (fund_id, currency, balance_minor, entries) VALUES ($1, 'EUR', $2, $3)", {*big, million * 100, million});
         return {};

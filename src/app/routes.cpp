@@ -232,17 +232,17 @@ void add_routes(App& app) {
     r.get("/funds/{id}", "funds.view", with(fc, prisoners::fund_show));
     r.post("/funds/{id}/donations", "funds.manage", with(fc, prisoners::donation_save));
     r.post("/funds/{id}/disbursements", "funds.manage", with(fc, prisoners::disbursement_save));
-    r.post("/funds/{id}/entries/{seq}/reverse", "funds.manage", with(fc, prisoners::reversal_save));
+    r.post("/funds/{id}/entries/{number}/reverse", "funds.manage", with(fc, prisoners::reversal_save));
     r.post("/api/v1/sites/{site}/funds", "funds.manage", with(fc, prisoners::api_fund_create));
     r.get("/api/v1/sites/{site}/funds", "funds.view", with(fc, prisoners::api_funds));
     r.get("/api/v1/funds/{id}", "funds.view", with(fc, prisoners::api_fund));
     r.post("/api/v1/funds/{id}/donations", "funds.manage", with(fc, prisoners::api_donation));
     r.post("/api/v1/funds/{id}/disbursements", "funds.manage", with(fc, prisoners::api_disbursement));
-    r.post("/api/v1/funds/{id}/entries/{seq}/reverse", "funds.manage", with(fc, prisoners::api_reversal));
+    r.post("/api/v1/funds/{id}/entries/{number}/reverse", "funds.manage", with(fc, prisoners::api_reversal));
     r.get("/api/v1/funds/{id}/ledger.csv", "funds.view", with(fc, prisoners::api_ledger_csv));
     r.get("/api/v1/funds/{id}/entries", "funds.view", with(fc, prisoners::api_entries));
-    r.get("/api/v1/funds/{id}/entries/{seq}/party", "funds.manage", with(fc, prisoners::api_party));
-    r.add("DELETE", "/api/v1/funds/{id}/entries/{seq}/party", "funds.manage", with(fc, prisoners::api_party_erase));
+    r.get("/api/v1/funds/{id}/entries/{number}/party", "funds.manage", with(fc, prisoners::api_party));
+    r.add("DELETE", "/api/v1/funds/{id}/entries/{number}/party", "funds.manage", with(fc, prisoners::api_party_erase));
 
     // The emergency network: operators, then members' devices (docs/EMERGENCY.md). It needs no vault key and holds
     // nothing readable, so it keeps serving through a panic seal, when it is needed most. What in it does need the

@@ -776,12 +776,12 @@ def seed(server, s):
             fund = r.json()["id"]
             s.put(key, "fund", fund)
             for body in ({"amount_minor": 50000, "currency": "EUR", "channel": "online", "value_date": "2026-11-01", "donor": "Seed donor"},
-                         {"amount_minor": 700, "currency": "EUR", "channel": "cash", "value_date": "2026-11-02"}):
+                         {"amount_minor": 5000, "currency": "EUR", "channel": "cash", "value_date": "2026-11-02"}):
                 r = api(c, "POST", "/api/v1/funds/%d/donations" % fund, ps, body)
-                ok(r, "donation") and s.put(key, "entry", r.json()["seq"])
+                ok(r, "donation") and s.put(key, "entry", r.json()["number"])
             r = api(c, "POST", "/api/v1/funds/%d/disbursements" % fund, ps, {"amount_minor": 1000, "currency": "EUR", "risk": "low",
                                                                           "value_date": "2026-11-03", "payee": "Seed lawyer"})
-            ok(r, "disbursement") and s.put(key, "entry", r.json()["seq"])
+            ok(r, "disbursement") and s.put(key, "entry", r.json()["number"])
         for kind, label in (("room", "Room"), ("room", "Room 2"), ("desk", "Desk"), ("desk", "Desk 2"), ("studio", "Studio")):
             r = api(c, "POST", "/api/v1/spaces", adm, {"site_id": site, "name": "%s %s" % (label, key), "kind": kind})
             ok(r, "space") and s.put(key, kind, r.json()["id"])
@@ -861,7 +861,7 @@ def kind_of(op, where, name):
             return "site"
         if name in ("step", "doc", "locator"):
             return name
-        if name == "seq":
+        if name == "number":
             return "entry"
         for pattern, kind in PATH_KINDS:
             if re.search(pattern, op.path):

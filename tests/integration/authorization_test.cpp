@@ -226,17 +226,17 @@ const std::map<std::string, Rule>& expected() {
         {"GET /funds/{id}", only({administrator, prisoner_support})},
         {"POST /funds/{id}/donations", only({prisoner_support})},
         {"POST /funds/{id}/disbursements", only({prisoner_support})},
-        {"POST /funds/{id}/entries/{seq}/reverse", only({prisoner_support})},
+        {"POST /funds/{id}/entries/{number}/reverse", only({prisoner_support})},
         {"POST /api/v1/sites/{site}/funds", only({prisoner_support})},
         {"GET /api/v1/sites/{site}/funds", only({administrator, prisoner_support})},
         {"GET /api/v1/funds/{id}", only({administrator, prisoner_support})},
         {"POST /api/v1/funds/{id}/donations", only({prisoner_support})},
         {"POST /api/v1/funds/{id}/disbursements", only({prisoner_support})},
-        {"POST /api/v1/funds/{id}/entries/{seq}/reverse", only({prisoner_support})},
+        {"POST /api/v1/funds/{id}/entries/{number}/reverse", only({prisoner_support})},
         {"GET /api/v1/funds/{id}/ledger.csv", only({administrator, prisoner_support})},
         {"GET /api/v1/funds/{id}/entries", only({administrator, prisoner_support})},
-        {"GET /api/v1/funds/{id}/entries/{seq}/party", only({prisoner_support})},
-        {"DELETE /api/v1/funds/{id}/entries/{seq}/party", only({prisoner_support})},
+        {"GET /api/v1/funds/{id}/entries/{number}/party", only({prisoner_support})},
+        {"DELETE /api/v1/funds/{id}/entries/{number}/party", only({prisoner_support})},
         {"POST /api/v1/network/enrolments", only({emergency_operator})},
         {"GET /api/v1/network/enrolments", only({emergency_operator})},
         {"DELETE /api/v1/network/enrolments/{id}", only({emergency_operator})},
@@ -283,7 +283,7 @@ std::string fill(std::string pattern, int64_t site, int64_t account) {
     replace("{token}", "not-a-token");
     replace("{step}", "1");
     replace("{doc}", "1");
-    replace("{seq}", "1");
+    replace("{number}", "1");
     replace("{locator}", "00");
     replace("{file}", "app.0000000000000000.css");
     return pattern;

@@ -84,6 +84,7 @@ TEST_P(Funds, PrisonerSupportKeepsALedgerThatNamesNobody) {
              R"({"amount_minor": 12550, "currency": "EUR", "channel": "bank_transfer", "value_date": "2026-11-20", "donor": "Anna Petrova"})");
     ASSERT_EQ(donated.status, 201) << donated.body;
     EXPECT_EQ(donated.body.find("Anna"), std::string::npos) << "the entry names no donor";
+    EXPECT_EQ(donated.body.find("\"seq\""), std::string::npos) << "nor the ledger's global sequence (other sites' pace)";
     auto incognito =
         call("POST", base + "/donations", support_.id, R"({"amount_minor": 2000, "currency": "EUR", "channel": "cash", "value_date": "2026-11-21"})");
     ASSERT_EQ(incognito.status, 201) << incognito.body;
@@ -108,12 +109,12 @@ TEST_P(Funds, PrisonerSupportKeepsALedgerThatNamesNobody) {
         EXPECT_NE(r.body.find("\"" + field + "\""), std::string::npos) << r.body;
     }
     // A correction is a reversing entry, once.
-    const int64_t seq = json::parse(incognito.body).at("seq").as_int64();
+    const int64_t seq = json::parse(incognito.body).at("number").as_int64();
     auto reversed = call("POST", base + "/entries/" + std::to_string(seq) + "/reverse", support_.id);
     ASSERT_EQ(reversed.status, 201) << reversed.body;
     EXPECT_EQ(json::parse(reversed.body).at("amount_minor").as_int64(), -2000);
     EXPECT_EQ(call("POST", base + "/entries/" + std::to_string(seq) + "/reverse", support_.id).status, 409);
-    const int64_t reversal = json::parse(reversed.body).at("seq").as_int64();
+    const int64_t reversal = json::parse(reversed.body).at("number").as_int64();
     EXPECT_EQ(call("POST", base + "/entries/" + std::to_string(reversal) + "/reverse", support_.id).status, 409) << "a reversal is not reversed";
 
     auto shown = call("GET", base, support_.id);
@@ -127,7 +128,7 @@ TEST_P(Funds, PrisonerSupportKeepsALedgerThatNamesNobody) {
     for (const char* name : {"Anna", "Petrova", "Sergei", "Ivanov", "Maria"}) EXPECT_EQ(csv.body.find(name), std::string::npos) << name;
 
     // The kept donor is read back by prisoner support only (audited), and erased for good; the chain stays whole.
-    const std::string donation = base + "/entries/" + std::to_string(json::parse(donated.body).at("seq").as_int64());
+    const std::string donation = base + "/entries/" + std::to_string(json::parse(donated.body).at("number").as_int64());
     auto donor = call("GET", donation + "/party", support_.id);
     ASSERT_EQ(donor.status, 200) << donor.body;
     EXPECT_EQ(json::parse(donor.body).at("name").as_string(), "Anna Petrova");
@@ -146,19 +147,21 @@ TEST_P(Funds, PrisonerSupportKeepsALedgerThatNamesNobody) {
     const int64_t other = fund("Another fund");
     const std::string other_base = "/api/v1/funds/" + std::to_string(other);
     EXPECT_EQ(call("POST", other_base + "/entries/" + std::to_string(seq) + "/reverse", support_.id).status, 404);
-    EXPECT_EQ(call("GET", other_base + "/entries/" + std::to_string(json::parse(paid.body).at("seq").as_int64()) + "/party", support_.id).status,
+    EXPECT_EQ(call("GET", other_base + "/entries/" + std::to_string(json::parse(paid.body).at("number").as_int64()) + "/party", support_.id).status,
               404);
     // A donation already spent cannot be taken back: the fund would go below zero.
     const int64_t spent = fund("Spent");
     const std::string spent_base = "/api/v1/funds/" + std::to_string(spent);
     auto gift = call("POST", spent_base + "/donations", support_.id,
                      R"({"amount_minor": 1000, "currency": "EUR", "channel": "cash", "value_date": "2026-11-20"})");
+    EXPECT_EQ(json::parse(gift.body).at("number").as_int64(), 1) << "each fund numbers its own entries";
     ASSERT_EQ(call("POST", spent_base + "/disbursements", support_.id,
                    R"({"amount_minor": 800, "currency": "EUR", "risk": "low", "value_date": "2026-11-21", "payee": "Lawyer"})")
                   .status,
               201);
-    EXPECT_EQ(call("POST", spent_base + "/entries/" + std::to_string(json::parse(gift.body).at("seq").as_int64()) + "/reverse", support_.id).status,
-              409);
+    EXPECT_EQ(
+        call("POST", spent_base + "/entries/" + std::to_string(json::parse(gift.body).at("number").as_int64()) + "/reverse", support_.id).status,
+        409);
     // The accountant's CSV: amounts as numbers (no quote before a minus), the export audited.
     EXPECT_NE(call("GET", spent_base + "/ledger.csv", support_.id).body.find(",-800,EUR,"), std::string::npos);
     EXPECT_GE(app_->db().query("SELECT COUNT(*) FROM audit_log WHERE action = 'fund.export'").at(0).integer(0), 2);

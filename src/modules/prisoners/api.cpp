@@ -44,7 +44,7 @@ json::object fund_json(const Fund& f) {
 
 // An entry as the API shows it: never the party behind it.
 json::object entry_json(const Entry& e) {
-    return {{"seq", e.seq},           {"fund_id", e.fund_id}, {"kind", e.kind}, {"amount_minor", e.amount_minor},
+    return {{"number", e.number},     {"fund_id", e.fund_id}, {"kind", e.kind}, {"amount_minor", e.amount_minor},
             {"currency", e.currency}, {"channel", e.channel}, {"risk", e.risk}, {"value_date", e.value_date},
             {"reverses", e.reverses}, {"hash", e.hash}};
 }
@@ -108,8 +108,8 @@ Result<Response> api_disbursement(Request& request, Context& c) {
 
 Result<Response> api_reversal(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
-    HAVEN_TRY(seq, id_param(request, "seq"));
-    HAVEN_TRY(e, c.funds.reverse(*request.principal, id, seq));
+    HAVEN_TRY(number, id_param(request, "number"));
+    HAVEN_TRY(e, c.funds.reverse(*request.principal, id, number));
     return ok(201, entry_json(e));
 }
 
@@ -132,15 +132,15 @@ Result<Response> api_entries(Request& request, Context& c) {
 
 Result<Response> api_party(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
-    HAVEN_TRY(seq, id_param(request, "seq"));
-    HAVEN_TRY(name, c.funds.party_of(*request.principal, id, seq));
+    HAVEN_TRY(number, id_param(request, "number"));
+    HAVEN_TRY(name, c.funds.party_of(*request.principal, id, number));
     return ok(200, json::object{{"name", name}});
 }
 
 Result<Response> api_party_erase(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
-    HAVEN_TRY(seq, id_param(request, "seq"));
-    HAVEN_CHECK(c.funds.erase_party(*request.principal, id, seq));
+    HAVEN_TRY(number, id_param(request, "number"));
+    HAVEN_CHECK(c.funds.erase_party(*request.principal, id, number));
     return Response::text(204, "");
 }
 

@@ -96,9 +96,9 @@ Result<int64_t> parse_amount(std::string_view text, const char* field) {
 }
 
 std::string canonical(const Entry& e) {
-    return audit::length_prefixed({std::to_string(e.seq), std::to_string(e.fund_id), std::to_string(e.at), e.value_date, e.kind,
-                                   std::to_string(e.amount_minor), e.currency, e.channel, e.risk, std::to_string(e.party), std::to_string(e.reverses),
-                                   e.recorded_by});
+    return audit::length_prefixed({std::to_string(e.seq), std::to_string(e.fund_id), std::to_string(e.number), std::to_string(e.at), e.value_date,
+                                   e.kind, std::to_string(e.amount_minor), e.currency, e.channel, e.risk, std::to_string(e.party),
+                                   std::to_string(e.reverses), e.recorded_by});
 }
 
 Result<int64_t> FundService::create(const Principal& actor, Fund f) {
@@ -162,11 +162,12 @@ Result<Entry> FundService::append(const Principal& actor, int64_t fund_id, Entry
         // reversed, the balance) is what this entry lands on.
         const store::Head head = store::advance_head(tx);
         if (reverses) {
-            const auto original = store::entry(tx, reverses);
-            if (!original || original->fund_id != fund_id) return make_error(ErrorKind::not_found, "not_found", "This fund has no such entry.");
+            const auto original = store::entry(tx, fund_id, reverses);
+            if (!original) return make_error(ErrorKind::not_found, "not_found", "This fund has no such entry.");
             if (original->kind == "reversal")
                 return make_error(ErrorKind::conflict, "not_reversible", "A reversal is not reversed: record the entry again.");
-            if (store::reversed(tx, reverses)) return make_error(ErrorKind::conflict, "already_reversed", "This entry has been reversed already.");
+            if (store::reversed(tx, fund_id, reverses))
+                return make_error(ErrorKind::conflict, "already_reversed", "This entry has been reversed already.");
             e.amount_minor = -original->amount_minor;
             e.currency = original->currency;
             e.channel = original->channel;
@@ -189,6 +190,7 @@ Result<Entry> FundService::append(const Principal& actor, int64_t fund_id, Entry
             store::insert_party(tx, e.party, fund_id, vault_.seal_field("fund_parties", "identity", e.party, party), now);
         }
         e.seq = head.seq;
+        e.number = store::next_number(tx, fund_id);
         e.prev_hash = head.hash;
         e.fund_id = fund_id;
         e.at = now;
@@ -232,11 +234,11 @@ Result<Entry> FundService::disburse(const Principal& actor, int64_t fund_id, con
     return append(actor, fund_id, e, d.payee, 0);
 }
 
-Result<Entry> FundService::reverse(const Principal& actor, int64_t fund_id, int64_t seq) {
+Result<Entry> FundService::reverse(const Principal& actor, int64_t fund_id, int64_t number) {
     Entry e;
     e.kind = "reversal";
     e.value_date = date_of(clock_.now_ms());
-    return append(actor, fund_id, e, "", seq);
+    return append(actor, fund_id, e, "", number);
 }
 
 Result<std::string> FundService::ledger_csv(const Principal& actor, int64_t fund_id) {
@@ -245,13 +247,13 @@ Result<std::string> FundService::ledger_csv(const Principal& actor, int64_t fund
     return db_.write<std::string>([&](Tx& tx) -> Result<std::string> {
         HAVEN_TRY(site, fund_site(tx, actor, fund_id, false));
         audit_.record(tx, {"fund.export", actor.account_id, "fund", fund_id, site});
-        std::string out = "seq,recorded,value_date,kind,amount_minor,currency,channel,risk,reverses,hash\r\n";
+        std::string out = "number,recorded,value_date,kind,amount_minor,currency,channel,risk,reverses,hash\r\n";
         for (int64_t from = 0;;) {
-            const auto page = store::entries_after(tx, from, 5000, fund_id);
+            const auto page = store::entries_of(tx, fund_id, from, 5000);
             if (page.empty()) break;
             for (const auto& e : page) {
-                from = e.seq;
-                for (const std::string& field : {std::to_string(e.seq), date_of(e.at), e.value_date, e.kind, std::to_string(e.amount_minor),
+                from = e.number;
+                for (const std::string& field : {std::to_string(e.number), date_of(e.at), e.value_date, e.kind, std::to_string(e.amount_minor),
                                                  e.currency, e.channel, e.risk, e.reverses ? std::to_string(e.reverses) : std::string()})
                     out += field + ",";
                 out += e.hash + "\r\n";
@@ -261,12 +263,12 @@ Result<std::string> FundService::ledger_csv(const Principal& actor, int64_t fund
     });
 }
 
-Result<std::vector<Entry>> FundService::entries(const Principal& actor, int64_t fund_id, int64_t after_seq, int64_t limit) {
+Result<std::vector<Entry>> FundService::entries(const Principal& actor, int64_t fund_id, int64_t after, int64_t limit) {
     if (limit < 1 || limit > 500) return invalid("limit", "limit must be from 1 to 500.", "range", 500);
     return db_.read<std::vector<Entry>>([&](Tx& tx) -> Result<std::vector<Entry>> {
         HAVEN_TRY(site, fund_site(tx, actor, fund_id, false));
         (void)site;
-        return store::entries_after(tx, after_seq, limit, fund_id);
+        return store::entries_of(tx, fund_id, after, limit);
     });
 }
 
@@ -278,12 +280,12 @@ Result<std::vector<Entry>> FundService::newest(const Principal& actor, int64_t f
     });
 }
 
-Result<std::string> FundService::party_of(const Principal& actor, int64_t fund_id, int64_t seq) {
+Result<std::string> FundService::party_of(const Principal& actor, int64_t fund_id, int64_t number) {
     int64_t party_id = 0;
     HAVEN_TRY(sealed, db_.write<std::string>([&](Tx& tx) -> Result<std::string> {
         HAVEN_TRY(site, fund_site(tx, actor, fund_id, true));
-        const auto e = store::entry(tx, seq);
-        const auto party = e && e->fund_id == fund_id && e->party ? store::party(tx, e->party, fund_id) : std::nullopt;
+        const auto e = store::entry(tx, fund_id, number);
+        const auto party = e && e->party ? store::party(tx, e->party, fund_id) : std::nullopt;
         if (!party) return make_error(ErrorKind::not_found, "not_found", "No name is kept for this entry.");
         party_id = e->party;
         // Read only once recorded: which name, by whom; and counted towards the mass-read alarm like a person.
@@ -294,11 +296,11 @@ Result<std::string> FundService::party_of(const Principal& actor, int64_t fund_i
     return vault_.open_field("fund_parties", "identity", party_id, sealed);
 }
 
-Status FundService::erase_party(const Principal& actor, int64_t fund_id, int64_t seq) {
+Status FundService::erase_party(const Principal& actor, int64_t fund_id, int64_t number) {
     return db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(site, fund_site(tx, actor, fund_id, true));
-        const auto e = store::entry(tx, seq);
-        if (!e || e->fund_id != fund_id || !e->party || !store::delete_party(tx, e->party, fund_id))
+        const auto e = store::entry(tx, fund_id, number);
+        if (!e || !e->party || !store::delete_party(tx, e->party, fund_id))
             return make_error(ErrorKind::not_found, "not_found", "No name is kept for this entry.");
         audit_.record(tx, {"fund.party_erase", actor.account_id, "fund_party", e->party, site});
         return {};

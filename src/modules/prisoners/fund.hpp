@@ -35,8 +35,10 @@ struct Fund {
 };
 
 // One ledger entry as stored. amount_minor is signed: a donation adds, a disbursement takes, a reversal undoes.
+// `seq` orders the one chain of all funds (never shown); `number` counts the fund's own entries, and `reverses`
+// names the fund's entry a reversal undoes by its number.
 struct Entry {
-    int64_t seq = 0, fund_id = 0, at = 0;
+    int64_t seq = 0, fund_id = 0, number = 0, at = 0;
     std::string value_date, kind, currency, channel, risk;
     int64_t amount_minor = 0, party = 0, reverses = 0;
     std::string recorded_by, prev_hash, hash, signature;
@@ -85,19 +87,19 @@ public:
     Result<Entry> donate(const Principal& actor, int64_t fund_id, const Donation& d);
     // Refused (409) when it would take the fund's balance in that currency below zero.
     Result<Entry> disburse(const Principal& actor, int64_t fund_id, const Disbursement& d);
-    // Undoes one entry of the fund by an opposite entry; an entry is reversed once, a reversal never, and a
+    // Undoes the fund's entry `number` by an opposite entry; an entry is reversed once, a reversal never, and a
     // donation not once it has been spent (the balance would go below zero).
-    Result<Entry> reverse(const Principal& actor, int64_t fund_id, int64_t seq);
-    // seq, recorded, value_date, kind, amount_minor, currency, channel, risk, reverses, hash: no identity.
+    Result<Entry> reverse(const Principal& actor, int64_t fund_id, int64_t number);
+    // number, recorded, value_date, kind, amount_minor, currency, channel, risk, reverses, hash: no identity.
     Result<std::string> ledger_csv(const Principal& actor, int64_t fund_id);
-    // The fund's entries after `after_seq`, oldest first, at most `limit` (1 to 500).
-    Result<std::vector<Entry>> entries(const Principal& actor, int64_t fund_id, int64_t after_seq, int64_t limit);
+    // The fund's entries after its entry `after`, oldest first, at most `limit` (1 to 500).
+    Result<std::vector<Entry>> entries(const Principal& actor, int64_t fund_id, int64_t after, int64_t limit);
     // The fund's newest `limit` entries, newest first.
     Result<std::vector<Entry>> newest(const Principal& actor, int64_t fund_id, int64_t limit);
     // The donor or payee kept for an entry (prisoner support only; audited); not found once erased or never kept.
-    Result<std::string> party_of(const Principal& actor, int64_t fund_id, int64_t seq);
+    Result<std::string> party_of(const Principal& actor, int64_t fund_id, int64_t number);
     // Erases that name for good; the entry, its reference and the chain stay whole.
-    Status erase_party(const Principal& actor, int64_t fund_id, int64_t seq);
+    Status erase_party(const Principal& actor, int64_t fund_id, int64_t number);
 
 private:
     Result<int64_t> fund_site(storage::Tx& tx, const Principal& actor, int64_t fund_id, bool manage);

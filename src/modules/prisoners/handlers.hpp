@@ -29,7 +29,7 @@ Result<Response> fund_save(Request& request, Context& c);          // POST /site
 Result<Response> fund_show(Request& request, Context& c);          // GET  /funds/{id}
 Result<Response> donation_save(Request& request, Context& c);      // POST /funds/{id}/donations
 Result<Response> disbursement_save(Request& request, Context& c);  // POST /funds/{id}/disbursements
-Result<Response> reversal_save(Request& request, Context& c);      // POST /funds/{id}/entries/{seq}/reverse (asks first)
+Result<Response> reversal_save(Request& request, Context& c);      // POST /funds/{id}/entries/{number}/reverse (asks first)
 
 // JSON API
 Result<Response> api_fund_create(Request& request, Context& c);   // POST /api/v1/sites/{site}/funds
@@ -37,10 +37,10 @@ Result<Response> api_funds(Request& request, Context& c);         // GET  /api/v
 Result<Response> api_fund(Request& request, Context& c);          // GET  /api/v1/funds/{id}
 Result<Response> api_donation(Request& request, Context& c);      // POST /api/v1/funds/{id}/donations
 Result<Response> api_disbursement(Request& request, Context& c);  // POST /api/v1/funds/{id}/disbursements
-Result<Response> api_reversal(Request& request, Context& c);      // POST /api/v1/funds/{id}/entries/{seq}/reverse
+Result<Response> api_reversal(Request& request, Context& c);      // POST /api/v1/funds/{id}/entries/{number}/reverse
 Result<Response> api_ledger_csv(Request& request, Context& c);    // GET  /api/v1/funds/{id}/ledger.csv (no identity)
 Result<Response> api_entries(Request& request, Context& c);       // GET  /api/v1/funds/{id}/entries?after=SEQ&limit=N
-Result<Response> api_party(Request& request, Context& c);         // GET  /api/v1/funds/{id}/entries/{seq}/party (audited)
-Result<Response> api_party_erase(Request& request, Context& c);   // DELETE /api/v1/funds/{id}/entries/{seq}/party
+Result<Response> api_party(Request& request, Context& c);         // GET  /api/v1/funds/{id}/entries/{number}/party (audited)
+Result<Response> api_party_erase(Request& request, Context& c);   // DELETE /api/v1/funds/{id}/entries/{number}/party
 
 }  // namespace haven::prisoners

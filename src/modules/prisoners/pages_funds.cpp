@@ -104,14 +104,14 @@ Result<Response> fund_page(Request& request, Context& c, int64_t id) {
         h.element("table", {{"class", "list"}, {"id", "entries"}}, [&] {
             h.element("thead", {}, [&] {
                 h.element("tr", {}, [&] {
-                    for (const char* k : {"funds.col_seq", "funds.value_date", "funds.col_kind", "funds.amount", "funds.col_how", ""})
+                    for (const char* k : {"funds.col_number", "funds.value_date", "funds.col_kind", "funds.amount", "funds.col_how", ""})
                         h.element("th", {}, *k ? ctx.t(k) : "");
                 });
             });
             h.element("tbody", {}, [&] {
                 for (const Entry& e : shown) {
                     h.element("tr", {}, [&] {
-                        h.element("td", {{"data-label", ctx.t("funds.col_seq")}}, std::to_string(e.seq));
+                        h.element("td", {{"data-label", ctx.t("funds.col_number")}}, std::to_string(e.number));
                         h.element("td", {{"data-label", ctx.t("funds.value_date")}}, e.value_date);
                         h.element("td", {{"data-label", ctx.t("funds.col_kind")}},
                                   ctx.t("funds.kind_" + e.kind) + (e.reverses ? " #" + std::to_string(e.reverses) : ""));
@@ -120,9 +120,10 @@ Result<Response> fund_page(Request& request, Context& c, int64_t id) {
                                   e.kind == "disbursement" ? ctx.t("funds.risk_" + e.risk) : ctx.t("funds.channel_" + e.channel));
                         h.element("td", {}, [&] {
                             if (!manage || e.kind == "reversal") return;
-                            web::post_form(h, request, fund_url(id) + "/entries/" + std::to_string(e.seq) + "/reverse", {{"class", "inline"}}, [&] {
-                                h.element("button", {{"type", "submit"}, {"class", "link"}}, ctx.t("funds.reverse"));
-                            });
+                            web::post_form(h, request, fund_url(id) + "/entries/" + std::to_string(e.number) + "/reverse", {{"class", "inline"}},
+                                           [&] {
+                                               h.element("button", {{"type", "submit"}, {"class", "link"}}, ctx.t("funds.reverse"));
+                                           });
                         });
                     });
                 }
@@ -204,11 +205,12 @@ Result<Response> disbursement_save(Request& request, Context& c) {
 
 Result<Response> reversal_save(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
-    HAVEN_TRY(seq, id_param(request, "seq"));
+    HAVEN_TRY(number, id_param(request, "number"));
     HAVEN_TRY(form, form_body(request));
-    if (auto ask = web::confirm_first(request, form, page_context(request).t("confirm.fund_reverse", {{"seq", std::to_string(seq)}}), fund_url(id)))
+    if (auto ask =
+            web::confirm_first(request, form, page_context(request).t("confirm.fund_reverse", {{"number", std::to_string(number)}}), fund_url(id)))
         return *ask;
-    auto made = c.funds.reverse(*request.principal, id, seq);
+    auto made = c.funds.reverse(*request.principal, id, number);
     if (!made) return web::show_again(request, made.error(), [&] { return fund_page(request, c, id); });
     return Response::redirect(fund_url(id) + "#ledger");
 }

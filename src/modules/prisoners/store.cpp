@@ -9,12 +9,29 @@ using storage::rows_as;
 namespace {
 
 constexpr const char* entry_columns =
-    "SELECT seq, fund_id, at, value_date, kind, amount_minor, currency, channel, risk, party, reverses, recorded_by, prev_hash, hash, signature "
+    "SELECT seq, fund_id, at, value_date, kind, amount_minor, currency, channel, risk, party, reverses, recorded_by, prev_hash, hash, signature, "
+    "number "
     "FROM fund_ledger ";
 
 Entry entry_from(const Row& r) {
-    return Entry{r.integer(0), r.integer(1), r.integer(2),  r.text(3),  r.text(4),  r.text(6),  r.text(7), r.text(8),
-                 r.integer(5), r.integer(9), r.integer(10), r.text(11), r.text(12), r.text(13), r.text(14)};
+    Entry e;
+    e.seq = r.integer(0);
+    e.fund_id = r.integer(1);
+    e.at = r.integer(2);
+    e.value_date = r.text(3);
+    e.kind = r.text(4);
+    e.amount_minor = r.integer(5);
+    e.currency = r.text(6);
+    e.channel = r.text(7);
+    e.risk = r.text(8);
+    e.party = r.integer(9);
+    e.reverses = r.integer(10);
+    e.recorded_by = r.text(11);
+    e.prev_hash = r.text(12);
+    e.hash = r.text(13);
+    e.signature = r.text(14);
+    e.number = r.integer(15);
+    return e;
 }
 
 StoredFund fund_from(const Row& r) { return {r.integer(0), r.integer(1), r.integer(3), r.integer(4), r.text(2), r.blob(5).str()}; }
@@ -67,10 +84,10 @@ std::optional<Head> head(Tx& tx) {
 
 void append(Tx& tx, const Entry& e) {
     tx.exec(
-        "INSERT INTO fund_ledger (seq, fund_id, at, value_date, kind, amount_minor, currency, channel, risk, party, reverses, recorded_by, "
-        "prev_hash, hash, signature) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        {e.seq, e.fund_id, e.at, e.value_date, e.kind, e.amount_minor, e.currency, e.channel, e.risk, e.party, e.reverses, e.recorded_by, e.prev_hash,
-         e.hash, e.signature});
+        "INSERT INTO fund_ledger (seq, fund_id, number, at, value_date, kind, amount_minor, currency, channel, risk, party, reverses, "
+        "recorded_by, prev_hash, hash, signature) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        {e.seq, e.fund_id, e.number, e.at, e.value_date, e.kind, e.amount_minor, e.currency, e.channel, e.risk, e.party, e.reverses, e.recorded_by,
+         e.prev_hash, e.hash, e.signature});
     tx.exec("UPDATE fund_ledger_head SET hash = $1 WHERE id = 1", {e.hash});
     tx.exec(
         "INSERT INTO fund_balances (fund_id, currency, balance_minor, entries) VALUES ($1, $2, $3, 1) "
@@ -79,23 +96,31 @@ void append(Tx& tx, const Entry& e) {
         {e.fund_id, e.currency, e.amount_minor});
 }
 
-std::optional<Entry> entry(Tx& tx, int64_t seq) {
-    auto rows = rows_as(tx.query(std::string(entry_columns) + "WHERE seq = $1", {seq}), entry_from);
+std::optional<Entry> entry(Tx& tx, int64_t fund_id, int64_t number) {
+    auto rows = rows_as(tx.query(std::string(entry_columns) + "WHERE fund_id = $1 AND number = $2", {fund_id, number}), entry_from);
     if (rows.empty()) return std::nullopt;
     return rows[0];
 }
 
-bool reversed(Tx& tx, int64_t seq) { return !tx.query("SELECT seq FROM fund_ledger WHERE reverses = $1", {seq}).empty(); }
+int64_t next_number(Tx& tx, int64_t fund_id) {
+    return tx.query("SELECT COALESCE(MAX(number), 0) + 1 FROM fund_ledger WHERE fund_id = $1", {fund_id}).at(0).integer(0);
+}
 
-std::vector<Entry> entries_after(Tx& tx, int64_t seq, int64_t limit, int64_t fund_id) {
-    if (fund_id)
-        return rows_as(tx.query(std::string(entry_columns) + "WHERE fund_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", {fund_id, seq, limit}),
-                       entry_from);
+bool reversed(Tx& tx, int64_t fund_id, int64_t number) {
+    return !tx.query("SELECT seq FROM fund_ledger WHERE fund_id = $1 AND reverses = $2", {fund_id, number}).empty();
+}
+
+std::vector<Entry> entries_after(Tx& tx, int64_t seq, int64_t limit) {
     return rows_as(tx.query(std::string(entry_columns) + "WHERE seq > $1 ORDER BY seq LIMIT $2", {seq, limit}), entry_from);
 }
 
+std::vector<Entry> entries_of(Tx& tx, int64_t fund_id, int64_t after, int64_t limit) {
+    return rows_as(tx.query(std::string(entry_columns) + "WHERE fund_id = $1 AND number > $2 ORDER BY number LIMIT $3", {fund_id, after, limit}),
+                   entry_from);
+}
+
 std::vector<Entry> newest(Tx& tx, int64_t fund_id, int64_t limit) {
-    return rows_as(tx.query(std::string(entry_columns) + "WHERE fund_id = $1 ORDER BY seq DESC LIMIT $2", {fund_id, limit}), entry_from);
+    return rows_as(tx.query(std::string(entry_columns) + "WHERE fund_id = $1 ORDER BY number DESC LIMIT $2", {fund_id, limit}), entry_from);
 }
 
 std::optional<Entry> last_entry(Tx& tx) {

@@ -28,10 +28,12 @@ struct Head {
 Head advance_head(Tx& tx);
 std::optional<Head> head(Tx& tx);
 void append(Tx& tx, const Entry& e);  // the entry, the head's hash and the balance, together
-std::optional<Entry> entry(Tx& tx, int64_t seq);
-bool reversed(Tx& tx, int64_t seq);
-std::vector<Entry> entries_after(Tx& tx, int64_t seq, int64_t limit, int64_t fund_id = 0);  // 0: every fund
-std::vector<Entry> newest(Tx& tx, int64_t fund_id, int64_t limit);                          // newest first
+std::optional<Entry> entry(Tx& tx, int64_t fund_id, int64_t number);
+int64_t next_number(Tx& tx, int64_t fund_id);
+bool reversed(Tx& tx, int64_t fund_id, int64_t number);
+std::vector<Entry> entries_after(Tx& tx, int64_t seq, int64_t limit);                  // every fund, by seq
+std::vector<Entry> entries_of(Tx& tx, int64_t fund_id, int64_t after, int64_t limit);  // one fund, by number
+std::vector<Entry> newest(Tx& tx, int64_t fund_id, int64_t limit);                     // newest first
 std::optional<Entry> last_entry(Tx& tx);
 std::vector<std::pair<std::pair<int64_t, std::string>, Balance>> all_balances(Tx& tx);
 

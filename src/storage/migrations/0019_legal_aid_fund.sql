@@ -5,7 +5,8 @@
 -- entry. A correction is a reversing entry, never an update. No identity is in the ledger: a donor (when one is
 -- kept at all) or a payee is a random reference to fund_parties, whose sealed row can be erased without
 -- touching the chain. fund_balances is kept in the same transaction as each entry; `haven ledger verify` checks
--- it against the entries.
+-- it against the entries. `seq` orders the one chain of every fund; `number` counts a fund's own entries, and is
+-- all the pages and the API show — the global seq would tell one site how often the others write.
 CREATE TABLE funds (
     id BIGINT PRIMARY KEY,
     site_id BIGINT NOT NULL REFERENCES sites (id),
@@ -19,6 +20,7 @@ CREATE INDEX funds_by_site ON funds (site_id, created_at);
 CREATE TABLE fund_ledger (
     seq BIGINT PRIMARY KEY,
     fund_id BIGINT NOT NULL REFERENCES funds (id),
+    number BIGINT NOT NULL,
     at BIGINT NOT NULL,
     value_date TEXT NOT NULL,
     kind TEXT NOT NULL,
@@ -33,8 +35,8 @@ CREATE TABLE fund_ledger (
     hash TEXT NOT NULL,
     signature TEXT NOT NULL
 );
-CREATE INDEX fund_ledger_by_fund ON fund_ledger (fund_id, seq);
-CREATE UNIQUE INDEX fund_ledger_reversed_once ON fund_ledger (reverses) WHERE reverses > 0;
+CREATE UNIQUE INDEX fund_ledger_by_fund ON fund_ledger (fund_id, number);
+CREATE UNIQUE INDEX fund_ledger_reversed_once ON fund_ledger (fund_id, reverses) WHERE reverses > 0;
 
 CREATE TABLE fund_ledger_head (
     id BIGINT PRIMARY KEY,
