@@ -39,7 +39,7 @@ layers:
 # (SQLite only: the release run covers PostgreSQL).
 asan: deps
 	cmake --preset debug >/dev/null
-	cmake --build build-asan --target haven_unit_tests haven_storage_tests haven_integration_tests
+	cmake --build build-asan --target haven haven_unit_tests haven_storage_tests haven_integration_tests
 	./build-asan/tests/haven_unit_tests
 	HAVEN_TEST_SKIP_PG=1 ./build-asan/tests/haven_storage_tests
 	HAVEN_TEST_SKIP_PG=1 ./build-asan/tests/haven_integration_tests
