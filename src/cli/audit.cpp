@@ -9,6 +9,16 @@
 
 namespace haven::cli {
 
+bool read_checkpoint(const std::string& file, std::string_view chain, std::optional<audit::Checkpoint>& out) {
+    if (file.empty()) return true;
+    std::ifstream in(file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    out = audit::parse_checkpoint(chain, ss.str());
+    if (!out) std::cerr << "haven: " << file << " is not a Haven " << chain << " checkpoint\n";
+    return out.has_value();
+}
+
 void add_audit(CLI::App& app, int& exit_code) {
     auto* audit_cmd = app.add_subcommand("audit", "Check the tamper-evident audit log.");
     audit_cmd->require_subcommand(1);
@@ -17,16 +27,7 @@ void add_audit(CLI::App& app, int& exit_code) {
                                [checkpoint_file](const Config& config) {
                                    return with_store(config, [&](StoreSession& s) {
                                        std::optional<audit::Checkpoint> checkpoint;
-                                       if (!checkpoint_file->empty()) {
-                                           std::ifstream in(*checkpoint_file);
-                                           std::stringstream ss;
-                                           ss << in.rdbuf();
-                                           checkpoint = audit::parse_checkpoint(ss.str());
-                                           if (!checkpoint) {
-                                               std::cerr << "haven: " << *checkpoint_file << " is not a Haven audit checkpoint\n";
-                                               return 2;
-                                           }
-                                       }
+                                       if (!read_checkpoint(*checkpoint_file, "audit", checkpoint)) return 2;
                                        auto v = audit::verify(*s.db, s.vault->audit_public_key(), checkpoint);
                                        if (v.bad_seq) {
                                            std::cout << "audit log BROKEN at entry " << *v.bad_seq << ": " << v.problem << " (" << v.entries

@@ -4,8 +4,11 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 
+#include "audit/chain.hpp"
 #include "core/config.hpp"
 
 namespace haven::cli {
@@ -36,6 +39,9 @@ void add_token(CLI::App& app, int& exit_code);
 void add_site(CLI::App& app, int& exit_code);
 void add_vault_commands(CLI::App& app, int& exit_code);
 void add_audit(CLI::App& app, int& exit_code);
+// The checkpoint file given to `verify --checkpoint` for `chain` ("audit", "ledger"), none if `file` is empty;
+// false, having said why, when the file is not one.
+bool read_checkpoint(const std::string& file, std::string_view chain, std::optional<audit::Checkpoint>& out);
 void add_ledger(CLI::App& app, int& exit_code);
 void add_backup(CLI::App& app, int& exit_code);
 void add_serve(CLI::App& app, int& exit_code);

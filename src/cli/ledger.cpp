@@ -1,8 +1,6 @@
 // haven ledger verify --data DIR [--checkpoint FILE]   exits 1 naming the first bad entry of the legal-aid ledger
 // haven ledger checkpoint --data DIR                   prints the latest signed entry, to keep off the server
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "cli/store_session.hpp"
 #include "modules/prisoners/fund.hpp"
@@ -17,16 +15,7 @@ void add_ledger(CLI::App& app, int& exit_code) {
                                [checkpoint_file](const Config& config) {
                                    return with_store(config, [&](StoreSession& s) {
                                        std::optional<audit::Checkpoint> checkpoint;
-                                       if (!checkpoint_file->empty()) {
-                                           std::ifstream in(*checkpoint_file);
-                                           std::stringstream ss;
-                                           ss << in.rdbuf();
-                                           checkpoint = audit::parse_checkpoint("ledger", ss.str());
-                                           if (!checkpoint) {
-                                               std::cerr << "haven: " << *checkpoint_file << " is not a Haven ledger checkpoint\n";
-                                               return 2;
-                                           }
-                                       }
+                                       if (!read_checkpoint(*checkpoint_file, "ledger", checkpoint)) return 2;
                                        const auto v = prisoners::verify_ledger(*s.db, s.vault->audit_public_key(), checkpoint);
                                        if (v.bad_seq) {
                                            std::cout << "ledger BROKEN at entry " << *v.bad_seq << ": " << v.problem << " (" << v.entries
