@@ -19,6 +19,7 @@ enum class Role {
     emergency_operator,
     prisoner_support,
     report_editor,
+    writer,  // writes to political prisoners under a pen name; sees only their own letters
 };
 
 struct SiteRole {

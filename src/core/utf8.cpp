@@ -73,4 +73,11 @@ bool is_plain_line(std::string_view text) {
            !has_invisible_or_breaks(text);
 }
 
+std::string trim(std::string_view s) {
+    const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+    while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+    return std::string(s);
+}
+
 }  // namespace haven

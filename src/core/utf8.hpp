@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace haven {
@@ -17,5 +18,8 @@ bool has_bidi_controls(std::string_view text);
 // One line of text as people type it into a name or contact field: valid UTF-8 without control characters (tab,
 // CR, LF and C1 included), bidirectional controls, invisible characters or line separators.
 bool is_plain_line(std::string_view text);
+
+// Without the spaces, tabs and line breaks at either end.
+std::string trim(std::string_view s);
 
 }  // namespace haven

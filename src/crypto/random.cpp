@@ -17,6 +17,11 @@ std::string random_bytes(size_t n) {
     return out;
 }
 
+uint32_t random_below(uint32_t bound) {
+    init();
+    return randombytes_uniform(bound);
+}
+
 std::string base64url(std::string_view bytes) {
     std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
     sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@ namespace haven::crypto {
 void init();
 
 std::string random_bytes(size_t n);
+// Uniform in [0, bound) (bound ≥ 1), without modulo bias.
+uint32_t random_below(uint32_t bound);
 // A 256-bit secret as URL-safe base64 without padding (43 characters): session ids, tokens, links.
 std::string random_token();
 std::string base64url(std::string_view bytes);

@@ -42,7 +42,7 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROLES = ["administrator", "coordinator", "volunteer", "legal_adviser", "counsellor", "teacher",
-         "studio_technician", "emergency_operator", "prisoner_support", "report_editor"]
+         "studio_technician", "emergency_operator", "prisoner_support", "report_editor", "writer"]
 PRINCIPALS = ROLES + ["anonymous"]
 PASSWORD = "quiet river lantern 7"
 SITES = {"A": ("Hostile-A", "Paris", "France", "Europe/Paris"), "B": ("Hostile-B", "Lyon", "France", "Europe/Paris")}

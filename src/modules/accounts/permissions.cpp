@@ -14,9 +14,9 @@ struct Grant {
     std::vector<Role> roles;
 };
 
-const std::array<Grant, 31>& table() {
+const std::array<Grant, 35>& table() {
     using enum Role;
-    static const std::array<Grant, 31> grants = {{
+    static const std::array<Grant, 35> grants = {{
         {Action::sites_view, {administrator, coordinator}},
         {Action::sites_manage, {administrator}},
         {Action::accounts_view, {administrator, coordinator}},
@@ -50,6 +50,10 @@ const std::array<Grant, 31>& table() {
         {Action::network_operate, {emergency_operator}},
         {Action::funds_view, {administrator, prisoner_support}},
         {Action::funds_manage, {prisoner_support}},
+        {Action::prisoners_view, {administrator, prisoner_support}},
+        {Action::prisoners_manage, {prisoner_support}},
+        {Action::letters_write, {writer}},
+        {Action::prisoners_figures, {administrator, prisoner_support, report_editor}},
     }};
     return grants;
 }
@@ -69,6 +73,7 @@ const Names<Role> role_names = {
     {Role::emergency_operator, "emergency_operator"},
     {Role::prisoner_support, "prisoner_support"},
     {Role::report_editor, "report_editor"},
+    {Role::writer, "writer"},
 };
 const Names<Action> action_names = {
     {Action::sites_view, "sites.view"},
@@ -102,6 +107,10 @@ const Names<Action> action_names = {
     {Action::network_operate, "network.operate"},
     {Action::funds_view, "funds.view"},
     {Action::funds_manage, "funds.manage"},
+    {Action::prisoners_view, "prisoners.view"},
+    {Action::prisoners_manage, "prisoners.manage"},
+    {Action::letters_write, "letters.write"},
+    {Action::prisoners_figures, "prisoners.figures"},
 };
 const Names<AccountStatus> status_names = {
     {AccountStatus::invited, "invited"},

@@ -87,6 +87,10 @@ enum class Action {
     network_operate,     // enrol members of the emergency network, keep its sealed roster, upload activations
     funds_view,          // see a site's legal-aid funds, their balances and ledger (never a donor or payee)
     funds_manage,        // open funds, record donations and disbursements, reverse an entry
+    prisoners_view,      // see a site's registry of political prisoners, their institutions and the calendar
+    prisoners_manage,    // keep the registry, record transfers, read, send and follow letters, enter replies
+    letters_write,       // ask for a prisoner to write to, write one's own letters, read their replies
+    prisoners_figures,   // counts of letters, prisoners and writers (never a name or a text)
 };
 
 const std::vector<Role>& all_roles();

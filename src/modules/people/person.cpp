@@ -12,13 +12,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string trim(std::string_view s) {
-    const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!s.empty() && blank(s.front())) s.remove_prefix(1);
-    while (!s.empty() && blank(s.back())) s.remove_suffix(1);
-    return std::string(s);
-}
-
 // Trims; refuses invalid UTF-8, control characters (line breaks only where `multiline`) and overlong text.
 Status text(std::string& value, const std::string& field, size_t max, bool multiline = false) {
     value = trim(value);

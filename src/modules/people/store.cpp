@@ -1,5 +1,7 @@
 #include "modules/people/store.hpp"
 
+#include "storage/name_index.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -7,6 +9,7 @@ namespace haven::people::store {
 
 using storage::Blob;
 using storage::Row;
+using storage::in_list;
 using storage::rows_as;
 
 namespace {
@@ -17,12 +20,6 @@ StoredPerson person_from(const Row& r) { return {r.integer(0), r.integer(1), r.i
 
 int64_t first_column(const Row& r) { return r.integer(0); }
 
-// The SQL parameters `$first` … for `count` bound values, for an IN list: "$3, $4, $5" for first 3, count 3.
-std::string in_list(size_t first, size_t count) {
-    std::string s;
-    for (size_t i = 0; i < count; ++i) s += (i ? ", $" : "$") + std::to_string(first + i);
-    return s;
-}
 
 }  // namespace
 
@@ -94,80 +91,16 @@ void delete_assignments_of(Tx& tx, int64_t person_id) {
 
 // ---- The name index ----
 
-void replace_names(Tx& tx, int64_t person_id, const std::set<int64_t>& values) {
-    tx.exec("DELETE FROM people_names WHERE person_id = $1", {person_id});
-    for (int64_t v : values) tx.exec("INSERT INTO people_names (value, person_id) VALUES ($1, $2)", {v, person_id});
-}
-
-std::vector<int64_t> bearers_of(Tx& tx, int64_t value, size_t most) {
-    auto ids = rows_as(tx.query("SELECT DISTINCT person_id FROM people_names WHERE value = $1 LIMIT $2", {value, int64_t(most + 1)}), first_column);
-    if (ids.size() > most) ids.clear();
-    return ids;
-}
-
 namespace {
-
-// The rows holding one of `values`, of `among` people only if given: person → how many of the values they hold.
-std::map<int64_t, int64_t> holders(Tx& tx, const std::set<int64_t>& values, const std::vector<int64_t>* among) {
-    std::map<int64_t, int64_t> out;
-    storage::Params params(values.begin(), values.end());
-    const std::string which = "SELECT person_id FROM people_names WHERE value IN (" + in_list(1, values.size()) + ")";
-    if (!among) {
-        for (const auto& r : tx.query(which, params)) ++out[r.integer(0)];
-        return out;
-    }
-    constexpr size_t chunk = 500;
-    for (size_t at = 0; at < among->size(); at += chunk) {
-        storage::Params p = params;
-        p.insert(p.end(), among->begin() + at, among->begin() + std::min(among->size(), at + chunk));
-        for (const auto& r : tx.query(which + " AND person_id IN (" + in_list(params.size() + 1, p.size() - params.size()) + ")", p))
-            ++out[r.integer(0)];
-    }
-    return out;
+const storage::NameIndex names_index{"people_names", "person_id"};
 }
 
-}  // namespace
+void replace_names(Tx& tx, int64_t person_id, const std::set<int64_t>& values) { storage::replace_values(tx, names_index, person_id, values); }
+
+std::vector<int64_t> bearers_of(Tx& tx, int64_t value, size_t most) { return storage::bearers_of(tx, names_index, value, most); }
 
 std::vector<int64_t> holding_every(Tx& tx, const std::vector<std::set<int64_t>>& words, size_t limit) {
-    // Rarest word first: its holders are the candidates, and each other word keeps those of them who hold one of
-    // its values too — looked up for those candidates alone when that is cheaper than reading all its holders, so
-    // that a common given name costs a few lookups, not a read of its thousands. Those holding the most of the
-    // query's values come first — a word truly met holds most of its spellings' values, a truncated hash that
-    // collides holds one — so that a limit cuts the noise, not the person sought.
-    // Rows counted at most per word: enough to find the rarest and to choose between reading a word's holders
-    // and looking it up for the candidates; counting further costs (on PostgreSQL, before a vacuum, a heap visit a
-    // row) more than it tells. A word at the cap counts as eight times as many.
-    constexpr int64_t common = 1024;
-    std::vector<std::pair<int64_t, const std::set<int64_t>*>> sized;
-    for (const auto& values : words) {
-        if (values.empty()) continue;
-        storage::Params params(values.begin(), values.end());
-        const int64_t rows = tx.query("SELECT COUNT(*) FROM (SELECT 1 FROM people_names WHERE value IN (" + in_list(1, values.size()) + ") LIMIT " +
-                                          std::to_string(common) + ") AS held",
-                                      params)
-                                 .at(0)
-                                 .integer(0);
-        sized.emplace_back(rows, &values);
-    }
-    if (sized.empty()) return {};
-    std::stable_sort(sized.begin(), sized.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::map<int64_t, int64_t> held = holders(tx, *sized[0].second, nullptr);
-    for (size_t w = 1; w < sized.size() && !held.empty(); ++w) {
-        std::vector<int64_t> ids;
-        for (const auto& [id, n] : held) ids.push_back(id);
-        // A lookup per candidate and value costs about ten rows read.
-        const int64_t rows = sized[w].first >= common ? 8 * common : sized[w].first;
-        const bool look_up = int64_t(ids.size() * sized[w].second->size()) * 10 < rows;
-        std::map<int64_t, int64_t> next;
-        for (const auto& [id, n] : holders(tx, *sized[w].second, look_up ? &ids : nullptr))
-            if (auto it = held.find(id); it != held.end()) next[id] = it->second + n;
-        held = std::move(next);
-    }
-    std::vector<std::pair<int64_t, int64_t>> ranked(held.begin(), held.end());
-    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-    std::vector<int64_t> out;
-    for (size_t i = 0; i < ranked.size() && i < limit; ++i) out.push_back(ranked[i].first);
-    return out;
+    return storage::holding_every(tx, names_index, words, limit);
 }
 
 // ---- Consents ----

@@ -1,10 +1,12 @@
-// Prisoner support's endpoints (issue 18). This far: the legal-aid funds' pages and JSON API. Routes are in
-// src/app/routes.cpp.
+// Prisoner support's endpoints (issue 18): the registry, the writers' letters, the legal-aid funds — pages and JSON
+// API. Routes are in src/app/routes.cpp.
 #pragma once
 
 #include "core/result.hpp"
 #include "http/message.hpp"
 #include "modules/prisoners/fund.hpp"
+#include "modules/prisoners/letters.hpp"
+#include "modules/prisoners/registry.hpp"
 
 namespace haven::prisoners {
 
@@ -13,12 +15,17 @@ using http::Response;
 
 struct Context {
     FundService& funds;
+    Registry& registry;
+    Letters& letters;
 };
 
 // The module as the app holds it.
 struct Module {
-    Module(const modules::Shared& shared, accounts::Service& accounts) : funds(shared, accounts), context{funds} {}
+    Module(const modules::Shared& shared, accounts::Service& accounts)
+        : funds(shared, accounts), registry(shared, accounts), letters(shared, accounts, registry), context{funds, registry, letters} {}
     FundService funds;
+    Registry registry;
+    Letters letters;
     Context context;
 };
 
