@@ -110,6 +110,8 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
             items.push_back({"/tasks", "nav.tasks"});
             items.push_back({"/volunteer", "nav.volunteer"});
         }
+        if (accounts::may(who, accounts::Action::prisoners_view, std::nullopt)) items.push_back({"/prisoners", "nav.prisoners"});
+        if (accounts::may(who, accounts::Action::letters_write, std::nullopt)) items.push_back({"/write", "nav.write"});
         if (accounts::may(who, accounts::Action::funds_view, std::nullopt)) items.push_back({"/funds", "nav.funds"});
         if (accounts::may(who, accounts::Action::templates_manage, std::nullopt)) items.push_back({"/templates", "nav.templates"});
         if (accounts::may(who, accounts::Action::audit_view, std::nullopt)) items.push_back({"/audit", "nav.audit"});

@@ -3,6 +3,7 @@
 #include "http/api.hpp"
 #include "http/form.hpp"
 #include "http/params.hpp"
+#include "modules/prisoners/api_common.hpp"
 #include "modules/prisoners/handlers.hpp"
 
 namespace haven::prisoners {
@@ -10,27 +11,11 @@ namespace haven::prisoners {
 using http::id_param;
 using http::json_body;
 using http::ok;
+using api::integer;
+using api::query_number;
 namespace json = boost::json;
 
 namespace {
-
-// A whole-number member: required, an integer.
-Result<int64_t> integer(const json::object& o, const char* name) {
-    const auto* v = o.if_contains(name);
-    if (!v) return invalid(name, std::string(name) + " is required.", "required");
-    if (!v->is_int64()) return invalid(name, std::string(name) + " must be a whole number (minor units: cents).", "invalid");
-    return v->get_int64();
-}
-
-// A whole number in the query string, `fallback` when absent.
-Result<int64_t> query_number(const http::Form& query, const char* name, int64_t fallback) {
-    const std::string_view text = query.get(name);
-    if (text.empty()) return fallback;
-    int64_t n = 0;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if (ec != std::errc() || p != text.data() + text.size() || n < 0) return invalid(name, std::string(name) + " must be a whole number.", "invalid");
-    return n;
-}
 
 json::object balance_json(const Balance& b) { return {{"currency", b.currency}, {"balance_minor", b.minor}, {"entries", b.entries}}; }
 

@@ -234,12 +234,13 @@ Result<int64_t> Registry::create(const Principal& actor, Prisoner p) {
 }
 
 Status Registry::update(const Principal& actor, Prisoner p) {
-    HAVEN_CHECK(check(p, clock_.now_ms()));
     return db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(site, prisoner_site(tx, actor, p.id, Action::prisoners_manage));
         auto stored = store::prisoner(tx, p.id);
         p.site_id = site;
         p.created_at = stored->created_at;
+        if (p.status.empty()) p.status = stored->status;  // not given: as it was
+        HAVEN_CHECK(check(p, clock_.now_ms()));
         // In transit ends with an arrival (a transfer) or a release; a transfer alone puts one in transit.
         if (p.status == "in_transit" && stored->status != "in_transit")
             return invalid("status", "status in_transit is set by a transfer.", "choose");
