@@ -18,8 +18,9 @@ void replace_values(Tx& tx, const NameIndex& index, int64_t owner, const std::se
 }
 
 std::vector<int64_t> bearers_of(Tx& tx, const NameIndex& index, int64_t value, size_t most) {
-    auto ids = rows_as(tx.query(std::string("SELECT DISTINCT ") + index.owner + " FROM " + index.table + " WHERE value = $1 LIMIT $2", {value, int64_t(most + 1)}),
-                       [](const Row& r) { return r.integer(0); });
+    auto ids = rows_as(
+        tx.query(std::string("SELECT DISTINCT ") + index.owner + " FROM " + index.table + " WHERE value = $1 LIMIT $2", {value, int64_t(most + 1)}),
+        [](const Row& r) { return r.integer(0); });
     if (ids.size() > most) ids.clear();
     return ids;
 }
@@ -61,8 +62,8 @@ std::vector<int64_t> holding_every(Tx& tx, const NameIndex& index, const std::ve
     for (const auto& values : words) {
         if (values.empty()) continue;
         storage::Params params(values.begin(), values.end());
-        const int64_t rows = tx.query(std::string("SELECT COUNT(*) FROM (SELECT 1 FROM ") + index.table + " WHERE value IN (" + in_list(1, values.size()) + ") LIMIT " +
-                                          std::to_string(common) + ") AS held",
+        const int64_t rows = tx.query(std::string("SELECT COUNT(*) FROM (SELECT 1 FROM ") + index.table + " WHERE value IN (" +
+                                          in_list(1, values.size()) + ") LIMIT " + std::to_string(common) + ") AS held",
                                       params)
                                  .at(0)
                                  .integer(0);

@@ -77,7 +77,7 @@ GOOD_FOR_FUNDS = {"currency": "EUR", "value_date": "2026-11-02", "amount_minor":
 ID_FIELDS = {"person_id": "person", "space_id": "room", "site_id": "site", "teacher_id": "teacher",
              "adviser_id": "legal_adviser", "counsellor_id": "counsellor", "volunteer_id": "volunteer",
              "template_id": "template", "registration_id": "registration", "account_id": "victim",
-             "site": "site"}
+             "site": "site", "institution_id": "institution", "writer_id": "writer", "writer_ids": "writer"}
 # Fields left out of the valid request (one of two alternatives); still attacked one by one.
 OMIT = {("POST /api/v1/events/{id}/registrations", "first_name"), ("POST /api/v1/sites/{site}/people/import", "dry_run"), ("POST /api/v1/events/{id}/check-in", "registration_id")}
 # Kinds of record that belong to no site: no "another site's id" for them.
@@ -782,6 +782,27 @@ def seed(server, s):
             r = api(c, "POST", "/api/v1/funds/%d/disbursements" % fund, ps, {"amount_minor": 1000, "currency": "EUR", "risk": "low",
                                                                           "value_date": "2026-11-03", "payee": "Seed lawyer"})
             ok(r, "disbursement") and s.put(key, "entry", r.json()["number"])
+        # Prisoner support's registry and a writer's letters: institutions, prisoners (the first moved in), a pen name,
+        # a letter given, written and handed in, one more sent.
+        for kind, label in (("sizo", "SIZO"), ("colony", "IK")):
+            r = api(c, "POST", "/api/v1/sites/%d/institutions" % site, ps, {"kind": kind, "name": "%s %s" % (label, key), "address": "Seed"})
+            ok(r, "institution") and s.put(key, "institution", r.json()["id"])
+        for n in range(3):
+            r = api(c, "POST", "/api/v1/sites/%d/prisoners" % site, ps, {"names": ["Seed Prisoner %s%d" % (key, n)], "birth_date": "1980-05-05"})
+            if ok(r, "prisoner"):
+                s.put(key, "prisoner", r.json()["id"])
+                ok(api(c, "POST", "/api/v1/prisoners/%d/transfer" % r.json()["id"], ps, {"institution_id": s.get(key, "institution")}), "transfer")
+        wr = s.tokens[key]["writer"]
+        if ok(api(c, "PUT", "/api/v1/sites/%d/writer" % site, wr, {"pen_name": "Seed pen " + key, "languages": ["ru"]}), "pen name"):
+            s.put(key, "writer", (api(c, "GET", "/api/v1/sites/%d/writers" % site, ps).json() or {"items": [{}]})["items"][0].get("id"))
+            for n in range(2):
+                r = api(c, "POST", "/api/v1/sites/%d/letters/ask" % site, wr, {})
+                if ok(r, "letter"):
+                    letter = r.json()["id"]
+                    s.put(key, "letter", letter)
+                    ok(api(c, "PUT", "/api/v1/letters/%d" % letter, wr, {"body": "Seed letter"}), "letter text")
+                    ok(api(c, "POST", "/api/v1/letters/%d/hand-in" % letter, wr, {}), "hand in")
+            ok(api(c, "POST", "/api/v1/letters/%d/send" % s.get(key, "letter"), ps, {"channel": "post"}), "send")
         for kind, label in (("room", "Room"), ("room", "Room 2"), ("desk", "Desk"), ("desk", "Desk 2"), ("studio", "Studio")):
             r = api(c, "POST", "/api/v1/spaces", adm, {"site_id": site, "name": "%s %s" % (label, key), "kind": kind})
             ok(r, "space") and s.put(key, kind, r.json()["id"])
@@ -852,6 +873,7 @@ PATH_KINDS = [
     (r"^/api/v1/course-sessions/\{id\}", "session"), (r"^/api/v1/events/\{id\}", "event"), (r"^/api/v1/registrations/\{id\}", "registration"),
     (r"^/api/v1/sites/\{site\}/accounts/\{id\}", "victim"), (r"^/api/v1/templates/\{id\}", "template"),
     (r"^/api/v1/network/activations/\{id\}", "activation"), (r"^/api/v1/test/writes/\{id\}", "probe"), (r"^/api/v1/funds/\{id\}", "fund"),
+    (r"^/api/v1/prisoners/\{id\}", "prisoner"), (r"^/api/v1/letters/\{id\}", "letter"),
 ]
 
 
@@ -896,6 +918,10 @@ class Builder:
             return {"POST /api/v1/sites/{site}/accounts/{id}/status": "suspended"}.get(op.name, (schema.get("enum") or ["applicant"])[0])
         if name == "channel" and "/funds/" in op.path:
             return "online"
+        if name == "channel" and "/letters/" in op.path:
+            return "post"
+        if name == "kind" and "/institutions" in op.path:
+            return "colony"
         if "/funds" in op.path and name in GOOD_FOR_FUNDS:
             return GOOD_FOR_FUNDS[name]
         if name in ("start", "from") and schema.get("format") == "date-time":
@@ -1174,6 +1200,11 @@ def preferred_role(op):
     if "/course-sessions/" in p:
         return "teacher"
     if "/funds" in p:
+        return "prisoner_support"
+    if (p.endswith("/writer") or p.endswith("/letters/ask") or p.endswith("/letters/mine") or p.endswith("/hand-in")
+            or (p == "/api/v1/letters/{id}" and op.method == "put") or (p.endswith("/replies") and op.method == "get")):
+        return "writer"
+    if any(x in p for x in ("/prisoners", "/institutions", "/letters", "/writers", "/censor")):
         return "prisoner_support"
     if p in ("/api/v1/auth/login", "/api/v1/vault/unseal", "/api/v1/test/writes", "/api/v1/test/writes/{id}"):
         return "anonymous"

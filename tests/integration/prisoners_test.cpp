@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <boost/json.hpp>
 #include <barrier>
+#include <boost/json.hpp>
 #include <thread>
 
 #include "app/app.hpp"
@@ -77,8 +77,11 @@ TEST_P(Prisoners, ALetterFollowsItsPrisonerAndItsReplyReachesOnlyItsWriter) {
     const int64_t ivan = prisoner("Иван Петров", ", \"birth_date\": \"1990-12-10\", \"public\": true");
     const int64_t busy = prisoner("Пётр Иванов");
     ASSERT_GT(ivan, 0);
-    for (int64_t p : {ivan, busy}) ASSERT_EQ(call("POST", "/api/v1/prisoners/" + std::to_string(p) + "/transfer", support_.id,
-                                                  "{\"institution_id\": " + std::to_string(sizo) + "}").status, 204);
+    for (int64_t p : {ivan, busy})
+        ASSERT_EQ(
+            call("POST", "/api/v1/prisoners/" + std::to_string(p) + "/transfer", support_.id, "{\"institution_id\": " + std::to_string(sizo) + "}")
+                .status,
+            204);
     // Пётр has had two letters written by hand: Иван has had none, and is given first.
     for (int i = 0; i < 2; ++i)
         EXPECT_EQ(call("POST", "/api/v1/prisoners/" + std::to_string(busy) + "/letters", support_.id, "{\"body\": \"Здравствуйте!\"}").status, 201);
@@ -130,7 +133,9 @@ TEST_P(Prisoners, ALetterFollowsItsPrisonerAndItsReplyReachesOnlyItsWriter) {
     EXPECT_EQ(call("POST", url2 + "/send", support_.id, "{\"channel\": \"post\"}").status, 409);
     EXPECT_EQ(call("POST", site_path("/letters/ask"), boris.id).status, 201) << "Пётр is still there to be given";
     ASSERT_EQ(call("POST", "/api/v1/prisoners/" + std::to_string(ivan) + "/transfer", support_.id,
-                   "{\"institution_id\": " + std::to_string(colony) + ", \"since\": \"2026-11-29\"}").status, 204);
+                   "{\"institution_id\": " + std::to_string(colony) + ", \"since\": \"2026-11-29\"}")
+                  .status,
+              204);
     auto moved = json::parse(call("GET", url2, support_.id).body).as_object();
     EXPECT_FALSE(moved.at("held").as_bool());
     EXPECT_EQ(moved.at("address").at("name").as_string(), "ИК-6 Копейск");
@@ -164,7 +169,9 @@ TEST_P(Prisoners, ALetterFollowsItsPrisonerAndItsReplyReachesOnlyItsWriter) {
                         "{\"kind\": \"colony\", \"name\": \"ИК-1\", \"address\": \"x\"}");
     ASSERT_EQ(foreign.status, 201);
     EXPECT_EQ(call("POST", "/api/v1/prisoners/" + std::to_string(ivan) + "/transfer", support_.id,
-                   "{\"institution_id\": " + std::to_string(json::parse(foreign.body).at("id").as_int64()) + "}").status, 422);
+                   "{\"institution_id\": " + std::to_string(json::parse(foreign.body).at("id").as_int64()) + "}")
+                  .status,
+              422);
 }
 
 TEST_P(Prisoners, NamesAreFoundInAnyAlphabetAndAListImportsAllOrNothing) {
@@ -215,7 +222,8 @@ TEST_P(Prisoners, FiftyWritersAskingAtOnceSpreadOverTwoHundredPrisoners) {
             threads.emplace_back([&, w] {
                 start.arrive_and_wait();
                 for (int k = 0; k < 3; ++k) {
-                    auto r = testing::signed_request(port_, "POST", site_path("/letters/ask"), sessions[size_t(w)], csrf_, "", "application/json", 30000);
+                    auto r =
+                        testing::signed_request(port_, "POST", site_path("/letters/ask"), sessions[size_t(w)], csrf_, "", "application/json", 30000);
                     if (r.status != 201) {
                         ++failed;
                         continue;
@@ -234,8 +242,10 @@ TEST_P(Prisoners, FiftyWritersAskingAtOnceSpreadOverTwoHundredPrisoners) {
     }
     EXPECT_EQ(failed.load(), 0);
     EXPECT_EQ(given.load(), 300);
-    const int64_t most = count("SELECT MAX(n) FROM (SELECT p.id, COUNT(l.id) AS n FROM prisoners p LEFT JOIN letters l ON l.prisoner_id = p.id GROUP BY p.id) AS c");
-    const int64_t fewest = count("SELECT MIN(n) FROM (SELECT p.id, COUNT(l.id) AS n FROM prisoners p LEFT JOIN letters l ON l.prisoner_id = p.id GROUP BY p.id) AS c");
+    const int64_t most =
+        count("SELECT MAX(n) FROM (SELECT p.id, COUNT(l.id) AS n FROM prisoners p LEFT JOIN letters l ON l.prisoner_id = p.id GROUP BY p.id) AS c");
+    const int64_t fewest =
+        count("SELECT MIN(n) FROM (SELECT p.id, COUNT(l.id) AS n FROM prisoners p LEFT JOIN letters l ON l.prisoner_id = p.id GROUP BY p.id) AS c");
     EXPECT_LE(most - fewest, 1) << "letters per prisoner: " << fewest << " to " << most;
     EXPECT_EQ(count("SELECT COUNT(*) FROM letters"), 300);
     // No writer holds two unsent letters to the same prisoner.

@@ -8,12 +8,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <regex>
 #include <set>
 
 #include "audit/audit.hpp"
 #include "core/log.hpp"
 #include "crypto/random.hpp"
 #include "modules/accounts/store.hpp"
+#include "modules/vault/rotation.hpp"
 #include "support/accounts.hpp"
 #include "support/app_fixture.hpp"
 #include "support/http_client.hpp"
@@ -145,6 +149,26 @@ TEST_P(Sealing, StoredSecretsAreCiphertextBoundToTheirRow) {
     });
     auto login = app_->accounts().login({"anna", testing::test_password, testing::current_code(b, clock_), "127.0.0.1"});
     EXPECT_FALSE(login.ok());
+}
+
+// Every column the code seals with a field key is in the rotation's list: one left out would keep the old key's
+// ciphertext after a rotation, and be lost when that key goes.
+TEST(SealedColumns, EveryColumnSealedInTheCodeIsRotated) {
+    std::set<std::pair<std::string, std::string>> listed;
+    for (const auto& c : vault::sealed_columns()) listed.insert({c.table, c.column});
+    const std::regex call(R"re(seal_field\(\s*"([a-z_]+)",\s*"([a-z_]+)")re");
+    int found = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(HAVEN_SOURCE_DIR) + "/src")) {
+        if (entry.path().extension() != ".cpp" || entry.path().string().ends_with("_test.cpp")) continue;
+        std::ifstream in(entry.path());
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        for (auto it = std::sregex_iterator(text.begin(), text.end(), call); it != std::sregex_iterator(); ++it) {
+            ++found;
+            EXPECT_TRUE(listed.count({(*it)[1].str(), (*it)[2].str()}))
+                << entry.path().filename() << " seals " << (*it)[1] << "." << (*it)[2] << ", which modules/vault/rotation.cpp does not rotate";
+        }
+    }
+    EXPECT_GT(found, 15);
 }
 
 TEST_P(Sealing, RotationReSealsEveryValueWhileServingAndResumes) {

@@ -8,8 +8,8 @@
 namespace haven::people::store {
 
 using storage::Blob;
-using storage::Row;
 using storage::in_list;
+using storage::Row;
 using storage::rows_as;
 
 namespace {
@@ -19,7 +19,6 @@ constexpr const char* person_columns = "SELECT id, site_id, person_key, record, 
 StoredPerson person_from(const Row& r) { return {r.integer(0), r.integer(1), r.integer(4), r.integer(5), r.blob(2).str(), r.blob(3).str()}; }
 
 int64_t first_column(const Row& r) { return r.integer(0); }
-
 
 }  // namespace
 

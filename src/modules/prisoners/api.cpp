@@ -8,11 +8,11 @@
 
 namespace haven::prisoners {
 
+using api::integer;
+using api::query_number;
 using http::id_param;
 using http::json_body;
 using http::ok;
-using api::integer;
-using api::query_number;
 namespace json = boost::json;
 
 namespace {

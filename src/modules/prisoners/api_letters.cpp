@@ -70,10 +70,10 @@ Result<Prisoner> prisoner_from(const json::object& body) {
     HAVEN_TRY(languages, api::strings(body, "languages", 10, 3));
     p.names = std::move(names);
     p.languages = std::move(languages);
-    for (auto [name, to, max] : {std::tuple{"address_as", &p.address_as, 100}, std::tuple{"birth_date", &p.birth_date, 10},
-                                 std::tuple{"release_date", &p.release_date, 10}, std::tuple{"case", &p.case_summary, 4000},
-                                 std::tuple{"articles", &p.articles, 500}, std::tuple{"interests", &p.interests, 1000},
-                                 std::tuple{"notes", &p.notes, 4000}, std::tuple{"status", &p.status, 20}}) {
+    for (auto [name, to, max] :
+         {std::tuple{"address_as", &p.address_as, 100}, std::tuple{"birth_date", &p.birth_date, 10}, std::tuple{"release_date", &p.release_date, 10},
+          std::tuple{"case", &p.case_summary, 4000}, std::tuple{"articles", &p.articles, 500}, std::tuple{"interests", &p.interests, 1000},
+          std::tuple{"notes", &p.notes, 4000}, std::tuple{"status", &p.status, 20}}) {
         HAVEN_TRY(v, http::text(body, name, size_t(max)));
         if (!v.empty() || std::string(name) != "status") *to = v;
     }
@@ -195,7 +195,8 @@ Result<Response> api_prisoner_import(Request& request, Context& c) {
     HAVEN_TRY(done, c.registry.import_csv(*request.principal, site, request.body));
     if (!done.errors.empty()) {
         json::array errors;
-        for (const auto& e : done.errors) errors.push_back(json::object{{"row", int64_t(e.row)}, {"column", e.column}, {"problem", e.problem}, {"message", e.message}});
+        for (const auto& e : done.errors)
+            errors.push_back(json::object{{"row", int64_t(e.row)}, {"column", e.column}, {"problem", e.problem}, {"message", e.message}});
         return ok(422, json::object{{"error", "validation_failed"}, {"message", "Some rows are wrong: nothing was imported."}, {"rows", errors}});
     }
     return ok(201, json::object{{"imported", int64_t(done.ids.size())}, {"ids", json::array(done.ids.begin(), done.ids.end())}});
@@ -207,7 +208,8 @@ Result<Response> api_calendar(Request& request, Context& c) {
     HAVEN_TRY(weeks, api::query_number(query, "weeks", 6));
     HAVEN_TRY(items, c.registry.calendar(*request.principal, site, int(std::min<int64_t>(weeks, 1000))));
     return http::items(items, [](const CalendarItem& i) {
-        return json::object{{"date", i.date}, {"kind", i.kind}, {"prisoner_id", i.prisoner_id}, {"name", i.name}, {"note", i.note}, {"letters", i.letters}};
+        return json::object{{"date", i.date}, {"kind", i.kind}, {"prisoner_id", i.prisoner_id},
+                            {"name", i.name}, {"note", i.note}, {"letters", i.letters}};
     });
 }
 
@@ -222,10 +224,16 @@ Result<Response> api_figures(Request& request, Context& c) {
         return o;
     };
     json::array by_letters, institutions;
-    for (const auto& [letters, prisoners] : f.prisoners_by_letters) by_letters.push_back(json::object{{"letters", letters}, {"prisoners", prisoners}});
+    for (const auto& [letters, prisoners] : f.prisoners_by_letters)
+        by_letters.push_back(json::object{{"letters", letters}, {"prisoners", prisoners}});
     for (const auto& i : f.institutions)
-        institutions.push_back(json::object{{"name", i.name},         {"kind", i.kind},         {"sent", i.sent},         {"delivered", i.delivered},
-                                            {"returned", i.returned}, {"withheld", i.withheld}, {"answered", i.answered}});
+        institutions.push_back(json::object{{"name", i.name},
+                                            {"kind", i.kind},
+                                            {"sent", i.sent},
+                                            {"delivered", i.delivered},
+                                            {"returned", i.returned},
+                                            {"withheld", i.withheld},
+                                            {"answered", i.answered}});
     return ok(200, json::object{{"prisoners", f.prisoners},
                                 {"writers", f.writers},
                                 {"writers_active", f.writers_active},
@@ -241,7 +249,9 @@ Result<Response> api_figures(Request& request, Context& c) {
 Result<Response> api_writers(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(list, c.letters.writers(*request.principal, site));
-    return http::items(list, [](const Writer& w) { return json::object{{"id", w.id}, {"pen_name", w.pen_name}, {"languages", list_of(w.languages)}}; });
+    return http::items(list, [](const Writer& w) {
+        return json::object{{"id", w.id}, {"pen_name", w.pen_name}, {"languages", list_of(w.languages)}};
+    });
 }
 
 Result<Response> api_writer(Request& request, Context& c) {

@@ -28,9 +28,11 @@ Error not_found() { return make_error(ErrorKind::not_found, "not_found", "There 
 Error conflict(const char* code, std::string message) { return make_error(ErrorKind::conflict, code, std::move(message)); }
 
 Status plain_text(const std::string& value, const char* field, size_t max, bool multiline) {
-    if (!valid_utf8(value) || has_control_chars(value) || has_bidi_controls(value) || (!multiline && value.find_first_of("\r\n") != std::string::npos))
+    if (!valid_utf8(value) || has_control_chars(value) || has_bidi_controls(value) ||
+        (!multiline && value.find_first_of("\r\n") != std::string::npos))
         return invalid(field, std::string(field) + " holds control or invisible characters, or more than one line.", "text");
-    if (value.size() > max) return invalid(field, std::string(field) + " is longer than " + std::to_string(max) + " bytes.", "too_long", int64_t(max));
+    if (value.size() > max)
+        return invalid(field, std::string(field) + " is longer than " + std::to_string(max) + " bytes.", "too_long", int64_t(max));
     return {};
 }
 
@@ -135,8 +137,9 @@ Status Letters::save_writer(const Principal& actor, Writer w) {
     return db_.write([&](Tx& tx) -> Status {
         auto existing = store::writer_by_account(tx, actor.account_id, w.site_id);
         const int64_t id = existing ? existing->id : new_id();
-        const std::string record =
-            vault_.seal_field("writers", "record", id, json::serialize(json::object{{"pen_name", w.pen_name}, {"languages", json::array(w.languages.begin(), w.languages.end())}}));
+        const std::string record = vault_.seal_field(
+            "writers", "record", id,
+            json::serialize(json::object{{"pen_name", w.pen_name}, {"languages", json::array(w.languages.begin(), w.languages.end())}}));
         store::upsert_writer(tx, {id, actor.account_id, w.site_id, existing ? existing->created_at : clock_.now_ms(), record});
         audit_.record(tx, {"writer.save", actor.account_id, "writer", id, w.site_id});
         return {};
@@ -170,7 +173,9 @@ Result<Letter> Letters::ask(const Principal& actor, int64_t site_id) {
                                               std::to_string(settings_.writer_cap) + " at once).");
         const int64_t now = clock_.now_ms();
         auto eligible = store::eligible(tx, site_id, writer->id, now - int64_t(settings_.window_days) * day_ms);
-        if (eligible.empty()) return conflict("nobody_to_write", "There is nobody to give you now: everyone is in transit, being written to by you, or has not approved you.");
+        if (eligible.empty())
+            return conflict("nobody_to_write",
+                            "There is nobody to give you now: everyone is in transit, being written to by you, or has not approved you.");
         // Fewest letters lately for their weight (letters / weight, compared without division), then fewest ever;
         // among equals, one at random, so that writers who ask one after another do not all get the oldest record.
         auto better = [](const store::Eligible& a, const store::Eligible& b) {
@@ -295,7 +300,8 @@ Result<std::vector<Letter>> Letters::of_site(const Principal& actor, int64_t sit
 Result<std::vector<Letter>> Letters::of_prisoner(const Principal& actor, int64_t prisoner_id) {
     return db_.read<std::vector<Letter>>([&](Tx& tx) -> Result<std::vector<Letter>> {
         auto p = store::prisoner(tx, prisoner_id);
-        if (!p || !may(actor, Action::prisoners_view, p->site_id)) return make_error(ErrorKind::not_found, "not_found", "There is no such prisoner, or you may not see them.");
+        if (!p || !may(actor, Action::prisoners_view, p->site_id))
+            return make_error(ErrorKind::not_found, "not_found", "There is no such prisoner, or you may not see them.");
         if (!may(actor, Action::prisoners_manage, p->site_id)) return accounts::role_forbids();
         std::vector<Letter> out;
         for (const auto& s : store::letters_of_prisoner(tx, prisoner_id, 200)) {
@@ -320,7 +326,8 @@ Result<std::vector<text::CensorWarning>> Letters::save(const Principal& actor, i
         if (!s) return not_found();
         auto w = store::writer_by_account(tx, actor.account_id, s->site_id);
         if (!w || w->id != s->writer_id || !may(actor, Action::letters_write, s->site_id)) return not_found();
-        if (s->status != "drafted" && s->status != "checked") return conflict("letter_sent", "This letter has been sent: it can no longer be changed.");
+        if (s->status != "drafted" && s->status != "checked")
+            return conflict("letter_sent", "This letter has been sent: it can no longer be changed.");
         auto warnings = text::censor_check(body, rules_of(tx, s->site_id));
         s->body = seal_body(vault_, id, body);
         s->warnings = int64_t(warnings.size());
@@ -353,7 +360,8 @@ Result<int64_t> Letters::record_handwritten(const Principal& actor, int64_t pris
     HAVEN_CHECK(plain_text(body, "body", max_letter, true));
     return db_.write<int64_t>([&](Tx& tx) -> Result<int64_t> {
         auto p = store::prisoner(tx, prisoner_id);
-        if (!p || !may(actor, Action::prisoners_view, p->site_id)) return make_error(ErrorKind::not_found, "not_found", "There is no such prisoner, or you may not see them.");
+        if (!p || !may(actor, Action::prisoners_view, p->site_id))
+            return make_error(ErrorKind::not_found, "not_found", "There is no such prisoner, or you may not see them.");
         if (!may(actor, Action::prisoners_manage, p->site_id)) return accounts::role_forbids();
         if (writer_id) {
             auto w = store::writer(tx, writer_id);
@@ -409,7 +417,8 @@ Status Letters::outcome(const Principal& actor, int64_t id, const std::string& s
         auto s = store::letter(tx, id);
         if (!s || !may(actor, Action::prisoners_view, s->site_id)) return not_found();
         if (!may(actor, Action::prisoners_manage, s->site_id)) return accounts::role_forbids();
-        if (s->status != "sent" && s->status != "delivered") return conflict("letter_state", "Only a letter sent can be delivered, returned or withheld.");
+        if (s->status != "sent" && s->status != "delivered")
+            return conflict("letter_state", "Only a letter sent can be delivered, returned or withheld.");
         s->status = status;
         s->updated_at = clock_.now_ms();
         store::update_letter(tx, *s);
@@ -435,8 +444,9 @@ Status Letters::enter_reply(const Principal& actor, int64_t id, Reply reply) {
         r.id = new_id();
         r.letter_id = id;
         r.received_at = clock_.now_ms();
-        r.body = vault_.seal_field("letter_replies", "body", r.id,
-                                   json::serialize(json::object{{"text", reply.text}, {"file_name", reply.file_name}, {"file_type", reply.file_type}}));
+        r.body =
+            vault_.seal_field("letter_replies", "body", r.id,
+                              json::serialize(json::object{{"text", reply.text}, {"file_name", reply.file_name}, {"file_type", reply.file_type}}));
         if (!reply.scan.empty()) r.scan = vault_.seal_field("letter_replies", "scan", r.id, reply.scan);
         store::insert_reply(tx, r);
         s->status = "answered";
@@ -460,7 +470,8 @@ Result<std::vector<Reply>> Letters::replies(const Principal& actor, int64_t id) 
             HAVEN_TRY(v, http::parse_json(plain));
             Reply reply{r.id, id, r.received_at, "", "", "", ""};
             if (const auto* o = v.if_object()) {
-                for (auto [name, to] : {std::pair{"text", &reply.text}, std::pair{"file_name", &reply.file_name}, std::pair{"file_type", &reply.file_type}})
+                for (auto [name, to] :
+                     {std::pair{"text", &reply.text}, std::pair{"file_name", &reply.file_name}, std::pair{"file_type", &reply.file_type}})
                     if (const auto* x = o->if_contains(name); x && x->is_string()) *to = x->get_string();
             }
             if (!r.scan.empty()) {

@@ -26,7 +26,7 @@ struct Writer {
     std::vector<std::string> languages;
 };
 
-const std::vector<std::string>& letter_states();  // drafted, checked, sent, delivered, returned, withheld, answered
+const std::vector<std::string>& letter_states();    // drafted, checked, sent, delivered, returned, withheld, answered
 const std::vector<std::string>& letter_channels();  // post, e_letter, relay
 
 struct Letter {
@@ -61,7 +61,8 @@ struct PublicPrisoner {
 class Letters {
 public:
     Letters(const modules::Shared& shared, accounts::Service& accounts, Registry& registry, LetterSettings settings = {})
-        : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit), accounts_(accounts), registry_(registry), settings_(settings) {}
+        : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit), accounts_(accounts), registry_(registry),
+          settings_(settings) {}
 
     // The writer's own profile at the site (none yet: not found).
     Result<Writer> writer(const Principal& actor, int64_t site_id);

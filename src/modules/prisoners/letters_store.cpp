@@ -148,9 +148,10 @@ std::optional<StoredStay> stay(Tx& tx, int64_t id) {
 // ---- Writers ----
 
 void upsert_writer(Tx& tx, const StoredWriter& w) {
-    tx.exec("INSERT INTO writers (id, account_id, site_id, record, created_at) VALUES ($1, $2, $3, $4, $5) "
-            "ON CONFLICT (id) DO UPDATE SET record = excluded.record",
-            {w.id, w.account_id, w.site_id, Blob::of(w.record), w.created_at});
+    tx.exec(
+        "INSERT INTO writers (id, account_id, site_id, record, created_at) VALUES ($1, $2, $3, $4, $5) "
+        "ON CONFLICT (id) DO UPDATE SET record = excluded.record",
+        {w.id, w.account_id, w.site_id, Blob::of(w.record), w.created_at});
 }
 
 std::optional<StoredWriter> writer_by_account(Tx& tx, int64_t account_id, int64_t site_id) {
@@ -172,8 +173,10 @@ std::vector<StoredWriter> writers_of(Tx& tx, int64_t site_id) {
 // ---- Matching ----
 
 void lock_matching(Tx& tx, int64_t site_id) {
-    tx.exec("INSERT INTO prisoner_matching (site_id, requests) VALUES ($1, 1) ON CONFLICT (site_id) DO UPDATE SET requests = prisoner_matching.requests + 1",
-            {site_id});
+    tx.exec(
+        "INSERT INTO prisoner_matching (site_id, requests) VALUES ($1, 1) ON CONFLICT (site_id) DO UPDATE SET requests = prisoner_matching.requests "
+        "+ 1",
+        {site_id});
 }
 
 std::vector<Eligible> eligible(Tx& tx, int64_t site_id, int64_t writer_id, int64_t since) {
@@ -188,8 +191,8 @@ std::vector<Eligible> eligible(Tx& tx, int64_t site_id, int64_t writer_id, int64
     for (const auto& r : tx.query("SELECT prisoner_id FROM letters WHERE writer_id = $1 AND status IN ('drafted', 'checked')", {writer_id}))
         in_hand.insert(r.integer(0));
     std::vector<Eligible> out;
-    for (const auto& r : tx.query("SELECT id, weight, approved_only FROM prisoners WHERE site_id = $1 AND status IN ('pre_trial', 'convicted')",
-                                  {site_id})) {
+    for (const auto& r :
+         tx.query("SELECT id, weight, approved_only FROM prisoners WHERE site_id = $1 AND status IN ('pre_trial', 'convicted')", {site_id})) {
         const int64_t id = r.integer(0);
         if ((r.integer(2) != 0 && !approved.count(id)) || in_hand.count(id)) continue;
         auto n = recent.find(id);
@@ -206,10 +209,11 @@ int64_t letters_in_hand(Tx& tx, int64_t writer_id) {
 // ---- Letters ----
 
 void insert_letter(Tx& tx, const StoredLetter& l) {
-    tx.exec("INSERT INTO letters (id, site_id, prisoner_id, writer_id, status, held, address_id, body, handwritten, warnings, channel, cost_minor, "
-            "currency, created_at, updated_at, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-            {l.id, l.site_id, l.prisoner_id, l.writer_id, l.status, int64_t(l.held), or_null(l.address_id), Blob::of(l.body), int64_t(l.handwritten),
-             l.warnings, l.channel, l.cost_minor, l.currency, l.created_at, l.updated_at, l.sent_at});
+    tx.exec(
+        "INSERT INTO letters (id, site_id, prisoner_id, writer_id, status, held, address_id, body, handwritten, warnings, channel, cost_minor, "
+        "currency, created_at, updated_at, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        {l.id, l.site_id, l.prisoner_id, l.writer_id, l.status, int64_t(l.held), or_null(l.address_id), Blob::of(l.body), int64_t(l.handwritten),
+         l.warnings, l.channel, l.cost_minor, l.currency, l.created_at, l.updated_at, l.sent_at});
 }
 
 std::optional<StoredLetter> letter(Tx& tx, int64_t id) {
@@ -219,10 +223,11 @@ std::optional<StoredLetter> letter(Tx& tx, int64_t id) {
 }
 
 void update_letter(Tx& tx, const StoredLetter& l) {
-    tx.exec("UPDATE letters SET status = $2, held = $3, address_id = $4, body = $5, warnings = $6, channel = $7, cost_minor = $8, currency = $9, "
-            "updated_at = $10, sent_at = $11 WHERE id = $1",
-            {l.id, l.status, int64_t(l.held), or_null(l.address_id), Blob::of(l.body), l.warnings, l.channel, l.cost_minor, l.currency, l.updated_at,
-             l.sent_at});
+    tx.exec(
+        "UPDATE letters SET status = $2, held = $3, address_id = $4, body = $5, warnings = $6, channel = $7, cost_minor = $8, currency = $9, "
+        "updated_at = $10, sent_at = $11 WHERE id = $1",
+        {l.id, l.status, int64_t(l.held), or_null(l.address_id), Blob::of(l.body), l.warnings, l.channel, l.cost_minor, l.currency, l.updated_at,
+         l.sent_at});
 }
 
 std::vector<StoredLetter> letters_of_writer(Tx& tx, int64_t writer_id, int64_t limit) {
@@ -240,15 +245,13 @@ std::vector<StoredLetter> letters_of_site(Tx& tx, int64_t site_id, const std::st
 }
 
 std::vector<StoredLetter> letters_of_prisoner(Tx& tx, int64_t prisoner_id, int64_t limit) {
-    return rows_as(
-        tx.query(std::string(letter_columns) + "WHERE l.prisoner_id = $1 ORDER BY l.created_at DESC, l.id LIMIT $2", {prisoner_id, limit}),
-        letter_from);
+    return rows_as(tx.query(std::string(letter_columns) + "WHERE l.prisoner_id = $1 ORDER BY l.created_at DESC, l.id LIMIT $2", {prisoner_id, limit}),
+                   letter_from);
 }
 
 std::vector<StoredLetter> ready_to_send(Tx& tx, int64_t site_id, int64_t limit) {
-    return rows_as(tx.query(std::string(letter_columns) +
-                                "WHERE l.site_id = $1 AND l.status = 'checked' AND l.held = 0 AND l.address_id IS NOT NULL "
-                                "ORDER BY l.prisoner_id, l.created_at LIMIT $2",
+    return rows_as(tx.query(std::string(letter_columns) + "WHERE l.site_id = $1 AND l.status = 'checked' AND l.held = 0 AND l.address_id IS NOT NULL "
+                                                          "ORDER BY l.prisoner_id, l.created_at LIMIT $2",
                             {site_id, limit}),
                    letter_from);
 }
@@ -263,8 +266,8 @@ void readdress_unsent(Tx& tx, int64_t prisoner_id, int64_t address_id) {
 
 std::map<int64_t, int64_t> letters_per_prisoner(Tx& tx, int64_t site_id, int64_t since) {
     std::map<int64_t, int64_t> out;
-    for (const auto& r : tx.query("SELECT prisoner_id, COUNT(*) FROM letters WHERE site_id = $1 AND created_at >= $2 GROUP BY prisoner_id",
-                                  {site_id, since}))
+    for (const auto& r :
+         tx.query("SELECT prisoner_id, COUNT(*) FROM letters WHERE site_id = $1 AND created_at >= $2 GROUP BY prisoner_id", {site_id, since}))
         out[r.integer(0)] = r.integer(1);
     return out;
 }
@@ -275,11 +278,11 @@ void insert_reply(Tx& tx, const StoredReply& r) {
 }
 
 std::vector<StoredReply> replies_of(Tx& tx, int64_t letter_id) {
-    return rows_as(tx.query("SELECT id, letter_id, received_at, body, scan FROM letter_replies WHERE letter_id = $1 ORDER BY received_at, id",
-                            {letter_id}),
-                   [](const Row& r) {
-                       return StoredReply{r.integer(0), r.integer(1), r.integer(2), r.blob(3).str(), r.is_null(4) ? "" : r.blob(4).str()};
-                   });
+    return rows_as(
+        tx.query("SELECT id, letter_id, received_at, body, scan FROM letter_replies WHERE letter_id = $1 ORDER BY received_at, id", {letter_id}),
+        [](const Row& r) {
+            return StoredReply{r.integer(0), r.integer(1), r.integer(2), r.blob(3).str(), r.is_null(4) ? "" : r.blob(4).str()};
+        });
 }
 
 std::optional<std::string> censor_rules(Tx& tx, int64_t site_id) {
@@ -289,9 +292,10 @@ std::optional<std::string> censor_rules(Tx& tx, int64_t site_id) {
 }
 
 void save_censor_rules(Tx& tx, int64_t site_id, const std::string& sealed, int64_t at) {
-    tx.exec("INSERT INTO censor_rules (id, record, updated_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET record = excluded.record, "
-            "updated_at = excluded.updated_at",
-            {site_id, Blob::of(sealed), at});
+    tx.exec(
+        "INSERT INTO censor_rules (id, record, updated_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET record = excluded.record, "
+        "updated_at = excluded.updated_at",
+        {site_id, Blob::of(sealed), at});
 }
 
 // ---- Counts ----
@@ -301,13 +305,14 @@ std::vector<std::pair<std::string, int64_t>> prisoners_by_status(Tx& tx, int64_t
 }
 
 std::vector<std::pair<std::string, int64_t>> letters_by_status(Tx& tx, int64_t site_id, int64_t since) {
-    return counted(tx.query("SELECT status, COUNT(*) FROM letters WHERE site_id = $1 AND created_at >= $2 GROUP BY status ORDER BY status",
-                            {site_id, since}));
+    return counted(
+        tx.query("SELECT status, COUNT(*) FROM letters WHERE site_id = $1 AND created_at >= $2 GROUP BY status ORDER BY status", {site_id, since}));
 }
 
 int64_t writers_active(Tx& tx, int64_t site_id, int64_t since) {
-    return tx.query("SELECT COUNT(DISTINCT writer_id) FROM letters WHERE site_id = $1 AND created_at >= $2 AND writer_id <> 0 AND status <> 'drafted'",
-                    {site_id, since})
+    return tx
+        .query("SELECT COUNT(DISTINCT writer_id) FROM letters WHERE site_id = $1 AND created_at >= $2 AND writer_id <> 0 AND status <> 'drafted'",
+               {site_id, since})
         .at(0)
         .integer(0);
 }
@@ -317,7 +322,9 @@ std::vector<InstitutionCount> letters_by_institution(Tx& tx, int64_t site_id, in
                             "WHERE l.site_id = $1 AND l.created_at >= $2 AND a.institution_id IS NOT NULL AND l.sent_at > 0 "
                             "GROUP BY a.institution_id, l.status",
                             {site_id, since}),
-                   [](const Row& r) { return InstitutionCount{r.integer(0), r.text(1), r.integer(2)}; });
+                   [](const Row& r) {
+                       return InstitutionCount{r.integer(0), r.text(1), r.integer(2)};
+                   });
 }
 
 }  // namespace haven::prisoners::store

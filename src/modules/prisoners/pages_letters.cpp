@@ -79,7 +79,9 @@ void letters_table(web::Html& h, const web::PageContext& ctx, const std::vector<
             for (const auto& l : list)
                 h.element("tr", {}, [&] {
                     h.element("td", {{"data-label", ctx.t("letters.to")}}, [&] { h.element("a", {{"href", letter_url(l.id)}}, l.prisoner); });
-                    if (support) h.element("td", {{"data-label", ctx.t("letters.pen_name")}}, l.handwritten && l.pen_name.empty() ? ctx.t("letters.by_hand") : l.pen_name);
+                    if (support)
+                        h.element("td", {{"data-label", ctx.t("letters.pen_name")}},
+                                  l.handwritten && l.pen_name.empty() ? ctx.t("letters.by_hand") : l.pen_name);
                     h.element("td", {{"data-label", ctx.t("letters.state")}}, [&] {
                         state(h, ctx, l);
                         if (l.replied) h.text(" · " + ctx.t("letters.has_reply"));
@@ -206,7 +208,9 @@ Result<Response> letter_page(Request& request, Context& c, int64_t id, const std
         if (l.status == "checked" && !l.held && l.address)
             web::post_form(h, request, letter_url(id) + "/send", {{"class", "stack"}, {"id", "send"}}, [&] {
                 web::select_field(h, ctx, "channel", "letters.channel",
-                                  {{"post", ctx.t("letters.channel_post")}, {"e_letter", ctx.t("letters.channel_e_letter")}, {"relay", ctx.t("letters.channel_relay")}});
+                                  {{"post", ctx.t("letters.channel_post")},
+                                   {"e_letter", ctx.t("letters.channel_e_letter")},
+                                   {"relay", ctx.t("letters.channel_relay")}});
                 field(h, ctx, "cost", "letters.cost", "text");
                 field(h, ctx, "currency", "funds.currency", "text", "EUR");
                 h.element("button", {{"type", "submit"}}, ctx.t("letters.send"));
@@ -215,7 +219,9 @@ Result<Response> letter_page(Request& request, Context& c, int64_t id, const std
         if (l.status == "sent" || l.status == "delivered")
             web::post_form(h, request, letter_url(id) + "/outcome", {{"class", "stack"}, {"id", "outcome"}}, [&] {
                 web::select_field(h, ctx, "status", "letters.outcome",
-                                  {{"delivered", ctx.t("letters.state_delivered")}, {"returned", ctx.t("letters.state_returned")}, {"withheld", ctx.t("letters.state_withheld")}});
+                                  {{"delivered", ctx.t("letters.state_delivered")},
+                                   {"returned", ctx.t("letters.state_returned")},
+                                   {"withheld", ctx.t("letters.state_withheld")}});
                 h.element("button", {{"type", "submit"}}, ctx.t("letters.record_outcome"));
             });
         if (l.status == "sent" || l.status == "delivered" || l.status == "answered")
@@ -312,10 +318,14 @@ Result<Response> site_letters_show(Request& request, Context& c) {
     HAVEN_TRY(all, c.letters.of_site(*request.principal, site));
     std::vector<Letter> ready, held, out, done;
     for (auto& l : all) {
-        if (l.held) held.push_back(std::move(l));
-        else if (l.status == "checked") ready.push_back(std::move(l));
-        else if (l.status == "sent" || l.status == "delivered") out.push_back(std::move(l));
-        else if (l.status != "drafted") done.push_back(std::move(l));
+        if (l.held)
+            held.push_back(std::move(l));
+        else if (l.status == "checked")
+            ready.push_back(std::move(l));
+        else if (l.status == "sent" || l.status == "delivered")
+            out.push_back(std::move(l));
+        else if (l.status != "drafted")
+            done.push_back(std::move(l));
     }
     auto ctx = page_context(request);
     const std::string base = "/sites/" + std::to_string(site);

@@ -64,7 +64,8 @@ void prisoner_fields(web::Html& h, const web::PageContext& ctx, const Prisoner& 
     for (const auto& d : p.dates) dates += d.date + (d.note.empty() ? "" : " " + d.note) + "\n";
     web::textarea(h, ctx, "dates", "prisoners.dates", dates, 3, "prisoners.dates_help");
     field(h, ctx, "weight", "prisoners.weight", "number", std::to_string(p.weight));
-    for (auto [name, key, on] : {std::tuple{"public", "prisoners.public", p.public_name}, std::tuple{"approved_only", "prisoners.approved_only", p.approved_only}})
+    for (auto [name, key, on] :
+         {std::tuple{"public", "prisoners.public", p.public_name}, std::tuple{"approved_only", "prisoners.approved_only", p.approved_only}})
         h.element("label", {{"class", "check"}}, [&] {
             if (web::echoed_check(ctx.request, name, "1", on))
                 h.empty("input", {{"type", "checkbox"}, {"name", name}, {"value", "1"}, {"checked", "checked"}});
@@ -127,7 +128,9 @@ Result<Response> prisoners_page(Request& request, Context& c, int64_t site, std:
             h.element("tbody", {}, [&] {
                 for (const auto& p : list)
                     h.element("tr", {}, [&] {
-                        h.element("td", {{"data-label", ctx.t("prisoners.name")}}, [&] { h.element("a", {{"href", prisoner_url(p.id)}}, p.names[0]); });
+                        h.element("td", {{"data-label", ctx.t("prisoners.name")}}, [&] {
+                            h.element("a", {{"href", prisoner_url(p.id)}}, p.names[0]);
+                        });
                         h.element("td", {{"data-label", ctx.t("prisoners.status")}}, ctx.t("prisoners.status_" + p.status));
                     });
             });
@@ -143,7 +146,8 @@ Result<Response> prisoners_page(Request& request, Context& c, int64_t site, std:
         h.element("details", {}, [&] {
             h.element("summary", {}, ctx.t("prisoners.import"));
             h.element("p", {{"class", "small"}}, ctx.t("prisoners.import_help"));
-            h.open("form", {{"method", "post"}, {"action", site_url(site) + "/prisoners/import"}, {"enctype", "multipart/form-data"}, {"class", "stack"}});
+            h.open("form",
+                   {{"method", "post"}, {"action", site_url(site) + "/prisoners/import"}, {"enctype", "multipart/form-data"}, {"class", "stack"}});
             web::csrf_field(h, request);
             field(h, ctx, "file", "prisoners.import_file", "file");
             h.element("button", {{"type", "submit"}}, ctx.t("prisoners.import_button"));
@@ -200,12 +204,15 @@ Result<Response> prisoner_page(Request& request, Context& c, int64_t id) {
                 h.element("button", {{"type", "submit"}}, ctx.t("prisoners.move"));
             });
             if (institutions.empty())
-                h.element("p", {}, [&] { h.element("a", {{"href", site_url(p.site_id) + "/institutions"}}, ctx.t("prisoners.add_institution_first")); });
+                h.element("p", {}, [&] {
+                    h.element("a", {{"href", site_url(p.site_id) + "/institutions"}}, ctx.t("prisoners.add_institution_first"));
+                });
             h.element("h3", {}, ctx.t("letters.site_title"));
             h.element("ul", {{"id", "prisoner-letters"}}, [&] {
                 for (const auto& l : letters)
                     h.element("li", {}, [&] {
-                        h.element("a", {{"href", "/letters/" + std::to_string(l.id)}}, date_of(l.created_at) + " · " + (l.pen_name.empty() ? ctx.t("letters.by_hand") : l.pen_name));
+                        h.element("a", {{"href", "/letters/" + std::to_string(l.id)}},
+                                  date_of(l.created_at) + " · " + (l.pen_name.empty() ? ctx.t("letters.by_hand") : l.pen_name));
                         h.text(" · " + ctx.t("letters.state_" + l.status) + (l.held ? " · " + ctx.t("letters.held") : ""));
                     });
             });
@@ -397,7 +404,8 @@ Result<Response> approvals_save(Request& request, Context& c) {
 Result<Response> handwritten_save(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(form, form_body(request));
-    auto done = c.letters.record_handwritten(*request.principal, id, std::atoll(std::string(form.get("writer_id")).c_str()), std::string(form.get("body")));
+    auto done =
+        c.letters.record_handwritten(*request.principal, id, std::atoll(std::string(form.get("writer_id")).c_str()), std::string(form.get("body")));
     if (!done) return web::show_again(request, done.error(), [&] { return prisoner_page(request, c, id); });
     return Response::redirect("/letters/" + std::to_string(*done));
 }
@@ -410,7 +418,8 @@ Result<Response> institutions_show(Request& request, Context& c) {
 Result<Response> institution_save(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(form, form_body(request));
-    auto done = c.registry.add_institution(*request.principal, {0, site, std::string(form.get("kind")), std::string(form.get("name")), std::string(form.get("address"))});
+    auto done = c.registry.add_institution(*request.principal,
+                                           {0, site, std::string(form.get("kind")), std::string(form.get("name")), std::string(form.get("address"))});
     if (!done) return web::show_again(request, done.error(), [&] { return institutions_page(request, c, site); });
     return Response::redirect(site_url(site) + "/institutions");
 }

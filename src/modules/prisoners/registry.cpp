@@ -34,7 +34,8 @@ Error not_found() { return make_error(ErrorKind::not_found, "not_found", "There 
 
 Status text_field(std::string& value, const std::string& field, size_t max, bool multiline = false) {
     value = trim(value);
-    if (!valid_utf8(value) || has_control_chars(value) || has_bidi_controls(value) || (!multiline && value.find_first_of("\r\n") != std::string::npos))
+    if (!valid_utf8(value) || has_control_chars(value) || has_bidi_controls(value) ||
+        (!multiline && value.find_first_of("\r\n") != std::string::npos))
         return invalid(field, field + " holds control or invisible characters, or more than one line.", "text");
     if (value.size() > max) return invalid(field, field + " is longer than " + std::to_string(max) + " bytes.", "too_long", int64_t(max));
     return {};
@@ -242,8 +243,7 @@ Status Registry::update(const Principal& actor, Prisoner p) {
         if (p.status.empty()) p.status = stored->status;  // not given: as it was
         HAVEN_CHECK(check(p, clock_.now_ms()));
         // In transit ends with an arrival (a transfer) or a release; a transfer alone puts one in transit.
-        if (p.status == "in_transit" && stored->status != "in_transit")
-            return invalid("status", "status in_transit is set by a transfer.", "choose");
+        if (p.status == "in_transit" && stored->status != "in_transit") return invalid("status", "status in_transit is set by a transfer.", "choose");
         if (stored->status == "in_transit" && p.status != "released") p.status = "in_transit";
         for (auto& n : p.names) n = trim(n);
         write(tx, p, false);
@@ -283,7 +283,8 @@ Result<std::vector<Prisoner>> Registry::list(const Principal& actor, int64_t sit
     auto out = db_.read<std::vector<Prisoner>>([&](Tx& tx) -> Result<std::vector<Prisoner>> {
         if (words.empty()) {
             HAVEN_TRY(all, all_of(tx, site_id));
-            std::stable_sort(all.begin(), all.end(), [](const Prisoner& a, const Prisoner& b) { return text::fold(a.names[0]) < text::fold(b.names[0]); });
+            std::stable_sort(all.begin(), all.end(),
+                             [](const Prisoner& a, const Prisoner& b) { return text::fold(a.names[0]) < text::fold(b.names[0]); });
             return all;
         }
         // Candidates from the index (every word held), confirmed and ranked on the names opened, as people's are.
@@ -328,7 +329,10 @@ Status Registry::transfer(const Principal& actor, int64_t prisoner_id, const Tra
         if (t.institution_id) {
             auto i = store::institution(tx, t.institution_id);
             if (!i || i->site_id != site) return invalid("institution_id", "institution_id names no institution of this site.", "choose");
-            status = !t.status.empty() ? t.status : i->kind == "sizo" ? "pre_trial" : i->kind == "hospital" && p->status != "in_transit" ? p->status : "convicted";
+            status = !t.status.empty()                                    ? t.status
+                     : i->kind == "sizo"                                  ? "pre_trial"
+                     : i->kind == "hospital" && p->status != "in_transit" ? p->status
+                                                                          : "convicted";
             if (status == "released" || status == "in_transit") status = "convicted";
         }
         const auto stays = store::stays_of(tx, prisoner_id);
@@ -383,7 +387,8 @@ Status Registry::set_approved(const Principal& actor, int64_t prisoner_id, const
         HAVEN_TRY(site, prisoner_site(tx, actor, prisoner_id, Action::prisoners_manage));
         for (int64_t w : writer_ids) {
             auto writer = store::writer(tx, w);
-            if (!writer || writer->site_id != site) return invalid("writer_ids", "writer_ids names a writer who does not write at this site.", "choose");
+            if (!writer || writer->site_id != site)
+                return invalid("writer_ids", "writer_ids names a writer who does not write at this site.", "choose");
         }
         store::set_approvals(tx, prisoner_id, writer_ids);
         audit_.record(tx, {"prisoner.approvals", actor.account_id, "prisoner", prisoner_id, site});
@@ -430,8 +435,8 @@ Result<Registry::Imported> Registry::import_csv(const Principal& actor, int64_t 
     if (!may(actor, Action::prisoners_manage, site_id)) return accounts::role_forbids();
     HAVEN_TRY(table, text::parse_csv(csv, {max_import_rows + 1, 40, 10000}));
     if (table.records.empty()) return invalid("file", "file holds no header row.", "required");
-    const std::vector<std::string> known = {"name",      "other_names",  "address_as", "birth_date", "status", "articles",     "case",
-                                            "interests", "languages",    "public",     "release_date", "weight", "approved_only"};
+    const std::vector<std::string> known = {"name",      "other_names", "address_as", "birth_date",   "status", "articles",     "case",
+                                            "interests", "languages",   "public",     "release_date", "weight", "approved_only"};
     std::vector<int> column;  // index into `known`, -1 unknown (ignored)
     for (auto h : table.records[0].fields) {
         h = text::fold(trim(h));
@@ -449,8 +454,7 @@ Result<Registry::Imported> Registry::import_csv(const Principal& actor, int64_t 
         p.site_id = site_id;
         std::string other, error_column;
         auto fail = [&](const std::string& col, const Error& e) {
-            if (result.errors.size() < 100)
-                result.errors.push_back({r + 1, col, e.problem.empty() ? "text" : e.problem, e.message});
+            if (result.errors.size() < 100) result.errors.push_back({r + 1, col, e.problem.empty() ? "text" : e.problem, e.message});
         };
         bool bad = false;
         for (size_t c = 0; c < fields.size() && c < column.size(); ++c) {

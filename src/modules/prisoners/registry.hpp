@@ -39,10 +39,10 @@ struct Prisoner {
     std::string case_summary, articles, interests, notes;
     std::vector<std::string> languages;  // ISO 639-1
     std::vector<KeyDate> dates;
-    bool public_name = true;      // may be named publicly (writers see the names)
+    bool public_name = true;  // may be named publicly (writers see the names)
     std::string status = "pre_trial";
-    bool approved_only = false;   // letters only from correspondents on their approved list
-    int weight = 1;               // 1 to 5: how much more often the matching gives them (a heavier sentence, nobody writing)
+    bool approved_only = false;  // letters only from correspondents on their approved list
+    int weight = 1;              // 1 to 5: how much more often the matching gives them (a heavier sentence, nobody writing)
 };
 
 // One stay in the address history; institution_id 0: in transit.
@@ -67,9 +67,9 @@ struct CalendarItem {
 
 struct Figures {
     int64_t prisoners = 0, writers = 0, writers_active = 0, letters = 0;
-    std::vector<std::pair<std::string, int64_t>> by_status;           // prisoners per status
-    std::vector<std::pair<std::string, int64_t>> letters_by_state;    // letters per state
-    std::vector<std::pair<int64_t, int64_t>> prisoners_by_letters;    // letters received → prisoners (0…4, 5 = five or more)
+    std::vector<std::pair<std::string, int64_t>> by_status;         // prisoners per status
+    std::vector<std::pair<std::string, int64_t>> letters_by_state;  // letters per state
+    std::vector<std::pair<int64_t, int64_t>> prisoners_by_letters;  // letters received → prisoners (0…4, 5 = five or more)
     struct PerInstitution {
         std::string name, kind;
         int64_t sent = 0, delivered = 0, returned = 0, withheld = 0, answered = 0;
@@ -84,10 +84,11 @@ struct ImportRowError {
 
 class Registry {
 public:
-    Registry(const modules::Shared& shared, accounts::Service& accounts) : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit), accounts_(accounts) {}
+    Registry(const modules::Shared& shared, accounts::Service& accounts)
+        : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit), accounts_(accounts) {}
 
     Result<int64_t> create(const Principal& actor, Prisoner p);
-    Status update(const Principal& actor, Prisoner p);  // everything but the status in transit (that is a transfer)
+    Status update(const Principal& actor, Prisoner p);          // everything but the status in transit (that is a transfer)
     Result<Prisoner> read(const Principal& actor, int64_t id);  // audited
     // The site's prisoners, by first name; with `query`, those whose names meet it in any alphabet, best first.
     Result<std::vector<Prisoner>> list(const Principal& actor, int64_t site_id, std::string_view query = {});

@@ -23,6 +23,16 @@ const std::vector<SealedColumn>& sealed_columns() {
         {"account_feeds", "token"},
         {"network_doorbells", "address"},
         {"network_doorbells", "secret"},
+        {"funds", "record"},
+        {"fund_parties", "identity"},
+        {"institutions", "record"},
+        {"prisoners", "record"},
+        {"prisoner_addresses", "record"},
+        {"writers", "record"},
+        {"letters", "body"},
+        {"letter_replies", "body"},
+        {"letter_replies", "scan"},
+        {"censor_rules", "record"},
     };
     return columns;
 }
