@@ -4,7 +4,8 @@
 // 40 of them with a legal case (step notes), counselling notes and a request for help; 20 events (sealed
 // titles) each with a visitor (sealed first name) checked in by QR code; and the emergency network's 1,000
 // members (roster values), a real activation and a drill, with 50 answers each; a legal-aid fund (a prisoner's
-// name) with 50 donors kept by name and 50 payees;
+// name) with 50 donors kept by name and 50 payees; prisoners named in two alphabets, an institution, writers' pen
+// names, their letters and the replies;
 // a backup is made, the server is stopped, and every file it wrote — database, WAL, SHM, backup, logs, temp
 // files, and for PostgreSQL the cluster's own files — is searched for each string and its romanisation:
 // none may be found. Then they are deleted, the database checkpointed, and searched again.
@@ -311,6 +312,48 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
                                       as_support);
             ASSERT_EQ(p.status, 201) << p.body;
         }
+
+        // Prisoner support's registry and letters: an institution, 10 prisoners named in two alphabets, 5 writers'
+        // pen names, 10 letters' texts and their replies.
+        const std::string inst_name = "Kolonia Zheltovodskaya", inst_address = "Ulitsa Kandalakshskaya 17";
+        needles.all.push_back(inst_name);
+        needles.all.push_back(inst_address);
+        auto inst = testing::request(port, "POST", "/api/v1/sites/" + site + "/institutions",
+                                     R"({"kind":"colony","name":")" + inst_name + R"(","address":")" + inst_address + "\"}", as_support);
+        ASSERT_EQ(inst.status, 201) << inst.body;
+        for (int i = 0; i < 10; ++i) {
+            const std::string latin = "Feoktist Zavarzin" + std::to_string(i), cyrillic = "Феоктист Заварзин" + std::to_string(i);
+            needles.all.push_back(latin);
+            needles.all.push_back(cyrillic);
+            auto pr = testing::request(port, "POST", "/api/v1/sites/" + site + "/prisoners", R"({"names":[")" + cyrillic + R"(",")" + latin + "\"]}",
+                                       as_support);
+            ASSERT_EQ(pr.status, 201) << pr.body;
+            ASSERT_EQ(testing::request(port, "POST", "/api/v1/prisoners/" + id_in(pr.body, "id") + "/transfer",
+                                       R"({"institution_id":)" + id_in(inst.body, "id") + "}", as_support)
+                          .status,
+                      204);
+        }
+        for (int w = 0; w < 5; ++w) {
+            const std::string writer = enrol_staff("writer" + std::to_string(w), "writer");
+            ASSERT_FALSE(writer.empty());
+            const std::string as_writer =
+                "Cookie: haven_session=" + writer + "; haven_csrf=" + csrf + "\r\nX-CSRF-Token: " + csrf + "\r\nContent-Type: application/json\r\n";
+            const std::string pen = "Pero Lastochkina" + std::to_string(w);
+            needles.all.push_back(pen);
+            ASSERT_EQ(testing::request(port, "PUT", "/api/v1/sites/" + site + "/writer", R"({"pen_name":")" + pen + "\"}", as_writer).status, 204);
+            for (int k = 0; k < 2; ++k) {
+                auto letter = testing::request(port, "POST", "/api/v1/sites/" + site + "/letters/ask", "", as_writer);
+                ASSERT_EQ(letter.status, 201) << letter.body;
+                const std::string url = "/api/v1/letters/" + id_in(letter.body, "id");
+                const std::string text = "Pismo o vesne v Kandalakshe" + std::to_string(w * 10 + k), reply = "Otvet iz Zheltyh Vod" + std::to_string(w * 10 + k);
+                needles.all.push_back(text);
+                needles.all.push_back(reply);
+                ASSERT_EQ(testing::request(port, "PUT", url, R"({"body":")" + text + "\"}", as_writer).status, 200);
+                ASSERT_EQ(testing::request(port, "POST", url + "/hand-in", "", as_writer).status, 204);
+                ASSERT_EQ(testing::request(port, "POST", url + "/send", R"({"channel":"post"})", as_support).status, 204);
+                ASSERT_EQ(testing::request(port, "POST", url + "/replies", R"({"text":")" + reply + "\"}", as_support).status, 204);
+            }
+        }
     }
 
     // The emergency network: 1,000 members enrolled by their devices; the operators' roster (pseudonyms, regions,
@@ -392,7 +435,8 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
     }
 
     needles.index();
-    ASSERT_EQ(needles.all.size(), 1500u + 1000u + 100u + 120u + 40u + 4000u + 2u + 100u + 101u);  // … and the fund, its donors and payees
+    // … the fund, its donors and payees; the institution, prisoners, pen names, letters and replies
+    ASSERT_EQ(needles.all.size(), 1500u + 1000u + 100u + 120u + 40u + 4000u + 2u + 100u + 101u + 2u + 20u + 5u + 20u);
     // The search itself can find: a planted string inside other bytes is seen.
     ASSERT_EQ(needles.count_in("\x01\x02" + needles.all[7] + "\xff", nullptr), 1);
     ASSERT_EQ(needles.count_in(needles.all[8].substr(1), nullptr), 0);
