@@ -10,6 +10,7 @@
 //   7. the emergency network's fan-out to 8,000 and 1,000,000 members vs the pure-crypto bound, and a member's decrypt;
 //   8. 8,000 member devices long-polling at once: server memory, a request's p99 while they wait, publication to answers;
 //   9. legal-aid funds: signed ledger appends/s, verification speed, a fund's balance over 1,000,000 entries.
+//  10. matching letters to prisoners: one ask's p50/p99 over 1,500 prisoners and 10,000 writers, asks/s from 8 threads.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -555,6 +556,102 @@ void bench_funds(const std::string& dir, const std::string& url) {
         sum_us[sum_us.size() / 2] / read_us[read_us.size() / 2]);
 }
 
+// Matching letters to prisoners (issue 18), both engines: 1,500 prisoners, 10,000 writers, 30,000 letters of the
+// last 30 days; then 2,000 writers each ask once, one after another (p50/p99 of one ask: lock row, counts, choice,
+// the draft and its audit entry in one durable transaction), and 2,000 more from 8 threads at once (asks/s).
+// Baseline in the same run: a one-row durable write. The spread of letters per prisoner is printed too.
+void bench_matching(const std::string& dir, const std::string& url) {
+    ManualClock clock(1'796'040'000'000);
+    crypto::Vault v(dir + "/match-vault-" + std::to_string(url.size()) + ".json", clock);
+    auto db = fresh_store(url, v);
+    if (!db) return;
+    const char* engine = db->engine() == "sqlite" ? "sqlite" : "postgres";
+    audit::Recorder audit(v, clock);
+    const modules::Shared shared{*db, v, clock, audit};
+    accounts::Service accounts(shared);
+    prisoners::Registry registry(shared, accounts);
+    prisoners::Letters letters(shared, accounts, registry);
+    auto site = accounts.create_site(nullptr, {"Bench", "Vilnius", "Lithuania", "Europe/Vilnius", false});
+    if (!site) return;
+    Principal support{1, "support", {{site->id, Role::prisoner_support}}, "session", "", false, "en"};
+    std::vector<int64_t> prisoner_ids;
+    for (int i = 0; i < 1500; ++i) {
+        prisoners::Prisoner p;
+        p.site_id = site->id;
+        p.names = {"Заключённый " + std::to_string(i)};
+        p.status = i % 2 ? "convicted" : "pre_trial";
+        p.weight = 1 + i % 3;
+        auto id = registry.create(support, p);
+        if (id) prisoner_ids.push_back(*id);
+    }
+    // 10,000 writers with their pen names, and 30,000 letters of the last 30 days, written in bulk (not measured).
+    const int writers = 10'000;
+    std::vector<int64_t> writer_accounts;
+    (void)db->write([&](storage::Tx& tx) -> Status {
+        for (int i = 0; i < writers; ++i) {
+            const int64_t account = 5'000'000 + i, writer = 6'000'000 + i;
+            tx.exec("INSERT INTO accounts (id, username, status, created_at, updated_at) VALUES ($1, $2, 'active', 0, 0)",
+                    {account, "writer" + std::to_string(i)});
+            tx.exec("INSERT INTO account_roles (account_id, site_id, role) VALUES ($1, $2, 'writer')", {account, site->id});
+            tx.exec("INSERT INTO writers (id, account_id, site_id, record, created_at) VALUES ($1, $2, $3, $4, 0)",
+                    {writer, account, site->id, storage::Blob::of(v.seal_field("writers", "record", writer, "{\"pen_name\":\"Перо\"}"))});
+            writer_accounts.push_back(account);
+        }
+        for (int i = 0; i < 30'000; ++i)
+            tx.exec(
+                "INSERT INTO letters (id, site_id, prisoner_id, writer_id, status, held, body, handwritten, warnings, channel, cost_minor, currency, "
+                "created_at, updated_at, sent_at) VALUES ($1, $2, $3, $4, 'sent', 0, $5, 0, 0, 'post', 0, 'EUR', $6, $6, $6)",
+                {int64_t(7'000'000 + i), site->id, prisoner_ids[size_t(i * 7919) % prisoner_ids.size()], int64_t(6'000'000 + i % writers),
+                 storage::Blob::of("x"), clock.now_ms() - int64_t(i % 29) * 86'400'000});
+        return {};
+    });
+    auto writer_principal = [&](int i) {
+        return Principal{writer_accounts[size_t(i)], "writer", {{site->id, Role::writer}}, "session", "", false, "ru"};
+    };
+    std::vector<double> ask_us;
+    int refused = 0;
+    for (int i = 0; i < 2000; ++i) {
+        auto t = Clock_::now();
+        auto l = letters.ask(writer_principal(i), site->id);
+        ask_us.push_back(std::chrono::duration<double, std::micro>(Clock_::now() - t).count());
+        if (!l) ++refused;
+    }
+    std::atomic<int> next{2000};
+    auto t0 = Clock_::now();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&] {
+            for (int i = next++; i < 4000; i = next++)
+                if (!letters.ask(writer_principal(i), site->id)) ++refused;
+        });
+    for (auto& th : threads) th.join();
+    const double parallel_s = std::chrono::duration<double>(Clock_::now() - t0).count();
+    std::vector<double> write_us;
+    for (int i = 0; i < 200; ++i) {
+        auto t = Clock_::now();
+        (void)db->write([&](storage::Tx& tx) -> Status {
+            tx.exec("UPDATE prisoner_matching SET requests = requests + 1 WHERE site_id = $1", {site->id});
+            return {};
+        });
+        write_us.push_back(std::chrono::duration<double, std::micro>(Clock_::now() - t).count());
+    }
+    int64_t most = 0, fewest = 0;
+    db->read([&](storage::Tx& tx) {
+        auto r = tx.query(
+            "SELECT MAX(n * 6 / weight), MIN(n * 6 / weight) FROM (SELECT p.id, p.weight, COUNT(l.id) AS n FROM prisoners p "
+            "LEFT JOIN letters l ON l.prisoner_id = p.id GROUP BY p.id, p.weight) AS c");
+        most = r.at(0).integer(0);
+        fewest = r.at(0).integer(1);
+    });
+    std::sort(ask_us.begin(), ask_us.end());
+    std::sort(write_us.begin(), write_us.end());
+    std::printf(
+        "matching %-8s 1,500 prisoners, 10,000 writers, 30,000 recent letters: one ask p50 %.0f us, p99 %.0f us; 8 threads %.0f asks/s; "
+        "baseline one-row durable write p50 %.0f us — ratio p50 %.1fx; refused %d; letters per prisoner per unit of weight %.1f to %.1f\n",
+        engine, ask_us[ask_us.size() / 2], ask_us[ask_us.size() * 99 / 100], 2000 / parallel_s, write_us[write_us.size() / 2],
+        ask_us[ask_us.size() / 2] / write_us[write_us.size() / 2], refused, double(fewest) / 6, double(most) / 6);
+}
+
 // Bookings: 10,000 one-hour bookings of one room (working hours over about two years), then the conflict check
 // as a client meets it — a refused booking (clash + nearest free slots) and an accepted one — and a week's
 // listing, p50/p99, on both engines. Baseline in the same run: a one-row durable write.
@@ -798,7 +895,7 @@ int main() {
     std::string dir = std::filesystem::absolute("bench-data").string();
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    // HAVEN_BENCH_ONLY=http|bookings|people|funds|network|longpoll runs one part (HAVEN_BENCH_PEOPLE=N for fewer than 100,000 people).
+    // HAVEN_BENCH_ONLY=http|bookings|people|funds|matching|network|longpoll runs one part (HAVEN_BENCH_PEOPLE=N for fewer than 100,000 people).
     auto only = [](const char* part) {
         const char* chosen = std::getenv("HAVEN_BENCH_ONLY");
         return !chosen || std::string(chosen) == part;
@@ -824,6 +921,10 @@ int main() {
     if (only("funds")) {
         bench_funds(dir, "sqlite:" + dir + "/funds.db");
         if (const char* pg = std::getenv("HAVEN_TEST_PG_URL")) bench_funds(dir, pg);
+    }
+    if (only("matching")) {
+        bench_matching(dir, "sqlite:" + dir + "/matching.db");
+        if (const char* pg = std::getenv("HAVEN_TEST_PG_URL")) bench_matching(dir, pg);
     }
     if (only("people")) {
         bench_people(dir, "sqlite:" + dir + "/people.db");

@@ -345,7 +345,8 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
                 auto letter = testing::request(port, "POST", "/api/v1/sites/" + site + "/letters/ask", "", as_writer);
                 ASSERT_EQ(letter.status, 201) << letter.body;
                 const std::string url = "/api/v1/letters/" + id_in(letter.body, "id");
-                const std::string text = "Pismo o vesne v Kandalakshe" + std::to_string(w * 10 + k), reply = "Otvet iz Zheltyh Vod" + std::to_string(w * 10 + k);
+                const std::string text = "Pismo o vesne v Kandalakshe" + std::to_string(w * 10 + k),
+                                  reply = "Otvet iz Zheltyh Vod" + std::to_string(w * 10 + k);
                 needles.all.push_back(text);
                 needles.all.push_back(reply);
                 ASSERT_EQ(testing::request(port, "PUT", url, R"({"body":")" + text + "\"}", as_writer).status, 200);

@@ -176,13 +176,9 @@ Result<Letter> Letters::ask(const Principal& actor, int64_t site_id) {
         if (eligible.empty())
             return conflict("nobody_to_write",
                             "There is nobody to give you now: everyone is in transit, being written to by you, or has not approved you.");
-        // Fewest letters lately for their weight (letters / weight, compared without division), then fewest ever;
-        // among equals, one at random, so that writers who ask one after another do not all get the oldest record.
-        auto better = [](const store::Eligible& a, const store::Eligible& b) {
-            const int64_t l = a.letters * b.weight, r = b.letters * a.weight;
-            if (l != r) return l < r;
-            return a.ever * b.weight < b.ever * a.weight;
-        };
+        // Fewest letters lately for their weight (letters / weight, compared without division); among equals, one
+        // at random, so that writers who ask one after another do not all get the oldest record.
+        auto better = [](const store::Eligible& a, const store::Eligible& b) { return a.letters * b.weight < b.letters * a.weight; };
         std::sort(eligible.begin(), eligible.end(), better);
         size_t ties = 1;
         while (ties < eligible.size() && !better(eligible[0], eligible[ties])) ++ties;

@@ -183,9 +183,6 @@ std::vector<Eligible> eligible(Tx& tx, int64_t site_id, int64_t writer_id, int64
     // One pass over the site's prisoners and one over its recent letters: with 1,500 prisoners a grouped count is
     // cheaper than a count per prisoner.
     auto recent = letters_per_prisoner(tx, site_id, since);
-    std::map<int64_t, int64_t> ever;
-    for (const auto& r : tx.query("SELECT prisoner_id, COUNT(*) FROM letters WHERE site_id = $1 GROUP BY prisoner_id", {site_id}))
-        ever[r.integer(0)] = r.integer(1);
     std::set<int64_t> approved, in_hand;
     for (const auto& r : tx.query("SELECT prisoner_id FROM prisoner_approvals WHERE writer_id = $1", {writer_id})) approved.insert(r.integer(0));
     for (const auto& r : tx.query("SELECT prisoner_id FROM letters WHERE writer_id = $1 AND status IN ('drafted', 'checked')", {writer_id}))
@@ -196,8 +193,7 @@ std::vector<Eligible> eligible(Tx& tx, int64_t site_id, int64_t writer_id, int64
         const int64_t id = r.integer(0);
         if ((r.integer(2) != 0 && !approved.count(id)) || in_hand.count(id)) continue;
         auto n = recent.find(id);
-        auto e = ever.find(id);
-        out.push_back({id, r.integer(1), n == recent.end() ? 0 : n->second, e == ever.end() ? 0 : e->second});
+        out.push_back({id, r.integer(1), n == recent.end() ? 0 : n->second});
     }
     return out;
 }

@@ -63,7 +63,7 @@ std::vector<StoredWriter> writers_of(Tx& tx, int64_t site_id);
 // Takes the site's matching lock (on PostgreSQL a row lock held until commit; SQLite has one writer).
 void lock_matching(Tx& tx, int64_t site_id);
 struct Eligible {
-    int64_t prisoner_id = 0, weight = 1, letters = 0, ever = 0;
+    int64_t prisoner_id = 0, weight = 1, letters = 0;
 };
 // The site's prisoners a writer may be given — not in transit nor released, approved-only ones only if they
 // approved the writer, none the writer holds an unsent letter to — with their letters since `since`.

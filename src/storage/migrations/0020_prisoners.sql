@@ -78,7 +78,8 @@ CREATE TABLE letters (
     updated_at BIGINT NOT NULL,
     sent_at BIGINT NOT NULL
 );
-CREATE INDEX letters_by_site ON letters (site_id, created_at);
+-- Covering the matching's count of recent letters per prisoner (no row is visited).
+CREATE INDEX letters_by_site ON letters (site_id, created_at, prisoner_id);
 CREATE INDEX letters_by_prisoner ON letters (prisoner_id, created_at);
 CREATE INDEX letters_by_writer ON letters (writer_id, created_at);
 
