@@ -1,7 +1,7 @@
 // Letters to political prisoners, through the pages: a writer (on a phone, in Russian) is given the prisoner with the
 // fewest letters and writes; the censor's check flags the war and a Latin word; prisoner support sends it; the
 // prisoner is moved — in transit the next letter is held, in the colony it shows the new address; a reply is
-// entered, and only its writer reads it.
+// entered with a scan, and only its writer reads it.
 import assert from "node:assert/strict";
 import { enrol, signIn, staff } from "../staff.mjs";
 
@@ -114,12 +114,18 @@ export const tests = {
     // A reply to the first letter: entered by prisoner support, who does not see it again; its writer reads it.
     await s.goto(base + firstUrl);
     await s.fill("#reply #text", "Лиса, спасибо за письмо! Здесь холодно, но я держусь.");
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from("the scan of a reply")]);
+    await s.setInputFiles("#reply #scan", { name: "otvet.png", mimeType: "image/png", buffer: png });
     await click(s, "#reply button[type=submit]");
     assert.equal(await s.locator("#reply-entered").count(), 1);
     assert.doesNotMatch(await s.content(), /Здесь холодно/);
     await w.goto(base + first);
     assert.match(await w.locator("main").textContent(), /Здесь холодно, но я держусь/);
     assert.match(await w.locator("#letter-state").textContent(), /Есть ответ/);
+    const scan = await w.request.get(base + (await w.getAttribute("article.reply a[download]", "href")));
+    assert.equal(scan.headers()["content-type"], "image/png");
+    assert.deepEqual(Buffer.from(await scan.body()), png, "the scan comes back as it was sent, to its writer");
+    assert.equal((await s.request.get(base + (await w.getAttribute("article.reply a[download]", "href")))).status(), 403);
 
     assert.deepEqual(problems, []);
     await wctx.close();

@@ -254,7 +254,8 @@ void add_routes(App& app) {
     r.post("/letters/{id}/hand-in", "letters.write", with(fc, prisoners::hand_in_save));
     r.post("/letters/{id}/send", "prisoners.manage", with(fc, prisoners::send_save));
     r.post("/letters/{id}/outcome", "prisoners.manage", with(fc, prisoners::outcome_save));
-    r.post("/letters/{id}/reply", "prisoners.manage", with(fc, prisoners::reply_save));
+    r.post("/letters/{id}/reply", "prisoners.manage", with(fc, prisoners::reply_save)).takes_body(upload);
+    r.get("/letters/{id}/scans/{number}", "letters.write", with(fc, prisoners::scan_show));
     r.get("/api/v1/sites/{site}/prisoners", "prisoners.view", with(fc, prisoners::api_prisoners));
     r.post("/api/v1/sites/{site}/prisoners", "prisoners.manage", with(fc, prisoners::api_prisoner_create));
     r.post("/api/v1/sites/{site}/prisoners/search", "prisoners.view", with(fc, prisoners::api_prisoner_search));

@@ -18,7 +18,8 @@ Result<Form> Form::parse(std::string_view body) {
         std::string_view pair = body.substr(start, end - start);
         start = end + 1;
         if (pair.empty()) continue;
-        if (form.fields_.size() >= max_form_fields) return make_error(ErrorKind::too_large, "too_many_fields", "The form has more than 1000 fields.");
+        if (form.fields_.size() + form.files_.size() >= max_form_fields)
+            return make_error(ErrorKind::too_large, "too_many_fields", "The form has more than 1000 fields.");
         size_t eq = pair.find('=');
         std::string name, value;
         if (!percent_decode(pair.substr(0, eq), name, true))
@@ -59,7 +60,7 @@ std::optional<std::string> parameter(std::string_view header, std::string_view k
 
 }  // namespace
 
-Result<Form> Form::parse_multipart(std::string_view body, std::string_view content_type) {
+Result<Form> Form::parse_multipart(std::string_view body, std::string_view content_type, std::initializer_list<std::string_view> binary) {
     const auto boundary = parameter(content_type, "boundary");
     if (!boundary || boundary->empty() || boundary->size() > 70 || boundary->find_first_of("\r\n") != std::string::npos)
         return bad_multipart("no boundary of 1 to 70 characters in Content-Type");
@@ -76,7 +77,8 @@ Result<Form> Form::parse_multipart(std::string_view body, std::string_view conte
         if (headers_end == std::string_view::npos || next == std::string_view::npos || headers_end > next)
             return bad_multipart("a part is not closed by the boundary");
         if (form.fields_.size() >= max_form_fields) return make_error(ErrorKind::too_large, "too_many_fields", "The form has more than 1000 fields.");
-        std::optional<std::string> name;
+        std::optional<std::string> name, filename;
+        std::string part_type;
         std::string_view headers = body.substr(at, headers_end - at);
         while (!headers.empty()) {
             const size_t eol = std::min(headers.find("\r\n"), headers.size());
@@ -87,16 +89,34 @@ Result<Form> Form::parse_multipart(std::string_view body, std::string_view conte
             if (lower == "content-disposition") {
                 if (line.find("form-data") == std::string_view::npos) return bad_multipart("a part is not form-data");
                 name = parameter(line, "name");
+                filename = parameter(line, "filename");
             }
+            if (lower == "content-type") part_type = trim(line.substr(line.find(':') + 1));
         }
         if (!name || name->empty() || name->size() > 256 || !valid_utf8(*name) || has_control_chars(*name))
             return bad_multipart("a part has no valid name");
         std::string value(body.substr(headers_end + 4, next - headers_end - 4));
+        if (std::find(binary.begin(), binary.end(), *name) != binary.end() ||
+            (filename && std::find(binary.begin(), binary.end(), "*") != binary.end())) {
+            const std::string fname = filename.value_or("");
+            if (fname.size() > 255 || !valid_utf8(fname) || has_control_chars(fname) || has_bidi_controls(fname))
+                return make_error(ErrorKind::bad_request, "bad_form", "The file's name is not valid.", *name);
+            if (part_type.size() > 100 || !valid_utf8(part_type) || has_control_chars(part_type)) part_type.clear();
+            if (!value.empty()) form.files_.push_back({*name, UploadedFile{fname, part_type, std::move(value)}});
+            at = next + separator.size();
+            continue;
+        }
         if (!valid_utf8(value)) return make_error(ErrorKind::bad_request, "bad_form", "The field is not valid UTF-8.", *name);
         if (has_control_chars(value)) return make_error(ErrorKind::bad_request, "bad_form", "The field holds control characters.", *name);
         form.fields_.emplace_back(std::move(*name), std::move(value));
         at = next + separator.size();
     }
+}
+
+const UploadedFile* Form::file(std::string_view name) const {
+    for (const auto& [k, f] : files_)
+        if (k == name) return &f;
+    return nullptr;
 }
 
 std::string_view Form::get(std::string_view name) const {

@@ -70,6 +70,36 @@ TEST(Form, ReadsAMultipartFormAsABrowserSendsIt) {
         << "a quoted boundary";
 }
 
+TEST(Form, AFilePartNamedBinaryKeepsItsBytesAndIsNeverAValue) {
+    const std::string type = "multipart/form-data; boundary=b";
+    const std::string scan = std::string("%PDF-1.4\0\xff\x01\r\n", 14);
+    const std::string body = "--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nпривет\r\n"
+                             "--b\r\nContent-Disposition: form-data; name=\"scan\"; filename=\"ответ.pdf\"\r\nContent-Type: application/pdf\r\n\r\n" +
+                             scan + "\r\n--b--";
+    auto f = Form::parse_multipart(body, type, {"scan"});
+    ASSERT_TRUE(f.ok()) << f.error().message;
+    EXPECT_EQ(f->get("text"), "привет");
+    ASSERT_NE(f->file("scan"), nullptr);
+    EXPECT_EQ(f->file("scan")->bytes, scan);
+    EXPECT_EQ(f->file("scan")->filename, "ответ.pdf");
+    EXPECT_EQ(f->file("scan")->content_type, "application/pdf");
+    EXPECT_EQ(f->get("scan"), "") << "a file is never a form value";
+    // Not named binary, the same bytes are refused as a value; a file's name with a control character is refused.
+    EXPECT_FALSE(Form::parse_multipart(body, type).ok());
+    auto bad = Form::parse_multipart("--b\r\nContent-Disposition: form-data; name=\"scan\"; filename=\"a\x01.pdf\"\r\n\r\nx\r\n--b--", type, {"scan"});
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().field, "scan");
+    // "*": every part with a filename is a file (the CSRF check reads the other fields of any upload).
+    auto any = Form::parse_multipart(body, type, {"*"});
+    ASSERT_TRUE(any.ok());
+    EXPECT_EQ(any->get("text"), "привет");
+    EXPECT_NE(any->file("scan"), nullptr);
+    // An empty file input (nothing chosen) is no file.
+    auto none = Form::parse_multipart("--b\r\nContent-Disposition: form-data; name=\"scan\"; filename=\"\"\r\n\r\n\r\n--b--", type, {"scan"});
+    ASSERT_TRUE(none.ok());
+    EXPECT_EQ(none->file("scan"), nullptr);
+}
+
 TEST(Form, RefusesMalformedMultipartBodiesNamingWhatIsWrong) {
     const std::string type = "multipart/form-data; boundary=b";
     const std::string part = "Content-Disposition: form-data; name=\"x\"\r\n\r\n";

@@ -247,6 +247,7 @@ const std::map<std::string, Rule>& expected() {
         {"POST /letters/{id}/send", only({prisoner_support})},
         {"POST /letters/{id}/outcome", only({prisoner_support})},
         {"POST /letters/{id}/reply", only({prisoner_support})},
+        {"GET /letters/{id}/scans/{number}", only({writer})},
         {"GET /api/v1/sites/{site}/prisoners", only({administrator, prisoner_support})},
         {"POST /api/v1/sites/{site}/prisoners", only({prisoner_support})},
         {"POST /api/v1/sites/{site}/prisoners/search", only({administrator, prisoner_support})},

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "app/app.hpp"
+#include "crypto/random.hpp"
 #include "support/accounts.hpp"
 #include "support/app_fixture.hpp"
 #include "support/engines.hpp"
@@ -152,6 +153,23 @@ TEST_P(Prisoners, ALetterFollowsItsPrisonerAndItsReplyReachesOnlyItsWriter) {
     EXPECT_EQ(call("GET", url + "/replies", boris.id).status, 404);
     EXPECT_EQ(call("GET", url + "/replies", support_.id).status, 403);
     EXPECT_EQ(json::parse(call("GET", url, support_.id).body).at("status").as_string(), "answered");
+
+    // A scan: kept only if its bytes are a PDF, a JPEG or a PNG; served to the writer alone, as what it is.
+    const std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + "not really an image";
+    auto refused = call("POST", url + "/replies", support_.id,
+                        R"({"scan_base64": ")" + crypto::base64("<script>alert(1)</script>") + R"(", "file_type": "image/png"})");
+    EXPECT_EQ(refused.status, 422);
+    EXPECT_NE(refused.body.find("scan"), std::string::npos);
+    EXPECT_EQ(call("POST", url + "/replies", support_.id, R"({"scan_base64": ")" + crypto::base64(png) + R"(", "file_name": "otvet.png"})").status,
+              204);
+    const std::string scan_url = "/letters/" + std::to_string(letter.at("id").as_int64()) + "/scans/2";
+    auto scan = call("GET", scan_url, anna.id);
+    ASSERT_EQ(scan.status, 200);
+    EXPECT_EQ(scan.body, png);
+    EXPECT_NE(scan.headers.find("image/png"), std::string::npos);
+    EXPECT_NE(scan.headers.find("attachment"), std::string::npos);
+    EXPECT_EQ(call("GET", scan_url, boris.id).status, 404);
+    EXPECT_EQ(call("GET", scan_url, support_.id).status, 403);
 
     // The figures hold counts only, and a report editor reads them.
     auto figures = call("GET", site_path("/prisoners/figures"), editor.id);

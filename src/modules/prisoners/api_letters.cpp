@@ -377,7 +377,7 @@ Result<Response> api_replies(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(list, c.letters.replies(*request.principal, id));
     return http::items(list, [](const Reply& r) {
-        json::object o{{"id", r.id}, {"text", r.text}, {"file_name", r.file_name}, {"file_type", r.file_type}};
+        json::object o{{"id", r.id}, {"number", r.number}, {"text", r.text}, {"file_name", r.file_name}, {"file_type", r.file_type}};
         if (!r.scan.empty()) o["scan_base64"] = crypto::base64(r.scan);
         return o;
     });

@@ -65,7 +65,8 @@ Result<Response> letter_save(Request& request, Context& c);        // POST /lett
 Result<Response> hand_in_save(Request& request, Context& c);       // POST /letters/{id}/hand-in
 Result<Response> send_save(Request& request, Context& c);          // POST /letters/{id}/send
 Result<Response> outcome_save(Request& request, Context& c);       // POST /letters/{id}/outcome
-Result<Response> reply_save(Request& request, Context& c);         // POST /letters/{id}/reply
+Result<Response> reply_save(Request& request, Context& c);         // POST /letters/{id}/reply (text, and a scan as a file)
+Result<Response> scan_show(Request& request, Context& c);          // GET  /letters/{id}/scans/{number} (its writer only)
 Result<Response> site_letters_show(Request& request, Context& c);  // GET  /sites/{site}/letters
 Result<Response> batch_show(Request& request, Context& c);         // GET  /sites/{site}/letters/batch (prints)
 

@@ -423,12 +423,20 @@ Status Letters::outcome(const Principal& actor, int64_t id, const std::string& s
     });
 }
 
+std::string scan_type(std::string_view bytes) {
+    if (bytes.starts_with("%PDF-")) return "application/pdf";
+    if (bytes.starts_with("\xFF\xD8\xFF")) return "image/jpeg";
+    if (bytes.starts_with("\x89PNG\r\n\x1A\n")) return "image/png";
+    return {};
+}
+
 Status Letters::enter_reply(const Principal& actor, int64_t id, Reply reply) {
     HAVEN_CHECK(plain_text(reply.text, "text", max_reply, true));
     HAVEN_CHECK(plain_text(reply.file_name, "file_name", 200, false));
     if (reply.scan.size() > max_scan) return invalid("scan", "scan is larger than 5 MiB.", "too_long", int64_t(max_scan));
-    if (!reply.scan.empty() && reply.file_type != "application/pdf" && reply.file_type != "image/jpeg" && reply.file_type != "image/png")
-        return invalid("file_type", "file_type must be application/pdf, image/jpeg or image/png.", "choose");
+    // What the bytes are, not what the sender said: only a PDF, a JPEG or a PNG is kept, and served as that.
+    reply.file_type = scan_type(reply.scan);
+    if (!reply.scan.empty() && reply.file_type.empty()) return invalid("scan", "scan must be a PDF, a JPEG or a PNG.", "file_type");
     if (trim(reply.text).empty() && reply.scan.empty()) return invalid("text", "text is required when no scan is given.", "required");
     return db_.write([&](Tx& tx) -> Status {
         auto s = store::letter(tx, id);
@@ -464,7 +472,7 @@ Result<std::vector<Reply>> Letters::replies(const Principal& actor, int64_t id) 
         for (const auto& r : store::replies_of(tx, id)) {
             HAVEN_TRY(plain, vault_.open_field("letter_replies", "body", r.id, r.body));
             HAVEN_TRY(v, http::parse_json(plain));
-            Reply reply{r.id, id, r.received_at, "", "", "", ""};
+            Reply reply{r.id, id, r.received_at, r.number, "", "", "", ""};
             if (const auto* o = v.if_object()) {
                 for (auto [name, to] :
                      {std::pair{"text", &reply.text}, std::pair{"file_name", &reply.file_name}, std::pair{"file_type", &reply.file_type}})

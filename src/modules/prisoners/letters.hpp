@@ -42,8 +42,8 @@ struct Letter {
 };
 
 struct Reply {
-    int64_t id = 0, letter_id = 0, received_at = 0;
-    std::string text, file_name, file_type, scan;  // scan: the file's bytes
+    int64_t id = 0, letter_id = 0, received_at = 0, number = 0;  // number: the letter's first reply is 1
+    std::string text, file_name, file_type, scan;                // scan: the file's bytes
 };
 
 struct LetterSettings {
@@ -114,6 +114,9 @@ private:
     Registry& registry_;
     LetterSettings settings_;
 };
+
+// What a scan's bytes are: application/pdf, image/jpeg, image/png, or "" for anything else.
+std::string scan_type(std::string_view bytes);
 
 // The censor's rules as coordinators edit them: one line per topic, "name: stem, stem, whole$".
 std::string rules_text(const text::CensorRules& rules);

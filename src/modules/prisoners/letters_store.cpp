@@ -269,15 +269,17 @@ std::map<int64_t, int64_t> letters_per_prisoner(Tx& tx, int64_t site_id, int64_t
 }
 
 void insert_reply(Tx& tx, const StoredReply& r) {
-    tx.exec("INSERT INTO letter_replies (id, letter_id, body, scan, received_at) VALUES ($1, $2, $3, $4, $5)",
-            {r.id, r.letter_id, Blob::of(r.body), r.scan.empty() ? storage::Value(nullptr) : storage::Value(Blob::of(r.scan)), r.received_at});
+    tx.exec(
+        "INSERT INTO letter_replies (id, letter_id, number, body, scan, received_at) VALUES ($1, $2, "
+        "(SELECT COALESCE(MAX(number), 0) + 1 FROM letter_replies WHERE letter_id = $2), $3, $4, $5)",
+        {r.id, r.letter_id, Blob::of(r.body), r.scan.empty() ? storage::Value(nullptr) : storage::Value(Blob::of(r.scan)), r.received_at});
 }
 
 std::vector<StoredReply> replies_of(Tx& tx, int64_t letter_id) {
     return rows_as(
-        tx.query("SELECT id, letter_id, received_at, body, scan FROM letter_replies WHERE letter_id = $1 ORDER BY received_at, id", {letter_id}),
+        tx.query("SELECT id, letter_id, received_at, number, body, scan FROM letter_replies WHERE letter_id = $1 ORDER BY number", {letter_id}),
         [](const Row& r) {
-            return StoredReply{r.integer(0), r.integer(1), r.integer(2), r.blob(3).str(), r.is_null(4) ? "" : r.blob(4).str()};
+            return StoredReply{r.integer(0), r.integer(1), r.integer(2), r.integer(3), r.blob(4).str(), r.is_null(5) ? "" : r.blob(5).str()};
         });
 }
 

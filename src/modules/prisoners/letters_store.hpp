@@ -91,10 +91,10 @@ void readdress_unsent(Tx& tx, int64_t prisoner_id, int64_t address_id);
 std::map<int64_t, int64_t> letters_per_prisoner(Tx& tx, int64_t site_id, int64_t since);
 
 struct StoredReply {
-    int64_t id = 0, letter_id = 0, received_at = 0;
-    std::string body, scan;  // sealed; scan empty when none
+    int64_t id = 0, letter_id = 0, received_at = 0, number = 0;  // number: the letter's first reply is 1
+    std::string body, scan;                                      // sealed; scan empty when none
 };
-void insert_reply(Tx& tx, const StoredReply& r);
+void insert_reply(Tx& tx, const StoredReply& r);  // numbered after the letter's last
 std::vector<StoredReply> replies_of(Tx& tx, int64_t letter_id);
 
 std::optional<std::string> censor_rules(Tx& tx, int64_t site_id);

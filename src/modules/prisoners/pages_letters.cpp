@@ -193,7 +193,11 @@ Result<Response> letter_page(Request& request, Context& c, int64_t id, const std
                 h.element("article", {{"class", "reply"}}, [&] {
                     h.element("p", {{"class", "small"}}, date_of(r.received_at));
                     if (!r.text.empty()) h.element("div", {{"class", "letter-text"}}, r.text);
-                    if (!r.scan.empty()) h.element("p", {}, ctx.t("letters.reply_scan", {{"name", r.file_name}}));
+                    if (!r.scan.empty())
+                        h.element("p", {}, [&] {
+                            h.element("a", {{"href", letter_url(id) + "/scans/" + std::to_string(r.number)}, {"download", ""}},
+                                      ctx.t("letters.reply_scan", {{"name", r.file_name.empty() ? "scan" : r.file_name}}));
+                        });
                 });
             return;
         }
@@ -225,8 +229,12 @@ Result<Response> letter_page(Request& request, Context& c, int64_t id, const std
                 h.element("button", {{"type", "submit"}}, ctx.t("letters.record_outcome"));
             });
         if (l.status == "sent" || l.status == "delivered" || l.status == "answered")
-            web::post_form(h, request, letter_url(id) + "/reply", {{"class", "stack"}, {"id", "reply"}}, [&] {
+            web::post_form(h, request, letter_url(id) + "/reply", {{"class", "stack"}, {"id", "reply"}, {"enctype", "multipart/form-data"}}, [&] {
                 web::textarea(h, ctx, "text", "letters.reply_text", "", 8, "letters.reply_help");
+                h.element("label", {{"for", "scan"}}, ctx.t("letters.reply_file"));
+                h.empty(
+                    "input",
+                    {{"type", "file"}, {"id", "scan"}, {"name", "scan"}, {"accept", ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}});
                 h.element("button", {{"type", "submit"}}, ctx.t("letters.enter_reply"));
             });
         if (l.replied) h.element("p", {{"class", "small"}, {"id", "reply-entered"}}, ctx.t("letters.reply_entered"));
@@ -305,12 +313,30 @@ Result<Response> outcome_save(Request& request, Context& c) {
 
 Result<Response> reply_save(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
-    HAVEN_TRY(form, form_body(request));
+    HAVEN_TRY(form, form_body(request, {"scan"}));
     Reply r;
     r.text = form.get("text");
+    if (const auto* f = form.file("scan")) {
+        r.scan = f->bytes;
+        r.file_name = f->filename;
+    }
     auto done = c.letters.enter_reply(*request.principal, id, std::move(r));
     if (!done) return web::show_again(request, done.error(), [&] { return letter_page(request, c, id); });
     return Response::redirect(letter_url(id));
+}
+
+Result<Response> scan_show(Request& request, Context& c) {
+    HAVEN_TRY(id, id_param(request, "id"));
+    HAVEN_TRY(number, id_param(request, "number"));
+    HAVEN_TRY(replies, c.letters.replies(*request.principal, id));
+    auto it = std::find_if(replies.begin(), replies.end(), [&](const Reply& r) { return r.number == number && !r.scan.empty(); });
+    if (it == replies.end()) return make_error(ErrorKind::not_found, "not_found", "There is no such scan.");
+    const Reply& r = *it;
+    const std::string ext = r.file_type == "application/pdf" ? "pdf" : r.file_type == "image/png" ? "png" : "jpg";
+    Response out = Response::text(200, r.scan, r.file_type);
+    out.headers.emplace_back("Content-Disposition", "attachment; filename=\"reply-" + std::to_string(number) + "." + ext + "\"");
+    out.headers.emplace_back("Cache-Control", "no-store");
+    return out;
 }
 
 Result<Response> site_letters_show(Request& request, Context& c) {

@@ -86,11 +86,12 @@ CREATE INDEX letters_by_writer ON letters (writer_id, created_at);
 CREATE TABLE letter_replies (
     id BIGINT PRIMARY KEY,
     letter_id BIGINT NOT NULL REFERENCES letters (id) ON DELETE CASCADE,
+    number BIGINT NOT NULL,
     body BYTEA NOT NULL,
     scan BYTEA,
     received_at BIGINT NOT NULL
 );
-CREATE INDEX letter_replies_by_letter ON letter_replies (letter_id);
+CREATE UNIQUE INDEX letter_replies_by_letter ON letter_replies (letter_id, number);
 
 CREATE TABLE censor_rules (
     id BIGINT PRIMARY KEY REFERENCES sites (id),
