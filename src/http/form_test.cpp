@@ -73,9 +73,10 @@ TEST(Form, ReadsAMultipartFormAsABrowserSendsIt) {
 TEST(Form, AFilePartNamedBinaryKeepsItsBytesAndIsNeverAValue) {
     const std::string type = "multipart/form-data; boundary=b";
     const std::string scan = std::string("%PDF-1.4\0\xff\x01\r\n", 14);
-    const std::string body = "--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nпривет\r\n"
-                             "--b\r\nContent-Disposition: form-data; name=\"scan\"; filename=\"ответ.pdf\"\r\nContent-Type: application/pdf\r\n\r\n" +
-                             scan + "\r\n--b--";
+    const std::string body =
+        "--b\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nпривет\r\n"
+        "--b\r\nContent-Disposition: form-data; name=\"scan\"; filename=\"ответ.pdf\"\r\nContent-Type: application/pdf\r\n\r\n" +
+        scan + "\r\n--b--";
     auto f = Form::parse_multipart(body, type, {"scan"});
     ASSERT_TRUE(f.ok()) << f.error().message;
     EXPECT_EQ(f->get("text"), "привет");
@@ -86,7 +87,8 @@ TEST(Form, AFilePartNamedBinaryKeepsItsBytesAndIsNeverAValue) {
     EXPECT_EQ(f->get("scan"), "") << "a file is never a form value";
     // Not named binary, the same bytes are refused as a value; a file's name with a control character is refused.
     EXPECT_FALSE(Form::parse_multipart(body, type).ok());
-    auto bad = Form::parse_multipart("--b\r\nContent-Disposition: form-data; name=\"scan\"; filename=\"a\x01.pdf\"\r\n\r\nx\r\n--b--", type, {"scan"});
+    auto bad =
+        Form::parse_multipart("--b\r\nContent-Disposition: form-data; name=\"scan\"; filename=\"a\x01.pdf\"\r\n\r\nx\r\n--b--", type, {"scan"});
     ASSERT_FALSE(bad.ok());
     EXPECT_EQ(bad.error().field, "scan");
     // "*": every part with a filename is a file (the CSRF check reads the other fields of any upload).
