@@ -171,6 +171,14 @@ TEST_P(Prisoners, ALetterFollowsItsPrisonerAndItsReplyReachesOnlyItsWriter) {
     EXPECT_EQ(call("GET", scan_url, boris.id).status, 404);
     EXPECT_EQ(call("GET", scan_url, support_.id).status, 403);
 
+    // The calendar: Иван's birthday (10 December) and the holidays of the next six weeks; a report editor may not see it.
+    auto calendar = call("GET", site_path("/prisoners/calendar?weeks=6"), support_.id);
+    ASSERT_EQ(calendar.status, 200) << calendar.body;
+    EXPECT_NE(calendar.body.find(R"("date":"2026-12-10","kind":"birthday")"), std::string::npos) << calendar.body;
+    EXPECT_NE(calendar.body.find(R"("date":"2027-01-07","kind":"holiday")"), std::string::npos) << calendar.body;
+    EXPECT_EQ(call("GET", site_path("/prisoners/calendar"), editor.id).status, 403);
+    EXPECT_EQ(call("GET", site_path("/prisoners/calendar?weeks=27"), support_.id).status, 422);
+
     // The figures hold counts only, and a report editor reads them.
     auto figures = call("GET", site_path("/prisoners/figures"), editor.id);
     ASSERT_EQ(figures.status, 200) << figures.body;
