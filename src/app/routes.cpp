@@ -252,6 +252,7 @@ void add_routes(App& app) {
     r.get("/letters/{id}", "signed-in", with(fc, prisoners::letter_show));
     r.post("/letters/{id}", "letters.write", with(fc, prisoners::letter_save));
     r.post("/letters/{id}/hand-in", "letters.write", with(fc, prisoners::hand_in_save));
+    r.post("/letters/{id}/again", "letters.write", with(fc, prisoners::again_save));
     r.post("/letters/{id}/send", "prisoners.manage", with(fc, prisoners::send_save));
     r.post("/letters/{id}/outcome", "prisoners.manage", with(fc, prisoners::outcome_save));
     r.post("/letters/{id}/reply", "prisoners.manage", with(fc, prisoners::reply_save)).takes_body(upload);
@@ -280,6 +281,7 @@ void add_routes(App& app) {
     r.add("PUT", "/api/v1/letters/{id}", "letters.write", with(fc, prisoners::api_letter_save));
     r.get("/api/v1/letters/{id}/prisoner", "signed-in", with(fc, prisoners::api_letter_prisoner));
     r.post("/api/v1/letters/{id}/hand-in", "letters.write", with(fc, prisoners::api_hand_in));
+    r.post("/api/v1/letters/{id}/again", "letters.write", with(fc, prisoners::api_again));
     r.post("/api/v1/letters/{id}/send", "prisoners.manage", with(fc, prisoners::api_send));
     r.post("/api/v1/letters/{id}/outcome", "prisoners.manage", with(fc, prisoners::api_outcome));
     r.post("/api/v1/letters/{id}/replies", "prisoners.manage", with(fc, prisoners::api_reply_create)).takes_body(upload);

@@ -152,6 +152,13 @@ TEST_P(Prisoners, ALetterFollowsItsPrisonerAndItsReplyReachesOnlyItsWriter) {
     EXPECT_NE(replies.body.find("Спасибо за письмо"), std::string::npos);
     EXPECT_EQ(call("GET", url + "/replies", boris.id).status, 404);
     EXPECT_EQ(call("GET", url + "/replies", support_.id).status, 403);
+    // The writer answers: a new letter to Иван; not twice while one is in hand; not for another writer.
+    EXPECT_EQ(call("POST", url + "/again", boris.id).status, 404);
+    EXPECT_EQ(call("POST", url + "/again", anna.id).status, 409) << "the second letter to Иван is still in hand";
+    ASSERT_EQ(call("POST", url2 + "/send", support_.id, "{\"channel\": \"post\"}").status, 204);
+    auto again = call("POST", url + "/again", anna.id);
+    ASSERT_EQ(again.status, 201) << again.body;
+    EXPECT_EQ(json::parse(again.body).at("prisoner_id").as_int64(), ivan);
     EXPECT_EQ(json::parse(call("GET", url, support_.id).body).at("status").as_string(), "answered");
 
     // A scan: kept only if its bytes are a PDF, a JPEG or a PNG; served to the writer alone, as what it is.

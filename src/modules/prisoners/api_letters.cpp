@@ -329,6 +329,12 @@ Result<Response> api_letter_save(Request& request, Context& c) {
     return ok(200, json::object{{"warnings", warnings_json(warnings)}});
 }
 
+Result<Response> api_again(Request& request, Context& c) {
+    HAVEN_TRY(id, id_param(request, "id"));
+    HAVEN_TRY(l, c.letters.again(*request.principal, id));
+    return ok(201, letter_json(l, false));
+}
+
 Result<Response> api_hand_in(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_CHECK(c.letters.hand_in(*request.principal, id));

@@ -63,6 +63,7 @@ Result<Response> ask_save(Request& request, Context& c);           // POST /writ
 Result<Response> letter_show(Request& request, Context& c);        // GET  /letters/{id} (its writer, or prisoner support)
 Result<Response> letter_save(Request& request, Context& c);        // POST /letters/{id} (the writer; shows the censor's warnings)
 Result<Response> hand_in_save(Request& request, Context& c);       // POST /letters/{id}/hand-in
+Result<Response> again_save(Request& request, Context& c);         // POST /letters/{id}/again (a new letter to the same prisoner)
 Result<Response> send_save(Request& request, Context& c);          // POST /letters/{id}/send
 Result<Response> outcome_save(Request& request, Context& c);       // POST /letters/{id}/outcome
 Result<Response> reply_save(Request& request, Context& c);         // POST /letters/{id}/reply (text, and a scan as a file)
@@ -95,6 +96,7 @@ Result<Response> api_letter(Request& request, Context& c);              // GET  
 Result<Response> api_letter_save(Request& request, Context& c);         // PUT  /api/v1/letters/{id}
 Result<Response> api_letter_prisoner(Request& request, Context& c);     // GET  /api/v1/letters/{id}/prisoner (what a writer may know)
 Result<Response> api_hand_in(Request& request, Context& c);             // POST /api/v1/letters/{id}/hand-in
+Result<Response> api_again(Request& request, Context& c);               // POST /api/v1/letters/{id}/again
 Result<Response> api_send(Request& request, Context& c);                // POST /api/v1/letters/{id}/send
 Result<Response> api_outcome(Request& request, Context& c);             // POST /api/v1/letters/{id}/outcome
 Result<Response> api_reply_create(Request& request, Context& c);        // POST /api/v1/letters/{id}/replies

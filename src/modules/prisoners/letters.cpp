@@ -200,6 +200,45 @@ Result<Letter> Letters::ask(const Principal& actor, int64_t site_id) {
     return read(actor, id);
 }
 
+Result<Letter> Letters::again(const Principal& actor, int64_t letter_id) {
+    HAVEN_TRY(id, db_.write<int64_t>([&](Tx& tx) -> Result<int64_t> {
+        auto before = store::letter(tx, letter_id);
+        if (!before) return not_found();
+        auto writer = store::writer_by_account(tx, actor.account_id, before->site_id);
+        if (!writer || writer->id != before->writer_id || !may(actor, Action::letters_write, before->site_id)) return not_found();
+        store::lock_matching(tx, before->site_id);
+        if (store::letters_in_hand(tx, writer->id) >= settings_.writer_cap)
+            return conflict("writer_cap", "Hand in the letters you are writing before you start another (at most " +
+                                              std::to_string(settings_.writer_cap) + " at once).");
+        auto p = store::prisoner(tx, before->prisoner_id);
+        if (!p || p->status == "released") return conflict("nobody_to_write", "This prisoner has been released: letters go no more.");
+        if (p->approved_only) {
+            const auto approved = store::approvals_of(tx, p->id);
+            if (std::find(approved.begin(), approved.end(), writer->id) == approved.end())
+                return conflict("not_approved",
+                                "This prisoner receives letters only from correspondents they approved, and you are not on the list.");
+        }
+        for (const auto& l : store::letters_of_writer(tx, writer->id, 200))
+            if (l.prisoner_id == p->id && (l.status == "drafted" || l.status == "checked"))
+                return conflict("letter_in_hand", "You already have a letter to this prisoner that has not been sent.");
+        auto stay = registry_.current_stay(tx, p->id);
+        store::StoredLetter l;
+        l.id = new_id();
+        l.site_id = p->site_id;
+        l.prisoner_id = p->id;
+        l.writer_id = writer->id;
+        l.status = "drafted";
+        l.held = p->status == "in_transit";
+        l.address_id = stay && stay->institution_id ? stay->id : 0;
+        l.body = seal_body(vault_, l.id, "");
+        l.created_at = l.updated_at = clock_.now_ms();
+        store::insert_letter(tx, l);
+        audit_.record(tx, {"letter.again", actor.account_id, "letter", l.id, p->site_id});
+        return l.id;
+    }));
+    return read(actor, id);
+}
+
 // ---- Letters ----
 
 Result<Letter> Letters::load(Tx& tx, int64_t id, bool with_body) const {

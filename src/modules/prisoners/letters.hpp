@@ -73,6 +73,9 @@ public:
     // Matching: a new draft to the prisoner who received the fewest letters lately. 409 when the writer holds the
     // cap, or nobody may be given to them.
     Result<Letter> ask(const Principal& actor, int64_t site_id);
+    // A new draft to the prisoner of one of the writer's own letters sent (to answer a reply, to keep writing):
+    // within the cap, never past an approved list that leaves them out, never a second draft in hand to them.
+    Result<Letter> again(const Principal& actor, int64_t letter_id);
     // The writer's own letters, newest first; the prisoner support's view of a site's (without texts).
     Result<std::vector<Letter>> mine(const Principal& actor, int64_t site_id);
     Result<std::vector<Letter>> of_site(const Principal& actor, int64_t site_id, const std::string& status = {});

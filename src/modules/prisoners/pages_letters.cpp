@@ -186,6 +186,10 @@ Result<Response> letter_page(Request& request, Context& c, int64_t id, const std
         } else {
             h.element("div", {{"class", "letter-text"}, {"id", "letter-body"}}, l.body);
         }
+        if (writer && l.status != "drafted" && l.status != "checked")
+            web::post_form(h, request, letter_url(id) + "/again", {{"class", "stack"}, {"id", "again"}}, [&] {
+                h.element("button", {{"type", "submit"}}, ctx.t("letters.again", {{"name", l.prisoner}}));
+            });
         if (writer) {
             h.element("h2", {}, ctx.t("letters.replies"));
             if (replies.empty()) h.element("p", {}, ctx.t("letters.no_replies"));
@@ -282,6 +286,15 @@ Result<Response> hand_in_save(Request& request, Context& c) {
     auto done = c.letters.hand_in(*request.principal, id);
     if (!done) return web::show_again(request, done.error(), [&] { return letter_page(request, c, id); });
     return Response::redirect("/write");
+}
+
+Result<Response> again_save(Request& request, Context& c) {
+    HAVEN_TRY(id, id_param(request, "id"));
+    HAVEN_TRY(form, form_body(request));
+    (void)form;
+    auto l = c.letters.again(*request.principal, id);
+    if (!l) return web::show_again(request, l.error(), [&] { return letter_page(request, c, id); });
+    return Response::redirect(letter_url(l->id));
 }
 
 Result<Response> send_save(Request& request, Context& c) {
