@@ -922,6 +922,10 @@ class Builder:
             return "post"
         if name == "kind" and "/institutions" in op.path:
             return "colony"
+        if name == "rules" and "/censor" in op.path:
+            return "war: войн, мобилиз, сво$"
+        if name == "currency":
+            return "EUR"
         if "/funds" in op.path and name in GOOD_FOR_FUNDS:
             return GOOD_FOR_FUNDS[name]
         if name in ("start", "from") and schema.get("format") == "date-time":
@@ -958,6 +962,8 @@ class Builder:
             return {k: self.good(op, k, v, depth + 1) for k, v in props.items()} if depth < 3 else {}
         if schema.get("format") == "date-time":
             return "2027-03-01T10:00:00+01:00"
+        if schema.get("format") == "date":
+            return "2026-11-02"
         if schema.get("pattern") == "^[a-z]{2,3}$" or name in ("languages", "language"):
             return "fr"
         if name == "month":

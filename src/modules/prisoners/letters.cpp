@@ -195,6 +195,8 @@ Result<Letter> Letters::ask(const Principal& actor, int64_t site_id) {
         l.created_at = l.updated_at = now;
         store::insert_letter(tx, l);
         audit_.record(tx, {"letter.match", actor.account_id, "letter", l.id, site_id});
+        // A writer learns a prisoner with each ask: counted, so that one harvesting the registry trips the alarm.
+        accounts_.record_read(tx, actor, "prisoner", chosen.prisoner_id);
         return l.id;
     }));
     return read(actor, id);
@@ -281,7 +283,7 @@ Result<Letter> Letters::read(const Principal& actor, int64_t id) {
         if (own)
             l.address.reset();  // a writer never learns where the prisoner is held
         else
-            accounts_.record_read(tx, actor, "letter", id);  // audited, and counted by the mass-read alarm
+            audit_.record(tx, {"letter.read", actor.account_id, "letter", id, l.site_id});
         return l;
     });
 }
