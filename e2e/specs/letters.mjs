@@ -1,7 +1,7 @@
 // Letters to political prisoners, through the pages: a writer (on a phone, in Russian) is given the prisoner with the
 // fewest letters and writes; the censor's check flags the war and a Latin word; prisoner support sends it; the
 // prisoner is moved — in transit the next letter is held, in the colony it shows the new address; a reply is
-// entered with a scan, and only its writer reads it.
+// entered with a scan, and only its writer reads it; the day's post prints and goes.
 import assert from "node:assert/strict";
 import { enrol, signIn, staff } from "../staff.mjs";
 
@@ -126,6 +126,15 @@ export const tests = {
     assert.equal(scan.headers()["content-type"], "image/png");
     assert.deepEqual(Buffer.from(await scan.body()), png, "the scan comes back as it was sent, to its writer");
     assert.equal((await s.request.get(base + (await w.getAttribute("article.reply a[download]", "href")))).status(), 403);
+
+    // The day's post: the re-addressed letter prints with its new address, and goes with one click.
+    await s.goto(base + registry.replace("/prisoners", "/letters/batch"));
+    assert.match(await s.locator("#labels").textContent(), /IK-6 Kopeysk/);
+    assert.match(await s.locator("article.print-sheet").first().textContent(), /с наступающим днём рождения/);
+    await s.fill("#batch-sent #cost", "1,20");
+    await click(s, "#batch-sent button[type=submit]");
+    await s.goto(base + second);
+    assert.match(await s.locator("#letter-state").textContent(), /Sent/);
 
     assert.deepEqual(problems, []);
     await wctx.close();

@@ -246,6 +246,7 @@ void add_routes(App& app) {
     r.post("/sites/{site}/censor", "prisoners.manage", with(fc, prisoners::censor_save));
     r.get("/sites/{site}/letters", "prisoners.manage", with(fc, prisoners::site_letters_show));
     r.get("/sites/{site}/letters/batch", "prisoners.manage", with(fc, prisoners::batch_show));
+    r.post("/sites/{site}/letters/batch", "prisoners.manage", with(fc, prisoners::batch_sent_save));
     r.get("/write", "letters.write", with(fc, prisoners::write_show));
     r.post("/write/profile", "letters.write", with(fc, prisoners::writer_save));
     r.post("/write/ask", "letters.write", with(fc, prisoners::ask_save));

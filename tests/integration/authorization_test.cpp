@@ -238,6 +238,7 @@ const std::map<std::string, Rule>& expected() {
         {"POST /sites/{site}/censor", only({prisoner_support})},
         {"GET /sites/{site}/letters", only({prisoner_support})},
         {"GET /sites/{site}/letters/batch", only({prisoner_support})},
+        {"POST /sites/{site}/letters/batch", only({prisoner_support})},
         {"GET /write", only({writer})},
         {"POST /write/profile", only({writer})},
         {"POST /write/ask", only({writer})},

@@ -70,6 +70,7 @@ Result<Response> reply_save(Request& request, Context& c);         // POST /lett
 Result<Response> scan_show(Request& request, Context& c);          // GET  /letters/{id}/scans/{number} (its writer only)
 Result<Response> site_letters_show(Request& request, Context& c);  // GET  /sites/{site}/letters
 Result<Response> batch_show(Request& request, Context& c);         // GET  /sites/{site}/letters/batch (prints)
+Result<Response> batch_sent_save(Request& request, Context& c);    // POST /sites/{site}/letters/batch (the letters shown went by post)
 
 // JSON API: the registry and the letters (api_letters.cpp)
 Result<Response> api_prisoners(Request& request, Context& c);           // GET  /api/v1/sites/{site}/prisoners

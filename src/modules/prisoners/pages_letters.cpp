@@ -385,12 +385,41 @@ Result<Response> site_letters_show(Request& request, Context& c) {
     });
 }
 
+// The day's post went: every letter the batch page showed (not those that came or changed since) is sent by post.
+Result<Response> batch_sent_save(Request& request, Context& c) {
+    HAVEN_TRY(site, id_param(request, "site"));
+    HAVEN_TRY(form, form_body(request));
+    auto again = [&](const Error& e) { return web::show_again(request, e, [&] { return batch_show(request, c); }); };
+    int64_t cost = 0;
+    if (!form.get("cost").empty()) {
+        auto parsed = parse_amount(form.get("cost"), "cost");
+        if (!parsed) return again(parsed.error());
+        cost = *parsed;
+    }
+    const auto ids = form.all("letter");
+    if (ids.size() > 500) return again(invalid("letter", "letter names more than 500 letters.", "too_many", 500));
+    for (auto text : ids) {
+        // send() checks each letter against the caller's roles at its own site; one held or sent meanwhile stays.
+        auto sent = c.letters.send(*request.principal, std::atoll(std::string(text).c_str()), "post", cost, std::string(form.get("currency")));
+        if (!sent && sent.error().kind == ErrorKind::invalid)
+            return again(sent.error().field == "cost_minor" ? invalid("cost", sent.error().message, "range") : sent.error());
+    }
+    return Response::redirect("/sites/" + std::to_string(site) + "/letters");
+}
+
 Result<Response> batch_show(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(list, c.letters.batch(*request.principal, site));
     auto ctx = page_context(request);
     return web::page(ctx, 200, "letters.batch_title", [&](web::Html& h) {
         h.element("p", {{"class", "no-print"}}, ctx.t("letters.batch_help", {{"count", int64_t(list.size())}}));
+        if (!list.empty())
+            web::post_form(h, request, "/sites/" + std::to_string(site) + "/letters/batch", {{"class", "stack no-print"}, {"id", "batch-sent"}}, [&] {
+                for (const auto& l : list) h.empty("input", {{"type", "hidden"}, {"name", "letter"}, {"value", std::to_string(l.id)}});
+                field(h, ctx, "cost", "letters.cost_each", "text");
+                field(h, ctx, "currency", "funds.currency", "text", "EUR");
+                h.element("button", {{"type", "submit"}}, ctx.t("letters.batch_sent", {{"count", int64_t(list.size())}}));
+            });
         for (const auto& l : list)
             h.element("article", {{"class", "print-sheet"}}, [&] {
                 address(h, ctx, l.address);
