@@ -226,6 +226,11 @@ TEST_P(Prisoners, NamesAreFoundInAnyAlphabetAndAListImportsAllOrNothing) {
         ASSERT_EQ(found.status, 200) << q;
         EXPECT_EQ(json::parse(found.body).at("items").as_array().size(), 1u) << q << ": " << found.body;
     }
+    // Russian headers are read too.
+    r = testing::signed_request(port_, "POST", site_path("/prisoners/import"), testing::session_for(app_->db(), clock_, support_.id), csrf_,
+                                "ФИО;Дата рождения;Статус\nИгорь Барышников;1960-01-01;convicted\n", "text/csv");
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(count("SELECT COUNT(*) FROM prisoners WHERE status = 'convicted'"), 3);
     auto none = call("POST", site_path("/prisoners/search"), support_.id, "{\"q\": \"Navalny\"}");
     EXPECT_EQ(json::parse(none.body).at("items").as_array().size(), 0u);
     EXPECT_EQ(call("POST", "/api/v1/sites/" + std::to_string(site_) + "/prisoners/search", elsewhere_.id, "{\"q\": \"Горинов\"}").status, 403);

@@ -438,10 +438,26 @@ Result<Registry::Imported> Registry::import_csv(const Principal& actor, int64_t 
     if (table.records.empty()) return invalid("file", "file holds no header row.", "required");
     const std::vector<std::string> known = {"name",      "other_names", "address_as", "birth_date",   "status", "articles",     "case",
                                             "interests", "languages",   "public",     "release_date", "weight", "approved_only"};
+    // The headers as a Russian-speaking coordinator's spreadsheet may name them too (folded: ё as е, lower case).
+    const std::vector<std::pair<std::string, std::string>> aliases = {{"имя", "name"},
+                                                                      {"фио", "name"},
+                                                                      {"другие_написания", "other_names"},
+                                                                      {"обращение", "address_as"},
+                                                                      {"дата_рождения", "birth_date"},
+                                                                      {"статус", "status"},
+                                                                      {"статьи", "articles"},
+                                                                      {"дело", "case"},
+                                                                      {"интересы", "interests"},
+                                                                      {"языки", "languages"},
+                                                                      {"публично", "public"},
+                                                                      {"дата_освобождения", "release_date"},
+                                                                      {"приоритет", "weight"}};
     std::vector<int> column;  // index into `known`, -1 unknown (ignored)
     for (auto h : table.records[0].fields) {
         h = text::fold(trim(h));
         std::replace(h.begin(), h.end(), ' ', '_');
+        for (const auto& [alias, name] : aliases)
+            if (h == text::fold(alias)) h = name;
         auto it = std::find(known.begin(), known.end(), h);
         column.push_back(it == known.end() ? -1 : int(it - known.begin()));
     }
