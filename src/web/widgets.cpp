@@ -145,7 +145,7 @@ Result<http::Response> show_again(const http::Request& request, const Error& err
         case ErrorKind::bad_request: break;
         default: return error;  // about the caller or the address, not the form
     }
-    auto form = http::form_body(request);
+    auto form = http::form_body(request, {"*"});  // a file is never echoed
     if (!form) return error;
     auto& echo = request.echo;
     echo.active = true;

@@ -63,6 +63,11 @@ json::array warnings_json(const std::vector<text::CensorWarning>& warnings) {
     return out;
 }
 
+// A prisoner as a list shows them: the full record is GET /api/v1/prisoners/{id} (audited, counted).
+json::object summary_json(const Prisoner& p) {
+    return {{"id", p.id}, {"names", list_of(p.names)}, {"status", p.status}, {"approved_only", p.approved_only}, {"weight", p.weight}};
+}
+
 // A prisoner from a request's body (every member optional but names).
 Result<Prisoner> prisoner_from(const json::object& body) {
     Prisoner p;
@@ -103,7 +108,7 @@ Result<Prisoner> prisoner_from(const json::object& body) {
 Result<Response> api_prisoners(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     HAVEN_TRY(list, c.registry.list(*request.principal, site));
-    return http::items(list, prisoner_json);
+    return http::items(list, summary_json);
 }
 
 Result<Response> api_prisoner_search(Request& request, Context& c) {
@@ -112,7 +117,7 @@ Result<Response> api_prisoner_search(Request& request, Context& c) {
     HAVEN_TRY(q, http::text(body, "q", 200));
     if (q.empty()) return invalid("q", "q is required.", "required");
     HAVEN_TRY(list, c.registry.list(*request.principal, site, q));
-    return http::items(list, prisoner_json);
+    return http::items(list, summary_json);
 }
 
 Result<Response> api_prisoner_create(Request& request, Context& c) {
@@ -381,10 +386,11 @@ Result<Response> api_reply_create(Request& request, Context& c) {
 
 Result<Response> api_replies(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
-    HAVEN_TRY(list, c.letters.replies(*request.principal, id));
+    HAVEN_TRY(list, c.letters.replies(*request.principal, id, true));
     return http::items(list, [](const Reply& r) {
         json::object o{{"id", r.id}, {"number", r.number}, {"text", r.text}, {"file_name", r.file_name}, {"file_type", r.file_type}};
         if (!r.scan.empty()) o["scan_base64"] = crypto::base64(r.scan);
+        o["has_scan"] = r.has_scan;
         return o;
     });
 }

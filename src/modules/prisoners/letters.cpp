@@ -135,6 +135,7 @@ Status Letters::save_writer(const Principal& actor, Writer w) {
         if (l.size() < 2 || l.size() > 3 || !std::all_of(l.begin(), l.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
             return invalid("languages", "languages are two- or three-letter codes such as ru, be, en.", "language");
     return db_.write([&](Tx& tx) -> Status {
+        store::lock_letters(tx, w.site_id);  // two first saves at once make one writer
         auto existing = store::writer_by_account(tx, actor.account_id, w.site_id);
         const int64_t id = existing ? existing->id : new_id();
         const std::string record = vault_.seal_field(
@@ -165,12 +166,12 @@ Result<Letter> Letters::ask(const Principal& actor, int64_t site_id) {
     if (!may(actor, Action::letters_write, site_id)) return accounts::role_forbids();
     HAVEN_TRY(id, db_.write<int64_t>([&](Tx& tx) -> Result<int64_t> {
         // Requests take turns: the next one counts the letter this one gives.
-        store::lock_matching(tx, site_id);
+        store::lock_letters(tx, site_id);
         auto writer = store::writer_by_account(tx, actor.account_id, site_id);
         if (!writer) return make_error(ErrorKind::not_found, "no_pen_name", "Choose a pen name first.");
         if (store::letters_in_hand(tx, writer->id) >= settings_.writer_cap)
-            return conflict("writer_cap", "Hand in the letters you are writing before you ask for another prisoner (at most " +
-                                              std::to_string(settings_.writer_cap) + " at once).");
+            return conflict("writer_cap", "You hold " + std::to_string(settings_.writer_cap) +
+                                              " letters not yet sent: ask for another prisoner once they have gone.");
         const int64_t now = clock_.now_ms();
         auto eligible = store::eligible(tx, site_id, writer->id, now - int64_t(settings_.window_days) * day_ms);
         if (eligible.empty())
@@ -208,10 +209,10 @@ Result<Letter> Letters::again(const Principal& actor, int64_t letter_id) {
         if (!before) return not_found();
         auto writer = store::writer_by_account(tx, actor.account_id, before->site_id);
         if (!writer || writer->id != before->writer_id || !may(actor, Action::letters_write, before->site_id)) return not_found();
-        store::lock_matching(tx, before->site_id);
+        store::lock_letters(tx, before->site_id);
         if (store::letters_in_hand(tx, writer->id) >= settings_.writer_cap)
-            return conflict("writer_cap", "Hand in the letters you are writing before you start another (at most " +
-                                              std::to_string(settings_.writer_cap) + " at once).");
+            return conflict("writer_cap",
+                            "You hold " + std::to_string(settings_.writer_cap) + " letters not yet sent: start another once they have gone.");
         auto p = store::prisoner(tx, before->prisoner_id);
         if (!p || p->status == "released") return conflict("nobody_to_write", "This prisoner has been released: letters go no more.");
         if (p->approved_only) {
@@ -268,10 +269,18 @@ Result<Letter> Letters::load(Tx& tx, int64_t id, bool with_body) const {
     }
     if (auto w = store::writer(tx, s->writer_id))
         if (auto opened = open_writer(vault_, *w)) l.pen_name = opened->pen_name;
-    if (auto p = registry_.open(tx, s->prisoner_id)) l.prisoner = !p->address_as.empty() ? p->address_as : p->names.at(0);
+    if (auto p = registry_.open(tx, s->prisoner_id)) {
+        l.prisoner = !p->address_as.empty() ? p->address_as : p->names.at(0);
+        l.unnamed = !p->public_name && p->address_as.empty();
+    }
     if (s->address_id)
         if (auto st = store::stay(tx, s->address_id); st && st->institution_id) l.address = registry_.institution(tx, st->institution_id);
     return l;
+}
+
+void Letters::for_writer(Letter& l) {
+    l.address.reset();  // a writer never learns where the prisoner is held
+    if (l.unnamed) l.prisoner.clear();
 }
 
 Result<Letter> Letters::read(const Principal& actor, int64_t id) {
@@ -281,7 +290,7 @@ Result<Letter> Letters::read(const Principal& actor, int64_t id) {
         const bool own = mine && mine->id == l.writer_id && may(actor, Action::letters_write, l.site_id);
         if (!own && !may(actor, Action::prisoners_manage, l.site_id)) return not_found();
         if (own)
-            l.address.reset();  // a writer never learns where the prisoner is held
+            for_writer(l);
         else
             audit_.record(tx, {"letter.read", actor.account_id, "letter", id, l.site_id});
         return l;
@@ -296,7 +305,8 @@ Result<PublicPrisoner> Letters::prisoner_of(const Principal& actor, int64_t lett
         const bool own = mine && mine->id == s->writer_id && may(actor, Action::letters_write, s->site_id);
         if (!own && !may(actor, Action::prisoners_manage, s->site_id)) return not_found();
         HAVEN_TRY(p, registry_.open(tx, s->prisoner_id));
-        PublicPrisoner out{p.id, p.address_as.empty() ? p.names.at(0) : p.address_as, "", "", p.interests, p.status, p.languages};
+        PublicPrisoner out{p.id,       !p.address_as.empty() ? p.address_as : p.public_name ? p.names.at(0) : "", "", "", p.interests, p.status,
+                           p.languages};
         if (p.public_name) {
             for (const auto& n : p.names) out.names += (out.names.empty() ? "" : " · ") + n;
         }
@@ -313,7 +323,7 @@ Result<std::vector<Letter>> Letters::mine(const Principal& actor, int64_t site_i
         if (!w) return out;
         for (const auto& s : store::letters_of_writer(tx, w->id, 200)) {
             HAVEN_TRY(l, load(tx, s.id, false));
-            l.address.reset();
+            for_writer(l);
             out.push_back(std::move(l));
         }
         return out;
@@ -359,7 +369,7 @@ text::CensorRules Letters::rules_of(Tx& tx, int64_t site_id) const {
 Result<std::vector<text::CensorWarning>> Letters::save(const Principal& actor, int64_t id, const std::string& body) {
     HAVEN_CHECK(plain_text(body, "body", max_letter, true));
     return db_.write<std::vector<text::CensorWarning>>([&](Tx& tx) -> Result<std::vector<text::CensorWarning>> {
-        auto s = store::letter(tx, id);
+        auto s = store::locked_letter(tx, id);
         if (!s) return not_found();
         auto w = store::writer_by_account(tx, actor.account_id, s->site_id);
         if (!w || w->id != s->writer_id || !may(actor, Action::letters_write, s->site_id)) return not_found();
@@ -378,7 +388,7 @@ Result<std::vector<text::CensorWarning>> Letters::save(const Principal& actor, i
 
 Status Letters::hand_in(const Principal& actor, int64_t id) {
     return db_.write([&](Tx& tx) -> Status {
-        auto s = store::letter(tx, id);
+        auto s = store::locked_letter(tx, id);
         if (!s) return not_found();
         auto w = store::writer_by_account(tx, actor.account_id, s->site_id);
         if (!w || w->id != s->writer_id || !may(actor, Action::letters_write, s->site_id)) return not_found();
@@ -400,6 +410,8 @@ Result<int64_t> Letters::record_handwritten(const Principal& actor, int64_t pris
         if (!p || !may(actor, Action::prisoners_view, p->site_id))
             return make_error(ErrorKind::not_found, "not_found", "There is no such prisoner, or you may not see them.");
         if (!may(actor, Action::prisoners_manage, p->site_id)) return accounts::role_forbids();
+        store::lock_letters(tx, p->site_id);
+        p = store::prisoner(tx, prisoner_id);  // as it is once transfers wait
         if (writer_id) {
             auto w = store::writer(tx, writer_id);
             if (!w || w->site_id != p->site_id) return invalid("writer_id", "writer_id names no writer of this site.", "choose");
@@ -423,19 +435,22 @@ Result<int64_t> Letters::record_handwritten(const Principal& actor, int64_t pris
     });
 }
 
-Status Letters::send(const Principal& actor, int64_t id, const std::string& channel, int64_t cost_minor, const std::string& currency) {
+Status Letters::send(const Principal& actor, int64_t id, const std::string& channel, int64_t cost_minor, const std::string& currency,
+                     int64_t as_printed) {
     if (std::find(letter_channels().begin(), letter_channels().end(), channel) == letter_channels().end())
         return invalid("channel", "channel must be one of post, e_letter, relay.", "choose");
     if (cost_minor < 0 || cost_minor > 100'000'00) return invalid("cost_minor", "cost_minor must be from 0 to 10000000 cents.", "range", 100'000'00);
     if (currency.size() != 3 || !std::all_of(currency.begin(), currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
         return invalid("currency", "currency must be an ISO 4217 code in capitals, such as EUR.", "currency");
     return db_.write([&](Tx& tx) -> Status {
-        auto s = store::letter(tx, id);
+        auto s = store::locked_letter(tx, id);
         if (!s || !may(actor, Action::prisoners_view, s->site_id)) return not_found();
         if (!may(actor, Action::prisoners_manage, s->site_id)) return accounts::role_forbids();
         if (s->status != "checked") return conflict("letter_state", "Only a letter its writer has handed in can be sent.");
         if (s->held) return conflict("letter_held", "The prisoner is in transit: the letter waits until their new address is known.");
         if (!s->address_id) return conflict("no_address", "The prisoner has no address yet: record where they are held first.");
+        if (as_printed && s->updated_at != as_printed)
+            return conflict("letter_changed", "The letter changed after it was printed: print it again before it goes.");
         s->status = "sent";
         s->channel = channel;
         s->cost_minor = cost_minor;
@@ -451,7 +466,7 @@ Status Letters::outcome(const Principal& actor, int64_t id, const std::string& s
     if (status != "delivered" && status != "returned" && status != "withheld")
         return invalid("status", "status must be one of delivered, returned, withheld.", "choose");
     return db_.write([&](Tx& tx) -> Status {
-        auto s = store::letter(tx, id);
+        auto s = store::locked_letter(tx, id);
         if (!s || !may(actor, Action::prisoners_view, s->site_id)) return not_found();
         if (!may(actor, Action::prisoners_manage, s->site_id)) return accounts::role_forbids();
         if (s->status != "sent" && s->status != "delivered")
@@ -480,7 +495,7 @@ Status Letters::enter_reply(const Principal& actor, int64_t id, Reply reply) {
     if (!reply.scan.empty() && reply.file_type.empty()) return invalid("scan", "scan must be a PDF, a JPEG or a PNG.", "file_type");
     if (trim(reply.text).empty() && reply.scan.empty()) return invalid("text", "text is required when no scan is given.", "required");
     return db_.write([&](Tx& tx) -> Status {
-        auto s = store::letter(tx, id);
+        auto s = store::locked_letter(tx, id);
         if (!s || !may(actor, Action::prisoners_view, s->site_id)) return not_found();
         if (!may(actor, Action::prisoners_manage, s->site_id)) return accounts::role_forbids();
         if (s->status != "sent" && s->status != "delivered" && s->status != "answered")
@@ -502,7 +517,7 @@ Status Letters::enter_reply(const Principal& actor, int64_t id, Reply reply) {
     });
 }
 
-Result<std::vector<Reply>> Letters::replies(const Principal& actor, int64_t id) {
+Result<std::vector<Reply>> Letters::replies(const Principal& actor, int64_t id, bool with_scans) {
     return db_.write<std::vector<Reply>>([&](Tx& tx) -> Result<std::vector<Reply>> {
         auto s = store::letter(tx, id);
         if (!s) return not_found();
@@ -513,13 +528,13 @@ Result<std::vector<Reply>> Letters::replies(const Principal& actor, int64_t id) 
         for (const auto& r : store::replies_of(tx, id)) {
             HAVEN_TRY(plain, vault_.open_field("letter_replies", "body", r.id, r.body));
             HAVEN_TRY(v, http::parse_json(plain));
-            Reply reply{r.id, id, r.received_at, r.number, "", "", "", ""};
+            Reply reply{r.id, id, r.received_at, r.number, "", "", "", "", !r.scan.empty()};
             if (const auto* o = v.if_object()) {
                 for (auto [name, to] :
                      {std::pair{"text", &reply.text}, std::pair{"file_name", &reply.file_name}, std::pair{"file_type", &reply.file_type}})
                     if (const auto* x = o->if_contains(name); x && x->is_string()) *to = x->get_string();
             }
-            if (!r.scan.empty()) {
+            if (with_scans && !r.scan.empty()) {
                 HAVEN_TRY(scan, vault_.open_field("letter_replies", "scan", r.id, r.scan));
                 reply.scan = std::move(scan);
             }

@@ -39,11 +39,13 @@ struct Letter {
     std::string pen_name, prisoner;
     std::optional<Institution> address;  // the institution it is addressed to (none yet, or in transit)
     bool replied = false;
+    bool unnamed = false;  // not to be named publicly and no greeting recorded: a writer is shown no name at all
 };
 
 struct Reply {
     int64_t id = 0, letter_id = 0, received_at = 0, number = 0;  // number: the letter's first reply is 1
     std::string text, file_name, file_type, scan;                // scan: the file's bytes
+    bool has_scan = false;
 };
 
 struct LetterSettings {
@@ -89,11 +91,14 @@ public:
     Status hand_in(const Principal& actor, int64_t id);  // drafted → checked
     // Prisoner support records a letter written by hand (a transcription or a note), ready to send.
     Result<int64_t> record_handwritten(const Principal& actor, int64_t prisoner_id, int64_t writer_id, const std::string& body);
-    Status send(const Principal& actor, int64_t id, const std::string& channel, int64_t cost_minor, const std::string& currency);
+    // With `as_printed` (the letter's updated_at when its page was printed), refused (409) if it changed since.
+    Status send(const Principal& actor, int64_t id, const std::string& channel, int64_t cost_minor, const std::string& currency,
+                int64_t as_printed = 0);
     Status outcome(const Principal& actor, int64_t id, const std::string& status);  // delivered, returned, withheld
     Status enter_reply(const Principal& actor, int64_t id, Reply reply);
     // The replies to a letter: its writer only.
-    Result<std::vector<Reply>> replies(const Principal& actor, int64_t id);
+    // The replies to a letter: its writer only. Scans are opened only `with_scans` (has_scan says which have one).
+    Result<std::vector<Reply>> replies(const Principal& actor, int64_t id, bool with_scans = false);
     // The letters ready for one day's post: checked, not held, addressed (prisoner support).
     Result<std::vector<Letter>> batch(const Principal& actor, int64_t site_id);
 
@@ -106,6 +111,7 @@ public:
 
 private:
     Result<Letter> load(storage::Tx& tx, int64_t id, bool with_body) const;
+    static void for_writer(Letter& l);  // what a writer may not see of their letter: where it goes, a name not public
     std::optional<Writer> writer_of(storage::Tx& tx, int64_t account_id, int64_t site_id) const;
     text::CensorRules rules_of(storage::Tx& tx, int64_t site_id) const;
 

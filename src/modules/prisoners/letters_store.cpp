@@ -172,7 +172,7 @@ std::vector<StoredWriter> writers_of(Tx& tx, int64_t site_id) {
 
 // ---- Matching ----
 
-void lock_matching(Tx& tx, int64_t site_id) {
+void lock_letters(Tx& tx, int64_t site_id) {
     tx.exec(
         "INSERT INTO prisoner_matching (site_id, requests) VALUES ($1, 1) ON CONFLICT (site_id) DO UPDATE SET requests = prisoner_matching.requests "
         "+ 1",
@@ -199,7 +199,7 @@ std::vector<Eligible> eligible(Tx& tx, int64_t site_id, int64_t writer_id, int64
 }
 
 int64_t letters_in_hand(Tx& tx, int64_t writer_id) {
-    return tx.query("SELECT COUNT(*) FROM letters WHERE writer_id = $1 AND status = 'drafted'", {writer_id}).at(0).integer(0);
+    return tx.query("SELECT COUNT(*) FROM letters WHERE writer_id = $1 AND status IN ('drafted', 'checked')", {writer_id}).at(0).integer(0);
 }
 
 // ---- Letters ----
@@ -216,6 +216,13 @@ std::optional<StoredLetter> letter(Tx& tx, int64_t id) {
     auto rows = rows_as(tx.query(std::string(letter_columns) + "WHERE l.id = $1", {id}), letter_from);
     if (rows.empty()) return std::nullopt;
     return rows[0];
+}
+
+std::optional<StoredLetter> locked_letter(Tx& tx, int64_t id) {
+    auto first = letter(tx, id);
+    if (!first) return first;
+    lock_letters(tx, first->site_id);
+    return letter(tx, id);
 }
 
 void update_letter(Tx& tx, const StoredLetter& l) {

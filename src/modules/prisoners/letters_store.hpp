@@ -60,15 +60,16 @@ std::optional<StoredWriter> writer(Tx& tx, int64_t id);
 std::vector<StoredWriter> writers_of(Tx& tx, int64_t site_id);
 
 // ---- Matching ----
-// Takes the site's matching lock (on PostgreSQL a row lock held until commit; SQLite has one writer).
-void lock_matching(Tx& tx, int64_t site_id);
+// Takes the site's letters lock (on PostgreSQL a row lock held until commit; SQLite has one writer): matching, every
+// change of a letter, a writer's profile and a transfer take turns, so that none writes back what another changed.
+void lock_letters(Tx& tx, int64_t site_id);
 struct Eligible {
     int64_t prisoner_id = 0, weight = 1, letters = 0;
 };
 // The site's prisoners a writer may be given — not in transit nor released, approved-only ones only if they
 // approved the writer, none the writer holds an unsent letter to — with their letters since `since`.
 std::vector<Eligible> eligible(Tx& tx, int64_t site_id, int64_t writer_id, int64_t since);
-int64_t letters_in_hand(Tx& tx, int64_t writer_id);  // drafted, not handed in
+int64_t letters_in_hand(Tx& tx, int64_t writer_id);  // not yet sent: drafted or handed in
 
 // ---- Letters ----
 struct StoredLetter {
@@ -79,6 +80,8 @@ struct StoredLetter {
 };
 void insert_letter(Tx& tx, const StoredLetter& l);
 std::optional<StoredLetter> letter(Tx& tx, int64_t id);
+// The same, under its site's letters lock, read again once the lock is held: for a change of the letter.
+std::optional<StoredLetter> locked_letter(Tx& tx, int64_t id);
 void update_letter(Tx& tx, const StoredLetter& l);  // status, body, warnings, channel, cost, held, address, times
 std::vector<StoredLetter> letters_of_writer(Tx& tx, int64_t writer_id, int64_t limit);
 std::vector<StoredLetter> letters_of_site(Tx& tx, int64_t site_id, const std::string& status, int64_t limit);

@@ -23,6 +23,9 @@ namespace {
 
 std::string letter_url(int64_t id) { return "/letters/" + std::to_string(id); }
 
+// Whom a letter goes to, as the reader may see it (a writer is given no name for a prisoner who may not be named).
+std::string to_whom(const web::PageContext& ctx, const Letter& l) { return l.prisoner.empty() ? ctx.t("letters.unnamed") : l.prisoner; }
+
 Result<int64_t> writer_site(const Request& request, Context& c) { return c.registry.default_site(*request.principal, Action::letters_write); }
 
 void state(web::Html& h, const web::PageContext& ctx, const Letter& l) {
@@ -78,7 +81,7 @@ void letters_table(web::Html& h, const web::PageContext& ctx, const std::vector<
         h.element("tbody", {}, [&] {
             for (const auto& l : list)
                 h.element("tr", {}, [&] {
-                    h.element("td", {{"data-label", ctx.t("letters.to")}}, [&] { h.element("a", {{"href", letter_url(l.id)}}, l.prisoner); });
+                    h.element("td", {{"data-label", ctx.t("letters.to")}}, [&] { h.element("a", {{"href", letter_url(l.id)}}, to_whom(ctx, l)); });
                     if (support)
                         h.element("td", {{"data-label", ctx.t("letters.pen_name")}},
                                   l.handwritten && l.pen_name.empty() ? ctx.t("letters.by_hand") : l.pen_name);
@@ -153,7 +156,7 @@ Result<Response> letter_page(Request& request, Context& c, int64_t id, const std
     }
     auto ctx = page_context(request);
     return web::page(ctx, 200, "letters.letter_title", [&](web::Html& h) {
-        h.element("h2", {{"id", "letter-to"}}, ctx.t("letters.to_name", {{"name", l.prisoner}}));
+        h.element("h2", {{"id", "letter-to"}}, ctx.t("letters.to_name", {{"name", to_whom(ctx, l)}}));
         h.element("p", {{"id", "letter-state"}}, [&] { state(h, ctx, l); });
         if (about) {
             h.element("dl", {{"class", "facts"}, {"id", "prisoner"}}, [&] {
@@ -188,7 +191,7 @@ Result<Response> letter_page(Request& request, Context& c, int64_t id, const std
         }
         if (writer && l.status != "drafted" && l.status != "checked")
             web::post_form(h, request, letter_url(id) + "/again", {{"class", "stack"}, {"id", "again"}}, [&] {
-                h.element("button", {{"type", "submit"}}, ctx.t("letters.again", {{"name", l.prisoner}}));
+                h.element("button", {{"type", "submit"}}, ctx.t("letters.again", {{"name", to_whom(ctx, l)}}));
             });
         if (writer) {
             h.element("h2", {}, ctx.t("letters.replies"));
@@ -197,7 +200,7 @@ Result<Response> letter_page(Request& request, Context& c, int64_t id, const std
                 h.element("article", {{"class", "reply"}}, [&] {
                     h.element("p", {{"class", "small"}}, date_of(r.received_at));
                     if (!r.text.empty()) h.element("div", {{"class", "letter-text"}}, r.text);
-                    if (!r.scan.empty())
+                    if (r.has_scan)
                         h.element("p", {}, [&] {
                             h.element("a", {{"href", letter_url(id) + "/scans/" + std::to_string(r.number)}, {"download", ""}},
                                       ctx.t("letters.reply_scan", {{"name", r.file_name.empty() ? "scan" : r.file_name}}));
@@ -341,7 +344,7 @@ Result<Response> reply_save(Request& request, Context& c) {
 Result<Response> scan_show(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(number, id_param(request, "number"));
-    HAVEN_TRY(replies, c.letters.replies(*request.principal, id));
+    HAVEN_TRY(replies, c.letters.replies(*request.principal, id, true));
     auto it = std::find_if(replies.begin(), replies.end(), [&](const Reply& r) { return r.number == number && !r.scan.empty(); });
     if (it == replies.end()) return make_error(ErrorKind::not_found, "not_found", "There is no such scan.");
     const Reply& r = *it;
@@ -400,7 +403,11 @@ Result<Response> batch_sent_save(Request& request, Context& c) {
     if (ids.size() > 500) return again(invalid("letter", "letter names more than 500 letters.", "too_many", 500));
     for (auto text : ids) {
         // send() checks each letter against the caller's roles at its own site; one held or sent meanwhile stays.
-        auto sent = c.letters.send(*request.principal, std::atoll(std::string(text).c_str()), "post", cost, std::string(form.get("currency")));
+        const std::string value(text);
+        const size_t colon = value.find(':');
+        const int64_t id = std::atoll(value.substr(0, colon).c_str());
+        const int64_t printed = colon == std::string::npos ? -1 : std::atoll(value.substr(colon + 1).c_str());
+        auto sent = c.letters.send(*request.principal, id, "post", cost, std::string(form.get("currency")), printed);
         if (!sent && sent.error().kind == ErrorKind::invalid)
             return again(sent.error().field == "cost_minor" ? invalid("cost", sent.error().message, "range") : sent.error());
     }
@@ -415,7 +422,8 @@ Result<Response> batch_show(Request& request, Context& c) {
         h.element("p", {{"class", "no-print"}}, ctx.t("letters.batch_help", {{"count", int64_t(list.size())}}));
         if (!list.empty())
             web::post_form(h, request, "/sites/" + std::to_string(site) + "/letters/batch", {{"class", "stack no-print"}, {"id", "batch-sent"}}, [&] {
-                for (const auto& l : list) h.empty("input", {{"type", "hidden"}, {"name", "letter"}, {"value", std::to_string(l.id)}});
+                for (const auto& l : list)
+                    h.empty("input", {{"type", "hidden"}, {"name", "letter"}, {"value", std::to_string(l.id) + ":" + std::to_string(l.updated_at)}});
                 field(h, ctx, "cost", "letters.cost_each", "text");
                 field(h, ctx, "currency", "funds.currency", "text", "EUR");
                 h.element("button", {{"type", "submit"}}, ctx.t("letters.batch_sent", {{"count", int64_t(list.size())}}));
@@ -423,7 +431,7 @@ Result<Response> batch_show(Request& request, Context& c) {
         for (const auto& l : list)
             h.element("article", {{"class", "print-sheet"}}, [&] {
                 address(h, ctx, l.address);
-                h.element("p", {}, ctx.t("letters.to_name", {{"name", l.prisoner}}));
+                h.element("p", {}, ctx.t("letters.to_name", {{"name", to_whom(ctx, l)}}));
                 h.element("div", {{"class", "letter-text"}}, l.body);
                 if (!l.pen_name.empty()) h.element("p", {{"class", "signature"}}, l.pen_name);
             });

@@ -2,6 +2,8 @@
 // name never enters a URL), a new prisoner, a list imported from CSV; a prisoner's page with where they are held
 // and have been, the move form (in transit, or arrived), the correspondents they approved, their letters and a
 // letter written by hand; the institutions; the campaign calendar; the counts; the censor's rules.
+#include <charconv>
+
 #include "core/dates.hpp"
 #include "core/utf8.hpp"
 #include "http/form.hpp"
@@ -64,14 +66,15 @@ void prisoner_fields(web::Html& h, const web::PageContext& ctx, const Prisoner& 
     for (const auto& d : p.dates) dates += d.date + (d.note.empty() ? "" : " " + d.note) + "\n";
     web::textarea(h, ctx, "dates", "prisoners.dates", dates, 3, "prisoners.dates_help");
     field(h, ctx, "weight", "prisoners.weight", "number", std::to_string(p.weight));
-    for (auto [name, key, on] :
+    for (const auto& box :
          {std::tuple{"public", "prisoners.public", p.public_name}, std::tuple{"approved_only", "prisoners.approved_only", p.approved_only}})
         h.element("label", {{"class", "check"}}, [&] {
-            if (web::echoed_check(ctx.request, name, "1", on))
+            const char* name = std::get<0>(box);
+            if (web::echoed_check(ctx.request, name, "1", std::get<2>(box)))
                 h.empty("input", {{"type", "checkbox"}, {"name", name}, {"value", "1"}, {"checked", "checked"}});
             else
                 h.empty("input", {{"type", "checkbox"}, {"name", name}, {"value", "1"}});
-            h.text(" " + ctx.t(key));
+            h.text(" " + ctx.t(std::get<1>(box)));
         });
     web::textarea(h, ctx, "notes", "prisoners.notes", p.notes, 3);
 }
@@ -382,8 +385,10 @@ Result<Response> transfer_save(Request& request, Context& c) {
     HAVEN_TRY(form, form_body(request));
     Transfer t;
     const std::string_view inst = form.get("institution_id");
-    t.institution_id = inst.empty() || inst == "0" ? 0 : std::atoll(std::string(inst).c_str());
-    if (t.institution_id < 0) t.institution_id = -1;
+    auto [end, ec] = std::from_chars(inst.data(), inst.data() + inst.size(), t.institution_id);
+    if (!inst.empty() && (ec != std::errc() || end != inst.data() + inst.size() || t.institution_id < 0))
+        return web::show_again(request, invalid("institution_id", "institution_id must be one of the site's institutions.", "choose"),
+                               [&] { return prisoner_page(request, c, id); });
     t.since = form.get("since");
     t.note = form.get("note");
     auto done = c.registry.transfer(*request.principal, id, t);
@@ -467,8 +472,9 @@ Result<Response> figures_show(Request& request, Context& c) {
         h.element("h2", {}, ctx.t("prisoners.by_letters"));
         h.element("table", {{"class", "list"}, {"id", "by-letters"}}, [&] {
             h.element("tbody", {}, [&] {
-                for (const auto& [letters, prisoners] : f.prisoners_by_letters)
+                for (const auto& row : f.prisoners_by_letters)
                     h.element("tr", {}, [&] {
+                        const auto& [letters, prisoners] = row;
                         h.element("td", {}, letters >= 5 ? "5+" : std::to_string(letters));
                         h.element("td", {}, std::to_string(prisoners));
                     });
@@ -486,7 +492,7 @@ Result<Response> figures_show(Request& request, Context& c) {
             h.element("tbody", {}, [&] {
                 for (const auto& i : f.institutions)
                     h.element("tr", {}, [&] {
-                        h.element("td", {}, i.name);
+                        h.element("td", {}, i.name.empty() ? ctx.t("prisoners.kind_" + i.kind) : i.name);
                         for (int64_t n : {i.sent, i.delivered, i.returned, i.withheld, i.answered}) h.element("td", {}, std::to_string(n));
                     });
             });

@@ -311,6 +311,12 @@ Result<std::vector<Prisoner>> Registry::list(const Principal& actor, int64_t sit
         for (size_t i : text::best_first(met, order)) out.push_back(std::move(found[i]));
         return out;
     });
+    if (!out) return out;
+    // The list is audited once (who listed or searched which site); each record opened is counted by read().
+    HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
+        audit_.record(tx, {words.empty() ? "prisoner.list" : "prisoner.search", actor.account_id, "site", site_id, site_id});
+        return {};
+    }));
     return out;
 }
 
@@ -325,6 +331,7 @@ Status Registry::transfer(const Principal& actor, int64_t prisoner_id, const Tra
     }
     return db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(site, prisoner_site(tx, actor, prisoner_id, Action::prisoners_manage));
+        store::lock_letters(tx, site);  // no letter is changed or given while its prisoner moves
         auto p = store::prisoner(tx, prisoner_id);
         std::string status = "in_transit";
         if (t.institution_id) {
@@ -469,6 +476,7 @@ Result<Registry::Imported> Registry::import_csv(const Principal& actor, int64_t 
         const auto& fields = table.records[r].fields;
         Prisoner p;
         p.site_id = site_id;
+        p.public_name = false;  // a list that does not say so names nobody to writers
         std::string other, error_column;
         auto fail = [&](const std::string& col, const Error& e) {
             if (result.errors.size() < 100) result.errors.push_back({r + 1, col, e.problem.empty() ? "text" : e.problem, e.message});
@@ -573,6 +581,7 @@ Result<Figures> Registry::figures(const Principal& actor, int64_t site_id, int d
     if (!may(actor, Action::prisoners_figures, site_id)) return accounts::role_forbids();
     if (days < 1 || days > 3660) return invalid("days", "days must be a whole number from 1 to 3660.", "range", 3660);
     const int64_t since = clock_.now_ms() - int64_t(days) * day_ms;
+    const bool named = may(actor, Action::prisoners_view, site_id);
     Figures f;
     HAVEN_CHECK(db_.read<bool>([&](Tx& tx) -> Result<bool> {
         f.by_status = store::prisoners_by_status(tx, site_id);
@@ -595,8 +604,9 @@ Result<Figures> Registry::figures(const Principal& actor, int64_t site_id, int d
         std::map<int64_t, Figures::PerInstitution> by;
         for (const auto& c : store::letters_by_institution(tx, site_id, since)) {
             auto& row = by[c.institution_id];
-            if (row.name.empty())
-                if (auto i = institution(tx, c.institution_id)) row.name = i->name, row.kind = i->kind;
+            // A report editor sees the kind only: a colony's name beside a count of one can place a prisoner.
+            if (row.kind.empty())
+                if (auto i = institution(tx, c.institution_id)) row.name = named ? i->name : "", row.kind = i->kind;
             row.sent += c.letters;  // every letter that left, whatever became of it
             if (c.status == "delivered") row.delivered += c.letters;
             if (c.status == "returned") row.returned += c.letters;
