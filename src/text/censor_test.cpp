@@ -21,6 +21,9 @@ TEST(Censor, WarnsOnTheTopicsLatinWordsAndCiphers) {
     // An abbreviation alone, a Belarusian letter, LGBT topics, the state.
     EXPECT_EQ(kinds(censor_check("Як справы? ФСБ, гей-парад і Лукашенко.", rules)),
               "cipher=ФСБ topic:state=ФСБ topic:lgbt=гей-парад topic:state=Лукашенко ");
+    // Belarusian wording: the war, the sentence, the protests.
+    EXPECT_EQ(kinds(censor_check("Пра вайну не пішу. Прысуд быў цяжкі, пратэсты памятаю.", rules)),
+              "topic:war=вайну topic:case=Прысуд topic:state=пратэсты ");
 }
 
 TEST(Censor, AnOrdinaryLetterPassesCleanAndAccentsStayInTheirWord) {
