@@ -226,9 +226,9 @@ TEST_P(Prisoners, NamesAreFoundInAnyAlphabetAndAListImportsAllOrNothing) {
         ASSERT_EQ(found.status, 200) << q;
         EXPECT_EQ(json::parse(found.body).at("items").as_array().size(), 1u) << q << ": " << found.body;
     }
-    // Russian headers are read too.
+    // Russian headers, dates and statuses are read too.
     r = testing::signed_request(port_, "POST", site_path("/prisoners/import"), testing::session_for(app_->db(), clock_, support_.id), csrf_,
-                                "ФИО;Дата рождения;Статус\nИгорь Барышников;1960-01-01;convicted\n", "text/csv");
+                                "ФИО;Дата рождения;Статус\nИгорь Барышников;01.01.1960;Осуждён\n", "text/csv");
     ASSERT_EQ(r.status, 201) << r.body;
     EXPECT_EQ(count("SELECT COUNT(*) FROM prisoners WHERE status = 'convicted'"), 3);
     auto none = call("POST", site_path("/prisoners/search"), support_.id, "{\"q\": \"Navalny\"}");

@@ -88,15 +88,17 @@ Result<text::CensorRules> parse_rules_text(std::string_view text) {
         if (line.empty()) continue;
         const size_t colon = line.find(':');
         if (colon == std::string::npos || colon == 0)
-            return invalid("rules", "rules line " + std::to_string(line_no) + " must read name: stem, stem.", "text");
+            return invalid("rules", "rules line " + std::to_string(line_no) + " must read name: stem, stem.", "rules_line", int64_t(line_no));
         text::CensorTopic topic{trim(line.substr(0, colon)), {}};
         if (topic.name.size() > 40 || !std::all_of(topic.name.begin(), topic.name.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; }))
-            return invalid("rules", "rules line " + std::to_string(line_no) + ": a topic's name is lower-case Latin letters.", "text");
+            return invalid("rules", "rules line " + std::to_string(line_no) + ": a topic's name is lower-case Latin letters.", "rules_line",
+                           int64_t(line_no));
         const std::string stems = line.substr(colon + 1);
         for (size_t s = 0; s <= stems.size();) {
             size_t e = stems.find(',', s);
             if (e == std::string::npos) e = stems.size();
-            if (auto stem = text::fold(trim(stems.substr(s, e - s))); !stem.empty()) topic.stems.push_back(stem);
+            // Kept as typed: the check folds stems as it folds words (й as и, ё as е).
+            if (auto stem = trim(stems.substr(s, e - s)); !stem.empty()) topic.stems.push_back(stem);
             s = e + 1;
         }
         if (topic.stems.size() > 500) return invalid("rules", "a topic holds more than 500 stems.", "too_many", 500);
@@ -272,6 +274,8 @@ Result<Letter> Letters::load(Tx& tx, int64_t id, bool with_body) const {
     if (auto p = registry_.open(tx, s->prisoner_id)) {
         l.prisoner = !p->address_as.empty() ? p->address_as : p->names.at(0);
         l.unnamed = !p->public_name && p->address_as.empty();
+        l.full_name = p->names.at(0);
+        if (p->birth_date.size() == 10) l.full_name += ", " + p->birth_date.substr(0, 4);  // a Russian envelope: name and year of birth
     }
     if (s->address_id)
         if (auto st = store::stay(tx, s->address_id); st && st->institution_id) l.address = registry_.institution(tx, st->institution_id);
@@ -280,6 +284,7 @@ Result<Letter> Letters::load(Tx& tx, int64_t id, bool with_body) const {
 
 void Letters::for_writer(Letter& l) {
     l.address.reset();  // a writer never learns where the prisoner is held
+    l.full_name.clear();
     if (l.unnamed) l.prisoner.clear();
 }
 

@@ -39,7 +39,8 @@ struct Letter {
     std::string pen_name, prisoner;
     std::optional<Institution> address;  // the institution it is addressed to (none yet, or in transit)
     bool replied = false;
-    bool unnamed = false;  // not to be named publicly and no greeting recorded: a writer is shown no name at all
+    bool unnamed = false;   // not to be named publicly and no greeting recorded: a writer is shown no name at all
+    std::string full_name;  // the prisoner's name as an envelope needs it (prisoner support only)
 };
 
 struct Reply {

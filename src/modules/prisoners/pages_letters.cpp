@@ -4,6 +4,7 @@
 // record what became of it, enter a reply), and the day's post as a page that prints: each letter on its sheet, then
 // the address labels.
 #include "core/dates.hpp"
+#include "core/utf8.hpp"
 #include "http/form.hpp"
 #include "http/params.hpp"
 #include "modules/accounts/types.hpp"
@@ -33,16 +34,28 @@ void state(web::Html& h, const web::PageContext& ctx, const Letter& l) {
     if (l.held) h.element("span", {{"class", "state state-held"}}, " · " + ctx.t("letters.held"));
 }
 
-void address(web::Html& h, const web::PageContext& ctx, const std::optional<Institution>& i) {
+// Where a letter goes, as an envelope needs it: the prisoner's name (and year of birth), the institution, its address.
+void address(web::Html& h, const web::PageContext& ctx, const std::optional<Institution>& i, const std::string& whom = {}) {
     h.element("address", {{"class", "postal"}}, [&] {
         if (!i) {
             h.text(ctx.t("letters.no_address"));
             return;
         }
-        h.element("strong", {}, i->name);
+        if (!whom.empty()) {
+            h.element("strong", {}, whom);
+            h.empty("br");
+        }
+        h.text(i->name);
         h.empty("br");
         h.text(i->address);
     });
+}
+
+// A topic's name as the page's language says it; one a coordinator added is shown as they named it.
+std::string topic_name(const web::PageContext& ctx, const std::string& topic) {
+    for (const char* known : {"war", "case", "lgbt", "state"})
+        if (topic == known) return ctx.t("censor.topic_" + topic);
+    return topic;
 }
 
 void warnings(web::Html& h, const web::PageContext& ctx, const std::vector<text::CensorWarning>& list) {
@@ -56,7 +69,7 @@ void warnings(web::Html& h, const web::PageContext& ctx, const std::vector<text:
             for (const auto& w : list)
                 h.element("li", {{"class", "warning-" + w.kind}}, [&] {
                     h.element("mark", {}, w.word);
-                    h.text(" — " + (w.kind == "topic" ? ctx.t("letters.censor_topic", {{"topic", ctx.t("censor.topic_" + w.topic)}})
+                    h.text(" — " + (w.kind == "topic" ? ctx.t("letters.censor_topic", {{"topic", topic_name(ctx, w.topic)}})
                                                       : ctx.t("letters.censor_" + w.kind)));
                 });
         });
@@ -87,7 +100,7 @@ void letters_table(web::Html& h, const web::PageContext& ctx, const std::vector<
                                   l.handwritten && l.pen_name.empty() ? ctx.t("letters.by_hand") : l.pen_name);
                     h.element("td", {{"data-label", ctx.t("letters.state")}}, [&] {
                         state(h, ctx, l);
-                        if (l.replied) h.text(" · " + ctx.t("letters.has_reply"));
+                        if (l.replied && l.status != "answered") h.text(" · " + ctx.t("letters.has_reply"));
                     });
                     h.element("td", {{"data-label", ctx.t("letters.written")}}, date_of(l.created_at));
                 });
@@ -166,26 +179,29 @@ Result<Response> letter_page(Request& request, Context& c, int64_t id, const std
                     h.element("dd", {}, value);
                 };
                 fact("prisoners.names", about->names);
-                fact("prisoners.birthday", about->birthday);
+                // "MM-DD" as people read a day: 01.11
+                fact("prisoners.birthday", about->birthday.size() == 5 ? about->birthday.substr(3) + "." + about->birthday.substr(0, 2) : "");
                 fact("prisoners.interests", about->interests);
                 std::string langs;
                 for (const auto& x : about->languages) langs += (langs.empty() ? "" : ", ") + x;
-                fact("prisoners.languages", langs);
+                fact("letters.their_languages", langs);
             });
             if (about->status == "in_transit") h.element("p", {{"class", "notice"}}, ctx.t("letters.in_transit_writer"));
         }
         if (checked) warnings(h, ctx, *checked);
         const bool editable = writer && (l.status == "drafted" || l.status == "checked");
         if (editable) {
+            // One form: what is typed is saved (and checked) whichever button is pressed — handing in saves first.
             web::post_form(h, request, letter_url(id), {{"class", "stack"}, {"id", "letter"}}, [&] {
                 web::textarea(h, ctx, "body", "letters.body", l.body, 14, "letters.body_help");
+                if (l.status == "checked") h.element("p", {{"class", "small"}}, ctx.t("letters.resave_help"));
                 h.element("button", {{"type", "submit"}}, ctx.t("letters.save_check"));
-            });
-            if (l.status == "drafted" && !l.body.empty())
-                web::post_form(h, request, letter_url(id) + "/hand-in", {{"class", "stack"}, {"id", "hand-in"}}, [&] {
+                if (l.status == "drafted") {
                     h.element("p", {{"class", "small"}}, ctx.t("letters.hand_in_help"));
-                    h.element("button", {{"type", "submit"}}, ctx.t("letters.hand_in"));
-                });
+                    h.element("button", {{"type", "submit"}, {"id", "hand-in"}, {"formaction", letter_url(id) + "/hand-in"}},
+                              ctx.t("letters.hand_in"));
+                }
+            });
         } else {
             h.element("div", {{"class", "letter-text"}, {"id", "letter-body"}}, l.body);
         }
@@ -215,7 +231,7 @@ Result<Response> letter_page(Request& request, Context& c, int64_t id, const std
             if (l.warnings) h.text(" · " + ctx.t("letters.warned", {{"count", l.warnings}}));
         });
         h.element("h3", {}, ctx.t("letters.address"));
-        h.element("div", {{"id", "letter-address"}}, [&] { address(h, ctx, l.address); });
+        h.element("div", {{"id", "letter-address"}}, [&] { address(h, ctx, l.held ? std::nullopt : l.address, l.full_name); });
         if (l.status == "checked" && !l.held && l.address)
             web::post_form(h, request, letter_url(id) + "/send", {{"class", "stack"}, {"id", "send"}}, [&] {
                 web::select_field(h, ctx, "channel", "letters.channel",
@@ -237,7 +253,7 @@ Result<Response> letter_page(Request& request, Context& c, int64_t id, const std
             });
         if (l.status == "sent" || l.status == "delivered" || l.status == "answered")
             web::post_form(h, request, letter_url(id) + "/reply", {{"class", "stack"}, {"id", "reply"}, {"enctype", "multipart/form-data"}}, [&] {
-                web::textarea(h, ctx, "text", "letters.reply_text", "", 8, "letters.reply_help");
+                web::textarea(h, ctx, "reply", "letters.reply_text", "", 8, "letters.reply_help");
                 h.element("label", {{"for", "scan"}}, ctx.t("letters.reply_file"));
                 h.empty(
                     "input",
@@ -285,7 +301,9 @@ Result<Response> letter_save(Request& request, Context& c) {
 Result<Response> hand_in_save(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(form, form_body(request));
-    (void)form;
+    if (form.has("body"))  // the letter's own form: what was typed is what is handed in
+        if (auto saved = c.letters.save(*request.principal, id, std::string(form.get("body"))); !saved)
+            return web::show_again(request, saved.error(), [&] { return letter_page(request, c, id); });
     auto done = c.letters.hand_in(*request.principal, id);
     if (!done) return web::show_again(request, done.error(), [&] { return letter_page(request, c, id); });
     return Response::redirect("/write");
@@ -331,13 +349,17 @@ Result<Response> reply_save(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(form, form_body(request, {"scan"}));
     Reply r;
-    r.text = form.get("text");
+    r.text = form.get("reply");
     if (const auto* f = form.file("scan")) {
         r.scan = f->bytes;
         r.file_name = f->filename;
     }
     auto done = c.letters.enter_reply(*request.principal, id, std::move(r));
-    if (!done) return web::show_again(request, done.error(), [&] { return letter_page(request, c, id); });
+    if (!done) {
+        Error e = done.error();
+        if (e.field == "text") e.field = "reply";  // the service's name; the form's is "reply"
+        return web::show_again(request, e, [&] { return letter_page(request, c, id); });
+    }
     return Response::redirect(letter_url(id));
 }
 
@@ -428,15 +450,17 @@ Result<Response> batch_show(Request& request, Context& c) {
                 field(h, ctx, "currency", "funds.currency", "text", "EUR");
                 h.element("button", {{"type", "submit"}}, ctx.t("letters.batch_sent", {{"count", int64_t(list.size())}}));
             });
+        // A letter written by hand is already on paper: it needs only its label.
         for (const auto& l : list)
-            h.element("article", {{"class", "print-sheet"}}, [&] {
-                address(h, ctx, l.address);
-                h.element("p", {}, ctx.t("letters.to_name", {{"name", to_whom(ctx, l)}}));
-                h.element("div", {{"class", "letter-text"}}, l.body);
-                if (!l.pen_name.empty()) h.element("p", {{"class", "signature"}}, l.pen_name);
-            });
+            if (!trim(l.body).empty())
+                h.element("article", {{"class", "print-sheet"}}, [&] {
+                    address(h, ctx, l.address, l.full_name);
+                    h.element("p", {}, ctx.t("letters.to_name", {{"name", to_whom(ctx, l)}}));
+                    h.element("div", {{"class", "letter-text"}}, l.body);
+                    if (!l.pen_name.empty()) h.element("p", {{"class", "signature"}}, l.pen_name);
+                });
         h.element("section", {{"class", "labels"}, {"id", "labels"}}, [&] {
-            for (const auto& l : list) h.element("div", {{"class", "label"}}, [&] { address(h, ctx, l.address); });
+            for (const auto& l : list) h.element("div", {{"class", "label"}}, [&] { address(h, ctx, l.address, l.full_name); });
         });
     });
 }

@@ -79,6 +79,16 @@ void prisoner_fields(web::Html& h, const web::PageContext& ctx, const Prisoner& 
     web::textarea(h, ctx, "notes", "prisoners.notes", p.notes, 3);
 }
 
+// A section folded away (<details>), open when the page is shown again after its form failed: the reason and
+// the fields at fault are in view.
+template <class F>
+void folded(web::Html& h, const web::PageContext& ctx, F&& body) {
+    if (ctx.request.echo.active)
+        h.element("details", {{"open", "open"}}, body);
+    else
+        h.element("details", {}, body);
+}
+
 Result<Prisoner> prisoner_from(const http::Form& form) {
     Prisoner p;
     if (auto n = trim(form.get("name")); !n.empty()) p.names.push_back(n);
@@ -139,14 +149,14 @@ Result<Response> prisoners_page(Request& request, Context& c, int64_t site, std:
             });
         });
         if (!manage) return;
-        h.element("details", {}, [&] {
+        folded(h, ctx, [&] {
             h.element("summary", {}, ctx.t("prisoners.new"));
             web::post_form(h, request, site_url(site) + "/prisoners", {{"class", "stack"}, {"id", "new-prisoner"}}, [&] {
                 prisoner_fields(h, ctx, Prisoner{});
                 h.element("button", {{"type", "submit"}}, ctx.t("prisoners.create"));
             });
         });
-        h.element("details", {}, [&] {
+        folded(h, ctx, [&] {
             h.element("summary", {}, ctx.t("prisoners.import"));
             h.element("p", {{"class", "small"}}, ctx.t("prisoners.import_help"));
             h.open("form",
@@ -219,7 +229,7 @@ Result<Response> prisoner_page(Request& request, Context& c, int64_t id) {
                         h.text(" · " + ctx.t("letters.state_" + l.status) + (l.held ? " · " + ctx.t("letters.held") : ""));
                     });
             });
-            h.element("details", {}, [&] {
+            folded(h, ctx, [&] {
                 h.element("summary", {}, ctx.t("letters.record_handwritten"));
                 web::post_form(h, request, prisoner_url(id) + "/letters", {{"class", "stack"}, {"id", "handwritten"}}, [&] {
                     std::vector<std::pair<std::string, std::string>> options = {{"0", "—"}};
@@ -229,7 +239,7 @@ Result<Response> prisoner_page(Request& request, Context& c, int64_t id) {
                     h.element("button", {{"type", "submit"}}, ctx.t("letters.record"));
                 });
             });
-            h.element("details", {}, [&] {
+            folded(h, ctx, [&] {
                 h.element("summary", {}, ctx.t("prisoners.approved_title"));
                 web::post_form(h, request, prisoner_url(id) + "/approvals", {{"class", "stack"}, {"id", "approvals"}}, [&] {
                     if (writers.empty()) h.element("p", {}, ctx.t("prisoners.no_writers"));
@@ -245,7 +255,7 @@ Result<Response> prisoner_page(Request& request, Context& c, int64_t id) {
                     h.element("button", {{"type", "submit"}}, ctx.t("prisoners.save_approved"));
                 });
             });
-            h.element("details", {}, [&] {
+            folded(h, ctx, [&] {
                 h.element("summary", {}, ctx.t("prisoners.edit"));
                 web::post_form(h, request, prisoner_url(id), {{"class", "stack"}, {"id", "edit-prisoner"}}, [&] {
                     prisoner_fields(h, ctx, p);
@@ -437,6 +447,12 @@ Result<Response> calendar_show(Request& request, Context& c) {
         h.element("p", {}, ctx.t("prisoners.calendar_help"));
         if (items.empty()) h.element("p", {}, ctx.t("prisoners.calendar_empty"));
         h.element("table", {{"class", "list"}, {"id", "calendar"}}, [&] {
+            h.element("thead", {}, [&] {
+                h.element("tr", {}, [&] {
+                    for (const char* k : {"prisoners.date", "prisoners.what", "prisoners.name", "prisoners.letters_lately"})
+                        h.element("th", {}, ctx.t(k));
+                });
+            });
             h.element("tbody", {}, [&] {
                 for (const auto& i : items)
                     h.element("tr", {}, [&] {
@@ -471,6 +487,12 @@ Result<Response> figures_show(Request& request, Context& c) {
         });
         h.element("h2", {}, ctx.t("prisoners.by_letters"));
         h.element("table", {{"class", "list"}, {"id", "by-letters"}}, [&] {
+            h.element("thead", {}, [&] {
+                h.element("tr", {}, [&] {
+                    h.element("th", {}, ctx.t("prisoners.letters_received"));
+                    h.element("th", {}, ctx.t("prisoners.count"));
+                });
+            });
             h.element("tbody", {}, [&] {
                 for (const auto& row : f.prisoners_by_letters)
                     h.element("tr", {}, [&] {

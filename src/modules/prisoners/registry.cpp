@@ -134,6 +134,13 @@ Result<Stay> open_stay(const crypto::Vault& vault, const store::StoredStay& s) {
     return st;
 }
 
+// "02.06.1968" or "02/06/1968" (as spreadsheets in Russia and most of Europe write it) → "1968-06-02"; anything
+// else as given, for check() to name.
+std::string iso_date(const std::string& d) {
+    if (d.size() == 10 && (d[2] == '.' || d[2] == '/') && d[5] == d[2]) return d.substr(6, 4) + "-" + d.substr(3, 2) + "-" + d.substr(0, 2);
+    return d;
+}
+
 // "MM-DD" of a date's next return on or after `today` ("YYYY-MM-DD"), as a date; 29 February on the 28th in other years.
 std::string next_anniversary(const std::string& date, const std::string& today) {
     std::string md = date.substr(5);
@@ -495,8 +502,21 @@ Result<Registry::Imported> Registry::import_csv(const Principal& actor, int64_t 
                     }
                     break;
                 case 2: p.address_as = v; break;
-                case 3: p.birth_date = v; break;
-                case 4: p.status = v.empty() ? "pre_trial" : v; break;
+                case 3: p.birth_date = iso_date(v); break;
+                case 4: {
+                    // As a spreadsheet may say it: the API's words in any case, or Russian ones.
+                    std::string s = text::fold(v);
+                    for (const auto& [said, status] : std::vector<std::pair<std::string, std::string>>{{"осужден", "convicted"},
+                                                                                                       {"осуждена", "convicted"},
+                                                                                                       {"сизо", "pre_trial"},
+                                                                                                       {"под стражей", "pre_trial"},
+                                                                                                       {"до приговора", "pre_trial"},
+                                                                                                       {"освобожден", "released"},
+                                                                                                       {"освобождена", "released"}})
+                        if (s == text::fold(said)) s = status;
+                    p.status = s.empty() ? "pre_trial" : s;
+                    break;
+                }
                 case 5: p.articles = v; break;
                 case 6: p.case_summary = v; break;
                 case 7: p.interests = v; break;
@@ -509,7 +529,7 @@ Result<Registry::Imported> Registry::import_csv(const Principal& actor, int64_t 
                     }
                     break;
                 case 9: p.public_name = !(v == "no" || v == "0" || v == "false" || text::fold(v) == "нет"); break;
-                case 10: p.release_date = v; break;
+                case 10: p.release_date = iso_date(v); break;
                 case 11:
                     if (!v.empty()) p.weight = v.size() == 1 && v[0] >= '1' && v[0] <= '5' ? v[0] - '0' : 0;
                     break;
