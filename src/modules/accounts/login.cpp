@@ -43,11 +43,13 @@ Result<Response> login_save(Request& request, Context& c) {
         if (e.retry_after_seconds) r.set_header("Retry-After", std::to_string(e.retry_after_seconds));
         return r;
     }
-    // Where the day starts: a volunteer's tasks (they hold no other role), everyone else's sites.
+    // Where the day starts: a volunteer's tasks, a letter writer's letters (when they hold no other role), everyone
+    // else's sites.
     auto who = c.service.principal_for_session(login->session_token);
-    const bool volunteer_only =
-        who && !who->roles.empty() && std::all_of(who->roles.begin(), who->roles.end(), [](const SiteRole& r) { return r.role == Role::volunteer; });
-    Response r = Response::redirect(volunteer_only ? "/tasks" : "/sites");
+    auto only = [&](Role role) {
+        return who && !who->roles.empty() && std::all_of(who->roles.begin(), who->roles.end(), [&](const SiteRole& r) { return r.role == role; });
+    };
+    Response r = Response::redirect(only(Role::volunteer) ? "/tasks" : only(Role::writer) ? "/write" : "/sites");
     r.add_header("Set-Cookie", c.gate.session_set_cookie(login->session_token));
     return r;
 }
