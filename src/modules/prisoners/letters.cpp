@@ -10,7 +10,7 @@
 #include "crypto/random.hpp"
 #include "http/json.hpp"
 #include "modules/accounts/types.hpp"
-#include "modules/prisoners/letters_store.hpp"
+#include "modules/prisoners/store_letters.hpp"
 #include "text/names.hpp"
 
 namespace haven::prisoners {
@@ -186,16 +186,7 @@ Result<Letter> Letters::ask(const Principal& actor, int64_t site_id) {
         size_t ties = 1;
         while (ties < eligible.size() && !better(eligible[0], eligible[ties])) ++ties;
         const auto& chosen = eligible[size_t(crypto::random_below(uint32_t(ties)))];
-        auto stay = registry_.current_stay(tx, chosen.prisoner_id);
-        store::StoredLetter l;
-        l.id = new_id();
-        l.site_id = site_id;
-        l.prisoner_id = chosen.prisoner_id;
-        l.writer_id = writer->id;
-        l.status = "drafted";
-        l.address_id = stay && stay->institution_id ? stay->id : 0;
-        l.body = seal_body(vault_, l.id, "");
-        l.created_at = l.updated_at = now;
+        const store::StoredLetter l = new_letter(tx, site_id, chosen.prisoner_id, writer->id, false, "");
         store::insert_letter(tx, l);
         audit_.record(tx, {"letter.match", actor.account_id, "letter", l.id, site_id});
         // A writer learns a prisoner with each ask: counted, so that one harvesting the registry trips the alarm.
@@ -226,22 +217,27 @@ Result<Letter> Letters::again(const Principal& actor, int64_t letter_id) {
         for (const auto& l : store::letters_of_writer(tx, writer->id, 200))
             if (l.prisoner_id == p->id && (l.status == "drafted" || l.status == "checked"))
                 return conflict("letter_in_hand", "You already have a letter to this prisoner that has not been sent.");
-        auto stay = registry_.current_stay(tx, p->id);
-        store::StoredLetter l;
-        l.id = new_id();
-        l.site_id = p->site_id;
-        l.prisoner_id = p->id;
-        l.writer_id = writer->id;
-        l.status = "drafted";
-        l.held = p->status == "in_transit";
-        l.address_id = stay && stay->institution_id ? stay->id : 0;
-        l.body = seal_body(vault_, l.id, "");
-        l.created_at = l.updated_at = clock_.now_ms();
+        const store::StoredLetter l = new_letter(tx, p->site_id, p->id, writer->id, p->status == "in_transit", "");
         store::insert_letter(tx, l);
         audit_.record(tx, {"letter.again", actor.account_id, "letter", l.id, p->site_id});
         return l.id;
     }));
     return read(actor, id);
+}
+
+store::StoredLetter Letters::new_letter(Tx& tx, int64_t site_id, int64_t prisoner_id, int64_t writer_id, bool held, const std::string& body) const {
+    auto stay = registry_.current_stay(tx, prisoner_id);
+    store::StoredLetter l;
+    l.id = new_id();
+    l.site_id = site_id;
+    l.prisoner_id = prisoner_id;
+    l.writer_id = writer_id;
+    l.status = "drafted";
+    l.held = held;
+    l.address_id = stay && stay->institution_id ? stay->id : 0;
+    l.body = seal_body(vault_, l.id, body);
+    l.created_at = l.updated_at = clock_.now_ms();
+    return l;
 }
 
 // ---- Letters ----
@@ -421,19 +417,10 @@ Result<int64_t> Letters::record_handwritten(const Principal& actor, int64_t pris
             auto w = store::writer(tx, writer_id);
             if (!w || w->site_id != p->site_id) return invalid("writer_id", "writer_id names no writer of this site.", "choose");
         }
-        auto stay = registry_.current_stay(tx, prisoner_id);
-        store::StoredLetter l;
-        l.id = new_id();
-        l.site_id = p->site_id;
-        l.prisoner_id = prisoner_id;
-        l.writer_id = writer_id;
-        l.status = "checked";
+        store::StoredLetter l = new_letter(tx, p->site_id, prisoner_id, writer_id, p->status == "in_transit", body);
+        l.status = "checked";  // written by hand: ready to send
         l.handwritten = true;
-        l.held = p->status == "in_transit";
-        l.address_id = stay && stay->institution_id ? stay->id : 0;
-        l.body = seal_body(vault_, l.id, body);
         l.warnings = int64_t(text::censor_check(body, rules_of(tx, p->site_id)).size());
-        l.created_at = l.updated_at = clock_.now_ms();
         store::insert_letter(tx, l);
         audit_.record(tx, {"letter.handwritten", actor.account_id, "letter", l.id, p->site_id});
         return l.id;

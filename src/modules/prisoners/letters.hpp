@@ -20,6 +20,10 @@
 
 namespace haven::prisoners {
 
+namespace store {
+struct StoredLetter;
+}
+
 struct Writer {
     int64_t id = 0, account_id = 0, site_id = 0;
     std::string pen_name;
@@ -112,6 +116,9 @@ public:
 
 private:
     Result<Letter> load(storage::Tx& tx, int64_t id, bool with_body) const;
+    // A draft to `prisoner_id`, addressed to where they are held now (not yet inserted).
+    store::StoredLetter new_letter(storage::Tx& tx, int64_t site_id, int64_t prisoner_id, int64_t writer_id, bool held,
+                                   const std::string& body) const;
     static void for_writer(Letter& l);  // what a writer may not see of their letter: where it goes, a name not public
     std::optional<Writer> writer_of(storage::Tx& tx, int64_t account_id, int64_t site_id) const;
     text::CensorRules rules_of(storage::Tx& tx, int64_t site_id) const;

@@ -11,7 +11,7 @@
 #include "crypto/blind_index.hpp"
 #include "http/json.hpp"
 #include "modules/accounts/types.hpp"
-#include "modules/prisoners/letters_store.hpp"
+#include "modules/prisoners/store_letters.hpp"
 #include "text/csv.hpp"
 #include "text/names.hpp"
 #include "text/ranking.hpp"

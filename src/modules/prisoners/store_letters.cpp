@@ -1,4 +1,4 @@
-#include "modules/prisoners/letters_store.hpp"
+#include "modules/prisoners/store_letters.hpp"
 
 #include "storage/name_index.hpp"
 
