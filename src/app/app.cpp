@@ -90,6 +90,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     app->spaces_ = std::make_unique<spaces::Module>(shared, accounts, config.secure_cookies);
     app->centre_ = std::make_unique<centre::Module>(shared, accounts, app->people_->service, app->spaces_->service, config.secure_cookies);
     app->prisoners_ = std::make_unique<prisoners::Module>(shared, accounts);
+    app->reports_ = std::make_unique<reports::Module>(shared, accounts);
     app->people_->context.sections = [cc = &app->casework_->context, ce = &app->centre_->context](web::Html& h, const web::PageContext& ctx,
                                                                                                   const http::Request& q, const people::Person& p) {
         casework::person_sections(h, ctx, q, *cc, p);
@@ -113,6 +114,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
         if (accounts::may(who, accounts::Action::prisoners_view, std::nullopt)) items.push_back({"/prisoners", "nav.prisoners"});
         if (accounts::may(who, accounts::Action::letters_write, std::nullopt)) items.push_back({"/write", "nav.write"});
         if (accounts::may(who, accounts::Action::funds_view, std::nullopt)) items.push_back({"/funds", "nav.funds"});
+        if (accounts::may(who, accounts::Action::reports_view, std::nullopt)) items.push_back({"/reports", "nav.reports"});
         if (accounts::may(who, accounts::Action::templates_manage, std::nullopt)) items.push_back({"/templates", "nav.templates"});
         if (accounts::may(who, accounts::Action::audit_view, std::nullopt)) items.push_back({"/audit", "nav.audit"});
         items.push_back({"/account", "nav.account"});

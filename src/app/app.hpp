@@ -19,6 +19,7 @@
 #include "modules/network/handlers.hpp"
 #include "modules/people/handlers.hpp"
 #include "modules/prisoners/handlers.hpp"
+#include "modules/reports/handlers.hpp"
 #include "modules/spaces/handlers.hpp"
 #include "modules/vault/handlers.hpp"
 #include "storage/db.hpp"
@@ -67,6 +68,7 @@ private:
     std::unique_ptr<centre::Module> centre_;
     std::unique_ptr<network::Module> network_;
     std::unique_ptr<prisoners::Module> prisoners_;
+    std::unique_ptr<reports::Module> reports_;
     http::Metrics metrics_;
     http::Router router_;
     std::unique_ptr<http::Pipeline> pipeline_;

@@ -308,6 +308,25 @@ void add_routes(App& app) {
     r.get("/api/v1/funds/{id}/entries/{number}/party", "funds.manage", with(fc, prisoners::api_party));
     r.add("DELETE", "/api/v1/funds/{id}/entries/{number}/party", "funds.manage", with(fc, prisoners::api_party_erase));
 
+    // Reports for funders (issue 19): an editor prepares, an administrator other than the editor releases; every
+    // figure has passed disclosure control (reports/disclosure.hpp); downloads are for released reports only. A
+    // report covers sites: every route's service checks the caller's right at each of them.
+    auto& rc = app.reports_->context;
+    r.get("/reports", "reports.view", with(rc, reports::reports_show));
+    r.post("/reports", "reports.prepare", with(rc, reports::report_prepare));
+    r.get("/reports/{id}", "reports.view", with(rc, reports::report_show));
+    r.get("/reports/{id}/charts/{number}", "reports.view", with(rc, reports::report_chart));
+    r.post("/reports/{id}/release", "reports.release", with(rc, reports::report_release));
+    r.post("/reports/{id}/discard", "reports.view", with(rc, reports::report_discard));
+    r.get("/reports/{id}/csv", "reports.view", with(rc, reports::report_csv));
+    r.get("/reports/{id}/xlsx", "reports.view", with(rc, reports::report_xlsx));
+    r.get("/reports/{id}/pdf", "reports.view", with(rc, reports::report_pdf));
+    r.get("/api/v1/reports", "reports.view", with(rc, reports::api_reports));
+    r.post("/api/v1/reports", "reports.prepare", with(rc, reports::api_report_prepare));
+    r.get("/api/v1/reports/{id}", "reports.view", with(rc, reports::api_report));
+    r.post("/api/v1/reports/{id}/release", "reports.release", with(rc, reports::api_report_release));
+    r.post("/api/v1/reports/{id}/discard", "reports.view", with(rc, reports::api_report_discard));
+
     // The emergency network: operators, then members' devices (docs/EMERGENCY.md). It needs no vault key and holds
     // nothing readable, so it keeps serving through a panic seal, when it is needed most. What in it does need the
     // vault — a doorbell's sealed address, an operator's change (written to the signed audit log) — answers 503

@@ -14,9 +14,9 @@ struct Grant {
     std::vector<Role> roles;
 };
 
-const std::array<Grant, 35>& table() {
+const std::array<Grant, 38>& table() {
     using enum Role;
-    static const std::array<Grant, 35> grants = {{
+    static const std::array<Grant, 38> grants = {{
         {Action::sites_view, {administrator, coordinator}},
         {Action::sites_manage, {administrator}},
         {Action::accounts_view, {administrator, coordinator}},
@@ -34,14 +34,14 @@ const std::array<Grant, 35>& table() {
         {Action::counselling_assign, {administrator, coordinator}},
         {Action::counselling_write, {counsellor}},
         {Action::requests_manage, {administrator, coordinator}},
-        {Action::dashboard_view, {administrator, coordinator, report_editor}},
+        {Action::dashboard_view, {administrator, coordinator}},
         {Action::spaces_view,
          {administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, emergency_operator, prisoner_support,
           report_editor}},
         {Action::spaces_manage, {administrator, coordinator, studio_technician}},
         {Action::bookings_make, {administrator, coordinator, legal_adviser, counsellor, teacher, studio_technician}},
         {Action::desks_manage, {administrator, coordinator}},
-        {Action::courses_view, {administrator, coordinator, teacher, report_editor}},
+        {Action::courses_view, {administrator, coordinator, teacher}},
         {Action::courses_manage, {administrator, coordinator}},
         {Action::attendance_take, {administrator, coordinator, teacher}},
         {Action::events_view, {administrator, coordinator, volunteer, legal_adviser, counsellor, teacher, studio_technician, report_editor}},
@@ -53,7 +53,10 @@ const std::array<Grant, 35>& table() {
         {Action::prisoners_view, {administrator, prisoner_support}},
         {Action::prisoners_manage, {prisoner_support}},
         {Action::letters_write, {writer}},
-        {Action::prisoners_figures, {administrator, prisoner_support, report_editor}},
+        {Action::prisoners_figures, {administrator, prisoner_support}},
+        {Action::reports_view, {administrator, report_editor}},
+        {Action::reports_prepare, {report_editor}},
+        {Action::reports_release, {administrator}},
     }};
     return grants;
 }
@@ -111,6 +114,9 @@ const Names<Action> action_names = {
     {Action::prisoners_manage, "prisoners.manage"},
     {Action::letters_write, "letters.write"},
     {Action::prisoners_figures, "prisoners.figures"},
+    {Action::reports_view, "reports.view"},
+    {Action::reports_prepare, "reports.prepare"},
+    {Action::reports_release, "reports.release"},
 };
 const Names<AccountStatus> status_names = {
     {AccountStatus::invited, "invited"},

@@ -91,6 +91,9 @@ enum class Action {
     prisoners_manage,    // keep the registry, record transfers, read, send and follow letters, enter replies
     letters_write,       // ask for a prisoner to write to, write one's own letters, read their replies
     prisoners_figures,   // counts of letters, prisoners and writers (never a name or a text)
+    reports_view,        // reports for funders covering the site (figures that passed disclosure control only)
+    reports_prepare,     // prepare a report: its figures computed, small ones hidden; not yet released
+    reports_release,     // release (or discard) a report someone else prepared
 };
 
 const std::vector<Role>& all_roles();

@@ -86,7 +86,8 @@ Result<Interval> attack(const std::vector<int64_t>& atoms, const std::vector<Fig
     return attacker.interval(atoms);
 }
 
-Result<Released> protect(const std::vector<Figure>& table, const std::vector<Released>& earlier, const Policy& policy) {
+Result<Released> protect(const std::vector<Figure>& table, const std::vector<Released>& earlier, const Policy& policy,
+                         const std::vector<int64_t>& small_atoms) {
     if (policy.k < 5) return invalid("k", "k may not be below 5: smaller counts name people.", "range", 5);
     if (policy.protection < 1) return invalid("protection", "protection must be at least 1.", "range", 1);
     glp_term_out(GLP_OFF);
@@ -108,6 +109,13 @@ Result<Released> protect(const std::vector<Figure>& table, const std::vector<Rel
             if (!r.hidden[i]) known_before.push_back(r.figures[i]);
             if (r.primary[i]) sensitive.push_back(&r.figures[i]);
         }
+    std::vector<Figure> single;  // each small atom as a figure of its own
+    single.reserve(small_atoms.size());
+    for (int64_t a : small_atoms) {
+        single.push_back({{a}, 0});
+        atoms.insert(a);
+    }
+    for (const auto& f : single) sensitive.push_back(&f);
     for (size_t step = 0; step <= table.size(); ++step) {
         std::vector<Figure> known = known_before;
         for (size_t i = 0; i < table.size(); ++i)

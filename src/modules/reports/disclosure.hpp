@@ -53,9 +53,12 @@ struct Interval {
 // What the attacker can say of the sum of `atoms`, knowing `known` (every figure released, not hidden).
 Result<Interval> attack(const std::vector<int64_t>& atoms, const std::vector<Figure>& known);
 
-// Decides what to hide in `table` so that neither its small figures nor any earlier release's can be narrowed
-// below the policy's protection. An error only when the policy is not allowed (k < 5, protection < 1) or the
-// solver fails.
-Result<Released> protect(const std::vector<Figure>& table, const std::vector<Released>& earlier, const Policy& policy = {});
+// Decides what to hide in `table` so that neither its small figures nor any earlier release's — nor any of
+// `small_atoms`, the atoms (finest counts) under k that the figures sum — can be narrowed below the policy's
+// protection. The atoms matter for differencing: two releases that are each safe can pin an atom no table shows
+// (a quarter released, then two of its months). An error only when the policy is not allowed (k < 5,
+// protection < 1) or the solver fails.
+Result<Released> protect(const std::vector<Figure>& table, const std::vector<Released>& earlier, const Policy& policy = {},
+                         const std::vector<int64_t>& small_atoms = {});
 
 }  // namespace haven::reports

@@ -1,0 +1,455 @@
+#include "modules/reports/report.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <set>
+
+#include "core/ids.hpp"
+#include "http/json.hpp"
+#include "modules/reports/disclosure.hpp"
+#include "modules/reports/store.hpp"
+
+namespace haven::reports {
+
+namespace json = boost::json;
+using accounts::Action;
+using storage::Tx;
+
+const std::vector<Indicator>& indicators() {
+    static const std::vector<Indicator> list = {
+        {"people_new"},   {"desk_months"},        {"course_enrolments"}, {"course_attendance"}, {"cases_opened"},
+        {"cases_closed"}, {"counselling_opened"}, {"studio_hours"},      {"event_attendance"},  {"requests_done"},
+        {"letters_sent"}, {"letters_answered"},   {"donations"},         {"disbursements"},     {"network_activations", true},
+    };
+    return list;
+}
+
+namespace {
+
+Error not_found() { return make_error(ErrorKind::not_found, "not_found", "There is no such report, or you may not see it."); }
+
+const Indicator* indicator(std::string_view name) {
+    for (const auto& i : indicators())
+        if (i.name == name) return &i;
+    return nullptr;
+}
+
+// "2027-01" → its year and month; nullopt unless exactly that shape, 2000–2100.
+std::optional<std::chrono::year_month> month_of(std::string_view text) {
+    if (text.size() != 7 || text[4] != '-') return std::nullopt;
+    for (size_t i : {0, 1, 2, 3, 5, 6})
+        if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    const int y = std::stoi(std::string(text.substr(0, 4))), m = std::stoi(std::string(text.substr(5, 2)));
+    if (y < 2000 || y > 2100 || m < 1 || m > 12) return std::nullopt;
+    return std::chrono::year{y} / std::chrono::month{unsigned(m)};
+}
+
+std::string two(unsigned n) { return (n < 10 ? "0" : "") + std::to_string(n); }
+
+// The months from `from` to `to` as the store buckets them (UTC).
+std::vector<store::Month> months_of(const Definition& d) {
+    using namespace std::chrono;
+    std::vector<store::Month> out;
+    const auto final_month = *month_of(d.to);
+    for (auto ym = *month_of(d.from); ym <= final_month; ym += months{1}) {
+        const sys_days first = ym / 1, next = (ym + months{1}) / 1;
+        const auto end = year_month_day{sys_days{ym / last}};
+        const std::string key = std::to_string(int(ym.year())) + "-" + two(unsigned(ym.month()));
+        out.push_back({key, duration_cast<milliseconds>(first.time_since_epoch()).count(),
+                       duration_cast<milliseconds>(next.time_since_epoch()).count(), key + "-01", key + "-" + two(unsigned(end.day()))});
+    }
+    return out;
+}
+
+// The report's periods: each a list of month indexes; then the total when there is more than one period.
+struct Layout {
+    std::vector<std::string> columns;
+    std::vector<std::vector<size_t>> months;  // per column
+};
+Layout layout_of(const Definition& d, const std::vector<store::Month>& months) {
+    Layout l;
+    for (size_t i = 0; i < months.size(); ++i) {
+        const std::string& key = months[i].key;
+        const std::string column = d.grain == "month" ? key : key.substr(0, 4) + "-Q" + std::to_string((std::stoi(key.substr(5)) - 1) / 3 + 1);
+        if (l.columns.empty() || l.columns.back() != column) {
+            l.columns.push_back(column);
+            l.months.emplace_back();
+        }
+        l.months.back().push_back(i);
+    }
+    if (l.columns.size() > 1) {
+        l.columns.push_back("total");
+        l.months.emplace_back();
+        for (size_t i = 0; i < months.size(); ++i) l.months.back().push_back(i);
+    }
+    return l;
+}
+
+std::string atom_key(std::string_view indicator, int64_t site, const std::string& month) {
+    return std::string(indicator) + "/" + std::to_string(site) + "/" + month;
+}
+
+// A report as sealed in the log: the definition, the atoms and their values, the figures and what was hidden.
+struct Body {
+    Definition definition;
+    std::vector<std::string> columns;
+    std::map<std::string, int64_t> atoms;
+    struct Figure {
+        std::string indicator;
+        int64_t site_id = 0;
+        size_t column = 0;
+        std::vector<std::string> atoms;
+        bool hidden = false, primary = false;
+    };
+    std::vector<Figure> figures;
+    int64_t frozen = 0;
+
+    int64_t value(const Figure& f) const {
+        int64_t v = 0;
+        for (const auto& a : f.atoms) v += atoms.at(a);
+        return v;
+    }
+};
+
+json::array strings(const std::vector<std::string>& v) { return json::array(v.begin(), v.end()); }
+
+std::string to_json(const Body& b) {
+    const Definition& d = b.definition;
+    json::object atoms;
+    for (const auto& [k, v] : b.atoms) atoms[k] = v;
+    json::array figures;
+    for (const auto& f : b.figures)
+        figures.push_back(json::object{{"indicator", f.indicator},
+                                       {"site", f.site_id},
+                                       {"column", f.column},
+                                       {"atoms", strings(f.atoms)},
+                                       {"hidden", f.hidden},
+                                       {"primary", f.primary}});
+    return json::serialize(json::object{
+        {"definition", json::object{{"title", d.title},
+                                    {"sites", json::array(d.sites.begin(), d.sites.end())},
+                                    {"from", d.from},
+                                    {"to", d.to},
+                                    {"grain", d.grain},
+                                    {"indicators", strings(d.indicators)},
+                                    {"language", d.language},
+                                    {"k", d.k}}},
+        {"columns", strings(b.columns)},
+        {"atoms", std::move(atoms)},
+        {"figures", std::move(figures)},
+        {"frozen", b.frozen},
+    });
+}
+
+Result<Body> body_from(std::string_view text) {
+    const Error damaged = make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored report is damaged.");
+    auto v = http::parse_json(text);
+    if (!v || !v->is_object()) return damaged;
+    try {
+        const json::object& o = v->as_object();
+        Body b;
+        const json::object& d = o.at("definition").as_object();
+        b.definition.title = std::string(d.at("title").as_string());
+        for (const auto& s : d.at("sites").as_array()) b.definition.sites.push_back(s.as_int64());
+        b.definition.from = std::string(d.at("from").as_string());
+        b.definition.to = std::string(d.at("to").as_string());
+        b.definition.grain = std::string(d.at("grain").as_string());
+        for (const auto& s : d.at("indicators").as_array()) b.definition.indicators.emplace_back(s.as_string());
+        b.definition.language = std::string(d.at("language").as_string());
+        b.definition.k = d.at("k").as_int64();
+        for (const auto& s : o.at("columns").as_array()) b.columns.emplace_back(s.as_string());
+        for (const auto& a : o.at("atoms").as_object()) b.atoms[std::string(a.key())] = a.value().as_int64();
+        for (const auto& fv : o.at("figures").as_array()) {
+            const json::object& f = fv.as_object();
+            Body::Figure figure{std::string(f.at("indicator").as_string()),
+                                f.at("site").as_int64(),
+                                size_t(f.at("column").as_int64()),
+                                {},
+                                f.at("hidden").as_bool(),
+                                f.at("primary").as_bool()};
+            for (const auto& a : f.at("atoms").as_array()) {
+                figure.atoms.emplace_back(a.as_string());
+                if (!b.atoms.count(figure.atoms.back())) return damaged;
+            }
+            b.figures.push_back(std::move(figure));
+        }
+        b.frozen = o.at("frozen").as_int64();
+        return b;
+    } catch (const std::exception&) {
+        return damaged;
+    }
+}
+
+// Lays the figures out: per indicator, a row per site and the total over the sites (one row for the network).
+std::vector<Body::Figure> figures_of(const Definition& d, const std::vector<store::Month>& months, const Layout& l) {
+    std::vector<Body::Figure> out;
+    for (const auto& name : d.indicators) {
+        std::vector<int64_t> rows = {0};
+        if (!indicator(name)->network) {
+            rows = d.sites;
+            if (d.sites.size() > 1) rows.push_back(0);
+        }
+        for (int64_t row : rows)
+            for (size_t c = 0; c < l.columns.size(); ++c) {
+                Body::Figure f{name, row, c, {}, false, false};
+                const bool network = indicator(name)->network;
+                for (size_t m : l.months[c])
+                    if (network || row != 0)
+                        f.atoms.push_back(atom_key(name, network ? 0 : row, months[m].key));
+                    else
+                        for (int64_t site : d.sites) f.atoms.push_back(atom_key(name, site, months[m].key));
+                out.push_back(std::move(f));
+            }
+    }
+    return out;
+}
+
+// The released log as the engine reads it, restricted to one indicator: atoms numbered in `ids` (shared with the
+// new table), values from each release's own atoms.
+std::vector<Released> earlier_for(std::string_view name, const std::vector<Body>& log, std::map<std::string, int64_t>& ids) {
+    std::vector<Released> out;
+    for (const Body& b : log) {
+        Released r;
+        for (const auto& f : b.figures) {
+            if (f.indicator != name) continue;
+            Figure figure{{}, b.value(f)};
+            for (const auto& a : f.atoms) figure.atoms.push_back(ids.emplace(a, int64_t(ids.size())).first->second);
+            r.figures.push_back(std::move(figure));
+            r.hidden.push_back(f.hidden);
+            r.primary.push_back(f.primary);
+        }
+        if (!r.figures.empty()) out.push_back(std::move(r));
+    }
+    return out;
+}
+
+// Decides what `b` hides, against every released report. Figures of different indicators share no atom, so each
+// indicator is a problem of its own: smaller programs, the same answer.
+Status protect_all(Body& b, const std::vector<Body>& log) {
+    const Policy policy{b.definition.k, std::max<int64_t>(3, b.definition.k / 2), true};
+    for (const auto& name : b.definition.indicators) {
+        std::map<std::string, int64_t> ids;
+        std::vector<size_t> mine;
+        std::vector<Figure> table;
+        for (size_t i = 0; i < b.figures.size(); ++i) {
+            if (b.figures[i].indicator != name) continue;
+            Figure f{{}, b.value(b.figures[i])};
+            for (const auto& a : b.figures[i].atoms) f.atoms.push_back(ids.emplace(a, int64_t(ids.size())).first->second);
+            table.push_back(std::move(f));
+            mine.push_back(i);
+        }
+        const auto earlier = earlier_for(name, log, ids);
+        // Every atom under k, this report's or an earlier one's, must stay as uncertain as a hidden figure.
+        std::vector<int64_t> small;
+        for (const auto& [key, id] : ids) {
+            std::optional<int64_t> value;
+            if (auto at = b.atoms.find(key); at != b.atoms.end()) value = at->second;
+            for (size_t e = 0; !value && e < log.size(); ++e)
+                if (auto at = log[e].atoms.find(key); at != log[e].atoms.end()) value = at->second;
+            if (value && *value < b.definition.k) small.push_back(id);
+        }
+        HAVEN_TRY(released, protect(table, earlier, policy, small));
+        for (size_t j = 0; j < mine.size(); ++j) {
+            b.figures[mine[j]].hidden = released.hidden[j];
+            b.figures[mine[j]].primary = released.primary[j];
+        }
+    }
+    return {};
+}
+
+// Every released report's body (the log), and the value each atom was released with.
+Result<std::vector<Body>> released_log(Tx& tx, const crypto::Vault& vault, std::map<std::string, int64_t>& frozen) {
+    std::vector<Body> log;
+    for (const auto& s : store::releases_in(tx, "released")) {
+        HAVEN_TRY(plain, vault.open_field("report_releases", "body", s.id, s.body));
+        HAVEN_TRY(b, body_from(plain));
+        for (const auto& [k, v] : b.atoms) frozen.emplace(k, v);
+        log.push_back(std::move(b));
+    }
+    return log;
+}
+
+Report report_of(const store::StoredRelease& s, const Body& b) {
+    Report r{s.id, s.prepared_by, s.prepared_at, s.decided_by, s.decided_at, s.state, b.definition, b.columns, {}, 0, 0, b.frozen};
+    for (const auto& f : b.figures) {
+        Cell c{f.indicator, f.site_id, f.column, std::nullopt, f.primary};
+        if (!f.hidden) c.value = b.value(f);
+        r.hidden += f.hidden;
+        r.primary += f.primary;
+        r.cells.push_back(std::move(c));
+    }
+    return r;
+}
+
+bool allowed_everywhere(const Principal& actor, Action action, const std::vector<int64_t>& sites) {
+    return !sites.empty() && std::all_of(sites.begin(), sites.end(), [&](int64_t s) { return may(actor, action, s); });
+}
+
+}  // namespace
+
+Status check(const Definition& d) {
+    if (d.title.empty()) return invalid("title", "title is required.", "required");
+    if (d.title.size() > 200) return invalid("title", "title is at most 200 bytes.", "too_long", 200);
+    if (d.sites.empty()) return invalid("sites", "Choose at least one site.", "required");
+    if (d.sites.size() > max_sites) return invalid("sites", "A report covers at most 50 sites.", "too_many", int64_t(max_sites));
+    const auto from = month_of(d.from), to = month_of(d.to);
+    if (!from) return invalid("from", "from is a month as YYYY-MM.", "month");
+    if (!to) return invalid("to", "to is a month as YYYY-MM.", "month");
+    if (*to < *from) return invalid("to", "to comes before from.", "after_start");
+    if ((*to - *from).count() >= int(max_months)) return invalid("to", "A report covers at most 36 months.", "too_long_span", int64_t(max_months));
+    if (d.grain != "month" && d.grain != "quarter") return invalid("grain", "grain is month or quarter.", "choose");
+    if (d.grain == "quarter" && ((unsigned(from->month()) - 1) % 3 != 0 || unsigned(to->month()) % 3 != 0))
+        return invalid("from", "A report by quarter starts in January, April, July or October and ends in March, June, September or December.",
+                       "quarter");
+    if (d.indicators.empty()) return invalid("indicators", "Choose at least one indicator.", "required");
+    for (const auto& name : d.indicators) {
+        const Indicator* i = indicator(name);
+        if (!i) return invalid("indicators", "An indicator is not one the catalogue knows.", "choose");
+        if (i->network && d.grain != "quarter")
+            return invalid("indicators", "The emergency network is counted by quarter only.", "network_by_quarter");
+    }
+    if (d.language.size() != 2) return invalid("language", "language is a two-letter code.", "language");
+    if (d.k < least_k || d.k > most_k) return invalid("k", "k is from 5 to 100.", "k");
+    return {};
+}
+
+Result<int64_t> Reports::prepare(const Principal& actor, Definition d) {
+    std::sort(d.sites.begin(), d.sites.end());
+    d.sites.erase(std::unique(d.sites.begin(), d.sites.end()), d.sites.end());
+    // The catalogue's order, once each, whatever order they came in.
+    std::vector<std::string> ordered;
+    for (const auto& i : indicators())
+        if (std::find(d.indicators.begin(), d.indicators.end(), i.name) != d.indicators.end()) ordered.emplace_back(i.name);
+    for (const auto& name : d.indicators)
+        if (!indicator(name)) ordered.push_back(name);  // check() names it
+    d.indicators = ordered;
+    HAVEN_CHECK(check(d));
+    if (!allowed_everywhere(actor, Action::reports_prepare, d.sites)) return accounts::role_forbids();
+
+    const auto months = months_of(d);
+    const Layout layout = layout_of(d, months);
+    HAVEN_TRY(body, db_.read<Body>([&](Tx& tx) -> Result<Body> {
+        Body b{d, layout.columns, {}, figures_of(d, months, layout), 0};
+        for (const auto& f : b.figures)
+            for (const auto& a : f.atoms) b.atoms.emplace(a, 0);
+        for (const auto& name : d.indicators)
+            for (const auto& c : store::counts(tx, name, d.sites, months)) {
+                auto at = b.atoms.find(atom_key(name, c.site_id, months[c.month].key));
+                if (at != b.atoms.end()) at->second = c.value;
+            }
+        std::map<std::string, int64_t> frozen;
+        HAVEN_TRY(log, released_log(tx, vault_, frozen));
+        for (auto& [k, v] : b.atoms)
+            if (auto f = frozen.find(k); f != frozen.end()) v = f->second, ++b.frozen;
+        HAVEN_CHECK(protect_all(b, log));
+        return b;
+    }));
+
+    const int64_t id = new_id(), now = clock_.now_ms();
+    HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
+        store::insert_release(
+            tx, {id, d.sites.front(), actor.account_id, now, 0, 0, "prepared", vault_.seal_field("report_releases", "body", id, to_json(body))},
+            d.sites);
+        audit_.record(tx, {"report.prepare", actor.account_id, "report", id, d.sites.front()});
+        return {};
+    }));
+    return id;
+}
+
+Result<std::vector<int64_t>> Reports::covered(Tx& tx, const Principal& actor, int64_t id, Action action) const {
+    auto sites = store::sites_of(tx, id);
+    // Another site's report and no report at all answer alike.
+    if (!allowed_everywhere(actor, Action::reports_view, sites)) return not_found();
+    if (!allowed_everywhere(actor, action, sites)) return accounts::role_forbids();
+    return sites;
+}
+
+Result<Report> Reports::read(const Principal& actor, int64_t id) {
+    return db_.read<Report>([&](Tx& tx) -> Result<Report> {
+        HAVEN_CHECK(covered(tx, actor, id, Action::reports_view));
+        auto s = store::release(tx, id);
+        if (!s) return not_found();
+        HAVEN_TRY(plain, vault_.open_field("report_releases", "body", s->id, s->body));
+        HAVEN_TRY(b, body_from(plain));
+        return report_of(*s, b);
+    });
+}
+
+Result<std::vector<Summary>> Reports::list(const Principal& actor) {
+    std::set<int64_t> sites;
+    for (const auto& r : actor.roles)
+        if (accounts::role_allows(r.role, Action::reports_view)) sites.insert(r.site_id);
+    if (sites.empty()) return accounts::role_forbids();
+    return db_.read<std::vector<Summary>>([&](Tx& tx) -> Result<std::vector<Summary>> {
+        std::vector<Summary> out;
+        std::set<int64_t> seen;
+        std::vector<store::StoredRelease> found;
+        for (int64_t site : sites)
+            for (auto& s : store::releases_at(tx, site, 200))
+                if (seen.insert(s.id).second) found.push_back(std::move(s));
+        std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.prepared_at > b.prepared_at; });
+        for (const auto& s : found) {
+            // Only the reports whose every site the reader may see (a network-wide report needs every site).
+            if (!allowed_everywhere(actor, Action::reports_view, store::sites_of(tx, s.id))) continue;
+            HAVEN_TRY(plain, vault_.open_field("report_releases", "body", s.id, s.body));
+            HAVEN_TRY(b, body_from(plain));
+            out.push_back({s.id, s.prepared_at, s.state, b.definition.title, b.definition.from, b.definition.to});
+        }
+        return out;
+    });
+}
+
+Status Reports::release(const Principal& actor, int64_t id) {
+    return db_.write([&](Tx& tx) -> Status {
+        HAVEN_CHECK(covered(tx, actor, id, Action::reports_release));
+        store::lock_releases(tx);
+        auto s = store::release(tx, id);
+        if (!s) return not_found();
+        if (s->state != "prepared") return make_error(ErrorKind::conflict, "not_prepared", "This report was already released or discarded.");
+        if (s->prepared_by == actor.account_id)
+            return make_error(ErrorKind::forbidden, "four_eyes", "A report is released by someone other than the one who prepared it.");
+        HAVEN_TRY(plain, vault_.open_field("report_releases", "body", s->id, s->body));
+        HAVEN_TRY(b, body_from(plain));
+        // Checked again against the log as it is now: another report may have been released since.
+        std::map<std::string, int64_t> frozen;
+        HAVEN_TRY(log, released_log(tx, vault_, frozen));
+        Body again = b;
+        for (auto& [k, v] : again.atoms)
+            if (auto f = frozen.find(k); f != frozen.end()) v = f->second;
+        HAVEN_CHECK(protect_all(again, log));
+        bool same = again.atoms == b.atoms;
+        for (size_t i = 0; same && i < b.figures.size(); ++i) same = again.figures[i].hidden == b.figures[i].hidden;
+        if (!same)
+            return make_error(ErrorKind::conflict, "changed",
+                              "A report released since this one was prepared changes what it must hide: prepare it again.");
+        store::decide(tx, id, "released", actor.account_id, clock_.now_ms());
+        audit_.record(tx, {"report.release", actor.account_id, "report", id, s->site_id});
+        return {};
+    });
+}
+
+Status Reports::discard(const Principal& actor, int64_t id) {
+    return db_.write([&](Tx& tx) -> Status {
+        auto s = store::release(tx, id);
+        HAVEN_CHECK(covered(tx, actor, id, Action::reports_view));
+        if (!s) return not_found();
+        const bool own = s->prepared_by == actor.account_id;
+        if (!own) HAVEN_CHECK(covered(tx, actor, id, Action::reports_release));
+        if (s->state != "prepared") return make_error(ErrorKind::conflict, "not_prepared", "This report was already released or discarded.");
+        store::decide(tx, id, "discarded", actor.account_id, clock_.now_ms());
+        audit_.record(tx, {"report.discard", actor.account_id, "report", id, s->site_id});
+        return {};
+    });
+}
+
+Result<int64_t> Reports::default_site(const Principal& actor, Action action) const {
+    std::set<int64_t> sites;
+    for (const auto& r : actor.roles)
+        if (accounts::role_allows(r.role, action)) sites.insert(r.site_id);
+    if (sites.empty()) return accounts::role_forbids();
+    if (sites.size() > 1) return invalid("site_id", "site_id is required: you work at several sites.", "choose");
+    return *sites.begin();
+}
+
+}  // namespace haven::reports

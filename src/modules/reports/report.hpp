@@ -1,0 +1,99 @@
+// Reports for funders (issue 19): a report editor declares a report — sites, months, grain, indicators — and
+// prepares it: the counts are read from what the modules record, laid out as figures, and every figure under k
+// and every figure that would reveal one (now or set against any earlier release) is hidden by the disclosure
+// engine (disclosure.hpp). An administrator other than the editor then releases it, or discards it; the release
+// is checked again against the log, under its lock. Only released reports download (CSV, XLSX, PDF).
+//
+// The finest counts ("atoms", one per indicator × site × month) are stored with each report, sealed; a count
+// once released keeps its released value in every later report (late entries and erased people do not move a
+// released figure), which is what lets the engine check a new report against the old ones.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/principal.hpp"
+#include "core/result.hpp"
+#include "modules/accounts/service.hpp"
+#include "modules/shared.hpp"
+
+namespace haven::reports {
+
+struct Indicator {
+    std::string_view name;  // the key in definitions, URLs and catalogues ("cases_opened")
+    bool network = false;   // the emergency network: one row for the whole network, and only by quarter
+};
+const std::vector<Indicator>& indicators();
+
+constexpr size_t max_months = 36, max_sites = 50;
+constexpr int64_t least_k = 5, most_k = 100;
+
+struct Definition {
+    std::string title;
+    std::vector<int64_t> sites;  // sorted, distinct
+    std::string from, to;        // "2027-01" … "2027-03", whole months, inclusive
+    std::string grain = "quarter";
+    std::vector<std::string> indicators;  // in the catalogue's order
+    std::string language = "en";          // the outputs' language
+    int64_t k = 10;                       // figures under k are hidden (5 to 100)
+};
+
+// The definition checked; the error names the field.
+Status check(const Definition& d);
+
+// One figure of a report: an indicator at a site (0: the total over the report's sites, or the whole network) in
+// a column (the last column is the total over the period when there is more than one).
+struct Cell {
+    std::string indicator;
+    int64_t site_id = 0;
+    size_t column = 0;
+    std::optional<int64_t> value;  // nullopt: hidden (its value never leaves the service)
+    bool primary = false;          // hidden for being under k (otherwise for what it would reveal)
+};
+
+struct Report {
+    int64_t id = 0, prepared_by = 0, prepared_at = 0, decided_by = 0, decided_at = 0;
+    std::string state;  // prepared, released, discarded
+    Definition definition;
+    std::vector<std::string> columns;  // "2027-Q1" or "2027-01"; "total" last when more than one period
+    std::vector<Cell> cells;           // by indicator, then site (0 last), then column
+    int64_t hidden = 0, primary = 0;   // how many figures are hidden, how many of them for being under k
+    int64_t frozen = 0;                // atoms that kept the value an earlier release gave them
+};
+
+struct Summary {
+    int64_t id = 0, prepared_at = 0;
+    std::string state, title, from, to;
+};
+
+class Reports {
+public:
+    Reports(const modules::Shared& shared, accounts::Service& accounts)
+        : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit), accounts_(accounts) {}
+
+    Result<int64_t> prepare(const Principal& actor, Definition d);  // reports.prepare at every site; audited
+    Result<Report> read(const Principal& actor, int64_t id);        // reports.view at every site it covers
+    // The reports the actor may read (every site they cover allows reports.view), newest first.
+    Result<std::vector<Summary>> list(const Principal& actor);
+    // Releases a prepared report: reports.release at every site, and not the one who prepared it. Refused
+    // (409 changed) when a release since it was prepared means it would now have to hide more: prepare it again.
+    Status release(const Principal& actor, int64_t id);
+    Status discard(const Principal& actor, int64_t id);  // the one who prepared it, or who may release it
+
+    Result<int64_t> default_site(const Principal& actor, accounts::Action action) const;
+    accounts::Service& accounts() { return accounts_; }
+
+private:
+    Result<std::vector<int64_t>> covered(storage::Tx& tx, const Principal& actor, int64_t id, accounts::Action action) const;
+
+    storage::Database& db_;
+    const crypto::Vault& vault_;
+    const Clock& clock_;
+    const audit::Recorder& audit_;
+    accounts::Service& accounts_;
+};
+
+}  // namespace haven::reports

@@ -1,0 +1,151 @@
+#include "modules/reports/store.hpp"
+
+#include <map>
+
+namespace haven::reports::store {
+
+using storage::Blob;
+using storage::Row;
+using storage::rows_as;
+
+namespace {
+
+// Where each indicator counts from: the rows (FROM … WHERE …, the WHERE ending in AND or empty), the site and the
+// instant that place a row in a site and a month, and what is summed. Every statement joins a table of months
+// made from numbers, so one statement per indicator serves any period, on both engines.
+struct Source {
+    const char* from;   // "FROM cases x"
+    const char* where;  // "x.status = 'closed' AND ", or ""
+    const char* site;   // "x.site_id"; "0" for the whole network
+    const char* at;     // "x.created_at", epoch ms
+    const char* value;  // "COUNT(*)"
+};
+
+const std::map<std::string_view, std::vector<Source>>& sources() {
+    static const std::map<std::string_view, std::vector<Source>> s = {
+        {"people_new", {{"FROM people x", "", "x.site_id", "x.created_at", "COUNT(*)"}}},
+        {"course_enrolments", {{"FROM course_enrolments x JOIN courses c ON c.id = x.course_id", "", "c.site_id", "x.since", "COUNT(*)"}}},
+        {"course_attendance",
+         {{"FROM attendance x JOIN course_sessions s ON s.id = x.session_id JOIN courses c ON c.id = s.course_id", "x.present = 1 AND ", "c.site_id",
+           "s.start_at", "COUNT(*)"}}},
+        {"cases_opened", {{"FROM cases x", "", "x.site_id", "x.created_at", "COUNT(*)"}}},
+        {"cases_closed", {{"FROM cases x", "x.status = 'closed' AND ", "x.site_id", "x.updated_at", "COUNT(*)"}}},
+        {"counselling_opened", {{"FROM counselling x", "", "x.site_id", "x.opened_at", "COUNT(*)"}}},
+        // Studio booked (not cancelled), in ms: counts() rounds it to hours per month and site.
+        {"studio_hours",
+         {{"FROM bookings x JOIN spaces s ON s.id = x.space_id", "s.kind = 'studio' AND x.cancelled_at IS NULL AND ", "s.site_id", "x.start_at",
+           "CAST(SUM(x.end_at - x.start_at) AS BIGINT)"}}},
+        // People checked in at events, and the headcounts of events without registration.
+        {"event_attendance",
+         {{"FROM registrations x JOIN events e ON e.id = x.event_id", "x.checked_in_at IS NOT NULL AND ", "e.site_id", "e.start_at", "COUNT(*)"},
+          {"FROM headcounts x JOIN events e ON e.id = x.event_id", "", "e.site_id", "e.start_at", "CAST(SUM(x.count) AS BIGINT)"}}},
+        {"requests_done", {{"FROM help_requests x", "x.status = 'done' AND ", "x.site_id", "x.created_at", "COUNT(*)"}}},
+        {"letters_sent",
+         {{"FROM letters x", "x.status IN ('sent', 'delivered', 'returned', 'withheld', 'answered') AND ", "x.site_id", "x.sent_at", "COUNT(*)"}}},
+        {"letters_answered", {{"FROM letters x", "x.status = 'answered' AND ", "x.site_id", "x.sent_at", "COUNT(*)"}}},
+        {"donations", {{"FROM fund_ledger x JOIN funds f ON f.id = x.fund_id", "x.kind = 'donation' AND ", "f.site_id", "x.at", "COUNT(*)"}}},
+        {"disbursements", {{"FROM fund_ledger x JOIN funds f ON f.id = x.fund_id", "x.kind = 'disbursement' AND ", "f.site_id", "x.at", "COUNT(*)"}}},
+        {"network_activations", {{"FROM network_activations x", "x.published_at IS NOT NULL AND ", "0", "x.published_at", "COUNT(*)"}}},
+    };
+    return s;
+}
+
+std::string numbers(const std::vector<int64_t>& values) {
+    std::string out;
+    for (int64_t v : values) out += (out.empty() ? "" : ", ") + std::to_string(v);
+    return out;
+}
+
+// WITH m (k, lo, hi) AS (VALUES (0, 1798761600000, 1801440000000), …): one row per month.
+std::string months_table(const std::vector<Month>& months, bool days) {
+    std::string out = "WITH m (k, lo, hi) AS (VALUES ";
+    for (size_t i = 0; i < months.size(); ++i) {
+        out += (i ? ", (" : "(") + std::to_string(i) + ", ";
+        // Days are made by the caller from numbers ("2027-01-01"): digits and dashes only, so quoting is safe.
+        out += days ? "'" + months[i].first_day + "', '" + months[i].last_day + "'"
+                    : std::to_string(months[i].start_ms) + ", " + std::to_string(months[i].end_ms);
+        out += ")";
+    }
+    return out + ") ";
+}
+
+void add(std::vector<Count>& out, const storage::Rows& rows) {
+    for (const Row& r : rows) {
+        const int64_t site = r.integer(0), month = r.integer(1), value = r.is_null(2) ? 0 : r.integer(2);
+        bool merged = false;
+        for (auto& c : out)
+            if (c.site_id == site && c.month == size_t(month)) c.value += value, merged = true;
+        if (!merged) out.push_back({site, size_t(month), value});
+    }
+}
+
+}  // namespace
+
+std::vector<Count> counts(Tx& tx, std::string_view indicator, const std::vector<int64_t>& sites, const std::vector<Month>& months) {
+    std::vector<Count> out;
+    if (months.empty() || sites.empty()) return out;
+    if (indicator == "desk_months") {  // a desk held for any day of a month counts one desk-month
+        add(out, tx.query(months_table(months, true) +
+                          "SELECT s.site_id, m.k, COUNT(*) FROM desk_allocations x JOIN spaces s ON s.id = x.space_id "
+                          "JOIN m ON x.from_date <= m.hi AND x.to_date >= m.lo WHERE s.site_id IN (" +
+                          numbers(sites) + ") GROUP BY s.site_id, m.k"));
+        return out;
+    }
+    const auto found = sources().find(indicator);
+    if (found == sources().end()) return out;
+    for (const Source& s : found->second) {
+        const std::string site = s.site, at = s.at;
+        const std::string where = site == "0" ? "" : site + " IN (" + numbers(sites) + ") AND ";
+        // The instant's range in the WHERE too, so the index on (site, instant) bounds the scan.
+        add(out, tx.query(months_table(months, false) + "SELECT " + site + ", m.k, " + s.value + " " + s.from + " JOIN m ON " + at + " >= m.lo AND " +
+                          at + " < m.hi WHERE " + s.where + where + at + " >= " + std::to_string(months.front().start_ms) + " AND " + at + " < " +
+                          std::to_string(months.back().end_ms) + " GROUP BY " + (site == "0" ? "" : site + ", ") + "m.k"));
+    }
+    if (indicator == "studio_hours")
+        for (auto& c : out) c.value = (c.value + 1800000) / 3600000;
+    return out;
+}
+
+namespace {
+constexpr const char* release_columns = "SELECT id, site_id, state, body, prepared_by, prepared_at, decided_by, decided_at FROM report_releases ";
+StoredRelease release_from(const Row& r) {
+    return {r.integer(0), r.integer(1),   r.integer(4), r.integer(5), r.is_null(6) ? 0 : r.integer(6), r.is_null(7) ? 0 : r.integer(7),
+            r.text(2),    r.blob(3).str()};
+}
+}  // namespace
+
+void insert_release(Tx& tx, const StoredRelease& r, const std::vector<int64_t>& sites) {
+    tx.exec("INSERT INTO report_releases (id, site_id, state, body, prepared_by, prepared_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            {r.id, r.site_id, r.state, Blob::of(r.body), r.prepared_by, r.prepared_at});
+    for (int64_t site : sites) tx.exec("INSERT INTO report_sites (report_id, site_id) VALUES ($1, $2)", {r.id, site});
+}
+
+std::optional<StoredRelease> release(Tx& tx, int64_t id) {
+    auto rows = tx.query(std::string(release_columns) + "WHERE id = $1", {id});
+    if (rows.empty()) return std::nullopt;
+    return release_from(rows.front());
+}
+
+std::vector<int64_t> sites_of(Tx& tx, int64_t report_id) {
+    return rows_as(tx.query("SELECT site_id FROM report_sites WHERE report_id = $1 ORDER BY site_id", {report_id}),
+                   [](const Row& r) { return r.integer(0); });
+}
+
+std::vector<StoredRelease> releases_at(Tx& tx, int64_t site_id, size_t limit) {
+    return rows_as(tx.query(std::string(release_columns) +
+                                "WHERE id IN (SELECT report_id FROM report_sites WHERE site_id = $1) ORDER BY prepared_at DESC, id LIMIT $2",
+                            {site_id, int64_t(limit)}),
+                   release_from);
+}
+
+std::vector<StoredRelease> releases_in(Tx& tx, std::string_view state) {
+    return rows_as(tx.query(std::string(release_columns) + "WHERE state = $1 ORDER BY prepared_at, id", {std::string(state)}), release_from);
+}
+
+void decide(Tx& tx, int64_t id, std::string_view state, int64_t by, int64_t at) {
+    tx.exec("UPDATE report_releases SET state = $1, decided_by = $2, decided_at = $3 WHERE id = $4", {std::string(state), by, at, id});
+}
+
+void lock_releases(Tx& tx) { tx.exec("UPDATE report_release_head SET releases = releases + 1 WHERE id = 1"); }
+
+}  // namespace haven::reports::store

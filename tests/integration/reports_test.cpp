@@ -1,0 +1,329 @@
+// Reports for funders (issue 19) on both engines, through the API: figures counted from what the modules record,
+// small ones and those that would reveal them hidden, a second report that would reveal a hidden figure by
+// subtraction hiding more, the editor-prepares / administrator-releases rule, what others may not do, downloads
+// only once released, released counts that keep their value.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "app/app.hpp"
+#include "modules/reports/disclosure.hpp"
+#include "support/accounts.hpp"
+#include "support/app_fixture.hpp"
+#include "support/engines.hpp"
+#include "support/http_client.hpp"
+
+namespace haven {
+namespace {
+
+namespace json = boost::json;
+using testing::HttpReply;
+
+constexpr int64_t jan_2027 = 1'798'761'600'000;  // 2027-01-01T00:00Z
+constexpr int64_t day = 86'400'000;
+
+class Reports : public testing::AppFixture<ManualClock> {
+protected:
+    void SetUp() override {
+        AppFixture::SetUp();
+        if (!app_) return;
+        clock_.set_ms(jan_2027 + 120 * day);  // May 2027
+        auto& svc = app_->accounts();
+        auto paris = svc.create_site(nullptr, {"Paris", "Paris", "France", "Europe/Paris", false});
+        auto lyon = svc.create_site(nullptr, {"Lyon", "Lyon", "France", "Europe/Paris", false});
+        ASSERT_TRUE(paris.ok() && lyon.ok());
+        paris_ = paris->id;
+        lyon_ = lyon->id;
+        editor_ = testing::make_account(svc, clock_, "editor", Role::report_editor, paris_);
+        admin_ = testing::make_account(svc, clock_, "admin", Role::administrator, paris_);
+        grant(editor_.id, lyon_, "report_editor");
+        grant(admin_.id, lyon_, "administrator");
+        paris_admin_ = testing::make_account(svc, clock_, "admin-paris", Role::administrator, paris_);
+        coordinator_ = testing::make_account(svc, clock_, "coordinator", Role::coordinator, paris_);
+    }
+
+    void grant(int64_t account, int64_t site, const std::string& role) {
+        ASSERT_TRUE(app_->db()
+                        .write([&](storage::Tx& tx) -> Status {
+                            tx.exec("INSERT INTO account_roles (account_id, site_id, role) VALUES ($1, $2, $3)", {account, site, role});
+                            return {};
+                        })
+                        .ok());
+    }
+    // `n` people registered at `site` on day `d` of 2027 (the counts read only the plain columns).
+    void people(int64_t site, int d, int n) {
+        ASSERT_TRUE(app_->db()
+                        .write([&](storage::Tx& tx) -> Status {
+                            for (int i = 0; i < n; ++i)
+                                tx.exec("INSERT INTO people (id, site_id, person_key, record, created_at, active_at) VALUES ($1, $2, $3, $4, $5, $5)",
+                                        {++next_, site, storage::Blob::of("k"), storage::Blob::of("r"), jan_2027 + d * day + i});
+                            return {};
+                        })
+                        .ok());
+    }
+    HttpReply call(const std::string& method, const std::string& target, int64_t account, const std::string& body = {}) {
+        return testing::signed_request(port_, method, target, testing::session_for(app_->db(), clock_, account), csrf_, body);
+    }
+    json::object prepare(int64_t account, json::object definition, int status = 201) {
+        auto r = call("POST", "/api/v1/reports", account, json::serialize(definition));
+        EXPECT_EQ(r.status, status) << r.body;
+        return r.status == 201 ? json::parse(r.body).as_object() : json::object{};
+    }
+    json::object quarterly(json::array sites, std::string grain = "month") {
+        return {{"title", "Q1 2027 — Fondation Lumière"}, {"sites", std::move(sites)}, {"from", "2027-01"}, {"to", "2027-03"}, {"grain", grain},
+                {"indicators", json::array{"people_new"}}};
+    }
+    // The value of the cell at (site, column), or -1 when hidden.
+    static int64_t cell(const json::object& report, int64_t site, const std::string& column) {
+        for (const auto& c : report.at("cells").as_array())
+            if (c.at("site_id").as_int64() == site && c.at("column").as_string() == column)
+                return c.at("value").is_null() ? -1 : c.at("value").as_int64();
+        ADD_FAILURE() << "no cell " << site << " " << column;
+        return -2;
+    }
+
+    int64_t paris_ = 0, lyon_ = 0, next_ = 1000;
+    testing::TestAccount editor_, admin_, paris_admin_, coordinator_;
+    const std::string csrf_ = "csrf-token-for-the-reports-test";
+};
+
+TEST_P(Reports, SmallFiguresAndWhatWouldRevealThemAreHiddenAndOnlyAReleasedReportDownloads) {
+    if (!app_) return;
+    people(paris_, 3, 12);  // Jan: Paris 12, Lyon 2
+    people(lyon_, 5, 2);
+    people(paris_, 40, 3);  // Feb: Paris 3, Lyon 11
+    people(lyon_, 41, 11);
+    people(paris_, 70, 15);  // Mar: Paris 15, Lyon 14
+    people(lyon_, 71, 14);
+    people(paris_, 100, 9);  // April: outside the quarter
+
+    auto r = prepare(editor_.id, quarterly({paris_, lyon_}));
+    ASSERT_FALSE(r.empty());
+    EXPECT_EQ(r.at("state").as_string(), "prepared");
+    EXPECT_EQ(cell(r, paris_, "2027-01"), 12);
+    EXPECT_EQ(cell(r, lyon_, "2027-01"), -1) << "2 is under 10";
+    EXPECT_EQ(cell(r, paris_, "2027-02"), -1) << "3 is under 10";
+    EXPECT_EQ(cell(r, paris_, "2027-03"), 15);
+    // No figure shown is under k, and the attacker's program, given every figure shown, cannot pin a small one.
+    std::vector<reports::Figure> known;
+    std::map<std::pair<int64_t, std::string>, int64_t> atom;  // (site, month) → atom id
+    for (int64_t s : {paris_, lyon_})
+        for (const char* m : {"2027-01", "2027-02", "2027-03"}) atom[{s, m}] = int64_t(atom.size());
+    for (const auto& c : r.at("cells").as_array()) {
+        if (c.at("value").is_null()) continue;
+        EXPECT_GE(c.at("value").as_int64(), 10);
+        reports::Figure f{{}, c.at("value").as_int64()};
+        const int64_t site = c.at("site_id").as_int64();
+        const std::string column(c.at("column").as_string());
+        for (int64_t s : {paris_, lyon_})
+            for (const char* m : {"2027-01", "2027-02", "2027-03"})
+                if ((site == 0 || site == s) && (column == "total" || column == m)) f.atoms.push_back(atom[{s, m}]);
+        known.push_back(f);
+    }
+    for (auto [s, m] : {std::pair{lyon_, "2027-01"}, std::pair{paris_, "2027-02"}}) {
+        auto range = reports::attack({atom[{s, m}]}, known);
+        ASSERT_TRUE(range.ok());
+        EXPECT_GE(range->width(), 5.0) << s << " " << m << ": [" << range->least << ", " << range->most << "]";
+    }
+
+    // Nothing downloads before the release; the editor cannot release; neither can an administrator of one site only.
+    const std::string url = "/api/v1/reports/" + std::to_string(r.at("id").as_int64());
+    const std::string page = "/reports/" + std::to_string(r.at("id").as_int64());
+    EXPECT_EQ(call("GET", page + "/pdf", editor_.id).status, 409);
+    EXPECT_EQ(call("POST", url + "/release", editor_.id).status, 403);
+    EXPECT_EQ(call("POST", url + "/release", paris_admin_.id).status, 404) << "a report about Lyon is not Paris's alone";
+    EXPECT_EQ(call("GET", url, paris_admin_.id).status, 404);
+    EXPECT_EQ(call("GET", url, coordinator_.id).status, 403);
+    EXPECT_EQ(testing::signed_request(port_, "GET", url, "", csrf_).status, 401);
+
+    auto released = call("POST", url + "/release", admin_.id);
+    ASSERT_EQ(released.status, 200) << released.body;
+    EXPECT_EQ(json::parse(released.body).at("state").as_string(), "released");
+    EXPECT_EQ(call("POST", url + "/release", admin_.id).status, 409) << "once";
+    EXPECT_EQ(call("POST", url + "/discard", admin_.id).status, 409);
+
+    auto csv = call("GET", page + "/csv", editor_.id);
+    ASSERT_EQ(csv.status, 200);
+    EXPECT_NE(csv.body.find("Paris"), std::string::npos);
+    EXPECT_NE(csv.body.find("<10"), std::string::npos);
+    EXPECT_EQ(csv.body.find(",2,"), std::string::npos) << "a hidden value never leaves";
+    auto pdf = call("GET", page + "/pdf", admin_.id);
+    ASSERT_EQ(pdf.status, 200);
+    EXPECT_EQ(pdf.body.substr(0, 5), "%PDF-");
+    auto xlsx = call("GET", page + "/xlsx", admin_.id);
+    ASSERT_EQ(xlsx.status, 200);
+    EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
+    EXPECT_EQ(call("GET", page + "/charts/1", editor_.id).status, 200);
+    EXPECT_EQ(call("GET", page + "/charts/2", editor_.id).status, 404);
+
+    // Lyon's administrator… is admin_ too; Paris's administrator sees no report that covers Lyon in the list.
+    auto listed = json::parse(call("GET", "/api/v1/reports", paris_admin_.id).body).at("items").as_array();
+    EXPECT_TRUE(listed.empty());
+    EXPECT_EQ(json::parse(call("GET", "/api/v1/reports", editor_.id).body).at("items").as_array().size(), 1u);
+}
+
+TEST_P(Reports, ASecondReportHidesWhatSubtractionFromTheFirstWouldReveal) {
+    if (!app_) return;
+    people(paris_, 3, 23);  // Paris: January 23, February 14; Lyon: January 2, February 12
+    people(lyon_, 5, 2);
+    people(paris_, 40, 14);
+    people(lyon_, 41, 12);
+    // First: both sites, the quarter. Nothing small is shown: Paris 37, Lyon 14, both 51.
+    auto first = prepare(editor_.id, quarterly({paris_, lyon_}, "quarter"));
+    ASSERT_FALSE(first.empty());
+    EXPECT_EQ(cell(first, paris_, "2027-Q1"), 37);
+    EXPECT_EQ(cell(first, lyon_, "2027-Q1"), 14);
+    EXPECT_EQ(cell(first, 0, "2027-Q1"), 51);
+    ASSERT_EQ(call("POST", "/api/v1/reports/" + std::to_string(first.at("id").as_int64()) + "/release", admin_.id).status, 200);
+
+    // Second: Lyon in February. Alone, 12 is safe to show; after the first, 14 - 12 = 2 people in Lyon in January
+    // and March: hidden.
+    json::object february = quarterly({lyon_});
+    february["from"] = "2027-02";
+    february["to"] = "2027-02";
+    auto second = prepare(editor_.id, february);
+    ASSERT_FALSE(second.empty());
+    EXPECT_EQ(cell(second, lyon_, "2027-02"), -1);
+    json::object paris_february = february;
+    paris_february["sites"] = json::array{paris_};
+    EXPECT_EQ(cell(prepare(editor_.id, paris_february), paris_, "2027-02"), 14) << "Paris's January stays 23, wide enough";
+
+    // A count released keeps its value: a late entry for January changes nothing already released.
+    people(paris_, 4, 5);
+    auto again = prepare(editor_.id, quarterly({paris_, lyon_}, "quarter"));
+    EXPECT_EQ(cell(again, paris_, "2027-Q1"), 37);
+    EXPECT_EQ(cell(again, 0, "2027-Q1"), 51);
+    auto april = quarterly({paris_}, "quarter");
+    april["from"] = "2027-04";
+    april["to"] = "2027-06";
+    people(paris_, 95, 11);
+    EXPECT_EQ(cell(prepare(editor_.id, april), paris_, "2027-Q2"), 11) << "new months count what is there";
+}
+
+TEST_P(Reports, NoOneReleasesTheirOwnReportAndAReleaseInBetweenIsCheckedAgain) {
+    if (!app_) return;
+    people(paris_, 3, 23);
+    people(lyon_, 5, 2);
+    people(paris_, 40, 14);
+    people(lyon_, 41, 12);
+    // An administrator who also edits prepares: someone else must release it.
+    auto both = testing::make_account(app_->accounts(), clock_, "both", Role::administrator, paris_);
+    grant(both.id, paris_, "report_editor");
+    grant(both.id, lyon_, "administrator");
+    grant(both.id, lyon_, "report_editor");
+    auto own = prepare(both.id, quarterly({paris_, lyon_}));
+    ASSERT_FALSE(own.empty());
+    auto refused = call("POST", "/api/v1/reports/" + std::to_string(own.at("id").as_int64()) + "/release", both.id);
+    EXPECT_EQ(refused.status, 403);
+    EXPECT_NE(refused.body.find("four_eyes"), std::string::npos);
+
+    // Two reports prepared side by side, each safe alone; once the first is released the second must hide more.
+    auto a = prepare(editor_.id, quarterly({paris_, lyon_}, "quarter"));
+    json::object february = quarterly({lyon_});
+    february["from"] = "2027-02";
+    february["to"] = "2027-02";
+    auto b = prepare(editor_.id, february);
+    ASSERT_FALSE(a.empty());
+    ASSERT_FALSE(b.empty());
+    EXPECT_EQ(cell(b, lyon_, "2027-02"), 12) << "alone, Lyon's February reveals nothing";
+    ASSERT_EQ(call("POST", "/api/v1/reports/" + std::to_string(a.at("id").as_int64()) + "/release", admin_.id).status, 200);
+    auto late = call("POST", "/api/v1/reports/" + std::to_string(b.at("id").as_int64()) + "/release", admin_.id);
+    EXPECT_EQ(late.status, 409) << late.body;
+    EXPECT_NE(late.body.find("changed"), std::string::npos);
+    // Discarded by its editor, and prepared again: now hidden.
+    EXPECT_EQ(call("POST", "/api/v1/reports/" + std::to_string(b.at("id").as_int64()) + "/discard", coordinator_.id).status, 403);
+    EXPECT_EQ(call("POST", "/api/v1/reports/" + std::to_string(b.at("id").as_int64()) + "/discard", editor_.id).status, 200);
+    EXPECT_EQ(cell(prepare(editor_.id, february), lyon_, "2027-02"), -1);
+}
+
+TEST_P(Reports, ADefinitionIsCheckedFieldByField) {
+    if (!app_) return;
+    auto bad = [&](json::object d, const char* field) {
+        auto r = call("POST", "/api/v1/reports", editor_.id, json::serialize(d));
+        EXPECT_EQ(r.status, 422) << field << ": " << r.body;
+        EXPECT_NE(r.body.find(std::string("\"fields\":{\"") + field + "\""), std::string::npos) << r.body;
+    };
+    auto d = quarterly({paris_});
+    bad(
+        [&] {
+            auto x = d;
+            x["title"] = "";
+            return x;
+        }(),
+        "title");
+    bad(
+        [&] {
+            auto x = d;
+            x["from"] = "2027-13";
+            return x;
+        }(),
+        "from");
+    bad(
+        [&] {
+            auto x = d;
+            x["to"] = "2026-12";
+            return x;
+        }(),
+        "to");
+    bad(
+        [&] {
+            auto x = d;
+            x["to"] = "2030-12";
+            return x;
+        }(),
+        "to");
+    bad(
+        [&] {
+            auto x = d;
+            x["grain"] = "quarter";
+            x["from"] = "2027-02";
+            return x;
+        }(),
+        "from");
+    bad(
+        [&] {
+            auto x = d;
+            x["indicators"] = json::array{"people_new", "names"};
+            return x;
+        }(),
+        "indicators");
+    bad(
+        [&] {
+            auto x = d;
+            x["indicators"] = json::array{"network_activations"};
+            return x;
+        }(),
+        "indicators");
+    bad(
+        [&] {
+            auto x = d;
+            x["k"] = 4;
+            return x;
+        }(),
+        "k");
+    bad(
+        [&] {
+            auto x = d;
+            x["sites"] = json::array{};
+            return x;
+        }(),
+        "sites");
+    bad(
+        [&] {
+            auto x = d;
+            x["sites"] = json::array{"1"};
+            return x;
+        }(),
+        "sites");
+    // A site the editor does not work at: forbidden, whatever the rest.
+    auto other = app_->accounts().create_site(nullptr, {"Berlin", "Berlin", "Germany", "Europe/Berlin", false});
+    ASSERT_TRUE(other.ok());
+    EXPECT_EQ(call("POST", "/api/v1/reports", editor_.id, json::serialize(quarterly({paris_, other->id}))).status, 403);
+    EXPECT_EQ(call("POST", "/api/v1/reports", admin_.id, json::serialize(d)).status, 403) << "administrators release; editors prepare";
+    EXPECT_EQ(call("POST", "/api/v1/reports", editor_.id, "{\"title\": ").status, 400);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Reports, ::testing::Values("sqlite", "postgres"), testing::engine_name);
+
+}  // namespace
+}  // namespace haven
