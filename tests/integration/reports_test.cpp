@@ -8,6 +8,7 @@
 
 #include "app/app.hpp"
 #include "modules/reports/disclosure.hpp"
+#include "modules/reports/report.hpp"
 #include "support/accounts.hpp"
 #include "support/app_fixture.hpp"
 #include "support/engines.hpp"
@@ -234,6 +235,69 @@ TEST_P(Reports, NoOneReleasesTheirOwnReportAndAReleaseInBetweenIsCheckedAgain) {
     EXPECT_EQ(call("POST", "/api/v1/reports/" + std::to_string(b.at("id").as_int64()) + "/discard", coordinator_.id).status, 403);
     EXPECT_EQ(call("POST", "/api/v1/reports/" + std::to_string(b.at("id").as_int64()) + "/discard", editor_.id).status, 200);
     EXPECT_EQ(cell(prepare(editor_.id, february), lyon_, "2027-02"), -1);
+}
+
+TEST_P(Reports, EveryIndicatorCountsFromItsModulesRecords) {
+    if (!app_) return;
+    people(paris_, 1, 23);  // ids 1001…1023, registered in January
+    // A studio and a desk at Paris; desk allocations across months; studio bookings (one cancelled); cases.
+    const int64_t studio = 501, desk = 502;
+    ASSERT_TRUE(app_->db()
+                    .write([&](storage::Tx& tx) -> Status {
+                        for (auto [id, kind] : {std::pair{studio, "studio"}, std::pair{desk, "desk"}})
+                            tx.exec(
+                                "INSERT INTO spaces (id, site_id, kind, name, equipment, bookings_version, created_at) VALUES ($1, $2, $3, "
+                                "'s', '', 0, 0)",
+                                {id, paris_, std::string(kind)});
+                        // 12 desks held from 15 January to 10 February: 12 desk-months in each; 11 only in March.
+                        for (int i = 0; i < 23; ++i)
+                            tx.exec(
+                                "INSERT INTO desk_allocations (id, space_id, person_id, from_date, to_date, created_by, created_at) VALUES ($1, $2, "
+                                "$3, $4, $5, $6, 0)",
+                                {int64_t(700 + i), desk, int64_t(1001 + i), std::string(i < 12 ? "2027-01-15" : "2027-03-01"),
+                                 std::string(i < 12 ? "2027-02-10" : "2027-03-31"), editor_.id});
+                        // 13 studio bookings of 1 h 40 min in January, one of them cancelled: 20 hours.
+                        for (int i = 0; i < 13; ++i)
+                            tx.exec(
+                                "INSERT INTO bookings (id, space_id, series_id, start_at, end_at, booked_by, cancelled_at, created_at) VALUES ($1, "
+                                "$2, $1, $3, $4, $5, $6, 0)",
+                                {int64_t(800 + i), studio, jan_2027 + i * day, jan_2027 + i * day + 100 * 60'000, editor_.id,
+                                 i == 0 ? storage::Value(int64_t(1)) : storage::Value(nullptr)});
+                        // 11 cases opened in February, 10 of them closed in March.
+                        for (int i = 0; i < 11; ++i)
+                            tx.exec(
+                                "INSERT INTO cases (id, person_id, site_id, status, record, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, "
+                                "$6, $7)",
+                                {int64_t(900 + i), int64_t(1001 + i), paris_, std::string(i < 10 ? "closed" : "open"), storage::Blob::of("r"),
+                                 jan_2027 + 35 * day, jan_2027 + 65 * day});
+                        return {};
+                    })
+                    .ok());
+    json::array all;
+    for (const auto& i : reports::indicators()) all.push_back(json::string(i.name));
+    auto d = quarterly({paris_}, "quarter");
+    d["indicators"] = all;
+    auto whole = prepare(editor_.id, d);  // every indicator's statement runs on this engine
+    ASSERT_FALSE(whole.empty());
+    EXPECT_EQ(whole.at("cells").as_array().size(), reports::indicators().size());
+    d["grain"] = "month";
+    d["indicators"] = json::array{"desk_months", "studio_hours", "cases_opened", "cases_closed", "people_new"};
+    auto r = prepare(editor_.id, d);
+    ASSERT_FALSE(r.empty());
+    auto value = [&](const char* indicator, const char* column) {
+        for (const auto& c : r.at("cells").as_array())
+            if (c.at("indicator").as_string() == indicator && c.at("column").as_string() == column && c.at("site_id").as_int64() == paris_)
+                return c.at("value").is_null() ? int64_t(-1) : c.at("value").as_int64();
+        return int64_t(-2);
+    };
+    EXPECT_EQ(value("desk_months", "2027-01"), 12);
+    EXPECT_EQ(value("desk_months", "2027-02"), 12);
+    EXPECT_EQ(value("desk_months", "2027-03"), 11);
+    EXPECT_EQ(value("desk_months", "total"), 35);
+    EXPECT_EQ(value("studio_hours", "2027-01"), 20);
+    EXPECT_EQ(value("cases_opened", "2027-02"), 11);
+    EXPECT_EQ(value("cases_closed", "2027-03"), 10);
+    EXPECT_EQ(value("people_new", "2027-01"), 23);
 }
 
 TEST_P(Reports, ADefinitionIsCheckedFieldByField) {

@@ -239,7 +239,8 @@ Result<Response> report_show(Request& request, Context& c) {
             const auto charts = render_charts(v);
             for (size_t i = 0; i < charts.size(); ++i)
                 h.element("figure", {}, [&] {
-                    h.empty("img", {{"src", report_url(id) + "/charts/" + std::to_string(i + 1)}, {"alt", v.groups[i].indicator}, {"loading", "lazy"}});
+                    h.empty("img",
+                            {{"src", report_url(id) + "/charts/" + std::to_string(i + 1)}, {"alt", v.groups[i].indicator}, {"loading", "lazy"}});
                     h.element("figcaption", {}, v.groups[i].indicator);
                 });
         });

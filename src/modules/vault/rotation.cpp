@@ -33,6 +33,7 @@ const std::vector<SealedColumn>& sealed_columns() {
         {"letter_replies", "body"},
         {"letter_replies", "scan"},
         {"censor_rules", "record"},
+        {"report_releases", "body"},
     };
     return columns;
 }
