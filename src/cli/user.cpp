@@ -1,4 +1,5 @@
 // haven user add --data DIR --name N --role R --site S: prints a one-time enrolment link.
+// haven user grant --data DIR --name N --role R --site S: one more role, at another site, for an existing account.
 #include <iostream>
 
 #include "cli/store_session.hpp"
@@ -42,6 +43,27 @@ void add_user(CLI::App& app, int& exit_code) {
     add->add_option("--role", in->role, "role at the site")->required();
     add->add_option("--site", in->site, "site name")->required();
     add->add_option("--base-url", in->base_url, "where people reach this Haven (for the printed link)");
+
+    auto* grant = add_command(*user, "grant", "Give an existing account a role at one more site (one person working at several).", exit_code,
+                              [in](const Config& config) {
+                                  return with_store(config, [&](StoreSession& s) {
+                                      auto role = accounts::parse_role(in->role);
+                                      auto site = s.accounts->site_named(in->site);
+                                      if (!role || !site) {
+                                          std::cerr << "haven: " << (role ? "no site named " + in->site : "no role named " + in->role) << "\n";
+                                          return 2;
+                                      }
+                                      if (auto done = s.accounts->add_role(nullptr, site->id, in->name, *role); !done) {
+                                          print_error(done.error());
+                                          return 1;
+                                      }
+                                      std::cout << in->name << " is now " << in->role << " at " << site->name << " too.\n";
+                                      return 0;
+                                  });
+                              });
+    grant->add_option("--name", in->name, "username")->required();
+    grant->add_option("--role", in->role, "role at the site")->required();
+    grant->add_option("--site", in->site, "site name")->required();
 }
 
 }  // namespace haven::cli

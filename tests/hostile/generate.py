@@ -77,13 +77,13 @@ GOOD_FOR_FUNDS = {"currency": "EUR", "value_date": "2026-11-02", "amount_minor":
 ID_FIELDS = {"person_id": "person", "space_id": "room", "site_id": "site", "teacher_id": "teacher",
              "adviser_id": "legal_adviser", "counsellor_id": "counsellor", "volunteer_id": "volunteer",
              "template_id": "template", "registration_id": "registration", "account_id": "victim",
-             "site": "site", "institution_id": "institution", "writer_id": "writer", "writer_ids": "writer"}
+             "site": "site", "institution_id": "institution", "writer_id": "writer", "writer_ids": "writer", "sites": "site"}
 # Fields left out of the valid request (one of two alternatives); still attacked one by one.
 OMIT = {("POST /api/v1/events/{id}/registrations", "first_name"), ("POST /api/v1/sites/{site}/people/import", "dry_run"), ("POST /api/v1/events/{id}/check-in", "registration_id")}
 # Kinds of record that belong to no site: no "another site's id" for them.
 GLOBAL_KINDS = {"template", "activation", "locator", "probe"}
 # Operations that end or use up the record they name get the site's spare record.
-SPARE_PATTERNS = [r"^delete ", r"/close$", r"/done$", r"/status$", r"/leave$"]
+SPARE_PATTERNS = [r"^delete ", r"/close$", r"/done$", r"/status$", r"/leave$", r"/release$", r"/discard$"]
 
 
 def die_with_parent():
@@ -803,6 +803,12 @@ def seed(server, s):
                     ok(api(c, "PUT", "/api/v1/letters/%d" % letter, wr, {"body": "Seed letter"}), "letter text")
                     ok(api(c, "POST", "/api/v1/letters/%d/hand-in" % letter, wr, {}), "hand in")
             ok(api(c, "POST", "/api/v1/letters/%d/send" % s.get(key, "letter"), ps, {"channel": "post"}), "send")
+        # Reports for funders: two prepared by the site's report editor (the second is the spare a release uses up).
+        ed = s.tokens[key]["report_editor"]
+        for n in range(2):
+            r = api(c, "POST", "/api/v1/reports", ed, {"title": "Seed report %s%d" % (key, n), "sites": [site], "from": "2026-10", "to": "2026-12",
+                                                        "grain": "quarter", "indicators": ["people_new", "letters_sent"]})
+            ok(r, "report") and s.put(key, "report", r.json()["id"])
         for kind, label in (("room", "Room"), ("room", "Room 2"), ("desk", "Desk"), ("desk", "Desk 2"), ("studio", "Studio")):
             r = api(c, "POST", "/api/v1/spaces", adm, {"site_id": site, "name": "%s %s" % (label, key), "kind": kind})
             ok(r, "space") and s.put(key, kind, r.json()["id"])
@@ -873,7 +879,7 @@ PATH_KINDS = [
     (r"^/api/v1/course-sessions/\{id\}", "session"), (r"^/api/v1/events/\{id\}", "event"), (r"^/api/v1/registrations/\{id\}", "registration"),
     (r"^/api/v1/sites/\{site\}/accounts/\{id\}", "victim"), (r"^/api/v1/templates/\{id\}", "template"),
     (r"^/api/v1/network/activations/\{id\}", "activation"), (r"^/api/v1/test/writes/\{id\}", "probe"), (r"^/api/v1/funds/\{id\}", "fund"),
-    (r"^/api/v1/prisoners/\{id\}", "prisoner"), (r"^/api/v1/letters/\{id\}", "letter"),
+    (r"^/api/v1/prisoners/\{id\}", "prisoner"), (r"^/api/v1/letters/\{id\}", "letter"), (r"^/api/v1/reports/\{id\}", "report"),
 ]
 
 
@@ -932,6 +938,10 @@ class Builder:
             return "2027-03-%02dT10:00:00+01:00" % (1 + zlib.crc32(op.path.encode()) % 28)
         if name in ("end", "to") and schema.get("format") == "date-time":
             return "2027-03-%02dT11:00:00+01:00" % (1 + zlib.crc32(op.path.encode()) % 28)
+        if name in ("from", "to") and op.path == "/api/v1/reports":
+            return "2026-10" if name == "from" else "2026-12"
+        if name == "indicators" and op.path == "/api/v1/reports":
+            return ["people_new", "cases_opened"]
         if name == "from":
             return "2027-06-01"
         if name == "to":
@@ -1207,6 +1217,8 @@ def preferred_role(op):
         return "teacher"
     if "/funds" in p:
         return "prisoner_support"
+    if p.startswith("/api/v1/reports"):
+        return "administrator" if p.endswith("/release") else "report_editor"
     if (p.endswith("/writer") or p.endswith("/letters/ask") or p.endswith("/letters/mine") or p.endswith("/hand-in")
             or (p == "/api/v1/letters/{id}" and op.method == "put") or (p.endswith("/replies") and op.method == "get")):
         return "writer"

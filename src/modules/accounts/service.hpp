@@ -62,6 +62,9 @@ public:
 
     // Accounts
     Result<Invitation> invite(const Principal* actor, int64_t site_id, const std::string& username, Role role);
+    // Gives an existing account one more role at a site (the command line's `haven user grant`, so that one person
+    // can work at several sites: a report editor for the whole network). Its sessions end (privilege change).
+    Status add_role(const Principal* actor, int64_t site_id, const std::string& username, Role role);
     Result<std::vector<Account>> accounts_at(const Principal& actor, int64_t site_id);
     // Replaces the account's roles at the site. The account's sessions end (privilege change).
     Status set_roles(const Principal& actor, int64_t site_id, int64_t account_id, const std::vector<Role>& roles);

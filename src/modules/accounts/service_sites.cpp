@@ -85,6 +85,24 @@ Result<Invitation> Service::invite(const Principal* actor, int64_t site_id, cons
     });
 }
 
+Status Service::add_role(const Principal* actor, int64_t site_id, const std::string& username, Role role) {
+    if (actor && !may(*actor, Action::accounts_manage, site_id)) return denied();
+    return db_.write([&](storage::Tx& tx) -> Status {
+        if (!store::site(tx, site_id)) return make_error(ErrorKind::not_found, "not_found", "There is no such site.");
+        auto row = store::account_by_username(tx, username);
+        if (!row) return make_error(ErrorKind::not_found, "not_found", "There is no such account.");
+        std::vector<Role> roles;
+        for (const auto& r : row->account.roles)
+            if (r.site_id == site_id && r.role != role) roles.push_back(r.role);
+        roles.push_back(role);
+        store::set_roles_at_site(tx, row->account.id, site_id, roles);
+        store::delete_sessions_of(tx, row->account.id);
+        keyring_.forget_account(row->account.id);
+        audit_.record(tx, {"account.roles", actor ? actor->account_id : 0, "account", row->account.id, site_id});
+        return {};
+    });
+}
+
 Result<std::vector<Account>> Service::accounts_at(const Principal& actor, int64_t site_id) {
     if (!may(actor, Action::accounts_view, site_id)) return denied();
     std::vector<Account> out;

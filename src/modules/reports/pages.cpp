@@ -1,6 +1,7 @@
 // The reports' pages: the reports one may read and the form that declares a new one (editors); a report's table
 // with its hidden figures marked, its charts, and — once released — its downloads (CSV, XLSX, PDF). An
 // administrator other than the editor releases it or discards it from the same page.
+#include <algorithm>
 #include <charconv>
 #include <map>
 
@@ -80,6 +81,9 @@ View view_of(const Report& r, const std::map<int64_t, std::string>& sites) {
             for (; i < r.cells.size() && r.cells[i].indicator == indicator && r.cells[i].site_id == site; ++i) row.cells.push_back(r.cells[i].value);
             g.rows.push_back(std::move(row));
         }
+        // Sites by name, the total last.
+        std::stable_sort(g.rows.begin(), g.rows.end(),
+                         [](const View::Row& a, const View::Row& b) { return a.total != b.total ? b.total : !a.total && a.label < b.label; });
         v.groups.push_back(std::move(g));
     }
     return v;

@@ -53,8 +53,16 @@ const View::Row* charted_row(const View::Group& group) {
 }
 
 // One bar per column; the last column ("Total") is drawn only in the text alternative, as a bar it would dwarf
-// the months.
+// the months. A report of one period draws its sites instead.
 std::vector<Bar> bars(const View& view, const View::Group& group, bool with_total_column) {
+    if (view.columns.size() == 1 && group.rows.size() > 1) {
+        // One period, several sites: the bars are the sites (the total over them in the text only), so that a
+        // report of one quarter still compares something.
+        std::vector<Bar> out;
+        for (const View::Row& r : group.rows)
+            if (!r.total || with_total_column) out.push_back({r.label, r.cells.empty() ? std::nullopt : r.cells.front()});
+        return out;
+    }
     const View::Row* row = charted_row(group);
     size_t count = view.columns.size();
     if (!with_total_column && count > 1) --count;

@@ -1,0 +1,139 @@
+// Reports for funders, through the pages: a report editor working for three sites builds the quarter's report for a
+// funder; the small site's figure and the total that would reveal it are marked hidden; an administrator releases
+// it and downloads the PDF (read back by pdftotext); the charts load at phone and desktop width. A second report,
+// overlapping the first, hides a figure it would have shown alone — subtracting it from the first would reveal a
+// small number.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { enrol, signIn } from "../staff.mjs";
+
+const SITES = ["Paris", "Lyon", "Nice"];
+
+// An account with `role` at every site, enrolled and signed in (roles first: a new role ends one's sessions).
+async function everywhere(context, base, cli, name, role) {
+  const link = cli("user", "add", "--name", name, "--role", role, "--site", SITES[0], "--base-url", base).match(/(http\S+\/enrol\/\S+)/)[1];
+  for (const site of SITES.slice(1)) cli("user", "grant", "--name", name, "--role", role, "--site", site);
+  const ctx = await context.browser().newContext({ locale: "en-GB" });
+  const page = await ctx.newPage();
+  const enrolled = await enrol(page, link);
+  assert.equal((await signIn(page, base, name, enrolled.codes[0] || "")).status(), 200);
+  return { page, context: ctx };
+}
+
+export const tests = {
+  async "an editor builds the quarter's report, small figures are hidden, an administrator releases it, the PDF downloads; an overlapping report hides what subtraction would reveal"({ context, base, cli }) {
+    const ids = {};
+    for (const name of SITES) {
+      const out = cli("site", "add", "--name", name, "--city", name, "--country", "France", "--time-zone", "Europe/Paris");
+      ids[name] = out.match(/id (\d+)/)[1];
+    }
+    // The centre's records this quarter: people registered at each site (through the API, as a script would).
+    const coordinator = await everywhere(context, base, cli, "carla.coord", "coordinator");
+    await coordinator.context.close();
+    const token = cli("token", "create", "--user", "carla.coord", "--scope", "write", "--label", "e2e").match(/([A-Za-z0-9_-]{40,})/)[1];
+    for (const [site, n] of [["Paris", 23], ["Lyon", 12], ["Nice", 3]])
+      for (let i = 0; i < n; i++) {
+        const r = await fetch(`${base}/api/v1/people`, {
+          method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+          body: JSON.stringify({ site_id: Number(ids[site]), pseudonym: `${site}-${i}` }),
+        });
+        assert.equal(r.status, 201, await r.text());
+      }
+    const now = new Date();
+    const year = now.getUTCFullYear(), quarter = Math.floor(now.getUTCMonth() / 3);
+    const month = (m) => `${year}-${String(m + 1).padStart(2, "0")}`;
+    const [first, last, current] = [month(quarter * 3), month(quarter * 3 + 2), month(now.getUTCMonth())];
+
+    const editor = await everywhere(context, base, cli, "erika.editor", "report_editor");
+    const e = editor.page;
+    const click = (page, selector) => Promise.all([page.waitForNavigation(), page.click(selector)]);
+    const problems = [];
+    e.on("console", (m) => { if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) problems.push(m.text()); });
+
+    // The editor: from the menu to reports; the quarter, three sites, one indicator.
+    await click(e, "nav >> text=Reports");
+    assert.equal(new URL(e.url()).pathname, "/reports");
+    await e.fill("#new-report #title", "Fondation Lumière — Q" + (quarter + 1) + " " + year);
+    for (const box of await e.locator("#report-sites input[type=checkbox]").all()) assert.equal(await box.isChecked(), true);
+    await e.fill("#new-report #from", first);
+    await e.fill("#new-report #to", last);
+    await e.selectOption("#new-report #grain", "quarter");
+    for (const box of await e.locator("#report-indicators input[type=checkbox]").all()) await box.setChecked(false);
+    await e.check("#report-indicators input[value=people_new]");
+    await click(e, "#new-report button[type=submit]");
+    assert.match(new URL(e.url()).pathname, /^\/reports\/\d+$/);
+    const report = new URL(e.url()).pathname;
+    const row = async (label) => (await e.locator("#report-table tr", { has: e.locator(`th:text-is("${label}")`) }).locator("td").allTextContents());
+    assert.deepEqual(await row("Paris"), ["23"]);
+    assert.deepEqual(await row("Lyon"), ["12"]);
+    assert.deepEqual(await row("Nice"), ["<10"], "3 is under 10");
+    assert.deepEqual(await row("All sites"), ["<10"], "38 - 23 - 12 would give Nice's 3");
+    assert.match(await e.locator("#report-state").textContent(), /Prepared, not released · 2 figures hidden \(1 under the threshold/);
+    assert.match(await e.locator("#report-note").textContent(), /Figures under 10/);
+    assert.equal(await e.locator("#downloads").count(), 0, "nothing downloads before the release");
+    assert.equal(await e.locator("#release").count(), 0, "an editor does not release");
+    assert.equal((await e.request.get(base + report + "/pdf")).status(), 409);
+
+    // An administrator of the three sites releases it and downloads the PDF.
+    const admin = await everywhere(context, base, cli, "adrien.admin", "administrator");
+    const a = admin.page;
+    await click(a, "nav >> text=Reports");
+    await click(a, `#reports a[href="${report}"]`);
+    await click(a, "#release button[type=submit]");
+    assert.match(await a.locator("#report-state").textContent(), /Released/);
+    const [download] = await Promise.all([a.waitForEvent("download"), a.click("#download-pdf")]);
+    const dir = mkdtempSync(join(tmpdir(), "haven-report-"));
+    try {
+      const pdf = join(dir, "report.pdf");
+      await download.saveAs(pdf);
+      const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
+      assert.match(text, /Fondation Lumière/);
+      assert.match(text, /People registered/);
+      assert.match(text, /Paris\s+23/);
+      assert.match(text, /Nice\s+<10/);
+      assert.doesNotMatch(text, /\b38\b/, "the hidden total is nowhere");
+      const xlsx = await a.request.get(base + report + "/xlsx");
+      assert.equal(xlsx.status(), 200);
+      writeFileSync(join(dir, "report.xlsx"), await xlsx.body());
+      const cells = execFileSync("/usr/bin/python3", ["-c",
+        "import openpyxl,sys; ws=openpyxl.load_workbook(sys.argv[1]).active; print([c.value for r in ws.iter_rows() for c in r if c.value is not None])",
+        join(dir, "report.xlsx")], { encoding: "utf8" });
+      assert.match(cells, /'Paris', 23/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    // The charts load and fit, on a phone and on a desktop.
+    for (const width of [390, 1280]) {
+      await a.setViewportSize({ width, height: 900 });
+      await a.goto(base + report);
+      const img = a.locator("#report-charts img").first();
+      await img.scrollIntoViewIfNeeded();
+      await a.waitForFunction(() => [...document.querySelectorAll("#report-charts img")].every((i) => i.complete && i.naturalWidth > 0));
+      const box = await img.boundingBox();
+      assert.ok(box.width > 200 && box.width <= width, `the chart fits ${width} px (${box.width})`);
+      await a.locator("#report-charts").screenshot({ path: `test-results-report-charts-${width}.png` });
+    }
+
+    // A second report, overlapping: Lyon alone, this month. Alone its 12 would show; with the first report's Lyon
+    // quarter (12) it would say that Lyon counted 0 in the other months — figures under 10: hidden.
+    await e.goto(base + "/reports");
+    await e.fill("#new-report #title", "Lyon this month");
+    for (const box of await e.locator("#report-sites input[type=checkbox]").all()) await box.setChecked(false);
+    await e.check(`#report-sites input[value="${ids.Lyon}"]`);
+    await e.fill("#new-report #from", current);
+    await e.fill("#new-report #to", current);
+    await e.selectOption("#new-report #grain", "month");
+    for (const box of await e.locator("#report-indicators input[type=checkbox]").all()) await box.setChecked(false);
+    await e.check("#report-indicators input[value=people_new]");
+    await click(e, "#new-report button[type=submit]");
+    assert.deepEqual(await row("Lyon"), ["<10"], "subtracting it from the first report would reveal a small number");
+    assert.match(await e.locator("#report-state").textContent(), /1 figure hidden \(0 under the threshold/);
+
+    assert.deepEqual(problems, []);
+    for (const c of [editor.context, admin.context]) await c.close();
+  },
+};
