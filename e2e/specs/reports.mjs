@@ -69,10 +69,10 @@ export const tests = {
     const row = async (label) => (await e.locator("#report-table tr", { has: e.locator(`th:text-is("${label}")`) }).locator("td").allTextContents());
     assert.deepEqual(await row("Paris"), ["23"]);
     assert.deepEqual(await row("Lyon"), ["12"]);
-    assert.deepEqual(await row("Nice"), ["<10"], "3 is under 10");
-    assert.deepEqual(await row("All sites"), ["<10"], "38 - 23 - 12 would give Nice's 3");
-    assert.match(await e.locator("#report-state").textContent(), /Prepared, not released · 2 figures hidden \(1 under the threshold/);
-    assert.match(await e.locator("#report-note").textContent(), /Figures under 10/);
+    assert.deepEqual(await row("Nice"), ["[c]"], "3 is under 10");
+    assert.deepEqual(await row("All sites"), ["[c]"], "38 - 23 - 12 would give Nice's 3");
+    assert.match(await e.locator("#report-state").textContent(), /Prepared, not released · 2 figures hidden to protect people/);
+    assert.match(await e.locator("#report-note").textContent(), /Figures marked \[c\] are hidden: each is under 10/);
     assert.equal(await e.locator("#downloads").count(), 0, "nothing downloads before the release");
     assert.equal(await e.locator("#release").count(), 0, "an editor does not release");
     assert.equal((await e.request.get(base + report + "/pdf")).status(), 409);
@@ -93,7 +93,7 @@ export const tests = {
       assert.match(text, /Fondation Lumière/);
       assert.match(text, /People registered/);
       assert.match(text, /Paris\s+23/);
-      assert.match(text, /Nice\s+<10/);
+      assert.match(text, /Nice\s+\[c\]/);
       assert.doesNotMatch(text, /\b38\b/, "the hidden total is nowhere");
       const xlsx = await a.request.get(base + report + "/xlsx");
       assert.equal(xlsx.status(), 200);
@@ -130,8 +130,8 @@ export const tests = {
     for (const box of await e.locator("#report-indicators input[type=checkbox]").all()) await box.setChecked(false);
     await e.check("#report-indicators input[value=people_new]");
     await click(e, "#new-report button[type=submit]");
-    assert.deepEqual(await row("Lyon"), ["<10"], "subtracting it from the first report would reveal a small number");
-    assert.match(await e.locator("#report-state").textContent(), /1 figure hidden \(0 under the threshold/);
+    assert.deepEqual(await row("Lyon"), ["[c]"], "subtracting it from the first report would reveal a small number");
+    assert.match(await e.locator("#report-state").textContent(), /1 figure hidden to protect people/);
 
     assert.deepEqual(problems, []);
     for (const c of [editor.context, admin.context]) await c.close();

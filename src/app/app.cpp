@@ -115,6 +115,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
         if (accounts::may(who, accounts::Action::letters_write, std::nullopt)) items.push_back({"/write", "nav.write"});
         if (accounts::may(who, accounts::Action::funds_view, std::nullopt)) items.push_back({"/funds", "nav.funds"});
         if (accounts::may(who, accounts::Action::reports_view, std::nullopt)) items.push_back({"/reports", "nav.reports"});
+        if (accounts::may(who, accounts::Action::grants_view, std::nullopt)) items.push_back({"/grants", "nav.grants"});
         if (accounts::may(who, accounts::Action::templates_manage, std::nullopt)) items.push_back({"/templates", "nav.templates"});
         if (accounts::may(who, accounts::Action::audit_view, std::nullopt)) items.push_back({"/audit", "nav.audit"});
         items.push_back({"/account", "nav.account"});

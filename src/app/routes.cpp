@@ -326,6 +326,24 @@ void add_routes(App& app) {
     r.get("/api/v1/reports/{id}", "reports.view", with(rc, reports::api_report));
     r.post("/api/v1/reports/{id}/release", "reports.release", with(rc, reports::api_report_release));
     r.post("/api/v1/reports/{id}/discard", "reports.view", with(rc, reports::api_report_discard));
+    // Funders and grants: what is due shows ahead of time; a grant's targets meet its released reports.
+    r.get("/grants", "grants.view", with(rc, reports::grants_home));
+    r.get("/sites/{site}/grants", "grants.view", with(rc, reports::grants_show));
+    r.post("/sites/{site}/funders", "grants.manage", with(rc, reports::funder_save));
+    r.post("/sites/{site}/grants", "grants.manage", with(rc, reports::grant_create));
+    r.get("/grants/{id}", "grants.view", with(rc, reports::grant_show));
+    r.post("/grants/{id}", "grants.manage", with(rc, reports::grant_update));
+    r.post("/grants/{id}/tranches", "grants.manage", with(rc, reports::tranche_add));
+    r.post("/grants/{id}/deadlines", "grants.manage", with(rc, reports::deadline_add));
+    r.post("/grants/{id}/tranches/{number}/received", "grants.manage", with(rc, reports::tranche_received));
+    r.post("/grants/{id}/deadlines/{number}/done", "grants.manage", with(rc, reports::deadline_done));
+    r.get("/api/v1/sites/{site}/funders", "grants.view", with(rc, reports::api_funders));
+    r.post("/api/v1/sites/{site}/funders", "grants.manage", with(rc, reports::api_funder_create));
+    r.get("/api/v1/sites/{site}/grants", "grants.view", with(rc, reports::api_grants));
+    r.post("/api/v1/sites/{site}/grants", "grants.manage", with(rc, reports::api_grant_create));
+    r.get("/api/v1/grants/{id}", "grants.view", with(rc, reports::api_grant));
+    r.add("PUT", "/api/v1/grants/{id}", "grants.manage", with(rc, reports::api_grant_update));
+    r.get("/api/v1/sites/{site}/due", "grants.view", with(rc, reports::api_due));
 
     // The emergency network: operators, then members' devices (docs/EMERGENCY.md). It needs no vault key and holds
     // nothing readable, so it keeps serving through a panic seal, when it is needed most. What in it does need the

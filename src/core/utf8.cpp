@@ -80,4 +80,13 @@ std::string trim(std::string_view s) {
     return std::string(s);
 }
 
+Status text_field(std::string& value, const std::string& field, size_t max, bool multiline) {
+    value = trim(value);
+    if (!valid_utf8(value) || has_control_chars(value) || has_bidi_controls(value) ||
+        (!multiline && value.find_first_of("\r\n") != std::string::npos))
+        return invalid(field, field + " holds control or invisible characters, or more than one line.", "text");
+    if (value.size() > max) return invalid(field, field + " is longer than " + std::to_string(max) + " bytes.", "too_long", int64_t(max));
+    return {};
+}
+
 }  // namespace haven

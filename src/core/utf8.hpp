@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/result.hpp"
+
 namespace haven {
 
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
@@ -21,5 +23,9 @@ bool is_plain_line(std::string_view text);
 
 // Without the spaces, tabs and line breaks at either end.
 std::string trim(std::string_view s);
+
+// A field as people type it, trimmed in place: valid UTF-8 without control or bidirectional characters, one line
+// unless `multiline`, at most `max` bytes; else an error naming `field` (problem "text" or "too_long").
+Status text_field(std::string& value, const std::string& field, size_t max, bool multiline = false);
 
 }  // namespace haven

@@ -56,6 +56,16 @@ void qr_code(web::Html& h, const std::string& text, const std::string& label);
 // to `back`. None once confirmed: the handler then acts.
 std::optional<http::Response> confirm_first(const http::Request& request, const http::Form& form, const std::string& what, const std::string& back);
 
+// A section folded away (<details>), open when the page is shown again after its form failed: the reason and
+// the fields at fault are in view.
+template <class F>
+void folded(web::Html& h, const web::PageContext& ctx, F&& body) {
+    if (ctx.request.echo.active)
+        h.element("details", {{"open", "open"}}, body);
+    else
+        h.element("details", {}, body);
+}
+
 // A paragraph announcing `text` (an alert when an error, a status otherwise); nothing when `text` is empty.
 void notice(web::Html& h, const std::string& text, bool error = true);
 

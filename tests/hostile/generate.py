@@ -77,7 +77,7 @@ GOOD_FOR_FUNDS = {"currency": "EUR", "value_date": "2026-11-02", "amount_minor":
 ID_FIELDS = {"person_id": "person", "space_id": "room", "site_id": "site", "teacher_id": "teacher",
              "adviser_id": "legal_adviser", "counsellor_id": "counsellor", "volunteer_id": "volunteer",
              "template_id": "template", "registration_id": "registration", "account_id": "victim",
-             "site": "site", "institution_id": "institution", "writer_id": "writer", "writer_ids": "writer", "sites": "site"}
+             "site": "site", "institution_id": "institution", "writer_id": "writer", "writer_ids": "writer", "sites": "site", "funder_id": "funder", "grant_id": "grant"}
 # Fields left out of the valid request (one of two alternatives); still attacked one by one.
 OMIT = {("POST /api/v1/events/{id}/registrations", "first_name"), ("POST /api/v1/sites/{site}/people/import", "dry_run"), ("POST /api/v1/events/{id}/check-in", "registration_id")}
 # Kinds of record that belong to no site: no "another site's id" for them.
@@ -809,6 +809,13 @@ def seed(server, s):
             r = api(c, "POST", "/api/v1/reports", ed, {"title": "Seed report %s%d" % (key, n), "sites": [site], "from": "2026-10", "to": "2026-12",
                                                         "grain": "quarter", "indicators": ["people_new", "letters_sent"]})
             ok(r, "report") and s.put(key, "report", r.json()["id"])
+        r = api(c, "POST", "/api/v1/sites/%d/funders" % site, ed, {"name": "Seed funder " + key, "contact_name": "Seed contact"})
+        if ok(r, "funder"):
+            s.put(key, "funder", r.json()["id"])
+            r = api(c, "POST", "/api/v1/sites/%d/grants" % site, ed, {"funder_id": r.json()["id"], "title": "Seed grant " + key, "status": "active",
+                                                                     "tranches": [{"due": "2026-12-01", "amount_minor": 100}],
+                                                                     "deadlines": [{"due": "2026-12-15", "what": "Seed report"}]})
+            ok(r, "grant") and s.put(key, "grant", r.json()["id"])
         for kind, label in (("room", "Room"), ("room", "Room 2"), ("desk", "Desk"), ("desk", "Desk 2"), ("studio", "Studio")):
             r = api(c, "POST", "/api/v1/spaces", adm, {"site_id": site, "name": "%s %s" % (label, key), "kind": kind})
             ok(r, "space") and s.put(key, kind, r.json()["id"])
@@ -880,6 +887,7 @@ PATH_KINDS = [
     (r"^/api/v1/sites/\{site\}/accounts/\{id\}", "victim"), (r"^/api/v1/templates/\{id\}", "template"),
     (r"^/api/v1/network/activations/\{id\}", "activation"), (r"^/api/v1/test/writes/\{id\}", "probe"), (r"^/api/v1/funds/\{id\}", "fund"),
     (r"^/api/v1/prisoners/\{id\}", "prisoner"), (r"^/api/v1/letters/\{id\}", "letter"), (r"^/api/v1/reports/\{id\}", "report"),
+    (r"^/api/v1/grants/\{id\}", "grant"),
 ]
 
 
@@ -942,6 +950,8 @@ class Builder:
             return "2026-10" if name == "from" else "2026-12"
         if name == "indicators" and op.path == "/api/v1/reports":
             return ["people_new", "cases_opened"]
+        if name == "indicator" and "grants" in op.path:
+            return "people_new"
         if name == "from":
             return "2027-06-01"
         if name == "to":
@@ -1217,6 +1227,8 @@ def preferred_role(op):
         return "teacher"
     if "/funds" in p:
         return "prisoner_support"
+    if "/grants" in p or "/funders" in p or p.endswith("/due"):
+        return "report_editor"
     if p.startswith("/api/v1/reports"):
         return "administrator" if p.endswith("/release") else "report_editor"
     if (p.endswith("/writer") or p.endswith("/letters/ask") or p.endswith("/letters/mine") or p.endswith("/hand-in")

@@ -3,7 +3,7 @@
 // consent notes, sensitive circumstances) are recorded by a coordinator, through the API and a CSV import,
 // 40 of them with a legal case (step notes), counselling notes and a request for help; 20 events (sealed
 // titles) each with a visitor (sealed first name) checked in by QR code; and the emergency network's 1,000
-// members (roster values), a real activation and a drill, with 50 answers each; a legal-aid fund (a prisoner's
+// members (roster values), a real activation and a drill, with 50 answers each; a report for a funder; a legal-aid fund (a prisoner's
 // name) with 50 donors kept by name and 50 payees; prisoners named in two alphabets, an institution, writers' pen
 // names, their letters and the replies;
 // a backup is made, the server is stopped, and every file it wrote — database, WAL, SHM, backup, logs, temp
@@ -357,6 +357,26 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
         }
     }
 
+    // A report for a funder, prepared and released: its title (which can name the funder and the centre's work)
+    // and its counts are sealed; the release log holds nothing readable.
+    {
+        const std::string editor = enrol_staff("editor", "report_editor"), admin = enrol_staff("approver", "administrator");
+        ASSERT_FALSE(editor.empty() || admin.empty());
+        auto as = [&](const std::string& session) {
+            return "Cookie: haven_session=" + session + "; haven_csrf=" + csrf + "\r\nX-CSRF-Token: " + csrf +
+                   "\r\nContent-Type: application/json\r\n";
+        };
+        const std::string title = "Otchet dlya Fonda Rozhdestvenskogo";
+        needles.all.push_back(title);
+        auto report = testing::request(port, "POST", "/api/v1/reports",
+                                       R"({"title":")" + title + R"(","sites":[)" + site +
+                                           R"(],"from":"2026-01","to":"2026-12","grain":"quarter",)"
+                                           R"("indicators":["people_new","letters_sent","donations"]})",
+                                       as(editor));
+        ASSERT_EQ(report.status, 201) << report.body;
+        ASSERT_EQ(testing::request(port, "POST", "/api/v1/reports/" + id_in(report.body, "id") + "/release", "", as(admin)).status, 200);
+    }
+
     // The emergency network: 1,000 members enrolled by their devices; the operators' roster (pseudonyms, regions,
     // skills, e-mail addresses) sealed on the operator's side; a real activation and a drill wrapped for all of
     // them; 50 members answer each. Nothing of it may be readable on the server.
@@ -436,8 +456,8 @@ TEST_P(Seizure, AStoppedServerHoldsNoPlantedString) {
     }
 
     needles.index();
-    // … the fund, its donors and payees; the institution, prisoners, pen names, letters and replies
-    ASSERT_EQ(needles.all.size(), 1500u + 1000u + 100u + 120u + 40u + 4000u + 2u + 100u + 101u + 2u + 20u + 5u + 20u);
+    // … the fund, its donors and payees; the institution, prisoners, pen names, letters and replies; the report's title
+    ASSERT_EQ(needles.all.size(), 1500u + 1000u + 100u + 120u + 40u + 4000u + 2u + 100u + 101u + 2u + 20u + 5u + 20u + 1u);
     // The search itself can find: a planted string inside other bytes is seen.
     ASSERT_EQ(needles.count_in("\x01\x02" + needles.all[7] + "\xff", nullptr), 1);
     ASSERT_EQ(needles.count_in(needles.all[8].substr(1), nullptr), 0);

@@ -14,9 +14,9 @@ struct Grant {
     std::vector<Role> roles;
 };
 
-const std::array<Grant, 38>& table() {
+const std::array<Grant, 40>& table() {
     using enum Role;
-    static const std::array<Grant, 38> grants = {{
+    static const std::array<Grant, 40> grants = {{
         {Action::sites_view, {administrator, coordinator}},
         {Action::sites_manage, {administrator}},
         {Action::accounts_view, {administrator, coordinator}},
@@ -57,6 +57,8 @@ const std::array<Grant, 38>& table() {
         {Action::reports_view, {administrator, report_editor}},
         {Action::reports_prepare, {report_editor}},
         {Action::reports_release, {administrator}},
+        {Action::grants_view, {administrator, report_editor}},
+        {Action::grants_manage, {administrator, report_editor}},
     }};
     return grants;
 }
@@ -117,6 +119,8 @@ const Names<Action> action_names = {
     {Action::reports_view, "reports.view"},
     {Action::reports_prepare, "reports.prepare"},
     {Action::reports_release, "reports.release"},
+    {Action::grants_view, "grants.view"},
+    {Action::grants_manage, "grants.manage"},
 };
 const Names<AccountStatus> status_names = {
     {AccountStatus::invited, "invited"},

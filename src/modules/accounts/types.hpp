@@ -94,6 +94,8 @@ enum class Action {
     reports_view,        // reports for funders covering the site (figures that passed disclosure control only)
     reports_prepare,     // prepare a report: its figures computed, small ones hidden; not yet released
     reports_release,     // release (or discard) a report someone else prepared
+    grants_view,         // funders, grants, what is due when
+    grants_manage,       // record funders and grants, tranches received, deadlines met
 };
 
 const std::vector<Role>& all_roles();

@@ -40,12 +40,6 @@ Status check_text(const std::string& value, const char* field, size_t max, bool 
     return {};
 }
 
-Status check_currency(const std::string& c) {
-    if (c.size() != 3 || !std::all_of(c.begin(), c.end(), [](char x) { return x >= 'A' && x <= 'Z'; }))
-        return invalid("currency", "currency must be an ISO 4217 code in capitals, such as EUR.", "currency");
-    return {};
-}
-
 Status check_amount(int64_t amount) {
     if (amount <= 0 || amount > max_amount)
         return invalid("amount_minor", "amount_minor must be a whole number of cents from 1 to " + std::to_string(max_amount) + ".", "range",
@@ -82,18 +76,6 @@ Result<Fund> open_fund(const crypto::Vault& vault, const store::StoredFund& s) {
 }
 
 }  // namespace
-
-Result<int64_t> parse_amount(std::string_view text, const char* field) {
-    auto digits = [](std::string_view d) { return !d.empty() && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; }); };
-    const size_t mark = text.find_first_of(".,");
-    const std::string_view whole = text.substr(0, mark), part = mark == std::string_view::npos ? std::string_view() : text.substr(mark + 1);
-    if (!digits(whole) || whole.size() > 10 || part.size() > 2 || (mark != std::string_view::npos && !digits(part)))
-        return invalid(field, std::string(field) + " must be an amount such as 125.50.", "amount");
-    int64_t units = 0, cents = 0;
-    for (char c : whole) units = units * 10 + (c - '0');
-    for (char c : part) cents = cents * 10 + (c - '0');
-    return units * 100 + (part.size() == 1 ? cents * 10 : cents);
-}
 
 std::string canonical(const Entry& e) {
     return audit::length_prefixed({std::to_string(e.seq), std::to_string(e.fund_id), std::to_string(e.number), std::to_string(e.at), e.value_date,

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "audit/chain.hpp"
+#include "core/money.hpp"
 #include "core/principal.hpp"
 #include "core/result.hpp"
 #include "modules/accounts/service.hpp"
@@ -55,10 +56,6 @@ struct Disbursement {
     std::string currency, risk, value_date;
     std::string payee;  // the lawyer or firm paid: sealed apart
 };
-
-// An amount as people type it ("125.50", "125,5", "125") in minor units (cents); an error naming `field` for
-// anything else (a sign, a third decimal, letters, more than ten digits).
-Result<int64_t> parse_amount(std::string_view text, const char* field);
 
 // The bytes the chain hashes for an entry (length-prefixed fields).
 std::string canonical(const Entry& e);

@@ -21,12 +21,7 @@ namespace {
 
 std::string fund_url(int64_t id) { return "/funds/" + std::to_string(id); }
 
-// 12550 → "125.50"
-std::string money(int64_t minor) {
-    const int64_t a = minor < 0 ? -minor : minor;
-    std::string cents = std::to_string(a % 100);
-    return (minor < 0 ? "−" : "") + std::to_string(a / 100) + "." + (cents.size() < 2 ? "0" : "") + cents;
-}
+std::string money(int64_t minor) { return format_amount(minor); }
 
 void balances(web::Html& h, const web::PageContext& ctx, const Fund& f) {
     h.element("p", {{"class", "balance"}}, [&] {

@@ -19,6 +19,7 @@ using accounts::may;
 using http::form_body;
 using http::id_param;
 using web::field;
+using web::folded;
 using web::page_context;
 
 namespace {
@@ -77,16 +78,6 @@ void prisoner_fields(web::Html& h, const web::PageContext& ctx, const Prisoner& 
             h.text(" " + ctx.t(std::get<1>(box)));
         });
     web::textarea(h, ctx, "notes", "prisoners.notes", p.notes, 3);
-}
-
-// A section folded away (<details>), open when the page is shown again after its form failed: the reason and
-// the fields at fault are in view.
-template <class F>
-void folded(web::Html& h, const web::PageContext& ctx, F&& body) {
-    if (ctx.request.echo.active)
-        h.element("details", {{"open", "open"}}, body);
-    else
-        h.element("details", {}, body);
 }
 
 Result<Prisoner> prisoner_from(const http::Form& form) {

@@ -32,15 +32,6 @@ constexpr size_t max_import_rows = 5000;
 
 Error not_found() { return make_error(ErrorKind::not_found, "not_found", "There is no such prisoner, or you may not see them."); }
 
-Status text_field(std::string& value, const std::string& field, size_t max, bool multiline = false) {
-    value = trim(value);
-    if (!valid_utf8(value) || has_control_chars(value) || has_bidi_controls(value) ||
-        (!multiline && value.find_first_of("\r\n") != std::string::npos))
-        return invalid(field, field + " holds control or invisible characters, or more than one line.", "text");
-    if (value.size() > max) return invalid(field, field + " is longer than " + std::to_string(max) + " bytes.", "too_long", int64_t(max));
-    return {};
-}
-
 Status one_of(const std::string& value, const std::vector<std::string>& allowed, const char* field) {
     if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return {};
     std::string list;

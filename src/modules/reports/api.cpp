@@ -60,6 +60,7 @@ json::object report_json(const Report& r) {
             {"indicators", json::array(d.indicators.begin(), d.indicators.end())},
             {"language", d.language},
             {"k", d.k},
+            {"grant_id", d.grant_id ? json::value(d.grant_id) : json::value(nullptr)},
             {"columns", json::array(r.columns.begin(), r.columns.end())},
             {"cells", std::move(cells)},
             {"hidden", r.hidden},
@@ -93,9 +94,9 @@ Result<Response> api_report_prepare(Request& request, Context& c) {
     d.indicators = std::move(list);
     HAVEN_TRY(language, http::text(body, "language", 10));
     d.language = language.empty() ? std::string(request.locale.empty() ? "en" : request.locale) : language;
-    if (const auto* k = body.if_contains("k")) {
-        if (!k->is_int64()) return invalid("k", "k must be a whole number from 5 to 100.", "k");
-        d.k = k->get_int64();
+    if (const auto* grant = body.if_contains("grant_id")) {
+        if (!grant->is_int64() || grant->get_int64() < 0) return invalid("grant_id", "grant_id must be a grant's id.", "invalid");
+        d.grant_id = grant->get_int64();
     }
     HAVEN_TRY(id, c.reports.prepare(*request.principal, d));
     HAVEN_TRY(r, c.reports.read(*request.principal, id));

@@ -116,6 +116,7 @@ Result<Released> protect(const std::vector<Figure>& table, const std::vector<Rel
         atoms.insert(a);
     }
     for (const auto& f : single) sensitive.push_back(&f);
+    int64_t questions = 0;
     for (size_t step = 0; step <= table.size(); ++step) {
         std::vector<Figure> known = known_before;
         for (size_t i = 0; i < table.size(); ++i)
@@ -123,6 +124,9 @@ Result<Released> protect(const std::vector<Figure>& table, const std::vector<Rel
         Attacker attacker(known, atoms);
         const Figure* exposed = nullptr;
         for (const Figure* s : sensitive) {
+            // Bounded work: a report whose checking would hold a worker for long is refused, not computed.
+            if (++questions > policy.most_questions)
+                return make_error(ErrorKind::invalid, "too_large", "The report is too large to check: cover fewer sites, months or indicators.");
             HAVEN_TRY(range, attacker.interval(s->atoms));
             if (range.width() < double(policy.protection)) {
                 exposed = s;

@@ -38,9 +38,10 @@ struct Released {
 };
 
 struct Policy {
-    int64_t k = 10;          // figures under k are hidden (never below 5)
-    int64_t protection = 5;  // the least width the attacker's interval of such a figure may have
-    bool secondary = true;   // off only to show, in a test, what the attacker then recovers
+    int64_t k = 10;                   // figures under k are hidden (never below 5)
+    int64_t protection = 5;           // the least width the attacker's interval of such a figure may have
+    bool secondary = true;            // off only to show, in a test, what the attacker then recovers
+    int64_t most_questions = 20'000;  // questions put to the attacker's program before giving up (422 too_large)
 };
 
 struct Interval {

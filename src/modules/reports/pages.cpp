@@ -61,7 +61,7 @@ View view_of(const Report& r, const std::map<int64_t, std::string>& sites) {
     if (r.state != "released") v.subtitle += " · " + m.t(lang, "reports.state_" + r.state);
     v.first_column = m.t(lang, "reports.indicator");
     for (const auto& col : r.columns) v.columns.push_back(column_label(lang, col));
-    v.hidden_mark = m.t(lang, "reports.hidden_mark", {{"k", r.definition.k}});
+    v.hidden_mark = m.t(lang, "reports.hidden_mark");
     v.note = m.t(lang, "reports.note", {{"k", r.definition.k}});
     v.chart_hidden = m.t(lang, "reports.chart_hidden");
     for (size_t i = 0; i < r.cells.size();) {
@@ -174,8 +174,7 @@ Result<Response> reports_page(Request& request, Context& c) {
             std::vector<std::pair<std::string, std::string>> languages;
             for (const auto& l : web::Messages::shipped().locales()) languages.push_back({l, web::Messages::shipped().t(l, "language.self")});
             web::select_field(h, ctx, "language", "reports.language", languages, request.locale);
-            web::field(h, ctx, "k", "reports.k", "number", "10");
-            h.element("p", {{"class", "help"}}, ctx.t("reports.k_help"));
+            h.element("p", {{"class", "help"}}, ctx.t("reports.k_help", {{"k", policy_k}}));
             h.element("button", {{"type", "submit"}}, ctx.t("reports.prepare"));
         });
     });
@@ -214,12 +213,6 @@ Result<Response> report_prepare(Request& request, Context& c) {
     d.grain = std::string(form.get("grain"));
     for (auto i : form.all("indicator")) d.indicators.emplace_back(i);
     d.language = std::string(form.get("language"));
-    const std::string_view k = form.get("k");
-    if (!k.empty()) {
-        auto [p, ec] = std::from_chars(k.data(), k.data() + k.size(), d.k);
-        if (ec != std::errc{} || p != k.data() + k.size())
-            return web::show_again(request, invalid("k", "k is a whole number from 5 to 100.", "k"), [&] { return reports_page(request, c); });
-    }
     auto id = c.reports.prepare(*request.principal, d);
     if (!id) return web::show_again(request, id.error(), [&] { return reports_page(request, c); });
     return Response::redirect(report_url(*id));
@@ -236,7 +229,7 @@ Result<Response> report_show(Request& request, Context& c) {
         h.element("p", {{"class", "lead"}}, v.subtitle);
         h.element("p", {{"id", "report-state"}}, [&] {
             h.element("span", {{"class", "state state-" + r.state}}, ctx.t("reports.state_" + r.state));
-            h.text(" · " + ctx.t("reports.hidden_count", {{"hidden", r.hidden}, {"primary", r.primary}}));
+            h.text(" · " + ctx.t("reports.hidden_count", {{"hidden", r.hidden}}));
         });
         report_table(h, v);
         h.element("section", {{"class", "charts"}, {"id", "report-charts"}}, [&] {

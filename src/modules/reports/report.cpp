@@ -90,6 +90,8 @@ std::string atom_key(std::string_view indicator, int64_t site, const std::string
     return std::string(indicator) + "/" + std::to_string(site) + "/" + month;
 }
 
+}  // namespace
+
 // A report as sealed in the log: the definition, the atoms and their values, the figures and what was hidden.
 struct Body {
     Definition definition;
@@ -111,6 +113,8 @@ struct Body {
         return v;
     }
 };
+
+namespace {
 
 json::array strings(const std::vector<std::string>& v) { return json::array(v.begin(), v.end()); }
 
@@ -134,7 +138,8 @@ std::string to_json(const Body& b) {
                                     {"grain", d.grain},
                                     {"indicators", strings(d.indicators)},
                                     {"language", d.language},
-                                    {"k", d.k}}},
+                                    {"k", d.k},
+                                    {"grant", d.grant_id}}},
         {"columns", strings(b.columns)},
         {"atoms", std::move(atoms)},
         {"figures", std::move(figures)},
@@ -158,6 +163,7 @@ Result<Body> body_from(std::string_view text) {
         for (const auto& s : d.at("indicators").as_array()) b.definition.indicators.emplace_back(s.as_string());
         b.definition.language = std::string(d.at("language").as_string());
         b.definition.k = d.at("k").as_int64();
+        if (const auto* grant = d.if_contains("grant")) b.definition.grant_id = grant->as_int64();
         for (const auto& s : o.at("columns").as_array()) b.columns.emplace_back(s.as_string());
         for (const auto& a : o.at("atoms").as_object()) b.atoms[std::string(a.key())] = a.value().as_int64();
         for (const auto& fv : o.at("figures").as_array()) {
@@ -205,51 +211,77 @@ std::vector<Body::Figure> figures_of(const Definition& d, const std::vector<stor
     return out;
 }
 
-// The released log as the engine reads it, restricted to one indicator: atoms numbered in `ids` (shared with the
-// new table), values from each release's own atoms.
-std::vector<Released> earlier_for(std::string_view name, const std::vector<Body>& log, std::map<std::string, int64_t>& ids) {
-    std::vector<Released> out;
-    for (const Body& b : log) {
-        Released r;
-        for (const auto& f : b.figures) {
-            if (f.indicator != name) continue;
-            Figure figure{{}, b.value(f)};
-            for (const auto& a : f.atoms) figure.atoms.push_back(ids.emplace(a, int64_t(ids.size())).first->second);
-            r.figures.push_back(std::move(figure));
-            r.hidden.push_back(f.hidden);
-            r.primary.push_back(f.primary);
-        }
-        if (!r.figures.empty()) out.push_back(std::move(r));
-    }
-    return out;
-}
+// An atom as the attacker's program knows it: its key and the value a report used. A count that changed between two
+// reports (a late entry) is two unknowns, so the program stays consistent; a released count keeps its value in
+// every later report (frozen), so released reports agree with each other.
+std::string variable(const std::string& key, int64_t value) { return key + "@" + std::to_string(value); }
 
-// Decides what `b` hides, against every released report. Figures of different indicators share no atom, so each
-// indicator is a problem of its own: smaller programs, the same answer.
-Status protect_all(Body& b, const std::vector<Body>& log) {
+// Decides what `b` hides, against every report prepared before it (released or not: an editor saw every draft).
+// Figures of different indicators share no atom, so each indicator is a problem of its own; and of the earlier
+// reports only the figures linked to this table through shared unknowns can matter, so only they are loaded.
+Status protect_all(Body& b, const std::vector<std::shared_ptr<const Body>>& log) {
     const Policy policy{b.definition.k, std::max<int64_t>(3, b.definition.k / 2), true};
     for (const auto& name : b.definition.indicators) {
-        std::map<std::string, int64_t> ids;
+        std::map<std::string, int64_t> ids;  // variable → column of the program
+        auto id_of = [&](const std::string& v) { return ids.emplace(v, int64_t(ids.size())).first->second; };
+        std::map<std::string, int64_t> value_of;  // variable → its value
         std::vector<size_t> mine;
         std::vector<Figure> table;
+        std::set<int64_t> linked;
         for (size_t i = 0; i < b.figures.size(); ++i) {
             if (b.figures[i].indicator != name) continue;
             Figure f{{}, b.value(b.figures[i])};
-            for (const auto& a : b.figures[i].atoms) f.atoms.push_back(ids.emplace(a, int64_t(ids.size())).first->second);
+            for (const auto& a : b.figures[i].atoms) {
+                const std::string v = variable(a, b.atoms.at(a));
+                value_of[v] = b.atoms.at(a);
+                f.atoms.push_back(id_of(v));
+                linked.insert(f.atoms.back());
+            }
             table.push_back(std::move(f));
             mine.push_back(i);
         }
-        const auto earlier = earlier_for(name, log, ids);
-        // Every atom under k, this report's or an earlier one's, must stay as uncertain as a hidden figure.
-        std::vector<int64_t> small;
-        for (const auto& [key, id] : ids) {
-            std::optional<int64_t> value;
-            if (auto at = b.atoms.find(key); at != b.atoms.end()) value = at->second;
-            for (size_t e = 0; !value && e < log.size(); ++e)
-                if (auto at = log[e].atoms.find(key); at != log[e].atoms.end()) value = at->second;
-            if (value && *value < b.definition.k) small.push_back(id);
+        // The earlier figures of this indicator, as unknowns; then only those linked to the table, transitively.
+        struct Earlier {
+            size_t report;
+            const Body::Figure* figure;
+            std::vector<int64_t> atoms;
+            bool in = false;
+        };
+        std::vector<Earlier> all;
+        for (size_t r = 0; r < log.size(); ++r)
+            for (const auto& f : log[r]->figures) {
+                if (f.indicator != name) continue;
+                Earlier e{r, &f, {}};
+                for (const auto& a : f.atoms) {
+                    const std::string v = variable(a, log[r]->atoms.at(a));
+                    value_of[v] = log[r]->atoms.at(a);
+                    e.atoms.push_back(id_of(v));
+                }
+                all.push_back(std::move(e));
+            }
+        for (bool grew = true; grew;) {
+            grew = false;
+            for (auto& e : all)
+                if (!e.in && std::any_of(e.atoms.begin(), e.atoms.end(), [&](int64_t a) { return linked.count(a); })) {
+                    e.in = grew = true;
+                    linked.insert(e.atoms.begin(), e.atoms.end());
+                }
         }
-        HAVEN_TRY(released, protect(table, earlier, policy, small));
+        std::map<size_t, Released> earlier;
+        for (const auto& e : all) {
+            if (!e.in) continue;
+            Released& r = earlier[e.report];
+            r.figures.push_back({e.atoms, log[e.report]->value(*e.figure)});
+            r.hidden.push_back(e.figure->hidden);
+            r.primary.push_back(e.figure->primary);
+        }
+        std::vector<Released> before;
+        for (auto& [report, r] : earlier) before.push_back(std::move(r));
+        // Every linked atom under k must stay as uncertain as a hidden figure.
+        std::vector<int64_t> small;
+        for (const auto& [v, id] : ids)
+            if (linked.count(id) && value_of.at(v) < b.definition.k) small.push_back(id);
+        HAVEN_TRY(released, protect(table, before, policy, small));
         for (size_t j = 0; j < mine.size(); ++j) {
             b.figures[mine[j]].hidden = released.hidden[j];
             b.figures[mine[j]].primary = released.primary[j];
@@ -258,25 +290,12 @@ Status protect_all(Body& b, const std::vector<Body>& log) {
     return {};
 }
 
-// Every released report's body (the log), and the value each atom was released with.
-Result<std::vector<Body>> released_log(Tx& tx, const crypto::Vault& vault, std::map<std::string, int64_t>& frozen) {
-    std::vector<Body> log;
-    for (const auto& s : store::releases_in(tx, "released")) {
-        HAVEN_TRY(plain, vault.open_field("report_releases", "body", s.id, s.body));
-        HAVEN_TRY(b, body_from(plain));
-        for (const auto& [k, v] : b.atoms) frozen.emplace(k, v);
-        log.push_back(std::move(b));
-    }
-    return log;
-}
-
 Report report_of(const store::StoredRelease& s, const Body& b) {
-    Report r{s.id, s.prepared_by, s.prepared_at, s.decided_by, s.decided_at, s.state, b.definition, b.columns, {}, 0, 0, b.frozen};
+    Report r{s.id, s.prepared_by, s.prepared_at, s.decided_by, s.decided_at, s.state, b.definition, b.columns, {}, 0, b.frozen};
     for (const auto& f : b.figures) {
-        Cell c{f.indicator, f.site_id, f.column, std::nullopt, f.primary};
+        Cell c{f.indicator, f.site_id, f.column, std::nullopt};
         if (!f.hidden) c.value = b.value(f);
         r.hidden += f.hidden;
-        r.primary += f.primary;
         r.cells.push_back(std::move(c));
     }
     return r;
@@ -310,7 +329,6 @@ Status check(const Definition& d) {
             return invalid("indicators", "The emergency network is counted by quarter only.", "network_by_quarter");
     }
     if (d.language.size() != 2) return invalid("language", "language is a two-letter code.", "language");
-    if (d.k < least_k || d.k > most_k) return invalid("k", "k is from 5 to 100.", "k");
     return {};
 }
 
@@ -324,37 +342,96 @@ Result<int64_t> Reports::prepare(const Principal& actor, Definition d) {
     for (const auto& name : d.indicators)
         if (!indicator(name)) ordered.push_back(name);  // check() names it
     d.indicators = ordered;
+    d.k = policy_k;
     HAVEN_CHECK(check(d));
     if (!allowed_everywhere(actor, Action::reports_prepare, d.sites)) return accounts::role_forbids();
 
+    // The checking holds no database connection, but it holds a worker: a few at a time.
+    struct Turn {
+        std::atomic<int>& n;
+        ~Turn() { --n; }
+    } turn{preparing_};
+    if (++preparing_ > most_preparing) return make_error(ErrorKind::too_many, "busy", "Other reports are being checked: try again in a moment.");
+
     const auto months = months_of(d);
     const Layout layout = layout_of(d, months);
-    HAVEN_TRY(body, db_.read<Body>([&](Tx& tx) -> Result<Body> {
-        Body b{d, layout.columns, {}, figures_of(d, months, layout), 0};
-        for (const auto& f : b.figures)
-            for (const auto& a : f.atoms) b.atoms.emplace(a, 0);
-        for (const auto& name : d.indicators)
-            for (const auto& c : store::counts(tx, name, d.sites, months)) {
-                auto at = b.atoms.find(atom_key(name, c.site_id, months[c.month].key));
-                if (at != b.atoms.end()) at->second = c.value;
+    // Counted and checked against the log as it was read; stored only if no other report was prepared meanwhile
+    // (else checked again against that one too).
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        int64_t seen = 0;
+        Log before;
+        HAVEN_TRY(body, db_.read<Body>([&](Tx& tx) -> Result<Body> {
+            if (d.grant_id != 0) {
+                auto grant = store::grant(tx, d.grant_id);
+                if (!grant || std::find(d.sites.begin(), d.sites.end(), grant->site_id) == d.sites.end() ||
+                    !may(actor, Action::grants_view, grant->site_id))
+                    return invalid("grant_id", "grant_id is not a grant of one of the report's sites.", "choose");
             }
-        std::map<std::string, int64_t> frozen;
-        HAVEN_TRY(log, released_log(tx, vault_, frozen));
-        for (auto& [k, v] : b.atoms)
-            if (auto f = frozen.find(k); f != frozen.end()) v = f->second, ++b.frozen;
-        HAVEN_CHECK(protect_all(b, log));
-        return b;
-    }));
+            // The emergency network is the whole association's: only a report of every site may count it.
+            if (std::any_of(d.indicators.begin(), d.indicators.end(), [](const std::string& n) { return indicator(n)->network; }) &&
+                store::all_sites(tx) != d.sites)
+                return invalid("indicators", "The emergency network is counted only in a report of every site.", "network_everywhere");
+            seen = store::reports_prepared(tx);
+            HAVEN_TRY(log_read, log(tx));
+            before = std::move(log_read);
+            Body b{d, layout.columns, {}, figures_of(d, months, layout), 0};
+            for (const auto& f : b.figures)
+                for (const auto& a : f.atoms) b.atoms.emplace(a, 0);
+            for (const auto& name : d.indicators)
+                for (const auto& c : store::counts(tx, name, d.sites, months)) {
+                    auto at = b.atoms.find(atom_key(name, c.site_id, months[c.month].key));
+                    if (at != b.atoms.end()) at->second = c.value;
+                }
+            return b;
+        }));
+        for (auto& [k, v] : body.atoms)
+            if (auto f = before.frozen.find(k); f != before.frozen.end()) v = f->second, ++body.frozen;
+        HAVEN_CHECK(protect_all(body, before.bodies));
 
-    const int64_t id = new_id(), now = clock_.now_ms();
-    HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
-        store::insert_release(
-            tx, {id, d.sites.front(), actor.account_id, now, 0, 0, "prepared", vault_.seal_field("report_releases", "body", id, to_json(body))},
-            d.sites);
-        audit_.record(tx, {"report.prepare", actor.account_id, "report", id, d.sites.front()});
-        return {};
-    }));
-    return id;
+        const int64_t id = new_id(), now = clock_.now_ms();
+        const std::string sealed = vault_.seal_field("report_releases", "body", id, to_json(body));
+        bool stored = false;
+        HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
+            if (store::lock_releases(tx) != seen + 1) return {};  // another report came first: check again
+            store::insert_release(tx, {id, d.sites.front(), actor.account_id, now, 0, 0, "prepared", sealed, d.grant_id}, d.sites);
+            audit_.record(tx, {"report.prepare", actor.account_id, "report", id, d.sites.front()});
+            stored = true;
+            return {};
+        }));
+        if (stored) return id;
+    }
+    return make_error(ErrorKind::too_many, "busy", "Other reports are being prepared: try again in a moment.");
+}
+
+Result<std::shared_ptr<const Body>> Reports::body(Tx& tx, int64_t id, const std::string* sealed) {
+    {
+        std::lock_guard lock(cache_mutex_);
+        if (auto found = cache_.find(id); found != cache_.end()) return found->second;
+    }
+    std::string bytes;
+    if (!sealed) {
+        auto s = store::release(tx, id);
+        if (!s) return not_found();
+        bytes = s->body;
+        sealed = &bytes;
+    }
+    HAVEN_TRY(plain, vault_.open_field("report_releases", "body", id, *sealed));
+    HAVEN_TRY(b, body_from(plain));
+    auto shared = std::make_shared<const Body>(std::move(b));
+    std::lock_guard lock(cache_mutex_);
+    return cache_.emplace(id, shared).first->second;
+}
+
+Result<Reports::Log> Reports::log(Tx& tx, int64_t except) {
+    Log out;
+    for (const auto& [id, state] : store::report_states(tx)) {
+        if (id == except) continue;
+        HAVEN_TRY(b, body(tx, id));
+        if (state == "released")
+            for (const auto& [k, v] : b->atoms) out.frozen.emplace(k, v);
+        out.bodies.push_back(std::move(b));
+    }
+    return out;
 }
 
 Result<std::vector<int64_t>> Reports::covered(Tx& tx, const Principal& actor, int64_t id, Action action) const {
@@ -370,9 +447,8 @@ Result<Report> Reports::read(const Principal& actor, int64_t id) {
         HAVEN_CHECK(covered(tx, actor, id, Action::reports_view));
         auto s = store::release(tx, id);
         if (!s) return not_found();
-        HAVEN_TRY(plain, vault_.open_field("report_releases", "body", s->id, s->body));
-        HAVEN_TRY(b, body_from(plain));
-        return report_of(*s, b);
+        HAVEN_TRY(b, body(tx, id, &s->body));
+        return report_of(*s, *b);
     });
 }
 
@@ -392,9 +468,8 @@ Result<std::vector<Summary>> Reports::list(const Principal& actor) {
         for (const auto& s : found) {
             // Only the reports whose every site the reader may see (a network-wide report needs every site).
             if (!allowed_everywhere(actor, Action::reports_view, store::sites_of(tx, s.id))) continue;
-            HAVEN_TRY(plain, vault_.open_field("report_releases", "body", s.id, s.body));
-            HAVEN_TRY(b, body_from(plain));
-            out.push_back({s.id, s.prepared_at, s.state, b.definition.title, b.definition.from, b.definition.to});
+            HAVEN_TRY(b, body(tx, s.id, &s.body));
+            out.push_back({s.id, s.prepared_at, s.state, b->definition.title, b->definition.from, b->definition.to});
         }
         return out;
     });
@@ -403,27 +478,20 @@ Result<std::vector<Summary>> Reports::list(const Principal& actor) {
 Status Reports::release(const Principal& actor, int64_t id) {
     return db_.write([&](Tx& tx) -> Status {
         HAVEN_CHECK(covered(tx, actor, id, Action::reports_release));
-        store::lock_releases(tx);
         auto s = store::release(tx, id);
         if (!s) return not_found();
         if (s->state != "prepared") return make_error(ErrorKind::conflict, "not_prepared", "This report was already released or discarded.");
         if (s->prepared_by == actor.account_id)
             return make_error(ErrorKind::forbidden, "four_eyes", "A report is released by someone other than the one who prepared it.");
-        HAVEN_TRY(plain, vault_.open_field("report_releases", "body", s->id, s->body));
-        HAVEN_TRY(b, body_from(plain));
-        // Checked again against the log as it is now: another report may have been released since.
-        std::map<std::string, int64_t> frozen;
-        HAVEN_TRY(log, released_log(tx, vault_, frozen));
-        Body again = b;
-        for (auto& [k, v] : again.atoms)
-            if (auto f = frozen.find(k); f != frozen.end()) v = f->second;
-        HAVEN_CHECK(protect_all(again, log));
-        bool same = again.atoms == b.atoms;
-        for (size_t i = 0; same && i < b.figures.size(); ++i) same = again.figures[i].hidden == b.figures[i].hidden;
-        if (!same)
-            return make_error(ErrorKind::conflict, "changed",
-                              "A report released since this one was prepared changes what it must hide: prepare it again.");
-        store::decide(tx, id, "released", actor.account_id, clock_.now_ms());
+        HAVEN_TRY(b, body(tx, id, &s->body));
+        // Released reports agree: none released since may have given one of its counts another value.
+        HAVEN_TRY(before, log(tx, id));
+        for (const auto& [k, v] : b->atoms)
+            if (auto f = before.frozen.find(k); f != before.frozen.end() && f->second != v)
+                return make_error(ErrorKind::conflict, "changed",
+                                  "A report released since this one was prepared counts differently: prepare it again.");
+        if (!store::decide(tx, id, "released", actor.account_id, clock_.now_ms()))
+            return make_error(ErrorKind::conflict, "not_prepared", "This report was already released or discarded.");
         audit_.record(tx, {"report.release", actor.account_id, "report", id, s->site_id});
         return {};
     });
@@ -431,25 +499,37 @@ Status Reports::release(const Principal& actor, int64_t id) {
 
 Status Reports::discard(const Principal& actor, int64_t id) {
     return db_.write([&](Tx& tx) -> Status {
-        auto s = store::release(tx, id);
         HAVEN_CHECK(covered(tx, actor, id, Action::reports_view));
+        auto s = store::release(tx, id);
         if (!s) return not_found();
-        const bool own = s->prepared_by == actor.account_id;
-        if (!own) HAVEN_CHECK(covered(tx, actor, id, Action::reports_release));
-        if (s->state != "prepared") return make_error(ErrorKind::conflict, "not_prepared", "This report was already released or discarded.");
-        store::decide(tx, id, "discarded", actor.account_id, clock_.now_ms());
+        if (s->prepared_by != actor.account_id) HAVEN_CHECK(covered(tx, actor, id, Action::reports_release));
+        // Still in the log: what a discarded report showed was seen.
+        if (s->state != "prepared" || !store::decide(tx, id, "discarded", actor.account_id, clock_.now_ms()))
+            return make_error(ErrorKind::conflict, "not_prepared", "This report was already released or discarded.");
         audit_.record(tx, {"report.discard", actor.account_id, "report", id, s->site_id});
         return {};
     });
 }
 
-Result<int64_t> Reports::default_site(const Principal& actor, Action action) const {
+Result<int64_t> only_site(const Principal& actor, Action action) {
     std::set<int64_t> sites;
     for (const auto& r : actor.roles)
         if (accounts::role_allows(r.role, action)) sites.insert(r.site_id);
     if (sites.empty()) return accounts::role_forbids();
     if (sites.size() > 1) return invalid("site_id", "site_id is required: you work at several sites.", "choose");
     return *sites.begin();
+}
+
+Result<std::vector<Report>> Reports::for_grant(const Principal& actor, int64_t grant_id) {
+    return db_.read<std::vector<Report>>([&](Tx& tx) -> Result<std::vector<Report>> {
+        std::vector<Report> out;
+        for (const auto& s : store::released_for(tx, grant_id)) {
+            if (!allowed_everywhere(actor, Action::reports_view, store::sites_of(tx, s.id))) continue;
+            HAVEN_TRY(b, body(tx, s.id, &s.body));
+            out.push_back(report_of(s, *b));
+        }
+        return out;
+    });
 }
 
 }  // namespace haven::reports

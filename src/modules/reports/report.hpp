@@ -9,8 +9,11 @@
 // released figure), which is what lets the engine check a new report against the old ones.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,7 +32,10 @@ struct Indicator {
 const std::vector<Indicator>& indicators();
 
 constexpr size_t max_months = 36, max_sites = 50;
-constexpr int64_t least_k = 5, most_k = 100;
+// Figures under k are hidden: the association's rule, not each editor's choice — a k chosen per report would let
+// an editor learn, from what one k hides and the next shows, the width the program found, and so a count.
+constexpr int64_t policy_k = 10;
+constexpr int most_preparing = 2;  // reports being checked at once in this process; more wait (429)
 
 struct Definition {
     std::string title;
@@ -38,11 +44,15 @@ struct Definition {
     std::string grain = "quarter";
     std::vector<std::string> indicators;  // in the catalogue's order
     std::string language = "en";          // the outputs' language
-    int64_t k = 10;                       // figures under k are hidden (5 to 100)
+    int64_t k = policy_k;                 // figures under k are hidden (recorded with each report)
+    int64_t grant_id = 0;                 // the grant it reports on (a grant at one of its sites), or 0
 };
 
 // The definition checked; the error names the field.
 Status check(const Definition& d);
+
+// The site the actor acts for when none is named: their only site where `action` is allowed.
+Result<int64_t> only_site(const Principal& actor, accounts::Action action);
 
 // One figure of a report: an indicator at a site (0: the total over the report's sites, or the whole network) in
 // a column (the last column is the total over the period when there is more than one).
@@ -51,7 +61,6 @@ struct Cell {
     int64_t site_id = 0;
     size_t column = 0;
     std::optional<int64_t> value;  // nullopt: hidden (its value never leaves the service)
-    bool primary = false;          // hidden for being under k (otherwise for what it would reveal)
 };
 
 struct Report {
@@ -60,9 +69,11 @@ struct Report {
     Definition definition;
     std::vector<std::string> columns;  // "2027-Q1" or "2027-01"; "total" last when more than one period
     std::vector<Cell> cells;           // by indicator, then site (0 last), then column
-    int64_t hidden = 0, primary = 0;   // how many figures are hidden, how many of them for being under k
+    int64_t hidden = 0;                // how many figures are hidden (which of them are small is never said)
     int64_t frozen = 0;                // atoms that kept the value an earlier release gave them
 };
+
+struct Body;  // a report as sealed in the log (report.cpp)
 
 struct Summary {
     int64_t id = 0, prepared_at = 0;
@@ -78,17 +89,31 @@ public:
     Result<Report> read(const Principal& actor, int64_t id);        // reports.view at every site it covers
     // The reports the actor may read (every site they cover allows reports.view), newest first.
     Result<std::vector<Summary>> list(const Principal& actor);
-    // Releases a prepared report: reports.release at every site, and not the one who prepared it. Refused
-    // (409 changed) when a release since it was prepared means it would now have to hide more: prepare it again.
+    // Releases a prepared report: reports.release at every site, and not the one who prepared it. It shows nothing
+    // new (it was checked against every report prepared before it, and every later one against it); refused
+    // (409 changed) when a report released since gave one of its counts another value: prepare it again.
     Status release(const Principal& actor, int64_t id);
     Status discard(const Principal& actor, int64_t id);  // the one who prepared it, or who may release it
 
-    Result<int64_t> default_site(const Principal& actor, accounts::Action action) const;
+    // Released reports made for a grant that the actor may read, oldest first.
+    Result<std::vector<Report>> for_grant(const Principal& actor, int64_t grant_id);
     accounts::Service& accounts() { return accounts_; }
 
 private:
     Result<std::vector<int64_t>> covered(storage::Tx& tx, const Principal& actor, int64_t id, accounts::Action action) const;
+    // A report's body, opened once: a body never changes once written, so it is kept (the log is read by every
+    // report prepared, and each body can be large).
+    Result<std::shared_ptr<const Body>> body(storage::Tx& tx, int64_t id, const std::string* sealed = nullptr);
+    // Every report prepared (each `except` the one given), and the values released reports gave their counts.
+    struct Log {
+        std::vector<std::shared_ptr<const Body>> bodies;
+        std::map<std::string, int64_t> frozen;
+    };
+    Result<Log> log(storage::Tx& tx, int64_t except = 0);
 
+    std::mutex cache_mutex_;
+    std::map<int64_t, std::shared_ptr<const Body>> cache_;
+    std::atomic<int> preparing_{0};
     storage::Database& db_;
     const crypto::Vault& vault_;
     const Clock& clock_;

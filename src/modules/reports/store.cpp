@@ -105,16 +105,25 @@ std::vector<Count> counts(Tx& tx, std::string_view indicator, const std::vector<
 }
 
 namespace {
-constexpr const char* release_columns = "SELECT id, site_id, state, body, prepared_by, prepared_at, decided_by, decided_at FROM report_releases ";
+constexpr const char* release_columns =
+    "SELECT id, site_id, state, body, prepared_by, prepared_at, decided_by, decided_at, grant_id FROM report_releases ";
 StoredRelease release_from(const Row& r) {
-    return {r.integer(0), r.integer(1),   r.integer(4), r.integer(5), r.is_null(6) ? 0 : r.integer(6), r.is_null(7) ? 0 : r.integer(7),
-            r.text(2),    r.blob(3).str()};
+    return {r.integer(0),
+            r.integer(1),
+            r.integer(4),
+            r.integer(5),
+            r.is_null(6) ? 0 : r.integer(6),
+            r.is_null(7) ? 0 : r.integer(7),
+            r.text(2),
+            r.blob(3).str(),
+            r.is_null(8) ? 0 : r.integer(8)};
 }
 }  // namespace
 
 void insert_release(Tx& tx, const StoredRelease& r, const std::vector<int64_t>& sites) {
-    tx.exec("INSERT INTO report_releases (id, site_id, state, body, prepared_by, prepared_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            {r.id, r.site_id, r.state, Blob::of(r.body), r.prepared_by, r.prepared_at});
+    tx.exec("INSERT INTO report_releases (id, site_id, state, body, prepared_by, prepared_at, grant_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            {r.id, r.site_id, r.state, Blob::of(r.body), r.prepared_by, r.prepared_at,
+             r.grant_id ? storage::Value(r.grant_id) : storage::Value(nullptr)});
     for (int64_t site : sites) tx.exec("INSERT INTO report_sites (report_id, site_id) VALUES ($1, $2)", {r.id, site});
 }
 
@@ -136,14 +145,31 @@ std::vector<StoredRelease> releases_at(Tx& tx, int64_t site_id, size_t limit) {
                    release_from);
 }
 
-std::vector<StoredRelease> releases_in(Tx& tx, std::string_view state) {
-    return rows_as(tx.query(std::string(release_columns) + "WHERE state = $1 ORDER BY prepared_at, id", {std::string(state)}), release_from);
+std::vector<std::pair<int64_t, std::string>> report_states(Tx& tx) {
+    return rows_as(tx.query("SELECT id, state FROM report_releases ORDER BY prepared_at, id"), [](const Row& r) {
+        return std::pair<int64_t, std::string>{r.integer(0), r.text(1)};
+    });
 }
 
-void decide(Tx& tx, int64_t id, std::string_view state, int64_t by, int64_t at) {
-    tx.exec("UPDATE report_releases SET state = $1, decided_by = $2, decided_at = $3 WHERE id = $4", {std::string(state), by, at, id});
+bool decide(Tx& tx, int64_t id, std::string_view state, int64_t by, int64_t at) {
+    return tx.exec("UPDATE report_releases SET state = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND state = 'prepared'",
+                   {std::string(state), by, at, id}) == 1;
 }
 
-void lock_releases(Tx& tx) { tx.exec("UPDATE report_release_head SET releases = releases + 1 WHERE id = 1"); }
+std::vector<StoredRelease> released_for(Tx& tx, int64_t grant_id) {
+    return rows_as(tx.query(std::string(release_columns) + "WHERE grant_id = $1 AND state = 'released' ORDER BY prepared_at, id", {grant_id}),
+                   release_from);
+}
+
+int64_t reports_prepared(Tx& tx) { return tx.query("SELECT releases FROM report_release_head WHERE id = 1").at(0).integer(0); }
+
+int64_t lock_releases(Tx& tx) {
+    tx.exec("UPDATE report_release_head SET releases = releases + 1 WHERE id = 1");
+    return reports_prepared(tx);
+}
+
+std::vector<int64_t> all_sites(Tx& tx) {
+    return rows_as(tx.query("SELECT id FROM sites ORDER BY id"), [](const Row& r) { return r.integer(0); });
+}
 
 }  // namespace haven::reports::store

@@ -34,6 +34,8 @@ const std::vector<SealedColumn>& sealed_columns() {
         {"letter_replies", "scan"},
         {"censor_rules", "record"},
         {"report_releases", "body"},
+        {"funders", "record"},
+        {"grants", "record"},
     };
     return columns;
 }

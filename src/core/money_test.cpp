@@ -1,12 +1,12 @@
-// Amounts as people type them on the funds' pages.
-#include "modules/prisoners/fund.hpp"
+// Amounts as people type them (the funds' and the grants' pages), and as they read them.
+#include "core/money.hpp"
 
 #include <gtest/gtest.h>
 
-namespace haven::prisoners {
+namespace haven {
 namespace {
 
-TEST(Funds, AmountsAsPeopleTypeThemAndNothingElse) {
+TEST(Money, AmountsAsPeopleTypeThemAndNothingElse) {
     for (const auto& [text, cents] : std::vector<std::pair<const char*, int64_t>>{
              {"125.50", 12550}, {"125,50", 12550}, {"125,5", 12550}, {"125", 12500}, {"0.01", 1}, {"0", 0}, {"9999999999.99", 999999999999}})
         EXPECT_EQ(parse_amount(text, "amount").value(), cents) << text;
@@ -18,5 +18,11 @@ TEST(Funds, AmountsAsPeopleTypeThemAndNothingElse) {
     }
 }
 
+TEST(Money, AmountsAsPeopleReadThem) {
+    EXPECT_EQ(format_amount(12550), "125.50");
+    EXPECT_EQ(format_amount(5), "0.05");
+    EXPECT_EQ(format_amount(-1000), "−10.00");
+}
+
 }  // namespace
-}  // namespace haven::prisoners
+}  // namespace haven
