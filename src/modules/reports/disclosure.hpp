@@ -42,6 +42,7 @@ struct Policy {
     int64_t protection = 5;           // the least width the attacker's interval of such a figure may have
     bool secondary = true;            // off only to show, in a test, what the attacker then recovers
     int64_t most_questions = 20'000;  // questions put to the attacker's program before giving up (422 too_large)
+    int64_t most_seconds = 20;        // … or seconds spent asking them
 };
 
 struct Interval {

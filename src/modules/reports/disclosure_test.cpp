@@ -1,7 +1,8 @@
 // Disclosure control, property-tested: over 1,000 random tables (and, for a third of them, a later release that
 // overlaps the first), an attacker written here apart from the engine — its own linear program on GLPK, seeing
 // only what was released — computes every hidden small figure's interval; none may be narrower than the protection
-// asked for. With secondary suppression off, the same attacker must recover figures: the test can fail.
+// asked for. With secondary suppression off, the same attacker must recover figures: the test can fail. And across
+// grains (a quarter, then one of its months), no count under k is pinned, which fails when only figures are guarded.
 #include "modules/reports/disclosure.hpp"
 
 #include <glpk.h>
@@ -132,6 +133,71 @@ TEST(Disclosure, NoHiddenSmallFigureCanBeNarrowedByWhatWasReleasedNowOrBefore) {
 TEST(Disclosure, WithoutSecondarySuppressionTheAttackerRecoversFigures) {
     const Outcome o = run(false, 300);
     EXPECT_GT(o.breached, o.checked / 4) << o.breached << " of " << o.checked;
+}
+
+// Differencing across grains: a report by quarter, then one by month over the same sites. Neither table need
+// show a month, yet together they can pin one (a quarter less two months released). Every atom under k must stay
+// as uncertain as a hidden figure, checked by the independent attacker over both releases.
+struct Atoms {
+    int checked = 0, breached = 0;
+};
+Atoms run_grains(bool guard_atoms, int cases) {
+    std::mt19937 rng(20261201);
+    const Policy policy{10, 5, true};
+    Atoms o;
+    for (int n = 0; n < cases; ++n) {
+        const int sites = 2 + int(rng() % 3), quarters = 1 + int(rng() % 2), months = 3 * quarters;
+        std::map<int64_t, int64_t> value;
+        for (int s = 0; s < sites; ++s)
+            for (int m = 0; m < months; ++m) value[10 * s + m] = rng() % 10 < 5 ? int64_t(rng() % 10) : 10 + int64_t(rng() % 30);
+        auto table = [&](int columns, int per) {  // per site and column (a run of `per` months), the sites' totals, the whole
+            std::vector<Figure> t;
+            for (int s = 0; s <= sites; ++s)
+                for (int c = 0; c <= columns; ++c) {
+                    Figure f;
+                    for (int ss = 0; ss < sites; ++ss)
+                        for (int m = 0; m < months; ++m)
+                            if ((s == sites || s == ss) && (c == columns || c == m / per)) {
+                                f.atoms.push_back(10 * ss + m);
+                                f.value += value[10 * ss + m];
+                            }
+                    t.push_back(f);
+                }
+            return t;
+        };
+        std::vector<int64_t> small;
+        for (const auto& [atom, v] : value)
+            if (v < policy.k) small.push_back(atom);
+        const std::vector<int64_t> none;
+        auto first = protect(table(quarters, 3), {}, policy, guard_atoms ? small : none);
+        EXPECT_TRUE(first.ok());
+        if (!first) continue;
+        // The second release: one month of one site (a report of that month alone, as one site's editor would make).
+        const int64_t month = int64_t(rng() % uint32_t(months));
+        std::vector<Figure> second_table{{{month}, value[month]}};
+        auto second = protect(second_table, {*first}, policy, guard_atoms ? small : none);
+        EXPECT_TRUE(second.ok());
+        if (!second) continue;
+        const std::vector<const Released*> both{&*first, &*second};
+        for (int64_t atom : small) {
+            const auto [least, most] = bounds({atom}, both);
+            const double width = std::isinf(most) ? HUGE_VAL : std::floor(most + 1e-6) - std::ceil(least - 1e-6);
+            ++o.checked;
+            if (width < double(policy.protection)) ++o.breached;
+        }
+    }
+    return o;
+}
+
+TEST(Disclosure, NoSmallCountIsPinnedByTwoReportsOfDifferentGrain) {
+    const Atoms guarded = run_grains(true, 400);
+    EXPECT_GT(guarded.checked, 1000);
+    EXPECT_EQ(guarded.breached, 0) << "of " << guarded.checked << " small counts";
+    const Atoms unguarded = run_grains(false, 400);
+    EXPECT_GE(unguarded.breached, 5) << "without guarding the atoms, the attacker pins some (" << unguarded.breached << " of " << unguarded.checked
+                                     << ")";
+    std::printf("disclosure across grains: %d small counts checked over two releases, %d pinned (%d pinned when only figures are guarded)\n",
+                guarded.checked, guarded.breached, unguarded.breached);
 }
 
 TEST(Disclosure, SmallFiguresAreHiddenZeroIncludedAndThePolicyHasAFloor) {

@@ -267,16 +267,25 @@ Status protect_all(Body& b, const std::vector<std::shared_ptr<const Body>>& log)
                     linked.insert(e.atoms.begin(), e.atoms.end());
                 }
         }
-        std::map<size_t, Released> earlier;
-        for (const auto& e : all) {
+        // The same figure in many reports (the same unknowns, so the same value) is one constraint: known if any
+        // report showed it, to protect if any hid it for being small. Reports repeat each other a lot.
+        Released merged;
+        std::map<std::vector<int64_t>, size_t> seen;
+        for (auto& e : all) {
             if (!e.in) continue;
-            Released& r = earlier[e.report];
-            r.figures.push_back({e.atoms, log[e.report]->value(*e.figure)});
-            r.hidden.push_back(e.figure->hidden);
-            r.primary.push_back(e.figure->primary);
+            std::sort(e.atoms.begin(), e.atoms.end());
+            auto [at, fresh] = seen.emplace(e.atoms, merged.figures.size());
+            if (fresh) {
+                merged.figures.push_back({e.atoms, log[e.report]->value(*e.figure)});
+                merged.hidden.push_back(e.figure->hidden);
+                merged.primary.push_back(e.figure->primary);
+            } else {
+                merged.hidden[at->second] = merged.hidden[at->second] && e.figure->hidden;
+                merged.primary[at->second] = merged.primary[at->second] || e.figure->primary;
+            }
         }
         std::vector<Released> before;
-        for (auto& [report, r] : earlier) before.push_back(std::move(r));
+        if (!merged.figures.empty()) before.push_back(std::move(merged));
         // Every linked atom under k must stay as uncertain as a hidden figure.
         std::vector<int64_t> small;
         for (const auto& [v, id] : ids)
