@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { enrol, signIn } from "../staff.mjs";
+import { enrol, signIn, staff } from "../staff.mjs";
 
 const SITES = ["Paris", "Lyon", "Nice"];
 
@@ -135,5 +135,82 @@ export const tests = {
 
     assert.deepEqual(problems, []);
     for (const c of [editor.context, admin.context]) await c.close();
+  },
+
+  async "an editor on a phone records a funder and a grant: what is due shows first, is marked in one click, and the grant's target meets its released report"({ context, base, cli }) {
+    const id = cli("site", "add", "--name", "Paris", "--city", "Paris", "--country", "France", "--time-zone", "Europe/Paris").match(/id (\d+)/)[1];
+    const coordinator = await staff(context, base, cli, "carla.coord", "coordinator");
+    await coordinator.context.close();
+    const token = cli("token", "create", "--user", "carla.coord", "--scope", "write", "--label", "e2e").match(/([A-Za-z0-9_-]{40,})/)[1];
+    for (let i = 0; i < 12; i++) {
+      const r = await fetch(`${base}/api/v1/people`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ site_id: Number(id), pseudonym: `P-${i}` }) });
+      assert.equal(r.status, 201);
+    }
+    const link = cli("user", "add", "--name", "erika.editor", "--role", "report_editor", "--site", "Paris", "--base-url", base).match(/(http\S+\/enrol\/\S+)/)[1];
+    const phone = await context.browser().newContext({ locale: "en-GB", viewport: { width: 390, height: 844 } });
+    const e = await phone.newPage();
+    const enrolled = await enrol(e, link);
+    assert.equal((await signIn(e, base, "erika.editor", enrolled.codes[0] || "")).status(), 200);
+    const click = (page, selector) => Promise.all([page.waitForNavigation(), page.click(selector)]);
+    const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+
+    await click(e, "nav >> text=Grants");
+    assert.match(new URL(e.url()).pathname, /^\/sites\/\d+\/grants$/);
+    await e.click("summary >> text=Add a funder");
+    await e.fill("#new-funder #name", "Fondation Lumière");
+    await e.fill("#new-funder #contact_name", "Claire Martin");
+    await click(e, "#new-funder button[type=submit]");
+    await e.click("summary >> text=Add a grant");
+    await e.fill("#new-grant #title", "Accueil " + day(0).slice(0, 4));
+    await e.selectOption("#new-grant #status", "active");
+    await e.fill("#new-grant #amount", "40000");
+    await click(e, "#new-grant button[type=submit]");
+    const grant = new URL(e.url()).pathname;
+    assert.match(grant, /^\/grants\/\d+$/);
+    await e.click("summary >> text=Add a payment");
+    await e.fill("#new-tranche #due", day(-3));
+    await e.fill("#new-tranche #amount", "20000");
+    await click(e, "#new-tranche button[type=submit]");
+    await e.click("summary >> text=Add a deadline");
+    await e.fill("#new-deadline #due", day(20));
+    await e.fill("#new-deadline #what", "Interim report");
+    await click(e, "#new-deadline button[type=submit]");
+    await e.click("summary >> text=Change the grant");
+    await e.fill("#edit-grant #lines", "Rent | 12000 | 8000,50");
+    await e.fill("#edit-grant input[name=target_people_new]", "40");
+    await click(e, "#edit-grant button[type=submit]");
+    assert.match(await e.locator("#budget").textContent(), /Rent\s*12000\.00\s*8000\.50\s*3999\.50/);
+
+    // The reports page, her first page, says what is due: the overdue payment first, then the report.
+    await click(e, "nav >> text=Reports");
+    const due = await e.locator("#due li").allTextContents();
+    assert.equal(due.length, 2);
+    assert.match(due[0], /payment of 20000\.00 EUR expected.*overdue/);
+    assert.match(due[1], /Interim report/);
+    await click(e, "#due a");
+    await click(e, "#tranches button[type=submit]");
+    assert.match(await e.locator("#tranches").textContent(), /received on/);
+
+    // A report for the grant, released by an administrator: its figure stands beside the target.
+    await e.goto(base + "/reports");
+    await e.fill("#new-report #title", "Lumière — this quarter");
+    const now = new Date(), q = Math.floor(now.getUTCMonth() / 3);
+    await e.fill("#new-report #from", `${now.getUTCFullYear()}-${String(q * 3 + 1).padStart(2, "0")}`);
+    await e.fill("#new-report #to", `${now.getUTCFullYear()}-${String(q * 3 + 3).padStart(2, "0")}`);
+    await e.selectOption("#new-report #grain", "quarter");
+    await e.selectOption("#new-report #grant_id", { label: "Accueil " + day(0).slice(0, 4) });
+    for (const box of await e.locator("#report-indicators input[type=checkbox]").all()) await box.setChecked(false);
+    await e.check("#report-indicators input[value=people_new]");
+    await click(e, "#new-report button[type=submit]");
+    const report = new URL(e.url()).pathname;
+    const admin = await staff(context, base, cli, "adrien.admin", "administrator");
+    await admin.page.goto(base + report);
+    await click(admin.page, "#release button[type=submit]");
+    await e.goto(base + grant);
+    assert.match(await e.locator("#targets").textContent(), /People registered\s*40\s*12/);
+    const width = await e.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `the grant's page fits a phone (${width} px)`);
+    for (const c of [phone, admin.context]) await c.close();
   },
 };

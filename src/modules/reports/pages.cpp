@@ -9,6 +9,7 @@
 #include "http/params.hpp"
 #include "modules/accounts/types.hpp"
 #include "modules/reports/handlers.hpp"
+#include "modules/reports/pages.hpp"
 #include "modules/reports/render.hpp"
 #include "web/widgets.hpp"
 
@@ -125,7 +126,20 @@ Result<Response> reports_page(Request& request, Context& c) {
     std::vector<Summary> list;
     if (auto found = c.reports.list(who)) list = std::move(*found);
     const auto sites = c.reports.accounts().sites_visible_to(who);
+    // What is due for the grants of every site one may see them at: this is a report editor's first page.
+    std::vector<Due> due;
+    std::vector<Grant> grants;
+    for (const auto& s : sites) {
+        if (!may(who, Action::grants_view, s.id)) continue;
+        if (auto d = c.grants.due(who, s.id, 60)) due.insert(due.end(), d->begin(), d->end());
+        if (auto g = c.grants.list(who, s.id)) grants.insert(grants.end(), g->begin(), g->end());
+    }
+    std::stable_sort(due.begin(), due.end(), [](const Due& a, const Due& b) { return a.date < b.date; });
     return web::page(ctx, 200, "reports.title", [&](web::Html& h) {
+        if (may(who, Action::grants_view, std::nullopt)) {
+            h.element("h2", {}, ctx.t("grants.due"));
+            due_list(h, ctx, due, c.grants.today());
+        }
         h.element("p", {}, ctx.t("reports.help"));
         if (list.empty()) h.element("p", {}, ctx.t("reports.none"));
         h.element("ul", {{"class", "cards"}, {"id", "reports"}}, [&] {
@@ -154,6 +168,11 @@ Result<Response> reports_page(Request& request, Context& c) {
                     });
                 }
             });
+            if (!grants.empty()) {
+                std::vector<std::pair<std::string, std::string>> options{{"", ctx.t("reports.no_grant")}};
+                for (const auto& g : grants) options.push_back({std::to_string(g.id), g.title});
+                web::select_field(h, ctx, "grant_id", "reports.grant", options);
+            }
             web::field(h, ctx, "from", "reports.from", "month");
             web::field(h, ctx, "to", "reports.to", "month");
             web::select_field(h, ctx, "grain", "reports.grain",
@@ -213,6 +232,10 @@ Result<Response> report_prepare(Request& request, Context& c) {
     d.grain = std::string(form.get("grain"));
     for (auto i : form.all("indicator")) d.indicators.emplace_back(i);
     d.language = std::string(form.get("language"));
+    if (const std::string_view g = form.get("grant_id"); !g.empty()) {
+        if (auto [p, ec] = std::from_chars(g.data(), g.data() + g.size(), d.grant_id); ec != std::errc{} || p != g.data() + g.size())
+            return web::show_again(request, invalid("grant_id", "Choose a grant.", "choose"), [&] { return reports_page(request, c); });
+    }
     auto id = c.reports.prepare(*request.principal, d);
     if (!id) return web::show_again(request, id.error(), [&] { return reports_page(request, c); });
     return Response::redirect(report_url(*id));

@@ -11,6 +11,7 @@
 #include "http/params.hpp"
 #include "modules/accounts/types.hpp"
 #include "modules/reports/handlers.hpp"
+#include "modules/reports/pages.hpp"
 #include "web/widgets.hpp"
 
 namespace haven::reports {
@@ -106,27 +107,6 @@ void grant_fields(web::Html& h, const web::PageContext& ctx, const Grant& g, con
         h.text(" " + ctx.t("grants.restricted"));
     });
     web::textarea(h, ctx, "purpose", "grants.purpose", g.purpose, 3);
-}
-
-void due_list(web::Html& h, const web::PageContext& ctx, const std::vector<Due>& due, const std::string& today) {
-    if (due.empty()) {
-        h.element("p", {{"id", "due"}}, ctx.t("grants.nothing_due"));
-        return;
-    }
-    h.element("ul", {{"class", "cards"}, {"id", "due"}}, [&] {
-        for (const auto& d : due)
-            h.element("li", {{"class", d.date < today ? "card overdue" : "card"}}, [&] {
-                h.element("strong", {}, d.date);
-                h.text(" · ");
-                if (d.kind == "deadline")
-                    h.text(d.what);
-                else
-                    h.text(ctx.t("grants.tranche_expected", {{"amount", format_amount(d.amount_minor) + " " + d.currency}}));
-                h.text(" · ");
-                h.element("a", {{"href", grant_url(d.grant_id)}}, d.grant);
-                if (d.date < today) h.text(" · " + ctx.t("grants.overdue"));
-            });
-    });
 }
 
 Result<Response> grants_page(Request& request, Context& c, int64_t site) {
@@ -342,6 +322,27 @@ Result<Response> grant_page(Request& request, Context& c, int64_t id) {
 }
 
 }  // namespace
+
+void due_list(web::Html& h, const web::PageContext& ctx, const std::vector<Due>& due, const std::string& today) {
+    if (due.empty()) {
+        h.element("p", {{"id", "due"}}, ctx.t("grants.nothing_due"));
+        return;
+    }
+    h.element("ul", {{"class", "cards"}, {"id", "due"}}, [&] {
+        for (const auto& d : due)
+            h.element("li", {{"class", d.date < today ? "card overdue" : "card"}}, [&] {
+                h.element("strong", {}, d.date);
+                h.text(" · ");
+                if (d.kind == "deadline")
+                    h.text(d.what);
+                else
+                    h.text(ctx.t("grants.tranche_expected", {{"amount", format_amount(d.amount_minor) + " " + d.currency}}));
+                h.text(" · ");
+                h.element("a", {{"href", grant_url(d.grant_id)}}, d.grant);
+                if (d.date < today) h.text(" · " + ctx.t("grants.overdue"));
+            });
+    });
+}
 
 Result<Response> grants_home(Request& request, Context& c) {
     HAVEN_TRY(site, only_site(*request.principal, Action::grants_view));
