@@ -695,12 +695,12 @@ void bench_reports(const std::string& dir, const std::string& url) {
             tx.exec(numbers + "INSERT INTO people (id, site_id, person_key, record, created_at, active_at) SELECT 10000000 + i, " + site +
                         ", $4, $4, " + at + ", 0 FROM n WHERE i % 5 = 0",
                     {sites[0], sites[1], sites[2], storage::Blob::of("x")});
-            tx.exec(
-                numbers +
-                    "INSERT INTO cases (id, person_id, site_id, status, record, created_at, updated_at) SELECT 20000000 + i, 10000000 + i - i % 5, " +
-                    site + ", CASE WHEN i % 3 = 0 THEN 'closed' ELSE 'open' END, $4, " + at + ", " + at + " + 20 * " + std::to_string(day) +
-                    " FROM n WHERE i % 5 IN (1, 2)",
-                {sites[0], sites[1], sites[2], storage::Blob::of("x")});
+            tx.exec(numbers +
+                        "INSERT INTO cases (id, person_id, site_id, status, record, created_at, updated_at, closed_at) SELECT 20000000 + i, 10000000 "
+                        "+ i - i % 5, " +
+                        site + ", CASE WHEN i % 3 = 0 THEN 'closed' ELSE 'open' END, $4, " + at + ", " + at + " + 20 * " + std::to_string(day) +
+                        ", CASE WHEN i % 3 = 0 THEN " + at + " + 20 * " + std::to_string(day) + " ELSE NULL END" + " FROM n WHERE i % 5 IN (1, 2)",
+                    {sites[0], sites[1], sites[2], storage::Blob::of("x")});
             tx.exec(numbers + "INSERT INTO help_requests (id, site_id, person_id, status, record, created_by, created_at) SELECT 30000000 + i, " +
                         site + ", 10000000 + i - i % 5, CASE WHEN i % 4 = 0 THEN 'open' ELSE 'done' END, $4, 1, " + at +
                         " FROM n WHERE i % 5 IN (3, 4)",

@@ -259,37 +259,38 @@ TEST_P(Reports, EveryIndicatorCountsFromItsModulesRecords) {
     people(paris_, 1, 23);  // ids 1001…1023, registered in January
     // A studio and a desk at Paris; desk allocations across months; studio bookings (one cancelled); cases.
     const int64_t studio = 501, desk = 502;
-    ASSERT_TRUE(app_->db()
-                    .write([&](storage::Tx& tx) -> Status {
-                        for (auto [id, kind] : {std::pair{studio, "studio"}, std::pair{desk, "desk"}})
-                            tx.exec(
-                                "INSERT INTO spaces (id, site_id, kind, name, equipment, bookings_version, created_at) VALUES ($1, $2, $3, "
-                                "'s', '', 0, 0)",
-                                {id, paris_, std::string(kind)});
-                        // 12 desks held from 15 January to 10 February: 12 desk-months in each; 11 only in March.
-                        for (int i = 0; i < 23; ++i)
-                            tx.exec(
-                                "INSERT INTO desk_allocations (id, space_id, person_id, from_date, to_date, created_by, created_at) VALUES ($1, $2, "
-                                "$3, $4, $5, $6, 0)",
-                                {int64_t(700 + i), desk, int64_t(1001 + i), std::string(i < 12 ? "2027-01-15" : "2027-03-01"),
-                                 std::string(i < 12 ? "2027-02-10" : "2027-03-31"), editor_.id});
-                        // 13 studio bookings of 1 h 40 min in January, one of them cancelled: 20 hours.
-                        for (int i = 0; i < 13; ++i)
-                            tx.exec(
-                                "INSERT INTO bookings (id, space_id, series_id, start_at, end_at, booked_by, cancelled_at, created_at) VALUES ($1, "
-                                "$2, $1, $3, $4, $5, $6, 0)",
-                                {int64_t(800 + i), studio, jan_2027 + i * day, jan_2027 + i * day + 100 * 60'000, editor_.id,
-                                 i == 0 ? storage::Value(int64_t(1)) : storage::Value(nullptr)});
-                        // 11 cases opened in February, 10 of them closed in March.
-                        for (int i = 0; i < 11; ++i)
-                            tx.exec(
-                                "INSERT INTO cases (id, person_id, site_id, status, record, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, "
-                                "$6, $7)",
-                                {int64_t(900 + i), int64_t(1001 + i), paris_, std::string(i < 10 ? "closed" : "open"), storage::Blob::of("r"),
-                                 jan_2027 + 35 * day, jan_2027 + 65 * day});
-                        return {};
-                    })
-                    .ok());
+    ASSERT_TRUE(
+        app_->db()
+            .write([&](storage::Tx& tx) -> Status {
+                for (auto [id, kind] : {std::pair{studio, "studio"}, std::pair{desk, "desk"}})
+                    tx.exec(
+                        "INSERT INTO spaces (id, site_id, kind, name, equipment, bookings_version, created_at) VALUES ($1, $2, $3, "
+                        "'s', '', 0, 0)",
+                        {id, paris_, std::string(kind)});
+                // 12 desks held from 15 January to 10 February: 12 desk-months in each; 11 only in March.
+                for (int i = 0; i < 23; ++i)
+                    tx.exec(
+                        "INSERT INTO desk_allocations (id, space_id, person_id, from_date, to_date, created_by, created_at) VALUES ($1, $2, "
+                        "$3, $4, $5, $6, 0)",
+                        {int64_t(700 + i), desk, int64_t(1001 + i), std::string(i < 12 ? "2027-01-15" : "2027-03-01"),
+                         std::string(i < 12 ? "2027-02-10" : "2027-03-31"), editor_.id});
+                // 13 studio bookings of 1 h 40 min in January, one of them cancelled: 20 hours.
+                for (int i = 0; i < 13; ++i)
+                    tx.exec(
+                        "INSERT INTO bookings (id, space_id, series_id, start_at, end_at, booked_by, cancelled_at, created_at) VALUES ($1, "
+                        "$2, $1, $3, $4, $5, $6, 0)",
+                        {int64_t(800 + i), studio, jan_2027 + i * day, jan_2027 + i * day + 100 * 60'000, editor_.id,
+                         i == 0 ? storage::Value(int64_t(1)) : storage::Value(nullptr)});
+                // 11 cases opened in February, 10 of them closed in March.
+                for (int i = 0; i < 11; ++i)
+                    tx.exec(
+                        "INSERT INTO cases (id, person_id, site_id, status, record, created_at, updated_at, closed_at) VALUES ($1, $2, $3, $4, "
+                        "$5, $6, $7, $8)",
+                        {int64_t(900 + i), int64_t(1001 + i), paris_, std::string(i < 10 ? "closed" : "open"), storage::Blob::of("r"),
+                         jan_2027 + 35 * day, jan_2027 + 65 * day, i < 10 ? storage::Value(jan_2027 + 65 * day) : storage::Value(nullptr)});
+                return {};
+            })
+            .ok());
     auto d = quarterly({paris_}, "month");
     d["indicators"] = json::array{"desk_months", "studio_hours", "cases_opened", "cases_closed", "people_new"};
     auto r = prepare(editor_.id, d);

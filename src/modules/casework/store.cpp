@@ -112,7 +112,7 @@ bool set_document_received(Tx& tx, int64_t document_id, int64_t case_id, std::op
 }
 
 void close_case(Tx& tx, int64_t case_id, int64_t now) {
-    tx.exec("UPDATE cases SET status = 'closed', updated_at = $1 WHERE id = $2", {now, case_id});
+    tx.exec("UPDATE cases SET status = 'closed', updated_at = $1, closed_at = $1 WHERE id = $2", {now, case_id});
 }
 
 int64_t granting_open_cases(Tx& tx, int64_t person_id, int64_t adviser_id) {

@@ -81,8 +81,7 @@ boost::json::object to_json(const Grant& g);
 
 class Grants {
 public:
-    Grants(const modules::Shared& shared, accounts::Service& accounts)
-        : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit), accounts_(accounts) {}
+    explicit Grants(const modules::Shared& shared) : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit) {}
 
     Result<int64_t> add_funder(const Principal& actor, Funder f);  // grants.manage
     Result<std::vector<Funder>> funders(const Principal& actor, int64_t site_id);
@@ -105,7 +104,6 @@ private:
     const crypto::Vault& vault_;
     const Clock& clock_;
     const audit::Recorder& audit_;
-    accounts::Service& accounts_;
 };
 
 }  // namespace haven::reports

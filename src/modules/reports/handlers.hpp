@@ -18,8 +18,7 @@ struct Context {
 
 // The module as the app holds it.
 struct Module {
-    Module(const modules::Shared& shared, accounts::Service& accounts)
-        : reports(shared, accounts), grants(shared, accounts), context{reports, grants} {}
+    Module(const modules::Shared& shared, accounts::Service& accounts) : reports(shared, accounts), grants(shared), context{reports, grants} {}
     Reports reports;
     Grants grants;
     Context context;

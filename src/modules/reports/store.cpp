@@ -29,7 +29,7 @@ const std::map<std::string_view, std::vector<Source>>& sources() {
          {{"FROM attendance x JOIN course_sessions s ON s.id = x.session_id JOIN courses c ON c.id = s.course_id", "x.present = 1 AND ", "c.site_id",
            "s.start_at", "COUNT(*)"}}},
         {"cases_opened", {{"FROM cases x", "", "x.site_id", "x.created_at", "COUNT(*)"}}},
-        {"cases_closed", {{"FROM cases x", "x.status = 'closed' AND ", "x.site_id", "x.updated_at", "COUNT(*)"}}},
+        {"cases_closed", {{"FROM cases x", "", "x.site_id", "x.closed_at", "COUNT(*)"}}},
         {"counselling_opened", {{"FROM counselling x", "", "x.site_id", "x.opened_at", "COUNT(*)"}}},
         // Studio booked (not cancelled), in ms: counts() rounds it to hours per month and site.
         {"studio_hours",

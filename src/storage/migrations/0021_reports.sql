@@ -40,4 +40,3 @@ CREATE INDEX cases_by_site ON cases (site_id, created_at);
 CREATE INDEX counselling_by_site ON counselling (site_id, opened_at);
 CREATE INDEX help_requests_by_created ON help_requests (site_id, created_at, status);
 CREATE INDEX letters_by_sent ON letters (site_id, sent_at, status);
-CREATE INDEX cases_closed_by_site ON cases (site_id, status, updated_at);

@@ -28,3 +28,9 @@ CREATE INDEX grants_by_site ON grants (site_id, status);
 -- The grant a report is for (its targets are set against the report's figures once released).
 ALTER TABLE report_releases ADD COLUMN grant_id BIGINT REFERENCES grants (id);
 CREATE INDEX report_releases_by_grant ON report_releases (grant_id, state);
+
+-- When a case was closed, apart from when it was last touched (a step noted after closing moved updated_at, and a
+-- closed case from one month of the reports to another).
+ALTER TABLE cases ADD COLUMN closed_at BIGINT;
+UPDATE cases SET closed_at = updated_at WHERE status = 'closed';
+CREATE INDEX cases_by_closing ON cases (site_id, closed_at);
