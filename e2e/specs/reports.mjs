@@ -70,7 +70,7 @@ export const tests = {
     assert.deepEqual(await row("Paris"), ["23"]);
     assert.deepEqual(await row("Lyon"), ["12"]);
     assert.deepEqual(await row("Nice"), ["[c]"], "3 is under 10");
-    assert.deepEqual(await row("All sites"), ["[c]"], "38 - 23 - 12 would give Nice's 3");
+    assert.deepEqual(await row("These sites together"), ["[c]"], "38 - 23 - 12 would give Nice's 3");
     assert.match(await e.locator("#report-state").textContent(), /Prepared, not released · 2 figures hidden to protect people/);
     assert.match(await e.locator("#report-note").textContent(), /Figures marked \[c\] are hidden: each is under 10/);
     assert.equal(await e.locator("#downloads").count(), 0, "nothing downloads before the release");
@@ -101,7 +101,7 @@ export const tests = {
       const cells = execFileSync("/usr/bin/python3", ["-c",
         "import openpyxl,sys; ws=openpyxl.load_workbook(sys.argv[1]).active; print([c.value for r in ws.iter_rows() for c in r if c.value is not None])",
         join(dir, "report.xlsx")], { encoding: "utf8" });
-      assert.match(cells, /'Paris', 23/);
+      assert.match(cells, /'People registered — Paris', 23/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -169,12 +169,12 @@ export const tests = {
     const grant = new URL(e.url()).pathname;
     assert.match(grant, /^\/grants\/\d+$/);
     await e.click("summary >> text=Add a payment");
-    await e.fill("#new-tranche #due", day(-3));
-    await e.fill("#new-tranche #amount", "20000");
+    await e.fill("#new-tranche #tranche_due", day(-3));
+    await e.fill("#new-tranche #tranche_amount", "20000");
     await click(e, "#new-tranche button[type=submit]");
     await e.click("summary >> text=Add a deadline");
-    await e.fill("#new-deadline #due", day(20));
-    await e.fill("#new-deadline #what", "Interim report");
+    await e.fill("#new-deadline #deadline_due", day(20));
+    await e.fill("#new-deadline #deadline_what", "Interim report");
     await click(e, "#new-deadline button[type=submit]");
     await e.click("summary >> text=Change the grant");
     await e.fill("#edit-grant #lines", "Rent | 12000 | 8000,50");

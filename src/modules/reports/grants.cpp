@@ -121,6 +121,43 @@ json::object to_json(const Grant& g) {
             {"targets", targets}};
 }
 
+Result<std::vector<BudgetLine>> parse_budget_lines(std::string_view text) {
+    std::vector<BudgetLine> out;
+    size_t number = 0;
+    for (size_t at = 0; at <= text.size();) {
+        size_t end = text.find('\n', at);
+        if (end == std::string_view::npos) end = text.size();
+        const std::string line = trim(text.substr(at, end - at));
+        at = end + 1;
+        ++number;
+        if (line.empty()) continue;
+        std::vector<std::string> parts;
+        for (size_t p = 0; p <= line.size();) {
+            size_t bar = line.find('|', p);
+            if (bar == std::string::npos) bar = line.size();
+            parts.push_back(trim(std::string_view(line).substr(p, bar - p)));
+            p = bar + 1;
+        }
+        const std::string field = "lines[" + std::to_string(out.size()) + "]";
+        if (parts.size() < 2 || parts.size() > 3)
+            return invalid(field, "Line " + std::to_string(number) + ": write label | budget | spent.", "budget_line");
+        HAVEN_TRY(budget, parse_amount(parts[1], "budget"));
+        int64_t spent = 0;
+        if (parts.size() == 3 && !parts[2].empty()) {
+            HAVEN_TRY(s, parse_amount(parts[2], "spent"));
+            spent = s;
+        }
+        out.push_back({parts[0], budget, spent});
+    }
+    return out;
+}
+
+std::string format_budget_lines(const std::vector<BudgetLine>& lines) {
+    std::string out;
+    for (const auto& l : lines) out += l.label + " | " + format_amount(l.budget_minor) + " | " + format_amount(l.actual_minor) + "\n";
+    return out;
+}
+
 Status check(const Grant& in) {
     Grant g = in;  // text_field trims; the caller's copy is checked as it will be stored
     if (std::find(grant_statuses().begin(), grant_statuses().end(), g.status) == grant_statuses().end())

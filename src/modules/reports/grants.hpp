@@ -76,6 +76,11 @@ struct Due {
 // A grant checked; the error names the field ("tranches[2].due").
 Status check(const Grant& g);
 
+// Budget lines as the grant's page takes them: one per line, "Rent | 12000 | 8000.50" (label | budgeted | spent,
+// spent optional, amounts as people type them); blank lines skipped; the error names the line ("lines[2]").
+Result<std::vector<BudgetLine>> parse_budget_lines(std::string_view text);
+std::string format_budget_lines(const std::vector<BudgetLine>& lines);  // what parse_budget_lines reads back
+
 // A grant as JSON, whole: what the API answers and, sealed, what is stored.
 boost::json::object to_json(const Grant& g);
 

@@ -59,7 +59,6 @@ View view_of(const Report& r, const std::map<int64_t, std::string>& sites) {
     }
     v.subtitle = m.t(lang, "reports.subtitle",
                      {{"from", column_label(lang, r.definition.from)}, {"to", column_label(lang, r.definition.to)}, {"sites", where}});
-    if (r.state != "released") v.subtitle += " · " + m.t(lang, "reports.state_" + r.state);
     v.first_column = m.t(lang, "reports.indicator");
     for (const auto& col : r.columns) v.columns.push_back(column_label(lang, col));
     v.hidden_mark = m.t(lang, "reports.hidden_mark");
@@ -74,17 +73,18 @@ View view_of(const Report& r, const std::map<int64_t, std::string>& sites) {
             row.total = site == 0;
             if (site != 0) {
                 const auto name = sites.find(site);
-                row.label = name != sites.end() ? name->second : std::to_string(site);
+                row.place = name != sites.end() ? name->second : std::to_string(site);
             } else {
-                row.label =
+                row.place =
                     m.t(lang, r.definition.sites.size() > 1 && indicator != "network_activations" ? "reports.all_sites" : "reports.whole_network");
             }
+            row.label = g.indicator + " — " + row.place;  // a line of a file stands alone
             for (; i < r.cells.size() && r.cells[i].indicator == indicator && r.cells[i].site_id == site; ++i) row.cells.push_back(r.cells[i].value);
             g.rows.push_back(std::move(row));
         }
         // Sites by name, the total last.
         std::stable_sort(g.rows.begin(), g.rows.end(),
-                         [](const View::Row& a, const View::Row& b) { return a.total != b.total ? b.total : !a.total && a.label < b.label; });
+                         [](const View::Row& a, const View::Row& b) { return a.total != b.total ? b.total : !a.total && a.place < b.place; });
         v.groups.push_back(std::move(g));
     }
     return v;
@@ -106,7 +106,7 @@ void report_table(web::Html& h, const View& v) {
                     });
                     for (const auto& row : g.rows)
                         h.element("tr", {{"class", row.total ? "total" : ""}}, [&] {
-                            h.element("th", {{"scope", "row"}}, row.label);
+                            h.element("th", {{"scope", "row"}}, row.place);
                             for (const auto& cell : row.cells) {
                                 if (cell)
                                     h.element("td", {}, std::to_string(*cell));
@@ -156,6 +156,8 @@ Result<Response> reports_page(Request& request, Context& c) {
             web::field(h, ctx, "title", "reports.report_title", "text");
             h.element("fieldset", {{"id", "report-sites"}}, [&] {
                 h.element("legend", {}, ctx.t("reports.sites"));
+                // Posted always, so a form sent back with every box unticked shows them unticked.
+                h.empty("input", {{"type", "hidden"}, {"name", "site"}, {"value", ""}});
                 for (const auto& s : sites) {
                     if (!may(who, Action::reports_prepare, s.id)) continue;
                     const std::string v = std::to_string(s.id);
@@ -179,10 +181,11 @@ Result<Response> reports_page(Request& request, Context& c) {
                               {{"quarter", ctx.t("reports.grain_quarter")}, {"month", ctx.t("reports.grain_month")}});
             h.element("fieldset", {{"id", "report-indicators"}}, [&] {
                 h.element("legend", {}, ctx.t("reports.indicators"));
+                h.empty("input", {{"type", "hidden"}, {"name", "indicator"}, {"value", ""}});
                 for (const auto& i : indicators()) {
                     const std::string v(i.name);
                     h.element("label", {{"class", "check"}}, [&] {
-                        if (web::echoed_check(request, "indicator", v, !i.network))
+                        if (web::echoed_check(request, "indicator", v, v == "people_new" || v == "cases_opened" || v == "course_enrolments"))
                             h.empty("input", {{"type", "checkbox"}, {"name", "indicator"}, {"value", v}, {"checked", "checked"}});
                         else
                             h.empty("input", {{"type", "checkbox"}, {"name", "indicator"}, {"value", v}});
@@ -222,6 +225,7 @@ Result<Response> report_prepare(Request& request, Context& c) {
     Definition d;
     d.title = std::string(form.get("title"));
     for (auto s : form.all("site")) {
+        if (s.empty()) continue;
         int64_t id = 0;
         if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id); ec != std::errc{} || p != s.data() + s.size() || id <= 0)
             return web::show_again(request, invalid("sites", "A site is not a number.", "invalid"), [&] { return reports_page(request, c); });
@@ -230,7 +234,8 @@ Result<Response> report_prepare(Request& request, Context& c) {
     d.from = std::string(form.get("from"));
     d.to = std::string(form.get("to"));
     d.grain = std::string(form.get("grain"));
-    for (auto i : form.all("indicator")) d.indicators.emplace_back(i);
+    for (auto i : form.all("indicator"))
+        if (!i.empty()) d.indicators.emplace_back(i);
     d.language = std::string(form.get("language"));
     if (const std::string_view g = form.get("grant_id"); !g.empty()) {
         if (auto [p, ec] = std::from_chars(g.data(), g.data() + g.size(), d.grant_id); ec != std::errc{} || p != g.data() + g.size())

@@ -27,45 +27,12 @@ using web::page_context;
 namespace {
 
 std::string grant_url(int64_t id) { return "/grants/" + std::to_string(id); }
+bool indicator_is_network(const std::string& name) {
+    for (const auto& i : indicators())
+        if (i.name == name) return i.network;
+    return false;
+}
 std::string site_url(int64_t site) { return "/sites/" + std::to_string(site); }
-
-// "Rent | 12000 | 8000.50" per line → budget lines; the error names the line.
-Result<std::vector<BudgetLine>> lines_from(std::string_view text) {
-    std::vector<BudgetLine> out;
-    size_t number = 0;
-    for (size_t at = 0; at <= text.size();) {
-        size_t end = text.find('\n', at);
-        if (end == std::string_view::npos) end = text.size();
-        const std::string line = trim(text.substr(at, end - at));
-        at = end + 1;
-        ++number;
-        if (line.empty()) continue;
-        std::vector<std::string> parts;
-        for (size_t p = 0; p <= line.size();) {
-            size_t bar = line.find('|', p);
-            if (bar == std::string::npos) bar = line.size();
-            parts.push_back(trim(std::string_view(line).substr(p, bar - p)));
-            p = bar + 1;
-        }
-        const std::string field = "lines[" + std::to_string(out.size()) + "]";
-        if (parts.size() < 2 || parts.size() > 3)
-            return invalid(field, "Line " + std::to_string(number) + ": write label | budget | spent.", "budget_line");
-        HAVEN_TRY(budget, parse_amount(parts[1], "budget"));
-        int64_t spent = 0;
-        if (parts.size() == 3 && !parts[2].empty()) {
-            HAVEN_TRY(s, parse_amount(parts[2], "spent"));
-            spent = s;
-        }
-        out.push_back({parts[0], budget, spent});
-    }
-    return out;
-}
-
-std::string lines_text(const std::vector<BudgetLine>& lines) {
-    std::string out;
-    for (const auto& l : lines) out += l.label + " | " + format_amount(l.budget_minor) + " | " + format_amount(l.actual_minor) + "\n";
-    return out;
-}
 
 // The grant's main fields from a form (tranches and deadlines are kept: they have forms of their own).
 Status fill(Grant& g, const http::Form& form) {
@@ -115,7 +82,10 @@ Result<Response> grants_page(Request& request, Context& c, int64_t site) {
     HAVEN_TRY(funders, c.grants.funders(who, site));
     HAVEN_TRY(due, c.grants.due(who, site, 60));
     auto ctx = page_context(request);
+    for (const auto& s : c.reports.accounts().sites_visible_to(who))
+        if (s.id == site) ctx.site_name = s.name;
     return web::page(ctx, 200, "grants.title", [&](web::Html& h) {
+        if (!ctx.site_name.empty()) h.element("p", {{"class", "lead"}, {"id", "grants-site"}}, ctx.site_name);
         h.element("h2", {}, ctx.t("grants.due"));
         due_list(h, ctx, due, c.grants.today());
         h.element("h2", {}, ctx.t("grants.grants"));
@@ -129,6 +99,15 @@ Result<Response> grants_page(Request& request, Context& c, int64_t site) {
                         if (f.id == g.funder_id) funder = f.name;
                     h.text(" · " + funder + " · " + ctx.t("grants.status_" + g.status) + " · " + format_amount(g.amount_minor) + " " + g.currency);
                     if (!g.starts.empty()) h.text(" · " + g.starts + " – " + g.ends);
+                });
+        });
+        h.element("h2", {}, ctx.t("grants.funders"));
+        h.element("ul", {{"class", "cards"}, {"id", "funders"}}, [&] {
+            for (const auto& f : funders)
+                h.element("li", {{"class", "card"}}, [&] {
+                    h.element("strong", {}, f.name);
+                    for (const std::string* part : {&f.contact_name, &f.email, &f.phone})
+                        if (!part->empty()) h.text(" · " + *part);
                 });
         });
         if (!may(who, Action::grants_manage, site)) return;
@@ -190,6 +169,7 @@ Result<Response> grant_page(Request& request, Context& c, int64_t id) {
                 const auto& t = g.tranches[i];
                 h.element("li", {{"class", t.received.empty() && t.due < today ? "card overdue" : "card"}}, [&] {
                     h.text(t.due + " · " + format_amount(t.amount_minor) + " " + g.currency + " · ");
+                    if (t.received.empty() && t.due < today) h.text(ctx.t("grants.overdue") + " · ");
                     if (!t.received.empty()) {
                         h.text(ctx.t("grants.received_on", {{"date", t.received}}));
                     } else if (manage) {
@@ -206,8 +186,8 @@ Result<Response> grant_page(Request& request, Context& c, int64_t id) {
             folded(h, ctx, [&] {
                 h.element("summary", {}, ctx.t("grants.add_tranche"));
                 web::post_form(h, request, grant_url(id) + "/tranches", {{"class", "stack"}, {"id", "new-tranche"}}, [&] {
-                    field(h, ctx, "due", "grants.due_date", "date");
-                    field(h, ctx, "amount", "grants.amount", "text");
+                    field(h, ctx, "tranche_due", "grants.due_date", "date");
+                    field(h, ctx, "tranche_amount", "grants.amount", "text");
                     h.element("button", {{"type", "submit"}}, ctx.t("grants.add_tranche"));
                 });
             });
@@ -218,6 +198,7 @@ Result<Response> grant_page(Request& request, Context& c, int64_t id) {
                 const auto& d = g.deadlines[i];
                 h.element("li", {{"class", !d.done && d.due < today ? "card overdue" : "card"}}, [&] {
                     h.text(d.due + " · " + d.what + " · ");
+                    if (!d.done && d.due < today) h.text(ctx.t("grants.overdue") + " · ");
                     if (d.done)
                         h.text(ctx.t("grants.done"));
                     else if (manage)
@@ -231,8 +212,8 @@ Result<Response> grant_page(Request& request, Context& c, int64_t id) {
             folded(h, ctx, [&] {
                 h.element("summary", {}, ctx.t("grants.add_deadline"));
                 web::post_form(h, request, grant_url(id) + "/deadlines", {{"class", "stack"}, {"id", "new-deadline"}}, [&] {
-                    field(h, ctx, "due", "grants.due_date", "date");
-                    field(h, ctx, "what", "grants.what", "text");
+                    field(h, ctx, "deadline_due", "grants.due_date", "date");
+                    field(h, ctx, "deadline_what", "grants.what", "text");
                     h.element("button", {{"type", "submit"}}, ctx.t("grants.add_deadline"));
                 });
             });
@@ -278,12 +259,13 @@ Result<Response> grant_page(Request& request, Context& c, int64_t id) {
                         h.element("tr", {}, [&] {
                             h.element("th", {{"scope", "row"}}, ctx.t("indicator." + t.indicator));
                             h.element("td", {}, std::to_string(t.target));
-                            // What a released report says over its whole period and all its sites: its last figure of
-                            // the indicator (the total row, the total column). Hidden stays hidden.
+                            // What a released report says. Hidden stays hidden.
                             for (const auto& r : reports) {
+                                // The grant's site's figure over the report's whole period (its last column).
                                 const Cell* last = nullptr;
                                 for (const auto& cell : r.cells)
-                                    if (cell.indicator == t.indicator) last = &cell;
+                                    if (cell.indicator == t.indicator && (cell.site_id == g.site_id || indicator_is_network(t.indicator)))
+                                        last = &cell;
                                 if (!last)
                                     h.element("td", {}, "—");
                                 else if (last->value)
@@ -301,7 +283,7 @@ Result<Response> grant_page(Request& request, Context& c, int64_t id) {
             h.element("summary", {}, ctx.t("grants.edit"));
             web::post_form(h, request, grant_url(id), {{"class", "stack"}, {"id", "edit-grant"}}, [&] {
                 grant_fields(h, ctx, g, funders);
-                web::textarea(h, ctx, "lines", "grants.lines", web::echoed(request, "lines", lines_text(g.lines)), 5, "grants.lines_help");
+                web::textarea(h, ctx, "lines", "grants.lines", web::echoed(request, "lines", format_budget_lines(g.lines)), 5, "grants.lines_help");
                 h.element("fieldset", {{"id", "grant-targets"}}, [&] {
                     h.element("legend", {}, ctx.t("grants.targets"));
                     for (const auto& i : indicators()) {
@@ -345,9 +327,17 @@ void due_list(web::Html& h, const web::PageContext& ctx, const std::vector<Due>&
 }
 
 Result<Response> grants_home(Request& request, Context& c) {
-    HAVEN_TRY(site, only_site(*request.principal, Action::grants_view));
-    (void)c;
-    return Response::redirect(site_url(site) + "/grants");
+    const Principal& who = *request.principal;
+    if (auto site = only_site(who, Action::grants_view)) return Response::redirect(site_url(*site) + "/grants");
+    // Working at several sites: each site's grants, to choose from.
+    auto ctx = page_context(request);
+    return web::page(ctx, 200, "grants.title", [&](web::Html& h) {
+        h.element("ul", {{"class", "cards"}, {"id", "grant-sites"}}, [&] {
+            for (const auto& s : c.reports.accounts().sites_visible_to(who))
+                if (may(who, Action::grants_view, s.id))
+                    h.element("li", {{"class", "card"}}, [&] { h.element("a", {{"href", site_url(s.id) + "/grants"}}, s.name); });
+        });
+    });
 }
 
 Result<Response> grants_show(Request& request, Context& c) {
@@ -393,7 +383,7 @@ Result<Response> grant_update(Request& request, Context& c) {
     HAVEN_TRY(form, form_body(request));
     auto done = c.grants.edit(*request.principal, id, [&](Grant& g) -> Status {
         HAVEN_CHECK(fill(g, form));
-        HAVEN_TRY(lines, lines_from(form.get("lines")));
+        HAVEN_TRY(lines, parse_budget_lines(form.get("lines")));
         g.lines = std::move(lines);
         g.targets.clear();
         for (const auto& i : indicators()) {
@@ -416,8 +406,11 @@ Result<Response> tranche_add(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(form, form_body(request));
     auto done = c.grants.edit(*request.principal, id, [&](Grant& g) -> Status {
-        HAVEN_TRY(amount, parse_amount(form.get("amount"), "amount"));
-        g.tranches.push_back({std::string(form.get("due")), amount, ""});
+        // Checked here, against this form's own fields, so the error stands beside them.
+        const std::string due(form.get("tranche_due"));
+        if (!valid_date(due)) return invalid("tranche_due", "The due date is a date.", "date");
+        HAVEN_TRY(amount, parse_amount(form.get("tranche_amount"), "tranche_amount"));
+        g.tranches.push_back({due, amount, ""});
         std::stable_sort(g.tranches.begin(), g.tranches.end(), [](const Tranche& a, const Tranche& b) { return a.due < b.due; });
         return {};
     });
@@ -429,7 +422,12 @@ Result<Response> deadline_add(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(form, form_body(request));
     auto done = c.grants.edit(*request.principal, id, [&](Grant& g) -> Status {
-        g.deadlines.push_back({std::string(form.get("due")), std::string(form.get("what")), false});
+        const std::string due(form.get("deadline_due"));
+        std::string what(form.get("deadline_what"));
+        if (!valid_date(due)) return invalid("deadline_due", "The due date is a date.", "date");
+        HAVEN_CHECK(text_field(what, "deadline_what", 300));
+        if (what.empty()) return invalid("deadline_what", "Say what is due.", "required");
+        g.deadlines.push_back({due, what, false});
         std::stable_sort(g.deadlines.begin(), g.deadlines.end(), [](const Deadline& a, const Deadline& b) { return a.due < b.due; });
         return {};
     });

@@ -60,7 +60,7 @@ std::vector<Bar> bars(const View& view, const View::Group& group, bool with_tota
         // report of one quarter still compares something.
         std::vector<Bar> out;
         for (const View::Row& r : group.rows)
-            if (!r.total || with_total_column) out.push_back({r.label, r.cells.empty() ? std::nullopt : r.cells.front()});
+            if (!r.total || with_total_column) out.push_back({r.place.empty() ? r.label : r.place, r.cells.empty() ? std::nullopt : r.cells.front()});
         return out;
     }
     const View::Row* row = charted_row(group);

@@ -17,6 +17,7 @@ struct View {
         std::string label;                          // "Legal cases opened — Paris", or the indicator's total
         std::vector<std::optional<int64_t>> cells;  // one per column; nullopt: hidden
         bool total = false;                         // a total over sites (drawn in the charts, bold in tables)
+        std::string place;                          // "Paris", "These sites together": the row within its group (pages, charts)
     };
     struct Group {
         std::string indicator;  // "Legal cases opened"
