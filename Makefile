@@ -40,9 +40,9 @@ layers:
 asan: deps
 	cmake --preset debug >/dev/null
 	cmake --build build-asan --target haven haven_unit_tests haven_storage_tests haven_integration_tests
-	./build-asan/tests/haven_unit_tests
-	HAVEN_TEST_SKIP_PG=1 ./build-asan/tests/haven_storage_tests
-	HAVEN_TEST_SKIP_PG=1 ./build-asan/tests/haven_integration_tests
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp ./build-asan/tests/haven_unit_tests
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp HAVEN_TEST_SKIP_PG=1 ./build-asan/tests/haven_storage_tests
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp HAVEN_TEST_SKIP_PG=1 ./build-asan/tests/haven_integration_tests
 
 e2e: build
 	./scripts/run-tests $(BUILD) e2e
