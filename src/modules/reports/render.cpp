@@ -192,6 +192,38 @@ std::string svg_bar(const View& view, const ChartFrame& f, const Bar& bar, doubl
     return out;
 }
 
+// A series over time (six periods or more) reads better as a line: a point per visible figure, joined to the next
+// visible one; a hidden figure breaks the line and shows only its mark, on the axis (no height that could be read
+// as a value).
+std::string svg_line(const View& view, const ChartFrame& f, const std::vector<Bar>& points, int64_t top) {
+    using namespace svg;
+    std::string out, path;
+    bool joined = false;
+    for (size_t i = 0; i < points.size(); ++i) {
+        const double x = f.left + (double(i) + 0.5) * f.slot;
+        const Bar& p = points[i];
+        if (p.value) {
+            const double y = f.base - (top > 0 ? kPlotHeight * double(*p.value) / double(top) : 0);
+            path += (joined ? " L" : " M") + num(x) + " " + num(y);
+            joined = true;
+            out += "<circle cx=\"" + num(x) + "\" cy=\"" + num(y) + "\" r=\"4\" fill=\"" + kBarInk + "\"/>\n";
+            out += svg_text(x, y - 10, "middle", std::to_string(*p.value));
+        } else {
+            joined = false;
+            out +=
+                "<circle cx=\"" + num(x) + "\" cy=\"" + num(f.base) + "\" r=\"4\" fill=\"#fff\" stroke=\"" + kBarInk + "\" stroke-width=\"1.5\"/>\n";
+            out += svg_text(x, f.base - 10, "middle", view.hidden_mark);
+        }
+        const double label_y = f.base + kFont + 4;
+        if (f.rotate)
+            out += svg_text(x, label_y, "end", p.label, " transform=\"rotate(-45 " + num(x) + " " + num(label_y) + ")\"");
+        else
+            out += svg_text(x, label_y, "middle", p.label);
+    }
+    if (!path.empty()) out = "<path d=\"" + path.substr(1) + "\" fill=\"none\" stroke=\"" + kBarInk + "\" stroke-width=\"2\"/>\n" + out;
+    return out;
+}
+
 // Presentation attributes only, no style attribute or element: the pages' Content-Security-Policy (default-src
 // 'self') would block inline styles. No height attribute either: with width="100%" the viewBox sets the ratio.
 std::string chart_svg(const View& view, const View::Group& group, size_t index) {
@@ -206,7 +238,11 @@ std::string chart_svg(const View& view, const View::Group& group, size_t index) 
     out += "<desc id=\"" + id + "-desc\">" + xml_escape(chart_description(view, group)) + "</desc>\n";
     out += "<rect width=\"" + num(f.width) + "\" height=\"" + num(f.height) + "\" fill=\"#fff\"/>\n";
     const int64_t top = highest(drawn);
-    for (size_t i = 0; i < drawn.size(); ++i) out += svg_bar(view, f, drawn[i], f.left + double(i) * f.slot, top);
+    const bool over_time = drawn.size() >= 6 && view.columns.size() > 1;
+    if (over_time)
+        out += svg_line(view, f, drawn, top);
+    else
+        for (size_t i = 0; i < drawn.size(); ++i) out += svg_bar(view, f, drawn[i], f.left + double(i) * f.slot, top);
     out += "<line x1=\"" + num(f.left) + "\" y1=\"" + num(f.base) + "\" x2=\"" + num(f.left + double(drawn.size()) * f.slot) + "\" y2=\"" +
            num(f.base) + "\" stroke=\"" + kInk + "\" stroke-width=\"1\"/>\n";
     return out + "</svg>\n";

@@ -233,7 +233,16 @@ TEST(RenderCharts, ManyColumnsTurnTheirLabelsAndWidenTheChart) {
     const std::vector<std::string> charts = render_charts(view);
     EXPECT_TRUE(well_formed(charts[0]));
     EXPECT_EQ(count(charts[0], "rotate(-45"), 12u);
-    EXPECT_EQ(count(charts[0], "<rect"), 1u + 12u);  // the white ground, twelve bars
+    // Twelve months are a series over time: a line through twelve points, no bars but the white ground.
+    EXPECT_EQ(count(charts[0], "<rect"), 1u);
+    EXPECT_EQ(count(charts[0], "<circle"), 12u);
+    EXPECT_EQ(count(charts[0], "<path d=\"M"), 1u);
+    // A hidden month breaks the line in two and shows its mark on the axis.
+    view.groups[0].rows.back().cells[5] = std::nullopt;
+    const std::string broken = render_charts(view)[0];
+    EXPECT_TRUE(well_formed(broken));
+    EXPECT_EQ(count(broken, " M"), 1u) << "a second segment starts after the gap";
+    EXPECT_EQ(count(broken, ">&lt;10</text>"), 1u) << "the sample's mark, escaped";
 }
 
 // The tools' tests share a directory of their own, and their reports.
