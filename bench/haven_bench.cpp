@@ -720,6 +720,7 @@ void bench_reports(const std::string& dir, const std::string& url) {
         std::vector<double> ms;
         int failed = 0;
         for (int i = 0; i < 30; ++i) {
+            clock.advance_ms(2 * 3600 * 1000);  // one editor may prepare 20 reports a day
             auto t = Clock_::now();
             if (!service.prepare(editor, d)) ++failed;
             ms.push_back(std::chrono::duration<double, std::milli>(Clock_::now() - t).count());

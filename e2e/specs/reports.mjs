@@ -12,6 +12,15 @@ import { enrol, signIn, staff } from "../staff.mjs";
 
 const SITES = ["Paris", "Lyon", "Nice"];
 
+// The quarter before this one: its months as YYYY-MM, its middle month, its year and number (1–4).
+function lastQuarter() {
+  const now = new Date();
+  let year = now.getUTCFullYear(), quarter = Math.floor(now.getUTCMonth() / 3);  // this quarter, from 0
+  if (quarter === 0) { quarter = 4; year -= 1; }
+  const month = (m) => `${year}-${String(m).padStart(2, "0")}`;
+  return { first: month(quarter * 3 - 2), middle: month(quarter * 3 - 1), last: month(quarter * 3), year, quarter };
+}
+
 // An account with `role` at every site, enrolled and signed in (roles first: a new role ends one's sessions).
 async function everywhere(context, base, cli, name, role) {
   const link = cli("user", "add", "--name", name, "--role", role, "--site", SITES[0], "--base-url", base).match(/(http\S+\/enrol\/\S+)/)[1];
@@ -24,13 +33,13 @@ async function everywhere(context, base, cli, name, role) {
 }
 
 export const tests = {
-  async "an editor builds the quarter's report, small figures are hidden, an administrator releases it, the PDF downloads; an overlapping report hides what subtraction would reveal"({ context, base, cli }) {
+  async "an editor builds the quarter's report, small figures are hidden, an administrator releases it, the PDF downloads; an overlapping report hides what subtraction would reveal"({ context, base, cli, history }) {
     const ids = {};
     for (const name of SITES) {
       const out = cli("site", "add", "--name", name, "--city", name, "--country", "France", "--time-zone", "Europe/Paris");
       ids[name] = out.match(/id (\d+)/)[1];
     }
-    // The centre's records this quarter: people registered at each site (through the API, as a script would).
+    // The centre's records of last quarter: people registered at each site (through the API, as a script would).
     const coordinator = await everywhere(context, base, cli, "carla.coord", "coordinator");
     await coordinator.context.close();
     const token = cli("token", "create", "--user", "carla.coord", "--scope", "write", "--label", "e2e").match(/([A-Za-z0-9_-]{40,})/)[1];
@@ -42,10 +51,10 @@ export const tests = {
         });
         assert.equal(r.status, 201, await r.text());
       }
-    const now = new Date();
-    const year = now.getUTCFullYear(), quarter = Math.floor(now.getUTCMonth() / 3);
-    const month = (m) => `${year}-${String(m + 1).padStart(2, "0")}`;
-    const [first, last, current] = [month(quarter * 3), month(quarter * 3 + 2), month(now.getUTCMonth())];
+    // They came last quarter, in its middle month (reports count months that have ended).
+    const { first, last, middle, year, quarter } = lastQuarter();
+    history(`UPDATE people SET created_at = ${Date.parse(middle + "-15T12:00:00Z")} + (id % 1000), active_at = created_at`);
+    const current = middle;
 
     const editor = await everywhere(context, base, cli, "erika.editor", "report_editor");
     const e = editor.page;
@@ -56,7 +65,7 @@ export const tests = {
     // The editor: from the menu to reports; the quarter, three sites, one indicator.
     await click(e, "nav >> text=Reports");
     assert.equal(new URL(e.url()).pathname, "/reports");
-    await e.fill("#new-report #title", "Fondation Lumière — Q" + (quarter + 1) + " " + year);
+    await e.fill("#new-report #title", "Fondation Lumière — Q" + quarter + " " + year);
     for (const box of await e.locator("#report-sites input[type=checkbox]").all()) assert.equal(await box.isChecked(), true);
     await e.fill("#new-report #from", first);
     await e.fill("#new-report #to", last);
@@ -118,10 +127,10 @@ export const tests = {
       await a.locator("#report-charts").screenshot({ path: `test-results-report-charts-${width}.png` });
     }
 
-    // A second report, overlapping: Lyon alone, this month. Alone its 12 would show; with the first report's Lyon
+    // A second report, overlapping: Lyon alone, that month. Alone its 12 would show; with the first report's Lyon
     // quarter (12) it would say that Lyon counted 0 in the other months — figures under 10: hidden.
     await e.goto(base + "/reports");
-    await e.fill("#new-report #title", "Lyon this month");
+    await e.fill("#new-report #title", "Lyon, one month");
     for (const box of await e.locator("#report-sites input[type=checkbox]").all()) await box.setChecked(false);
     await e.check(`#report-sites input[value="${ids.Lyon}"]`);
     await e.fill("#new-report #from", current);
@@ -137,7 +146,7 @@ export const tests = {
     for (const c of [editor.context, admin.context]) await c.close();
   },
 
-  async "an editor on a phone records a funder and a grant: what is due shows first, is marked in one click, and the grant's target meets its released report"({ context, base, cli }) {
+  async "an editor on a phone records a funder and a grant: what is due shows first, is marked in one click, and the grant's target meets its released report"({ context, base, cli, history }) {
     const id = cli("site", "add", "--name", "Paris", "--city", "Paris", "--country", "France", "--time-zone", "Europe/Paris").match(/id (\d+)/)[1];
     const coordinator = await staff(context, base, cli, "carla.coord", "coordinator");
     await coordinator.context.close();
@@ -194,10 +203,11 @@ export const tests = {
 
     // A report for the grant, released by an administrator: its figure stands beside the target.
     await e.goto(base + "/reports");
-    await e.fill("#new-report #title", "Lumière — this quarter");
-    const now = new Date(), q = Math.floor(now.getUTCMonth() / 3);
-    await e.fill("#new-report #from", `${now.getUTCFullYear()}-${String(q * 3 + 1).padStart(2, "0")}`);
-    await e.fill("#new-report #to", `${now.getUTCFullYear()}-${String(q * 3 + 3).padStart(2, "0")}`);
+    await e.fill("#new-report #title", "Lumière — last quarter");
+    const { first, last, middle } = lastQuarter();
+    history(`UPDATE people SET created_at = ${Date.parse(middle + "-10T12:00:00Z")}, active_at = created_at`);
+    await e.fill("#new-report #from", first);
+    await e.fill("#new-report #to", last);
     await e.selectOption("#new-report #grain", "quarter");
     await e.selectOption("#new-report #grant_id", { label: "Accueil " + day(0).slice(0, 4) });
     for (const box of await e.locator("#report-indicators input[type=checkbox]").all()) await box.setChecked(false);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <set>
 
+#include "core/dates.hpp"
 #include "core/ids.hpp"
 #include "http/json.hpp"
 #include "modules/reports/disclosure.hpp"
@@ -219,8 +220,8 @@ std::string variable(const std::string& key, int64_t value) { return key + "@" +
 // Decides what `b` hides, against every report prepared before it (released or not: an editor saw every draft).
 // Figures of different indicators share no atom, so each indicator is a problem of its own; and of the earlier
 // reports only the figures linked to this table through shared unknowns can matter, so only they are loaded.
-Status protect_all(Body& b, const std::vector<std::shared_ptr<const Body>>& log) {
-    const Policy policy{b.definition.k, std::max<int64_t>(3, b.definition.k / 2), true};
+Status protect_all(Body& b, const std::vector<std::shared_ptr<const Body>>& log, std::chrono::steady_clock::time_point deadline) {
+    Policy policy{b.definition.k, std::max<int64_t>(3, b.definition.k / 2), true};
     for (const auto& name : b.definition.indicators) {
         std::map<std::string, int64_t> ids;  // variable → column of the program
         auto id_of = [&](const std::string& v) { return ids.emplace(v, int64_t(ids.size())).first->second; };
@@ -290,6 +291,10 @@ Status protect_all(Body& b, const std::vector<std::shared_ptr<const Body>>& log)
         std::vector<int64_t> small;
         for (const auto& [v, id] : ids)
             if (linked.count(id) && value_of.at(v) < b.definition.k) small.push_back(id);
+        // One deadline for the whole report, whatever its indicators and retries.
+        policy.most_seconds = std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now()).count();
+        if (policy.most_seconds <= 0)
+            return make_error(ErrorKind::invalid, "too_large", "The report is too large to check: cover fewer sites, months or indicators.");
         HAVEN_TRY(released, protect(table, before, policy, small));
         for (size_t j = 0; j < mine.size(); ++j) {
             b.figures[mine[j]].hidden = released.hidden[j];
@@ -362,6 +367,19 @@ Result<int64_t> Reports::prepare(const Principal& actor, Definition d) {
     } turn{preparing_};
     if (++preparing_ > most_preparing) return make_error(ErrorKind::too_many, "busy", "Other reports are being checked: try again in a moment.");
 
+    // Only months that have ended: a month still running changes from one draft to the next, and the difference
+    // between two drafts is a count (the people who came in between), however small.
+    const int64_t now_ms = clock_.now_ms();
+    if (d.to >= date_of(now_ms).substr(0, 7))
+        return invalid("to", "A report counts months that have ended: the last one can be the month before this one.", "month_ended");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(most_seconds);
+    HAVEN_CHECK(db_.read<int>([&](Tx& tx) -> Result<int> {
+        if (store::prepared_since(tx, actor.account_id, now_ms - day_ms) >= most_per_day)
+            return make_error(ErrorKind::too_many, "too_many_reports",
+                              "You have prepared as many reports as one may in a day (20): try again tomorrow.");
+        return 0;
+    }));
+
     const auto months = months_of(d);
     const Layout layout = layout_of(d, months);
     // Counted and checked against the log as it was read; stored only if no other report was prepared meanwhile
@@ -395,7 +413,7 @@ Result<int64_t> Reports::prepare(const Principal& actor, Definition d) {
         }));
         for (auto& [k, v] : body.atoms)
             if (auto f = before.frozen.find(k); f != before.frozen.end()) v = f->second, ++body.frozen;
-        HAVEN_CHECK(protect_all(body, before.bodies));
+        HAVEN_CHECK(protect_all(body, before.bodies, deadline));
 
         const int64_t id = new_id(), now = clock_.now_ms();
         const std::string sealed = vault_.seal_field("report_releases", "body", id, to_json(body));
@@ -434,10 +452,12 @@ Result<std::shared_ptr<const Body>> Reports::body(Tx& tx, int64_t id, const std:
 Result<Reports::Log> Reports::log(Tx& tx, int64_t except) {
     Log out;
     for (const auto& [id, state] : store::report_states(tx)) {
+        (void)state;
         if (id == except) continue;
         HAVEN_TRY(b, body(tx, id));
-        if (state == "released")
-            for (const auto& [k, v] : b->atoms) out.frozen.emplace(k, v);
+        // A count keeps the value the first report that used it gave, released or not: were a later value a new
+        // unknown, a draft before a change and one after it would give the change away, and with it a hidden count.
+        for (const auto& [k, v] : b->atoms) out.frozen.emplace(k, v);
         out.bodies.push_back(std::move(b));
     }
     return out;
@@ -485,6 +505,11 @@ Result<std::vector<Summary>> Reports::list(const Principal& actor) {
 }
 
 Status Reports::release(const Principal& actor, int64_t id) {
+    // The log opened before the writer is taken (after a restart its bodies are not in memory yet).
+    HAVEN_CHECK(db_.read<int>([&](Tx& tx) -> Result<int> {
+        HAVEN_CHECK(log(tx, id));
+        return 0;
+    }));
     return db_.write([&](Tx& tx) -> Status {
         HAVEN_CHECK(covered(tx, actor, id, Action::reports_release));
         auto s = store::release(tx, id);

@@ -35,7 +35,9 @@ constexpr size_t max_months = 36, max_sites = 50;
 // Figures under k are hidden: the association's rule, not each editor's choice — a k chosen per report would let
 // an editor learn, from what one k hides and the next shows, the width the program found, and so a count.
 constexpr int64_t policy_k = 10;
-constexpr int most_preparing = 2;  // reports being checked at once in this process; more wait (429)
+constexpr int most_preparing = 2;     // reports being checked at once in this process; more wait (429)
+constexpr int64_t most_per_day = 20;  // reports one account may prepare in 24 hours (each stays in the log for ever)
+constexpr int64_t most_seconds = 20;  // checking one report, its indicators and retries together (422 too_large)
 
 struct Definition {
     std::string title;

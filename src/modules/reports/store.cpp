@@ -5,6 +5,7 @@
 namespace haven::reports::store {
 
 using storage::Blob;
+using storage::integer_of;
 using storage::Row;
 using storage::rows_as;
 
@@ -159,6 +160,10 @@ bool decide(Tx& tx, int64_t id, std::string_view state, int64_t by, int64_t at) 
 std::vector<StoredRelease> released_for(Tx& tx, int64_t grant_id) {
     return rows_as(tx.query(std::string(release_columns) + "WHERE grant_id = $1 AND state = 'released' ORDER BY prepared_at, id", {grant_id}),
                    release_from);
+}
+
+int64_t prepared_since(Tx& tx, int64_t account, int64_t since) {
+    return integer_of(tx.query("SELECT COUNT(*) FROM report_releases WHERE prepared_by = $1 AND prepared_at >= $2", {account, since})).value_or(0);
 }
 
 int64_t reports_prepared(Tx& tx) { return tx.query("SELECT releases FROM report_release_head WHERE id = 1").at(0).integer(0); }

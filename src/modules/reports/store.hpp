@@ -46,6 +46,8 @@ std::vector<StoredRelease> releases_at(Tx& tx, int64_t site_id, size_t limit);
 std::vector<std::pair<int64_t, std::string>> report_states(Tx& tx);
 // Moves a prepared report to `state`; false when it was no longer prepared (another decision came first).
 bool decide(Tx& tx, int64_t id, std::string_view state, int64_t by, int64_t at);
+// Reports `account` prepared since `since` (ms).
+int64_t prepared_since(Tx& tx, int64_t account, int64_t since);
 // How many reports were prepared: each prepared report adds one, under the row's lock (lock_releases).
 int64_t reports_prepared(Tx& tx);
 // Takes the log's one row and counts one more report: two reports prepared at once take turns.

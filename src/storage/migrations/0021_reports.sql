@@ -17,6 +17,7 @@ CREATE TABLE report_releases (
     decided_at BIGINT
 );
 CREATE INDEX report_releases_by_state ON report_releases (state, prepared_at);
+CREATE INDEX report_releases_by_preparer ON report_releases (prepared_by, prepared_at);
 
 -- The sites a report covers (so lists and permission checks need no unsealing).
 CREATE TABLE report_sites (
