@@ -71,6 +71,15 @@ private:
     std::map<int64_t, int> column_;
 };
 
+// GLPK keeps an environment per thread (this build is thread-local) that outlives its programs and is never freed
+// when the thread ends: each question session frees it, after its last program is deleted (declare it first).
+struct GlpkSession {
+    GlpkSession() { glp_term_out(GLP_OFF); }
+    ~GlpkSession() { glp_free_env(); }
+    GlpkSession(const GlpkSession&) = delete;
+    GlpkSession& operator=(const GlpkSession&) = delete;
+};
+
 bool shares_atoms(const Figure& a, const std::vector<int64_t>& atoms) {
     for (int64_t x : a.atoms)
         if (std::find(atoms.begin(), atoms.end(), x) != atoms.end()) return true;
@@ -85,7 +94,7 @@ double Interval::width() const {
 }
 
 Result<Interval> attack(const std::vector<int64_t>& atoms, const std::vector<Figure>& known) {
-    glp_term_out(GLP_OFF);
+    GlpkSession session;
     Attacker attacker(known, std::set<int64_t>(atoms.begin(), atoms.end()));
     return attacker.interval(atoms);
 }
@@ -94,7 +103,7 @@ Result<Released> protect(const std::vector<Figure>& table, const std::vector<Rel
                          const std::vector<int64_t>& small_atoms) {
     if (policy.k < 5) return invalid("k", "k may not be below 5: smaller counts name people.", "range", 5);
     if (policy.protection < 1) return invalid("protection", "protection must be at least 1.", "range", 1);
-    glp_term_out(GLP_OFF);
+    GlpkSession session;
     Released out{table, std::vector<bool>(table.size(), false), std::vector<bool>(table.size(), false)};
     for (size_t i = 0; i < table.size(); ++i) out.hidden[i] = out.primary[i] = table[i].value < policy.k;
     if (!policy.secondary) return out;
