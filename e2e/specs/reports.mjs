@@ -141,6 +141,12 @@ export const tests = {
     await click(e, "#new-report button[type=submit]");
     assert.deepEqual(await row("Lyon"), ["[c]"], "subtracting it from the first report would reveal a small number");
     assert.match(await e.locator("#report-state").textContent(), /1 figure hidden to protect people/);
+    // Nothing in it to give a funder: the editor discards it, asked first (it stays in the log).
+    await click(e, "#discard button[type=submit]");
+    assert.match(await e.locator("#confirm-what").textContent(), /stays in the log/);
+    await click(e, "#confirm button.danger");
+    assert.equal(new URL(e.url()).pathname, "/reports");
+    assert.match(await e.locator("#reports").textContent(), /Lyon, one month · .* · Discarded/);
 
     assert.deepEqual(problems, []);
     for (const c of [editor.context, admin.context]) await c.close();

@@ -146,7 +146,7 @@ Result<Response> reports_page(Request& request, Context& c) {
             for (const auto& s : list)
                 h.element("li", {{"class", "card"}}, [&] {
                     h.element("a", {{"href", report_url(s.id)}}, s.title);
-                    h.text(" · " + s.from + " – " + s.to + " · ");
+                    h.text(" · " + column_label(request.locale, s.from) + " – " + column_label(request.locale, s.to) + " · ");
                     h.element("span", {{"class", "state state-" + s.state}}, ctx.t("reports.state_" + s.state));
                 });
         });
@@ -314,6 +314,8 @@ Result<Response> report_release(Request& request, Context& c) {
 Result<Response> report_discard(Request& request, Context& c) {
     HAVEN_TRY(id, id_param(request, "id"));
     HAVEN_TRY(form, form_body(request));
+    // Asked first: a discarded report stays in the log (what it showed was seen) and cannot be released.
+    if (auto ask = web::confirm_first(request, form, page_context(request).t("reports.discard_what"), report_url(id))) return *ask;
     auto done = c.reports.discard(*request.principal, id);
     if (!done) return web::show_again(request, done.error(), [&] { return report_show(request, c); });
     return Response::redirect("/reports");
