@@ -7,6 +7,7 @@
 #include "audit/audit.hpp"
 #include "core/log.hpp"
 #include "http/cookies.hpp"
+#include "modules/reports/pages.hpp"
 #include "modules/system/handlers.hpp"
 #include "storage/migrate.hpp"
 #include "web/i18n.hpp"
@@ -91,6 +92,15 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     app->centre_ = std::make_unique<centre::Module>(shared, accounts, app->people_->service, app->spaces_->service, config.secure_cookies);
     app->prisoners_ = std::make_unique<prisoners::Module>(shared, accounts);
     app->reports_ = std::make_unique<reports::Module>(shared, accounts);
+    // A site's dashboard says what its grants have due in the next 60 days, to those who may see grants.
+    app->casework_->context.dashboard_sections = [g = &app->reports_->grants](web::Html& h, const web::PageContext& ctx, const http::Request& q,
+                                                                              int64_t site) {
+        if (!accounts::may(*q.principal, accounts::Action::grants_view, site)) return;
+        auto due = g->due(*q.principal, site, 60);
+        if (!due) return;
+        h.element("h2", {}, ctx.t("grants.due"));
+        reports::due_list(h, ctx, *due, g->today());
+    };
     app->people_->context.sections = [cc = &app->casework_->context, ce = &app->centre_->context](web::Html& h, const web::PageContext& ctx,
                                                                                                   const http::Request& q, const people::Person& p) {
         casework::person_sections(h, ctx, q, *cc, p);

@@ -464,6 +464,12 @@ TEST_P(Reports, AGrantsPaymentsAndDeadlinesShowAheadAndItsTargetsMeetItsReleased
     EXPECT_EQ(due[0].at("date").as_string(), "2027-04-15");
     EXPECT_EQ(due[1].at("what").as_string(), "Rapport intermédiaire");
     EXPECT_EQ(call("GET", site + "/due?days=400", editor_.id).status, 422);
+    // An administrator's dashboard of the site says so too.
+    auto dashboard = call("GET", "/sites/" + std::to_string(paris_) + "/dashboard", admin_.id);
+    ASSERT_EQ(dashboard.status, 200);
+    EXPECT_NE(dashboard.body.find("Rapport intermédiaire"), std::string::npos);
+    EXPECT_EQ(call("GET", "/sites/" + std::to_string(paris_) + "/dashboard", coordinator_.id).body.find("Rapport intermédiaire"), std::string::npos)
+        << "a coordinator does not see grants";
 
     // Marked in one click each; the list empties.
     const std::string page = "/grants/" + std::to_string(grant);

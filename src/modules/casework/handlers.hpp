@@ -18,6 +18,8 @@ struct Context {
     accounts::Service& accounts;
     // A form on a person's page that failed shows that page again (app.cpp sets it: people::person_show).
     std::function<Result<Response>(Request&)> person_page = {};
+    // Sections other modules add at the foot of a site's dashboard (app.cpp sets it: what grants have due soon).
+    std::function<void(web::Html&, const web::PageContext&, const Request&, int64_t site)> dashboard_sections = {};
 };
 
 // The module as the app holds it.

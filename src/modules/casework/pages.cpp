@@ -105,6 +105,7 @@ Result<Response> dashboard_show(Request& request, Context& c) {
                     });
             });
         });
+        if (c.dashboard_sections) c.dashboard_sections(h, ctx, request, site);
     });
 }
 
