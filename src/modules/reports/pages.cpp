@@ -25,12 +25,6 @@ namespace {
 
 std::string report_url(int64_t id) { return "/reports/" + std::to_string(id); }
 
-bool allowed_everywhere(const Principal& who, Action action, const std::vector<int64_t>& sites) {
-    for (int64_t s : sites)
-        if (!may(who, action, s)) return false;
-    return !sites.empty();
-}
-
 // "2027-Q1" → "Q1 2027", "2027-01" → "Jan 2027", "total" → "Total", in `locale`.
 std::string column_label(std::string_view locale, const std::string& column) {
     const auto& m = web::Messages::shipped();

@@ -212,9 +212,9 @@ std::vector<Body::Figure> figures_of(const Definition& d, const std::vector<stor
     return out;
 }
 
-// An atom as the attacker's program knows it: its key and the value a report used. A count that changed between two
-// reports (a late entry) is two unknowns, so the program stays consistent; a released count keeps its value in
-// every later report (frozen), so released reports agree with each other.
+// An atom as the attacker's program knows it: its key and the value a report used. Every report uses the value the
+// first one gave (Reports::log), so this is one unknown per atom; the value stays in the name as a guard: were two
+// reports ever to disagree, they would be two unknowns, not a program with no solution.
 std::string variable(const std::string& key, int64_t value) { return key + "@" + std::to_string(value); }
 
 // Decides what `b` hides, against every report prepared before it (released or not: an editor saw every draft).
@@ -315,11 +315,11 @@ Report report_of(const store::StoredRelease& s, const Body& b) {
     return r;
 }
 
+}  // namespace
+
 bool allowed_everywhere(const Principal& actor, Action action, const std::vector<int64_t>& sites) {
     return !sites.empty() && std::all_of(sites.begin(), sites.end(), [&](int64_t s) { return may(actor, action, s); });
 }
-
-}  // namespace
 
 Status check(const Definition& d) {
     if (d.title.empty()) return invalid("title", "title is required.", "required");

@@ -53,6 +53,9 @@ struct Definition {
 // The definition checked; the error names the field.
 Status check(const Definition& d);
 
+// Whether `action` is allowed at every one of `sites` (none: no).
+bool allowed_everywhere(const Principal& actor, accounts::Action action, const std::vector<int64_t>& sites);
+
 // The site the actor acts for when none is named: their only site where `action` is allowed.
 Result<int64_t> only_site(const Principal& actor, accounts::Action action);
 
