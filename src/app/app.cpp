@@ -92,6 +92,15 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     app->centre_ = std::make_unique<centre::Module>(shared, accounts, app->people_->service, app->spaces_->service, config.secure_cookies);
     app->prisoners_ = std::make_unique<prisoners::Module>(shared, accounts);
     app->reports_ = std::make_unique<reports::Module>(shared, accounts);
+    // Breakdowns of the people registered open their records (the reports module does not know people).
+    app->reports_->reports.set_profiles([p = &app->people_->service](storage::Tx& tx, const std::vector<int64_t>& sites, int64_t from_ms,
+                                                                     int64_t to_ms, size_t most) -> Result<std::vector<reports::Profile>> {
+        HAVEN_TRY(found, p->profiles(tx, sites, from_ms, to_ms, most));
+        std::vector<reports::Profile> out;
+        out.reserve(found.size());
+        for (auto& f : found) out.push_back({f.site_id, f.created_at, std::move(f.birth_date), std::move(f.nationality)});
+        return out;
+    });
     // A site's dashboard says what its grants have due in the next 60 days, to those who may see grants.
     app->casework_->context.dashboard_sections = [g = &app->reports_->grants](web::Html& h, const web::PageContext& ctx, const http::Request& q,
                                                                               int64_t site) {

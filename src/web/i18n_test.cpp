@@ -7,7 +7,7 @@ namespace {
 
 TEST(Messages, EveryCatalogueHasTheSameKeysAndValidPatterns) {
     const auto& m = Messages::shipped();
-    ASSERT_EQ(m.locales(), (std::vector<std::string>{"en", "ru"}));
+    ASSERT_EQ(m.locales(), (std::vector<std::string>{"en", "de", "fr", "ru", "uk"}));
     const auto* en = m.catalogue("en");
     for (const auto& locale : m.locales()) {
         const auto* cat = m.catalogue(locale);
@@ -65,9 +65,12 @@ TEST(Messages, NegotiatesAcceptLanguage) {
     };
     const Case cases[] = {
         {"ru-RU,ru;q=0.9,en;q=0.8", "ru"},
-        {"de-DE,de;q=0.9,en;q=0.5", "en"},
+        {"de-DE,de;q=0.9,en;q=0.5", "de"},
+        {"es-ES,es;q=0.9,en;q=0.5", "en"},
         {"en;q=0.2, ru;q=0.7", "ru"},
-        {"fr", ""},
+        {"fr", "fr"},
+        {"uk-UA", "uk"},
+        {"es", ""},
         {"", ""},
         {"ru;q=abc", ""},
         {"RU", "ru"},

@@ -807,7 +807,8 @@ def seed(server, s):
         ed = s.tokens[key]["report_editor"]
         for n in range(2):
             r = api(c, "POST", "/api/v1/reports", ed, {"title": "Seed report %s%d" % (key, n), "sites": [site], "from": "2026-07", "to": "2026-09",
-                                                        "grain": "quarter", "indicators": ["people_new", "letters_sent"]})
+                                                        "grain": "quarter", "indicators": ["people_new", "people_returning", "letters_sent"],
+                                                        "breakdown": ["age", "nationality"][n]})
             ok(r, "report") and s.put(key, "report", r.json()["id"])
         r = api(c, "POST", "/api/v1/sites/%d/funders" % site, ed, {"name": "Seed funder " + key, "contact_name": "Seed contact"})
         if ok(r, "funder"):

@@ -322,7 +322,7 @@ TEST_P(Reports, EveryIndicatorCountsFromItsModulesRecords) {
             })
             .ok());
     auto d = quarterly({paris_}, "month");
-    d["indicators"] = json::array{"desk_months", "studio_hours", "cases_opened", "cases_closed", "people_new"};
+    d["indicators"] = json::array{"desk_months", "studio_hours", "cases_opened", "cases_closed", "people_new", "people_returning"};
     auto r = prepare(editor_.id, d);
     ASSERT_FALSE(r.empty());
     auto value = [&](const char* indicator, const char* column) {
@@ -347,6 +347,102 @@ TEST_P(Reports, EveryIndicatorCountsFromItsModulesRecords) {
     EXPECT_EQ(value("cases_opened", "2027-02"), 11);
     EXPECT_EQ(value("cases_closed", "2027-03"), 10);
     EXPECT_EQ(value("people_new", "2027-01"), 23);
+    // Returning: registered before the month and served in it, once each — none in January (all registered then);
+    // in February the 12 holding desks (11 of whom also opened a case); in March the 11 other desk holders.
+    EXPECT_EQ(value("people_returning", "2027-01"), -1);
+    EXPECT_EQ(value("people_returning", "2027-02"), 12);
+    EXPECT_EQ(value("people_returning", "2027-03"), 11);
+}
+
+// People registered broken down by nationality: small groups hidden, and a total shown in one report and the
+// groups in another seen together (January's 14 minus its 11 Russians would give its 3 others away).
+TEST_P(Reports, BreakdownsHideSmallGroupsAndAgreeWithTotalsReleasedBefore) {
+    if (!app_) return;
+    int n = 0;
+    auto person = [&](int day_of_2027, const char* born, const char* nationality) {
+        clock_.set_ms(jan_2027 + day_of_2027 * day + 3'600'000);
+        json::object p{{"pseudonym", "Person" + std::to_string(++n)}, {"birth_date", born}, {"nationality", nationality}};
+        auto r = call("POST", "/api/v1/people", coordinator_.id, json::serialize(p));
+        ASSERT_EQ(r.status, 201) << r.body;
+    };
+    for (int i = 0; i < 11; ++i) person(5, "1995-03-03", "RU");
+    for (int i = 0; i < 2; ++i) person(6, "2001-01-01", "Belarus");
+    person(7, "", "");
+    for (int i = 0; i < 12; ++i) person(40, "1980-06-06", "rus");
+    for (int i = 0; i < 3; ++i) person(70, "1990-01-01", "UA");
+    clock_.set_ms(jan_2027 + 120 * day);
+
+    // The first report, without breakdown, shows January's 14 and February's 12 (March's 3 and the total hidden).
+    auto a = prepare(editor_.id, quarterly({paris_}, "month"));
+    ASSERT_FALSE(a.empty());
+    EXPECT_EQ(cell(a, paris_, "2027-01"), 14);
+    EXPECT_EQ(cell(a, paris_, "2027-03"), -1);
+
+    auto d = quarterly({paris_}, "month");
+    d["to"] = "2027-02";
+    d["breakdown"] = "nationality";
+    auto b = prepare(editor_.id, d);
+    ASSERT_FALSE(b.empty());
+    // The attacker: one unknown per month and group, March's people as one; every figure shown by either report.
+    const std::vector<std::string> groups = {"RU", "BY", "UA", "other", "unknown"};
+    std::map<std::pair<std::string, std::string>, int64_t> var;  // (month, group) → column
+    for (const char* m : {"2027-01", "2027-02"})
+        for (const auto& g : groups) var[{m, g}] = int64_t(var.size());
+    const int64_t march = int64_t(var.size());
+    std::vector<reports::Figure> known;
+    for (const auto& cv : a.at("cells").as_array()) {
+        if (cv.at("value").is_null()) continue;
+        const std::string column(cv.at("column").as_string());
+        reports::Figure f{{}, cv.at("value").as_int64()};
+        for (const auto& [k, v] : var)
+            if (column == "total" || column == k.first) f.atoms.push_back(v);
+        if (column == "total" || column == "2027-03") f.atoms.push_back(march);
+        known.push_back(f);
+    }
+    bool any_group = false;
+    for (const auto& cv : b.at("cells").as_array()) {
+        const auto& c = cv.as_object();
+        const std::string column(c.at("column").as_string());
+        const std::string category = c.if_contains("category") ? std::string(c.at("category").as_string()) : "";
+        any_group = any_group || !category.empty();
+        if (c.at("value").is_null()) continue;
+        EXPECT_GE(c.at("value").as_int64(), 10) << json::serialize(c);
+        reports::Figure f{{}, c.at("value").as_int64()};
+        for (const auto& [k, v] : var)
+            if ((column == "total" || column == k.first) && (category.empty() || category == "nationality:" + k.second)) f.atoms.push_back(v);
+        known.push_back(f);
+    }
+    EXPECT_TRUE(any_group);
+    auto range = reports::attack({march}, known);
+    ASSERT_TRUE(range.ok());
+    EXPECT_GE(range->width(), 5.0) << "March: [" << range->least << ", " << range->most << "] from " << json::serialize(b.at("cells"));
+    auto belarus = reports::attack({var[{"2027-01", "BY"}]}, known);
+    ASSERT_TRUE(belarus.ok());
+    EXPECT_GE(belarus->width(), 5.0) << "Belarus in January: [" << belarus->least << ", " << belarus->most << "] from "
+                                     << json::serialize(b.at("cells"));
+
+    // A late entry in January moves nothing: January's people keep the pairs the report by nationality gave them
+    // (were they counted again, 15 people would not add up to the 14 shown, and the report would be refused as
+    // March's is below).
+    person(8, "1995-03-03", "RU");
+    clock_.set_ms(jan_2027 + 120 * day);
+    d["breakdown"] = "age";
+    d["to"] = "2027-01";
+    auto c = prepare(editor_.id, d);
+    ASSERT_FALSE(c.empty());
+    // March's total was counted by the first report; a person added to March since, it cannot be broken down.
+    person(75, "1990-01-01", "UA");
+    clock_.set_ms(jan_2027 + 120 * day);
+    d["from"] = "2027-03";
+    d["to"] = "2027-03";
+    auto refused = call("POST", "/api/v1/reports", editor_.id, json::serialize(d));
+    EXPECT_EQ(refused.status, 422) << refused.body;
+    EXPECT_NE(refused.body.find("\"fields\":{\"breakdown\""), std::string::npos) << refused.body;
+    // Without the people registered, nothing to break down.
+    d["indicators"] = json::array{"cases_opened"};
+    auto bad = call("POST", "/api/v1/reports", editor_.id, json::serialize(d));
+    EXPECT_EQ(bad.status, 422);
+    EXPECT_NE(bad.body.find("\"breakdown\""), std::string::npos) << bad.body;
 }
 
 TEST_P(Reports, ADefinitionIsCheckedFieldByField) {

@@ -81,6 +81,19 @@ Result<Person> Service::open(const StoredPerson& row) const {
     return sealer.person();
 }
 
+Result<std::vector<Service::Profile>> Service::profiles(Tx& tx, const std::vector<int64_t>& sites, int64_t from_ms, int64_t to_ms,
+                                                        size_t most) const {
+    const auto rows = store::registered_between(tx, sites, from_ms, to_ms, most + 1);
+    if (rows.size() > most) return make_error(ErrorKind::invalid, "too_large", "Too many people to break down: cover fewer sites or months.");
+    std::vector<Profile> out;
+    out.reserve(rows.size());
+    for (const auto& row : rows) {
+        HAVEN_TRY(p, open(row));
+        out.push_back({row.site_id, row.created_at, std::move(p.birth_date), std::move(p.nationality)});
+    }
+    return out;
+}
+
 void Service::write_index(Tx& tx, int64_t id, const std::vector<std::string>& names) {
     std::set<int64_t> values;
     for (const auto& n : names) values.merge(crypto::name_index_values(vault_, index_name, n, settings_.name_index_bits));

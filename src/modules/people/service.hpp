@@ -145,6 +145,15 @@ public:
     // person at all answer alike, so ids cannot be probed.
     Result<Sealer> readable_sealer(storage::Tx& tx, const Principal& actor, int64_t person_id);
 
+    // For the reports' breakdowns (the app wires it; the reports module has checked reports.prepare at every site):
+    // of each person registered at one of `sites` in [from_ms, to_ms), where and when, and only the two values a
+    // breakdown counts. More than `most` people: too_large, nothing opened.
+    struct Profile {
+        int64_t site_id = 0, created_at = 0;
+        std::string birth_date, nationality;
+    };
+    Result<std::vector<Profile>> profiles(storage::Tx& tx, const std::vector<int64_t>& sites, int64_t from_ms, int64_t to_ms, size_t most) const;
+
     // Arrivals per month ("2026-11") at a site, counted at intake.
     std::vector<std::pair<std::string, int64_t>> arrivals(int64_t site_id, size_t months);
 

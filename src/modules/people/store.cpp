@@ -40,6 +40,19 @@ std::vector<StoredPerson> people_of_site(Tx& tx, int64_t site_id) {
     return rows_as(tx.query(std::string(person_columns) + "WHERE site_id = $1 ORDER BY created_at, id", {site_id}), person_from);
 }
 
+std::vector<StoredPerson> registered_between(Tx& tx, const std::vector<int64_t>& sites, int64_t from_ms, int64_t to_ms, size_t limit) {
+    std::vector<StoredPerson> out;
+    for (int64_t site : sites) {
+        if (out.size() >= limit) break;
+        for (auto& p :
+             rows_as(tx.query(std::string(person_columns) + "WHERE site_id = $1 AND created_at >= $2 AND created_at < $3 ORDER BY id LIMIT $4",
+                              {site, from_ms, to_ms, int64_t(limit - out.size())}),
+                     person_from))
+            out.push_back(std::move(p));
+    }
+    return out;
+}
+
 void insert_person(Tx& tx, const StoredPerson& p) {
     tx.exec("INSERT INTO people (id, site_id, person_key, record, created_at, active_at) VALUES ($1, $2, $3, $4, $5, $6)",
             {p.id, p.site_id, Blob::of(p.sealed_key), Blob::of(p.sealed_record), p.created_at, p.active_at});

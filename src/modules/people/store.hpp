@@ -24,6 +24,8 @@ struct StoredPerson {
 std::optional<StoredPerson> person(Tx& tx, int64_t id);
 std::vector<StoredPerson> people_in(Tx& tx, const std::vector<int64_t>& ids);  // in no particular order
 std::vector<StoredPerson> people_of_site(Tx& tx, int64_t site_id);             // oldest first
+// Registered at one of `sites` in [from_ms, to_ms), at most `limit` of them.
+std::vector<StoredPerson> registered_between(Tx& tx, const std::vector<int64_t>& sites, int64_t from_ms, int64_t to_ms, size_t limit);
 void insert_person(Tx& tx, const StoredPerson& person);
 void set_record(Tx& tx, int64_t id, const std::string& sealed_record, int64_t active_at);
 void set_active(Tx& tx, int64_t id, int64_t active_at);

@@ -47,6 +47,7 @@ json::object report_json(const Report& r) {
     json::array cells;
     for (const auto& c : r.cells) {
         json::object cell{{"indicator", c.indicator}, {"site_id", c.site_id}, {"column", r.columns.at(c.column)}};
+        if (!c.category.empty()) cell["category"] = c.category;
         cell["value"] = c.value ? json::value(*c.value) : json::value(nullptr);
         cells.push_back(std::move(cell));
     }
@@ -61,6 +62,7 @@ json::object report_json(const Report& r) {
             {"language", d.language},
             {"k", d.k},
             {"grant_id", d.grant_id ? json::value(d.grant_id) : json::value(nullptr)},
+            {"breakdown", d.breakdown.empty() ? json::value(nullptr) : json::value(d.breakdown)},
             {"columns", json::array(r.columns.begin(), r.columns.end())},
             {"cells", std::move(cells)},
             {"hidden", r.hidden},
@@ -92,6 +94,8 @@ Result<Response> api_report_prepare(Request& request, Context& c) {
     if (!grain.empty()) d.grain = std::move(grain);
     HAVEN_TRY(list, strings(body, "indicators"));
     d.indicators = std::move(list);
+    HAVEN_TRY(breakdown, http::text(body, "breakdown", 20));
+    d.breakdown = std::move(breakdown);
     HAVEN_TRY(language, http::text(body, "language", 10));
     d.language = language.empty() ? std::string(request.locale.empty() ? "en" : request.locale) : language;
     if (const auto* grant = body.if_contains("grant_id")) {

@@ -100,7 +100,7 @@ Result<Interval> attack(const std::vector<int64_t>& atoms, const std::vector<Fig
 }
 
 Result<Released> protect(const std::vector<Figure>& table, const std::vector<Released>& earlier, const Policy& policy,
-                         const std::vector<int64_t>& small_atoms) {
+                         const std::vector<std::vector<int64_t>>& small_sums) {
     if (policy.k < 5) return invalid("k", "k may not be below 5: smaller counts name people.", "range", 5);
     if (policy.protection < 1) return invalid("protection", "protection must be at least 1.", "range", 1);
     GlpkSession session;
@@ -122,11 +122,11 @@ Result<Released> protect(const std::vector<Figure>& table, const std::vector<Rel
             if (!r.hidden[i]) known_before.push_back(r.figures[i]);
             if (r.primary[i]) sensitive.push_back(&r.figures[i]);
         }
-    std::vector<Figure> single;  // each small atom as a figure of its own
-    single.reserve(small_atoms.size());
-    for (int64_t a : small_atoms) {
-        single.push_back({{a}, 0});
-        atoms.insert(a);
+    std::vector<Figure> single;  // each small sum as a figure of its own
+    single.reserve(small_sums.size());
+    for (const auto& sum : small_sums) {
+        single.push_back({sum, 0});
+        atoms.insert(sum.begin(), sum.end());
     }
     for (const auto& f : single) sensitive.push_back(&f);
     // Hiding a figure takes a constraint away from the attacker, so an interval found wide enough stays so: each

@@ -56,11 +56,11 @@ struct Interval {
 Result<Interval> attack(const std::vector<int64_t>& atoms, const std::vector<Figure>& known);
 
 // Decides what to hide in `table` so that neither its small figures nor any earlier release's — nor any of
-// `small_atoms`, the atoms (finest counts) under k that the figures sum — can be narrowed below the policy's
-// protection. The atoms matter for differencing: two releases that are each safe can pin an atom no table shows
-// (a quarter released, then two of its months). An error only when the policy is not allowed (k < 5,
-// protection < 1) or the solver fails.
+// `small_sums`, counts under k that no table shows as such (each atom under k, and any sum of atoms the caller
+// names: a month's people, when a report breaks them down) — can be narrowed below the policy's protection. They
+// matter for differencing: two releases that are each safe can pin a count neither shows (a quarter released,
+// then two of its months). An error only when the policy is not allowed (k < 5, protection < 1) or the solver fails.
 Result<Released> protect(const std::vector<Figure>& table, const std::vector<Released>& earlier, const Policy& policy = {},
-                         const std::vector<int64_t>& small_atoms = {});
+                         const std::vector<std::vector<int64_t>>& small_sums = {});
 
 }  // namespace haven::reports

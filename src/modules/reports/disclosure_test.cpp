@@ -168,14 +168,16 @@ Atoms run_grains(bool guard_atoms, int cases) {
         std::vector<int64_t> small;
         for (const auto& [atom, v] : value)
             if (v < policy.k) small.push_back(atom);
-        const std::vector<int64_t> none;
-        auto first = protect(table(quarters, 3), {}, policy, guard_atoms ? small : none);
+        std::vector<std::vector<int64_t>> guarded;
+        if (guard_atoms)
+            for (int64_t atom : small) guarded.push_back({atom});
+        auto first = protect(table(quarters, 3), {}, policy, guarded);
         EXPECT_TRUE(first.ok());
         if (!first) continue;
         // The second release: one month of one site (a report of that month alone, as one site's editor would make).
         const int64_t month = int64_t(rng() % uint32_t(months));
         std::vector<Figure> second_table{{{month}, value[month]}};
-        auto second = protect(second_table, {*first}, policy, guard_atoms ? small : none);
+        auto second = protect(second_table, {*first}, policy, guarded);
         EXPECT_TRUE(second.ok());
         if (!second) continue;
         const std::vector<const Released*> both{&*first, &*second};

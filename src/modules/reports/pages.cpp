@@ -72,8 +72,12 @@ View view_of(const Report& r, const std::map<int64_t, std::string>& sites) {
                 row.place =
                     m.t(lang, r.definition.sites.size() > 1 && indicator != "network_activations" ? "reports.all_sites" : "reports.whole_network");
             }
+            const std::string category = r.cells[i].category;
+            if (!category.empty())
+                row.place += " — " + m.t(lang, "reports." + category.substr(0, category.find(':')) + "." + category.substr(category.find(':') + 1));
             row.label = g.indicator + " — " + row.place;  // a line of a file stands alone
-            for (; i < r.cells.size() && r.cells[i].indicator == indicator && r.cells[i].site_id == site; ++i) row.cells.push_back(r.cells[i].value);
+            for (; i < r.cells.size() && r.cells[i].indicator == indicator && r.cells[i].site_id == site && r.cells[i].category == category; ++i)
+                row.cells.push_back(r.cells[i].value);
             g.rows.push_back(std::move(row));
         }
         // Sites by name, the total last.
@@ -187,6 +191,10 @@ Result<Response> reports_page(Request& request, Context& c) {
                     });
                 }
             });
+            web::select_field(h, ctx, "breakdown", "reports.breakdown",
+                              {{"", ctx.t("reports.breakdown_none")},
+                               {"age", ctx.t("reports.breakdown_age")},
+                               {"nationality", ctx.t("reports.breakdown_nationality")}});
             std::vector<std::pair<std::string, std::string>> languages;
             for (const auto& l : web::Messages::shipped().locales()) languages.push_back({l, web::Messages::shipped().t(l, "language.self")});
             web::select_field(h, ctx, "language", "reports.language", languages, request.locale);
@@ -231,6 +239,7 @@ Result<Response> report_prepare(Request& request, Context& c) {
     for (auto i : form.all("indicator"))
         if (!i.empty()) d.indicators.emplace_back(i);
     d.language = std::string(form.get("language"));
+    d.breakdown = std::string(form.get("breakdown"));
     if (const std::string_view g = form.get("grant_id"); !g.empty()) {
         if (auto [p, ec] = std::from_chars(g.data(), g.data() + g.size(), d.grant_id); ec != std::errc{} || p != g.data() + g.size())
             return web::show_again(request, invalid("grant_id", "Choose a grant.", "choose"), [&] { return reports_page(request, c); });

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <set>
+#include <utility>
 
 #include "core/dates.hpp"
 #include "core/ids.hpp"
@@ -19,11 +20,47 @@ using storage::Tx;
 
 const std::vector<Indicator>& indicators() {
     static const std::vector<Indicator> list = {
-        {"people_new"},   {"desk_months"},        {"course_enrolments"}, {"course_attendance"}, {"cases_opened"},
-        {"cases_closed"}, {"counselling_opened"}, {"studio_hours"},      {"event_attendance"},  {"requests_done"},
-        {"letters_sent"}, {"letters_answered"},   {"donations"},         {"disbursements"},     {"network_activations", true},
+        {"people_new"},       {"people_returning"},   {"desk_months"},   {"course_enrolments"},         {"course_attendance"}, {"cases_opened"},
+        {"cases_closed"},     {"counselling_opened"}, {"studio_hours"},  {"event_attendance"},          {"requests_done"},     {"letters_sent"},
+        {"letters_answered"}, {"donations"},          {"disbursements"}, {"network_activations", true},
     };
     return list;
+}
+
+const std::vector<std::string_view>& age_bands() {
+    static const std::vector<std::string_view> list = {"0-17", "18-29", "30-44", "45-64", "65+", "unknown"};
+    return list;
+}
+
+const std::vector<std::string_view>& nationality_groups() {
+    static const std::vector<std::string_view> list = {"RU", "BY", "UA", "other", "unknown"};
+    return list;
+}
+
+std::string_view age_band(std::string_view birth_date, int64_t at_ms) {
+    if (!valid_date(birth_date)) return "unknown";
+    const std::string on = date_of(at_ms);
+    int age = std::stoi(on.substr(0, 4)) - std::stoi(std::string(birth_date.substr(0, 4)));
+    if (on.substr(5) < birth_date.substr(5)) --age;  // "MM-DD" compare as text
+    if (age < 0 || age > 130) return "unknown";
+    return age < 18 ? "0-17" : age < 30 ? "18-29" : age < 45 ? "30-44" : age < 65 ? "45-64" : "65+";
+}
+
+std::string_view nationality_group(std::string_view nationality) {
+    std::string v;
+    for (char c : nationality)
+        if (c != ' ' && c != '.') v += (c >= 'a' && c <= 'z') ? char(c - 32) : c;
+    if (v.empty()) return "unknown";
+    struct Names {
+        std::string_view group;
+        std::vector<std::string_view> names;
+    };
+    static const Names known[] = {{"RU", {"RU", "RUS", "RUSSIA", "RUSSIANFEDERATION", "Россия", "россия", "РФ", "Росія"}},
+                                  {"BY", {"BY", "BLR", "BELARUS", "Беларусь", "беларусь", "Белоруссия", "Білорусь"}},
+                                  {"UA", {"UA", "UKR", "UKRAINE", "Украина", "украина", "Україна"}}};
+    for (const auto& k : known)
+        if (std::find(k.names.begin(), k.names.end(), v) != k.names.end()) return k.group;
+    return "other";
 }
 
 namespace {
@@ -91,6 +128,17 @@ std::string atom_key(std::string_view indicator, int64_t site, const std::string
     return std::string(indicator) + "/" + std::to_string(site) + "/" + month;
 }
 
+// A month's people at a site in one age band and one nationality group: "people_new/2/2027-01/18-29/BY".
+std::string pair_key(const std::string& month_key, std::string_view age, std::string_view nationality) {
+    return month_key + "/" + std::string(age) + "/" + std::string(nationality);
+}
+
+// The month's key a pair belongs to ("people_new/2/2027-01"), or "" for a key that is not a pair.
+std::string month_of_pair(const std::string& key) {
+    if (std::count(key.begin(), key.end(), '/') != 4) return "";
+    return key.substr(0, key.rfind('/', key.rfind('/') - 1));
+}
+
 }  // namespace
 
 // A report as sealed in the log: the definition, the atoms and their values, the figures and what was hidden.
@@ -104,6 +152,7 @@ struct Body {
         size_t column = 0;
         std::vector<std::string> atoms;
         bool hidden = false, primary = false;
+        std::string category;  // "" or "age:18-29" …
     };
     std::vector<Figure> figures;
     int64_t frozen = 0;
@@ -130,7 +179,8 @@ std::string to_json(const Body& b) {
                                        {"column", f.column},
                                        {"atoms", strings(f.atoms)},
                                        {"hidden", f.hidden},
-                                       {"primary", f.primary}});
+                                       {"primary", f.primary},
+                                       {"category", f.category}});
     return json::serialize(json::object{
         {"definition", json::object{{"title", d.title},
                                     {"sites", json::array(d.sites.begin(), d.sites.end())},
@@ -140,7 +190,8 @@ std::string to_json(const Body& b) {
                                     {"indicators", strings(d.indicators)},
                                     {"language", d.language},
                                     {"k", d.k},
-                                    {"grant", d.grant_id}}},
+                                    {"grant", d.grant_id},
+                                    {"breakdown", d.breakdown}}},
         {"columns", strings(b.columns)},
         {"atoms", std::move(atoms)},
         {"figures", std::move(figures)},
@@ -165,6 +216,7 @@ Result<Body> body_from(std::string_view text) {
         b.definition.language = std::string(d.at("language").as_string());
         b.definition.k = d.at("k").as_int64();
         if (const auto* grant = d.if_contains("grant")) b.definition.grant_id = grant->as_int64();
+        if (const auto* breakdown = d.if_contains("breakdown")) b.definition.breakdown = std::string(breakdown->as_string());
         for (const auto& s : o.at("columns").as_array()) b.columns.emplace_back(s.as_string());
         for (const auto& a : o.at("atoms").as_object()) b.atoms[std::string(a.key())] = a.value().as_int64();
         for (const auto& fv : o.at("figures").as_array()) {
@@ -174,7 +226,9 @@ Result<Body> body_from(std::string_view text) {
                                 size_t(f.at("column").as_int64()),
                                 {},
                                 f.at("hidden").as_bool(),
-                                f.at("primary").as_bool()};
+                                f.at("primary").as_bool(),
+                                {}};
+            if (const auto* category = f.if_contains("category")) figure.category = std::string(category->as_string());
             for (const auto& a : f.at("atoms").as_array()) {
                 figure.atoms.emplace_back(a.as_string());
                 if (!b.atoms.count(figure.atoms.back())) return damaged;
@@ -197,17 +251,30 @@ std::vector<Body::Figure> figures_of(const Definition& d, const std::vector<stor
             rows = d.sites;
             if (d.sites.size() > 1) rows.push_back(0);
         }
+        // Broken down: the row's total, then a row per group, each the sum of its pairs' counts.
+        std::vector<std::string> categories = {""};
+        if (name == "people_new" && !d.breakdown.empty())
+            for (auto g : d.breakdown == "age" ? age_bands() : nationality_groups()) categories.push_back(d.breakdown + ":" + std::string(g));
+        const bool network = indicator(name)->network;
         for (int64_t row : rows)
-            for (size_t c = 0; c < l.columns.size(); ++c) {
-                Body::Figure f{name, row, c, {}, false, false};
-                const bool network = indicator(name)->network;
-                for (size_t m : l.months[c])
-                    if (network || row != 0)
-                        f.atoms.push_back(atom_key(name, network ? 0 : row, months[m].key));
-                    else
-                        for (int64_t site : d.sites) f.atoms.push_back(atom_key(name, site, months[m].key));
-                out.push_back(std::move(f));
-            }
+            for (const auto& category : categories)
+                for (size_t c = 0; c < l.columns.size(); ++c) {
+                    Body::Figure f{name, row, c, {}, false, false, category};
+                    for (size_t m : l.months[c])
+                        for (int64_t site : network ? std::vector<int64_t>{0} : row != 0 ? std::vector<int64_t>{row} : d.sites) {
+                            const std::string key = atom_key(name, site, months[m].key);
+                            if (categories.size() == 1) {
+                                f.atoms.push_back(key);
+                                continue;
+                            }
+                            for (auto age : age_bands())
+                                for (auto nationality : nationality_groups())
+                                    if (category.empty() || category == "age:" + std::string(age) ||
+                                        category == "nationality:" + std::string(nationality))
+                                        f.atoms.push_back(pair_key(key, age, nationality));
+                        }
+                    out.push_back(std::move(f));
+                }
     }
     return out;
 }
@@ -220,24 +287,47 @@ std::string variable(const std::string& key, int64_t value) { return key + "@" +
 // Decides what `b` hides, against every report prepared before it (released or not: an editor saw every draft).
 // Figures of different indicators share no atom, so each indicator is a problem of its own; and of the earlier
 // reports only the figures linked to this table through shared unknowns can matter, so only they are loaded.
-Status protect_all(Body& b, const std::vector<std::shared_ptr<const Body>>& log, std::chrono::steady_clock::time_point deadline) {
+// A month's people broken down in any report are, in every report, the sum of their pairs (age band ×
+// nationality group): the month's key stands for those unknowns, so a total released in one report and its groups
+// in another are seen together. `frozen` holds every count the log gave a value, pairs included.
+Status protect_all(Body& b, const std::vector<std::shared_ptr<const Body>>& log, const std::map<std::string, int64_t>& frozen,
+                   std::chrono::steady_clock::time_point deadline) {
     Policy policy{b.definition.k, std::max<int64_t>(3, b.definition.k / 2), true};
+    std::map<std::string, std::map<std::string, int64_t>> pairs;  // a month's key → its pairs and their values
+    for (const auto* atoms : {&frozen, &std::as_const(b.atoms)})
+        for (const auto& [key, value] : *atoms)
+            if (auto month = month_of_pair(key); !month.empty()) pairs[month].emplace(key, value);
     for (const auto& name : b.definition.indicators) {
         std::map<std::string, int64_t> ids;  // variable → column of the program
         auto id_of = [&](const std::string& v) { return ids.emplace(v, int64_t(ids.size())).first->second; };
-        std::map<std::string, int64_t> value_of;  // variable → its value
+        std::map<std::string, int64_t> value_of;               // variable → its value
+        std::map<std::string, std::vector<int64_t>> expanded;  // a month's key → its pairs' columns
+        // The program's unknowns that a stored count stands for.
+        auto unknowns = [&](const std::string& key, int64_t value, std::vector<int64_t>& into) {
+            const auto found = pairs.find(key);
+            if (found == pairs.end()) {
+                const std::string v = variable(key, value);
+                value_of[v] = value;
+                into.push_back(id_of(v));
+                return;
+            }
+            auto& columns = expanded[key];
+            columns.clear();
+            for (const auto& [pair, count] : found->second) {
+                const std::string v = variable(pair, count);
+                value_of[v] = count;
+                columns.push_back(id_of(v));
+            }
+            into.insert(into.end(), columns.begin(), columns.end());
+        };
         std::vector<size_t> mine;
         std::vector<Figure> table;
         std::set<int64_t> linked;
         for (size_t i = 0; i < b.figures.size(); ++i) {
             if (b.figures[i].indicator != name) continue;
             Figure f{{}, b.value(b.figures[i])};
-            for (const auto& a : b.figures[i].atoms) {
-                const std::string v = variable(a, b.atoms.at(a));
-                value_of[v] = b.atoms.at(a);
-                f.atoms.push_back(id_of(v));
-                linked.insert(f.atoms.back());
-            }
+            for (const auto& a : b.figures[i].atoms) unknowns(a, b.atoms.at(a), f.atoms);
+            linked.insert(f.atoms.begin(), f.atoms.end());
             table.push_back(std::move(f));
             mine.push_back(i);
         }
@@ -253,11 +343,7 @@ Status protect_all(Body& b, const std::vector<std::shared_ptr<const Body>>& log,
             for (const auto& f : log[r]->figures) {
                 if (f.indicator != name) continue;
                 Earlier e{r, &f, {}};
-                for (const auto& a : f.atoms) {
-                    const std::string v = variable(a, log[r]->atoms.at(a));
-                    value_of[v] = log[r]->atoms.at(a);
-                    e.atoms.push_back(id_of(v));
-                }
+                for (const auto& a : f.atoms) unknowns(a, log[r]->atoms.at(a), e.atoms);
                 all.push_back(std::move(e));
             }
         for (bool grew = true; grew;) {
@@ -287,10 +373,16 @@ Status protect_all(Body& b, const std::vector<std::shared_ptr<const Body>>& log,
         }
         std::vector<Released> before;
         if (!merged.figures.empty()) before.push_back(std::move(merged));
-        // Every linked atom under k must stay as uncertain as a hidden figure.
-        std::vector<int64_t> small;
+        // Every linked atom under k must stay as uncertain as a hidden figure; so must a month's people under k
+        // whose pairs stand for them.
+        std::vector<std::vector<int64_t>> small;
         for (const auto& [v, id] : ids)
-            if (linked.count(id) && value_of.at(v) < b.definition.k) small.push_back(id);
+            if (linked.count(id) && value_of.at(v) < b.definition.k) small.push_back({id});
+        for (const auto& [month, columns] : expanded) {
+            int64_t total = 0;
+            for (const auto& [pair, count] : pairs.at(month)) total += count;
+            if (total < b.definition.k && linked.count(columns.front())) small.push_back(columns);
+        }
         // One deadline for the whole report, whatever its indicators and retries.
         policy.most_seconds = std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now()).count();
         if (policy.most_seconds <= 0)
@@ -304,10 +396,34 @@ Status protect_all(Body& b, const std::vector<std::shared_ptr<const Body>>& log,
     return {};
 }
 
+// Gives each count the value the first report gave it. A month's people once broken down are the sum of their
+// pairs; and a month whose total a report gave cannot be broken down with other figures (people registered,
+// changed or erased since): the pairs would not add up to what was shown.
+Status freeze(Body& b, const std::map<std::string, int64_t>& frozen) {
+    std::map<std::string, int64_t> pair_sums;  // a month's key → the sum of its pairs a report gave
+    for (const auto& [key, value] : frozen)
+        if (auto month = month_of_pair(key); !month.empty()) pair_sums[month] += value;
+    std::map<std::string, int64_t> mine;  // the same, in this report
+    for (auto& [key, value] : b.atoms) {
+        if (auto f = frozen.find(key); f != frozen.end())
+            value = f->second, ++b.frozen;
+        else if (auto sum = pair_sums.find(key); sum != pair_sums.end())
+            value = sum->second, ++b.frozen;
+        if (auto month = month_of_pair(key); !month.empty()) mine[month] += value;
+    }
+    for (const auto& [month, total] : mine)
+        if (auto f = frozen.find(month); f != frozen.end() && f->second != total)
+            return invalid("breakdown",
+                           "People were registered, changed or erased in a month since a report counted it: that month can no longer be broken "
+                           "down. Choose other months, or no breakdown.",
+                           "breakdown_changed");
+    return {};
+}
+
 Report report_of(const store::StoredRelease& s, const Body& b) {
     Report r{s.id, s.prepared_by, s.prepared_at, s.decided_by, s.decided_at, s.state, b.definition, b.columns, {}, 0, b.frozen};
     for (const auto& f : b.figures) {
-        Cell c{f.indicator, f.site_id, f.column, std::nullopt};
+        Cell c{f.indicator, f.site_id, f.category, f.column, std::nullopt};
         if (!f.hidden) c.value = b.value(f);
         r.hidden += f.hidden;
         r.cells.push_back(std::move(c));
@@ -343,6 +459,11 @@ Status check(const Definition& d) {
             return invalid("indicators", "The emergency network is counted by quarter only.", "network_by_quarter");
     }
     if (d.language.size() != 2) return invalid("language", "language is a two-letter code.", "language");
+    if (!d.breakdown.empty()) {
+        if (d.breakdown != "age" && d.breakdown != "nationality") return invalid("breakdown", "breakdown is age, nationality or none.", "choose");
+        if (std::find(d.indicators.begin(), d.indicators.end(), "people_new") == d.indicators.end())
+            return invalid("breakdown", "Only the people registered are broken down: choose that indicator too.", "breakdown_people");
+    }
     return {};
 }
 
@@ -409,11 +530,21 @@ Result<int64_t> Reports::prepare(const Principal& actor, Definition d) {
                     auto at = b.atoms.find(atom_key(name, c.site_id, months[c.month].key));
                     if (at != b.atoms.end()) at->second = c.value;
                 }
+            if (!d.breakdown.empty()) {  // the people registered in each month, in their pairs
+                if (!profiles_) return invalid("breakdown", "Breakdowns are not available here.", "unavailable");
+                HAVEN_TRY(people, profiles_(tx, d.sites, months.front().start_ms, months.back().end_ms, most_broken_down));
+                for (const auto& p : people) {
+                    size_t m = 0;
+                    while (m + 1 < months.size() && p.created_at >= months[m].end_ms) ++m;
+                    const auto at = b.atoms.find(pair_key(atom_key("people_new", p.site_id, months[m].key), age_band(p.birth_date, p.created_at),
+                                                          nationality_group(p.nationality)));
+                    if (at != b.atoms.end()) ++at->second;
+                }
+            }
             return b;
         }));
-        for (auto& [k, v] : body.atoms)
-            if (auto f = before.frozen.find(k); f != before.frozen.end()) v = f->second, ++body.frozen;
-        HAVEN_CHECK(protect_all(body, before.bodies, deadline));
+        HAVEN_CHECK(freeze(body, before.frozen));
+        HAVEN_CHECK(protect_all(body, before.bodies, before.frozen, deadline));
 
         const int64_t id = new_id(), now = clock_.now_ms();
         const std::string sealed = vault_.seal_field("report_releases", "body", id, to_json(body));

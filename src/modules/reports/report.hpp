@@ -10,7 +10,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -39,6 +41,24 @@ constexpr int most_preparing = 2;     // reports being checked at once in this p
 constexpr int64_t most_per_day = 20;  // reports one account may prepare in 24 hours (each stays in the log for ever)
 constexpr int64_t most_seconds = 20;  // checking one report, its indicators and retries together (422 too_large)
 
+// Breakdowns of the people registered (people_new), where the records hold the values: the age band at
+// registration, and the nationality grouped. The groups are fixed (a finer count, once reported, is an unknown the
+// disclosure check must keep meaning the same thing): each month's people are counted in all 30 pairs, and the
+// month's total is their sum in every report from then on.
+const std::vector<std::string_view>& age_bands();           // 0-17, 18-29, 30-44, 45-64, 65+, unknown
+const std::vector<std::string_view>& nationality_groups();  // RU, BY, UA, other, unknown
+std::string_view age_band(std::string_view birth_date, int64_t at_ms);
+std::string_view nationality_group(std::string_view nationality);  // "RU", "rus", "Russia", "Россия" → RU
+constexpr size_t most_broken_down = 20'000;                        // people opened for one report's breakdown
+
+// A person as a breakdown counts them (people::Service::profiles; the app wires it, as reports do not know people).
+struct Profile {
+    int64_t site_id = 0, created_at = 0;
+    std::string birth_date, nationality;
+};
+using ProfileSource =
+    std::function<Result<std::vector<Profile>>(storage::Tx&, const std::vector<int64_t>& sites, int64_t from_ms, int64_t to_ms, size_t most)>;
+
 struct Definition {
     std::string title;
     std::vector<int64_t> sites;  // sorted, distinct
@@ -48,6 +68,7 @@ struct Definition {
     std::string language = "en";          // the outputs' language
     int64_t k = policy_k;                 // figures under k are hidden (recorded with each report)
     int64_t grant_id = 0;                 // the grant it reports on (a grant at one of its sites), or 0
+    std::string breakdown;                // "", "age" or "nationality": the people registered broken down
 };
 
 // The definition checked; the error names the field.
@@ -64,6 +85,7 @@ Result<int64_t> only_site(const Principal& actor, accounts::Action action);
 struct Cell {
     std::string indicator;
     int64_t site_id = 0;
+    std::string category;  // "" or, broken down, "age:18-29" / "nationality:BY"
     size_t column = 0;
     std::optional<int64_t> value;  // nullopt: hidden (its value never leaves the service)
 };
@@ -73,7 +95,7 @@ struct Report {
     std::string state;  // prepared, released, discarded
     Definition definition;
     std::vector<std::string> columns;  // "2027-Q1" or "2027-01"; "total" last when more than one period
-    std::vector<Cell> cells;           // by indicator, then site (0 last), then column
+    std::vector<Cell> cells;           // by indicator, then site (0 last), then category ("" first), then column
     int64_t hidden = 0;                // how many figures are hidden (which of them are small is never said)
     int64_t frozen = 0;                // atoms that kept the value an earlier release gave them
 };
@@ -103,6 +125,7 @@ public:
     // Released reports made for a grant that the actor may read, oldest first.
     Result<std::vector<Report>> for_grant(const Principal& actor, int64_t grant_id);
     accounts::Service& accounts() { return accounts_; }
+    void set_profiles(ProfileSource source) { profiles_ = std::move(source); }  // without it, no breakdown
 
 private:
     Result<std::vector<int64_t>> covered(storage::Tx& tx, const Principal& actor, int64_t id, accounts::Action action) const;
@@ -115,6 +138,7 @@ private:
         std::map<std::string, int64_t> frozen;
     };
     Result<Log> log(storage::Tx& tx, int64_t except = 0);
+    ProfileSource profiles_;
 
     std::mutex cache_mutex_;
     std::map<int64_t, std::shared_ptr<const Body>> cache_;

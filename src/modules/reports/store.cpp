@@ -1,6 +1,8 @@
 #include "modules/reports/store.hpp"
 
 #include <map>
+#include <set>
+#include <tuple>
 
 namespace haven::reports::store {
 
@@ -51,30 +53,32 @@ const std::map<std::string_view, std::vector<Source>>& sources() {
     return s;
 }
 
-// WITH bucket_month (k, lo, hi) AS (VALUES (0, 1798761600000, 1801440000000), …), bucket_site (id) AS (VALUES (…), …):
-// one row per month, one per site (names no source's alias can shadow).
-std::string buckets(const std::vector<Month>& months, bool days, const std::vector<int64_t>& sites) {
-    std::string out = "WITH bucket_month (k, lo, hi) AS (VALUES ";
+// WITH bucket_month (k, lo, hi, d0, d1) AS (VALUES (0, 1798761600000, 1801440000000, '2027-01-01', '2027-01-31'), …),
+// bucket_site (id) AS (VALUES (…), …): one row per month (its instants and its days), one per site (names no source's
+// alias can shadow).
+std::string buckets(const std::vector<Month>& months, const std::vector<int64_t>& sites) {
+    std::string out = "WITH bucket_month (k, lo, hi, d0, d1) AS (VALUES ";
     for (size_t i = 0; i < months.size(); ++i) {
-        out += (i ? ", (" : "(") + std::to_string(i) + ", ";
         // Days are made by the caller from numbers ("2027-01-01"): digits and dashes only, so quoting is safe.
-        out += days ? "'" + months[i].first_day + "', '" + months[i].last_day + "'"
-                    : std::to_string(months[i].start_ms) + ", " + std::to_string(months[i].end_ms);
-        out += ")";
+        out += (i ? ", (" : "(") + std::to_string(i) + ", " + std::to_string(months[i].start_ms) + ", " + std::to_string(months[i].end_ms) + ", '" +
+               months[i].first_day + "', '" + months[i].last_day + "')";
     }
     out += "), bucket_site (id) AS (VALUES ";
     for (size_t i = 0; i < sites.size(); ++i) out += (i ? ", (" : "(") + std::to_string(sites[i]) + ")";
     return out + ") ";
 }
 
+void add_count(std::vector<Count>& out, int64_t site, size_t month, int64_t value) {
+    for (auto& c : out)
+        if (c.site_id == site && c.month == month) {
+            c.value += value;
+            return;
+        }
+    out.push_back({site, month, value});
+}
+
 void add(std::vector<Count>& out, const storage::Rows& rows) {
-    for (const Row& r : rows) {
-        const int64_t site = r.integer(0), month = r.integer(1), value = r.is_null(2) ? 0 : r.integer(2);
-        bool merged = false;
-        for (auto& c : out)
-            if (c.site_id == site && c.month == size_t(month)) c.value += value, merged = true;
-        if (!merged) out.push_back({site, size_t(month), value});
-    }
+    for (const Row& r : rows) add_count(out, r.integer(0), size_t(r.integer(1)), r.is_null(2) ? 0 : r.integer(2));
 }
 
 }  // namespace
@@ -85,10 +89,38 @@ std::vector<Count> counts(Tx& tx, std::string_view indicator, const std::vector<
     std::vector<Count> out;
     if (months.empty() || sites.empty()) return out;
     if (indicator == "desk_months") {  // a desk held for any day of a month counts one desk-month
-        add(out, tx.query(buckets(months, true, sites) +
+        add(out, tx.query(buckets(months, sites) +
                           "SELECT bucket_site.id, bucket_month.k, (SELECT COUNT(*) FROM desk_allocations x JOIN spaces p ON p.id = x.space_id "
-                          "WHERE p.site_id = bucket_site.id AND x.from_date <= bucket_month.hi AND x.to_date >= bucket_month.lo) FROM bucket_site, "
+                          "WHERE p.site_id = bucket_site.id AND x.from_date <= bucket_month.d1 AND x.to_date >= bucket_month.d0) FROM bucket_site, "
                           "bucket_month"));
+        return out;
+    }
+    if (indicator == "people_returning") {  // people registered before the month and served in it, each once
+        auto served = [&](const std::string& from, const std::string& where, const std::string& at) {
+            const std::string when = at.empty() ? "x.from_date <= bucket_month.d1 AND x.to_date >= bucket_month.d0"
+                                                : at + " >= bucket_month.lo AND " + at + " < bucket_month.hi";
+            return tx.query(buckets(months, sites) + "SELECT DISTINCT bucket_site.id, bucket_month.k, p.id FROM bucket_site, bucket_month, " + from +
+                            " WHERE " + where + when + " AND p.created_at < bucket_month.lo");
+        };
+        const storage::Rows found[] = {
+            served("cases x JOIN people p ON p.id = x.person_id", "x.site_id = bucket_site.id AND ", "x.created_at"),
+            served("counselling x JOIN people p ON p.id = x.person_id", "x.site_id = bucket_site.id AND ", "x.opened_at"),
+            served("help_requests x JOIN people p ON p.id = x.person_id", "x.site_id = bucket_site.id AND ", "x.created_at"),
+            served("attendance x JOIN course_sessions s ON s.id = x.session_id JOIN courses c ON c.id = s.course_id JOIN course_enrolments e ON "
+                   "e.id = x.enrolment_id JOIN people p ON p.id = e.person_id",
+                   "x.present = 1 AND c.site_id = bucket_site.id AND ", "s.start_at"),
+            served("registrations x JOIN events e ON e.id = x.event_id JOIN people p ON p.id = x.person_id",
+                   "x.checked_in_at IS NOT NULL AND e.site_id = bucket_site.id AND ", "e.start_at"),
+            served("desk_allocations x JOIN spaces s ON s.id = x.space_id JOIN people p ON p.id = x.person_id", "s.site_id = bucket_site.id AND ",
+                   ""),
+        };
+        std::set<std::tuple<int64_t, int64_t, int64_t>> seen;  // site, month, person
+        for (const auto& rows : found)
+            for (const Row& r : rows) seen.emplace(r.integer(0), r.integer(1), r.integer(2));
+        for (const auto& [site, month, person] : seen) {
+            (void)person;
+            add_count(out, site, size_t(month), 1);
+        }
         return out;
     }
     const auto found = sources().find(indicator);
@@ -96,7 +128,7 @@ std::vector<Count> counts(Tx& tx, std::string_view indicator, const std::vector<
     for (const Source& source : found->second) {
         const std::string site = source.site, at = source.at;
         const bool network = site == "0";
-        add(out, tx.query(buckets(months, false, network ? std::vector<int64_t>{0} : sites) + "SELECT bucket_site.id, bucket_month.k, (SELECT " +
+        add(out, tx.query(buckets(months, network ? std::vector<int64_t>{0} : sites) + "SELECT bucket_site.id, bucket_month.k, (SELECT " +
                           source.value + " " + source.from + " WHERE " + source.where + (network ? "" : site + " = bucket_site.id AND ") + at +
                           " >= bucket_month.lo AND " + at + " < bucket_month.hi) FROM bucket_site, bucket_month"));
     }
