@@ -1,6 +1,8 @@
 #include "web/i18n.hpp"
 
+#include <unicode/messagepattern.h>
 #include <unicode/msgfmt.h>
+#include <unicode/plurrule.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
@@ -143,6 +145,45 @@ bool format_message(std::string_view locale, std::string_view pattern, std::init
     out.clear();
     result.toUTF8String(out);
     return true;
+}
+
+std::optional<PatternShape> shape_of(std::string_view pattern) {
+    UErrorCode status = U_ZERO_ERROR;
+    UParseError where;
+    icu::MessagePattern mp(icu::UnicodeString::fromUTF8(icu::StringPiece(pattern.data(), int32_t(pattern.size()))), &where, status);
+    if (U_FAILURE(status)) return std::nullopt;
+    auto text = [&](const icu::MessagePattern::Part& part) {
+        std::string out;
+        mp.getSubstring(part).toUTF8String(out);
+        return out;
+    };
+    PatternShape shape;
+    for (int i = 0; i < mp.countParts(); ++i) {
+        const auto& part = mp.getPart(i);
+        if (part.getType() == UMSGPAT_PART_TYPE_ARG_NAME) shape.arguments.insert(text(part));
+        if (part.getType() != UMSGPAT_PART_TYPE_ARG_START || part.getArgType() != UMSGPAT_ARG_TYPE_PLURAL) continue;
+        std::set<std::string> categories;
+        for (int j = i + 1, end = mp.getLimitPartIndex(i); j < end; ++j) {
+            const auto& inner = mp.getPart(j);
+            if (inner.getType() == UMSGPAT_PART_TYPE_ARG_SELECTOR && text(inner).front() != '=') categories.insert(text(inner));
+            if (inner.getType() == UMSGPAT_PART_TYPE_MSG_START) j = mp.getLimitPartIndex(j);  // a branch's own arguments come later
+        }
+        shape.plurals.push_back(std::move(categories));
+    }
+    return shape;
+}
+
+std::set<std::string> integer_plural_categories(std::string_view locale) {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::PluralRules> rules(icu::PluralRules::forLocale(icu::Locale(std::string(locale).c_str()), status));
+    std::set<std::string> out;
+    if (U_FAILURE(status)) return out;
+    for (int n = 0; n <= 1000; ++n) {
+        std::string keyword;
+        rules->select(int32_t(n)).toUTF8String(keyword);
+        out.insert(keyword);
+    }
+    return out;
 }
 
 }  // namespace haven::web

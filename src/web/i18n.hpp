@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
+#include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -46,5 +48,15 @@ private:
 // Formats an ICU MessageFormat pattern; returns false and an error text when the pattern is malformed.
 bool format_message(std::string_view locale, std::string_view pattern, std::initializer_list<std::pair<std::string_view, MessageArg>> args,
                     std::string& out);
+
+// What a catalogue test compares across languages: the names of a pattern's arguments, and for each plural
+// argument the categories it gives a branch (explicit "=0" branches aside). nullopt when the pattern is malformed.
+struct PatternShape {
+    std::set<std::string> arguments;
+    std::vector<std::set<std::string>> plurals;
+};
+std::optional<PatternShape> shape_of(std::string_view pattern);
+// The plural categories whole numbers (0 to 1,000) fall in, by CLDR: one/few/many/other in Russian and Ukrainian.
+std::set<std::string> integer_plural_categories(std::string_view locale);
 
 }  // namespace haven::web

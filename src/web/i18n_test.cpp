@@ -34,6 +34,52 @@ TEST(Messages, EveryCatalogueHasTheSameKeysAndValidPatterns) {
     }
 }
 
+// Every language has every key, with the same arguments as the English, and each plural a branch for every
+// category the language's whole numbers take (a Ukrainian "few" missing would print the "other" form for 3).
+TEST(Messages, EveryLanguageHasEveryKeyItsArgumentsAndItsPluralForms) {
+    const auto& m = Messages::shipped();
+    ASSERT_EQ(integer_plural_categories("uk"), (std::set<std::string>{"one", "few", "many"}));  // "other" is for fractions
+    ASSERT_EQ(integer_plural_categories("fr"), (std::set<std::string>{"one", "other"}));
+    const auto* en = m.catalogue("en");
+    for (const auto& locale : m.locales()) {
+        auto needed = integer_plural_categories(locale);
+        needed.insert("other");  // MessageFormat's fallback, required by its syntax
+        const auto* cat = m.catalogue(locale);
+        for (const auto& [key, english] : *en) {
+            const auto found = cat->find(key);
+            if (found == cat->end()) continue;  // reported by the test above
+            const auto want = shape_of(english), got = shape_of(found->second);
+            ASSERT_TRUE(want && got) << locale << " " << key;
+            EXPECT_EQ(got->arguments, want->arguments) << locale << " " << key << ": " << found->second;
+            for (const auto& plural : got->plurals)
+                for (const auto& category : needed)
+                    EXPECT_TRUE(plural.count(category)) << locale << " " << key << " lacks the plural form " << category;
+        }
+    }
+    EXPECT_FALSE(shape_of("{count, plural, one {#} other {#}").has_value());
+    EXPECT_EQ(shape_of("{n, plural, =0 {none} one {# of {total}} other {#}}")->plurals.at(0), (std::set<std::string>{"one", "other"}));
+    EXPECT_EQ(shape_of("{n, plural, =0 {none} one {# of {total}} other {#}}")->arguments, (std::set<std::string>{"n", "total"}));
+}
+
+TEST(Messages, UkrainianPluralsFollowCldr) {
+    const auto& m = Messages::shipped();
+    for (int64_t n : {1, 2, 5, 11, 21, 22, 25}) {
+        const std::string uk = m.t("uk", "home.schema", {{"count", n}}), ru = m.t("ru", "home.schema", {{"count", n}});
+        EXPECT_NE(uk.find(std::to_string(n)), std::string::npos) << uk;
+        EXPECT_NE(uk, ru) << "not Russian: " << uk;
+    }
+    // 2 and 22 share a form ("few"), 5 and 11 another ("many"), 1 and 21 a third ("one").
+    auto form = [&](int64_t n) {
+        std::string s = m.t("uk", "home.schema", {{"count", n}});
+        return s.replace(s.find(std::to_string(n)), std::to_string(n).size(), "#");
+    };
+    EXPECT_EQ(form(2), form(22));
+    EXPECT_EQ(form(5), form(11));
+    EXPECT_EQ(form(1), form(21));
+    EXPECT_NE(form(1), form(2));
+    EXPECT_NE(form(2), form(5));
+}
+
 TEST(Messages, RussianPluralsFollowCldr) {
     const auto& m = Messages::shipped();
     struct Case {

@@ -445,6 +445,28 @@ TEST_P(Reports, BreakdownsHideSmallGroupsAndAgreeWithTotalsReleasedBefore) {
     EXPECT_NE(bad.body.find("\"breakdown\""), std::string::npos) << bad.body;
 }
 
+TEST_P(Reports, RoundedFiguresAreShownToTheNearestFiveAndCheckedExact) {
+    if (!app_) return;
+    people(paris_, 3, 12);
+    people(paris_, 40, 13);
+    people(paris_, 70, 17);
+    auto d = quarterly({paris_});
+    d["round_to"] = 5;
+    auto r = prepare(editor_.id, d);
+    ASSERT_FALSE(r.empty());
+    EXPECT_EQ(r.at("round_to").as_int64(), 5);
+    EXPECT_EQ(cell(r, paris_, "2027-01"), 10);
+    EXPECT_EQ(cell(r, paris_, "2027-02"), 15);
+    EXPECT_EQ(cell(r, paris_, "2027-03"), 15);
+    EXPECT_EQ(cell(r, paris_, "total"), 40);  // 42
+    auto page = call("GET", "/reports/" + std::to_string(r.at("id").as_int64()), editor_.id);
+    EXPECT_NE(page.body.find("nearest 5"), std::string::npos);
+    d["round_to"] = 3;
+    auto bad = call("POST", "/api/v1/reports", editor_.id, json::serialize(d));
+    EXPECT_EQ(bad.status, 422);
+    EXPECT_NE(bad.body.find("\"round_to\""), std::string::npos) << bad.body;
+}
+
 TEST_P(Reports, ADefinitionIsCheckedFieldByField) {
     if (!app_) return;
     auto bad = [&](json::object d, const char* field) {

@@ -63,6 +63,7 @@ json::object report_json(const Report& r) {
             {"k", d.k},
             {"grant_id", d.grant_id ? json::value(d.grant_id) : json::value(nullptr)},
             {"breakdown", d.breakdown.empty() ? json::value(nullptr) : json::value(d.breakdown)},
+            {"round_to", d.round_to},
             {"columns", json::array(r.columns.begin(), r.columns.end())},
             {"cells", std::move(cells)},
             {"hidden", r.hidden},
@@ -96,6 +97,10 @@ Result<Response> api_report_prepare(Request& request, Context& c) {
     d.indicators = std::move(list);
     HAVEN_TRY(breakdown, http::text(body, "breakdown", 20));
     d.breakdown = std::move(breakdown);
+    if (const auto* round_to = body.if_contains("round_to")) {
+        if (!round_to->is_int64()) return invalid("round_to", "round_to is 0 or 5.", "choose");
+        d.round_to = round_to->get_int64();
+    }
     HAVEN_TRY(language, http::text(body, "language", 10));
     d.language = language.empty() ? std::string(request.locale.empty() ? "en" : request.locale) : language;
     if (const auto* grant = body.if_contains("grant_id")) {

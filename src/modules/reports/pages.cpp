@@ -57,6 +57,7 @@ View view_of(const Report& r, const std::map<int64_t, std::string>& sites) {
     for (const auto& col : r.columns) v.columns.push_back(column_label(lang, col));
     v.hidden_mark = m.t(lang, "reports.hidden_mark");
     v.note = m.t(lang, "reports.note", {{"k", r.definition.k}});
+    if (r.definition.round_to) v.note += " " + m.t(lang, "reports.rounded_note", {{"to", r.definition.round_to}});
     v.chart_hidden = m.t(lang, "reports.chart_hidden");
     for (size_t i = 0; i < r.cells.size();) {
         View::Group g{m.t(lang, "indicator." + r.cells[i].indicator), {}};
@@ -195,6 +196,7 @@ Result<Response> reports_page(Request& request, Context& c) {
                               {{"", ctx.t("reports.breakdown_none")},
                                {"age", ctx.t("reports.breakdown_age")},
                                {"nationality", ctx.t("reports.breakdown_nationality")}});
+            web::select_field(h, ctx, "round_to", "reports.rounding", {{"0", ctx.t("reports.rounding_none")}, {"5", ctx.t("reports.rounding_5")}});
             std::vector<std::pair<std::string, std::string>> languages;
             for (const auto& l : web::Messages::shipped().locales()) languages.push_back({l, web::Messages::shipped().t(l, "language.self")});
             web::select_field(h, ctx, "language", "reports.language", languages, request.locale);
@@ -240,6 +242,12 @@ Result<Response> report_prepare(Request& request, Context& c) {
         if (!i.empty()) d.indicators.emplace_back(i);
     d.language = std::string(form.get("language"));
     d.breakdown = std::string(form.get("breakdown"));
+    if (const std::string_view r = form.get("round_to"); !r.empty()) {
+        if (r != "0" && r != "5")
+            return web::show_again(request, invalid("round_to", "Choose how figures are rounded.", "choose"),
+                                   [&] { return reports_page(request, c); });
+        d.round_to = r == "5" ? 5 : 0;
+    }
     if (const std::string_view g = form.get("grant_id"); !g.empty()) {
         if (auto [p, ec] = std::from_chars(g.data(), g.data() + g.size(), d.grant_id); ec != std::errc{} || p != g.data() + g.size())
             return web::show_again(request, invalid("grant_id", "Choose a grant.", "choose"), [&] { return reports_page(request, c); });

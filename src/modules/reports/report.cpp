@@ -191,7 +191,8 @@ std::string to_json(const Body& b) {
                                     {"language", d.language},
                                     {"k", d.k},
                                     {"grant", d.grant_id},
-                                    {"breakdown", d.breakdown}}},
+                                    {"breakdown", d.breakdown},
+                                    {"round_to", d.round_to}}},
         {"columns", strings(b.columns)},
         {"atoms", std::move(atoms)},
         {"figures", std::move(figures)},
@@ -217,6 +218,7 @@ Result<Body> body_from(std::string_view text) {
         b.definition.k = d.at("k").as_int64();
         if (const auto* grant = d.if_contains("grant")) b.definition.grant_id = grant->as_int64();
         if (const auto* breakdown = d.if_contains("breakdown")) b.definition.breakdown = std::string(breakdown->as_string());
+        if (const auto* round_to = d.if_contains("round_to")) b.definition.round_to = round_to->as_int64();
         for (const auto& s : o.at("columns").as_array()) b.columns.emplace_back(s.as_string());
         for (const auto& a : o.at("atoms").as_object()) b.atoms[std::string(a.key())] = a.value().as_int64();
         for (const auto& fv : o.at("figures").as_array()) {
@@ -424,7 +426,9 @@ Report report_of(const store::StoredRelease& s, const Body& b) {
     Report r{s.id, s.prepared_by, s.prepared_at, s.decided_by, s.decided_at, s.state, b.definition, b.columns, {}, 0, b.frozen};
     for (const auto& f : b.figures) {
         Cell c{f.indicator, f.site_id, f.category, f.column, std::nullopt};
-        if (!f.hidden) c.value = b.value(f);
+        // Rounding only takes away: the check was made on the exact figures, so what it proved still holds.
+        if (!f.hidden)
+            c.value = b.definition.round_to ? (b.value(f) + b.definition.round_to / 2) / b.definition.round_to * b.definition.round_to : b.value(f);
         r.hidden += f.hidden;
         r.cells.push_back(std::move(c));
     }
@@ -459,6 +463,7 @@ Status check(const Definition& d) {
             return invalid("indicators", "The emergency network is counted by quarter only.", "network_by_quarter");
     }
     if (d.language.size() != 2) return invalid("language", "language is a two-letter code.", "language");
+    if (d.round_to != 0 && d.round_to != 5) return invalid("round_to", "round_to is 0 (exact figures) or 5.", "choose");
     if (!d.breakdown.empty()) {
         if (d.breakdown != "age" && d.breakdown != "nationality") return invalid("breakdown", "breakdown is age, nationality or none.", "choose");
         if (std::find(d.indicators.begin(), d.indicators.end(), "people_new") == d.indicators.end())

@@ -69,6 +69,7 @@ struct Definition {
     int64_t k = policy_k;                 // figures under k are hidden (recorded with each report)
     int64_t grant_id = 0;                 // the grant it reports on (a grant at one of its sites), or 0
     std::string breakdown;                // "", "age" or "nationality": the people registered broken down
+    int64_t round_to = 0;                 // 0, or 5: figures shown rounded to the nearest 5 (checked unrounded)
 };
 
 // The definition checked; the error names the field.
