@@ -35,18 +35,19 @@ std::string echoed(const http::Request& request, std::string_view name, const st
 }
 
 void field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key, const char* type, const std::string& value,
-           const char* autocomplete) {
+           const char* autocomplete, const std::string& id) {
     const bool secret = std::string_view(type) == "password";
     const std::string shown = secret ? value : echoed(ctx.request, name, value);
+    const std::string element = id.empty() ? std::string(name) : id;
     h.element("div", {{"class", "field"}}, [&] {
-        h.element("label", {{"for", name}}, ctx.t(label_key));
+        h.element("label", {{"for", element}}, ctx.t(label_key));
         if (!at_fault(ctx.request, name)) {
-            h.empty("input", {{"id", name}, {"name", name}, {"type", type}, {"value", shown}, {"autocomplete", autocomplete}});
+            h.empty("input", {{"id", element}, {"name", name}, {"type", type}, {"value", shown}, {"autocomplete", autocomplete}});
             return;
         }
-        const std::string why = std::string(name) + "-error";
+        const std::string why = element + "-error";
         reason(h, ctx.request, why);
-        h.empty("input", {{"id", name},
+        h.empty("input", {{"id", element},
                           {"name", name},
                           {"type", type},
                           {"value", shown},

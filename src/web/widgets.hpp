@@ -22,9 +22,10 @@ inline web::PageContext page_context(const http::Request& request) { return web:
 std::string site_time(int64_t ms, const std::string& time_zone);
 
 // A labelled input. On a page shown again after its form failed (show_again) it keeps what was typed (never a
-// password) and, when it is the field at fault, is marked invalid with the reason beside it.
+// password) and, when it is the field at fault, is marked invalid with the reason beside it. `id`: the element's id
+// when a page holds several forms with the same field (default: the field's name).
 void field(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key, const char* type, const std::string& value = {},
-           const char* autocomplete = "off");
+           const char* autocomplete = "off", const std::string& id = {});
 
 // A labelled textarea (`help_key`, when given, a line of help under the label); keeps what was typed as field() does.
 void textarea(web::Html& h, const web::PageContext& ctx, const char* name, const char* label_key, const std::string& value, int rows = 3,

@@ -118,8 +118,9 @@ Result<Response> templates_show(Request& request, Context& c) {
             std::string lines;
             for (const auto& s : t.steps) lines += std::to_string(s.days) + " | " + s.title + " | " + joined(s.documents, "; ") + "\n";
             web::post_form(h, request, url("/templates/", t.id), {{"class", "stack card"}}, [&] {
-                field(h, ctx, "name", "templates.name", "text", t.name);
-                field(h, ctx, "country", "templates.country", "text", t.country);
+                // Several forms on one page: each field's id names its procedure.
+                field(h, ctx, "name", "templates.name", "text", t.name, "off", "name-" + std::to_string(t.id));
+                field(h, ctx, "country", "templates.country", "text", t.country, "off", "country-" + std::to_string(t.id));
                 h.element("div", {{"class", "field"}}, [&] {
                     const std::string id = "steps-" + std::to_string(t.id);
                     h.element("label", {{"for", id}}, ctx.t("templates.steps"));
