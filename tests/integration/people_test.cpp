@@ -218,6 +218,28 @@ TEST_P(People, ImportTheSharedSpreadsheets) {
     EXPECT_EQ(rows[0].at("problem").as_string(), "no_such_day");
     EXPECT_EQ(people_count(), 0);
 
+    // Issue 20: the same sheet as a workbook (the API takes it as sent) is read alike: the bad row named by the same
+    // row, the 2,000 people ready (a dry run writes nothing); a workbook sent as CSV is refused with a reason.
+    auto bad_book = call("POST", url, coordinator_, test_data("residents-2000-bad-row.xlsx"),
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    ASSERT_EQ(bad_book.status, 422) << bad_book.body.substr(0, 500);
+    EXPECT_EQ(json::parse(bad_book.body).at("rows").as_array().at(0).at("row").as_int64(), 1378);
+    for (const char* book : {"residents-2000.xlsx", "residents-2000.ods"}) {
+        auto dry = call("POST", url + "?dry_run=true", coordinator_, test_data(book),
+                        std::string(book).ends_with("ods") ? "application/vnd.oasis.opendocument.spreadsheet"
+                                                           : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        ASSERT_EQ(dry.status, 200) << book << ": " << dry.body.substr(0, 500);
+        EXPECT_EQ(json::parse(dry.body).at("rows").as_int64(), 2000) << book;
+    }
+    auto cp1251 = call("POST", url + "?dry_run=true", coordinator_, test_data("residents-2000-cp1251.csv"), "text/csv");
+    ASSERT_EQ(cp1251.status, 200) << cp1251.body.substr(0, 300);
+    EXPECT_EQ(json::parse(cp1251.body).at("rows").as_int64(), 2000);
+    auto no_sheet = call("POST", url + "?dry_run=true&sheet=Nope", coordinator_, test_data("residents-2000.xlsx"),
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    EXPECT_EQ(no_sheet.status, 422);
+    EXPECT_NE(no_sheet.body.find("\"sheet\""), std::string::npos) << no_sheet.body;
+    EXPECT_EQ(people_count(), 0);
+
     auto good = call("POST", url, coordinator_, test_data("residents-2000.csv"), "text/csv");
     ASSERT_EQ(good.status, 201) << good.body.substr(0, 500);
     EXPECT_EQ(json::parse(good.body).at("imported").as_int64(), 2000);
@@ -296,6 +318,13 @@ TEST_P(People, ImportPagesPreviewThenImportWithProgress) {
     EXPECT_EQ(uploaded.status, 200) << uploaded.body.substr(0, 300);
     EXPECT_NE(uploaded.body.find("Filin"), std::string::npos);
     EXPECT_EQ(multipart("forged", "Pseudonym\r\nFilin\r\n").status, 403) << "the CSRF field is checked in a multipart body too";
+    // Issue 20: the workbook itself, uploaded as it is: read as such, and carried to the import as sent (base64).
+    auto book = multipart(csrf_, test_data("residents-2000.xlsx"));
+    EXPECT_EQ(book.status, 200) << book.body.substr(0, 300);
+    EXPECT_NE(book.body.find("Read as a workbook (Excel .xlsx), sheet “seed”."), std::string::npos)
+        << book.body.substr(book.body.find("<main"), 600);
+    EXPECT_NE(book.body.find("Import 2,000 people"), std::string::npos);
+    EXPECT_NE(book.body.find("name=\"file\" value=\"UEsDB"), std::string::npos);
     auto bad = form(base + "/preview", test_data("residents-2000-bad-row.csv"));
     EXPECT_EQ(bad.status, 422);
     // Each cell says its column (a phone hides the header row).

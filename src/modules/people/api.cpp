@@ -155,8 +155,11 @@ Result<Response> api_retention(Request& request, Context& c) {
 
 Result<Response> api_import(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
-    if (!request.header("Content-Type").starts_with("text/csv"))
-        return make_error(ErrorKind::unsupported_media, "unsupported_media_type", "Send the file as text/csv.");
+    const std::string_view type = request.header("Content-Type");
+    if (!type.starts_with("text/csv") && !type.starts_with("text/plain") && !type.starts_with("text/tab-separated-values") &&
+        !type.starts_with("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") &&
+        !type.starts_with("application/vnd.oasis.opendocument.spreadsheet"))
+        return make_error(ErrorKind::unsupported_media, "unsupported_media_type", "Send the file as text/csv, an .xlsx or an .ods workbook.");
     HAVEN_TRY(query, http::Form::parse(request.query));
     std::vector<Column> columns;
     if (query.has("columns")) {
@@ -174,7 +177,7 @@ Result<Response> api_import(Request& request, Context& c) {
     // duplicates=import; the answer lists them by row either way.
     const std::string_view duplicates = query.has("duplicates") ? query.get("duplicates") : "skip";
     if (duplicates != "skip" && duplicates != "import") return invalid("duplicates", "duplicates is skip or import.", "choose");
-    HAVEN_TRY(plan, plan_import(request.body, columns, c.people.now_ms()));
+    HAVEN_TRY(plan, plan_import(request.body, columns, c.people.now_ms(), query.get("sheet")));
     if (!plan.errors.empty()) return import_errors(plan);
     HAVEN_TRY(found, c.people.import_duplicates(*request.principal, site, plan.people));
     json::array flagged;

@@ -6,6 +6,7 @@
 
 #include "text/csv.hpp"
 #include "text/names.hpp"
+#include "text/spreadsheet.hpp"
 
 namespace haven::people {
 namespace {
@@ -159,10 +160,15 @@ static std::string problem_of(const std::string& field, const std::string& value
     return "text";
 }
 
-Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns, int64_t today_ms) {
-    HAVEN_TRY(table, text::parse_csv(csv, {max_import_rows + 1, 200, 10000}));
+Result<ImportPlan> plan_import(std::string_view file, std::vector<Column> columns, int64_t today_ms, std::string_view sheet) {
+    HAVEN_TRY(read, text::read_spreadsheet(file, sheet, {max_import_rows + 1, 200, 10000}));
+    const text::CsvTable& table = read.table;
     ImportPlan plan;
     plan.delimiter = table.delimiter;
+    plan.format = read.format;
+    plan.encoding = read.encoding;
+    plan.sheets = read.sheets;
+    plan.sheet = read.sheet;
     if (table.records.empty()) return invalid("file", "The file is empty.", "empty_file");
     plan.headers = table.records[0].fields;
     if (columns.empty())
@@ -191,9 +197,10 @@ Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns
     };
     for (size_t r = 1; r < table.records.size(); ++r) {
         const auto& rec = table.records[r];
+        const size_t row = plan.format == "csv" ? r + 1 : rec.line;  // a workbook numbers its rows itself
         ++plan.rows;
         if (rec.fields.size() > plan.headers.size()) {
-            add_error(rec.line, r + 1, "", pseudonym_of(rec), "", "cells",
+            add_error(rec.line, row, "", pseudonym_of(rec), "", "cells",
                       "the row has " + std::to_string(rec.fields.size()) + " cells; the header has " + std::to_string(plan.headers.size()) + ".");
             continue;
         }
@@ -221,7 +228,7 @@ Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns
                     for (const auto& word : split(v, ";,")) {
                         auto kind = need_kind(word);
                         if (!kind) {
-                            add_error(rec.line, r + 1, plan.headers[c], pseudonym_of(rec), word, "need",
+                            add_error(rec.line, row, plan.headers[c], pseudonym_of(rec), word, "need",
                                       "unknown need: use housing, legal, psychological, desk, courses or studio.");
                             row_ok = false;
                             break;
@@ -244,12 +251,12 @@ Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns
                 for (size_t c = 0; c < columns.size(); ++c)
                     if (column_name(columns[c]) == base) column = plan.headers[c], value = cell(rec, c);
             }
-            add_error(rec.line, r + 1, column, pseudonym_of(rec), value, problem_of(field, value, s.error().message), s.error().message);
+            add_error(rec.line, row, column, pseudonym_of(rec), value, problem_of(field, value, s.error().message), s.error().message);
             continue;
         }
         plan.people.push_back(std::move(p));
         plan.lines.push_back(rec.line);
-        plan.row_numbers.push_back(r + 1);
+        plan.row_numbers.push_back(row);
     }
     if (plan.rows > max_import_rows)
         return make_error(ErrorKind::too_large, "too_large", "A file may hold at most " + std::to_string(max_import_rows) + " people.", "file");

@@ -36,6 +36,9 @@ struct RowError {
 
 struct ImportPlan {
     char delimiter = ',';
+    std::string format, encoding;     // what was read: "csv" (and its encoding), "xlsx" or "ods"
+    std::vector<std::string> sheets;  // a workbook's sheets
+    std::string sheet;                // the one read
     std::vector<std::string> headers;
     std::vector<Column> columns;      // one per header
     std::vector<Person> people;       // checked, ready to write (empty when there are errors)
@@ -47,9 +50,11 @@ struct ImportPlan {
 
 constexpr size_t max_import_rows = 20000, max_errors = 100;
 
-// Reads `csv` (first record = headers). `columns` empty: guessed. An Error only when the file cannot be
-// read as CSV at all or the mapping does not fit; bad rows go to plan.errors.
-Result<ImportPlan> plan_import(std::string_view csv, std::vector<Column> columns, int64_t today_ms);
+// Reads `file` — CSV in any encoding Excel writes, an .xlsx or .ods workbook (text/spreadsheet.hpp), `sheet`
+// by name or the first — its first record the headers. `columns` empty: guessed. An Error only when the file cannot
+// be read at all or the mapping does not fit; bad rows go to plan.errors, each naming its row in the sheet (a
+// workbook's own row number; a CSV's record counted from the header as row 1) and its line in the file.
+Result<ImportPlan> plan_import(std::string_view file, std::vector<Column> columns, int64_t today_ms, std::string_view sheet = {});
 
 // "28.05.1975", "28/05/1975", "1975-05-28" → "1975-05-28"; anything else is returned as given, so that
 // check() names it.

@@ -103,12 +103,46 @@ std::vector<Column> mapping_from(const http::Form& form) {
     return out;
 }
 
+// The file a form carries: a chosen file (its bytes as sent), else the preview's copy (base64), else what was
+// pasted into the text area (a chosen file wins: app.js also copies a text file into the area).
+Result<std::string> uploaded(const http::Form& form) {
+    if (const auto* f = form.file("csv_file")) return f->bytes;
+    if (form.has("file")) {
+        auto bytes = crypto::from_base64(form.get("file"));
+        if (!bytes) return invalid("file", "The file sent back with the preview is damaged: choose it again.", "invalid");
+        return *bytes;
+    }
+    return std::string(form.get("csv"));
+}
+
 // `duplicates`: planned people (by index) who may be recorded already (id 0: earlier in the same file). They are
 // skipped unless "import anyway" is ticked: the form then posts only the few ticked rows, not one field a row.
-Response preview_page(Request& request, int64_t site, const std::string& csv, const ImportPlan& plan, int status, const std::string& today,
+// `file`: the file as uploaded (any bytes: a workbook, a CSV in any encoding), carried in the forms as base64.
+Response preview_page(Request& request, int64_t site, const std::string& file, const ImportPlan& plan, int status, const std::string& today,
                       const std::vector<std::pair<size_t, Match>>& duplicates = {}) {
     auto ctx = page_context(request);
+    const std::string carried = crypto::base64(file);
     return web::page(ctx, status, "import.title", [&](web::Html& h) {
+        // What was read, so a wrong guess (an encoding, a sheet) is seen before anything is written.
+        if (plan.format == "csv")
+            h.element("p", {{"id", "import-read-as"}}, ctx.t("import.read_csv", {{"encoding", plan.encoding}}));
+        else
+            h.element(
+                "p", {{"id", "import-read-as"}},
+                ctx.t("import.read_workbook", {{"format", plan.format == "xlsx" ? "Excel .xlsx" : "OpenDocument .ods"}, {"sheet", plan.sheet}}));
+        if (plan.sheets.size() > 1)
+            web::post_form(h, request, import_url(site) + "/preview", {{"class", "inline"}, {"id", "import-sheet"}}, [&] {
+                h.empty("input", {{"type", "hidden"}, {"name", "file"}, {"value", carried}});
+                h.element("label", {{"for", "sheet"}}, ctx.t("import.sheet"));
+                h.element("select", {{"id", "sheet"}, {"name", "sheet"}}, [&] {
+                    for (const auto& s : plan.sheets)
+                        if (s == plan.sheet)
+                            h.element("option", {{"value", s}, {"selected", "selected"}}, s);
+                        else
+                            h.element("option", {{"value", s}}, s);
+                });
+                h.element("button", {{"type", "submit"}, {"class", "secondary"}}, ctx.t("import.read_sheet"));
+            });
         h.element("p", {{"id", "import-summary"}}, ctx.t("import.summary", {{"rows", int64_t(plan.rows)}, {"errors", int64_t(plan.errors.size())}}));
         // Arrivals dated after today are kept as expected ones; said here, since a typo in the year looks the same.
         const auto expected = std::count_if(plan.people.begin(), plan.people.end(), [&](const Person& p) { return p.arrival_date > today; });
@@ -136,7 +170,8 @@ Response preview_page(Request& request, int64_t site, const std::string& csv, co
             });
         }
         web::post_form(h, request, import_url(site), {{"class", "stack"}, {"id", "import-form"}}, [&] {
-            h.empty("input", {{"type", "hidden"}, {"name", "csv"}, {"value", csv}});
+            h.empty("input", {{"type", "hidden"}, {"name", "file"}, {"value", carried}});
+            h.empty("input", {{"type", "hidden"}, {"name", "sheet"}, {"value", plan.sheet}});
             h.element("table", {{"class", "list"}, {"id", "mapping"}}, [&] {
                 h.element("thead", {}, [&] {
                     h.element("tr", {}, [&] {
@@ -247,7 +282,13 @@ Result<Response> import_show(Request& request, Context&) {
         web::post_form(h, request, import_url(site) + "/preview", {{"class", "stack"}, {"id", "upload"}, {"enctype", "multipart/form-data"}}, [&] {
             h.element("div", {{"class", "field"}}, [&] {
                 h.element("label", {{"for", "csv-file"}}, ctx.t("import.file"));
-                h.empty("input", {{"id", "csv-file"}, {"name", "csv_file"}, {"type", "file"}, {"accept", ".csv,text/csv"}, {"data-fills", "csv"}});
+                h.empty("input", {{"id", "csv-file"},
+                                  {"name", "csv_file"},
+                                  {"type", "file"},
+                                  {"accept",
+                                   ".csv,.txt,.tsv,.xlsx,.ods,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+                                   "application/vnd.oasis.opendocument.spreadsheet"},
+                                  {"data-fills", "csv"}});
             });
             h.element("div", {{"class", "field"}}, [&] {
                 h.element("label", {{"for", "csv"}}, ctx.t("import.paste"));
@@ -261,21 +302,20 @@ Result<Response> import_show(Request& request, Context&) {
 Result<Response> import_preview(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     if (!may(*request.principal, Action::people_transfer, site)) return accounts::role_forbids();
-    HAVEN_TRY(form, form_body(request));
-    // A chosen file wins over the text area (both come when app.js has copied the file into it).
-    const std::string csv(form.get("csv_file").empty() ? form.get("csv") : form.get("csv_file"));
-    HAVEN_TRY(plan, plan_import(csv, mapping_from(form), c.people.now_ms()));
+    HAVEN_TRY(form, form_body(request, {"csv_file"}));
+    HAVEN_TRY(file, uploaded(form));
+    HAVEN_TRY(plan, plan_import(file, mapping_from(form), c.people.now_ms(), form.get("sheet")));
     HAVEN_TRY(duplicates, c.people.import_duplicates(*request.principal, site, plan.people));
-    return preview_page(request, site, csv, plan, plan.errors.empty() ? 200 : 422, date_of(c.people.now_ms()), duplicates);
+    return preview_page(request, site, file, plan, plan.errors.empty() ? 200 : 422, date_of(c.people.now_ms()), duplicates);
 }
 
 Result<Response> import_save(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
     if (!may(*request.principal, Action::people_transfer, site)) return accounts::role_forbids();
     HAVEN_TRY(form, form_body(request));
-    const std::string csv(form.get("csv"));
-    HAVEN_TRY(plan, plan_import(csv, mapping_from(form), c.people.now_ms()));
-    if (!plan.errors.empty()) return preview_page(request, site, csv, plan, 422, date_of(c.people.now_ms()));
+    HAVEN_TRY(file, uploaded(form));
+    HAVEN_TRY(plan, plan_import(file, mapping_from(form), c.people.now_ms(), form.get("sheet")));
+    if (!plan.errors.empty()) return preview_page(request, site, file, plan, 422, date_of(c.people.now_ms()));
     // People possibly recorded already (found again now, by the preview's rules) are skipped unless the coordinator
     // ticked "import anyway" for their row.
     HAVEN_TRY(duplicates, c.people.import_duplicates(*request.principal, site, plan.people));

@@ -6,11 +6,14 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const select of document.querySelectorAll("footer .language select")) {
     select.addEventListener("change", () => select.form.requestSubmit());
   }
-  // A file picker fills the text area it names (import: the file never leaves the page except in the form).
+  // A file picker fills the text area it names with a UTF-8 text file (import: the file never leaves the page
+  // except in the form); a workbook, or text in another encoding, is left to the server, which reads it as sent.
   for (const input of document.querySelectorAll("input[type=file][data-fills]")) {
     input.addEventListener("change", async () => {
-      const file = input.files[0];
-      if (file) document.getElementById(input.dataset.fills).value = await file.text();
+      const file = input.files[0], area = document.getElementById(input.dataset.fills);
+      if (!file) return;
+      const text = /\.(csv|txt|tsv)$/i.test(file.name) ? await file.text() : "";
+      area.value = text.includes("\uFFFD") ? "" : text;
     });
   }
   // At an event's door: the guest's ticket through the phone's rear camera (jsQR, loaded on the first press), put in
