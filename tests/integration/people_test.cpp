@@ -321,8 +321,7 @@ TEST_P(People, ImportPagesPreviewThenImportWithProgress) {
     // Issue 20: the workbook itself, uploaded as it is: read as such, and carried to the import as sent (base64).
     auto book = multipart(csrf_, test_data("residents-2000.xlsx"));
     EXPECT_EQ(book.status, 200) << book.body.substr(0, 300);
-    EXPECT_NE(book.body.find("Read as a workbook (Excel .xlsx), sheet “seed”."), std::string::npos)
-        << book.body.substr(book.body.find("<main"), 600);
+    EXPECT_NE(book.body.find("Read as a workbook (Excel .xlsx), sheet “seed”."), std::string::npos) << book.body.substr(book.body.find("<main"), 600);
     EXPECT_NE(book.body.find("Import 2,000 people"), std::string::npos);
     EXPECT_NE(book.body.find("name=\"file\" value=\"UEsDB"), std::string::npos);
     auto bad = form(base + "/preview", test_data("residents-2000-bad-row.csv"));
