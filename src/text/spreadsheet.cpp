@@ -1,8 +1,11 @@
 #include "text/spreadsheet.hpp"
 
 #include <expat.h>
+#include <stdlib.h>
 #include <unicode/ucnv.h>
 #include <unicode/ucsdet.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
 #include <zip.h>
 
 #include <algorithm>
@@ -566,6 +569,38 @@ Result<std::string> to_utf8(std::string_view bytes, std::string& encoding) {
         }
     }
     return convert(bytes, encoding.c_str());
+}
+
+Result<std::string> write_xlsx(const std::string& sheet, const std::vector<std::vector<std::string>>& rows) {
+    char dir[] = "/tmp/haven-xlsx-XXXXXX";
+    if (!mkdtemp(dir)) return make_error(ErrorKind::unavailable, "io", "A workbook could not be written (no temporary directory).");
+    const std::string path = std::string(dir) + "/book.xlsx";
+    struct Cleanup {
+        const char* dir;
+        std::string path;
+        ~Cleanup() {
+            unlink(path.c_str());
+            rmdir(dir);
+        }
+    } cleanup{dir, path};
+    lxw_workbook* book = workbook_new(path.c_str());
+    if (!book) return make_error(ErrorKind::unavailable, "io", "A workbook could not be written.");
+    lxw_worksheet* ws = workbook_add_worksheet(book, sheet.c_str());
+    lxw_format* bold = workbook_add_format(book);
+    format_set_bold(bold);
+    for (size_t r = 0; r < rows.size() && r < 1048576; ++r)
+        for (size_t c = 0; c < rows[r].size() && c < 16384; ++c)
+            if (!rows[r][c].empty()) worksheet_write_string(ws, lxw_row_t(r), lxw_col_t(c), rows[r][c].c_str(), r == 0 ? bold : nullptr);
+    if (workbook_close(book) != LXW_NO_ERROR) return make_error(ErrorKind::unavailable, "io", "A workbook could not be written.");
+    std::string out;
+    if (FILE* f = std::fopen(path.c_str(), "rb")) {
+        char buffer[65536];
+        size_t n;
+        while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) out.append(buffer, n);
+        std::fclose(f);
+    }
+    if (out.empty()) return make_error(ErrorKind::unavailable, "io", "A workbook could not be read back.");
+    return out;
 }
 
 Result<Spreadsheet> read_spreadsheet(std::string_view bytes, std::string_view sheet, const CsvLimits& limits) {

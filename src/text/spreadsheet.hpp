@@ -39,6 +39,11 @@ Result<Spreadsheet> read_spreadsheet(std::string_view bytes, std::string_view sh
 // text is neither clearly; ICU converts. `encoding` gets the name.
 Result<std::string> to_utf8(std::string_view bytes, std::string& encoding);
 
+// A workbook of one sheet named `sheet`, every cell text as given (a value that looks like a formula stays text:
+// an .xlsx string cell is never evaluated), the first row bold. libxlsxwriter writes through a private
+// temporary directory, removed before returning.
+Result<std::string> write_xlsx(const std::string& sheet, const std::vector<std::vector<std::string>>& rows);
+
 // A serial date of a spreadsheet (days since 1899-12-30, or since 1904-01-01) as YYYY-MM-DD, with " HH:MM" when
 // it holds a time of day; "" out of 1900–2200.
 std::string serial_date(double serial, bool from_1904 = false);

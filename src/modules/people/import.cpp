@@ -180,9 +180,6 @@ Result<ImportPlan> plan_import(std::string_view file, std::vector<Column> column
     if (std::count(columns.begin(), columns.end(), Column::pseudonym) != 1)
         return invalid("columns", "Exactly one column must hold the pseudonym.", "pseudonym_column");
     plan.columns = columns;
-    std::vector<size_t> legal_columns;
-    for (size_t c = 0; c < columns.size(); ++c)
-        if (columns[c] == Column::legal_name) legal_columns.push_back(c);
 
     auto add_error = [&](size_t line, size_t row, std::string column, std::string pseudonym, std::string value, std::string problem,
                          std::string message) {
@@ -206,13 +203,22 @@ Result<ImportPlan> plan_import(std::string_view file, std::vector<Column> column
         }
         Person p;
         p.status = "resident";
+        std::vector<size_t> name_columns;  // the column each legal name came from
         bool row_ok = true;
         for (size_t c = 0; c < rec.fields.size() && row_ok; ++c) {
             const std::string& v = rec.fields[c];
             switch (columns[c]) {
                 case Column::ignore: break;
                 case Column::pseudonym: p.pseudonym = v; break;
-                case Column::legal_name: p.legal_names.push_back(v); break;
+                case Column::legal_name: {  // "A; B" (as the export writes several) is two names; an empty cell keeps its place
+                    auto names = split(v, ";");
+                    if (names.empty()) names.emplace_back();
+                    for (auto& n : names) {
+                        p.legal_names.push_back(std::move(n));
+                        name_columns.push_back(c);
+                    }
+                    break;
+                }
                 case Column::birth_date: p.birth_date = iso_date(v); break;
                 case Column::nationality: p.nationality = v; break;
                 case Column::languages: p.languages = split(v, ",;/ "); break;
@@ -240,12 +246,13 @@ Result<ImportPlan> plan_import(std::string_view file, std::vector<Column> column
         }
         if (!row_ok) continue;
         // Empty legal-name cells do not count as names; check() drops them, but keep their column positions for errors.
+        const std::vector<std::string> names_as_read = p.legal_names;  // check() drops the empty ones; errors count them
         if (auto s = check(p, today_ms); !s) {
             std::string column, value;
             const std::string& field = s.error().field;
             if (field.starts_with("legal_names[")) {
                 const size_t i = std::stoul(field.substr(12));
-                if (i < legal_columns.size()) column = plan.headers[legal_columns[i]], value = cell(rec, legal_columns[i]);
+                if (i < name_columns.size()) column = plan.headers[name_columns[i]], value = names_as_read[i];
             } else {
                 std::string base = field.substr(0, field.find('['));
                 for (size_t c = 0; c < columns.size(); ++c)
@@ -268,19 +275,30 @@ Result<ImportPlan> plan_import(std::string_view file, std::vector<Column> column
     return plan;
 }
 
-std::string export_csv(const std::vector<Person>& people) {
-    std::string out = "\xEF\xBB\xBF";
-    out += text::csv_line({"pseudonym", "legal_names", "birth_date", "nationality", "languages", "phone", "email", "messenger", "arrival_date",
-                           "status", "needs", "notes"});
+namespace {
+
+std::vector<std::vector<std::string>> export_rows(const std::vector<Person>& people) {
+    std::vector<std::vector<std::string>> rows = {{"pseudonym", "legal_names", "birth_date", "nationality", "languages", "phone", "email",
+                                                   "messenger", "arrival_date", "status", "needs", "notes"}};
     auto list = [](const std::vector<std::string>& v, const char* sep) {
         std::string s;
         for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
         return s;
     };
     for (const auto& p : people)
-        out += text::csv_line({p.pseudonym, list(p.legal_names, "; "), p.birth_date, p.nationality, list(p.languages, ", "), p.phone, p.email,
-                               p.messenger, p.arrival_date, p.status, list(p.needs, "; "), p.notes});
+        rows.push_back({p.pseudonym, list(p.legal_names, "; "), p.birth_date, p.nationality, list(p.languages, ", "), p.phone, p.email, p.messenger,
+                        p.arrival_date, p.status, list(p.needs, "; "), p.notes});
+    return rows;
+}
+
+}  // namespace
+
+std::string export_csv(const std::vector<Person>& people) {
+    std::string out = "\xEF\xBB\xBF";
+    for (const auto& row : export_rows(people)) out += text::csv_line(row);
     return out;
 }
+
+Result<std::string> export_xlsx(const std::vector<Person>& people) { return text::write_xlsx("people", export_rows(people)); }
 
 }  // namespace haven::people

@@ -60,7 +60,9 @@ Result<ImportPlan> plan_import(std::string_view file, std::vector<Column> column
 // check() names it.
 std::string iso_date(std::string_view text);
 
-// The export: a header row and one row per person, as CSV (UTF-8 with BOM, comma, CRLF) safe to open.
+// The export: a header row and one row per person, as CSV (UTF-8 with BOM, comma, CRLF) safe to open, or as an
+// .xlsx workbook (text cells: never run as formulas). Each reads back through the import.
 std::string export_csv(const std::vector<Person>& people);
+Result<std::string> export_xlsx(const std::vector<Person>& people);
 
 }  // namespace haven::people

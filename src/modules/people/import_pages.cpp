@@ -70,9 +70,19 @@ namespace {
 
 std::string import_url(int64_t site) { return "/sites/" + std::to_string(site) + "/people/import"; }
 
-Response csv_download(const std::vector<Person>& people) {
+// The site's people as a file: CSV, or an Excel workbook (`format` "xlsx"). Never kept by a cache.
+Result<Response> download(const std::vector<Person>& people, std::string_view format) {
+    if (format == "xlsx") {
+        HAVEN_TRY(book, export_xlsx(people));
+        Response r = Response::text(200, std::move(book), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        r.set_header("Content-Disposition", "attachment; filename=\"people.xlsx\"");
+        r.set_header("Cache-Control", "no-store");
+        return r;
+    }
+    if (!format.empty() && format != "csv") return invalid("format", "format is csv or xlsx.", "choose");
     Response r = Response::text(200, export_csv(people), "text/csv; charset=utf-8");
     r.set_header("Content-Disposition", "attachment; filename=\"people.csv\"");
+    r.set_header("Cache-Control", "no-store");
     return r;
 }
 
@@ -87,6 +97,7 @@ Result<Response> export_page(Request& request, int64_t site, int status, const s
                 h.empty("input",
                         {{"id", "code"}, {"name", "code"}, {"autocomplete", "one-time-code"}, {"inputmode", "numeric"}, {"required", "required"}});
             });
+            web::select_field(h, ctx, "format", "export.format", {{"xlsx", ctx.t("export.format_xlsx")}, {"csv", ctx.t("export.format_csv")}});
             h.element("button", {{"type", "submit"}}, ctx.t("export.go"));
         });
     });
@@ -376,13 +387,16 @@ Result<Response> export_save(Request& request, Context& c) {
     if (!people && people.error().kind == ErrorKind::invalid)
         return export_page(request, site, 422, web::localized(page_context(request), people.error()));
     if (!people) return people.error();
-    return csv_download(people.value());
+    return download(people.value(), form.get("format"));
 }
 
 Result<Response> api_export(Request& request, Context& c) {
     HAVEN_TRY(site, id_param(request, "site"));
+    HAVEN_TRY(query, http::Form::parse(request.query));
+    if (query.has("format") && query.get("format") != "csv" && query.get("format") != "xlsx")
+        return invalid("format", "format is csv or xlsx.", "choose");  // before the export is made and audited
     HAVEN_TRY(people, c.people.export_site(*request.principal, site, std::string(request.header("X-Second-Factor"))));
-    return csv_download(people);
+    return download(people, query.get("format"));
 }
 
 }  // namespace haven::people
