@@ -5,6 +5,7 @@
 // A test dumps this table to tests/golden/routes.txt, so a change of URL, access or any of these shows in
 // review, and tests/integration/authorization_test.cpp walks every route with every role.
 #include "app/app.hpp"
+#include "http/form.hpp"
 #include "modules/accounts/handlers.hpp"
 #include "modules/casework/handlers.hpp"
 #include "modules/centre/handlers.hpp"
@@ -43,7 +44,15 @@ void add_routes(App& app) {
 
     // Pages
     r.get("/", "public", [installation](http::Request& q) { return home::home_show(q, installation); });
-    r.post("/language", "public", [secure](http::Request& q) { return home::language_save(q, secure); }).while_sealed();
+    // A visitor's choice is a cookie; a signed-in account also keeps it (its other devices, its next sign-in).
+    r.post("/language", "public", [secure, &accounts = app.accounts_->service](http::Request& q) -> Result<http::Response> {
+         HAVEN_TRY(response, home::language_save(q, secure));
+         if (q.principal && !q.principal->read_only) {
+             HAVEN_TRY(form, http::Form::parse(q.body));
+             HAVEN_CHECK(accounts.set_locale(*q.principal, std::string(form.get("lang"))));
+         }
+         return response;
+     }).while_sealed();
     r.get("/login", "public", with(ac, accounts::login_show));
     r.post("/login", "public", with(ac, accounts::login_save));
     r.post("/logout", "signed-in", with(ac, accounts::logout_save));

@@ -201,6 +201,18 @@ TEST_P(People, UpdateConsentAndRetention) {
     EXPECT_EQ(due[0].at("id").as_int64(), id);
 }
 
+// Issue 20: a language chosen while signed in is the account's: another device (no cookie, another browser
+// language) gets the pages in it; a visitor's choice stays a cookie.
+TEST_P(People, TheLanguageChosenSignedInFollowsTheAccount) {
+    if (!app_) return;
+    auto chose = call("POST", "/language", coordinator_, "lang=uk&return=%2F&_csrf=" + csrf_, "application/x-www-form-urlencoded");
+    EXPECT_EQ(chose.status, 303) << chose.body;
+    auto page = testing::request(port_, "GET", "/", "", "Accept-Language: fr\r\nCookie: __Host-haven_session=" + coordinator_ + "\r\n");
+    EXPECT_NE(page.body.find("<html lang=\"uk\">"), std::string::npos);
+    EXPECT_EQ(call("POST", "/language", coordinator_, "lang=xx&_csrf=" + csrf_, "application/x-www-form-urlencoded").status, 422);
+    EXPECT_NE(testing::request(port_, "GET", "/", "", "Accept-Language: fr\r\n").body.find("<html lang=\"fr\">"), std::string::npos);
+}
+
 TEST_P(People, ImportTheSharedSpreadsheets) {
     if (!app_) return;
     const std::string url = "/api/v1/sites/" + std::to_string(site_) + "/people/import";

@@ -92,6 +92,9 @@ public:
     };
     Result<Contact> contact(const Principal& actor);
     Status set_contact(const Principal& actor, const Contact& contact);
+    // The language the account's pages are in, on every device from the next request (a shipped locale: checked by
+    // the caller).
+    Status set_locale(const Principal& actor, const std::string& locale);
 
     // API tokens for scripts: printed once, stored hashed.
     Result<std::string> create_token(const std::string& username, const std::string& label, const std::string& scope, int days);

@@ -34,6 +34,14 @@ Result<Service::Contact> Service::contact(const Principal& actor) {
     return c;
 }
 
+Status Service::set_locale(const Principal& actor, const std::string& locale) {
+    if (actor.account_id == 0) return role_forbids();
+    return db_.write([&](storage::Tx& tx) -> Status {
+        store::set_locale(tx, actor.account_id, locale, clock_.now_ms());
+        return {};
+    });
+}
+
 Status Service::set_contact(const Principal& actor, const Contact& c) {
     for (auto [value, field, max] :
          {std::tuple{&c.real_name, "real_name", 200}, std::tuple{&c.email, "email", 254}, std::tuple{&c.phone, "phone", 40}}) {

@@ -107,6 +107,10 @@ std::vector<Account> accounts_at_site(Tx& tx, int64_t site_id) {
     return out;
 }
 
+void set_locale(Tx& tx, int64_t account_id, const std::string& locale, int64_t now) {
+    tx.exec("UPDATE accounts SET locale = $2, updated_at = $3 WHERE id = $1", {account_id, locale, now});
+}
+
 void set_status(Tx& tx, int64_t account_id, AccountStatus status, int64_t now) {
     tx.exec("UPDATE accounts SET status = $2, updated_at = $3 WHERE id = $1", {account_id, std::string(status_name(status)), now});
 }

@@ -31,6 +31,7 @@ std::optional<AccountRow> account(Tx& tx, int64_t id);
 std::optional<AccountRow> account_by_username(Tx& tx, const std::string& username);
 std::vector<Account> accounts_at_site(Tx& tx, int64_t site_id);
 void set_status(Tx& tx, int64_t account_id, AccountStatus status, int64_t now);
+void set_locale(Tx& tx, int64_t account_id, const std::string& locale, int64_t now);
 // `sealed_hash`: the Argon2id string sealed by the vault for accounts.password_sealed; the legacy column is emptied.
 void set_password(Tx& tx, int64_t account_id, const std::string& sealed_hash, int64_t now);
 void set_totp_pending(Tx& tx, int64_t account_id, const std::optional<std::string>& secret);

@@ -357,7 +357,7 @@ Result<Response> import_progress(Request& request, Context& c) {
         return make_error(ErrorKind::not_found, "not_found", "There is nothing at this address.");
     auto ctx = page_context(request);
     const bool finished = job->finished;
-    return web::page(ctx, 200, "import.title", [&](web::Html& h) {
+    auto page = web::page(ctx, 200, "import.title", [&](web::Html& h) {
         if (!finished) {
             h.element("p", {{"id", "import-state"}, {"data-refresh", "1"}},
                       ctx.t("import.running", {{"done", int64_t(job->done)}, {"total", int64_t(job->total)}}));
@@ -370,6 +370,10 @@ Result<Response> import_progress(Request& request, Context& c) {
             notice(h, ctx.t("import.failed") + " " + web::localized(ctx, job->error));
         }
     });
+    // Until it is done the page asks to be fetched again in two seconds: a Refresh header, so it works without
+    // JavaScript too (app.js reloads sooner where it runs).
+    if (!finished) page.set_header("Refresh", "2");
+    return page;
 }
 
 // Export: the page asks for the second factor again; the file comes from the form's POST (the API sends the code
