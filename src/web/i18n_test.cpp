@@ -1,5 +1,7 @@
 #include "web/i18n.hpp"
 
+#include "web/assets.hpp"
+
 #include <gtest/gtest.h>
 
 namespace haven::web {
@@ -59,6 +61,18 @@ TEST(Messages, EveryLanguageHasEveryKeyItsArgumentsAndItsPluralForms) {
     EXPECT_FALSE(shape_of("{count, plural, one {#} other {#}").has_value());
     EXPECT_EQ(shape_of("{n, plural, =0 {none} one {# of {total}} other {#}}")->plurals.at(0), (std::set<std::string>{"one", "other"}));
     EXPECT_EQ(shape_of("{n, plural, =0 {none} one {# of {total}} other {#}}")->arguments, (std::set<std::string>{"n", "total"}));
+}
+
+// The member app's and its service worker's own words (JavaScript: they run on the phone, offline) exist in every
+// language the server's pages do.
+TEST(Messages, TheMemberAppSpeaksEveryLanguage) {
+    for (const char* file : {"network-member.js", "network-sw.js"}) {
+        const std::string& url = asset_url(file);
+        const Asset* asset = find_asset(url.substr(url.rfind('/') + 1));
+        ASSERT_NE(asset, nullptr) << file;
+        for (const auto& locale : Messages::shipped().locales())
+            EXPECT_NE(asset->body.find("  " + locale + ": {"), std::string_view::npos) << file << " lacks " << locale;
+    }
 }
 
 TEST(Messages, UkrainianPluralsFollowCldr) {

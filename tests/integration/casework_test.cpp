@@ -176,7 +176,7 @@ TEST_P(Casework, CasesFollowTheTemplateAndTheirDeadlines) {
     if (!app_) return;
     clock_.set_ms(*day_start("2026-11-26") + 9 * 3600 * 1000);
     const int64_t adviser = account("adviser", Role::legal_adviser), admin = account("admin", Role::administrator);
-    const int64_t p = person(R"({"pseudonym":"Ryzhik","legal_names":["Федотов Тимур"]})");
+    const int64_t p = person(R"({"pseudonym":"Ryzhik","legal_names":["Федотов Тимур"],"languages":["uk","ru"]})");
     auto templates = ok_json(call("GET", "/api/v1/templates", adviser)).at("items").as_array();
     ASSERT_EQ(templates.size(), 4u);  // France and Germany: asylum and residence permit
     int64_t asylum_fr = 0;
@@ -194,6 +194,8 @@ TEST_P(Casework, CasesFollowTheTemplateAndTheirDeadlines) {
     auto c = ok_json(call("GET", kase, adviser));
     ASSERT_EQ(c.at("steps").as_array().size(), 4u);
     EXPECT_EQ(c.at("steps").as_array()[0].at("due_date").as_string(), "2026-11-29");  // +3 days
+    // Issue 20: each step as the French office names it, and in the person's first language (Ukrainian).
+    EXPECT_EQ(c.at("steps").as_array()[1].at("title").as_string(), "Envoyer la demande à l’OFPRA — Надіслати заяву до OFPRA");
     EXPECT_EQ(c.at("steps").as_array()[1].at("due_date").as_string(), "2026-12-20");  // +21 more
     EXPECT_GE(c.at("documents").as_array().size(), 5u);
     EXPECT_EQ(call("GET", "/api/v1/people/" + std::to_string(p), adviser).status, 200);  // the case opens the person to the adviser
@@ -245,7 +247,11 @@ TEST_P(Casework, PagesEditAProcedureOpenACaseAndTickAStep) {
     };
     // "days | title | documents; …", one step a line; a line without "|" is refused.
     EXPECT_EQ(form("/templates/1", admin, "country=FR&name=Asylum&steps=just+a+title").status, 422);
-    auto saved = form("/templates/1", admin, "country=FR&name=Asylum+(OFPRA)&steps=2+%7C+GUDA+%7C+Passport%3B+Photos%0D%0A10+%7C+OFPRA+file+%7C+");
+    // After the documents, the title in other languages: "| fr: … | uk: …".
+    auto saved = form(
+        "/templates/1", admin,
+        "country=FR&name=Asylum+(OFPRA)&steps=2+%7C+GUDA+%7C+Passport%3B+Photos+%7C+fr%3A+Guichet+%7C+uk%3A+%D0%93%D1%83%D0%B4%D0%B0%0D%0A10+%7C+"
+        "OFPRA+file+%7C+");
     ASSERT_EQ(saved.status, 303) << saved.body.substr(0, 300);
     json::value first;
     const json::value templates = ok_json(call("GET", "/api/v1/templates", admin));
@@ -254,6 +260,12 @@ TEST_P(Casework, PagesEditAProcedureOpenACaseAndTickAStep) {
     ASSERT_TRUE(first.is_object());
     ASSERT_EQ(first.at("steps").as_array().size(), 2u);
     EXPECT_EQ(first.at("steps").as_array()[0].at("documents").as_array().size(), 2u);
+    EXPECT_EQ(first.at("steps").as_array()[0].at("documents").as_array()[1].as_string(), "Photos");
+    EXPECT_EQ(first.at("steps").as_array()[0].at("titles").at("fr").as_string(), "Guichet");
+    EXPECT_EQ(first.at("steps").as_array()[0].at("titles").at("uk").as_string(), "Гуда");
+    // The form shows them again as typed, so saving it unchanged keeps them.
+    auto editor = testing::request(port_, "GET", "/templates", "", "Cookie: __Host-haven_session=" + as(admin) + "\r\n");
+    EXPECT_NE(editor.body.find("2 | GUDA | Passport; Photos | fr: Guichet | uk: Гуда"), std::string::npos);
 
     auto opened = form("/people/" + std::to_string(p) + "/cases", coordinator_, "template_id=1&adviser_id=" + std::to_string(adviser));
     ASSERT_EQ(opened.status, 303) << opened.body.substr(0, 300);
@@ -261,13 +273,13 @@ TEST_P(Casework, PagesEditAProcedureOpenACaseAndTickAStep) {
     const std::string case_url = opened.headers.substr(at, opened.headers.find("\r\n", at) - at);
     auto page = call("GET", case_url, adviser);
     ASSERT_EQ(page.status, 200);
-    EXPECT_NE(page.body.find("GUDA — due 2026-11-28"), std::string::npos);
+    EXPECT_NE(page.body.find("Guichet — due 2026-11-28"), std::string::npos);  // as the French office says it
     auto deadlines = call("GET", "/deadlines", adviser);
-    EXPECT_NE(deadlines.body.find("GUDA"), std::string::npos);
+    EXPECT_NE(deadlines.body.find("Guichet"), std::string::npos);
     const std::string kase = "/api/v1/cases/" + case_url.substr(case_url.rfind('/') + 1);
     const std::string step = std::to_string(ok_json(call("GET", kase, adviser)).at("steps").as_array()[0].at("id").as_int64());
     EXPECT_EQ(form(case_url + "/steps/" + step, adviser, "done=1&due_date=2026-11-28").status, 303);
-    EXPECT_EQ(call("GET", "/deadlines", adviser).body.find("GUDA"), std::string::npos);
+    EXPECT_EQ(call("GET", "/deadlines", adviser).body.find("Guichet"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Casework, ::testing::Values("sqlite", "postgres"), testing::engine_name);

@@ -99,6 +99,13 @@ Result<Template> template_from(const json::object& body) {
         }
         HAVEN_TRY(docs, list_member(s.get_object(), "documents"));
         step.documents = docs;
+        if (const auto* titles = s.get_object().if_contains("titles")) {
+            if (!titles->is_object()) return bad_field(field + ".titles", field + ".titles must be an object {language: title}.");
+            for (const auto& [lang, title] : titles->get_object()) {
+                if (!title.is_string()) return bad_field(field + ".titles", field + ".titles must map languages to text.");
+                step.titles[std::string(lang)] = std::string(title.get_string());
+            }
+        }
         t.steps.push_back(std::move(step));
     }
     return t;
@@ -110,7 +117,11 @@ Result<Response> api_templates(Request&, Context& c) {
     json::array out;
     for (const auto& t : c.casework.templates()) {
         json::array steps;
-        for (const auto& s : t.steps) steps.push_back(json::object{{"title", s.title}, {"days", s.days}, {"documents", strings(s.documents)}});
+        for (const auto& s : t.steps) {
+            json::object titles;
+            for (const auto& [lang, title] : s.titles) titles[lang] = title;
+            steps.push_back(json::object{{"title", s.title}, {"days", s.days}, {"documents", strings(s.documents)}, {"titles", titles}});
+        }
         out.push_back(json::object{{"id", t.id}, {"country", t.country}, {"name", t.name}, {"steps", steps}});
     }
     return ok(200, json::object{{"items", out}});

@@ -58,6 +58,38 @@ void Service::end_grant(Tx& tx, int64_t account_id, const std::string& type, int
     accounts::store::end_assignment(tx, account_id, type, record_id, clock_.now_ms());
 }
 
+std::string office_language(std::string_view country) {
+    for (const auto& [c, lang] : {std::pair{"FR", "fr"},
+                                  {"BE", "fr"},
+                                  {"LU", "fr"},
+                                  {"MC", "fr"},
+                                  {"DE", "de"},
+                                  {"AT", "de"},
+                                  {"CH", "de"},
+                                  {"LT", "lt"},
+                                  {"LV", "lv"},
+                                  {"EE", "et"},
+                                  {"PL", "pl"},
+                                  {"CZ", "cs"},
+                                  {"NL", "nl"},
+                                  {"ES", "es"},
+                                  {"IT", "it"},
+                                  {"GE", "ka"}})
+        if (country == c) return lang;
+    return "";
+}
+
+std::string case_step_title(const TemplateStep& step, std::string_view country, const std::vector<std::string>& languages) {
+    const auto office = step.titles.find(office_language(country));
+    std::string shown = office != step.titles.end() ? office->second : step.title;
+    for (const auto& lang : languages)
+        if (auto theirs = step.titles.find(lang); theirs != step.titles.end()) {
+            if (theirs->second != shown) shown += " — " + theirs->second;
+            break;
+        }
+    return shown;
+}
+
 std::vector<Template> Service::templates() {
     std::vector<store::StoredTemplate> stored;
     db_.read([&](Tx& tx) { stored = store::templates(tx); });
@@ -73,6 +105,9 @@ std::vector<Template> Service::templates() {
                 if (const auto* docs = s.as_object().if_contains("documents"); docs && docs->is_array())
                     for (const auto& d : docs->as_array())
                         if (d.is_string()) step.documents.emplace_back(d.get_string());
+                if (const auto* titles = s.as_object().if_contains("titles"); titles && titles->is_object())
+                    for (const auto& [lang, title] : titles->as_object())
+                        if (title.is_string()) step.titles[std::string(lang)] = std::string(title.get_string());
                 t.steps.push_back(std::move(step));
             }
         out.push_back(std::move(t));
@@ -98,7 +133,16 @@ Status Service::save_template(const Principal& actor, const Template& t) {
                 return invalid(field + ".documents", field + ".documents holds an empty or overlong name.", "too_long");
             docs.emplace_back(d);
         }
-        steps.push_back(json::object{{"title", s.title}, {"days", s.days}, {"documents", docs}});
+        json::object titles;
+        for (const auto& [lang, title] : s.titles) {
+            if (lang.size() != 2 || !std::all_of(lang.begin(), lang.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }))
+                return invalid(field + ".titles", field + ".titles are keyed by two-letter language codes such as ru.", "language");
+            if (title.empty() || title.size() > 300 || !valid_utf8(title))
+                return invalid(field + ".titles", field + ".titles holds an empty or overlong title.", "too_long");
+            titles[lang] = title;
+        }
+        if (s.titles.size() > 10) return invalid(field + ".titles", field + ".titles has at most 10 languages.", "too_many", 10);
+        steps.push_back(json::object{{"title", s.title}, {"days", s.days}, {"documents", docs}, {"titles", titles}});
     }
     return db_.write([&](Tx& tx) -> Status {
         const int64_t id = t.id ? t.id : new_id();
@@ -121,6 +165,7 @@ Result<int64_t> Service::open_case(const Principal& actor, const CaseInput& in) 
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
         HAVEN_TRY(sealer, people_.readable_sealer(tx, actor, in.person_id));
         if (!may(actor, Action::cases_work, sealer.site_id)) return accounts::role_forbids();
+        HAVEN_TRY(person, sealer.person());  // the steps in the person's languages
         // Naming an adviser gives them the person for a year: only those who allocate casework (coordinators,
         // administrators) may, and never to themselves. An adviser opening a case may name only themselves, and
         // gains nothing by it (their access stays what their assignment says).
@@ -145,8 +190,10 @@ Result<int64_t> Service::open_case(const Principal& actor, const CaseInput& in) 
         for (const auto& step : chosen.steps) {
             due += int64_t(step.days) * day_ms;
             const int64_t step_id = new_id();
-            store::insert_step(tx, step_id, id, position++, due,
-                               sealer.seal("case_steps", step_id, json::serialize(json::object{{"title", step.title}, {"note", ""}})));
+            store::insert_step(
+                tx, step_id, id, position++, due,
+                sealer.seal("case_steps", step_id,
+                            json::serialize(json::object{{"title", case_step_title(step, chosen.country, person.languages)}, {"note", ""}})));
             for (const auto& d : step.documents)
                 if (std::find(documents.begin(), documents.end(), d) == documents.end()) documents.push_back(d);
         }

@@ -116,7 +116,11 @@ Result<Response> templates_show(Request& request, Context& c) {
         h.element("p", {}, ctx.t("templates.help"));
         for (const auto& t : c.casework.templates()) {
             std::string lines;
-            for (const auto& s : t.steps) lines += std::to_string(s.days) + " | " + s.title + " | " + joined(s.documents, "; ") + "\n";
+            for (const auto& s : t.steps) {
+                lines += std::to_string(s.days) + " | " + s.title + " | " + joined(s.documents, "; ");
+                for (const auto& [lang, title] : s.titles) lines += " | " + lang + ": " + title;
+                lines += "\n";
+            }
             web::post_form(h, request, url("/templates/", t.id), {{"class", "stack card"}}, [&] {
                 // Several forms on one page: each field's id names its procedure.
                 field(h, ctx, "name", "templates.name", "text", t.name, "off", "name-" + std::to_string(t.id));
@@ -158,6 +162,19 @@ Result<Response> template_save(Request& request, Context& c) {
             return x;
         };
         s.title = trim(line.substr(bar + 1, bar2 == std::string::npos ? std::string::npos : bar2 - bar - 1));
+        // After the documents, "| ru: …" gives the title in another language (the country's, the people's).
+        const size_t languages = bar2 == std::string::npos ? std::string::npos : line.find('|', bar2 + 1);
+        for (size_t next = languages; next != std::string::npos;) {
+            const size_t after = line.find('|', next + 1);
+            const std::string part = trim(line.substr(next + 1, after == std::string::npos ? std::string::npos : after - next - 1));
+            const size_t colon = part.find(':');
+            if (colon == std::string::npos)
+                return web::show_again(request, invalid("steps", "Write a step's other languages as: | ru: title.", "steps"),
+                                       [&] { return templates_show(request, c); });
+            s.titles[trim(part.substr(0, colon))] = trim(part.substr(colon + 1));
+            next = after;
+        }
+        if (languages != std::string::npos) line.resize(languages);  // the documents end where the languages begin
         if (bar2 != std::string::npos) {
             std::string docs = line.substr(bar2 + 1);
             size_t d = 0;

@@ -33,7 +33,13 @@ struct TemplateStep {
     std::string title;
     int days = 0;  // after the previous step
     std::vector<std::string> documents;
+    std::map<std::string, std::string> titles;  // the title in other languages ("fr", "ru", "uk"): the country's, the people's
 };
+// The language a country's offices write in ("FR" → "fr"), or "".
+std::string office_language(std::string_view country);
+// A step as a case shows it: in the office's language, and in the person's (the first of `languages` the step
+// has) when that differs: "Envoyer la demande à l’OFPRA — Отправить заявление в OFPRA".
+std::string case_step_title(const TemplateStep& step, std::string_view country, const std::vector<std::string>& languages);
 struct Template {
     int64_t id = 0;
     std::string country, name;

@@ -7,6 +7,9 @@
 const WORDS = {
   en: { title: "Haven", body: "Something for you: open the app to read it." },
   ru: { title: "Haven", body: "Для вас есть сигнал: откройте приложение, чтобы прочитать." },
+  uk: { title: "Haven", body: "Для вас є тривога: відкрийте застосунок, щоб прочитати." },
+  fr: { title: "Haven", body: "Quelque chose pour vous : ouvrez l’application pour le lire." },
+  de: { title: "Haven", body: "Etwas für Sie: öffnen Sie die App, um es zu lesen." },
 };
 const words = WORDS[new URL(self.location.href).searchParams.get("lang")] || WORDS.en;
 self.addEventListener("install", () => self.skipWaiting());
