@@ -19,9 +19,9 @@ Result<std::string> checked(std::string line, const std::string& where) {
     return line;
 }
 
-// Reads a line from the terminal with echo off, and puts echo back however the read ends.
+// Reads a line from the terminal with echo off, and puts echo back however the read ends. Echo goes off before
+// the prompt is shown: what is typed as soon as the prompt appears is never echoed (CI caught the race under load).
 std::string read_hidden(const std::string& prompt) {
-    std::cerr << prompt << std::flush;
     termios old{};
     const bool hidden = ::tcgetattr(STDIN_FILENO, &old) == 0;
     if (hidden) {
@@ -29,6 +29,7 @@ std::string read_hidden(const std::string& prompt) {
         quiet.c_lflag &= ~tcflag_t(ECHO);
         ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);  // keeps what was typed ahead
     }
+    std::cerr << prompt << std::flush;
     std::string line;
     std::getline(std::cin, line);
     if (hidden) ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
