@@ -49,6 +49,11 @@ private:
 bool format_message(std::string_view locale, std::string_view pattern, std::initializer_list<std::pair<std::string_view, MessageArg>> args,
                     std::string& out);
 
+// A calendar date ("2026-11-30") as the locale writes it, by ICU: "medium" (30 Nov 2026, 30 нояб. 2026 г.,
+// 30.11.2026), "long" (30 November 2026), or "day" (the weekday and the date: "Monday 30 November", "понеділок,
+// 30 листопада"). Anything that is not such a date comes back as given.
+std::string format_date(std::string_view locale, std::string_view iso_date, std::string_view style = "medium");
+
 // What a catalogue test compares across languages: the names of a pattern's arguments, and for each plural
 // argument the categories it gives a branch (explicit "=0" branches aside). nullopt when the pattern is malformed.
 struct PatternShape {

@@ -94,6 +94,16 @@ TEST(Messages, UkrainianPluralsFollowCldr) {
     EXPECT_NE(form(2), form(5));
 }
 
+TEST(Messages, DatesAreWrittenAsEachLanguageWritesThem) {
+    EXPECT_EQ(format_date("en", "2026-11-30"), "30 Nov 2026");
+    EXPECT_EQ(format_date("de", "2026-11-30"), "30.11.2026");
+    EXPECT_EQ(format_date("fr", "2026-11-30", "long"), "30 novembre 2026");
+    EXPECT_EQ(format_date("uk", "2026-11-30", "day"), "понеділок, 30 листопада");
+    EXPECT_EQ(format_date("ru", "2026-11-30", "day"), "понедельник, 30 ноября");
+    EXPECT_EQ(format_date("en", "2026-11-30", "day"), "Monday, 30 November");
+    for (const char* not_a_date : {"", "2026-13-01", "30.11.2026", "soon"}) EXPECT_EQ(format_date("fr", not_a_date), not_a_date);
+}
+
 TEST(Messages, RussianPluralsFollowCldr) {
     const auto& m = Messages::shipped();
     struct Case {

@@ -22,6 +22,8 @@ struct PageContext {
     bool staff_links = true;                // Home, the navigation and Sign in; off on the member app, which is not for staff
 
     std::string t(std::string_view key) const { return messages.t(request.locale, key); }
+    // A date ("2026-11-30") as the reader's language writes it (format_date).
+    std::string date(std::string_view iso_date, std::string_view style = "medium") const { return format_date(request.locale, iso_date, style); }
     std::string t(std::string_view key, std::initializer_list<std::pair<std::string_view, MessageArg>> args) const {
         return messages.t(request.locale, key, args);
     }

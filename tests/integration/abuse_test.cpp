@@ -350,6 +350,13 @@ TEST_P(Abuse, AnExportAsksForTheSecondFactorAgainAndCountsTowardsTheAlarm) {
     auto page = call("GET", "/sites/" + std::to_string(paris_) + "/people/export", session);
     EXPECT_EQ(page.status, 200);
     EXPECT_NE(page.body.find("name=\"code\""), std::string::npos);
+    // Issue 20: as a workbook too (a format it does not know is refused before anything is exported).
+    EXPECT_EQ(call("GET", url + "?format=pdf", session, {}, "X-Second-Factor: " + code + "\r\n").status, 422);
+    clock_.advance_ms(31'000);  // the next code
+    auto book = call("GET", url + "?format=xlsx", session, {}, "X-Second-Factor: " + testing::current_code(coordinator_, clock_) + "\r\n");
+    ASSERT_EQ(book.status, 200) << book.body.substr(0, 300);
+    EXPECT_EQ(book.header("Content-Type"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    EXPECT_TRUE(book.body.starts_with("PK\x03\x04"));
 }
 
 TEST_P(Abuse, ASearchCountsTheLegalNamesItShowsTowardsTheAlarm) {

@@ -273,7 +273,7 @@ TEST_P(Casework, PagesEditAProcedureOpenACaseAndTickAStep) {
     const std::string case_url = opened.headers.substr(at, opened.headers.find("\r\n", at) - at);
     auto page = call("GET", case_url, adviser);
     ASSERT_EQ(page.status, 200);
-    EXPECT_NE(page.body.find("Guichet — due 2026-11-28"), std::string::npos);  // as the French office says it
+    EXPECT_NE(page.body.find("Guichet — due 28 Nov 2026"), std::string::npos);  // as the French office says it
     auto deadlines = call("GET", "/deadlines", adviser);
     EXPECT_NE(deadlines.body.find("Guichet"), std::string::npos);
     const std::string kase = "/api/v1/cases/" + case_url.substr(case_url.rfind('/') + 1);

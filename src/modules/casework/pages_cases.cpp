@@ -29,8 +29,9 @@ Result<Response> case_show(Request& request, Context& c) {
         h.element("ol", {{"class", "steps"}, {"id", "steps"}}, [&] {
             for (const auto& s : k.steps)
                 h.element("li", {{"class", s.done ? "done" : "open"}}, [&] {
-                    h.element("p", {},
-                              s.title + (s.due_date.empty() ? "" : " — " + ctx.t("cases.due", {{"time", s.due_date}})) + (s.done ? " ✓" : ""));
+                    h.element(
+                        "p", {},
+                        s.title + (s.due_date.empty() ? "" : " — " + ctx.t("cases.due", {{"time", ctx.date(s.due_date)}})) + (s.done ? " ✓" : ""));
                     if (!s.note.empty()) h.element("p", {{"class", "small"}}, s.note);
                     if (!work) return;
                     web::post_form(h, request, base + "/steps/" + std::to_string(s.id), {{"class", "inline"}}, [&] {
@@ -101,7 +102,7 @@ Result<Response> deadlines_show(Request& request, Context& c) {
         h.element("ul", {{"class", "people"}, {"id", "deadlines"}}, [&] {
             for (const auto& d : list)
                 h.element("li", {{"class", d.overdue ? "overdue" : ""}}, [&] {
-                    h.element("strong", {}, d.due_date + (d.overdue ? " · " + ctx.t("deadlines.overdue") : ""));
+                    h.element("strong", {}, ctx.date(d.due_date) + (d.overdue ? " · " + ctx.t("deadlines.overdue") : ""));
                     h.text(" " + d.step_title + " — ");
                     h.element("a", {{"href", url("/cases/", d.case_id)}}, d.pseudonym + " · " + d.case_title);
                     if (site && !d.adviser.empty()) h.text(" · " + d.adviser);

@@ -70,7 +70,7 @@ Result<Response> requests_show(Request& request, Context& c) {
                     h.element("h2", {}, q.what);
                     h.element("p", {{"class", "small"}},
                               q.pseudonym + (q.language.empty() ? "" : " · " + q.language) +
-                                  (q.due_date.empty() ? "" : " · " + ctx.t("cases.due", {{"time", q.due_date}})) + " · " +
+                                  (q.due_date.empty() ? "" : " · " + ctx.t("cases.due", {{"time", ctx.date(q.due_date)}})) + " · " +
                                   ctx.t("requests.status_" + q.status) + (q.volunteer.empty() ? "" : " · " + q.volunteer));
                     if (q.status == "done") return;
                     auto suggestions = c.casework.suggestions(*request.principal, q.id);
@@ -130,7 +130,7 @@ Result<Response> tasks_show(Request& request, Context& c) {
             for (const auto& t : tasks)
                 h.element("li", {{"class", "card"}}, [&] {
                     h.element("h2", {}, t.request.what);
-                    if (!t.request.due_date.empty()) h.element("p", {}, ctx.t("cases.due", {{"time", t.request.due_date}}));
+                    if (!t.request.due_date.empty()) h.element("p", {}, ctx.t("cases.due", {{"time", ctx.date(t.request.due_date)}}));
                     h.element("dl", {{"class", "facts"}}, [&] {
                         for (const auto& [k, v] : t.person) {
                             if (v.empty()) continue;

@@ -97,7 +97,7 @@ Result<Response> export_page(Request& request, int64_t site, int status, const s
                 h.empty("input",
                         {{"id", "code"}, {"name", "code"}, {"autocomplete", "one-time-code"}, {"inputmode", "numeric"}, {"required", "required"}});
             });
-            web::select_field(h, ctx, "format", "export.format", {{"xlsx", ctx.t("export.format_xlsx")}, {"csv", ctx.t("export.format_csv")}});
+            web::select_field(h, ctx, "format", "export.format", {{"csv", ctx.t("export.format_csv")}, {"xlsx", ctx.t("export.format_xlsx")}});
             h.element("button", {{"type", "submit"}}, ctx.t("export.go"));
         });
     });

@@ -219,14 +219,14 @@ Result<Response> person_show(Request& request, Context& c) {
                 h.element("dd", {}, value);
             };
             fact("people.legal_names", joined(p.legal_names, " · "));
-            fact("people.birth_date", p.birth_date);
+            fact("people.birth_date", ctx.date(p.birth_date));
             fact("people.nationality", p.nationality);
             fact("people.languages", joined(p.languages, ", "));
             fact("people.phone", p.phone);
             fact("people.email", p.email);
             fact("people.messenger", p.messenger);
-            fact("people.arrival_date",
-                 p.arrival_date > date_of(c.people.now_ms()) ? p.arrival_date + " (" + ctx.t("people.expected") + ")" : p.arrival_date);
+            fact("people.arrival_date", p.arrival_date > date_of(c.people.now_ms()) ? ctx.date(p.arrival_date) + " (" + ctx.t("people.expected") + ")"
+                                                                                    : ctx.date(p.arrival_date));
             fact("people.status", ctx.t("people.status_" + p.status));
             std::vector<std::string> needs, circumstances;
             for (const auto& n : p.needs) needs.push_back(ctx.t("people.need_" + n));

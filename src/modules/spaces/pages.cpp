@@ -80,9 +80,7 @@ Response week_page(Request& request, Context& c, const Space& s, const WallTime&
             for (int d = 0; d < 7; ++d) {
                 const WallTime day = add_days(monday, d);
                 h.element("section", {{"class", "day"}}, [&] {
-                    h.element("h3", {},
-                              ctx.t("day." + std::string(std::array<const char*, 7>{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}[size_t(d)])) +
-                                  " " + date_text(day));
+                    h.element("h3", {}, ctx.date(date_text(day), "day"));
                     h.element("ul", {}, [&] {
                         for (const auto& one : shown) {
                             const Booking& b = *one.booking;
