@@ -107,7 +107,7 @@ Result<Response> fund_page(Request& request, Context& c, int64_t id) {
                 for (const Entry& e : shown) {
                     h.element("tr", {}, [&] {
                         h.element("td", {{"data-label", ctx.t("funds.col_number")}}, std::to_string(e.number));
-                        h.element("td", {{"data-label", ctx.t("funds.value_date")}}, e.value_date);
+                        h.element("td", {{"data-label", ctx.t("funds.value_date")}}, ctx.date(e.value_date));
                         h.element("td", {{"data-label", ctx.t("funds.col_kind")}},
                                   ctx.t("funds.kind_" + e.kind) + (e.reverses ? " #" + std::to_string(e.reverses) : ""));
                         h.element("td", {{"data-label", ctx.t("funds.amount")}, {"class", "amount"}}, money(e.amount_minor) + " " + e.currency);

@@ -102,7 +102,7 @@ void letters_table(web::Html& h, const web::PageContext& ctx, const std::vector<
                         state(h, ctx, l);
                         if (l.replied && l.status != "answered") h.text(" · " + ctx.t("letters.has_reply"));
                     });
-                    h.element("td", {{"data-label", ctx.t("letters.written")}}, date_of(l.created_at));
+                    h.element("td", {{"data-label", ctx.t("letters.written")}}, ctx.date(date_of(l.created_at)));
                 });
         });
     });
@@ -214,7 +214,7 @@ Result<Response> letter_page(Request& request, Context& c, int64_t id, const std
             if (replies.empty()) h.element("p", {}, ctx.t("letters.no_replies"));
             for (const auto& r : replies)
                 h.element("article", {{"class", "reply"}}, [&] {
-                    h.element("p", {{"class", "small"}}, date_of(r.received_at));
+                    h.element("p", {{"class", "small"}}, ctx.date(date_of(r.received_at)));
                     if (!r.text.empty()) h.element("div", {{"class", "letter-text"}}, r.text);
                     if (r.has_scan)
                         h.element("p", {}, [&] {

@@ -216,7 +216,7 @@ Result<Response> prisoner_page(Request& request, Context& c, int64_t id) {
                 for (const auto& l : letters)
                     h.element("li", {}, [&] {
                         h.element("a", {{"href", "/letters/" + std::to_string(l.id)}},
-                                  date_of(l.created_at) + " · " + (l.pen_name.empty() ? ctx.t("letters.by_hand") : l.pen_name));
+                                  ctx.date(date_of(l.created_at)) + " · " + (l.pen_name.empty() ? ctx.t("letters.by_hand") : l.pen_name));
                         h.text(" · " + ctx.t("letters.state_" + l.status) + (l.held ? " · " + ctx.t("letters.held") : ""));
                     });
             });
@@ -255,8 +255,9 @@ Result<Response> prisoner_page(Request& request, Context& c, int64_t id) {
             });
         } else {
             h.element("dl", {{"class", "facts"}}, [&] {
-                for (auto [key, value] : {std::pair{"prisoners.articles", p.articles}, std::pair{"prisoners.interests", p.interests},
-                                          std::pair{"prisoners.birth_date", p.birth_date}, std::pair{"prisoners.release_date", p.release_date}})
+                for (auto [key, value] :
+                     {std::pair{"prisoners.articles", p.articles}, std::pair{"prisoners.interests", p.interests},
+                      std::pair{"prisoners.birth_date", ctx.date(p.birth_date)}, std::pair{"prisoners.release_date", ctx.date(p.release_date)}})
                     if (!value.empty()) {
                         h.element("dt", {}, ctx.t(key));
                         h.element("dd", {}, value);
