@@ -56,7 +56,15 @@ struct Xml {
     std::function<void(std::string_view text)> text;
     std::function<void(std::string_view name)> close;
     std::optional<Error> failed;
+    XML_Parser parser = nullptr;
+    int depth = 0;  // a sheet nests a few levels; past max_xml_depth it is an attack on the parser's memory
 };
+constexpr int max_xml_depth = 256;
+
+// Stops the parser once a handler has failed (expat's own memory grows with what it is still fed).
+void stop_if_failed(Xml* x) {
+    if (x->failed) XML_StopParser(x->parser, XML_FALSE);
+}
 
 class ZipArchive {
 public:
@@ -84,20 +92,28 @@ public:
         if (!file) return bad("The workbook lacks " + name + ".");
         std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> closer(file, zip_fclose);
         std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)> parser(XML_ParserCreateNS(nullptr, '|'), XML_ParserFree);
+        xml.parser = parser.get();
+        xml.depth = 0;
         XML_SetUserData(parser.get(), &xml);
         XML_SetElementHandler(
             parser.get(),
             [](void* data, const XML_Char* name, const XML_Char** attrs) {
                 auto* x = static_cast<Xml*>(data);
+                if (x->failed) return;
+                if (++x->depth > max_xml_depth) x->failed = bad("The workbook nests its XML deeper than any spreadsheet does.");
                 if (x->open && !x->failed) x->open(local(name), attrs);
+                stop_if_failed(x);
             },
             [](void* data, const XML_Char* name) {
                 auto* x = static_cast<Xml*>(data);
+                --x->depth;
                 if (x->close && !x->failed) x->close(local(name));
+                stop_if_failed(x);
             });
         XML_SetCharacterDataHandler(parser.get(), [](void* data, const XML_Char* s, int len) {
             auto* x = static_cast<Xml*>(data);
             if (x->text && !x->failed) x->text(std::string_view(s, size_t(len)));
+            stop_if_failed(x);
         });
         char buffer[64 * 1024];
         size_t total = 0;
@@ -106,7 +122,9 @@ public:
             if (n < 0) return bad("The workbook is damaged (" + name + ").");
             total += size_t(n);
             if (total > max_inflated_bytes) return bad("The workbook is too large: " + name + " inflates past 64 MiB.");
-            if (XML_Parse(parser.get(), buffer, int(n), n == 0) == XML_STATUS_ERROR)
+            const bool parsed = XML_Parse(parser.get(), buffer, int(n), n == 0) != XML_STATUS_ERROR;
+            if (xml.failed) return *xml.failed;
+            if (!parsed)
                 return bad("The workbook is damaged: " + name + " line " + std::to_string(XML_GetCurrentLineNumber(parser.get())) + ": " +
                            XML_ErrorString(XML_GetErrorCode(parser.get())) + ".");
             if (xml.failed) return *xml.failed;
@@ -138,6 +156,8 @@ public:
 
     Status cell(size_t row, size_t column, std::string value) {
         if (value.empty()) return {};
+        // All the cells together: a few hundred bytes of workbook may repeat one long cell a million times.
+        if ((bytes_ += value.size()) > max_sheet_bytes) return bad("The sheet holds more than 64 MiB of text.");
         if (!valid_utf8(value)) return bad("Row " + std::to_string(row) + " holds text that is not valid.");
         if (column >= limits_.max_fields)
             return bad("Row " + std::to_string(row) + " has more than " + std::to_string(limits_.max_fields) + " columns.");
@@ -164,6 +184,7 @@ public:
 private:
     CsvTable& table_;
     const CsvLimits& limits_;
+    size_t bytes_ = 0;
 };
 
 std::string number_text(double v) {
@@ -259,7 +280,10 @@ Result<Spreadsheet> read_xlsx(const ZipArchive& zip, std::string_view wanted, co
         size_t bytes = 0;
         Xml shared;
         shared.open = [&](std::string_view name, const XML_Char**) {
-            if (name == "si") strings.emplace_back();
+            if (name == "si") {
+                if (strings.size() >= 1'000'000) shared.failed = bad("The workbook holds more than a million texts.");
+                strings.emplace_back();
+            }
             if (name == "rPh") in_phonetic = true;  // reading aids for East Asian text, not the text
             if (name == "t") in_t = true;
         };
@@ -283,7 +307,7 @@ Result<Spreadsheet> read_xlsx(const ZipArchive& zip, std::string_view wanted, co
         styles.open = [&](std::string_view name, const XML_Char** attrs) {
             if (name == "numFmt") {
                 const char *id = attribute(attrs, "numFmtId"), *code = attribute(attrs, "formatCode");
-                if (id && code) codes[std::atoi(id)] = code;
+                if (id && code && codes.size() < 10'000) codes[std::atoi(id)] = code;
             } else if (name == "cellXfs") {
                 in_cell_xfs = true;
             } else if (name == "xf" && in_cell_xfs && dated.size() < 100000) {
@@ -404,13 +428,13 @@ Result<Spreadsheet> read_ods(const ZipArchive& zip, std::string_view wanted, con
         }
         if (!reading) return;
         if (name == "table-row") {
-            const char* r = attribute(attrs, "number-rows-repeated");
-            row_repeat = r ? std::max<size_t>(1, size_t(std::strtoull(r, nullptr, 10))) : 1;
+            const char* r = attribute(attrs, "number-rows-repeated");  // clamped: the sheet's rows are at most 1,048,576
+            row_repeat = r ? std::clamp<size_t>(size_t(std::strtoull(r, nullptr, 10)), 1, 1 << 20) : 1;
             column = 0;
             cells.clear();
         } else if (name == "table-cell" || name == "covered-table-cell") {
-            const char* c = attribute(attrs, "number-columns-repeated");
-            cell_repeat = c ? std::max<size_t>(1, size_t(std::strtoull(c, nullptr, 10))) : 1;
+            const char* c = attribute(attrs, "number-columns-repeated");  // clamped: the sheet's columns are at most 16,384
+            cell_repeat = c ? std::clamp<size_t>(size_t(std::strtoull(c, nullptr, 10)), 1, 1 << 14) : 1;
             const char* type = attribute(attrs, "value-type");
             const std::string_view t = type ? type : "";
             value.clear();
@@ -447,7 +471,12 @@ Result<Spreadsheet> read_ods(const ZipArchive& zip, std::string_view wanted, con
         if (text.size() > limits.max_field_bytes * 4 + 64) content.failed = bad("Row " + std::to_string(row + 1) + ": a cell is too long.");
     };
     content.text = [&](std::string_view s) {
-        if (reading && in_text) text += s;
+        if (!reading || !in_text) return;
+        if (text.size() + s.size() > limits.max_field_bytes * 4 + 64) {
+            content.failed = bad("Row " + std::to_string(row + 1) + ": a cell is too long.");
+            return;
+        }
+        text += s;
     };
     content.close = [&](std::string_view name) {
         if (depth-- == depth_in_table && name == "table") {
@@ -466,10 +495,10 @@ Result<Spreadsheet> read_ods(const ZipArchive& zip, std::string_view wanted, con
                 if (fail_past(column + cell_repeat, limits.max_fields, "columns")) return;
                 for (size_t i = 0; i < cell_repeat; ++i) cells.emplace_back(column + i, v);
             }
-            column += std::min<size_t>(cell_repeat, 1 << 20);
+            column += cell_repeat;
         } else if (name == "table-row") {
             if (cells.empty()) {
-                row += std::min<size_t>(row_repeat, 1 << 21);  // empty rows, often a million of them: counted, not kept
+                row += row_repeat;  // empty rows, often a million of them: counted, not kept
                 return;
             }
             if (fail_past(out.table.records.size() + row_repeat, limits.max_records, "rows")) return;
@@ -571,35 +600,104 @@ Result<std::string> to_utf8(std::string_view bytes, std::string& encoding) {
     return convert(bytes, encoding.c_str());
 }
 
-Result<std::string> write_xlsx(const std::string& sheet, const std::vector<std::vector<std::string>>& rows) {
-    char dir[] = "/tmp/haven-xlsx-XXXXXX";
-    if (!mkdtemp(dir)) return make_error(ErrorKind::unavailable, "io", "A workbook could not be written (no temporary directory).");
-    const std::string path = std::string(dir) + "/book.xlsx";
-    struct Cleanup {
-        const char* dir;
-        std::string path;
-        ~Cleanup() {
-            unlink(path.c_str());
-            rmdir(dir);
-        }
-    } cleanup{dir, path};
-    lxw_workbook* book = workbook_new(path.c_str());
-    if (!book) return make_error(ErrorKind::unavailable, "io", "A workbook could not be written.");
-    lxw_worksheet* ws = workbook_add_worksheet(book, sheet.c_str());
-    lxw_format* bold = workbook_add_format(book);
-    format_set_bold(bold);
-    for (size_t r = 0; r < rows.size() && r < 1048576; ++r)
-        for (size_t c = 0; c < rows[r].size() && c < 16384; ++c)
-            if (!rows[r][c].empty()) worksheet_write_string(ws, lxw_row_t(r), lxw_col_t(c), rows[r][c].c_str(), r == 0 ? bold : nullptr);
-    if (workbook_close(book) != LXW_NO_ERROR) return make_error(ErrorKind::unavailable, "io", "A workbook could not be written.");
+namespace {
+
+std::string xml_text(std::string_view text) {
     std::string out;
-    if (FILE* f = std::fopen(path.c_str(), "rb")) {
-        char buffer[65536];
-        size_t n;
-        while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) out.append(buffer, n);
-        std::fclose(f);
+    for (char c : text) switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default:
+                if (uint8_t(c) >= 0x20 || c == '\n' || c == '\t') out += c;  // XML 1.0 has no other control characters
+        }
+    return out;
+}
+
+std::string column_letters(size_t column) {
+    std::string out;
+    for (++column; column > 0; column = (column - 1) / 26) out.insert(out.begin(), char('A' + (column - 1) % 26));
+    return out;
+}
+
+}  // namespace
+
+// Written in memory, never on disk (what a seized disk could give back, even deleted): the package's parts by hand,
+// every cell an inline string, zipped by libzip into a buffer.
+Result<std::string> write_xlsx(const std::string& sheet, const std::vector<std::vector<std::string>>& rows) {
+    const char* main_ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    const char* rel_ns = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    const std::string head = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
+    std::string cells = head + "<worksheet xmlns=\"" + main_ns + "\"><sheetData>";
+    for (size_t r = 0; r < rows.size() && r < 1048576; ++r) {
+        cells += "<row r=\"" + std::to_string(r + 1) + "\">";
+        for (size_t c = 0; c < rows[r].size() && c < 16384; ++c)
+            if (!rows[r][c].empty())
+                cells += "<c r=\"" + column_letters(c) + std::to_string(r + 1) + "\" t=\"inlineStr\"" + (r == 0 ? " s=\"1\"" : "") +
+                         "><is><t xml:space=\"preserve\">" + xml_text(rows[r][c]) + "</t></is></c>";
+        cells += "</row>";
     }
-    if (out.empty()) return make_error(ErrorKind::unavailable, "io", "A workbook could not be read back.");
+    cells += "</sheetData></worksheet>";
+    const std::vector<std::pair<std::string, std::string>> parts = {
+        {"[Content_Types].xml",
+         head + "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+                "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+                "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+                "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+                "<Override PartName=\"/xl/worksheets/sheet1.xml\" "
+                "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+                "<Override PartName=\"/xl/styles.xml\" "
+                "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/></Types>"},
+        {"_rels/.rels",
+         head + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"" + rel_ns +
+             "/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"},
+        {"xl/workbook.xml", head + "<workbook xmlns=\"" + main_ns + "\" xmlns:r=\"" + rel_ns + "\"><sheets><sheet name=\"" + xml_text(sheet) +
+                                "\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"},
+        {"xl/_rels/workbook.xml.rels",
+         head + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"" + rel_ns +
+             "/worksheet\" Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" Type=\"" + rel_ns +
+             "/styles\" Target=\"styles.xml\"/></Relationships>"},
+        {"xl/styles.xml",
+         head + "<styleSheet xmlns=\"" + main_ns +
+             "\"><fonts count=\"2\"><font><sz val=\"11\"/><name val=\"Calibri\"/></font><font><b/><sz val=\"11\"/><name "
+             "val=\"Calibri\"/></font></fonts><fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill "
+             "patternType=\"gray125\"/></fill></fills><borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border>"
+             "</borders><cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs><cellXfs "
+             "count=\"2\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/><xf numFmtId=\"0\" fontId=\"1\" "
+             "fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/></cellXfs><cellStyles count=\"1\"><cellStyle name=\"Normal\" "
+             "xfId=\"0\" builtinId=\"0\"/></cellStyles></styleSheet>"},
+        {"xl/worksheets/sheet1.xml", cells},
+    };
+    const Error failed = make_error(ErrorKind::unavailable, "io", "A workbook could not be written.");
+    zip_error_t error;
+    zip_error_init(&error);
+    zip_source_t* target = zip_source_buffer_create(nullptr, 0, 0, &error);
+    zip_error_fini(&error);
+    if (!target) return failed;
+    zip_source_keep(target);
+    std::unique_ptr<zip_source_t, void (*)(zip_source_t*)> owned(target, zip_source_free);
+    zip_t* archive = zip_open_from_source(target, ZIP_TRUNCATE, nullptr);
+    if (!archive) return failed;
+    for (const auto& [name, data] : parts) {
+        zip_source_t* part = zip_source_buffer(archive, data.data(), data.size(), 0);
+        if (!part || zip_file_add(archive, name.c_str(), part, 0) < 0) {
+            if (part) zip_source_free(part);
+            zip_discard(archive);
+            return failed;
+        }
+    }
+    if (zip_close(archive) != 0) {
+        zip_discard(archive);
+        return failed;
+    }
+    std::string out;
+    if (zip_source_open(target) != 0) return failed;
+    char buffer[65536];
+    zip_int64_t n;
+    while ((n = zip_source_read(target, buffer, sizeof buffer)) > 0) out.append(buffer, size_t(n));
+    zip_source_close(target);
+    if (n < 0 || out.empty()) return failed;
     return out;
 }
 

@@ -27,7 +27,8 @@ struct Spreadsheet {
     CsvTable table;                   // records' `line`: the CSV's physical line, or the sheet's row number
 };
 
-constexpr size_t max_inflated_bytes = 64 << 20;
+constexpr size_t max_inflated_bytes = 64 << 20;  // what one entry of a workbook may inflate to
+constexpr size_t max_sheet_bytes = 64 << 20;     // the text of all a sheet's cells together, repeats counted
 
 // Reads `bytes`: a workbook by its zip signature, else text in the encoding detected. `sheet`: a workbook's sheet
 // by name ("" the first). Errors (400 "file", or 422 "sheet" for a sheet not in the workbook) say what is wrong.
@@ -40,8 +41,7 @@ Result<Spreadsheet> read_spreadsheet(std::string_view bytes, std::string_view sh
 Result<std::string> to_utf8(std::string_view bytes, std::string& encoding);
 
 // A workbook of one sheet named `sheet`, every cell text as given (a value that looks like a formula stays text:
-// an .xlsx string cell is never evaluated), the first row bold. libxlsxwriter writes through a private
-// temporary directory, removed before returning.
+// an .xlsx string cell is never evaluated), the first row bold. Made in memory: no byte of it touches the disk.
 Result<std::string> write_xlsx(const std::string& sheet, const std::vector<std::vector<std::string>>& rows);
 
 // A serial date of a spreadsheet (days since 1899-12-30, or since 1904-01-01) as YYYY-MM-DD, with " HH:MM" when

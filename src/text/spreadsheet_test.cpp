@@ -9,6 +9,9 @@
 #include <unicode/ucnv.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
 
 namespace haven::text {
 namespace {
@@ -56,6 +59,11 @@ std::string ods(const std::string& table) {
           R"(<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>)" +
               table + "</office:spreadsheet></office:body></office:document-content>"}});
 }
+
+struct Case_ {
+    const char* what;
+    std::string bytes;
+};
 
 std::string encode(const std::string& utf8, const char* to) {
     UErrorCode status = U_ZERO_ERROR;
@@ -148,11 +156,7 @@ TEST(Spreadsheet, HostileWorkbooksAreRefusedWithAReason) {
     const std::string bomb =
         xlsx("<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>" + zeros + "</t></is></c></row></sheetData></worksheet>");
     EXPECT_LT(bomb.size(), 1u << 20);
-    struct Case {
-        const char* what;
-        std::string bytes;
-    };
-    const Case cases[] = {
+    const Case_ cases[] = {
         {"a zip bomb", bomb},
         {"a truncated archive", xlsx("<worksheet/>").substr(0, 200)},
         {"an archive of something else", zip_of({{"readme.txt", "hello"}})},
@@ -179,6 +183,64 @@ TEST(Spreadsheet, HostileWorkbooksAreRefusedWithAReason) {
             EXPECT_FALSE(s.error().message.empty()) << c.what;
         }
     }
+}
+
+// More of what an attacker sends, each of which once took the reader's memory (an attack review): a repeat count
+// that wraps around, one long cell repeated across rows and columns, one shared text used by every cell, XML
+// nested millions deep. Each is refused within the limits, quickly.
+TEST(Spreadsheet, RepeatsAndNestingCannotTakeTheMemory) {
+    const std::string cell = "<table:table-cell office:value-type=\"string\"><text:p>" + std::string(10000, 'x') + "</text:p></table:table-cell>";
+    std::string shared_sheet = "<worksheet><sheetData>";
+    for (int r = 1; r <= 20000; ++r) shared_sheet += "<row r=\"" + std::to_string(r) + "\"><c t=\"s\"><v>0</v></c><c t=\"s\"><v>0</v></c></row>";
+    shared_sheet += "</sheetData></worksheet>";
+    std::string deep = "<worksheet>";
+    for (int i = 0; i < 100000; ++i) deep += "<a>";
+    const Case_ cases[] = {
+        {"a repeat count that wraps around",
+         ods(R"(<table:table table:name="a"><table:table-row><table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell><table:table-cell table:number-columns-repeated="18446744073709551615" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>)")},
+        {"a long cell repeated", ods("<table:table table:name=\"a\"><table:table-row table:number-rows-repeated=\"20000\">" +
+                                     std::string("<table:table-cell table:number-columns-repeated=\"199\" office:value-type=\"string\"><text:p>") +
+                                     std::string(10000, 'x') + "</text:p></table:table-cell></table:table-row></table:table>")},
+        {"one shared text in every cell", xlsx(shared_sheet, "<sst><si><t>" + std::string(9000, 'y') + "</t></si></sst>")},
+        {"XML nested deep", xlsx(deep)},
+        {"one paragraph too long", ods("<table:table table:name=\"a\"><table:table-row>" + cell + cell.substr(0, 60) + std::string(50000, 'z') +
+                                       "</text:p></table:table-cell></table:table-row></table:table>")},
+    };
+    for (const auto& c : cases) {
+        const auto started = std::chrono::steady_clock::now();
+        auto s = read_spreadsheet(c.bytes, {}, {20001, 200, 10000});
+        EXPECT_FALSE(s.ok()) << c.what;
+        if (!s.ok()) {
+            EXPECT_EQ(s.error().field, "file") << c.what;
+        }
+        EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5)) << c.what;
+    }
+}
+
+// What Haven writes, other programs read (LibreOffice's openpyxl-compatible reader: Python's openpyxl).
+TEST(Spreadsheet, TheWorkbookWrittenOpensInOpenpyxl) {
+    auto book = write_xlsx("people", {{"pseudonym", "notes"}, {"=cmd|' /C calc'!A0", "Нужен «récépissé» & <срочно>\nвторая строка"}});
+    ASSERT_TRUE(book.ok());
+    auto back = read_spreadsheet(*book);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(back->table.records.at(1).fields.at(1), "Нужен «récépissé» & <срочно>\nвторая строка");
+    const std::string path = ::testing::TempDir() + "/haven-written.xlsx";
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << *book;
+    }
+    const std::string command =
+        "/usr/bin/python3 -c \"import sys, openpyxl; s = openpyxl.load_workbook(sys.argv[1]).active; "
+        "print(s['A2'].value, s['A2'].data_type, s['A1'].font.b)\" " +
+        path + " 2>&1";
+    std::string out;
+    if (FILE* pipe = popen(command.c_str(), "r")) {
+        char buffer[512];
+        while (fgets(buffer, sizeof buffer, pipe)) out += buffer;
+        pclose(pipe);
+    }
+    std::remove(path.c_str());
+    EXPECT_EQ(out, "=cmd|' /C calc'!A0 s True\n") << "a string, not a formula";
 }
 
 TEST(Spreadsheet, SerialDatesAsExcelCountsThem) {

@@ -399,26 +399,24 @@ Status protect_all(Body& b, const std::vector<std::shared_ptr<const Body>>& log,
 }
 
 // Gives each count the value the first report gave it. A month's people once broken down are the sum of their
-// pairs; and a month whose total a report gave cannot be broken down with other figures (people registered,
-// changed or erased since): the pairs would not add up to what was shown.
+// pairs from then on. A month whose total a report gave without its pairs cannot be broken down afterwards: its
+// pairs, counted now, might not add up to what was shown. That is decided from the log alone — comparing them with
+// today's records would tell an editor, by a refusal, that someone of that month was erased or added since.
 Status freeze(Body& b, const std::map<std::string, int64_t>& frozen) {
     std::map<std::string, int64_t> pair_sums;  // a month's key → the sum of its pairs a report gave
     for (const auto& [key, value] : frozen)
         if (auto month = month_of_pair(key); !month.empty()) pair_sums[month] += value;
-    std::map<std::string, int64_t> mine;  // the same, in this report
     for (auto& [key, value] : b.atoms) {
         if (auto f = frozen.find(key); f != frozen.end())
             value = f->second, ++b.frozen;
         else if (auto sum = pair_sums.find(key); sum != pair_sums.end())
             value = sum->second, ++b.frozen;
-        if (auto month = month_of_pair(key); !month.empty()) mine[month] += value;
-    }
-    for (const auto& [month, total] : mine)
-        if (auto f = frozen.find(month); f != frozen.end() && f->second != total)
+        if (auto month = month_of_pair(key); !month.empty() && frozen.count(month) && !pair_sums.count(month))
             return invalid("breakdown",
-                           "People were registered, changed or erased in a month since a report counted it: that month can no longer be broken "
-                           "down. Choose other months, or no breakdown.",
+                           "A report has already counted the people registered in one of these months without breaking them down: those months "
+                           "cannot be broken down now. Choose other months, or no breakdown.",
                            "breakdown_changed");
+    }
     return {};
 }
 
