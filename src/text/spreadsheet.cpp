@@ -1,11 +1,8 @@
 #include "text/spreadsheet.hpp"
 
 #include <expat.h>
-#include <stdlib.h>
 #include <unicode/ucnv.h>
 #include <unicode/ucsdet.h>
-#include <unistd.h>
-#include <xlsxwriter.h>
 #include <zip.h>
 
 #include <algorithm>
