@@ -666,17 +666,21 @@ Result<std::string> write_xlsx(const std::string& sheet, const std::vector<std::
              "xfId=\"0\" builtinId=\"0\"/></cellStyles></styleSheet>"},
         {"xl/worksheets/sheet1.xml", cells},
     };
-    const Error failed = make_error(ErrorKind::unavailable, "io", "A workbook could not be written.");
+    return zip_of(parts);
+}
+
+Result<std::string> zip_of(const std::vector<std::pair<std::string, std::string>>& files) {
+    const Error failed = make_error(ErrorKind::unavailable, "io", "An archive could not be written.");
     zip_error_t error;
     zip_error_init(&error);
     zip_source_t* target = zip_source_buffer_create(nullptr, 0, 0, &error);
     zip_error_fini(&error);
     if (!target) return failed;
-    zip_source_keep(target);
+    zip_source_keep(target);  // ours after the archive closes: the bytes are read back from it
     std::unique_ptr<zip_source_t, void (*)(zip_source_t*)> owned(target, zip_source_free);
     zip_t* archive = zip_open_from_source(target, ZIP_TRUNCATE, nullptr);
     if (!archive) return failed;
-    for (const auto& [name, data] : parts) {
+    for (const auto& [name, data] : files) {
         zip_source_t* part = zip_source_buffer(archive, data.data(), data.size(), 0);
         if (!part || zip_file_add(archive, name.c_str(), part, 0) < 0) {
             if (part) zip_source_free(part);

@@ -12,6 +12,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/result.hpp"
@@ -43,6 +44,9 @@ Result<std::string> to_utf8(std::string_view bytes, std::string& encoding);
 // A workbook of one sheet named `sheet`, every cell text as given (a value that looks like a formula stays text:
 // an .xlsx string cell is never evaluated), the first row bold. Made in memory: no byte of it touches the disk.
 Result<std::string> write_xlsx(const std::string& sheet, const std::vector<std::vector<std::string>>& rows);
+
+// A zip archive of `files` (name, contents), made in memory (a workbook is one).
+Result<std::string> zip_of(const std::vector<std::pair<std::string, std::string>>& files);
 
 // A serial date of a spreadsheet (days since 1899-12-30, or since 1904-01-01) as YYYY-MM-DD, with " HH:MM" when
 // it holds a time of day; "" out of 1900–2200.

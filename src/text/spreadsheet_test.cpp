@@ -4,7 +4,6 @@
 #include "text/spreadsheet.hpp"
 
 #include <gtest/gtest.h>
-#include <zip.h>
 
 #include <unicode/ucnv.h>
 
@@ -16,26 +15,8 @@
 namespace haven::text {
 namespace {
 
-// A zip archive made in memory from (name, contents) pairs.
-std::string zip_of(const std::vector<std::pair<std::string, std::string>>& entries) {
-    zip_error_t error;
-    zip_error_init(&error);
-    zip_source_t* target = zip_source_buffer_create(nullptr, 0, 0, &error);
-    zip_source_keep(target);
-    zip_t* archive = zip_open_from_source(target, ZIP_TRUNCATE, &error);
-    for (const auto& [name, data] : entries) zip_file_add(archive, name.c_str(), zip_source_buffer(archive, data.data(), data.size(), 0), 0);
-    zip_close(archive);
-    std::string out;
-    if (zip_source_open(target) == 0) {
-        char buffer[65536];
-        zip_int64_t n;
-        while ((n = zip_source_read(target, buffer, sizeof buffer)) > 0) out.append(buffer, size_t(n));
-        zip_source_close(target);
-    }
-    zip_source_free(target);
-    zip_error_fini(&error);
-    return out;
-}
+// A zip archive made in memory from (name, contents) pairs (what a workbook is).
+std::string zip_bytes(const std::vector<std::pair<std::string, std::string>>& entries) { return zip_of(entries).value(); }
 
 std::string xlsx(const std::string& sheet, const std::string& shared = "", const std::string& styles = "") {
     std::vector<std::pair<std::string, std::string>> e = {
@@ -49,11 +30,11 @@ std::string xlsx(const std::string& sheet, const std::string& shared = "", const
     };
     if (!shared.empty()) e.push_back({"xl/sharedStrings.xml", shared});
     if (!styles.empty()) e.push_back({"xl/styles.xml", styles});
-    return zip_of(e);
+    return zip_bytes(e);
 }
 
 std::string ods(const std::string& table) {
-    return zip_of(
+    return zip_bytes(
         {{"mimetype", "application/vnd.oasis.opendocument.spreadsheet"},
          {"content.xml",
           R"(<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>)" +
@@ -159,7 +140,7 @@ TEST(Spreadsheet, HostileWorkbooksAreRefusedWithAReason) {
     const Case_ cases[] = {
         {"a zip bomb", bomb},
         {"a truncated archive", xlsx("<worksheet/>").substr(0, 200)},
-        {"an archive of something else", zip_of({{"readme.txt", "hello"}})},
+        {"an archive of something else", zip_bytes({{"readme.txt", "hello"}})},
         {"broken XML", xlsx("<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>1</v></row></worksheet>")},
         {"an entity expansion",
          xlsx(
@@ -173,7 +154,7 @@ TEST(Spreadsheet, HostileWorkbooksAreRefusedWithAReason) {
          ods(R"(<table:table table:name="a"><table:table-row table:number-rows-repeated="100001"><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>)")},
         {"a repeated cell past the limit",
          ods(R"(<table:table table:name="a"><table:table-row><table:table-cell table:number-columns-repeated="300" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>)")},
-        {"an ods without its mimetype", zip_of({{"content.xml", "<x/>"}})},
+        {"an ods without its mimetype", zip_bytes({{"content.xml", "<x/>"}})},
     };
     for (const auto& c : cases) {
         auto s = read_spreadsheet(c.bytes);

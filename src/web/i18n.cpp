@@ -1,6 +1,5 @@
 #include "web/i18n.hpp"
 
-#include <unicode/calendar.h>
 #include <unicode/datefmt.h>
 #include <unicode/dtptngen.h>
 #include <unicode/messagepattern.h>
@@ -11,10 +10,10 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <memory>
 #include <stdexcept>
 
+#include "core/dates.hpp"
 #include "core/log.hpp"
 
 namespace haven::web {
@@ -155,31 +154,32 @@ bool format_message(std::string_view locale, std::string_view pattern, std::init
 
 std::string format_date(std::string_view locale, std::string_view iso_date, std::string_view style) {
     const std::string given(iso_date);
-    int y = 0, m = 0, d = 0;
-    if (iso_date.size() != 10 || std::sscanf(given.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31) return given;
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::Locale where(locale == "en" ? "en_GB" : std::string(locale).c_str());  // Haven's English is British
-    std::unique_ptr<icu::DateFormat> format;
-    if (style == "day") {
-        std::unique_ptr<icu::DateTimePatternGenerator> generator(icu::DateTimePatternGenerator::createInstance(where, status));
-        if (U_FAILURE(status)) return given;
-        const icu::UnicodeString pattern = generator->getBestPattern(icu::UnicodeString("EEEEdMMMM"), status);
-        format = std::make_unique<icu::SimpleDateFormat>(pattern, where, status);
-    } else {
-        format.reset(icu::DateFormat::createDateInstance(style == "long" ? icu::DateFormat::kLong : icu::DateFormat::kMedium, where));
+    const auto midnight = day_start(iso_date);  // a real calendar day, or nothing to format
+    if (!midnight) return given;
+    // A formatter is costly to make (the pattern generator reads locale data) and not safe to share between
+    // threads: each worker keeps one per language and style.
+    thread_local std::map<std::string, std::unique_ptr<icu::DateFormat>> formats;
+    auto& format = formats[std::string(locale) + "|" + std::string(style)];
+    if (!format) {
+        UErrorCode status = U_ZERO_ERROR;
+        const icu::Locale where(locale == "en" ? "en_GB" : std::string(locale).c_str());  // Haven's English is British
+        if (style == "day") {
+            std::unique_ptr<icu::DateTimePatternGenerator> generator(icu::DateTimePatternGenerator::createInstance(where, status));
+            if (U_FAILURE(status)) return given;
+            const icu::UnicodeString pattern = generator->getBestPattern(icu::UnicodeString("EEEEdMMMM"), status);
+            format = std::make_unique<icu::SimpleDateFormat>(pattern, where, status);
+        } else {
+            format.reset(icu::DateFormat::createDateInstance(style == "long" ? icu::DateFormat::kLong : icu::DateFormat::kMedium, where));
+        }
+        if (!format || U_FAILURE(status)) {
+            format.reset();
+            return given;
+        }
+        std::unique_ptr<icu::TimeZone> utc(icu::TimeZone::createTimeZone("UTC"));
+        format->setTimeZone(*utc);  // the date is a day, not an instant: noon UTC, shown in UTC
     }
-    if (!format || U_FAILURE(status)) return given;
-    // The date is a day, not an instant: formatted at noon UTC, in UTC.
-    std::unique_ptr<icu::TimeZone> utc(icu::TimeZone::createTimeZone("UTC"));
-    format->setTimeZone(*utc);
-    std::unique_ptr<icu::Calendar> calendar(icu::Calendar::createInstance(*utc, where, status));
-    if (U_FAILURE(status)) return given;
-    calendar->clear();
-    calendar->set(y, m - 1, d, 12, 0, 0);
-    const UDate when = calendar->getTime(status);
-    if (U_FAILURE(status)) return given;
     icu::UnicodeString out;
-    format->format(when, out);
+    format->format(UDate(*midnight + day_ms / 2), out);
     std::string text;
     out.toUTF8String(text);
     return text;
