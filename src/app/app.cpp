@@ -2,10 +2,12 @@
 
 #include <sys/resource.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "audit/audit.hpp"
 #include "core/log.hpp"
+#include "crypto/random.hpp"
 #include "http/cookies.hpp"
 #include "modules/reports/pages.hpp"
 #include "modules/system/handlers.hpp"
@@ -56,7 +58,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     } catch (const storage::DbError& e) {
         return make_error(ErrorKind::unavailable, "db_unavailable", e.what(), "db");
     }
-    auto migrated = storage::migrate(*app->db_);
+    auto migrated = storage::migrate(*app->db_, {backups_dir(config), config.migrate_without_backup});
     if (!migrated) return migrated.error();
 
     app->vault_ = std::make_unique<crypto::Vault>(config.data_dir + "/vault.json", clock);
@@ -65,8 +67,10 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     std::string seal_token;
     if (std::ifstream in(config.data_dir + "/seal-token"); in) std::getline(in, seal_token);
     app->audit_ = std::make_unique<audit::Recorder>(*app->vault_, clock);
-    app->vault_context_ = std::make_unique<vault::Context>(
-        vault::Context{*app->vault_, seal_token, *app->db_, *app->audit_, std::make_unique<vault::UnsealThrottle>(clock)});
+    app->vault_context_.reset(
+        new vault::Context{*app->vault_, seal_token, *app->db_, *app->audit_,
+                           std::make_unique<vault::UnsealThrottle>(clock, *app->db_, crypto::token_file(config.data_dir + "/unseal-throttle-key")),
+                           config.data_dir, config.peers});
     if (!config.passphrase_file.empty()) {
         auto passphrase = read_secret_file(config.passphrase_file);
         if (!passphrase || passphrase->empty())
@@ -120,6 +124,12 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     app->centre_->context.person_page = person_page;
     HAVEN_TRY(network, network::Module::create(shared, accounts, config));
     app->network_ = std::move(network);
+    app->listener_ = storage::listen(config.db, {network::Service::published_channel, vault::sealed_channel, vault::keys_channel},
+                                     [n = &app->network_->service, v = app->vault_.get()](const std::string& channel) {
+                                         if (channel == network::Service::published_channel) n->heard_published();
+                                         if (channel == vault::sealed_channel && !v->sealed()) v->seal();  // audited where it began
+                                         if (channel == vault::keys_channel) v->reread_key_version();
+                                     });
     add_routes(*app);
     web::set_navigation([](const Principal& who) {
         std::vector<web::NavItem> items = {{"/sites", "nav.sites"}};
@@ -150,6 +160,28 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     app->metrics_.add_gauge("haven_db_write_queue_depth", "Writes waiting for the SQLite writer.", [db] { return double(db->stats().write_queue); });
     app->metrics_.add_gauge("haven_db_commits", "Transactions committed since start (a group counts once).",
                             [db] { return double(db->stats().commits); });
+    // What docs/monitoring/haven-alerts.yml watches: sealed (nobody can work), doorbells waiting (the network's alerts
+    // not reaching members), the newest scheduled backup's age (the timer stopped).
+    app->metrics_.add_gauge("haven_vault_sealed", "1 while the vault is sealed.", [v = app->vault_.get()] { return v->sealed() ? 1.0 : 0.0; });
+    app->metrics_.add_gauge("haven_doorbell_rings_waiting", "Doorbell rings waiting, every channel together.", [d = &app->network_->doorbells] {
+        double n = 0;
+        for (const auto& q : d->queues()) n += double(q.depth);
+        return n;
+    });
+    app->metrics_.add_gauge("haven_doorbell_oldest_ring_seconds", "Age of the oldest doorbell ring waiting (0: none).",
+                            [d = &app->network_->doorbells] {
+                                int64_t oldest = 0;
+                                for (const auto& q : d->queues()) oldest = std::max(oldest, q.oldest_ms);
+                                return double(oldest) / 1000.0;
+                            });
+    app->metrics_.add_gauge("haven_backup_newest_age_seconds", "Age of the newest backup in DATA/backups (-1: none).", [dir = backups_dir(config)] {
+        std::error_code ec;
+        auto newest = std::filesystem::file_time_type::min();
+        for (const auto& f : std::filesystem::directory_iterator(dir, ec))
+            if (f.path().extension() == ".backup") newest = std::max(newest, f.last_write_time(ec));
+        if (newest == std::filesystem::file_time_type::min()) return -1.0;
+        return std::chrono::duration<double>(std::filesystem::file_time_type::clock::now() - newest).count();
+    });
 
     http::PipelineHooks hooks;
     hooks.choose_locale = choose_locale;
@@ -158,6 +190,9 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     };
     hooks.hsts = config.secure_cookies;
     hooks.expected_failure = [](const std::exception& e) -> std::optional<Error> {
+        // Sealed while the request ran (here, or by a panic seal announced from another process).
+        if (dynamic_cast<const crypto::VaultSealed*>(&e))
+            return make_error(ErrorKind::unavailable, "sealed", "Haven is sealed. An operator must unseal it.");
         const auto* db = dynamic_cast<const storage::DbError*>(&e);
         if (!db || db->kind() != storage::DbError::Kind::constraint) return std::nullopt;
         return make_error(ErrorKind::conflict, "conflict", "Someone changed this at the same moment. Reload and try again.");

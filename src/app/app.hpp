@@ -69,6 +69,8 @@ private:
     std::unique_ptr<network::Module> network_;
     std::unique_ptr<prisoners::Module> prisoners_;
     std::unique_ptr<reports::Module> reports_;
+    // Several processes on one PostgreSQL: what another announces (publications, a panic seal, a new key version).
+    std::unique_ptr<storage::Listener> listener_;
     http::Metrics metrics_;
     http::Router router_;
     std::unique_ptr<http::Pipeline> pipeline_;

@@ -41,6 +41,7 @@ void add_routes(App& app) {
     r.get("/healthz", "public", [&v = *app.vault_](http::Request& q) { return system::health_show(q, v.sealed()); }).while_sealed();
     r.get("/metrics", system::metrics_access, [&m = app.metrics_](http::Request& q) { return system::metrics_show(q, m); }).while_sealed();
     r.get("/assets/{file}", "public", [](http::Request& q) { return system::asset_show(q); }).while_sealed();
+    r.get("/api/v1/openapi.json", "public", [](http::Request& q) { return system::openapi_show(q); });
 
     // Pages
     r.get("/", "public", [installation](http::Request& q) { return home::home_show(q, installation); });
@@ -80,6 +81,7 @@ void add_routes(App& app) {
     r.post("/api/v1/vault/seal", "public", with(vc, vault::api_seal)).while_sealed();
     // Rotation needs the keys, so a sealed server answers it 503 like any other API.
     r.post("/api/v1/vault/rotate", "public", with(vc, vault::api_rotate));
+    r.post("/api/v1/vault/backup", "public", with(vc, vault::api_backup));
 
     // People
     auto& pc = app.people_->context;

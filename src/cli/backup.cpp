@@ -1,4 +1,6 @@
-// haven backup  --data DIR --passphrase-file F --out FILE    one encrypted file, read back before it is kept
+// haven backup  --data DIR [--keep 14]                     asks the running server (DATA/seal-token, loopback) for one
+//                                                           into DATA/backups, keeping the newest 14: the timer's command
+// haven backup  --data DIR --passphrase-file F --out FILE    offline: one encrypted file, read back before it is kept
 // haven restore --data DIR --passphrase-file F --in FILE [--db URL]   onto a new machine, or over this one
 #include <sys/stat.h>
 
@@ -17,29 +19,41 @@ namespace haven::cli {
 
 void add_backup(CLI::App& app, int& exit_code) {
     auto out_path = std::make_shared<std::string>();
-    auto* backup = add_command(app, "backup", "Write an encrypted, verified backup of everything (needs --passphrase-file).", exit_code,
-                               [out_path](const Config& config) {
-                                   return with_store(config, [&](StoreSession& s) {
-                                       std::ifstream in(config.data_dir + "/vault.json");
-                                       std::stringstream vault_text;
-                                       vault_text << in.rdbuf();
-                                       // An export of everything: audited first (the entry is in the backup too).
-                                       (void)s.db->write([&](storage::Tx& tx) -> Status {
-                                           s.audit->record(tx, {"backup.write"});
-                                           return {};
-                                       });
-                                       auto summary = storage::write_backup(
-                                           *s.db, [&] { return s.vault->subkey(crypto::KeyPurpose::backup); }, vault_text.str(), *out_path);
-                                       if (!summary) {
-                                           print_error(summary.error());
-                                           return 1;
-                                       }
-                                       std::cout << "Backup written and verified: " << *out_path << " (" << summary->tables << " tables, "
-                                                 << summary->rows << " rows, " << summary->bytes << " bytes).\n";
-                                       return 0;
-                                   });
+    auto keep = std::make_shared<int>(14);
+    auto* backup = add_command(app, "backup",
+                               "Write an encrypted, verified backup of everything: through the running server into DATA/backups "
+                               "(--keep N), or, with --out FILE and --passphrase-file, from the store directly.",
+                               exit_code, [out_path, keep](const Config& config) {
+                                   if (out_path->empty()) {
+                                       const auto r =
+                                           post_to_server(config, "/api/v1/vault/backup", "{\"keep\":" + std::to_string(*keep) + "}", 3600);
+                                       return report(r, ("Backup written and verified: " + r.second).c_str());
+                                   }
+                                   return with_store(
+                                       config,
+                                       [&](StoreSession& s) {
+                                           std::ifstream in(config.data_dir + "/vault.json");
+                                           std::stringstream vault_text;
+                                           vault_text << in.rdbuf();
+                                           // An export of everything: audited first (the entry is in the backup too).
+                                           (void)s.db->write([&](storage::Tx& tx) -> Status {
+                                               s.audit->record(tx, {"backup.write"});
+                                               return {};
+                                           });
+                                           auto summary = storage::write_backup(
+                                               *s.db, [&] { return s.vault->subkey(crypto::KeyPurpose::backup); }, vault_text.str(), *out_path);
+                                           if (!summary) {
+                                               print_error(summary.error());
+                                               return 1;
+                                           }
+                                           std::cout << "Backup written and verified: " << *out_path << " (" << summary->tables << " tables, "
+                                                     << summary->rows << " rows, " << summary->bytes << " bytes).\n";
+                                           return 0;
+                                       },
+                                       /*migrate=*/false);
                                });
-    backup->add_option("--out", *out_path, "backup file to write")->required();
+    backup->add_option("--out", *out_path, "backup file to write (offline, with --passphrase-file); without it the running server writes one");
+    backup->add_option("--keep", *keep, "through the server: keep the newest N backups in DATA/backups (default 14)")->check(CLI::Range(1, 1000));
 
     auto in_path = std::make_shared<std::string>();
     auto* restore =

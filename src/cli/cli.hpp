@@ -29,11 +29,19 @@ std::optional<Config> resolve(const SettingFlags& flags);
 // (2 when the settings are bad).
 // Returns the subcommand so the caller can add its own options.
 CLI::App* add_command(CLI::App& app, const std::string& name, const std::string& help, int& exit_code, std::function<int(const Config&)> body);
+// One POST to the server this configuration serves on (its listen address; 0.0.0.0 as loopback), with DATA/seal-token
+// as X-Seal-Token, within `timeout_seconds`: the status (0 if nothing answered in time) and body.
+std::pair<int, std::string> post_to_server(const Config& config, const std::string& path, const std::string& body, int timeout_seconds);
+// Prints `done` on 200, else why; the exit code.
+int report(const std::pair<int, std::string>& r, const char* done);
 // For commands that work on the store: opens it (migrating) and runs `body`; prints errors.
 struct StoreSession;
-int with_store(const Config& config, const std::function<int(StoreSession&)>& body);
+// `migrate`: bring the schema up to this binary's first (under the upgrade rule: a fresh backup, storage/migrate.hpp);
+// a backup reads the store as it is, so that the older store can be saved before a newer Haven migrates it.
+int with_store(const Config& config, const std::function<int(StoreSession&)>& body, bool migrate = true);
 
 void add_init(CLI::App& app, int& exit_code);
+void add_db(CLI::App& app, int& exit_code);
 void add_user(CLI::App& app, int& exit_code);
 void add_token(CLI::App& app, int& exit_code);
 void add_site(CLI::App& app, int& exit_code);

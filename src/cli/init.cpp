@@ -75,7 +75,7 @@ void add_init(CLI::App& app, int& exit_code) {
                 return 1;
             try {
                 auto db = storage::open_database(config.db);
-                auto migrated = storage::migrate(*db);
+                auto migrated = storage::migrate(*db, {backups_dir(config), config.migrate_without_backup});
                 if (!migrated) {
                     std::cerr << "haven: " << migrated.error().message << "\n";
                     return 1;

@@ -8,7 +8,7 @@
 
 namespace haven::cli {
 
-int with_store(const Config& config, const std::function<int(StoreSession&)>& body) {
+int with_store(const Config& config, const std::function<int(StoreSession&)>& body, bool migrate) {
     if (!std::filesystem::is_directory(config.data_dir)) {
         std::cerr << "haven: no data directory at " << config.data_dir << "; run `haven init` first\n";
         return 2;
@@ -16,7 +16,7 @@ int with_store(const Config& config, const std::function<int(StoreSession&)>& bo
     try {
         StoreSession s;
         s.db = storage::open_database(config.db);
-        if (auto m = storage::migrate(*s.db); !m) {
+        if (auto m = migrate ? storage::migrate(*s.db, {backups_dir(config), config.migrate_without_backup}) : Result<int>(0); !m) {
             std::cerr << "haven: " << m.error().message << "\n";
             return 1;
         }

@@ -52,6 +52,27 @@ Status parse_listen(const RawSetting& raw, Config& c) {
     return {};
 }
 
+// peers: the other processes serving the same store on this machine, "127.0.0.1:8081,127.0.0.1:8082". An unseal is
+// passed on to them in plain HTTP, so only loopback addresses are taken.
+Status parse_peers(const RawSetting& raw, Config& c) {
+    for (size_t at = 0; at <= raw.value.size();) {
+        size_t end = raw.value.find(',', at);
+        if (end == std::string::npos) end = raw.value.size();
+        std::string one = raw.value.substr(at, end - at);
+        one.erase(0, one.find_first_not_of(' '));
+        one.erase(one.find_last_not_of(' ') + 1);
+        at = end + 1;
+        if (one.empty()) continue;
+        Config peer;
+        if (auto s = parse_listen({one, raw.source}, peer); !s)
+            return bad("peers", raw, "must list HOST:PORT of loopback addresses, comma-separated");
+        if (!(peer.listen_host.starts_with("127.") || peer.listen_host == "::1" || peer.listen_host == "localhost") || peer.listen_port == 0)
+            return bad("peers", raw, "may only name loopback addresses with a port (an unseal travels to them in plain HTTP)");
+        c.peers.push_back(one);
+    }
+    return {};
+}
+
 // Reads haven.toml into raw strings, refusing unknown keys and tables.
 Result<std::map<std::string, RawSetting>> read_toml(const std::string& text) {
     toml::table table;
@@ -100,12 +121,17 @@ const std::map<std::string, std::string>& config_keys() {
         {"secure-cookies", "mark cookies Secure; false only for a plain-HTTP demo (default true)"},
         {"trusted-proxies",
          "addresses of the TLS proxies in front, comma-separated: only from them is X-Forwarded-For taken as the client (default none)"},
+        {"peers",
+         "other haven serve processes of this store on this machine, loopback HOST:PORT comma-separated: an unseal is passed on to them "
+         "(default none)"},
         {"log-level", "debug, info, warn or error (default info)"},
         {"mass-read-limit", "records one account may open per window before administrators are alerted (default 50)"},
         {"mass-read-window-minutes", "the window of mass-read-limit (default 60)"},
         {"retention-months", "people inactive this long are proposed for erasure (default 24)"},
         {"name-index-bits", "width of the blind index over names, 8..24; set before recording people (default 14)"},
         {"mass-read-suspend", "also suspend an account that passes mass-read-limit (default false)"},
+        {"migrate-without-backup",
+         "change an existing database's schema even though no backup was written in DATA/backups in the last 24 hours (default false)"},
         {"passphrase-file", "file holding the unseal passphrase (init: written there; serve: unseal at start)"},
         {"session-idle-minutes", "a session ends after this many minutes without a request (default 30)"},
         {"session-max-hours", "a session ends this many hours after login (default 12)"},
@@ -210,7 +236,8 @@ Result<Config> load_config(const ConfigSources& sources, const std::optional<std
         bool* target;
     };
     for (BoolKey k : {BoolKey{"group-commit", &c.group_commit}, BoolKey{"test-routes", &c.test_routes}, BoolKey{"secure-cookies", &c.secure_cookies},
-                      BoolKey{"mass-read-suspend", &c.mass_read_suspend}, BoolKey{"doorbell-webpush", &c.doorbell_webpush}}) {
+                      BoolKey{"mass-read-suspend", &c.mass_read_suspend}, BoolKey{"doorbell-webpush", &c.doorbell_webpush},
+                      BoolKey{"migrate-without-backup", &c.migrate_without_backup}}) {
         if (auto v = lookup(k.key)) {
             auto b = parse_bool(k.key, *v);
             if (!b) return b.error();
@@ -219,6 +246,8 @@ Result<Config> load_config(const ConfigSources& sources, const std::optional<std
     }
     if (auto v = lookup("passphrase-file")) c.passphrase_file = v->value;
     if (auto v = lookup("trusted-proxies")) c.trusted_proxies = v->value;
+    if (auto v = lookup("peers"))
+        if (auto s = parse_peers(*v, c); !s) return s.error();
     for (auto [key, target] :
          {std::pair{"doorbell-smtp", &c.doorbell_smtp}, std::pair{"doorbell-from", &c.doorbell_from},
           std::pair{"doorbell-matrix", &c.doorbell_matrix}, std::pair{"doorbell-matrix-token-file", &c.doorbell_matrix_token_file}})

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -21,18 +22,20 @@ struct Config {
     std::string db;                         // db: sqlite:PATH or postgresql://...
     std::string listen_host = "127.0.0.1";  // listen: HOST:PORT
     uint16_t listen_port = 8080;
-    int workers = default_workers();  // handlers at once (the pool has one thread more)
-    int max_connections = 10000;      // open connections (a waiting member device holds one); more are closed at once
-    int max_queue = 256;              // requests waiting for a worker; more get 503
-    int body_memory_mb = 64;          // request bodies being read at once, in all; more get 503
-    int db_pool = 4;                  // reader connections (SQLite) or pool size (PostgreSQL)
-    bool group_commit = true;         // SQLite: many writes share one fsync
-    bool test_routes = false;         // mounts /api/v1/test/* (durability probe); never in production
-    bool secure_cookies = true;       // false only for a plain-HTTP demo on loopback
-    std::string trusted_proxies;      // TLS proxies in front (comma-separated addresses): X-Forwarded-For believed only from them
-    int session_idle_minutes = 30;    // a session ends after this long without a request
-    int session_max_hours = 12;       // and this long after login, whatever happens
-    int mass_read_limit = 50;         // distinct records one account may open per window
+    int workers = default_workers();      // handlers at once (the pool has one thread more)
+    int max_connections = 10000;          // open connections (a waiting member device holds one); more are closed at once
+    int max_queue = 256;                  // requests waiting for a worker; more get 503
+    int body_memory_mb = 64;              // request bodies being read at once, in all; more get 503
+    int db_pool = 4;                      // reader connections (SQLite) or pool size (PostgreSQL)
+    bool group_commit = true;             // SQLite: many writes share one fsync
+    bool test_routes = false;             // mounts /api/v1/test/* (durability probe); never in production
+    bool secure_cookies = true;           // false only for a plain-HTTP demo on loopback
+    bool migrate_without_backup = false;  // change an existing store's schema without a fresh backup in DATA/backups
+    std::vector<std::string> peers;       // other processes of this store on this machine (loopback HOST:PORT): unseals reach them too
+    std::string trusted_proxies;          // TLS proxies in front (comma-separated addresses): X-Forwarded-For believed only from them
+    int session_idle_minutes = 30;        // a session ends after this long without a request
+    int session_max_hours = 12;           // and this long after login, whatever happens
+    int mass_read_limit = 50;             // distinct records one account may open per window
     int mass_read_window_minutes = 60;
     bool mass_read_suspend = false;  // suspend at once, besides alerting administrators
     int retention_months = 24;       // people inactive this long are proposed for erasure
@@ -47,6 +50,9 @@ struct Config {
     bool doorbell_allow_private_targets = false;  // tests only: let webhooks call loopback/private addresses (SSRF otherwise)
     std::string log_level = "info";
 };
+
+// Where `haven backup` writes the scheduled backups (DATA/backups), and where the upgrade rule looks for a fresh one.
+inline std::string backups_dir(const Config& config) { return config.data_dir + "/backups"; }
 
 // One setting as given by its source, before parsing.
 struct RawSetting {

@@ -1,6 +1,14 @@
 #include "crypto/random.hpp"
 
+#include <cerrno>
+#include <fcntl.h>
 #include <sodium.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "core/config.hpp"
 
 #include <stdexcept>
 
@@ -31,6 +39,23 @@ std::string base64url(std::string_view bytes) {
 }
 
 std::string random_token() { return base64url(random_bytes(32)); }
+
+std::string token_file(const std::string& path) {
+    for (int tries = 0; tries < 50; ++tries) {
+        if (auto token = read_secret_file(path); token && !token->empty()) return *token;
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            if (errno != EEXIST) return {};
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));  // another process is writing it
+            continue;
+        }
+        const std::string token = random_token(), line = token + "\n";
+        const bool written = ::write(fd, line.data(), line.size()) == ssize_t(line.size());
+        ::close(fd);
+        return written ? token : std::string();
+    }
+    return {};
+}
 
 std::string hex(std::string_view bytes) {
     std::string out(bytes.size() * 2 + 1, '\0');

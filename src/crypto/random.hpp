@@ -17,6 +17,9 @@ std::string random_bytes(size_t n);
 uint32_t random_below(uint32_t bound);
 // A 256-bit secret as URL-safe base64 without padding (43 characters): session ids, tokens, links.
 std::string random_token();
+// The token in the file at `path` (a secret in DATA: metrics-token, unseal-throttle-key), made (random, 0600) when
+// missing — once, even when several processes start together; "" when it can be neither read nor made.
+std::string token_file(const std::string& path);
 std::string base64url(std::string_view bytes);
 // Standard base64 with padding (RFC 4648 §4), and back: nullopt for anything that is not.
 std::string base64(std::string_view bytes);

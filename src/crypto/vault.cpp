@@ -438,12 +438,28 @@ std::string Vault::seal_field(std::string_view table, std::string_view column, i
 Result<std::string> Vault::open_field(std::string_view table, std::string_view column, int64_t row_id, std::string_view sealed) const {
     auto version = version_of(sealed);
     if (!version) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored value is damaged.");
+    if (*version > field_key_version()) reread_key_version();
     std::shared_lock lock(mutex_);
     if (*version > field_version_) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored value is damaged.");
     const SecretKey& key = field_key(table, column, *version);
     auto plain = aead_open(sealed.substr(field_header), key.data(), field_ad(table, column, row_id, *version));
     if (!plain) return make_error(ErrorKind::unavailable, "bad_ciphertext", "A stored value is damaged or was moved.");
     return *plain;
+}
+
+void Vault::reread_key_version() const {
+    std::ifstream in(path_);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto file = parsed_file(ss.str());
+    if (!file) return;
+    const auto* v = file->if_contains("field_key_version");
+    if (!v || !v->is_int64()) return;
+    std::unique_lock lock(mutex_);
+    if (uint32_t(v->as_int64()) > field_version_) {
+        field_version_ = uint32_t(v->as_int64());
+        file_text_ = ss.str();
+    }
 }
 
 Result<uint32_t> Vault::next_field_key_version() {

@@ -28,12 +28,13 @@ namespace haven::crypto {
 
 // Subkey purposes (crypto_kdf ids). Never renumber: data on disk depends on them.
 enum class KeyPurpose : uint64_t {
-    fields = 1,         // encrypted columns (then per table.column)
-    blind_index = 2,    // search indexes (then per index)
-    audit_signing = 3,  // Ed25519 seed for audit checkpoints
-    audit_ids = 4,      // keyed hashes of ids in audit entries
-    backup = 5,         // backup files
-    web_push = 6,       // the P-256 seed that signs Web Push (VAPID); browsers' subscriptions are bound to it
+    fields = 1,          // encrypted columns (then per table.column)
+    blind_index = 2,     // search indexes (then per index)
+    audit_signing = 3,   // Ed25519 seed for audit checkpoints
+    audit_ids = 4,       // keyed hashes of ids in audit entries
+    backup = 5,          // backup files
+    web_push = 6,        // the P-256 seed that signs Web Push (VAPID); browsers' subscriptions are bound to it
+    login_throttle = 7,  // keyed hashes of client addresses and usernames in login_throttle (the same in every process)
 };
 
 struct VaultCreated {
@@ -81,6 +82,9 @@ public:
     // version; re-sealing the stored values is the job of the rotation (modules/vault/rotation.cpp).
     uint32_t field_key_version() const;
     Result<uint32_t> next_field_key_version();
+    // Several processes share vault.json: one started a new version (storage::listen on vault::keys_channel, or a value
+    // sealed under a version this process has not seen): take it up from the file.
+    void reread_key_version() const;
     static std::optional<uint32_t> version_of(std::string_view sealed);
 
     const std::string& path() const { return path_; }
@@ -97,10 +101,10 @@ private:
     const Clock& clock_;
     mutable std::shared_mutex mutex_;
     std::unique_ptr<SecretKey> root_;
-    uint32_t field_version_ = 0;
+    mutable uint32_t field_version_ = 0;
     mutable std::mutex cache_mutex_;
     mutable std::map<std::string, std::unique_ptr<SecretKey>, std::less<>> field_keys_;
-    std::string file_text_;
+    mutable std::string file_text_;
     std::mutex hooks_mutex_;
     std::vector<std::function<void()>> seal_hooks_;
 };

@@ -46,6 +46,54 @@ std::vector<std::string> columns(Tx& tx, const std::string& engine, const std::s
     return out;
 }
 
+Error bad_file(const std::string& why) { return make_error(ErrorKind::invalid, "bad_backup", "Not a usable Haven backup: " + why, "in"); }
+
+// Every row of every table from one consistent snapshot: `table` before each table's rows.
+void each_row(Database& db, const std::function<void(const std::string&, const std::vector<std::string>&)>& table,
+              const std::function<void(const Row&)>& row) {
+    db.read([&](Tx& tx) {
+        for (const auto& name : tables(db)) {
+            auto cols = columns(tx, db.engine(), name);
+            std::string select = "SELECT ";
+            for (size_t i = 0; i < cols.size(); ++i) select += (i ? ", " : "") + cols[i];
+            table(name, cols);
+            for (const auto& r : tx.query(select + " FROM " + name)) row(r);
+        }
+    });
+}
+
+// Writes rows into a store in one transaction: every table emptied first (children first, so that foreign keys
+// never stand in the way), then each table's rows as they come.
+class RowWriter {
+public:
+    RowWriter(Database& db, Tx& tx) : tx_(tx), existing_(tables(db)) {
+        for (auto it = existing_.rbegin(); it != existing_.rend(); ++it) tx_.exec("DELETE FROM " + *it);
+    }
+    Status table(const std::string& name, const std::vector<std::string>& cols) {
+        if (std::find(existing_.begin(), existing_.end(), name) == existing_.end()) return bad_file("unknown table " + name);
+        insert_ = "INSERT INTO " + name + " (";
+        std::string params;
+        for (size_t i = 0; i < cols.size(); ++i) {
+            insert_ += (i ? ", " : "") + cols[i];
+            params += (i ? ", $" : "$") + std::to_string(i + 1);
+        }
+        insert_ += ") VALUES (" + params + ")";
+        width_ = cols.size();
+        return {};
+    }
+    Status row(const Params& values) {
+        if (values.size() != width_) return bad_file("a row does not fit its table");
+        tx_.exec(insert_, values);
+        return {};
+    }
+
+private:
+    Tx& tx_;
+    std::vector<std::string> existing_;
+    std::string insert_;
+    size_t width_ = 0;
+};
+
 json::value to_json(const Value& v) {
     switch (v.index()) {
         case 0: return nullptr;
@@ -69,8 +117,6 @@ Value from_json(const json::value& v) {
     const std::string bytes = crypto::from_base64(o.at("b").as_string()).value_or(std::string());
     return Blob{{bytes.begin(), bytes.end()}};
 }
-
-Error bad_file(const std::string& why) { return make_error(ErrorKind::invalid, "bad_backup", "Not a usable Haven backup: " + why, "in"); }
 
 struct Reader {
     std::ifstream in;
@@ -151,27 +197,21 @@ Result<BackupSummary> write_backup(Database& db, const BackupKey& key, const std
         };
         const int version = schema_version(db);
         buffer += json::serialize(json::object{{"schema", version}}) + "\n";
-        // One consistent snapshot of every table.
-        db.read([&](Tx& tx) {
-            for (const auto& table : tables(db)) {
-                auto cols = columns(tx, db.engine(), table);
+        each_row(
+            db,
+            [&](const std::string& table, const std::vector<std::string>& cols) {
                 json::array names;
-                std::string select = "SELECT ";
-                for (size_t i = 0; i < cols.size(); ++i) {
-                    names.push_back(json::string(cols[i]));
-                    select += (i ? ", " : "") + cols[i];
-                }
+                for (const auto& c : cols) names.push_back(json::string(c));
                 buffer += json::serialize(json::object{{"table", table}, {"columns", names}}) + "\n";
                 ++summary.tables;
-                for (const auto& row : tx.query(select + " FROM " + table)) {
-                    json::array values;
-                    for (const auto& v : row.values) values.push_back(to_json(v));
-                    buffer += json::serialize(values) + "\n";
-                    ++summary.rows;
-                    if (buffer.size() >= chunk) flush(false);
-                }
-            }
-        });
+            },
+            [&](const Row& row) {
+                json::array values;
+                for (const auto& v : row.values) values.push_back(to_json(v));
+                buffer += json::serialize(values) + "\n";
+                ++summary.rows;
+                if (buffer.size() >= chunk) flush(false);
+            });
         buffer += json::serialize(json::object{{"end", summary.rows}}) + "\n";
         flush(true);
         out.close();
@@ -206,11 +246,7 @@ Result<BackupSummary> restore_backup(Database& db, const BackupKey& key, const s
     BackupSummary summary;
     const int version = schema_version(db);
     Status s = db.write([&](Tx& tx) -> Status {
-        auto existing = tables(db);
-        // Children first, so foreign keys never stand in the way of emptying the tables.
-        for (auto it = existing.rbegin(); it != existing.rend(); ++it) tx.exec("DELETE FROM " + *it);
-        std::string insert;
-        size_t width = 0;
+        RowWriter out(db, tx);
         bool ended = false;
         Status r = read_lines(*reader, key, [&](const json::value& v) -> Status {
             if (v.is_object()) {
@@ -221,27 +257,17 @@ Result<BackupSummary> restore_backup(Database& db, const BackupKey& key, const s
                                           std::to_string(version) + ": restore with the Haven that made it.",
                                       "in");
                 if (auto* t = o.if_contains("table")) {
-                    std::string table(t->as_string());
-                    if (std::find(existing.begin(), existing.end(), table) == existing.end()) return bad_file("unknown table " + table);
-                    const auto& cols = o.at("columns").as_array();
-                    width = cols.size();
-                    insert = "INSERT INTO " + table + " (";
-                    std::string params;
-                    for (size_t i = 0; i < cols.size(); ++i) {
-                        insert += (i ? ", " : "") + std::string(cols[i].as_string());
-                        params += (i ? ", $" : "$") + std::to_string(i + 1);
-                    }
-                    insert += ") VALUES (" + params + ")";
+                    std::vector<std::string> cols;
+                    for (const auto& c : o.at("columns").as_array()) cols.emplace_back(c.as_string());
+                    if (auto t_ok = out.table(std::string(t->as_string()), cols); !t_ok) return t_ok;
                     ++summary.tables;
                 }
                 if (o.contains("end")) ended = true;
                 return {};
             }
-            const auto& a = v.as_array();
-            if (a.size() != width) return bad_file("a row does not fit its table");
             Params p;
-            for (const auto& x : a) p.push_back(from_json(x));
-            tx.exec(insert, p);
+            for (const auto& x : v.as_array()) p.push_back(from_json(x));
+            if (auto w = out.row(p); !w) return w;
             ++summary.rows;
             return {};
         });
@@ -250,6 +276,36 @@ Result<BackupSummary> restore_backup(Database& db, const BackupKey& key, const s
         return {};
     });
     if (!s) return s.error();
+    return summary;
+}
+
+Result<BackupSummary> copy_database(Database& from, Database& to) {
+    if (schema_version(from) != schema_version(to))
+        return make_error(ErrorKind::conflict, "schema_mismatch",
+                          "The two databases are at schema versions " + std::to_string(schema_version(from)) + " and " +
+                              std::to_string(schema_version(to)) + ": migrate both with this Haven first.",
+                          "to");
+    // What the migrations seed (a head row, the shipped procedures) is replaced; anything a person wrote is not.
+    for (const char* table : {"sites", "accounts", "people", "audit_log"})
+        if (!to.query(std::string("SELECT 1 FROM ") + table + " LIMIT 1").empty())
+            return make_error(ErrorKind::conflict, "target_not_empty",
+                              std::string("The target already holds records (") + table + "); copy only into an empty database.", "to");
+    BackupSummary summary;
+    HAVEN_CHECK(to.write([&](Tx& tx) -> Status {
+        RowWriter out(to, tx);
+        Status status;  // the first failure stops the writing (the snapshot is read to its end)
+        each_row(
+            from,
+            [&](const std::string& table, const std::vector<std::string>& cols) {
+                if (status) status = out.table(table, cols);
+                ++summary.tables;
+            },
+            [&](const Row& row) {
+                if (status) status = out.row(row.values);
+                ++summary.rows;
+            });
+        return status;
+    }));
     return summary;
 }
 

@@ -1,5 +1,8 @@
 #include "storage/db.hpp"
 
+#include <stdexcept>
+
+#include "storage/postgres/listener.hpp"
 #include "storage/postgres/postgres_db.hpp"
 #include "storage/sqlite/sqlite_db.hpp"
 
@@ -39,6 +42,19 @@ Rows Database::query(std::string_view sql, const Params& params) {
     Rows rows;
     read([&](Tx& tx) { rows = tx.query(sql, params); });
     return rows;
+}
+
+void announce(Database& db, Tx& tx, std::string_view channel) {
+    if (db.engine() == "postgres") tx.query("SELECT pg_notify($1, '')", {std::string(channel)});
+}
+
+std::unique_ptr<Listener> listen(const std::string& url, const std::vector<std::string>& channels,
+                                 std::function<void(const std::string& channel)> heard) {
+    if (url.rfind("sqlite:", 0) == 0) return nullptr;
+    for (const auto& c : channels)
+        if (c.empty() || c.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos)
+            throw std::logic_error("a channel is lower-case letters and '_': " + c);
+    return listen_postgres(url, channels, std::move(heard));
 }
 
 std::unique_ptr<Database> open_database(const std::string& url, const DbOptions& options) {

@@ -120,6 +120,20 @@ public:
     virtual void purge_deleted() = 0;
 };
 
+// Wake-ups across processes (several `haven serve` on one PostgreSQL, docs/OPERATIONS.md): `announce(db, tx, channel)`
+// reaches, once `tx` commits, every process listening on `channel` — this one included (PostgreSQL's NOTIFY). A
+// `Listener` holds one connection of its own for LISTEN and calls `heard(channel)` on its thread; after losing the
+// connection it reconnects within a second. What is announced meanwhile is missed: each user has its own fallback
+// (polls reload within a second; a newer key version is read when a value needs it). SQLite serves one process:
+// announce does nothing and listen returns nullptr. Channels: lower-case letters and '_'.
+void announce(Database& db, Tx& tx, std::string_view channel);
+class Listener {
+public:
+    virtual ~Listener() = default;
+};
+std::unique_ptr<Listener> listen(const std::string& url, const std::vector<std::string>& channels,
+                                 std::function<void(const std::string& channel)> heard);
+
 template <class T>
 Result<T> Database::write(const std::function<Result<T>(Tx&)>& fn) {
     if constexpr (std::is_void_v<T>) {

@@ -1,6 +1,7 @@
 #include "storage/migrate.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <stdexcept>
 
@@ -92,6 +93,29 @@ Result<int> migrate(Database& db, std::span<const EmbeddedFile> files) {
         ++applied;
     }
     return applied;
+}
+
+Result<int> migrate(Database& db, const UpgradeRule& rule) {
+    const int latest = migrations_for(db.engine()).back().version;
+    const int current = schema_version(db);
+    if (current > 0 && current < latest && !rule.without_backup) {
+        namespace fs = std::filesystem;
+        const auto fresh_after = fs::file_time_type::clock::now() - std::chrono::hours(rule.fresh_hours);
+        bool fresh = false;
+        std::error_code ec;
+        for (const auto& f : fs::directory_iterator(rule.backups_dir, ec))
+            if (f.path().extension() == ".backup" && f.is_regular_file(ec) && f.last_write_time(ec) > fresh_after) fresh = true;
+        if (!fresh)
+            return make_error(ErrorKind::conflict, "backup_first",
+                              "This Haven would change the database from schema version " + std::to_string(current) + " to " +
+                                  std::to_string(latest) + ", and no backup was written in " + rule.backups_dir + " in the last " +
+                                  std::to_string(rule.fresh_hours) +
+                                  " hours. Write one first (haven backup --data DIR --keep 14, with the older Haven serving), or start "
+                                  "with --migrate-without-backup true.",
+                              "migrate-without-backup");
+        log::info("migration_after_backup", {{"from", current}, {"to", latest}});
+    }
+    return migrate(db);
 }
 
 }  // namespace haven::storage

@@ -26,6 +26,16 @@ std::vector<Migration> migrations_for(const std::string& engine, std::span<const
 // Applies what is missing. Refuses (Error "schema_too_new") a database newer than this binary.
 Result<int> migrate(Database& db, std::span<const EmbeddedFile> files = migration_files());
 
+// The upgrade path: an existing store (schema version above 0) is migrated only when a backup was written into
+// `backups_dir` (where `haven backup` puts them) within the last `fresh_hours`, or when `without_backup` says so
+// (setting migrate-without-backup). Else 409 "backup_first", naming the setting; nothing is changed.
+struct UpgradeRule {
+    std::string backups_dir;
+    bool without_backup = false;
+    int fresh_hours = 24;
+};
+Result<int> migrate(Database& db, const UpgradeRule& rule);
+
 // The highest version applied, 0 for an empty database.
 int schema_version(Database& db);
 

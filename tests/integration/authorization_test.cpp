@@ -34,6 +34,7 @@ const std::map<std::string, Rule>& expected() {
         {"GET /healthz", anyone},
         {"GET /metrics", only({})},  // the holder of DATA/metrics-token only, whatever the role
         {"GET /assets/{file}", anyone},
+        {"GET /api/v1/openapi.json", anyone},
         {"GET /", anyone},
         {"POST /language", anyone},
         {"GET /login", anyone},
@@ -59,6 +60,7 @@ const std::map<std::string, Rule>& expected() {
         {"POST /api/v1/vault/unseal", anyone},
         {"POST /api/v1/vault/seal", anyone},    // anyone holding DATA/seal-token, which this test sends
         {"POST /api/v1/vault/rotate", anyone},  // likewise
+        {"POST /api/v1/vault/backup", anyone},  // likewise
         {"POST /api/v1/auth/login", anyone},
         {"POST /api/v1/auth/logout", member},
         {"GET /api/v1/me", member},

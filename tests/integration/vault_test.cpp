@@ -8,16 +8,20 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include "audit/audit.hpp"
 #include "core/log.hpp"
 #include "crypto/random.hpp"
 #include "modules/accounts/store.hpp"
 #include "modules/vault/rotation.hpp"
+#include "storage/backup.hpp"
+#include "storage/migrate.hpp"
 #include "support/accounts.hpp"
 #include "support/app_fixture.hpp"
 #include "support/http_client.hpp"
@@ -115,6 +119,56 @@ TEST_P(Sealing, APanicSealClosesEveryApiUntilUnsealed) {
     EXPECT_EQ(testing::request(port_, "POST", "/api/v1/vault/unseal", body, "Content-Type: application/json\r\n").status, 200);
     EXPECT_FALSE(app_->vault().sealed());
     EXPECT_EQ(testing::request(port_, "GET", "/api/v1/me").status, 401) << "unsealed: back to the ordinary answers";
+}
+
+// What the package's timer runs (`haven backup --keep N`): the running server writes an encrypted backup into
+// DATA/backups and keeps the newest N; only with the seal token; what it wrote restores.
+TEST_P(Sealing, TheServerWritesScheduledBackupsAndKeepsTheNewest) {
+    if (!app_) return;
+    auto backup = [&](const std::string& body, const std::string& token) {
+        return testing::request(port_, "POST", "/api/v1/vault/backup", body, "Content-Type: application/json\r\nX-Seal-Token: " + token + "\r\n",
+                                30000);
+    };
+    EXPECT_EQ(backup("{}", "wrong").status, 403);
+    EXPECT_EQ(testing::request(port_, "POST", "/api/v1/vault/backup", "{}", "Content-Type: application/json\r\n").status, 403);
+    for (const char* bad : {R"({"keep":0})", R"({"keep":1001})", R"({"keep":"3"})", R"({"keep":2.5})"}) {
+        auto r = backup(bad, seal_token_);
+        EXPECT_EQ(r.status, 422) << bad;
+        EXPECT_NE(r.body.find("keep"), std::string::npos) << r.body;
+    }
+    const std::string dir = dir_ + "/backups";
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir + "/notes.txt") << "not a backup: never removed\n";
+    std::set<std::string> names;
+    for (int i = 0; i < 3; ++i) {
+        if (i) std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // names are by the second
+        auto r = backup(R"({"keep":2})", seal_token_);
+        ASSERT_EQ(r.status, 200) << r.body;
+        EXPECT_NE(r.body.find("\"file\""), std::string::npos);
+    }
+    for (const auto& f : std::filesystem::directory_iterator(dir)) {
+        names.insert(f.path().filename().string());
+        if (f.path().extension() == ".backup")
+            EXPECT_EQ(std::filesystem::status(f.path()).permissions() & std::filesystem::perms::all,
+                      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    }
+    ASSERT_EQ(names.size(), 3u) << "the newest two backups and the other file";
+    EXPECT_TRUE(names.count("notes.txt"));
+    // The newest restores into an empty store with the vault's key (a second data directory, as the drill does).
+    const std::string newest = dir + "/" + *std::prev(names.find("notes.txt"));
+    std::string url;
+    const std::string second = testing::temp_dir("haven-restored");
+    testing::fresh_database("sqlite", second, url);
+    auto target = storage::open_database(url);
+    ASSERT_TRUE(storage::migrate(*target).ok());
+    auto restored = storage::restore_backup(
+        *target, [&] { return app_->vault().subkey(crypto::KeyPurpose::backup); }, newest);
+    ASSERT_TRUE(restored.ok()) << restored.error().message;
+    EXPECT_GT(storage::integer_of(target->query("SELECT COUNT(*) FROM audit_log WHERE action = 'backup.write'")).value_or(0), 2);
+    std::filesystem::remove_all(second);
+    // Sealed, there is no key to write one with.
+    ASSERT_EQ(seal().status, 200);
+    EXPECT_EQ(backup("{}", seal_token_).status, 503);
 }
 
 TEST_P(Sealing, TheSealTokenIsNeeded) {

@@ -45,10 +45,12 @@ Result<std::string> check_username(std::string_view username) {
 }
 
 Service::Service(const modules::Shared& shared, SessionPolicy policy)
-    : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit), policy_(policy), throttle_key_(crypto::random_bytes(32)) {}
+    : db_(shared.db), vault_(shared.vault), clock_(shared.clock), audit_(shared.audit), policy_(policy) {}
 
+// Under a key derived from the vault, so that every process serving this store counts one source's attempts in one
+// row of login_throttle (sign-in needs the vault open anyway).
 std::string Service::source_key(const std::string& source) const {
-    return crypto::hex(crypto::keyed_hash(reinterpret_cast<const unsigned char*>(throttle_key_.data()), source, 16));
+    return crypto::hex(crypto::keyed_hash(vault_.subkey(crypto::KeyPurpose::login_throttle)->data(), source, 16));
 }
 
 // The principal of an active account (one read of the account and its roles); none otherwise.

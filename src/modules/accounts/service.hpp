@@ -152,7 +152,6 @@ private:
     const audit::Recorder& audit_;
     SessionPolicy policy_;
     ReadPolicy read_policy_;
-    std::string throttle_key_;  // per process: hides client addresses in login_throttle
     std::atomic<bool> legacy_sealed_{false};
     std::atomic<int64_t> last_pruned_{0};  // when login_throttle last lost its day-old rows (clock ms)
     Keyring keyring_;

@@ -183,19 +183,19 @@ std::vector<Delivery> Doorbells::deliveries(const std::string& activation_id) {
     return out;
 }
 
-// Takes the channel's most urgent due ring that nobody is delivering, and marks it in flight. The query runs under
-// the lock, so that no two deliverers take one ring, nor one just delivered and deleted.
+// Takes the channel's most urgent due ring and leases it: its next attempt moves `lease_ms` ahead in the transaction
+// that finds it due, so of all deliverers — threads here, or processes on the same PostgreSQL, which skip the rows
+// another holds (FOR UPDATE SKIP LOCKED) — one only takes it. The delivery then deletes it or sets its next attempt;
+// a process that dies meanwhile leaves it to be taken again once the lease ends.
 std::optional<Doorbells::Due> Doorbells::claim(const std::string& channel) {
-    std::lock_guard lock(mutex_);
-    auto& busy = lanes_.at(channel).in_flight;
-    std::vector<Due> due;
-    db_.read([&](Tx& tx) { due = store::due_rings(tx, channel, clock_.now_ms(), int64_t(busy.size() + 1)); });
-    for (auto& r : due) {
-        if (busy.count(r.ring)) continue;
-        busy.insert(r.ring);
-        return std::move(r);
-    }
-    return std::nullopt;
+    const int64_t now = clock_.now_ms();
+    auto taken = db_.write<std::optional<Due>>([&](Tx& tx) -> Result<std::optional<Due>> {
+        auto due = store::due_rings(tx, channel, now, 1, db_.engine() == "postgres");
+        if (due.empty()) return std::optional<Due>();
+        store::lease_ring(tx, due.front().ring, now + lease_ms);
+        return std::optional<Due>(std::move(due.front()));
+    });
+    return taken ? std::move(*taken) : std::nullopt;
 }
 
 // Tries one ring once, on its own thread, within the ringer's deadline; then reschedules, drops or counts it.
@@ -210,7 +210,12 @@ void Doorbells::deliver(const std::string& channel, const Due& ring) {
             if (auto secret = vault_.open_field("network_doorbells", "secret", ring.doorbell, ring.secret)) bell.secret = secret.value();
         sent = address ? ringers_.at(channel)(bell) : Status(address.error());
     } catch (const crypto::VaultSealed&) {
-        return;  // sealed in between: the ring waits, its attempts untouched
+        // Sealed in between: the ring waits for the unseal, its attempts untouched (and its lease given back).
+        (void)db_.write([&](Tx& tx) -> Status {
+            store::lease_ring(tx, ring.ring, clock_.now_ms());
+            return {};
+        });
+        return;
     }
     crypto::wipe(bell.secret);
     const bool done = sent || attempts >= max_attempts;
@@ -264,8 +269,6 @@ void Doorbells::work(const std::string& channel, size_t index) {
             } catch (const std::exception&) {
                 log::error("doorbell_worker", {{"channel", channel}});
             }
-            std::lock_guard lock(mutex_);
-            lane->in_flight.erase(ring->ring);
             continue;
         }
         std::unique_lock lock(mutex_);

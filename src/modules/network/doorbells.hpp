@@ -77,14 +77,14 @@ public:
     std::vector<Delivery> deliveries(const std::string& activation_id);
 
     static constexpr int max_attempts = 8;
-    static constexpr size_t parallel_deliveries = 32;  // per channel
-    int64_t backoff_ms(int64_t attempts) const;        // 5 s, 10 s, 20 s … at most 10 min
+    static constexpr int64_t lease_ms = 3 * 60 * 1000;  // longer than one attempt may last (doorbell-timeout-seconds ≤ 120)
+    static constexpr size_t parallel_deliveries = 32;   // per channel
+    int64_t backoff_ms(int64_t attempts) const;         // 5 s, 10 s, 20 s … at most 10 min
 
 private:
     using Due = store::DueRing;
-    // Per channel: the rings being delivered, and a signal for its idle deliverers.
+    // Per channel: a signal for its idle deliverers.
     struct Lane {
-        std::set<int64_t> in_flight;
         std::condition_variable wake;
         uint64_t generation = 0;
     };

@@ -241,16 +241,21 @@ Result<Published> Service::publish(const Principal& op, const std::string& id, b
         if (!published) return no_activation();
         if (*published) return Published{*published, false};
         store::set_published(tx, id, now);
+        storage::announce(db_, tx, published_channel);  // the other processes' polls (this one's too: harmless)
         return Published{now, true};
     }));
     if (!out.now) return out;  // published before: polls saw it and doorbells rang then
+    heard_published();
+    if (ring_) ring_(id, urgent);
+    return out;
+}
+
+void Service::heard_published() {
     {
         std::lock_guard lock(mutex_);
         recent_loaded_ = -1;
     }
     published_.notify();
-    if (ring_) ring_(id, urgent);
-    return out;
 }
 
 Result<ActivationState> Service::status(const Principal& op, const std::string& id) {
@@ -299,6 +304,7 @@ std::vector<Listed> Service::activations(int64_t after) {
     // Expired activations go within a minute of their expiry, swept by the polls themselves.
     const int64_t now = clock_.now_ms();
     if (int64_t last = last_sweep_.load(); now - last >= 60'000 && last_sweep_.compare_exchange_strong(last, now)) sweep();
+    flush_fetched_now_and_then(now);
     std::vector<Listed> out;
     std::unique_lock lock(mutex_);
     for (const auto& a : recent(lock))
@@ -322,7 +328,14 @@ std::optional<Bytes> Service::wrap(const std::string& id, const std::string& loc
         std::lock_guard lock(mutex_);
         ++fetched_[id];
     }
+    flush_fetched_now_and_then(clock_.now_ms());
     return out;
+}
+
+// Each process flushes its counts at most once a second, from the fetches and the polls themselves: an operator's
+// status, answered by any process of the store, is then at most a second or two behind every process's fetches.
+void Service::flush_fetched_now_and_then(int64_t now) {
+    if (int64_t last = last_flush_.load(); now - last >= 1000 && last_flush_.compare_exchange_strong(last, now)) flush_fetched();
 }
 
 Status Service::add_ack(const std::string& id, const std::string& capability_hex, const Bytes& sealed) {

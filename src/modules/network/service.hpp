@@ -107,6 +107,11 @@ public:
     // enrolment codes; first adds the fetch counts kept in memory to the database. Returns how many activations went.
     int64_t sweep();
 
+    // A publication in another process on the same database (storage::listen on `published_channel`): the polls
+    // parked here look again.
+    void heard_published();
+    static constexpr const char* published_channel = "network_published";
+
 private:
     const std::vector<Listed>& recent(std::unique_lock<std::mutex>& lock);
     Status operator_only(const Principal& p) const;
@@ -126,6 +131,8 @@ private:
     std::function<void(const std::string&, bool)> ring_;
     std::map<std::string, int64_t> fetched_;  // wraps fetched since the last flush, by activation (under mutex_)
     void flush_fetched();
+    void flush_fetched_now_and_then(int64_t now);
+    std::atomic<int64_t> last_flush_{0};
 };
 
 }  // namespace haven::network

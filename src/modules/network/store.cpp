@@ -261,10 +261,11 @@ int64_t waiting_rings(Tx& tx, const std::string& activation_id, const std::strin
     return tx.query("SELECT COUNT(*) FROM network_rings WHERE activation_id = $1 AND channel = $2", {activation_id, channel})[0].integer(0);
 }
 
-std::vector<DueRing> due_rings(Tx& tx, const std::string& channel, int64_t now, int64_t limit) {
-    return storage::rows_as(tx.query("SELECT r.id, r.attempts, r.idempotency_key, d.id, d.address, d.secret, r.activation_id FROM network_rings r "
-                                     "JOIN network_doorbells d ON d.id = r.doorbell_id "
-                                     "WHERE r.channel = $1 AND r.next_at <= $2 ORDER BY r.priority, r.next_at, r.id LIMIT $3",
+std::vector<DueRing> due_rings(Tx& tx, const std::string& channel, int64_t now, int64_t limit, bool skip_locked) {
+    return storage::rows_as(tx.query(std::string("SELECT r.id, r.attempts, r.idempotency_key, d.id, d.address, d.secret, r.activation_id "
+                                                 "FROM network_rings r JOIN network_doorbells d ON d.id = r.doorbell_id "
+                                                 "WHERE r.channel = $1 AND r.next_at <= $2 ORDER BY r.priority, r.next_at, r.id LIMIT $3") +
+                                         (skip_locked ? " FOR UPDATE OF r SKIP LOCKED" : ""),
                                      {channel, now, limit}),
                             [](const storage::Row& r) {
                                 return DueRing{r.integer(0),
@@ -278,6 +279,8 @@ std::vector<DueRing> due_rings(Tx& tx, const std::string& channel, int64_t now, 
                                                !r.is_null(6)};
                             });
 }
+
+void lease_ring(Tx& tx, int64_t ring, int64_t until) { tx.exec("UPDATE network_rings SET next_at = $1 WHERE id = $2", {until, ring}); }
 
 void reschedule_ring(Tx& tx, int64_t ring, int64_t attempts, int64_t next_at) {
     tx.exec("UPDATE network_rings SET attempts = $1, priority = 2, next_at = $2 WHERE id = $3", {attempts, next_at, ring});

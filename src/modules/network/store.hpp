@@ -112,7 +112,10 @@ struct DueRing {
     std::string idempotency_key, address, secret, activation_id;  // address and secret sealed
     bool has_secret = false, has_activation = false;
 };
-std::vector<DueRing> due_rings(Tx& tx, const std::string& channel, int64_t now, int64_t limit);
+// `skip_locked` (PostgreSQL, in a write): locks the rows returned and skips those another transaction holds.
+std::vector<DueRing> due_rings(Tx& tx, const std::string& channel, int64_t now, int64_t limit, bool skip_locked = false);
+// A claimed ring is not due again before `until` (unless its delivery reschedules or removes it first).
+void lease_ring(Tx& tx, int64_t ring, int64_t until);
 void reschedule_ring(Tx& tx, int64_t ring, int64_t attempts, int64_t next_at);
 // Removes a ring delivered or given up, and counts it for its activation's report (when it has one).
 void finish_ring(Tx& tx, const DueRing& ring, const std::string& channel, bool delivered, int64_t now);

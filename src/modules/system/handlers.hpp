@@ -22,6 +22,8 @@ inline constexpr const char* metrics_access = "metrics-token";
 std::string metrics_token(const std::string& data_dir);
 // `Authorization: Bearer <token>` compared in constant time; 401 otherwise.
 Status check_metrics_token(const Request& request, const std::string& token);
+// GET /api/v1/openapi.json — docs/api/openapi.yaml as JSON (converted at build time; the tests check that document).
+Result<Response> openapi_show(Request& request);
 // GET /assets/{file} — a content-hashed asset.
 Result<Response> asset_show(Request& request);
 // POST /api/v1/test/writes {"id","payload"} — one durable write; 201 once committed, 409 if the id exists.

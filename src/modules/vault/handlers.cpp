@@ -2,9 +2,11 @@
 
 #include <boost/json.hpp>
 
+#include "core/log.hpp"
 #include "crypto/random.hpp"
 #include "http/form.hpp"
 #include "http/json.hpp"
+#include "http/transport/client.hpp"
 #include "modules/vault/rotation.hpp"
 #include "web/layout.hpp"
 #include "web/widgets.hpp"
@@ -42,6 +44,24 @@ void record(Context& c, const char* action, const Request& request) {
     });
 }
 
+// Unseals the peers (setting peers) with what unsealed this process, each within a minute; a peer already unsealed
+// answers at once. One that cannot be reached is logged and stays sealed (unseal it with `haven unseal --listen`).
+void pass_on(const Context& c, const std::string& passphrase, const std::vector<std::string>& files) {
+    if (c.peers.empty()) return;
+    json::object body;
+    if (!passphrase.empty()) body["passphrase"] = passphrase;
+    json::array keys;
+    for (const auto& f : files) keys.push_back(json::string(f));
+    if (!files.empty()) body["operator_keys"] = keys;
+    const std::string text = json::serialize(body);
+    for (const auto& peer : c.peers) {
+        http::client::Endpoint server{"http://" + peer, "", "", 60};
+        auto reply = http::client::request(server, "POST", "/api/v1/vault/unseal", text, "application/json",
+                                           {{"X-Seal-Token", c.seal_token}, {"X-Haven-Peer", "1"}});
+        if (!reply || reply->status != 200) log::warn("unseal_peer_failed", {{"peer", peer}, {"status", reply ? reply->status : 0}});
+    }
+}
+
 Status unseal(Context& c, const Request& request, const std::string& passphrase, const std::vector<std::string>& files) {
     if (!c.vault.sealed()) return {};
     if (passphrase.empty() && files.empty())
@@ -65,13 +85,20 @@ Status unseal(Context& c, const Request& request, const std::string& passphrase,
     Status s = !passphrase.empty() ? c.vault.unseal_with_passphrase(passphrase) : c.vault.unseal_with_operator_files(files);
     attempt.wrong = !s && s.error().kind == ErrorKind::unauthorized;
     attempt.unsealed = s.ok();
-    if (s) record(c, "vault.unseal", request);
+    if (!s) return s;
+    record(c, "vault.unseal", request);
+    // 3. The other processes of this store: the same secret, as the operator on the server (once: not passed on again).
+    if (!(operator_on_server && request.header("X-Haven-Peer") == "1")) pass_on(c, passphrase, files);
     return s;
 }
 
 void seal(Context& c, const Request& request) {
     if (c.vault.sealed()) return;
-    record(c, "vault.seal", request);
+    (void)c.db.write([&](storage::Tx& tx) -> Status {
+        c.audit.record(tx, {"vault.seal", request.principal ? request.principal->account_id : 0});
+        storage::announce(c.db, tx, sealed_channel);  // every process on this PostgreSQL seals too
+        return {};
+    });
     c.vault.seal();
 }
 
@@ -154,6 +181,11 @@ Result<Response> api_rotate(Request& request, Context& c) {
     if (!resume) {
         auto v = c.vault.next_field_key_version();
         if (!v) return v.error();
+        // The other processes seal new values under it from now on.
+        (void)c.db.write([&](storage::Tx& tx) -> Status {
+            storage::announce(c.db, tx, keys_channel);
+            return {};
+        });
     }
     HAVEN_TRY(report, reseal_all(c.db, c.vault, c.audit));
     return Response::json(

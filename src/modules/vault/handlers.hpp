@@ -2,6 +2,8 @@
 // routes answer (see the sealed gate in src/app/app.cpp).
 #pragma once
 
+#include <mutex>
+
 #include "audit/audit.hpp"
 #include "core/result.hpp"
 #include "crypto/vault.hpp"
@@ -22,6 +24,9 @@ struct Context {
     storage::Database& db;
     const audit::Recorder& audit;
     std::unique_ptr<UnsealThrottle> throttle;  // strangers' attempts, per source
+    std::string data_dir;                      // vault.json travels in each backup; DATA/backups receives them
+    std::vector<std::string> peers;            // the other processes of this store (setting peers): an unseal is passed on
+    std::mutex backing_up;                     // one backup at a time
 };
 
 Result<Response> unseal_show(Request& request, Context& c);  // GET  /unseal
@@ -33,6 +38,17 @@ Result<Response> api_seal(Request& request, Context& c);  // POST /api/v1/vault/
 // POST /api/v1/vault/rotate {"resume":false}, header X-Seal-Token: a new field-key version, then every
 // stored value re-sealed under it ({"resume":true} only finishes an interrupted rotation).
 Result<Response> api_rotate(Request& request, Context& c);
+
+// POST /api/v1/vault/backup {"keep": 14}, header X-Seal-Token: an encrypted backup, read back before it is kept, into
+// DATA/backups/haven-YYYYMMDDTHHMMSSZ.backup (0600); then all but the newest `keep` (1..1000) such files are deleted.
+// What `haven backup --keep N` and the package's timer call: the running server holds the key, so no passphrase
+// waits on the disk for the timer.
+Result<Response> api_backup(Request& request, Context& c);
+
+// Channels (storage::listen): a panic seal in one process seals every process on the same PostgreSQL; a new
+// field-key version is read from the vault file by every process.
+inline constexpr const char* sealed_channel = "vault_sealed";
+inline constexpr const char* keys_channel = "vault_keys";
 
 // The page every sealed request gets (503).
 Response sealed_page(const Request& request);
