@@ -1,5 +1,5 @@
 # The two commands of the README, and a few more. Every target installs what it lacks first.
-.PHONY: run test build deps unit asan e2e fuzz bench clean layers
+.PHONY: run test build deps unit asan e2e fuzz bench clean layers package package-test
 
 BUILD := build
 
@@ -55,6 +55,20 @@ fuzz: deps
 
 bench: build
 	./scripts/run-tests $(BUILD) bench
+
+# The Debian package (cmake/packaging.cmake): build/haven_VERSION_amd64.deb with the stripped binaries, the
+# systemd units and the docs, and build/haven-dbgsym_VERSION_amd64.ddeb with their debug symbols.
+package: build
+	cd $(BUILD) && cpack -G DEB
+	@version=$$(sed -n 's/^project(haven VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt); \
+	for f in $(BUILD)/haven_$${version}_amd64.deb $(BUILD)/haven-dbgsym_$${version}_amd64.ddeb; do \
+	    printf '%s\t%s bytes\t(%s)\n' "$$f" "$$(stat -c %s "$$f")" "$$(du -h "$$f" | cut -f1)"; \
+	done
+
+# Builds the package, installs it with apt (as root), serves through nginx+TLS, backs up, restores, purges
+# (scripts/test-package; also the last step of `make test`).
+package-test: build
+	./scripts/test-package $(BUILD)
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -51,6 +51,7 @@
 #include "modules/spaces/service.hpp"
 #include "storage/db.hpp"
 #include "storage/migrate.hpp"
+#include "support/haven_process.hpp"
 #include "support/http_client.hpp"
 #include "support/roster.hpp"
 #include "text/names.hpp"
@@ -1077,6 +1078,114 @@ void bench_long_poll(const std::string& dir, const std::string& db, int members)
     app->stop();
 }
 
+// Issue 21: requests/s of an authenticated read that touches the database (a site's people list, GET /api/v1/people)
+// with 1, 2 and 3 `haven serve` processes on one PostgreSQL, the same clients spread round-robin over them. On a
+// machine with few cores the clients and PostgreSQL share them with the servers: read the ratio against one process.
+void bench_processes(const std::string& dir, const std::string& url) {
+    const std::string data = dir + "/processes", bin = HAVEN_BINARY;
+    std::filesystem::create_directories(data);
+    empty_if_postgres(url);
+    const std::string flags = " --data " + data + " --db '" + url + "' --passphrase-file " + data + "/unseal-passphrase --log-level warn";
+    auto run = [](const std::string& command) {
+        std::string out;
+        FILE* p = popen((command + " 2>&1").c_str(), "r");
+        char buf[512];
+        for (size_t n; p && (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+        return std::pair{p ? pclose(p) : -1, out};
+    };
+    const auto added = run(bin + " init" + flags).first == 0
+                           ? run(bin + " site add --name Hub --city Riga --country Latvia --time-zone Europe/Riga" + flags)
+                           : std::pair{-1, std::string()};
+    const auto id_at = added.second.find("(id ");
+    if (added.first != 0 || id_at == std::string::npos) {
+        std::printf("processes: cannot set up the store: %s\n", added.second.c_str());
+        return;
+    }
+    const int64_t site = std::atoll(added.second.c_str() + id_at + 4);
+    std::vector<testing::HavenProcess> servers;
+    for (int i = 0; i < 3; ++i) {
+        servers.push_back(testing::start_haven(
+            {"--data", data, "--db", url, "--passphrase-file", data + "/unseal-passphrase", "--secure-cookies", "false", "--log-level", "warn"},
+            data + "/server.log"));
+        if (servers.back().port == 0) {
+            std::printf("processes: haven serve did not start (see %s/server.log)\n", data.c_str());
+            return;
+        }
+    }
+    auto stop_all = [&] {
+        for (const auto& s : servers) {
+            kill(s.pid, SIGTERM);
+            waitpid(s.pid, nullptr, 0);
+        }
+    };
+    // A coordinator signed in, and 200 people recorded at the site (the list shows the 50 most recent).
+    const std::string csrf = crypto::random_token();
+    const auto invited = run(bin + " user add --name reader --role coordinator --site Hub" + flags);
+    const std::string session = testing::enrol_and_sign_in(servers[0].port, invited.second, "reader", csrf);
+    if (session.empty()) {
+        std::printf("processes: cannot sign in\n");
+        stop_all();
+        return;
+    }
+    const std::string cookie = "Cookie: haven_session=" + session + "; haven_csrf=" + csrf + "\r\n";
+    for (int i = 0; i < 200; ++i) {
+        auto r = testing::request(servers[size_t(i) % 3].port, "POST", "/api/v1/people",
+                                  R"({"site_id":)" + std::to_string(site) + R"(,"pseudonym":"Person )" + std::to_string(i) + "\"}",
+                                  cookie + "X-CSRF-Token: " + csrf + "\r\nContent-Type: application/json\r\n");
+        if (r.status != 201) {
+            std::printf("processes: intake answered %d: %s\n", r.status, r.body.c_str());
+            stop_all();
+            return;
+        }
+    }
+    const std::string target = "/api/v1/people?site=" + std::to_string(site);
+    const std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + cookie + "\r\n";
+    // `connections` keep-alive clients, connection i on process i % n, for `seconds`.
+    auto load = [&](size_t n, int connections, double seconds) {
+        std::atomic<bool> stop{false};
+        std::atomic<int> failed{0};
+        std::vector<std::vector<double>> latencies(static_cast<size_t>(connections));
+        std::vector<std::thread> threads;
+        for (int i = 0; i < connections; ++i)
+            threads.emplace_back([&, i] {
+                testing::Connection c(servers[size_t(i) % n].port);
+                while (!stop) {
+                    const auto t0 = Clock_::now();
+                    if (!c.send(req) || c.read_reply().status != 200) {
+                        ++failed;
+                        return;
+                    }
+                    latencies[size_t(i)].push_back(std::chrono::duration<double, std::micro>(Clock_::now() - t0).count());
+                }
+            });
+        std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+        stop = true;
+        for (auto& t : threads) t.join();
+        std::vector<double> all;
+        for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+        std::sort(all.begin(), all.end());
+        Load r;
+        if (failed) std::printf("processes: %d connections failed\n", failed.load());
+        if (all.empty()) return r;
+        r.rps = double(all.size()) / seconds;
+        r.p50_us = all[all.size() / 2];
+        r.p99_us = all[std::min(all.size() - 1, size_t(double(all.size()) * 0.99))];
+        return r;
+    };
+    const int connections = std::getenv("HAVEN_BENCH_CONNECTIONS") ? std::atoi(std::getenv("HAVEN_BENCH_CONNECTIONS")) : 12;
+    load(3, connections, 1.0);  // warm up every process
+    double one = 0;
+    for (size_t n = 1; n <= 3; ++n) {
+        const Load l = load(n, connections, 4.0);
+        if (n == 1) one = l.rps;
+        std::printf(
+            "processes %zu x haven serve, GET %s (50 people), %d connections: %7.0f req/s, p50 %6.0f us, p99 %6.0f us, x%.2f of one process\n", n,
+            target.c_str(), connections, l.rps, l.p50_us, l.p99_us, l.rps / std::max(one, 1.0));
+    }
+    std::printf("processes: %u cores here, shared by the clients, PostgreSQL and the servers\n", std::thread::hardware_concurrency());
+    stop_all();
+}
+
 }  // namespace
 
 int main() {
@@ -1120,6 +1229,12 @@ int main() {
     if (only("reports")) {
         bench_reports(dir, "sqlite:" + dir + "/reports.db");
         if (const char* pg = std::getenv("HAVEN_TEST_PG_URL")) bench_reports(dir, pg);
+    }
+    if (only("processes")) {
+        if (const char* pg = std::getenv("HAVEN_TEST_PG_URL"))
+            bench_processes(dir, pg);
+        else
+            std::printf("processes: skipped (several processes share one store on PostgreSQL only; HAVEN_TEST_PG_URL unset)\n");
     }
     if (only("people")) {
         bench_people(dir, "sqlite:" + dir + "/people.db");

@@ -126,9 +126,11 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
     app->network_ = std::move(network);
     app->listener_ = storage::listen(config.db, {network::Service::published_channel, vault::sealed_channel, vault::keys_channel},
                                      [n = &app->network_->service, v = app->vault_.get()](const std::string& channel) {
-                                         if (channel == network::Service::published_channel) n->heard_published();
+                                         // "": the connection was lost and is back; a panic seal missed meanwhile reaches
+                                         // this process through `peers` (vault/handlers.cpp) — see docs/OPERATIONS.md.
+                                         if (channel == network::Service::published_channel || channel.empty()) n->heard_published();
                                          if (channel == vault::sealed_channel && !v->sealed()) v->seal();  // audited where it began
-                                         if (channel == vault::keys_channel) v->reread_key_version();
+                                         if (channel == vault::keys_channel || channel.empty()) v->reread_key_version();
                                      });
     add_routes(*app);
     web::set_navigation([](const Principal& who) {

@@ -19,16 +19,25 @@ void add_db(CLI::App& app, int& exit_code) {
         *db, "copy", "Copy every row of the store into another, empty database (SQLite <-> PostgreSQL).", exit_code, [target](const Config& config) {
             try {
                 const auto started = std::chrono::steady_clock::now();
+                // Neither store changes before the copy: the source must be at this Haven's schema (serving it once migrates it,
+                // after a backup), and only a new, empty target is migrated.
                 auto from = storage::open_database(config.db);
+                const int latest = storage::migrations_for(from->engine()).back().version;
+                if (const int v = storage::schema_version(*from); v != latest) {
+                    std::cerr << "haven: the source is at schema version " << v << ", this Haven at " << latest
+                              << ": copy with the Haven that serves it, or let this one migrate it first (haven serve, after a backup)\n";
+                    return 1;
+                }
                 auto to = storage::open_database(*target);
-                if (auto m = storage::migrate(*from, {backups_dir(config), config.migrate_without_backup}); !m) {
-                    print_error(m.error());
+                if (const int v = storage::schema_version(*to); v > latest) {
+                    std::cerr << "haven: the target is at schema version " << v << ", newer than this Haven (" << latest << ")\n";
                     return 1;
                 }
-                if (auto m = storage::migrate(*to); !m) {
-                    print_error(m.error());
-                    return 1;
-                }
+                if (storage::schema_version(*to) == 0)
+                    if (auto m = storage::migrate(*to); !m) {
+                        print_error(m.error());
+                        return 1;
+                    }
                 auto copied = storage::copy_database(*from, *to);
                 if (!copied) {
                     print_error(copied.error());

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <sstream>
 
 #include "crypto/random.hpp"
@@ -280,16 +281,17 @@ Result<BackupSummary> restore_backup(Database& db, const BackupKey& key, const s
 }
 
 Result<BackupSummary> copy_database(Database& from, Database& to) {
+    // Only what the migrations seed (the chains' head rows, the shipped procedures) may be there, and is replaced.
+    static const std::set<std::string> seeded = {"audit_head", "fund_ledger_head", "report_release_head", "procedure_templates"};
+    for (const auto& table : tables(to))
+        if (!seeded.count(table) && !to.query("SELECT 1 FROM " + table + " LIMIT 1").empty())
+            return make_error(ErrorKind::conflict, "target_not_empty",
+                              "The target already holds records (" + table + "); copy only into an empty database.", "to");
     if (schema_version(from) != schema_version(to))
         return make_error(ErrorKind::conflict, "schema_mismatch",
                           "The two databases are at schema versions " + std::to_string(schema_version(from)) + " and " +
                               std::to_string(schema_version(to)) + ": migrate both with this Haven first.",
                           "to");
-    // What the migrations seed (a head row, the shipped procedures) is replaced; anything a person wrote is not.
-    for (const char* table : {"sites", "accounts", "people", "audit_log"})
-        if (!to.query(std::string("SELECT 1 FROM ") + table + " LIMIT 1").empty())
-            return make_error(ErrorKind::conflict, "target_not_empty",
-                              std::string("The target already holds records (") + table + "); copy only into an empty database.", "to");
     BackupSummary summary;
     HAVEN_CHECK(to.write([&](Tx& tx) -> Status {
         RowWriter out(to, tx);

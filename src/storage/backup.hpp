@@ -39,8 +39,8 @@ Result<std::string> backup_vault_file(const std::string& path);
 Result<BackupSummary> restore_backup(Database& db, const BackupKey& key, const std::string& path);
 
 // `haven db copy`: every row of `from` into `to`, values byte for byte, in one transaction on `to` (a failure leaves it
-// as it was). Both must be at the same schema version; a target that already holds sites, accounts, people or audit
-// entries is refused (409 target_not_empty). Ids are random (core/ids): there are no sequences to carry over.
+// as it was). Both must be at the same schema version; a target holding any row but what the migrations seed is
+// refused (409 target_not_empty). Ids are random (core/ids): there are no sequences to carry over.
 Result<BackupSummary> copy_database(Database& from, Database& to);
 
 }  // namespace haven::storage

@@ -122,10 +122,10 @@ public:
 
 // Wake-ups across processes (several `haven serve` on one PostgreSQL, docs/OPERATIONS.md): `announce(db, tx, channel)`
 // reaches, once `tx` commits, every process listening on `channel` — this one included (PostgreSQL's NOTIFY). A
-// `Listener` holds one connection of its own for LISTEN and calls `heard(channel)` on its thread; after losing the
-// connection it reconnects within a second. What is announced meanwhile is missed: each user has its own fallback
-// (polls reload within a second; a newer key version is read when a value needs it). SQLite serves one process:
-// announce does nothing and listen returns nullptr. Channels: lower-case letters and '_'.
+// `Listener` holds one connection of its own for LISTEN and calls `heard(channel)` on its thread; `listen` returns
+// once it listens (at most 5 s). After losing the connection it reconnects within a second and calls `heard("")`:
+// what was announced meanwhile was missed, look again. SQLite serves one process: announce does nothing and listen
+// returns nullptr. Channels: lower-case letters and '_'.
 void announce(Database& db, Tx& tx, std::string_view channel);
 class Listener {
 public:

@@ -44,22 +44,28 @@ void record(Context& c, const char* action, const Request& request) {
     });
 }
 
-// Unseals the peers (setting peers) with what unsealed this process, each within a minute; a peer already unsealed
-// answers at once. One that cannot be reached is logged and stays sealed (unseal it with `haven unseal --listen`).
-void pass_on(const Context& c, const std::string& passphrase, const std::vector<std::string>& files) {
-    if (c.peers.empty()) return;
+// Passes an unseal (or a seal) on to the peers (setting peers), as the operator on the server, each within a minute;
+// a peer already in that state answers at once. One that cannot be reached is logged (unseal it with `haven unseal`
+// and its --listen). A request that came from a peer is not passed on again.
+bool from_peer(const Context& c, const Request& request) {
+    return request.header("X-Haven-Peer") == "1" && !c.seal_token.empty() && crypto::equal_secret(request.header("X-Seal-Token"), c.seal_token);
+}
+
+void pass_on(const Context& c, const std::string& path, const std::string& body) {
+    for (const auto& peer : c.peers) {
+        http::client::Endpoint server{"http://" + peer, "", "", 60};
+        auto reply = http::client::request(server, "POST", path, body, "application/json", {{"X-Seal-Token", c.seal_token}, {"X-Haven-Peer", "1"}});
+        if (!reply || reply->status != 200) log::warn("peer_failed", {{"peer", peer}, {"path", path}, {"status", reply ? reply->status : 0}});
+    }
+}
+
+std::string unseal_body(const std::string& passphrase, const std::vector<std::string>& files) {
     json::object body;
     if (!passphrase.empty()) body["passphrase"] = passphrase;
     json::array keys;
     for (const auto& f : files) keys.push_back(json::string(f));
     if (!files.empty()) body["operator_keys"] = keys;
-    const std::string text = json::serialize(body);
-    for (const auto& peer : c.peers) {
-        http::client::Endpoint server{"http://" + peer, "", "", 60};
-        auto reply = http::client::request(server, "POST", "/api/v1/vault/unseal", text, "application/json",
-                                           {{"X-Seal-Token", c.seal_token}, {"X-Haven-Peer", "1"}});
-        if (!reply || reply->status != 200) log::warn("unseal_peer_failed", {{"peer", peer}, {"status", reply ? reply->status : 0}});
-    }
+    return json::serialize(body);
 }
 
 Status unseal(Context& c, const Request& request, const std::string& passphrase, const std::vector<std::string>& files) {
@@ -88,7 +94,7 @@ Status unseal(Context& c, const Request& request, const std::string& passphrase,
     if (!s) return s;
     record(c, "vault.unseal", request);
     // 3. The other processes of this store: the same secret, as the operator on the server (once: not passed on again).
-    if (!(operator_on_server && request.header("X-Haven-Peer") == "1")) pass_on(c, passphrase, files);
+    if (!from_peer(c, request) && !c.peers.empty()) pass_on(c, "/api/v1/vault/unseal", unseal_body(passphrase, files));
     return s;
 }
 
@@ -100,6 +106,8 @@ void seal(Context& c, const Request& request) {
         return {};
     });
     c.vault.seal();
+    // Also through the peers (the announcement reaches every process listening; this reaches those that missed it).
+    if (!from_peer(c, request)) pass_on(c, "/api/v1/vault/seal", "{}");
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <poll.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "core/log.hpp"
@@ -14,7 +16,11 @@ namespace {
 class PostgresListener final : public Listener {
 public:
     PostgresListener(std::string url, std::vector<std::string> channels, std::function<void(const std::string&)> heard)
-        : url_(std::move(url)), channels_(std::move(channels)), heard_(std::move(heard)), thread_([this] { run(); }) {}
+        : url_(std::move(url)), channels_(std::move(channels)), heard_(std::move(heard)), thread_([this] { run(); }) {
+        // Serving starts once this process hears what the others announce (or after 5 s, with a warning).
+        std::unique_lock lock(mutex_);
+        if (!listening_cv_.wait_for(lock, std::chrono::seconds(5), [this] { return listening_; })) log::warn("db_listener_not_ready", {});
+    }
     ~PostgresListener() override {
         stop_ = true;
         thread_.join();
@@ -32,7 +38,17 @@ private:
                 listening = PQresultStatus(r) == PGRES_COMMAND_OK;
                 PQclear(r);
             }
-            if (listening) receive(conn);
+            if (listening) {
+                bool first;
+                {
+                    std::lock_guard lock(mutex_);
+                    first = !listening_;
+                    listening_ = true;
+                }
+                listening_cv_.notify_all();
+                if (!first) heard_("");  // listening again: whatever was announced meanwhile was missed
+                receive(conn);
+            }
             PQfinish(conn);
             if (stop_) break;
             log::warn("db_listener_reconnect", {});
@@ -63,7 +79,10 @@ private:
     const std::vector<std::string> channels_;
     const std::function<void(const std::string&)> heard_;
     std::atomic<bool> stop_{false};
-    std::thread thread_;  // last: starts once the members above exist
+    std::mutex mutex_;
+    std::condition_variable listening_cv_;
+    bool listening_ = false;  // listened once (under mutex_)
+    std::thread thread_;      // last: starts once the members above exist
 };
 
 }  // namespace
