@@ -2,6 +2,10 @@
 .PHONY: run test build deps unit asan e2e fuzz bench clean layers package package-test
 
 BUILD := build
+# ccache keys on paths relative to the checkout, so a fresh clone elsewhere (CI) reuses what another compiled.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+export CCACHE_MAXSIZE := 20G
 
 deps:
 	@./scripts/install-deps
