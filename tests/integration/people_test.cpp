@@ -18,12 +18,14 @@
 #include "support/app_fixture.hpp"
 #include "support/engines.hpp"
 #include "support/http_client.hpp"
+#include "support/wait.hpp"
 
 namespace haven {
 namespace {
 
 namespace json = boost::json;
 using testing::HttpReply;
+using namespace std::chrono_literals;
 
 std::string test_data(const char* name) {
     std::ifstream in(std::string(HAVEN_SOURCE_DIR) + "/tests/data/" + name, std::ios::binary);
@@ -322,9 +324,10 @@ TEST_P(People, ImportPagesPreviewThenImportWithProgress) {
             "--b\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n" + csrf +
             "\r\n--b\r\nContent-Disposition: form-data; name=\"csv_file\"; filename=\"r.csv\"\r\nContent-Type: text/csv\r\n\r\n" + csv +
             "\r\n--b--\r\n";
-        return testing::request(port_, "POST", base + "/preview", body,
-                                "Cookie: __Host-haven_session=" + coordinator_ + "; __Host-haven_csrf=" + csrf_ +
-                                    "\r\nContent-Type: multipart/form-data; boundary=b\r\n");
+        return testing::request(
+            port_, "POST", base + "/preview", body,
+            "Cookie: __Host-haven_session=" + coordinator_ + "; __Host-haven_csrf=" + csrf_ + "\r\nContent-Type: multipart/form-data; boundary=b\r\n",
+            60'000);
     };
     auto uploaded = multipart(csrf_, "Pseudonym\r\nFilin\r\n");
     EXPECT_EQ(uploaded.status, 200) << uploaded.body.substr(0, 300);
@@ -361,12 +364,15 @@ TEST_P(People, ImportPagesPreviewThenImportWithProgress) {
     ASSERT_EQ(started.status, 303) << started.body.substr(0, 300);
     const auto at = started.headers.find("Location: ") + 10;
     const std::string progress = started.headers.substr(at, started.headers.find("\r\n", at) - at);
+    // Generous limits: a shared CI machine under load is many times slower than a quiet one.
     std::string page;
-    for (int i = 0; i < 300; ++i) {
-        page = testing::request(port_, "GET", progress, "", "Cookie: __Host-haven_session=" + coordinator_ + "\r\n").body;
-        if (page.find("people imported") != std::string::npos) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    testing::within(
+        120s,
+        [&] {
+            page = testing::request(port_, "GET", progress, "", "Cookie: __Host-haven_session=" + coordinator_ + "\r\n", 30'000).body;
+            return page.find("people imported") != std::string::npos || page.find("class=\"notice") != std::string::npos;
+        },
+        100ms);
     EXPECT_NE(page.find("2,000 people imported."), std::string::npos) << page.substr(page.find("<main"), 400);
     EXPECT_EQ(people_count(), 2000);
     // Another account cannot watch this import.
@@ -385,7 +391,8 @@ TEST_P(People, ImportPagesPreviewThenImportWithProgress) {
     EXPECT_NE(again.body.find("name=\"row-1378\" value=\"new\""), std::string::npos) << "row 1378 (Sever1377) is flagged";
     auto second = form(base, test_data("residents-2000.csv"), mapping + "&row-1378=new");
     ASSERT_EQ(second.status, 303) << second.body.substr(0, 300);
-    for (int i = 0; i < 300 && people_count() < 2001; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    testing::within(
+        120s, [&] { return people_count() >= 2001; }, 100ms);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     EXPECT_EQ(people_count(), 2001) << "only the unticked row";
 
@@ -399,7 +406,8 @@ TEST_P(People, ImportPagesPreviewThenImportWithProgress) {
     auto merged = form(base, one, "&row-2=merge");
     ASSERT_EQ(merged.status, 303) << merged.body.substr(0, 300);
     auto merges = [&] { return app_->db().query("SELECT COUNT(*) FROM audit_log WHERE action = 'person.import_merge'").at(0).integer(0); };
-    for (int i = 0; i < 300 && merges() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    testing::within(
+        120s, [&] { return merges() >= 1; }, 100ms);
     EXPECT_EQ(merges(), 1);
     EXPECT_EQ(people_count(), 2001) << "merged, not added";
     auto found = testing::request(
@@ -419,7 +427,8 @@ TEST_P(People, ImportPagesPreviewThenImportWithProgress) {
     // What the form cannot do: merge a row the server did not flag (a forged row number is skipped like any other).
     auto forged = form(base, "Pseudonym\nNobodyLikeThis\n", "&row-2=merge");
     ASSERT_EQ(forged.status, 303);
-    for (int i = 0; i < 100 && people_count() < 2002; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    testing::within(
+        120s, [&] { return people_count() >= 2002; }, 100ms);
     EXPECT_EQ(people_count(), 2002) << "an unflagged row is imported as new whatever the form says";
     EXPECT_EQ(merges(), 1);
 }

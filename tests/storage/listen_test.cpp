@@ -9,6 +9,7 @@
 
 #include "storage/db.hpp"
 #include "support/engines.hpp"
+#include "support/wait.hpp"
 
 namespace haven::storage {
 namespace {
@@ -23,11 +24,7 @@ protected:
     std::string dir_, url_;
 };
 
-bool within(std::chrono::milliseconds limit, const std::function<bool()>& done) {
-    const auto until = std::chrono::steady_clock::now() + limit;
-    while (!done() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    return done();
-}
+using testing::within;
 
 TEST_P(Listen, AnAnnouncementReachesEveryListenerOnceItCommitsAndNotBefore) {
     if (url_.empty()) return;
