@@ -15,7 +15,8 @@ void init();
 std::string random_bytes(size_t n);
 // Uniform in [0, bound) (bound ≥ 1), without modulo bias.
 uint32_t random_below(uint32_t bound);
-// A 256-bit secret as URL-safe base64 without padding (43 characters): session ids, tokens, links.
+// A 256-bit secret as URL-safe base64 without padding (43 characters, never beginning with '-'): session ids,
+// tokens, links.
 std::string random_token();
 // The token in the file at `path` (a secret in DATA: metrics-token, unseal-throttle-key), made (random, 0600) when
 // missing — once, even when several processes start together; "" when it can be neither read nor made.

@@ -105,7 +105,8 @@ protected:
     }
     std::string new_token(const std::string& bin, const std::string& data) {
         // CI has twice (once per engine, about one run in four) read nothing from a `token create` that exited 0;
-        // not reproduced here. Asked again then, and said so, so that the next engineer sees how often.
+        // not reproduced here. Asked again then, and said so. (Another failure here, "token is required", was a token
+        // beginning with '-', taken for an option by `haven-operator token`: random_token no longer makes one.)
         for (int attempt = 1;; ++attempt) {
             auto token = sh(bin + " token create --user netop --scope write --label laptop" + data);
             EXPECT_EQ(token.status, 0) << token.out;
