@@ -27,7 +27,7 @@ struct Config {
     int max_queue = 256;                  // requests waiting for a worker; more get 503
     int body_memory_mb = 64;              // request bodies being read at once, in all; more get 503
     int db_pool = 4;                      // reader connections (SQLite) or pool size (PostgreSQL)
-    bool group_commit = true;             // SQLite: many writes share one fsync
+    bool group_commit = true;             // many writes share one commit (one fsync)
     bool test_routes = false;             // mounts /api/v1/test/* (durability probe); never in production
     bool secure_cookies = true;           // false only for a plain-HTTP demo on loopback
     bool migrate_without_backup = false;  // change an existing store's schema without a fresh backup in DATA/backups

@@ -54,7 +54,11 @@ std::optional<int64_t> integer_of(const Rows& rows);
 // messages name columns only; for PostgreSQL we keep the primary message and SQLSTATE, never DETAIL).
 class DbError : public std::runtime_error {
 public:
-    enum class Kind { constraint, unavailable, other };
+    enum class Kind {
+        constraint,   // a constraint refused the write, or a concurrent one did (PostgreSQL's deadlocks): try again
+        unavailable,  // the database cannot be reached or the transaction could not be committed
+        other
+    };
     DbError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
     Kind kind() const { return kind_; }
 
@@ -71,6 +75,10 @@ public:
     virtual int64_t exec(std::string_view sql, const Params& params = {}) = 0;
     // Several statements, no parameters (migrations).
     virtual void exec_script(std::string_view sql) = 0;
+    // The most rows one multi-row INSERT should carry (storage::rows_per_insert): on PostgreSQL many, each
+    // statement costing a round trip; on SQLite one — in process, binding a long statement's parameters costs more
+    // than running short ones (an import of 20,000 people took 2.9 s instead of 1.6 s).
+    virtual size_t rows_per_insert() const { return 1; }
 };
 
 struct DbStats {
@@ -83,8 +91,8 @@ struct DbStats {
 
 struct DbOptions {
     int pool_size = 4;
-    bool group_commit = true;  // SQLite: false gives one transaction and one fsync per write()
-    int max_batch = 256;       // SQLite: writes that may share one commit
+    bool group_commit = true;  // false gives one transaction and one fsync per write() (storage/group_commit.hpp)
+    int max_batch = 256;       // writes that may share one commit
 };
 
 class Database {

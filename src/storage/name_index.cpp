@@ -11,10 +11,37 @@ std::string in_list(size_t first, size_t count) {
     return s;
 }
 
+std::string values_rows(size_t rows, size_t columns) {
+    std::string s;
+    for (size_t r = 0; r < rows; ++r) s += (r ? ", (" : "(") + in_list(1 + r * columns, columns) + ")";
+    return s;
+}
+
+size_t rows_per_insert(size_t remaining, size_t most) {
+    if (remaining <= std::min<size_t>(most, 32)) return remaining;
+    return remaining >= most ? most : std::min<size_t>(most, 32);
+}
+
 void replace_values(Tx& tx, const NameIndex& index, int64_t owner, const std::set<int64_t>& values) {
     tx.exec(std::string("DELETE FROM ") + index.table + " WHERE " + index.owner + " = $1", {owner});
-    const std::string insert = std::string("INSERT INTO ") + index.table + " (value, " + index.owner + ") VALUES ($1, $2)";
-    for (int64_t v : values) tx.exec(insert, {v, owner});
+    std::vector<std::pair<int64_t, int64_t>> rows;
+    for (int64_t v : values) rows.emplace_back(v, owner);
+    add_values(tx, index, rows);
+}
+
+void add_values(Tx& tx, const NameIndex& index, const std::vector<std::pair<int64_t, int64_t>>& rows) {
+    const std::string insert = std::string("INSERT INTO ") + index.table + " (value, " + index.owner + ") VALUES ";
+    for (size_t at = 0; at < rows.size();) {
+        const size_t n = rows_per_insert(rows.size() - at, tx.rows_per_insert());
+        Params params;
+        params.reserve(2 * n);
+        for (size_t i = at; i < at + n; ++i) {
+            params.emplace_back(rows[i].first);
+            params.emplace_back(rows[i].second);
+        }
+        tx.exec(insert + values_rows(n, 2), params);
+        at += n;
+    }
 }
 
 std::vector<int64_t> bearers_of(Tx& tx, const NameIndex& index, int64_t value, size_t most) {

@@ -20,7 +20,16 @@ struct NameIndex {
 // The SQL parameters `$first` … for `count` bound values, for an IN list: "$3, $4, $5" for first 3, count 3.
 std::string in_list(size_t first, size_t count);
 
+// The rows of a multi-row VALUES, numbered from $1: "($1, $2), ($3, $4)" for 2 rows of 2 columns.
+std::string values_rows(size_t rows, size_t columns);
+// How many of `remaining` rows the next multi-row INSERT takes, at most `most` (Tx::rows_per_insert): all of them up
+// to 32, else `most` or 32 at a time. Many rows a statement, and few distinct SQL texts (each is prepared once per
+// connection).
+size_t rows_per_insert(size_t remaining, size_t most = 128);
+
 void replace_values(Tx& tx, const NameIndex& index, int64_t owner, const std::set<int64_t>& values);
+// Adds rows (value, owner) for owners that hold none yet (new records): no DELETE first.
+void add_values(Tx& tx, const NameIndex& index, const std::vector<std::pair<int64_t, int64_t>>& rows);
 // Who holds this value; nobody if more than `most` do.
 std::vector<int64_t> bearers_of(Tx& tx, const NameIndex& index, int64_t value, size_t most);
 // Who holds a value of every set (each set: the values of one word), those holding the most of all the values

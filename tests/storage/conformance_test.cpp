@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <thread>
 
@@ -74,7 +75,9 @@ TEST_P(Storage, BindsPlaceholdersByNumberNotPosition) {
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].integer(0), 7);
     EXPECT_DOUBLE_EQ(rows[0].real(2), 14.0);
-    EXPECT_THROW(db_->query("SELECT id FROM item WHERE id = $1 AND name = $2", {int64_t(7)}), DbError);
+    EXPECT_THROW(db_->query("SELECT id FROM item WHERE id = $1 AND name = $2", {int64_t(7)}), DbError) << "a parameter not given";
+    EXPECT_THROW(db_->query("SELECT id FROM item WHERE id = $1", {int64_t(7), std::string("unused")}), DbError) << "a parameter not used";
+    EXPECT_THROW(db_->query("SELECT id FROM item WHERE id = $3", {int64_t(7), int64_t(8)}), DbError) << "a parameter beyond those given";
 }
 
 TEST_P(Storage, AnErrorOrAnExceptionRollsBackOnlyThatWrite) {
@@ -139,9 +142,80 @@ TEST_P(Storage, ConcurrentWritesAllLandAndShareCommits) {
     EXPECT_EQ(count(), threads * per_thread);
     auto stats = db_->stats();
     EXPECT_GE(stats.writes, threads * per_thread);
-    if (GetParam() == "sqlite") {
-        EXPECT_LT(stats.commits, stats.writes) << "group commit never grouped";
+    EXPECT_LT(stats.commits, stats.writes) << "group commit never grouped";
+}
+
+// One batch of a group commit (storage/group_commit.hpp): the writes queued while the writer is busy share one
+// transaction, each in its savepoint — a constraint violation, a refusal, an exception or a write that sends
+// nothing each undo that write alone; the rest are committed together, and the next batch starts clean.
+TEST_P(Storage, OneBatchsFailuresUndoOnlyTheirOwnWrites) {
+    if (!db_) return;
+    ASSERT_TRUE(db_->write([&](Tx& tx) -> Status {
+                       tx.exec("INSERT INTO item (id, name) VALUES (100, 'taken')");
+                       return {};
+                   })
+                    .ok());
+    const int64_t commits_before = db_->stats().commits;
+    std::atomic<bool> inside{false}, release{false};
+    std::thread blocker([&] {
+        (void)db_->write([&](Tx& tx) -> Status {
+            tx.exec("INSERT INTO item (id, name) VALUES (1, 'first')");
+            inside = true;
+            while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            return {};
+        });
+    });
+    while (!inside) std::this_thread::sleep_for(std::chrono::milliseconds(1));  // the blocker's batch is running
+    auto insert = [&](int64_t id, const std::string& name) {
+        return [this, id, name] {
+            return db_->write([&](Tx& tx) -> Status {
+                tx.exec("INSERT INTO item (id, name) VALUES ($1, $2)", {id, name});
+                return {};
+            });
+        };
+    };
+    std::vector<std::function<Status()>> writes = {
+        insert(2, "second"),
+        insert(3, "taken"),  // violates UNIQUE (name)
+        [this] {
+            return db_->write([&](Tx& tx) -> Status {
+                tx.exec("INSERT INTO item (id, name) VALUES (4, 'refused')");
+                return make_error(ErrorKind::invalid, "no", "changed my mind");
+            });
+        },
+        [this] { return db_->write([&](Tx&) -> Status { return {}; }); },  // sends nothing
+        [this] {
+            return db_->write([&](Tx& tx) -> Status {
+                tx.exec("INSERT INTO item (id, name) VALUES (5, 'thrown')");
+                throw std::runtime_error("boom");
+            });
+        },
+        insert(6, "sixth"),
+    };
+    std::vector<std::string> outcomes(writes.size());
+    std::vector<std::thread> writers;
+    for (size_t i = 0; i < writes.size(); ++i) {
+        writers.emplace_back([&, i] {
+            try {
+                outcomes[i] = writes[i]().ok() ? "ok" : "refused";
+            } catch (const DbError& e) {
+                outcomes[i] = e.kind() == DbError::Kind::constraint ? "constraint" : "db error";
+            } catch (const std::exception&) {
+                outcomes[i] = "thrown";
+            }
+        });
+        while (db_->stats().write_queue != int64_t(i + 1)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
+    release = true;
+    blocker.join();
+    for (auto& w : writers) w.join();
+    EXPECT_EQ(outcomes, (std::vector<std::string>{"ok", "constraint", "refused", "ok", "thrown", "ok"}));
+    EXPECT_EQ(db_->stats().commits, commits_before + 2) << "the blocker's, then one for the six queued behind it";
+    std::vector<int64_t> ids;
+    for (const auto& r : db_->query("SELECT id FROM item ORDER BY id")) ids.push_back(r.integer(0));
+    EXPECT_EQ(ids, (std::vector<int64_t>{1, 2, 6, 100}));
+    ASSERT_TRUE(insert(7, "seventh")().ok()) << "the next batch starts clean";
+    EXPECT_EQ(count(), 5);
 }
 
 TEST_P(Storage, ReadsSeeEveryAcknowledgedWrite) {

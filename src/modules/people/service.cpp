@@ -94,22 +94,32 @@ Result<std::vector<Service::Profile>> Service::profiles(Tx& tx, const std::vecto
     return out;
 }
 
-void Service::write_index(Tx& tx, int64_t id, const std::vector<std::string>& names) {
+std::set<int64_t> Service::index_values(const std::vector<std::string>& names) const {
     std::set<int64_t> values;
     for (const auto& n : names) values.merge(crypto::name_index_values(vault_, index_name, n, settings_.name_index_bits));
     if (!names.empty()) values.insert(crypto::exact_index_value(vault_, pseudonym_index, names.front(), settings_.name_index_bits));
-    store::replace_names(tx, id, values);
+    return values;
 }
 
-void Service::insert(Tx& tx, Person& p, int64_t now) {
-    p.id = new_id();
-    p.created_at = p.active_at = now;
-    PersonKey key{crypto::random_bytes(crypto::SecretKey::size)};
-    const std::string sealed_key = vault_.seal_field("people", "person_key", p.id, key.bytes);
-    const std::string record = crypto::aead_seal(json::serialize(to_json(p)), key.data(), record_ad("people", p.id));
-    store::insert_person(tx, {p.id, p.site_id, now, now, sealed_key, record});
-    write_index(tx, p.id, p.names());
-    store::count_arrival(tx, p.site_id, month_of(p.arrival_date, now));
+void Service::write_index(Tx& tx, int64_t id, const std::vector<std::string>& names) { store::replace_names(tx, id, index_values(names)); }
+
+void Service::insert(Tx& tx, std::span<Person> people, int64_t now) {
+    std::vector<StoredPerson> rows;
+    std::vector<std::pair<int64_t, int64_t>> names;               // (value, person)
+    std::map<std::pair<int64_t, std::string>, int64_t> arrivals;  // (site, month) → people
+    for (Person& p : people) {
+        p.id = new_id();
+        p.created_at = p.active_at = now;
+        PersonKey key{crypto::random_bytes(crypto::SecretKey::size)};
+        const std::string sealed_key = vault_.seal_field("people", "person_key", p.id, key.bytes);
+        const std::string record = crypto::aead_seal(json::serialize(to_json(p)), key.data(), record_ad("people", p.id));
+        rows.push_back({p.id, p.site_id, now, now, sealed_key, record});
+        for (int64_t v : index_values(p.names())) names.emplace_back(v, p.id);
+        ++arrivals[{p.site_id, month_of(p.arrival_date, now)}];
+    }
+    store::insert_people(tx, rows);
+    store::add_names(tx, names);
+    for (const auto& [at, n] : arrivals) store::count_arrivals(tx, at.first, at.second, n);
 }
 
 Result<Service::Created> Service::create(const Principal& actor, Person person, bool look_for_duplicates) {
@@ -125,7 +135,7 @@ Result<Service::Created> Service::create(const Principal& actor, Person person, 
         created.possible_duplicates = std::move(dups);
     }
     HAVEN_CHECK(db_.write([&](Tx& tx) -> Status {
-        insert(tx, person, clock_.now_ms());
+        insert(tx, std::span(&person, 1), clock_.now_ms());
         audit_.record(tx, {"person.create", actor.account_id, "person", person.id, person.site_id});
         return {};
     }));

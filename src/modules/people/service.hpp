@@ -8,6 +8,8 @@
 
 #include <functional>
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -163,7 +165,10 @@ private:
     static std::vector<int64_t> ids_of(const std::vector<Match>& shown);
     Status count_shown(const Principal& actor, const std::vector<Match>& shown);
     Result<Person> open(const store::StoredPerson& row) const;
-    void insert(storage::Tx& tx, Person& person, int64_t now);
+    // Gives new people their ids and inserts them (checked), their names' index and arrivals: a few statements for
+    // many people (an import's).
+    void insert(storage::Tx& tx, std::span<Person> people, int64_t now);
+    std::set<int64_t> index_values(const std::vector<std::string>& names) const;
     // Seals `person` (checked) as the record of `row` and indexes its names again.
     Status rewrite(storage::Tx& tx, const store::StoredPerson& row, const Person& person);
     void write_index(storage::Tx& tx, int64_t id, const std::vector<std::string>& names);

@@ -58,6 +58,20 @@ void insert_person(Tx& tx, const StoredPerson& p) {
             {p.id, p.site_id, Blob::of(p.sealed_key), Blob::of(p.sealed_record), p.created_at, p.active_at});
 }
 
+void insert_people(Tx& tx, const std::vector<StoredPerson>& people) {
+    for (size_t at = 0; at < people.size();) {
+        const size_t n = storage::rows_per_insert(people.size() - at, tx.rows_per_insert());
+        storage::Params params;
+        params.reserve(6 * n);
+        for (size_t i = at; i < at + n; ++i) {
+            const StoredPerson& p = people[i];
+            params.insert(params.end(), {p.id, p.site_id, Blob::of(p.sealed_key), Blob::of(p.sealed_record), p.created_at, p.active_at});
+        }
+        tx.exec("INSERT INTO people (id, site_id, person_key, record, created_at, active_at) VALUES " + storage::values_rows(n, 6), params);
+        at += n;
+    }
+}
+
 void set_record(Tx& tx, int64_t id, const std::string& sealed_record, int64_t active_at) {
     tx.exec("UPDATE people SET record = $1, active_at = $2 WHERE id = $3", {Blob::of(sealed_record), active_at, id});
 }
@@ -109,6 +123,8 @@ const storage::NameIndex names_index{"people_names", "person_id"};
 
 void replace_names(Tx& tx, int64_t person_id, const std::set<int64_t>& values) { storage::replace_values(tx, names_index, person_id, values); }
 
+void add_names(Tx& tx, const std::vector<std::pair<int64_t, int64_t>>& rows) { storage::add_values(tx, names_index, rows); }
+
 std::vector<int64_t> bearers_of(Tx& tx, int64_t value, size_t most) { return storage::bearers_of(tx, names_index, value, most); }
 
 std::vector<int64_t> holding_every(Tx& tx, const std::vector<std::set<int64_t>>& words, size_t limit) {
@@ -133,11 +149,11 @@ std::vector<StoredConsent> consents_of(Tx& tx, int64_t person_id) {
 
 // ---- Arrivals ----
 
-void count_arrival(Tx& tx, int64_t site_id, const std::string& month) {
+void count_arrivals(Tx& tx, int64_t site_id, const std::string& month, int64_t people) {
     tx.exec(
-        "INSERT INTO arrivals (site_id, month, people) VALUES ($1, $2, 1) "
-        "ON CONFLICT (site_id, month) DO UPDATE SET people = arrivals.people + 1",
-        {site_id, month});
+        "INSERT INTO arrivals (site_id, month, people) VALUES ($1, $2, $3) "
+        "ON CONFLICT (site_id, month) DO UPDATE SET people = arrivals.people + $3",
+        {site_id, month, people});
 }
 
 std::vector<std::pair<std::string, int64_t>> arrivals(Tx& tx, int64_t site_id, int64_t months) {

@@ -27,6 +27,8 @@ std::vector<StoredPerson> people_of_site(Tx& tx, int64_t site_id);             /
 // Registered at one of `sites` in [from_ms, to_ms), at most `limit` of them.
 std::vector<StoredPerson> registered_between(Tx& tx, const std::vector<int64_t>& sites, int64_t from_ms, int64_t to_ms, size_t limit);
 void insert_person(Tx& tx, const StoredPerson& person);
+// New people, many a statement (an import's).
+void insert_people(Tx& tx, const std::vector<StoredPerson>& people);
 void set_record(Tx& tx, int64_t id, const std::string& sealed_record, int64_t active_at);
 void set_active(Tx& tx, int64_t id, int64_t active_at);
 // Names, consents, cases, compartments and requests follow (ON DELETE CASCADE).
@@ -45,6 +47,8 @@ void delete_assignments_of(Tx& tx, int64_t person_id);
 
 // ---- The name index (truncated blind index values) ----
 void replace_names(Tx& tx, int64_t person_id, const std::set<int64_t>& values);
+// Rows (value, person) of people who hold none yet (new ones), many a statement.
+void add_names(Tx& tx, const std::vector<std::pair<int64_t, int64_t>>& rows);
 // Who holds this value — a pseudonym's, one person's, a few where the truncated hash collides. Nobody if more
 // than `most` hold it: the value is then also a common name word's (both indexes share the table and the hash's
 // range), and would propose everyone who bears that word, ahead of the person sought.
@@ -63,7 +67,7 @@ void insert_consent(Tx& tx, int64_t id, int64_t person_id, const std::string& se
 std::vector<StoredConsent> consents_of(Tx& tx, int64_t person_id);  // latest first
 
 // ---- Arrivals per month, counted at intake ----
-void count_arrival(Tx& tx, int64_t site_id, const std::string& month);                           // "2026-11"
+void count_arrivals(Tx& tx, int64_t site_id, const std::string& month, int64_t people);          // "2026-11"
 std::vector<std::pair<std::string, int64_t>> arrivals(Tx& tx, int64_t site_id, int64_t months);  // latest first
 
 }  // namespace haven::people::store

@@ -78,13 +78,16 @@ std::vector<Occurrence> busy_between(Tx& tx, int64_t space_id, int64_t from, int
 
 std::vector<BookingRow> bookings_between(Tx& tx, int64_t space_id, int64_t from, int64_t to) {
     return rows_as(
+        // Whether the booking is one of a series: another booking of it exists (EXISTS stops at the first; a COUNT
+        // read them all, a third of the listing's time on PostgreSQL).
         tx.query("SELECT b.id, b.series_id, b.start_at, b.end_at, a.username, "
-                 "(SELECT COUNT(*) FROM bookings c WHERE c.series_id = b.series_id), b.note FROM bookings b JOIN accounts a ON a.id = b.booked_by "
+                 "EXISTS (SELECT 1 FROM bookings c WHERE c.series_id = b.series_id AND c.id <> b.id), b.note "
+                 "FROM bookings b JOIN accounts a ON a.id = b.booked_by "
                  "WHERE b.space_id = $1 AND b.cancelled_at IS NULL AND b.start_at < $2 AND b.start_at > $3 AND b.end_at > $4 "
                  "ORDER BY b.start_at",
                  {space_id, to, from - longest_booking_ms, from}),
         [&](const Row& r) {
-            return BookingRow{Booking{r.integer(0), r.integer(1), space_id, r.integer(2), r.integer(3), r.text(4), r.integer(5) > 1, {}},
+            return BookingRow{Booking{r.integer(0), r.integer(1), space_id, r.integer(2), r.integer(3), r.text(4), r.integer(5) != 0, {}},
                               r.is_null(6) ? std::nullopt : std::optional<std::string>(r.blob(6).str())};
         });
 }

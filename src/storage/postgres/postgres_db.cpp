@@ -5,7 +5,13 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <list>
 #include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/log.hpp"
+#include "storage/group_commit.hpp"
 
 namespace haven::storage {
 namespace {
@@ -13,6 +19,14 @@ namespace {
 // OIDs from PostgreSQL's pg_type.dat.
 constexpr Oid bool_oid = 16, bytea_oid = 17, int8_oid = 20, int2_oid = 21, int4_oid = 23, oid_oid = 26, float4_oid = 700, float8_oid = 701,
               numeric_oid = 1700;
+
+// Prepared statements kept per connection. Some SQL texts are built (IN lists of any length), so the least
+// recently used are dropped beyond this many.
+constexpr size_t max_statements = 512;
+
+// Scripts run by this process (migrations, which change the schema): every connection drops the statements it
+// prepared before one, which may no longer fit the tables (a statement whose result changed shape fails once).
+std::atomic<uint64_t> scripts_run{0};
 
 struct Result {
     PGresult* r;
@@ -27,66 +41,22 @@ struct Result {
     msg += primary ? primary : "connection failed";
     if (state) msg += std::string(" (SQLSTATE ") + state + ")";
     auto kind = DbError::Kind::other;
-    if (state && state[0] == '2' && state[1] == '3') kind = DbError::Kind::constraint;
+    // A constraint, or a concurrent transaction (class 40: a deadlock broken, a serialization failure): the
+    // caller is told to try again (409), as when two wrote the same at once.
+    if (state && ((state[0] == '2' && state[1] == '3') || (state[0] == '4' && state[1] == '0'))) kind = DbError::Kind::constraint;
     if (!state || PQstatus(conn) != CONNECTION_OK || (state[0] == '0' && state[1] == '8') || (state[0] == '5' && state[1] == '7'))
         kind = DbError::Kind::unavailable;
     throw DbError(kind, msg);
 }
 
-class Connection final : public Tx {
-public:
-    explicit Connection(const std::string& url) {
-        conn_ = PQconnectdb(url.c_str());
-        if (PQstatus(conn_) != CONNECTION_OK) {
-            PQfinish(conn_);
-            conn_ = nullptr;
-            // libpq's message may name the host and user, never a person's data; keep it short anyway.
-            throw DbError(DbError::Kind::unavailable, "cannot connect to PostgreSQL");
-        }
-        PQsetNoticeProcessor(
-            conn_, [](void*, const char*) {}, nullptr);
-        exec_script("SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'");
-        Rows r = query("SHOW synchronous_commit", {});
-        if (r.empty() || r[0].text(0) != "on") throw DbError(DbError::Kind::other, "PostgreSQL synchronous_commit must be on for Haven");
-    }
-    ~Connection() override { PQfinish(conn_); }
+bool succeeded(PGresult* r) {
+    auto st = PQresultStatus(r);
+    return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
 
-    bool healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
-    void reset() { PQreset(conn_); }
-
-    Rows query(std::string_view sql, const Params& params) override {
-        Result res{run(sql, params)};
-        Rows rows;
-        int n = PQntuples(res.r), cols = PQnfields(res.r);
-        rows.reserve(n);
-        for (int i = 0; i < n; ++i) {
-            Row row;
-            row.values.reserve(cols);
-            for (int c = 0; c < cols; ++c) row.values.push_back(value(res.r, i, c));
-            rows.push_back(std::move(row));
-        }
-        return rows;
-    }
-
-    int64_t exec(std::string_view sql, const Params& params) override {
-        Result res{run(sql, params)};
-        const char* n = PQcmdTuples(res.r);
-        return (n && *n) ? std::strtoll(n, nullptr, 10) : 0;
-    }
-
-    void exec_script(std::string_view sql) override {
-        std::string text(sql);
-        Result res{PQexec(conn_, text.c_str())};
-        auto st = PQresultStatus(res.r);
-        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail(res.r, conn_, "script");
-    }
-
-private:
-    PGresult* run(std::string_view sql, const Params& params) {
-        std::string text(sql);
-        std::vector<std::string> storage(params.size());
-        std::vector<const char*> values(params.size());
-        std::vector<int> lengths(params.size()), formats(params.size());
+// Parameters as libpq takes them: text, except blobs (binary).
+struct Bound {
+    explicit Bound(const Params& params) : storage(params.size()), values(params.size()), lengths(params.size()), formats(params.size()) {
         for (size_t i = 0; i < params.size(); ++i) {
             const Value& v = params[i];
             switch (v.index()) {
@@ -111,13 +81,316 @@ private:
                 lengths[i] = int(storage[i].size());
             }
         }
-        PGresult* r = PQexecParams(conn_, text.c_str(), int(params.size()), nullptr, values.data(), lengths.data(), formats.data(), 0);
-        auto st = PQresultStatus(r);
-        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-            Result guard{r};
-            fail(r, conn_, "statement");
+    }
+    int count() const { return int(values.size()); }
+
+    std::vector<std::string> storage;
+    std::vector<const char*> values;
+    std::vector<int> lengths, formats;
+};
+
+// One connection. Every statement is prepared once (a named statement, kept per connection) so that PostgreSQL
+// parses and plans it once; and round trips are saved where nothing waits for them: a transaction's BEGIN travels
+// with its first statement, a new statement's Parse with its execution (libpq's pipeline mode), and the end of
+// a transaction whose outcome nobody waits for — a read's COMMIT, a ROLLBACK — is sent without waiting for the
+// answer, which is read when the connection is next used.
+class Connection final : public Tx {
+public:
+    explicit Connection(const std::string& url) : url_(url) { connect(); }
+    ~Connection() override { PQfinish(conn_); }
+
+    // Before each use from the pool: the answer to the last transaction's end is read, and a broken connection is
+    // replaced by a new one (with none of the old one's prepared statements).
+    void take() {
+        if (ending_) finish_ending();
+        if (PQstatus(conn_) != CONNECTION_OK || broken_) {
+            PQfinish(conn_);
+            conn_ = nullptr;
+            connect();
         }
-        return r;
+        if (scripts_seen_ != scripts_run.load()) {
+            scripts_seen_ = scripts_run.load();
+            forget_statements();
+        }
+    }
+
+    // The transaction starts with the first statement, which carries `begin` with it; a transaction that sends
+    // nothing sends nothing.
+    void begin(const char* begin) { pending_ = {begin}; }
+
+    // A savepoint around one write of a group commit's batch. Sent with the write's first statement; a write that
+    // sends nothing sends none; released by the next one's (or by the COMMIT).
+    void savepoint() { pending_.push_back("SAVEPOINT w"); }
+    void release_savepoint() {
+        if (!pending_.empty() && pending_.back() == "SAVEPOINT w")
+            pending_.pop_back();
+        else
+            pending_.push_back("RELEASE w");
+    }
+    // Undoes the write since its savepoint; false if the transaction itself is gone.
+    bool rollback_to_savepoint() noexcept {
+        if (!pending_.empty() && pending_.back() == "SAVEPOINT w") {
+            pending_.pop_back();  // nothing was sent since
+            return true;
+        }
+        Result res{PQexec(conn_, "ROLLBACK TO w; RELEASE w")};
+        return succeeded(res.r);
+    }
+
+    // Waits for the answer: a write is durable only once its COMMIT has been answered.
+    void commit() {
+        pending_.clear();  // a BEGIN never sent, or a RELEASE the COMMIT does
+        if (!open_) return;
+        open_ = false;
+        Result res{PQexec(conn_, "COMMIT")};
+        if (!succeeded(res.r)) fail(res.r, conn_, "commit");
+        // An aborted transaction's COMMIT is answered "ROLLBACK", not an error.
+        if (std::string_view(PQcmdStatus(res.r)) != "COMMIT") throw DbError(DbError::Kind::other, "commit: the transaction was rolled back");
+    }
+
+    // Sends `end` (a read's COMMIT, or ROLLBACK) without waiting: take() reads the answer.
+    void end_without_waiting(const char* end) {
+        pending_.clear();
+        if (!open_) return;
+        open_ = false;
+        if (PQenterPipelineMode(conn_) != 1 || PQsendQueryParams(conn_, end, 0, nullptr, nullptr, nullptr, nullptr, 0) != 1 ||
+            PQpipelineSync(conn_) != 1) {
+            broken_ = true;  // replaced when next taken
+            return;
+        }
+        ending_ = true;
+    }
+
+    Rows query(std::string_view sql, const Params& params) override {
+        Result res{run(sql, params)};
+        Rows rows;
+        int n = PQntuples(res.r), cols = PQnfields(res.r);
+        rows.reserve(n);
+        for (int i = 0; i < n; ++i) {
+            Row row;
+            row.values.reserve(cols);
+            for (int c = 0; c < cols; ++c) row.values.push_back(value(res.r, i, c));
+            rows.push_back(std::move(row));
+        }
+        return rows;
+    }
+
+    int64_t exec(std::string_view sql, const Params& params) override {
+        Result res{run(sql, params)};
+        const char* n = PQcmdTuples(res.r);
+        return (n && *n) ? std::strtoll(n, nullptr, 10) : 0;
+    }
+
+    void exec_script(std::string_view sql) override {
+        send_pending();
+        // Scripts change the schema (migrations): statements prepared before may no longer fit it, here or on the
+        // other connections (take()).
+        forget_statements();
+        simple(std::string(sql).c_str());
+        scripts_seen_ = ++scripts_run;
+    }
+
+    void checkpoint() { simple("CHECKPOINT"); }
+
+    size_t rows_per_insert() const override { return 128; }
+
+private:
+    struct Statement {
+        std::string name;
+        std::list<std::string>::iterator used;  // its place in recent_
+    };
+
+    void connect() {
+        conn_ = PQconnectdb(url_.c_str());
+        if (PQstatus(conn_) != CONNECTION_OK) {
+            PQfinish(conn_);
+            conn_ = nullptr;
+            // libpq's message may name the host and user, never a person's data; keep it short anyway.
+            throw DbError(DbError::Kind::unavailable, "cannot connect to PostgreSQL");
+        }
+        PQsetNoticeProcessor(
+            conn_, [](void*, const char*) {}, nullptr);
+        statements_.clear();
+        recent_.clear();
+        unused_.clear();
+        pending_.clear();
+        open_ = ending_ = broken_ = false;
+        // Prepared statements are planned for their values each time, as unnamed ones were: a generic plan, which
+        // PostgreSQL may choose after five runs, made some searches over 100,000 people thirty times slower.
+        simple("SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'; SET plan_cache_mode = force_custom_plan");
+        Rows r = query("SHOW synchronous_commit", {});
+        if (r.empty() || r[0].text(0) != "on") throw DbError(DbError::Kind::other, "PostgreSQL synchronous_commit must be on for Haven");
+    }
+
+    // Sends what waits for the next statement (a script is sent apart).
+    void send_pending() {
+        if (pending_.empty()) return;
+        open_ = true;
+        std::vector<std::string> before;
+        before.swap(pending_);
+        for (const auto& command : before) simple(command.c_str());
+    }
+
+    void simple(const char* sql) {
+        Result res{PQexec(conn_, sql)};
+        if (!succeeded(res.r)) fail(res.r, conn_, "script");
+    }
+
+    void forget_statements() {
+        if (statements_.empty()) return;
+        simple("DEALLOCATE ALL");
+        statements_.clear();
+        recent_.clear();
+        unused_.clear();
+    }
+
+    void finish_ending() {
+        ending_ = false;
+        // A failure there is the connection's: a read-only COMMIT or a ROLLBACK cannot fail otherwise.
+        for (PGresult* r : until_sync()) PQclear(r);
+    }
+
+    // The results of what was sent in pipeline mode, up to its sync, which leaves the pipeline mode.
+    std::vector<PGresult*> until_sync() {
+        std::vector<PGresult*> results;
+        // In pipeline mode a null result ends each statement's results; two in a row mean nothing is coming.
+        for (int nulls = 0; nulls < 2;) {
+            PGresult* r = PQgetResult(conn_);
+            if (!r) {
+                ++nulls;
+                continue;
+            }
+            nulls = 0;
+            if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+                PQclear(r);
+                if (PQexitPipelineMode(conn_) != 1) broken_ = true;
+                return results;
+            }
+            results.push_back(r);
+        }
+        broken_ = true;  // replaced when next taken
+        return results;
+    }
+
+    // The prepared statement for `sql`, and whether it is new (to be parsed before it runs).
+    // None (run it unnamed) the first time a text is seen: built texts (IN lists of every length) are often run
+    // once, and preparing them would cost a DEALLOCATE each and push out the statements run again and again.
+    std::pair<const std::string*, bool> statement(std::string_view sql) {
+        std::string key(sql);
+        if (auto it = statements_.find(key); it != statements_.end()) {
+            recent_.splice(recent_.begin(), recent_, it->second.used);
+            return {&it->second.name, false};
+        }
+        if (!seen_once_.erase(key)) {
+            if (seen_once_.size() >= 4 * max_statements) seen_once_.clear();
+            seen_once_.insert(std::move(key));
+            return {nullptr, false};
+        }
+        if (statements_.size() >= max_statements) {
+            auto oldest = statements_.find(recent_.back());
+            unused_.push_back(std::move(oldest->second.name));
+            statements_.erase(oldest);
+            recent_.pop_back();
+        }
+        recent_.push_front(key);
+        auto [it, added] = statements_.emplace(std::move(key), Statement{"haven_" + std::to_string(++named_), recent_.begin()});
+        return {&it->second.name, true};
+    }
+
+    // Drops the statement from the cache; `prepared`: PostgreSQL holds it (DEALLOCATE it).
+    void forget(std::string_view sql, bool prepared) {
+        auto it = statements_.find(std::string(sql));
+        if (it == statements_.end()) return;
+        if (prepared) unused_.push_back(std::move(it->second.name));
+        recent_.erase(it->second.used);
+        statements_.erase(it);
+    }
+
+    PGresult* run(std::string_view sql, const Params& params) {
+        const Bound bound(params);
+        auto [name, fresh] = statement(sql);
+        if (pending_.empty() && !name) {
+            PGresult* r = PQexecParams(conn_, std::string(sql).c_str(), bound.count(), nullptr, bound.values.data(), bound.lengths.data(),
+                                       bound.formats.data(), 0);
+            if (!succeeded(r)) {
+                Result guard{r};
+                fail(r, conn_, "statement");
+            }
+            return r;
+        }
+        if (pending_.empty() && !fresh) {
+            PGresult* r = PQexecPrepared(conn_, name->c_str(), bound.count(), bound.values.data(), bound.lengths.data(), bound.formats.data(), 0);
+            if (!succeeded(r)) {
+                Result guard{r};
+                if (const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE); state && std::string_view(state) == "0A000")
+                    forget(sql, true);  // "cached plan must not change result type": parse it afresh next time
+                fail(r, conn_, "statement");
+            }
+            return r;
+        }
+        return run_pipelined(sql, name, fresh, bound);
+    }
+
+    // One round trip for the BEGIN, the Parse, the execution and the statements dropped from the cache. `name`
+    // null: the statement runs unnamed.
+    PGresult* run_pipelined(std::string_view sql, const std::string* name, bool fresh, const Bound& bound) {
+        const std::string text(sql);
+        std::vector<std::string> dropping;
+        dropping.swap(unused_);
+        bool sent = PQenterPipelineMode(conn_) == 1;
+        std::vector<std::string> before;
+        before.swap(pending_);
+        for (const auto& command : before) sent = sent && PQsendQueryParams(conn_, command.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+        if (fresh) sent = sent && PQsendPrepare(conn_, name->c_str(), text.c_str(), 0, nullptr) == 1;
+        if (name)
+            sent = sent &&
+                   PQsendQueryPrepared(conn_, name->c_str(), bound.count(), bound.values.data(), bound.lengths.data(), bound.formats.data(), 0) == 1;
+        else
+            sent = sent && PQsendQueryParams(conn_, text.c_str(), bound.count(), nullptr, bound.values.data(), bound.lengths.data(),
+                                             bound.formats.data(), 0) == 1;
+        // After the statement: were one of these to fail, the statement would not run.
+        for (const auto& old : dropping)
+            sent = sent && PQsendQueryParams(conn_, ("DEALLOCATE " + old).c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+        sent = sent && PQpipelineSync(conn_) == 1;
+        if (!sent) {
+            broken_ = true;  // replaced when next taken
+            if (fresh) forget(sql, false);
+            throw DbError(DbError::Kind::unavailable, "statement: connection failed");
+        }
+        std::vector<PGresult*> results = until_sync();
+        struct Clear {
+            std::vector<PGresult*>& rs;
+            ~Clear() {
+                for (PGresult* r : rs) PQclear(r);
+            }
+        } clear{results};
+        size_t at = 0;
+        auto next = [&]() -> PGresult* { return at < results.size() ? results[at++] : nullptr; };
+        if (!before.empty()) open_ = true;  // what began the transaction was sent: it ends with a COMMIT or ROLLBACK
+        for (size_t i = 0; i < before.size(); ++i) {
+            PGresult* r = next();
+            if (!r || !succeeded(r)) {
+                if (fresh) forget(sql, false);
+                fail(r, conn_, "begin");
+            }
+        }
+        if (fresh) {
+            PGresult* r = next();
+            if (!r || !succeeded(r)) {
+                forget(sql, false);
+                fail(r, conn_, "prepare");
+            }
+        }
+        const size_t out_at = at;
+        PGresult* out = next();
+        for (const auto& old : dropping) {
+            // Not dropped because the statement before it failed: dropped next time.
+            PGresult* r = next();
+            if (!r || PQresultStatus(r) == PGRES_PIPELINE_ABORTED) unused_.push_back(old);
+        }
+        if (!out || !succeeded(out)) fail(out, conn_, "statement");
+        results[out_at] = nullptr;  // handed to the caller
+        return out;
     }
 
     static Value value(PGresult* r, int row, int col) {
@@ -146,58 +419,53 @@ private:
         }
     }
 
+    std::string url_;
     PGconn* conn_ = nullptr;
+    std::unordered_map<std::string, Statement> statements_;  // SQL text → its prepared statement
+    std::list<std::string> recent_;                          // SQL texts, most recently used first
+    std::unordered_set<std::string> seen_once_;              // SQL texts run once, unnamed
+    std::vector<std::string> unused_;                        // prepared statements to drop (DEALLOCATE)
+    int64_t named_ = 0;
+    std::vector<std::string> pending_;  // sent with the next statement: the BEGIN, a SAVEPOINT or RELEASE
+    bool open_ = false;                 // a transaction was begun on the server
+    uint64_t scripts_seen_ = scripts_run.load();
+    bool ending_ = false;  // a COMMIT or ROLLBACK sent, its answer not read
+    bool broken_ = false;
 };
 
 class PostgresDatabase final : public Database {
 public:
-    PostgresDatabase(const std::string& url, const DbOptions& options) {
+    PostgresDatabase(const std::string& url, const DbOptions& options) : writer_(url) {
         for (int i = 0; i < options.pool_size; ++i) {
             conns_.push_back(std::make_unique<Connection>(url));
             free_.push_back(conns_.back().get());
         }
+        writes_ = std::make_unique<GroupCommit>(writer_, options.group_commit, options.max_batch);
     }
 
     std::string engine() const override { return "postgres"; }
 
-    Status write(const std::function<Status(Tx&)>& fn) override {
-        Status result;
-        with_connection([&](Connection& c) {
-            c.exec_script("BEGIN");
-            try {
-                result = fn(c);
-            } catch (...) {
-                rollback(c);
-                throw;
-            }
-            if (!result) {
-                rollback(c);
-                return;
-            }
-            c.exec_script("COMMIT");
-            ++writes_;
-            ++commits_;
-        });
-        return result;
-    }
+    // On the writer connection, with whatever other writes are waiting (GroupCommit).
+    Status write(const std::function<Status(Tx&)>& fn) override { return writes_->write(fn); }
 
     void read(const std::function<void(Tx&)>& fn) override {
         with_connection([&](Connection& c) {
-            c.exec_script("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+            c.begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
             try {
                 fn(c);
             } catch (...) {
-                rollback(c);
+                c.end_without_waiting("ROLLBACK");
                 throw;
             }
-            c.exec_script("COMMIT");
+            // Nothing was written: nobody waits for this COMMIT's answer.
+            c.end_without_waiting("COMMIT");
         });
     }
 
     void purge_deleted() override {}
 
     void checkpoint() override {
-        with_connection([](Connection& c) { c.exec_script("CHECKPOINT"); });
+        with_connection([](Connection& c) { c.checkpoint(); });
     }
 
     DbStats stats() const override {
@@ -205,19 +473,36 @@ public:
         DbStats s;
         s.pool_size = int64_t(conns_.size());
         s.pool_in_use = int64_t(conns_.size() - free_.size());
-        s.commits = commits_.load();
-        s.writes = writes_.load();
+        s.write_queue = writes_->queued();
+        s.commits = writes_->commits();
+        s.writes = writes_->writes();
         return s;
     }
 
 private:
-    static void rollback(Connection& c) {
-        try {
-            c.exec_script("ROLLBACK");
-        } catch (...) {
-            // The connection is broken; it is reset when next taken from the pool.
+    // The one writer connection, as GroupCommit drives it.
+    struct Writer final : GroupCommit::Writer {
+        explicit Writer(const std::string& url) : c(url) {}
+        Connection c;
+        Tx& prepare() override {
+            c.take();
+            return c;
         }
-    }
+        void begin() override { c.begin("BEGIN"); }
+        void savepoint() override { c.savepoint(); }
+        void release() override { c.release_savepoint(); }
+        bool rollback_to() noexcept override { return c.rollback_to_savepoint(); }
+        bool commit() noexcept override {
+            try {
+                c.commit();
+                return true;
+            } catch (const std::exception&) {
+                log::error("postgres_commit_failed", {});
+                return false;
+            }
+        }
+        void rollback() noexcept override { c.end_without_waiting("ROLLBACK"); }
+    };
 
     template <class F>
     void with_connection(F&& f) {
@@ -239,7 +524,7 @@ private:
                 self->cv_.notify_one();
             }
         } release{this, c};
-        if (!c->healthy()) c->reset();
+        c->take();
         f(*c);
     }
 
@@ -247,7 +532,8 @@ private:
     std::vector<Connection*> free_;
     mutable std::mutex mutex_;
     std::condition_variable cv_;
-    std::atomic<int64_t> commits_{0}, writes_{0};
+    Writer writer_;
+    std::unique_ptr<GroupCommit> writes_;  // last: stopped (drained) first
 };
 
 }  // namespace

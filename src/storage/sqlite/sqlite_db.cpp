@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "core/log.hpp"
+#include "storage/group_commit.hpp"
 
 namespace haven::storage {
 namespace {
@@ -197,31 +198,13 @@ public:
             readers_.push_back(std::move(c));
             free_.push_back(readers_.back().get());
         }
-        writer_ = std::thread([this] { writer_loop(); });
-    }
-
-    ~SqliteDatabase() override {
-        {
-            std::lock_guard lock(queue_mutex_);
-            stopping_ = true;
-        }
-        queue_cv_.notify_all();
-        if (writer_.joinable()) writer_.join();
+        writer_.c = writer_conn_.get();
+        writes_ = std::make_unique<GroupCommit>(writer_, options.group_commit, options.max_batch);
     }
 
     std::string engine() const override { return "sqlite"; }
 
-    Status write(const std::function<Status(Tx&)>& fn) override {
-        Job job{&fn, {}};
-        auto done = job.promise.get_future();
-        {
-            std::lock_guard lock(queue_mutex_);
-            if (stopping_) throw DbError(DbError::Kind::unavailable, "the database is closing");
-            queue_.push_back(std::move(job));
-        }
-        queue_cv_.notify_one();
-        return done.get();  // rethrows what the writer stored
-    }
+    Status write(const std::function<Status(Tx&)>& fn) override { return writes_->write(fn); }
 
     void read(const std::function<void(Tx&)>& fn) override {
         Connection* c = acquire();
@@ -243,7 +226,7 @@ public:
     void purge_deleted() override { checkpoint(); }
 
     void checkpoint() override {
-        std::lock_guard lock(writer_mutex_);
+        std::lock_guard lock(writes_->connection());
         writer_conn_->simple("PRAGMA wal_checkpoint(TRUNCATE)");
     }
 
@@ -252,21 +235,13 @@ public:
         std::lock_guard lock(pool_mutex_);
         s.pool_size = int64_t(readers_.size());
         s.pool_in_use = int64_t(readers_.size() - free_.size());
-        {
-            std::lock_guard q(queue_mutex_);
-            s.write_queue = int64_t(queue_.size());
-        }
-        s.commits = commits_.load();
-        s.writes = writes_.load();
+        s.write_queue = writes_->queued();
+        s.commits = writes_->commits();
+        s.writes = writes_->writes();
         return s;
     }
 
 private:
-    struct Job {
-        const std::function<Status(Tx&)>* fn;
-        std::promise<Status> promise;
-    };
-
     static void verify(Connection& c, const char* pragma, const std::string& expected) {
         std::string got = c.pragma(pragma);
         if (got != expected) throw DbError(DbError::Kind::other, std::string("SQLite PRAGMA ") + pragma + " is " + got + ", Haven needs " + expected);
@@ -288,89 +263,30 @@ private:
         pool_cv_.notify_one();
     }
 
-    void writer_loop() {
-        Connection& c = *writer_conn_;
-        for (;;) {
-            std::vector<Job> batch;
-            {
-                std::unique_lock lock(queue_mutex_);
-                queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-                if (queue_.empty()) return;  // stopping and drained
-                size_t take = options_.group_commit ? std::min<size_t>(queue_.size(), size_t(options_.max_batch)) : 1;
-                for (size_t i = 0; i < take; ++i) {
-                    batch.push_back(std::move(queue_.front()));
-                    queue_.pop_front();
-                }
-            }
-            std::lock_guard lock(writer_mutex_);
-            run_batch(c, batch);
+    // The one writer connection, as GroupCommit drives it.
+    struct Writer final : GroupCommit::Writer {
+        Connection* c = nullptr;
+        Tx& prepare() override { return *c; }
+        void begin() override { c->simple("BEGIN IMMEDIATE"); }
+        void savepoint() override { c->simple("SAVEPOINT w"); }
+        void release() override { c->simple("RELEASE w"); }
+        bool rollback_to() noexcept override { return sqlite3_exec(c->handle(), "ROLLBACK TO w; RELEASE w", nullptr, nullptr, nullptr) == SQLITE_OK; }
+        bool commit() noexcept override {
+            const int rc = sqlite3_exec(c->handle(), "COMMIT", nullptr, nullptr, nullptr);
+            if (rc != SQLITE_OK) log::error("sqlite_commit_failed", {{"code", rc}});
+            return rc == SQLITE_OK;
         }
-    }
-
-    // Each write runs in its own savepoint, so one write's failure rolls back only that write.
-    void run_batch(Connection& c, std::vector<Job>& batch) {
-        std::vector<Status> results(batch.size());
-        std::vector<std::exception_ptr> errors(batch.size());
-        try {
-            c.simple("BEGIN IMMEDIATE");
-        } catch (...) {
-            for (auto& job : batch) job.promise.set_exception(std::current_exception());
-            return;
-        }
-        for (size_t i = 0; i < batch.size(); ++i) {
-            try {
-                c.simple("SAVEPOINT w");
-                results[i] = (*batch[i].fn)(c);
-                if (results[i])
-                    c.simple("RELEASE w");
-                else
-                    c.simple("ROLLBACK TO w; RELEASE w");
-            } catch (...) {
-                errors[i] = std::current_exception();
-                if (sqlite3_exec(c.handle(), "ROLLBACK TO w; RELEASE w", nullptr, nullptr, nullptr) != SQLITE_OK) {
-                    // The transaction itself is gone (e.g. I/O error): nothing of the batch is committed.
-                    fail_batch(c, batch, errors, i);
-                    return;
-                }
-            }
-        }
-        int rc = sqlite3_exec(c.handle(), "COMMIT", nullptr, nullptr, nullptr);
-        if (rc != SQLITE_OK) {
-            log::error("sqlite_commit_failed", {{"code", rc}, {"writes", batch.size()}});
-            fail_batch(c, batch, errors, batch.size());
-            return;
-        }
-        ++commits_;
-        for (size_t i = 0; i < batch.size(); ++i) {
-            if (errors[i])
-                batch[i].promise.set_exception(errors[i]);
-            else {
-                if (results[i]) ++writes_;
-                batch[i].promise.set_value(std::move(results[i]));
-            }
-        }
-    }
-
-    void fail_batch(Connection& c, std::vector<Job>& batch, std::vector<std::exception_ptr>& errors, size_t failed_at) {
-        sqlite3_exec(c.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-        auto failure = std::make_exception_ptr(DbError(DbError::Kind::unavailable, "the transaction could not be committed"));
-        for (size_t i = 0; i < batch.size(); ++i) batch[i].promise.set_exception(i == failed_at && errors[i] ? errors[i] : failure);
-    }
+        void rollback() noexcept override { sqlite3_exec(c->handle(), "ROLLBACK", nullptr, nullptr, nullptr); }
+    };
 
     DbOptions options_;
-    std::mutex writer_mutex_;  // the writer connection: the writer thread, or checkpoint()
     std::unique_ptr<Connection> writer_conn_;
     std::vector<std::unique_ptr<Connection>> readers_;
     std::vector<Connection*> free_;
     mutable std::mutex pool_mutex_;
     std::condition_variable pool_cv_;
-
-    mutable std::mutex queue_mutex_;
-    std::condition_variable queue_cv_;
-    std::deque<Job> queue_;
-    bool stopping_ = false;
-    std::thread writer_;
-    std::atomic<int64_t> commits_{0}, writes_{0};
+    Writer writer_;
+    std::unique_ptr<GroupCommit> writes_;  // last: stopped (drained) first
 };
 
 }  // namespace
