@@ -21,13 +21,13 @@ std::optional<Head> advance_head(Tx& tx) {
 }
 
 void append(Tx& tx, const Stored& e) {
-    tx.exec(
+    tx.exec_later(
         "INSERT INTO audit_log (seq, at, actor, action, object, site_id, outcome, prev_hash, hash, signature) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         {e.seq, e.at, e.actor, e.action, e.object, e.site_id, e.outcome, e.prev_hash, e.hash, e.signature});
 }
 
-void set_head_hash(Tx& tx, const std::string& hash) { tx.exec("UPDATE audit_head SET hash = $1 WHERE id = 1", {hash}); }
+void set_head_hash(Tx& tx, const std::string& hash) { tx.exec_later("UPDATE audit_head SET hash = $1 WHERE id = 1", {hash}); }
 
 std::optional<Head> head(Tx& tx) {
     auto rows = tx.query("SELECT seq, hash FROM audit_head WHERE id = 1");

@@ -73,6 +73,10 @@ public:
     virtual Rows query(std::string_view sql, const Params& params = {}) = 0;
     // Returns the number of rows changed.
     virtual int64_t exec(std::string_view sql, const Params& params = {}) = 0;
+    // The same when nobody needs the count: on PostgreSQL, inside a write, it is sent with the transaction's next
+    // statement or with the end of the write — one round trip fewer each. Its failure fails the write all the same,
+    // only later: never where the caller catches a DbError to go on.
+    virtual void exec_later(std::string_view sql, const Params& params = {}) { (void)exec(sql, params); }
     // Several statements, no parameters (migrations).
     virtual void exec_script(std::string_view sql) = 0;
     // The most rows one multi-row INSERT should carry (storage::rows_per_insert): on PostgreSQL many, each

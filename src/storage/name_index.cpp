@@ -23,7 +23,7 @@ size_t rows_per_insert(size_t remaining, size_t most) {
 }
 
 void replace_values(Tx& tx, const NameIndex& index, int64_t owner, const std::set<int64_t>& values) {
-    tx.exec(std::string("DELETE FROM ") + index.table + " WHERE " + index.owner + " = $1", {owner});
+    tx.exec_later(std::string("DELETE FROM ") + index.table + " WHERE " + index.owner + " = $1", {owner});
     std::vector<std::pair<int64_t, int64_t>> rows;
     for (int64_t v : values) rows.emplace_back(v, owner);
     add_values(tx, index, rows);
@@ -39,7 +39,7 @@ void add_values(Tx& tx, const NameIndex& index, const std::vector<std::pair<int6
             params.emplace_back(rows[i].first);
             params.emplace_back(rows[i].second);
         }
-        tx.exec(insert + values_rows(n, 2), params);
+        tx.exec_later(insert + values_rows(n, 2), params);
         at += n;
     }
 }

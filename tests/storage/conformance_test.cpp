@@ -148,33 +148,63 @@ TEST_P(Storage, ConcurrentWritesAllLandAndShareCommits) {
 // One batch of a group commit (storage/group_commit.hpp): the writes queued while the writer is busy share one
 // transaction, each in its savepoint — a constraint violation, a refusal, an exception or a write that sends
 // nothing each undo that write alone; the rest are committed together, and the next batch starts clean.
-TEST_P(Storage, OneBatchsFailuresUndoOnlyTheirOwnWrites) {
-    if (!db_) return;
-    ASSERT_TRUE(db_->write([&](Tx& tx) -> Status {
-                       tx.exec("INSERT INTO item (id, name) VALUES (100, 'taken')");
-                       return {};
-                   })
-                    .ok());
-    const int64_t commits_before = db_->stats().commits;
-    std::atomic<bool> inside{false}, release{false};
-    std::thread blocker([&] {
-        (void)db_->write([&](Tx& tx) -> Status {
-            tx.exec("INSERT INTO item (id, name) VALUES (1, 'first')");
-            inside = true;
-            while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-            return {};
+class Batch : public Storage {
+protected:
+    // Runs `writes` queued behind a blocking write, so that they share one batch; each one's outcome.
+    std::vector<std::string> in_one_batch(const std::vector<std::function<Status()>>& writes) {
+        std::atomic<bool> inside{false}, release{false};
+        std::thread blocker([&] {
+            (void)db_->write([&](Tx& tx) -> Status {
+                tx.exec("INSERT INTO item (id, name) VALUES (1, 'first')");
+                inside = true;
+                while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                return {};
+            });
         });
-    });
-    while (!inside) std::this_thread::sleep_for(std::chrono::milliseconds(1));  // the blocker's batch is running
-    auto insert = [&](int64_t id, const std::string& name) {
-        return [this, id, name] {
+        while (!inside) std::this_thread::sleep_for(std::chrono::milliseconds(1));  // the blocker's batch is running
+        std::vector<std::string> outcomes(writes.size());
+        std::vector<std::thread> writers;
+        for (size_t i = 0; i < writes.size(); ++i) {
+            writers.emplace_back([&, i] {
+                try {
+                    outcomes[i] = writes[i]().ok() ? "ok" : "refused";
+                } catch (const DbError& e) {
+                    outcomes[i] = e.kind() == DbError::Kind::constraint ? "constraint" : "db error";
+                } catch (const std::exception&) {
+                    outcomes[i] = "thrown";
+                }
+            });
+            while (db_->stats().write_queue != int64_t(i + 1)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        release = true;
+        blocker.join();
+        for (auto& w : writers) w.join();
+        return outcomes;
+    }
+    // A write inserting one item; `later`: with exec_later.
+    std::function<Status()> insert(int64_t id, const std::string& name, bool later = false) {
+        return [this, id, name, later] {
             return db_->write([&](Tx& tx) -> Status {
-                tx.exec("INSERT INTO item (id, name) VALUES ($1, $2)", {id, name});
+                if (later)
+                    tx.exec_later("INSERT INTO item (id, name) VALUES ($1, $2)", {id, name});
+                else
+                    tx.exec("INSERT INTO item (id, name) VALUES ($1, $2)", {id, name});
                 return {};
             });
         };
-    };
-    std::vector<std::function<Status()>> writes = {
+    }
+    std::vector<int64_t> ids() {
+        std::vector<int64_t> out;
+        for (const auto& r : db_->query("SELECT id FROM item ORDER BY id")) out.push_back(r.integer(0));
+        return out;
+    }
+};
+
+TEST_P(Batch, OneBatchsFailuresUndoOnlyTheirOwnWrites) {
+    if (!db_) return;
+    ASSERT_TRUE(insert(100, "taken")().ok());
+    const int64_t commits_before = db_->stats().commits;
+    auto outcomes = in_one_batch({
         insert(2, "second"),
         insert(3, "taken"),  // violates UNIQUE (name)
         [this] {
@@ -191,31 +221,60 @@ TEST_P(Storage, OneBatchsFailuresUndoOnlyTheirOwnWrites) {
             });
         },
         insert(6, "sixth"),
-    };
-    std::vector<std::string> outcomes(writes.size());
-    std::vector<std::thread> writers;
-    for (size_t i = 0; i < writes.size(); ++i) {
-        writers.emplace_back([&, i] {
-            try {
-                outcomes[i] = writes[i]().ok() ? "ok" : "refused";
-            } catch (const DbError& e) {
-                outcomes[i] = e.kind() == DbError::Kind::constraint ? "constraint" : "db error";
-            } catch (const std::exception&) {
-                outcomes[i] = "thrown";
-            }
-        });
-        while (db_->stats().write_queue != int64_t(i + 1)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    release = true;
-    blocker.join();
-    for (auto& w : writers) w.join();
+    });
     EXPECT_EQ(outcomes, (std::vector<std::string>{"ok", "constraint", "refused", "ok", "thrown", "ok"}));
     EXPECT_EQ(db_->stats().commits, commits_before + 2) << "the blocker's, then one for the six queued behind it";
-    std::vector<int64_t> ids;
-    for (const auto& r : db_->query("SELECT id FROM item ORDER BY id")) ids.push_back(r.integer(0));
-    EXPECT_EQ(ids, (std::vector<int64_t>{1, 2, 6, 100}));
+    EXPECT_EQ(ids(), (std::vector<int64_t>{1, 2, 6, 100}));
     ASSERT_TRUE(insert(7, "seventh")().ok()) << "the next batch starts clean";
     EXPECT_EQ(count(), 5);
+}
+
+// Statements sent later (Tx::exec_later; on PostgreSQL with the next statement or the end of the write): a write
+// sees its own, its failure is its own write's — never the next one's in the batch — and a refusal or an exception
+// drops what was not sent yet.
+TEST_P(Batch, StatementsSentLaterAreTheirOwnWritesAndFailThere) {
+    if (!db_) return;
+    ASSERT_TRUE(insert(100, "taken")().ok());
+    auto outcomes = in_one_batch({
+        insert(2, "second", true),
+        insert(3, "taken", true),  // fails when its write ends, not when the next one runs
+        insert(4, "fourth", true),
+        [this] {
+            return db_->write([&](Tx& tx) -> Status {
+                tx.exec_later("INSERT INTO item (id, name) VALUES (5, 'fifth')");
+                tx.exec_later("UPDATE item SET score = 5 WHERE id = 5");
+                if (tx.query("SELECT score FROM item WHERE id = 5").at(0).real(0) != 5) return make_error(ErrorKind::invalid, "no", "unseen");
+                return {};
+            });
+        },
+        [this] {
+            return db_->write([&](Tx& tx) -> Status {
+                tx.exec_later("INSERT INTO item (id, name) VALUES (6, 'refused')");
+                return make_error(ErrorKind::invalid, "no", "changed my mind");
+            });
+        },
+        [this] {
+            return db_->write([&](Tx& tx) -> Status {
+                tx.exec("INSERT INTO item (id, name) VALUES (7, 'seventh')");
+                tx.exec_later("INSERT INTO item (id, name) VALUES (8, 'thrown')");
+                throw std::runtime_error("boom");
+            });
+        },
+        [this] {
+            return db_->write([&](Tx& tx) -> Status {
+                tx.exec_later("INSERT INTO item (id, name) VALUES (9, 'ninth')");
+                tx.exec_later("INSERT INTO item (id, name) VALUES (10, 'taken')");  // fails: so does the ninth
+                return {};
+            });
+        },
+        insert(11, "eleventh", true),
+    });
+    EXPECT_EQ(outcomes, (std::vector<std::string>{"ok", "constraint", "ok", "ok", "refused", "thrown", "constraint", "ok"}));
+    EXPECT_EQ(ids(), (std::vector<int64_t>{1, 2, 4, 5, 11, 100}));
+    // Alone in its batch too.
+    ASSERT_TRUE(insert(12, "twelfth", true)().ok());
+    EXPECT_THROW((void)insert(13, "taken", true)(), DbError);
+    EXPECT_EQ(count(), 7);
 }
 
 TEST_P(Storage, ReadsSeeEveryAcknowledgedWrite) {
@@ -288,6 +347,7 @@ TEST(Migrations, PicksTheEngineSpecificPart) {
 TEST(Sqlite, RefusesAPathItCannotOpen) { EXPECT_THROW(open_database("sqlite:/nonexistent-dir/x/haven.db"), DbError); }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Storage, ::testing::Values("sqlite", "postgres"), testing::engine_name);
+INSTANTIATE_TEST_SUITE_P(Engines, Batch, ::testing::Values("sqlite", "postgres"), testing::engine_name);
 
 }  // namespace
 }  // namespace haven::storage

@@ -54,8 +54,8 @@ std::vector<StoredPerson> registered_between(Tx& tx, const std::vector<int64_t>&
 }
 
 void insert_person(Tx& tx, const StoredPerson& p) {
-    tx.exec("INSERT INTO people (id, site_id, person_key, record, created_at, active_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            {p.id, p.site_id, Blob::of(p.sealed_key), Blob::of(p.sealed_record), p.created_at, p.active_at});
+    tx.exec_later("INSERT INTO people (id, site_id, person_key, record, created_at, active_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                  {p.id, p.site_id, Blob::of(p.sealed_key), Blob::of(p.sealed_record), p.created_at, p.active_at});
 }
 
 void insert_people(Tx& tx, const std::vector<StoredPerson>& people) {
@@ -67,16 +67,16 @@ void insert_people(Tx& tx, const std::vector<StoredPerson>& people) {
             const StoredPerson& p = people[i];
             params.insert(params.end(), {p.id, p.site_id, Blob::of(p.sealed_key), Blob::of(p.sealed_record), p.created_at, p.active_at});
         }
-        tx.exec("INSERT INTO people (id, site_id, person_key, record, created_at, active_at) VALUES " + storage::values_rows(n, 6), params);
+        tx.exec_later("INSERT INTO people (id, site_id, person_key, record, created_at, active_at) VALUES " + storage::values_rows(n, 6), params);
         at += n;
     }
 }
 
 void set_record(Tx& tx, int64_t id, const std::string& sealed_record, int64_t active_at) {
-    tx.exec("UPDATE people SET record = $1, active_at = $2 WHERE id = $3", {Blob::of(sealed_record), active_at, id});
+    tx.exec_later("UPDATE people SET record = $1, active_at = $2 WHERE id = $3", {Blob::of(sealed_record), active_at, id});
 }
 
-void set_active(Tx& tx, int64_t id, int64_t active_at) { tx.exec("UPDATE people SET active_at = $1 WHERE id = $2", {active_at, id}); }
+void set_active(Tx& tx, int64_t id, int64_t active_at) { tx.exec_later("UPDATE people SET active_at = $1 WHERE id = $2", {active_at, id}); }
 
 void delete_person(Tx& tx, int64_t id) { tx.exec("DELETE FROM people WHERE id = $1", {id}); }
 
@@ -134,8 +134,8 @@ std::vector<int64_t> holding_every(Tx& tx, const std::vector<std::set<int64_t>>&
 // ---- Consents ----
 
 void insert_consent(Tx& tx, int64_t id, int64_t person_id, const std::string& sealed_record, int64_t recorded_by, int64_t at) {
-    tx.exec("INSERT INTO consents (id, person_id, record, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)",
-            {id, person_id, Blob::of(sealed_record), recorded_by, at});
+    tx.exec_later("INSERT INTO consents (id, person_id, record, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)",
+                  {id, person_id, Blob::of(sealed_record), recorded_by, at});
 }
 
 std::vector<StoredConsent> consents_of(Tx& tx, int64_t person_id) {
@@ -150,7 +150,7 @@ std::vector<StoredConsent> consents_of(Tx& tx, int64_t person_id) {
 // ---- Arrivals ----
 
 void count_arrivals(Tx& tx, int64_t site_id, const std::string& month, int64_t people) {
-    tx.exec(
+    tx.exec_later(
         "INSERT INTO arrivals (site_id, month, people) VALUES ($1, $2, $3) "
         "ON CONFLICT (site_id, month) DO UPDATE SET people = arrivals.people + $3",
         {site_id, month, people});

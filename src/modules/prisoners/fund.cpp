@@ -75,6 +75,19 @@ Result<Fund> open_fund(const crypto::Vault& vault, const store::StoredFund& s) {
     return f;
 }
 
+// Whether `actor` may see (or `manage`) a fund of `site`; another site's fund and no fund at all answer alike.
+Status may_use(const Principal& actor, std::optional<int64_t> site, bool manage) {
+    if (!site || !may(actor, Action::funds_view, *site)) return not_found();
+    if (manage && !may(actor, Action::funds_manage, *site)) return accounts::role_forbids();
+    return {};
+}
+
+Result<store::StoredFund> stored_fund(Tx& tx, const Principal& actor, int64_t fund_id, bool manage) {
+    auto s = store::fund(tx, fund_id);
+    HAVEN_CHECK(may_use(actor, s ? std::optional(s->site_id) : std::nullopt, manage));
+    return *s;
+}
+
 }  // namespace
 
 std::string canonical(const Entry& e) {
@@ -120,18 +133,14 @@ Result<std::vector<Fund>> FundService::funds(const Principal& actor, int64_t sit
 }
 
 Result<int64_t> FundService::fund_site(Tx& tx, const Principal& actor, int64_t fund_id, bool manage) {
-    auto s = store::fund(tx, fund_id);
-    // Another site's fund and no fund at all answer alike.
-    if (!s || !may(actor, Action::funds_view, s->site_id)) return not_found();
-    if (manage && !may(actor, Action::funds_manage, s->site_id)) return accounts::role_forbids();
-    return s->site_id;
+    HAVEN_TRY(s, stored_fund(tx, actor, fund_id, manage));
+    return s.site_id;
 }
 
 Result<Fund> FundService::fund(const Principal& actor, int64_t fund_id) {
     return db_.read<Fund>([&](Tx& tx) -> Result<Fund> {
-        HAVEN_TRY(site, fund_site(tx, actor, fund_id, false));
-        (void)site;
-        HAVEN_TRY(f, open_fund(vault_, *store::fund(tx, fund_id)));
+        HAVEN_TRY(s, stored_fund(tx, actor, fund_id, false));
+        HAVEN_TRY(f, open_fund(vault_, s));
         f.balances = store::balances(tx, fund_id);
         return f;
     });
@@ -139,10 +148,13 @@ Result<Fund> FundService::fund(const Principal& actor, int64_t fund_id) {
 
 Result<Entry> FundService::append(const Principal& actor, int64_t fund_id, Entry e, const std::string& party, int64_t reverses) {
     return db_.write<Entry>([&](Tx& tx) -> Result<Entry> {
-        HAVEN_TRY(site, fund_site(tx, actor, fund_id, true));
-        // The head first: from here appenders wait for this transaction, so what is read below (the entry
-        // reversed, the balance) is what this entry lands on.
+        // The head first: from here appenders wait for this transaction, so what is read below (the fund, its
+        // balance, the entry reversed) is what this entry lands on.
         const store::Head head = store::advance_head(tx);
+        auto landing = store::landing(tx, fund_id, e.currency);
+        HAVEN_CHECK(may_use(actor, landing ? std::optional(landing->site_id) : std::nullopt, true));
+        const int64_t site = landing->site_id;
+        int64_t balance = landing->balance_minor;
         if (reverses) {
             const auto original = store::entry(tx, fund_id, reverses);
             if (!original) return make_error(ErrorKind::not_found, "not_found", "This fund has no such entry.");
@@ -156,15 +168,15 @@ Result<Entry> FundService::append(const Principal& actor, int64_t fund_id, Entry
             e.risk = original->risk;
             e.party = original->party;
             e.reverses = reverses;
+            const auto in_its_currency = store::balance(tx, fund_id, e.currency);
+            balance = in_its_currency ? in_its_currency->minor : 0;
         }
         // A payment, or the correction of a donation, never takes the fund below zero in that currency.
-        const auto balance = store::balance(tx, fund_id, e.currency);
-        const int64_t after = (balance ? balance->minor : 0) + e.amount_minor;
+        const int64_t after = balance + e.amount_minor;
         if (after < 0)
-            return make_error(
-                ErrorKind::conflict, "insufficient_funds",
-                "The fund holds " + std::to_string(balance ? balance->minor : 0) + " " + e.currency + " (minor units): not enough for this.",
-                "amount_minor");
+            return make_error(ErrorKind::conflict, "insufficient_funds",
+                              "The fund holds " + std::to_string(balance) + " " + e.currency + " (minor units): not enough for this.",
+                              "amount_minor");
         if (after > max_balance) return invalid("amount_minor", "The fund would hold more than any fund may.", "range", max_amount);
         const int64_t now = clock_.now_ms();
         if (!party.empty()) {
@@ -172,7 +184,7 @@ Result<Entry> FundService::append(const Principal& actor, int64_t fund_id, Entry
             store::insert_party(tx, e.party, fund_id, vault_.seal_field("fund_parties", "identity", e.party, party), now);
         }
         e.seq = head.seq;
-        e.number = store::next_number(tx, fund_id);
+        e.number = landing->number;
         e.prev_hash = head.hash;
         e.fund_id = fund_id;
         e.at = now;

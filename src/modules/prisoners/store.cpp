@@ -83,13 +83,13 @@ std::optional<Head> head(Tx& tx) {
 }
 
 void append(Tx& tx, const Entry& e) {
-    tx.exec(
+    tx.exec_later(
         "INSERT INTO fund_ledger (seq, fund_id, number, at, value_date, kind, amount_minor, currency, channel, risk, party, reverses, "
         "recorded_by, prev_hash, hash, signature) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         {e.seq, e.fund_id, e.number, e.at, e.value_date, e.kind, e.amount_minor, e.currency, e.channel, e.risk, e.party, e.reverses, e.recorded_by,
          e.prev_hash, e.hash, e.signature});
-    tx.exec("UPDATE fund_ledger_head SET hash = $1 WHERE id = 1", {e.hash});
-    tx.exec(
+    tx.exec_later("UPDATE fund_ledger_head SET hash = $1 WHERE id = 1", {e.hash});
+    tx.exec_later(
         "INSERT INTO fund_balances (fund_id, currency, balance_minor, entries) VALUES ($1, $2, $3, 1) "
         "ON CONFLICT (fund_id, currency) DO UPDATE SET balance_minor = fund_balances.balance_minor + excluded.balance_minor, "
         "entries = fund_balances.entries + 1",
@@ -102,8 +102,13 @@ std::optional<Entry> entry(Tx& tx, int64_t fund_id, int64_t number) {
     return rows[0];
 }
 
-int64_t next_number(Tx& tx, int64_t fund_id) {
-    return tx.query("SELECT COALESCE(MAX(number), 0) + 1 FROM fund_ledger WHERE fund_id = $1", {fund_id}).at(0).integer(0);
+std::optional<Landing> landing(Tx& tx, int64_t fund_id, const std::string& currency) {
+    auto rows = tx.query(
+        "SELECT f.site_id, COALESCE((SELECT balance_minor FROM fund_balances WHERE fund_id = f.id AND currency = $2), 0), "
+        "COALESCE((SELECT MAX(number) FROM fund_ledger WHERE fund_id = f.id), 0) + 1 FROM funds f WHERE f.id = $1",
+        {fund_id, currency});
+    if (rows.empty()) return std::nullopt;
+    return Landing{rows[0].integer(0), rows[0].integer(1), rows[0].integer(2)};
 }
 
 bool reversed(Tx& tx, int64_t fund_id, int64_t number) {
@@ -136,7 +141,8 @@ std::vector<std::pair<std::pair<int64_t, std::string>, Balance>> all_balances(Tx
 }
 
 void insert_party(Tx& tx, int64_t id, int64_t fund_id, const std::string& sealed_identity, int64_t at) {
-    tx.exec("INSERT INTO fund_parties (id, fund_id, identity, created_at) VALUES ($1, $2, $3, $4)", {id, fund_id, Blob::of(sealed_identity), at});
+    tx.exec_later("INSERT INTO fund_parties (id, fund_id, identity, created_at) VALUES ($1, $2, $3, $4)",
+                  {id, fund_id, Blob::of(sealed_identity), at});
 }
 
 std::optional<std::string> party(Tx& tx, int64_t id, int64_t fund_id) {

@@ -29,7 +29,12 @@ Head advance_head(Tx& tx);
 std::optional<Head> head(Tx& tx);
 void append(Tx& tx, const Entry& e);  // the entry, the head's hash and the balance, together
 std::optional<Entry> entry(Tx& tx, int64_t fund_id, int64_t number);
-int64_t next_number(Tx& tx, int64_t fund_id);
+// What an entry lands on, read in one statement once the head is taken: the fund's site, its balance in `currency`
+// (0 when it holds none) and the number the entry takes. nullopt: no such fund.
+struct Landing {
+    int64_t site_id = 0, balance_minor = 0, number = 0;
+};
+std::optional<Landing> landing(Tx& tx, int64_t fund_id, const std::string& currency);
 bool reversed(Tx& tx, int64_t fund_id, int64_t number);
 std::vector<Entry> entries_after(Tx& tx, int64_t seq, int64_t limit);                  // every fund, by seq
 std::vector<Entry> entries_of(Tx& tx, int64_t fund_id, int64_t after, int64_t limit);  // one fund, by number

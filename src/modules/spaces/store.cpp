@@ -49,12 +49,13 @@ void set_opening_hours(Tx& tx, int64_t space_id, const OpeningHours& hours) {
     tx.exec("UPDATE spaces SET opening_hours = $1 WHERE id = $2", {format_hours(hours), space_id});
 }
 
-void take_space(Tx& tx, int64_t space_id) { tx.exec("UPDATE spaces SET bookings_version = bookings_version + 1 WHERE id = $1", {space_id}); }
+void take_space(Tx& tx, int64_t space_id) { tx.exec_later("UPDATE spaces SET bookings_version = bookings_version + 1 WHERE id = $1", {space_id}); }
 
 void insert_booking(Tx& tx, const NewBooking& b, int64_t now) {
-    tx.exec("INSERT INTO bookings (id, space_id, series_id, start_at, end_at, booked_by, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            {b.id, b.space_id, b.series_id, b.start, b.end, b.booked_by,
-             b.sealed_note ? storage::Value(Blob::of(*b.sealed_note)) : storage::Value(nullptr), now});
+    tx.exec_later(
+        "INSERT INTO bookings (id, space_id, series_id, start_at, end_at, booked_by, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        {b.id, b.space_id, b.series_id, b.start, b.end, b.booked_by,
+         b.sealed_note ? storage::Value(Blob::of(*b.sealed_note)) : storage::Value(nullptr), now});
 }
 
 std::optional<Booking> first_overlapping(Tx& tx, int64_t space_id, int64_t start, int64_t end) {

@@ -2,11 +2,14 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <deque>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -91,9 +94,10 @@ struct Bound {
 
 // One connection. Every statement is prepared once (a named statement, kept per connection) so that PostgreSQL
 // parses and plans it once; and round trips are saved where nothing waits for them: a transaction's BEGIN travels
-// with its first statement, a new statement's Parse with its execution (libpq's pipeline mode), and the end of
-// a transaction whose outcome nobody waits for — a read's COMMIT, a ROLLBACK — is sent without waiting for the
-// answer, which is read when the connection is next used.
+// with its first statement, a new statement's Parse with its execution (libpq's pipeline mode), on the writer's
+// connection the statements whose count nobody needs (Tx::exec_later) with the next one or with the end of their
+// write, and the end of a transaction whose outcome nobody waits for — a read's COMMIT, a ROLLBACK — is sent
+// without waiting for the answer, which is read when the connection is next used.
 class Connection final : public Tx {
 public:
     explicit Connection(const std::string& url) : url_(url) { connect(); }
@@ -116,30 +120,41 @@ public:
 
     // The transaction starts with the first statement, which carries `begin` with it; a transaction that sends
     // nothing sends nothing.
-    void begin(const char* begin) { pending_ = {begin}; }
+    void begin(const char* begin) { pending_ = {control(begin)}; }
+
+    // The writer's connection: exec_later's statements wait for the next statement or the end of their write.
+    void defer_statements() { defers_ = true; }
 
     // A savepoint around one write of a group commit's batch. Sent with the write's first statement; a write that
-    // sends nothing sends none; released by the next one's (or by the COMMIT).
-    void savepoint() { pending_.push_back("SAVEPOINT w"); }
+    // sends nothing sends none; released by the next one's (or by the COMMIT) — unless statements of the write
+    // still wait (exec_later): they go with the RELEASE now, so that their failure is this write's, not the next
+    // one's (thrown here).
+    void savepoint() { pending_.push_back(control(savepoint_sql)); }
     void release_savepoint() {
-        if (!pending_.empty() && pending_.back() == "SAVEPOINT w")
+        if (!pending_.empty() && pending_.back().sql == savepoint_sql) {
             pending_.pop_back();
-        else
-            pending_.push_back("RELEASE w");
+            return;
+        }
+        pending_.push_back(control("RELEASE w"));
+        if (holds_statements()) flush(false);
     }
     // Undoes the write since its savepoint; false if the transaction itself is gone.
     bool rollback_to_savepoint() noexcept {
-        if (!pending_.empty() && pending_.back() == "SAVEPOINT w") {
-            pending_.pop_back();  // nothing was sent since
+        // The write's statements not sent yet are dropped, and its savepoint with them if nothing was sent since.
+        auto sp = std::find_if(pending_.rbegin(), pending_.rend(), [](const Pending& p) { return p.control && p.sql == savepoint_sql; });
+        if (sp != pending_.rend()) {
+            pending_.erase(std::prev(sp.base()), pending_.end());
             return true;
         }
+        std::erase_if(pending_, [](const Pending& p) { return !p.control; });
         Result res{PQexec(conn_, "ROLLBACK TO w; RELEASE w")};
         return succeeded(res.r);
     }
 
     // Waits for the answer: a write is durable only once its COMMIT has been answered.
     void commit() {
-        pending_.clear();  // a BEGIN never sent, or a RELEASE the COMMIT does
+        if (holds_statements()) flush(false);  // their failure fails the commit
+        pending_.clear();                      // a BEGIN never sent, or a RELEASE the COMMIT does
         if (!open_) return;
         open_ = false;
         Result res{PQexec(conn_, "COMMIT")};
@@ -181,8 +196,17 @@ public:
         return (n && *n) ? std::strtoll(n, nullptr, 10) : 0;
     }
 
+    void exec_later(std::string_view sql, const Params& params) override {
+        if (!defers_) {
+            (void)exec(sql, params);
+            return;
+        }
+        pending_.push_back(prepared(sql, params));
+        if (pending_.size() >= max_pending) flush(false);  // an import's rows are not all held in memory at once
+    }
+
     void exec_script(std::string_view sql) override {
-        send_pending();
+        if (!pending_.empty()) flush(false);
         // Scripts change the schema (migrations): statements prepared before may no longer fit it, here or on the
         // other connections (take()).
         forget_statements();
@@ -195,6 +219,9 @@ public:
     size_t rows_per_insert() const override { return 128; }
 
 private:
+    static constexpr const char* savepoint_sql = "SAVEPOINT w";
+    static constexpr size_t max_pending = 64;
+
     struct Statement {
         std::string name;
         std::list<std::string>::iterator used;  // its place in recent_
@@ -222,13 +249,22 @@ private:
         if (r.empty() || r[0].text(0) != "on") throw DbError(DbError::Kind::other, "PostgreSQL synchronous_commit must be on for Haven");
     }
 
-    // Sends what waits for the next statement (a script is sent apart).
-    void send_pending() {
-        if (pending_.empty()) return;
-        open_ = true;
-        std::vector<std::string> before;
-        before.swap(pending_);
-        for (const auto& command : before) simple(command.c_str());
+    // What waits to be sent: a transaction's BEGIN, SAVEPOINT or RELEASE (`control`), or a statement, prepared
+    // (`name`, parsed first when `fresh`) or run unnamed.
+    struct Pending {
+        std::string sql;
+        Params params;
+        std::optional<std::string> name;
+        bool fresh = false;
+        bool control = false;
+    };
+    static Pending control(const char* sql) { return {sql, {}, std::nullopt, false, true}; }
+    Pending prepared(std::string_view sql, const Params& params) {
+        auto [name, fresh] = statement(sql);
+        return {std::string(sql), params, name ? std::optional<std::string>(*name) : std::nullopt, fresh, false};
+    }
+    bool holds_statements() const {
+        return std::any_of(pending_.begin(), pending_.end(), [](const Pending& p) { return !p.control; });
     }
 
     void simple(const char* sql) {
@@ -307,9 +343,13 @@ private:
     }
 
     PGresult* run(std::string_view sql, const Params& params) {
+        if (!pending_.empty()) {
+            pending_.push_back(prepared(sql, params));
+            return flush(true);
+        }
         const Bound bound(params);
         auto [name, fresh] = statement(sql);
-        if (pending_.empty() && !name) {
+        if (!name) {
             PGresult* r = PQexecParams(conn_, std::string(sql).c_str(), bound.count(), nullptr, bound.values.data(), bound.lengths.data(),
                                        bound.formats.data(), 0);
             if (!succeeded(r)) {
@@ -318,7 +358,7 @@ private:
             }
             return r;
         }
-        if (pending_.empty() && !fresh) {
+        if (!fresh) {
             PGresult* r = PQexecPrepared(conn_, name->c_str(), bound.count(), bound.values.data(), bound.lengths.data(), bound.formats.data(), 0);
             if (!succeeded(r)) {
                 Result guard{r};
@@ -328,33 +368,37 @@ private:
             }
             return r;
         }
-        return run_pipelined(sql, name, fresh, bound);
+        pending_.push_back({std::string(sql), params, *name, true, false});
+        return flush(true);
     }
 
-    // One round trip for the BEGIN, the Parse, the execution and the statements dropped from the cache. `name`
-    // null: the statement runs unnamed.
-    PGresult* run_pipelined(std::string_view sql, const std::string* name, bool fresh, const Bound& bound) {
-        const std::string text(sql);
+    // Sends everything pending in one round trip — the BEGIN, savepoints, each statement (its Parse first when
+    // new) and the statements dropped from the cache — and throws the first failure (what follows it is not run).
+    // Returns the last one's result (the caller's) when `want_last`.
+    PGresult* flush(bool want_last) {
+        std::vector<Pending> sending;
+        sending.swap(pending_);
         std::vector<std::string> dropping;
         dropping.swap(unused_);
+        std::deque<Bound> bounds;  // their values stay where they are until sent
         bool sent = PQenterPipelineMode(conn_) == 1;
-        std::vector<std::string> before;
-        before.swap(pending_);
-        for (const auto& command : before) sent = sent && PQsendQueryParams(conn_, command.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
-        if (fresh) sent = sent && PQsendPrepare(conn_, name->c_str(), text.c_str(), 0, nullptr) == 1;
-        if (name)
-            sent = sent &&
-                   PQsendQueryPrepared(conn_, name->c_str(), bound.count(), bound.values.data(), bound.lengths.data(), bound.formats.data(), 0) == 1;
-        else
-            sent = sent && PQsendQueryParams(conn_, text.c_str(), bound.count(), nullptr, bound.values.data(), bound.lengths.data(),
-                                             bound.formats.data(), 0) == 1;
-        // After the statement: were one of these to fail, the statement would not run.
+        for (const auto& p : sending) {
+            const Bound& b = bounds.emplace_back(p.params);
+            if (p.fresh) sent = sent && PQsendPrepare(conn_, p.name->c_str(), p.sql.c_str(), 0, nullptr) == 1;
+            if (p.name)
+                sent = sent && PQsendQueryPrepared(conn_, p.name->c_str(), b.count(), b.values.data(), b.lengths.data(), b.formats.data(), 0) == 1;
+            else
+                sent =
+                    sent && PQsendQueryParams(conn_, p.sql.c_str(), b.count(), nullptr, b.values.data(), b.lengths.data(), b.formats.data(), 0) == 1;
+        }
+        // After the statements: were one of these to fail, the statements would not run.
         for (const auto& old : dropping)
             sent = sent && PQsendQueryParams(conn_, ("DEALLOCATE " + old).c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
         sent = sent && PQpipelineSync(conn_) == 1;
         if (!sent) {
             broken_ = true;  // replaced when next taken
-            if (fresh) forget(sql, false);
+            for (const auto& p : sending)
+                if (p.fresh) forget(p.sql, false);
             throw DbError(DbError::Kind::unavailable, "statement: connection failed");
         }
         std::vector<PGresult*> results = until_sync();
@@ -366,30 +410,36 @@ private:
         } clear{results};
         size_t at = 0;
         auto next = [&]() -> PGresult* { return at < results.size() ? results[at++] : nullptr; };
-        if (!before.empty()) open_ = true;  // what began the transaction was sent: it ends with a COMMIT or ROLLBACK
-        for (size_t i = 0; i < before.size(); ++i) {
-            PGresult* r = next();
-            if (!r || !succeeded(r)) {
-                if (fresh) forget(sql, false);
-                fail(r, conn_, "begin");
+        if (std::any_of(sending.begin(), sending.end(), [](const Pending& p) { return p.control; }))
+            open_ = true;  // what began the transaction was sent: it ends with a COMMIT or ROLLBACK
+        PGresult* failed = nullptr;
+        const char* failed_at = nullptr;
+        PGresult* out = nullptr;
+        for (size_t i = 0; i < sending.size(); ++i) {
+            const Pending& p = sending[i];
+            if (p.fresh) {
+                PGresult* r = next();
+                if (!r || !succeeded(r)) {
+                    forget(p.sql, false);
+                    if (!failed_at) failed = r, failed_at = "prepare";
+                }
             }
-        }
-        if (fresh) {
+            const size_t here = at;
             PGresult* r = next();
-            if (!r || !succeeded(r)) {
-                forget(sql, false);
-                fail(r, conn_, "prepare");
+            if (r && succeeded(r)) {
+                if (want_last && i + 1 == sending.size()) out = r, results[here] = nullptr;  // handed to the caller
+                continue;
             }
+            if (const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr; state && std::string_view(state) == "0A000")
+                forget(p.sql, true);  // "cached plan must not change result type": parse it afresh next time
+            if (!failed_at) failed = r, failed_at = p.control ? "begin" : "statement";
         }
-        const size_t out_at = at;
-        PGresult* out = next();
         for (const auto& old : dropping) {
-            // Not dropped because the statement before it failed: dropped next time.
+            // Not dropped because a statement before it failed: dropped next time.
             PGresult* r = next();
             if (!r || PQresultStatus(r) == PGRES_PIPELINE_ABORTED) unused_.push_back(old);
         }
-        if (!out || !succeeded(out)) fail(out, conn_, "statement");
-        results[out_at] = nullptr;  // handed to the caller
+        if (failed_at) fail(failed, conn_, failed_at);
         return out;
     }
 
@@ -426,8 +476,9 @@ private:
     std::unordered_set<std::string> seen_once_;              // SQL texts run once, unnamed
     std::vector<std::string> unused_;                        // prepared statements to drop (DEALLOCATE)
     int64_t named_ = 0;
-    std::vector<std::string> pending_;  // sent with the next statement: the BEGIN, a SAVEPOINT or RELEASE
-    bool open_ = false;                 // a transaction was begun on the server
+    std::vector<Pending> pending_;  // sent with the next statement
+    bool defers_ = false;           // exec_later waits (the writer's connection)
+    bool open_ = false;             // a transaction was begun on the server
     uint64_t scripts_seen_ = scripts_run.load();
     bool ending_ = false;  // a COMMIT or ROLLBACK sent, its answer not read
     bool broken_ = false;
@@ -482,7 +533,7 @@ public:
 private:
     // The one writer connection, as GroupCommit drives it.
     struct Writer final : GroupCommit::Writer {
-        explicit Writer(const std::string& url) : c(url) {}
+        explicit Writer(const std::string& url) : c(url) { c.defer_statements(); }
         Connection c;
         Tx& prepare() override {
             c.take();
