@@ -1,6 +1,7 @@
 // The storage contract, run on both engines: what a module may rely on whichever one is configured.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -275,6 +276,53 @@ TEST_P(Batch, StatementsSentLaterAreTheirOwnWritesAndFailThere) {
     ASSERT_TRUE(insert(12, "twelfth", true)().ok());
     EXPECT_THROW((void)insert(13, "taken", true)(), DbError);
     EXPECT_EQ(count(), 7);
+}
+
+// Two processes on one PostgreSQL (two Databases here, each with its own writer): one's write holds a row the
+// other's wants and waits for the other's row. PostgreSQL breaks the deadlock (within deadlock_timeout, 1 s): the
+// write it picks fails as "try again" (Kind::constraint, a 409 to a client) and undoes only itself — its savepoint
+// releases its rows, so the other write and the writes batched with it are committed.
+TEST_P(Batch, ADeadlockAcrossProcessesFailsOneWriteAsTryAgain) {
+    if (!db_ || db_->engine() != "postgres") GTEST_SKIP() << "one process holds a SQLite store";
+    ASSERT_TRUE(insert(1, "x")().ok());
+    ASSERT_TRUE(insert(2, "y")().ok());
+    auto other = open_database(url_, {2, true, 256});
+    std::atomic<int> holding{0};
+    auto crossing = [&](Database& db, int64_t first, int64_t second) {
+        return [&db, &holding, first, second]() -> std::string {
+            try {
+                auto st = db.write([&](Tx& tx) -> Status {
+                    tx.exec("UPDATE item SET score = 1 WHERE id = $1", {first});
+                    ++holding;
+                    while (holding < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                    tx.exec("UPDATE item SET score = 2 WHERE id = $1", {second});
+                    return {};
+                });
+                return st.ok() ? "ok" : "refused";
+            } catch (const DbError& e) {
+                return e.kind() == DbError::Kind::constraint ? "try again" : std::string("db error: ") + e.what();
+            }
+        };
+    };
+    std::string a, b;
+    std::thread ta([&] { a = crossing(*db_, 1, 2)(); });
+    std::thread tb([&] { b = crossing(*other, 2, 1)(); });
+    ta.join();
+    tb.join();
+    std::vector<std::string> outcomes{a, b};
+    std::sort(outcomes.begin(), outcomes.end());
+    EXPECT_EQ(outcomes, (std::vector<std::string>{"ok", "try again"}));
+    auto scores = db_->query("SELECT score FROM item WHERE id IN (1, 2) ORDER BY id");
+    ASSERT_EQ(scores.size(), 2u);
+    EXPECT_EQ(scores[0].real(0) + scores[1].real(0), 3) << "the surviving write's two updates, none of the other's";
+    ASSERT_TRUE(insert(3, "after")().ok()) << "both writers go on";
+    ASSERT_TRUE(other
+                    ->write([&](Tx& tx) -> Status {
+                        tx.exec("INSERT INTO item (id, name) VALUES (4, 'other after')");
+                        return {};
+                    })
+                    .ok());
+    EXPECT_EQ(count(), 4);
 }
 
 TEST_P(Storage, ReadsSeeEveryAcknowledgedWrite) {
