@@ -278,6 +278,25 @@ TEST_P(Batch, StatementsSentLaterAreTheirOwnWritesAndFailThere) {
     EXPECT_EQ(count(), 7);
 }
 
+// More statements sent later than wait at once (64 on PostgreSQL, then sent mid-write): a failure among them still
+// fails the whole write, and none of its rows land; without one, all of them do.
+TEST_P(Batch, ManyStatementsSentLaterFailOrLandAsOneWrite) {
+    if (!db_) return;
+    ASSERT_TRUE(insert(1000, "taken")().ok());
+    auto many = [&](int64_t first, int64_t clash_at) {  // clash_at < 0: none
+        return db_->write([&](Tx& tx) -> Status {
+            for (int64_t i = first; i < first + 150; ++i)
+                tx.exec_later("INSERT INTO item (id, name) VALUES ($1, $2)", {i, i == first + clash_at ? "taken" : "n" + std::to_string(i)});
+            return {};
+        });
+    };
+    EXPECT_THROW((void)many(1, 30), DbError) << "sent mid-write";
+    EXPECT_THROW((void)many(1, 140), DbError) << "sent with the write's end";
+    EXPECT_EQ(count(), 1) << "none of the failed writes' rows";
+    ASSERT_TRUE(many(1, -1).ok());
+    EXPECT_EQ(count(), 151);
+}
+
 // Two processes on one PostgreSQL (two Databases here, each with its own writer): one's write holds a row the
 // other's wants and waits for the other's row. PostgreSQL breaks the deadlock (within deadlock_timeout, 1 s): the
 // write it picks fails as "try again" (Kind::constraint, a 409 to a client) and undoes only itself — its savepoint
