@@ -277,6 +277,7 @@ Result<BackupSummary> restore_backup(Database& db, const BackupKey& key, const s
         return {};
     });
     if (!s) return s.error();
+    db.analyze();
     return summary;
 }
 
@@ -308,6 +309,7 @@ Result<BackupSummary> copy_database(Database& from, Database& to) {
             });
         return status;
     }));
+    to.analyze();
     return summary;
 }
 

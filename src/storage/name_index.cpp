@@ -45,9 +45,9 @@ void add_values(Tx& tx, const NameIndex& index, const std::vector<std::pair<int6
 }
 
 std::vector<int64_t> bearers_of(Tx& tx, const NameIndex& index, int64_t value, size_t most) {
-    auto ids = rows_as(
-        tx.query(std::string("SELECT DISTINCT ") + index.owner + " FROM " + index.table + " WHERE value = $1 LIMIT $2", {value, int64_t(most + 1)}),
-        [](const Row& r) { return r.integer(0); });
+    auto ids = rows_as(tx.query_per_values(std::string("SELECT DISTINCT ") + index.owner + " FROM " + index.table + " WHERE value = $1 LIMIT $2",
+                                           {value, int64_t(most + 1)}),
+                       [](const Row& r) { return r.integer(0); });
     if (ids.size() > most) ids.clear();
     return ids;
 }
@@ -60,14 +60,15 @@ std::map<int64_t, int64_t> holders(Tx& tx, const NameIndex& index, const std::se
     storage::Params params(values.begin(), values.end());
     const std::string which = std::string("SELECT ") + index.owner + " FROM " + index.table + " WHERE value IN (" + in_list(1, values.size()) + ")";
     if (!among) {
-        for (const auto& r : tx.query(which, params)) ++out[r.integer(0)];
+        for (const auto& r : tx.query_per_values(which, params)) ++out[r.integer(0)];
         return out;
     }
     constexpr size_t chunk = 500;
     for (size_t at = 0; at < among->size(); at += chunk) {
         storage::Params p = params;
         p.insert(p.end(), among->begin() + at, among->begin() + std::min(among->size(), at + chunk));
-        for (const auto& r : tx.query(which + " AND " + index.owner + " IN (" + in_list(params.size() + 1, p.size() - params.size()) + ")", p))
+        for (const auto& r :
+             tx.query_per_values(which + " AND " + index.owner + " IN (" + in_list(params.size() + 1, p.size() - params.size()) + ")", p))
             ++out[r.integer(0)];
     }
     return out;
@@ -89,9 +90,9 @@ std::vector<int64_t> holding_every(Tx& tx, const NameIndex& index, const std::ve
     for (const auto& values : words) {
         if (values.empty()) continue;
         storage::Params params(values.begin(), values.end());
-        const int64_t rows = tx.query(std::string("SELECT COUNT(*) FROM (SELECT 1 FROM ") + index.table + " WHERE value IN (" +
-                                          in_list(1, values.size()) + ") LIMIT " + std::to_string(common) + ") AS held",
-                                      params)
+        const int64_t rows = tx.query_per_values(std::string("SELECT COUNT(*) FROM (SELECT 1 FROM ") + index.table + " WHERE value IN (" +
+                                                     in_list(1, values.size()) + ") LIMIT " + std::to_string(common) + ") AS held",
+                                                 params)
                                  .at(0)
                                  .integer(0);
         sized.emplace_back(rows, &values);

@@ -198,6 +198,9 @@ TEST_P(Backup, CopiesEveryRowToTheOtherEngineAndBack) {
     EXPECT_GE(copied->rows, 400);
     EXPECT_EQ(everything(*postgres), before);
     EXPECT_FALSE(audit::verify(*postgres, vault_->audit_public_key()).bad_seq.has_value()) << "the chain verifies on the copy";
+    EXPECT_EQ(postgres->query("SELECT COUNT(*) FROM pg_stat_user_tables WHERE relname = 'audit_log' AND last_analyze IS NOT NULL").at(0).integer(0),
+              1)
+        << "the planner's statistics gathered once the copy landed";
 
     auto again = copy_database(*sqlite, *postgres);
     ASSERT_FALSE(again.ok()) << "a target with records is refused";

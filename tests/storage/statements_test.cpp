@@ -130,6 +130,45 @@ TEST_P(Statements, AReadSeesOneSnapshotFromItsFirstStatement) {
     EXPECT_EQ(count(), 1);
 }
 
+// Tx::query_per_values: the same answers as query, wherever it comes in a transaction; on PostgreSQL never kept as
+// a prepared statement (whose plan PostgreSQL may settle on after five runs), while a plain query's text is.
+TEST_P(Statements, AStatementPlannedPerItsValuesIsNeverKept) {
+    if (!db_) return;
+    ASSERT_TRUE(insert(1, "one").ok());
+    ASSERT_TRUE(insert(2, "two").ok());
+    const std::string per_values = "SELECT name FROM item WHERE id IN ($1, $2) ORDER BY id";
+    const std::string kept = "SELECT name FROM item WHERE id = $1";
+    auto names = [](const Rows& rows) {
+        std::vector<std::string> out;
+        for (const auto& r : rows) out.push_back(r.text(0));
+        return out;
+    };
+    const std::vector<std::string> both{"one", "two"};
+    db_->read([&](Tx& tx) {
+        EXPECT_EQ(names(tx.query_per_values(per_values, {int64_t(1), int64_t(2)})), both) << "first, sent with the read's BEGIN";
+        for (int i = 0; i < 7; ++i) {
+            EXPECT_EQ(names(tx.query_per_values(per_values, {int64_t(2), int64_t(1)})), both);
+            EXPECT_EQ(tx.query(kept, {int64_t(1)}).at(0).text(0), "one");
+        }
+        if (GetParam() != "postgres") return;
+        std::set<std::string> prepared;
+        for (const auto& r : tx.query("SELECT statement FROM pg_prepared_statements")) prepared.insert(r.text(0));
+        EXPECT_TRUE(prepared.count(kept)) << "a statement run again and again is kept";
+        EXPECT_FALSE(prepared.count(per_values)) << "one planned per its values is not";
+    });
+    // In a write, after a statement sent later: it sees that statement's row.
+    ASSERT_TRUE(db_->write([&](Tx& tx) -> Status {
+                       tx.exec_later("INSERT INTO item (id, name) VALUES ($1, $2)", {int64_t(3), std::string("three")});
+                       EXPECT_EQ(names(tx.query_per_values(per_values, {int64_t(3), int64_t(1)})), (std::vector<std::string>{"one", "three"}));
+                       return {};
+                   })
+                    .ok());
+    // Its failure is typed, and spoils neither the read nor the next one.
+    EXPECT_THROW(db_->read([&](Tx& tx) { (void)tx.query_per_values("SELECT nope FROM item WHERE id = $1", {int64_t(1)}); }), DbError);
+    EXPECT_EQ(names(db_->query(per_values, {int64_t(1), int64_t(2)})), both);
+    EXPECT_EQ(count(), 3);
+}
+
 TEST(ValuesRows, NumbersTheParametersRowByRow) {
     EXPECT_EQ(values_rows(1, 1), "($1)");
     EXPECT_EQ(values_rows(2, 2), "($1, $2), ($3, $4)");

@@ -70,8 +70,9 @@ std::optional<Booking> first_overlapping(Tx& tx, int64_t space_id, int64_t start
 }
 
 std::vector<Occurrence> busy_between(Tx& tx, int64_t space_id, int64_t from, int64_t to) {
-    return rows_as(tx.query("SELECT start_at, end_at FROM bookings WHERE space_id = $1 AND cancelled_at IS NULL AND start_at < $2 AND end_at > $3",
-                            {space_id, to, from}),
+    return rows_as(tx.query("SELECT start_at, end_at FROM bookings WHERE space_id = $1 AND cancelled_at IS NULL AND start_at < $2 AND start_at > $3 "
+                            "AND end_at > $4",
+                            {space_id, to, from - longest_booking_ms, from}),
                    [](const Row& r) {
                        return Occurrence{r.integer(0), r.integer(1)};
                    });

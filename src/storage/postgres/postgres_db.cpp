@@ -176,26 +176,14 @@ public:
         ending_ = true;
     }
 
-    Rows query(std::string_view sql, const Params& params) override {
-        Result res{run(sql, params)};
-        Rows rows;
-        int n = PQntuples(res.r), cols = PQnfields(res.r);
-        rows.reserve(n);
-        for (int i = 0; i < n; ++i) {
-            Row row;
-            row.values.reserve(cols);
-            for (int c = 0; c < cols; ++c) row.values.push_back(value(res.r, i, c));
-            rows.push_back(std::move(row));
-        }
-        return rows;
-    }
+    Rows query(std::string_view sql, const Params& params) override { return to_rows(run(sql, params, false)); }
+    Rows query_per_values(std::string_view sql, const Params& params) override { return to_rows(run(sql, params, true)); }
 
     int64_t exec(std::string_view sql, const Params& params) override {
-        Result res{run(sql, params)};
+        Result res{run(sql, params, false)};
         const char* n = PQcmdTuples(res.r);
         return (n && *n) ? std::strtoll(n, nullptr, 10) : 0;
     }
-
     void exec_later(std::string_view sql, const Params& params) override {
         if (!defers_) {
             (void)exec(sql, params);
@@ -214,7 +202,9 @@ public:
         scripts_seen_ = ++scripts_run;
     }
 
-    void checkpoint() { simple("CHECKPOINT"); }
+    // Outside any transaction: CHECKPOINT, ANALYZE (which changes no statement's meaning: PostgreSQL plans a
+    // prepared statement again when a table's statistics change).
+    void command(const std::string& sql) { simple(sql.c_str()); }
 
     size_t rows_per_insert() const override { return 128; }
 
@@ -242,9 +232,11 @@ private:
         unused_.clear();
         pending_.clear();
         open_ = ending_ = broken_ = false;
-        // Prepared statements are planned for their values each time, as unnamed ones were: a generic plan, which
-        // PostgreSQL may choose after five runs, made some searches over 100,000 people thirty times slower.
-        simple("SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'; SET plan_cache_mode = force_custom_plan");
+        // A prepared statement's plan is PostgreSQL's to cache (plan_cache_mode auto: after five runs, a generic
+        // plan if it costs no more than those planned for their values): planning a statement anew at each run
+        // cost a durable booking half its time. Statements whose plan depends on their values say so
+        // (query_per_values) and run unnamed, planned for their values each time.
+        simple("SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'; SET plan_cache_mode = auto");
         Rows r = query("SHOW synchronous_commit", {});
         if (r.empty() || r[0].text(0) != "on") throw DbError(DbError::Kind::other, "PostgreSQL synchronous_commit must be on for Haven");
     }
@@ -342,13 +334,14 @@ private:
         statements_.erase(it);
     }
 
-    PGresult* run(std::string_view sql, const Params& params) {
+    // `per_values`: unnamed, planned for these values (query_per_values).
+    PGresult* run(std::string_view sql, const Params& params, bool per_values) {
         if (!pending_.empty()) {
-            pending_.push_back(prepared(sql, params));
+            pending_.push_back(per_values ? Pending{std::string(sql), params, std::nullopt, false, false} : prepared(sql, params));
             return flush(true);
         }
         const Bound bound(params);
-        auto [name, fresh] = statement(sql);
+        auto [name, fresh] = per_values ? std::pair<const std::string*, bool>{nullptr, false} : statement(sql);
         if (!name) {
             PGresult* r = PQexecParams(conn_, std::string(sql).c_str(), bound.count(), nullptr, bound.values.data(), bound.lengths.data(),
                                        bound.formats.data(), 0);
@@ -443,6 +436,20 @@ private:
         return out;
     }
 
+    static Rows to_rows(PGresult* r) {
+        Result res{r};
+        Rows rows;
+        int n = PQntuples(r), cols = PQnfields(r);
+        rows.reserve(n);
+        for (int i = 0; i < n; ++i) {
+            Row row;
+            row.values.reserve(cols);
+            for (int c = 0; c < cols; ++c) row.values.push_back(value(r, i, c));
+            rows.push_back(std::move(row));
+        }
+        return rows;
+    }
+
     static Value value(PGresult* r, int row, int col) {
         if (PQgetisnull(r, row, col)) return nullptr;
         const char* text = PQgetvalue(r, row, col);
@@ -516,7 +523,13 @@ public:
     void purge_deleted() override {}
 
     void checkpoint() override {
-        with_connection([](Connection& c) { c.checkpoint(); });
+        with_connection([](Connection& c) { c.command("CHECKPOINT"); });
+    }
+
+    void analyze(const std::vector<std::string>& tables) override {
+        std::string sql = "ANALYZE";
+        for (size_t i = 0; i < tables.size(); ++i) sql += (i ? ", " : " ") + tables[i];  // names from the code, never from input
+        with_connection([&](Connection& c) { c.command(sql); });
     }
 
     DbStats stats() const override {
