@@ -125,10 +125,10 @@ public:
 
     virtual DbStats stats() const = 0;
 
-    // After a whole store landed at once (a restore, a copy): on PostgreSQL the planner's statistics of `tables`
-    // (every table if none) are gathered now, not by autovacuum a minute later — until then a query is planned as
-    // if the tables were empty. SQLite: nothing (its planner keeps no statistics unless asked, and Haven's queries
-    // are written for it without). An import adds at most a fraction of a store: autovacuum's turn is soon enough.
+    // After many rows landed at once (a restore, a copy, a long import): on PostgreSQL the planner's statistics of
+    // `tables` (every table if none) are gathered now, not by autovacuum a minute later — until then a query is
+    // planned from what the tables held before. Best effort: a failure is logged, not thrown (the rows have landed).
+    // SQLite: nothing (its planner keeps no statistics unless asked; Haven's queries are written for it without).
     virtual void analyze(const std::vector<std::string>& tables = {}) { (void)tables; }
 
     // Moves everything written into the main database files and empties the write-ahead log, so that

@@ -529,7 +529,12 @@ public:
     void analyze(const std::vector<std::string>& tables) override {
         std::string sql = "ANALYZE";
         for (size_t i = 0; i < tables.size(); ++i) sql += (i ? ", " : " ") + tables[i];  // names from the code, never from input
-        with_connection([&](Connection& c) { c.command(sql); });
+        // Best effort: what landed has landed; a failure leaves the statistics to autovacuum.
+        try {
+            with_connection([&](Connection& c) { c.command(sql); });
+        } catch (const DbError&) {
+            log::error("postgres_analyze_failed", {});
+        }
     }
 
     DbStats stats() const override {
