@@ -36,7 +36,7 @@ Result<std::vector<std::pair<size_t, Match>>> Service::import_duplicates(const P
     return out;
 }
 
-// An import at least this long refreshes the planner's statistics of the name index (Database::analyze).
+// An import at least this long refreshes the planner's statistics of people and their name index (Database::analyze).
 constexpr size_t analyze_after = 1000;
 
 Result<std::vector<int64_t>> Service::create_all(const Principal& actor, int64_t site_id, std::vector<Person> people,

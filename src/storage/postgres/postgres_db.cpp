@@ -184,6 +184,7 @@ public:
         const char* n = PQcmdTuples(res.r);
         return (n && *n) ? std::strtoll(n, nullptr, 10) : 0;
     }
+
     void exec_later(std::string_view sql, const Params& params) override {
         if (!defers_) {
             (void)exec(sql, params);
